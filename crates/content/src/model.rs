@@ -1,0 +1,510 @@
+//! Typed shape of the program content.
+//!
+//! The TOML files in `data/` are deserialized straight into these types, so a typo in a field name or an
+//! unknown enum value fails at load time (and therefore in `cargo test`), never silently at run time.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a piece of advice comes from. Every content item carries at least one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    /// Id of an entry in `sources.toml` (`podcast`, `article`, `brief`).
+    pub source: String,
+    /// Section, heading or timestamp inside that source, so a reader can find the passage.
+    pub section: String,
+}
+
+/// How strong the support for an item is, shown next to every piece of advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evidence {
+    /// Trials or systematic reviews support it (still: moderate, short-term).
+    Moderate,
+    /// Some trial or observational support, low certainty.
+    Low,
+    /// Clinical commentary or expert consensus without outcome data.
+    ExpertOpinion,
+    /// Sensible practical advice from the seed texts; not studied.
+    PracticalAdvice,
+}
+
+impl Evidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Evidence::Moderate => "moderate evidence",
+            Evidence::Low => "low-certainty evidence",
+            Evidence::ExpertOpinion => "expert opinion",
+            Evidence::PracticalAdvice => "practical advice, not studied",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// One of the two seed texts the program is built from.
+    Seed,
+    /// The evidence brief that summarises public research on each part.
+    Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub kind: SourceKind,
+    /// File name under `shared/seeds` or `shared/domain`.
+    pub file: String,
+    pub description: String,
+}
+
+/// Health conditions that make an exercise or relief option unsuitable. A fixed list because the rules that
+/// filter on them are code, and a typo in content must fail the build rather than silently allow an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Condition {
+    Osteoporosis,
+    LongTermSteroids,
+    KidneyDisease,
+    Pregnancy,
+    /// Takes a medicine that interacts with magnesium (some antibiotics, bisphosphonates, diuretics, PPIs,
+    /// digoxin, iron) or takes laxatives / magnesium antacids.
+    InteractingMedicines,
+    /// A current shoulder injury (e.g. the rotator cuff problem a reader describes in the article).
+    ShoulderInjury,
+    /// Skin that reacts to adhesives, or broken skin where tape would go.
+    SensitiveSkin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExerciseCategory {
+    Breathing,
+    Neck,
+    Scapular,
+    Mobility,
+    MicroBreak,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Equipment {
+    None,
+    Mat,
+    Wall,
+    Chair,
+    Band,
+    FoamRoller,
+    Towel,
+    LightWeights,
+}
+
+/// One breath for the pacer, in seconds. Zero-length holds are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreathPattern {
+    pub inhale_s: f32,
+    #[serde(default)]
+    pub hold_in_s: f32,
+    pub exhale_s: f32,
+    #[serde(default)]
+    pub hold_out_s: f32,
+}
+
+impl BreathPattern {
+    pub fn cycle_s(&self) -> f32 {
+        self.inhale_s + self.hold_in_s + self.exhale_s + self.hold_out_s
+    }
+}
+
+/// A dose precise enough for a guided session to time it and for a duration estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    /// Sets (or rounds of breaths). At least 1.
+    pub sets: u32,
+    /// Reps per set (or breaths per round). Absent for purely timed work.
+    #[serde(default)]
+    pub reps: Option<u32>,
+    /// Reps are done on each side.
+    #[serde(default)]
+    pub per_side: bool,
+    /// Hold at the end position of each rep, seconds.
+    #[serde(default)]
+    pub hold_s: Option<u32>,
+    /// Seconds a rep takes without the hold (tempo), for timing and duration estimates.
+    #[serde(default)]
+    pub rep_s: Option<u32>,
+    /// Timed work per set in seconds (e.g. 5 minutes of slow breathing, a 2-minute walk).
+    #[serde(default)]
+    pub work_s: Option<u32>,
+    /// Rest between sets, seconds.
+    #[serde(default)]
+    pub rest_s: u32,
+    /// The breath the pacer shows, for breathing exercises.
+    #[serde(default)]
+    pub breath: Option<BreathPattern>,
+    /// How often, in words ("daily", "2–3 days a week").
+    pub frequency: String,
+    /// Load, in words ("bodyweight", "light band").
+    #[serde(default)]
+    pub load: Option<String>,
+}
+
+impl Dose {
+    /// Estimated seconds for the whole dose, used for routine totals and the guided player.
+    pub fn estimated_seconds(&self) -> u32 {
+        let sides = if self.per_side { 2 } else { 1 };
+        let per_rep = match (&self.breath, self.rep_s, self.hold_s) {
+            (Some(b), _, _) => b.cycle_s().round() as u32,
+            (None, rep, hold) => rep.unwrap_or(if hold.is_some() { 2 } else { 3 }) + hold.unwrap_or(0),
+        };
+        let reps_time = self.reps.map(|r| r * per_rep * sides).unwrap_or(0);
+        let work = self.work_s.unwrap_or(0) * sides;
+        let per_set = reps_time + work;
+        self.sets * per_set + self.rest_s * self.sets.saturating_sub(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub name: String,
+    pub category: ExerciseCategory,
+    /// One sentence: what it is for, in wellness terms.
+    pub summary: String,
+    /// Starting position.
+    pub position: String,
+    pub equipment: Vec<Equipment>,
+    pub steps: Vec<String>,
+    pub cues: Vec<String>,
+    pub mistakes: Vec<String>,
+    pub stop_if: Vec<String>,
+    /// Conditions with which the exercise is not offered at all.
+    #[serde(default)]
+    pub contraindicated_with: Vec<Condition>,
+    /// Free-text cautions shown with the exercise.
+    #[serde(default)]
+    pub cautions: Vec<String>,
+    /// Ordered progressions, easiest first.
+    pub progression: Vec<String>,
+    /// An easier or equipment-free substitute (exercise id).
+    #[serde(default)]
+    pub alternative: Option<String>,
+    pub dose: Dose,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoutineKind {
+    PreRun,
+    PostRun,
+    RestDayStrength,
+    DailyMobility,
+    DeskBreak,
+    Travel,
+}
+
+/// The kinds of run the program distinguishes; cues and routines are tuned to each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunType {
+    Easy,
+    Long,
+    Speed,
+    Race,
+    Trail,
+}
+
+impl RunType {
+    pub const ALL: [RunType; 5] = [RunType::Easy, RunType::Long, RunType::Speed, RunType::Race, RunType::Trail];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunType::Easy => "easy",
+            RunType::Long => "long",
+            RunType::Speed => "speed",
+            RunType::Race => "race",
+            RunType::Trail => "trail",
+        }
+    }
+}
+
+impl std::str::FromStr for RunType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RunType::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("unknown run type '{s}' (expected one of: easy, long, speed, race, trail)"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutineStep {
+    pub exercise: String,
+    /// Replaces the exercise's default sets for this routine.
+    #[serde(default)]
+    pub sets: Option<u32>,
+    /// Replaces the exercise's default reps for this routine.
+    #[serde(default)]
+    pub reps: Option<u32>,
+    /// Replaces the exercise's default timed work for this routine.
+    #[serde(default)]
+    pub work_s: Option<u32>,
+    /// Why this step is in this routine.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routine {
+    pub id: String,
+    pub name: String,
+    pub kind: RoutineKind,
+    /// Run types this routine is meant for (pre- and post-run routines only).
+    #[serde(default)]
+    pub for_runs: Vec<RunType>,
+    pub summary: String,
+    pub frequency: String,
+    /// The author's intended length; a test checks the computed total stays near it.
+    pub target_minutes: u32,
+    pub steps: Vec<RoutineStep>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CueKind {
+    Posture,
+    Breathing,
+    Relax,
+    Pack,
+}
+
+/// When in a run a cue belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CuePhase {
+    /// First minutes of the run.
+    Start,
+    /// Any time during steady running.
+    Steady,
+    /// The last third of a long run, when posture fades.
+    LastThird,
+    /// Just before a fast rep.
+    BeforeRep,
+    /// During the recovery between reps.
+    Recovery,
+    /// Finishing stretch of a race or hard effort.
+    Finish,
+    /// After stopping.
+    After,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cue {
+    pub id: String,
+    pub kind: CueKind,
+    /// At most 24 characters: fits a watch's workout-step name.
+    pub watch: String,
+    /// One short line for the screen.
+    pub text: String,
+    /// A sentence to be read aloud.
+    pub spoken: String,
+    pub run_types: Vec<RunType>,
+    pub phases: Vec<CuePhase>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// How cues are spaced for one run type; the cue planner turns this into a timed list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CueSchedule {
+    pub run_type: RunType,
+    /// Minutes between posture/breathing checks in steady running.
+    pub every_min: u32,
+    /// Minutes between checks in the last third (long runs); absent means no change.
+    #[serde(default)]
+    pub last_third_every_min: Option<u32>,
+    /// Cue before each fast rep and in each recovery (speed work).
+    #[serde(default)]
+    pub per_rep: bool,
+    /// Things to tell the runner about this run type (e.g. mouth breathing at speed is normal).
+    pub notes: Vec<String>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HabitArea {
+    Sitting,
+    Travel,
+    Pack,
+    Load,
+    Posture,
+    /// When and how to get a clinician involved.
+    Care,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Habit {
+    pub id: String,
+    pub area: HabitArea,
+    pub title: String,
+    /// What to do, concretely.
+    pub what: String,
+    /// Why, in one or two sentences.
+    pub why: String,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// Numbers the reminder and travel planners use; kept beside the habits they come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HabitDefaults {
+    pub walk_every_min: u32,
+    pub walk_break_min: u32,
+    pub shift_every_min: u32,
+    pub arrive_days_before_min: u32,
+    pub arrive_days_before_max: u32,
+    pub return_days_after: u32,
+    /// A drive longer than this counts as a long drive for race-travel advice.
+    pub long_drive_hours: f32,
+    /// Break up drives at least this often.
+    pub drive_break_every_min: u32,
+    /// Pack: take it off whenever standing still longer than this.
+    pub pack_off_when_stopped_min: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReliefKind {
+    Comfort,
+    Topical,
+    Supplement,
+    Support,
+    NotRecommended,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relief {
+    pub id: String,
+    pub name: String,
+    pub kind: ReliefKind,
+    /// What it is and what it can and cannot do (never "treats").
+    pub what: String,
+    pub how: Vec<String>,
+    /// Safety limits that always show with the option.
+    pub limits: Vec<String>,
+    /// Not offered with these conditions; the runner is referred instead.
+    #[serde(default)]
+    pub avoid_with: Vec<Condition>,
+    /// Who to ask first, and when.
+    #[serde(default)]
+    pub refer: Vec<String>,
+    /// Supplemental daily maximum in milligrams (magnesium).
+    #[serde(default)]
+    pub max_daily_mg: Option<u32>,
+    /// Suggested starting dose in milligrams, if any.
+    #[serde(default)]
+    pub start_mg: Option<u32>,
+    /// Longest sensible continuous use in days (tape), if limited.
+    #[serde(default)]
+    pub max_days: Option<u32>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardioAlternative {
+    pub id: String,
+    pub name: String,
+    pub how: String,
+    pub why: String,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    pub id: String,
+    /// Position in the course, from 1.
+    pub number: u32,
+    pub title: String,
+    pub minutes: u32,
+    /// Paragraphs of the lesson, in our own words.
+    pub body: Vec<String>,
+    pub key_points: Vec<String>,
+    /// Exercise to practise after the lesson.
+    #[serde(default)]
+    pub practice: Option<String>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// Urgency levels of the red-flag screen, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum FlagLevel {
+    /// Emergency now: stop, call the emergency number.
+    A,
+    /// Same day: pause the program, see a clinician today.
+    B,
+    /// See a clinician before continuing: reduced program meanwhile.
+    C,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagLevelInfo {
+    pub level: FlagLevel,
+    pub title: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedFlag {
+    pub id: String,
+    pub level: FlagLevel,
+    /// Yes/no question asked in the screen.
+    pub question: String,
+    /// A few words for summaries.
+    pub short: String,
+    /// What to do if the answer is yes.
+    pub advice: String,
+    /// The flag is about chest or rib pain; such pain is never explained away as a side stitch.
+    #[serde(default)]
+    pub chest: bool,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// One row of the traceability table: a part of a seed's program and the items that implement it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceRow {
+    /// Stable id of the seed part, e.g. `podcast.pre-run-hooklying`.
+    pub part: String,
+    pub seed: String,
+    pub section: String,
+    pub description: String,
+    /// References as `kind:id`, e.g. `exercise:chin-tuck`, `routine:pre-run-long`, `rule:screen`.
+    pub items: Vec<String>,
+}

@@ -1,0 +1,227 @@
+//! The bundled program must be complete, consistent and safe. These tests are the gate for every content edit.
+
+use runtall_content::*;
+use std::collections::BTreeSet;
+
+fn p() -> &'static Program {
+    program()
+}
+
+#[test]
+fn bundled_content_loads_and_validates() {
+    let program = Program::load().unwrap_or_else(|e| panic!("{e}"));
+    let problems = validate(&program);
+    assert!(
+        problems.is_empty(),
+        "{} content problem(s):\n{}",
+        problems.len(),
+        problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn every_exercise_the_program_needs_is_there() {
+    let required = [
+        "hooklying-90-90-breathing",
+        "diaphragmatic-breathing",
+        "rock-back-breathing",
+        "extended-exhale-breathing",
+        "chin-tuck",
+        "prone-y",
+        "prone-t",
+        "prone-w",
+        "prone-i",
+        "lower-trap-set",
+        "band-row",
+        "band-pull-apart",
+        "wall-slide",
+        "open-book-rotation",
+        "foam-roller-thoracic-extension",
+        "towel-roll-thoracic-extension",
+        "standing-extension-break",
+        "walking-break",
+    ];
+    let missing: Vec<_> = required.iter().filter(|id| p().exercise(id).is_none()).collect();
+    assert!(missing.is_empty(), "missing exercises: {missing:?}");
+    assert!(p().exercises.len() >= 16);
+}
+
+#[test]
+fn every_routine_the_program_needs_is_there() {
+    for id in [
+        "pre-run-standard",
+        "pre-run-long",
+        "pre-run-speed",
+        "post-run-reset",
+        "rest-day-strength",
+        "daily-mobility",
+        "desk-micro-break",
+        "travel-day",
+    ] {
+        assert!(p().routine(id).is_some(), "missing routine {id}");
+    }
+    // Long runs and speed work get their own pre-run routine (the podcast treats them differently).
+    assert_eq!(p().pre_run_routine(RunType::Long).map(|r| r.id.as_str()), Some("pre-run-long"));
+    assert_eq!(p().pre_run_routine(RunType::Speed).map(|r| r.id.as_str()), Some("pre-run-speed"));
+    // The pre-run routine starts with hook-lying breathing, as in the podcast.
+    for run in RunType::ALL {
+        let r = p().pre_run_routine(run).expect("pre-run routine");
+        assert!(
+            r.steps.iter().any(|s| s.exercise == "hooklying-90-90-breathing"),
+            "{} lacks hook-lying breathing",
+            r.id
+        );
+    }
+    // Rest-day strength is a 2–3×/week session.
+    let strength = p().routine("rest-day-strength").expect("strength");
+    assert!(strength.frequency.contains('2') && strength.frequency.contains('3'), "{}", strength.frequency);
+}
+
+#[test]
+fn foam_roller_is_never_offered_with_bone_density_risks_and_has_an_alternative() {
+    let roller = p().exercise("foam-roller-thoracic-extension").expect("roller");
+    assert!(roller.contraindicated_with.contains(&Condition::Osteoporosis));
+    assert!(roller.contraindicated_with.contains(&Condition::LongTermSteroids));
+    assert_eq!(roller.alternative.as_deref(), Some("towel-roll-thoracic-extension"));
+    // Dose from the brief: ~5 reps per level, 3–4 levels.
+    assert!(roller.dose.sets >= 3 && roller.dose.sets <= 4, "levels = sets");
+    assert_eq!(roller.dose.reps, Some(5));
+}
+
+#[test]
+fn magnesium_respects_the_supplement_limit_and_is_not_a_pain_treatment() {
+    let mg = p().relief_option("magnesium").expect("magnesium");
+    assert_eq!(mg.kind, ReliefKind::Supplement);
+    assert!(mg.max_daily_mg.is_some_and(|m| m <= 350));
+    assert!(mg.start_mg.is_some_and(|m| m <= 200));
+    for cond in [Condition::KidneyDisease, Condition::Pregnancy, Condition::InteractingMedicines] {
+        assert!(mg.avoid_with.contains(&cond), "{cond:?}");
+    }
+    let all = format!("{} {:?} {:?}", mg.what, mg.how, mg.limits).to_lowercase();
+    assert!(all.contains("not a pain treatment") || all.contains("not for pain"), "{all}");
+    assert!(all.contains("pharmacist"));
+}
+
+#[test]
+fn brace_is_not_recommended_and_tape_is_short_term() {
+    let brace = p().relief.iter().find(|r| r.id.contains("brace")).expect("brace entry");
+    assert_eq!(brace.kind, ReliefKind::NotRecommended);
+    let tape = p().relief_option("kinesiology-tape").expect("tape");
+    assert!(tape.max_days.is_some_and(|d| d <= 7));
+    assert!(tape.limits.iter().any(|l| l.to_lowercase().contains("skin")));
+    for alt in ["elliptical", "stair-climber", "incline-treadmill-walk"] {
+        assert!(p().alternative(alt).is_some(), "cardio alternative {alt}");
+    }
+}
+
+#[test]
+fn cue_schedules_follow_the_run_type() {
+    let long = p().schedule(RunType::Long).expect("long");
+    assert!(long.last_third_every_min.expect("last third") < long.every_min);
+    let speed = p().schedule(RunType::Speed).expect("speed");
+    assert!(speed.per_rep);
+    let notes = speed.notes.join(" ").to_lowercase();
+    assert!(notes.contains("mouth"), "speed notes must say mouth breathing at speed is normal: {notes}");
+    let pack_cue = p().cues.iter().any(|c| c.kind == CueKind::Pack && c.run_types.contains(&RunType::Trail));
+    assert!(pack_cue, "trail runs with a pack need a pack cue");
+}
+
+#[test]
+fn every_flag_level_and_the_chest_rules_are_present() {
+    let chest_a: Vec<_> = p().red_flags.iter().filter(|f| f.chest && f.level == FlagLevel::A).collect();
+    assert!(!chest_a.is_empty());
+    // Effort- or meal-triggered chest/rib pain that settles with rest is at least level C, never "a stitch".
+    assert!(p().red_flags.iter().any(|f| f.chest && f.level == FlagLevel::C));
+    assert!(p().red_flags.len() >= 15, "the brief lists many flags; found {}", p().red_flags.len());
+}
+
+/// The parts of the seeds' program. Each must be implemented by at least one item (traceability table).
+const SEED_PARTS: &[&str] = &[
+    "podcast.posture-breath-link",
+    "podcast.pre-run-hooklying",
+    "podcast.mid-run-stack",
+    "podcast.mid-run-diaphragmatic",
+    "podcast.post-run-reset",
+    "podcast.strength-stack",
+    "podcast.long-run-discomfort",
+    "podcast.speed-work-neck",
+    "podcast.rock-back-breathing",
+    "podcast.breathing-course",
+    "podcast.recovery-adjustments",
+    "article.daily-slouching",
+    "article.running-head-position",
+    "article.long-runs-hard-surfaces",
+    "article.symptom-progression",
+    "article.correction-discomfort",
+    "article.limit-sitting",
+    "article.car-travel-near-runs",
+    "article.destination-races",
+    "article.sitting-posture",
+    "article.pack-wear-time",
+    "article.pack-straps",
+    "article.pack-carry-less",
+    "article.postural-strength",
+    "article.foam-roller",
+    "article.towel-roll",
+    "article.lower-trap-activation",
+    "article.topical-agents",
+    "article.magnesium",
+    "article.kinesiology-tape",
+    "article.physical-therapy",
+    "article.qa-daily-foam-roller",
+    "article.qa-no-brace",
+    "article.qa-tape-short-term",
+    "article.qa-heat-or-ice",
+    "article.qa-cardio-alternatives",
+    "article.qa-taper-not-stop",
+    "article.qa-rib-pain",
+    "article.qa-one-factor-at-a-time",
+    "article.qa-new-runner-nutrition",
+];
+
+#[test]
+fn traceability_covers_every_part_of_both_seeds() {
+    let rows: BTreeSet<&str> = p().trace.iter().map(|r| r.part.as_str()).collect();
+    let missing: Vec<_> = SEED_PARTS.iter().filter(|part| !rows.contains(*part)).collect();
+    assert!(missing.is_empty(), "seed parts without a row in trace.toml: {missing:?}");
+    for row in &p().trace {
+        assert!(!row.items.is_empty(), "{} has no implementing item", row.part);
+    }
+}
+
+/// Content is written in our own words: no run of 8 words may be copied from a seed.
+#[test]
+fn no_sentence_is_copied_from_the_seeds() {
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    let Ok(dir) = std::fs::read_dir(&seeds) else {
+        eprintln!("skipped: {} not found", seeds.display());
+        return;
+    };
+    fn words(s: &str) -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase().replace('’', "'"))
+            .collect()
+    }
+    const N: usize = 8;
+    let mut grams = std::collections::HashSet::new();
+    for entry in dir.flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default().replace('’', "'");
+        let w = words(&text);
+        for g in w.windows(N) {
+            grams.insert(g.join(" "));
+        }
+    }
+    assert!(!grams.is_empty(), "seeds found but empty");
+    let mut copied = Vec::new();
+    for (file, text) in FILES {
+        let w = words(&text.replace('’', "'"));
+        for g in w.windows(N) {
+            let g = g.join(" ");
+            if grams.contains(&g) {
+                copied.push(format!("{file}: \"{g}\""));
+            }
+        }
+    }
+    assert!(copied.is_empty(), "phrases copied from the seeds:\n{}", copied.join("\n"));
+}
