@@ -189,7 +189,26 @@ fn traceability_covers_every_part_of_both_seeds() {
     }
 }
 
-/// Content is written in our own words: no run of 8 words may be copied from a seed.
+/// Removes `section = "..."` values: a citation may quote a heading verbatim, since that is how a reader finds it.
+fn without_citation_sections(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("section = \"") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "section = \"".len()..];
+        match after.find('"') {
+            Some(end) => rest = &after[end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Content is written in our own words: no run of 8 words may be copied from a seed (headings quoted in
+/// citations excepted).
 #[test]
 fn no_sentence_is_copied_from_the_seeds() {
     let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
@@ -215,7 +234,7 @@ fn no_sentence_is_copied_from_the_seeds() {
     assert!(!grams.is_empty(), "seeds found but empty");
     let mut copied = Vec::new();
     for (file, text) in FILES {
-        let w = words(&text.replace('’', "'"));
+        let w = words(&without_citation_sections(text).replace('’', "'"));
         for g in w.windows(N) {
             let g = g.join(" ");
             if grams.contains(&g) {

@@ -1,0 +1,129 @@
+//! Command-line arguments. Every subcommand has `--help`; `--json` prints data instead of text.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "runtall",
+    version,
+    about = "Posture and breathing habits for runners with neck and upper-back pain",
+    long_about = "runtall screens for red flags, assesses likely contributors and builds a personal plan of \
+                  posture and breathing habits for before, during and after runs, rest days and the desk. It gives \
+                  wellness guidance, not diagnosis: see a clinician for anything the screen flags.\n\n\
+                  Data stays on this machine, in an SQLite file (see --db).",
+    after_help = "Start with `runtall demo` to see a sample runner's plan, or `runtall screen` for your own."
+)]
+pub struct Cli {
+    /// Database file [default: $XDG_DATA_HOME/runtall/runtall.db]
+    #[arg(long, global = true, env = "RUNTALL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Red-flag screen: answer safety questions before anything else
+    Screen(ScreenArgs),
+    /// Assessment: where and when it hurts, exposures, baseline and functional scale
+    Assess(AssessArgs),
+    /// Your personal plan, or what to do around one run with --for-run
+    Plan(PlanArgs),
+    /// The exercise library, or one exercise in full
+    Exercises(ItemArgs),
+    /// The routines (pre-run, post-run, strength, mobility, desk, travel), or one routine step by step
+    Routines(ItemArgs),
+    /// The breathing course, or one lesson
+    Learn(LearnArgs),
+    /// Relief options with their safety limits, and cardio alternatives
+    Relief(ItemArgs),
+    /// Habits for sitting, travel, the hydration pack, training load and getting help
+    Habits(HabitArgs),
+    /// Your name, country (for the emergency number) and units
+    Profile(ProfileArgs),
+    /// Fill the database with a realistic sample runner and print their plan
+    Demo(DemoArgs),
+    /// Where the program stands: screen, assessment, plan and database
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// Read answers from a TOML or JSON file instead of asking (see docs/answers.md)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// List the screening questions and their ids, without answering
+    #[arg(long, conflicts_with_all = ["answers", "clinician_checked"])]
+    pub list: bool,
+    /// Confirm that a clinician has checked the flags of your latest screen
+    #[arg(long, conflicts_with = "answers")]
+    pub clinician_checked: bool,
+    /// Show the screening history
+    #[arg(long, conflicts_with_all = ["answers", "clinician_checked", "list"])]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// Read answers from a TOML or JSON file instead of asking (see examples/assessment.toml)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Show the assessment history (baseline pain and functional scale over time)
+    #[arg(long, conflicts_with = "answers")]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// What to do before, during and after one run of this type
+    #[arg(long, value_name = "TYPE", value_parser = ["easy", "long", "speed", "race", "trail"])]
+    pub for_run: Option<String>,
+    /// List the plans made so far
+    #[arg(long, conflicts_with = "for_run")]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ItemArgs {
+    /// Show one item in full
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Lesson id or number
+    pub lesson: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HabitArgs {
+    /// Only this area: sitting, travel, pack, load, posture, care
+    #[arg(long, value_parser = ["sitting", "travel", "pack", "load", "posture", "care"])]
+    pub area: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Your name (shown on plans)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Two-letter country code for the emergency number (e.g. US, GB, DE, AU)
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Distance units for prompts and output
+    #[arg(long, value_parser = ["km", "mi"])]
+    pub units: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Replace the data in this database even if it holds a real runner's data
+    #[arg(long)]
+    pub force: bool,
+}

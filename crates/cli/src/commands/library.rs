@@ -1,0 +1,125 @@
+//! Browsing the program content: exercises, routines, lessons, relief options and habits.
+
+use super::Ctx;
+use crate::args::{HabitArgs, ItemArgs, LearnArgs};
+use crate::error::{CliError, CliResult};
+use crate::render;
+use runtall_content::HabitArea;
+
+fn unknown(kind: &str, id: &str, known: impl Iterator<Item = String>) -> CliError {
+    let known: Vec<String> = known.collect();
+    let close: Vec<&String> = known.iter().filter(|k| k.contains(id) || id.contains(k.as_str())).take(3).collect();
+    let hint = if close.is_empty() {
+        format!("run `runtall {kind}` to list them")
+    } else {
+        format!("did you mean {}?", close.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+    };
+    CliError::user(format!("no {} with id '{id}': {hint}", kind.trim_end_matches('s')))
+}
+
+pub fn exercises(ctx: &Ctx, args: ItemArgs) -> CliResult {
+    let p = ctx.program;
+    match args.id {
+        None if ctx.json => ctx.print_json(&p.exercises),
+        None => {
+            render::exercise_list(p);
+            Ok(())
+        }
+        Some(id) => {
+            let ex = p.exercise(&id).ok_or_else(|| unknown("exercises", &id, p.exercises.iter().map(|e| e.id.clone())))?;
+            if ctx.json {
+                return ctx.print_json(ex);
+            }
+            render::exercise(p, ex);
+            Ok(())
+        }
+    }
+}
+
+pub fn routines(ctx: &Ctx, args: ItemArgs) -> CliResult {
+    let p = ctx.program;
+    match args.id {
+        None if ctx.json => ctx.print_json(&p.routines),
+        None => {
+            render::routine_list(p);
+            Ok(())
+        }
+        Some(id) => {
+            let r = p.routine(&id).ok_or_else(|| unknown("routines", &id, p.routines.iter().map(|r| r.id.clone())))?;
+            if ctx.json {
+                return ctx.print_json(r);
+            }
+            render::routine(p, r);
+            Ok(())
+        }
+    }
+}
+
+pub fn learn(ctx: &Ctx, args: LearnArgs) -> CliResult {
+    let p = ctx.program;
+    match args.lesson {
+        None if ctx.json => ctx.print_json(&p.lessons),
+        None => {
+            render::lesson_list(p);
+            Ok(())
+        }
+        Some(key) => {
+            let lesson = match key.parse::<u32>() {
+                Ok(n) => p.lessons.iter().find(|l| l.number == n),
+                Err(_) => p.lesson(&key),
+            }
+            .ok_or_else(|| unknown("learn", &key, p.lessons.iter().map(|l| l.id.clone())))?;
+            if ctx.json {
+                return ctx.print_json(lesson);
+            }
+            render::lesson(p, lesson);
+            Ok(())
+        }
+    }
+}
+
+pub fn relief(ctx: &Ctx, args: ItemArgs) -> CliResult {
+    let p = ctx.program;
+    match args.id {
+        None if ctx.json => ctx.print_json(&serde_json::json!({ "relief": p.relief, "alternatives": p.alternatives })),
+        None => {
+            render::relief_list(p);
+            Ok(())
+        }
+        Some(id) => {
+            if let Some(r) = p.relief_option(&id) {
+                if ctx.json {
+                    return ctx.print_json(r);
+                }
+                render::relief(p, r);
+                return Ok(());
+            }
+            if let Some(a) = p.alternative(&id) {
+                if ctx.json {
+                    return ctx.print_json(a);
+                }
+                render::alternative(p, a);
+                return Ok(());
+            }
+            Err(unknown("relief", &id, p.relief.iter().map(|r| r.id.clone()).chain(p.alternatives.iter().map(|a| a.id.clone()))))
+        }
+    }
+}
+
+pub fn habits(ctx: &Ctx, args: HabitArgs) -> CliResult {
+    let p = ctx.program;
+    let area = args.area.as_deref().map(|a| match a {
+        "sitting" => HabitArea::Sitting,
+        "travel" => HabitArea::Travel,
+        "pack" => HabitArea::Pack,
+        "load" => HabitArea::Load,
+        "posture" => HabitArea::Posture,
+        _ => HabitArea::Care,
+    });
+    let habits: Vec<_> = p.habits.iter().filter(|h| area.is_none_or(|a| h.area == a)).collect();
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "defaults": p.habit_defaults, "habits": habits }));
+    }
+    render::habits(p, &habits);
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! One module per subcommand; each takes the parsed arguments and a [`Ctx`].
+
+mod assess;
+mod demo;
+mod library;
+mod plan;
+mod profile;
+mod screen;
+mod status;
+
+use crate::args::{Cli, Command};
+use crate::error::{CliError, CliResult};
+use runtall_content::{Program, program};
+use runtall_store::{SqliteStore, Store};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// What every command needs: the content, where the database is, and how to print.
+pub struct Ctx {
+    pub program: &'static Program,
+    pub db_path: PathBuf,
+    pub json: bool,
+}
+
+impl Ctx {
+    /// Opens the database only for commands that need it, so `runtall exercises` works without one.
+    pub fn store(&self) -> CliResult<SqliteStore> {
+        Ok(SqliteStore::open(&self.db_path)?)
+    }
+
+    /// Prints a value as pretty JSON.
+    pub fn print_json<T: Serialize>(&self, value: &T) -> CliResult {
+        let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Internal(e.into()))?;
+        println!("{text}");
+        Ok(())
+    }
+
+    pub fn profile_or_default(&self, store: &dyn Store) -> CliResult<runtall_domain::profile::Profile> {
+        Ok(store.profile()?.unwrap_or_default())
+    }
+}
+
+pub fn run(cli: Cli) -> CliResult {
+    let db_path = match cli.db {
+        Some(p) => p,
+        None => crate::paths::default_db()
+            .ok_or_else(|| CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH"))?,
+    };
+    let ctx = Ctx { program: program(), db_path, json: cli.json };
+    match cli.command {
+        Command::Screen(a) => screen::run(&ctx, a),
+        Command::Assess(a) => assess::run(&ctx, a),
+        Command::Plan(a) => plan::run(&ctx, a),
+        Command::Exercises(a) => library::exercises(&ctx, a),
+        Command::Routines(a) => library::routines(&ctx, a),
+        Command::Learn(a) => library::learn(&ctx, a),
+        Command::Relief(a) => library::relief(&ctx, a),
+        Command::Habits(a) => library::habits(&ctx, a),
+        Command::Profile(a) => profile::run(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Status => status::run(&ctx),
+    }
+}
+
+/// Reads a file named on the command line, naming it in the error.
+pub fn read_input(path: &std::path::Path) -> CliResult<String> {
+    std::fs::read_to_string(path).map_err(|e| CliError::user(format!("cannot read {}: {e}", path.display())))
+}

@@ -1,0 +1,67 @@
+//! `runtall status`: where the program stands, and the next step.
+
+use super::Ctx;
+use crate::error::CliResult;
+use jiff::Timestamp;
+use runtall_domain::screen::{is_stale, program_state};
+use runtall_store::Store;
+
+pub fn run(ctx: &Ctx) -> CliResult {
+    let store = ctx.store()?;
+    let profile = ctx.profile_or_default(&store)?;
+    let screening = store.latest_screening()?;
+    let assessment = store.latest_assessment()?;
+    let plan = store.latest_plan()?;
+    let state = program_state(screening.as_ref());
+    let next = match (&state, &assessment, &plan) {
+        (s, _, _) if s.name() == "not-screened" => "runtall screen",
+        (s, _, _) if s.name() == "locked" || s.name() == "paused" => {
+            "see a clinician, then `runtall screen --clinician-checked`"
+        }
+        (_, None, _) => "runtall assess",
+        (_, Some(_), None) => "runtall plan",
+        _ => "runtall plan --for-run easy",
+    };
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({
+            "database": ctx.db_path,
+            "schema_version": store.schema_version()?,
+            "profile": profile,
+            "state": state,
+            "latest_screening": screening.as_ref().map(|s| s.taken_at),
+            "latest_assessment": assessment.as_ref().map(|a| a.taken_at),
+            "latest_plan": plan.as_ref().map(|p| p.created_at),
+            "next": next,
+        }));
+    }
+    println!("Database:    {} (schema v{})", ctx.db_path.display(), store.schema_version()?);
+    if !profile.name.is_empty() {
+        println!("Runner:      {}", profile.name);
+    }
+    let screen_text = match &screening {
+        None => "not done".to_string(),
+        Some(s) => {
+            let stale = if is_stale(s.taken_at, Timestamp::now()) { " (older than 4 weeks: screen again)" } else { "" };
+            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), state.name(), stale)
+        }
+    };
+    println!("Screen:      {screen_text}");
+    println!(
+        "Assessment:  {}",
+        assessment
+            .as_ref()
+            .map(|a| format!(
+                "{} (pain {}/10, function {:.1}/10)",
+                a.taken_at.strftime("%Y-%m-%d"),
+                a.assessment.baseline_pain.get(),
+                a.assessment.psfs_score()
+            ))
+            .unwrap_or_else(|| "not done".into())
+    );
+    println!(
+        "Plan:        {}",
+        plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
+    );
+    println!("Next:        {next}");
+    Ok(())
+}

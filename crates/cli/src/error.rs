@@ -1,0 +1,75 @@
+//! The command line's error type: user errors exit 1, internal errors exit 2.
+
+use runtall_domain::InputError;
+use runtall_domain::plan::PlanError;
+use runtall_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Something the runner can fix: bad input, a missing step, a locked program.
+    #[error("{0}")]
+    User(String),
+    /// A bug or an environment failure the runner cannot fix from the command line.
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl CliError {
+    pub fn user(msg: impl Into<String>) -> Self {
+        CliError::User(msg.into())
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::User(_) => 1,
+            CliError::Internal(_) => 2,
+        }
+    }
+}
+
+impl From<InputError> for CliError {
+    fn from(e: InputError) -> Self {
+        CliError::User(e.to_string())
+    }
+}
+
+impl From<PlanError> for CliError {
+    fn from(e: PlanError) -> Self {
+        CliError::User(e.to_string())
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Locked { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::Open { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::NotFound { .. } => CliError::User(e.to_string()),
+            StoreError::Decode { .. } | StoreError::Sql(_) => CliError::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl From<inquire::InquireError> for CliError {
+    fn from(e: inquire::InquireError) -> Self {
+        match e {
+            inquire::InquireError::OperationCanceled | inquire::InquireError::OperationInterrupted => {
+                CliError::user("cancelled; nothing was saved")
+            }
+            inquire::InquireError::NotTTY => {
+                CliError::user("no terminal to ask questions on: pass --answers FILE (see docs/answers.md)")
+            }
+            other => CliError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+pub type CliResult<T = ()> = Result<T, CliError>;

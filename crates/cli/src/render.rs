@@ -1,0 +1,516 @@
+//! Text rendering for the terminal. Every piece of advice is printed with why it is there and where it comes from.
+
+use runtall_content::*;
+use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::plan::{Plan, PlanItem, PlanRecord, RoutineView, RunDay, StepView};
+use runtall_domain::profile::Profile;
+use runtall_domain::screen::{ProgramState, ScreeningRecord, TriggeredFlag};
+use std::fmt::Write as _;
+
+const WIDTH: usize = 100;
+
+/// Wraps text to the terminal width with a hanging indent.
+fn wrap(text: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() + word.len() + 1 > WIDTH && line.trim().len() > 0 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.trim().len() > 0 {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.trim().is_empty() {
+        out.push_str(line.trim_end());
+    }
+    out
+}
+
+fn println_wrapped(text: &str, indent: &str) {
+    println!("{}", wrap(text, indent));
+}
+
+/// "article § Foam Roller (or Towel Roll) Stretches; brief § §2 Doses — practical advice, not studied"
+pub fn sources_line(program: &Program, cite: &[Citation], evidence: Evidence) -> String {
+    let mut s = String::new();
+    for (i, c) in cite.iter().enumerate() {
+        if i > 0 {
+            s.push_str("; ");
+        }
+        let name = match program.source(&c.source).map(|src| src.kind) {
+            Some(SourceKind::Seed) if c.source == "podcast" => "podcast ep. 26",
+            Some(SourceKind::Seed) => "PT article",
+            Some(SourceKind::Evidence) => "evidence brief",
+            None => c.source.as_str(),
+        };
+        let _ = write!(s, "{name} › {}", c.section);
+    }
+    let _ = write!(s, " — {}", evidence.label());
+    s
+}
+
+fn heading(text: &str) {
+    println!("\n{text}\n{}", "─".repeat(text.chars().count().min(WIDTH)));
+}
+
+pub fn minutes(seconds: u32) -> String {
+    if seconds < 90 {
+        format!("{seconds} s")
+    } else {
+        format!("{} min", (seconds + 30) / 60)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------- screening
+
+pub fn flag_list(program: &Program) {
+    for level in [FlagLevel::A, FlagLevel::B, FlagLevel::C] {
+        if let Some(info) = program.level_info(level) {
+            heading(&format!("Level {level:?}: {}", info.title));
+        }
+        for f in program.red_flags.iter().filter(|f| f.level == level) {
+            println!("  {}", f.id);
+            println_wrapped(&f.question, "      ");
+        }
+    }
+}
+
+fn flags(list: &[TriggeredFlag]) {
+    for f in list {
+        println!("  • {}", f.short);
+        println_wrapped(&f.advice, "    ");
+    }
+}
+
+pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile) {
+    match state {
+        ProgramState::Locked { flags: list } => {
+            println!("\n!!  STOP — this needs emergency care now  !!\n");
+            println!("Call {} now, or have someone take you to an emergency department.", profile.emergency_number());
+            println!("Do not run, and do not drive yourself.\n");
+            flags(list);
+            if let Some(info) = program.level_info(FlagLevel::A) {
+                println!();
+                println_wrapped(&info.action, "");
+            }
+            println!(
+                "\nThe program is locked. Once a clinician has checked you, run `runtall screen --clinician-checked`."
+            );
+        }
+        ProgramState::Paused { flags: list } => {
+            println!("\nSee a clinician today.\n");
+            flags(list);
+            if let Some(info) = program.level_info(FlagLevel::B) {
+                println!();
+                println_wrapped(&info.action, "");
+            }
+            println!(
+                "\nThe program is paused. If it gets worse, or chest pain, breathlessness or weakness appears, call {}.\n\
+                 After you have been seen: `runtall screen --clinician-checked`.",
+                profile.emergency_number()
+            );
+        }
+        ProgramState::Reduced { flags: list } => {
+            println!("\nBook a visit with your GP or a physiotherapist before the full program.\n");
+            flags(list);
+            if let Some(info) = program.level_info(FlagLevel::C) {
+                println!();
+                println_wrapped(&info.action, "");
+            }
+            println!("\nMeanwhile you get a reduced, gentle program. Next: `runtall assess`, then `runtall plan`.");
+        }
+        ProgramState::Open => {
+            println!("Screen clear: none of the red flags applies to you today.");
+            println!("This is a safety check, not a diagnosis: if symptoms change, screen again.");
+            println!("Next: `runtall assess`, then `runtall plan`.");
+        }
+        ProgramState::NotScreened => println!("No screen yet: run `runtall screen`."),
+    }
+}
+
+pub fn screen_history(all: &[ScreeningRecord]) {
+    if all.is_empty() {
+        println!("No screens yet: run `runtall screen`.");
+        return;
+    }
+    for r in all {
+        let level = r.outcome.level.map(|l| format!("level {l:?}")).unwrap_or_else(|| "clear".into());
+        let checked = r.clinician_checked_at.map(|t| format!(", clinician checked {}", t.strftime("%Y-%m-%d"))).unwrap_or_default();
+        println!("#{:<4} {}  {level}{checked}", r.id.unwrap_or(0), r.taken_at.strftime("%Y-%m-%d %H:%M"));
+        for f in &r.outcome.triggered {
+            println!("        {:?} {}", f.level, f.short);
+        }
+    }
+}
+
+// --------------------------------------------------------------------------------------------- assessment
+
+pub fn assessment_saved(r: &AssessmentRecord) {
+    let a = &r.assessment;
+    println!("Assessment saved (#{}).", r.id.unwrap_or(0));
+    println!("  Regions:   {}", a.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
+    println!("  When:      {}", a.when.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "));
+    println!("  Baseline:  pain {}/10, function (PSFS) {:.1}/10", a.baseline_pain.get(), a.psfs_score());
+    println!("Next: `runtall plan`.");
+}
+
+pub fn assessment_history(all: &[AssessmentRecord]) {
+    if all.is_empty() {
+        println!("No assessments yet: run `runtall assess`.");
+        return;
+    }
+    println!("{:<6} {:<17} {:>5} {:>6}", "#", "date", "pain", "PSFS");
+    for r in all {
+        println!(
+            "{:<6} {:<17} {:>5} {:>6.1}",
+            r.id.unwrap_or(0),
+            r.taken_at.strftime("%Y-%m-%d %H:%M").to_string(),
+            r.assessment.baseline_pain.get(),
+            r.assessment.psfs_score()
+        );
+    }
+}
+
+// --------------------------------------------------------------------------------------------------- plan
+
+fn item(program: &Program, i: &PlanItem) {
+    let tag = match i.priority {
+        runtall_domain::plan::Priority::Core => "core",
+        runtall_domain::plan::Priority::Recommended => "recommended",
+        runtall_domain::plan::Priority::Optional => "optional",
+    };
+    println!("  ■ {} [{tag}]", i.title);
+    if !i.summary.is_empty() {
+        println_wrapped(&i.summary, "      ");
+    }
+    for r in &i.why {
+        println_wrapped(&format!("why: {} ({})", r.text, r.answer), "      ");
+    }
+    println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
+}
+
+pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
+    let p: &Plan = &record.plan;
+    let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
+    println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
+    println!(
+        "Baseline: pain {}/10, function {:.1}/10. Review in {} days: re-rate pain and your activities.",
+        p.baseline_pain, p.baseline_psfs, p.review_in_days
+    );
+    println!("Posture and breathing habits for running: wellness guidance, not treatment or diagnosis.");
+    if p.mode == runtall_domain::plan::Mode::Reduced {
+        println!("\nREDUCED PROGRAM: gentle items only until a clinician has checked your screening answers.");
+    }
+    for (section, items) in p.sections() {
+        heading(section.title());
+        for i in items {
+            item(program, i);
+        }
+    }
+    heading("Your week");
+    for d in &p.week {
+        let run = d.run.map(|r| format!("{} run", r.as_str())).unwrap_or_else(|| "rest".into());
+        let routines: Vec<String> = d
+            .routines
+            .iter()
+            .map(|id| {
+                let r = program.routine(id);
+                format!("{} ({})", r.map(|r| r.name.as_str()).unwrap_or(id), r.map(|r| minutes(program.routine_seconds(r))).unwrap_or_default())
+            })
+            .collect();
+        println!("  {:<4} {:<11} {}", d.day.name(), run, routines.join(" · "));
+        for n in &d.notes {
+            println!("  {:<4} {:<11} {}", "", "", n);
+        }
+    }
+    if !p.excluded.is_empty() {
+        heading("Left out or swapped for you");
+        for e in &p.excluded {
+            let instead = e.instead.as_deref().map(|i| format!(" → instead: {i}")).unwrap_or_default();
+            println!("  - {}: {}{instead}", e.id, e.reason);
+        }
+    }
+    println!(
+        "\nStop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, \
+         more is too much.\nFor one run: `runtall plan --for-run long|speed|easy|race|trail`."
+    );
+}
+
+pub fn plan_history(plans: &[PlanRecord]) {
+    if plans.is_empty() {
+        println!("No plans yet: run `runtall plan`.");
+        return;
+    }
+    for p in plans {
+        println!(
+            "#{:<4} {}  {:?} program, {} items, baseline pain {}",
+            p.id.unwrap_or(0),
+            p.created_at.strftime("%Y-%m-%d %H:%M"),
+            p.plan.mode,
+            p.plan.items.len(),
+            p.plan.baseline_pain
+        );
+    }
+}
+
+fn dose_line(d: &Dose) -> String {
+    let mut parts = Vec::new();
+    let side = if d.per_side { " per side" } else { "" };
+    match (d.reps, d.work_s) {
+        (Some(r), _) if d.breath.is_some() => parts.push(format!("{} × {r} breaths", d.sets)),
+        (Some(r), _) => parts.push(format!("{} × {r}{side}", d.sets)),
+        (None, Some(w)) => parts.push(format!("{} × {}{side}", d.sets, minutes(w))),
+        (None, None) => parts.push(format!("{} sets", d.sets)),
+    }
+    if let Some(h) = d.hold_s {
+        parts.push(format!("hold {h} s"));
+    }
+    if let Some(b) = &d.breath {
+        let mut s = format!("in {} s", b.inhale_s);
+        if b.hold_in_s > 0.0 {
+            let _ = write!(s, ", hold {} s", b.hold_in_s);
+        }
+        let _ = write!(s, ", out {} s", b.exhale_s);
+        if b.hold_out_s > 0.0 {
+            let _ = write!(s, ", pause {} s", b.hold_out_s);
+        }
+        parts.push(s);
+    }
+    if d.rest_s > 0 && d.sets > 1 {
+        parts.push(format!("rest {} s", d.rest_s));
+    }
+    if let Some(l) = &d.load {
+        parts.push(l.clone());
+    }
+    parts.join(", ")
+}
+
+fn step_line(i: usize, s: &StepView) {
+    println!("  {}. {} — {} (~{})", i + 1, s.name, dose_line(&s.dose), minutes(s.seconds));
+    if let Some(n) = &s.note {
+        println_wrapped(n, "       ");
+    }
+    if let Some((from, why)) = &s.substituted_for {
+        println_wrapped(&format!("instead of {from}: {why}"), "       ");
+    }
+}
+
+fn routine_view(program: &Program, title: &str, r: &RoutineView) {
+    heading(&format!("{title}: {} (~{})", r.name, minutes(r.seconds)));
+    for (i, s) in r.steps.iter().enumerate() {
+        step_line(i, s);
+    }
+    for s in &r.skipped {
+        if s.instead.is_none() {
+            println!("  (left out: {} — {})", s.id, s.reason);
+        }
+    }
+    println_wrapped(&format!("from: {}", sources_line(program, &r.cite, r.evidence)), "  ");
+}
+
+pub fn run_day(program: &Program, day: &RunDay) {
+    println!("{} RUN — before, during and after", day.run_type.as_str().to_uppercase());
+    for n in &day.notes {
+        println_wrapped(&format!("• {} ({})", n.text, n.answer), "  ");
+    }
+    routine_view(program, "Before", &day.pre_run);
+    let d = &day.during;
+    let mut rhythm = format!("a check about every {} min", d.every_min);
+    if let Some(m) = d.last_third_every_min {
+        let _ = write!(rhythm, ", every {m} min in the last third");
+    }
+    if d.per_rep {
+        rhythm.push_str(", before each rep and in each recovery");
+    }
+    heading(&format!("During: {rhythm}"));
+    for n in &d.notes {
+        println_wrapped(&format!("• {n}"), "  ");
+    }
+    for c in &d.cues {
+        let phases: Vec<&str> = c.phases.iter().map(|p| phase_label(*p)).collect();
+        println!("  ◦ {:<48} [{}]", c.text, phases.join(", "));
+    }
+    println_wrapped(&format!("from: {}", sources_line(program, &d.cite, d.evidence)), "  ");
+    routine_view(program, "After", &day.post_run);
+}
+
+fn phase_label(p: CuePhase) -> &'static str {
+    match p {
+        CuePhase::Start => "start",
+        CuePhase::Steady => "steady",
+        CuePhase::LastThird => "last third",
+        CuePhase::BeforeRep => "before each rep",
+        CuePhase::Recovery => "recoveries",
+        CuePhase::Finish => "finish",
+        CuePhase::After => "after",
+    }
+}
+
+// ------------------------------------------------------------------------------------------------ library
+
+pub fn exercise_list(program: &Program) {
+    let mut last = None;
+    for e in &program.exercises {
+        if last != Some(e.category) {
+            heading(&format!("{:?}", e.category));
+            last = Some(e.category);
+        }
+        println!("  {:<34} {}", e.id, e.name);
+    }
+    println!("\nShow one: `runtall exercises ID`.");
+}
+
+fn bullets(title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    println!("{title}:");
+    for i in items {
+        println_wrapped(&format!("- {i}"), "  ");
+    }
+}
+
+pub fn exercise(program: &Program, e: &Exercise) {
+    println!("{} ({})", e.name, e.id);
+    println_wrapped(&e.summary, "");
+    println!("\nDose:      {} — {}", dose_line(&e.dose), e.dose.frequency);
+    println!("Takes:     ~{}", minutes(e.dose.estimated_seconds()));
+    println!("Position:  {}", e.position);
+    let eq: Vec<&str> = e.equipment.iter().map(|q| runtall_domain::plan::equipment_label(*q)).collect();
+    println!("Equipment: {}\n", eq.join(", "));
+    bullets("Steps", &e.steps);
+    bullets("Cues", &e.cues);
+    bullets("Common mistakes", &e.mistakes);
+    bullets("Stop if", &e.stop_if);
+    if !e.contraindicated_with.is_empty() {
+        let c: Vec<&str> = e.contraindicated_with.iter().map(|c| runtall_domain::profile::condition_label(*c)).collect();
+        println!("Not offered with: {}", c.join(", "));
+    }
+    bullets("Cautions", &e.cautions);
+    bullets("Progression (one change a week)", &e.progression);
+    if let Some(alt) = e.alternative.as_deref().and_then(|id| program.exercise(id)) {
+        println!("Alternative: {} ({})", alt.name, alt.id);
+    }
+    println_wrapped(&format!("From: {}", sources_line(program, &e.cite, e.evidence)), "");
+}
+
+pub fn routine_list(program: &Program) {
+    for r in &program.routines {
+        let runs: Vec<&str> = r.for_runs.iter().map(|r| r.as_str()).collect();
+        let runs = if runs.is_empty() { String::new() } else { format!(" [{}]", runs.join(", ")) };
+        println!("  {:<20} {:<40} ~{}{runs}", r.id, r.name, minutes(program.routine_seconds(r)));
+    }
+    println!("\nShow one: `runtall routines ID`.");
+}
+
+pub fn routine(program: &Program, r: &Routine) {
+    println!("{} ({}) — ~{}, {}", r.name, r.id, minutes(program.routine_seconds(r)), r.frequency);
+    println_wrapped(&r.summary, "");
+    println!();
+    for (i, s) in r.steps.iter().enumerate() {
+        if let Some(ex) = program.exercise(&s.exercise) {
+            let dose = step_dose(ex, s);
+            let view = StepView {
+                exercise: ex.id.clone(),
+                name: ex.name.clone(),
+                seconds: dose.estimated_seconds(),
+                dose,
+                note: s.note.clone(),
+                substituted_for: None,
+            };
+            step_line(i, &view);
+        }
+    }
+    println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+}
+
+pub fn lesson_list(program: &Program) {
+    println!("Breathing course: {} short lessons\n", program.lessons.len());
+    for l in &program.lessons {
+        println!("  {:>2}. {:<52} {} min", l.number, l.title, l.minutes);
+    }
+    println!("\nRead one: `runtall learn 1`.");
+}
+
+pub fn lesson(program: &Program, l: &Lesson) {
+    println!("Lesson {} of {}: {} ({} min)\n", l.number, program.lessons.len(), l.title, l.minutes);
+    for para in &l.body {
+        println_wrapped(para, "");
+        println!();
+    }
+    bullets("Key points", &l.key_points);
+    if let Some(ex) = l.practice.as_deref().and_then(|id| program.exercise(id)) {
+        println!("\nPractise: {} — `runtall exercises {}`", ex.name, ex.id);
+    }
+    println_wrapped(&format!("From: {}", sources_line(program, &l.cite, l.evidence)), "");
+    if let Some(next) = program.lessons.iter().find(|n| n.number == l.number + 1) {
+        println!("Next: `runtall learn {}` — {}", next.number, next.title);
+    }
+}
+
+pub fn relief_list(program: &Program) {
+    heading("Relief options: for comfort while the real work (mobility and strength) happens");
+    for r in &program.relief {
+        let kind = match r.kind {
+            ReliefKind::NotRecommended => "not recommended",
+            ReliefKind::Supplement => "supplement — ask a pharmacist first if unsure",
+            ReliefKind::Comfort => "comfort",
+            ReliefKind::Topical => "topical",
+            ReliefKind::Support => "support",
+        };
+        println!("  {:<20} {} ({kind})", r.id, r.name);
+    }
+    heading("Cardio that feels close to running, for weeks when running hurts");
+    for a in &program.alternatives {
+        println!("  {:<24} {}", a.id, a.name);
+    }
+    println!("\nShow one with its limits: `runtall relief ID`.");
+}
+
+pub fn relief(program: &Program, r: &Relief) {
+    println!("{} ({})", r.name, r.id);
+    println_wrapped(&r.what, "");
+    println!();
+    bullets("How", &r.how);
+    bullets("Limits", &r.limits);
+    if let Some(mg) = r.max_daily_mg {
+        println!("Upper limit: {mg} mg a day from supplements (food not counted).");
+    }
+    if let Some(mg) = r.start_mg {
+        println!("Starting amount: {mg} mg.");
+    }
+    if let Some(d) = r.max_days {
+        println!("Use for at most {d} days at a time.");
+    }
+    if !r.avoid_with.is_empty() {
+        let c: Vec<&str> = r.avoid_with.iter().map(|c| runtall_domain::profile::condition_label(*c)).collect();
+        println_wrapped(&format!("Not without advice if you have: {}", c.join("; ")), "");
+    }
+    bullets("Ask first", &r.refer);
+    println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+}
+
+pub fn alternative(program: &Program, a: &CardioAlternative) {
+    println!("{} ({})", a.name, a.id);
+    println_wrapped(&a.how, "");
+    println_wrapped(&format!("Why: {}", a.why), "");
+    println_wrapped(&format!("From: {}", sources_line(program, &a.cite, a.evidence)), "");
+}
+
+pub fn habits(program: &Program, habits: &[&Habit]) {
+    let mut last = None;
+    for h in habits {
+        if last != Some(h.area) {
+            heading(&format!("{:?}", h.area));
+            last = Some(h.area);
+        }
+        println!("  ■ {}", h.title);
+        println_wrapped(&h.what, "      ");
+        println_wrapped(&format!("why: {}", h.why), "      ");
+        println_wrapped(&format!("from: {}", sources_line(program, &h.cite, h.evidence)), "      ");
+    }
+}

@@ -1,0 +1,59 @@
+//! The runner's profile: settings that shape every screen (units, emergency number) and the health conditions
+//! that rule items out.
+
+use crate::emergency;
+use runtall_content::Condition;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Units {
+    #[default]
+    Km,
+    Mi,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    #[serde(default)]
+    pub units: Units,
+    /// ISO 3166 alpha-2 country code for the emergency number; unknown means the default wording.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// True for the bundled sample runner, so `runtall demo` knows it may replace it.
+    #[serde(default)]
+    pub demo: bool,
+}
+
+impl Profile {
+    pub fn emergency_number(&self) -> String {
+        emergency::emergency_number(self.country.as_deref())
+    }
+}
+
+/// Health conditions in plain words, for prompts and summaries.
+pub fn condition_label(c: Condition) -> &'static str {
+    match c {
+        Condition::Osteoporosis => "osteoporosis or low bone density",
+        Condition::LongTermSteroids => "long-term steroid tablets",
+        Condition::KidneyDisease => "kidney disease",
+        Condition::Pregnancy => "pregnancy",
+        Condition::InteractingMedicines => {
+            "medicines that interact with magnesium (some antibiotics, bisphosphonates, diuretics, acid reducers, digoxin, iron, laxatives or antacids with magnesium)"
+        }
+        Condition::ShoulderInjury => "a current shoulder injury",
+        Condition::SensitiveSkin => "skin that reacts to plasters or tape",
+    }
+}
+
+pub const ALL_CONDITIONS: [Condition; 7] = [
+    Condition::Osteoporosis,
+    Condition::LongTermSteroids,
+    Condition::KidneyDisease,
+    Condition::Pregnancy,
+    Condition::InteractingMedicines,
+    Condition::ShoulderInjury,
+    Condition::SensitiveSkin,
+];

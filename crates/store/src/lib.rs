@@ -1,0 +1,62 @@
+//! Where runtall keeps a runner's data.
+//!
+//! Domain code talks to the [`Store`] trait only, so the embedded SQLite store used on a runner's machine and a
+//! PostgreSQL store for a multi-athlete server can share every rule above them. Records are stored as JSON
+//! documents with a few indexed columns: the domain types evolve quickly, and a document column keeps old rows
+//! readable while migrations stay small.
+
+mod migrations;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use jiff::Timestamp;
+use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::plan::PlanRecord;
+use runtall_domain::profile::Profile;
+use runtall_domain::screen::ScreeningRecord;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path} is locked by another program (is another runtall running?); try again in a moment")]
+    Locked { path: String },
+    #[error("{path} is not a runtall database or is damaged ({detail}); nothing was changed. Move it aside or pass another file with --db")]
+    Corrupt { path: String, detail: String },
+    #[error("cannot open database {path}: {detail}")]
+    Open { path: String, detail: String },
+    #[error("database {path} was written by a newer runtall (schema version {found}, this build knows up to {known}); upgrade runtall")]
+    TooNew { path: String, found: i64, known: i64 },
+    #[error("stored record {what} #{id} cannot be read: {detail}")]
+    Decode { what: &'static str, id: i64, detail: String },
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("database error: {0}")]
+    Sql(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Everything runtall persists. Each method is one transaction: a failure leaves earlier data untouched.
+pub trait Store {
+    fn profile(&self) -> Result<Option<Profile>>;
+    fn save_profile(&self, profile: &Profile) -> Result<()>;
+
+    fn add_screening(&self, record: &ScreeningRecord) -> Result<i64>;
+    fn latest_screening(&self) -> Result<Option<ScreeningRecord>>;
+    fn screenings(&self) -> Result<Vec<ScreeningRecord>>;
+    /// Records that a clinician has checked the flags of a screen.
+    fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()>;
+
+    fn add_assessment(&self, record: &AssessmentRecord) -> Result<i64>;
+    fn latest_assessment(&self) -> Result<Option<AssessmentRecord>>;
+    fn assessments(&self) -> Result<Vec<AssessmentRecord>>;
+
+    fn add_plan(&self, record: &PlanRecord) -> Result<i64>;
+    fn latest_plan(&self) -> Result<Option<PlanRecord>>;
+    fn plans(&self) -> Result<Vec<PlanRecord>>;
+
+    /// Whether the store holds anything that is not the bundled sample runner.
+    fn holds_real_data(&self) -> Result<bool>;
+    /// Deletes every record (used by `runtall demo --force` and "delete all my data").
+    fn delete_all(&self) -> Result<()>;
+}

@@ -1,0 +1,38 @@
+//! Versioned schema migrations, applied in order on open. `PRAGMA user_version` holds the applied version.
+//! Never edit a released migration: add a new one.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: profile, screens, assessments, plans.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE profile (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE screenings (
+        id                   INTEGER PRIMARY KEY,
+        taken_at             TEXT NOT NULL,
+        level                TEXT,
+        clinician_checked_at TEXT,
+        data                 TEXT NOT NULL
+    );
+    CREATE INDEX screenings_taken_at ON screenings (taken_at);
+    CREATE TABLE assessments (
+        id       INTEGER PRIMARY KEY,
+        taken_at TEXT NOT NULL,
+        data     TEXT NOT NULL
+    );
+    CREATE TABLE plans (
+        id            INTEGER PRIMARY KEY,
+        created_at    TEXT NOT NULL,
+        screening_id  INTEGER REFERENCES screenings (id) ON DELETE SET NULL,
+        assessment_id INTEGER REFERENCES assessments (id) ON DELETE SET NULL,
+        mode          TEXT NOT NULL,
+        data          TEXT NOT NULL
+    );
+    "#,
+];
