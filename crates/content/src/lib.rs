@@ -114,8 +114,14 @@ fn parse<T: serde::de::DeserializeOwned>(file: &'static str) -> Result<T, LoadEr
         .iter()
         .find(|(name, _)| *name == file)
         .map(|(_, text)| *text)
-        .ok_or_else(|| LoadError { file, message: "not bundled".into() })?;
-    toml::from_str(text).map_err(|e| LoadError { file, message: e.to_string() })
+        .ok_or_else(|| LoadError {
+            file,
+            message: "not bundled".into(),
+        })?;
+    toml::from_str(text).map_err(|e| LoadError {
+        file,
+        message: e.to_string(),
+    })
 }
 
 impl Program {
@@ -206,7 +212,10 @@ impl Program {
         routine
             .steps
             .iter()
-            .filter_map(|step| self.exercise(&step.exercise).map(|ex| step_dose(ex, step).estimated_seconds()))
+            .filter_map(|step| {
+                self.exercise(&step.exercise)
+                    .map(|ex| step_dose(ex, step).estimated_seconds())
+            })
             .sum::<u32>()
             + 15 * routine.steps.len().saturating_sub(1) as u32
     }

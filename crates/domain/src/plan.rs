@@ -18,9 +18,13 @@ use std::collections::BTreeMap;
 pub enum PlanError {
     #[error("no red-flag screen yet: run `runtall screen` first")]
     NotScreened,
-    #[error("the program is locked after an emergency-level answer; see a clinician, then confirm with `runtall screen --clinician-checked`")]
+    #[error(
+        "the program is locked after an emergency-level answer; see a clinician, then confirm with `runtall screen --clinician-checked`"
+    )]
     Locked(Vec<TriggeredFlag>),
-    #[error("the program is paused: see a clinician today, then confirm with `runtall screen --clinician-checked` or screen again")]
+    #[error(
+        "the program is paused: see a clinician today, then confirm with `runtall screen --clinician-checked` or screen again"
+    )]
     Paused(Vec<TriggeredFlag>),
     #[error("unknown routine or exercise '{0}'")]
     UnknownItem(String),
@@ -197,8 +201,15 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] =
-        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -301,29 +312,75 @@ impl Builder<'_> {
             }
             return;
         }
-        self.items.push(PlanItem { section, priority, kind, id: id.to_string(), title, summary, why: vec![reason], cite, evidence });
+        self.items.push(PlanItem {
+            section,
+            priority,
+            kind,
+            id: id.to_string(),
+            title,
+            summary,
+            why: vec![reason],
+            cite,
+            evidence,
+        });
     }
 
     fn routine(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
         if let Some(r) = self.program.routine(id) {
-            self.push(section, priority, RefKind::Routine, id, r.name.clone(), r.summary.clone(), r.cite.clone(), r.evidence, reason);
+            self.push(
+                section,
+                priority,
+                RefKind::Routine,
+                id,
+                r.name.clone(),
+                r.summary.clone(),
+                r.cite.clone(),
+                r.evidence,
+                reason,
+            );
         }
     }
 
     fn exercise(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
         if let Some(e) = self.program.exercise(id) {
-            self.push(section, priority, RefKind::Exercise, id, e.name.clone(), e.summary.clone(), e.cite.clone(), e.evidence, reason);
+            self.push(
+                section,
+                priority,
+                RefKind::Exercise,
+                id,
+                e.name.clone(),
+                e.summary.clone(),
+                e.cite.clone(),
+                e.evidence,
+                reason,
+            );
         }
     }
 
     fn habit(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
         if let Some(h) = self.program.habit(id) {
-            self.push(section, priority, RefKind::Habit, id, h.title.clone(), h.what.clone(), h.cite.clone(), h.evidence, reason);
+            self.push(
+                section,
+                priority,
+                RefKind::Habit,
+                id,
+                h.title.clone(),
+                h.what.clone(),
+                h.cite.clone(),
+                h.evidence,
+                reason,
+            );
         }
     }
 
     fn habits_in(&mut self, area: HabitArea, section: Section, priority: Priority, reason: &Reason) {
-        let ids: Vec<String> = self.program.habits.iter().filter(|h| h.area == area).map(|h| h.id.clone()).collect();
+        let ids: Vec<String> = self
+            .program
+            .habits
+            .iter()
+            .filter(|h| h.area == area)
+            .map(|h| h.id.clone())
+            .collect();
         for id in ids {
             self.habit(section, priority, &id, reason.clone());
         }
@@ -340,21 +397,48 @@ impl Builder<'_> {
                 summary.push_str(", before each fast rep and in each recovery");
             }
             summary.push('.');
-            self.push(Section::DuringRuns, priority, RefKind::Schedule, run.as_str(), title, summary, s.cite.clone(), s.evidence, reason);
+            self.push(
+                Section::DuringRuns,
+                priority,
+                RefKind::Schedule,
+                run.as_str(),
+                title,
+                summary,
+                s.cite.clone(),
+                s.evidence,
+                reason,
+            );
         }
     }
 
     fn lesson(&mut self, priority: Priority, id: &str, reason: Reason) {
         if let Some(l) = self.program.lesson(id) {
             let title = format!("Lesson {}: {}", l.number, l.title);
-            let summary = format!("{} min. {}", l.minutes, l.key_points.first().cloned().unwrap_or_default());
-            self.push(Section::Learn, priority, RefKind::Lesson, id, title, summary, l.cite.clone(), l.evidence, reason);
+            let summary = format!(
+                "{} min. {}",
+                l.minutes,
+                l.key_points.first().cloned().unwrap_or_default()
+            );
+            self.push(
+                Section::Learn,
+                priority,
+                RefKind::Lesson,
+                id,
+                title,
+                summary,
+                l.cite.clone(),
+                l.evidence,
+                reason,
+            );
         }
     }
 }
 
 fn reason(answer: impl Into<String>, text: impl Into<String>) -> Reason {
-    Reason { answer: answer.into(), text: text.into() }
+    Reason {
+        answer: answer.into(),
+        text: text.into(),
+    }
 }
 
 /// The run types this runner does in a normal week, from the exposures.
@@ -379,7 +463,9 @@ pub fn run_types(a: &Assessment) -> Vec<RunType> {
 fn does_long_runs(a: &Assessment) -> bool {
     let e = &a.exposures;
     let long = e.long_run_km.get();
-    a.has(When::LongRuns) || long >= LONG_RUN_KM || (long > 0.0 && e.weekly_km.get() > 0.0 && long / e.weekly_km.get() >= LONG_RUN_SHARE)
+    a.has(When::LongRuns)
+        || long >= LONG_RUN_KM
+        || (long > 0.0 && e.weekly_km.get() > 0.0 && long / e.weekly_km.get() >= LONG_RUN_SHARE)
 }
 
 fn uses_pack(a: &Assessment) -> bool {
@@ -389,9 +475,29 @@ fn uses_pack(a: &Assessment) -> bool {
 /// Builds the plan. Fails when the screen does not allow one.
 pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<Plan, PlanError> {
     let (mode, open_flags) = mode_for(state)?;
-    let mut b = Builder { program, items: Vec::new(), excluded: Vec::new() };
+    let mut b = Builder {
+        program,
+        items: Vec::new(),
+        excluded: Vec::new(),
+    };
     let e = &a.exposures;
-    let runs = run_types(a);
+    let mut runs = run_types(a);
+    if mode == Mode::Reduced {
+        // Hard efforts wait until a clinician has checked the flagged answers; easy running goes on.
+        for hard in [RunType::Speed, RunType::Race] {
+            if runs.contains(&hard) {
+                runs.retain(|r| *r != hard);
+                b.excluded.push(Excluded {
+                    kind: RefKind::Schedule,
+                    id: hard.as_str().to_string(),
+                    reason:
+                        "hard efforts wait in the reduced program until a clinician has checked your screening answers"
+                            .into(),
+                    instead: Some("easy runs".into()),
+                });
+            }
+        }
+    }
 
     // Safety: flags under review, and rib pain that must never be assumed to be harmless.
     for flag in &open_flags {
@@ -416,7 +522,11 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             .filter(|f| f.chest && f.level == runtall_content::FlagLevel::C)
             .collect();
         for f in rib_flags {
-            let answer = if a.regions.iter().any(|r| r.is_rib()) { "regions: rib-side" } else { "when: after-eating-before-run" };
+            let answer = if a.regions.iter().any(|r| r.is_rib()) {
+                "regions: rib-side"
+            } else {
+                "when: after-eating-before-run"
+            };
             b.push(
                 Section::Safety,
                 Priority::Core,
@@ -469,7 +579,11 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         }
     }
     for r in program.routines_of(RoutineKind::DailyMobility) {
-        let priority = if a.hurts(Region::BetweenShoulderBlades) || a.hurts(Region::MidBack) { Priority::Core } else { Priority::Recommended };
+        let priority = if a.hurts(Region::BetweenShoulderBlades) || a.hurts(Region::MidBack) {
+            Priority::Core
+        } else {
+            Priority::Recommended
+        };
         b.routine(
             Section::Daily,
             priority,
@@ -495,7 +609,10 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             Section::Daily,
             Priority::Recommended,
             "chin-tuck",
-            reason("regions: neck", "Gentle chin tucks train the deep front neck muscles that hold the head over the shoulders."),
+            reason(
+                "regions: neck",
+                "Gentle chin tucks train the deep front neck muscles that hold the head over the shoulders.",
+            ),
         );
     }
     if a.hurts(Region::BetweenShoulderBlades) || a.hurts(Region::MidBack) || a.regions.iter().any(|r| r.is_rib()) {
@@ -503,7 +620,10 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             Section::Daily,
             Priority::Recommended,
             "open-book-rotation",
-            reason(format!("regions: {}", region_list(a)), "Slow rotation moves the ribs and mid-back through their range."),
+            reason(
+                format!("regions: {}", region_list(a)),
+                "Slow rotation moves the ribs and mid-back through their range.",
+            ),
         );
     }
     if a.hurts(Region::Shoulder) {
@@ -512,7 +632,12 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         } else {
             "Keep overhead moves (wall slides, prone Y) in a pain-free range; stop if the shoulder pinches."
         };
-        b.exercise(Section::RestDays, Priority::Recommended, "band-row", reason("regions: shoulder", text));
+        b.exercise(
+            Section::RestDays,
+            Priority::Recommended,
+            "band-row",
+            reason("regions: shoulder", text),
+        );
     }
 
     // Breathing: the podcast's thread through all of it.
@@ -520,17 +645,32 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         Section::Daily,
         Priority::Recommended,
         "diaphragmatic-breathing",
-        reason("program", "Breathing low and wide instead of with the neck is the habit the mid-run cues call on."),
+        reason(
+            "program",
+            "Breathing low and wide instead of with the neck is the habit the mid-run cues call on.",
+        ),
     );
 
     // Desk and sitting.
     let sit = e.sitting_hours_per_day.get();
     if a.has(When::AtDesk) || sit >= SITTING_SOME_H {
-        let priority = if a.has(When::AtDesk) || sit >= SITTING_CORE_H { Priority::Core } else { Priority::Recommended };
-        let why = if a.has(When::AtDesk) {
-            reason("when: at-desk", "Your pain shows up at the desk: long slouched sitting strains the same muscles running does.")
+        let priority = if a.has(When::AtDesk) || sit >= SITTING_CORE_H {
+            Priority::Core
         } else {
-            reason(format!("exposures.sitting_hours_per_day: {sit}"), format!("You sit about {sit} h a day; breaking it up and sitting well keeps posture from sliding into a slouch."))
+            Priority::Recommended
+        };
+        let why = if a.has(When::AtDesk) {
+            reason(
+                "when: at-desk",
+                "Your pain shows up at the desk: long slouched sitting strains the same muscles running does.",
+            )
+        } else {
+            reason(
+                format!("exposures.sitting_hours_per_day: {sit}"),
+                format!(
+                    "You sit about {sit} h a day; breaking it up and sitting well keeps posture from sliding into a slouch."
+                ),
+            )
         };
         b.habits_in(HabitArea::Sitting, Section::Desk, priority, &why);
         for r in program.routines_of(RoutineKind::DeskBreak) {
@@ -544,9 +684,15 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         let why = if a.has(When::AfterDriving) {
             reason("when: after-driving", "Your pain shows up after long drives or travel.")
         } else if e.destination_race {
-            reason("exposures.destination_race: true", "You are training for a race you travel to: the trip is part of the plan.")
+            reason(
+                "exposures.destination_race: true",
+                "You are training for a race you travel to: the trip is part of the plan.",
+            )
         } else {
-            reason(format!("exposures.car_hours_per_week: {car}"), format!("About {car} h a week in the car is a lot of slouched sitting."))
+            reason(
+                format!("exposures.car_hours_per_week: {car}"),
+                format!("About {car} h a week in the car is a lot of slouched sitting."),
+            )
         };
         b.habits_in(HabitArea::Travel, Section::Travel, Priority::Recommended, &why);
         for r in program.routines_of(RoutineKind::Travel) {
@@ -557,11 +703,21 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     // Hydration pack.
     if uses_pack(a) {
         let why = if a.has(When::WithPack) {
-            reason("when: with-pack", "Your pain shows up with the pack on: its load and straps pull the shoulders forward and down.")
+            reason(
+                "when: with-pack",
+                "Your pain shows up with the pack on: its load and straps pull the shoulders forward and down.",
+            )
         } else {
-            reason(format!("exposures.hydration_pack: {:?}", e.hydration_pack).to_lowercase(), "You run with a hydration pack; fit and wear time change how much it loads the upper back.")
+            reason(
+                format!("exposures.hydration_pack: {}", e.hydration_pack.id()),
+                "You run with a hydration pack; fit and wear time change how much it loads the upper back.",
+            )
         };
-        let priority = if a.has(When::WithPack) { Priority::Core } else { Priority::Recommended };
+        let priority = if a.has(When::WithPack) {
+            Priority::Core
+        } else {
+            Priority::Recommended
+        };
         b.habits_in(HabitArea::Pack, Section::Pack, priority, &why);
         b.schedule(RunType::Trail, priority, why);
     }
@@ -569,11 +725,21 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     // Training load: let pain guide the load, one change at a time.
     let pain = a.baseline_pain.get();
     let monitoring = if a.has(When::NextMorning) {
-        reason("when: next-morning", "Pain the next morning is the signal the pain-monitoring rule uses to step back or go on.")
+        reason(
+            "when: next-morning",
+            "Pain the next morning is the signal the pain-monitoring rule uses to step back or go on.",
+        )
     } else {
-        reason(format!("baseline_pain: {pain}"), "Let pain during and after runs decide whether to repeat, progress or step back.")
+        reason(
+            format!("baseline_pain: {pain}"),
+            "Let pain during and after runs decide whether to repeat, progress or step back.",
+        )
     };
-    let monitoring_priority = if a.has(When::NextMorning) || pain >= 4.0 { Priority::Core } else { Priority::Recommended };
+    let monitoring_priority = if a.has(When::NextMorning) || pain >= 4.0 {
+        Priority::Core
+    } else {
+        Priority::Recommended
+    };
     b.habit(Section::Training, monitoring_priority, "pain-monitoring", monitoring);
     if !a.when.is_empty() {
         let whens: Vec<&str> = a.when.iter().map(|w| w.label()).collect();
@@ -588,11 +754,16 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         );
     }
     if pain >= HIGH_PAIN || a.has(When::NextMorning) {
+        let answer = if pain >= HIGH_PAIN {
+            format!("baseline_pain: {pain}")
+        } else {
+            "when: next-morning".to_string()
+        };
         b.habit(
             Section::Training,
             Priority::Core,
             "taper-dont-stop",
-            reason(format!("baseline_pain: {pain}"), "Cut distance or run days back for a while instead of stopping: you keep your fitness while the habits take hold."),
+            reason(answer, "Cut distance or run days back for a while instead of stopping: you keep your fitness while the habits take hold."),
         );
     }
     if does_long_runs(a) {
@@ -600,9 +771,24 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             format!("exposures.long_run_km: {}", e.long_run_km.get()),
             "Long runs are where the distance jumps happen; sudden jumps are only weakly linked to injury, so treat this as a gentle check.",
         );
-        b.habit(Section::Training, Priority::Optional, "single-run-length-jump", why.clone());
-        b.habit(Section::Training, Priority::Optional, "weekly-distance-jump", why.clone());
-        b.habit(Section::Training, Priority::Optional, "ten-percent-rule-not-a-guarantee", why);
+        b.habit(
+            Section::Training,
+            Priority::Optional,
+            "single-run-length-jump",
+            why.clone(),
+        );
+        b.habit(
+            Section::Training,
+            Priority::Optional,
+            "weekly-distance-jump",
+            why.clone(),
+        );
+        b.habit(
+            Section::Training,
+            Priority::Optional,
+            "ten-percent-rule-not-a-guarantee",
+            why,
+        );
     }
     if pain >= HIGH_PAIN {
         for alt in &program.alternatives {
@@ -620,7 +806,11 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         }
     }
     if a.has(When::HardSurfaces) || (!e.surfaces.is_empty() && e.surfaces.iter().all(|s| s.is_hard())) {
-        let answer = if a.has(When::HardSurfaces) { "when: hard-surfaces".to_string() } else { "exposures.surfaces: road/concrete only".to_string() };
+        let answer = if a.has(When::HardSurfaces) {
+            "when: hard-surfaces".to_string()
+        } else {
+            "exposures.surfaces: road/concrete only".to_string()
+        };
         b.schedule(
             RunType::Easy,
             Priority::Core,
@@ -632,14 +822,20 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             Section::Daily,
             Priority::Recommended,
             "head-back-while-running",
-            reason(format!("regions: {}", region_list(a)), "A head that drifts forward loads the neck and upper shoulders on every stride."),
+            reason(
+                format!("regions: {}", region_list(a)),
+                "A head that drifts forward loads the neck and upper shoulders on every stride.",
+            ),
         );
     }
     b.habit(
         Section::Daily,
         Priority::Optional,
         "expect-effort-at-first",
-        reason("program", "Holding a new posture takes effort at first; that is the muscles adapting, not a sign to stop."),
+        reason(
+            "program",
+            "Holding a new posture takes effort at first; that is the muscles adapting, not a sign to stop.",
+        ),
     );
 
     // Relief options: comfort only, filtered by conditions.
@@ -667,25 +863,57 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         } else {
             "For comfort while the posture, mobility and strength work does the long-term job."
         };
-        b.push(Section::Relief, priority, RefKind::Relief, &r.id, r.name.clone(), r.what.clone(), r.cite.clone(), r.evidence, reason(format!("baseline_pain: {pain}"), text));
+        b.push(
+            Section::Relief,
+            priority,
+            RefKind::Relief,
+            &r.id,
+            r.name.clone(),
+            r.what.clone(),
+            r.cite.clone(),
+            r.evidence,
+            reason(format!("baseline_pain: {pain}"), text),
+        );
     }
 
     // Learn: the breathing course, starting where this runner's pain points.
     if let Some(first) = program.lessons.first() {
-        b.lesson(Priority::Recommended, &first.id.clone(), reason("program", "Start the breathing course: why posture and breathing are linked."));
+        b.lesson(
+            Priority::Recommended,
+            &first.id.clone(),
+            reason(
+                "program",
+                "Start the breathing course: why posture and breathing are linked.",
+            ),
+        );
     }
     if runs.contains(&RunType::Speed)
-        && let Some(l) = program.lessons.iter().find(|l| l.title.to_lowercase().contains("speed"))
+        && let Some(l) = program
+            .lessons
+            .iter()
+            .find(|l| l.title.to_lowercase().contains("speed"))
     {
         b.lesson(Priority::Recommended, &l.id.clone(), run_reason(a, RunType::Speed));
     }
 
     // Care: when to get a physical therapist involved, and who the new runner is.
-    let pt_priority = if pain >= 8.0 { Priority::Core } else { Priority::Recommended };
-    let pt_reason = if pain >= 8.0 {
-        reason(format!("baseline_pain: {pain}"), "With pain this high, consider booking a physical therapist now rather than waiting for the review.")
+    let pt_priority = if pain >= 8.0 {
+        Priority::Core
     } else {
-        reason("program", format!("If pain and function have not improved by the review in {REVIEW_DAYS} days, and certainly after 4 weeks, get a physical therapist's view."))
+        Priority::Recommended
+    };
+    let pt_reason = if pain >= 8.0 {
+        reason(
+            format!("baseline_pain: {pain}"),
+            "With pain this high, consider booking a physical therapist now rather than waiting for the review.",
+        )
+    } else {
+        reason(
+            "program",
+            format!(
+                "If pain and function have not improved by the review in {REVIEW_DAYS} days, and certainly after 4 weeks, get a physical therapist's view."
+            ),
+        )
     };
     b.habit(Section::Care, pt_priority, "see-a-pt-if-no-progress", pt_reason.clone());
     b.habit(Section::Care, Priority::Optional, "direct-access-to-pt", pt_reason);
@@ -697,9 +925,15 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     );
     if e.years_running.get() < 1.0 || a.has(When::AfterEatingBeforeRun) {
         let why = if a.has(When::AfterEatingBeforeRun) {
-            reason("when: after-eating-before-run", "Your pain shows up when you ate shortly before running: give meals a few hours, and have any rib or chest pain checked.")
+            reason(
+                "when: after-eating-before-run",
+                "Your pain shows up when you ate shortly before running: give meals a few hours, and have any rib or chest pain checked.",
+            )
         } else {
-            reason(format!("exposures.years_running: {}", e.years_running.get()), "You are new to running: some unfamiliar aches are common while the body adapts.")
+            reason(
+                format!("exposures.years_running: {}", e.years_running.get()),
+                "You are new to running: some unfamiliar aches are common while the body adapts.",
+            )
         };
         b.habit(Section::Care, Priority::Recommended, "new-runner-aches-and-fuel", why);
     }
@@ -711,7 +945,12 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             && let Some(ex) = program.exercise(&item.id)
             && let Some(why_not) = unsuitable(ex, a, mode)
         {
-            b.excluded.push(Excluded { kind: RefKind::Exercise, id: item.id.clone(), reason: why_not, instead: None });
+            b.excluded.push(Excluded {
+                kind: RefKind::Exercise,
+                id: item.id.clone(),
+                reason: why_not,
+                instead: None,
+            });
             continue;
         }
         kept.push(item);
@@ -719,7 +958,12 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     b.items = kept;
 
     // Routines in the plan: record any step that had to be skipped or replaced for this runner.
-    let routine_ids: Vec<String> = b.items.iter().filter(|i| i.kind == RefKind::Routine).map(|i| i.id.clone()).collect();
+    let routine_ids: Vec<String> = b
+        .items
+        .iter()
+        .filter(|i| i.kind == RefKind::Routine)
+        .map(|i| i.id.clone())
+        .collect();
     for id in routine_ids {
         if let Some(r) = program.routine(&id) {
             let view = routine_view(program, r, a, mode);
@@ -730,7 +974,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     b.excluded.dedup();
 
     let mut items = b.items;
-    items.sort_by(|x, y| (x.section, x.priority).cmp(&(y.section, y.priority)));
+    items.sort_by_key(|i| (i.section, i.priority));
     Ok(Plan {
         mode,
         open_flags,
@@ -760,15 +1004,34 @@ fn region_list(a: &Assessment) -> String {
 fn run_reason(a: &Assessment, run: RunType) -> Reason {
     let e = &a.exposures;
     match run {
-        RunType::Long if a.has(When::LongRuns) => {
-            reason("when: long-runs", "Your pain shows up on long runs, when tired postural muscles let you hunch: the long-run routine and more frequent checks late in the run target that.")
-        }
-        RunType::Long => reason(format!("exposures.long_run_km: {}", e.long_run_km.get()), "Your long runs are where posture fades first, usually in the last third."),
-        RunType::Speed if a.has(When::SpeedWork) => reason("when: speed-work", "Your pain shows up during speed work, when hard breathing recruits the neck: a reset before each rep and full exhales in recoveries target that."),
-        RunType::Speed => reason(format!("exposures.speed_sessions_per_week: {}", e.speed_sessions_per_week.get()), "Speed sessions change how you breathe; they get their own routine and cues."),
-        RunType::Trail => reason("exposures.surfaces: trail", "Trail runs bring climbs, descents and often a pack: they get their own cues."),
-        RunType::Race => reason("exposures.destination_race: true", "You have a race coming: race-day cues and travel habits are part of the plan."),
-        RunType::Easy => reason(format!("exposures.runs_per_week: {}", e.runs_per_week.get()), "Easy runs are where new posture and breathing habits are practised most often."),
+        RunType::Long if a.has(When::LongRuns) => reason(
+            "when: long-runs",
+            "Your pain shows up on long runs, when tired postural muscles let you hunch: the long-run routine and more frequent checks late in the run target that.",
+        ),
+        RunType::Long => reason(
+            format!("exposures.long_run_km: {}", e.long_run_km.get()),
+            "Your long runs are where posture fades first, usually in the last third.",
+        ),
+        RunType::Speed if a.has(When::SpeedWork) => reason(
+            "when: speed-work",
+            "Your pain shows up during speed work, when hard breathing recruits the neck: a reset before each rep and full exhales in recoveries target that.",
+        ),
+        RunType::Speed => reason(
+            format!("exposures.speed_sessions_per_week: {}", e.speed_sessions_per_week.get()),
+            "Speed sessions change how you breathe; they get their own routine and cues.",
+        ),
+        RunType::Trail => reason(
+            "exposures.surfaces: trail",
+            "Trail runs bring climbs, descents and often a pack: they get their own cues.",
+        ),
+        RunType::Race => reason(
+            "exposures.destination_race: true",
+            "You have a race coming: race-day cues and travel habits are part of the plan.",
+        ),
+        RunType::Easy => reason(
+            format!("exposures.runs_per_week: {}", e.runs_per_week.get()),
+            "Easy runs are where new posture and breathing habits are practised most often.",
+        ),
     }
 }
 
@@ -788,12 +1051,18 @@ fn unsuitable(ex: &runtall_content::Exercise, a: &Assessment, mode: Mode) -> Opt
 
 /// Gentle items that stay in the reduced program: breathing, micro-breaks and unloaded neck work.
 fn gentle(ex: &runtall_content::Exercise) -> bool {
-    matches!(ex.category, ExerciseCategory::Breathing | ExerciseCategory::MicroBreak | ExerciseCategory::Neck)
+    matches!(
+        ex.category,
+        ExerciseCategory::Breathing | ExerciseCategory::MicroBreak | ExerciseCategory::Neck
+    )
 }
 
 fn has_equipment(a: &Assessment, eq: Equipment) -> bool {
     // Household items everyone has; the rest must be listed.
-    matches!(eq, Equipment::None | Equipment::Wall | Equipment::Chair | Equipment::Towel | Equipment::Mat) || a.owns(eq)
+    matches!(
+        eq,
+        Equipment::None | Equipment::Wall | Equipment::Chair | Equipment::Towel | Equipment::Mat
+    ) || a.owns(eq)
 }
 
 pub fn equipment_label(eq: Equipment) -> &'static str {
@@ -814,7 +1083,9 @@ pub fn routine_view(program: &Program, r: &Routine, a: &Assessment, mode: Mode) 
     let mut steps = Vec::new();
     let mut skipped = Vec::new();
     for step in &r.steps {
-        let Some(ex) = program.exercise(&step.exercise) else { continue };
+        let Some(ex) = program.exercise(&step.exercise) else {
+            continue;
+        };
         let mut chosen = ex;
         let mut substituted = None;
         let mut why_not = unsuitable(ex, a, mode);
@@ -832,17 +1103,33 @@ pub fn routine_view(program: &Program, r: &Routine, a: &Assessment, mode: Mode) 
                 _ => break,
             }
         }
-        if let Some(reason_text) = why_not {
-            skipped.push(Excluded { kind: RefKind::Exercise, id: ex.id.clone(), reason: reason_text, instead: None });
+        if let Some(last_reason) = why_not {
+            // Report why the routine's own exercise was unsuitable, not why its last substitute was.
+            let first = substituted.map(|(_, r)| r).unwrap_or(last_reason);
+            skipped.push(Excluded {
+                kind: RefKind::Exercise,
+                id: ex.id.clone(),
+                reason: first,
+                instead: None,
+            });
             continue;
         }
         if let Some((from, _)) = &substituted {
             // Record the substitution among the exclusions too, so the plan lists it once.
             let instead = Some(chosen.id.clone());
             let text = substituted.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
-            skipped.push(Excluded { kind: RefKind::Exercise, id: from.clone(), reason: text, instead });
+            skipped.push(Excluded {
+                kind: RefKind::Exercise,
+                id: from.clone(),
+                reason: text,
+                instead,
+            });
         }
-        let dose = if chosen.id == ex.id { step_dose(ex, step) } else { chosen.dose.clone() };
+        let dose = if chosen.id == ex.id {
+            step_dose(ex, step)
+        } else {
+            chosen.dose.clone()
+        };
         let seconds = dose.estimated_seconds();
         steps.push(StepView {
             exercise: chosen.id.clone(),
@@ -871,22 +1158,40 @@ pub fn routine_view(program: &Program, r: &Routine, a: &Assessment, mode: Mode) 
 /// The day's pre-run routine, mid-run cues and post-run reset for one run type.
 pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: RunType) -> Result<RunDay, PlanError> {
     let (mode, _) = mode_for(state)?;
-    let pre = program.pre_run_routine(run).ok_or_else(|| PlanError::UnknownItem(format!("pre-run routine for {}", run.as_str())))?;
-    let post = program.post_run_routine(run).ok_or_else(|| PlanError::UnknownItem(format!("post-run routine for {}", run.as_str())))?;
-    let sched = program.schedule(run).ok_or_else(|| PlanError::UnknownItem(format!("cue schedule for {}", run.as_str())))?;
+    let pre = program
+        .pre_run_routine(run)
+        .ok_or_else(|| PlanError::UnknownItem(format!("pre-run routine for {}", run.as_str())))?;
+    let post = program
+        .post_run_routine(run)
+        .ok_or_else(|| PlanError::UnknownItem(format!("post-run routine for {}", run.as_str())))?;
+    let sched = program
+        .schedule(run)
+        .ok_or_else(|| PlanError::UnknownItem(format!("cue schedule for {}", run.as_str())))?;
     let pack = uses_pack(a) && matches!(run, RunType::Long | RunType::Trail | RunType::Race);
     let cues = program
         .cues
         .iter()
-        .filter(|c| c.run_types.contains(&run))
-        .filter(|c| pack || c.kind != runtall_content::CueKind::Pack)
-        .map(|c| CueView { id: c.id.clone(), text: c.text.clone(), phases: c.phases.clone() })
+        .filter(|c| {
+            // Pack cues follow the pack, whatever run type they were written for.
+            if c.kind == runtall_content::CueKind::Pack {
+                pack
+            } else {
+                c.run_types.contains(&run)
+            }
+        })
+        .map(|c| CueView {
+            id: c.id.clone(),
+            text: c.text.clone(),
+            phases: c.phases.clone(),
+        })
         .collect();
     let mut notes = vec![run_reason(a, run)];
     if pack {
         notes.push(reason("exposures.hydration_pack", "Pack on: wide straps and the waist strap snug, carry only what you need, and take it off whenever you stop for more than a couple of minutes."));
     }
-    if matches!(run, RunType::Long | RunType::Race) && (a.exposures.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving)) {
+    if matches!(run, RunType::Long | RunType::Race)
+        && (a.exposures.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving))
+    {
         notes.push(reason("exposures.car_hours_per_week", "Avoid a long drive straight before or after this run; if you must drive, stop to walk at least every hour."));
     }
     if mode == Mode::Reduced {
@@ -933,9 +1238,22 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
     let n = e.runs_per_week.get().round() as usize;
     let days = run_days(n);
     let long = does_long_runs(a) && !days.is_empty();
-    let mut speed_left = (e.speed_sessions_per_week.get().round() as usize).min(n.saturating_sub(usize::from(long)));
+    let speed_sessions = if mode == Mode::Reduced {
+        0
+    } else {
+        e.speed_sessions_per_week.get().round() as usize
+    };
+    let mut speed_left = speed_sessions.min(n.saturating_sub(usize::from(long)));
     let trail_only = !e.surfaces.is_empty() && e.surfaces.iter().all(|s| *s == Surface::Trail);
-    let mut plan: Vec<DayPlan> = Weekday::ALL.iter().map(|d| DayPlan { day: *d, run: None, routines: vec![], notes: vec![] }).collect();
+    let mut plan: Vec<DayPlan> = Weekday::ALL
+        .iter()
+        .map(|d| DayPlan {
+            day: *d,
+            run: None,
+            routines: vec![],
+            notes: vec![],
+        })
+        .collect();
     for (i, day) in days.iter().enumerate() {
         let is_last = i + 1 == days.len();
         let run = if long && is_last {
@@ -958,12 +1276,20 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
         }
     }
     let long_day = plan.iter().position(|d| d.run == Some(RunType::Long));
-    let strength = program.routines_of(RoutineKind::RestDayStrength).next().map(|r| r.id.clone());
-    let mobility = program.routines_of(RoutineKind::DailyMobility).next().map(|r| r.id.clone());
+    let strength = program
+        .routines_of(RoutineKind::RestDayStrength)
+        .next()
+        .map(|r| r.id.clone());
+    let mobility = program
+        .routines_of(RoutineKind::DailyMobility)
+        .next()
+        .map(|r| r.id.clone());
     let desk = program.routines_of(RoutineKind::DeskBreak).next().map(|r| r.id.clone());
     let strength_days: Vec<usize> = {
         let day_before_long = long_day.map(|l| (l + 6) % 7);
-        let mut rest: Vec<usize> = (0..7).filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long).collect();
+        let mut rest: Vec<usize> = (0..7)
+            .filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long)
+            .collect();
         if rest.len() < 2 {
             // Few rest days: strength after easy runs instead.
             rest.extend((0..7).filter(|i| plan[*i].run == Some(RunType::Easy) && Some(*i) != day_before_long));
@@ -976,7 +1302,11 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
             if let Some(r) = program.pre_run_routine(run) {
                 d.routines.push(r.id.clone());
             }
-            d.notes.push(format!("{} run: mid-run cues for {} runs", capitalise(run.as_str()), run.as_str()));
+            d.notes.push(format!(
+                "{} run: mid-run cues for {} runs",
+                capitalise(run.as_str()),
+                run.as_str()
+            ));
             if let Some(r) = program.post_run_routine(run) {
                 d.routines.push(r.id.clone());
             }
@@ -1002,10 +1332,9 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
                 program.habit_defaults.walk_every_min, program.habit_defaults.shift_every_min
             ));
         }
-        if Some((i + 1) % 7) == long_day || Some((i + 6) % 7) == long_day {
-            if e.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving) {
-                d.notes.push("No long drive today: it is next to the long run".into());
-            }
+        let next_to_long_run = Some((i + 1) % 7) == long_day || Some((i + 6) % 7) == long_day;
+        if next_to_long_run && (e.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving)) {
+            d.notes.push("No long drive today: it is next to the long run".into());
         }
     }
     plan

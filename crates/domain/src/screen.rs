@@ -36,7 +36,13 @@ pub struct TriggeredFlag {
 
 impl From<&RedFlag> for TriggeredFlag {
     fn from(f: &RedFlag) -> Self {
-        TriggeredFlag { id: f.id.clone(), level: f.level, short: f.short.clone(), advice: f.advice.clone(), chest: f.chest }
+        TriggeredFlag {
+            id: f.id.clone(),
+            level: f.level,
+            short: f.short.clone(),
+            advice: f.advice.clone(),
+            chest: f.chest,
+        }
     }
 }
 
@@ -80,7 +86,10 @@ pub fn evaluate(program: &Program, answers: &ScreenAnswers) -> Result<ScreenOutc
             ),
         ));
     }
-    Ok(ScreenOutcome { level: triggered.first().map(|f| f.level), triggered })
+    Ok(ScreenOutcome {
+        level: triggered.first().map(|f| f.level),
+        triggered,
+    })
 }
 
 /// One completed screen, as stored.
@@ -138,13 +147,25 @@ pub fn program_state(latest: Option<&ScreeningRecord>) -> ProgramState {
         return ProgramState::Open;
     }
     let of = |level| -> Vec<TriggeredFlag> {
-        record.outcome.triggered.iter().filter(|f| f.level == level).cloned().collect()
+        record
+            .outcome
+            .triggered
+            .iter()
+            .filter(|f| f.level == level)
+            .cloned()
+            .collect()
     };
     match record.outcome.level {
         None => ProgramState::Open,
-        Some(FlagLevel::A) => ProgramState::Locked { flags: of(FlagLevel::A) },
-        Some(FlagLevel::B) => ProgramState::Paused { flags: of(FlagLevel::B) },
-        Some(FlagLevel::C) => ProgramState::Reduced { flags: of(FlagLevel::C) },
+        Some(FlagLevel::A) => ProgramState::Locked {
+            flags: of(FlagLevel::A),
+        },
+        Some(FlagLevel::B) => ProgramState::Paused {
+            flags: of(FlagLevel::B),
+        },
+        Some(FlagLevel::C) => ProgramState::Reduced {
+            flags: of(FlagLevel::C),
+        },
     }
 }
 
@@ -216,7 +237,10 @@ mod tests {
         let c = p.red_flags.iter().find(|f| f.level == FlagLevel::C).expect("C flag");
         let mut answers = ScreenAnswers::default();
         answers.0.insert(c.id.clone(), true);
-        assert!(evaluate(p, &answers).is_err(), "a C answer alone is not a complete screen");
+        assert!(
+            evaluate(p, &answers).is_err(),
+            "a C answer alone is not a complete screen"
+        );
     }
 
     #[test]
@@ -234,11 +258,20 @@ mod tests {
     #[test]
     fn a_clinician_check_unlocks_and_a_new_screen_starts_over() {
         let p = program();
-        let a = p.red_flags.iter().find(|f| f.level == FlagLevel::A && f.chest).expect("chest A");
+        let a = p
+            .red_flags
+            .iter()
+            .find(|f| f.level == FlagLevel::A && f.chest)
+            .expect("chest A");
         let answers = ScreenAnswers::all_no(p).with_yes(&a.id);
         let outcome = evaluate(p, &answers).expect("complete");
-        let mut record =
-            ScreeningRecord { id: None, taken_at: at("2026-11-01T08:00:00Z"), answers, outcome, clinician_checked_at: None };
+        let mut record = ScreeningRecord {
+            id: None,
+            taken_at: at("2026-11-01T08:00:00Z"),
+            answers,
+            outcome,
+            clinician_checked_at: None,
+        };
         assert_eq!(program_state(Some(&record)).name(), "locked");
         record.clinician_checked_at = Some(at("2026-11-03T08:00:00Z"));
         assert_eq!(program_state(Some(&record)), ProgramState::Open);

@@ -20,14 +20,22 @@ use runtall_domain::screen::ScreeningRecord;
 pub enum StoreError {
     #[error("database {path} is locked by another program (is another runtall running?); try again in a moment")]
     Locked { path: String },
-    #[error("{path} is not a runtall database or is damaged ({detail}); nothing was changed. Move it aside or pass another file with --db")]
+    #[error(
+        "{path} is not a runtall database or is damaged ({detail}); nothing was changed. Move it aside or pass another file with --db"
+    )]
     Corrupt { path: String, detail: String },
     #[error("cannot open database {path}: {detail}")]
     Open { path: String, detail: String },
-    #[error("database {path} was written by a newer runtall (schema version {found}, this build knows up to {known}); upgrade runtall")]
+    #[error(
+        "database {path} was written by a newer runtall (schema version {found}, this build knows up to {known}); upgrade runtall"
+    )]
     TooNew { path: String, found: i64, known: i64 },
     #[error("stored record {what} #{id} cannot be read: {detail}")]
-    Decode { what: &'static str, id: i64, detail: String },
+    Decode {
+        what: &'static str,
+        id: i64,
+        detail: String,
+    },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     #[error("database error: {0}")]

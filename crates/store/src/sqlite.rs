@@ -3,11 +3,11 @@
 use crate::migrations::MIGRATIONS;
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
@@ -25,11 +25,16 @@ impl SqliteStore {
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| StoreError::Open { path: shown.clone(), detail: format!("cannot create {}: {e}", parent.display()) })?;
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+                path: shown.clone(),
+                detail: format!("cannot create {}: {e}", parent.display()),
+            })?;
         }
         let conn = Connection::open(path).map_err(|e| classify(&shown, e))?;
-        let store = SqliteStore { conn, path: path.to_path_buf() };
+        let store = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -38,7 +43,10 @@ impl SqliteStore {
     /// A private in-memory database, for tests and previews.
     pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory().map_err(|e| classify(":memory:", e))?;
-        let store = SqliteStore { conn, path: PathBuf::from(":memory:") };
+        let store = SqliteStore {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -50,15 +58,25 @@ impl SqliteStore {
 
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
     }
 
     fn configure(&self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(3)).map_err(|e| self.err(e))?;
+        self.conn
+            .busy_timeout(Duration::from_secs(3))
+            .map_err(|e| self.err(e))?;
         // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
-        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
         if mode != "wal" && mode != "memory" {
-            return Err(StoreError::Open { path: self.shown(), detail: format!("cannot switch to WAL journal (got {mode})") });
+            return Err(StoreError::Open {
+                path: self.shown(),
+                detail: format!("cannot switch to WAL journal (got {mode})"),
+            });
         }
         self.conn
             .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
@@ -69,13 +87,18 @@ impl SqliteStore {
         let version = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(StoreError::TooNew { path: self.shown(), found: version, known });
+            return Err(StoreError::TooNew {
+                path: self.shown(),
+                found: version,
+                known,
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let next = i as i64 + 1;
             let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
             tx.execute_batch(sql).map_err(|e| self.err(e))?;
-            tx.execute_batch(&format!("PRAGMA user_version = {next}")).map_err(|e| self.err(e))?;
+            tx.execute_batch(&format!("PRAGMA user_version = {next}"))
+                .map_err(|e| self.err(e))?;
             tx.commit().map_err(|e| self.err(e))?;
         }
         Ok(())
@@ -105,7 +128,11 @@ impl SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (id, json) = row.map_err(|e| self.err(e))?;
-            let doc = serde_json::from_str(&json).map_err(|e| StoreError::Decode { what, id, detail: e.to_string() })?;
+            let doc = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what,
+                id,
+                detail: e.to_string(),
+            })?;
             out.push((id, doc));
         }
         Ok(out)
@@ -116,12 +143,20 @@ impl SqliteStore {
 fn classify(path: &str, e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, ref msg) = e {
         match f.code {
-            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return StoreError::Locked { path: path.to_string() },
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                return StoreError::Locked { path: path.to_string() };
+            }
             ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
-                return StoreError::Corrupt { path: path.to_string(), detail: msg.clone().unwrap_or_else(|| f.to_string()) };
+                return StoreError::Corrupt {
+                    path: path.to_string(),
+                    detail: msg.clone().unwrap_or_else(|| f.to_string()),
+                };
             }
             ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly => {
-                return StoreError::Open { path: path.to_string(), detail: msg.clone().unwrap_or_else(|| f.to_string()) };
+                return StoreError::Open {
+                    path: path.to_string(),
+                    detail: msg.clone().unwrap_or_else(|| f.to_string()),
+                };
             }
             _ => {}
         }
@@ -140,8 +175,14 @@ impl Store for SqliteStore {
             .query_row("SELECT data FROM profile WHERE id = 1", [], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
-        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Decode { what: "profile", id: 1, detail: e.to_string() }))
-            .transpose()
+        json.map(|j| {
+            serde_json::from_str(&j).map_err(|e| StoreError::Decode {
+                what: "profile",
+                id: 1,
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
     }
 
     fn save_profile(&self, profile: &Profile) -> Result<()> {
@@ -190,16 +231,26 @@ impl Store for SqliteStore {
     fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()> {
         let n = self
             .conn
-            .execute("UPDATE screenings SET clinician_checked_at = ?1 WHERE id = ?2", params![ts(at), screening_id])
+            .execute(
+                "UPDATE screenings SET clinician_checked_at = ?1 WHERE id = ?2",
+                params![ts(at), screening_id],
+            )
             .map_err(|e| self.err(e))?;
         if n == 0 {
-            return Err(StoreError::NotFound { what: "screening", id: screening_id });
+            return Err(StoreError::NotFound {
+                what: "screening",
+                id: screening_id,
+            });
         }
         Ok(())
     }
 
     fn add_assessment(&self, r: &AssessmentRecord) -> Result<i64> {
-        self.insert_doc("INSERT INTO assessments (taken_at, data) VALUES (?1, ?2)", &[&ts(r.taken_at)], r)
+        self.insert_doc(
+            "INSERT INTO assessments (taken_at, data) VALUES (?1, ?2)",
+            &[&ts(r.taken_at)],
+            r,
+        )
     }
 
     fn latest_assessment(&self) -> Result<Option<AssessmentRecord>> {
@@ -209,10 +260,13 @@ impl Store for SqliteStore {
     fn assessments(&self) -> Result<Vec<AssessmentRecord>> {
         let rows: Vec<(i64, AssessmentRecord)> =
             self.docs("assessment", "SELECT id, data FROM assessments ORDER BY taken_at, id")?;
-        Ok(rows.into_iter().map(|(id, mut r)| {
-            r.id = Some(id);
-            r
-        }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, mut r)| {
+                r.id = Some(id);
+                r
+            })
+            .collect())
     }
 
     fn add_plan(&self, r: &PlanRecord) -> Result<i64> {
@@ -230,10 +284,13 @@ impl Store for SqliteStore {
 
     fn plans(&self) -> Result<Vec<PlanRecord>> {
         let rows: Vec<(i64, PlanRecord)> = self.docs("plan", "SELECT id, data FROM plans ORDER BY created_at, id")?;
-        Ok(rows.into_iter().map(|(id, mut r)| {
-            r.id = Some(id);
-            r
-        }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, mut r)| {
+                r.id = Some(id);
+                r
+            })
+            .collect())
     }
 
     fn holds_real_data(&self) -> Result<bool> {

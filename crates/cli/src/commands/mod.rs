@@ -43,10 +43,15 @@ impl Ctx {
 pub fn run(cli: Cli) -> CliResult {
     let db_path = match cli.db {
         Some(p) => p,
-        None => crate::paths::default_db()
-            .ok_or_else(|| CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH"))?,
+        None => crate::paths::default_db().ok_or_else(|| {
+            CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")
+        })?,
     };
-    let ctx = Ctx { program: program(), db_path, json: cli.json };
+    let ctx = Ctx {
+        program: program(),
+        db_path,
+        json: cli.json,
+    };
     match cli.command {
         Command::Screen(a) => screen::run(&ctx, a),
         Command::Assess(a) => assess::run(&ctx, a),

@@ -25,10 +25,8 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     let mut latest = store.latest_screening()?;
     let mut state = program_state(latest.as_ref());
     match &state {
-        ProgramState::Locked { .. } | ProgramState::Paused { .. } => {
-            if !ctx.json {
-                render::screen_outcome(ctx.program, &state, &profile);
-            }
+        ProgramState::Locked { .. } | ProgramState::Paused { .. } if !ctx.json => {
+            render::screen_outcome(ctx.program, &state, &profile);
         }
         ProgramState::Reduced { flags } if !ctx.json && std::io::stdin().is_terminal() => {
             // Level C: ask again at each plan whether a clinician has checked.
@@ -43,10 +41,19 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
         }
         _ => {}
     }
+    // Refuse before asking for an assessment the runner may not have made yet.
+    match &state {
+        ProgramState::NotScreened => return Err(plan::PlanError::NotScreened.into()),
+        ProgramState::Locked { flags } => return Err(plan::PlanError::Locked(flags.clone()).into()),
+        ProgramState::Paused { flags } => return Err(plan::PlanError::Paused(flags.clone()).into()),
+        ProgramState::Reduced { .. } | ProgramState::Open => {}
+    }
     let assessment = store
         .latest_assessment()?
         .ok_or_else(|| CliError::user("no assessment yet: run `runtall assess` (or `runtall demo` for a sample)"))?;
-    let stale = latest.as_ref().is_some_and(|s: &ScreeningRecord| is_stale(s.taken_at, Timestamp::now()));
+    let stale = latest
+        .as_ref()
+        .is_some_and(|s: &ScreeningRecord| is_stale(s.taken_at, Timestamp::now()));
 
     if let Some(run) = &args.for_run {
         let run: RunType = run.parse().map_err(CliError::user)?;

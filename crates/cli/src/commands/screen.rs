@@ -32,7 +32,10 @@ fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers,
             let mut answers = ScreenAnswers::all_no(ctx.program);
             for id in yes {
                 if ctx.program.red_flag(&id).is_none() {
-                    return Err(InputError::new(format!("{name}: yes"), format!("'{id}' is not a screening question")));
+                    return Err(InputError::new(
+                        format!("{name}: yes"),
+                        format!("'{id}' is not a screening question"),
+                    ));
                 }
                 answers.0.insert(id, true);
             }
@@ -42,7 +45,10 @@ fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers,
             format!("{name}: others"),
             "with `yes = [...]`, write `others = \"no\"` to answer every other question no",
         )),
-        _ => Err(InputError::new(name, "give either an [answers] table or `yes = [...]` with `others = \"no\"`")),
+        _ => Err(InputError::new(
+            name,
+            "give either an [answers] table or `yes = [...]` with `others = \"no\"`",
+        )),
     }
 }
 
@@ -72,12 +78,16 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         return Ok(());
     }
     if args.clinician_checked {
-        let latest = store.latest_screening()?.ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
+        let latest = store
+            .latest_screening()?
+            .ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
         let Some(id) = latest.id else {
             return Err(CliError::Internal(anyhow::anyhow!("stored screen without id")));
         };
         if latest.outcome.level.is_none() {
-            return Err(CliError::user("your latest screen flagged nothing: there is nothing for a clinician to clear"));
+            return Err(CliError::user(
+                "your latest screen flagged nothing: there is nothing for a clinician to clear",
+            ));
         }
         store.mark_clinician_checked(id, Timestamp::now())?;
         println!(
@@ -95,11 +105,21 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         None => prompt::screen(ctx.program)?,
     };
     let outcome = screen::evaluate(ctx.program, &answers)?;
-    let mut record = ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
+    let mut record = ScreeningRecord {
+        id: None,
+        taken_at: Timestamp::now(),
+        answers,
+        outcome,
+        clinician_checked_at: None,
+    };
     record.id = Some(store.add_screening(&record)?);
     let state = program_state(Some(&record));
     if ctx.json {
-        return ctx.print_json(&ScreenReport { record: &record, state: &state, emergency_number: profile.emergency_number() });
+        return ctx.print_json(&ScreenReport {
+            record: &record,
+            state: &state,
+            emergency_number: profile.emergency_number(),
+        });
     }
     render::screen_outcome(ctx.program, &state, &profile);
     Ok(())

@@ -1,0 +1,335 @@
+//! The `runtall` binary end to end: the README's main job, screening levels, bad input and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_runtall");
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+fn runtall(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUNTALL_DB")
+        .output()
+        .expect("run runtall")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn demo_prints_a_plan_whose_every_item_says_why_and_where_from() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    let out = runtall(&db, &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let items = text.matches("  ■ ").count();
+    assert!(items >= 20, "only {items} plan items:\n{text}");
+    // Each item block has at least one "why:" and exactly one "from:" line.
+    for block in text.split("  ■ ").skip(1) {
+        let block = block.split("\n\n").next().unwrap_or(block);
+        assert!(block.contains("why: "), "item without a reason:\n{block}");
+        assert!(block.contains("from: "), "item without a source:\n{block}");
+    }
+    assert!(text.contains("Your week"));
+    // The demo filled the database through the normal path.
+    let status = runtall(&db, &["status", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(v["state"]["state"], "open");
+    assert!(v["latest_plan"].is_string());
+}
+
+#[test]
+fn demo_refuses_a_real_runners_database_unless_forced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("real.db");
+    assert!(runtall(&db, &["profile", "--name", "Ana"]).status.success());
+    let clear = repo("examples/screen-clear.toml");
+    assert!(
+        runtall(&db, &["screen", "--answers", clear.to_str().expect("path")])
+            .status
+            .success()
+    );
+    let out = runtall(&db, &["demo"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("real runner"), "{}", stderr(&out));
+    let profile = runtall(&db, &["profile", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&profile.stdout).expect("json");
+    assert_eq!(v["profile"]["name"], "Ana", "the real profile survived");
+    let forced = runtall(&db, &["demo", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    // A demo database can be re-filled without --force.
+    assert!(runtall(&db, &["demo"]).status.success());
+}
+
+#[test]
+fn the_full_flow_from_answer_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("flow.db");
+    let plan = runtall(&db, &["plan"]);
+    assert_eq!(plan.status.code(), Some(1));
+    assert!(stderr(&plan).contains("runtall screen"), "{}", stderr(&plan));
+    let clear = repo("examples/screen-clear.toml");
+    let out = runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Screen clear"));
+    let plan = runtall(&db, &["plan"]);
+    assert_eq!(plan.status.code(), Some(1));
+    assert!(stderr(&plan).contains("runtall assess"));
+    let sample = repo("examples/assessment.toml");
+    let out = runtall(&db, &["assess", "--answers", sample.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = runtall(&db, &["plan", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["plan"]["mode"], "full");
+    assert!(v["plan"]["items"].as_array().is_some_and(|a| a.len() > 10));
+    for run in ["easy", "long", "speed", "race", "trail"] {
+        let out = runtall(&db, &["plan", "--for-run", run]);
+        assert!(out.status.success(), "{run}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains("Before:") && text.contains("During:") && text.contains("After:"),
+            "{text}"
+        );
+    }
+    let history = runtall(&db, &["plan", "--history", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&history.stdout).expect("json");
+    assert_eq!(v.as_array().map(|a| a.len()), Some(1), "plan history keeps each plan");
+}
+
+#[test]
+fn level_a_shows_the_emergency_number_and_locks_plans_until_a_clinician_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    assert!(runtall(&db, &["profile", "--country", "GB"]).status.success());
+    let sample = repo("examples/assessment.toml");
+    let answers = write(
+        dir.path(),
+        "a.toml",
+        "yes = [\"chest-pain-during-or-after-run\"]\nothers = \"no\"\n",
+    );
+    let out = runtall(&db, &["screen", "--answers", answers.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("999"), "UK emergency number shown:\n{text}");
+    assert!(text.contains("locked"), "{text}");
+    assert!(
+        !text.to_lowercase().contains("stitch") || text.to_lowercase().contains("not"),
+        "{text}"
+    );
+    assert!(
+        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
+            .status
+            .success()
+    );
+    let plan = runtall(&db, &["plan"]);
+    assert_eq!(plan.status.code(), Some(1));
+    assert!(stderr(&plan).contains("locked"), "{}", stderr(&plan));
+    let run = runtall(&db, &["plan", "--for-run", "easy"]);
+    assert_eq!(run.status.code(), Some(1), "no run-day plan either");
+    assert!(runtall(&db, &["screen", "--clinician-checked"]).status.success());
+    let plan = runtall(&db, &["plan"]);
+    assert!(plan.status.success(), "{}", stderr(&plan));
+}
+
+#[test]
+fn level_b_pauses_and_level_c_reduces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = repo("examples/assessment.toml");
+    let db = dir.path().join("b.db");
+    let b = write(
+        dir.path(),
+        "b.toml",
+        "yes = [\"pain-with-fever-or-feeling-unwell\"]\nothers = \"no\"\n",
+    );
+    let out = runtall(&db, &["screen", "--answers", b.to_str().expect("path")]);
+    assert!(stdout(&out).contains("today"), "{}", stdout(&out));
+    assert!(
+        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
+            .status
+            .success()
+    );
+    let plan = runtall(&db, &["plan"]);
+    assert_eq!(plan.status.code(), Some(1));
+    assert!(stderr(&plan).contains("paused"));
+
+    let db = dir.path().join("c.db");
+    let c = write(
+        dir.path(),
+        "c.toml",
+        "yes = [\"night-pain-that-wakes\"]\nothers = \"no\"\n",
+    );
+    assert!(
+        runtall(&db, &["screen", "--answers", c.to_str().expect("path")])
+            .status
+            .success()
+    );
+    assert!(
+        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
+            .status
+            .success()
+    );
+    let plan = runtall(&db, &["plan"]);
+    assert!(plan.status.success(), "{}", stderr(&plan));
+    let text = stdout(&plan);
+    assert!(text.contains("REDUCED PROGRAM"), "{text}");
+    assert!(
+        !text.contains("Rest-day upper-back strength ("),
+        "no strength sessions in the week:\n{text}"
+    );
+}
+
+#[test]
+fn bad_answer_files_name_the_file_line_field_and_range_and_store_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("bad.db");
+    let sample = std::fs::read_to_string(repo("examples/assessment.toml")).expect("sample");
+    let bad = write(
+        dir.path(),
+        "pain11.toml",
+        &sample.replace("baseline_pain = 5", "baseline_pain = 11"),
+    );
+    let out = runtall(&db, &["assess", "--answers", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("pain11.toml") && err.contains("line ") && err.contains("baseline_pain") && err.contains("0–10"),
+        "{err}"
+    );
+
+    let neg = write(
+        dir.path(),
+        "neg.toml",
+        &sample.replace("car_hours_per_week = 4", "car_hours_per_week = -3"),
+    );
+    let err = stderr(&runtall(&db, &["assess", "--answers", neg.to_str().expect("path")]));
+    assert!(err.contains("car_hours_per_week") && err.contains("0–168"), "{err}");
+
+    let broken = write(
+        dir.path(),
+        "broken.json",
+        "{\"regions\": [\"neck\"],\n \"when\": [oops]}",
+    );
+    let err = stderr(&runtall(&db, &["assess", "--answers", broken.to_str().expect("path")]));
+    assert!(err.contains("broken.json") && err.contains("line 2"), "{err}");
+
+    let chest = write(
+        dir.path(),
+        "chest.toml",
+        &sample.replace("regions = [\"neck\",", "regions = [\"chest\", \"neck\","),
+    );
+    let out = runtall(&db, &["assess", "--answers", chest.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
+
+    let missing = write(dir.path(), "partial.toml", "[answers]\nnight-pain-that-wakes = false\n");
+    let err = stderr(&runtall(&db, &["screen", "--answers", missing.to_str().expect("path")]));
+    assert!(err.contains("unanswered"), "{err}");
+
+    let history = runtall(&db, &["assess", "--history", "--json"]);
+    assert_eq!(stdout(&history).trim(), "[]", "failed commands stored nothing");
+    let screens = runtall(&db, &["screen", "--history", "--json"]);
+    assert_eq!(stdout(&screens).trim(), "[]");
+}
+
+#[test]
+fn a_corrupt_database_is_refused_with_exit_1_and_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("corrupt.db");
+    let junk = vec![0x5au8; 8192];
+    std::fs::write(&db, &junk).expect("write");
+    let out = runtall(&db, &["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a runtall database"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).expect("read"), junk);
+}
+
+#[test]
+fn db_location_comes_from_the_flag_the_env_or_xdg() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let xdg = dir.path().join("xdg");
+    let out = Command::new(BIN)
+        .args(["profile", "--json"])
+        .env_remove("RUNTALL_DB")
+        .env("XDG_DATA_HOME", &xdg)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let expected = xdg.join("runtall/runtall.db");
+    assert_eq!(v["database"].as_str().map(PathBuf::from), Some(expected.clone()));
+    let env_db = dir.path().join("from-env.db");
+    let out = Command::new(BIN)
+        .args(["profile", "--json"])
+        .env("RUNTALL_DB", &env_db)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["database"].as_str().map(PathBuf::from), Some(env_db));
+}
+
+#[test]
+fn every_subcommand_has_help_and_usage_errors_exit_1() {
+    for sub in [
+        "screen",
+        "assess",
+        "plan",
+        "exercises",
+        "routines",
+        "learn",
+        "relief",
+        "habits",
+        "profile",
+        "demo",
+        "status",
+    ] {
+        let out = Command::new(BIN).args([sub, "--help"]).output().expect("run");
+        assert!(out.status.success(), "{sub} --help");
+        assert!(stdout(&out).contains("Usage:"), "{sub}");
+    }
+    let out = Command::new(BIN)
+        .args(["plan", "--for-run", "marathon"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_library_works_without_a_database_and_unknown_ids_exit_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("never-created.db");
+    let out = runtall(&db, &["exercises", "foam-roller-thoracic-extension"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("Not offered with: osteoporosis"), "{text}");
+    assert!(text.contains("Stop if"));
+    let out = runtall(&db, &["relief", "magnesium"]);
+    assert!(stdout(&out).contains("350 mg"), "{}", stdout(&out));
+    let out = runtall(&db, &["learn", "3"]);
+    assert!(out.status.success());
+    let out = runtall(&db, &["exercises", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v.as_array().is_some_and(|a| a.len() >= 16));
+    let out = runtall(&db, &["exercises", "foam-roler"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("foam-roler"));
+    assert!(!db.exists(), "browsing the library must not create a database");
+}
