@@ -9,11 +9,7 @@ pub fn default_db() -> Option<PathBuf> {
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local/share"))
-        })
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".local/share")))
         .or_else(|| std::env::var_os("APPDATA").map(PathBuf::from))?;
     Some(base.join("runtall").join("runtall.db"))
 }

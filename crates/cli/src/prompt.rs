@@ -13,9 +13,7 @@ const KM_PER_MI: f64 = 1.609_344;
 
 fn need_terminal() -> CliResult {
     if !std::io::stdin().is_terminal() {
-        return Err(CliError::user(
-            "no terminal to ask questions on: pass --answers FILE (see docs/answers.md)",
-        ));
+        return Err(CliError::user("no terminal to ask questions on: pass --answers FILE (see docs/answers.md)"));
     }
     Ok(())
 }
@@ -29,9 +27,7 @@ pub fn screen(program: &Program) -> CliResult<ScreenAnswers> {
     let mut flags: Vec<_> = program.red_flags.iter().collect();
     flags.sort_by_key(|f| f.level);
     for f in flags {
-        let yes = Confirm::new(&f.question)
-            .with_help_message("y or n (no default)")
-            .prompt()?;
+        let yes = Confirm::new(&f.question).with_help_message("y or n (no default)").prompt()?;
         answers.0.insert(f.id.clone(), yes);
         if yes && f.level == FlagLevel::A {
             break;
@@ -46,9 +42,7 @@ pub fn clinician_checked(flags: &[TriggeredFlag]) -> CliResult<bool> {
     for f in flags {
         println!("  • {}", f.short);
     }
-    Ok(Confirm::new("Has a clinician checked this since?")
-        .with_default(false)
-        .prompt()?)
+    Ok(Confirm::new("Has a clinician checked this since?").with_default(false).prompt()?)
 }
 
 /// Multiple choice over a fixed list, shown by label.
@@ -61,10 +55,7 @@ fn pick_many<T: Copy>(question: &str, items: &[T], label: fn(T) -> &'static str)
 fn pick_one<T: Copy>(question: &str, items: &[T], label: fn(T) -> &'static str) -> CliResult<T> {
     let labels: Vec<&str> = items.iter().map(|i| label(*i)).collect();
     let chosen = Select::new(question, labels).raw_prompt()?;
-    items
-        .get(chosen.index)
-        .copied()
-        .ok_or_else(|| CliError::Internal(anyhow::anyhow!("selection out of range")))
+    items.get(chosen.index).copied().ok_or_else(|| CliError::Internal(anyhow::anyhow!("selection out of range")))
 }
 
 fn number(question: &str, min: f64, max: f64, unit: &str) -> CliResult<f64> {
@@ -110,39 +101,25 @@ pub fn assessment(units: Units) -> CliResult<Assessment> {
         });
     }
     let when = pick_many("When does it show up?", &When::ALL, When::label)?;
-    let baseline = number(
-        "Usual pain over the last week, 0 (none) to 10 (worst imaginable)",
-        0.0,
-        10.0,
-        "",
-    )?;
+    let baseline = number("Usual pain over the last week, 0 (none) to 10 (worst imaginable)", 0.0, 10.0, "")?;
     let runs = number("Runs per week", 0.0, 14.0, "")?;
     let weekly = distance("Distance per week", 400.0, units)?;
     let long = distance("Usual long run (0 if none)", 250.0, units)?;
     let speed = number("Speed sessions (intervals, tempo, hills) per week", 0.0, runs, "")?;
     let surfaces = pick_many("Surfaces you run on", &Surface::ALL, Surface::label)?;
-    let pack = pick_one(
-        "Hydration pack or vest?",
-        &[PackUse::Never, PackUse::LongRuns, PackUse::MostRuns],
-        PackUse::label,
-    )?;
+    let pack =
+        pick_one("Hydration pack or vest?", &[PackUse::Never, PackUse::LongRuns, PackUse::MostRuns], PackUse::label)?;
     let sitting = number("Hours sitting on a typical day", 0.0, 24.0, " h")?;
     let car = number("Hours in a car per week", 0.0, 168.0, " h")?;
     let years = number("Years running", 0.0, 80.0, " years")?;
-    let destination = Confirm::new("Training for a race you will travel to?")
-        .with_default(false)
-        .prompt()?;
+    let destination = Confirm::new("Training for a race you will travel to?").with_default(false).prompt()?;
     println!(
         "\nFunctional scale: name 3 to 5 activities the pain makes hard, and rate each 0 (can't) to 10 (as before)."
     );
     let mut psfs = Vec::new();
     while psfs.len() < 5 {
         let optional = psfs.len() >= 3;
-        let label = format!(
-            "Activity {}{}",
-            psfs.len() + 1,
-            if optional { " (Enter to finish)" } else { "" }
-        );
+        let label = format!("Activity {}{}", psfs.len() + 1, if optional { " (Enter to finish)" } else { "" });
         let activity = Text::new(&label).prompt()?;
         if activity.trim().is_empty() {
             if optional {
@@ -151,21 +128,12 @@ pub fn assessment(units: Units) -> CliResult<Assessment> {
             continue;
         }
         let score = number("  How well can you do it now? 0–10", 0.0, 10.0, "")?;
-        psfs.push(PsfsItem {
-            activity: activity.trim().to_string(),
-            score: Score::new(score)?,
-        });
+        psfs.push(PsfsItem { activity: activity.trim().to_string(), score: Score::new(score)? });
     }
     let conditions = pick_many("Any of these? (rules some items out)", &ALL_CONDITIONS, condition_label)?;
     let equipment = pick_many(
         "Equipment you have",
-        &[
-            Equipment::Mat,
-            Equipment::Band,
-            Equipment::FoamRoller,
-            Equipment::Towel,
-            Equipment::LightWeights,
-        ],
+        &[Equipment::Mat, Equipment::Band, Equipment::FoamRoller, Equipment::Towel, Equipment::LightWeights],
         runtall_domain::plan::equipment_label,
     )?;
     let age = CustomType::<u32>::new("Age (optional, Enter to skip)").prompt_skippable()?;

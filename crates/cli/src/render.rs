@@ -58,11 +58,7 @@ fn heading(text: &str) {
 }
 
 pub fn minutes(seconds: u32) -> String {
-    if seconds < 90 {
-        format!("{seconds} s")
-    } else {
-        format!("{} min", (seconds + 30) / 60)
-    }
+    if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
 }
 
 // ---------------------------------------------------------------------------------------------- screening
@@ -90,10 +86,7 @@ pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile
     match state {
         ProgramState::Locked { flags: list } => {
             println!("\n!!  STOP — this needs emergency care now  !!\n");
-            println!(
-                "Call {} now, or have someone take you to an emergency department.",
-                profile.emergency_number()
-            );
+            println!("Call {} now, or have someone take you to an emergency department.", profile.emergency_number());
             println!("Do not run, and do not drive yourself.\n");
             flags(list);
             if let Some(info) = program.level_info(FlagLevel::A) {
@@ -141,20 +134,12 @@ pub fn screen_history(all: &[ScreeningRecord]) {
         return;
     }
     for r in all {
-        let level = r
-            .outcome
-            .level
-            .map(|l| format!("level {l:?}"))
-            .unwrap_or_else(|| "clear".into());
+        let level = r.outcome.level.map(|l| format!("level {l:?}")).unwrap_or_else(|| "clear".into());
         let checked = r
             .clinician_checked_at
             .map(|t| format!(", clinician checked {}", t.strftime("%Y-%m-%d")))
             .unwrap_or_default();
-        println!(
-            "#{:<4} {}  {level}{checked}",
-            r.id.unwrap_or(0),
-            r.taken_at.strftime("%Y-%m-%d %H:%M")
-        );
+        println!("#{:<4} {}  {level}{checked}", r.id.unwrap_or(0), r.taken_at.strftime("%Y-%m-%d %H:%M"));
         for f in &r.outcome.triggered {
             println!("        {:?} {}", f.level, f.short);
         }
@@ -166,19 +151,9 @@ pub fn screen_history(all: &[ScreeningRecord]) {
 pub fn assessment_saved(r: &AssessmentRecord) {
     let a = &r.assessment;
     println!("Assessment saved (#{}).", r.id.unwrap_or(0));
-    println!(
-        "  Regions:   {}",
-        a.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
-    );
-    println!(
-        "  When:      {}",
-        a.when.iter().map(|w| w.label()).collect::<Vec<_>>().join(", ")
-    );
-    println!(
-        "  Baseline:  pain {}/10, function (PSFS) {:.1}/10",
-        a.baseline_pain.get(),
-        a.psfs_score()
-    );
+    println!("  Regions:   {}", a.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
+    println!("  When:      {}", a.when.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "));
+    println!("  Baseline:  pain {}/10, function (PSFS) {:.1}/10", a.baseline_pain.get(), a.psfs_score());
     println!("Next: `runtall plan`.");
 }
 
@@ -214,24 +189,13 @@ fn item(program: &Program, i: &PlanItem) {
     for r in &i.why {
         println_wrapped(&format!("why: {} ({})", r.text, r.answer), "      ");
     }
-    println_wrapped(
-        &format!("from: {}", sources_line(program, &i.cite, i.evidence)),
-        "      ",
-    );
+    println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
 pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
     let p: &Plan = &record.plan;
-    let who = if profile.name.is_empty() {
-        String::new()
-    } else {
-        format!(" for {}", profile.name)
-    };
-    println!(
-        "PLAN{who} — {} (#{})",
-        record.created_at.strftime("%Y-%m-%d"),
-        record.id.unwrap_or(0)
-    );
+    let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
+    println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
     println!(
         "Baseline: pain {}/10, function {:.1}/10. Review in {} days: re-rate pain and your activities.",
         p.baseline_pain, p.baseline_psfs, p.review_in_days
@@ -248,10 +212,7 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
     }
     heading("Your week");
     for d in &p.week {
-        let run = d
-            .run
-            .map(|r| format!("{} run", r.as_str()))
-            .unwrap_or_else(|| "rest".into());
+        let run = d.run.map(|r| format!("{} run", r.as_str())).unwrap_or_else(|| "rest".into());
         let routines: Vec<String> = d
             .routines
             .iter()
@@ -272,11 +233,7 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
     if !p.excluded.is_empty() {
         heading("Left out or swapped for you");
         for e in &p.excluded {
-            let instead = e
-                .instead
-                .as_deref()
-                .map(|i| format!(" → instead: {i}"))
-                .unwrap_or_default();
+            let instead = e.instead.as_deref().map(|i| format!(" → instead: {i}")).unwrap_or_default();
             println!("  - {}: {}{instead}", e.id, e.reason);
         }
     }
@@ -336,13 +293,7 @@ fn dose_line(d: &Dose) -> String {
 }
 
 fn step_line(i: usize, s: &StepView) {
-    println!(
-        "  {}. {} — {} (~{})",
-        i + 1,
-        s.name,
-        dose_line(&s.dose),
-        minutes(s.seconds)
-    );
+    println!("  {}. {} — {} (~{})", i + 1, s.name, dose_line(&s.dose), minutes(s.seconds));
     if let Some(n) = &s.note {
         println_wrapped(n, "       ");
     }
@@ -365,10 +316,7 @@ fn routine_view(program: &Program, title: &str, r: &RoutineView) {
 }
 
 pub fn run_day(program: &Program, day: &RunDay) {
-    println!(
-        "{} RUN — before, during and after",
-        day.run_type.as_str().to_uppercase()
-    );
+    println!("{} RUN — before, during and after", day.run_type.as_str().to_uppercase());
     for n in &day.notes {
         println_wrapped(&format!("• {} ({})", n.text, n.answer), "  ");
     }
@@ -435,22 +383,15 @@ pub fn exercise(program: &Program, e: &Exercise) {
     println!("\nDose:      {} — {}", dose_line(&e.dose), e.dose.frequency);
     println!("Takes:     ~{}", minutes(e.dose.estimated_seconds()));
     println!("Position:  {}", e.position);
-    let eq: Vec<&str> = e
-        .equipment
-        .iter()
-        .map(|q| runtall_domain::plan::equipment_label(*q))
-        .collect();
+    let eq: Vec<&str> = e.equipment.iter().map(|q| runtall_domain::plan::equipment_label(*q)).collect();
     println!("Equipment: {}\n", eq.join(", "));
     bullets("Steps", &e.steps);
     bullets("Cues", &e.cues);
     bullets("Common mistakes", &e.mistakes);
     bullets("Stop if", &e.stop_if);
     if !e.contraindicated_with.is_empty() {
-        let c: Vec<&str> = e
-            .contraindicated_with
-            .iter()
-            .map(|c| runtall_domain::profile::condition_label(*c))
-            .collect();
+        let c: Vec<&str> =
+            e.contraindicated_with.iter().map(|c| runtall_domain::profile::condition_label(*c)).collect();
         println!("Not offered with: {}", c.join(", "));
     }
     bullets("Cautions", &e.cautions);
@@ -464,29 +405,14 @@ pub fn exercise(program: &Program, e: &Exercise) {
 pub fn routine_list(program: &Program) {
     for r in &program.routines {
         let runs: Vec<&str> = r.for_runs.iter().map(|r| r.as_str()).collect();
-        let runs = if runs.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", runs.join(", "))
-        };
-        println!(
-            "  {:<20} {:<40} ~{}{runs}",
-            r.id,
-            r.name,
-            minutes(program.routine_seconds(r))
-        );
+        let runs = if runs.is_empty() { String::new() } else { format!(" [{}]", runs.join(", ")) };
+        println!("  {:<20} {:<40} ~{}{runs}", r.id, r.name, minutes(program.routine_seconds(r)));
     }
     println!("\nShow one: `runtall routines ID`.");
 }
 
 pub fn routine(program: &Program, r: &Routine) {
-    println!(
-        "{} ({}) — ~{}, {}",
-        r.name,
-        r.id,
-        minutes(program.routine_seconds(r)),
-        r.frequency
-    );
+    println!("{} ({}) — ~{}, {}", r.name, r.id, minutes(program.routine_seconds(r)), r.frequency);
     println_wrapped(&r.summary, "");
     println!();
     for (i, s) in r.steps.iter().enumerate() {
@@ -515,13 +441,7 @@ pub fn lesson_list(program: &Program) {
 }
 
 pub fn lesson(program: &Program, l: &Lesson) {
-    println!(
-        "Lesson {} of {}: {} ({} min)\n",
-        l.number,
-        program.lessons.len(),
-        l.title,
-        l.minutes
-    );
+    println!("Lesson {} of {}: {} ({} min)\n", l.number, program.lessons.len(), l.title, l.minutes);
     for para in &l.body {
         println_wrapped(para, "");
         println!();
@@ -571,11 +491,7 @@ pub fn relief(program: &Program, r: &Relief) {
         println!("Use for at most {d} days at a time.");
     }
     if !r.avoid_with.is_empty() {
-        let c: Vec<&str> = r
-            .avoid_with
-            .iter()
-            .map(|c| runtall_domain::profile::condition_label(*c))
-            .collect();
+        let c: Vec<&str> = r.avoid_with.iter().map(|c| runtall_domain::profile::condition_label(*c)).collect();
         println_wrapped(&format!("Not without advice if you have: {}", c.join("; ")), "");
     }
     bullets("Ask first", &r.refer);
@@ -599,9 +515,6 @@ pub fn habits(program: &Program, habits: &[&Habit]) {
         println!("  ■ {}", h.title);
         println_wrapped(&h.what, "      ");
         println_wrapped(&format!("why: {}", h.why), "      ");
-        println_wrapped(
-            &format!("from: {}", sources_line(program, &h.cite, h.evidence)),
-            "      ",
-        );
+        println_wrapped(&format!("from: {}", sources_line(program, &h.cite, h.evidence)), "      ");
     }
 }

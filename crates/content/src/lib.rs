@@ -114,14 +114,8 @@ fn parse<T: serde::de::DeserializeOwned>(file: &'static str) -> Result<T, LoadEr
         .iter()
         .find(|(name, _)| *name == file)
         .map(|(_, text)| *text)
-        .ok_or_else(|| LoadError {
-            file,
-            message: "not bundled".into(),
-        })?;
-    toml::from_str(text).map_err(|e| LoadError {
-        file,
-        message: e.to_string(),
-    })
+        .ok_or_else(|| LoadError { file, message: "not bundled".into() })?;
+    toml::from_str(text).map_err(|e| LoadError { file, message: e.to_string() })
 }
 
 impl Program {
@@ -191,16 +185,12 @@ impl Program {
 
     /// The pre-run routine for a run type (validation guarantees exactly one).
     pub fn pre_run_routine(&self, run: RunType) -> Option<&Routine> {
-        self.routines
-            .iter()
-            .find(|r| r.kind == RoutineKind::PreRun && r.for_runs.contains(&run))
+        self.routines.iter().find(|r| r.kind == RoutineKind::PreRun && r.for_runs.contains(&run))
     }
 
     /// The post-run routine for a run type.
     pub fn post_run_routine(&self, run: RunType) -> Option<&Routine> {
-        self.routines
-            .iter()
-            .find(|r| r.kind == RoutineKind::PostRun && r.for_runs.contains(&run))
+        self.routines.iter().find(|r| r.kind == RoutineKind::PostRun && r.for_runs.contains(&run))
     }
 
     pub fn routines_of(&self, kind: RoutineKind) -> impl Iterator<Item = &Routine> {
@@ -212,10 +202,7 @@ impl Program {
         routine
             .steps
             .iter()
-            .filter_map(|step| {
-                self.exercise(&step.exercise)
-                    .map(|ex| step_dose(ex, step).estimated_seconds())
-            })
+            .filter_map(|step| self.exercise(&step.exercise).map(|ex| step_dose(ex, step).estimated_seconds()))
             .sum::<u32>()
             + 15 * routine.steps.len().saturating_sub(1) as u32
     }

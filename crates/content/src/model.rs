@@ -222,13 +222,7 @@ pub enum RunType {
 }
 
 impl RunType {
-    pub const ALL: [RunType; 5] = [
-        RunType::Easy,
-        RunType::Long,
-        RunType::Speed,
-        RunType::Race,
-        RunType::Trail,
-    ];
+    pub const ALL: [RunType; 5] = [RunType::Easy, RunType::Long, RunType::Speed, RunType::Race, RunType::Trail];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -7,25 +7,11 @@ use crate::model::*;
 use std::collections::{BTreeSet, HashSet};
 
 /// Rules implemented in code that the traceability table may point at as `rule:NAME`.
-pub const KNOWN_RULES: &[&str] = &[
-    "screen",
-    "assess",
-    "plan",
-    "plan-weekly-schedule",
-    "plan-for-run",
-    "pain-monitoring",
-    "contraindications",
-];
+pub const KNOWN_RULES: &[&str] =
+    &["screen", "assess", "plan", "plan-weekly-schedule", "plan-for-run", "pain-monitoring", "contraindications"];
 
 /// Words the program must never use about itself: it gives wellness guidance, not diagnosis or treatment.
-const FORBIDDEN_CLAIMS: &[&str] = &[
-    "treats",
-    "cures",
-    "diagnos",
-    "heals",
-    "rehabilitates",
-    "fixes neck pain",
-];
+const FORBIDDEN_CLAIMS: &[&str] = &["treats", "cures", "diagnos", "heals", "rehabilitates", "fixes neck pain"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -47,11 +33,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail(&mut self, file: &'static str, item: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
-            file,
-            item: item.to_string(),
-            message: message.into(),
-        });
+        self.problems.push(Problem { file, item: item.to_string(), message: message.into() });
     }
 
     fn unique_ids<'b>(&mut self, file: &'static str, ids: impl Iterator<Item = &'b str>) {
@@ -61,9 +43,7 @@ impl Checker<'_> {
                 self.fail(file, id, "duplicate id");
             }
             let ok = !id.is_empty()
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !id.starts_with('-')
                 && !id.ends_with('-');
             if !ok {
@@ -99,11 +79,7 @@ impl Checker<'_> {
         let lower = value.to_lowercase();
         for word in FORBIDDEN_CLAIMS {
             if lower.contains(word) {
-                self.fail(
-                    file,
-                    item,
-                    format!("{field} uses '{word}': say what the habit or routine supports instead"),
-                );
+                self.fail(file, item, format!("{field} uses '{word}': say what the habit or routine supports instead"));
             }
         }
     }
@@ -117,10 +93,7 @@ impl Checker<'_> {
 
 /// Checks referential integrity, doses, citations, wording and the safety limits. Empty means valid.
 pub fn validate(p: &Program) -> Vec<Problem> {
-    let mut c = Checker {
-        program: p,
-        problems: Vec::new(),
-    };
+    let mut c = Checker { program: p, problems: Vec::new() };
 
     c.unique_ids("sources.toml", p.sources.iter().map(|s| s.id.as_str()));
     c.unique_ids("exercises.toml", p.exercises.iter().map(|s| s.id.as_str()));
@@ -129,10 +102,7 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     c.unique_ids("habits.toml", p.habits.iter().map(|s| s.id.as_str()));
     c.unique_ids(
         "relief.toml",
-        p.relief
-            .iter()
-            .map(|s| s.id.as_str())
-            .chain(p.alternatives.iter().map(|a| a.id.as_str())),
+        p.relief.iter().map(|s| s.id.as_str()).chain(p.alternatives.iter().map(|a| a.id.as_str())),
     );
     c.unique_ids("lessons.toml", p.lessons.iter().map(|s| s.id.as_str()));
     c.unique_ids("red_flags.toml", p.red_flags.iter().map(|s| s.id.as_str()));
@@ -173,11 +143,7 @@ fn exercises(c: &mut Checker) {
             c.texts(F, id, field, v);
         }
         if e.equipment.is_empty() {
-            c.fail(
-                F,
-                id,
-                "equipment must be listed (use [\"none\"] when nothing is needed)",
-            );
+            c.fail(F, id, "equipment must be listed (use [\"none\"] when nothing is needed)");
         }
         let d = &e.dose;
         if d.sets == 0 || d.sets > 10 {
@@ -219,18 +185,10 @@ fn exercises(c: &mut Checker) {
         }
     }
     // The foam roller loads the thoracic spine: never offered with bone-density risks (evidence brief §2).
-    for e in p
-        .exercises
-        .iter()
-        .filter(|e| e.equipment.contains(&Equipment::FoamRoller))
-    {
+    for e in p.exercises.iter().filter(|e| e.equipment.contains(&Equipment::FoamRoller)) {
         for cond in [Condition::Osteoporosis, Condition::LongTermSteroids] {
             if !e.contraindicated_with.contains(&cond) {
-                c.fail(
-                    F,
-                    &e.id,
-                    format!("foam-roller exercise must be contraindicated with {cond:?}"),
-                );
+                c.fail(F, &e.id, format!("foam-roller exercise must be contraindicated with {cond:?}"));
             }
         }
     }
@@ -259,11 +217,7 @@ fn routines(c: &mut Checker) {
         }
         let run_specific = matches!(r.kind, RoutineKind::PreRun | RoutineKind::PostRun);
         if run_specific && r.for_runs.is_empty() {
-            c.fail(
-                F,
-                id,
-                "pre- and post-run routines must say which run types they are for",
-            );
+            c.fail(F, id, "pre- and post-run routines must say which run types they are for");
         }
         if !run_specific && !r.for_runs.is_empty() {
             c.fail(F, id, "only pre- and post-run routines are tied to run types");
@@ -274,34 +228,19 @@ fn routines(c: &mut Checker) {
             c.fail(
                 F,
                 id,
-                format!(
-                    "computed length {}s is not within ±40% of target_minutes {}",
-                    secs, r.target_minutes
-                ),
+                format!("computed length {}s is not within ±40% of target_minutes {}", secs, r.target_minutes),
             );
         }
     }
     for kind in [RoutineKind::PreRun, RoutineKind::PostRun] {
         for run in RunType::ALL {
-            let n = p
-                .routines
-                .iter()
-                .filter(|r| r.kind == kind && r.for_runs.contains(&run))
-                .count();
+            let n = p.routines.iter().filter(|r| r.kind == kind && r.for_runs.contains(&run)).count();
             if n != 1 {
-                c.fail(
-                    F,
-                    run.as_str(),
-                    format!("{n} {kind:?} routines for this run type; expected exactly 1"),
-                );
+                c.fail(F, run.as_str(), format!("{n} {kind:?} routines for this run type; expected exactly 1"));
             }
         }
     }
-    for kind in [
-        RoutineKind::RestDayStrength,
-        RoutineKind::DailyMobility,
-        RoutineKind::DeskBreak,
-    ] {
+    for kind in [RoutineKind::RestDayStrength, RoutineKind::DailyMobility, RoutineKind::DeskBreak] {
         if p.routines_of(kind).next().is_none() {
             c.fail(F, &format!("{kind:?}"), "no routine of this kind");
         }
@@ -331,10 +270,7 @@ fn cues(c: &mut Checker) {
                 if s.every_min == 0 {
                     c.fail(F, run.as_str(), "every_min must be > 0");
                 }
-                let steady = p
-                    .cues
-                    .iter()
-                    .any(|q| q.run_types.contains(&run) && q.phases.contains(&CuePhase::Steady));
+                let steady = p.cues.iter().any(|q| q.run_types.contains(&run) && q.phases.contains(&CuePhase::Steady));
                 if !steady {
                     c.fail(F, run.as_str(), "no steady-running cue for this run type");
                 }
@@ -349,18 +285,10 @@ fn cues(c: &mut Checker) {
     }
     if let Some(speed) = p.schedule(RunType::Speed) {
         if !speed.per_rep {
-            c.fail(
-                F,
-                "speed",
-                "speed work needs a cue before each rep and in each recovery",
-            );
+            c.fail(F, "speed", "speed work needs a cue before each rep and in each recovery");
         }
         for phase in [CuePhase::BeforeRep, CuePhase::Recovery] {
-            if !p
-                .cues
-                .iter()
-                .any(|q| q.run_types.contains(&RunType::Speed) && q.phases.contains(&phase))
-            {
+            if !p.cues.iter().any(|q| q.run_types.contains(&RunType::Speed) && q.phases.contains(&phase)) {
                 c.fail(F, "speed", format!("no speed cue for phase {phase:?}"));
             }
         }
@@ -377,22 +305,12 @@ fn habits(c: &mut Checker) {
     }
     let d = &p.habit_defaults;
     if d.walk_every_min != 30 || d.shift_every_min != 20 {
-        c.fail(
-            F,
-            "defaults",
-            "sitting defaults must be a walk every 30 min and a position shift every 20 min",
-        );
+        c.fail(F, "defaults", "sitting defaults must be a walk every 30 min and a position shift every 20 min");
     }
     if d.arrive_days_before_min < 1 || d.arrive_days_before_max < d.arrive_days_before_min {
         c.fail(F, "defaults", "arrive at least a day before a destination race");
     }
-    for area in [
-        HabitArea::Sitting,
-        HabitArea::Travel,
-        HabitArea::Pack,
-        HabitArea::Load,
-        HabitArea::Care,
-    ] {
+    for area in [HabitArea::Sitting, HabitArea::Travel, HabitArea::Pack, HabitArea::Load, HabitArea::Care] {
         if !p.habits.iter().any(|h| h.area == area) {
             c.fail(F, &format!("{area:?}"), "no habit in this area");
         }
@@ -412,28 +330,16 @@ fn relief(c: &mut Checker) {
         if r.kind == ReliefKind::Supplement {
             match r.max_daily_mg {
                 Some(mg) if mg <= 350 => {}
-                _ => c.fail(
-                    F,
-                    id,
-                    "supplements need max_daily_mg ≤ 350 (supplemental magnesium upper limit)",
-                ),
+                _ => c.fail(F, id, "supplements need max_daily_mg ≤ 350 (supplemental magnesium upper limit)"),
             }
             if let (Some(start), Some(max)) = (r.start_mg, r.max_daily_mg)
                 && start > max
             {
                 c.fail(F, id, "start_mg above max_daily_mg");
             }
-            for cond in [
-                Condition::KidneyDisease,
-                Condition::Pregnancy,
-                Condition::InteractingMedicines,
-            ] {
+            for cond in [Condition::KidneyDisease, Condition::Pregnancy, Condition::InteractingMedicines] {
                 if !r.avoid_with.contains(&cond) {
-                    c.fail(
-                        F,
-                        id,
-                        format!("supplement must be withheld (pharmacist referral) with {cond:?}"),
-                    );
+                    c.fail(F, id, format!("supplement must be withheld (pharmacist referral) with {cond:?}"));
                 }
             }
             if r.refer.is_empty() {
@@ -458,11 +364,7 @@ fn lessons(c: &mut Checker) {
     let p = c.program;
     const F: &str = "lessons.toml";
     if p.lessons.len() < 6 {
-        c.fail(
-            F,
-            "course",
-            format!("{} lessons; the breathing course needs at least 6", p.lessons.len()),
-        );
+        c.fail(F, "course", format!("{} lessons; the breathing course needs at least 6", p.lessons.len()));
     }
     for (i, l) in p.lessons.iter().enumerate() {
         let id = l.id.as_str();
@@ -470,11 +372,7 @@ fn lessons(c: &mut Checker) {
             c.fail(
                 F,
                 id,
-                format!(
-                    "lesson numbers must run 1..n without gaps (found {} at position {})",
-                    l.number,
-                    i + 1
-                ),
+                format!("lesson numbers must run 1..n without gaps (found {} at position {})", l.number, i + 1),
             );
         }
         c.cites(F, id, &l.cite);
@@ -513,11 +411,7 @@ fn red_flags(c: &mut Checker) {
         }
         // Chest pain is never explained away: a chest flag may mention a stitch only to say it is not assumed.
         if f.chest && lower.contains("stitch") && !lower.contains("not") {
-            c.fail(
-                F,
-                &f.id,
-                "a chest flag may mention a side stitch only to say it must not be assumed",
-            );
+            c.fail(F, &f.id, "a chest flag may mention a side stitch only to say it must not be assumed");
         }
     }
     if !p.red_flags.iter().any(|f| f.chest && f.level == FlagLevel::A) {

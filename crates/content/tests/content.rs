@@ -61,14 +61,8 @@ fn every_routine_the_program_needs_is_there() {
         assert!(p().routine(id).is_some(), "missing routine {id}");
     }
     // Long runs and speed work get their own pre-run routine (the podcast treats them differently).
-    assert_eq!(
-        p().pre_run_routine(RunType::Long).map(|r| r.id.as_str()),
-        Some("pre-run-long")
-    );
-    assert_eq!(
-        p().pre_run_routine(RunType::Speed).map(|r| r.id.as_str()),
-        Some("pre-run-speed")
-    );
+    assert_eq!(p().pre_run_routine(RunType::Long).map(|r| r.id.as_str()), Some("pre-run-long"));
+    assert_eq!(p().pre_run_routine(RunType::Speed).map(|r| r.id.as_str()), Some("pre-run-speed"));
     // The pre-run routine starts with hook-lying breathing, as in the podcast.
     for run in RunType::ALL {
         let r = p().pre_run_routine(run).expect("pre-run routine");
@@ -80,11 +74,7 @@ fn every_routine_the_program_needs_is_there() {
     }
     // Rest-day strength is a 2–3×/week session.
     let strength = p().routine("rest-day-strength").expect("strength");
-    assert!(
-        strength.frequency.contains('2') && strength.frequency.contains('3'),
-        "{}",
-        strength.frequency
-    );
+    assert!(strength.frequency.contains('2') && strength.frequency.contains('3'), "{}", strength.frequency);
 }
 
 #[test]
@@ -104,18 +94,11 @@ fn magnesium_respects_the_supplement_limit_and_is_not_a_pain_treatment() {
     assert_eq!(mg.kind, ReliefKind::Supplement);
     assert!(mg.max_daily_mg.is_some_and(|m| m <= 350));
     assert!(mg.start_mg.is_some_and(|m| m <= 200));
-    for cond in [
-        Condition::KidneyDisease,
-        Condition::Pregnancy,
-        Condition::InteractingMedicines,
-    ] {
+    for cond in [Condition::KidneyDisease, Condition::Pregnancy, Condition::InteractingMedicines] {
         assert!(mg.avoid_with.contains(&cond), "{cond:?}");
     }
     let all = format!("{} {:?} {:?}", mg.what, mg.how, mg.limits).to_lowercase();
-    assert!(
-        all.contains("not a pain treatment") || all.contains("not for pain"),
-        "{all}"
-    );
+    assert!(all.contains("not a pain treatment") || all.contains("not for pain"), "{all}");
     assert!(all.contains("pharmacist"));
 }
 
@@ -138,32 +121,18 @@ fn cue_schedules_follow_the_run_type() {
     let speed = p().schedule(RunType::Speed).expect("speed");
     assert!(speed.per_rep);
     let notes = speed.notes.join(" ").to_lowercase();
-    assert!(
-        notes.contains("mouth"),
-        "speed notes must say mouth breathing at speed is normal: {notes}"
-    );
-    let pack_cue = p()
-        .cues
-        .iter()
-        .any(|c| c.kind == CueKind::Pack && c.run_types.contains(&RunType::Trail));
+    assert!(notes.contains("mouth"), "speed notes must say mouth breathing at speed is normal: {notes}");
+    let pack_cue = p().cues.iter().any(|c| c.kind == CueKind::Pack && c.run_types.contains(&RunType::Trail));
     assert!(pack_cue, "trail runs with a pack need a pack cue");
 }
 
 #[test]
 fn every_flag_level_and_the_chest_rules_are_present() {
-    let chest_a: Vec<_> = p()
-        .red_flags
-        .iter()
-        .filter(|f| f.chest && f.level == FlagLevel::A)
-        .collect();
+    let chest_a: Vec<_> = p().red_flags.iter().filter(|f| f.chest && f.level == FlagLevel::A).collect();
     assert!(!chest_a.is_empty());
     // Effort- or meal-triggered chest/rib pain that settles with rest is at least level C, never "a stitch".
     assert!(p().red_flags.iter().any(|f| f.chest && f.level == FlagLevel::C));
-    assert!(
-        p().red_flags.len() >= 15,
-        "the brief lists many flags; found {}",
-        p().red_flags.len()
-    );
+    assert!(p().red_flags.len() >= 15, "the brief lists many flags; found {}", p().red_flags.len());
 }
 
 /// The parts of the seeds' program. Each must be implemented by at least one item (traceability table).
@@ -214,10 +183,7 @@ const SEED_PARTS: &[&str] = &[
 fn traceability_covers_every_part_of_both_seeds() {
     let rows: BTreeSet<&str> = p().trace.iter().map(|r| r.part.as_str()).collect();
     let missing: Vec<_> = SEED_PARTS.iter().filter(|part| !rows.contains(*part)).collect();
-    assert!(
-        missing.is_empty(),
-        "seed parts without a row in trace.toml: {missing:?}"
-    );
+    assert!(missing.is_empty(), "seed parts without a row in trace.toml: {missing:?}");
     for row in &p().trace {
         assert!(!row.items.is_empty(), "{} has no implementing item", row.part);
     }
@@ -259,9 +225,7 @@ fn no_sentence_is_copied_from_the_seeds() {
     const N: usize = 8;
     let mut grams = std::collections::HashSet::new();
     for entry in dir.flatten() {
-        let text = std::fs::read_to_string(entry.path())
-            .unwrap_or_default()
-            .replace('’', "'");
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default().replace('’', "'");
         let w = words(&text);
         for g in w.windows(N) {
             grams.insert(g.join(" "));
@@ -278,9 +242,5 @@ fn no_sentence_is_copied_from_the_seeds() {
             }
         }
     }
-    assert!(
-        copied.is_empty(),
-        "phrases copied from the seeds:\n{}",
-        copied.join("\n")
-    );
+    assert!(copied.is_empty(), "phrases copied from the seeds:\n{}", copied.join("\n"));
 }

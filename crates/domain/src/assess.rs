@@ -173,10 +173,7 @@ impl std::str::FromStr for Region {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Region::ALL.into_iter().find(|r| r.id() == s).ok_or_else(|| {
             let ids: Vec<_> = Region::ALL.iter().map(|r| r.id()).collect();
-            InputError::new(
-                "region",
-                format!("unknown region '{s}' (expected one of: {})", ids.join(", ")),
-            )
+            InputError::new("region", format!("unknown region '{s}' (expected one of: {})", ids.join(", ")))
         })
     }
 }
@@ -236,14 +233,8 @@ pub enum Surface {
 }
 
 impl Surface {
-    pub const ALL: [Surface; 6] = [
-        Surface::Road,
-        Surface::Concrete,
-        Surface::Track,
-        Surface::Treadmill,
-        Surface::Trail,
-        Surface::Grass,
-    ];
+    pub const ALL: [Surface; 6] =
+        [Surface::Road, Surface::Concrete, Surface::Track, Surface::Treadmill, Surface::Trail, Surface::Grass];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -368,10 +359,7 @@ impl Assessment {
         if !(3..=5).contains(&self.psfs.len()) {
             return Err(InputError::new(
                 "psfs",
-                format!(
-                    "{} activities given; the functional scale needs 3 to 5",
-                    self.psfs.len()
-                ),
+                format!("{} activities given; the functional scale needs 3 to 5", self.psfs.len()),
             ));
         }
         for (i, item) in self.psfs.iter().enumerate() {
@@ -386,10 +374,7 @@ impl Assessment {
         if let Some(age) = self.age
             && !(10..=110).contains(&age)
         {
-            return Err(InputError::new(
-                "age",
-                format!("{age} is out of range (allowed 10–110)"),
-            ));
+            return Err(InputError::new("age", format!("{age} is out of range (allowed 10–110)")));
         }
         let e = &self.exposures;
         if e.long_run_km.get() > 0.0 && e.weekly_km.get() > 0.0 && e.long_run_km.get() > e.weekly_km.get() {
@@ -399,10 +384,7 @@ impl Assessment {
             ));
         }
         if e.speed_sessions_per_week.get() > e.runs_per_week.get() {
-            return Err(InputError::new(
-                "exposures.speed_sessions_per_week",
-                "more speed sessions than runs per week",
-            ));
+            return Err(InputError::new("exposures.speed_sessions_per_week", "more speed sessions than runs per week"));
         }
         if self.regions.contains(&Region::Chest) {
             return Ok(Routing::ScreenFirst);
@@ -484,26 +466,18 @@ mod tests {
         assert!(text.contains("baseline_pain"), "{text}");
 
         let bad = EXAMPLE.replace("sitting_hours_per_day = 9", "sitting_hours_per_day = -2");
-        let err = parse_answers::<Assessment>("a.toml", &bad)
-            .expect_err("negative hours")
-            .to_string();
+        let err = parse_answers::<Assessment>("a.toml", &bad).expect_err("negative hours").to_string();
         assert!(err.contains("allowed 0–24"), "{err}");
     }
 
     #[test]
     fn malformed_files_and_unknown_fields_are_named() {
-        let err = parse_answers::<Assessment>("a.toml", "regions = [\"neck\"\n")
-            .expect_err("syntax")
-            .to_string();
+        let err = parse_answers::<Assessment>("a.toml", "regions = [\"neck\"\n").expect_err("syntax").to_string();
         assert!(err.contains("line "), "{err}");
         let bad = EXAMPLE.replace("regions =", "region =");
-        let err = parse_answers::<Assessment>("a.toml", &bad)
-            .expect_err("unknown field")
-            .to_string();
+        let err = parse_answers::<Assessment>("a.toml", &bad).expect_err("unknown field").to_string();
         assert!(err.contains("region"), "{err}");
-        let err = parse_answers::<Assessment>("a.json", "{\"regions\": [\"knee\"]}")
-            .expect_err("json")
-            .to_string();
+        let err = parse_answers::<Assessment>("a.json", "{\"regions\": [\"knee\"]}").expect_err("json").to_string();
         assert!(err.contains("line 1"), "{err}");
         assert!(err.contains("knee"), "{err}");
     }

@@ -15,10 +15,7 @@ impl fmt::Display for InputError {
 
 impl InputError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        InputError {
-            field: field.into(),
-            message: message.into(),
-        }
+        InputError { field: field.into(), message: message.into() }
     }
 }
 
@@ -28,10 +25,7 @@ where
     T: PartialOrd + fmt::Display + Copy,
 {
     if value < min || value > max {
-        Err(InputError::new(
-            field,
-            format!("{value} is out of range (allowed {min}–{max})"),
-        ))
+        Err(InputError::new(field, format!("{value} is out of range (allowed {min}–{max})")))
     } else {
         Ok(value)
     }
@@ -40,10 +34,7 @@ where
 /// Like [`check_range`] for floats, also refusing NaN and infinities.
 pub fn check_range_f(field: &str, value: f64, min: f64, max: f64) -> Result<f64, InputError> {
     if !value.is_finite() {
-        return Err(InputError::new(
-            field,
-            format!("{value} is not a number (allowed {min}–{max})"),
-        ));
+        return Err(InputError::new(field, format!("{value} is not a number (allowed {min}–{max})")));
     }
     check_range(field, value, min, max)
 }

@@ -201,15 +201,8 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
+    pub const ALL: [Weekday; 7] =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -374,13 +367,7 @@ impl Builder<'_> {
     }
 
     fn habits_in(&mut self, area: HabitArea, section: Section, priority: Priority, reason: &Reason) {
-        let ids: Vec<String> = self
-            .program
-            .habits
-            .iter()
-            .filter(|h| h.area == area)
-            .map(|h| h.id.clone())
-            .collect();
+        let ids: Vec<String> = self.program.habits.iter().filter(|h| h.area == area).map(|h| h.id.clone()).collect();
         for id in ids {
             self.habit(section, priority, &id, reason.clone());
         }
@@ -414,11 +401,7 @@ impl Builder<'_> {
     fn lesson(&mut self, priority: Priority, id: &str, reason: Reason) {
         if let Some(l) = self.program.lesson(id) {
             let title = format!("Lesson {}: {}", l.number, l.title);
-            let summary = format!(
-                "{} min. {}",
-                l.minutes,
-                l.key_points.first().cloned().unwrap_or_default()
-            );
+            let summary = format!("{} min. {}", l.minutes, l.key_points.first().cloned().unwrap_or_default());
             self.push(
                 Section::Learn,
                 priority,
@@ -435,10 +418,7 @@ impl Builder<'_> {
 }
 
 fn reason(answer: impl Into<String>, text: impl Into<String>) -> Reason {
-    Reason {
-        answer: answer.into(),
-        text: text.into(),
-    }
+    Reason { answer: answer.into(), text: text.into() }
 }
 
 /// The run types this runner does in a normal week, from the exposures.
@@ -475,11 +455,7 @@ fn uses_pack(a: &Assessment) -> bool {
 /// Builds the plan. Fails when the screen does not allow one.
 pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<Plan, PlanError> {
     let (mode, open_flags) = mode_for(state)?;
-    let mut b = Builder {
-        program,
-        items: Vec::new(),
-        excluded: Vec::new(),
-    };
+    let mut b = Builder { program, items: Vec::new(), excluded: Vec::new() };
     let e = &a.exposures;
     let mut runs = run_types(a);
     if mode == Mode::Reduced {
@@ -516,11 +492,8 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         }
     }
     if a.regions.iter().any(|r| r.is_rib()) || a.has(When::AfterEatingBeforeRun) {
-        let rib_flags: Vec<_> = program
-            .red_flags
-            .iter()
-            .filter(|f| f.chest && f.level == runtall_content::FlagLevel::C)
-            .collect();
+        let rib_flags: Vec<_> =
+            program.red_flags.iter().filter(|f| f.chest && f.level == runtall_content::FlagLevel::C).collect();
         for f in rib_flags {
             let answer = if a.regions.iter().any(|r| r.is_rib()) {
                 "regions: rib-side"
@@ -632,12 +605,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         } else {
             "Keep overhead moves (wall slides, prone Y) in a pain-free range; stop if the shoulder pinches."
         };
-        b.exercise(
-            Section::RestDays,
-            Priority::Recommended,
-            "band-row",
-            reason("regions: shoulder", text),
-        );
+        b.exercise(Section::RestDays, Priority::Recommended, "band-row", reason("regions: shoulder", text));
     }
 
     // Breathing: the podcast's thread through all of it.
@@ -645,20 +613,14 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         Section::Daily,
         Priority::Recommended,
         "diaphragmatic-breathing",
-        reason(
-            "program",
-            "Breathing low and wide instead of with the neck is the habit the mid-run cues call on.",
-        ),
+        reason("program", "Breathing low and wide instead of with the neck is the habit the mid-run cues call on."),
     );
 
     // Desk and sitting.
     let sit = e.sitting_hours_per_day.get();
     if a.has(When::AtDesk) || sit >= SITTING_SOME_H {
-        let priority = if a.has(When::AtDesk) || sit >= SITTING_CORE_H {
-            Priority::Core
-        } else {
-            Priority::Recommended
-        };
+        let priority =
+            if a.has(When::AtDesk) || sit >= SITTING_CORE_H { Priority::Core } else { Priority::Recommended };
         let why = if a.has(When::AtDesk) {
             reason(
                 "when: at-desk",
@@ -713,11 +675,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
                 "You run with a hydration pack; fit and wear time change how much it loads the upper back.",
             )
         };
-        let priority = if a.has(When::WithPack) {
-            Priority::Core
-        } else {
-            Priority::Recommended
-        };
+        let priority = if a.has(When::WithPack) { Priority::Core } else { Priority::Recommended };
         b.habits_in(HabitArea::Pack, Section::Pack, priority, &why);
         b.schedule(RunType::Trail, priority, why);
     }
@@ -735,11 +693,8 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             "Let pain during and after runs decide whether to repeat, progress or step back.",
         )
     };
-    let monitoring_priority = if a.has(When::NextMorning) || pain >= 4.0 {
-        Priority::Core
-    } else {
-        Priority::Recommended
-    };
+    let monitoring_priority =
+        if a.has(When::NextMorning) || pain >= 4.0 { Priority::Core } else { Priority::Recommended };
     b.habit(Section::Training, monitoring_priority, "pain-monitoring", monitoring);
     if !a.when.is_empty() {
         let whens: Vec<&str> = a.when.iter().map(|w| w.label()).collect();
@@ -754,11 +709,8 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         );
     }
     if pain >= HIGH_PAIN || a.has(When::NextMorning) {
-        let answer = if pain >= HIGH_PAIN {
-            format!("baseline_pain: {pain}")
-        } else {
-            "when: next-morning".to_string()
-        };
+        let answer =
+            if pain >= HIGH_PAIN { format!("baseline_pain: {pain}") } else { "when: next-morning".to_string() };
         b.habit(
             Section::Training,
             Priority::Core,
@@ -771,24 +723,9 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             format!("exposures.long_run_km: {}", e.long_run_km.get()),
             "Long runs are where the distance jumps happen; sudden jumps are only weakly linked to injury, so treat this as a gentle check.",
         );
-        b.habit(
-            Section::Training,
-            Priority::Optional,
-            "single-run-length-jump",
-            why.clone(),
-        );
-        b.habit(
-            Section::Training,
-            Priority::Optional,
-            "weekly-distance-jump",
-            why.clone(),
-        );
-        b.habit(
-            Section::Training,
-            Priority::Optional,
-            "ten-percent-rule-not-a-guarantee",
-            why,
-        );
+        b.habit(Section::Training, Priority::Optional, "single-run-length-jump", why.clone());
+        b.habit(Section::Training, Priority::Optional, "weekly-distance-jump", why.clone());
+        b.habit(Section::Training, Priority::Optional, "ten-percent-rule-not-a-guarantee", why);
     }
     if pain >= HIGH_PAIN {
         for alt in &program.alternatives {
@@ -881,27 +818,17 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         b.lesson(
             Priority::Recommended,
             &first.id.clone(),
-            reason(
-                "program",
-                "Start the breathing course: why posture and breathing are linked.",
-            ),
+            reason("program", "Start the breathing course: why posture and breathing are linked."),
         );
     }
     if runs.contains(&RunType::Speed)
-        && let Some(l) = program
-            .lessons
-            .iter()
-            .find(|l| l.title.to_lowercase().contains("speed"))
+        && let Some(l) = program.lessons.iter().find(|l| l.title.to_lowercase().contains("speed"))
     {
         b.lesson(Priority::Recommended, &l.id.clone(), run_reason(a, RunType::Speed));
     }
 
     // Care: when to get a physical therapist involved, and who the new runner is.
-    let pt_priority = if pain >= 8.0 {
-        Priority::Core
-    } else {
-        Priority::Recommended
-    };
+    let pt_priority = if pain >= 8.0 { Priority::Core } else { Priority::Recommended };
     let pt_reason = if pain >= 8.0 {
         reason(
             format!("baseline_pain: {pain}"),
@@ -945,12 +872,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             && let Some(ex) = program.exercise(&item.id)
             && let Some(why_not) = unsuitable(ex, a, mode)
         {
-            b.excluded.push(Excluded {
-                kind: RefKind::Exercise,
-                id: item.id.clone(),
-                reason: why_not,
-                instead: None,
-            });
+            b.excluded.push(Excluded { kind: RefKind::Exercise, id: item.id.clone(), reason: why_not, instead: None });
             continue;
         }
         kept.push(item);
@@ -958,12 +880,8 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     b.items = kept;
 
     // Routines in the plan: record any step that had to be skipped or replaced for this runner.
-    let routine_ids: Vec<String> = b
-        .items
-        .iter()
-        .filter(|i| i.kind == RefKind::Routine)
-        .map(|i| i.id.clone())
-        .collect();
+    let routine_ids: Vec<String> =
+        b.items.iter().filter(|i| i.kind == RefKind::Routine).map(|i| i.id.clone()).collect();
     for id in routine_ids {
         if let Some(r) = program.routine(&id) {
             let view = routine_view(program, r, a, mode);
@@ -1051,18 +969,12 @@ fn unsuitable(ex: &runtall_content::Exercise, a: &Assessment, mode: Mode) -> Opt
 
 /// Gentle items that stay in the reduced program: breathing, micro-breaks and unloaded neck work.
 fn gentle(ex: &runtall_content::Exercise) -> bool {
-    matches!(
-        ex.category,
-        ExerciseCategory::Breathing | ExerciseCategory::MicroBreak | ExerciseCategory::Neck
-    )
+    matches!(ex.category, ExerciseCategory::Breathing | ExerciseCategory::MicroBreak | ExerciseCategory::Neck)
 }
 
 fn has_equipment(a: &Assessment, eq: Equipment) -> bool {
     // Household items everyone has; the rest must be listed.
-    matches!(
-        eq,
-        Equipment::None | Equipment::Wall | Equipment::Chair | Equipment::Towel | Equipment::Mat
-    ) || a.owns(eq)
+    matches!(eq, Equipment::None | Equipment::Wall | Equipment::Chair | Equipment::Towel | Equipment::Mat) || a.owns(eq)
 }
 
 pub fn equipment_label(eq: Equipment) -> &'static str {
@@ -1106,30 +1018,16 @@ pub fn routine_view(program: &Program, r: &Routine, a: &Assessment, mode: Mode) 
         if let Some(last_reason) = why_not {
             // Report why the routine's own exercise was unsuitable, not why its last substitute was.
             let first = substituted.map(|(_, r)| r).unwrap_or(last_reason);
-            skipped.push(Excluded {
-                kind: RefKind::Exercise,
-                id: ex.id.clone(),
-                reason: first,
-                instead: None,
-            });
+            skipped.push(Excluded { kind: RefKind::Exercise, id: ex.id.clone(), reason: first, instead: None });
             continue;
         }
         if let Some((from, _)) = &substituted {
             // Record the substitution among the exclusions too, so the plan lists it once.
             let instead = Some(chosen.id.clone());
             let text = substituted.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
-            skipped.push(Excluded {
-                kind: RefKind::Exercise,
-                id: from.clone(),
-                reason: text,
-                instead,
-            });
+            skipped.push(Excluded { kind: RefKind::Exercise, id: from.clone(), reason: text, instead });
         }
-        let dose = if chosen.id == ex.id {
-            step_dose(ex, step)
-        } else {
-            chosen.dose.clone()
-        };
+        let dose = if chosen.id == ex.id { step_dose(ex, step) } else { chosen.dose.clone() };
         let seconds = dose.estimated_seconds();
         steps.push(StepView {
             exercise: chosen.id.clone(),
@@ -1164,26 +1062,17 @@ pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: Run
     let post = program
         .post_run_routine(run)
         .ok_or_else(|| PlanError::UnknownItem(format!("post-run routine for {}", run.as_str())))?;
-    let sched = program
-        .schedule(run)
-        .ok_or_else(|| PlanError::UnknownItem(format!("cue schedule for {}", run.as_str())))?;
+    let sched =
+        program.schedule(run).ok_or_else(|| PlanError::UnknownItem(format!("cue schedule for {}", run.as_str())))?;
     let pack = uses_pack(a) && matches!(run, RunType::Long | RunType::Trail | RunType::Race);
     let cues = program
         .cues
         .iter()
         .filter(|c| {
             // Pack cues follow the pack, whatever run type they were written for.
-            if c.kind == runtall_content::CueKind::Pack {
-                pack
-            } else {
-                c.run_types.contains(&run)
-            }
+            if c.kind == runtall_content::CueKind::Pack { pack } else { c.run_types.contains(&run) }
         })
-        .map(|c| CueView {
-            id: c.id.clone(),
-            text: c.text.clone(),
-            phases: c.phases.clone(),
-        })
+        .map(|c| CueView { id: c.id.clone(), text: c.text.clone(), phases: c.phases.clone() })
         .collect();
     let mut notes = vec![run_reason(a, run)];
     if pack {
@@ -1238,22 +1127,11 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
     let n = e.runs_per_week.get().round() as usize;
     let days = run_days(n);
     let long = does_long_runs(a) && !days.is_empty();
-    let speed_sessions = if mode == Mode::Reduced {
-        0
-    } else {
-        e.speed_sessions_per_week.get().round() as usize
-    };
+    let speed_sessions = if mode == Mode::Reduced { 0 } else { e.speed_sessions_per_week.get().round() as usize };
     let mut speed_left = speed_sessions.min(n.saturating_sub(usize::from(long)));
     let trail_only = !e.surfaces.is_empty() && e.surfaces.iter().all(|s| *s == Surface::Trail);
-    let mut plan: Vec<DayPlan> = Weekday::ALL
-        .iter()
-        .map(|d| DayPlan {
-            day: *d,
-            run: None,
-            routines: vec![],
-            notes: vec![],
-        })
-        .collect();
+    let mut plan: Vec<DayPlan> =
+        Weekday::ALL.iter().map(|d| DayPlan { day: *d, run: None, routines: vec![], notes: vec![] }).collect();
     for (i, day) in days.iter().enumerate() {
         let is_last = i + 1 == days.len();
         let run = if long && is_last {
@@ -1276,20 +1154,12 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
         }
     }
     let long_day = plan.iter().position(|d| d.run == Some(RunType::Long));
-    let strength = program
-        .routines_of(RoutineKind::RestDayStrength)
-        .next()
-        .map(|r| r.id.clone());
-    let mobility = program
-        .routines_of(RoutineKind::DailyMobility)
-        .next()
-        .map(|r| r.id.clone());
+    let strength = program.routines_of(RoutineKind::RestDayStrength).next().map(|r| r.id.clone());
+    let mobility = program.routines_of(RoutineKind::DailyMobility).next().map(|r| r.id.clone());
     let desk = program.routines_of(RoutineKind::DeskBreak).next().map(|r| r.id.clone());
     let strength_days: Vec<usize> = {
         let day_before_long = long_day.map(|l| (l + 6) % 7);
-        let mut rest: Vec<usize> = (0..7)
-            .filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long)
-            .collect();
+        let mut rest: Vec<usize> = (0..7).filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long).collect();
         if rest.len() < 2 {
             // Few rest days: strength after easy runs instead.
             rest.extend((0..7).filter(|i| plan[*i].run == Some(RunType::Easy) && Some(*i) != day_before_long));
@@ -1302,11 +1172,7 @@ fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
             if let Some(r) = program.pre_run_routine(run) {
                 d.routines.push(r.id.clone());
             }
-            d.notes.push(format!(
-                "{} run: mid-run cues for {} runs",
-                capitalise(run.as_str()),
-                run.as_str()
-            ));
+            d.notes.push(format!("{} run: mid-run cues for {} runs", capitalise(run.as_str()), run.as_str()));
             if let Some(r) = program.post_run_routine(run) {
                 d.routines.push(r.id.clone());
             }

@@ -61,20 +61,12 @@ pub fn evaluate(program: &Program, answers: &ScreenAnswers) -> Result<ScreenOutc
             "is not a screening question (run `runtall screen --list` for the ids)",
         ));
     }
-    let mut triggered: Vec<TriggeredFlag> = program
-        .red_flags
-        .iter()
-        .filter(|f| answers.0.get(&f.id) == Some(&true))
-        .map(TriggeredFlag::from)
-        .collect();
+    let mut triggered: Vec<TriggeredFlag> =
+        program.red_flags.iter().filter(|f| answers.0.get(&f.id) == Some(&true)).map(TriggeredFlag::from).collect();
     triggered.sort_by_key(|f| f.level);
     let emergency = triggered.first().is_some_and(|f| f.level == FlagLevel::A);
-    let missing: Vec<&str> = program
-        .red_flags
-        .iter()
-        .filter(|f| !answers.0.contains_key(&f.id))
-        .map(|f| f.id.as_str())
-        .collect();
+    let missing: Vec<&str> =
+        program.red_flags.iter().filter(|f| !answers.0.contains_key(&f.id)).map(|f| f.id.as_str()).collect();
     // Questions may stay unanswered only once an emergency-level answer has made the rest moot.
     if !missing.is_empty() && !emergency {
         return Err(InputError::new(
@@ -86,10 +78,7 @@ pub fn evaluate(program: &Program, answers: &ScreenAnswers) -> Result<ScreenOutc
             ),
         ));
     }
-    Ok(ScreenOutcome {
-        level: triggered.first().map(|f| f.level),
-        triggered,
-    })
+    Ok(ScreenOutcome { level: triggered.first().map(|f| f.level), triggered })
 }
 
 /// One completed screen, as stored.
@@ -147,25 +136,13 @@ pub fn program_state(latest: Option<&ScreeningRecord>) -> ProgramState {
         return ProgramState::Open;
     }
     let of = |level| -> Vec<TriggeredFlag> {
-        record
-            .outcome
-            .triggered
-            .iter()
-            .filter(|f| f.level == level)
-            .cloned()
-            .collect()
+        record.outcome.triggered.iter().filter(|f| f.level == level).cloned().collect()
     };
     match record.outcome.level {
         None => ProgramState::Open,
-        Some(FlagLevel::A) => ProgramState::Locked {
-            flags: of(FlagLevel::A),
-        },
-        Some(FlagLevel::B) => ProgramState::Paused {
-            flags: of(FlagLevel::B),
-        },
-        Some(FlagLevel::C) => ProgramState::Reduced {
-            flags: of(FlagLevel::C),
-        },
+        Some(FlagLevel::A) => ProgramState::Locked { flags: of(FlagLevel::A) },
+        Some(FlagLevel::B) => ProgramState::Paused { flags: of(FlagLevel::B) },
+        Some(FlagLevel::C) => ProgramState::Reduced { flags: of(FlagLevel::C) },
     }
 }
 
@@ -237,10 +214,7 @@ mod tests {
         let c = p.red_flags.iter().find(|f| f.level == FlagLevel::C).expect("C flag");
         let mut answers = ScreenAnswers::default();
         answers.0.insert(c.id.clone(), true);
-        assert!(
-            evaluate(p, &answers).is_err(),
-            "a C answer alone is not a complete screen"
-        );
+        assert!(evaluate(p, &answers).is_err(), "a C answer alone is not a complete screen");
     }
 
     #[test]
@@ -258,11 +232,7 @@ mod tests {
     #[test]
     fn a_clinician_check_unlocks_and_a_new_screen_starts_over() {
         let p = program();
-        let a = p
-            .red_flags
-            .iter()
-            .find(|f| f.level == FlagLevel::A && f.chest)
-            .expect("chest A");
+        let a = p.red_flags.iter().find(|f| f.level == FlagLevel::A && f.chest).expect("chest A");
         let answers = ScreenAnswers::all_no(p).with_yes(&a.id);
         let outcome = evaluate(p, &answers).expect("complete");
         let mut record = ScreeningRecord {

@@ -35,13 +35,7 @@ fn state(yes: &[&str]) -> runtall_domain::screen::ProgramState {
 }
 
 fn first_flag(level: FlagLevel, chest: bool) -> String {
-    program()
-        .red_flags
-        .iter()
-        .find(|f| f.level == level && f.chest == chest)
-        .expect("flag")
-        .id
-        .clone()
+    program().red_flags.iter().find(|f| f.level == level && f.chest == chest).expect("flag").id.clone()
 }
 
 /// A compact, stable view of a plan for snapshots.
@@ -61,14 +55,7 @@ fn summary(plan: &Plan) -> Summary {
             .iter()
             .map(|i| {
                 let answers: Vec<&str> = i.why.iter().map(|r| r.answer.as_str()).collect();
-                format!(
-                    "{:?} {:?} {:?}:{} <- {}",
-                    i.section,
-                    i.priority,
-                    i.kind,
-                    i.id,
-                    answers.join(" | ")
-                )
+                format!("{:?} {:?} {:?}:{} <- {}", i.section, i.priority, i.kind, i.id, answers.join(" | "))
             })
             .collect(),
         week: plan
@@ -101,14 +88,9 @@ fn desk_runner_with_pack_gets_desk_pack_and_long_run_items() {
     let a = assessment(|_| {});
     let plan = build(&a, &[]).expect("plan");
     assert_eq!(plan.mode, Mode::Full);
-    for id in [
-        "pre-run-standard",
-        "pre-run-long",
-        "pre-run-speed",
-        "post-run-reset",
-        "rest-day-strength",
-        "desk-micro-break",
-    ] {
+    for id in
+        ["pre-run-standard", "pre-run-long", "pre-run-speed", "post-run-reset", "rest-day-strength", "desk-micro-break"]
+    {
         assert!(has(&plan, RefKind::Routine, id), "missing routine {id}");
     }
     assert!(has(&plan, RefKind::Habit, "walk-every-30-min"));
@@ -120,21 +102,10 @@ fn desk_runner_with_pack_gets_desk_pack_and_long_run_items() {
         assert!(!item.cite.is_empty(), "{} has no source", item.id);
     }
     // Strength never lands on the day before the long run.
-    let long_day = plan
-        .week
-        .iter()
-        .position(|d| d.run == Some(RunType::Long))
-        .expect("long run day");
+    let long_day = plan.week.iter().position(|d| d.run == Some(RunType::Long)).expect("long run day");
     let before = &plan.week[(long_day + 6) % 7];
-    assert!(
-        !before.routines.iter().any(|r| r == "rest-day-strength"),
-        "strength the day before the long run"
-    );
-    let strength_days = plan
-        .week
-        .iter()
-        .filter(|d| d.routines.iter().any(|r| r == "rest-day-strength"))
-        .count();
+    assert!(!before.routines.iter().any(|r| r == "rest-day-strength"), "strength the day before the long run");
+    let strength_days = plan.week.iter().filter(|d| d.routines.iter().any(|r| r == "rest-day-strength")).count();
     assert!((2..=3).contains(&strength_days), "{strength_days} strength days");
     insta::assert_yaml_snapshot!("desk_runner", summary(&plan));
 }
@@ -148,10 +119,7 @@ fn speed_runner_gets_speed_items_and_no_desk_or_pack_items() {
                 r#"regions = ["neck", "upper-trap-right", "between-shoulder-blades"]"#,
                 r#"regions = ["neck", "upper-trap-left"]"#,
             )
-            .replace(
-                r#"when = ["long-runs", "after-runs", "at-desk", "with-pack"]"#,
-                r#"when = ["speed-work"]"#,
-            )
+            .replace(r#"when = ["long-runs", "after-runs", "at-desk", "with-pack"]"#, r#"when = ["speed-work"]"#)
             .replace("long_run_km = 18", "long_run_km = 10")
             .replace("speed_sessions_per_week = 1", "speed_sessions_per_week = 2")
             .replace(r#"surfaces = ["road", "trail"]"#, r#"surfaces = ["track", "road"]"#)
@@ -164,16 +132,10 @@ fn speed_runner_gets_speed_items_and_no_desk_or_pack_items() {
     let plan = build(&a, &[]).expect("plan");
     assert!(has(&plan, RefKind::Routine, "pre-run-speed"));
     assert!(has(&plan, RefKind::Schedule, "speed"));
-    assert!(
-        !has(&plan, RefKind::Routine, "pre-run-long"),
-        "no long runs, no long-run routine"
-    );
+    assert!(!has(&plan, RefKind::Routine, "pre-run-long"), "no long runs, no long-run routine");
     assert!(!has(&plan, RefKind::Routine, "desk-micro-break"));
     assert!(!plan.items.iter().any(|i| i.section == plan::Section::Pack));
-    assert!(
-        has(&plan, RefKind::Exercise, "lower-trap-set"),
-        "upper-trap pain brings the lower-trap set"
-    );
+    assert!(has(&plan, RefKind::Exercise, "lower-trap-set"), "upper-trap pain brings the lower-trap set");
     let speed_days = plan.week.iter().filter(|d| d.run == Some(RunType::Speed)).count();
     assert_eq!(speed_days, 2);
     insta::assert_yaml_snapshot!("speed_runner", summary(&plan));
@@ -183,9 +145,7 @@ fn speed_runner_gets_speed_items_and_no_desk_or_pack_items() {
 #[test]
 fn reduced_program_with_osteoporosis_stays_gentle_and_skips_the_roller() {
     let a = assessment(|t| {
-        *t = t
-            .replace("conditions = []", r#"conditions = ["osteoporosis"]"#)
-            .replace("age = 38", "age = 61");
+        *t = t.replace("conditions = []", r#"conditions = ["osteoporosis"]"#).replace("age = 38", "age = 61");
     });
     let c_flag = first_flag(FlagLevel::C, false);
     let plan = build(&a, &[&c_flag]).expect("reduced plan");
@@ -195,30 +155,14 @@ fn reduced_program_with_osteoporosis_stays_gentle_and_skips_the_roller() {
         plan.items.iter().any(|i| i.kind == RefKind::RedFlag && i.id == c_flag),
         "the flag is in the safety section"
     );
-    assert!(
-        !has(&plan, RefKind::Routine, "rest-day-strength"),
-        "no loaded strength in the reduced program"
-    );
-    assert!(
-        !plan
-            .week
-            .iter()
-            .any(|d| d.routines.iter().any(|r| r == "rest-day-strength"))
-    );
-    assert!(
-        !has(&plan, RefKind::Relief, "magnesium"),
-        "no supplements in the reduced program"
-    );
+    assert!(!has(&plan, RefKind::Routine, "rest-day-strength"), "no loaded strength in the reduced program");
+    assert!(!plan.week.iter().any(|d| d.routines.iter().any(|r| r == "rest-day-strength")));
+    assert!(!has(&plan, RefKind::Relief, "magnesium"), "no supplements in the reduced program");
     for run in RunType::ALL {
         let day = plan::for_run(program(), &a, &state(&[&c_flag]), run).expect("run day");
         for view in [&day.pre_run, &day.post_run] {
             for step in &view.steps {
-                assert!(
-                    !step.exercise.contains("roll"),
-                    "{} offered in {} with osteoporosis",
-                    step.exercise,
-                    view.id
-                );
+                assert!(!step.exercise.contains("roll"), "{} offered in {} with osteoporosis", step.exercise, view.id);
                 let ex = program().exercise(&step.exercise).expect("exercise");
                 assert!(
                     matches!(
@@ -255,40 +199,22 @@ fn rib_pain_after_eating_goes_to_a_clinician_and_magnesium_is_withheld() {
             .replace("years_running = 3", "years_running = 0.5");
     });
     let plan = build(&a, &[]).expect("plan");
-    let rib_flag = program()
-        .red_flags
-        .iter()
-        .find(|f| f.chest && f.level == FlagLevel::C)
-        .expect("effort/meal chest flag");
-    let safety = plan
-        .items
-        .iter()
-        .find(|i| i.kind == RefKind::RedFlag && i.id == rib_flag.id)
-        .expect("safety item");
+    let rib_flag =
+        program().red_flags.iter().find(|f| f.chest && f.level == FlagLevel::C).expect("effort/meal chest flag");
+    let safety = plan.items.iter().find(|i| i.kind == RefKind::RedFlag && i.id == rib_flag.id).expect("safety item");
     assert_eq!(safety.priority, plan::Priority::Core);
     let text = format!("{} {}", safety.summary, safety.why[0].text).to_lowercase();
     assert!(text.contains("not assumed") || text.contains("never"), "{text}");
     for item in &plan.items {
         let said = format!("{} {}", item.title, item.summary).to_lowercase();
         if said.contains("stitch") {
-            assert!(
-                said.contains("not") || said.contains("never"),
-                "{}: calls it a stitch: {said}",
-                item.id
-            );
+            assert!(said.contains("not") || said.contains("never"), "{}: calls it a stitch: {said}", item.id);
         }
     }
-    let mg = plan
-        .excluded
-        .iter()
-        .find(|e| e.id == "magnesium")
-        .expect("magnesium excluded");
+    let mg = plan.excluded.iter().find(|e| e.id == "magnesium").expect("magnesium excluded");
     assert!(mg.instead.as_deref().is_some_and(|i| i.contains("pharmacist")));
     assert!(!has(&plan, RefKind::Relief, "magnesium"));
-    assert!(
-        has(&plan, RefKind::Habit, "taper-dont-stop"),
-        "pain 7: taper rather than stop"
-    );
+    assert!(has(&plan, RefKind::Habit, "taper-dont-stop"), "pain 7: taper rather than stop");
     assert!(has(&plan, RefKind::Alternative, "elliptical"));
     assert!(has(&plan, RefKind::Habit, "new-runner-aches-and-fuel"));
     insta::assert_yaml_snapshot!("rib_pain_new_runner", summary(&plan));
@@ -312,18 +238,11 @@ fn trail_runner_with_shoulder_injury_and_no_roller() {
             .replace("sitting_hours_per_day = 9", "sitting_hours_per_day = 3")
             .replace("car_hours_per_week = 4", "car_hours_per_week = 8")
             .replace("conditions = []", r#"conditions = ["shoulder-injury"]"#)
-            .replace(
-                r#"equipment = ["mat", "band", "foam-roller", "towel"]"#,
-                r#"equipment = ["mat", "band"]"#,
-            );
+            .replace(r#"equipment = ["mat", "band", "foam-roller", "towel"]"#, r#"equipment = ["mat", "band"]"#);
     });
     let plan = build(&a, &[]).expect("plan");
     assert!(has(&plan, RefKind::Schedule, "trail"));
-    assert!(
-        plan.items
-            .iter()
-            .any(|i| i.section == plan::Section::Pack && i.priority == plan::Priority::Core)
-    );
+    assert!(plan.items.iter().any(|i| i.section == plan::Section::Pack && i.priority == plan::Priority::Core));
     assert!(has(&plan, RefKind::Routine, "travel-day"));
     assert!(plan.week.iter().all(|d| d.run.is_none()
         || d.run == Some(RunType::Trail)
@@ -337,14 +256,8 @@ fn trail_runner_with_shoulder_injury_and_no_roller() {
         .iter()
         .find(|s| s.exercise == "towel-roll-thoracic-extension")
         .expect("towel roll swapped in");
-    assert_eq!(
-        towel.substituted_for.as_ref().map(|s| s.0.as_str()),
-        Some("foam-roller-thoracic-extension")
-    );
-    assert!(
-        !day.pre_run.steps.iter().any(|s| s.exercise == "prone-y"),
-        "prone Y is out with a shoulder injury"
-    );
+    assert_eq!(towel.substituted_for.as_ref().map(|s| s.0.as_str()), Some("foam-roller-thoracic-extension"));
+    assert!(!day.pre_run.steps.iter().any(|s| s.exercise == "prone-y"), "prone Y is out with a shoulder injury");
     insta::assert_yaml_snapshot!("trail_runner_shoulder", summary(&plan));
 }
 
@@ -359,10 +272,7 @@ fn locked_paused_and_unscreened_runners_get_no_plan() {
         plan::build(program(), &a, &runtall_domain::screen::ProgramState::NotScreened),
         Err(PlanError::NotScreened)
     ));
-    assert!(matches!(
-        plan::for_run(program(), &a, &state(&[&chest]), RunType::Easy),
-        Err(PlanError::Locked(_))
-    ));
+    assert!(matches!(plan::for_run(program(), &a, &state(&[&chest]), RunType::Easy), Err(PlanError::Locked(_))));
 }
 
 #[test]
@@ -380,46 +290,18 @@ fn run_days_follow_the_run_type() {
     let long = plan::for_run(program(), &a, &s, RunType::Long).expect("long");
     assert_eq!(long.pre_run.id, "pre-run-long");
     assert!(long.during.last_third_every_min.is_some());
-    assert!(
-        long.during
-            .cues
-            .iter()
-            .any(|c| c.phases.contains(&runtall_content::CuePhase::LastThird))
-    );
-    assert!(
-        long.during.cues.iter().any(|c| c.id.starts_with("pack")),
-        "sample runner wears a pack on long runs"
-    );
+    assert!(long.during.cues.iter().any(|c| c.phases.contains(&runtall_content::CuePhase::LastThird)));
+    assert!(long.during.cues.iter().any(|c| c.id.starts_with("pack")), "sample runner wears a pack on long runs");
     let speed = plan::for_run(program(), &a, &s, RunType::Speed).expect("speed");
     assert_eq!(speed.pre_run.id, "pre-run-speed");
     assert!(speed.during.per_rep);
-    assert!(
-        speed
-            .during
-            .cues
-            .iter()
-            .any(|c| c.phases.contains(&runtall_content::CuePhase::BeforeRep))
-    );
-    assert!(
-        speed
-            .during
-            .cues
-            .iter()
-            .any(|c| c.phases.contains(&runtall_content::CuePhase::Recovery))
-    );
-    assert!(
-        !speed.during.cues.iter().any(|c| c.id.starts_with("pack")),
-        "no pack on speed sessions"
-    );
+    assert!(speed.during.cues.iter().any(|c| c.phases.contains(&runtall_content::CuePhase::BeforeRep)));
+    assert!(speed.during.cues.iter().any(|c| c.phases.contains(&runtall_content::CuePhase::Recovery)));
+    assert!(!speed.during.cues.iter().any(|c| c.id.starts_with("pack")), "no pack on speed sessions");
     assert_eq!(speed.post_run.id, "post-run-reset");
     for run in RunType::ALL {
         let day = plan::for_run(program(), &a, &s, run).expect("day");
-        assert!(
-            day.pre_run
-                .steps
-                .iter()
-                .any(|st| st.exercise == "hooklying-90-90-breathing")
-        );
+        assert!(day.pre_run.steps.iter().any(|st| st.exercise == "hooklying-90-90-breathing"));
         assert!(day.pre_run.seconds > 120 && day.pre_run.seconds < 15 * 60);
     }
 }

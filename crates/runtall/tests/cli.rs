@@ -10,13 +10,7 @@ fn repo(path: &str) -> PathBuf {
 }
 
 fn runtall(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RUNTALL_DB")
-        .output()
-        .expect("run runtall")
+    Command::new(BIN).arg("--db").arg(db).args(args).env_remove("RUNTALL_DB").output().expect("run runtall")
 }
 
 fn stdout(o: &Output) -> String {
@@ -62,11 +56,7 @@ fn demo_refuses_a_real_runners_database_unless_forced() {
     let db = dir.path().join("real.db");
     assert!(runtall(&db, &["profile", "--name", "Ana"]).status.success());
     let clear = repo("examples/screen-clear.toml");
-    assert!(
-        runtall(&db, &["screen", "--answers", clear.to_str().expect("path")])
-            .status
-            .success()
-    );
+    assert!(runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]).status.success());
     let out = runtall(&db, &["demo"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("real runner"), "{}", stderr(&out));
@@ -105,10 +95,7 @@ fn the_full_flow_from_answer_files() {
         let out = runtall(&db, &["plan", "--for-run", run]);
         assert!(out.status.success(), "{run}: {}", stderr(&out));
         let text = stdout(&out);
-        assert!(
-            text.contains("Before:") && text.contains("During:") && text.contains("After:"),
-            "{text}"
-        );
+        assert!(text.contains("Before:") && text.contains("During:") && text.contains("After:"), "{text}");
     }
     let history = runtall(&db, &["plan", "--history", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&history.stdout).expect("json");
@@ -121,25 +108,14 @@ fn level_a_shows_the_emergency_number_and_locks_plans_until_a_clinician_checked(
     let db = dir.path().join("a.db");
     assert!(runtall(&db, &["profile", "--country", "GB"]).status.success());
     let sample = repo("examples/assessment.toml");
-    let answers = write(
-        dir.path(),
-        "a.toml",
-        "yes = [\"chest-pain-during-or-after-run\"]\nothers = \"no\"\n",
-    );
+    let answers = write(dir.path(), "a.toml", "yes = [\"chest-pain-during-or-after-run\"]\nothers = \"no\"\n");
     let out = runtall(&db, &["screen", "--answers", answers.to_str().expect("path")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("999"), "UK emergency number shown:\n{text}");
     assert!(text.contains("locked"), "{text}");
-    assert!(
-        !text.to_lowercase().contains("stitch") || text.to_lowercase().contains("not"),
-        "{text}"
-    );
-    assert!(
-        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
-            .status
-            .success()
-    );
+    assert!(!text.to_lowercase().contains("stitch") || text.to_lowercase().contains("not"), "{text}");
+    assert!(runtall(&db, &["assess", "--answers", sample.to_str().expect("path")]).status.success());
     let plan = runtall(&db, &["plan"]);
     assert_eq!(plan.status.code(), Some(1));
     assert!(stderr(&plan).contains("locked"), "{}", stderr(&plan));
@@ -155,46 +131,23 @@ fn level_b_pauses_and_level_c_reduces() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = repo("examples/assessment.toml");
     let db = dir.path().join("b.db");
-    let b = write(
-        dir.path(),
-        "b.toml",
-        "yes = [\"pain-with-fever-or-feeling-unwell\"]\nothers = \"no\"\n",
-    );
+    let b = write(dir.path(), "b.toml", "yes = [\"pain-with-fever-or-feeling-unwell\"]\nothers = \"no\"\n");
     let out = runtall(&db, &["screen", "--answers", b.to_str().expect("path")]);
     assert!(stdout(&out).contains("today"), "{}", stdout(&out));
-    assert!(
-        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
-            .status
-            .success()
-    );
+    assert!(runtall(&db, &["assess", "--answers", sample.to_str().expect("path")]).status.success());
     let plan = runtall(&db, &["plan"]);
     assert_eq!(plan.status.code(), Some(1));
     assert!(stderr(&plan).contains("paused"));
 
     let db = dir.path().join("c.db");
-    let c = write(
-        dir.path(),
-        "c.toml",
-        "yes = [\"night-pain-that-wakes\"]\nothers = \"no\"\n",
-    );
-    assert!(
-        runtall(&db, &["screen", "--answers", c.to_str().expect("path")])
-            .status
-            .success()
-    );
-    assert!(
-        runtall(&db, &["assess", "--answers", sample.to_str().expect("path")])
-            .status
-            .success()
-    );
+    let c = write(dir.path(), "c.toml", "yes = [\"night-pain-that-wakes\"]\nothers = \"no\"\n");
+    assert!(runtall(&db, &["screen", "--answers", c.to_str().expect("path")]).status.success());
+    assert!(runtall(&db, &["assess", "--answers", sample.to_str().expect("path")]).status.success());
     let plan = runtall(&db, &["plan"]);
     assert!(plan.status.success(), "{}", stderr(&plan));
     let text = stdout(&plan);
     assert!(text.contains("REDUCED PROGRAM"), "{text}");
-    assert!(
-        !text.contains("Rest-day upper-back strength ("),
-        "no strength sessions in the week:\n{text}"
-    );
+    assert!(!text.contains("Rest-day upper-back strength ("), "no strength sessions in the week:\n{text}");
 }
 
 #[test]
@@ -202,11 +155,7 @@ fn bad_answer_files_name_the_file_line_field_and_range_and_store_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bad.db");
     let sample = std::fs::read_to_string(repo("examples/assessment.toml")).expect("sample");
-    let bad = write(
-        dir.path(),
-        "pain11.toml",
-        &sample.replace("baseline_pain = 5", "baseline_pain = 11"),
-    );
+    let bad = write(dir.path(), "pain11.toml", &sample.replace("baseline_pain = 5", "baseline_pain = 11"));
     let out = runtall(&db, &["assess", "--answers", bad.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -215,27 +164,16 @@ fn bad_answer_files_name_the_file_line_field_and_range_and_store_nothing() {
         "{err}"
     );
 
-    let neg = write(
-        dir.path(),
-        "neg.toml",
-        &sample.replace("car_hours_per_week = 4", "car_hours_per_week = -3"),
-    );
+    let neg = write(dir.path(), "neg.toml", &sample.replace("car_hours_per_week = 4", "car_hours_per_week = -3"));
     let err = stderr(&runtall(&db, &["assess", "--answers", neg.to_str().expect("path")]));
     assert!(err.contains("car_hours_per_week") && err.contains("0–168"), "{err}");
 
-    let broken = write(
-        dir.path(),
-        "broken.json",
-        "{\"regions\": [\"neck\"],\n \"when\": [oops]}",
-    );
+    let broken = write(dir.path(), "broken.json", "{\"regions\": [\"neck\"],\n \"when\": [oops]}");
     let err = stderr(&runtall(&db, &["assess", "--answers", broken.to_str().expect("path")]));
     assert!(err.contains("broken.json") && err.contains("line 2"), "{err}");
 
-    let chest = write(
-        dir.path(),
-        "chest.toml",
-        &sample.replace("regions = [\"neck\",", "regions = [\"chest\", \"neck\","),
-    );
+    let chest =
+        write(dir.path(), "chest.toml", &sample.replace("regions = [\"neck\",", "regions = [\"chest\", \"neck\","));
     let out = runtall(&db, &["assess", "--answers", chest.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
@@ -277,38 +215,21 @@ fn db_location_comes_from_the_flag_the_env_or_xdg() {
     let expected = xdg.join("runtall/runtall.db");
     assert_eq!(v["database"].as_str().map(PathBuf::from), Some(expected.clone()));
     let env_db = dir.path().join("from-env.db");
-    let out = Command::new(BIN)
-        .args(["profile", "--json"])
-        .env("RUNTALL_DB", &env_db)
-        .output()
-        .expect("run");
+    let out = Command::new(BIN).args(["profile", "--json"]).env("RUNTALL_DB", &env_db).output().expect("run");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["database"].as_str().map(PathBuf::from), Some(env_db));
 }
 
 #[test]
 fn every_subcommand_has_help_and_usage_errors_exit_1() {
-    for sub in [
-        "screen",
-        "assess",
-        "plan",
-        "exercises",
-        "routines",
-        "learn",
-        "relief",
-        "habits",
-        "profile",
-        "demo",
-        "status",
-    ] {
+    for sub in
+        ["screen", "assess", "plan", "exercises", "routines", "learn", "relief", "habits", "profile", "demo", "status"]
+    {
         let out = Command::new(BIN).args([sub, "--help"]).output().expect("run");
         assert!(out.status.success(), "{sub} --help");
         assert!(stdout(&out).contains("Usage:"), "{sub}");
     }
-    let out = Command::new(BIN)
-        .args(["plan", "--for-run", "marathon"])
-        .output()
-        .expect("run");
+    let out = Command::new(BIN).args(["plan", "--for-run", "marathon"]).output().expect("run");
     assert_eq!(out.status.code(), Some(1));
 }
 

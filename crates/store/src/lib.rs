@@ -31,11 +31,7 @@ pub enum StoreError {
     )]
     TooNew { path: String, found: i64, known: i64 },
     #[error("stored record {what} #{id} cannot be read: {detail}")]
-    Decode {
-        what: &'static str,
-        id: i64,
-        detail: String,
-    },
+    Decode { what: &'static str, id: i64, detail: String },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     #[error("database error: {0}")]

@@ -31,10 +31,7 @@ impl SqliteStore {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| classify(&shown, e))?;
-        let store = SqliteStore {
-            conn,
-            path: path.to_path_buf(),
-        };
+        let store = SqliteStore { conn, path: path.to_path_buf() };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -43,10 +40,7 @@ impl SqliteStore {
     /// A private in-memory database, for tests and previews.
     pub fn in_memory() -> Result<SqliteStore> {
         let conn = Connection::open_in_memory().map_err(|e| classify(":memory:", e))?;
-        let store = SqliteStore {
-            conn,
-            path: PathBuf::from(":memory:"),
-        };
+        let store = SqliteStore { conn, path: PathBuf::from(":memory:") };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -58,47 +52,34 @@ impl SqliteStore {
 
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        self.conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
     fn configure(&self) -> Result<()> {
-        self.conn
-            .busy_timeout(Duration::from_secs(3))
-            .map_err(|e| self.err(e))?;
+        self.conn.busy_timeout(Duration::from_secs(3)).map_err(|e| self.err(e))?;
         // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+        let mode: String =
+            self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.err(e))?;
         if mode != "wal" && mode != "memory" {
             return Err(StoreError::Open {
                 path: self.shown(),
                 detail: format!("cannot switch to WAL journal (got {mode})"),
             });
         }
-        self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-            .map_err(|e| self.err(e))
+        self.conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(|e| self.err(e))
     }
 
     fn migrate(&self) -> Result<()> {
         let version = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(StoreError::TooNew {
-                path: self.shown(),
-                found: version,
-                known,
-            });
+            return Err(StoreError::TooNew { path: self.shown(), found: version, known });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let next = i as i64 + 1;
             let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
             tx.execute_batch(sql).map_err(|e| self.err(e))?;
-            tx.execute_batch(&format!("PRAGMA user_version = {next}"))
-                .map_err(|e| self.err(e))?;
+            tx.execute_batch(&format!("PRAGMA user_version = {next}")).map_err(|e| self.err(e))?;
             tx.commit().map_err(|e| self.err(e))?;
         }
         Ok(())
@@ -122,17 +103,13 @@ impl SqliteStore {
 
     fn docs<T: DeserializeOwned>(&self, what: &'static str, sql: &str) -> Result<Vec<(i64, T)>> {
         let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .map_err(|e| self.err(e))?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
             let (id, json) = row.map_err(|e| self.err(e))?;
-            let doc = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
-                what,
-                id,
-                detail: e.to_string(),
-            })?;
+            let doc =
+                serde_json::from_str(&json).map_err(|e| StoreError::Decode { what, id, detail: e.to_string() })?;
             out.push((id, doc));
         }
         Ok(out)
@@ -176,11 +153,7 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         json.map(|j| {
-            serde_json::from_str(&j).map_err(|e| StoreError::Decode {
-                what: "profile",
-                id: 1,
-                detail: e.to_string(),
-            })
+            serde_json::from_str(&j).map_err(|e| StoreError::Decode { what: "profile", id: 1, detail: e.to_string() })
         })
         .transpose()
     }
@@ -215,10 +188,8 @@ impl Store for SqliteStore {
         let rows: Vec<(i64, ScreeningRecord)> =
             self.docs("screening", "SELECT id, data FROM screenings ORDER BY taken_at, id")?;
         let mut out = Vec::with_capacity(rows.len());
-        let mut stmt = self
-            .conn
-            .prepare("SELECT clinician_checked_at FROM screenings WHERE id = ?1")
-            .map_err(|e| self.err(e))?;
+        let mut stmt =
+            self.conn.prepare("SELECT clinician_checked_at FROM screenings WHERE id = ?1").map_err(|e| self.err(e))?;
         for (id, mut r) in rows {
             r.id = Some(id);
             let checked: Option<String> = stmt.query_row([id], |row| row.get(0)).map_err(|e| self.err(e))?;
@@ -231,26 +202,16 @@ impl Store for SqliteStore {
     fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()> {
         let n = self
             .conn
-            .execute(
-                "UPDATE screenings SET clinician_checked_at = ?1 WHERE id = ?2",
-                params![ts(at), screening_id],
-            )
+            .execute("UPDATE screenings SET clinician_checked_at = ?1 WHERE id = ?2", params![ts(at), screening_id])
             .map_err(|e| self.err(e))?;
         if n == 0 {
-            return Err(StoreError::NotFound {
-                what: "screening",
-                id: screening_id,
-            });
+            return Err(StoreError::NotFound { what: "screening", id: screening_id });
         }
         Ok(())
     }
 
     fn add_assessment(&self, r: &AssessmentRecord) -> Result<i64> {
-        self.insert_doc(
-            "INSERT INTO assessments (taken_at, data) VALUES (?1, ?2)",
-            &[&ts(r.taken_at)],
-            r,
-        )
+        self.insert_doc("INSERT INTO assessments (taken_at, data) VALUES (?1, ?2)", &[&ts(r.taken_at)], r)
     }
 
     fn latest_assessment(&self) -> Result<Option<AssessmentRecord>> {

@@ -20,13 +20,7 @@ fn screening(at: &str, yes: &[&str]) -> ScreeningRecord {
         answers = answers.with_yes(id);
     }
     let outcome = evaluate(program(), &answers).expect("complete");
-    ScreeningRecord {
-        id: None,
-        taken_at: ts(at),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    }
+    ScreeningRecord { id: None, taken_at: ts(at), answers, outcome, clinician_checked_at: None }
 }
 
 #[test]
@@ -51,31 +45,15 @@ fn profile_screens_assessments_and_plans_persist_with_history() {
     {
         let store = SqliteStore::open(&path).expect("open");
         store
-            .save_profile(&Profile {
-                name: "Ana".into(),
-                country: Some("DE".into()),
-                ..Profile::default()
-            })
+            .save_profile(&Profile { name: "Ana".into(), country: Some("DE".into()), ..Profile::default() })
             .expect("profile");
-        let first = store
-            .add_screening(&screening("2026-11-01T08:00:00Z", &[]))
-            .expect("screen 1");
-        let c = program()
-            .red_flags
-            .iter()
-            .find(|f| f.level == runtall_content::FlagLevel::C)
-            .expect("C");
-        let second = store
-            .add_screening(&screening("2026-11-02T08:00:00Z", &[&c.id]))
-            .expect("screen 2");
+        let first = store.add_screening(&screening("2026-11-01T08:00:00Z", &[])).expect("screen 1");
+        let c = program().red_flags.iter().find(|f| f.level == runtall_content::FlagLevel::C).expect("C");
+        let second = store.add_screening(&screening("2026-11-02T08:00:00Z", &[&c.id])).expect("screen 2");
         assert!(second > first);
         let a: Assessment = parse_answers("a.toml", SAMPLE).expect("sample");
         let aid = store
-            .add_assessment(&AssessmentRecord {
-                id: None,
-                taken_at: ts("2026-11-02T08:05:00Z"),
-                assessment: a.clone(),
-            })
+            .add_assessment(&AssessmentRecord { id: None, taken_at: ts("2026-11-02T08:05:00Z"), assessment: a.clone() })
             .expect("assess");
         let state = program_state(store.latest_screening().expect("latest").as_ref());
         assert_eq!(state.name(), "reduced");
@@ -89,9 +67,7 @@ fn profile_screens_assessments_and_plans_persist_with_history() {
                 plan: built,
             })
             .expect("plan");
-        store
-            .mark_clinician_checked(second, ts("2026-11-05T10:00:00Z"))
-            .expect("checked");
+        store.mark_clinician_checked(second, ts("2026-11-05T10:00:00Z")).expect("checked");
     }
     let store = SqliteStore::open(&path).expect("reopen");
     assert_eq!(store.profile().expect("profile").expect("some").name, "Ana");
@@ -106,26 +82,15 @@ fn profile_screens_assessments_and_plans_persist_with_history() {
     assert_eq!(plans.len(), 1);
     assert_eq!(plans[0].plan.mode, plan::Mode::Reduced);
     assert!(store.holds_real_data().expect("real"));
-    assert!(matches!(
-        store.mark_clinician_checked(999, ts("2026-11-05T10:00:00Z")),
-        Err(StoreError::NotFound { .. })
-    ));
+    assert!(matches!(store.mark_clinician_checked(999, ts("2026-11-05T10:00:00Z")), Err(StoreError::NotFound { .. })));
 }
 
 #[test]
 fn demo_data_is_not_real_data_and_delete_all_empties_the_store() {
     let store = SqliteStore::in_memory().expect("memory");
     assert!(!store.holds_real_data().expect("empty"));
-    store
-        .save_profile(&Profile {
-            name: "Sam".into(),
-            demo: true,
-            ..Profile::default()
-        })
-        .expect("profile");
-    store
-        .add_screening(&screening("2026-11-01T08:00:00Z", &[]))
-        .expect("screen");
+    store.save_profile(&Profile { name: "Sam".into(), demo: true, ..Profile::default() }).expect("profile");
+    store.add_screening(&screening("2026-11-01T08:00:00Z", &[])).expect("screen");
     assert!(!store.holds_real_data().expect("demo only"));
     store.delete_all().expect("delete");
     assert!(store.profile().expect("profile").is_none());
@@ -162,21 +127,10 @@ fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("busy.db");
     let store = SqliteStore::open(&path).expect("open");
-    store
-        .save_profile(&Profile {
-            name: "Before".into(),
-            ..Profile::default()
-        })
-        .expect("profile");
+    store.save_profile(&Profile { name: "Before".into(), ..Profile::default() }).expect("profile");
     let holder = rusqlite::Connection::open(&path).expect("second connection");
     holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
-    let err = store
-        .save_profile(&Profile {
-            name: "After".into(),
-            ..Profile::default()
-        })
-        .err()
-        .expect("locked");
+    let err = store.save_profile(&Profile { name: "After".into(), ..Profile::default() }).expect_err("locked");
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
     holder.execute_batch("ROLLBACK").expect("unlock");
     assert_eq!(store.profile().expect("read").expect("some").name, "Before");

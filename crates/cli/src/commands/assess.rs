@@ -36,11 +36,7 @@ pub fn run(ctx: &Ctx, args: AssessArgs) -> CliResult {
              assessment. Run `runtall screen` now; if you have chest pain right now, call your emergency number.",
         ));
     }
-    let mut record = AssessmentRecord {
-        id: None,
-        taken_at: Timestamp::now(),
-        assessment,
-    };
+    let mut record = AssessmentRecord { id: None, taken_at: Timestamp::now(), assessment };
     record.id = Some(store.add_assessment(&record)?);
     if ctx.json {
         return ctx.print_json(&record);

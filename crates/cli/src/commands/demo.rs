@@ -32,44 +32,24 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     }
     store.delete_all()?;
     let now = Timestamp::now();
-    let profile = Profile {
-        name: "Sam (sample runner)".into(),
-        units: Units::Km,
-        country: None,
-        demo: true,
-    };
+    let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
     store.save_profile(&profile)?;
 
     let answers = ScreenAnswers::all_no(ctx.program);
     let outcome = screen::evaluate(ctx.program, &answers)?;
     let started = now.checked_sub(10.minutes()).unwrap_or(now);
-    let mut screening = ScreeningRecord {
-        id: None,
-        taken_at: started,
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    };
+    let mut screening = ScreeningRecord { id: None, taken_at: started, answers, outcome, clinician_checked_at: None };
     screening.id = Some(store.add_screening(&screening)?);
 
     let assessment = sample_assessment()?;
     assessment.check()?;
-    let mut assessed = AssessmentRecord {
-        id: None,
-        taken_at: started,
-        assessment,
-    };
+    let mut assessed = AssessmentRecord { id: None, taken_at: started, assessment };
     assessed.id = Some(store.add_assessment(&assessed)?);
 
     let state = program_state(Some(&screening));
     let built = plan::build(ctx.program, &assessed.assessment, &state)?;
-    let mut record = PlanRecord {
-        id: None,
-        created_at: now,
-        screening_id: screening.id,
-        assessment_id: assessed.id,
-        plan: built,
-    };
+    let mut record =
+        PlanRecord { id: None, created_at: now, screening_id: screening.id, assessment_id: assessed.id, plan: built };
     record.id = Some(store.add_plan(&record)?);
 
     if ctx.json {

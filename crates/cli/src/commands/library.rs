@@ -8,18 +8,11 @@ use runtall_content::HabitArea;
 
 fn unknown(kind: &str, id: &str, known: impl Iterator<Item = String>) -> CliError {
     let known: Vec<String> = known.collect();
-    let close: Vec<&String> = known
-        .iter()
-        .filter(|k| k.contains(id) || id.contains(k.as_str()))
-        .take(3)
-        .collect();
+    let close: Vec<&String> = known.iter().filter(|k| k.contains(id) || id.contains(k.as_str())).take(3).collect();
     let hint = if close.is_empty() {
         format!("run `runtall {kind}` to list them")
     } else {
-        format!(
-            "did you mean {}?",
-            close.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-        )
+        format!("did you mean {}?", close.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
     };
     CliError::user(format!("no {} with id '{id}': {hint}", kind.trim_end_matches('s')))
 }
@@ -33,9 +26,8 @@ pub fn exercises(ctx: &Ctx, args: ItemArgs) -> CliResult {
             Ok(())
         }
         Some(id) => {
-            let ex = p
-                .exercise(&id)
-                .ok_or_else(|| unknown("exercises", &id, p.exercises.iter().map(|e| e.id.clone())))?;
+            let ex =
+                p.exercise(&id).ok_or_else(|| unknown("exercises", &id, p.exercises.iter().map(|e| e.id.clone())))?;
             if ctx.json {
                 return ctx.print_json(ex);
             }
@@ -54,9 +46,7 @@ pub fn routines(ctx: &Ctx, args: ItemArgs) -> CliResult {
             Ok(())
         }
         Some(id) => {
-            let r = p
-                .routine(&id)
-                .ok_or_else(|| unknown("routines", &id, p.routines.iter().map(|r| r.id.clone())))?;
+            let r = p.routine(&id).ok_or_else(|| unknown("routines", &id, p.routines.iter().map(|r| r.id.clone())))?;
             if ctx.json {
                 return ctx.print_json(r);
             }
@@ -115,10 +105,7 @@ pub fn relief(ctx: &Ctx, args: ItemArgs) -> CliResult {
             Err(unknown(
                 "relief",
                 &id,
-                p.relief
-                    .iter()
-                    .map(|r| r.id.clone())
-                    .chain(p.alternatives.iter().map(|a| a.id.clone())),
+                p.relief.iter().map(|r| r.id.clone()).chain(p.alternatives.iter().map(|a| a.id.clone())),
             ))
         }
     }

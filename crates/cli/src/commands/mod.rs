@@ -47,11 +47,7 @@ pub fn run(cli: Cli) -> CliResult {
             CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")
         })?,
     };
-    let ctx = Ctx {
-        program: program(),
-        db_path,
-        json: cli.json,
-    };
+    let ctx = Ctx { program: program(), db_path, json: cli.json };
     match cli.command {
         Command::Screen(a) => screen::run(&ctx, a),
         Command::Assess(a) => assess::run(&ctx, a),

@@ -51,9 +51,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     let assessment = store
         .latest_assessment()?
         .ok_or_else(|| CliError::user("no assessment yet: run `runtall assess` (or `runtall demo` for a sample)"))?;
-    let stale = latest
-        .as_ref()
-        .is_some_and(|s: &ScreeningRecord| is_stale(s.taken_at, Timestamp::now()));
+    let stale = latest.as_ref().is_some_and(|s: &ScreeningRecord| is_stale(s.taken_at, Timestamp::now()));
 
     if let Some(run) = &args.for_run {
         let run: RunType = run.parse().map_err(CliError::user)?;

@@ -22,9 +22,7 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     if let Some(country) = args.country {
         let code = country.trim().to_ascii_uppercase();
         if code.len() != 2 || !code.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(CliError::user(format!(
-                "--country '{country}' must be a two-letter code such as US, GB, DE"
-            )));
+            return Err(CliError::user(format!("--country '{country}' must be a two-letter code such as US, GB, DE")));
         }
         if !is_known_country(&code) {
             eprintln!("note: no emergency number on file for {code}; screens will show 911 (US/Canada) or 112.");
@@ -45,27 +43,10 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
             "database": ctx.db_path,
         }));
     }
-    println!(
-        "Name:             {}",
-        if profile.name.is_empty() {
-            "(not set)"
-        } else {
-            &profile.name
-        }
-    );
-    println!(
-        "Country:          {}",
-        profile.country.as_deref().unwrap_or("(not set)")
-    );
+    println!("Name:             {}", if profile.name.is_empty() { "(not set)" } else { &profile.name });
+    println!("Country:          {}", profile.country.as_deref().unwrap_or("(not set)"));
     println!("Emergency number: {}", profile.emergency_number());
-    println!(
-        "Units:            {}",
-        if profile.units == Units::Mi {
-            "miles"
-        } else {
-            "kilometres"
-        }
-    );
+    println!("Units:            {}", if profile.units == Units::Mi { "miles" } else { "kilometres" });
     println!("Database:         {}", ctx.db_path.display());
     Ok(())
 }

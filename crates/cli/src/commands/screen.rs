@@ -32,10 +32,7 @@ fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers,
             let mut answers = ScreenAnswers::all_no(ctx.program);
             for id in yes {
                 if ctx.program.red_flag(&id).is_none() {
-                    return Err(InputError::new(
-                        format!("{name}: yes"),
-                        format!("'{id}' is not a screening question"),
-                    ));
+                    return Err(InputError::new(format!("{name}: yes"), format!("'{id}' is not a screening question")));
                 }
                 answers.0.insert(id, true);
             }
@@ -45,10 +42,7 @@ fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers,
             format!("{name}: others"),
             "with `yes = [...]`, write `others = \"no\"` to answer every other question no",
         )),
-        _ => Err(InputError::new(
-            name,
-            "give either an [answers] table or `yes = [...]` with `others = \"no\"`",
-        )),
+        _ => Err(InputError::new(name, "give either an [answers] table or `yes = [...]` with `others = \"no\"`")),
     }
 }
 
@@ -78,9 +72,7 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         return Ok(());
     }
     if args.clinician_checked {
-        let latest = store
-            .latest_screening()?
-            .ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
+        let latest = store.latest_screening()?.ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
         let Some(id) = latest.id else {
             return Err(CliError::Internal(anyhow::anyhow!("stored screen without id")));
         };
@@ -105,13 +97,8 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         None => prompt::screen(ctx.program)?,
     };
     let outcome = screen::evaluate(ctx.program, &answers)?;
-    let mut record = ScreeningRecord {
-        id: None,
-        taken_at: Timestamp::now(),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    };
+    let mut record =
+        ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
     record.id = Some(store.add_screening(&record)?);
     let state = program_state(Some(&record));
     if ctx.json {

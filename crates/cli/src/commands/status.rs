@@ -34,28 +34,15 @@ pub fn run(ctx: &Ctx) -> CliResult {
             "next": next,
         }));
     }
-    println!(
-        "Database:    {} (schema v{})",
-        ctx.db_path.display(),
-        store.schema_version()?
-    );
+    println!("Database:    {} (schema v{})", ctx.db_path.display(), store.schema_version()?);
     if !profile.name.is_empty() {
         println!("Runner:      {}", profile.name);
     }
     let screen_text = match &screening {
         None => "not done".to_string(),
         Some(s) => {
-            let stale = if is_stale(s.taken_at, Timestamp::now()) {
-                " (older than 4 weeks: screen again)"
-            } else {
-                ""
-            };
-            format!(
-                "{} → program {}{}",
-                s.taken_at.strftime("%Y-%m-%d"),
-                state.name(),
-                stale
-            )
+            let stale = if is_stale(s.taken_at, Timestamp::now()) { " (older than 4 weeks: screen again)" } else { "" };
+            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), state.name(), stale)
         }
     };
     println!("Screen:      {screen_text}");
@@ -73,9 +60,7 @@ pub fn run(ctx: &Ctx) -> CliResult {
     );
     println!(
         "Plan:        {}",
-        plan.as_ref()
-            .map(|p| p.created_at.strftime("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "not made".into())
+        plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
     );
     println!("Next:        {next}");
     Ok(())
