@@ -1,281 +1,8 @@
-//! The plan engine: plain rules from the screen and the assessment to a prioritized, explained plan.
-//!
-//! Every rule is a few lines below that adds items with a *reason* naming the answer that triggered it. Items
-//! carry their citations and evidence strength from the content, so the runner always sees why an item is there
-//! and where the advice comes from. The engine is deterministic: the same answers give the same plan.
+//! The rules: from answers to plan items, each with the answer that triggered it.
 
-use crate::assess::{Assessment, PackUse, Region, Surface, When};
-use crate::screen::{ProgramState, TriggeredFlag};
-use runtall_content::{
-    Citation, Condition, CuePhase, Equipment, Evidence, ExerciseCategory, HabitArea, Program, ReliefKind, Routine,
-    RoutineKind, RunType, step_dose,
-};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// Why a plan cannot be made right now.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PlanError {
-    #[error("no red-flag screen yet: run `runtall screen` first")]
-    NotScreened,
-    #[error(
-        "the program is locked after an emergency-level answer; see a clinician, then confirm with `runtall screen --clinician-checked`"
-    )]
-    Locked(Vec<TriggeredFlag>),
-    #[error(
-        "the program is paused: see a clinician today, then confirm with `runtall screen --clinician-checked` or screen again"
-    )]
-    Paused(Vec<TriggeredFlag>),
-    #[error("unknown routine or exercise '{0}'")]
-    UnknownItem(String),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    Full,
-    /// Level C screen: gentle items only until a clinician has checked.
-    Reduced,
-}
-
-/// Plan sections, in the order they are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Section {
-    Safety,
-    BeforeRuns,
-    DuringRuns,
-    AfterRuns,
-    RestDays,
-    Daily,
-    Desk,
-    Travel,
-    Pack,
-    Training,
-    Relief,
-    Learn,
-    Care,
-}
-
-impl Section {
-    pub fn title(self) -> &'static str {
-        match self {
-            Section::Safety => "Safety first",
-            Section::BeforeRuns => "Before runs",
-            Section::DuringRuns => "During runs",
-            Section::AfterRuns => "After runs",
-            Section::RestDays => "Rest days",
-            Section::Daily => "Every day",
-            Section::Desk => "At the desk",
-            Section::Travel => "Travel",
-            Section::Pack => "Hydration pack",
-            Section::Training => "Training load",
-            Section::Relief => "Relief options (comfort, not a fix)",
-            Section::Learn => "Learn",
-            Section::Care => "When to get help",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RefKind {
-    Routine,
-    Exercise,
-    Schedule,
-    Habit,
-    Relief,
-    Alternative,
-    Lesson,
-    RedFlag,
-}
-
-/// Priority 1 is the core of the plan; 3 is optional.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Priority {
-    Core = 1,
-    Recommended = 2,
-    Optional = 3,
-}
-
-/// The answer behind an item, and what it means for the runner.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Reason {
-    /// The answer, as `field: value` (e.g. `when: long-runs`, `exposures.sitting_hours_per_day: 9`).
-    pub answer: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanItem {
-    pub section: Section,
-    pub priority: Priority,
-    pub kind: RefKind,
-    pub id: String,
-    pub title: String,
-    pub summary: String,
-    pub why: Vec<Reason>,
-    pub cite: Vec<Citation>,
-    pub evidence: Evidence,
-}
-
-/// An item the rules would have offered but a condition, missing equipment or the reduced mode ruled out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Excluded {
-    pub kind: RefKind,
-    pub id: String,
-    pub reason: String,
-    /// What is offered instead, if anything.
-    pub instead: Option<String>,
-}
-
-/// One step of a routine as this runner does it, after substitutions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StepView {
-    pub exercise: String,
-    pub name: String,
-    pub dose: runtall_content::Dose,
-    pub seconds: u32,
-    pub note: Option<String>,
-    /// The exercise this one replaces, and why.
-    pub substituted_for: Option<(String, String)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RoutineView {
-    pub id: String,
-    pub name: String,
-    pub kind: RoutineKind,
-    pub summary: String,
-    pub frequency: String,
-    pub steps: Vec<StepView>,
-    /// Steps left out entirely (no safe substitute), with the reason.
-    pub skipped: Vec<Excluded>,
-    pub seconds: u32,
-    pub cite: Vec<Citation>,
-    pub evidence: Evidence,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CueView {
-    pub id: String,
-    pub text: String,
-    pub phases: Vec<CuePhase>,
-}
-
-/// How the runner is cued during one kind of run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CueSchedule {
-    pub run_type: RunType,
-    pub every_min: u32,
-    pub last_third_every_min: Option<u32>,
-    pub per_rep: bool,
-    pub notes: Vec<String>,
-    pub cues: Vec<CueView>,
-    pub cite: Vec<Citation>,
-    pub evidence: Evidence,
-}
-
-/// What to do on the day of one run: before, during, after, and notes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunDay {
-    pub run_type: RunType,
-    pub mode: Mode,
-    pub pre_run: RoutineView,
-    pub during: CueSchedule,
-    pub post_run: RoutineView,
-    pub notes: Vec<Reason>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Weekday {
-    Mon,
-    Tue,
-    Wed,
-    Thu,
-    Fri,
-    Sat,
-    Sun,
-}
-
-impl Weekday {
-    pub const ALL: [Weekday; 7] =
-        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Weekday::Mon => "Mon",
-            Weekday::Tue => "Tue",
-            Weekday::Wed => "Wed",
-            Weekday::Thu => "Thu",
-            Weekday::Fri => "Fri",
-            Weekday::Sat => "Sat",
-            Weekday::Sun => "Sun",
-        }
-    }
-
-    pub fn is_workday(self) -> bool {
-        !matches!(self, Weekday::Sat | Weekday::Sun)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DayPlan {
-    pub day: Weekday,
-    pub run: Option<RunType>,
-    /// Routine ids to do that day, in order.
-    pub routines: Vec<String>,
-    /// Short reminders (desk breaks, no long drive, ...).
-    pub notes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    pub mode: Mode,
-    /// Flags that reduced the plan, to be asked about again at each plan.
-    pub open_flags: Vec<TriggeredFlag>,
-    pub items: Vec<PlanItem>,
-    pub week: Vec<DayPlan>,
-    pub excluded: Vec<Excluded>,
-    /// Days until the functional scale (PSFS) and pain are re-scored.
-    pub review_in_days: u32,
-    pub baseline_pain: f64,
-    pub baseline_psfs: f64,
-}
-
-impl Plan {
-    pub fn sections(&self) -> BTreeMap<Section, Vec<&PlanItem>> {
-        let mut map: BTreeMap<Section, Vec<&PlanItem>> = BTreeMap::new();
-        for item in &self.items {
-            map.entry(item.section).or_default().push(item);
-        }
-        map
-    }
-}
-
-/// A plan as stored, with the screen and assessment it was built from, so its history can be replayed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PlanRecord {
-    #[serde(default)]
-    pub id: Option<i64>,
-    pub created_at: jiff::Timestamp,
-    pub screening_id: Option<i64>,
-    pub assessment_id: Option<i64>,
-    pub plan: Plan,
-}
-
-/// Long runs: at least this long, or this share of the week, count as "long" for the plan.
-const LONG_RUN_KM: f64 = 15.0;
-const LONG_RUN_SHARE: f64 = 0.3;
-/// Daily sitting hours from which desk habits are core rather than recommended.
-const SITTING_CORE_H: f64 = 6.0;
-const SITTING_SOME_H: f64 = 4.0;
-const CAR_HOURS_WEEK: f64 = 5.0;
-/// Baseline pain from which the plan suggests easing the load rather than pushing on.
-const HIGH_PAIN: f64 = 6.0;
-pub const REVIEW_DAYS: u32 = 14;
+use super::routine::{routine_view, unsuitable};
+use super::*;
+use crate::assess::{PackUse, Region, Surface, When};
 
 /// Collects items, merging reasons when two rules pick the same item.
 struct Builder<'p> {
@@ -417,7 +144,7 @@ impl Builder<'_> {
     }
 }
 
-fn reason(answer: impl Into<String>, text: impl Into<String>) -> Reason {
+pub(super) fn reason(answer: impl Into<String>, text: impl Into<String>) -> Reason {
     Reason { answer: answer.into(), text: text.into() }
 }
 
@@ -440,7 +167,7 @@ pub fn run_types(a: &Assessment) -> Vec<RunType> {
     types
 }
 
-fn does_long_runs(a: &Assessment) -> bool {
+pub(super) fn does_long_runs(a: &Assessment) -> bool {
     let e = &a.exposures;
     let long = e.long_run_km.get();
     a.has(When::LongRuns)
@@ -448,7 +175,7 @@ fn does_long_runs(a: &Assessment) -> bool {
         || (long > 0.0 && e.weekly_km.get() > 0.0 && long / e.weekly_km.get() >= LONG_RUN_SHARE)
 }
 
-fn uses_pack(a: &Assessment) -> bool {
+pub(super) fn uses_pack(a: &Assessment) -> bool {
     a.exposures.hydration_pack != PackUse::Never || a.has(When::WithPack)
 }
 
@@ -897,7 +624,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         mode,
         open_flags,
         items,
-        week: week(program, a, mode),
+        week: super::week::week(program, a, mode),
         excluded: b.excluded,
         review_in_days: REVIEW_DAYS,
         baseline_pain: pain,
@@ -905,7 +632,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     })
 }
 
-fn mode_for(state: &ProgramState) -> Result<(Mode, Vec<TriggeredFlag>), PlanError> {
+pub(super) fn mode_for(state: &ProgramState) -> Result<(Mode, Vec<TriggeredFlag>), PlanError> {
     match state {
         ProgramState::NotScreened => Err(PlanError::NotScreened),
         ProgramState::Locked { flags } => Err(PlanError::Locked(flags.clone())),
@@ -915,11 +642,11 @@ fn mode_for(state: &ProgramState) -> Result<(Mode, Vec<TriggeredFlag>), PlanErro
     }
 }
 
-fn region_list(a: &Assessment) -> String {
+pub(super) fn region_list(a: &Assessment) -> String {
     a.regions.iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
 }
 
-fn run_reason(a: &Assessment, run: RunType) -> Reason {
+pub(super) fn run_reason(a: &Assessment, run: RunType) -> Reason {
     let e = &a.exposures;
     match run {
         RunType::Long if a.has(When::LongRuns) => reason(
@@ -950,289 +677,5 @@ fn run_reason(a: &Assessment, run: RunType) -> Reason {
             format!("exposures.runs_per_week: {}", e.runs_per_week.get()),
             "Easy runs are where new posture and breathing habits are practised most often.",
         ),
-    }
-}
-
-/// Why an exercise cannot be offered to this runner, if it cannot.
-fn unsuitable(ex: &runtall_content::Exercise, a: &Assessment, mode: Mode) -> Option<String> {
-    if let Some(c) = ex.contraindicated_with.iter().find(|c| a.has_condition(**c)) {
-        return Some(format!("not offered with {}", crate::profile::condition_label(*c)));
-    }
-    if mode == Mode::Reduced && !gentle(ex) {
-        return Some("left out of the reduced program until a clinician has checked your screening answers".into());
-    }
-    if let Some(eq) = ex.equipment.iter().find(|eq| !has_equipment(a, **eq)) {
-        return Some(format!("needs {} (not in your equipment list)", equipment_label(*eq)));
-    }
-    None
-}
-
-/// Gentle items that stay in the reduced program: breathing, micro-breaks and unloaded neck work.
-fn gentle(ex: &runtall_content::Exercise) -> bool {
-    matches!(ex.category, ExerciseCategory::Breathing | ExerciseCategory::MicroBreak | ExerciseCategory::Neck)
-}
-
-fn has_equipment(a: &Assessment, eq: Equipment) -> bool {
-    // Household items everyone has; the rest must be listed.
-    matches!(eq, Equipment::None | Equipment::Wall | Equipment::Chair | Equipment::Towel | Equipment::Mat) || a.owns(eq)
-}
-
-pub fn equipment_label(eq: Equipment) -> &'static str {
-    match eq {
-        Equipment::None => "nothing",
-        Equipment::Mat => "a mat",
-        Equipment::Wall => "a wall",
-        Equipment::Chair => "a chair",
-        Equipment::Band => "a resistance band",
-        Equipment::FoamRoller => "a foam roller",
-        Equipment::Towel => "a towel",
-        Equipment::LightWeights => "light weights",
-    }
-}
-
-/// A routine as this runner does it: unsuitable steps replaced by their alternative, or skipped with a reason.
-pub fn routine_view(program: &Program, r: &Routine, a: &Assessment, mode: Mode) -> RoutineView {
-    let mut steps = Vec::new();
-    let mut skipped = Vec::new();
-    for step in &r.steps {
-        let Some(ex) = program.exercise(&step.exercise) else {
-            continue;
-        };
-        let mut chosen = ex;
-        let mut substituted = None;
-        let mut why_not = unsuitable(ex, a, mode);
-        // Follow the alternative chain (bounded) until something fits.
-        let mut hops = 0;
-        while let Some(reason_text) = why_not.clone() {
-            let next = chosen.alternative.as_deref().and_then(|id| program.exercise(id));
-            match next {
-                Some(alt) if hops < 3 && !steps.iter().any(|s: &StepView| s.exercise == alt.id) => {
-                    substituted.get_or_insert((ex.id.clone(), reason_text));
-                    chosen = alt;
-                    why_not = unsuitable(alt, a, mode);
-                    hops += 1;
-                }
-                _ => break,
-            }
-        }
-        if let Some(last_reason) = why_not {
-            // Report why the routine's own exercise was unsuitable, not why its last substitute was.
-            let first = substituted.map(|(_, r)| r).unwrap_or(last_reason);
-            skipped.push(Excluded { kind: RefKind::Exercise, id: ex.id.clone(), reason: first, instead: None });
-            continue;
-        }
-        if let Some((from, _)) = &substituted {
-            // Record the substitution among the exclusions too, so the plan lists it once.
-            let instead = Some(chosen.id.clone());
-            let text = substituted.as_ref().map(|(_, t)| t.clone()).unwrap_or_default();
-            skipped.push(Excluded { kind: RefKind::Exercise, id: from.clone(), reason: text, instead });
-        }
-        let dose = if chosen.id == ex.id { step_dose(ex, step) } else { chosen.dose.clone() };
-        let seconds = dose.estimated_seconds();
-        steps.push(StepView {
-            exercise: chosen.id.clone(),
-            name: chosen.name.clone(),
-            dose,
-            seconds,
-            note: step.note.clone(),
-            substituted_for: substituted,
-        });
-    }
-    let seconds = steps.iter().map(|s| s.seconds).sum::<u32>() + 15 * steps.len().saturating_sub(1) as u32;
-    RoutineView {
-        id: r.id.clone(),
-        name: r.name.clone(),
-        kind: r.kind,
-        summary: r.summary.clone(),
-        frequency: r.frequency.clone(),
-        steps,
-        skipped,
-        seconds,
-        cite: r.cite.clone(),
-        evidence: r.evidence,
-    }
-}
-
-/// The day's pre-run routine, mid-run cues and post-run reset for one run type.
-pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: RunType) -> Result<RunDay, PlanError> {
-    let (mode, _) = mode_for(state)?;
-    let pre = program
-        .pre_run_routine(run)
-        .ok_or_else(|| PlanError::UnknownItem(format!("pre-run routine for {}", run.as_str())))?;
-    let post = program
-        .post_run_routine(run)
-        .ok_or_else(|| PlanError::UnknownItem(format!("post-run routine for {}", run.as_str())))?;
-    let sched =
-        program.schedule(run).ok_or_else(|| PlanError::UnknownItem(format!("cue schedule for {}", run.as_str())))?;
-    let pack = uses_pack(a) && matches!(run, RunType::Long | RunType::Trail | RunType::Race);
-    let cues = program
-        .cues
-        .iter()
-        .filter(|c| {
-            // Pack cues follow the pack, whatever run type they were written for.
-            if c.kind == runtall_content::CueKind::Pack { pack } else { c.run_types.contains(&run) }
-        })
-        .map(|c| CueView { id: c.id.clone(), text: c.text.clone(), phases: c.phases.clone() })
-        .collect();
-    let mut notes = vec![run_reason(a, run)];
-    if pack {
-        notes.push(reason("exposures.hydration_pack", "Pack on: wide straps and the waist strap snug, carry only what you need, and take it off whenever you stop for more than a couple of minutes."));
-    }
-    if matches!(run, RunType::Long | RunType::Race)
-        && (a.exposures.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving))
-    {
-        notes.push(reason("exposures.car_hours_per_week", "Avoid a long drive straight before or after this run; if you must drive, stop to walk at least every hour."));
-    }
-    if mode == Mode::Reduced {
-        notes.push(reason("screen: level C", "Reduced program: keep this run easy and stop if symptoms change, until a clinician has checked your screening answers."));
-    }
-    Ok(RunDay {
-        run_type: run,
-        mode,
-        pre_run: routine_view(program, pre, a, mode),
-        during: CueSchedule {
-            run_type: run,
-            every_min: sched.every_min,
-            last_third_every_min: sched.last_third_every_min,
-            per_rep: sched.per_rep,
-            notes: sched.notes.clone(),
-            cues,
-            cite: sched.cite.clone(),
-            evidence: sched.evidence,
-        },
-        post_run: routine_view(program, post, a, mode),
-        notes,
-    })
-}
-
-/// Run days by runs per week; the last day listed takes the long run when there is one.
-fn run_days(n: usize) -> Vec<Weekday> {
-    use Weekday::*;
-    match n {
-        0 => vec![],
-        1 => vec![Sun],
-        2 => vec![Wed, Sun],
-        3 => vec![Tue, Thu, Sun],
-        4 => vec![Tue, Thu, Sat, Sun],
-        5 => vec![Mon, Tue, Thu, Sat, Sun],
-        6 => vec![Mon, Tue, Wed, Thu, Sat, Sun],
-        _ => Weekday::ALL.to_vec(),
-    }
-}
-
-/// A typical week: which run on which day, with its routines; strength on rest days, not the day before the
-/// long run; mobility daily; desk breaks on workdays.
-fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
-    let e = &a.exposures;
-    let n = e.runs_per_week.get().round() as usize;
-    let days = run_days(n);
-    let long = does_long_runs(a) && !days.is_empty();
-    let speed_sessions = if mode == Mode::Reduced { 0 } else { e.speed_sessions_per_week.get().round() as usize };
-    let mut speed_left = speed_sessions.min(n.saturating_sub(usize::from(long)));
-    let trail_only = !e.surfaces.is_empty() && e.surfaces.iter().all(|s| *s == Surface::Trail);
-    let mut plan: Vec<DayPlan> =
-        Weekday::ALL.iter().map(|d| DayPlan { day: *d, run: None, routines: vec![], notes: vec![] }).collect();
-    for (i, day) in days.iter().enumerate() {
-        let is_last = i + 1 == days.len();
-        let run = if long && is_last {
-            RunType::Long
-        } else if speed_left > 0 && matches!(day, Weekday::Tue | Weekday::Thu | Weekday::Wed) {
-            speed_left -= 1;
-            RunType::Speed
-        } else if trail_only {
-            RunType::Trail
-        } else {
-            RunType::Easy
-        };
-        plan[*day as usize].run = Some(run);
-    }
-    // Any speed sessions not yet placed go on remaining easy days, earliest first.
-    for d in plan.iter_mut() {
-        if speed_left > 0 && matches!(d.run, Some(RunType::Easy) | Some(RunType::Trail)) {
-            d.run = Some(RunType::Speed);
-            speed_left -= 1;
-        }
-    }
-    let long_day = plan.iter().position(|d| d.run == Some(RunType::Long));
-    let strength = program.routines_of(RoutineKind::RestDayStrength).next().map(|r| r.id.clone());
-    let mobility = program.routines_of(RoutineKind::DailyMobility).next().map(|r| r.id.clone());
-    let desk = program.routines_of(RoutineKind::DeskBreak).next().map(|r| r.id.clone());
-    let strength_days: Vec<usize> = {
-        let day_before_long = long_day.map(|l| (l + 6) % 7);
-        let mut rest: Vec<usize> = (0..7).filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long).collect();
-        if rest.len() < 2 {
-            // Few rest days: strength after easy runs instead.
-            rest.extend((0..7).filter(|i| plan[*i].run == Some(RunType::Easy) && Some(*i) != day_before_long));
-        }
-        let target = if n <= 3 { 3 } else { 2 };
-        spread(&rest, target)
-    };
-    for (i, d) in plan.iter_mut().enumerate() {
-        if let Some(run) = d.run {
-            if let Some(r) = program.pre_run_routine(run) {
-                d.routines.push(r.id.clone());
-            }
-            d.notes.push(format!("{} run: mid-run cues for {} runs", capitalise(run.as_str()), run.as_str()));
-            if let Some(r) = program.post_run_routine(run) {
-                d.routines.push(r.id.clone());
-            }
-        }
-        if mode == Mode::Full
-            && strength_days.contains(&i)
-            && let Some(s) = &strength
-        {
-            d.routines.push(s.clone());
-        }
-        if let Some(m) = &mobility
-            && !d.routines.contains(m)
-        {
-            d.routines.push(m.clone());
-        }
-        if d.day.is_workday()
-            && (a.has(When::AtDesk) || e.sitting_hours_per_day.get() >= SITTING_SOME_H)
-            && let Some(k) = &desk
-        {
-            d.routines.push(k.clone());
-            d.notes.push(format!(
-                "Desk: walk every {} min, shift position every {} min",
-                program.habit_defaults.walk_every_min, program.habit_defaults.shift_every_min
-            ));
-        }
-        let next_to_long_run = Some((i + 1) % 7) == long_day || Some((i + 6) % 7) == long_day;
-        if next_to_long_run && (e.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving)) {
-            d.notes.push("No long drive today: it is next to the long run".into());
-        }
-    }
-    plan
-}
-
-/// Picks `n` entries spread out over the sorted candidates (so strength days are not back to back).
-fn spread(candidates: &[usize], n: usize) -> Vec<usize> {
-    let mut c = candidates.to_vec();
-    c.sort_unstable();
-    c.dedup();
-    if c.len() <= n {
-        return c;
-    }
-    let mut chosen: Vec<usize> = Vec::new();
-    for &day in &c {
-        if chosen.len() < n && chosen.last().is_none_or(|last| day >= last + 2) {
-            chosen.push(day);
-        }
-    }
-    for &day in &c {
-        if chosen.len() < n && !chosen.contains(&day) {
-            chosen.push(day);
-        }
-    }
-    chosen.sort_unstable();
-    chosen
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
     }
 }

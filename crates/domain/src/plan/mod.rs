@@ -1,0 +1,287 @@
+//! The plan engine: plain rules from the screen and the assessment to a prioritized, explained plan.
+//!
+//! Every rule is a few lines below that adds items with a *reason* naming the answer that triggered it. Items
+//! carry their citations and evidence strength from the content, so the runner always sees why an item is there
+//! and where the advice comes from. The engine is deterministic: the same answers give the same plan.
+
+use crate::assess::Assessment;
+use crate::screen::{ProgramState, TriggeredFlag};
+use runtall_content::{
+    Citation, Condition, CuePhase, Equipment, Evidence, ExerciseCategory, HabitArea, Program, ReliefKind, Routine,
+    RoutineKind, RunType, step_dose,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod routine;
+mod rules;
+mod run_day;
+mod week;
+
+pub use routine::{equipment_label, routine_view};
+pub use rules::{build, run_types};
+pub use run_day::for_run;
+
+/// Why a plan cannot be made right now.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PlanError {
+    #[error("no red-flag screen yet: run `runtall screen` first")]
+    NotScreened,
+    #[error(
+        "the program is locked after an emergency-level answer; see a clinician, then confirm with `runtall screen --clinician-checked`"
+    )]
+    Locked(Vec<TriggeredFlag>),
+    #[error(
+        "the program is paused: see a clinician today, then confirm with `runtall screen --clinician-checked` or screen again"
+    )]
+    Paused(Vec<TriggeredFlag>),
+    #[error("unknown routine or exercise '{0}'")]
+    UnknownItem(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    Full,
+    /// Level C screen: gentle items only until a clinician has checked.
+    Reduced,
+}
+
+/// Plan sections, in the order they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    Safety,
+    BeforeRuns,
+    DuringRuns,
+    AfterRuns,
+    RestDays,
+    Daily,
+    Desk,
+    Travel,
+    Pack,
+    Training,
+    Relief,
+    Learn,
+    Care,
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Safety => "Safety first",
+            Section::BeforeRuns => "Before runs",
+            Section::DuringRuns => "During runs",
+            Section::AfterRuns => "After runs",
+            Section::RestDays => "Rest days",
+            Section::Daily => "Every day",
+            Section::Desk => "At the desk",
+            Section::Travel => "Travel",
+            Section::Pack => "Hydration pack",
+            Section::Training => "Training load",
+            Section::Relief => "Relief options (comfort, not a fix)",
+            Section::Learn => "Learn",
+            Section::Care => "When to get help",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefKind {
+    Routine,
+    Exercise,
+    Schedule,
+    Habit,
+    Relief,
+    Alternative,
+    Lesson,
+    RedFlag,
+}
+
+/// Priority 1 is the core of the plan; 3 is optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    Core = 1,
+    Recommended = 2,
+    Optional = 3,
+}
+
+/// The answer behind an item, and what it means for the runner.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Reason {
+    /// The answer, as `field: value` (e.g. `when: long-runs`, `exposures.sitting_hours_per_day: 9`).
+    pub answer: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanItem {
+    pub section: Section,
+    pub priority: Priority,
+    pub kind: RefKind,
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub why: Vec<Reason>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// An item the rules would have offered but a condition, missing equipment or the reduced mode ruled out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excluded {
+    pub kind: RefKind,
+    pub id: String,
+    pub reason: String,
+    /// What is offered instead, if anything.
+    pub instead: Option<String>,
+}
+
+/// One step of a routine as this runner does it, after substitutions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    pub exercise: String,
+    pub name: String,
+    pub dose: runtall_content::Dose,
+    pub seconds: u32,
+    pub note: Option<String>,
+    /// The exercise this one replaces, and why.
+    pub substituted_for: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoutineView {
+    pub id: String,
+    pub name: String,
+    pub kind: RoutineKind,
+    pub summary: String,
+    pub frequency: String,
+    pub steps: Vec<StepView>,
+    /// Steps left out entirely (no safe substitute), with the reason.
+    pub skipped: Vec<Excluded>,
+    pub seconds: u32,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CueView {
+    pub id: String,
+    pub text: String,
+    pub phases: Vec<CuePhase>,
+}
+
+/// How the runner is cued during one kind of run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CueSchedule {
+    pub run_type: RunType,
+    pub every_min: u32,
+    pub last_third_every_min: Option<u32>,
+    pub per_rep: bool,
+    pub notes: Vec<String>,
+    pub cues: Vec<CueView>,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
+/// What to do on the day of one run: before, during, after, and notes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunDay {
+    pub run_type: RunType,
+    pub mode: Mode,
+    pub pre_run: RoutineView,
+    pub during: CueSchedule,
+    pub post_run: RoutineView,
+    pub notes: Vec<Reason>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    pub const ALL: [Weekday; 7] =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Weekday::Mon => "Mon",
+            Weekday::Tue => "Tue",
+            Weekday::Wed => "Wed",
+            Weekday::Thu => "Thu",
+            Weekday::Fri => "Fri",
+            Weekday::Sat => "Sat",
+            Weekday::Sun => "Sun",
+        }
+    }
+
+    pub fn is_workday(self) -> bool {
+        !matches!(self, Weekday::Sat | Weekday::Sun)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayPlan {
+    pub day: Weekday,
+    pub run: Option<RunType>,
+    /// Routine ids to do that day, in order.
+    pub routines: Vec<String>,
+    /// Short reminders (desk breaks, no long drive, ...).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub mode: Mode,
+    /// Flags that reduced the plan, to be asked about again at each plan.
+    pub open_flags: Vec<TriggeredFlag>,
+    pub items: Vec<PlanItem>,
+    pub week: Vec<DayPlan>,
+    pub excluded: Vec<Excluded>,
+    /// Days until the functional scale (PSFS) and pain are re-scored.
+    pub review_in_days: u32,
+    pub baseline_pain: f64,
+    pub baseline_psfs: f64,
+}
+
+impl Plan {
+    pub fn sections(&self) -> BTreeMap<Section, Vec<&PlanItem>> {
+        let mut map: BTreeMap<Section, Vec<&PlanItem>> = BTreeMap::new();
+        for item in &self.items {
+            map.entry(item.section).or_default().push(item);
+        }
+        map
+    }
+}
+
+/// A plan as stored, with the screen and assessment it was built from, so its history can be replayed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub created_at: jiff::Timestamp,
+    pub screening_id: Option<i64>,
+    pub assessment_id: Option<i64>,
+    pub plan: Plan,
+}
+
+/// Long runs: at least this long, or this share of the week, count as "long" for the plan.
+pub(crate) const LONG_RUN_KM: f64 = 15.0;
+pub(crate) const LONG_RUN_SHARE: f64 = 0.3;
+/// Daily sitting hours from which desk habits are core rather than recommended.
+pub(crate) const SITTING_CORE_H: f64 = 6.0;
+pub(crate) const SITTING_SOME_H: f64 = 4.0;
+pub(crate) const CAR_HOURS_WEEK: f64 = 5.0;
+/// Baseline pain from which the plan suggests easing the load rather than pushing on.
+pub(crate) const HIGH_PAIN: f64 = 6.0;
+pub const REVIEW_DAYS: u32 = 14;
