@@ -4,7 +4,9 @@
 //! every item says why it is there and where the advice comes from. Content (what to do) lives in
 //! `runtall-content`; this crate decides *which* content applies to a runner.
 
+pub mod activity;
 pub mod assess;
+pub mod classify;
 pub mod emergency;
 pub mod error;
 pub mod plan;

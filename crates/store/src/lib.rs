@@ -5,13 +5,16 @@
 //! documents with a few indexed columns: the domain types evolve quickly, and a document column keeps old rows
 //! readable while migrations stay small.
 
+pub mod codec;
 mod migrations;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
+use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -40,6 +43,57 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// What happened to an activity handed to [`Store::add_activity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum AddOutcome {
+    Added {
+        id: i64,
+    },
+    /// The very same file (same content hash) is already stored.
+    DuplicateFile {
+        existing: i64,
+    },
+    /// The same run from another export (start, sport and duration match).
+    DuplicateRun {
+        existing: i64,
+    },
+}
+
+/// One stored activity without its samples, for lists.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub start: Timestamp,
+    pub utc_offset_s: Option<i32>,
+    pub sport: Sport,
+    pub name: Option<String>,
+    pub distance_m: f64,
+    pub elapsed_s: f64,
+    pub moving_s: f64,
+    pub ascent_m: Option<f64>,
+    pub avg_hr_bpm: Option<f64>,
+    pub label: Option<RunLabel>,
+    pub source_path: String,
+}
+
+/// One stored activity in full.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredActivity {
+    pub id: i64,
+    pub activity: Activity,
+    pub classification: Option<Classification>,
+}
+
+/// Which activities to list. Empty means all, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub label: Option<RunLabel>,
+    pub limit: Option<usize>,
+}
+
 /// Everything runtall persists. Each method is one transaction: a failure leaves earlier data untouched.
 pub trait Store {
     fn profile(&self) -> Result<Option<Profile>>;
@@ -58,6 +112,14 @@ pub trait Store {
     fn add_plan(&self, record: &PlanRecord) -> Result<i64>;
     fn latest_plan(&self) -> Result<Option<PlanRecord>>;
     fn plans(&self) -> Result<Vec<PlanRecord>>;
+
+    /// Stores one activity in one transaction, unless it duplicates a stored one.
+    fn add_activity(&self, activity: &Activity, classification: Option<&Classification>) -> Result<AddOutcome>;
+    fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;
+    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivityRow>>;
+    /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.
+    fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>>;
+    fn set_classification(&self, id: i64, classification: &Classification) -> Result<()>;
 
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;

@@ -35,4 +35,26 @@ pub const MIGRATIONS: &[&str] = &[
         data          TEXT NOT NULL
     );
     "#,
+    // 2: imported activities. Summary (incl. laps) as JSON, samples in the compact codec, a few indexed columns.
+    r#"
+    CREATE TABLE activities (
+        id             INTEGER PRIMARY KEY,
+        start_epoch    INTEGER NOT NULL,
+        start_utc      TEXT NOT NULL,
+        sport          TEXT NOT NULL,
+        label          TEXT,
+        distance_m     REAL NOT NULL,
+        elapsed_s      REAL NOT NULL,
+        moving_s       REAL NOT NULL,
+        content_hash   TEXT NOT NULL UNIQUE,
+        source_path    TEXT NOT NULL,
+        format         TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        summary        TEXT NOT NULL,
+        classification TEXT,
+        samples        BLOB NOT NULL
+    );
+    CREATE INDEX activities_start ON activities (start_epoch);
+    CREATE INDEX activities_label ON activities (label, start_epoch);
+    "#,
 ];

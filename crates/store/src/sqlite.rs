@@ -1,9 +1,13 @@
 //! The embedded SQLite store: one file, WAL journal, migrations on open.
 
+use crate::codec;
 use crate::migrations::MIGRATIONS;
+use crate::{ActivityFilter, ActivityRow, AddOutcome, StoredActivity};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
+use runtall_domain::activity::{Activity, Samples, same_run};
 use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -145,6 +149,21 @@ fn ts(t: Timestamp) -> String {
     t.to_string()
 }
 
+/// The kebab-case name serde gives an enum value, for the indexed text columns.
+fn enum_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn from_name<T: DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
+/// The summary document: the activity without its sample stream (stored separately, compactly).
+fn summary_json(a: &Activity) -> Result<String> {
+    let copy = Activity { samples: Samples::default(), ..a.clone() };
+    serde_json::to_string(&copy).map_err(|e| StoreError::Sql(format!("cannot encode activity: {e}")))
+}
+
 impl Store for SqliteStore {
     fn profile(&self) -> Result<Option<Profile>> {
         let json: Option<String> = self
@@ -254,6 +273,176 @@ impl Store for SqliteStore {
             .collect())
     }
 
+    fn add_activity(&self, a: &Activity, classification: Option<&Classification>) -> Result<AddOutcome> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let same_file: Option<i64> = tx
+            .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&a.source.content_hash], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(existing) = same_file {
+            return Ok(AddOutcome::DuplicateFile { existing });
+        }
+        let start = a.start.as_second();
+        {
+            let mut stmt = tx
+                .prepare("SELECT id, start_utc, sport, elapsed_s FROM activities WHERE start_epoch BETWEEN ?1 AND ?2")
+                .map_err(|e| self.err(e))?;
+            let window = runtall_domain::activity::SAME_RUN_START_S;
+            let rows = stmt
+                .query_map(params![start - window, start + window], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (id, start_utc, sport, elapsed) = row.map_err(|e| self.err(e))?;
+                let (Ok(other_start), Some(other_sport)) = (start_utc.parse::<Timestamp>(), from_name(&sport)) else {
+                    continue;
+                };
+                if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, elapsed) {
+                    return Ok(AddOutcome::DuplicateRun { existing: id });
+                }
+            }
+        }
+        let summary = summary_json(a)?;
+        let class_json = classification
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Sql(format!("cannot encode classification: {e}")))?;
+        let label = classification.map(|c| enum_name(&c.label));
+        tx.execute(
+            "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s, content_hash,
+                                     source_path, format, imported_at, summary, classification, samples)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            params![
+                start,
+                ts(a.start),
+                enum_name(&a.sport),
+                label,
+                a.distance_m,
+                a.elapsed_s,
+                a.moving_s,
+                a.source.content_hash,
+                a.source.path,
+                a.source.format,
+                ts(Timestamp::now()),
+                summary,
+                class_json,
+                codec::encode(&a.samples),
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        let id = tx.last_insert_rowid();
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(AddOutcome::Added { id })
+    }
+
+    fn activity(&self, id: i64) -> Result<Option<StoredActivity>> {
+        let row: Option<(String, Option<String>, Vec<u8>)> = self
+            .conn
+            .query_row("SELECT summary, classification, samples FROM activities WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((summary, class, blob)) = row else { return Ok(None) };
+        let decode = |detail: String| StoreError::Decode { what: "activity", id, detail };
+        let mut activity: Activity = serde_json::from_str(&summary).map_err(|e| decode(e.to_string()))?;
+        activity.samples = codec::decode(&blob).map_err(|e| decode(e.to_string()))?;
+        let classification = class.map(|c| serde_json::from_str(&c)).transpose().map_err(|e| decode(e.to_string()))?;
+        Ok(Some(StoredActivity { id, activity, classification }))
+    }
+
+    fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
+        let mut sql = String::from("SELECT id, summary, label FROM activities WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(from) = f.from {
+            sql.push_str(" AND start_epoch >= ?");
+            args.push(Box::new(from.as_second()));
+        }
+        if let Some(to) = f.to {
+            sql.push_str(" AND start_epoch < ?");
+            args.push(Box::new(to.as_second()));
+        }
+        if let Some(label) = f.label {
+            sql.push_str(" AND label = ?");
+            args.push(Box::new(enum_name(&label)));
+        }
+        sql.push_str(" ORDER BY start_epoch DESC, id DESC");
+        if let Some(limit) = f.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt
+            .query_map(params.as_slice(), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, summary, label) = row.map_err(|e| self.err(e))?;
+            let a: Activity = serde_json::from_str(&summary).map_err(|e| StoreError::Decode {
+                what: "activity",
+                id,
+                detail: e.to_string(),
+            })?;
+            out.push(ActivityRow {
+                id,
+                start: a.start,
+                utc_offset_s: a.utc_offset_s,
+                sport: a.sport,
+                name: a.name,
+                distance_m: a.distance_m,
+                elapsed_s: a.elapsed_s,
+                moving_s: a.moving_s,
+                ascent_m: a.ascent_m,
+                avg_hr_bpm: a.avg_hr_bpm,
+                label: label.as_deref().and_then(from_name::<RunLabel>),
+                source_path: a.source.path,
+            });
+        }
+        Ok(out)
+    }
+
+    fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT start_utc, sport, distance_m, moving_s FROM activities
+                 WHERE start_epoch >= ?1 AND start_epoch < ?2 ORDER BY start_epoch",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from.as_second(), to.as_second()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, f64>(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (start, sport, distance_m, moving_s) = row.map_err(|e| self.err(e))?;
+            let is_run = from_name::<runtall_domain::activity::Sport>(&sport).is_some_and(|s| s.is_run());
+            if let (true, Ok(start)) = (is_run, start.parse()) {
+                out.push(RunSummary { start, distance_m, moving_s });
+            }
+        }
+        Ok(out)
+    }
+
+    fn set_classification(&self, id: i64, c: &Classification) -> Result<()> {
+        let json = serde_json::to_string(c).map_err(|e| StoreError::Sql(e.to_string()))?;
+        let n = self
+            .conn
+            .execute(
+                "UPDATE activities SET classification = ?1, label = ?2 WHERE id = ?3",
+                params![json, enum_name(&c.label), id],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "activity", id });
+        }
+        Ok(())
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);
@@ -261,7 +450,8 @@ impl Store for SqliteStore {
         let count: i64 = self
             .conn
             .query_row(
-                "SELECT (SELECT COUNT(*) FROM screenings) + (SELECT COUNT(*) FROM assessments) + (SELECT COUNT(*) FROM plans)",
+                "SELECT (SELECT COUNT(*) FROM screenings) + (SELECT COUNT(*) FROM assessments) + (SELECT COUNT(*) FROM plans)
+                        + (SELECT COUNT(*) FROM activities)",
                 [],
                 |r| r.get(0),
             )
@@ -271,7 +461,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
+        tx.execute_batch("DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

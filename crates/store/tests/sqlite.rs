@@ -28,11 +28,11 @@ fn a_new_file_gets_the_schema_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/dir/runtall.db");
     let store = SqliteStore::open(&path).expect("open");
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     drop(store);
     assert!(path.exists());
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
@@ -134,4 +134,85 @@ fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
     holder.execute_batch("ROLLBACK").expect("unlock");
     assert_eq!(store.profile().expect("read").expect("some").name, "Before");
+}
+
+fn run(start: &str, minutes: f64, km: f64, hash: &str) -> runtall_domain::activity::Activity {
+    use runtall_domain::activity::*;
+    let mut samples = Samples::default();
+    let n = (minutes * 60.0) as usize;
+    for i in 0..n {
+        let t = i as f64;
+        samples.push(
+            t,
+            Some(km * 1000.0 * t / n as f64),
+            Some(km * 1000.0 / (minutes * 60.0)),
+            Some(150.0),
+            Some(170.0),
+            Some(100.0),
+            Some(46.0),
+            Some(14.0),
+        );
+    }
+    Activity {
+        sport: Sport::Running,
+        sub_sport: None,
+        name: Some("Morning run".into()),
+        start: ts(start),
+        utc_offset_s: Some(3600),
+        elapsed_s: minutes * 60.0,
+        moving_s: minutes * 60.0 - 30.0,
+        distance_m: km * 1000.0,
+        ascent_m: Some(40.0),
+        descent_m: Some(38.0),
+        avg_hr_bpm: Some(150.0),
+        max_hr_bpm: Some(171.0),
+        avg_cadence_spm: Some(170.0),
+        avg_respiration_brpm: None,
+        dynamics: None,
+        device: Some("test watch".into()),
+        laps: vec![],
+        samples,
+        source: SourceFile { path: format!("{hash}.fit"), format: "fit".into(), content_hash: hash.into() },
+        warnings: vec![],
+    }
+}
+
+#[test]
+fn activities_round_trip_and_duplicates_are_recognised() {
+    use runtall_domain::classify::{Classification, RunLabel};
+    use runtall_store::{ActivityFilter, AddOutcome};
+    let store = SqliteStore::in_memory().expect("memory");
+    let long = Classification { label: RunLabel::Long, also: vec![], reasons: vec![] };
+    let a = run("2026-10-04T07:00:00Z", 100.0, 20.0, "aaa");
+    let AddOutcome::Added { id } = store.add_activity(&a, Some(&long)).expect("add") else { panic!("not added") };
+    assert_eq!(store.add_activity(&a, None).expect("again"), AddOutcome::DuplicateFile { existing: id });
+    // The same run exported as GPX: other bytes, start 20 s later, 1% shorter.
+    let mut gpx = run("2026-10-04T07:00:20Z", 99.0, 19.9, "bbb");
+    gpx.source.format = "gpx".into();
+    assert_eq!(store.add_activity(&gpx, None).expect("gpx"), AddOutcome::DuplicateRun { existing: id });
+    let other = run("2026-10-05T07:00:00Z", 40.0, 8.0, "ccc");
+    assert!(matches!(store.add_activity(&other, None).expect("other"), AddOutcome::Added { .. }));
+
+    let back = store.activity(id).expect("read").expect("some");
+    assert_eq!(back.activity.samples.len(), a.samples.len());
+    assert_eq!(back.activity.name, a.name);
+    assert_eq!(back.classification.map(|c| c.label), Some(RunLabel::Long));
+    let rows = store.activities(&ActivityFilter::default()).expect("list");
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].start > rows[1].start, "newest first");
+    let long_only =
+        store.activities(&ActivityFilter { label: Some(RunLabel::Long), ..Default::default() }).expect("filter");
+    assert_eq!(long_only.len(), 1);
+    let october = store
+        .activities(&ActivityFilter {
+            from: Some(ts("2026-10-05T00:00:00Z")),
+            to: Some(ts("2026-10-06T00:00:00Z")),
+            ..Default::default()
+        })
+        .expect("range");
+    assert_eq!(october.len(), 1);
+    let history = store.run_summaries(ts("2026-09-01T00:00:00Z"), ts("2026-10-05T00:00:00Z")).expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].distance_m, 20_000.0);
+    assert!(store.holds_real_data().expect("real"));
 }
