@@ -136,7 +136,17 @@ pub fn assessment(units: Units) -> CliResult<Assessment> {
         &[Equipment::Mat, Equipment::Band, Equipment::FoamRoller, Equipment::Towel, Equipment::LightWeights],
         runtall_domain::plan::equipment_label,
     )?;
-    let age = CustomType::<u32>::new("Age (optional, Enter to skip)").prompt_skippable()?;
+    let age_text = Text::new("Age (optional, Enter to skip)")
+        .with_validator(|v: &str| {
+            let v = v.trim();
+            Ok(if v.is_empty() || v.parse::<u32>().is_ok_and(|a| (10..=110).contains(&a)) {
+                Validation::Valid
+            } else {
+                Validation::Invalid("a whole number of years, 10–110, or empty".into())
+            })
+        })
+        .prompt()?;
+    let age = age_text.trim().parse::<u32>().ok();
     Ok(Assessment {
         regions,
         when,
