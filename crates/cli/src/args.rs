@@ -45,6 +45,8 @@ pub enum Command {
     Relief(ItemArgs),
     /// Habits for sitting, travel, the hydration pack, training load and getting help
     Habits(HabitArgs),
+    /// Imported runs: list (filter by date and type) or `runs show ID`
+    Runs(RunsArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -126,4 +128,32 @@ pub struct DemoArgs {
     /// Replace the data in this database even if it holds a real runner's data
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub command: Option<RunsCommand>,
+    /// Only runs on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only runs on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this type: easy, long, intervals, tempo, race, trail
+    #[arg(long = "type", value_name = "TYPE")]
+    pub r#type: Option<String>,
+    /// At most this many runs, newest first
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// One run: summary, laps, why it got its type, and charts of pace, heart rate and elevation
+    Show {
+        /// The run's id (from `runtall runs`)
+        id: i64,
+    },
 }

@@ -9,6 +9,7 @@ pub mod assess;
 pub mod classify;
 pub mod emergency;
 pub mod error;
+pub mod journal;
 pub mod plan;
 pub mod profile;
 pub mod screen;

@@ -12,9 +12,11 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -120,6 +122,18 @@ pub trait Store {
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>>;
     fn set_classification(&self, id: i64, classification: &Classification) -> Result<()>;
+
+    /// Adds a pain report; returns its id.
+    fn add_pain_report(&self, report: &PainReport) -> Result<i64>;
+    /// Pain reports in `[from, to)`, oldest first.
+    fn pain_reports(&self, from: Timestamp, to: Timestamp) -> Result<Vec<PainReport>>;
+    /// Inserts or replaces the day's log.
+    fn put_day_log(&self, log: &DayLog) -> Result<()>;
+    fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>>;
+    /// Inserts or replaces a run's context.
+    fn put_run_context(&self, ctx: &RunContext) -> Result<()>;
+    fn run_context(&self, run_id: i64) -> Result<Option<RunContext>>;
+    fn run_contexts(&self) -> Result<Vec<RunContext>>;
 
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;

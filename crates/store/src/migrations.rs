@@ -57,4 +57,23 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX activities_start ON activities (start_epoch);
     CREATE INDEX activities_label ON activities (label, start_epoch);
     "#,
+    // 3: the journal: pain reports, daily context, run context.
+    r#"
+    CREATE TABLE pain_reports (
+        id       INTEGER PRIMARY KEY,
+        at_epoch INTEGER NOT NULL,
+        run_id   INTEGER REFERENCES activities (id) ON DELETE SET NULL,
+        data     TEXT NOT NULL
+    );
+    CREATE INDEX pain_reports_at ON pain_reports (at_epoch);
+    CREATE INDEX pain_reports_run ON pain_reports (run_id);
+    CREATE TABLE day_logs (
+        date TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE run_context (
+        run_id INTEGER PRIMARY KEY REFERENCES activities (id) ON DELETE CASCADE,
+        data   TEXT NOT NULL
+    );
+    "#,
 ];

@@ -5,9 +5,11 @@ use crate::migrations::MIGRATIONS;
 use crate::{ActivityFilter, ActivityRow, AddOutcome, StoredActivity};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Samples, same_run};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -443,6 +445,109 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn add_pain_report(&self, r: &PainReport) -> Result<i64> {
+        let mut stored = r.clone();
+        stored.id = None;
+        self.insert_doc(
+            "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
+            &[&r.at.as_second(), &r.run_id],
+            &stored,
+        )
+    }
+
+    fn pain_reports(&self, from: Timestamp, to: Timestamp) -> Result<Vec<PainReport>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, data FROM pain_reports WHERE at_epoch >= ?1 AND at_epoch < ?2 ORDER BY at_epoch, id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from.as_second(), to.as_second()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.err(e))?;
+            let mut report: PainReport = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "pain report",
+                id,
+                detail: e.to_string(),
+            })?;
+            report.id = Some(id);
+            out.push(report);
+        }
+        Ok(out)
+    }
+
+    fn put_day_log(&self, log: &DayLog) -> Result<()> {
+        let json = serde_json::to_string(log).map_err(|e| StoreError::Sql(e.to_string()))?;
+        self.conn
+            .execute(
+                "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
+                params![log.date.to_string(), json],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rowid, data FROM day_logs WHERE date >= ?1 AND date <= ?2 ORDER BY date")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.err(e))?;
+            out.push(serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "day log",
+                id,
+                detail: e.to_string(),
+            })?);
+        }
+        Ok(out)
+    }
+
+    fn put_run_context(&self, ctx: &RunContext) -> Result<()> {
+        let json = serde_json::to_string(ctx).map_err(|e| StoreError::Sql(e.to_string()))?;
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO run_context (run_id, data) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM activities WHERE id = ?1)
+                 ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
+                params![ctx.run_id, json],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "run", id: ctx.run_id });
+        }
+        Ok(())
+    }
+
+    fn run_context(&self, run_id: i64) -> Result<Option<RunContext>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM run_context WHERE run_id = ?1", [run_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        json.map(|j| {
+            serde_json::from_str(&j).map_err(|e| StoreError::Decode {
+                what: "run context",
+                id: run_id,
+                detail: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    fn run_contexts(&self) -> Result<Vec<RunContext>> {
+        Ok(self
+            .docs("run context", "SELECT run_id, data FROM run_context ORDER BY run_id")?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);
@@ -451,7 +556,8 @@ impl Store for SqliteStore {
             .conn
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM screenings) + (SELECT COUNT(*) FROM assessments) + (SELECT COUNT(*) FROM plans)
-                        + (SELECT COUNT(*) FROM activities)",
+                        + (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM pain_reports)
+                        + (SELECT COUNT(*) FROM day_logs)",
                 [],
                 |r| r.get(0),
             )
@@ -461,7 +567,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
+        tx.execute_batch("DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

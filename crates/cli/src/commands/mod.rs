@@ -5,6 +5,7 @@ mod demo;
 mod library;
 mod plan;
 mod profile;
+mod runs;
 mod screen;
 mod status;
 
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Learn(a) => library::learn(&ctx, a),
         Command::Relief(a) => library::relief(&ctx, a),
         Command::Habits(a) => library::habits(&ctx, a),
+        Command::Runs(a) => runs::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

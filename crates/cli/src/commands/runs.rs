@@ -1,0 +1,58 @@
+//! `runtall runs`: the imported runs, filtered by date and type, and one run in detail.
+
+use super::Ctx;
+use crate::args::{RunsArgs, RunsCommand};
+use crate::error::{CliError, CliResult};
+use crate::render_runs;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use runtall_domain::classify::RunLabel;
+use runtall_store::{ActivityFilter, Store};
+
+fn parse_date(flag: &str, s: &str) -> CliResult<Timestamp> {
+    let date: Date = s.parse().map_err(|_| CliError::user(format!("{flag} '{s}' is not a date like 2026-05-31")))?;
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .map_err(|e| CliError::user(format!("{flag} '{s}': {e}")))
+}
+
+pub fn parse_label(s: &str) -> CliResult<RunLabel> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        CliError::user(format!("unknown run type '{s}' (expected easy, long, intervals, tempo, race or trail)"))
+    })
+}
+
+pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
+    let store = ctx.store()?;
+    let profile = ctx.profile_or_default(&store)?;
+    if let Some(RunsCommand::Show { id }) = args.command {
+        let run =
+            store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
+        if ctx.json {
+            return ctx.print_json(&run);
+        }
+        render_runs::show(&run, profile.units);
+        return Ok(());
+    }
+    let to = match &args.to {
+        // --to is inclusive of that day.
+        Some(s) => Some(
+            parse_date("--to", s)?
+                .checked_add(jiff::SignedDuration::from_hours(24))
+                .map_err(|e| CliError::user(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let filter = ActivityFilter {
+        from: args.from.as_deref().map(|s| parse_date("--from", s)).transpose()?,
+        to,
+        label: args.r#type.as_deref().map(parse_label).transpose()?,
+        limit: Some(args.limit),
+    };
+    let rows = store.activities(&filter)?;
+    if ctx.json {
+        return ctx.print_json(&rows);
+    }
+    render_runs::list(&rows, profile.units);
+    Ok(())
+}

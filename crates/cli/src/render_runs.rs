@@ -1,0 +1,227 @@
+//! Text rendering of runs: a list, and one run with laps, classification reasons and small charts.
+
+use runtall_domain::activity::Samples;
+use runtall_domain::classify::RunLabel;
+use runtall_domain::profile::Units;
+use runtall_store::{ActivityRow, StoredActivity};
+
+const KM_PER_MI: f64 = 1.609_344;
+
+pub fn distance(m: f64, units: Units) -> String {
+    match units {
+        Units::Km => format!("{:.2} km", m / 1000.0),
+        Units::Mi => format!("{:.2} mi", m / 1000.0 / KM_PER_MI),
+    }
+}
+
+/// Pace as m:ss per km or per mile.
+pub fn pace(seconds: f64, meters: f64, units: Units) -> String {
+    if meters <= 0.0 || seconds <= 0.0 {
+        return "–".into();
+    }
+    let unit_m = if units == Units::Mi { 1000.0 * KM_PER_MI } else { 1000.0 };
+    let per = seconds / (meters / unit_m);
+    if !per.is_finite() || per > 99.0 * 60.0 {
+        return "–".into();
+    }
+    let total = per.round() as u64;
+    format!("{}:{:02}/{}", total / 60, total % 60, if units == Units::Mi { "mi" } else { "km" })
+}
+
+pub fn duration(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+pub fn label_name(l: Option<RunLabel>) -> &'static str {
+    match l {
+        Some(RunLabel::Easy) => "easy",
+        Some(RunLabel::Long) => "long",
+        Some(RunLabel::Intervals) => "intervals",
+        Some(RunLabel::Tempo) => "tempo",
+        Some(RunLabel::Race) => "race",
+        Some(RunLabel::Trail) => "trail",
+        None => "–",
+    }
+}
+
+pub fn list(rows: &[ActivityRow], units: Units) {
+    if rows.is_empty() {
+        println!(
+            "No runs yet: import your watch files with `runtall import PATH` (FIT, GPX, TCX, or a bulk export zip)."
+        );
+        return;
+    }
+    println!(
+        "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  {}",
+        "id", "start (local)", "type", "distance", "time", "pace", "HR", "name"
+    );
+    for r in rows {
+        let local = r.start.checked_add(jiff::SignedDuration::from_secs(i64::from(r.utc_offset_s.unwrap_or(0))));
+        let when = local.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+        println!(
+            "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  {}",
+            r.id,
+            when,
+            label_name(r.label),
+            distance(r.distance_m, units),
+            duration(r.moving_s),
+            pace(r.moving_s, r.distance_m, units),
+            r.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()),
+            r.name.as_deref().unwrap_or("")
+        );
+    }
+    println!("\n{} run(s). Details: `runtall runs show ID`.", rows.len());
+}
+
+/// A one-line chart of a series, bucketed to `width` columns (mean per bucket); gaps stay blank.
+pub fn sparkline(values: &[Option<f64>], width: usize) -> Option<(String, f64, f64)> {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let present: Vec<f64> = values.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    if present.len() < 2 || width == 0 {
+        return None;
+    }
+    // Robust range: ignore the extreme 2% so one GPS spike does not flatten the chart.
+    let mut sorted = present.clone();
+    sorted.sort_by(f64::total_cmp);
+    let lo = sorted[sorted.len() / 50];
+    let hi = sorted[sorted.len() - 1 - sorted.len() / 50];
+    let span = (hi - lo).max(1e-9);
+    let per = values.len().div_ceil(width).max(1);
+    let line: String = values
+        .chunks(per)
+        .map(|chunk| {
+            let vals: Vec<f64> = chunk.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+            if vals.is_empty() {
+                return ' ';
+            }
+            let mean = vals.iter().sum::<f64>() / vals.len() as f64;
+            let idx = (((mean - lo) / span).clamp(0.0, 1.0) * 7.0).round() as usize;
+            BARS[idx.min(7)]
+        })
+        .collect();
+    Some((line, lo, hi))
+}
+
+fn charts(s: &Samples, units: Units) {
+    const WIDTH: usize = 60;
+    // Speed is charted (higher = faster) and labelled in pace, which is what runners read.
+    let speed: Vec<Option<f64>> = s.speed_mps.iter().map(|v| v.filter(|x| *x > 0.3)).collect();
+    if let Some((line, lo, hi)) = sparkline(&speed, WIDTH) {
+        println!("  pace  {line}  {} – {} (higher = faster)", pace(1.0, hi, units), pace(1.0, lo, units));
+    }
+    if let Some((line, lo, hi)) = sparkline(&s.hr_bpm, WIDTH) {
+        println!("  HR    {line}  {lo:.0} – {hi:.0} bpm");
+    }
+    if let Some((line, lo, hi)) = sparkline(&s.altitude_m, WIDTH) {
+        println!("  elev  {line}  {lo:.0} – {hi:.0} m");
+    }
+}
+
+pub fn show(run: &StoredActivity, units: Units) {
+    let a = &run.activity;
+    let label = run.classification.as_ref().map(|c| c.label);
+    println!(
+        "Run #{} — {} {}",
+        run.id,
+        label_name(label),
+        a.name.as_deref().map(|n| format!("“{n}”")).unwrap_or_default()
+    );
+    let local = a.start.checked_add(jiff::SignedDuration::from_secs(i64::from(a.utc_offset_s.unwrap_or(0))));
+    let offset = a.utc_offset_s.map(|o| format!(" (UTC{:+})", f64::from(o) / 3600.0)).unwrap_or_else(|| " UTC".into());
+    println!("  start     {}{offset}", local.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default());
+    println!(
+        "  sport     {}{}",
+        a.sport.as_str(),
+        a.sub_sport.as_deref().map(|s| format!(" / {s}")).unwrap_or_default()
+    );
+    println!("  distance  {}", distance(a.distance_m, units));
+    println!("  time      {} moving, {} elapsed", duration(a.moving_s), duration(a.elapsed_s));
+    println!("  pace      {}", pace(a.moving_s, a.distance_m, units));
+    if a.avg_hr_bpm.is_some() {
+        println!(
+            "  HR        avg {} / max {} bpm",
+            a.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()),
+            a.max_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into())
+        );
+    }
+    if let (Some(up), Some(down)) = (a.ascent_m, a.descent_m) {
+        println!("  climb     +{up:.0} m / −{down:.0} m");
+    }
+    if let Some(c) = a.avg_cadence_spm {
+        println!("  cadence   {c:.0} steps/min");
+    }
+    if let Some(r) = a.avg_respiration_brpm {
+        println!("  breathing {r:.1} breaths/min");
+    }
+    if let Some(d) = &a.device {
+        println!("  device    {d}");
+    }
+    println!("  source    {} ({})", a.source.path, a.source.format);
+    if let Some(c) = &run.classification {
+        println!("\nWhy “{}”:", label_name(Some(c.label)));
+        for f in &c.reasons {
+            println!("  • {}: {} — {}", f.name, f.value, f.note);
+        }
+        if !c.also.is_empty() {
+            let also: Vec<&str> = c.also.iter().map(|l| label_name(Some(*l))).collect();
+            println!("  also: {}", also.join(", "));
+        }
+    }
+    if !a.laps.is_empty() {
+        println!("\nLaps:");
+        println!("  {:>3} {:>10} {:>9} {:>10} {:>5}  {}", "#", "distance", "time", "pace", "HR", "intensity");
+        for (i, l) in a.laps.iter().enumerate() {
+            let t = l.moving_s.unwrap_or(l.elapsed_s);
+            println!(
+                "  {:>3} {:>10} {:>9} {:>10} {:>5}  {}",
+                i + 1,
+                distance(l.distance_m, units),
+                duration(t),
+                pace(t, l.distance_m, units),
+                l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()),
+                l.intensity.map(|x| format!("{x:?}").to_lowercase()).unwrap_or_default()
+            );
+        }
+    }
+    if !a.samples.is_empty() {
+        println!("\nOver the run ({} samples):", a.samples.len());
+        charts(&a.samples, units);
+    }
+    if !a.warnings.is_empty() {
+        println!("\nRead with warnings:");
+        for w in &a.warnings {
+            println!("  ! {w}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pace_and_duration_formats() {
+        assert_eq!(pace(300.0, 1000.0, Units::Km), "5:00/km");
+        assert_eq!(pace(300.0, 1000.0, Units::Mi), "8:03/mi");
+        assert_eq!(pace(0.0, 1000.0, Units::Km), "–");
+        assert_eq!(duration(3725.0), "1:02:05");
+        assert_eq!(duration(59.6), "1:00");
+    }
+
+    #[test]
+    fn sparkline_buckets_and_skips_gaps() {
+        let values: Vec<Option<f64>> =
+            (0..120).map(|i| if (40..60).contains(&i) { None } else { Some(i as f64) }).collect();
+        let (line, lo, hi) = sparkline(&values, 12).expect("chart");
+        assert_eq!(line.chars().count(), 12);
+        assert!(line.contains(' '), "the gap shows: {line}");
+        assert!(lo < hi);
+        assert!(line.starts_with('▁') && line.ends_with('█'), "{line}");
+        assert!(sparkline(&[Some(1.0)], 10).is_none());
+    }
+}

@@ -1,0 +1,641 @@
+//! The event loop shared by the GPX and TCX readers.
+//!
+//! The loop pulls events from `quick-xml` over borrowed input (no copies of the document), keeps
+//! a small stack of "what this element means here" nodes chosen by the format handler from the
+//! element's local name (so any namespace prefix works), collects the text of value elements,
+//! and stops at the first structural problem so the handler can keep what was complete before
+//! it. It refuses `<!DOCTYPE` outright and never expands entities other than the five
+//! predefined ones and character references.
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::events::{BytesStart, Event};
+
+use crate::error::{Dropped, TrackXmlError, Warning, WarningKind, shorten};
+use crate::input::LineIndex;
+use crate::value::{self, EARLIEST_PLAUSIBLE_MS, FUTURE_SLACK_MS, ParsedTime};
+
+/// Deepest element nesting accepted. Real GPX/TCX files nest under 12 levels; the cap bounds the
+/// stack on hostile input.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// Per-document state shared by the driver and the handlers: the text, the way back from
+/// offsets to lines, the warnings and the clock used for plausibility checks.
+pub(crate) struct Doc<'a> {
+    pub src: &'a str,
+    lines: LineIndex<'a>,
+    /// Warnings so far; their line and column are filled in by [`Doc::finish`] from `offsets`.
+    warnings: Vec<Warning>,
+    /// Byte offset of each warning in `warnings`.
+    offsets: Vec<usize>,
+    warnings_omitted: usize,
+    max_warnings: usize,
+    now_ms: i64,
+    zoneless_reported: bool,
+    seen: Vec<Seen>,
+}
+
+/// How many warnings of one kind for one element are listed before the rest are summed up.
+pub(crate) const SAME_KIND_LISTED: usize = 5;
+
+/// Count of warnings by kind and element, for summing up repeats.
+struct Seen {
+    kind: WarningKind,
+    element: String,
+    count: usize,
+    first_unlisted: Option<(usize, Dropped)>,
+}
+
+impl<'a> Doc<'a> {
+    pub(crate) fn new(src: &'a str, max_warnings: usize, now_ms: i64) -> Self {
+        Self {
+            src,
+            lines: LineIndex::new(src),
+            warnings: Vec::new(),
+            offsets: Vec::new(),
+            warnings_omitted: 0,
+            max_warnings,
+            now_ms,
+            zoneless_reported: false,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Byte offset of a slice borrowed from the document (`None` if it is not from it, e.g. an
+    /// unescaped copy).
+    #[inline]
+    pub(crate) fn offset_of(&self, s: &str) -> Option<usize> {
+        let base = self.src.as_ptr() as usize;
+        let p = s.as_ptr() as usize;
+        (p >= base && p <= base + self.src.len()).then(|| p - base)
+    }
+
+    /// Line and column of an offset, now. Used only for errors and for the few messages that
+    /// quote another place; warnings get theirs in one pass at the end (see [`Doc::finish`]).
+    pub(crate) fn locate(&mut self, offset: usize) -> (u32, u32) {
+        self.lines.locate(offset)
+    }
+
+    /// Records a warning. The first [`SAME_KIND_LISTED`] warnings of each kind and element are
+    /// kept; later ones are counted and summed up in one warning by [`Doc::finish`], so one
+    /// systematic fault (every time in 1901) gives a short list, not one line per point. Past
+    /// `max_warnings` in all, warnings are only counted.
+    pub(crate) fn warn(
+        &mut self,
+        offset: usize,
+        kind: WarningKind,
+        element: &str,
+        value: Option<&str>,
+        dropped: Dropped,
+        detail: impl Into<String>,
+    ) {
+        let seen = match self.seen.iter_mut().find(|s| s.kind == kind && s.element == element) {
+            Some(seen) => seen,
+            None => {
+                self.seen.push(Seen { kind, element: element.to_owned(), count: 0, first_unlisted: None });
+                let last = self.seen.len() - 1;
+                &mut self.seen[last]
+            }
+        };
+        seen.count += 1;
+        if seen.count > SAME_KIND_LISTED {
+            if seen.first_unlisted.is_none() {
+                seen.first_unlisted = Some((offset, dropped));
+            }
+            return;
+        }
+        self.push_warning(offset, kind, element, value, dropped, detail.into());
+    }
+
+    fn push_warning(
+        &mut self,
+        offset: usize,
+        kind: WarningKind,
+        element: &str,
+        value: Option<&str>,
+        dropped: Dropped,
+        detail: String,
+    ) {
+        if self.warnings.len() >= self.max_warnings {
+            self.warnings_omitted += 1;
+            return;
+        }
+        self.offsets.push(offset);
+        self.warnings.push(Warning {
+            line: 0,
+            column: 0,
+            kind,
+            element: element.to_owned(),
+            value: value.map(shorten),
+            dropped,
+            detail,
+        });
+    }
+
+    /// Adds the "N more like this" summaries, fills in every warning's line and column in one
+    /// forward pass over the text (warnings are not raised in file order: a point's "missing
+    /// lon" comes after its values), and hands the warnings over in file order.
+    pub(crate) fn finish(mut self) -> (Vec<Warning>, usize) {
+        for seen in std::mem::take(&mut self.seen) {
+            if let Some((offset, dropped)) = seen.first_unlisted {
+                let more = seen.count - SAME_KIND_LISTED;
+                self.push_warning(
+                    offset,
+                    seen.kind,
+                    &seen.element,
+                    None,
+                    dropped,
+                    format!(
+                        "{more} more warnings of the same kind for <{}> from here on were not listed one by one",
+                        seen.element
+                    ),
+                );
+            }
+        }
+        let mut placed: Vec<(usize, Warning)> = self.offsets.into_iter().zip(self.warnings).collect();
+        placed.sort_by_key(|(offset, _)| *offset);
+        let mut lines = LineIndex::new(self.src);
+        let warnings = placed
+            .into_iter()
+            .map(|(offset, mut w)| {
+                (w.line, w.column) = lines.locate(offset);
+                w
+            })
+            .collect();
+        (warnings, self.warnings_omitted)
+    }
+
+    /// Reads a number. `Ok(None)` for an empty element; `Err(())` (after a warning saying what
+    /// was dropped) when the text is not a number.
+    pub(crate) fn number(
+        &mut self,
+        raw: &str,
+        offset: usize,
+        element: &str,
+        on_bad: Dropped,
+    ) -> Result<Option<f64>, ()> {
+        if let Some(v) = value::parse_number(raw) {
+            return Ok(Some(v));
+        }
+        let t = value::trim_xml(raw);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        self.warn(offset, WarningKind::BadNumber, element, Some(t), on_bad, "not a number");
+        Err(())
+    }
+
+    /// Keeps `v` if it lies within `range`, otherwise warns and drops the value.
+    pub(crate) fn in_range(&mut self, v: f64, range: &Range, offset: usize, element: &str) -> Option<f64> {
+        if v >= range.lo && v <= range.hi {
+            return Some(v);
+        }
+        self.warn(
+            offset,
+            WarningKind::OutOfRange,
+            element,
+            Some(&v.to_string()),
+            Dropped::Value,
+            format!("{} must be within {}..={} {}", range.what, range.lo, range.hi, range.unit),
+        );
+        None
+    }
+
+    /// `number` followed by `in_range`.
+    pub(crate) fn ranged(
+        &mut self,
+        raw: &str,
+        offset: usize,
+        element: &str,
+        range: &Range,
+        on_bad: Dropped,
+    ) -> Result<Option<f64>, ()> {
+        Ok(self.number(raw, offset, element, on_bad)?.and_then(|v| self.in_range(v, range, offset, element)))
+    }
+
+    /// Reads a date-time. `Ok(None)` when empty or implausible (before 1980, or more than a day
+    /// after now: warned, value dropped); `Err(())` (after a warning) when it is not a date-time.
+    pub(crate) fn time(
+        &mut self,
+        raw: &str,
+        offset: usize,
+        element: &str,
+        on_bad: Dropped,
+    ) -> Result<Option<ParsedTime>, ()> {
+        let Some(t) = value::parse_time(raw) else {
+            let trimmed = value::trim_xml(raw);
+            if trimmed.is_empty() {
+                return Ok(None);
+            }
+            self.warn(
+                offset,
+                WarningKind::BadTime,
+                element,
+                Some(trimmed),
+                on_bad,
+                "not an ISO 8601 date-time such as 2024-05-01T07:30:00Z",
+            );
+            return Err(());
+        };
+        if t.unix_ms < EARLIEST_PLAUSIBLE_MS || t.unix_ms > self.now_ms.saturating_add(FUTURE_SLACK_MS) {
+            self.warn(
+                offset,
+                WarningKind::OutOfRange,
+                element,
+                Some(value::trim_xml(raw)),
+                Dropped::Value,
+                "time must be between 1980-01-01 and one day from now",
+            );
+            return Ok(None);
+        }
+        if t.utc_offset_min.is_none() && !self.zoneless_reported {
+            self.zoneless_reported = true;
+            self.warn(
+                offset,
+                WarningKind::TimeWithoutZone,
+                element,
+                Some(value::trim_xml(raw)),
+                Dropped::Nothing,
+                "time has no Z or UTC offset: read as UTC, as the schema defines (reported once per file)",
+            );
+        }
+        Ok(Some(t))
+    }
+}
+
+/// A plausible range for a measured value, with words for the warning.
+pub(crate) struct Range {
+    pub lo: f64,
+    pub hi: f64,
+    pub what: &'static str,
+    pub unit: &'static str,
+}
+
+pub(crate) const LAT: Range = Range { lo: -90.0, hi: 90.0, what: "latitude", unit: "degrees" };
+pub(crate) const LON: Range = Range { lo: -180.0, hi: 180.0, what: "longitude", unit: "degrees" };
+pub(crate) const ELE: Range = Range { lo: -1000.0, hi: 10000.0, what: "elevation", unit: "m" };
+pub(crate) const HR: Range = Range { lo: 1.0, hi: 300.0, what: "heart rate", unit: "bpm" };
+pub(crate) const CADENCE: Range = Range { lo: 0.0, hi: 300.0, what: "cadence", unit: "per minute" };
+pub(crate) const POWER: Range = Range { lo: 0.0, hi: 5000.0, what: "power", unit: "W" };
+pub(crate) const TEMP: Range = Range { lo: -60.0, hi: 70.0, what: "temperature", unit: "°C" };
+pub(crate) const SPEED: Range = Range { lo: 0.0, hi: 100.0, what: "speed", unit: "m/s" };
+pub(crate) const DISTANCE: Range = Range { lo: 0.0, hi: 100_000_000.0, what: "distance", unit: "m" };
+pub(crate) const DURATION: Range = Range { lo: 0.0, hi: 31_622_400.0, what: "duration", unit: "s" };
+pub(crate) const CALORIES: Range = Range { lo: 0.0, hi: 100_000.0, what: "calories", unit: "kcal" };
+pub(crate) const COUNT: Range = Range { lo: 0.0, hi: 10_000_000.0, what: "count", unit: "" };
+
+/// What a format reader does with the elements the driver finds.
+pub(crate) trait Handler<'a> {
+    /// What an element means in its place (e.g. "the `<ele>` of a track point", "ignored").
+    type Node: Copy;
+
+    /// Whether the text of elements of this node is collected and given to `leave`.
+    fn captures(node: Self::Node) -> bool;
+
+    /// Called for the root element (whose local name the driver has checked).
+    fn root(&mut self, doc: &mut Doc<'a>, start: &BytesStart<'a>) -> Self::Node;
+
+    /// Called for every element under the root, with the parent's node and the element's local
+    /// name. `Err(reason)` stops reading: a structural problem such as a missing end tag.
+    fn enter(
+        &mut self,
+        doc: &mut Doc<'a>,
+        parent: Self::Node,
+        local: &str,
+        start: &BytesStart<'a>,
+        offset: usize,
+    ) -> Result<Self::Node, String>;
+
+    /// Called when the element ends, with its collected text (empty unless `captures`), the
+    /// offset of that text (or of the element when there is none).
+    fn leave(&mut self, doc: &mut Doc<'a>, node: Self::Node, text: &str, text_offset: usize);
+}
+
+/// How reading ended.
+pub(crate) enum Ending {
+    /// The root element was closed.
+    Complete,
+    /// Reading stopped at a problem; everything before `offset` was handed to the handler.
+    Stopped { offset: usize, kind: WarningKind, reason: String },
+}
+
+impl Ending {
+    /// Turns a stop into the salvage warning, or into an error when nothing usable was read.
+    pub(crate) fn salvage(self, doc: &mut Doc<'_>, usable: bool) -> Result<(), TrackXmlError> {
+        let Ending::Stopped { offset, kind, reason } = self else {
+            return Ok(());
+        };
+        if usable {
+            doc.warn(offset, kind, "file", None, Dropped::RestOfFile, reason);
+            Ok(())
+        } else {
+            let (line, column) = doc.locate(offset);
+            Err(TrackXmlError::Malformed {
+                line,
+                column,
+                reason: format!("{reason}; nothing usable was read before it"),
+            })
+        }
+    }
+}
+
+struct Frame<N> {
+    node: N,
+    offset: usize,
+    captures: bool,
+}
+
+/// Collected text of the current value element. One borrowed piece (the usual case) costs
+/// nothing; several pieces (entities, CDATA, comments in the middle) are joined in a reused
+/// buffer.
+struct TextBuf<'a> {
+    first: &'a str,
+    joined: String,
+    pieces: u32,
+    offset: Option<usize>,
+}
+
+impl<'a> TextBuf<'a> {
+    fn reset(&mut self) {
+        self.first = "";
+        self.pieces = 0;
+        self.offset = None;
+    }
+
+    fn push(&mut self, s: Cow<'a, str>, offset: Option<usize>) {
+        if self.offset.is_none() {
+            self.offset = offset;
+        }
+        match (self.pieces, s) {
+            (0, Cow::Borrowed(b)) => self.first = b,
+            (0, Cow::Owned(o)) => {
+                self.joined.clear();
+                self.joined.push_str(&o);
+                self.pieces = 1;
+            }
+            (1, s) => {
+                self.joined.clear();
+                self.joined.push_str(self.first);
+                self.joined.push_str(&s);
+            }
+            (_, s) => self.joined.push_str(&s),
+        }
+        self.pieces += 1;
+    }
+
+    fn get(&self) -> &str {
+        if self.pieces <= 1 { self.first } else { &self.joined }
+    }
+}
+
+/// The local name of the element whose `<` is at `offset`, for messages.
+pub(crate) fn name_at(src: &str, offset: usize) -> &str {
+    let rest = src.get(offset + 1..).unwrap_or("");
+    let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
+    let name = &rest[..end];
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Describes a `quick-xml` error in words.
+fn describe(err: &XmlError) -> (WarningKind, String) {
+    let text = match err {
+        XmlError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("end tag </{found}> does not match the open element <{expected}>")
+        }
+        XmlError::IllFormed(IllFormedError::UnmatchedEndTag(name)) => format!("end tag </{name}> has no start tag"),
+        XmlError::Syntax(
+            e @ (SyntaxError::UnclosedTag
+            | SyntaxError::UnclosedComment
+            | SyntaxError::UnclosedCData
+            | SyntaxError::UnclosedPI
+            | SyntaxError::UnclosedXmlDecl
+            | SyntaxError::UnclosedDoctype
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue
+            | SyntaxError::UnclosedSingleQuotedAttributeValue),
+        ) => return (WarningKind::Truncated, format!("the file is cut off in the middle of markup ({e})")),
+        other => other.to_string(),
+    };
+    (WarningKind::Malformed, text)
+}
+
+/// Reads the document, checking the root element's local name is `root_name`.
+///
+/// Returns how reading ended; errors only for problems that leave nothing to salvage (no root,
+/// wrong root, DOCTYPE).
+pub(crate) fn run<'a, H: Handler<'a>>(
+    doc: &mut Doc<'a>,
+    handler: &mut H,
+    root_name: &str,
+    wrong_root: impl FnOnce(&str, u32, u32) -> TrackXmlError,
+) -> Result<Ending, TrackXmlError> {
+    let src = doc.src;
+    let mut reader = Reader::from_str(src);
+    {
+        let config = reader.config_mut();
+        // Tolerate "Run & Fun" in names: a lone ampersand is kept as text.
+        config.allow_dangling_amp = true;
+        config.check_end_names = true;
+    }
+    let mut stack: Vec<Frame<H::Node>> = Vec::with_capacity(16);
+    let mut text = TextBuf { first: "", joined: String::new(), pieces: 0, offset: None };
+    let mut root_seen = false;
+    let mut wrong_root = Some(wrong_root);
+
+    loop {
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(err) => {
+                let offset = usize::try_from(reader.error_position()).unwrap_or(src.len()).min(src.len());
+                if !root_seen {
+                    let (line, column) = doc.locate(offset);
+                    let (_, reason) = describe(&err);
+                    return Err(TrackXmlError::Malformed { line, column, reason });
+                }
+                if stack.is_empty() {
+                    // Broken markup after the root was closed: the document itself is complete.
+                    doc.warn(
+                        offset,
+                        WarningKind::TrailingContent,
+                        "file",
+                        None,
+                        Dropped::RestOfFile,
+                        "broken markup after the end of the root element was ignored",
+                    );
+                    return Ok(Ending::Complete);
+                }
+                let (kind, reason) = describe(&err);
+                return Ok(Ending::Stopped { offset, kind, reason });
+            }
+        };
+        match event {
+            Event::Start(start) | Event::Empty(start) if stack.is_empty() && root_seen => {
+                let offset = doc.offset_of(&start).map_or(0, |o| o.saturating_sub(1));
+                doc.warn(
+                    offset,
+                    WarningKind::TrailingContent,
+                    start.local_name().into_inner(),
+                    None,
+                    Dropped::RestOfFile,
+                    "elements after the end of the root element were ignored",
+                );
+                return Ok(Ending::Complete);
+            }
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                let is_empty = matches!(event, Event::Empty(_));
+                let offset = doc.offset_of(start).map_or(0, |o| o.saturating_sub(1));
+                let local = start.local_name().into_inner();
+                let node = match stack.last() {
+                    None => {
+                        if local != root_name {
+                            let (line, column) = doc.locate(offset);
+                            let make = wrong_root.take().ok_or_else(|| TrackXmlError::Malformed {
+                                line,
+                                column,
+                                reason: "unexpected root element".into(),
+                            })?;
+                            return Err(make(local, line, column));
+                        }
+                        root_seen = true;
+                        handler.root(doc, start)
+                    }
+                    Some(parent) => match handler.enter(doc, parent.node, local, start, offset) {
+                        Ok(node) => node,
+                        Err(reason) => {
+                            return Ok(Ending::Stopped { offset, kind: WarningKind::Malformed, reason });
+                        }
+                    },
+                };
+                if is_empty {
+                    handler.leave(doc, node, "", offset);
+                    if stack.is_empty() {
+                        // `<gpx/>`: a complete, empty document.
+                        return Ok(Ending::Complete);
+                    }
+                } else {
+                    if stack.len() >= MAX_DEPTH {
+                        return Ok(Ending::Stopped {
+                            offset,
+                            kind: WarningKind::Malformed,
+                            reason: format!("elements are nested deeper than {MAX_DEPTH} levels"),
+                        });
+                    }
+                    let captures = H::captures(node);
+                    if captures {
+                        text.reset();
+                    }
+                    stack.push(Frame { node, offset, captures });
+                }
+            }
+            Event::End(_) => {
+                // quick-xml has checked that the name matches the open element.
+                if let Some(frame) = stack.pop() {
+                    if frame.captures {
+                        let at = text.offset.unwrap_or(frame.offset);
+                        handler.leave(doc, frame.node, text.get(), at);
+                    } else {
+                        handler.leave(doc, frame.node, "", frame.offset);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some(frame) = stack.last() {
+                    if frame.captures {
+                        let inner = t.into_inner();
+                        let at = doc.offset_of(&inner);
+                        text.push(inner, at);
+                    }
+                } else if root_seen && !value::trim_xml(&t).is_empty() {
+                    let at = doc.offset_of(&t).unwrap_or(src.len());
+                    doc.warn(
+                        at,
+                        WarningKind::TrailingContent,
+                        "file",
+                        Some(value::trim_xml(&t)),
+                        Dropped::RestOfFile,
+                        "text after the end of the root element was ignored",
+                    );
+                    return Ok(Ending::Complete);
+                }
+            }
+            Event::CData(c) => {
+                if stack.last().is_some_and(|f| f.captures) {
+                    let inner = c.into_inner();
+                    let at = doc.offset_of(&inner);
+                    text.push(inner, at);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if stack.last().is_some_and(|f| f.captures) {
+                    let at = doc.offset_of(&r).map(|o| o.saturating_sub(1));
+                    let resolved: Option<char> = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        Ok(None) => match &*r {
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "amp" => Some('&'),
+                            "apos" => Some('\''),
+                            "quot" => Some('"'),
+                            _ => None,
+                        },
+                        Err(_) => None,
+                    };
+                    match resolved {
+                        Some(c) => text.push(Cow::Owned(c.to_string()), at),
+                        None => {
+                            let literal = format!("&{};", &*r);
+                            let element = stack.last().map_or("file", |f| name_at(src, f.offset));
+                            doc.warn(
+                                at.unwrap_or(0),
+                                WarningKind::UnknownEntity,
+                                element,
+                                Some(&literal),
+                                Dropped::Nothing,
+                                "entity is not one of the five XML defines and was left as written",
+                            );
+                            text.push(Cow::Owned(literal), at);
+                        }
+                    }
+                }
+            }
+            Event::DocType(d) => {
+                let inner = doc.offset_of(&d).unwrap_or(0);
+                let offset = src.get(..inner).and_then(|s| s.rfind("<!")).unwrap_or(inner);
+                let (line, column) = doc.locate(offset);
+                let content = value::trim_xml(&d);
+                if content.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("html"))
+                    && let Some(make) = wrong_root.take()
+                {
+                    return Err(make("html", line, column));
+                }
+                return Err(TrackXmlError::DoctypeRefused { line, column });
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+
+    if !root_seen {
+        let (line, column) = doc.locate(src.len());
+        return Err(TrackXmlError::Malformed { line, column, reason: "the file has no root element".into() });
+    }
+    if let Some(innermost) = stack.last() {
+        let name = name_at(src, innermost.offset);
+        let (line, column) = doc.locate(innermost.offset);
+        return Ok(Ending::Stopped {
+            offset: src.len(),
+            kind: WarningKind::Truncated,
+            reason: format!("the file is cut off inside <{name}> (opened at line {line}, column {column})"),
+        });
+    }
+    Ok(Ending::Complete)
+}
+
+/// Milliseconds since the Unix epoch according to the system clock (0 if the clock is before
+/// 1970, which only makes every time "in the future" and so dropped with a warning).
+pub(crate) fn system_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
