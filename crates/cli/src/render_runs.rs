@@ -57,8 +57,8 @@ pub fn list(rows: &[ActivityRow], units: Units) {
         return;
     }
     println!(
-        "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  {}",
-        "id", "start (local)", "type", "distance", "time", "pace", "HR", "name"
+        "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  name",
+        "id", "start (local)", "type", "distance", "time", "pace", "HR"
     );
     for r in rows {
         let local = r.start.checked_add(jiff::SignedDuration::from_secs(i64::from(r.utc_offset_s.unwrap_or(0))));
@@ -174,7 +174,7 @@ pub fn show(run: &StoredActivity, units: Units) {
     }
     if !a.laps.is_empty() {
         println!("\nLaps:");
-        println!("  {:>3} {:>10} {:>9} {:>10} {:>5}  {}", "#", "distance", "time", "pace", "HR", "intensity");
+        println!("  {:>3} {:>10} {:>9} {:>10} {:>5}  intensity", "#", "distance", "time", "pace", "HR");
         for (i, l) in a.laps.iter().enumerate() {
             let t = l.moving_s.unwrap_or(l.elapsed_s);
             println!(
