@@ -47,6 +47,8 @@ pub enum Command {
     Habits(HabitArgs),
     /// Imported runs: list (filter by date and type) or `runs show ID`
     Runs(RunsArgs),
+    /// Log pain, daily context or a run's context in a few seconds
+    Log(LogArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -156,4 +158,121 @@ pub enum RunsCommand {
         /// The run's id (from `runtall runs`)
         id: i64,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub what: LogCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Pain: `runtall log pain neck 4 --after` (auto-linked to the nearest run)
+    Pain(PainArgs),
+    /// Daily context: sitting, car travel, sleep, stress, routines and relief used
+    Day(DayArgs),
+    /// A run's context: pack, surface, eating before, routines done (`--run ID`, default the latest run)
+    Run(RunContextArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PainArgs {
+    /// neck, upper-trap-left, upper-trap-right, between-shoulder-blades, mid-back, rib-side-left, rib-side-right,
+    /// shoulder
+    pub region: String,
+    /// 0 (none) to 10 (worst imaginable)
+    pub intensity: f64,
+    /// Felt before a run
+    #[arg(long, group = "timing")]
+    pub before: bool,
+    /// Felt during a run
+    #[arg(long, group = "timing")]
+    pub during: bool,
+    /// Felt right after a run
+    #[arg(long, group = "timing")]
+    pub after: bool,
+    /// Felt the morning after a run
+    #[arg(long, group = "timing")]
+    pub next_morning: bool,
+    /// Felt at the desk
+    #[arg(long, group = "timing")]
+    pub desk: bool,
+    /// When (RFC 3339 like 2026-11-21T18:30:00+01:00, or YYYY-MM-DD HH:MM local); default now
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Link to this run instead of the nearest one
+    #[arg(long)]
+    pub run: Option<i64>,
+    /// A short note
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DayArgs {
+    /// The day (YYYY-MM-DD); default today
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Hours sitting
+    #[arg(long)]
+    pub sitting: Option<f64>,
+    /// Longest unbroken sitting, hours
+    #[arg(long)]
+    pub longest_sitting: Option<f64>,
+    /// Hours in a car
+    #[arg(long)]
+    pub car: Option<f64>,
+    /// Hours of sleep last night
+    #[arg(long)]
+    pub sleep: Option<f64>,
+    /// Stress 0–10
+    #[arg(long)]
+    pub stress: Option<f64>,
+    /// Did the rest-day strength routine
+    #[arg(long)]
+    pub strength: bool,
+    /// Did the daily mobility routine
+    #[arg(long)]
+    pub mobility: bool,
+    /// Relief used, comma-separated: heat, ice, topical, magnesium, tape
+    #[arg(long, value_delimiter = ',')]
+    pub relief: Vec<String>,
+    /// Supplemental magnesium taken, mg
+    #[arg(long)]
+    pub magnesium_mg: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunContextArgs {
+    /// The run (default: the latest imported run)
+    #[arg(long)]
+    pub run: Option<i64>,
+    /// Wore a hydration pack or vest
+    #[arg(long, overrides_with = "no_pack")]
+    pub pack: bool,
+    /// Did not wear a pack
+    #[arg(long)]
+    pub no_pack: bool,
+    /// road, concrete, track, treadmill, trail, grass
+    #[arg(long)]
+    pub surface: Option<String>,
+    /// Ate within 2 hours before the run
+    #[arg(long, overrides_with = "no_ate")]
+    pub ate: bool,
+    /// Did not eat within 2 hours before
+    #[arg(long)]
+    pub no_ate: bool,
+    /// Did the pre-run routine
+    #[arg(long, overrides_with = "no_pre_run")]
+    pub pre_run: bool,
+    /// Skipped the pre-run routine
+    #[arg(long)]
+    pub no_pre_run: bool,
+    /// Did the post-run reset
+    #[arg(long, overrides_with = "no_post_run")]
+    pub post_run: bool,
+    /// Skipped the post-run reset
+    #[arg(long)]
+    pub no_post_run: bool,
 }

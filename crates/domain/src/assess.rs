@@ -236,6 +236,17 @@ impl Surface {
     pub const ALL: [Surface; 6] =
         [Surface::Road, Surface::Concrete, Surface::Track, Surface::Treadmill, Surface::Trail, Surface::Grass];
 
+    pub fn id(self) -> &'static str {
+        match self {
+            Surface::Road => "road",
+            Surface::Concrete => "concrete",
+            Surface::Track => "track",
+            Surface::Treadmill => "treadmill",
+            Surface::Trail => "trail",
+            Surface::Grass => "grass",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Surface::Road => "road",

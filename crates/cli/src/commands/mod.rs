@@ -3,6 +3,7 @@
 mod assess;
 mod demo;
 mod library;
+mod log;
 mod plan;
 mod profile;
 mod runs;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Relief(a) => library::relief(&ctx, a),
         Command::Habits(a) => library::habits(&ctx, a),
         Command::Runs(a) => runs::run(&ctx, a),
+        Command::Log(a) => log::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

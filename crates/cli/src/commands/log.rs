@@ -1,0 +1,243 @@
+//! `runtall log`: pain, daily context and run context in a few seconds.
+
+use super::Ctx;
+use crate::args::{DayArgs, LogArgs, LogCommand, PainArgs, RunContextArgs};
+use crate::error::{CliError, CliResult};
+use crate::render_runs;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use runtall_domain::assess::{DayHours, Region, Score, Surface};
+use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext, link_run};
+use runtall_store::{ActivityFilter, Store};
+
+pub fn run(ctx: &Ctx, args: LogArgs) -> CliResult {
+    match args.what {
+        LogCommand::Pain(a) => pain(ctx, a),
+        LogCommand::Day(a) => day(ctx, a),
+        LogCommand::Run(a) => run_context(ctx, a),
+    }
+}
+
+/// Accepts RFC 3339 (`2026-11-21T18:30:00+01:00`) or local `YYYY-MM-DD HH:MM`.
+pub fn parse_time(s: &str) -> CliResult<Timestamp> {
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let civil: DateTime = s.replace(' ', "T").parse().map_err(|_| {
+        CliError::user(format!("--at '{s}' is not a time like 2026-11-21T18:30:00+01:00 or 2026-11-21 18:30"))
+    })?;
+    civil.to_zoned(TimeZone::system()).map(|z| z.timestamp()).map_err(|e| CliError::user(format!("--at '{s}': {e}")))
+}
+
+fn today() -> Date {
+    Timestamp::now().to_zoned(TimeZone::system()).date()
+}
+
+fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
+    let region: Region = a.region.parse()?;
+    if region == Region::Chest {
+        return Err(CliError::user(
+            "chest pain is not logged in the journal: it goes to the red-flag screen first. Run `runtall screen` now; \
+             if you have chest pain right now, call your emergency number.",
+        ));
+    }
+    let intensity = Score::new(a.intensity).map_err(|e| CliError::user(format!("intensity: {}", e.message)))?;
+    let timing = if a.before {
+        PainTiming::Before
+    } else if a.during {
+        PainTiming::During
+    } else if a.after {
+        PainTiming::RightAfter
+    } else if a.next_morning {
+        PainTiming::NextMorning
+    } else if a.desk {
+        PainTiming::AtDesk
+    } else {
+        PainTiming::Other
+    };
+    let at = match &a.at {
+        Some(s) => parse_time(s)?,
+        None => Timestamp::now(),
+    };
+    let store = ctx.store()?;
+    let run_id = match a.run {
+        Some(id) => {
+            store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
+            Some(id)
+        }
+        None if timing.is_about_a_run() => nearest_run(&store, at, timing)?,
+        None => None,
+    };
+    let mut report = PainReport { id: None, at, timing, region, intensity, run_id, notes: a.note };
+    report.check(Timestamp::now())?;
+    report.id = Some(store.add_pain_report(&report)?);
+    if ctx.json {
+        return ctx.print_json(&report);
+    }
+    let linked = match run_id {
+        Some(id) => format!(", linked to run #{id}"),
+        None if timing.is_about_a_run() => " (no run found near that time to link; pass --run ID)".into(),
+        None => String::new(),
+    };
+    println!("Logged: {} {}/10, {}{linked}.", region.label(), intensity.get(), timing.id());
+    if intensity.get() > 5.0 {
+        println!(
+            "Above 5/10 is more than the program aims for: ease the next run and see `runtall habits --area load`."
+        );
+    }
+    Ok(())
+}
+
+fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> CliResult<Option<i64>> {
+    let span = SignedDuration::from_hours(48);
+    let filter =
+        ActivityFilter { from: at.checked_sub(span).ok(), to: at.checked_add(span).ok(), label: None, limit: Some(50) };
+    let runs: Vec<(i64, Timestamp, Timestamp)> = store
+        .activities(&filter)?
+        .into_iter()
+        .filter(|r| r.sport.is_run())
+        .map(|r| {
+            let end = r.start.checked_add(SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
+            (r.id, r.start, end)
+        })
+        .collect();
+    Ok(link_run(at, timing, &runs))
+}
+
+fn hours(flag: &str, v: Option<f64>) -> CliResult<Option<DayHours>> {
+    v.map(|h| DayHours::new(h).map_err(|e| CliError::user(format!("--{flag}: {}", e.message)))).transpose()
+}
+
+fn day(ctx: &Ctx, a: DayArgs) -> CliResult {
+    let date = match &a.date {
+        Some(s) => {
+            s.parse::<Date>().map_err(|_| CliError::user(format!("--date '{s}' is not a date like 2026-11-21")))?
+        }
+        None => today(),
+    };
+    let mut relief = Vec::new();
+    for r in &a.relief {
+        let use_ = match r.trim() {
+            "heat" => ReliefUse::Heat,
+            "ice" => ReliefUse::Ice,
+            "topical" => ReliefUse::Topical,
+            "magnesium" => ReliefUse::Magnesium,
+            "tape" => ReliefUse::Tape,
+            other => {
+                return Err(CliError::user(format!(
+                    "--relief '{other}': expected heat, ice, topical, magnesium or tape"
+                )));
+            }
+        };
+        relief.push(use_);
+    }
+    if a.magnesium_mg.is_some() && !relief.contains(&ReliefUse::Magnesium) {
+        relief.push(ReliefUse::Magnesium);
+    }
+    let store = ctx.store()?;
+    // Merge into the day's existing entry so several quick logs in a day add up instead of overwriting.
+    let existing = store.day_logs(date, date)?.into_iter().next();
+    let mut log = existing.unwrap_or(DayLog {
+        date,
+        sitting_h: None,
+        longest_sitting_h: None,
+        car_h: None,
+        sleep_h: None,
+        stress: None,
+        strength_done: false,
+        mobility_done: false,
+        relief: vec![],
+        magnesium_mg: None,
+    });
+    if let Some(h) = hours("sitting", a.sitting)? {
+        log.sitting_h = Some(h);
+    }
+    if let Some(h) = hours("longest-sitting", a.longest_sitting)? {
+        log.longest_sitting_h = Some(h);
+    }
+    if let Some(h) = hours("car", a.car)? {
+        log.car_h = Some(h);
+    }
+    if let Some(h) = hours("sleep", a.sleep)? {
+        log.sleep_h = Some(h);
+    }
+    if let Some(s) = a.stress {
+        log.stress = Some(Score::new(s).map_err(|e| CliError::user(format!("--stress: {}", e.message)))?);
+    }
+    log.strength_done |= a.strength;
+    log.mobility_done |= a.mobility;
+    for r in relief {
+        if !log.relief.contains(&r) {
+            log.relief.push(r);
+        }
+    }
+    if a.magnesium_mg.is_some() {
+        log.magnesium_mg = a.magnesium_mg;
+    }
+    let warnings = log.check(today())?;
+    store.put_day_log(&log)?;
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "day": log, "warnings": warnings }));
+    }
+    println!("Logged the day {}.", log.date);
+    for w in warnings {
+        println!("! {w}");
+    }
+    Ok(())
+}
+
+fn yes_no(yes: bool, no: bool) -> Option<bool> {
+    match (yes, no) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
+}
+
+fn run_context(ctx: &Ctx, a: RunContextArgs) -> CliResult {
+    let store = ctx.store()?;
+    let run_id = match a.run {
+        Some(id) => id,
+        None => store
+            .activities(&ActivityFilter { limit: Some(1), ..Default::default() })?
+            .first()
+            .map(|r| r.id)
+            .ok_or_else(|| CliError::user("no runs yet: import your watch files with `runtall import PATH`"))?,
+    };
+    let run = store.activity(run_id)?.ok_or_else(|| CliError::user(format!("no run with id {run_id}")))?;
+    let surface = a
+        .surface
+        .as_deref()
+        .map(|s| {
+            Surface::ALL.into_iter().find(|x| x.id() == s).ok_or_else(|| {
+                CliError::user(format!("--surface '{s}': expected road, concrete, track, treadmill, trail or grass"))
+            })
+        })
+        .transpose()?;
+    let mut c = store.run_context(run_id)?.unwrap_or(RunContext {
+        run_id,
+        pack: None,
+        surface: None,
+        ate_within_2h: None,
+        pre_run_done: None,
+        post_run_done: None,
+    });
+    c.pack = yes_no(a.pack, a.no_pack).or(c.pack);
+    c.surface = surface.or(c.surface);
+    c.ate_within_2h = yes_no(a.ate, a.no_ate).or(c.ate_within_2h);
+    c.pre_run_done = yes_no(a.pre_run, a.no_pre_run).or(c.pre_run_done);
+    c.post_run_done = yes_no(a.post_run, a.no_post_run).or(c.post_run_done);
+    store.put_run_context(&c)?;
+    if ctx.json {
+        return ctx.print_json(&c);
+    }
+    let a = &run.activity;
+    println!(
+        "Logged context for run #{run_id} ({} {}, {}).",
+        a.start.strftime("%Y-%m-%d"),
+        render_runs::distance(a.distance_m, runtall_domain::profile::Units::Km),
+        render_runs::duration(a.moving_s)
+    );
+    Ok(())
+}
