@@ -49,6 +49,8 @@ pub enum Command {
     Runs(RunsArgs),
     /// Log pain, daily context or a run's context in a few seconds
     Log(LogArgs),
+    /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
+    Journal(JournalArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -275,4 +277,28 @@ pub struct RunContextArgs {
     /// Skipped the post-run reset
     #[arg(long)]
     pub no_post_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    #[command(subcommand)]
+    pub command: JournalCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Write the journal: JSON Lines to stdout or a file, or CSV (runs.csv, pain.csv, days.csv) into a folder
+    Export {
+        /// jsonl or csv
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+        format: String,
+        /// File (jsonl) or folder (csv); jsonl defaults to stdout
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Read a journal: a .jsonl file, or a folder with runs.csv / pain.csv / days.csv. All or nothing
+    Import {
+        /// A .jsonl file or a folder of CSV files
+        path: PathBuf,
+    },
 }

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod emergency;
 pub mod error;
 pub mod journal;
+pub mod journal_format;
 pub mod plan;
 pub mod profile;
 pub mod screen;

@@ -254,3 +254,51 @@ fn the_library_works_without_a_database_and_unknown_ids_exit_1() {
     assert!(stderr(&out).contains("foam-roler"));
     assert!(!db.exists(), "browsing the library must not create a database");
 }
+
+const JOURNAL: &str = r#"{"type":"run","key":"r1","start":"2026-10-04T07:00:00Z","sport":"running","label":"long","distance_m":21000.0,"moving_s":7200.0,"elapsed_s":7300.0,"name":"Long with vest","pack":true,"surface":"trail","ate_within_2h":null,"pre_run_done":true,"post_run_done":false}
+{"type":"run","key":"r2","start":"2026-10-06T18:00:00Z","sport":"running","label":"easy","distance_m":8000.0,"moving_s":2880.0,"elapsed_s":2900.0,"name":null,"pack":false,"surface":"road","ate_within_2h":true,"pre_run_done":null,"post_run_done":null}
+{"type":"pain","at":"2026-10-04T10:00:00Z","timing":"right-after","region":"neck","intensity":5.0,"run":"r1","notes":"stiff"}
+{"type":"pain","at":"2026-10-07T07:30:00Z","timing":"next-morning","region":"between-shoulder-blades","intensity":2.0,"run":"r2","notes":null}
+{"type":"day","date":"2026-10-04","sitting_h":2.0,"longest_sitting_h":1.0,"car_h":3.0,"sleep_h":8.0,"stress":2.0,"strength_done":false,"mobility_done":true,"relief":["heat"],"magnesium_mg":null}
+"#;
+
+#[test]
+fn the_journal_round_trips_through_jsonl_and_csv_and_bad_files_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("journal.db");
+    let file = write(dir.path(), "in.jsonl", JOURNAL);
+    let out = runtall(&db, &["journal", "import", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("2 runs new"), "{}", stdout(&out));
+    let exported = runtall(&db, &["journal", "export"]);
+    assert_eq!(stdout(&exported), JOURNAL, "export after import is the same text");
+    // Importing again adds nothing.
+    let again = runtall(&db, &["journal", "import", file.to_str().expect("path"), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&again.stdout).expect("json");
+    assert_eq!(
+        (v["runs_added"].as_u64(), v["runs_matched"].as_u64(), v["pain_duplicates"].as_u64()),
+        (Some(0), Some(2), Some(2))
+    );
+    // CSV: export to a folder, import into a fresh database, export JSONL again: identical.
+    let csv_dir = dir.path().join("csv");
+    assert!(
+        runtall(&db, &["journal", "export", "--format", "csv", "--out", csv_dir.to_str().expect("path")])
+            .status
+            .success()
+    );
+    let db2 = dir.path().join("journal2.db");
+    let out = runtall(&db2, &["journal", "import", csv_dir.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&runtall(&db2, &["journal", "export"])), JOURNAL);
+    // The runs show up in the run list.
+    let runs = stdout(&runtall(&db2, &["runs"]));
+    assert!(runs.contains("Long with vest") && runs.contains("long"), "{runs}");
+    // A broken line names the line and field, and nothing is stored.
+    let db3 = dir.path().join("journal3.db");
+    let bad = write(dir.path(), "bad.jsonl", &JOURNAL.replace("\"intensity\":2.0", "\"intensity\":12.0"));
+    let out = runtall(&db3, &["journal", "import", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("line 4") && err.contains("0–10") && err.contains("nothing was imported"), "{err}");
+    assert_eq!(stdout(&runtall(&db3, &["journal", "export"])), "");
+}

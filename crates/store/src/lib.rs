@@ -87,6 +87,19 @@ pub struct StoredActivity {
     pub classification: Option<Classification>,
 }
 
+/// What a journal import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct JournalImportStats {
+    /// Runs created from journal rows (no watch file for them here).
+    pub runs_added: usize,
+    /// Runs that matched a stored activity (same key/content hash or the same run).
+    pub runs_matched: usize,
+    pub pain_added: usize,
+    /// Pain reports already present (same time, region, timing and intensity).
+    pub pain_duplicates: usize,
+    pub days: usize,
+}
+
 /// Which activities to list. Empty means all, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFilter {
@@ -134,6 +147,11 @@ pub trait Store {
     fn put_run_context(&self, ctx: &RunContext) -> Result<()>;
     fn run_context(&self, run_id: i64) -> Result<Option<RunContext>>;
     fn run_contexts(&self) -> Result<Vec<RunContext>>;
+
+    /// Everything the journal formats carry: runs with context, pain reports, day logs.
+    fn export_journal(&self) -> Result<runtall_domain::journal_format::Journal>;
+    /// Applies a validated journal in one transaction: all of it or nothing.
+    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats>;
 
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;

@@ -2,7 +2,7 @@
 
 use crate::codec;
 use crate::migrations::MIGRATIONS;
-use crate::{ActivityFilter, ActivityRow, AddOutcome, StoredActivity};
+use crate::{ActivityFilter, ActivityRow, AddOutcome, JournalImportStats, StoredActivity};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -10,6 +10,7 @@ use runtall_domain::activity::{Activity, Samples, same_run};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
+use runtall_domain::journal_format::{Journal, JournalPain, JournalRun};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -546,6 +547,211 @@ impl Store for SqliteStore {
             .into_iter()
             .map(|(_, c)| c)
             .collect())
+    }
+
+    fn export_journal(&self) -> Result<Journal> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, content_hash, summary, label FROM activities ORDER BY start_epoch, id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let contexts: std::collections::HashMap<i64, RunContext> =
+            self.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+        let mut keys = std::collections::HashMap::new();
+        let mut runs = Vec::new();
+        for row in rows {
+            let (id, key, summary, label) = row.map_err(|e| self.err(e))?;
+            let a: Activity = serde_json::from_str(&summary).map_err(|e| StoreError::Decode {
+                what: "activity",
+                id,
+                detail: e.to_string(),
+            })?;
+            let c = contexts.get(&id);
+            keys.insert(id, key.clone());
+            runs.push(JournalRun {
+                key,
+                start: a.start,
+                sport: a.sport,
+                label: label.as_deref().and_then(from_name),
+                distance_m: a.distance_m,
+                moving_s: a.moving_s,
+                elapsed_s: a.elapsed_s,
+                name: a.name,
+                pack: c.and_then(|c| c.pack),
+                surface: c.and_then(|c| c.surface),
+                ate_within_2h: c.and_then(|c| c.ate_within_2h),
+                pre_run_done: c.and_then(|c| c.pre_run_done),
+                post_run_done: c.and_then(|c| c.post_run_done),
+            });
+        }
+        let pain = self
+            .pain_reports(Timestamp::MIN, Timestamp::MAX)?
+            .into_iter()
+            .map(|p| JournalPain {
+                at: p.at,
+                timing: p.timing,
+                region: p.region,
+                intensity: p.intensity,
+                run: p.run_id.and_then(|id| keys.get(&id).cloned()),
+                notes: p.notes,
+            })
+            .collect();
+        let days = self.day_logs(Date::MIN, Date::MAX)?;
+        Ok(Journal { runs, pain, days })
+    }
+
+    fn import_journal(&self, j: &Journal) -> Result<JournalImportStats> {
+        let mut stats = JournalImportStats::default();
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let mut ids = std::collections::HashMap::new();
+        for r in &j.runs {
+            let existing: Option<i64> = tx
+                .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&r.key], |row| row.get(0))
+                .optional()
+                .map_err(|e| self.err(e))?;
+            let id = match existing {
+                Some(id) => {
+                    stats.runs_matched += 1;
+                    id
+                }
+                None => {
+                    // A run known only from the journal: stored without a sample stream, under its journal key.
+                    let a = Activity {
+                        sport: r.sport,
+                        sub_sport: None,
+                        name: r.name.clone(),
+                        start: r.start,
+                        utc_offset_s: None,
+                        elapsed_s: r.elapsed_s,
+                        moving_s: r.moving_s,
+                        distance_m: r.distance_m,
+                        ascent_m: None,
+                        descent_m: None,
+                        avg_hr_bpm: None,
+                        max_hr_bpm: None,
+                        avg_cadence_spm: None,
+                        avg_respiration_brpm: None,
+                        dynamics: None,
+                        device: None,
+                        laps: vec![],
+                        samples: Samples::default(),
+                        source: runtall_domain::activity::SourceFile {
+                            path: "journal".into(),
+                            format: "journal".into(),
+                            content_hash: r.key.clone(),
+                        },
+                        warnings: vec![],
+                    };
+                    let classification = r.label.map(|label| Classification {
+                        label,
+                        also: vec![],
+                        reasons: vec![runtall_domain::classify::Feature {
+                            name: "journal".into(),
+                            value: enum_name(&label),
+                            note: "label given by the imported journal".into(),
+                        }],
+                    });
+                    tx.execute(
+                        "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s,
+                             content_hash, source_path, format, imported_at, summary, classification, samples)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'journal', 'journal', ?9, ?10, ?11, ?12)",
+                        params![
+                            r.start.as_second(),
+                            ts(r.start),
+                            enum_name(&r.sport),
+                            r.label.map(|l| enum_name(&l)),
+                            r.distance_m,
+                            r.elapsed_s,
+                            r.moving_s,
+                            r.key,
+                            ts(Timestamp::now()),
+                            summary_json(&a)?,
+                            classification
+                                .as_ref()
+                                .map(serde_json::to_string)
+                                .transpose()
+                                .map_err(|e| StoreError::Sql(e.to_string()))?,
+                            codec::encode(&a.samples),
+                        ],
+                    )
+                    .map_err(|e| self.err(e))?;
+                    stats.runs_added += 1;
+                    tx.last_insert_rowid()
+                }
+            };
+            ids.insert(r.key.clone(), id);
+            let any_context = r.pack.is_some()
+                || r.surface.is_some()
+                || r.ate_within_2h.is_some()
+                || r.pre_run_done.is_some()
+                || r.post_run_done.is_some();
+            if any_context {
+                let c = RunContext {
+                    run_id: id,
+                    pack: r.pack,
+                    surface: r.surface,
+                    ate_within_2h: r.ate_within_2h,
+                    pre_run_done: r.pre_run_done,
+                    post_run_done: r.post_run_done,
+                };
+                let json = serde_json::to_string(&c).map_err(|e| StoreError::Sql(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO run_context (run_id, data) VALUES (?1, ?2) ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
+                    params![id, json],
+                )
+                .map_err(|e| self.err(e))?;
+            }
+        }
+        for p in &j.pain {
+            let run_id = p.run.as_ref().and_then(|k| ids.get(k).copied());
+            let report = PainReport {
+                id: None,
+                at: p.at,
+                timing: p.timing,
+                region: p.region,
+                intensity: p.intensity,
+                run_id,
+                notes: p.notes.clone(),
+            };
+            let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
+            let dup: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM pain_reports WHERE at_epoch = ?1 AND data = ?2)",
+                    params![p.at.as_second(), json],
+                    |row| row.get(0),
+                )
+                .map_err(|e| self.err(e))?;
+            if dup {
+                stats.pain_duplicates += 1;
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
+                params![p.at.as_second(), run_id, json],
+            )
+            .map_err(|e| self.err(e))?;
+            stats.pain_added += 1;
+        }
+        for d in &j.days {
+            let json = serde_json::to_string(d).map_err(|e| StoreError::Sql(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
+                params![d.date.to_string(), json],
+            )
+            .map_err(|e| self.err(e))?;
+            stats.days += 1;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(stats)
     }
 
     fn holds_real_data(&self) -> Result<bool> {

@@ -2,6 +2,7 @@
 
 mod assess;
 mod demo;
+mod journal;
 mod library;
 mod log;
 mod plan;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Habits(a) => library::habits(&ctx, a),
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
+        Command::Journal(a) => journal::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),
