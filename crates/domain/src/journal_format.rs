@@ -315,8 +315,11 @@ pub fn to_csv(j: &Journal) -> (String, String, String) {
     (csv_text(RUN_HEADER, runs), csv_text(PAIN_HEADER, pain), csv_text(DAY_HEADER, days))
 }
 
+/// One CSV record: its file line and (column, value) pairs.
+type CsvRecord = (usize, Vec<(String, String)>);
+
 /// Reads one CSV file into records of field → value, checking the header. Line numbers are 1-based file lines.
-fn read_csv(file: &str, text: &str, header: &[&str]) -> Result<Vec<(usize, Vec<(String, String)>)>, LineError> {
+fn read_csv(file: &str, text: &str, header: &[&str]) -> Result<Vec<CsvRecord>, LineError> {
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let got: Vec<String> =
         r.headers().map_err(|e| line_err(file, 1, "header", e.to_string()))?.iter().map(str::to_string).collect();
