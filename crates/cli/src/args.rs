@@ -45,6 +45,8 @@ pub enum Command {
     Relief(ItemArgs),
     /// Habits for sitting, travel, the hydration pack, training load and getting help
     Habits(HabitArgs),
+    /// Import watch files: FIT, GPX, TCX (also .gz), folders, Strava and Garmin export zips
+    Import(ImportArgs),
     /// Imported runs: list (filter by date and type) or `runs show ID`
     Runs(RunsArgs),
     /// Log pain, daily context or a run's context in a few seconds
@@ -301,4 +303,17 @@ pub enum JournalCommand {
         /// A .jsonl file or a folder of CSV files
         path: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files, folders (searched recursively) or export zips
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Decoding threads [default: one per core]
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// No progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -67,7 +67,7 @@ pub fn list(rows: &[ActivityRow], units: Units) {
             "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  {}",
             r.id,
             when,
-            label_name(r.label),
+            if r.sport.is_run() { label_name(r.label) } else { r.sport.as_str() },
             distance(r.distance_m, units),
             duration(r.moving_s),
             pace(r.moving_s, r.distance_m, units),
@@ -75,7 +75,7 @@ pub fn list(rows: &[ActivityRow], units: Units) {
             r.name.as_deref().unwrap_or("")
         );
     }
-    println!("\n{} run(s). Details: `runtall runs show ID`.", rows.len());
+    println!("\n{} activit{}. Details: `runtall runs show ID`.", rows.len(), if rows.len() == 1 { "y" } else { "ies" });
 }
 
 /// A one-line chart of a series, bucketed to `width` columns (mean per bucket); gaps stay blank.

@@ -2,6 +2,7 @@
 
 mod assess;
 mod demo;
+mod import;
 mod journal;
 mod library;
 mod log;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Learn(a) => library::learn(&ctx, a),
         Command::Relief(a) => library::relief(&ctx, a),
         Command::Habits(a) => library::habits(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
