@@ -52,19 +52,109 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
         PlanRecord { id: None, created_at: now, screening_id: screening.id, assessment_id: assessed.id, plan: built };
     record.id = Some(store.add_plan(&record)?);
 
+    let season = load_season(ctx, &store)?;
+
     if ctx.json {
-        return ctx.print_json(&record);
+        return ctx.print_json(&serde_json::json!({ "plan": record, "season": season }));
     }
     println!(
-        "Sample runner loaded into {}.\nSam runs 4 times a week (42 km, long run 18 km, one speed session), sits 9 h a \
+        "Sample runner loaded into {}.\n{} weeks of Sam's runs were written as FIT files to {} and imported \
+         ({} runs, {} pain reports, {} days of context).\n",
+        ctx.db_path.display(),
+        SEASON_WEEKS,
+        season.watch_dir.display(),
+        season.runs,
+        season.pain_reports,
+        season.days
+    );
+    println!(
+        "Sam runs 4 times a week (42 km, long run 18 km, one speed session), sits 9 h a \
          day, wears a pack on long runs, and has neck, right upper-trapezius and between-the-shoulder-blades pain \
-         (5/10). Their red-flag screen was clear. This is Sam's plan:\n",
-        ctx.db_path.display()
+         (5/10). Their red-flag screen was clear. This is Sam's plan:\n"
     );
     render::plan(ctx.program, &record, &profile);
     println!(
         "\nTry next:  runtall plan --for-run long    runtall exercises foam-roller-thoracic-extension    runtall learn 1\n\
-         Your own:  runtall --db my.db screen   (then assess, then plan)"
+         Your own:  runtall --db my.db screen   (then assess, then plan)\n\
+         Sam's runs: runtall runs    (and `runtall runs show ID` for one)"
     );
     Ok(())
+}
+
+const SEASON_WEEKS: i64 = 12;
+const SEASON_SEED: u64 = 20_261_122;
+
+#[derive(serde::Serialize)]
+struct SeasonLoaded {
+    watch_dir: std::path::PathBuf,
+    runs: usize,
+    pain_reports: usize,
+    days: usize,
+}
+
+/// Writes Sam's season as FIT files next to the database, imports them through the normal import path, and
+/// logs the season's run context, pain reports and day logs.
+fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
+    use crate::sample::{fit, season};
+    use runtall_domain::journal::{PainReport, RunContext, link_run};
+
+    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let last_day = today.yesterday().unwrap_or(today);
+    let s = season::generate(last_day, SEASON_WEEKS, SEASON_SEED);
+    let dir = ctx.db_path.parent().map(|p| p.to_path_buf()).unwrap_or_default().join("demo-watch-files");
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::user(format!("cannot create {}: {e}", dir.display())))?;
+    for r in &s.runs {
+        let bytes = fit::encode(&r.sim).map_err(|e| CliError::Internal(anyhow::anyhow!(e)))?;
+        let kind = format!("{:?}", r.kind).to_lowercase();
+        let name = format!("{}-{kind}.fit", r.sim.start.strftime("%Y-%m-%d-%H%M"));
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
+    }
+    let summary = super::import::import_paths(store, std::slice::from_ref(&dir), 0, false)?;
+    if !summary.failed.is_empty() {
+        return Err(CliError::Internal(anyhow::anyhow!("demo files failed to import: {:?}", summary.failed)));
+    }
+    // Find each season run among the stored activities by its start time.
+    let stored = store.activities(&runtall_store::ActivityFilter::default())?;
+    let mut ids = Vec::with_capacity(s.runs.len());
+    for r in &s.runs {
+        let id = stored.iter().find(|a| a.start == r.sim.start).map(|a| a.id);
+        ids.push(id);
+        if let Some(run_id) = id {
+            store.put_run_context(&RunContext {
+                run_id,
+                pack: Some(r.pack),
+                surface: Some(r.surface),
+                ate_within_2h: Some(r.ate_within_2h),
+                pre_run_done: Some(r.pre_run_done),
+                post_run_done: Some(r.post_run_done),
+            })?;
+        }
+    }
+    let spans: Vec<(i64, Timestamp, Timestamp)> = stored
+        .iter()
+        .map(|a| {
+            (a.id, a.start, a.start.checked_add(jiff::SignedDuration::from_secs_f64(a.elapsed_s)).unwrap_or(a.start))
+        })
+        .collect();
+    for p in &s.pain {
+        let run_id = match p.run {
+            Some(i) => ids.get(i).copied().flatten(),
+            None => link_run(p.at, p.timing, &spans),
+        };
+        let report = PainReport {
+            id: None,
+            at: p.at,
+            timing: p.timing,
+            region: p.region,
+            intensity: runtall_domain::assess::Score::new(p.intensity)?,
+            run_id,
+            notes: None,
+        };
+        store.add_pain_report(&report)?;
+    }
+    for d in &s.days {
+        store.put_day_log(d)?;
+    }
+    Ok(SeasonLoaded { watch_dir: dir, runs: summary.imported, pain_reports: s.pain.len(), days: s.days.len() })
 }

@@ -15,6 +15,7 @@ use runtall_import::{ImportOptions, Importer};
 use runtall_store::{AddOutcome, Store};
 use serde::Serialize;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// How far back classification looks for the runner's own history (e.g. what "long" means for them).
@@ -63,15 +64,34 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
         return Err(CliError::user("name at least one file, folder or export zip to import"));
     }
     let store = ctx.store()?;
+    let show = !ctx.json && !args.quiet && std::io::stderr().is_terminal();
+    let summary = import_paths(&store, &args.paths, args.workers.unwrap_or(0), show)?;
+    if ctx.json {
+        ctx.print_json(&summary)?;
+    } else {
+        print_summary(&summary);
+    }
+    if summary.imported == 0 && summary.duplicates.is_empty() && !summary.failed.is_empty() {
+        return Err(CliError::user("nothing could be imported (reasons above)"));
+    }
+    Ok(())
+}
+
+/// Imports files, folders and archives into the store: the loop shared by `runtall import` and the demo.
+pub fn import_paths(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    workers: usize,
+    show_progress: bool,
+) -> CliResult<ImportSummary> {
     let started = Instant::now();
-    let options = ImportOptions { workers: args.workers.unwrap_or(0), ..ImportOptions::default() };
-    let plan = Importer::new(options).plan(&args.paths);
+    let options = ImportOptions { workers, ..ImportOptions::default() };
+    let plan = Importer::new(options).plan(paths);
     let mut summary =
         ImportSummary { files: plan.files(), skipped_files: plan.skipped().total(), ..Default::default() };
 
-    let show = !ctx.json && !args.quiet && std::io::stderr().is_terminal();
     let bar = ProgressBar::with_draw_target(Some(plan.bytes().max(1)), ProgressDrawTarget::stderr());
-    if show {
+    if show_progress {
         bar.set_style(
             ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} · {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -86,7 +106,7 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
         match job.result {
             Ok(activities) => {
                 for a in activities {
-                    let c = classify_with_history(&store, &a)?;
+                    let c = classify_with_history(store, &a)?;
                     match store.add_activity(&a, c.as_ref())? {
                         AddOutcome::Added { id } => {
                             summary.imported += 1;
@@ -134,20 +154,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
     // Files arrive in any order; labels that depend on history ("long for this runner") are settled afterwards
     // in date order over the window the new runs can affect.
     if let Some(from) = earliest_added {
-        summary.reclassified = reclassify_from(&store, from)?;
+        summary.reclassified = reclassify_from(store, from)?;
     }
     summary.seconds = started.elapsed().as_secs_f64();
     summary.activities_per_s = progress.activities_per_s();
     summary.mb_per_s = progress.mb_per_s();
-    if ctx.json {
-        ctx.print_json(&summary)?;
-    } else {
-        print_summary(&summary);
-    }
-    if summary.imported == 0 && summary.duplicates.is_empty() && !summary.failed.is_empty() {
-        return Err(CliError::user("nothing could be imported (reasons above)"));
-    }
-    Ok(())
+    Ok(summary)
 }
 
 /// Re-labels runs from `from` onwards in date order, each against the runs before it. Returns how many changed.
@@ -168,7 +180,7 @@ pub fn reclassify_from(store: &dyn Store, from: Timestamp) -> CliResult<usize> {
     Ok(changed)
 }
 
-fn print_summary(s: &ImportSummary) {
+pub fn print_summary(s: &ImportSummary) {
     println!(
         "Imported {} activit{} from {} file(s) in {:.1} s ({:.0} activities/s, {:.1} MB/s).",
         s.imported,
