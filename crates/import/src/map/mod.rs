@@ -1,0 +1,761 @@
+//! From decoded files to [`Activity`]: the format mappers fill a [`Draft`] with what the file
+//! says, and [`finalize`] validates it and fills the gaps the same way for every format.
+//!
+//! Why one shared finishing step: FIT files carry totals written by the watch, GPX files carry
+//! only points, TCX files something in between. Computing missing totals (distance from
+//! positions, ascent from altitude, moving time from samples) and refusing impossible values in
+//! one place means a run looks the same whatever file it came from, and every rule is tested once.
+
+pub(crate) mod fit;
+pub(crate) mod gpx;
+pub(crate) mod tcx;
+
+use jiff::Timestamp;
+use runtall_domain::activity::{Activity, Lap, LapIntensity, RunningDynamics, Samples, SourceFile, Sport};
+
+use crate::error::ImportError;
+
+/// 1990-01-01T00:00:00Z: no GPS watch recorded a run before it, and FIT device-relative times
+/// (seconds since power-on) decode to dates just after 1989-12-31.
+pub const MIN_VALID_UNIX_S: i64 = 631_152_000;
+
+/// How far in the future a time may be (clock skew, time zones written wrong).
+pub const FUTURE_TOLERANCE_S: i64 = 86_400;
+
+/// Longest plausible single activity: 14 days (multi-day ultras and expeditions fit).
+pub const MAX_ACTIVITY_S: f64 = 14.0 * 86_400.0;
+
+/// Heart rates outside this range are sensor noise or corruption, not a heartbeat.
+pub const HR_RANGE_BPM: (f64, f64) = (25.0, 300.0);
+
+/// Altitudes outside this range (metres) are not on Earth's surface.
+pub const ALTITUDE_RANGE_M: (f64, f64) = (-500.0, 9_000.0);
+
+/// Step cadences above this are impossible (the fastest sprinters reach about 300).
+pub const MAX_CADENCE_SPM: f64 = 400.0;
+
+/// Hysteresis for ascent/descent computed from altitude samples: changes smaller than this are
+/// noise (GPS altitude wobbles by a few metres on flat ground).
+pub const ASCENT_HYSTERESIS_M: f64 = 4.0;
+
+/// Longest gap between samples still counted as moving when no speed or distance tells.
+pub const PAUSE_GAP_S: f64 = 30.0;
+
+/// Fastest plausible speed for a sport, m/s. Above it a value is a GPS spike or corruption.
+#[must_use]
+pub fn max_speed_mps(sport: Sport) -> f64 {
+    match sport {
+        // Usain Bolt's top speed is 12.4 m/s; nobody runs or walks faster.
+        Sport::Running | Sport::TrailRunning | Sport::TreadmillRunning | Sport::TrackRunning => 12.5,
+        Sport::Walking | Sport::Hiking => 12.5,
+        // Fast descents on a road bike reach about 30 m/s.
+        Sport::Cycling => 35.0,
+        Sport::Swimming => 5.0,
+        // Skiing, skating, rowing, motor-paced: generous.
+        Sport::Other => 60.0,
+    }
+}
+
+/// Slowest speed that still counts as moving, m/s.
+fn moving_threshold_mps(sport: Sport) -> f64 {
+    match sport {
+        Sport::Cycling => 1.0,
+        Sport::Swimming => 0.2,
+        _ => 0.5,
+    }
+}
+
+/// Whether a sport's cadence is steps (run, walk, hike) rather than crank or stroke rate.
+#[must_use]
+pub fn is_foot_sport(sport: Sport) -> bool {
+    sport.is_run() || matches!(sport, Sport::Walking | Sport::Hiking)
+}
+
+/// One sample as the file gives it, times in Unix seconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Point {
+    pub t: f64,
+    pub distance_m: Option<f64>,
+    pub speed_mps: Option<f64>,
+    pub hr_bpm: Option<f64>,
+    /// Steps per minute for foot sports (the mapper converts strides), otherwise as recorded.
+    pub cadence_spm: Option<f64>,
+    pub altitude_m: Option<f64>,
+    pub lat_deg: Option<f64>,
+    pub lon_deg: Option<f64>,
+    /// The recording was paused or split before this point (GPX `trkseg`, TCX `Track`).
+    pub after_break: bool,
+}
+
+/// One lap as the file gives it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DraftLap {
+    /// Unix seconds.
+    pub start: Option<f64>,
+    pub elapsed_s: Option<f64>,
+    pub timer_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub avg_speed_mps: Option<f64>,
+    pub max_speed_mps: Option<f64>,
+    pub avg_hr_bpm: Option<f64>,
+    pub max_hr_bpm: Option<f64>,
+    pub avg_cadence_spm: Option<f64>,
+    pub intensity: Option<LapIntensity>,
+    pub trigger: Option<String>,
+}
+
+/// What the file says about one activity, before validation.
+#[derive(Debug, Clone)]
+pub(crate) struct Draft {
+    pub sport: Sport,
+    pub sub_sport: Option<String>,
+    pub name: Option<String>,
+    /// Unix seconds.
+    pub start: Option<f64>,
+    pub utc_offset_s: Option<i32>,
+    pub elapsed_s: Option<f64>,
+    pub timer_s: Option<f64>,
+    pub distance_m: Option<f64>,
+    pub ascent_m: Option<f64>,
+    pub descent_m: Option<f64>,
+    pub avg_hr_bpm: Option<f64>,
+    pub max_hr_bpm: Option<f64>,
+    pub avg_cadence_spm: Option<f64>,
+    pub avg_respiration_brpm: Option<f64>,
+    pub dynamics: Option<RunningDynamics>,
+    pub device: Option<String>,
+    pub laps: Vec<DraftLap>,
+    pub points: Vec<Point>,
+    pub warnings: Vec<String>,
+}
+
+impl Draft {
+    pub fn new(sport: Sport) -> Self {
+        Self {
+            sport,
+            sub_sport: None,
+            name: None,
+            start: None,
+            utc_offset_s: None,
+            elapsed_s: None,
+            timer_s: None,
+            distance_m: None,
+            ascent_m: None,
+            descent_m: None,
+            avg_hr_bpm: None,
+            max_hr_bpm: None,
+            avg_cadence_spm: None,
+            avg_respiration_brpm: None,
+            dynamics: None,
+            device: None,
+            laps: Vec::new(),
+            points: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// Counts of dropped values, reported as one warning per kind instead of one per sample.
+#[derive(Debug, Default)]
+struct Dropped {
+    bad_time: usize,
+    out_of_order: usize,
+    before_start: usize,
+    hr: usize,
+    speed: usize,
+    distance: usize,
+    cadence: usize,
+    altitude: usize,
+    position: usize,
+}
+
+/// A finite value within `[lo, hi]`, else `None` and a count.
+fn keep(v: Option<f64>, lo: f64, hi: f64, count: &mut usize) -> Option<f64> {
+    match v {
+        Some(x) if x.is_finite() && x >= lo && x <= hi => Some(x),
+        Some(_) => {
+            *count += 1;
+            None
+        }
+        None => None,
+    }
+}
+
+/// A file total: finite and within range, else dropped with a warning naming it.
+fn total(v: Option<f64>, lo: f64, hi: f64, what: &str, warnings: &mut Vec<String>) -> Option<f64> {
+    match v {
+        Some(x) if x.is_finite() && x >= lo && x <= hi => Some(x),
+        Some(x) => {
+            warnings
+                .push(format!("the file's {what} ({x}) is impossible; it was ignored and computed from the samples"));
+            None
+        }
+        None => None,
+    }
+}
+
+/// Great-circle distance in metres (haversine, mean Earth radius).
+#[must_use]
+pub fn haversine_m(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    const R: f64 = 6_371_008.8;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * R * a.sqrt().min(1.0).asin()
+}
+
+/// Ascent and descent with hysteresis: the reference altitude only moves once the signal has
+/// left a band of ±`h` metres, so noise smaller than `h` adds nothing.
+#[must_use]
+pub fn ascent_descent(altitudes: impl IntoIterator<Item = f64>, h: f64) -> Option<(f64, f64)> {
+    let mut it = altitudes.into_iter();
+    let mut reference = it.next()?;
+    let (mut up, mut down) = (0.0, 0.0);
+    for a in it {
+        if a > reference + h {
+            up += a - reference;
+            reference = a;
+        } else if a < reference - h {
+            down += reference - a;
+            reference = a;
+        }
+    }
+    Some((up, down))
+}
+
+fn ts_from_unix_s(t: f64) -> Option<Timestamp> {
+    let ms = (t * 1000.0).round();
+    if !ms.is_finite() || ms.abs() > 1e15 {
+        return None;
+    }
+    Timestamp::from_millisecond(ms as i64).ok()
+}
+
+/// Context for validation: the clock and where the file came from.
+pub(crate) struct Finish<'a> {
+    pub now_s: i64,
+    pub source: &'a SourceFile,
+}
+
+/// Validate a draft and compute what the file did not give. Values that cannot be true are
+/// dropped with a warning; an error is returned only when no start time or no duration remains.
+pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, ImportError> {
+    let max_t = (ctx.now_s + FUTURE_TOLERANCE_S) as f64;
+    let min_t = MIN_VALID_UNIX_S as f64;
+    let valid_time = |t: f64| t.is_finite() && t >= min_t && t <= max_t;
+    let mut warnings = std::mem::take(&mut d.warnings);
+    let mut dropped = Dropped::default();
+    let vmax = max_speed_mps(d.sport);
+    let foot = is_foot_sport(d.sport);
+
+    // Start: the file's, else the first valid sample.
+    let file_start = match d.start {
+        Some(t) if valid_time(t) => Some(t),
+        Some(t) => {
+            warnings.push(format!(
+                "the file's start time ({}) is before 1990 or in the future; the first sample's time is used",
+                ts_from_unix_s(t).map_or_else(|| format!("{t} s"), |ts| ts.to_string())
+            ));
+            None
+        }
+        None => None,
+    };
+
+    // A single sample whose time jumps ahead and then back (a flipped bit in a FIT timestamp)
+    // would otherwise make every later sample look out of order; drop the spike instead.
+    let mut points = std::mem::take(&mut d.points);
+    let mut spike = vec![false; points.len()];
+    for i in 1..points.len().saturating_sub(1) {
+        let (a, b, c) = (points[i - 1].t, points[i].t, points[i + 1].t);
+        if b - a > 60.0 && c < b && c >= a {
+            spike[i] = true;
+        }
+    }
+    dropped.out_of_order += spike.iter().filter(|s| **s).count();
+
+    // Samples: drop invalid times, keep time order, clean every value (in place: this runs for
+    // every sample of every file, so no second buffer).
+    let mut kept = 0usize;
+    let mut last_t = f64::NEG_INFINITY;
+    let mut pending_break = false;
+    for i in 0..points.len() {
+        let p = points[i];
+        if spike[i] {
+            pending_break |= p.after_break;
+            continue;
+        }
+        if !valid_time(p.t) {
+            dropped.bad_time += 1;
+            pending_break |= p.after_break;
+            continue;
+        }
+        if p.t < last_t {
+            dropped.out_of_order += 1;
+            pending_break |= p.after_break;
+            continue;
+        }
+        if let Some(s) = file_start
+            && p.t < s - 1.0
+        {
+            dropped.before_start += 1;
+            continue;
+        }
+        last_t = p.t;
+        let mut q = p;
+        q.after_break |= pending_break;
+        pending_break = false;
+        // 0 bpm is how many devices write "no strap", not a reading: absent, without a warning.
+        q.hr_bpm = keep(q.hr_bpm.filter(|h| *h != 0.0), HR_RANGE_BPM.0, HR_RANGE_BPM.1, &mut dropped.hr);
+        q.speed_mps = keep(q.speed_mps, 0.0, vmax, &mut dropped.speed);
+        q.distance_m = keep(q.distance_m, 0.0, 5.0e6, &mut dropped.distance);
+        q.cadence_spm = keep(q.cadence_spm, 0.0, MAX_CADENCE_SPM, &mut dropped.cadence);
+        q.altitude_m = keep(q.altitude_m, ALTITUDE_RANGE_M.0, ALTITUDE_RANGE_M.1, &mut dropped.altitude);
+        let lat = keep(q.lat_deg, -90.0, 90.0, &mut dropped.position);
+        let lon = keep(q.lon_deg, -180.0, 180.0, &mut dropped.position);
+        // A position needs both halves; (0, 0) is what broken GPS chips write for "no fix".
+        (q.lat_deg, q.lon_deg) = match (lat, lon) {
+            (Some(a), Some(b)) if !(a == 0.0 && b == 0.0) => (Some(a), Some(b)),
+            (None, None) => (None, None),
+            _ => {
+                dropped.position += 1;
+                (None, None)
+            }
+        };
+        points[kept] = q;
+        kept += 1;
+    }
+    points.truncate(kept);
+    drop(spike);
+
+    let Some(start) = file_start.or_else(|| points.first().map(|p| p.t)) else {
+        return Err(ImportError::no_data(
+            "no valid time in the file (every time is missing, before 1990 or in the future)",
+        ));
+    };
+
+    // Distance column: from positions when the file gives none.
+    let has_distance = points.iter().any(|p| p.distance_m.is_some());
+    let has_position = points.iter().any(|p| p.lat_deg.is_some());
+    if !has_distance && has_position {
+        fill_distance_from_positions(&mut points, vmax);
+    }
+    // Speed column: from distance when the file gives none.
+    if !points.iter().any(|p| p.speed_mps.is_some()) {
+        fill_speed_from_distance(&mut points, vmax);
+    }
+
+    let sample_span = match (points.first(), points.last()) {
+        (Some(a), Some(b)) => (b.t - start).max(0.0).max(b.t - a.t),
+        _ => 0.0,
+    };
+    let sample_distance =
+        points.iter().filter_map(|p| p.distance_m).fold(None, |m: Option<f64>, x| Some(m.map_or(x, |m| m.max(x))));
+
+    // Totals: the file's when plausible, else computed.
+    let elapsed_file = total(d.elapsed_s, 0.0, MAX_ACTIVITY_S, "elapsed time", &mut warnings);
+    let elapsed = elapsed_file.filter(|e| *e > 0.0).unwrap_or(sample_span);
+    if elapsed.is_nan() || elapsed <= 0.0 {
+        // A single instant is a waypoint, not a recording: refused like routes are.
+        return Err(ImportError::not_activity(match points.len() {
+            0 => "no samples and no duration in the file".to_string(),
+            1 => "only one point has a valid time, so nothing was recorded over time".to_string(),
+            n => format!("{n} points but all at the same time, so nothing was recorded over time"),
+        }));
+    }
+    let timer_file = total(d.timer_s, 0.0, MAX_ACTIVITY_S, "timer time", &mut warnings);
+    let moving = match timer_file.filter(|t| *t > 0.0) {
+        Some(t) => t.min(elapsed),
+        None => {
+            let m = moving_time(&points, d.sport);
+            if m > 0.0 { m.min(elapsed) } else { elapsed }
+        }
+    };
+    let mut distance = total(d.distance_m, 0.0, 5.0e6, "distance", &mut warnings);
+    if let Some(x) = distance
+        && moving > 0.0
+        && x / moving > vmax
+    {
+        warnings.push(format!(
+            "the file's distance ({:.0} m in {:.0} s) means an impossible speed for {}; it was ignored",
+            x,
+            moving,
+            d.sport.as_str()
+        ));
+        distance = None;
+    }
+    let distance = distance.or(sample_distance).unwrap_or(0.0);
+
+    let (ascent, descent) = match (
+        total(d.ascent_m, 0.0, 50_000.0, "ascent", &mut warnings),
+        total(d.descent_m, 0.0, 50_000.0, "descent", &mut warnings),
+    ) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        (a, b) => {
+            let computed = ascent_descent(points.iter().filter_map(|p| p.altitude_m), ASCENT_HYSTERESIS_M);
+            (a.or(computed.map(|c| c.0)), b.or(computed.map(|c| c.1)))
+        }
+    };
+
+    let mean = |f: &dyn Fn(&Point) -> Option<f64>| {
+        let (s, n) = points.iter().filter_map(f).fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+        (n > 0).then(|| s / n as f64)
+    };
+    let avg_hr =
+        total(d.avg_hr_bpm.filter(|h| *h != 0.0), HR_RANGE_BPM.0, HR_RANGE_BPM.1, "average heart rate", &mut warnings)
+            .or_else(|| mean(&|p| p.hr_bpm));
+    let max_hr =
+        total(d.max_hr_bpm.filter(|h| *h != 0.0), HR_RANGE_BPM.0, HR_RANGE_BPM.1, "maximum heart rate", &mut warnings)
+            .or_else(|| points.iter().filter_map(|p| p.hr_bpm).reduce(f64::max));
+    let avg_cadence = if foot {
+        total(d.avg_cadence_spm, 0.0, MAX_CADENCE_SPM, "average cadence", &mut warnings)
+            .filter(|c| *c > 0.0)
+            .or_else(|| mean(&|p| p.cadence_spm.filter(|c| *c > 0.0)))
+    } else {
+        None
+    };
+    let avg_resp = total(d.avg_respiration_brpm, 1.0, 100.0, "average respiration rate", &mut warnings);
+    let dynamics = d.dynamics.take().filter(|dy| !dynamics_empty(dy));
+
+    let laps = finish_laps(&d.laps, start, vmax, foot);
+
+    let mut samples = Samples::default();
+    for c in [
+        &mut samples.distance_m,
+        &mut samples.speed_mps,
+        &mut samples.hr_bpm,
+        &mut samples.cadence_spm,
+        &mut samples.altitude_m,
+        &mut samples.lat_deg,
+        &mut samples.lon_deg,
+    ] {
+        c.reserve_exact(points.len());
+    }
+    samples.t_s.reserve_exact(points.len());
+    for p in &points {
+        samples.push(
+            p.t - start,
+            p.distance_m,
+            p.speed_mps,
+            p.hr_bpm,
+            if foot { p.cadence_spm } else { None },
+            p.altitude_m,
+            p.lat_deg,
+            p.lon_deg,
+        );
+    }
+
+    dropped.report(&mut warnings, d.sport);
+    let start_ts = ts_from_unix_s(start).ok_or_else(|| ImportError::no_data("start time out of range"))?;
+    Ok(Activity {
+        sport: d.sport,
+        sub_sport: d.sub_sport,
+        name: d.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        start: start_ts,
+        utc_offset_s: d.utc_offset_s.filter(|o| o.abs() <= 14 * 3600),
+        elapsed_s: elapsed,
+        moving_s: moving,
+        distance_m: distance,
+        ascent_m: ascent,
+        descent_m: descent,
+        avg_hr_bpm: avg_hr,
+        max_hr_bpm: max_hr,
+        avg_cadence_spm: avg_cadence,
+        avg_respiration_brpm: avg_resp,
+        dynamics,
+        device: d.device.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        laps,
+        samples,
+        source: ctx.source.clone(),
+        warnings,
+    })
+}
+
+fn dynamics_empty(d: &RunningDynamics) -> bool {
+    d.vertical_oscillation_mm.is_none()
+        && d.stance_time_ms.is_none()
+        && d.step_length_mm.is_none()
+        && d.vertical_ratio_pct.is_none()
+}
+
+impl Dropped {
+    fn report(&self, w: &mut Vec<String>, sport: Sport) {
+        let mut say = |n: usize, what: String| {
+            if n > 0 {
+                w.push(format!("dropped {n} {what}"));
+            }
+        };
+        say(self.bad_time, "samples with a time before 1990 or in the future".into());
+        say(self.out_of_order, "samples whose time goes backwards".into());
+        say(self.before_start, "samples before the activity start".into());
+        say(self.hr, format!("heart-rate values outside {}–{} bpm", HR_RANGE_BPM.0, HR_RANGE_BPM.1));
+        say(
+            self.speed,
+            format!(
+                "speed values that are negative, not a number, or faster than {:.0} km/h ({})",
+                max_speed_mps(sport) * 3.6,
+                sport.as_str()
+            ),
+        );
+        say(self.distance, "negative or impossible distance values".into());
+        say(self.cadence, format!("cadence values above {MAX_CADENCE_SPM} per minute"));
+        say(self.altitude, format!("altitudes outside {} to {} m", ALTITUDE_RANGE_M.0, ALTITUDE_RANGE_M.1));
+        say(self.position, "positions out of range, half missing, or at 0°,0° (no GPS fix)".into());
+    }
+}
+
+/// Cumulative distance from positions. A step implying a speed above `vmax` is a GPS jump and
+/// adds nothing; samples without a position carry the previous distance.
+fn fill_distance_from_positions(points: &mut [Point], vmax: f64) {
+    let mut total = 0.0;
+    let mut last: Option<(f64, f64, f64)> = None;
+    for p in points.iter_mut() {
+        if let (Some(lat), Some(lon)) = (p.lat_deg, p.lon_deg) {
+            if let Some((plat, plon, pt)) = last {
+                let d = haversine_m(plat, plon, lat, lon);
+                let dt = (p.t - pt).max(1.0);
+                if d / dt <= vmax {
+                    total += d;
+                }
+            }
+            last = Some((lat, lon, p.t));
+        }
+        p.distance_m = Some(total);
+    }
+}
+
+/// Speed from distance over a window of about ±5 s, so GPS jitter between 1-s samples does not
+/// make a steady run look like intervals. Not across recording breaks.
+fn fill_speed_from_distance(points: &mut [Point], vmax: f64) {
+    const HALF_WINDOW_S: f64 = 5.0;
+    let n = points.len();
+    if n < 2 {
+        return;
+    }
+    let mut speeds = vec![None; n];
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut seg_start = 0usize;
+    for i in 0..n {
+        if points[i].after_break {
+            seg_start = i;
+        }
+        let t = points[i].t;
+        lo = lo.max(seg_start);
+        while lo < i && points[lo].t < t - HALF_WINDOW_S {
+            lo += 1;
+        }
+        hi = hi.max(i);
+        while hi + 1 < n && !points[hi + 1].after_break && points[hi + 1].t <= t + HALF_WINDOW_S {
+            hi += 1;
+        }
+        let (a, b) = (&points[lo], &points[hi]);
+        if let (Some(da), Some(db)) = (a.distance_m, b.distance_m) {
+            let dt = b.t - a.t;
+            if dt > 0.0 {
+                let v = (db - da) / dt;
+                if v.is_finite() && (0.0..=vmax).contains(&v) {
+                    speeds[i] = Some(v);
+                }
+            }
+        }
+    }
+    for (p, s) in points.iter_mut().zip(speeds) {
+        p.speed_mps = s;
+    }
+}
+
+/// Moving time from samples: a step counts when its speed shows movement; without any speed or
+/// distance, when the gap is short and not a recording break (autopause leaves gaps).
+fn moving_time(points: &[Point], sport: Sport) -> f64 {
+    let vmin = moving_threshold_mps(sport);
+    let mut moving = 0.0;
+    for w in points.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let dt = b.t - a.t;
+        if dt <= 0.0 || b.after_break {
+            continue;
+        }
+        let v = match (a.distance_m, b.distance_m) {
+            (Some(da), Some(db)) => Some((db - da) / dt),
+            _ => b.speed_mps,
+        };
+        let counts = match v {
+            Some(v) => v >= vmin,
+            None => dt <= PAUSE_GAP_S,
+        };
+        if counts {
+            moving += dt;
+        }
+    }
+    moving
+}
+
+fn finish_laps(laps: &[DraftLap], start: f64, vmax: f64, foot: bool) -> Vec<Lap> {
+    let mut out = Vec::with_capacity(laps.len());
+    let mut offset = 0.0;
+    let ok = |v: Option<f64>, lo: f64, hi: f64| v.filter(|x| x.is_finite() && *x >= lo && *x <= hi);
+    for l in laps {
+        let elapsed = ok(l.elapsed_s, 0.0, MAX_ACTIVITY_S).or(ok(l.timer_s, 0.0, MAX_ACTIVITY_S)).unwrap_or(0.0);
+        let start_offset = match l.start.filter(|t| t.is_finite()) {
+            Some(t) if t - start > -1.0 && t - start < MAX_ACTIVITY_S => (t - start).max(0.0),
+            _ => offset,
+        };
+        offset = start_offset + elapsed;
+        let moving = ok(l.timer_s, 0.0, MAX_ACTIVITY_S);
+        let distance = ok(l.distance_m, 0.0, 5.0e6).unwrap_or(0.0);
+        let avg_speed = ok(l.avg_speed_mps, 0.0, vmax).or_else(|| {
+            let t = moving.unwrap_or(elapsed);
+            (t > 0.0 && distance > 0.0).then(|| distance / t).filter(|v| *v <= vmax)
+        });
+        out.push(Lap {
+            start_offset_s: start_offset,
+            elapsed_s: elapsed,
+            moving_s: moving,
+            distance_m: distance,
+            avg_speed_mps: avg_speed,
+            max_speed_mps: ok(l.max_speed_mps, 0.0, vmax),
+            avg_hr_bpm: ok(l.avg_hr_bpm, HR_RANGE_BPM.0, HR_RANGE_BPM.1),
+            max_hr_bpm: ok(l.max_hr_bpm, HR_RANGE_BPM.0, HR_RANGE_BPM.1),
+            avg_cadence_spm: if foot { ok(l.avg_cadence_spm, 1.0, MAX_CADENCE_SPM) } else { None },
+            intensity: l.intensity,
+            trigger: l.trigger.clone(),
+        });
+    }
+    out
+}
+
+/// An `f32` from a text file as the `f64` it was written as: `181.33f32` widens to
+/// 181.33000183..., which would then show up in summaries; four decimals are more than any
+/// heart rate, cadence or power needs.
+pub(crate) fn f32_clean(x: f32) -> f64 {
+    (f64::from(x) * 1e4).round() / 1e4
+}
+
+/// Decide whether a file's foot-sport cadence is strides per minute (Garmin's convention in FIT,
+/// TCX `RunCadence` and GPX `cad`: one leg) and so must be doubled. Some apps write steps per
+/// minute instead; a median above 130 cannot be strides (that would be 260+ steps/min).
+pub(crate) fn cadence_is_strides(values: impl Iterator<Item = f64>) -> bool {
+    let mut v: Vec<f64> = values.filter(|c| c.is_finite() && *c > 0.0).collect();
+    if v.is_empty() {
+        return true;
+    }
+    let mid = v.len() / 2;
+    let (_, m, _) = v.select_nth_unstable_by(mid, f64::total_cmp);
+    *m <= 130.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src() -> SourceFile {
+        SourceFile { path: "t".into(), format: "gpx".into(), content_hash: "h".into() }
+    }
+
+    fn ctx(s: &SourceFile) -> Finish<'_> {
+        Finish { now_s: 1_800_000_000, source: s }
+    }
+
+    #[test]
+    fn hysteresis_ignores_noise() {
+        let flat = [100.0, 102.0, 99.0, 101.0, 98.5, 100.0];
+        assert_eq!(ascent_descent(flat, 4.0), Some((0.0, 0.0)));
+        let climb: Vec<f64> = (0..=100).map(f64::from).collect();
+        let (up, down) = ascent_descent(climb, 4.0).expect("some");
+        assert!((up - 100.0).abs() <= 4.0 && down == 0.0, "{up} {down}");
+        assert_eq!(ascent_descent(std::iter::empty(), 4.0), None);
+    }
+
+    #[test]
+    fn haversine_one_degree_of_latitude() {
+        let d = haversine_m(0.0, 0.0, 1.0, 0.0);
+        assert!((d - 111_195.0).abs() < 50.0, "{d}");
+    }
+
+    #[test]
+    fn absurd_values_are_dropped_with_warnings() {
+        let s = src();
+        let mut d = Draft::new(Sport::Running);
+        let t0 = 1_700_000_000.0;
+        for i in 0..100 {
+            let mut p = Point {
+                t: t0 + f64::from(i),
+                hr_bpm: Some(150.0),
+                speed_mps: Some(3.0),
+                distance_m: Some(3.0 * f64::from(i)),
+                ..Point::default()
+            };
+            if i == 10 {
+                p.hr_bpm = Some(400.0);
+                p.speed_mps = Some(100.0 / 3.6 * 1.5);
+            }
+            if i == 20 {
+                p.speed_mps = Some(f64::NAN);
+                p.distance_m = Some(-5.0);
+            }
+            d.points.push(p);
+        }
+        d.points.push(Point { t: 100.0, ..Point::default() }); // 1970
+        d.points.push(Point { t: 4_000_000_000.0, ..Point::default() }); // 2096
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert_eq!(a.samples.len(), 100);
+        assert!(a.samples.is_consistent());
+        assert_eq!(a.max_hr_bpm, Some(150.0));
+        let w = a.warnings.join("\n");
+        assert!(w.contains("dropped 1 heart-rate"), "{w}");
+        assert!(w.contains("dropped 2 speed"), "{w}");
+        assert!(w.contains("dropped 1 negative or impossible distance"), "{w}");
+        assert!(w.contains("dropped 2 samples with a time before 1990"), "{w}");
+        assert!((a.elapsed_s - 99.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn nothing_usable_is_an_error() {
+        let s = src();
+        let mut d = Draft::new(Sport::Running);
+        d.points.push(Point { t: 100.0, ..Point::default() });
+        let e = finalize(d, &ctx(&s)).expect_err("1970 only");
+        assert!(e.to_string().contains("no valid time"), "{e}");
+        let mut d = Draft::new(Sport::Running);
+        d.points.push(Point { t: 1_700_000_000.0, ..Point::default() });
+        let e = finalize(d, &ctx(&s)).expect_err("one point");
+        assert!(e.to_string().contains("only one point"), "{e}");
+    }
+
+    #[test]
+    fn computes_distance_speed_moving_and_ascent_from_points() {
+        let s = src();
+        let mut d = Draft::new(Sport::Running);
+        let t0 = 1_700_000_000.0;
+        // 600 s north at ~3 m/s, a 120 s stop, then 300 s more.
+        let mut lat = 45.0;
+        let mut t = t0;
+        for i in 0..=1020 {
+            let moving = !(600..720).contains(&i);
+            if moving && i > 0 {
+                lat += 3.0 / 111_195.0;
+            }
+            d.points.push(Point {
+                t,
+                lat_deg: Some(lat),
+                lon_deg: Some(7.0),
+                altitude_m: Some(200.0 + f64::from(i.min(600)) / 10.0),
+                ..Point::default()
+            });
+            t += 1.0;
+        }
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!((a.distance_m - 2700.0).abs() < 10.0, "{}", a.distance_m);
+        assert!((a.elapsed_s - 1020.0).abs() < 1e-6);
+        assert!((a.moving_s - 900.0).abs() < 15.0, "{}", a.moving_s);
+        assert!((a.ascent_m.expect("ascent") - 60.0).abs() <= 4.0);
+        let mid = a.samples.speed_mps[300].expect("speed");
+        assert!((mid - 3.0).abs() < 0.05, "{mid}");
+    }
+
+    #[test]
+    fn cadence_units() {
+        assert!(cadence_is_strides([85.0, 88.0, 90.0].into_iter()));
+        assert!(!cadence_is_strides([170.0, 176.0, 180.0].into_iter()));
+    }
+}
