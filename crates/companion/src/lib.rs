@@ -1,0 +1,40 @@
+//! runtall's run companion: the parts of the program a runner uses *while* doing it.
+//!
+//! - [`guide`]: guided sessions in the terminal (a breathing pacer, hold and rest timers, sets and reps), built
+//!   as a pure timeline and state machine driven by a clock the caller passes in, with a thin ratatui front end.
+//! - [`cues`]: a timed list of posture and breathing cues for one run, from the content's cue schedules.
+//! - [`export`]: that cue plan as a FIT workout for a watch, or as voice-cue files (`ics`, `json`, `ssml`).
+//! - [`remind`]: the sitting-break reminder scheduler (pure, fake-clock tested) and a small real-time driver.
+//! - [`travel`]: a day-by-day plan for a destination race that keeps long drives away from the race and long runs.
+//!
+//! Everything that decides *what* happens is pure and takes time as an argument, so it is tested without sleeping;
+//! terminals, sound, notifications and the wall clock stay at the edges. Nothing here writes to the journal: each
+//! feature hands back a record (completion, break log, plan) for the caller to store.
+
+pub mod cues;
+pub mod export;
+pub mod guide;
+pub mod remind;
+pub mod travel;
+
+pub use cues::{CueError, CueOptions, RepLength, RepSpec, RunPlan, Spec, TimedCue, plan_cues, plan_run};
+pub use guide::{
+    CompletionRecord, GuideInput, GuideOptions, Session, SessionError, StepOutcome, Timeline, build_timeline,
+    run_session, run_session_with,
+};
+pub use travel::{TravelError, TravelMode, TravelOptions, TravelPlan, plan_travel};
+
+/// Any error of this crate, for callers that handle them all the same way (print the message, exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Session(#[from] guide::SessionError),
+    #[error(transparent)]
+    Cue(#[from] cues::CueError),
+    #[error(transparent)]
+    Export(#[from] export::ExportError),
+    #[error(transparent)]
+    Remind(#[from] remind::RemindError),
+    #[error(transparent)]
+    Travel(#[from] travel::TravelError),
+}

@@ -1,0 +1,347 @@
+//! The thin real-time loop around [`Scheduler`]: a clock, an idle source and a notifier, each a trait so the
+//! loop itself runs in tests on a fake clock through a whole simulated workday.
+
+use super::{BreakEvent, Prompt, PromptKind, RemindError, Response, Scheduler};
+use jiff::Zoned;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Duration;
+
+/// Where time comes from. `sleep` is part of it so a fake clock can jump ahead instead of sleeping.
+pub trait Clock {
+    fn now(&self) -> Zoned;
+    fn sleep(&self, d: Duration);
+}
+
+/// The system clock in the system time zone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Zoned {
+        Zoned::now()
+    }
+    fn sleep(&self, d: Duration) {
+        std::thread::sleep(d);
+    }
+}
+
+/// How long the keyboard and mouse have been idle, when that can be known.
+pub trait IdleSource {
+    fn idle(&mut self) -> Option<Duration>;
+}
+
+/// No idle information: timers run on the clock alone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoIdle;
+
+impl IdleSource for NoIdle {
+    fn idle(&mut self) -> Option<Duration> {
+        None
+    }
+}
+
+/// X11 idle time through `xprintidle` (milliseconds on stdout). Any failure means "unknown".
+#[derive(Debug, Clone)]
+pub struct XprintIdle {
+    program: std::path::PathBuf,
+}
+
+impl IdleSource for XprintIdle {
+    fn idle(&mut self) -> Option<Duration> {
+        let out = std::process::Command::new(&self.program).stdin(std::process::Stdio::null()).output().ok()?;
+        if !out.status.success() {
+            return None;
+        }
+        let ms: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().ok()?;
+        Some(Duration::from_millis(ms))
+    }
+}
+
+/// `xprintidle` when running under X11 and installed; otherwise no idle information.
+pub fn detect_idle_source() -> Box<dyn IdleSource> {
+    if std::env::var_os("DISPLAY").is_some()
+        && let Some(program) = crate::guide::find_on_path("xprintidle")
+    {
+        return Box::new(XprintIdle { program });
+    }
+    Box::new(NoIdle)
+}
+
+/// Shows prompts and short messages.
+pub trait Notifier {
+    fn notify(&mut self, prompt: &Prompt) -> Result<(), RemindError>;
+    /// A one-line message (an answer refused, do-not-disturb switched).
+    fn message(&mut self, text: &str);
+    /// What the notifier is, for the start-up line.
+    fn describe(&self) -> String;
+}
+
+/// Prints prompts in the terminal, with the keys to answer them.
+#[derive(Debug)]
+pub struct TerminalNotifier<W: Write> {
+    out: W,
+    pub bell: bool,
+}
+
+impl<W: Write> TerminalNotifier<W> {
+    pub fn new(out: W) -> Self {
+        TerminalNotifier { out, bell: true }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+/// The prompt as terminal text (also the desktop notification body).
+pub fn prompt_text(p: &Prompt) -> String {
+    let local = p.at.to_zoned(jiff::tz::TimeZone::system()).strftime("%H:%M").to_string();
+    format!(
+        "[{local}] {}\n        {}\n        d done · z snooze · s skip ({} left today) · p pause reminders · q quit",
+        p.title, p.body, p.skips_left
+    )
+}
+
+impl<W: Write> Notifier for TerminalNotifier<W> {
+    fn notify(&mut self, prompt: &Prompt) -> Result<(), RemindError> {
+        let bell = if self.bell { "\x07" } else { "" };
+        writeln!(self.out, "{bell}{}", prompt_text(prompt)).map_err(|e| RemindError::Notify(e.to_string()))?;
+        self.out.flush().map_err(|e| RemindError::Notify(e.to_string()))
+    }
+
+    fn message(&mut self, text: &str) {
+        let _ = writeln!(self.out, "        {text}");
+        let _ = self.out.flush();
+    }
+
+    fn describe(&self) -> String {
+        "terminal".to_string()
+    }
+}
+
+/// Desktop notifications (D-Bus), falling back to the terminal for good after the first failure — for
+/// example when no notification service or session bus is running.
+#[cfg(feature = "notify")]
+pub struct DesktopNotifier {
+    fallback: TerminalNotifier<std::io::Stdout>,
+    failed: bool,
+}
+
+#[cfg(feature = "notify")]
+impl Default for DesktopNotifier {
+    fn default() -> Self {
+        DesktopNotifier { fallback: TerminalNotifier::new(std::io::stdout()), failed: false }
+    }
+}
+
+#[cfg(feature = "notify")]
+impl Notifier for DesktopNotifier {
+    fn notify(&mut self, prompt: &Prompt) -> Result<(), RemindError> {
+        if !self.failed {
+            let shown = notify_rust::Notification::new()
+                .appname("runtall")
+                .summary(&prompt.title)
+                .body(&prompt.body)
+                .timeout(notify_rust::Timeout::Milliseconds(60_000))
+                .show();
+            match shown {
+                Ok(_) => {
+                    // Answers still come from the terminal.
+                    self.fallback.bell = false;
+                    return self.fallback.notify(prompt);
+                }
+                Err(e) => {
+                    self.failed = true;
+                    self.fallback.message(&format!("desktop notifications unavailable ({e}); showing reminders here"));
+                }
+            }
+        }
+        self.fallback.bell = true;
+        self.fallback.notify(prompt)
+    }
+
+    fn message(&mut self, text: &str) {
+        self.fallback.message(text);
+    }
+
+    fn describe(&self) -> String {
+        if self.failed { "terminal".into() } else { "desktop notifications, answers in the terminal".into() }
+    }
+}
+
+/// Desktop notifications when built with the `notify` feature, else the terminal.
+pub fn default_notifier() -> Box<dyn Notifier> {
+    #[cfg(feature = "notify")]
+    {
+        Box::new(DesktopNotifier::default())
+    }
+    #[cfg(not(feature = "notify"))]
+    {
+        Box::new(TerminalNotifier::new(std::io::stdout()))
+    }
+}
+
+/// What the runner can type while reminders run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Respond(Response),
+    /// Toggle do-not-disturb.
+    ToggleDnd,
+    Dnd(bool),
+    Quit,
+}
+
+/// One line of input: `d`/`done`, `z`/`snooze`, `s`/`skip`, `p`/`pause` (toggle), `q`/`quit`.
+pub fn parse_command(line: &str) -> Option<Command> {
+    match line.trim().to_ascii_lowercase().as_str() {
+        "d" | "done" | "y" | "ok" => Some(Command::Respond(Response::Done)),
+        "z" | "snooze" => Some(Command::Respond(Response::Snooze)),
+        "s" | "skip" => Some(Command::Respond(Response::Skip)),
+        "p" | "pause" | "dnd" => Some(Command::ToggleDnd),
+        "dnd on" => Some(Command::Dnd(true)),
+        "dnd off" | "resume" => Some(Command::Dnd(false)),
+        "q" | "quit" | "exit" => Some(Command::Quit),
+        _ => None,
+    }
+}
+
+/// Reads commands from stdin on a background thread (line by line). End of input sends `Quit`.
+pub fn spawn_stdin_commands() -> Receiver<Command> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match stdin.read_line(&mut line) {
+                Ok(0) | Err(_) => {
+                    let _ = tx.send(Command::Quit);
+                    return;
+                }
+                Ok(_) => {
+                    if let Some(c) = parse_command(&line)
+                        && tx.send(c).is_err()
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// Sets the returned flag on SIGINT/SIGTERM so the loop can end cleanly and the caller can store the log; a
+/// second signal terminates at once.
+#[cfg(unix)]
+pub fn stop_on_signals() -> std::sync::Arc<AtomicBool> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = std::sync::Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone());
+        let _ = signal_hook::flag::register(sig, flag.clone());
+    }
+    flag
+}
+
+#[cfg(not(unix))]
+pub fn stop_on_signals() -> std::sync::Arc<AtomicBool> {
+    std::sync::Arc::new(AtomicBool::new(false))
+}
+
+/// Loop settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriverOptions {
+    /// How often to check the clock and the idle time.
+    pub poll: Duration,
+    /// Stop by itself after this long (a workday); `None` runs until quit.
+    pub run_for: Option<Duration>,
+}
+
+impl Default for DriverOptions {
+    fn default() -> Self {
+        DriverOptions { poll: Duration::from_secs(15), run_for: None }
+    }
+}
+
+/// What the loop talks to. Borrowed, so the caller keeps the notifier (and, in tests, its output).
+pub struct DriverIo<'a> {
+    pub clock: &'a dyn Clock,
+    pub idle: &'a mut dyn IdleSource,
+    pub notifier: &'a mut dyn Notifier,
+    pub commands: &'a Receiver<Command>,
+    /// Set from a signal handler ([`stop_on_signals`]) to end the loop cleanly.
+    pub stop: &'a AtomicBool,
+}
+
+/// Runs the reminders until `q`, end of input, the stop flag or `run_for`. Every log event is handed to
+/// `on_event` as it happens, so the history is stored even if the process is later killed.
+pub fn run_reminders(
+    scheduler: &mut Scheduler,
+    io: DriverIo<'_>,
+    options: DriverOptions,
+    mut on_event: impl FnMut(&BreakEvent),
+) -> Result<(), RemindError> {
+    let DriverIo { clock, idle, notifier, commands, stop } = io;
+    let started = clock.now().timestamp();
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let now = clock.now();
+        if let Some(limit) = options.run_for
+            && now.timestamp().duration_since(started)
+                >= jiff::SignedDuration::try_from(limit).unwrap_or(jiff::SignedDuration::MAX)
+        {
+            break;
+        }
+        let mut quit = false;
+        loop {
+            match commands.try_recv() {
+                Ok(Command::Quit) | Err(TryRecvError::Disconnected) => {
+                    quit = true;
+                    break;
+                }
+                Ok(Command::Respond(r)) => match scheduler.respond_pending(&now, r) {
+                    Ok(()) => notifier.message(match r {
+                        Response::Done => "Nice. Timer reset.",
+                        Response::Snooze => "Snoozed.",
+                        Response::Skip => "Skipped.",
+                    }),
+                    Err(e) => notifier.message(&e.to_string()),
+                },
+                Ok(Command::ToggleDnd) => {
+                    let on = !scheduler.dnd();
+                    scheduler.set_dnd(&now, on);
+                    notifier.message(if on { "Reminders paused (p to resume)." } else { "Reminders back on." });
+                }
+                Ok(Command::Dnd(on)) => scheduler.set_dnd(&now, on),
+                Err(TryRecvError::Empty) => break,
+            }
+        }
+        if quit {
+            break;
+        }
+        if let Some(p) = scheduler.tick(&now, idle.idle()) {
+            notifier.notify(&p)?;
+        }
+        for e in scheduler.take_log() {
+            on_event(&e);
+        }
+        clock.sleep(options.poll);
+    }
+    for e in scheduler.take_log() {
+        on_event(&e);
+    }
+    Ok(())
+}
+
+/// A short label for a prompt kind, for history lines.
+pub fn kind_label(k: PromptKind) -> &'static str {
+    match k {
+        PromptKind::Walk => "walk",
+        PromptKind::Shift => "shift position",
+    }
+}

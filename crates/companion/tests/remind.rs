@@ -1,0 +1,390 @@
+//! The sitting-break scheduler on a fake clock, and the driver loop through a simulated workday.
+
+mod common;
+
+use common::program;
+use jiff::Zoned;
+use jiff::civil::{Time, date};
+use jiff::tz::TimeZone;
+use runtall_companion::remind::driver::{
+    Clock, Command, DriverIo, DriverOptions, IdleSource, Notifier, TerminalNotifier, parse_command, run_reminders,
+};
+use runtall_companion::remind::{
+    BreakEvent, BreakOutcome, Prompt, PromptKind, RemindError, ReminderConfig, Response, Scheduler, WorkingHours,
+    summarize,
+};
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// Monday 2 March 2026, in a fixed zone so the tests do not depend on the machine's.
+fn at(h: i8, m: i8) -> Zoned {
+    on(2, h, m)
+}
+
+fn on(day: i8, h: i8, m: i8) -> Zoned {
+    date(2026, 3, day).at(h, m, 0, 0).to_zoned(TimeZone::fixed(jiff::tz::offset(1))).expect("time")
+}
+
+fn config() -> ReminderConfig {
+    ReminderConfig::from_defaults(&program().habit_defaults)
+}
+
+fn scheduler() -> Scheduler {
+    Scheduler::new(program(), config()).expect("scheduler")
+}
+
+/// Ticks every minute from `from` to `to` (inclusive) with the idle time given per minute, answering each
+/// prompt with `answer`. Returns the prompts with the minute they came.
+fn run(
+    s: &mut Scheduler,
+    from: (i8, i8),
+    to: (i8, i8),
+    idle: impl Fn(i32) -> u64,
+    answer: Option<Response>,
+) -> Vec<(String, PromptKind)> {
+    let mut out = Vec::new();
+    let start = from.0 as i32 * 60 + from.1 as i32;
+    let end = to.0 as i32 * 60 + to.1 as i32;
+    for t in start..=end {
+        let now = at((t / 60) as i8, (t % 60) as i8);
+        if let Some(p) = s.tick(&now, Some(Duration::from_secs(idle(t)))) {
+            out.push((format!("{:02}:{:02}", t / 60, t % 60), p.kind));
+            if let Some(r) = answer {
+                s.respond(&now, p.id, r).expect("answer");
+            }
+        }
+    }
+    out
+}
+
+fn hm(s: &str, k: PromptKind) -> (String, PromptKind) {
+    (s.to_string(), k)
+}
+
+use PromptKind::{Shift, Walk};
+
+#[test]
+fn defaults_come_from_the_content_and_prompts_alternate_shift_and_walk() {
+    let c = config();
+    assert_eq!((c.walk_every_min, c.shift_every_min, c.walk_break_min), (30, 20, 3));
+    let mut s = scheduler();
+    let prompts = run(&mut s, (8, 0), (10, 5), |_| 0, Some(Response::Done));
+    assert_eq!(
+        prompts,
+        [hm("09:20", Shift), hm("09:30", Walk), hm("09:50", Shift), hm("10:00", Walk)],
+        "nothing before 09:00; a shift at 20 min, a walk at 30; the walk resets the shift timer"
+    );
+    let log = s.take_log();
+    let sum = summarize(&log);
+    assert_eq!((sum.prompted, sum.taken, sum.skipped), (4, 4, 0));
+    assert!(log.iter().all(|e| e.at >= at(9, 0).timestamp()));
+}
+
+#[test]
+fn prompts_suggest_micro_exercises_in_rotation() {
+    let mut s = scheduler();
+    let mut walks = Vec::new();
+    let mut shifts = Vec::new();
+    for t in 9 * 60..=13 * 60 {
+        let now = at((t / 60) as i8, (t % 60) as i8);
+        if let Some(p) = s.tick(&now, None) {
+            let ex = p.suggestion.as_ref().map(|x| x.exercise.clone()).unwrap_or_default();
+            assert!(p.body.contains("Then try:"), "{}", p.body);
+            match p.kind {
+                Walk => walks.push(ex),
+                Shift => shifts.push(ex),
+            }
+            s.respond(&now, p.id, Response::Done).expect("done");
+        }
+    }
+    assert_eq!(&walks[..4], ["standing-extension-break", "walking-break", "chin-tuck", "standing-extension-break"]);
+    assert_eq!(&shifts[..3], ["seated-posture-reset", "chin-tuck", "seated-posture-reset"]);
+}
+
+#[test]
+fn working_hours_and_weekends() {
+    let mut s = scheduler();
+    assert!(run(&mut s, (0, 0), (8, 59), |_| 0, None).is_empty());
+    // Saturday 7 March: no prompts all day.
+    let mut sat = scheduler();
+    for t in (9 * 60..17 * 60).step_by(5) {
+        assert!(sat.tick(&on(7, (t / 60) as i8, (t % 60) as i8), None).is_none());
+    }
+    // After 17:30 nothing, and an open prompt is dropped at the end of the day.
+    let mut s = scheduler();
+    run(&mut s, (17, 0), (17, 29), |_| 0, None);
+    assert!(s.pending().is_some() || s.tick(&at(17, 29), None).is_none());
+    assert!(s.tick(&at(17, 31), None).is_none());
+    assert!(s.pending().is_none());
+    assert!(run(&mut s, (17, 31), (23, 59), |_| 0, None).is_empty());
+
+    let h = WorkingHours::parse("08:30-16:00").expect("hours");
+    assert_eq!((h.start, h.end), (Time::constant(8, 30, 0, 0), Time::constant(16, 0, 0, 0)));
+    for bad in ["9-5", "nine to five", "25:00-26:00", ""] {
+        assert!(matches!(WorkingHours::parse(bad), Err(RemindError::BadHours(_))), "{bad}");
+    }
+    assert!(matches!(WorkingHours::parse("17:00-09:00"), Err(RemindError::EmptyHours(_))));
+    let anytime = ReminderConfig { working_hours: None, ..config() };
+    let mut s = Scheduler::new(program(), anytime).expect("scheduler");
+    assert!(!run(&mut s, (6, 0), (7, 0), |_| 0, Some(Response::Done)).is_empty());
+}
+
+#[test]
+fn snooze_brings_the_prompt_back_and_is_limited() {
+    let mut s = scheduler();
+    assert_eq!(run(&mut s, (9, 0), (9, 20), |_| 0, None), [hm("09:20", Shift)]);
+    let id = s.pending().map(|p| p.id).expect("pending");
+    s.respond(&at(9, 20), id, Response::Snooze).expect("snooze 1");
+    // Back after 5 minutes, but the walk is then 5 minutes away and covers the shift.
+    assert_eq!(run(&mut s, (9, 21), (9, 30), |_| 0, None), [hm("09:30", Walk)]);
+    s.respond_pending(&at(9, 30), Response::Snooze).expect("snooze 2");
+    assert_eq!(run(&mut s, (9, 31), (9, 35), |_| 0, None), [hm("09:35", Walk)]);
+    s.respond_pending(&at(9, 35), Response::Snooze).expect("snooze 3");
+    assert_eq!(run(&mut s, (9, 36), (9, 40), |_| 0, None), [hm("09:40", Walk)]);
+    let err = s.respond_pending(&at(9, 40), Response::Snooze).expect_err("limit");
+    assert_eq!(err, RemindError::SnoozeLimit { max: 3 });
+    assert!(err.to_string().contains("take the break or skip it"));
+    s.respond_pending(&at(9, 40), Response::Done).expect("done");
+    let sum = summarize(&s.take_log());
+    assert_eq!((sum.snoozed, sum.taken, sum.prompted), (3, 1, 4));
+    // After the break, a fresh allowance of snoozes.
+    assert_eq!(run(&mut s, (9, 41), (10, 0), |_| 0, None), [hm("10:00", Shift)]);
+    s.respond_pending(&at(10, 0), Response::Snooze).expect("snooze again");
+}
+
+#[test]
+fn skips_are_capped_per_day_and_the_cap_resets_overnight() {
+    let mut s = scheduler();
+    let mut skipped = 0;
+    let mut refused = None;
+    for t in 9 * 60..=12 * 60 {
+        let now = at((t / 60) as i8, (t % 60) as i8);
+        if let Some(p) = s.tick(&now, None) {
+            assert_eq!(p.skips_left, 3 - skipped);
+            match s.respond(&now, p.id, Response::Skip) {
+                Ok(()) => skipped += 1,
+                Err(e) => {
+                    refused = Some(e);
+                    s.respond(&now, p.id, Response::Done).expect("done instead");
+                }
+            }
+        }
+    }
+    assert_eq!(skipped, 3);
+    let e = refused.expect("fourth skip refused");
+    assert_eq!(e, RemindError::SkipCapReached { cap: 3 });
+    assert_eq!(e.to_string(), "you have skipped 3 breaks today, the daily limit: take this one, or snooze it");
+    // Tuesday: a fresh allowance.
+    s.tick(&on(3, 9, 0), None);
+    assert_eq!(s.skips_left(), 3);
+    // Answering with a stale id or with nothing open is an error, not a panic.
+    assert_eq!(s.respond(&on(3, 9, 1), 999, Response::Done), Err(RemindError::NothingPending));
+}
+
+#[test]
+fn time_away_resets_the_timers_and_idle_holds_prompts() {
+    // Away from 09:10 to 09:45: idle climbs past the walk interval, then the runner is back.
+    let idle = |t: i32| -> u64 {
+        let (away, back) = (9 * 60 + 10, 9 * 60 + 45);
+        if (away..back).contains(&t) { ((t - away) * 60) as u64 } else { 0 }
+    };
+    let mut s = scheduler();
+    let prompts = run(&mut s, (9, 0), (10, 20), idle, Some(Response::Done));
+    assert_eq!(prompts, [hm("10:04", Shift), hm("10:14", Walk)], "timers count from the last away tick (09:44)");
+    let log = s.take_log();
+    assert_eq!(log.iter().filter(|e| e.outcome == BreakOutcome::Away).count(), 1);
+
+    // A few minutes idle (reading) holds a due prompt until the runner is active again.
+    let reading = |t: i32| -> u64 {
+        let (from, to) = (9 * 60 + 28, 9 * 60 + 34);
+        if (from..to).contains(&t) { ((t - from) * 60 + 60) as u64 } else { 0 }
+    };
+    let mut s = scheduler();
+    let prompts = run(&mut s, (9, 0), (9, 40), reading, Some(Response::Done));
+    assert_eq!(prompts, [hm("09:20", Shift), hm("09:34", Walk)]);
+
+    // Idle for a walk break's length right after a walk prompt counts as the break taken.
+    let mut s = scheduler();
+    let mut walk_at = None;
+    for t in 9 * 60..=9 * 60 + 40 {
+        let now = at((t / 60) as i8, (t % 60) as i8);
+        let idle = if (9 * 60 + 31..9 * 60 + 36).contains(&t) { ((t - (9 * 60 + 31)) * 60) as u64 } else { 0 };
+        if let Some(p) = s.tick(&now, Some(Duration::from_secs(idle))) {
+            match p.kind {
+                Shift => s.respond(&now, p.id, Response::Done).expect("done"),
+                Walk => walk_at = Some(t),
+            }
+        }
+    }
+    assert_eq!(walk_at, Some(9 * 60 + 30), "the walk prompt is left open");
+    let log = s.take_log();
+    let taken = log.iter().find(|e| e.outcome == BreakOutcome::TakenIdle).expect("taken while idle");
+    assert_eq!((taken.kind, taken.at), (Some(Walk), at(9, 34).timestamp()));
+    assert!(s.pending().is_none());
+}
+
+#[test]
+fn do_not_disturb_silences_and_an_overdue_break_comes_right_after() {
+    let mut s = scheduler();
+    s.tick(&at(9, 0), None);
+    s.set_dnd(&at(9, 5), true);
+    assert!(run(&mut s, (9, 6), (10, 10), |_| 0, None).is_empty());
+    s.set_dnd(&at(10, 11), false);
+    let p = s.tick(&at(10, 11), None).expect("overdue walk");
+    assert_eq!(p.kind, Walk);
+    assert_eq!(p.sitting_min, 71);
+    let log = s.take_log();
+    let outcomes: Vec<BreakOutcome> = log.iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes, [BreakOutcome::DndOn, BreakOutcome::DndOff, BreakOutcome::Prompted]);
+}
+
+#[test]
+fn unanswered_prompts_count_as_missed_and_return() {
+    let mut s = scheduler();
+    let prompts = run(&mut s, (9, 0), (9, 50), |_| 0, None);
+    // Shift at 09:20 unanswered: missed at 09:30, back at 09:35 (now the walk), missed at 09:45, back at 09:50.
+    assert_eq!(prompts, [hm("09:20", Shift), hm("09:35", Walk), hm("09:50", Walk)]);
+    let log = s.take_log();
+    assert!(log.iter().any(|e| e.outcome == BreakOutcome::Missed && e.kind == Some(Shift)));
+    assert_eq!(summarize(&log).missed, 2);
+}
+
+#[test]
+fn config_is_validated() {
+    let bad = ReminderConfig { walk_every_min: 0, ..config() };
+    let e = Scheduler::new(program(), bad).expect_err("0 min").to_string();
+    assert_eq!(e, "a walk interval of 0 min is out of range (allowed 5–240 min)");
+    assert!(Scheduler::new(program(), ReminderConfig { snooze_min: 0, ..config() }).is_err());
+    assert!(Scheduler::new(program(), ReminderConfig { max_skips_per_day: 99, ..config() }).is_err());
+    let no_shift = ReminderConfig { shift_every_min: 0, ..config() };
+    let mut s = Scheduler::new(program(), no_shift).expect("shift off");
+    let prompts = run(&mut s, (9, 0), (10, 0), |_| 0, Some(Response::Done));
+    assert!(prompts.iter().all(|p| p.1 == Walk));
+    assert_eq!(parse_command("z"), Some(Command::Respond(Response::Snooze)));
+    assert_eq!(parse_command(" Skip \n"), Some(Command::Respond(Response::Skip)));
+    assert_eq!(parse_command("p"), Some(Command::ToggleDnd));
+    assert_eq!(parse_command("what"), None);
+}
+
+// --- the driver ---------------------------------------------------------------------------------------------
+
+/// A clock that jumps forward on `sleep` and delivers scripted commands when their time comes.
+struct FakeClock {
+    now: RefCell<Zoned>,
+    script: RefCell<Vec<(Zoned, Command)>>,
+    tx: std::sync::mpsc::Sender<Command>,
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> Zoned {
+        self.now.borrow().clone()
+    }
+    fn sleep(&self, d: Duration) {
+        let next = self.now.borrow().checked_add(jiff::SignedDuration::try_from(d).expect("d")).expect("add");
+        *self.now.borrow_mut() = next.clone();
+        let mut script = self.script.borrow_mut();
+        while script.first().is_some_and(|(t, _)| *t <= next) {
+            let (_, c) = script.remove(0);
+            self.tx.send(c).expect("send");
+        }
+    }
+}
+
+/// Idle from a function of the clock.
+struct ScriptedIdle<'a> {
+    clock: &'a FakeClock,
+    away: (Zoned, Zoned),
+    calls: Cell<u32>,
+}
+
+impl IdleSource for ScriptedIdle<'_> {
+    fn idle(&mut self) -> Option<Duration> {
+        self.calls.set(self.calls.get() + 1);
+        let now = self.clock.now();
+        if now >= self.away.0 && now < self.away.1 {
+            Some(Duration::from_secs(now.timestamp().duration_since(self.away.0.timestamp()).as_secs() as u64))
+        } else {
+            Some(Duration::ZERO)
+        }
+    }
+}
+
+/// Records prompts and answers each one a poll later (through the command channel) with the next planned answer.
+struct Recorder {
+    prompts: Vec<Prompt>,
+    messages: Vec<String>,
+    answers: Vec<Response>,
+    tx: std::sync::mpsc::Sender<Command>,
+}
+
+impl Notifier for Recorder {
+    fn notify(&mut self, prompt: &Prompt) -> Result<(), RemindError> {
+        self.prompts.push(prompt.clone());
+        let answer = if self.answers.is_empty() { Response::Done } else { self.answers.remove(0) };
+        self.tx.send(Command::Respond(answer)).map_err(|e| RemindError::Notify(e.to_string()))
+    }
+    fn message(&mut self, text: &str) {
+        self.messages.push(text.to_string());
+    }
+    fn describe(&self) -> String {
+        "recorder".into()
+    }
+}
+
+#[test]
+fn driver_runs_a_simulated_workday() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // A meeting with do-not-disturb from 11:00 to 12:00, away for lunch from 12:30 to 13:15, quit at 17:45.
+    let script = vec![(at(11, 0), Command::ToggleDnd), (at(12, 0), Command::ToggleDnd), (at(17, 45), Command::Quit)];
+    let clock = FakeClock { now: RefCell::new(at(8, 55)), script: RefCell::new(script), tx: tx.clone() };
+    let mut idle = ScriptedIdle { clock: &clock, away: (at(12, 30), at(13, 15)), calls: Cell::new(0) };
+    let answers = vec![Response::Done, Response::Done, Response::Skip, Response::Snooze];
+    let mut notifier = Recorder { prompts: Vec::new(), messages: Vec::new(), answers, tx };
+    let stop = AtomicBool::new(false);
+    let mut s = scheduler();
+    let mut stored: Vec<BreakEvent> = Vec::new();
+    let io = DriverIo { clock: &clock, idle: &mut idle, notifier: &mut notifier, commands: &rx, stop: &stop };
+    run_reminders(&mut s, io, DriverOptions { poll: Duration::from_secs(60), run_for: None }, |e| {
+        stored.push(e.clone())
+    })
+    .expect("driver");
+    assert!(idle.calls.get() > 500, "idle polled every tick");
+    assert!(clock.now() >= at(17, 45) && clock.now() < at(17, 47), "stopped on quit");
+    let times: Vec<String> = notifier
+        .prompts
+        .iter()
+        .map(|p| p.at.to_zoned(TimeZone::fixed(jiff::tz::offset(1))).strftime("%H:%M").to_string())
+        .collect();
+    println!("{times:?}\n{:?}", notifier.messages);
+    // Answers come a minute after each prompt: shift 09:20, walk 09:30 (timers from 09:31), shift 09:51
+    // (skipped), walk 10:01 (snoozed), back at 10:07.
+    assert_eq!(&times[..5], ["09:20", "09:30", "09:51", "10:01", "10:07"]);
+    assert!(times.contains(&"12:00".to_string()), "the overdue walk right after the meeting: {times:?}");
+    assert!(!times.iter().any(|t| t.as_str() > "11:00" && t.as_str() < "12:00"), "quiet in the meeting");
+    assert!(!times.iter().any(|t| t.as_str() > "12:31" && t.as_str() < "13:15"), "quiet while away");
+    assert!(!times.iter().any(|t| t.as_str() >= "17:30"), "nothing after hours");
+    assert!(notifier.messages.iter().any(|m| m.contains("paused")));
+    let sum = summarize(&stored);
+    assert_eq!((sum.skipped, sum.snoozed), (1, 1));
+    assert_eq!(sum.prompted as usize, times.len());
+    assert!(stored.iter().any(|e| e.outcome == BreakOutcome::Away));
+    let json = serde_json::to_string(&stored).expect("log serializes");
+    assert!(json.contains("\"outcome\":\"skipped\""));
+}
+
+#[test]
+fn terminal_notifier_prints_the_prompt_and_keys() {
+    let mut s = scheduler();
+    s.tick(&at(9, 0), None);
+    let p = run(&mut s, (9, 1), (9, 25), |_| 0, None);
+    assert!(!p.is_empty());
+    let prompt = s.pending().cloned().expect("pending");
+    let mut n = TerminalNotifier::new(Vec::new());
+    n.bell = false;
+    n.notify(&prompt).expect("print");
+    let out = String::from_utf8(n.into_inner()).expect("utf8");
+    println!("{out}");
+    assert!(out.contains("Shift your position") || out.contains("Time to stand up and walk"));
+    assert!(out.contains("d done · z snooze · s skip (3 left today)"));
+}
