@@ -53,6 +53,16 @@ pub enum Command {
     Log(LogArgs),
     /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
     Journal(JournalArgs),
+    /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
+    Guide(GuideArgs),
+    /// Mid-run posture and breathing cues for one run, timed by run type
+    Cues(CueSpecArgs),
+    /// Export cues as a FIT workout for a watch, or as a voice-cue file (ics, json, ssml)
+    Export(ExportArgs),
+    /// Sitting-break reminders at the desk: walk every 30 min, change position every 20
+    Remind(RemindArgs),
+    /// Plan the trip to a destination race: arrive early, no long drive next to the race or a long run
+    Travel(TravelArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -316,4 +326,129 @@ pub struct ImportArgs {
     /// No progress bar
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GuideArgs {
+    /// A routine id (`runtall routines`) or an exercise id (`runtall exercises`)
+    pub id: String,
+    /// Clock speed-up for demos and tests (e.g. 10)
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Ring the terminal bell at each phase change
+    #[arg(long)]
+    pub bell: bool,
+    /// Speak phase changes with espeak-ng when it is installed
+    #[arg(long)]
+    pub speak: bool,
+    /// Sets (single exercise only)
+    #[arg(long)]
+    pub sets: Option<u32>,
+    /// Reps or breaths per set (single exercise only)
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Minutes of timed work (single exercise only)
+    #[arg(long)]
+    pub minutes: Option<u32>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CueSpecArgs {
+    /// easy, long, speed, race or trail
+    #[arg(long)]
+    pub run: String,
+    /// Length of the run in minutes
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// Repetitions for speed work, e.g. 6x800m or 5x3min
+    #[arg(long)]
+    pub reps: Option<String>,
+    /// Recovery between reps, e.g. 2min or 90s
+    #[arg(long)]
+    pub recovery: Option<String>,
+    /// Warm-up minutes before the reps
+    #[arg(long, default_value_t = 15)]
+    pub warmup: u32,
+    /// Cool-down minutes after the reps
+    #[arg(long, default_value_t = 10)]
+    pub cooldown: u32,
+    /// Wearing a hydration pack or vest (adds pack cues)
+    #[arg(long)]
+    pub pack: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub command: ExportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A FIT workout file whose steps carry the cues (copy it to GARMIN/NewFiles on the watch)
+    Workout {
+        #[command(flatten)]
+        spec: CueSpecArgs,
+        /// Output file
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+    /// A voice-cue file for phones and speakers: ics (calendar alarms), json or ssml
+    Cues {
+        #[command(flatten)]
+        spec: CueSpecArgs,
+        /// ics, json or ssml
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// When the run starts (for ics/json times); default now
+        #[arg(long)]
+        start: Option<String>,
+        /// Output file; default stdout
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Minutes between walk breaks
+    #[arg(long)]
+    pub walk_every: Option<u32>,
+    /// Minutes between position changes
+    #[arg(long)]
+    pub shift_every: Option<u32>,
+    /// Working hours, e.g. 09:00-17:30, or `any`
+    #[arg(long)]
+    pub hours: Option<String>,
+    /// Skips allowed per day
+    #[arg(long)]
+    pub max_skips: Option<u32>,
+    /// Start with do-not-disturb on (toggle with p)
+    #[arg(long)]
+    pub dnd: bool,
+    /// Show breaks taken and skipped over the last two weeks instead of starting reminders
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TravelArgs {
+    /// Race day (YYYY-MM-DD)
+    #[arg(long)]
+    pub race: String,
+    /// Hours of driving each way
+    #[arg(long, conflicts_with = "flight_hours")]
+    pub drive_hours: Option<f32>,
+    /// Hours of flying each way
+    #[arg(long)]
+    pub flight_hours: Option<f32>,
+    /// Planned long-run dates near the trip (repeatable)
+    #[arg(long)]
+    pub long_run: Vec<String>,
+    /// Your planned departure date, to check it
+    #[arg(long)]
+    pub depart: Option<String>,
+    /// Your planned return date, to check it
+    #[arg(long = "return")]
+    pub return_on: Option<String>,
 }

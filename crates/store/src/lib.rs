@@ -100,6 +100,24 @@ pub struct JournalImportStats {
     pub days: usize,
 }
 
+/// A guided routine session as stored: the companion's completion record, kept as JSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SessionRow {
+    pub started_at: Timestamp,
+    pub routine_id: String,
+    /// Every step completed.
+    pub completed: bool,
+    pub record: serde_json::Value,
+}
+
+/// A sitting-break reminder event (taken, skipped, snoozed, ...), kept as JSON.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BreakEventRow {
+    pub at: Timestamp,
+    pub kind: String,
+    pub event: serde_json::Value,
+}
+
 /// Which activities to list. Empty means all, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFilter {
@@ -152,6 +170,19 @@ pub trait Store {
     fn export_journal(&self) -> Result<runtall_domain::journal_format::Journal>;
     /// Applies a validated journal in one transaction: all of it or nothing.
     fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats>;
+
+    /// Inserts or updates (same `started_at` and routine) a guided-session record: checkpoints of a running
+    /// session overwrite each other, so a killed session still leaves what was completed.
+    fn put_session(
+        &self,
+        started_at: Timestamp,
+        routine_id: &str,
+        completed: bool,
+        record: &serde_json::Value,
+    ) -> Result<()>;
+    fn sessions(&self, from: Timestamp, to: Timestamp) -> Result<Vec<SessionRow>>;
+    fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()>;
+    fn break_events(&self, from: Timestamp, to: Timestamp) -> Result<Vec<BreakEventRow>>;
 
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;

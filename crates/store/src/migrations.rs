@@ -76,4 +76,22 @@ pub const MIGRATIONS: &[&str] = &[
         data   TEXT NOT NULL
     );
     "#,
+    // 4: guided-session completions and sitting-break reminder events (stored as the companion writes them).
+    r#"
+    CREATE TABLE routine_sessions (
+        key           TEXT PRIMARY KEY,
+        started_epoch INTEGER NOT NULL,
+        routine_id    TEXT NOT NULL,
+        completed     INTEGER NOT NULL,
+        data          TEXT NOT NULL
+    );
+    CREATE INDEX routine_sessions_started ON routine_sessions (started_epoch);
+    CREATE TABLE break_events (
+        id       INTEGER PRIMARY KEY,
+        at_epoch INTEGER NOT NULL,
+        kind     TEXT NOT NULL,
+        data     TEXT NOT NULL
+    );
+    CREATE INDEX break_events_at ON break_events (at_epoch);
+    "#,
 ];

@@ -2,7 +2,7 @@
 
 use crate::codec;
 use crate::migrations::MIGRATIONS;
-use crate::{ActivityFilter, ActivityRow, AddOutcome, JournalImportStats, StoredActivity};
+use crate::{ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, SessionRow, StoredActivity};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -754,6 +754,100 @@ impl Store for SqliteStore {
         Ok(stats)
     }
 
+    fn put_session(
+        &self,
+        started_at: Timestamp,
+        routine_id: &str,
+        completed: bool,
+        record: &serde_json::Value,
+    ) -> Result<()> {
+        let key = format!("{}|{routine_id}", started_at.as_millisecond());
+        self.conn
+            .execute(
+                "INSERT INTO routine_sessions (key, started_epoch, routine_id, completed, data) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO UPDATE SET completed = excluded.completed, data = excluded.data",
+                params![key, started_at.as_second(), routine_id, completed, record.to_string()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn sessions(&self, from: Timestamp, to: Timestamp) -> Result<Vec<SessionRow>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT rowid, key, routine_id, completed, data FROM routine_sessions
+                 WHERE started_epoch >= ?1 AND started_epoch < ?2 ORDER BY started_epoch",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from.as_second(), to.as_second()], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, key, routine_id, completed, data) = row.map_err(|e| self.err(e))?;
+            let millis: i64 = key.split('|').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+            let started_at = Timestamp::from_millisecond(millis).map_err(|e| StoreError::Decode {
+                what: "session",
+                id,
+                detail: e.to_string(),
+            })?;
+            let record = serde_json::from_str(&data).map_err(|e| StoreError::Decode {
+                what: "session",
+                id,
+                detail: e.to_string(),
+            })?;
+            out.push(SessionRow { started_at, routine_id, completed, record });
+        }
+        Ok(out)
+    }
+
+    fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO break_events (at_epoch, kind, data) VALUES (?1, ?2, ?3)",
+                params![at.as_second(), kind, event.to_string()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn break_events(&self, from: Timestamp, to: Timestamp) -> Result<Vec<BreakEventRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at_epoch, kind, data FROM break_events WHERE at_epoch >= ?1 AND at_epoch < ?2 ORDER BY at_epoch, id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![from.as_second(), to.as_second()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, kind, data) = row.map_err(|e| self.err(e))?;
+            let at = Timestamp::from_second(at).map_err(|e| StoreError::Decode {
+                what: "break event",
+                id,
+                detail: e.to_string(),
+            })?;
+            let event = serde_json::from_str(&data).map_err(|e| StoreError::Decode {
+                what: "break event",
+                id,
+                detail: e.to_string(),
+            })?;
+            out.push(BreakEventRow { at, kind, event });
+        }
+        Ok(out)
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);
@@ -773,7 +867,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
+        tx.execute_batch("DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

@@ -1,11 +1,12 @@
 //! One module per subcommand; each takes the parsed arguments and a [`Ctx`].
 
 mod assess;
+mod companion;
 mod demo;
 mod import;
 mod journal;
 mod library;
-mod log;
+pub(crate) mod log;
 mod plan;
 mod profile;
 mod runs;
@@ -65,6 +66,11 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Guide(a) => companion::guide(&ctx, a),
+        Command::Cues(a) => companion::cues(&ctx, a),
+        Command::Export(a) => companion::export(&ctx, a),
+        Command::Remind(a) => companion::remind(&ctx, a),
+        Command::Travel(a) => companion::travel(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

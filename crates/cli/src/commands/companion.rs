@@ -1,0 +1,281 @@
+//! The run companion: `guide`, `cues`, `export`, `remind`, `travel`, over `runtall-companion`.
+
+use super::Ctx;
+use crate::args::{CueSpecArgs, ExportArgs, ExportCommand, GuideArgs, RemindArgs, TravelArgs};
+use crate::error::{CliError, CliResult};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use runtall_companion::cues::{CueOptions, RepSpec, RunPlan, Spec, plan_run};
+use runtall_companion::export::{
+    FitOptions, IcsOptions, SsmlOptions, VoiceFormat, to_ics, to_json, to_ssml, workout_fit,
+};
+use runtall_companion::guide::{
+    CompletionRecord, DoseOverride, GuideInput, GuideOptions, Target, resolve, run_session_with,
+};
+use runtall_companion::remind::driver::{
+    DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
+    stop_on_signals,
+};
+use runtall_companion::remind::{ReminderConfig, Scheduler, WorkingHours, summarize};
+use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
+use runtall_content::RunType;
+use runtall_domain::plan::{self, PlanError};
+use runtall_domain::screen::{ProgramState, program_state};
+use runtall_store::Store;
+
+fn err(e: impl std::fmt::Display) -> CliError {
+    CliError::user(e.to_string())
+}
+
+/// Guided sessions follow the screen like the plan does: nothing while locked or paused.
+fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
+    let state = program_state(store.latest_screening()?.as_ref());
+    match &state {
+        ProgramState::NotScreened => Err(PlanError::NotScreened.into()),
+        ProgramState::Locked { flags } => Err(PlanError::Locked(flags.clone()).into()),
+        ProgramState::Paused { flags } => Err(PlanError::Paused(flags.clone()).into()),
+        ProgramState::Reduced { .. } | ProgramState::Open => Ok(state),
+    }
+}
+
+/// Stores the record under the session's start, so checkpoints of one session overwrite each other.
+fn save_record(store: &dyn Store, session_start: Timestamp, record: &CompletionRecord) -> CliResult {
+    let started = record.started_at.unwrap_or(session_start);
+    let json = serde_json::to_value(record).map_err(|e| CliError::Internal(e.into()))?;
+    store.put_session(started, &record.id, record.all_completed(), &json)?;
+    Ok(())
+}
+
+pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
+    let store = ctx.store()?;
+    let state = require_open(&store)?;
+    let mode = if matches!(state, ProgramState::Reduced { .. }) { plan::Mode::Reduced } else { plan::Mode::Full };
+    let program = ctx.program;
+    let options = GuideOptions { speed: a.speed, bell: a.bell, speech: a.speak, ..GuideOptions::default() };
+    let target = resolve(program, &a.id).map_err(err)?;
+    // Checkpoints keep a killed session's progress; the last save wins.
+    let session_start = Timestamp::now();
+    let mut save_error = None;
+    let mut checkpoint = |r: &CompletionRecord| {
+        if let Err(e) = save_record(&store, session_start, r) {
+            save_error.get_or_insert(e);
+        }
+    };
+    let result = match target {
+        Target::Routine(r) => {
+            let assessment = store.latest_assessment()?.ok_or_else(|| {
+                CliError::user(
+                    "no assessment yet: run `runtall assess` so the routine fits your conditions and equipment",
+                )
+            })?;
+            let view = plan::routine_view(program, r, &assessment.assessment, mode);
+            run_session_with(program, &GuideInput::Routine(&view), &options, &mut checkpoint)
+        }
+        Target::Exercise(e) => {
+            let latest = store.latest_assessment()?;
+            let blocked =
+                latest.as_ref().and_then(|a| e.contraindicated_with.iter().find(|c| a.assessment.has_condition(**c)));
+            if let Some(c) = blocked {
+                return Err(CliError::user(format!(
+                    "{} is not offered with {}: see `runtall exercises {}` for the alternative",
+                    e.name,
+                    runtall_domain::profile::condition_label(*c),
+                    e.id
+                )));
+            }
+            let overrides = DoseOverride { sets: a.sets, reps: a.reps, minutes: a.minutes };
+            run_session_with(program, &GuideInput::Exercise { id: &e.id, overrides }, &options, &mut checkpoint)
+        }
+    };
+    let record = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(partial) = e.partial_record() {
+                save_record(&store, session_start, partial)?;
+            }
+            return Err(err(e));
+        }
+    };
+    save_record(&store, session_start, &record)?;
+    if let Some(e) = save_error {
+        eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
+    }
+    if ctx.json {
+        return ctx.print_json(&record);
+    }
+    println!("{}", record.summary());
+    Ok(())
+}
+
+fn cue_plan(ctx: &Ctx, s: &CueSpecArgs) -> CliResult<RunPlan> {
+    let run: RunType = s.run.parse().map_err(CliError::user)?;
+    let spec = match (&s.reps, s.minutes) {
+        (Some(reps), None) => {
+            let recovery = s.recovery.as_deref().unwrap_or("2min");
+            Spec::Reps(RepSpec::parse(reps, recovery, s.warmup, s.cooldown).map_err(err)?)
+        }
+        (None, Some(m)) => Spec::Minutes(m),
+        (Some(_), Some(_)) => return Err(CliError::user("give either --minutes or --reps, not both")),
+        (None, None) => return Err(CliError::user("give --minutes M, or --reps like 6x800m with --recovery 2min")),
+    };
+    let options = CueOptions { pack: s.pack, ..CueOptions::default() };
+    plan_run(ctx.program, run, &spec, &options).map_err(err)
+}
+
+pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
+    let plan = cue_plan(ctx, &s)?;
+    if ctx.json {
+        println!("{}", plan.to_json());
+    } else {
+        print!("{}", plan.to_text());
+    }
+    Ok(())
+}
+
+pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
+    match a.command {
+        ExportCommand::Workout { spec, out } => {
+            let plan = cue_plan(ctx, &spec)?;
+            let bytes = workout_fit(&plan, &FitOptions::default()).map_err(err)?;
+            std::fs::write(&out, &bytes).map_err(|e| CliError::user(format!("cannot write {}: {e}", out.display())))?;
+            println!(
+                "Wrote {} ({} bytes, {} cue steps). Copy it to the watch's GARMIN/NewFiles folder over USB; it appears \
+                 under Training > Workouts.",
+                out.display(),
+                bytes.len(),
+                plan.cues.len()
+            );
+            Ok(())
+        }
+        ExportCommand::Cues { spec, format, start, out } => {
+            let plan = cue_plan(ctx, &spec)?;
+            let start = match start {
+                Some(s) => super::log::parse_time(&s)?,
+                None => Timestamp::now(),
+            };
+            let text = match format.parse::<VoiceFormat>().map_err(err)? {
+                VoiceFormat::Ics => to_ics(&plan, &IcsOptions::new(start)),
+                VoiceFormat::Json => to_json(&plan, Some(start)),
+                VoiceFormat::Ssml => to_ssml(&plan, &SsmlOptions::default()),
+            }
+            .map_err(err)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
+                    eprintln!("Wrote {}.", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
+    let store = ctx.store()?;
+    if a.history {
+        let since = Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * 14)).unwrap_or(Timestamp::MIN);
+        let events = store.break_events(since, Timestamp::MAX)?;
+        if ctx.json {
+            return ctx.print_json(&events);
+        }
+        let mut days: std::collections::BTreeMap<String, (u32, u32, u32)> = Default::default();
+        for e in &events {
+            let day = e.at.strftime("%Y-%m-%d").to_string();
+            let entry = days.entry(day).or_default();
+            match e.kind.as_str() {
+                "taken" | "taken-idle" => entry.0 += 1,
+                "skipped" => entry.1 += 1,
+                "snoozed" => entry.2 += 1,
+                _ => {}
+            }
+        }
+        if days.is_empty() {
+            println!("No breaks recorded in the last two weeks: start `runtall remind` at the desk.");
+        }
+        for (day, (taken, skipped, snoozed)) in days {
+            println!("{day}  {taken} taken, {skipped} skipped, {snoozed} snoozed");
+        }
+        return Ok(());
+    }
+    let program = ctx.program;
+    let mut config = ReminderConfig::from_defaults(&program.habit_defaults);
+    if let Some(m) = a.walk_every {
+        config.walk_every_min = m;
+    }
+    if let Some(m) = a.shift_every {
+        config.shift_every_min = m;
+    }
+    if let Some(h) = &a.hours {
+        config.working_hours = if h == "any" { None } else { Some(WorkingHours::parse(h).map_err(err)?) };
+    }
+    if let Some(n) = a.max_skips {
+        config.max_skips_per_day = n;
+    }
+    config.validate().map_err(err)?;
+    let mut scheduler = Scheduler::new(program, config).map_err(err)?;
+    if a.dnd {
+        scheduler.set_dnd(&jiff::Zoned::now(), true);
+    }
+    let mut notifier = default_notifier();
+    let mut idle = detect_idle_source();
+    let commands = spawn_stdin_commands();
+    let stop = stop_on_signals();
+    println!(
+        "Sitting-break reminders on ({}): walk every {} min, change position every {} min.\n\
+         Keys: d done · z snooze · s skip · p pause (do not disturb) · q quit",
+        notifier.describe(),
+        a.walk_every.unwrap_or(program.habit_defaults.walk_every_min),
+        a.shift_every.unwrap_or(program.habit_defaults.shift_every_min)
+    );
+    let io = DriverIo {
+        clock: &SystemClock,
+        idle: idle.as_mut(),
+        notifier: notifier.as_mut(),
+        commands: &commands,
+        stop: &stop,
+    };
+    let mut log = Vec::new();
+    let mut store_error = None;
+    run_reminders(&mut scheduler, io, DriverOptions::default(), |e| {
+        let kind =
+            serde_json::to_value(e.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        if let Ok(json) = serde_json::to_value(e)
+            && let Err(err) = store.add_break_event(e.at, &kind, &json)
+        {
+            store_error.get_or_insert(err);
+        }
+        log.push(e.clone());
+    })
+    .map_err(err)?;
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    let s = summarize(&log);
+    println!("Breaks today: {} taken, {} skipped, {} snoozed.", s.taken, s.skipped, s.snoozed);
+    Ok(())
+}
+
+pub fn travel(ctx: &Ctx, a: TravelArgs) -> CliResult {
+    let race: Date =
+        a.race.parse().map_err(|_| CliError::user(format!("--race '{}' is not a date like 2027-04-18", a.race)))?;
+    let mode = match (a.drive_hours, a.flight_hours) {
+        (Some(h), None) => TravelMode::Drive { hours: h },
+        (None, Some(h)) => TravelMode::Flight { hours: h },
+        _ => return Err(CliError::user("give --drive-hours H or --flight-hours H")),
+    };
+    let parse =
+        |s: &String| s.parse::<Date>().map_err(|_| CliError::user(format!("'{s}' is not a date like 2027-04-11")));
+    let long_runs: Vec<Date> = a.long_run.iter().map(parse).collect::<CliResult<_>>()?;
+    let today = jiff::Zoned::now().date();
+    let mut options = TravelOptions::new(today);
+    options.depart = a.depart.as_ref().map(parse).transpose()?;
+    options.return_on = a.return_on.as_ref().map(parse).transpose()?;
+    let plan = plan_travel(ctx.program, race, mode, &long_runs, &options).map_err(err)?;
+    if ctx.json {
+        return ctx.print_json(&plan);
+    }
+    print!("{}", plan.to_text());
+    Ok(())
+}
