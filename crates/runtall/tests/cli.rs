@@ -302,3 +302,91 @@ fn the_journal_round_trips_through_jsonl_and_csv_and_bad_files_change_nothing() 
     assert!(err.contains("line 4") && err.contains("0–10") && err.contains("nothing was imported"), "{err}");
     assert_eq!(stdout(&runtall(&db3, &["journal", "export"])), "");
 }
+
+#[test]
+fn cues_follow_the_run_type_and_the_watch_workout_decodes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db");
+    let out = runtall(&db, &["cues", "--run", "long", "--minutes", "90", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let cues = v["cues"].as_array().expect("cues");
+    let minutes: Vec<f64> = cues.iter().filter_map(|c| c["at_s"].as_f64()).map(|s| s / 60.0).collect();
+    let late = minutes.iter().filter(|m| **m >= 60.0 && **m < 90.0).count();
+    let early = minutes.iter().filter(|m| **m > 0.0 && **m < 30.0).count();
+    assert!(late > early, "more cues in the last third: {minutes:?}");
+
+    let fit = dir.path().join("speed.fit");
+    let out = runtall(
+        &db,
+        &[
+            "export",
+            "workout",
+            "--run",
+            "speed",
+            "--reps",
+            "6x800m",
+            "--recovery",
+            "2min",
+            "-o",
+            fit.to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(&fit).expect("fit written");
+    let decoded = runtall_fit::decode(&bytes).expect("our decoder reads the workout");
+    assert!(decoded.stats.header_crc_ok && decoded.stats.file_crc_ok);
+    assert!(decoded.workout_steps.len() >= 12, "6 reps and 6 recoveries at least: {}", decoded.workout_steps.len());
+
+    let ssml = runtall(&db, &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ssml"]);
+    assert!(stdout(&ssml).starts_with("<?xml") && stdout(&ssml).contains("<speak"));
+    let ics = runtall(
+        &db,
+        &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ics", "--start", "2026-12-01T07:00:00Z"],
+    );
+    assert!(stdout(&ics).contains("BEGIN:VCALENDAR") && stdout(&ics).contains("BEGIN:VALARM"));
+
+    for bad in [
+        vec!["cues", "--run", "easy", "--minutes", "0"],
+        vec!["cues", "--run", "speed", "--reps", "200x400m"],
+        vec!["cues", "--run", "sprint", "--minutes", "20"],
+    ] {
+        let out = runtall(&db, &bad);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(!stderr(&out).is_empty());
+    }
+}
+
+#[test]
+fn travel_plans_arrive_early_and_keep_long_drives_away_from_the_race() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("t.db");
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(60)).expect("date");
+    let day = |n: i64| race.checked_sub(jiff::Span::new().days(n)).expect("date").to_string();
+    let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "5", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let depart = v["depart"].as_str().expect("depart");
+    assert!(depart == day(1) || depart == day(2), "arrives 1–2 days early: {depart}");
+    assert_eq!(v["return_on"].as_str().map(str::to_string), Some(day(-1)), "home the day after the race");
+    assert!(v["stops_min"].as_array().is_some_and(|s| !s.is_empty()), "a 5 h drive is broken up");
+    let out = runtall(&db, &["travel", "--race", "2020-01-01", "--drive-hours", "5"]);
+    assert_eq!(out.status.code(), Some(1), "a race in the past is refused");
+    let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "-3"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn guide_refuses_while_locked_and_names_unknown_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("g.db");
+    let out = runtall(&db, &["guide", "chin-tuck"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
+    let clear = repo("examples/screen-clear.toml");
+    assert!(runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]).status.success());
+    let out = runtall(&db, &["guide", "chin-tuk"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("chin-tuck"), "suggests the right id: {}", stderr(&out));
+}
