@@ -1,0 +1,302 @@
+// End-to-end tests of the runtall web app in real headless Chromium.
+//
+//   node crates/web/e2e/run.mjs            (from the repository root; needs `npm ci` in crates/web/e2e once)
+//
+// Builds the `serve` example (unless RUNTALL_WEB_BIN points at a built one), starts it on a free loopback port
+// with a fresh database and a few synthetic runs, runs the flows below, saves screenshots of the main pages at
+// 360 px and 1280 px into docs/screenshots/, and exits non-zero when a flow fails. Chromium: /usr/bin/chromium
+// (Debian), or CHROMIUM=/path. Set RUNTALL_E2E_SCREENSHOTS=0 to skip the screenshots.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..', '..');
+const shotsDir = join(repo, 'docs', 'screenshots');
+const takeShots = process.env.RUNTALL_E2E_SCREENSHOTS !== '0';
+
+function log(...a) { console.log(...a); }
+
+function serverBinary() {
+  if (process.env.RUNTALL_WEB_BIN) return process.env.RUNTALL_WEB_BIN;
+  log('building the web server (cargo build -p runtall-web --example serve)…');
+  execFileSync('cargo', ['build', '-q', '-p', 'runtall-web', '--example', 'serve'], { cwd: repo, stdio: 'inherit' });
+  const meta = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: repo }));
+  return join(meta.target_directory, 'debug', 'examples', 'serve');
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+  });
+}
+
+async function startServer(bin, db, port) {
+  const child = spawn(bin, ['--db', db, '--addr', `127.0.0.1:${port}`, '--seed-runs'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUNTALL_WEB_PASSWORD: '' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+    try { const r = await fetch(`${base}/welcome`); if (r.ok) return { child, base, output: () => output }; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`server did not start: ${output}`);
+}
+
+const results = [];
+async function flow(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+function expect(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function shoot(browser, base, name, path, prepare) {
+  if (!takeShots) return;
+  for (const width of [360, 1280]) {
+    const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 780 : 900 }, storageState: shared.state });
+    const page = await ctx.newPage();
+    await page.goto(base + path);
+    if (prepare) await prepare(page);
+    // Whole page, cut at 3000 px so the long plan stays a reasonable file.
+    const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), 3000);
+    await page.screenshot({ path: join(shotsDir, `${name}-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height } });
+    await ctx.close();
+  }
+}
+
+const shared = { state: undefined };
+
+async function main() {
+  const bin = serverBinary();
+  const dir = mkdtempSync(join(tmpdir(), 'runtall-e2e-'));
+  const port = await freePort();
+  const server = await startServer(bin, join(dir, 'e2e.db'), port);
+  const { base } = server;
+  mkdirSync(shotsDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const problems = [];
+  // 422 answers to deliberately invalid forms are expected; anything else (CSP, script errors) is not.
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+
+  try {
+    await flow('welcome and safety check clear', async () => {
+      await page.goto(base + '/');
+      expect(page.url().endsWith('/welcome'), `expected /welcome, got ${page.url()}`);
+      await shoot(browser, base, 'welcome', '/welcome');
+      await page.getByRole('link', { name: 'Start the safety check' }).click();
+      await page.waitForURL('**/screen');
+      const noes = page.locator('input[type=radio][value=no]');
+      const n = await noes.count();
+      expect(n >= 10, `expected the red-flag questions, found ${n}`);
+      // Leaving one unanswered is refused: an unanswered safety question is never taken as no.
+      for (let i = 0; i < n - 1; i++) await noes.nth(i).check();
+      await page.getByRole('button', { name: 'See my result' }).click();
+      await page.locator('#error-summary').waitFor();
+      expect((await page.locator('.field-error').count()) === 1, 'exactly the unanswered question is flagged');
+      await page.locator('input[type=radio][value=no]').nth(n - 1).check();
+      await page.getByRole('button', { name: 'See my result' }).click();
+      await page.waitForURL('**/screen/result');
+      await page.getByRole('heading', { name: 'Safety check clear' }).waitFor();
+    });
+
+    await flow('assessment with a range error, then the plan', async () => {
+      await page.getByRole('link', { name: 'Continue to the assessment' }).click();
+      await page.waitForURL('**/assess');
+      await page.getByRole('checkbox', { name: 'neck', exact: true }).check();
+      await page.getByRole('checkbox', { name: 'between the shoulder blades' }).check();
+      await page.getByRole('checkbox', { name: 'on long runs' }).check();
+      await page.getByRole('checkbox', { name: 'at the desk' }).check();
+      await page.locator('[id="f-baseline_pain"]').fill('11');
+      await page.locator('[id="f-exposures.runs_per_week"]').fill('4');
+      await page.locator('[id="f-exposures.weekly_km"]').fill('40');
+      await page.locator('[id="f-exposures.long_run_km"]').fill('16');
+      await page.locator('[id="f-exposures.speed_sessions_per_week"]').fill('1');
+      await page.getByRole('checkbox', { name: 'road', exact: true }).check();
+      await page.locator('[id="f-exposures.years_running"]').fill('3');
+      await page.locator('[id="f-exposures.sitting_hours_per_day"]').fill('8');
+      const acts = ['Run 90 minutes without neck pain', 'Work at the laptop all morning', 'Sleep through the night'];
+      for (let i = 0; i < 3; i++) {
+        await page.locator(`[id="f-psfs[${i}].activity"]`).fill(acts[i]);
+        await page.locator(`[id="f-psfs[${i}].score"]`).fill(String(4 + i));
+      }
+      await page.getByRole('button', { name: 'Make my plan' }).click();
+      await page.locator('#error-summary').waitFor();
+      const err = await page.locator('[id="e-baseline_pain"]').textContent();
+      expect(/allowed 0–10/.test(err), `range message shown: ${err}`);
+      expect((await page.locator('[id="f-psfs[0].activity"]').inputValue()) === acts[0], 'answers are kept');
+      await page.locator('[id="f-baseline_pain"]').fill('5');
+      await page.getByRole('button', { name: 'Make my plan' }).click();
+      await page.waitForURL('**/plan');
+      await page.getByRole('heading', { name: 'Your plan' }).waitFor();
+      const text = await page.locator('main').textContent();
+      expect(text.includes('Why:') && text.includes('From:'), 'items show why and where from');
+      expect((await page.locator('.ev').count()) > 5, 'evidence strength shown on items');
+      expect(text.includes('Your week'), 'the week is shown');
+    });
+
+    shared.state = await context.storageState();
+    await shoot(browser, base, 'plan', '/plan');
+    await shoot(browser, base, 'today', '/today?run=long');
+    await shoot(browser, base, 'assess', '/assess');
+
+    await flow('guided session to completion with the speed-up', async () => {
+      const routines = await (await page.request.get(base + '/api/routines')).json();
+      const mobility = routines.find((r) => r.routine.kind === 'daily-mobility');
+      expect(mobility, 'a daily mobility routine exists');
+      await page.goto(`${base}/session/${mobility.routine.id}?speed=200`);
+      await page.locator('#player').waitFor();
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.waitForFunction(() => document.getElementById('player').dataset.state === 'running');
+      await page.waitForTimeout(300);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      expect((await page.locator('#player').getAttribute('data-state')) === 'paused', 'pauses');
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.waitForFunction(() => document.getElementById('player').dataset.state === 'done', null, { timeout: 90000 });
+      const msg = await page.locator('#finished').textContent();
+      expect(/recorded in today's log/.test(msg), `completion recorded: ${msg}`);
+      await page.goto(base + '/day');
+      expect(await page.getByLabel('Daily mobility').isChecked(), 'day log shows mobility done');
+    });
+
+    await flow('breathing pacer phases on a pre-run routine', async () => {
+      const day = await (await page.request.get(base + '/api/plan/for-run/long')).json();
+      await page.goto(`${base}/session/${day.pre_run.id}?speed=4`);
+      await page.getByRole('button', { name: 'Start' }).click();
+      const seen = new Set();
+      for (let i = 0; i < 60 && seen.size < 3; i++) {
+        seen.add(await page.locator('#player').getAttribute('data-kind'));
+        await page.waitForTimeout(100);
+      }
+      expect(seen.has('inhale') || seen.has('move') || seen.has('ready'), `segments advance: ${[...seen]}`);
+      await page.getByRole('button', { name: 'Pause' }).click();
+      if (takeShots) {
+        for (const width of [360, 1280]) {
+          await page.setViewportSize({ width, height: width < 500 ? 780 : 900 });
+          await page.screenshot({ path: join(shotsDir, `session-${width}.png`), fullPage: true });
+        }
+        await page.setViewportSize({ width: 390, height: 844 });
+      }
+      await page.getByRole('button', { name: 'Skip exercise' }).click();
+      const name = await page.locator('#stepno').textContent();
+      expect(/Exercise 2 of/.test(name), `skip moves to the next exercise: ${name}`);
+    });
+
+    await flow('the pacer respects prefers-reduced-motion', async () => {
+      const ctx = await browser.newContext({ reducedMotion: 'reduce', storageState: await context.storageState() });
+      const p = await ctx.newPage();
+      const day = await (await p.request.get(base + '/api/plan/for-run/long')).json();
+      await p.goto(`${base}/session/${day.pre_run.id}?speed=2`);
+      await p.getByRole('button', { name: 'Start' }).click();
+      await p.waitForTimeout(300);
+      const duration = await p.locator('#circle').evaluate((c) => getComputedStyle(c).transitionDuration);
+      expect(duration === '0s', `no animated growth with reduced motion (got ${duration})`);
+      expect((await p.locator('#phase').textContent()).length > 0, 'the phase is still named in words');
+      await ctx.close();
+    });
+
+    await flow('logging pain on the body map', async () => {
+      await page.goto(base + '/pain');
+      await page.locator('.bodymap figure').nth(1).locator('a[data-region="between-shoulder-blades"]').click();
+      expect(await page.getByRole('radio', { name: 'Between shoulder blades' }).isChecked(), 'tapping the map chooses the region');
+      expect((await page.locator('a.region.selected').count()) >= 1, 'the map marks the choice');
+      await page.locator('#f-intensity').fill('6');
+      expect((await page.locator('#intensity-out').textContent()) === '6', 'slider value shown');
+      await page.getByRole('radio', { name: 'right after a run' }).check();
+      await page.getByRole('button', { name: 'Log it' }).click();
+      await page.waitForURL('**/pain?logged=*');
+      const notice = await page.locator('.notice.ok').textContent();
+      expect(/Between shoulder blades 6\/10/.test(notice), `confirmation: ${notice}`);
+      expect(/Above 5\/10/.test(notice), 'advice above 5/10');
+      await page.locator('.bodymap figure').first().locator('a[data-region="chest"]').click();
+      await page.waitForURL('**/pain/chest');
+      await page.getByRole('heading', { name: 'Chest pain goes to the safety check' }).waitFor();
+    });
+
+    await flow('runs list, run detail chart and context', async () => {
+      await page.goto(base + '/runs');
+      expect((await page.locator('.run-row').count()) === 6, 'six seeded runs');
+      await page.locator('.run-row').first().click();
+      await page.locator('svg.chart').waitFor();
+      expect((await page.locator('svg.chart polyline').count()) >= 3, 'pace, HR and elevation lines');
+      expect((await page.locator('figcaption').textContent()).includes('Pace from'), 'text alternative');
+      await page.locator('input[name=pack][value=yes]').check();
+      await page.getByRole('button', { name: 'Save context' }).click();
+      await page.waitForURL('**/runs/*#context');
+      expect(await page.locator('input[name=pack][value=yes]').isChecked(), 'context saved');
+    });
+
+    await shoot(browser, base, 'pain', '/pain?region=neck');
+    await shoot(browser, base, 'runs', '/runs');
+    await shoot(browser, base, 'run', '/runs/3');
+    await shoot(browser, base, 'library', '/library');
+    await shoot(browser, base, 'exercise', '/library/exercises/chin-tuck');
+    await shoot(browser, base, 'learn', '/learn');
+    await shoot(browser, base, 'day', '/day');
+    await shoot(browser, base, 'settings', '/settings');
+
+    await flow('no console errors or CSP violations so far', async () => {
+      expect(problems.length === 0, `browser reported: ${problems.join(' | ')}`);
+    });
+
+    await flow('level A shows only the emergency screen until a clinician has checked', async () => {
+      await page.goto(base + '/settings');
+      await page.locator('#f-country').fill('GB');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.goto(base + '/screen');
+      const qs = page.locator('fieldset.question');
+      const n = await qs.count();
+      for (let i = 0; i < n; i++) await qs.nth(i).locator('input[value=no]').check();
+      await page.locator('input[name="q-chest-pain-during-or-after-run"][value=yes]').check();
+      await page.getByRole('button', { name: 'See my result' }).click();
+      await page.waitForURL('**/emergency');
+      expect((await page.locator('.number').textContent()).includes('999'), 'the country number is shown');
+      expect((await page.locator('header nav').count()) === 0, 'no navigation on the emergency screen');
+      await page.goto(base + '/plan');
+      expect(page.url().endsWith('/emergency'), 'other pages lead back to the emergency screen');
+      await shoot(browser, base, 'emergency', '/emergency');
+      await page.getByLabel('A clinician has checked me for these answers.').check();
+      await page.getByRole('button', { name: 'Unlock the program' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/emergency'));
+      await page.goto(base + '/plan');
+      expect(page.url().endsWith('/plan'), 'unlocked');
+    });
+  } finally {
+    await browser.close();
+    server.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  log(`\n${results.length - failed} passed, ${failed} failed`);
+  if (takeShots) log(`screenshots in ${shotsDir}`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,163 @@
+//! Errors: [`WebError`] stops the server from starting; [`HttpError`] is the one error type of every request.
+//!
+//! A handler returns `HttpError`; its `IntoResponse` puts the error itself into the response extensions with an
+//! empty body, and the `render_errors` middleware turns it into a friendly HTML page or a JSON object depending on
+//! whether the request was for `/api/`. Rendering in one place keeps internal detail out of every response: an
+//! internal error is logged to stderr with a reference number and the runner sees only the number.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use runtall_domain::InputError;
+use runtall_domain::plan::PlanError;
+use runtall_store::StoreError;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Why the server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error(
+        "refusing to listen on {addr} without a password: anyone on that network could read and change your data. \
+         Set a password (e.g. RUNTALL_WEB_PASSWORD) or bind 127.0.0.1"
+    )]
+    PasswordRequired { addr: SocketAddr },
+    #[error("the password must be at least 8 characters")]
+    WeakPassword,
+    #[error("the password hash is not a valid argon2id PHC string")]
+    BadPasswordHash,
+    #[error("cannot listen on {addr}: {detail}")]
+    Bind { addr: SocketAddr, detail: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("web server stopped: {0}")]
+    Runtime(String),
+}
+
+/// The error of one request, mapped to a status code.
+#[derive(Debug, Clone)]
+pub enum HttpError {
+    /// 400: the request cannot be used; the message is for the runner.
+    BadRequest(String),
+    /// 422: a form or JSON body failed validation; messages by field name.
+    Invalid(BTreeMap<String, String>),
+    /// 401: a password is set and this session has not signed in.
+    Unauthorized,
+    /// 403: the CSRF token is missing or wrong.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409: the program state does not allow this yet (no screen, locked, paused, no assessment).
+    Conflict(String),
+    /// 503: the database is busy (another runtall is writing); try again.
+    Busy,
+    /// 500: logged with this reference; the detail never reaches the response.
+    Internal(u64),
+}
+
+static INCIDENT: AtomicU64 = AtomicU64::new(1);
+
+impl HttpError {
+    /// Logs an internal failure and returns the error the runner sees (with a reference number only).
+    pub fn internal(detail: impl std::fmt::Display) -> HttpError {
+        let id = INCIDENT.fetch_add(1, Ordering::Relaxed);
+        eprintln!("runtall web: internal error #{id}: {detail}");
+        HttpError::Internal(id)
+    }
+
+    pub fn bad(msg: impl Into<String>) -> HttpError {
+        HttpError::BadRequest(msg.into())
+    }
+
+    pub fn field(field: &str, msg: impl Into<String>) -> HttpError {
+        HttpError::Invalid(BTreeMap::from([(field.to_string(), msg.into())]))
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            HttpError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            HttpError::Unauthorized => StatusCode::UNAUTHORIZED,
+            HttpError::Forbidden => StatusCode::FORBIDDEN,
+            HttpError::NotFound => StatusCode::NOT_FOUND,
+            HttpError::Conflict(_) => StatusCode::CONFLICT,
+            HttpError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A short machine-readable name for the JSON body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            HttpError::BadRequest(_) => "bad-request",
+            HttpError::Invalid(_) => "invalid",
+            HttpError::Unauthorized => "unauthorized",
+            HttpError::Forbidden => "forbidden",
+            HttpError::NotFound => "not-found",
+            HttpError::Conflict(_) => "conflict",
+            HttpError::Busy => "busy",
+            HttpError::Internal(_) => "internal",
+        }
+    }
+
+    /// The runner-facing message: never contains internal detail.
+    pub fn message(&self) -> String {
+        match self {
+            HttpError::BadRequest(m) | HttpError::Conflict(m) => m.clone(),
+            HttpError::Invalid(fields) => {
+                let n = fields.len();
+                format!("{n} answer{} need{} a look", if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" })
+            }
+            HttpError::Unauthorized => "Please sign in first.".into(),
+            HttpError::Forbidden => {
+                "This form has expired or did not come from this app. Go back, reload the page and try again.".into()
+            }
+            HttpError::NotFound => "There is nothing at this address.".into(),
+            HttpError::Busy => "The database is busy (another runtall may be writing). Try again in a moment.".into(),
+            HttpError::Internal(id) => {
+                format!("Something went wrong on our side (reference {id}). Nothing you entered was lost.")
+            }
+        }
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl From<StoreError> for HttpError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Locked { .. } => HttpError::Busy,
+            StoreError::NotFound { .. } => HttpError::NotFound,
+            other => HttpError::internal(other),
+        }
+    }
+}
+
+impl From<InputError> for HttpError {
+    fn from(e: InputError) -> Self {
+        HttpError::field(&e.field, e.message)
+    }
+}
+
+impl From<PlanError> for HttpError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::UnknownItem(_) => HttpError::NotFound,
+            PlanError::NotScreened => HttpError::Conflict("Take the safety check (red-flag screen) first.".into()),
+            PlanError::Locked(_) => HttpError::Conflict(
+                "The program is locked after an emergency-level answer. Once a clinician has checked you, confirm it \
+                 on the safety check page."
+                    .into(),
+            ),
+            PlanError::Paused(_) => HttpError::Conflict(
+                "The program is paused: see a clinician today, then confirm it on the safety check page.".into(),
+            ),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The page shell and the small pieces every page shares: navigation, CSRF field, sources and evidence, doses.
+
+use crate::session::{CSRF_FIELD, Session};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+use runtall_content::{Citation, Dose, Evidence, Program, SourceKind};
+
+/// Asset URLs carry the crate version so a new build is never served a stale cached file.
+pub fn asset(name: &str) -> String {
+    format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Which navigation entry is current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nav {
+    Today,
+    Plan,
+    Pain,
+    Day,
+    Runs,
+    Library,
+    Settings,
+}
+
+const NAV: [(Nav, &str, &str); 7] = [
+    (Nav::Today, "/today", "Today"),
+    (Nav::Plan, "/plan", "Plan"),
+    (Nav::Pain, "/pain", "Log pain"),
+    (Nav::Day, "/day", "My day"),
+    (Nav::Runs, "/runs", "Runs"),
+    (Nav::Library, "/library", "Library"),
+    (Nav::Settings, "/settings", "Settings"),
+];
+
+pub struct Page {
+    title: String,
+    body: Markup,
+    nav: Option<Nav>,
+    scripts: Vec<&'static str>,
+}
+
+impl Page {
+    /// A page with the navigation bar.
+    pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
+        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"] }
+    }
+
+    /// A page without navigation: sign-in, onboarding steps, and the emergency screen (which must show nothing
+    /// else).
+    pub fn bare(title: impl Into<String>, body: Markup) -> Page {
+        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"] }
+    }
+
+    pub fn script(mut self, name: &'static str) -> Page {
+        self.scripts.push(name);
+        self
+    }
+
+    pub fn render(self, session: &Session) -> Response {
+        let markup = html! {
+            (DOCTYPE)
+            html lang="en" {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    meta name="csrf-token" content=(session.csrf);
+                    meta name="color-scheme" content="light";
+                    title { (self.title) " · runtall" }
+                    link rel="icon" href=(asset("icon.svg")) type="image/svg+xml";
+                    link rel="stylesheet" href=(asset("app.css"));
+                    @for s in &self.scripts { script src=(asset(s)) defer {} }
+                }
+                body {
+                    a class="skip" href="#main" { "Skip to content" }
+                    header class="top" {
+                        a class="brand" href="/" { "runtall" }
+                        @if let Some(active) = self.nav {
+                            nav aria-label="Main" {
+                                ul {
+                                    @for (nav, href, label) in NAV {
+                                        li { a href=(href) aria-current=[(nav == active).then_some("page")] { (label) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    main id="main" tabindex="-1" { (self.body) }
+                    footer class="foot" {
+                        p { "Wellness guidance for posture and breathing, not diagnosis or treatment. Chest pain, "
+                            "new weakness or numbness: call your emergency number." }
+                    }
+                }
+            }
+        };
+        let mut response = maud_response(markup);
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+pub fn maud_response(markup: Markup) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], markup.into_string())
+        .into_response()
+}
+
+pub fn csrf_field(session: &Session) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(session.csrf); }
+}
+
+fn source_name(program: &Program, c: &Citation) -> String {
+    match program.source(&c.source).map(|s| s.kind) {
+        Some(SourceKind::Seed) if c.source == "podcast" => "Podcast ep. 26".into(),
+        Some(SourceKind::Seed) => "PT article".into(),
+        Some(SourceKind::Evidence) => "Evidence brief".into(),
+        None => c.source.clone(),
+    }
+}
+
+pub fn evidence_class(e: Evidence) -> &'static str {
+    match e {
+        Evidence::Moderate => "ev ev-moderate",
+        Evidence::Low => "ev ev-low",
+        Evidence::ExpertOpinion => "ev ev-expert",
+        Evidence::PracticalAdvice => "ev ev-practical",
+    }
+}
+
+/// Where a piece of advice comes from and how strong the support is; shown with every item.
+pub fn sources(program: &Program, cite: &[Citation], evidence: Evidence) -> Markup {
+    html! {
+        p class="source" {
+            span class="label" { "From: " }
+            @for (i, c) in cite.iter().enumerate() {
+                @if i > 0 { "; " }
+                (source_name(program, c)) " › " (c.section)
+            }
+            " "
+            span class=(evidence_class(evidence)) { (evidence.label()) }
+        }
+    }
+}
+
+pub fn minutes(seconds: u32) -> String {
+    if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
+}
+
+fn num(v: f32) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+}
+
+/// "2 × 10 per side, hold 5 s, rest 30 s" in words a runner reads at a glance.
+pub fn dose_line(d: &Dose) -> String {
+    let side = if d.per_side { " per side" } else { "" };
+    let mut parts = vec![match (d.reps, d.work_s) {
+        (Some(r), _) if d.breath.is_some() => format!("{} × {r} breaths", d.sets),
+        (Some(r), _) => format!("{} × {r}{side}", d.sets),
+        (None, Some(w)) => format!("{} × {}{side}", d.sets, minutes(w)),
+        (None, None) => format!("{} sets", d.sets),
+    }];
+    if let Some(h) = d.hold_s {
+        parts.push(format!("hold {h} s"));
+    }
+    if let Some(b) = &d.breath {
+        let mut s = format!("in {} s", num(b.inhale_s));
+        if b.hold_in_s > 0.0 {
+            s.push_str(&format!(", hold {} s", num(b.hold_in_s)));
+        }
+        s.push_str(&format!(", out {} s", num(b.exhale_s)));
+        if b.hold_out_s > 0.0 {
+            s.push_str(&format!(", pause {} s", num(b.hold_out_s)));
+        }
+        parts.push(s);
+    }
+    if d.rest_s > 0 && d.sets > 1 {
+        parts.push(format!("rest {} s", d.rest_s));
+    }
+    if let Some(l) = &d.load {
+        parts.push(l.clone());
+    }
+    parts.join(", ")
+}
+
+/// A list under a small heading, or nothing when empty.
+pub fn bullets(title: &str, items: &[String]) -> Markup {
+    html! {
+        @if !items.is_empty() {
+            h3 class="small" { (title) }
+            ul { @for i in items { li { (i) } } }
+        }
+    }
+}
+
+/// The error summary at the top of a form that failed validation, linking to each field.
+pub fn error_summary(errors: &crate::form::Errors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="error-summary" role="alert" tabindex="-1" id="error-summary" {
+                h2 { "Please check " (errors.0.len()) " answer" @if errors.0.len() != 1 { "s" } }
+                ul { @for (field, msg) in &errors.0 { li { a href={ "#f-" (field) } { (field_label(field)) ": " (msg) } } } }
+            }
+        }
+    }
+}
+
+/// Readable names for form fields in the error summary.
+fn field_label(field: &str) -> String {
+    field.trim_start_matches("exposures.").replace(['_', '.'], " ").replace('-', " ")
+}
+
+pub fn field_error(errors: &crate::form::Errors, field: &str) -> Markup {
+    html! { @if let Some(e) = errors.get(field) { p class="field-error" id={ "e-" (field) } { (e) } } }
+}
+
+/// `aria-describedby` for a field with an error.
+pub fn described(errors: &crate::form::Errors, field: &str) -> Option<String> {
+    errors.get(field).map(|_| format!("e-{field}"))
+}
+
+/// A friendly full page for an error status (rendered by the error middleware).
+pub fn error_page(status: u16, message: &str, session: Option<&Session>) -> Markup {
+    let title = match status {
+        404 => "Not found",
+        401 => "Please sign in",
+        403 => "That form has expired",
+        409 => "One step first",
+        413 => "Too large",
+        422 => "Please check your answers",
+        503 => "Busy for a moment",
+        s if s >= 500 => "Something went wrong",
+        _ => "That did not work",
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                @if let Some(s) = session { meta name="csrf-token" content=(s.csrf); }
+                title { (title) " · runtall" }
+                link rel="stylesheet" href=(asset("app.css"));
+            }
+            body {
+                header class="top" { a class="brand" href="/" { "runtall" } }
+                main id="main" class="error-page" {
+                    h1 { (title) }
+                    p { (message) }
+                    p { a class="button" href="/" { "Back to the start" } }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The library: exercises (dose, cues, mistakes, stop-if, contraindications, progression), routines, the breathing
+//! course, relief options with their limits, and habits — `runtall exercises|routines|learn|relief|habits`.
+//!
+//! Content comes straight from `runtall_content::program()`; every item shows its source and evidence strength.
+//! Lesson progress is kept in the browser (localStorage, by `app.js`): the store has no place for it yet.
+
+use super::json;
+use crate::AppState;
+use crate::error::HttpError;
+use crate::form::id_of;
+use crate::layout::{Nav, Page, bullets, dose_line, minutes, sources};
+use crate::session::Session;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use maud::html;
+use runtall_content::{ExerciseCategory, HabitArea, ReliefKind, step_dose};
+use runtall_domain::plan::equipment_label;
+use runtall_domain::profile::condition_label;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/library", get(index))
+        .route("/library/exercises/{id}", get(exercise))
+        .route("/library/routines/{id}", get(routine))
+        .route("/learn", get(course))
+        .route("/learn/{id}", get(lesson))
+        .route("/relief", get(relief))
+        .route("/habits", get(habits))
+        .route("/api/exercises", get(api_exercises))
+        .route("/api/exercises/{id}", get(api_exercise))
+        .route("/api/routines", get(api_routines))
+        .route("/api/routines/{id}", get(api_routine))
+        .route("/api/lessons", get(api_lessons))
+        .route("/api/lessons/{id}", get(api_lesson))
+        .route("/api/relief", get(api_relief))
+        .route("/api/habits", get(api_habits))
+}
+
+fn category(c: ExerciseCategory) -> &'static str {
+    match c {
+        ExerciseCategory::Breathing => "Breathing",
+        ExerciseCategory::Neck => "Neck",
+        ExerciseCategory::Scapular => "Shoulder blades",
+        ExerciseCategory::Mobility => "Mobility",
+        ExerciseCategory::MicroBreak => "Micro-breaks",
+    }
+}
+
+async fn index(State(st): State<AppState>, session: Session) -> Response {
+    let p = st.program;
+    let mut cats: Vec<ExerciseCategory> = p.exercises.iter().map(|e| e.category).collect();
+    cats.dedup();
+    let body = html! {
+        h1 { "Library" }
+        nav class="toc" aria-label="Library sections" {
+            ul { li { a href="#exercises" { "Exercises" } } li { a href="#routines" { "Routines" } } li { a href="/learn" { "Breathing course" } }
+                 li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } } }
+        }
+        section id="exercises" {
+            h2 { "Exercises" }
+            @for c in cats {
+                h3 { (category(c)) }
+                ul class="cards" {
+                    @for e in p.exercises.iter().filter(|e| e.category == c) {
+                        li { a href={ "/library/exercises/" (e.id) } { strong { (e.name) } } br; span class="muted" { (dose_line(&e.dose)) } }
+                    }
+                }
+            }
+        }
+        section id="routines" {
+            h2 { "Routines" }
+            ul class="cards" {
+                @for r in &p.routines {
+                    li {
+                        a href={ "/library/routines/" (r.id) } { strong { (r.name) } }
+                        " " span class="muted" { "~" (minutes(p.routine_seconds(r))) }
+                        br; span class="muted" { (r.frequency) }
+                    }
+                }
+            }
+        }
+        section {
+            h2 { "Breathing course" }
+            p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } }
+        }
+    };
+    Page::new("Library", Nav::Library, body).render(&session)
+}
+
+async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let p = st.program;
+    let e = p.exercise(&id).ok_or(HttpError::NotFound)?;
+    let body = html! {
+        p { a href="/library#exercises" { "← Library" } }
+        h1 { (e.name) }
+        p class="lead" { (e.summary) }
+        dl class="facts" {
+            div { dt { "Dose" } dd { (dose_line(&e.dose)) " — " (e.dose.frequency) } }
+            div { dt { "Takes" } dd { "~" (minutes(e.dose.estimated_seconds())) } }
+            div { dt { "Position" } dd { (e.position) } }
+            div { dt { "Equipment" } dd { @for (i, q) in e.equipment.iter().enumerate() { @if i > 0 { ", " } (equipment_label(*q)) } } }
+        }
+        (bullets("Steps", &e.steps))
+        (bullets("Cues", &e.cues))
+        (bullets("Common mistakes", &e.mistakes))
+        div class="notice warn" { (bullets("Stop if", &e.stop_if)) }
+        @if !e.contraindicated_with.is_empty() {
+            h3 class="small" { "Not offered with" }
+            ul { @for c in &e.contraindicated_with { li { (condition_label(*c)) } } }
+        }
+        (bullets("Cautions", &e.cautions))
+        (bullets("Progression (one change a week)", &e.progression))
+        @if let Some(alt) = e.alternative.as_deref().and_then(|a| p.exercise(a)) {
+            p { "Alternative: " a href={ "/library/exercises/" (alt.id) } { (alt.name) } }
+        }
+        (sources(p, &e.cite, e.evidence))
+    };
+    Ok(Page::new(e.name.clone(), Nav::Library, body).render(&session))
+}
+
+async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let p = st.program;
+    let r = p.routine(&id).ok_or(HttpError::NotFound)?;
+    let body = html! {
+        p { a href="/library#routines" { "← Library" } }
+        h1 { (r.name) }
+        p class="lead" { (r.summary) }
+        p { "~" (minutes(p.routine_seconds(r))) " · " (r.frequency) }
+        ol class="steps-list" {
+            @for s in &r.steps {
+                @if let Some(ex) = p.exercise(&s.exercise) {
+                    li { a href={ "/library/exercises/" (ex.id) } { (ex.name) } " — " (dose_line(&step_dose(ex, s)))
+                        @if let Some(n) = &s.note { br; span class="note" { (n) } } }
+                }
+            }
+        }
+        p { a class="button primary" href={ "/session/" (r.id) } { "Start guided session" } }
+        p class="hint" { "The guided session adapts the steps to your answers (conditions, equipment, reduced program)." }
+        (sources(p, &r.cite, r.evidence))
+    };
+    Ok(Page::new(r.name.clone(), Nav::Library, body).render(&session))
+}
+
+async fn course(State(st): State<AppState>, session: Session) -> Response {
+    let p = st.program;
+    let body = html! {
+        h1 { "Breathing course" }
+        p class="lead" { (p.lessons.len()) " short lessons on how posture and breathing work together while you run." }
+        p id="course-progress" class="progress-text" aria-live="polite" {}
+        ol class="lessons" data-total=(p.lessons.len()) {
+            @for l in &p.lessons {
+                li data-lesson=(l.id) {
+                    a href={ "/learn/" (l.id) } { (l.title) } " " span class="muted" { (l.minutes) " min" }
+                    " " span class="done-mark" hidden { "✓ read" }
+                }
+            }
+        }
+    };
+    Page::new("Breathing course", Nav::Library, body).render(&session)
+}
+
+async fn lesson(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let p = st.program;
+    let l = match id.parse::<u32>() {
+        Ok(n) => p.lessons.iter().find(|l| l.number == n),
+        Err(_) => p.lesson(&id),
+    }
+    .ok_or(HttpError::NotFound)?;
+    let next = p.lessons.iter().find(|n| n.number == l.number + 1);
+    let body = html! {
+        p { a href="/learn" { "← Breathing course" } }
+        p class="muted" { "Lesson " (l.number) " of " (p.lessons.len()) " · " (l.minutes) " min" }
+        h1 { (l.title) }
+        @for para in &l.body { p { (para) } }
+        (bullets("Key points", &l.key_points))
+        @if let Some(ex) = l.practice.as_deref().and_then(|x| p.exercise(x)) {
+            p { "Practise: " a href={ "/library/exercises/" (ex.id) } { (ex.name) } }
+        }
+        (sources(p, &l.cite, l.evidence))
+        p {
+            button type="button" class="button" id="mark-read" data-lesson=(l.id) { "Mark as read" }
+            @if let Some(n) = next { " " a class="button primary" href={ "/learn/" (n.id) } { "Next: " (n.title) } }
+        }
+    };
+    Ok(Page::new(l.title.clone(), Nav::Library, body).render(&session))
+}
+
+fn relief_kind(k: ReliefKind) -> &'static str {
+    match k {
+        ReliefKind::Comfort => "comfort",
+        ReliefKind::Topical => "topical",
+        ReliefKind::Supplement => "supplement — ask a pharmacist first if unsure",
+        ReliefKind::Support => "support",
+        ReliefKind::NotRecommended => "not recommended",
+    }
+}
+
+async fn relief(State(st): State<AppState>, session: Session) -> Response {
+    let p = st.program;
+    let body = html! {
+        h1 { "Relief options" }
+        p class="lead" { "For comfort while the real work — mobility and strength — happens. None of these fixes the cause." }
+        @for r in &p.relief {
+            article class="item" id=(r.id) {
+                h2 { (r.name) " " span class="badge" { (relief_kind(r.kind)) } }
+                p { (r.what) }
+                (bullets("How", &r.how))
+                div class="notice warn" {
+                    (bullets("Limits", &r.limits))
+                    @if let Some(mg) = r.max_daily_mg { p { strong { "Upper limit: " (mg) " mg a day from supplements" } " (food not counted)." } }
+                    @if let Some(mg) = r.start_mg { p { "Starting amount: " (mg) " mg." } }
+                    @if let Some(d) = r.max_days { p { "Use for at most " (d) " days at a time." } }
+                }
+                @if !r.avoid_with.is_empty() {
+                    p { "Not without advice if you have: " @for (i, c) in r.avoid_with.iter().enumerate() { @if i > 0 { "; " } (condition_label(*c)) } "." }
+                }
+                (bullets("Ask first", &r.refer))
+                (sources(p, &r.cite, r.evidence))
+            }
+        }
+        h2 { "Cardio that feels close to running" }
+        p { "For weeks when running hurts: taper rather than stop." }
+        @for a in &p.alternatives {
+            article class="item" id=(a.id) {
+                h3 { (a.name) }
+                p { (a.how) }
+                p { span class="label" { "Why: " } (a.why) }
+                (sources(p, &a.cite, a.evidence))
+            }
+        }
+    };
+    Page::new("Relief options", Nav::Library, body).render(&session)
+}
+
+#[derive(Deserialize)]
+struct AreaQuery {
+    area: Option<String>,
+}
+
+const AREAS: [(HabitArea, &str); 6] = [
+    (HabitArea::Sitting, "Sitting"),
+    (HabitArea::Travel, "Travel"),
+    (HabitArea::Pack, "Hydration pack"),
+    (HabitArea::Load, "Training load"),
+    (HabitArea::Posture, "Posture"),
+    (HabitArea::Care, "Getting help"),
+];
+
+fn area_of(q: &AreaQuery) -> Result<Option<HabitArea>, HttpError> {
+    match q.area.as_deref() {
+        None | Some("") => Ok(None),
+        Some(a) => {
+            AREAS.iter().find(|(x, _)| id_of(x) == a).map(|(x, _)| Some(*x)).ok_or_else(|| {
+                HttpError::bad(format!("unknown area '{a}' (sitting, travel, pack, load, posture, care)"))
+            })
+        }
+    }
+}
+
+async fn habits(
+    State(st): State<AppState>,
+    session: Session,
+    Query(q): Query<AreaQuery>,
+) -> Result<Response, HttpError> {
+    let p = st.program;
+    let area = area_of(&q)?;
+    let body = html! {
+        h1 { "Habits" }
+        nav aria-label="Areas" {
+            ul class="picker" {
+                li { a class="pill" href="/habits" aria-current=[area.is_none().then_some("true")] { "all" } }
+                @for (a, label) in AREAS { li { a class="pill" href={ "/habits?area=" (id_of(&a)) } aria-current=[(area == Some(a)).then_some("true")] { (label) } } }
+            }
+        }
+        @for (a, label) in AREAS.iter().filter(|(a, _)| area.is_none_or(|x| x == *a)) {
+            h2 { (label) }
+            @for h in p.habits.iter().filter(|h| h.area == *a) {
+                article class="item" id=(h.id) {
+                    h3 { (h.title) }
+                    p { (h.what) }
+                    p { span class="label" { "Why: " } (h.why) }
+                    (sources(p, &h.cite, h.evidence))
+                }
+            }
+        }
+    };
+    Ok(Page::new("Habits", Nav::Library, body).render(&session))
+}
+
+async fn api_exercises(State(st): State<AppState>) -> Response {
+    json(&st.program.exercises)
+}
+
+async fn api_exercise(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpError> {
+    Ok(json(st.program.exercise(&id).ok_or(HttpError::NotFound)?))
+}
+
+async fn api_routines(State(st): State<AppState>) -> Response {
+    let p = st.program;
+    json(p.routines.iter().map(|r| json!({ "routine": r, "seconds": p.routine_seconds(r) })).collect::<Vec<_>>())
+}
+
+async fn api_routine(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let r = st.program.routine(&id).ok_or(HttpError::NotFound)?;
+    Ok(json(json!({ "routine": r, "seconds": st.program.routine_seconds(r) })))
+}
+
+async fn api_lessons(State(st): State<AppState>) -> Response {
+    json(&st.program.lessons)
+}
+
+async fn api_lesson(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpError> {
+    let p = st.program;
+    let l = match id.parse::<u32>() {
+        Ok(n) => p.lessons.iter().find(|l| l.number == n),
+        Err(_) => p.lesson(&id),
+    };
+    Ok(json(l.ok_or(HttpError::NotFound)?))
+}
+
+async fn api_relief(State(st): State<AppState>) -> Response {
+    json(json!({ "relief": st.program.relief, "alternatives": st.program.alternatives }))
+}
+
+async fn api_habits(State(st): State<AppState>, Query(q): Query<AreaQuery>) -> Result<Response, HttpError> {
+    let area = area_of(&q)?;
+    let habits: Vec<_> = st.program.habits.iter().filter(|h| area.is_none_or(|a| h.area == a)).collect();
+    Ok(json(json!({ "defaults": st.program.habit_defaults, "habits": habits })))
+}

@@ -1,0 +1,225 @@
+//! The router: each module owns its pages and their `/api/` twins, and this file stacks the cross-cutting layers.
+//!
+//! Layers, outermost first: security headers (CSP and friends) → error rendering (HTML page or JSON by path) →
+//! sessions, login gate and CSRF → the emergency lock (level A shows only the emergency screen) → handlers.
+//!
+//! Not built yet, and slotting in here as `.merge(import::router())`, `.merge(insights::router())` and
+//! `.merge(experiments::router())` once `runtall-import`, `runtall-insights` and `runtall-companion` land: watch-
+//! file import (`/import`, `/api/import`, with its own larger body limit), insights (`/insights`,
+//! `/api/insights`) and self-experiments (`/experiments`, `/api/experiments`).
+
+mod guided;
+mod home;
+mod journal;
+mod library;
+mod onboarding;
+mod plan;
+mod runs;
+mod settings;
+
+use crate::error::HttpError;
+use crate::layout;
+use crate::{AppState, BODY_LIMIT};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Redirect, Response};
+use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::profile::Profile;
+use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
+use runtall_store::Store;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(home::router())
+        .merge(onboarding::router())
+        .merge(plan::router())
+        .merge(guided::router())
+        .merge(journal::router())
+        .merge(runs::router())
+        .merge(library::router())
+        .merge(settings::router())
+        .merge(crate::auth::router())
+        .merge(crate::assets::router())
+        .merge(crate::openapi::router())
+        .fallback(|| async { HttpError::NotFound })
+        .layer(from_fn_with_state(state.clone(), lock_guard))
+        .layer(from_fn_with_state(state.clone(), crate::session::layer))
+        .layer(from_fn(render_errors))
+        .layer(from_fn(security_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+/// What most pages need to know first: who, and where the program stands.
+pub struct Snapshot {
+    pub profile: Profile,
+    pub screening: Option<ScreeningRecord>,
+    pub state: ProgramState,
+    pub assessment: Option<AssessmentRecord>,
+}
+
+pub async fn snapshot(st: &AppState) -> Result<Snapshot, HttpError> {
+    st.db
+        .run(|store| {
+            let screening = store.latest_screening()?;
+            Ok(Snapshot {
+                profile: store.profile()?.unwrap_or_default(),
+                state: program_state(screening.as_ref()),
+                screening,
+                assessment: store.latest_assessment()?,
+            })
+        })
+        .await
+}
+
+/// Pages that stay reachable while the program is locked: the emergency screen itself, the screen (to take it
+/// again), settings (to fix the country and so the number), sign-in and assets.
+fn allowed_when_locked(path: &str) -> bool {
+    path == "/emergency"
+        || path.starts_with("/screen")
+        || path == "/settings"
+        || path == "/login"
+        || path.starts_with("/assets/")
+        || path.starts_with("/api/")
+}
+
+/// Level A: every page but the allowed ones redirects to the emergency screen.
+async fn lock_guard(State(st): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == Method::GET && !allowed_when_locked(request.uri().path()) {
+        let locked = st
+            .db
+            .run(|store| Ok(matches!(program_state(store.latest_screening()?.as_ref()), ProgramState::Locked { .. })))
+            .await;
+        match locked {
+            Ok(true) => return Redirect::to("/emergency").into_response(),
+            Ok(false) => {}
+            Err(e) => return e.into_response(),
+        }
+    }
+    next.run(request).await
+}
+
+/// Turns error responses into a friendly page (or a JSON object under `/api/`), whatever produced them: an
+/// [`HttpError`] from a handler, or axum's own rejections (bad JSON, too large, unknown method).
+async fn render_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let session = request.extensions().get::<crate::session::Session>().cloned();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let own = response.extensions().get::<HttpError>().cloned();
+    let already_rendered = own.is_none()
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"));
+    if already_rendered {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let (code, message, fields) = match &own {
+        Some(e) => {
+            let fields = match e {
+                HttpError::Invalid(f) => Some(f.clone()),
+                _ => None,
+            };
+            (e.code(), e.message(), fields)
+        }
+        None => {
+            // axum's rejection text describes the request (e.g. which JSON field is missing), never server
+            // internals; it is kept for API clients on 4xx and dropped on 5xx.
+            let text = match axum::body::to_bytes(body, 16 * 1024).await {
+                Ok(b) if status.is_client_error() => String::from_utf8_lossy(&b).into_owned(),
+                _ => String::new(),
+            };
+            let generic = match status {
+                StatusCode::NOT_FOUND => "There is nothing at this address.".to_string(),
+                StatusCode::METHOD_NOT_ALLOWED => "That action is not available here.".to_string(),
+                StatusCode::PAYLOAD_TOO_LARGE => "That upload is too large.".to_string(),
+                s if s.is_server_error() => "Something went wrong on our side.".to_string(),
+                _ => "The request could not be used.".to_string(),
+            };
+            let message = if is_api && !text.is_empty() { text } else { generic };
+            let code = match status {
+                StatusCode::NOT_FOUND => "not-found",
+                StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+                StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+                s if s.is_server_error() => "internal",
+                _ => "bad-request",
+            };
+            (code, message, None)
+        }
+    };
+    let mut out = if is_api {
+        let mut body = serde_json::json!({ "error": code, "message": message });
+        if let Some(f) = fields {
+            body["fields"] = serde_json::json!(f);
+        }
+        (status, axum::Json(body)).into_response()
+    } else {
+        (status, layout::maud_response(layout::error_page(status.as_u16(), &message, session.as_ref()))).into_response()
+    };
+    // Keep cookies and the like set by inner layers.
+    for (name, value) in parts.headers.iter() {
+        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE || name == header::ALLOW {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// A strict Content-Security-Policy (scripts and styles only from this server, no inline script, no framing) and
+/// the usual hardening headers.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                       frame-ancestors 'none'";
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), screen-wake-lock=(self)"),
+    );
+    response
+}
+
+/// The program must allow a plan (screened, not locked or paused) and an assessment must exist; otherwise the
+/// runner is sent to the step that comes first.
+pub fn needs_first(s: &Snapshot) -> Option<&'static str> {
+    match s.state {
+        ProgramState::NotScreened => Some("/welcome"),
+        ProgramState::Locked { .. } => Some("/emergency"),
+        ProgramState::Paused { .. } => Some("/screen/result"),
+        ProgramState::Reduced { .. } | ProgramState::Open if s.assessment.is_none() => Some("/assess"),
+        _ => None,
+    }
+}
+
+/// The same check for the API, as a 409 with the next step.
+pub fn api_needs_first(s: &Snapshot) -> Result<&AssessmentRecord, HttpError> {
+    match &s.state {
+        ProgramState::NotScreened => Err(runtall_domain::plan::PlanError::NotScreened.into()),
+        ProgramState::Locked { flags } => Err(runtall_domain::plan::PlanError::Locked(flags.clone()).into()),
+        ProgramState::Paused { flags } => Err(runtall_domain::plan::PlanError::Paused(flags.clone()).into()),
+        _ => s.assessment.as_ref().ok_or_else(|| HttpError::Conflict("Answer the assessment first.".into())),
+    }
+}
+
+/// The local "today" of the machine the server runs on (the runner's own machine).
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date()
+}
+
+pub fn json<T: serde::Serialize>(value: T) -> Response {
+    axum::Json(value).into_response()
+}

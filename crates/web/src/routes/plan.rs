@@ -1,0 +1,350 @@
+//! The plan (`plan::build`) and Today (`plan::for_run`): what `runtall plan` and `runtall plan --for-run` show.
+//!
+//! Every item is rendered with why it is there (the answer that triggered it) and where the advice comes from
+//! (source, section, evidence strength). Showing a plan saves it when it differs from the latest stored one, so
+//! the plan history holds every plan the runner was shown, as with the CLI.
+
+use super::{Snapshot, api_needs_first, json, needs_first, snapshot};
+use crate::AppState;
+use crate::error::HttpError;
+use crate::layout::{Nav, Page, csrf_field, dose_line, minutes, sources};
+use crate::session::Session;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use maud::{Markup, html};
+use runtall_content::{CuePhase, Program, RunType};
+use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
+use runtall_domain::screen::{ProgramState, is_stale};
+use runtall_store::Store;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plan", get(plan_page))
+        .route("/today", get(today_page))
+        .route("/api/plan", get(api_plan))
+        .route("/api/plan/history", get(api_plan_history))
+        .route("/api/plan/for-run/{run}", get(api_for_run))
+}
+
+/// The plan for the latest screen and assessment, stored when it is new.
+pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<PlanRecord, HttpError> {
+    let a = api_needs_first(s)?.clone();
+    let built = plan::build(st.program, &a.assessment, &s.state)?;
+    let screening_id = s.screening.as_ref().and_then(|r| r.id);
+    st.db
+        .run(move |store| {
+            if let Some(latest) = store.latest_plan()?
+                && latest.screening_id == screening_id
+                && latest.assessment_id == a.id
+                && latest.plan == built
+            {
+                return Ok(latest);
+            }
+            let mut record =
+                PlanRecord { id: None, created_at: Timestamp::now(), screening_id, assessment_id: a.id, plan: built };
+            record.id = Some(store.add_plan(&record)?);
+            Ok(record)
+        })
+        .await
+}
+
+fn item_href(item: &PlanItem) -> Option<String> {
+    let id = &item.id;
+    Some(match item.kind {
+        RefKind::Routine => format!("/library/routines/{id}"),
+        RefKind::Exercise => format!("/library/exercises/{id}"),
+        RefKind::Schedule => format!("/today?run={id}"),
+        RefKind::Habit => format!("/habits#{id}"),
+        RefKind::Relief | RefKind::Alternative => format!("/relief#{id}"),
+        RefKind::Lesson => format!("/learn/{id}"),
+        RefKind::RedFlag => "/screen".to_string(),
+    })
+}
+
+/// The readable name of an exercise or routine id (as exclusions and substitutions name them), else the id.
+fn name_of(program: &Program, id: &str) -> String {
+    program
+        .exercise(id)
+        .map(|e| e.name.clone())
+        .or_else(|| program.routine(id).map(|r| r.name.clone()))
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn priority(p: Priority) -> (&'static str, &'static str) {
+    match p {
+        Priority::Core => ("core", "badge core"),
+        Priority::Recommended => ("recommended", "badge rec"),
+        Priority::Optional => ("optional", "badge opt"),
+    }
+}
+
+pub fn plan_item(program: &Program, item: &PlanItem) -> Markup {
+    let (label, class) = priority(item.priority);
+    html! {
+        article class="item" {
+            h3 {
+                @if let Some(href) = item_href(item) { a href=(href) { (item.title) } } @else { (item.title) }
+                " " span class=(class) { (label) }
+            }
+            @if !item.summary.is_empty() { p { (item.summary) } }
+            ul class="why" {
+                @for r in &item.why { li { span class="label" { "Why: " } (r.text) " " span class="answer" { "(" (r.answer) ")" } } }
+            }
+            (sources(program, &item.cite, item.evidence))
+        }
+    }
+}
+
+/// Level C: the plan asks again whether a clinician has checked.
+fn reduced_banner(session: &Session, s: &Snapshot) -> Markup {
+    html! {
+        @if let ProgramState::Reduced { flags } = &s.state {
+            div class="notice warn" {
+                p { strong { "Reduced program. " } "Gentle items only until a clinician has checked these answers: "
+                    @for (i, f) in flags.iter().enumerate() { @if i > 0 { "; " } (f.short) } "." }
+                form method="post" action="/screen/clinician-checked" class="inline-form" {
+                    (csrf_field(session))
+                    label class="check" { input type="checkbox" name="confirm" value="yes" required; " A clinician has checked me" }
+                    button type="submit" class="button small" { "Open the full program" }
+                }
+            }
+        }
+        @if s.screening.as_ref().is_some_and(|r| is_stale(r.taken_at, Timestamp::now())) {
+            div class="notice" { p { "Your last safety check is more than 4 weeks old. " a href="/screen" { "Take it again" } " — it takes 2 minutes." } }
+        }
+    }
+}
+
+fn week(program: &Program, record: &PlanRecord) -> Markup {
+    html! {
+        ol class="week" {
+            @for d in &record.plan.week {
+                li {
+                    div class="day" {
+                        span class="dayname" { (d.day.name()) }
+                        @match d.run {
+                            Some(r) => { a class={ "badge run-" (r.as_str()) } href={ "/today?run=" (r.as_str()) } { (r.as_str()) " run" } }
+                            None => { span class="badge rest" { "rest" } }
+                        }
+                    }
+                    ul class="routines" {
+                        @for id in &d.routines {
+                            @if let Some(r) = program.routine(id) {
+                                li { a href={ "/library/routines/" (id) } { (r.name) } " " span class="muted" { "~" (minutes(program.routine_seconds(r))) } }
+                            }
+                        }
+                    }
+                    @for n in &d.notes { p class="note" { (n) } }
+                }
+            }
+        }
+    }
+}
+
+async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
+    let s = snapshot(&st).await?;
+    if let Some(to) = needs_first(&s) {
+        return Ok(Redirect::to(to).into_response());
+    }
+    let record = current_plan(&st, &s).await?;
+    let p = &record.plan;
+    let program = st.program;
+    let who = if s.profile.name.is_empty() { String::new() } else { format!(" for {}", s.profile.name) };
+    let body = html! {
+        h1 { "Your plan" (who) }
+        p class="lead" { "Baseline: pain " (p.baseline_pain) "/10, function " (format!("{:.1}", p.baseline_psfs)) "/10. "
+            "Review in " (p.review_in_days) " days: re-rate your pain and your activities." }
+        p class="muted" { "Posture and breathing habits for running: wellness guidance, not treatment or diagnosis. "
+            "Every item says why it is here and where the advice comes from." }
+        (reduced_banner(&session, &s))
+        nav class="toc" aria-label="Plan sections" {
+            ul { @for (section, _) in p.sections() { li { a href={ "#s-" (crate::form::id_of(&section)) } { (section.title()) } } } li { a href="#week" { "Your week" } } }
+        }
+        @for (section, items) in p.sections() {
+            section class="plan-section" id={ "s-" (crate::form::id_of(&section)) } {
+                h2 { (section.title()) }
+                @for i in items { (plan_item(program, i)) }
+            }
+        }
+        section id="week" {
+            h2 { "Your week" }
+            (week(program, &record))
+        }
+        @if !p.excluded.is_empty() {
+            section {
+                h2 { "Left out or swapped for you" }
+                ul {
+                    @for e in &p.excluded {
+                        li { strong { (name_of(program, &e.id)) } ": " (e.reason) @if let Some(i) = &e.instead { " — instead: " (name_of(program, i)) } }
+                    }
+                }
+            }
+        }
+        p class="notice" { "Stop any exercise that brings sharp, spreading or chest pain. Pain up to 3/10 is fine, 4–5 "
+            "acceptable, more is too much." }
+        p { a class="button" href="/assess" { "Update my answers" } " " a class="button" href="/screen" { "Take the safety check again" } }
+    };
+    Ok(Page::new("Your plan", Nav::Plan, body).render(&session))
+}
+
+#[derive(Deserialize)]
+struct TodayQuery {
+    run: Option<String>,
+}
+
+fn today_weekday() -> Weekday {
+    use jiff::civil::Weekday as W;
+    match super::today().weekday() {
+        W::Monday => Weekday::Mon,
+        W::Tuesday => Weekday::Tue,
+        W::Wednesday => Weekday::Wed,
+        W::Thursday => Weekday::Thu,
+        W::Friday => Weekday::Fri,
+        W::Saturday => Weekday::Sat,
+        W::Sunday => Weekday::Sun,
+    }
+}
+
+fn phase_label(p: CuePhase) -> &'static str {
+    match p {
+        CuePhase::Start => "start",
+        CuePhase::Steady => "steady running",
+        CuePhase::LastThird => "last third",
+        CuePhase::BeforeRep => "before each rep",
+        CuePhase::Recovery => "recoveries",
+        CuePhase::Finish => "finish",
+        CuePhase::After => "after",
+    }
+}
+
+pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Option<i64>) -> Markup {
+    let href = match run {
+        Some(id) => format!("/session/{}?run={id}", r.id),
+        None => format!("/session/{}", r.id),
+    };
+    html! {
+        section class="routine card" {
+            h2 { (title) ": " (r.name) " " span class="muted" { "~" (minutes(r.seconds)) } }
+            p { (r.summary) }
+            ol class="steps-list" {
+                @for s in &r.steps {
+                    li {
+                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (dose_line(&s.dose))
+                        " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
+                        @if let Some(n) = &s.note { br; span class="note" { (n) } }
+                        @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
+                    }
+                }
+            }
+            @for sk in r.skipped.iter().filter(|s| s.instead.is_none()) { p class="note" { "Left out: " (name_of(program, &sk.id)) " — " (sk.reason) } }
+            p { a class="button primary" href=(href) { "Start guided session" } }
+            (sources(program, &r.cite, r.evidence))
+        }
+    }
+}
+
+fn run_day(program: &Program, day: &RunDay) -> Markup {
+    let d = &day.during;
+    html! {
+        @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run easy." } }
+        ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer) ")" } } } }
+        (routine_block(program, "Before", &day.pre_run, None))
+        section class="routine card" {
+            h2 { "During: mid-run cues" }
+            p {
+                "A posture and breathing check about every " (d.every_min) " min"
+                @if let Some(m) = d.last_third_every_min { ", every " (m) " min in the last third" }
+                @if d.per_rep { ", before each fast rep and in each recovery" } "."
+            }
+            @for n in &d.notes { p class="note" { (n) } }
+            ul class="cues" {
+                @for c in &d.cues {
+                    li { strong { (c.text) } " " span class="muted" { "(" @for (i, p) in c.phases.iter().enumerate() { @if i > 0 { ", " } (phase_label(*p)) } ")" } }
+                }
+            }
+            (sources(program, &d.cite, d.evidence))
+        }
+        (routine_block(program, "After", &day.post_run, None))
+    }
+}
+
+async fn today_page(
+    State(st): State<AppState>,
+    session: Session,
+    Query(q): Query<TodayQuery>,
+) -> Result<Response, HttpError> {
+    let s = snapshot(&st).await?;
+    if let Some(to) = needs_first(&s) {
+        return Ok(Redirect::to(to).into_response());
+    }
+    let record = current_plan(&st, &s).await?;
+    let a = api_needs_first(&s)?;
+    let program = st.program;
+    let weekday = today_weekday();
+    let planned = record.plan.week.iter().find(|d| d.day == weekday);
+    let chosen: Option<RunType> = match q.run.as_deref() {
+        Some("none") => None,
+        Some(r) => Some(r.parse().map_err(HttpError::bad)?),
+        None => planned.and_then(|d| d.run),
+    };
+    let day = chosen.map(|r| plan::for_run(program, &a.assessment, &s.state, r)).transpose()?;
+    let mode = if matches!(s.state, ProgramState::Reduced { .. }) { Mode::Reduced } else { Mode::Full };
+    let others: Vec<RoutineView> = planned
+        .map(|d| {
+            d.routines
+                .iter()
+                .filter_map(|id| program.routine(id))
+                .filter(|r| {
+                    !matches!(r.kind, runtall_content::RoutineKind::PreRun | runtall_content::RoutineKind::PostRun)
+                })
+                .map(|r| plan::routine_view(program, r, &a.assessment, mode))
+                .collect()
+        })
+        .unwrap_or_default();
+    let body = html! {
+        h1 { "Today" span class="muted" { " · " (weekday.name()) } }
+        (reduced_banner(&session, &s))
+        section aria-labelledby="pick" {
+            h2 id="pick" { "What are you running today?" }
+            ul class="picker" {
+                @for r in RunType::ALL {
+                    li { a class={ "pill run-" (r.as_str()) } href={ "/today?run=" (r.as_str()) } aria-current=[(chosen == Some(r)).then_some("true")] {
+                        (r.as_str()) @if planned.and_then(|d| d.run) == Some(r) { " · planned" } } }
+                }
+                li { a class="pill" href="/today?run=none" aria-current=[chosen.is_none().then_some("true")] { "no run" } }
+            }
+        }
+        @if let Some(day) = &day { (run_day(program, day)) }
+        @else { p class="empty" { "A rest day from running. The routines below keep your back and neck moving." } }
+        @if !others.is_empty() {
+            h2 { "Also today" }
+            @for r in &others { (routine_block(program, "Routine", r, None)) }
+        }
+        section class="quick card" {
+            h2 { "After your run" }
+            p { "Logging takes ten seconds and is what shows, over weeks, what goes with your pain." }
+            p { a class="button" href="/pain" { "Log pain" } " " a class="button" href="/day" { "Log my day" } " " a class="button" href="/runs" { "My runs" } }
+        }
+    };
+    Ok(Page::new("Today", Nav::Today, body).render(&session))
+}
+
+async fn api_plan(State(st): State<AppState>) -> Result<Response, HttpError> {
+    let s = snapshot(&st).await?;
+    Ok(json(current_plan(&st, &s).await?))
+}
+
+async fn api_plan_history(State(st): State<AppState>) -> Result<Response, HttpError> {
+    Ok(json(st.db.run(|store| Ok(store.plans()?)).await?))
+}
+
+async fn api_for_run(State(st): State<AppState>, Path(run): Path<String>) -> Result<Response, HttpError> {
+    let run: RunType = run.parse().map_err(HttpError::bad)?;
+    let s = snapshot(&st).await?;
+    let a = api_needs_first(&s)?;
+    Ok(json(plan::for_run(st.program, &a.assessment, &s.state, run)?))
+}

@@ -1,0 +1,344 @@
+//! Runs: the list with type badges, one run with its chart, laps, classification reasons, context and pain.
+//!
+//! Same store calls as `runtall runs` and `runtall log run`. The chart is server-side SVG (also served alone at
+//! `/runs/{id}/chart.svg`, so it works in exports), with a text alternative.
+
+use super::{json, snapshot};
+use crate::AppState;
+use crate::charts::run_chart;
+use crate::error::HttpError;
+use crate::form::{FormData, enum_id, id_of, tri};
+use crate::layout::{Nav, Page, csrf_field, maud_response};
+use crate::session::Session;
+use crate::units::{distance, duration, pace};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use jiff::SignedDuration;
+use maud::{Markup, html};
+use runtall_content::RunType;
+use runtall_domain::assess::Surface;
+use runtall_domain::classify::RunLabel;
+use runtall_domain::journal::{PainReport, RunContext};
+use runtall_store::{ActivityFilter, ActivityRow, Store, StoredActivity};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/runs", get(list))
+        .route("/runs/{id}", get(detail))
+        .route("/runs/{id}/context", axum::routing::post(context_form))
+        .route("/runs/{id}/chart.svg", get(chart_svg))
+        .route("/api/runs", get(api_list))
+        .route("/api/runs/{id}", get(api_detail))
+        .route("/api/runs/{id}/context", get(api_context).post(api_context_put))
+}
+
+pub const LABELS: [RunLabel; 6] =
+    [RunLabel::Easy, RunLabel::Long, RunLabel::Intervals, RunLabel::Tempo, RunLabel::Race, RunLabel::Trail];
+
+fn badge(label: Option<RunLabel>) -> Markup {
+    match label {
+        Some(l) => html! { span class={ "badge run-" (id_of(&l)) } { (id_of(&l)) } },
+        None => html! { span class="badge" { "unclassified" } },
+    }
+}
+
+/// The program's run type for a classified run: its pre- and post-run routines.
+pub fn run_type(label: Option<RunLabel>) -> RunType {
+    match label {
+        Some(RunLabel::Long) => RunType::Long,
+        Some(RunLabel::Intervals | RunLabel::Tempo) => RunType::Speed,
+        Some(RunLabel::Race) => RunType::Race,
+        Some(RunLabel::Trail) => RunType::Trail,
+        Some(RunLabel::Easy) | None => RunType::Easy,
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    label: Option<String>,
+    limit: Option<usize>,
+}
+
+fn filter(q: &ListQuery) -> Result<ActivityFilter, HttpError> {
+    let label = match q.label.as_deref() {
+        None | Some("") => None,
+        Some(l) => Some(enum_id::<RunLabel>(l).ok_or_else(|| {
+            HttpError::bad(format!("unknown run type '{l}' (easy, long, intervals, tempo, race, trail)"))
+        })?),
+    };
+    Ok(ActivityFilter { label, limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)), ..Default::default() })
+}
+
+fn local_time(r: &ActivityRow) -> String {
+    r.start
+        .checked_add(SignedDuration::from_secs(i64::from(r.utc_offset_s.unwrap_or(0))))
+        .map(|t| t.strftime("%a %d %b %Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+async fn list(State(st): State<AppState>, session: Session, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
+    let s = snapshot(&st).await?;
+    let f = filter(&q)?;
+    let current = f.label;
+    let rows = st.db.run(move |store| Ok(store.activities(&f)?)).await?;
+    let units = s.profile.units;
+    let body = html! {
+        h1 { "Runs" }
+        nav aria-label="Filter by type" {
+            ul class="picker" {
+                li { a class="pill" href="/runs" aria-current=[current.is_none().then_some("true")] { "all" } }
+                @for l in LABELS {
+                    li { a class={ "pill run-" (id_of(&l)) } href={ "/runs?label=" (id_of(&l)) } aria-current=[(current == Some(l)).then_some("true")] { (id_of(&l)) } }
+                }
+            }
+        }
+        @if rows.is_empty() {
+            div class="empty card" {
+                h2 { @if current.is_some() { "No runs of this type yet" } @else { "Import your first run" } }
+                p { "Runs come from your watch files (FIT, GPX or TCX, or a Strava or Garmin export). Until import "
+                    "arrives in the browser, run " code { "runtall import PATH" } " on this machine; your runs then "
+                    "show here with their charts." }
+            }
+        } @else {
+            ul class="runs" {
+                @for r in &rows {
+                    li {
+                        a href={ "/runs/" (r.id) } class="run-row" {
+                            span class="when" { (local_time(r)) }
+                            (badge(r.label))
+                            span class="num" { (distance(r.distance_m, units)) }
+                            span class="num" { (duration(r.moving_s)) }
+                            span class="num" { (pace(r.moving_s, r.distance_m, units)) }
+                            @if let Some(n) = &r.name { span class="name" { (n) } }
+                        }
+                    }
+                }
+            }
+            p class="muted" { (rows.len()) " run(s)." }
+        }
+    };
+    Ok(Page::new("Runs", Nav::Runs, body).render(&session))
+}
+
+fn yes_no_unknown(name: &str, legend: &str, value: Option<bool>) -> Markup {
+    html! {
+        fieldset class="group" {
+            legend { (legend) }
+            div class="options" {
+                label class="check" { input type="radio" name=(name) value="yes" checked[value == Some(true)]; " Yes" }
+                label class="check" { input type="radio" name=(name) value="no" checked[value == Some(false)]; " No" }
+                label class="check" { input type="radio" name=(name) value="" checked[value.is_none()]; " Don't know" }
+            }
+        }
+    }
+}
+
+fn context_section(session: &Session, id: i64, ctx: &RunContext) -> Markup {
+    html! {
+        section class="card" id="context" {
+            h2 { "Context of this run" }
+            form method="post" action={ "/runs/" (id) "/context" } class="stack" {
+                (csrf_field(session))
+                (yes_no_unknown("pack", "Hydration pack or vest worn?", ctx.pack))
+                div class="field" {
+                    label for="f-surface" { "Surface" }
+                    select id="f-surface" name="surface" {
+                        option value="" selected[ctx.surface.is_none()] { "Not said" }
+                        @for s in Surface::ALL { option value=(s.id()) selected[ctx.surface == Some(s)] { (s.label()) } }
+                    }
+                }
+                (yes_no_unknown("ate_within_2h", "Ate within 2 hours before?", ctx.ate_within_2h))
+                (yes_no_unknown("pre_run_done", "Pre-run routine done?", ctx.pre_run_done))
+                (yes_no_unknown("post_run_done", "Post-run reset done?", ctx.post_run_done))
+                button type="submit" class="button primary" { "Save context" }
+            }
+        }
+    }
+}
+
+async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    let s = snapshot(&st).await?;
+    let (run, ctx, pain) = st.db.run(move |store| load_run(store, id)).await?;
+    let units = s.profile.units;
+    let a = &run.activity;
+    let label = run.classification.as_ref().map(|c| c.label);
+    let chart = run_chart(&a.samples, units);
+    let post = st.program.post_run_routine(run_type(label));
+    let title = a.name.clone().unwrap_or_else(|| format!("Run #{id}"));
+    let body = html! {
+        p { a href="/runs" { "← All runs" } }
+        h1 { (title) " " (badge(label)) }
+        dl class="facts" {
+            div { dt { "Start" } dd { (a.start.checked_add(SignedDuration::from_secs(i64::from(a.utc_offset_s.unwrap_or(0)))).map(|t| t.strftime("%a %d %b %Y %H:%M").to_string()).unwrap_or_default()) } }
+            div { dt { "Distance" } dd { (distance(a.distance_m, units)) } }
+            div { dt { "Moving time" } dd { (duration(a.moving_s)) } }
+            div { dt { "Pace" } dd { (pace(a.moving_s, a.distance_m, units)) } }
+            @if let Some(hr) = a.avg_hr_bpm { div { dt { "Heart rate" } dd { (format!("{hr:.0}")) @if let Some(m) = a.max_hr_bpm { " / max " (format!("{m:.0}")) } " bpm" } } }
+            @if let Some(up) = a.ascent_m { div { dt { "Climb" } dd { "+" (format!("{up:.0}")) " m" } } }
+            @if let Some(c) = a.avg_cadence_spm { div { dt { "Cadence" } dd { (format!("{c:.0}")) " steps/min" } } }
+            div { dt { "Sport" } dd { (a.sport.as_str()) } }
+        }
+        @match &chart {
+            Some((svg, text)) => {
+                figure class="chart-figure" {
+                    (svg)
+                    figcaption { (text) }
+                }
+            }
+            None => { p class="empty" { "No sample stream for this run (a journal entry, or a file without samples), so no chart." } }
+        }
+        @if let Some(c) = &run.classification {
+            section class="card" {
+                h2 { "Why “" (id_of(&c.label)) "”" }
+                @if c.reasons.is_empty() { p class="muted" { "No reasons recorded for this label." } }
+                ul { @for f in &c.reasons { li { strong { (f.name) } ": " (f.value) " — " (f.note) } } }
+                @if !c.also.is_empty() { p { "Also: " @for (i, l) in c.also.iter().enumerate() { @if i > 0 { ", " } (id_of(l)) } } }
+            }
+        }
+        @if !a.laps.is_empty() {
+            section class="card" {
+                h2 { "Laps" }
+                div class="table-wrap" {
+                    table {
+                        thead { tr { th scope="col" { "#" } th scope="col" { "Distance" } th scope="col" { "Time" } th scope="col" { "Pace" } th scope="col" { "HR" } th scope="col" { "Type" } } }
+                        tbody {
+                            @for (i, l) in a.laps.iter().enumerate() {
+                                @let t = l.moving_s.unwrap_or(l.elapsed_s);
+                                tr {
+                                    td { (i + 1) } td { (distance(l.distance_m, units)) } td { (duration(t)) }
+                                    td { (pace(t, l.distance_m, units)) }
+                                    td { (l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into())) }
+                                    td { (l.intensity.map(|x| id_of(&x)).unwrap_or_default()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section class="card" {
+            h2 { "Pain with this run" }
+            @if pain.is_empty() { p class="empty" { "None logged." } }
+            ul { @for p in &pain { li { (p.region.label()) " " (p.intensity.get()) "/10 · " (p.timing.id()) } } }
+            p {
+                a class="button" href={ "/pain?run=" (id) } { "Log pain for this run" }
+                @if let Some(r) = post { " " a class="button" href={ "/session/" (r.id) "?run=" (id) } { "Do the post-run reset" } }
+            }
+        }
+        (context_section(&session, id, &ctx))
+        @if !a.warnings.is_empty() {
+            details { summary { "Read with warnings" } ul { @for w in &a.warnings { li { (w) } } } }
+        }
+    };
+    Ok(Page::new(title, Nav::Runs, body).render(&session))
+}
+
+type Loaded = (StoredActivity, RunContext, Vec<PainReport>);
+
+fn load_run(store: &dyn Store, id: i64) -> Result<Loaded, HttpError> {
+    let run = store.activity(id)?.ok_or(HttpError::NotFound)?;
+    let ctx = store.run_context(id)?.unwrap_or_else(|| empty_context(id));
+    let start = run.activity.start;
+    let from = start.checked_sub(SignedDuration::from_hours(6)).unwrap_or(start);
+    let to = start.checked_add(SignedDuration::from_hours(48)).unwrap_or(start);
+    let pain = store.pain_reports(from, to)?.into_iter().filter(|p| p.run_id == Some(id)).collect();
+    Ok((run, ctx, pain))
+}
+
+fn empty_context(run_id: i64) -> RunContext {
+    RunContext { run_id, pack: None, surface: None, ate_within_2h: None, pre_run_done: None, post_run_done: None }
+}
+
+async fn context_form(State(st): State<AppState>, Path(id): Path<i64>, form: FormData) -> Result<Response, HttpError> {
+    let surface = match form.get("surface") {
+        None => None,
+        Some(s) => Some(
+            Surface::ALL
+                .into_iter()
+                .find(|x| x.id() == s)
+                .ok_or_else(|| HttpError::field("surface", "not one of the surfaces"))?,
+        ),
+    };
+    let ctx = RunContext {
+        run_id: id,
+        pack: tri(&form, "pack"),
+        surface,
+        ate_within_2h: tri(&form, "ate_within_2h"),
+        pre_run_done: tri(&form, "pre_run_done"),
+        post_run_done: tri(&form, "post_run_done"),
+    };
+    st.db.run(move |store| save_context(store, &ctx)).await?;
+    Ok(Redirect::to(&format!("/runs/{id}#context")).into_response())
+}
+
+fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
+    store.activity(ctx.run_id)?.ok_or(HttpError::NotFound)?;
+    store.put_run_context(ctx)?;
+    Ok(())
+}
+
+async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    let units = snapshot(&st).await?.profile.units;
+    let run = st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?;
+    let (svg, _) = run_chart(&run.activity.samples, units).ok_or(HttpError::NotFound)?;
+    let mut r = maud_response(svg);
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    Ok(r)
+}
+
+async fn api_list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
+    let f = filter(&q)?;
+    Ok(json(st.db.run(move |store| Ok(store.activities(&f)?)).await?))
+}
+
+async fn api_detail(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    Ok(json(st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?))
+}
+
+async fn api_context(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    Ok(json(
+        st.db
+            .run(move |store| {
+                store.activity(id)?.ok_or(HttpError::NotFound)?;
+                Ok(store.run_context(id)?.unwrap_or_else(|| empty_context(id)))
+            })
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextBody {
+    #[serde(default)]
+    pack: Option<bool>,
+    #[serde(default)]
+    surface: Option<Surface>,
+    #[serde(default)]
+    ate_within_2h: Option<bool>,
+    #[serde(default)]
+    pre_run_done: Option<bool>,
+    #[serde(default)]
+    post_run_done: Option<bool>,
+}
+
+async fn api_context_put(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    axum::Json(b): axum::Json<ContextBody>,
+) -> Result<Response, HttpError> {
+    let ctx = RunContext {
+        run_id: id,
+        pack: b.pack,
+        surface: b.surface,
+        ate_within_2h: b.ate_within_2h,
+        pre_run_done: b.pre_run_done,
+        post_run_done: b.post_run_done,
+    };
+    let saved = ctx.clone();
+    st.db.run(move |store| save_context(store, &ctx)).await?;
+    Ok(json(saved))
+}

@@ -1,0 +1,733 @@
+//! Handler tests: every route in-process (`tower::ServiceExt::oneshot`) over a temporary SQLite file — status,
+//! content, CSRF refusal, and the login gate when a password is set.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::{SignedDuration, Timestamp};
+use runtall_domain::activity::{Activity, Samples, SourceFile, Sport};
+use runtall_store::{SqliteStore, Store};
+use runtall_web::{AppState, Db, ServeConfig, WebError, router};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+struct App {
+    router: Router,
+    dir: TempDir,
+    cookie: String,
+    csrf: String,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+    fn has(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next().filter(|kv| kv.starts_with("runtall_session=")).map(str::to_string))
+}
+
+async fn app_with(password: Option<&str>) -> App {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::open(&dir.path().join("t.db")).expect("db opens");
+    let state = AppState::new(db, password).expect("state");
+    let mut app = App { router: router(state), dir, cookie: String::new(), csrf: String::new() };
+    if password.is_none() {
+        let r = app.get("/api/session").await;
+        app.cookie = session_cookie(&r.headers).expect("session cookie");
+        app.csrf = r.json()["csrf_token"].as_str().expect("token").to_string();
+    }
+    app
+}
+
+async fn app() -> App {
+    app_with(None).await
+}
+
+impl App {
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        let mut req = Request::get(path);
+        if !self.cookie.is_empty() {
+            req = req.header(header::COOKIE, &self.cookie);
+        }
+        self.send(req.body(Body::empty()).expect("request")).await
+    }
+
+    async fn form(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(pairs);
+        self.form_raw(path, &all).await
+    }
+
+    async fn form_raw(&self, path: &str, pairs: &[(&str, &str)]) -> Reply {
+        let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        let req = Request::post(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
+    async fn api(&self, path: &str, body: Value) -> Reply {
+        let req = Request::post(path)
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(req).await
+    }
+
+    fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.dir.path().join("t.db")).expect("store")
+    }
+
+    /// Screen clear and the documented example assessment, through the API.
+    async fn onboard(&self) {
+        assert_eq!(self.api("/api/screen", json!({ "yes": [], "others": "no" })).await.status, StatusCode::OK);
+        let r = self.api("/api/assessment", example_assessment()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+}
+
+fn example_assessment() -> Value {
+    json!({
+        "regions": ["neck", "upper-trap-right", "between-shoulder-blades"],
+        "when": ["long-runs", "after-runs", "at-desk", "with-pack"],
+        "baseline_pain": 5, "conditions": [], "equipment": ["mat", "band", "foam-roller", "towel"], "age": 38,
+        "exposures": { "runs_per_week": 4, "weekly_km": 42, "long_run_km": 18, "speed_sessions_per_week": 1,
+            "surfaces": ["road", "trail"], "hydration_pack": "long-runs", "sitting_hours_per_day": 9,
+            "car_hours_per_week": 4, "years_running": 3, "destination_race": true },
+        "psfs": [ { "activity": "Run 90 minutes", "score": 4 }, { "activity": "Laptop morning", "score": 5 },
+                  { "activity": "Sleep through", "score": 7 } ]
+    })
+}
+
+fn assessment_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("regions", "neck"),
+        ("regions", "mid-back"),
+        ("when", "long-runs"),
+        ("baseline_pain", "4"),
+        ("exposures.runs_per_week", "4"),
+        ("exposures.weekly_km", "40"),
+        ("exposures.long_run_km", "16"),
+        ("exposures.speed_sessions_per_week", "1"),
+        ("exposures.surfaces", "road"),
+        ("exposures.hydration_pack", "never"),
+        ("exposures.sitting_hours_per_day", "8"),
+        ("exposures.years_running", "3"),
+        ("psfs[0].activity", "Run an hour"),
+        ("psfs[0].score", "4"),
+        ("psfs[1].activity", "Desk morning"),
+        ("psfs[1].score", "5"),
+        ("psfs[2].activity", "Sleep"),
+        ("psfs[2].score", "6"),
+    ]
+}
+
+fn all_no(app_flags: &Value) -> Vec<(String, String)> {
+    app_flags["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .map(|q| (format!("q-{}", q["id"].as_str().expect("id")), "no".to_string()))
+        .collect()
+}
+
+async fn screen_form(app: &App, yes: Option<&str>) -> Reply {
+    let flags = app.get("/api/screen/questions").await.json();
+    let mut pairs = all_no(&flags);
+    if let Some(id) = yes {
+        for p in pairs.iter_mut().filter(|p| p.0 == format!("q-{id}")) {
+            p.1 = "yes".into();
+        }
+    }
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    app.form("/screen", &refs).await
+}
+
+fn flag_of_level(flags: &Value, level: &str) -> String {
+    flags["questions"].as_array().expect("questions").iter().find(|q| q["level"] == level).expect("flag")["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+fn add_run(store: &dyn Store, hours_ago: i64, hash: &str) -> i64 {
+    let start = Timestamp::now().checked_sub(SignedDuration::from_hours(hours_ago)).expect("time");
+    let mut samples = Samples::default();
+    for i in 0..200 {
+        let t = i as f64 * 10.0;
+        samples.push(t, Some(t * 3.0), Some(3.0 + (i % 7) as f64 * 0.05), Some(140.0), None, Some(50.0), None, None);
+    }
+    let a = Activity {
+        sport: Sport::Running,
+        sub_sport: None,
+        name: Some("Test run".into()),
+        start,
+        utc_offset_s: None,
+        elapsed_s: 2000.0,
+        moving_s: 1990.0,
+        distance_m: 6000.0,
+        ascent_m: None,
+        descent_m: None,
+        avg_hr_bpm: Some(140.0),
+        max_hr_bpm: None,
+        avg_cadence_spm: None,
+        avg_respiration_brpm: None,
+        dynamics: None,
+        device: None,
+        laps: vec![],
+        samples,
+        source: SourceFile { path: "t.fit".into(), format: "fit".into(), content_hash: hash.into() },
+        warnings: vec![],
+    };
+    match store.add_activity(&a, None).expect("add") {
+        runtall_store::AddOutcome::Added { id } => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------ tests
+
+#[tokio::test]
+async fn pages_render_before_onboarding_and_steps_redirect_to_the_start() {
+    let app = app().await;
+    for path in [
+        "/welcome",
+        "/screen",
+        "/library",
+        "/library/exercises/chin-tuck",
+        "/library/routines/daily-mobility",
+        "/learn",
+        "/learn/1",
+        "/relief",
+        "/habits",
+        "/habits?area=pack",
+        "/pain",
+        "/pain/chest",
+        "/day",
+        "/settings",
+        "/runs",
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.has("<html lang=\"en\">"), "{path}");
+    }
+    for (path, to) in [("/", "/welcome"), ("/today", "/welcome"), ("/plan", "/welcome"), ("/assess", "/welcome")] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.location(), to, "{path}");
+    }
+    assert!(app.get("/runs").await.has("Import your first run"));
+    assert!(app.get("/pain").await.has("Nothing logged yet"));
+    assert_eq!(app.get("/session/daily-mobility").await.location(), "/welcome");
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_friendly_pages_and_json_errors() {
+    let app = app().await;
+    let r = app.get("/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.has("Not found") && r.has("<html"), "{}", r.body);
+    let r = app.get("/api/no-such").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"], "not-found");
+    assert_eq!(app.get("/library/exercises/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/exercises/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/learn/99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/habits?area=nope").await.status, StatusCode::BAD_REQUEST);
+    // Bad JSON: the API says what is wrong with the request, as JSON.
+    let r = app.api("/api/pain", json!({ "region": "knee" })).await;
+    assert!(r.status.is_client_error());
+    assert!(r.json()["message"].as_str().is_some_and(|m| !m.is_empty()));
+}
+
+#[tokio::test]
+async fn every_response_carries_a_strict_csp_and_assets_are_embedded() {
+    let app = app().await;
+    for path in ["/welcome", "/api/state", "/nope", "/assets/app.css"] {
+        let r = app.get(path).await;
+        let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe"), "{path}: {csp}");
+        assert_eq!(r.headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+    }
+    for (path, ty) in [
+        ("/assets/app.css", "text/css"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/player.js", "text/javascript"),
+        ("/assets/icon.svg", "image/svg+xml"),
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap_or("").starts_with(ty), "{path}");
+    }
+    assert_eq!(app.get("/assets/secret.txt").await.status, StatusCode::NOT_FOUND);
+    // No inline scripts on any page: only data blocks and files from /assets/.
+    let page = app.get("/welcome").await.body;
+    for chunk in page.split("<script").skip(1) {
+        assert!(chunk.starts_with(" src=\"/assets/") || chunk.starts_with(" type=\"application/json\""), "{chunk}");
+    }
+}
+
+#[tokio::test]
+async fn csrf_is_required_on_every_post() {
+    let app = app().await;
+    let r = app.form_raw("/screen", &[("q-x", "no")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no token");
+    assert!(r.has("expired"), "friendly page");
+    let r = app.form_raw("/screen", &[("_csrf", "0000"), ("q-x", "no")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "wrong token");
+    // API without the header.
+    let req = Request::post("/api/screen")
+        .header(header::COOKIE, &app.cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"yes":[],"others":"no"}"#))
+        .expect("request");
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"], "forbidden");
+    // A token without its session cookie is worthless.
+    let req = Request::post("/api/screen")
+        .header("x-csrf-token", &app.csrf)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"yes":[],"others":"no"}"#))
+        .expect("request");
+    assert_eq!(app.send(req).await.status, StatusCode::FORBIDDEN);
+    for path in ["/pain", "/day", "/settings", "/settings/delete-all", "/assess", "/screen/clinician-checked"] {
+        assert_eq!(app.form_raw(path, &[]).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Nothing was stored by the refused requests.
+    assert!(app.store().latest_screening().expect("read").is_none());
+}
+
+#[tokio::test]
+async fn onboarding_by_forms_gives_a_plan_with_reasons_and_sources() {
+    let app = app().await;
+    let r = screen_form(&app, None).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/screen/result"));
+    let r = app.get("/screen/result").await;
+    assert!(r.has("Safety check clear"), "{}", r.body);
+    assert_eq!(app.get("/").await.location(), "/assess");
+    assert_eq!(app.get("/assess").await.status, StatusCode::OK);
+    let r = app.form("/assess", &assessment_form()).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/plan"), "{}", r.body);
+    let plan = app.get("/plan").await;
+    assert_eq!(plan.status, StatusCode::OK);
+    for text in ["Your plan", "Why: ", "From: ", "Your week", "class=\"ev ", "when: long-runs"] {
+        assert!(plan.has(text), "plan shows {text}");
+    }
+    // The form keeps the last answers when opened again.
+    assert!(app.get("/assess").await.has("value=\"Run an hour\""));
+    // One plan is stored per screen+assessment, not one per view.
+    let before = app.store().plans().expect("plans").len();
+    app.get("/plan").await;
+    assert_eq!(app.store().plans().expect("plans").len(), before);
+    assert_eq!(app.get("/").await.location(), "/today");
+}
+
+#[tokio::test]
+async fn an_unanswered_safety_question_is_never_taken_as_no() {
+    let app = app().await;
+    let flags = app.get("/api/screen/questions").await.json();
+    let pairs = all_no(&flags);
+    let refs: Vec<(&str, &str)> = pairs.iter().skip(1).map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.form("/screen", &refs).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("never taken as no"), "{}", r.body);
+    assert!(app.store().latest_screening().expect("read").is_none());
+    let r = app.api("/api/screen", json!({ "answers": { "made-up": false } })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn level_a_shows_only_the_emergency_screen_until_a_clinician_has_checked() {
+    let app = app().await;
+    app.form("/settings", &[("country", "au"), ("units", "km")]).await;
+    let flags = app.get("/api/screen/questions").await.json();
+    let a = flag_of_level(&flags, "A");
+    screen_form(&app, Some(&a)).await;
+    assert_eq!(app.get("/screen/result").await.location(), "/emergency");
+    let r = app.get("/emergency").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.has("000"), "Australia's number");
+    assert!(!r.has("<nav"), "nothing else on the emergency screen");
+    for path in ["/", "/plan", "/today", "/pain", "/runs", "/library", "/day"] {
+        assert_eq!(app.get(path).await.location(), "/emergency", "{path}");
+    }
+    assert_eq!(app.get("/api/plan").await.status, StatusCode::CONFLICT);
+    let r = app.form("/screen/clinician-checked", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the confirmation must be ticked");
+    let r = app.form("/screen/clinician-checked", &[("confirm", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/emergency").await.location(), "/");
+    assert_eq!(app.get("/").await.location(), "/assess");
+}
+
+#[tokio::test]
+async fn level_b_pauses_and_level_c_gives_the_reduced_program_and_asks_again() {
+    let app = app().await;
+    let flags = app.get("/api/screen/questions").await.json();
+    screen_form(&app, Some(&flag_of_level(&flags, "B"))).await;
+    assert_eq!(app.get("/today").await.location(), "/screen/result");
+    assert!(app.get("/screen/result").await.has("See a clinician today"));
+    assert_eq!(app.get("/assess").await.location(), "/screen/result");
+
+    screen_form(&app, Some(&flag_of_level(&flags, "C"))).await;
+    let r = app.get("/screen/result").await;
+    assert!(r.has("reduced, gentle program") && r.has("clinician-checked"), "{}", r.body);
+    assert_eq!(app.form("/assess", &assessment_form()).await.location(), "/plan");
+    let plan = app.get("/plan").await;
+    assert!(plan.has("Reduced program") && plan.has("A clinician has checked me"), "asked again at each plan");
+    assert_eq!(app.get("/api/plan").await.json()["plan"]["mode"], "reduced");
+}
+
+#[tokio::test]
+async fn assessment_errors_are_reported_by_field_with_their_range() {
+    let app = app().await;
+    screen_form(&app, None).await;
+    let mut form = assessment_form();
+    form.retain(|(k, _)| *k != "baseline_pain");
+    form.push(("baseline_pain", "11"));
+    let r = app.form("/assess", &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("11 is out of range (allowed 0–10)"), "{}", r.body);
+    assert!(r.has("value=\"Run an hour\""), "answers are kept");
+
+    let mut form = assessment_form();
+    form.retain(|(k, _)| *k != "exposures.long_run_km");
+    form.push(("exposures.long_run_km", "60"));
+    assert!(app.form("/assess", &form).await.has("longer than the weekly distance"));
+
+    let form: Vec<_> = assessment_form().into_iter().filter(|(k, _)| !k.starts_with("psfs[2]")).collect();
+    assert!(app.form("/assess", &form).await.has("name 3 to 5"));
+
+    let form: Vec<_> = assessment_form().into_iter().filter(|(k, _)| *k != "regions").collect();
+    assert!(app.form("/assess", &form).await.has("at least one area"));
+
+    let mut form = assessment_form();
+    form.push(("regions", "chest"));
+    let r = app.form("/assess", &form).await;
+    assert_eq!(r.location(), "/screen?from=chest");
+    assert!(app.store().latest_assessment().expect("read").is_none(), "nothing stored");
+    assert!(app.get("/screen?from=chest").await.has("never logged as an ache"));
+
+    // The API refuses the same things.
+    let mut bad = example_assessment();
+    bad["baseline_pain"] = json!(11);
+    assert_eq!(app.api("/api/assessment", bad).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut chest = example_assessment();
+    chest["regions"] = json!(["chest"]);
+    assert_eq!(app.api("/api/assessment", chest).await.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn today_shows_the_run_day_and_the_player_gets_a_timeline() {
+    let app = app().await;
+    app.onboard().await;
+    let r = app.get("/today?run=long").await;
+    assert_eq!(r.status, StatusCode::OK);
+    for text in ["Before: ", "During: mid-run cues", "After: ", "Start guided session", "From: "] {
+        assert!(r.has(text), "today shows {text}");
+    }
+    assert_eq!(app.get("/today?run=sprint").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/today?run=none").await.status, StatusCode::OK);
+    let day = app.get("/api/plan/for-run/speed").await.json();
+    assert_eq!(day["run_type"], "speed");
+    assert!(day["during"]["per_rep"].as_bool().unwrap_or(false));
+    let page = app.get("/session/pre-run-long").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("id=\"timeline\"") && page.has("/assets/player.js"));
+    let t = app.get("/api/sessions/pre-run-long/timeline").await.json();
+    assert!(t["segments"].as_array().is_some_and(|s| s.iter().any(|x| x["kind"] == "inhale")));
+    assert_eq!(app.get("/session/nope").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn guided_completions_go_to_the_day_log_or_the_run() {
+    let app = app().await;
+    app.onboard().await;
+    let r = app.api("/api/sessions/daily-mobility/complete", json!({})).await.json();
+    assert_eq!((r["recorded"].as_bool(), r["stored_in"].as_str()), (Some(true), Some("day")));
+    assert!(app.get("/api/day").await.json()["mobility_done"].as_bool().unwrap_or(false));
+
+    // Post-run reset right after a run: linked to that run by time.
+    let id = add_run(&app.store(), 1, "h1");
+    let r = app.form("/session/post-run-reset/complete", &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.has(&format!("run #{id}")), "{}", r.body);
+    assert_eq!(app.get(&format!("/api/runs/{id}/context")).await.json()["post_run_done"], true);
+
+    let r = app.api("/api/sessions/desk-micro-break/complete", json!({})).await.json();
+    assert_eq!(r["recorded"], false);
+    let r = app.api("/api/sessions/pre-run-long/complete", json!({ "run": 999 })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn pain_is_logged_linked_and_chest_goes_to_the_screen() {
+    let app = app().await;
+    let id = add_run(&app.store(), 2, "h2");
+    let r = app.form("/pain", &[("region", "neck"), ("intensity", "6"), ("timing", "right-after")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().starts_with("/pain?logged="));
+    let page = app.get(r.location()).await;
+    assert!(
+        page.has("Logged: Neck 6/10") && page.has(&format!("run #{id}")) && page.has("Above 5/10"),
+        "{}",
+        page.body
+    );
+    let r = app.form("/pain", &[("region", "chest"), ("intensity", "3"), ("timing", "during")]).await;
+    assert_eq!(r.location(), "/pain/chest");
+    assert_eq!(app.get("/pain?region=chest").await.location(), "/pain/chest");
+    let r = app.form("/pain", &[("region", "neck"), ("intensity", "12"), ("timing", "other")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("allowed 0–10"));
+    let r = app.form("/pain", &[("intensity", "3"), ("timing", "other")]).await;
+    assert!(r.has("tap where it hurts"));
+    let r = app
+        .form("/pain", &[("region", "neck"), ("intensity", "3"), ("timing", "other"), ("at", "2999-01-01T10:00")])
+        .await;
+    assert!(r.has("in the future"), "{}", r.body);
+
+    let r = app.api("/api/pain", json!({ "region": "chest", "intensity": 3, "timing": "during" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("red-flag screen"));
+    let r = app.api("/api/pain", json!({ "region": "mid-back", "intensity": 2.5, "timing": "at-desk" })).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.get("/api/pain?days=7").await.json().as_array().map(Vec::len), Some(2));
+    let jsonl = app.get("/api/journal/export").await;
+    assert!(jsonl.has("\"type\":\"pain\"") && jsonl.has("\"type\":\"run\""), "{}", jsonl.body);
+    let csv = app.get("/export/pain.csv").await;
+    assert!(csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap_or("").contains("attachment"));
+    assert_eq!(app.get("/export/secrets.txt").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_day_log_checks_ranges_and_warns_above_the_magnesium_limit() {
+    let app = app().await;
+    let r = app
+        .form("/day", &[("sitting_h", "9"), ("longest_sitting_h", "3"), ("relief", "heat"), ("magnesium_mg", "500")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location()).await;
+    assert!(page.has("Saved.") && page.has("350 mg/day"), "{}", page.body);
+    let r = app.form("/day", &[("sitting_h", "2"), ("longest_sitting_h", "5")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("longer than the day"));
+    let r = app.form("/day", &[("sleep_h", "25")]).await;
+    assert!(r.has("allowed 0–24"));
+    let today = app.get("/api/day").await.json();
+    assert_eq!(today["magnesium_mg"], 500);
+    let r = app.api("/api/day", json!({ "date": "2999-01-01" })).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/day?date=yesterday").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn runs_list_detail_chart_and_context() {
+    let app = app().await;
+    let id = add_run(&app.store(), 30, "h3");
+    let list = app.get("/runs").await;
+    assert!(list.has(&format!("/runs/{id}")) && list.has("6.00 km"));
+    let detail = app.get(&format!("/runs/{id}")).await;
+    assert_eq!(detail.status, StatusCode::OK);
+    assert!(detail.has("<svg class=\"chart\"") && detail.has("<figcaption>Pace from"), "{}", detail.body);
+    let svg = app.get(&format!("/runs/{id}/chart.svg")).await;
+    assert_eq!(svg.headers[header::CONTENT_TYPE], "image/svg+xml");
+    let r = app
+        .form(&format!("/runs/{id}/context"), &[("pack", "yes"), ("surface", "trail"), ("pre_run_done", "no")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ctx = app.get(&format!("/api/runs/{id}/context")).await.json();
+    assert_eq!(
+        (ctx["pack"].clone(), ctx["surface"].clone(), ctx["pre_run_done"].clone()),
+        (json!(true), json!("trail"), json!(false))
+    );
+    assert_eq!(
+        app.api(&format!("/api/runs/{id}/context"), json!({ "ate_within_2h": true })).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(app.get("/runs/999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/runs/999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.form("/runs/999/context", &[("pack", "yes")]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/runs").await.json().as_array().map(Vec::len), Some(1));
+    assert_eq!(app.get("/api/runs?label=bogus").await.status, StatusCode::BAD_REQUEST);
+    assert!(app.get("/runs?label=long").await.has("No runs of this type yet"));
+}
+
+#[tokio::test]
+async fn settings_units_country_and_delete_all() {
+    let app = app().await;
+    app.onboard().await;
+    let r = app.form("/settings", &[("name", "Ana"), ("country", "gb"), ("units", "mi")]).await;
+    assert_eq!(r.location(), "/settings?saved=1");
+    let p = app.get("/api/profile").await.json();
+    assert_eq!((p["emergency_number"].as_str(), p["profile"]["units"].as_str()), (Some("999 or 112"), Some("mi")));
+    assert!(app.get("/assess").await.has("Weekly distance (mi)"));
+    let r = app.form("/settings", &[("country", "xyz")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("two-letter code"));
+    assert_eq!(app.api("/api/profile", json!({ "units": "furlongs" })).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.form("/settings/delete-all", &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.form("/settings/delete-all", &[("confirm", "yes")]).await.location(), "/settings?deleted=1");
+    assert!(app.store().latest_assessment().expect("read").is_none());
+    assert_eq!(app.api("/api/delete-all", json!({ "confirm": false })).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.api("/api/delete-all", json!({ "confirm": true })).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn library_api_and_pages_show_sources_and_limits() {
+    let app = app().await;
+    let ex = app.get("/library/exercises/chin-tuck").await;
+    for text in ["Stop if", "Cues", "From: ", "class=\"ev "] {
+        assert!(ex.has(text), "exercise shows {text}");
+    }
+    let relief = app.get("/relief").await;
+    assert!(relief.has("350 mg a day") && relief.has("Limits"));
+    assert_eq!(app.get("/api/exercises").await.json().as_array().map(|a| a.len() >= 16), Some(true));
+    assert_eq!(app.get("/api/exercises/chin-tuck").await.json()["id"], "chin-tuck");
+    assert!(app.get("/api/routines").await.json().as_array().is_some_and(|a| !a.is_empty()));
+    assert_eq!(app.get("/api/routines/daily-mobility").await.json()["routine"]["id"], "daily-mobility");
+    assert!(app.get("/api/lessons").await.json().as_array().is_some_and(|a| a.len() >= 6));
+    assert_eq!(app.get("/api/lessons/1").await.json()["number"], 1);
+    assert!(app.get("/api/relief").await.json()["relief"].is_array());
+    assert!(app.get("/api/habits?area=sitting").await.json()["habits"].is_array());
+    assert!(app.get("/learn").await.has("data-total"));
+}
+
+#[tokio::test]
+async fn a_password_gates_every_page_and_api_call() {
+    let app = app_with(Some("correct horse battery")).await;
+    let r = app.get("/today").await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/login?next=%2Ftoday"));
+    let r = app.get("/api/state").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.json()["error"], "unauthorized");
+    assert_eq!(app.get("/api/openapi.json").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/assets/app.css").await.status, StatusCode::OK, "the login page needs its styles");
+    let login = app.get("/login").await;
+    assert_eq!(login.status, StatusCode::OK);
+    let cookie = session_cookie(&login.headers).expect("cookie");
+    let csrf = login.body.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("token");
+    let mut signed =
+        App { router: app.router.clone(), dir: tempfile::tempdir().expect("dir"), cookie, csrf: csrf.into() };
+    // A POST without signing in is refused before anything else.
+    assert_eq!(signed.api("/api/pain", json!({})).await.status, StatusCode::UNAUTHORIZED);
+    let r = signed.form("/login", &[("password", "wrong"), ("next", "/today")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.has("not right"));
+    let r = signed.form("/login", &[("password", "correct horse battery"), ("next", "//evil.example")]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/"), "no open redirect");
+    let fresh = session_cookie(&r.headers).expect("a new session at sign-in");
+    assert_ne!(fresh, signed.cookie);
+    signed.cookie = fresh;
+    let cookie_header = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"), "{cookie_header}");
+    assert_eq!(signed.get("/api/state").await.status, StatusCode::OK);
+}
+
+#[test]
+fn the_server_refuses_a_public_address_without_a_password() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config =
+        ServeConfig { addr: "0.0.0.0:0".parse().expect("addr"), db_path: dir.path().join("x.db"), password: None };
+    let err = runtall_web::serve(config).expect_err("refused");
+    assert!(matches!(err, WebError::PasswordRequired { .. }));
+    assert!(err.to_string().contains("without a password"), "{err}");
+    let weak = ServeConfig {
+        addr: "0.0.0.0:0".parse().expect("addr"),
+        db_path: dir.path().join("x.db"),
+        password: Some("short".into()),
+    };
+    assert!(matches!(runtall_web::serve(weak), Err(WebError::WeakPassword)));
+    assert!(!dir.path().join("x.db").exists(), "nothing created when refusing");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let app = app().await;
+    let big = "x".repeat(runtall_web::BODY_LIMIT + 10);
+    let r = app.form("/pain", &[("notes", big.as_str())]).await;
+    assert!(r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::PAYLOAD_TOO_LARGE, "{}", r.status);
+    let r = app.api("/api/pain", json!({ "notes": big })).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_api_route_and_each_answers() {
+    let app = app().await;
+    app.onboard().await;
+    let id = add_run(&app.store(), 5, "h4");
+    let doc = app.get("/api/openapi.json").await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    // Every `/api/` route a module registers is documented.
+    let sources = [
+        include_str!("../src/routes/home.rs"),
+        include_str!("../src/routes/onboarding.rs"),
+        include_str!("../src/routes/plan.rs"),
+        include_str!("../src/routes/guided.rs"),
+        include_str!("../src/routes/journal.rs"),
+        include_str!("../src/routes/runs.rs"),
+        include_str!("../src/routes/library.rs"),
+        include_str!("../src/routes/settings.rs"),
+        include_str!("../src/openapi.rs"),
+    ];
+    let mut registered = 0;
+    for src in sources {
+        for chunk in src.split(".route(\"").skip(1) {
+            let path = chunk.split('"').next().unwrap_or("");
+            if path.starts_with("/api/") {
+                registered += 1;
+                assert!(paths.contains_key(path), "{path} is not in /api/openapi.json");
+            }
+        }
+    }
+    assert!(registered >= 25, "found {registered} API routes");
+    // Every documented GET answers (no 404/405 from a typo in the document).
+    for (path, ops) in paths {
+        if ops.get("get").is_none() {
+            continue;
+        }
+        let concrete = path
+            .replace("{run}", "long")
+            .replace("{routine}", "daily-mobility")
+            .replace("{id}", if path.contains("runs") { "RUN" } else { "1" })
+            .replace("/api/exercises/1", "/api/exercises/chin-tuck")
+            .replace("/api/routines/1", "/api/routines/daily-mobility")
+            .replace("RUN", &id.to_string());
+        let r = app.get(&concrete).await;
+        assert_eq!(r.status, StatusCode::OK, "{concrete}: {}", r.body);
+    }
+}
