@@ -63,6 +63,8 @@ pub enum Command {
     Remind(RemindArgs),
     /// Plan the trip to a destination race: arrive early, no long drive next to the race or a long run
     Travel(TravelArgs),
+    /// The web app in your browser (http://127.0.0.1:8080 by default)
+    Serve(ServeArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -451,4 +453,17 @@ pub struct TravelArgs {
     /// Your planned return date, to check it
     #[arg(long = "return")]
     pub return_on: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback needs a password
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// Password (plain text or an argon2id hash); required when binding a non-loopback address
+    #[arg(long, env = "RUNTALL_WEB_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Read the password from this file instead
+    #[arg(long, conflicts_with = "password")]
+    pub password_file: Option<PathBuf>,
 }

@@ -11,6 +11,7 @@ mod plan;
 mod profile;
 mod runs;
 mod screen;
+mod serve;
 mod status;
 
 use crate::args::{Cli, Command};
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Export(a) => companion::export(&ctx, a),
         Command::Remind(a) => companion::remind(&ctx, a),
         Command::Travel(a) => companion::travel(&ctx, a),
+        Command::Serve(a) => serve::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),
