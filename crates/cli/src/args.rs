@@ -51,6 +51,12 @@ pub enum Command {
     Runs(RunsArgs),
     /// Log pain, daily context or a run's context in a few seconds
     Log(LogArgs),
+    /// Which factors go with your pain, with honest uncertainty (needs runs and pain reports)
+    Insights,
+    /// One-factor-at-a-time self-experiments: new, status, result, stop
+    Experiment(ExperimentArgs),
+    /// Is the program working: pain against the baseline, functional scale re-scores
+    Progress,
     /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
     Journal(JournalArgs),
     /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
@@ -466,4 +472,35 @@ pub struct ServeArgs {
     /// Read the password from this file instead
     #[arg(long, conflicts_with = "password")]
     pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(subcommand)]
+    pub command: ExperimentCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExperimentCommand {
+    /// Start an experiment on one factor: pack, pre-run-breathing, foam-roller, surface, eating-before
+    New {
+        #[arg(long)]
+        factor: String,
+        /// runs or days [default: the factor's natural unit]
+        #[arg(long)]
+        unit: Option<String>,
+        /// Seed for the randomized block order (recorded with the experiment)
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// What to do next, and how far along it is
+    Status,
+    /// The verdict (hidden until the minimum length unless --early)
+    Result {
+        /// Show an interim result, with a warning
+        #[arg(long)]
+        early: bool,
+    },
+    /// Stop the running experiment and show what it found
+    Stop,
 }

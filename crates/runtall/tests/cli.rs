@@ -390,3 +390,35 @@ fn guide_refuses_while_locked_and_names_unknown_ids() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("chin-tuck"), "suggests the right id: {}", stderr(&out));
 }
+
+#[test]
+fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("season.db");
+    let out = runtall(&db, &["demo"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("What goes with your pain"), "{text}");
+    assert!(text.contains("Experiment: pack on and pack off"), "{text}");
+    assert!(!text.to_lowercase().contains("causes pain"), "never 'causes'");
+    let runs = runtall(&db, &["runs", "--json", "--limit", "100"]);
+    let v: serde_json::Value = serde_json::from_slice(&runs.stdout).expect("json");
+    let rows = v.as_array().expect("rows");
+    assert_eq!(rows.len(), 48, "12 weeks × 4 runs imported from FIT files");
+    for label in ["long", "intervals", "easy"] {
+        assert!(rows.iter().any(|r| r["label"] == label), "some {label} runs");
+    }
+    let out = runtall(&db, &["insights", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["runs"].as_u64(), Some(48));
+    let pack = v["factors"].as_array().expect("factors").iter().find(|f| f["factor"] == "pack-worn").expect("pack factor");
+    assert!(pack["risk_ratio"]["estimate"].as_f64().is_some_and(|rr| rr > 1.5), "{pack}");
+    assert!(pack["rank"].as_u64().is_some_and(|r| r <= 2), "the planted pack pattern ranks near the top: {pack}");
+    let status = runtall(&db, &["experiment", "status"]);
+    assert!(status.status.success());
+    assert!(stdout(&status).contains("Next:"), "{}", stdout(&status));
+    let result = runtall(&db, &["experiment", "result"]);
+    assert!(stdout(&result).contains("hidden"), "verdict hidden before the minimum: {}", stdout(&result));
+    let progress = runtall(&db, &["progress"]);
+    assert!(stdout(&progress).contains("baseline"), "{}", stdout(&progress));
+}

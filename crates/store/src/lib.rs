@@ -184,6 +184,11 @@ pub trait Store {
     fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()>;
     fn break_events(&self, from: Timestamp, to: Timestamp) -> Result<Vec<BreakEventRow>>;
 
+    /// Stores an experiment (new when `id` is None) and returns its id. At most one is active at a time.
+    fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64>;
+    /// The active experiment, if any: (id, data).
+    fn active_experiment(&self) -> Result<Option<(i64, serde_json::Value)>>;
+
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;
     /// Deletes every record (used by `runtall demo --force` and "delete all my data").

@@ -94,4 +94,13 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX break_events_at ON break_events (at_epoch);
     "#,
+    // 5: self-experiments, stored as the insights engine serializes them.
+    r#"
+    CREATE TABLE experiments (
+        id      INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        active  INTEGER NOT NULL,
+        data    TEXT NOT NULL
+    );
+    "#,
 ];

@@ -848,6 +848,53 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        if active {
+            tx.execute("UPDATE experiments SET active = 0 WHERE id IS NOT ?1", [id]).map_err(|e| self.err(e))?;
+        }
+        let id = match id {
+            Some(id) => {
+                let n = tx
+                    .execute(
+                        "UPDATE experiments SET started = ?1, active = ?2, data = ?3 WHERE id = ?4",
+                        params![started.to_string(), active, data.to_string(), id],
+                    )
+                    .map_err(|e| self.err(e))?;
+                if n == 0 {
+                    return Err(StoreError::NotFound { what: "experiment", id });
+                }
+                id
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO experiments (started, active, data) VALUES (?1, ?2, ?3)",
+                    params![started.to_string(), active, data.to_string()],
+                )
+                .map_err(|e| self.err(e))?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(id)
+    }
+
+    fn active_experiment(&self) -> Result<Option<(i64, serde_json::Value)>> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row("SELECT id, data FROM experiments WHERE active = 1 ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|(id, data)| {
+            serde_json::from_str(&data)
+                .map(|v| (id, v))
+                .map_err(|e| StoreError::Decode { what: "experiment", id, detail: e.to_string() })
+        })
+        .transpose()
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);
@@ -867,7 +914,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
+        tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

@@ -73,6 +73,11 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
          (5/10). Their red-flag screen was clear. This is Sam's plan:\n"
     );
     render::plan(ctx.program, &record, &profile);
+    let report = super::insights::report(&store)?;
+    println!();
+    super::insights::print_report(&report);
+    println!();
+    super::insights::print_status(&store)?;
     println!(
         "\nTry next:  runtall plan --for-run long    runtall exercises foam-roller-thoracic-extension    runtall learn 1\n\
          Your own:  runtall --db my.db screen   (then assess, then plan)\n\
@@ -100,7 +105,14 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
 
     let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let last_day = today.yesterday().unwrap_or(today);
-    let s = season::generate(last_day, SEASON_WEEKS, SEASON_SEED);
+    // Sam started a pack-on/pack-off experiment two weeks ago, as the insights suggested.
+    let experiment_start = last_day.checked_sub(jiff::SignedDuration::from_hours(24 * 13)).unwrap_or(last_day);
+    let design = runtall_insights::ExperimentDesign::recommended(
+        runtall_insights::ExperimentFactor::Pack,
+        runtall_insights::ExperimentUnit::Runs,
+        SEASON_SEED,
+    );
+    let s = season::generate(last_day, SEASON_WEEKS, SEASON_SEED, Some((experiment_start, &design)));
     let dir = ctx.db_path.parent().map(|p| p.to_path_buf()).unwrap_or_default().join("demo-watch-files");
     std::fs::create_dir_all(&dir).map_err(|e| CliError::user(format!("cannot create {}: {e}", dir.display())))?;
     for r in &s.runs {
@@ -156,5 +168,6 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
     for d in &s.days {
         store.put_day_log(d)?;
     }
+    super::insights::start_experiment(store, design, experiment_start)?;
     Ok(SeasonLoaded { watch_dir: dir, runs: summary.imported, pain_reports: s.pain.len(), days: s.days.len() })
 }

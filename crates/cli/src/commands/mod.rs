@@ -4,6 +4,7 @@ mod assess;
 mod companion;
 mod demo;
 mod import;
+pub(crate) mod insights;
 mod journal;
 mod library;
 pub(crate) mod log;
@@ -67,6 +68,9 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Insights => insights::insights(&ctx),
+        Command::Experiment(a) => insights::experiment(&ctx, a),
+        Command::Progress => insights::progress(&ctx),
         Command::Guide(a) => companion::guide(&ctx, a),
         Command::Cues(a) => companion::cues(&ctx, a),
         Command::Export(a) => companion::export(&ctx, a),

@@ -135,8 +135,15 @@ fn km_segments(km: f64, speed: f64, hr: f64) -> Vec<(f64, f64, f64, LapKind)> {
     segs
 }
 
-/// Generates `weeks` weeks ending on `last_day` (inclusive).
-pub fn generate(last_day: Date, weeks: i64, seed: u64) -> Season {
+/// Generates `weeks` weeks ending on `last_day` (inclusive). From `experiment.0` on, Sam follows the experiment's
+/// pack assignments (pack on for "usual", off for "change"), run by run.
+pub fn generate(
+    last_day: Date,
+    weeks: i64,
+    seed: u64,
+    experiment: Option<(Date, &runtall_insights::ExperimentDesign)>,
+) -> Season {
+    let mut experiment_runs = 0u32;
     let mut rng = Rng::new(seed);
     let mut season = Season::default();
     let first = last_day.checked_sub(SignedDuration::from_hours(24 * 7 * weeks - 24)).unwrap_or(last_day);
@@ -211,11 +218,17 @@ pub fn generate(last_day: Date, weeks: i64, seed: u64) -> Season {
             };
             let sim = simulate(&mut rng, start, &segments, hilly);
             // The vest goes on for long runs (most of them) and trail runs; almost never otherwise.
-            let pack = match kind {
+            let mut pack = match kind {
                 Kind::Long => rng.chance(0.65),
                 Kind::Trail => rng.chance(0.8),
                 _ => rng.chance(0.05),
             };
+            if let Some((from, design)) = experiment
+                && date >= from
+            {
+                pack = design.assignment(experiment_runs).condition == runtall_insights::Condition::Usual;
+                experiment_runs += 1;
+            }
             let surface = if hilly || kind == Kind::Trail { Surface::Trail } else { Surface::Road };
             let ate = rng.chance(if kind == Kind::Intervals { 0.3 } else { 0.15 });
             let pre = rng.chance(adherence);
@@ -264,7 +277,7 @@ mod tests {
 
     #[test]
     fn twelve_weeks_with_the_planted_pattern() {
-        let s = generate("2026-11-21".parse().expect("date"), 12, 7);
+        let s = generate("2026-11-21".parse().expect("date"), 12, 7, None);
         assert_eq!(s.runs.len(), 48);
         assert_eq!(s.days.len(), 84);
         let long_pack: Vec<_> = s.runs.iter().enumerate().filter(|(_, r)| r.pack && r.kind == Kind::Long).collect();
@@ -274,7 +287,7 @@ mod tests {
         let rate_other = others.iter().filter(|(i, _)| with_pain(*i)).count() as f64 / others.len() as f64;
         assert!(rate_pack > rate_other + 0.3, "pack {rate_pack:.2} vs other {rate_other:.2}");
         // Seeded: the same season every time.
-        let again = generate("2026-11-21".parse().expect("date"), 12, 7);
+        let again = generate("2026-11-21".parse().expect("date"), 12, 7, None);
         assert_eq!(again.pain.len(), s.pain.len());
         assert!(s.runs.iter().all(|r| r.sim.samples.len() > 100));
         let fit = super::super::fit::encode(&s.runs[0].sim).expect("encode");
