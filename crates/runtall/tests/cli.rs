@@ -411,7 +411,8 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
     let out = runtall(&db, &["insights", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["runs"].as_u64(), Some(48));
-    let pack = v["factors"].as_array().expect("factors").iter().find(|f| f["factor"] == "pack-worn").expect("pack factor");
+    let pack =
+        v["factors"].as_array().expect("factors").iter().find(|f| f["factor"] == "pack-worn").expect("pack factor");
     assert!(pack["risk_ratio"]["estimate"].as_f64().is_some_and(|rr| rr > 1.5), "{pack}");
     assert!(pack["rank"].as_u64().is_some_and(|r| r <= 2), "the planted pack pattern ranks near the top: {pack}");
     let status = runtall(&db, &["experiment", "status"]);

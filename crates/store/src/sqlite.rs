@@ -888,9 +888,11 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         row.map(|(id, data)| {
-            serde_json::from_str(&data)
-                .map(|v| (id, v))
-                .map_err(|e| StoreError::Decode { what: "experiment", id, detail: e.to_string() })
+            serde_json::from_str(&data).map(|v| (id, v)).map_err(|e| StoreError::Decode {
+                what: "experiment",
+                id,
+                detail: e.to_string(),
+            })
         })
         .transpose()
     }
