@@ -66,6 +66,11 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("export.zip");
     std::fs::write(&path, &archive).expect("write archive");
+    // Keep a copy for an end-to-end run into SQLite: `time runtall --db x.db import "$RUNTALL_BENCH_KEEP"`.
+    if let Ok(keep) = std::env::var("RUNTALL_BENCH_KEEP") {
+        std::fs::write(&keep, &archive).expect("write the kept archive");
+        println!("archive kept at {keep}");
+    }
 
     // Single-thread decode+map of the first FIT and GPX files, for per-format rates.
     let sample = |ext: &str| {
