@@ -135,6 +135,22 @@ pub struct DayLog {
 pub const MAGNESIUM_LIMIT_MG: u32 = 350;
 
 impl DayLog {
+    /// A day with nothing logged yet, for forms and quick logs to fill in.
+    pub fn empty(date: Date) -> DayLog {
+        DayLog {
+            date,
+            sitting_h: None,
+            longest_sitting_h: None,
+            car_h: None,
+            sleep_h: None,
+            stress: None,
+            strength_done: false,
+            mobility_done: false,
+            relief: vec![],
+            magnesium_mg: None,
+        }
+    }
+
     pub fn check(&self, today: Date) -> Result<Vec<String>, InputError> {
         if self.date > today {
             return Err(InputError::new("date", format!("{} is in the future", self.date)));

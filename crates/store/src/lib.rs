@@ -146,6 +146,29 @@ pub trait Store {
     fn latest_plan(&self) -> Result<Option<PlanRecord>>;
     fn plans(&self) -> Result<Vec<PlanRecord>>;
 
+    /// The run a pain report at `at` with this timing belongs to (see `journal::link_run`), among runs within two
+    /// days of it.
+    fn nearest_run(&self, at: Timestamp, timing: runtall_domain::journal::PainTiming) -> Result<Option<i64>> {
+        let span = jiff::SignedDuration::from_hours(48);
+        let filter = ActivityFilter {
+            from: at.checked_sub(span).ok(),
+            to: at.checked_add(span).ok(),
+            label: None,
+            limit: Some(50),
+        };
+        let runs: Vec<(i64, Timestamp, Timestamp)> = self
+            .activities(&filter)?
+            .into_iter()
+            .filter(|r| r.sport.is_run())
+            .map(|r| {
+                let end =
+                    r.start.checked_add(jiff::SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
+                (r.id, r.start, end)
+            })
+            .collect();
+        Ok(runtall_domain::journal::link_run(at, timing, &runs))
+    }
+
     /// Stores one activity in one transaction, unless it duplicates a stored one.
     fn add_activity(&self, activity: &Activity, classification: Option<&Classification>) -> Result<AddOutcome>;
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;

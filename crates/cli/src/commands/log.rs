@@ -4,11 +4,11 @@ use super::Ctx;
 use crate::args::{DayArgs, LogArgs, LogCommand, PainArgs, RunContextArgs};
 use crate::error::{CliError, CliResult};
 use crate::render_runs;
+use jiff::Timestamp;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use runtall_domain::assess::{DayHours, Region, Score, Surface};
-use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext, link_run};
+use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use runtall_store::{ActivityFilter, Store};
 
 pub fn run(ctx: &Ctx, args: LogArgs) -> CliResult {
@@ -66,7 +66,7 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
             store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
             Some(id)
         }
-        None if timing.is_about_a_run() => nearest_run(&store, at, timing)?,
+        None if timing.is_about_a_run() => store.nearest_run(at, timing)?,
         None => None,
     };
     let mut report = PainReport { id: None, at, timing, region, intensity, run_id, notes: a.note };
@@ -87,22 +87,6 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
         );
     }
     Ok(())
-}
-
-fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> CliResult<Option<i64>> {
-    let span = SignedDuration::from_hours(48);
-    let filter =
-        ActivityFilter { from: at.checked_sub(span).ok(), to: at.checked_add(span).ok(), label: None, limit: Some(50) };
-    let runs: Vec<(i64, Timestamp, Timestamp)> = store
-        .activities(&filter)?
-        .into_iter()
-        .filter(|r| r.sport.is_run())
-        .map(|r| {
-            let end = r.start.checked_add(SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
-            (r.id, r.start, end)
-        })
-        .collect();
-    Ok(link_run(at, timing, &runs))
 }
 
 fn hours(flag: &str, v: Option<f64>) -> CliResult<Option<DayHours>> {
@@ -138,18 +122,7 @@ fn day(ctx: &Ctx, a: DayArgs) -> CliResult {
     let store = ctx.store()?;
     // Merge into the day's existing entry so several quick logs in a day add up instead of overwriting.
     let existing = store.day_logs(date, date)?.into_iter().next();
-    let mut log = existing.unwrap_or(DayLog {
-        date,
-        sitting_h: None,
-        longest_sitting_h: None,
-        car_h: None,
-        sleep_h: None,
-        stress: None,
-        strength_done: false,
-        mobility_done: false,
-        relief: vec![],
-        magnesium_mg: None,
-    });
+    let mut log = existing.unwrap_or_else(|| DayLog::empty(date));
     if let Some(h) = hours("sitting", a.sitting)? {
         log.sitting_h = Some(h);
     }

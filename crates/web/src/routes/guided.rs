@@ -224,18 +224,7 @@ pub fn record_completion(
 }
 
 pub fn empty_day(date: jiff::civil::Date) -> DayLog {
-    DayLog {
-        date,
-        sitting_h: None,
-        longest_sitting_h: None,
-        car_h: None,
-        sleep_h: None,
-        stress: None,
-        strength_done: false,
-        mobility_done: false,
-        relief: vec![],
-        magnesium_mg: None,
-    }
+    DayLog::empty(date)
 }
 
 async fn complete(st: &AppState, routine: &str, run: Option<i64>) -> Result<Completion, HttpError> {

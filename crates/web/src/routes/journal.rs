@@ -21,7 +21,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
 use runtall_domain::assess::{DayHours, Region, Score};
-use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, link_run};
+use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse};
 use runtall_domain::journal_format;
 use runtall_domain::profile::Units;
 use runtall_store::{ActivityFilter, ActivityRow, Store};
@@ -290,19 +290,7 @@ fn parse_time(s: &str) -> Option<Timestamp> {
 }
 
 fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> Result<Option<i64>, HttpError> {
-    let span = SignedDuration::from_hours(48);
-    let filter =
-        ActivityFilter { from: at.checked_sub(span).ok(), to: at.checked_add(span).ok(), label: None, limit: Some(50) };
-    let runs: Vec<(i64, Timestamp, Timestamp)> = store
-        .activities(&filter)?
-        .into_iter()
-        .filter(|r| r.sport.is_run())
-        .map(|r| {
-            let end = r.start.checked_add(SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
-            (r.id, r.start, end)
-        })
-        .collect();
-    Ok(link_run(at, timing, &runs))
+    Ok(store.nearest_run(at, timing)?)
 }
 
 /// Stores a checked report, linking it to a run when none was given and the timing is about a run.
