@@ -55,6 +55,10 @@ pub const OPS: &[Op] = &[
     op("get", "/api/lessons/{id}", "One lesson, by id or number"),
     op("get", "/api/relief", "Relief options with their limits, and cardio alternatives"),
     Op {
+        query: &[("run", "easy, long, speed, race or trail"), ("minutes", "1–360"), ("pack", "on when a pack is worn")],
+        ..op("get", "/api/run-mode", "The mid-run cue plan the run-mode page speaks")
+    },
+    Op {
         query: &[("area", "sitting, travel, pack, load, posture or care")],
         ..op("get", "/api/habits", "Habits with reasons and sources")
     },

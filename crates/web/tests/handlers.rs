@@ -474,6 +474,24 @@ async fn today_shows_the_run_day_and_the_player_gets_a_timeline() {
 }
 
 #[tokio::test]
+async fn run_mode_speaks_the_cue_plan_for_the_run() {
+    let app = app().await;
+    app.onboard().await;
+    let page = app.get("/run-mode?run=long&minutes=90&pack=on").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("id=\"run-cues\"") && page.has("/assets/runmode.js"), "cues embedded, script loaded");
+    let plan = app.get("/api/run-mode?run=long&minutes=90&pack=on").await.json();
+    let cues = plan["cues"].as_array().expect("cues");
+    let late = cues.iter().filter(|c| c["at_s"].as_u64().is_some_and(|s| s >= 3600)).count();
+    let early = cues.iter().filter(|c| c["at_s"].as_u64().is_some_and(|s| s > 0 && s < 1800)).count();
+    assert!(late > early, "more cues in the last third");
+    assert!(cues.iter().any(|c| c["kind"] == "pack"), "pack cues when a pack is worn");
+    assert_eq!(app.get("/run-mode?run=long&minutes=0").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/run-mode?run=sprint&minutes=30").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/assets/runmode.js").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn guided_completions_go_to_the_day_log_or_the_run() {
     let app = app().await;
     app.onboard().await;

@@ -14,6 +14,7 @@ mod journal;
 mod library;
 mod onboarding;
 mod plan;
+mod run_mode;
 mod runs;
 mod settings;
 
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(guided::router())
         .merge(journal::router())
         .merge(runs::router())
+        .merge(run_mode::router())
         .merge(library::router())
         .merge(settings::router())
         .merge(crate::auth::router())

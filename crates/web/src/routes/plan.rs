@@ -266,6 +266,7 @@ fn run_day(program: &Program, day: &RunDay) -> Markup {
                     li { strong { (c.text) } " " span class="muted" { "(" @for (i, p) in c.phases.iter().enumerate() { @if i > 0 { ", " } (phase_label(*p)) } ")" } }
                 }
             }
+            p { a class="button" href={ "/run-mode?run=" (day.run_type.as_str()) } { "Have your phone speak the cues (run mode)" } }
             (sources(program, &d.cite, d.evidence))
         }
         (routine_block(program, "After", &day.post_run, None))
