@@ -87,7 +87,10 @@ async fn page(
     Ok(Page::new("Run mode", Nav::Today, body).script("runmode.js").render(&session))
 }
 
-async fn api(State(st): State<AppState>, Query(q): Query<RunModeQuery>) -> Result<Response, HttpError> {
+/// Without parameters: a 45-minute easy run, the most common case.
+async fn api(State(st): State<AppState>, Query(mut q): Query<RunModeQuery>) -> Result<Response, HttpError> {
+    q.run.get_or_insert_with(|| "easy".into());
+    q.minutes.get_or_insert(45);
     let plan = plan(&st, &q)?.ok_or_else(|| HttpError::bad("give run and minutes"))?;
     Ok(axum::Json(plan).into_response())
 }
