@@ -97,6 +97,7 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
         }
     };
     save_record(&store, session_start, &record)?;
+    tick_day_log(&store, program, &record)?;
     if let Some(e) = save_error {
         eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
     }
@@ -104,6 +105,28 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
         return ctx.print_json(&record);
     }
     println!("{}", record.summary());
+    Ok(())
+}
+
+/// A completed daily-mobility or rest-day-strength session ticks today's day log, as logging it by hand would.
+/// (Pre- and post-run routines are tied to a run; `runtall log run --pre-run` records them once it is imported.)
+fn tick_day_log(store: &dyn Store, program: &runtall_content::Program, record: &CompletionRecord) -> CliResult {
+    use runtall_content::RoutineKind;
+    let Some(kind) = program.routine(&record.id).map(|r| r.kind) else { return Ok(()) };
+    if !record.all_completed() || !matches!(kind, RoutineKind::DailyMobility | RoutineKind::RestDayStrength) {
+        return Ok(());
+    }
+    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date();
+    let mut day = store
+        .day_logs(today, today)?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| runtall_domain::journal::DayLog::empty(today));
+    match kind {
+        RoutineKind::DailyMobility => day.mobility_done = true,
+        _ => day.strength_done = true,
+    }
+    store.put_day_log(&day)?;
     Ok(())
 }
 
