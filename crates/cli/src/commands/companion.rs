@@ -38,9 +38,10 @@ fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
     }
 }
 
-/// Stores the record under the session's start, so checkpoints of one session overwrite each other.
+/// Stores the record under the session's start as this command saw it (not the record's own, which is filled in
+/// only at the end), so every checkpoint of one session overwrites the same row.
 fn save_record(store: &dyn Store, session_start: Timestamp, record: &CompletionRecord) -> CliResult {
-    let started = record.started_at.unwrap_or(session_start);
+    let started = session_start;
     let json = serde_json::to_value(record).map_err(|e| CliError::Internal(e.into()))?;
     store.put_session(started, &record.id, record.all_completed(), &json)?;
     Ok(())
