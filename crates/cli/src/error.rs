@@ -73,3 +73,13 @@ impl From<inquire::InquireError> for CliError {
 }
 
 pub type CliResult<T = ()> = Result<T, CliError>;
+
+impl From<runtall_app::AppError> for CliError {
+    fn from(e: runtall_app::AppError) -> Self {
+        match e {
+            runtall_app::AppError::Store(e) => e.into(),
+            e if e.is_user_error() => CliError::User(e.to_string()),
+            e => CliError::Internal(anyhow::Error::new(e)),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The stored journal (runs, their context, day logs, pain reports) as one observation per run for the engine.
+
+use crate::Result;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use runtall_domain::assess::Surface;
+use runtall_domain::classify::RunLabel;
+use runtall_domain::journal::{DayLog, PainTiming, RunContext};
+use runtall_insights::{
+    AnalysisConfig, InsightsReport, LinkedPainReport, RunObservation, RunType, SurfaceKind, analyze, fill_load_flags,
+    run_outcome,
+};
+use runtall_store::{ActivityFilter, Store};
+use std::collections::HashMap;
+
+/// The calendar date a run happened on where the runner was (the watch's offset), falling back to UTC.
+pub fn local_date(t: Timestamp, offset_s: Option<i32>) -> Date {
+    let shifted = t.checked_add(SignedDuration::from_secs(i64::from(offset_s.unwrap_or(0)))).unwrap_or(t);
+    shifted.to_zoned(TimeZone::UTC).date()
+}
+
+fn run_type(label: Option<RunLabel>) -> RunType {
+    match label {
+        Some(RunLabel::Long) => RunType::Long,
+        Some(RunLabel::Intervals) => RunType::Intervals,
+        Some(RunLabel::Tempo) => RunType::Tempo,
+        Some(RunLabel::Race) => RunType::Race,
+        Some(RunLabel::Trail) => RunType::Trail,
+        Some(RunLabel::Easy) | None => RunType::Easy,
+    }
+}
+
+fn timing(t: PainTiming) -> runtall_insights::PainTiming {
+    use runtall_insights::PainTiming as P;
+    match t {
+        PainTiming::Before => P::Before,
+        PainTiming::During => P::During,
+        PainTiming::RightAfter => P::RightAfter,
+        PainTiming::NextMorning => P::NextMorning,
+        PainTiming::AtDesk => P::AtDesk,
+        PainTiming::Other => P::Other,
+    }
+}
+
+/// Hard surfaces are the ones the article singles out (road, concrete); everything else counts as soft.
+pub fn surface_kind(s: Surface) -> SurfaceKind {
+    if matches!(s, Surface::Road | Surface::Concrete) { SurfaceKind::Hard } else { SurfaceKind::Soft }
+}
+
+/// One observation per run, oldest first, with the run's id so results can point back at it.
+pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
+    let mut rows = store.activities(&ActivityFilter::default())?;
+    rows.retain(|r| r.sport.is_run());
+    rows.reverse();
+    let contexts: HashMap<i64, RunContext> = store.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+    let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
+    let mut pain: HashMap<i64, Vec<LinkedPainReport>> = HashMap::new();
+    for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+        if let Some(run) = p.run_id {
+            let intensity = p.intensity.get().round().clamp(0.0, 10.0) as u8;
+            pain.entry(run).or_default().push(LinkedPainReport { timing: timing(p.timing), intensity });
+        }
+    }
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut obs = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let date = local_date(r.start, r.utc_offset_s);
+        let mut o = RunObservation::new(date, run_type(r.label), r.distance_m / 1000.0);
+        o.id = Some(r.id.to_string());
+        if let Some(c) = contexts.get(&r.id) {
+            o.context.pack_worn = c.pack;
+            o.context.surface = c.surface.map(surface_kind);
+            o.context.ate_within_2h = c.ate_within_2h;
+            o.context.pre_run_routine_done = c.pre_run_done;
+            o.context.post_run_reset_done = c.post_run_done;
+        }
+        if let Some(d) = days.get(&date) {
+            o.context.sitting_hours = d.sitting_h.map(|h| h.get());
+            o.context.longest_sitting_hours = d.longest_sitting_h.map(|h| h.get());
+            o.context.car_hours_same_day = d.car_h.map(|h| h.get());
+            o.context.sleep_hours = d.sleep_h.map(|h| h.get());
+            o.context.stress = d.stress.map(|s| s.get().round() as u8);
+        }
+        if let Some(prev) = date.yesterday().ok().and_then(|y| days.get(&y)) {
+            o.context.car_hours_day_before = prev.car_h.map(|h| h.get());
+        }
+        let outcome = run_outcome(pain.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))?;
+        o.pain_followed = outcome.pain_followed;
+        o.max_pain = outcome.max_pain;
+        ids.push(r.id);
+        obs.push(o);
+    }
+    fill_load_flags(&mut obs, &[])?;
+    Ok(ids.into_iter().zip(obs).collect())
+}
+
+/// The engine's report on the whole journal.
+pub fn report(store: &dyn Store) -> Result<InsightsReport> {
+    let obs: Vec<RunObservation> = observations(store)?.into_iter().map(|(_, o)| o).collect();
+    Ok(analyze(&obs, &AnalysisConfig::default())?)
+}
