@@ -4,6 +4,7 @@
 
 mod error;
 pub mod experiments;
+pub mod import;
 pub mod observations;
 pub mod progress;
 
