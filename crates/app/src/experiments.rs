@@ -1,7 +1,7 @@
 //! The running self-experiment as stored: the engine's state plus which runs have been fed into it. Every read
 //! first feeds in runs logged since the last read, so the CLI and the web app always show the same numbers.
 
-use crate::observations::{observations, surface_kind};
+use crate::observations::{observations, run_contexts, runs, surface_kind};
 use crate::{AppError, Result};
 use jiff::civil::Date;
 use runtall_domain::journal::RunContext;
@@ -11,7 +11,6 @@ use runtall_insights::{
 };
 use runtall_store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// An experiment as stored: the engine's state plus which runs have been fed into it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,6 +35,43 @@ pub fn factor(id: &str) -> Result<ExperimentFactor> {
         let ids: Vec<&str> = ExperimentFactor::ALL.iter().map(|f| f.id()).collect();
         AppError::State(format!("unknown factor '{id}' (expected one of: {})", ids.join(", ")))
     })
+}
+
+/// The runner's choices for a design; `None` keeps the recommended value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DesignChoice {
+    /// Runs or days per block.
+    pub block_length: Option<u32>,
+    /// Minimum runs or days before the verdict (rounded up to whole pairs of blocks).
+    pub min_units: Option<u32>,
+    /// Runs or days at the start of each block left out of the analysis.
+    pub washout: Option<u32>,
+}
+
+/// The recommended design for `factor` and `unit` with the runner's choices applied and checked. Errors are
+/// [`AppError::Insights`] naming the engine's field (`block_length`, `min_units`, `washout`), so each front end can
+/// point at its own flag or form field.
+pub fn design(
+    factor: ExperimentFactor,
+    unit: ExperimentUnit,
+    seed: u64,
+    choice: DesignChoice,
+) -> Result<ExperimentDesign> {
+    let mut d = ExperimentDesign::recommended(factor, unit, seed);
+    if let Some(b) = choice.block_length {
+        d.block_length = b;
+    }
+    d.washout = match choice.washout {
+        Some(w) => w,
+        // The recommended wash-out shrinks to fit a short block rather than failing on a value nobody typed.
+        None => d.washout.min(d.block_length.saturating_sub(1)),
+    };
+    d.validate()?;
+    if let Some(m) = choice.min_units {
+        d.set_min_units(m)?;
+    }
+    d.validate()?;
+    Ok(d)
 }
 
 fn load(store: &dyn Store) -> Result<Option<(i64, StoredExperiment)>> {
@@ -68,7 +104,8 @@ fn sync(store: &dyn Store, e: &mut StoredExperiment) -> Result<usize> {
         return Ok(0);
     }
     let factor = e.experiment.design.factor;
-    let contexts: HashMap<i64, RunContext> = store.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+    // Guided pre-run sessions count as "routine done" here as in the insights, unless the runner said otherwise.
+    let contexts = run_contexts(store, &runs(store)?)?;
     let mut added = 0;
     for (id, o) in observations(store)? {
         if o.date < e.experiment.started || e.recorded_runs.contains(&id) {

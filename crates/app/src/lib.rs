@@ -2,11 +2,13 @@
 //! self-experiment, and progress against the baseline. Kept in one crate so the two front ends cannot drift apart;
 //! it does I/O only through the [`Store`](runtall_store::Store) trait and takes "today" as an argument.
 
+pub mod completion;
 mod error;
 pub mod experiments;
 pub mod import;
 pub mod observations;
 pub mod progress;
+pub mod sessions;
 
 pub use error::AppError;
 pub use observations::{observations, report};

@@ -1,6 +1,7 @@
 //! The stored journal (runs, their context, day logs, pain reports) as one observation per run for the engine.
 
 use crate::Result;
+use crate::sessions::{InferredRoutines, completed_sessions, infer_for_run};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -11,7 +12,7 @@ use runtall_insights::{
     AnalysisConfig, InsightsReport, LinkedPainReport, RunObservation, RunType, SurfaceKind, analyze, fill_load_flags,
     run_outcome,
 };
-use runtall_store::{ActivityFilter, Store};
+use runtall_store::{ActivityFilter, ActivityRow, Store};
 use std::collections::HashMap;
 
 /// The calendar date a run happened on where the runner was (the watch's offset), falling back to UTC.
@@ -48,12 +49,55 @@ pub fn surface_kind(s: Surface) -> SurfaceKind {
     if matches!(s, Surface::Road | Surface::Concrete) { SurfaceKind::Hard } else { SurfaceKind::Soft }
 }
 
-/// One observation per run, oldest first, with the run's id so results can point back at it.
-pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
+/// When a run ended: its start plus the elapsed time (pauses included), or its start when that is unusable.
+pub fn run_end(r: &ActivityRow) -> Timestamp {
+    SignedDuration::try_from_secs_f64(r.elapsed_s.max(0.0))
+        .ok()
+        .and_then(|d| r.start.checked_add(d).ok())
+        .unwrap_or(r.start)
+}
+
+/// Every run's context as the statistics should see it: what the runner logged by hand, with the pre-run and
+/// post-run answers they left open filled in from completed guided sessions around the run ([`infer_for_run`]).
+/// A hand-logged answer always wins, "no" included: the runner knows whether the session was for this run.
+/// Runs without any context and without a matching session are left out, as before.
+pub fn run_contexts(store: &dyn Store, runs: &[ActivityRow]) -> Result<HashMap<i64, RunContext>> {
+    let mut contexts: HashMap<i64, RunContext> = store.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+    let sessions = completed_sessions(store)?;
+    if sessions.is_empty() {
+        return Ok(contexts);
+    }
+    for r in runs {
+        let inferred = infer_for_run(r.start, run_end(r), &sessions);
+        if inferred == InferredRoutines::default() {
+            continue;
+        }
+        let c = contexts.entry(r.id).or_insert_with(|| RunContext {
+            run_id: r.id,
+            pack: None,
+            surface: None,
+            ate_within_2h: None,
+            pre_run_done: None,
+            post_run_done: None,
+        });
+        c.pre_run_done = c.pre_run_done.or(inferred.pre_run_done);
+        c.post_run_done = c.post_run_done.or(inferred.post_run_done);
+    }
+    Ok(contexts)
+}
+
+/// The stored runs (not rides or walks), oldest first.
+pub fn runs(store: &dyn Store) -> Result<Vec<ActivityRow>> {
     let mut rows = store.activities(&ActivityFilter::default())?;
     rows.retain(|r| r.sport.is_run());
     rows.reverse();
-    let contexts: HashMap<i64, RunContext> = store.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+    Ok(rows)
+}
+
+/// One observation per run, oldest first, with the run's id so results can point back at it.
+pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
+    let rows = runs(store)?;
+    let contexts = run_contexts(store, &rows)?;
     let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
     let mut pain: HashMap<i64, Vec<LinkedPainReport>> = HashMap::new();
     for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {

@@ -1,11 +1,17 @@
-//! Is the program working? Pain against the baseline with the meaningful-change rule, and the functional scale
-//! (PSFS) with its two-weekly re-score.
+//! Is the program working? Pain against the baseline with the meaningful-change rule, the functional scale
+//! (PSFS) with its two-weekly re-score, and adherence (the share of planned routines done).
+
+mod adherence;
+
+pub use adherence::{Adherence, Tally, WeekAdherence, adherence};
 
 use crate::observations::local_date;
 use crate::{AppError, Result};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use runtall_insights::measures::{self, PainPoint, PainTrend, PsfsDue};
+use jiff::tz::TimeZone;
+use runtall_domain::assess::{AssessmentRecord, Score};
+use runtall_insights::measures::{self, PainPoint, PainTrend, PsfsChange, PsfsDue, PsfsScore};
 use runtall_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -20,12 +26,18 @@ pub struct Psfs {
     pub baseline_date: Date,
     pub latest_date: Date,
     pub next: PsfsDue,
+    /// The latest scoring against the first scoring of the same activities, judged by the meaningful-change rule;
+    /// None until the activities have been re-scored at least once.
+    pub change: Option<PsfsChange>,
+    /// The scoring `change` is measured from (it differs from `baseline_date` when the activities were changed).
+    pub compared_with: Option<Date>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
     pub pain: PainTrend,
     pub psfs: Psfs,
+    pub adherence: Adherence,
 }
 
 /// The day's worst report is the day's pain.
@@ -38,8 +50,14 @@ pub fn daily_pain(store: &dyn Store) -> Result<Vec<PainPoint>> {
     Ok(by_day.into_iter().map(|(date, intensity)| PainPoint { date, intensity }).collect())
 }
 
-/// Progress since the first assessment; an error (the runner's to fix) when there is no assessment yet.
+/// Progress since the first assessment; an error (the runner's to fix) when there is no assessment yet. Dates are
+/// taken in the system time zone; see [`progress_in`].
 pub fn progress(store: &dyn Store, today: Date) -> Result<Progress> {
+    progress_in(store, today, &TimeZone::system())
+}
+
+/// [`progress`] with dates taken in `tz`.
+pub fn progress_in(store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Progress> {
     let assessments = store.assessments()?;
     let first =
         assessments.first().ok_or_else(|| AppError::State("no assessment yet: answer the assessment".into()))?;
@@ -50,15 +68,81 @@ pub fn progress(store: &dyn Store, today: Date) -> Result<Progress> {
     // the whole page; the journal's own input checks refuse them at entry.
     let points: Vec<PainPoint> = points.into_iter().filter(|p| p.date <= today).collect();
     let pain = measures::pain_trend(baseline, &points, today, WINDOW_DAYS)?;
-    let latest_date = local_date(latest.taken_at, None);
+    let date_of = |r: &AssessmentRecord| r.taken_at.to_zoned(tz.clone()).date().min(today);
+    let latest_date = date_of(latest);
+    let change = psfs_change(&assessments, tz)?;
     Ok(Progress {
         pain,
         psfs: Psfs {
             baseline: first.assessment.psfs_score(),
             latest: latest.assessment.psfs_score(),
-            baseline_date: local_date(first.taken_at, None),
+            baseline_date: date_of(first),
             latest_date,
             next: measures::psfs_next_due(latest_date, today)?,
+            compared_with: change.as_ref().map(|(d, _)| *d),
+            change: change.map(|(_, c)| c),
         },
+        adherence: adherence(store, today, tz)?,
     })
+}
+
+/// The activities' names as the runner would recognise them, for matching scorings of the same activities.
+fn activity_key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// The latest scoring against the earliest one of the same activities (in any order). None when there is no such
+/// earlier scoring: a first assessment, or activities changed at the latest full assessment.
+fn psfs_change(all: &[AssessmentRecord], tz: &TimeZone) -> Result<Option<(Date, PsfsChange)>> {
+    let Some((latest, earlier)) = all.split_last() else { return Ok(None) };
+    let keys: Vec<String> = latest.assessment.psfs.iter().map(|i| activity_key(&i.activity)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    let same = |r: &&AssessmentRecord| {
+        let mut k: Vec<String> = r.assessment.psfs.iter().map(|i| activity_key(&i.activity)).collect();
+        k.sort();
+        k == sorted
+    };
+    let Some(base) = earlier.iter().find(same) else { return Ok(None) };
+    // Baseline ratings in the latest scoring's order, so per-activity changes line up.
+    let base_items: Vec<f64> = keys
+        .iter()
+        .filter_map(|k| base.assessment.psfs.iter().find(|i| activity_key(&i.activity) == *k))
+        .map(|i| i.score.get())
+        .collect();
+    let date = |r: &AssessmentRecord| r.taken_at.to_zoned(tz.clone()).date();
+    let b = PsfsScore { date: date(base), items: base_items };
+    let l = PsfsScore { date: date(latest), items: latest.assessment.psfs.iter().map(|i| i.score.get()).collect() };
+    Ok(Some((b.date, measures::psfs_change(&b, &l)?)))
+}
+
+/// When the functional scale is next due; None before the first assessment. Dates in `tz`.
+pub fn psfs_due(store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Option<PsfsDue>> {
+    let Some(latest) = store.latest_assessment()? else { return Ok(None) };
+    let last = latest.taken_at.to_zoned(tz.clone()).date().min(today);
+    Ok(Some(measures::psfs_next_due(last, today)?))
+}
+
+/// Re-scores only the functional scale: the latest assessment is copied with new ratings for its activities (in
+/// their order), so the plan, exposures and everything else stay as they were and the change can be compared
+/// activity by activity. Returns the stored record.
+pub fn rescore_psfs(store: &dyn Store, ratings: &[f64], at: Timestamp) -> Result<AssessmentRecord> {
+    let latest =
+        store.latest_assessment()?.ok_or_else(|| AppError::State("no assessment yet: answer the assessment".into()))?;
+    let mut assessment = latest.assessment;
+    if ratings.len() != assessment.psfs.len() {
+        return Err(AppError::State(format!(
+            "psfs: {} ratings given for {} activities; rate every activity",
+            ratings.len(),
+            assessment.psfs.len()
+        )));
+    }
+    for (i, (item, r)) in assessment.psfs.iter_mut().zip(ratings).enumerate() {
+        item.score = Score::new(*r)
+            .map_err(|e| AppError::State(format!("psfs[{}] ({}): {}", i + 1, item.activity, e.message)))?;
+    }
+    assessment.check().map_err(|e| AppError::State(e.to_string()))?;
+    let mut record = AssessmentRecord { id: None, taken_at: at, assessment };
+    record.id = Some(store.add_assessment(&record)?);
+    Ok(record)
 }

@@ -55,7 +55,7 @@ pub enum Command {
     Insights,
     /// One-factor-at-a-time self-experiments: new, status, result, stop
     Experiment(ExperimentArgs),
-    /// Is the program working: pain against the baseline, functional scale re-scores
+    /// Is the program working: pain against the baseline, functional scale re-scores, routines done
     Progress,
     /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
     Journal(JournalArgs),
@@ -103,6 +103,13 @@ pub struct AssessArgs {
     /// Show the assessment history (baseline pain and functional scale over time)
     #[arg(long, conflicts_with = "answers")]
     pub history: bool,
+    /// Re-score only the functional-scale activities (due every 14 days); everything else is kept
+    #[arg(long, conflicts_with_all = ["answers", "history"])]
+    pub rescore: bool,
+    /// Re-score without prompts: every activity as NAME=RATING, by a word of its name or its number
+    /// (e.g. "run=6,laptop=7,sleep=8" or "1=6,2=7,3=8")
+    #[arg(long, value_name = "LIST", conflicts_with_all = ["answers", "history"])]
+    pub psfs: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -492,6 +499,17 @@ pub enum ExperimentCommand {
         /// Seed for the randomized block order (recorded with the experiment)
         #[arg(long)]
         seed: Option<u64>,
+        /// Runs or days per block, 1–14 [default: 2 runs, or 4 days]
+        #[arg(long, value_name = "N")]
+        block: Option<u32>,
+        /// Minimum runs or days before the verdict, rounded up to whole pairs of blocks: 2–12 pairs
+        /// [default: 3 pairs, e.g. 12 runs]
+        #[arg(long, value_name = "N")]
+        min: Option<u32>,
+        /// Wash-out: runs or days at the start of each block that are followed but not analysed, less than the
+        /// block [default: 0 for runs, 1 for days]
+        #[arg(long, value_name = "N")]
+        washout: Option<u32>,
     },
     /// What to do next, and how far along it is
     Status,

@@ -7,7 +7,6 @@ mod paths;
 mod prompt;
 mod render;
 mod render_runs;
-mod sample;
 
 pub use args::Cli;
 pub use error::{CliError, CliResult};

@@ -170,6 +170,22 @@ pub fn assessment(units: Units) -> CliResult<Assessment> {
     })
 }
 
+/// The two-weekly functional-scale re-score: the same activities, each rated again, with the last rating shown so
+/// the runner rates change rather than guessing from scratch.
+pub fn psfs_rescore(items: &[PsfsItem]) -> CliResult<Vec<f64>> {
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::user(
+            "no terminal to ask questions on: pass the ratings with --psfs \"1=6,2=7,3=8\" (see `runtall assess --help`)",
+        ));
+    }
+    println!("Functional scale: how well can you do each activity now? 0 (can't) to 10 (as before the pain).\n");
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(number(&format!("{} (last time {})", item.activity, item.score.get()), 0.0, 10.0, "")?);
+    }
+    Ok(out)
+}
+
 fn placeholder_exposures() -> CliResult<Exposures> {
     Ok(Exposures {
         runs_per_week: PerWeek::new(0.0)?,

@@ -114,6 +114,18 @@ impl Condition {
     }
 }
 
+/// Allowed runs or days per block. Up to two weeks: longer blocks let seasons and training blocks creep in.
+pub const BLOCK_LENGTH: std::ops::RangeInclusive<u32> = 1..=14;
+/// Allowed number of block pairs before the verdict.
+pub const MIN_PAIRS: std::ops::RangeInclusive<u32> = 2..=12;
+
+fn check_block_length(n: u32) -> Result<(), InsightsError> {
+    if !BLOCK_LENGTH.contains(&n) {
+        return Err(InsightsError::out_of_range("block_length", n, "1–14"));
+    }
+    Ok(())
+}
+
 /// How the experiment is laid out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentDesign {
@@ -151,17 +163,46 @@ impl ExperimentDesign {
         2 * self.min_pairs * self.block_length
     }
 
-    fn validate(&self) -> Result<(), InsightsError> {
-        if !(1..=14).contains(&self.block_length) {
-            return Err(InsightsError::out_of_range("block_length", self.block_length, "1–14"));
+    /// The shortest and longest minimum length (in runs or days) this block length allows: 2 to 12 pairs of blocks.
+    /// Fewer than 2 pairs leaves each condition a single block, which a slow drift can mimic; more than 12 is months.
+    pub fn min_units_allowed(&self) -> (u32, u32) {
+        let pair = self.block_length.saturating_mul(2);
+        (pair.saturating_mul(*MIN_PAIRS.start()), pair.saturating_mul(*MIN_PAIRS.end()))
+    }
+
+    /// Sets the minimum length from a number of runs or days, rounded up to whole pairs of blocks so both conditions
+    /// get the same number of blocks. Refuses lengths outside [`Self::min_units_allowed`] (field `min_units`).
+    pub fn set_min_units(&mut self, units: u32) -> Result<(), InsightsError> {
+        check_block_length(self.block_length)?;
+        let (lo, hi) = self.min_units_allowed();
+        if !(lo..=hi).contains(&units) {
+            let unit = unit_word(self.unit);
+            return Err(InsightsError::out_of_range(
+                "min_units",
+                units,
+                &format!(
+                    "{lo}–{hi} {unit} with blocks of {}: 2 to 12 pairs of blocks, one of each condition per pair",
+                    self.block_length
+                ),
+            ));
         }
-        if !(2..=12).contains(&self.min_pairs) {
+        self.min_pairs = units.div_ceil(2 * self.block_length);
+        Ok(())
+    }
+
+    /// Checks the design can be run; the error names the field (`block_length`, `min_pairs`, `washout`).
+    pub fn validate(&self) -> Result<(), InsightsError> {
+        check_block_length(self.block_length)?;
+        if !MIN_PAIRS.contains(&self.min_pairs) {
             return Err(InsightsError::out_of_range("min_pairs", self.min_pairs, "2–12"));
         }
         if self.washout >= self.block_length {
             return Err(InsightsError::invalid(
                 "washout",
-                format!("{} must be less than the block length ({})", self.washout, self.block_length),
+                format!(
+                    "{} must be less than the block length ({}), or nothing in a block is analysed",
+                    self.washout, self.block_length
+                ),
             ));
         }
         Ok(())
@@ -680,6 +721,26 @@ mod tests {
         assert_eq!(r.status, ResultStatus::Ready);
         let d = r.mean_pain_difference.unwrap();
         assert!(d.estimate < -3.0 && d.prob_change_helps > 0.99, "{d:?}");
+    }
+
+    #[test]
+    fn minimum_length_rounds_up_to_whole_pairs_and_names_the_field() {
+        let mut d = design();
+        d.set_min_units(10).unwrap();
+        assert_eq!((d.min_pairs, d.min_units()), (3, 12), "10 runs round up to 3 pairs of 2-run blocks");
+        d.set_min_units(8).unwrap();
+        assert_eq!(d.min_units(), 8);
+        assert_eq!(d.min_units_allowed(), (8, 48));
+        let e = d.set_min_units(6).unwrap_err().to_string();
+        assert!(e.starts_with("min_units: 6 is out of range (allowed 8–48 runs"), "{e}");
+        assert!(d.set_min_units(49).is_err());
+        d.block_length = 15;
+        assert!(d.validate().unwrap_err().to_string().starts_with("block_length: 15"));
+        d.block_length = 3;
+        d.washout = 3;
+        assert!(d.validate().unwrap_err().to_string().starts_with("washout: 3 must be less"));
+        d.washout = 2;
+        d.validate().unwrap();
     }
 
     #[test]

@@ -118,6 +118,14 @@ pub struct BreakEventRow {
     pub event: serde_json::Value,
 }
 
+/// A breathing-course lesson the runner marked done.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LessonDone {
+    pub lesson_id: String,
+    /// When it was first marked done (marking it again keeps this).
+    pub done_at: Timestamp,
+}
+
 /// Which activities to list. Empty means all, newest first.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFilter {
@@ -206,6 +214,17 @@ pub trait Store {
     fn sessions(&self, from: Timestamp, to: Timestamp) -> Result<Vec<SessionRow>>;
     fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()>;
     fn break_events(&self, from: Timestamp, to: Timestamp) -> Result<Vec<BreakEventRow>>;
+
+    /// Lessons marked done, in the order they were marked.
+    fn lessons_done(&self) -> Result<Vec<LessonDone>>;
+    /// Marks a lesson done at `at`, or clears the mark with `None`. Marking a done lesson again keeps the first
+    /// time, so "when did I read this" stays true.
+    fn set_lesson_done(&self, lesson_id: &str, at: Option<Timestamp>) -> Result<()>;
+
+    /// A setting stored under `key` (e.g. `reminders`), as the front end wrote it; `None` when never saved.
+    fn setting(&self, key: &str) -> Result<Option<serde_json::Value>>;
+    /// Inserts or replaces the setting under `key`.
+    fn put_setting(&self, key: &str, value: &serde_json::Value) -> Result<()>;
 
     /// Stores an experiment (new when `id` is None) and returns its id. At most one is active at a time.
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64>;

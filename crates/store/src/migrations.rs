@@ -103,4 +103,17 @@ pub const MIGRATIONS: &[&str] = &[
         data    TEXT NOT NULL
     );
     "#,
+    // 6: breathing-course lessons marked done (shared by `runtall learn` and the web course page), and settings
+    // stored as JSON by key (the sitting-break reminder settings of `runtall remind` and the web Settings page).
+    r#"
+    CREATE TABLE lesson_progress (
+        lesson_id TEXT PRIMARY KEY,
+        done_at   TEXT NOT NULL
+    );
+    CREATE TABLE settings (
+        key        TEXT PRIMARY KEY,
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    "#,
 ];

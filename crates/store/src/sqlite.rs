@@ -2,11 +2,13 @@
 
 use crate::codec;
 use crate::migrations::MIGRATIONS;
-use crate::{ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, SessionRow, StoredActivity};
+use crate::{
+    ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, LessonDone, SessionRow, StoredActivity,
+};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use runtall_domain::activity::{Activity, Samples, same_run};
+use runtall_domain::activity::{Activity, Samples, Sport, same_run};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
@@ -121,6 +123,28 @@ impl SqliteStore {
         }
         Ok(out)
     }
+
+    /// Screening records from `sql` (selecting `id, data, clinician_checked_at`), with the id and the clinician
+    /// check taken from their columns (the check is set after the record is written).
+    fn screening_rows(&self, sql: &str) -> Result<Vec<ScreeningRecord>> {
+        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json, checked) = row.map_err(|e| self.err(e))?;
+            let mut r: ScreeningRecord = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "screening",
+                id,
+                detail: e.to_string(),
+            })?;
+            r.id = Some(id);
+            r.clinician_checked_at = checked.and_then(|c| c.parse().ok());
+            out.push(r);
+        }
+        Ok(out)
+    }
 }
 
 /// Turns SQLite's errors into messages a runner can act on.
@@ -159,6 +183,28 @@ fn enum_name<T: Serialize>(v: &T) -> String {
 
 fn from_name<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
+}
+
+/// The fields of a stored summary that a list row shows. Decoding only these lets serde skip over each run's laps,
+/// dynamics and warnings instead of building them: the runs page decodes 200 summaries (~700 KB of JSON with a
+/// decade of auto-laps) on every view.
+#[derive(serde::Deserialize)]
+struct ListedSummary {
+    start: Timestamp,
+    utc_offset_s: Option<i32>,
+    sport: Sport,
+    name: Option<String>,
+    distance_m: f64,
+    elapsed_s: f64,
+    moving_s: f64,
+    ascent_m: Option<f64>,
+    avg_hr_bpm: Option<f64>,
+    source: ListedSource,
+}
+
+#[derive(serde::Deserialize)]
+struct ListedSource {
+    path: String,
 }
 
 /// The summary document: the activity without its sample stream (stored separately, compactly).
@@ -203,22 +249,19 @@ impl Store for SqliteStore {
     }
 
     fn latest_screening(&self) -> Result<Option<ScreeningRecord>> {
-        Ok(self.screenings()?.pop())
+        // Only the newest row (the last of `screenings()`'s order): every page asks for it, and a runner re-screened
+        // monthly for years has over a hundred documents that would otherwise all be decoded each time. The id is
+        // picked first so that SQLite's sort only carries ids, not every document.
+        Ok(self
+            .screening_rows(
+                "SELECT id, data, clinician_checked_at FROM screenings
+                 WHERE id = (SELECT id FROM screenings ORDER BY taken_at DESC, id DESC LIMIT 1)",
+            )?
+            .pop())
     }
 
     fn screenings(&self) -> Result<Vec<ScreeningRecord>> {
-        let rows: Vec<(i64, ScreeningRecord)> =
-            self.docs("screening", "SELECT id, data FROM screenings ORDER BY taken_at, id")?;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut stmt =
-            self.conn.prepare("SELECT clinician_checked_at FROM screenings WHERE id = ?1").map_err(|e| self.err(e))?;
-        for (id, mut r) in rows {
-            r.id = Some(id);
-            let checked: Option<String> = stmt.query_row([id], |row| row.get(0)).map_err(|e| self.err(e))?;
-            r.clinician_checked_at = checked.and_then(|c| c.parse().ok());
-            out.push(r);
-        }
-        Ok(out)
+        self.screening_rows("SELECT id, data, clinician_checked_at FROM screenings ORDER BY taken_at, id")
     }
 
     fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()> {
@@ -237,7 +280,18 @@ impl Store for SqliteStore {
     }
 
     fn latest_assessment(&self) -> Result<Option<AssessmentRecord>> {
-        Ok(self.assessments()?.pop())
+        // The newest only, in `assessments()`'s order (see `latest_screening`).
+        let latest = self
+            .docs::<AssessmentRecord>(
+                "assessment",
+                "SELECT id, data FROM assessments
+                 WHERE id = (SELECT id FROM assessments ORDER BY taken_at DESC, id DESC LIMIT 1)",
+            )?
+            .pop();
+        Ok(latest.map(|(id, mut r)| {
+            r.id = Some(id);
+            r
+        }))
     }
 
     fn assessments(&self) -> Result<Vec<AssessmentRecord>> {
@@ -262,7 +316,18 @@ impl Store for SqliteStore {
     }
 
     fn latest_plan(&self) -> Result<Option<PlanRecord>> {
-        Ok(self.plans()?.pop())
+        // The newest only, in `plans()`'s order: plan documents are ~30 KB, and Today and the plan page compare
+        // against the latest on every view (see `latest_screening`).
+        let latest = self
+            .docs::<PlanRecord>(
+                "plan",
+                "SELECT id, data FROM plans WHERE id = (SELECT id FROM plans ORDER BY created_at DESC, id DESC LIMIT 1)",
+            )?
+            .pop();
+        Ok(latest.map(|(id, mut r)| {
+            r.id = Some(id);
+            r
+        }))
     }
 
     fn plans(&self) -> Result<Vec<PlanRecord>> {
@@ -384,7 +449,7 @@ impl Store for SqliteStore {
         let mut out = Vec::new();
         for row in rows {
             let (id, summary, label) = row.map_err(|e| self.err(e))?;
-            let a: Activity = serde_json::from_str(&summary).map_err(|e| StoreError::Decode {
+            let a: ListedSummary = serde_json::from_str(&summary).map_err(|e| StoreError::Decode {
                 what: "activity",
                 id,
                 detail: e.to_string(),
@@ -897,6 +962,62 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    fn lessons_done(&self) -> Result<Vec<LessonDone>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT rowid, lesson_id, done_at FROM lesson_progress ORDER BY done_at, rowid")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, lesson_id, at) = row.map_err(|e| self.err(e))?;
+            let done_at = at.parse::<Timestamp>().map_err(|e| StoreError::Decode {
+                what: "lesson progress",
+                id,
+                detail: e.to_string(),
+            })?;
+            out.push(LessonDone { lesson_id, done_at });
+        }
+        Ok(out)
+    }
+
+    fn set_lesson_done(&self, lesson_id: &str, at: Option<Timestamp>) -> Result<()> {
+        match at {
+            Some(at) => self.conn.execute(
+                "INSERT INTO lesson_progress (lesson_id, done_at) VALUES (?1, ?2) ON CONFLICT (lesson_id) DO NOTHING",
+                params![lesson_id, ts(at)],
+            ),
+            None => self.conn.execute("DELETE FROM lesson_progress WHERE lesson_id = ?1", [lesson_id]),
+        }
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row("SELECT rowid, data FROM settings WHERE key = ?1", [key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|(id, data)| {
+            serde_json::from_str(&data).map_err(|e| StoreError::Decode { what: "setting", id, detail: e.to_string() })
+        })
+        .transpose()
+    }
+
+    fn put_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, data, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                params![key, value.to_string(), ts(Timestamp::now())],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);
@@ -906,7 +1027,8 @@ impl Store for SqliteStore {
             .query_row(
                 "SELECT (SELECT COUNT(*) FROM screenings) + (SELECT COUNT(*) FROM assessments) + (SELECT COUNT(*) FROM plans)
                         + (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM pain_reports)
-                        + (SELECT COUNT(*) FROM day_logs)",
+                        + (SELECT COUNT(*) FROM day_logs) + (SELECT COUNT(*) FROM lesson_progress)
+                        + (SELECT COUNT(*) FROM settings)",
                 [],
                 |r| r.get(0),
             )
@@ -916,7 +1038,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta;")
+        tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

@@ -42,34 +42,4 @@
     var chosen = document.querySelector('input[name="region"]:checked');
     mark(chosen ? chosen.value : '');
   }
-
-  // Breathing course progress, kept in this browser.
-  var KEY = 'runtall.lessons.read';
-  var read = [];
-  try { read = JSON.parse(localStorage.getItem(KEY) || '[]'); } catch (e) { read = []; }
-  var save = function () { try { localStorage.setItem(KEY, JSON.stringify(read)); } catch (e) { /* private mode */ } };
-  var markBtn = document.getElementById('mark-read');
-  if (markBtn) {
-    var id = markBtn.getAttribute('data-lesson');
-    var show = function () { markBtn.textContent = read.indexOf(id) >= 0 ? 'Read ✓ (mark as unread)' : 'Mark as read'; };
-    markBtn.addEventListener('click', function () {
-      var i = read.indexOf(id);
-      if (i >= 0) read.splice(i, 1); else read.push(id);
-      save(); show();
-    });
-    show();
-  }
-  var lessons = document.querySelector('.lessons');
-  var progress = document.getElementById('course-progress');
-  if (lessons && progress) {
-    var total = Number(lessons.getAttribute('data-total')) || 0;
-    var done = 0;
-    lessons.querySelectorAll('li[data-lesson]').forEach(function (li) {
-      var isRead = read.indexOf(li.getAttribute('data-lesson')) >= 0;
-      if (isRead) done += 1;
-      var m = li.querySelector('.done-mark');
-      if (m) m.hidden = !isRead;
-    });
-    progress.textContent = done + ' of ' + total + ' lessons read';
-  }
 })();

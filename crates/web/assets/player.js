@@ -1,5 +1,7 @@
 // runtall guided session player: counts down the server's timeline (breathing pacer, holds, reps, rests).
-// The server decides what happens; this only times it, shows it, and reports completion.
+// The server decides what happens; this only times it, shows it, and reports progress: on pause, at each new
+// exercise, when the page is hidden or left, and at the end. The server turns the reports into the session's
+// record (one per session, keyed by when Start was pressed) and ticks the journal when every exercise is done.
 (function () {
   'use strict';
   var root = document.getElementById('player');
@@ -25,10 +27,16 @@
   speed = Math.min(Math.max(speed, 0.1), 500);
   var reduced = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   var total = segs.reduce(function (a, s) { return a + s.seconds; }, 0);
+  // Where each segment starts on the timeline, summed in the same order as the server does.
+  var segStart = [];
+  segs.reduce(function (a, s) { segStart.push(a); return a + s.seconds; }, 0);
   if (!('vibrate' in navigator)) { el.vibrate.closest('label').hidden = true; }
   if (!('speechSynthesis' in window)) { el.voice.closest('label').hidden = true; }
 
   var idx = -1, remaining = 0, doneBefore = 0, running = false, last = 0, timer = null, wake = null, finished = false;
+  // For the session record: when Start was pressed (browser clock, the session's key), real time paused, and the
+  // timeline positions where "Skip exercise" was pressed.
+  var startedAt = null, startPerf = 0, pausedMs = 0, pausedAt = null, skips = [];
 
   var SMALL = 0.45, BIG = 1;
   function targetScale(kind) {
@@ -75,6 +83,66 @@
     if (document.visibilityState === 'visible' && running) lockScreen();
   });
 
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var progressUrl = root.getAttribute('data-progress');
+  var runAttr = root.getAttribute('data-run');
+  function position() {
+    if (finished) return total;
+    if (idx < 0) return 0;
+    return segStart[idx] + segs[idx].seconds - Math.max(remaining, 0);
+  }
+  function report(ended) {
+    var now = performance.now();
+    var paused = pausedMs + (pausedAt !== null ? now - pausedAt : 0);
+    return {
+      started_at: startedAt,
+      ended: ended,
+      position_s: position(),
+      skips: skips.slice(),
+      elapsed_s: Math.round((now - startPerf) / 1000),
+      paused_s: Math.round(paused / 1000),
+      speed: speed,
+      run: runAttr ? Number(runAttr) : null
+    };
+  }
+  function post(body, keepalive) {
+    return fetch(progressUrl, {
+      method: 'POST',
+      credentials: 'same-origin',
+      keepalive: !!keepalive,
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': meta ? meta.content : '' },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, body: j }; });
+    });
+  }
+  // One report in flight at a time; a newer checkpoint replaces a waiting one, and the final report waits for
+  // the one in flight so it always arrives last.
+  var busy = false, wanted = null;
+  function pump() {
+    if (busy || !wanted) return;
+    var w = wanted; wanted = null; busy = true;
+    post(report(w.ended), false).then(function (res) {
+      busy = false; if (w.done) w.done(res); pump();
+    }, function (err) {
+      busy = false; if (w.fail) w.fail(err); pump();
+    });
+  }
+  function checkpoint() {
+    if (!startedAt || finished || !progressUrl) return;
+    if (!wanted) wanted = { ended: 'in-progress' };
+    pump();
+  }
+  // The page is going away: send now (keepalive lets the request outlive the page) and do not wait.
+  function farewell(ended) {
+    if (!startedAt || finished || !progressUrl) return;
+    try { post(report(ended), true).catch(function () {}); } catch (e) { /* nothing more can be done */ }
+  }
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden') farewell('in-progress');
+  });
+  window.addEventListener('pagehide', function () { farewell('quit'); });
+
   function stepOf(i) { return data.steps[segs[i].step]; }
   function nextStepIndex(i) {
     var s = segs[i].step;
@@ -110,7 +178,7 @@
     root.setAttribute('data-kind', seg.kind);
     var n = nextStepIndex(i);
     el.next.textContent = n >= 0 ? 'Next up: ' + data.steps[segs[n].step].name : 'Last exercise';
-    if (seg.step !== prevStep) { showCues(step); say(step.name + '. ' + seg.label); } else { say(seg.label); }
+    if (seg.step !== prevStep) { showCues(step); say(step.name + '. ' + seg.label); if (prevStep >= 0) checkpoint(); } else { say(seg.label); }
     buzz(seg.kind === 'ready' || seg.kind === 'rest' ? [80, 60, 80] : 50);
     animate(seg.kind, seg.seconds);
     render();
@@ -137,6 +205,8 @@
   }
   function start() {
     if (finished) return;
+    if (!startedAt) { startedAt = new Date().toISOString(); startPerf = performance.now(); }
+    if (pausedAt !== null) { pausedMs += performance.now() - pausedAt; pausedAt = null; }
     if (idx < 0) go(0);
     else animate(segs[idx].kind, Math.max(remaining, 0));
     running = true;
@@ -158,10 +228,13 @@
     el.pause.textContent = 'Resume';
     el.phase.textContent = 'Paused';
     say('Paused');
+    pausedAt = performance.now();
+    checkpoint();
   }
   function skip() {
     if (finished || idx < 0) return;
     var n = nextStepIndex(idx);
+    skips.push(position());
     if (n < 0) { finish(); return; }
     go(n);
     if (!running) { el.phase.textContent = 'Paused'; freeze(); }
@@ -182,24 +255,25 @@
     animate('ready', 0.6);
     say('Well done. Session complete.');
     buzz([100, 80, 100, 80, 200]);
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    var run = root.getAttribute('data-run');
-    fetch(root.getAttribute('data-complete'), {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': meta ? meta.content : '' },
-      body: JSON.stringify({ run: run ? Number(run) : null })
-    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
-      .then(function (res) {
-        el.finished.hidden = false;
-        el.finished.textContent = res.body.message || 'Done.';
-        root.setAttribute('data-state', res.ok ? 'done' : 'error');
-      })
-      .catch(function () {
-        el.finished.hidden = false;
-        el.finished.textContent = 'Done — but it could not be recorded. Use "Mark as done" below.';
-        root.setAttribute('data-state', 'error');
-      });
+    if (pausedAt !== null) { pausedMs += performance.now() - pausedAt; pausedAt = null; }
+    el.finished.hidden = false;
+    el.finished.textContent = 'Well done. Recording the session…';
+    root.setAttribute('data-state', 'recording');
+    var failed = function () {
+      el.finished.textContent = 'Done — but it could not be recorded. Use "Mark as done" below.';
+      el.finished.classList.remove('ok');
+      root.setAttribute('data-state', 'error');
+    };
+    wanted = {
+      ended: 'finished',
+      done: function (res) {
+        if (!res.ok) { failed(); if (res.body && res.body.message) el.finished.textContent += ' (' + res.body.message + ')'; return; }
+        el.finished.textContent = res.body.message || 'Done: recorded.';
+        root.setAttribute('data-state', 'done');
+      },
+      fail: failed
+    };
+    pump();
   }
 
   el.start.addEventListener('click', start);

@@ -4,9 +4,10 @@
 //! cargo run -p runtall-web --example serve -- --db /tmp/web.db --addr 127.0.0.1:8080 [--seed-runs]
 //! ```
 //!
-//! `--seed-runs` stores a few synthetic runs with sample streams and laps (so the runs pages and charts have
-//! something to show before watch-file import lands in the browser). The password, for a non-loopback address,
-//! comes from `RUNTALL_WEB_PASSWORD`.
+//! `--seed-runs` stores a few synthetic runs with sample streams and laps, so the runs pages and charts have
+//! something to show at once. `--write-fit DIR` writes watch files for the upload test: a real FIT activity (a
+//! 5 km run yesterday morning, encoded by `runtall-sample`) and a damaged one. The password, for a non-loopback
+//! address, comes from `RUNTALL_WEB_PASSWORD`.
 
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Lap, LapIntensity, Samples, SourceFile, Sport};
@@ -31,8 +32,18 @@ fn main() -> ExitCode {
                 }
             },
             "--seed-runs" => seed = true,
+            "--write-fit" => {
+                let Some(dir) = args.next().map(PathBuf::from) else {
+                    eprintln!("--write-fit needs a directory");
+                    return ExitCode::from(1);
+                };
+                if let Err(e) = write_fit(&dir) {
+                    eprintln!("writing FIT files failed: {e}");
+                    return ExitCode::from(2);
+                }
+            }
             other => {
-                eprintln!("unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs]");
+                eprintln!("unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs] [--write-fit DIR]");
                 return ExitCode::from(1);
             }
         }
@@ -49,6 +60,32 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// A 5 km run at 5:30/km starting yesterday at 07:00 UTC, one record a second, and a file that is not a FIT file.
+fn write_fit(dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    use runtall_sample::fit::{LapKind, SimLap, SimRun, SimSample, encode};
+    let yesterday = Timestamp::now().checked_sub(SignedDuration::from_hours(24))?;
+    let start = yesterday.to_zoned(jiff::tz::TimeZone::UTC).date().at(7, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC)?;
+    let speed = 1000.0 / 330.0;
+    let samples: Vec<SimSample> = (0..1650u32)
+        .map(|t| SimSample {
+            t_s: t,
+            distance_m: f64::from(t) * speed,
+            speed_mps: speed,
+            hr_bpm: 140 + (t / 200) as u8,
+            cadence_spm: 172.0,
+            altitude_m: 30.0 + (f64::from(t) / 300.0).sin() * 6.0,
+            lat_deg: 51.5 + f64::from(t) * 1e-5,
+            lon_deg: -0.12,
+        })
+        .collect();
+    let laps = vec![SimLap { start: 0, end: samples.len(), kind: LapKind::Active }];
+    let run = SimRun { start: start.timestamp(), utc_offset_s: 0, trail: false, samples, laps };
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("morning-run.fit"), encode(&run)?)?;
+    std::fs::write(dir.join("broken.fit"), b"\x0e\x10this is not a watch file at all")?;
+    Ok(())
 }
 
 /// (days ago, km, label, sport, pace s/km, name)

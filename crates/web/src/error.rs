@@ -161,3 +161,20 @@ impl From<PlanError> for HttpError {
         }
     }
 }
+
+impl From<runtall_app::AppError> for HttpError {
+    fn from(e: runtall_app::AppError) -> Self {
+        use runtall_insights::InsightsError;
+        match e {
+            runtall_app::AppError::Store(e) => e.into(),
+            runtall_app::AppError::Insights(InsightsError::OutOfRange { field, value, allowed }) => {
+                HttpError::field(&field, format!("{value} is out of range (allowed {allowed})"))
+            }
+            runtall_app::AppError::Insights(InsightsError::Invalid { field, reason }) => {
+                HttpError::field(&field, reason)
+            }
+            runtall_app::AppError::State(m) => HttpError::Conflict(m),
+            e @ runtall_app::AppError::Corrupt { .. } => HttpError::internal(e),
+        }
+    }
+}

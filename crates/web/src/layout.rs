@@ -19,16 +19,18 @@ pub enum Nav {
     Pain,
     Day,
     Runs,
+    Insights,
     Library,
     Settings,
 }
 
-const NAV: [(Nav, &str, &str); 7] = [
+const NAV: [(Nav, &str, &str); 8] = [
     (Nav::Today, "/today", "Today"),
     (Nav::Plan, "/plan", "Plan"),
     (Nav::Pain, "/pain", "Log pain"),
     (Nav::Day, "/day", "My day"),
     (Nav::Runs, "/runs", "Runs"),
+    (Nav::Insights, "/insights", "Insights"),
     (Nav::Library, "/library", "Library"),
     (Nav::Settings, "/settings", "Settings"),
 ];
@@ -38,22 +40,30 @@ pub struct Page {
     body: Markup,
     nav: Option<Nav>,
     scripts: Vec<&'static str>,
+    reload_s: Option<u32>,
 }
 
 impl Page {
     /// A page with the navigation bar.
     pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"] }
+        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"], reload_s: None }
     }
 
     /// A page without navigation: sign-in, onboarding steps, and the emergency screen (which must show nothing
     /// else).
     pub fn bare(title: impl Into<String>, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"] }
+        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"], reload_s: None }
     }
 
     pub fn script(mut self, name: &'static str) -> Page {
         self.scripts.push(name);
+        self
+    }
+
+    /// Reloads the page every `seconds` in browsers without JavaScript (a running job's page); scripts poll
+    /// instead.
+    pub fn reload_without_script(mut self, seconds: u32) -> Page {
+        self.reload_s = Some(seconds);
         self
     }
 
@@ -70,6 +80,7 @@ impl Page {
                     link rel="icon" href=(asset("icon.svg")) type="image/svg+xml";
                     link rel="stylesheet" href=(asset("app.css"));
                     @for s in &self.scripts { script src=(asset(s)) defer {} }
+                    @if let Some(secs) = self.reload_s { noscript { meta http-equiv="refresh" content=(secs); } }
                 }
                 body {
                     a class="skip" href="#main" { "Skip to content" }

@@ -20,6 +20,8 @@ mod charts;
 mod db;
 mod error;
 mod form;
+mod import_jobs;
+mod insight_charts;
 mod layout;
 mod openapi;
 mod routes;
@@ -35,9 +37,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Largest request body accepted anywhere (forms and JSON). The watch-file import routes, when they land, set
-/// their own larger limit on their own router.
+/// Largest request body accepted anywhere (forms and JSON) but the watch-file upload.
 pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Largest upload of watch files in one request: a whole Strava or Garmin export fits (they run to a few hundred
+/// MB); the files are streamed to disk beside the database, never held in memory.
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 
 /// How `runtall serve` starts the web app.
 #[derive(Debug, Clone)]
@@ -68,6 +73,7 @@ pub struct AppState {
     pub(crate) sessions: Arc<session::Sessions>,
     pub(crate) password: Option<Arc<auth::PasswordHash>>,
     pub(crate) program: &'static runtall_content::Program,
+    pub(crate) imports: Arc<import_jobs::ImportJobs>,
 }
 
 impl AppState {
@@ -79,6 +85,7 @@ impl AppState {
             sessions: Arc::new(session::Sessions::default()),
             password,
             program: runtall_content::program(),
+            imports: Arc::default(),
         })
     }
 

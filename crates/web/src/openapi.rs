@@ -47,12 +47,20 @@ pub const OPS: &[Op] = &[
     op("get", "/api/plan/for-run/{run}", "Before, during and after one run: easy, long, speed, race or trail"),
     op("get", "/api/sessions/{routine}/timeline", "A routine as this runner does it, as timed segments"),
     with_body("post", "/api/sessions/{routine}/complete", "Record a completed guided session", "Completion"),
+    with_body(
+        "post",
+        "/api/sessions/{routine}/progress",
+        "Store the guided player's progress as the session's record; a finished session ticks the journal",
+        "SessionProgress",
+    ),
     op("get", "/api/exercises", "Every exercise with dose, cues, mistakes, stop-if, contraindications, sources"),
     op("get", "/api/exercises/{id}", "One exercise"),
     op("get", "/api/routines", "Every routine with its estimated seconds"),
     op("get", "/api/routines/{id}", "One routine"),
     op("get", "/api/lessons", "The breathing course"),
     op("get", "/api/lessons/{id}", "One lesson, by id or number"),
+    op("get", "/api/lessons/progress", "Breathing-course progress: lessons done and the next one"),
+    with_body("post", "/api/lessons/{id}/done", "Mark a lesson done (or not); returns the progress", "LessonDone"),
     op("get", "/api/relief", "Relief options with their limits, and cardio alternatives"),
     Op {
         query: &[("run", "easy, long, speed, race or trail"), ("minutes", "1–360"), ("pack", "on when a pack is worn")],
@@ -88,6 +96,28 @@ pub const OPS: &[Op] = &[
     op("get", "/api/profile", "Profile and emergency number"),
     with_body("post", "/api/profile", "Change name, country or units", "Profile"),
     with_body("post", "/api/delete-all", "Delete every record", "DeleteAll"),
+    op("get", "/api/reminders", "Sitting-break reminder settings (used by `runtall remind` without options)"),
+    with_body("post", "/api/reminders", "Change reminder settings (only the fields given)", "Reminders"),
+    with_body(
+        "post",
+        "/api/import",
+        "Upload watch files or an export zip (multipart field `files`, up to 2 GB); starts an import job (202)",
+        "Upload",
+    ),
+    op("get", "/api/import/jobs", "Recent import jobs, newest first"),
+    op("get", "/api/import/jobs/{id}", "One import job: progress, counts and the result of each file"),
+    Op {
+        query: &[("weeks", "weeks on the chart, 4–104 (default 26)")],
+        ..op("get", "/api/insights/weekly", "Distance, runs and average daily worst pain per week")
+    },
+    op("get", "/api/insights", "Which factors go with pain after runs: every estimate (as `runtall insights --json`)"),
+    op("get", "/api/progress", "Pain against the baseline, the functional scale and routine adherence"),
+    Op {
+        query: &[("early", "1 to show the result before the minimum length, with a warning")],
+        ..op("get", "/api/experiments", "The running self-experiment: next assignment, schedule and result")
+    },
+    with_body("post", "/api/experiments", "Start a self-experiment (one at a time)", "NewExperiment"),
+    op("post", "/api/experiments/stop", "Stop the running experiment and get its final result"),
     op("get", "/api/openapi.json", "This document"),
 ];
 
@@ -122,7 +152,34 @@ fn schemas() -> Value {
         "Profile": { "type": "object", "properties": {
             "name": { "type": "string", "maxLength": 80 }, "country": { "type": "string", "description": "two letters; empty clears" },
             "units": { "enum": ["km", "mi"] } } },
-        "DeleteAll": { "type": "object", "required": ["confirm"], "properties": { "confirm": { "const": true } } }
+        "DeleteAll": { "type": "object", "required": ["confirm"], "properties": { "confirm": { "const": true } } },
+        "SessionProgress": { "type": "object", "required": ["started_at", "ended", "position_s"], "properties": {
+            "started_at": { "type": "string", "format": "date-time", "description": "when Start was pressed; the session's key" },
+            "ended": { "enum": ["in-progress", "quit", "finished"] },
+            "position_s": { "type": "number", "description": "timeline seconds played up to now" },
+            "skips": { "type": "array", "items": { "type": "number" }, "description": "timeline seconds where each skip was pressed" },
+            "elapsed_s": { "type": "integer" }, "paused_s": { "type": "integer" },
+            "speed": { "type": "number", "minimum": 0.1, "maximum": 500 },
+            "run": { "type": ["integer", "null"], "description": "run id for pre/post-run routines" } } },
+        "Upload": { "type": "object", "required": ["files"], "properties": {
+            "files": { "type": "array", "items": { "type": "string", "format": "binary" },
+                       "description": "FIT, GPX or TCX files (plain or .gz) or Strava/Garmin export zips" } } },
+        "NewExperiment": { "type": "object", "required": ["factor"], "properties": {
+            "factor": { "enum": ["pack", "pre-run-breathing", "foam-roller", "surface", "eating-before"] },
+            "unit": { "enum": ["runs", "days"], "description": "default: runs (days for the foam roller)" },
+            "block_length": { "type": "integer", "minimum": 1, "maximum": 14 },
+            "min_units": { "type": "integer", "description": "runs or days before the verdict; 2 to 12 pairs of blocks" },
+            "washout": { "type": "integer", "minimum": 0, "description": "less than the block length" },
+            "seed": { "type": "integer", "description": "block order seed (random by default)" } } },
+        "LessonDone": { "type": "object", "properties": { "done": { "type": "boolean", "default": true } } },
+        "Reminders": { "type": "object", "properties": {
+            "enabled": { "type": "boolean" },
+            "walk_every_min": { "type": "integer", "minimum": 5, "maximum": 240 },
+            "shift_every_min": { "type": "integer", "description": "0 (off) or 5–120" },
+            "max_skips_per_day": { "type": "integer", "minimum": 0, "maximum": 20 },
+            "any_time": { "type": "boolean", "description": "true ignores working hours" },
+            "start": { "type": "string", "description": "HH:MM" }, "end": { "type": "string", "description": "HH:MM, after start" },
+            "days": { "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] } } } }
     })
 }
 
@@ -153,7 +210,8 @@ pub fn document() -> Value {
             );
         }
         if let Some(schema) = o.body {
-            operation["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+            let media = if schema == "Upload" { "multipart/form-data" } else { "application/json" };
+            operation["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
         }
         let entry = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));
         entry[o.method] = operation;

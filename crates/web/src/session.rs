@@ -151,8 +151,20 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        let is_multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
         let token = match header_token {
             Some(t) => Some(t),
+            // A file upload without JavaScript: the body is the files (too large to buffer here), so the form
+            // carries its token in its action URL. The token is per session and the app sends no Referer.
+            None if is_multipart => parts
+                .uri
+                .query()
+                .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == CSRF_FIELD))
+                .map(|(_, v)| v.into_owned()),
             None if is_form => {
                 // Read the form to find the token, then hand the same bytes on to the handler.
                 let bytes = match axum::body::to_bytes(body, crate::BODY_LIMIT).await {

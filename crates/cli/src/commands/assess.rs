@@ -18,6 +18,10 @@ pub fn run(ctx: &Ctx, args: AssessArgs) -> CliResult {
         render::assessment_history(&all);
         return Ok(());
     }
+    if args.rescore || args.psfs.is_some() {
+        drop(store);
+        return super::rescore::run(ctx, args.psfs.as_deref());
+    }
     let profile = ctx.profile_or_default(&store)?;
     let assessment: Assessment = match &args.answers {
         Some(path) => {

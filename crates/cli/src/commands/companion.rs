@@ -16,7 +16,8 @@ use runtall_companion::remind::driver::{
     DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
     stop_on_signals,
 };
-use runtall_companion::remind::{ReminderConfig, Scheduler, WorkingHours, summarize};
+use runtall_companion::remind::settings::{self as reminder_settings, ReminderSettings};
+use runtall_companion::remind::{Scheduler, WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
@@ -43,7 +44,7 @@ fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
 fn save_record(store: &dyn Store, session_start: Timestamp, record: &CompletionRecord) -> CliResult {
     let started = session_start;
     let json = serde_json::to_value(record).map_err(|e| CliError::Internal(e.into()))?;
-    store.put_session(started, &record.id, record.all_completed(), &json)?;
+    runtall_app::completion::save_session(store, started, &record.id, record.all_completed(), &json)?;
     Ok(())
 }
 
@@ -109,25 +110,16 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
     Ok(())
 }
 
-/// A completed daily-mobility or rest-day-strength session ticks today's day log, as logging it by hand would.
-/// (Pre- and post-run routines are tied to a run; `runtall log run --pre-run` records them once it is imported.)
+/// A completed daily-mobility or rest-day-strength session ticks today's day log, as logging it by hand would;
+/// the web player does the same through the same call. (Pre- and post-run routines are tied to a run;
+/// `runtall log run --pre-run` records them once it is imported.)
 fn tick_day_log(store: &dyn Store, program: &runtall_content::Program, record: &CompletionRecord) -> CliResult {
-    use runtall_content::RoutineKind;
     let Some(kind) = program.routine(&record.id).map(|r| r.kind) else { return Ok(()) };
-    if !record.all_completed() || !matches!(kind, RoutineKind::DailyMobility | RoutineKind::RestDayStrength) {
+    if !record.all_completed() {
         return Ok(());
     }
     let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date();
-    let mut day = store
-        .day_logs(today, today)?
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| runtall_domain::journal::DayLog::empty(today));
-    match kind {
-        RoutineKind::DailyMobility => day.mobility_done = true,
-        _ => day.strength_done = true,
-    }
-    store.put_day_log(&day)?;
+    runtall_app::completion::tick_day_log(store, kind, today)?;
     Ok(())
 }
 
@@ -224,7 +216,19 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         return Ok(());
     }
     let program = ctx.program;
-    let mut config = ReminderConfig::from_defaults(&program.habit_defaults);
+    // The saved settings (web app › Settings › Reminders) are the starting point; each flag overrides one value.
+    let saved = store.setting(reminder_settings::KEY)?;
+    let settings = ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults).map_err(CliError::user)?;
+    let flags_given = a.walk_every.is_some() || a.shift_every.is_some() || a.hours.is_some() || a.max_skips.is_some();
+    if !settings.enabled && !flags_given {
+        println!(
+            "Sitting-break reminders are switched off in your settings (web app › Settings › Reminders). Turn them on \
+             there, or start them this once with a flag, e.g. `runtall remind --walk-every {}`.",
+            settings.walk_every_min
+        );
+        return Ok(());
+    }
+    let mut config = settings.config(&program.habit_defaults);
     if let Some(m) = a.walk_every {
         config.walk_every_min = m;
     }
@@ -238,6 +242,11 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         config.max_skips_per_day = n;
     }
     config.validate().map_err(err)?;
+    let shift = match config.shift_every_min {
+        0 => "no position-change prompts".to_string(),
+        m => format!("change position every {m} min"),
+    };
+    let intervals = format!("walk every {} min, {shift}", config.walk_every_min);
     let mut scheduler = Scheduler::new(program, config).map_err(err)?;
     if a.dnd {
         scheduler.set_dnd(&jiff::Zoned::now(), true);
@@ -247,11 +256,9 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     let commands = spawn_stdin_commands();
     let stop = stop_on_signals();
     println!(
-        "Sitting-break reminders on ({}): walk every {} min, change position every {} min.\n\
+        "Sitting-break reminders on ({}): {intervals}.\n\
          Keys: d done · z snooze · s skip · p pause (do not disturb) · q quit",
         notifier.describe(),
-        a.walk_every.unwrap_or(program.habit_defaults.walk_every_min),
-        a.shift_every.unwrap_or(program.habit_defaults.shift_every_min)
     );
     let io = DriverIo {
         clock: &SystemClock,

@@ -35,10 +35,14 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
     store.save_profile(&profile)?;
 
+    // Sam started the program when the season began: screen, assessment and plan on its first morning, so progress
+    // has a season of adherence to show; a re-score of the functional scale six weeks in; and a fresh screen today.
+    let first_day = season_first_day(now);
+    let started = first_day.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(now);
     let answers = ScreenAnswers::all_no(ctx.program);
     let outcome = screen::evaluate(ctx.program, &answers)?;
-    let started = now.checked_sub(10.minutes()).unwrap_or(now);
-    let mut screening = ScreeningRecord { id: None, taken_at: started, answers, outcome, clinician_checked_at: None };
+    let mut screening =
+        ScreeningRecord { id: None, taken_at: started, answers: answers.clone(), outcome, clinician_checked_at: None };
     screening.id = Some(store.add_screening(&screening)?);
 
     let assessment = sample_assessment()?;
@@ -48,9 +52,31 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
 
     let state = program_state(Some(&screening));
     let built = plan::build(ctx.program, &assessed.assessment, &state)?;
-    let mut record =
-        PlanRecord { id: None, created_at: now, screening_id: screening.id, assessment_id: assessed.id, plan: built };
+    let planned_at = started.checked_add(10.minutes()).unwrap_or(started);
+    let mut record = PlanRecord {
+        id: None,
+        created_at: planned_at,
+        screening_id: screening.id,
+        assessment_id: assessed.id,
+        plan: built,
+    };
     record.id = Some(store.add_plan(&record)?);
+    let mut rescored = assessed.clone();
+    rescored.id = None;
+    rescored.taken_at = started.checked_add(jiff::SignedDuration::from_hours(24 * 7 * 6)).unwrap_or(started);
+    for (item, score) in rescored.assessment.psfs.iter_mut().zip([7.0, 6.0, 8.0]) {
+        item.score = runtall_domain::assess::Score::new(score)?;
+    }
+    store.add_assessment(&rescored)?;
+    let outcome = screen::evaluate(ctx.program, &answers)?;
+    let today_screen = now.checked_sub(10.minutes()).unwrap_or(now);
+    store.add_screening(&ScreeningRecord {
+        id: None,
+        taken_at: today_screen,
+        answers,
+        outcome,
+        clinician_checked_at: None,
+    })?;
 
     let season = load_season(ctx, &store)?;
 
@@ -78,8 +104,14 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     super::insights::print_report(&report);
     println!();
     super::insights::print_status(&store)?;
+    let today = now.to_zoned(jiff::tz::TimeZone::system()).date();
+    let progress = runtall_app::progress::progress(&store, today)?;
+    println!("Routines: {}", progress.adherence.sentence);
     println!(
-        "\nTry next:  runtall plan --for-run long    runtall exercises foam-roller-thoracic-extension    runtall learn 1\n\
+        "\nTry next:  runtall progress    runtall insights    runtall experiment status    runtall assess --rescore"
+    );
+    println!(
+        "           runtall plan --for-run long    runtall exercises foam-roller-thoracic-extension    runtall learn 1\n\
          Your own:  runtall --db my.db screen   (then assess, then plan)\n\
          Sam's runs: runtall runs    (and `runtall runs show ID` for one)"
     );
@@ -87,6 +119,14 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
 }
 
 const SEASON_WEEKS: i64 = 12;
+
+/// The season's first day, as [`load_season`] lays it out: `SEASON_WEEKS` weeks ending yesterday (UTC).
+fn season_first_day(now: Timestamp) -> jiff::civil::DateTime {
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let last_day = today.yesterday().unwrap_or(today);
+    let first = last_day.checked_sub(jiff::SignedDuration::from_hours(24 * (7 * SEASON_WEEKS - 1))).unwrap_or(last_day);
+    first.at(6, 30, 0, 0)
+}
 const SEASON_SEED: u64 = 20_261_122;
 
 #[derive(serde::Serialize)]
@@ -100,8 +140,8 @@ struct SeasonLoaded {
 /// Writes Sam's season as FIT files next to the database, imports them through the normal import path, and
 /// logs the season's run context, pain reports and day logs.
 fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
-    use crate::sample::{fit, season};
     use runtall_domain::journal::{PainReport, RunContext, link_run};
+    use runtall_sample::{fit, season};
 
     let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let last_day = today.yesterday().unwrap_or(today);

@@ -7,8 +7,9 @@ use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use runtall_app::experiments;
-use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsReport};
+use runtall_app::experiments::{self, DesignChoice};
+use runtall_app::progress::{Progress, Tally};
+use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport};
 use runtall_store::Store;
 
 fn today() -> Date {
@@ -80,11 +81,27 @@ pub fn print_status(store: &dyn Store) -> CliResult {
     Ok(())
 }
 
+/// The engine names its design fields; the runner typed flags, so the error names the flag.
+fn design_error(e: runtall_app::AppError) -> CliError {
+    let runtall_app::AppError::Insights(ie) = &e else { return e.into() };
+    let (field, detail) = match ie {
+        InsightsError::OutOfRange { field, value, allowed } => (field, format!("{value} is out of range ({allowed})")),
+        InsightsError::Invalid { field, reason } => (field, reason.clone()),
+    };
+    let flag = match field.as_str() {
+        "block_length" => "--block",
+        "min_units" | "min_pairs" => "--min",
+        "washout" => "--washout",
+        _ => return e.into(),
+    };
+    CliError::user(format!("{flag}: {detail}"))
+}
+
 pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
     let store = ctx.store()?;
     let none_running = || CliError::user("no experiment running: `runtall experiment new`");
     match a.command {
-        ExperimentCommand::New { factor, unit, seed } => {
+        ExperimentCommand::New { factor, unit, seed, block, min, washout } => {
             let factor = experiments::factor(&factor)?;
             let unit = match unit.as_deref() {
                 None => factor.natural_unit(),
@@ -94,18 +111,36 @@ pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
             };
             // The block order is randomized; the seed is recorded so the design can be reproduced.
             let seed = seed.unwrap_or_else(|| Timestamp::now().as_nanosecond() as u64);
-            let design = ExperimentDesign::recommended(factor, unit, seed);
+            let choice = DesignChoice { block_length: block, min_units: min, washout };
+            let design = experiments::design(factor, unit, seed, choice).map_err(design_error)?;
+            let rounded = min.filter(|m| *m != design.min_units()).map(|m| {
+                format!(
+                    "--min {m} rounded up to {} so both conditions get the same number of blocks.",
+                    design.min_units()
+                )
+            });
             start_experiment(&store, design, today())?;
             let s = experiments::status(&store, today(), false)?.ok_or_else(none_running)?;
             if ctx.json {
                 return ctx.print_json(&s.experiment);
             }
+            if let Some(note) = rounded {
+                println!("{note}");
+            }
+            let d = &s.experiment.design;
             println!(
-                "Experiment started: {} — alternating blocks of {} {}, order randomized, at least {} in all.",
+                "Experiment started: {} — alternating blocks of {} {}, order randomized, at least {} in all{}.",
                 factor.label(),
-                s.experiment.design.block_length,
+                d.block_length,
                 if unit == ExperimentUnit::Runs { "runs" } else { "days" },
-                s.experiment.design.min_units()
+                d.min_units(),
+                match (d.washout, unit) {
+                    (0, _) => String::new(),
+                    (1, ExperimentUnit::Runs) => ", the first run of each block a wash-out".into(),
+                    (1, ExperimentUnit::Days) => ", the first day of each block a wash-out".into(),
+                    (n, ExperimentUnit::Runs) => format!(", the first {n} runs of each block a wash-out"),
+                    (n, ExperimentUnit::Days) => format!(", the first {n} days of each block a wash-out"),
+                }
             );
             println!("Change only this one thing; keep everything else as usual.");
             if let Some(first) = &s.next {
@@ -153,16 +188,184 @@ pub fn progress(ctx: &Ctx) -> CliResult {
     if ctx.json {
         return ctx.print_json(&p);
     }
-    println!("Pain: baseline {}/10 (assessment of {}).", p.pain.baseline, p.psfs.baseline_date);
-    println!("  {}", p.pain.sentence);
-    println!(
-        "Function (PSFS): {:.1}/10 at baseline, {:.1}/10 at the latest re-score ({}).",
-        p.psfs.baseline, p.psfs.latest, p.psfs.latest_date,
-    );
-    if p.psfs.next.due_now {
-        println!("  Time to re-score your activities: run `runtall assess` again (every 14 days).");
-    } else {
-        println!("  Next re-score due {} (in {} days).", p.psfs.next.next_due, p.psfs.next.days_until);
+    for line in progress_lines(&p) {
+        println!("{line}");
     }
     Ok(())
+}
+
+fn tally(name: &str, t: &Tally) -> Option<String> {
+    (t.planned > 0).then(|| format!("{name} {}/{}", t.done, t.planned))
+}
+
+/// The text of `runtall progress`, one line per entry (kept apart from printing so it can be tested).
+pub fn progress_lines(p: &Progress) -> Vec<String> {
+    let mut out = vec![
+        format!("Pain: baseline {}/10 (assessment of {}).", p.pain.baseline, p.psfs.baseline_date),
+        format!("  {}", p.pain.sentence),
+        format!(
+            "Function (PSFS): {:.1}/10 at baseline, {:.1}/10 at the latest re-score ({}).",
+            p.psfs.baseline, p.psfs.latest, p.psfs.latest_date,
+        ),
+    ];
+    match (&p.psfs.change, p.psfs.compared_with) {
+        (Some(c), Some(from)) if from != p.psfs.baseline_date => {
+            out.push(format!("  Since the activities were last changed ({from}): {}", c.sentence));
+        }
+        (Some(c), _) => out.push(format!("  {}", c.sentence)),
+        (None, _) => out.push("  Not re-scored yet, so no change to judge.".into()),
+    }
+    if p.psfs.next.due_now {
+        out.push("  Time to re-score your activities: `runtall assess --rescore` (every 14 days).".into());
+    } else {
+        out.push(format!("  Next re-score due {} (in {} days).", p.psfs.next.next_due, p.psfs.next.days_until));
+    }
+    let a = &p.adherence;
+    out.push(format!("Routines: {}", a.sentence));
+    for w in &a.weeks {
+        let parts: Vec<String> = [
+            tally("pre-run", &w.pre_run),
+            tally("post-run", &w.post_run),
+            tally("strength", &w.strength),
+            tally("mobility", &w.mobility),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let share = w.share.map(|s| format!("{:>3.0}%", 100.0 * s)).unwrap_or_else(|| "   –".into());
+        out.push(format!("  week of {}: {share}  ({})", w.week_start, parts.join(", ")));
+    }
+    for n in &a.notes {
+        out.push(format!("  {n}"));
+    }
+    if a.summary.is_none() && a.since.is_some() {
+        out.push(
+            "  Log them with `runtall log day --strength --mobility` and `runtall log run --pre-run --post-run`, or \
+             do them guided with `runtall guide ID` (recorded automatically)."
+                .into(),
+        );
+    }
+    if a.since.is_none() {
+        out.push("  Make your plan with `runtall plan`.".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use runtall_app::progress::{Adherence, Psfs, WeekAdherence};
+    use runtall_insights::measures::{self, PainPoint, PsfsScore, WeekRoutines};
+
+    fn progress(adherence: Adherence, rescored: bool) -> Progress {
+        let today = date(2026, 3, 15);
+        let pts: Vec<PainPoint> = (10..15).map(|d| PainPoint { date: date(2026, 3, d), intensity: 3 }).collect();
+        let s = |items: Vec<f64>| PsfsScore { date: today, items };
+        Progress {
+            pain: measures::pain_trend(5.0, &pts, today, 14).unwrap(),
+            psfs: Psfs {
+                baseline: 5.3,
+                latest: 7.7,
+                baseline_date: date(2026, 3, 1),
+                latest_date: date(2026, 3, 15),
+                next: measures::psfs_next_due(date(2026, 3, 15), today).unwrap(),
+                change: rescored
+                    .then(|| measures::psfs_change(&s(vec![4.0, 5.0, 7.0]), &s(vec![7.0, 8.0, 8.0])).unwrap()),
+                compared_with: rescored.then_some(date(2026, 3, 1)),
+            },
+            adherence,
+        }
+    }
+
+    fn adherence_with_data() -> Adherence {
+        let t = |planned, done| Tally { planned, done, unrecorded: 0 };
+        let week = WeekAdherence {
+            week_start: date(2026, 3, 9),
+            pre_run: t(3, 2),
+            post_run: t(3, 1),
+            strength: t(2, 2),
+            mobility: t(7, 5),
+            total: t(15, 10),
+            share: Some(10.0 / 15.0),
+        };
+        let summary =
+            measures::adherence(&[WeekRoutines { week_start: date(2026, 3, 9), planned: 15, done: 10 }]).unwrap();
+        Adherence {
+            since: Some(date(2026, 3, 9)),
+            sentence: format!("Since your plan of 2026-03-09: {}", summary.sentence),
+            summary: Some(summary),
+            weeks: vec![week],
+            pre_run: t(3, 2),
+            post_run: t(3, 1),
+            strength: t(2, 2),
+            mobility: t(7, 5),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn progress_shows_adherence_per_week_and_the_judged_psfs_change() {
+        let text = progress_lines(&progress(adherence_with_data(), true)).join("\n");
+        assert!(
+            text.contains("Routines: Since your plan of 2026-03-09: 10 of 15 planned routines done (67%)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("week of 2026-03-09:  67%  (pre-run 2/3, post-run 1/3, strength 2/2, mobility 5/7)"),
+            "{text}"
+        );
+        assert!(text.contains("a real improvement (2 points on the mean is the bar)"), "{text}");
+        assert!(text.contains("Next re-score due 2026-03-29"), "{text}");
+    }
+
+    #[test]
+    fn progress_says_so_when_there_is_no_plan_or_no_data_instead_of_zero() {
+        let mut a = adherence_with_data();
+        a.summary = None;
+        a.weeks.clear();
+        a.sentence = "Nothing logged since the plan was made on 2026-03-09, so adherence is unknown (not 0%).".into();
+        let text = progress_lines(&progress(a, false)).join("\n");
+        assert!(text.contains("adherence is unknown (not 0%)") && !text.contains(" 0%  ("), "{text}");
+        assert!(text.contains("runtall log day --strength --mobility"), "{text}");
+        assert!(text.contains("Not re-scored yet"), "{text}");
+    }
+
+    #[test]
+    fn experiment_flags_parse_and_bad_values_name_the_flag() {
+        use clap::Parser;
+        let cli = crate::Cli::try_parse_from([
+            "runtall",
+            "experiment",
+            "new",
+            "--factor",
+            "pack",
+            "--block",
+            "3",
+            "--min",
+            "12",
+            "--washout",
+            "1",
+        ])
+        .unwrap();
+        let crate::args::Command::Experiment(ExperimentArgs {
+            command: ExperimentCommand::New { block, min, washout, .. },
+        }) = cli.command
+        else {
+            panic!("not experiment new")
+        };
+        assert_eq!((block, min, washout), (Some(3), Some(12), Some(1)));
+        let err = |c: DesignChoice| {
+            let e =
+                experiments::design(runtall_insights::ExperimentFactor::Pack, ExperimentUnit::Runs, 1, c).unwrap_err();
+            design_error(e).to_string()
+        };
+        assert_eq!(
+            err(DesignChoice { block_length: Some(20), ..Default::default() }),
+            "--block: 20 is out of range (1–14)"
+        );
+        assert!(err(DesignChoice { washout: Some(2), ..Default::default() }).starts_with("--washout: 2 must be less"));
+        let e = err(DesignChoice { block_length: Some(2), min_units: Some(6), ..Default::default() });
+        assert!(e.starts_with("--min: 6 is out of range (8–48 runs with blocks of 2"), "{e}");
+    }
 }

@@ -4,6 +4,7 @@ use super::Ctx;
 use crate::args::{HabitArgs, ItemArgs, LearnArgs};
 use crate::error::{CliError, CliResult};
 use crate::render;
+use runtall_app::completion;
 use runtall_content::HabitArea;
 
 fn unknown(kind: &str, id: &str, known: impl Iterator<Item = String>) -> CliError {
@@ -56,26 +57,58 @@ pub fn routines(ctx: &Ctx, args: ItemArgs) -> CliResult {
     }
 }
 
+/// The course with the runner's progress, shared with the web course page. Reading a lesson in the terminal
+/// (the whole lesson is printed) marks it done; `--json` is for scripts and changes nothing. Progress is a
+/// convenience: without a database, or when it cannot be opened, the lessons are still shown.
 pub fn learn(ctx: &Ctx, args: LearnArgs) -> CliResult {
     let p = ctx.program;
+    // Browsing never creates a database: progress is kept only once the runner has one (screen, assess, log…).
+    let store = match ctx.db_path.exists().then(|| ctx.store()) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => {
+            if !ctx.json {
+                eprintln!("note: lesson progress is not available ({e})");
+            }
+            None
+        }
+    };
     match args.lesson {
         None if ctx.json => ctx.print_json(&p.lessons),
         None => {
             render::lesson_list(p);
+            if let Some(store) = &store {
+                print_progress(&completion::course_progress(store, p)?);
+            }
             Ok(())
         }
         Some(key) => {
-            let lesson = match key.parse::<u32>() {
-                Ok(n) => p.lessons.iter().find(|l| l.number == n),
-                Err(_) => p.lesson(&key),
-            }
-            .ok_or_else(|| unknown("learn", &key, p.lessons.iter().map(|l| l.id.clone())))?;
+            let lesson = completion::find_lesson(p, &key)
+                .ok_or_else(|| unknown("learn", &key, p.lessons.iter().map(|l| l.id.clone())))?;
             if ctx.json {
                 return ctx.print_json(lesson);
             }
             render::lesson(p, lesson);
+            if let Some(store) = &store {
+                let progress = completion::mark_lesson(store, p, lesson, true, jiff::Timestamp::now())?;
+                println!("\n✓ Lesson {} marked as read: {}.", lesson.number, progress.summary());
+            }
             Ok(())
         }
+    }
+}
+
+fn print_progress(progress: &completion::CourseProgress) {
+    let done: Vec<String> =
+        progress.lessons.iter().filter(|l| l.done_at.is_some()).map(|l| l.number.to_string()).collect();
+    if done.is_empty() {
+        println!("Progress: {} (the web app's course page shares it).", progress.summary());
+    } else {
+        println!("Progress: {} (✓ {}).", progress.summary(), done.join(", "));
+    }
+    match &progress.next {
+        Some(next) => println!("Next: `runtall learn {}` — {}", next.number, next.title),
+        None => println!("Every lesson is done: well done."),
     }
 }
 

@@ -16,7 +16,12 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> CliResult {
         LogCommand::Pain(a) => pain(ctx, a),
         LogCommand::Day(a) => day(ctx, a),
         LogCommand::Run(a) => run_context(ctx, a),
+    }?;
+    // Logging is when the runner is already thinking about how it goes: the moment to ask for the re-score.
+    if !ctx.json {
+        super::rescore::print_due(&ctx.store()?);
     }
+    Ok(())
 }
 
 /// Accepts RFC 3339 (`2026-11-21T18:30:00+01:00`) or local `YYYY-MM-DD HH:MM`.

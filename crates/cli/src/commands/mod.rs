@@ -10,6 +10,7 @@ mod library;
 pub(crate) mod log;
 mod plan;
 mod profile;
+mod rescore;
 mod runs;
 mod screen;
 mod serve;

@@ -32,6 +32,7 @@ pub fn run(ctx: &Ctx) -> CliResult {
             "latest_assessment": assessment.as_ref().map(|a| a.taken_at),
             "latest_plan": plan.as_ref().map(|p| p.created_at),
             "next": next,
+            "psfs_rescore_due": super::rescore::due_line(&store)?.is_some(),
         }));
     }
     println!("Database:    {} (schema v{})", ctx.db_path.display(), store.schema_version()?);
@@ -63,5 +64,8 @@ pub fn run(ctx: &Ctx) -> CliResult {
         plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
     );
     println!("Next:        {next}");
+    if let Some(line) = super::rescore::due_line(&store)? {
+        println!("{line}");
+    }
     Ok(())
 }

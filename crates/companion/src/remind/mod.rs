@@ -12,6 +12,7 @@
 //! runner is idle — it waits until they are back.
 
 pub mod driver;
+pub mod settings;
 
 use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp, Zoned};

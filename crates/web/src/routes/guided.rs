@@ -5,6 +5,12 @@
 //! recorded by routine kind: daily mobility and rest-day strength tick the day log, pre-run and post-run routines
 //! tick the run context of the run they belong to (the explicit `run`, or the run linked by time as pain reports
 //! are). Without JavaScript the step list and a "Mark as done" form still work.
+//!
+//! The player also reports where it is (`/api/sessions/{routine}/progress`): on pause, at each new exercise, when
+//! the page is hidden or left, and at the end. Each report is turned into the same completion record the terminal
+//! player stores, one row per session (keyed by its start), so a session cut short keeps what was done; a session
+//! finished with every exercise completed is then recorded in the journal as above, through the same
+//! [`runtall_app::completion`] calls as `runtall guide`.
 
 use super::{Snapshot, api_needs_first, json, needs_first, snapshot};
 use crate::AppState;
@@ -19,11 +25,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use maud::{PreEscaped, html};
+use runtall_app::AppError;
+use runtall_app::completion::{self, Completion};
+use runtall_companion::guide::{CompletionRecord, EndReason, StepOutcome, StepRecord};
 use runtall_content::RoutineKind;
-use runtall_domain::journal::{DayLog, PainTiming, RunContext, link_run};
-use runtall_domain::plan::{self, Mode};
+use runtall_domain::journal::DayLog;
+use runtall_domain::plan::{self, Mode, RoutineView};
 use runtall_domain::screen::ProgramState;
-use runtall_store::{ActivityFilter, Store};
+use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {
@@ -32,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/session/{routine}/complete", post(complete_form))
         .route("/api/sessions/{routine}/timeline", get(api_timeline))
         .route("/api/sessions/{routine}/complete", post(api_complete))
+        .route("/api/sessions/{routine}/progress", post(api_progress))
 }
 
 #[derive(Deserialize)]
@@ -39,12 +49,15 @@ struct RunQuery {
     run: Option<i64>,
 }
 
-fn timeline_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<Timeline, HttpError> {
+fn view_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<RoutineView, HttpError> {
     let a = api_needs_first(s)?;
     let r = st.program.routine(routine).ok_or(HttpError::NotFound)?;
     let mode = if matches!(s.state, ProgramState::Reduced { .. }) { Mode::Reduced } else { Mode::Full };
-    let view = plan::routine_view(st.program, r, &a.assessment, mode);
-    Ok(build_timeline(st.program, &view))
+    Ok(plan::routine_view(st.program, r, &a.assessment, mode))
+}
+
+fn timeline_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<Timeline, HttpError> {
+    Ok(build_timeline(st.program, &view_for(st, s, routine)?))
 }
 
 /// JSON inside `<script type="application/json">`: `</` is escaped so content can never close the element.
@@ -66,12 +79,12 @@ async fn player(
     let t = timeline_for(&st, &s, &routine)?;
     let r = st.program.routine(&routine).ok_or(HttpError::NotFound)?;
     let data = embed_json(&t)?;
-    let complete = format!("/api/sessions/{}/complete", t.routine);
+    let progress = format!("/api/sessions/{}/progress", t.routine);
     let body = html! {
         h1 { (t.name) }
         p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
             "Stop if anything brings sharp, spreading or chest pain." }
-        section id="player" class="player" data-complete=(complete) data-run=[q.run] hidden {
+        section id="player" class="player" data-progress=(progress) data-run=[q.run] hidden {
             div class="player-head" {
                 p class="stepno" id="stepno" { "" }
                 h2 id="step-name" { "Ready when you are" }
@@ -117,114 +130,17 @@ async fn player(
     Ok(Page::new(t.name.clone(), Nav::Today, body).script("player.js").render(&session))
 }
 
-/// What recording a completion did.
-#[derive(Debug, Serialize)]
-pub struct Completion {
-    pub recorded: bool,
-    /// `day` (day log), `run` (run context) or nothing.
-    pub stored_in: Option<&'static str>,
-    pub run_id: Option<i64>,
-    pub message: String,
-}
-
-/// The run a pre- or post-run routine done now belongs to, linked by time like a pain report.
-fn linked_run(store: &dyn Store, kind: RoutineKind, now: Timestamp) -> Result<Option<i64>, HttpError> {
-    let span = SignedDuration::from_hours(12);
-    let filter = ActivityFilter {
-        from: now.checked_sub(span).ok(),
-        to: now.checked_add(span).ok(),
-        label: None,
-        limit: Some(20),
-    };
-    let runs: Vec<(i64, Timestamp, Timestamp)> = store
-        .activities(&filter)?
-        .into_iter()
-        .filter(|r| r.sport.is_run())
-        .map(|r| {
-            let end = r.start.checked_add(SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
-            (r.id, r.start, end)
-        })
-        .collect();
-    let timing = if kind == RoutineKind::PreRun { PainTiming::Before } else { PainTiming::RightAfter };
-    Ok(link_run(now, timing, &runs))
-}
-
-pub fn record_completion(
-    store: &dyn Store,
-    kind: RoutineKind,
-    name: &str,
-    run: Option<i64>,
-) -> Result<Completion, HttpError> {
-    let now = Timestamp::now();
-    match kind {
-        RoutineKind::DailyMobility | RoutineKind::RestDayStrength => {
-            let date = super::today();
-            let mut log = store.day_logs(date, date)?.into_iter().next().unwrap_or_else(|| empty_day(date));
-            if kind == RoutineKind::DailyMobility {
-                log.mobility_done = true;
-            } else {
-                log.strength_done = true;
-            }
-            store.put_day_log(&log)?;
-            Ok(Completion {
-                recorded: true,
-                stored_in: Some("day"),
-                run_id: None,
-                message: format!("{name} done: recorded in today's log ({date})."),
-            })
-        }
-        RoutineKind::PreRun | RoutineKind::PostRun => {
-            let run_id = match run {
-                Some(id) => {
-                    store.activity(id)?.ok_or_else(|| HttpError::field("run", format!("no run with id {id}")))?;
-                    Some(id)
-                }
-                None => linked_run(store, kind, now)?,
-            };
-            let Some(run_id) = run_id else {
-                let which = if kind == RoutineKind::PreRun { "pre-run routine" } else { "post-run reset" };
-                return Ok(Completion {
-                    recorded: false,
-                    stored_in: None,
-                    run_id: None,
-                    message: format!(
-                        "{name} done. There is no run near this time to attach it to yet: once the run is imported, \
-                         tick \"{which} done\" on its page."
-                    ),
-                });
-            };
-            let mut ctx = store.run_context(run_id)?.unwrap_or(RunContext {
-                run_id,
-                pack: None,
-                surface: None,
-                ate_within_2h: None,
-                pre_run_done: None,
-                post_run_done: None,
-            });
-            if kind == RoutineKind::PreRun {
-                ctx.pre_run_done = Some(true);
-            } else {
-                ctx.post_run_done = Some(true);
-            }
-            store.put_run_context(&ctx)?;
-            Ok(Completion {
-                recorded: true,
-                stored_in: Some("run"),
-                run_id: Some(run_id),
-                message: format!("{name} done: recorded with run #{run_id}."),
-            })
-        }
-        RoutineKind::DeskBreak | RoutineKind::Travel => Ok(Completion {
-            recorded: false,
-            stored_in: None,
-            run_id: None,
-            message: format!("{name} done. Well done — the journal does not track these, so nothing was saved."),
-        }),
-    }
-}
-
 pub fn empty_day(date: jiff::civil::Date) -> DayLog {
     DayLog::empty(date)
+}
+
+/// The shared use case's errors as HTTP ones: an unknown run is the runner's to fix, on the `run` field.
+fn app_error(e: AppError) -> HttpError {
+    match e {
+        AppError::Store(e) => e.into(),
+        AppError::State(m) => HttpError::field("run", m),
+        other => HttpError::internal(other),
+    }
 }
 
 async fn complete(st: &AppState, routine: &str, run: Option<i64>) -> Result<Completion, HttpError> {
@@ -232,7 +148,11 @@ async fn complete(st: &AppState, routine: &str, run: Option<i64>) -> Result<Comp
     api_needs_first(&s)?;
     let r = st.program.routine(routine).ok_or(HttpError::NotFound)?;
     let (kind, name) = (r.kind, r.name.clone());
-    st.db.run(move |store| record_completion(store, kind, &name, run)).await
+    st.db
+        .run(move |store| {
+            completion::record_completion(store, kind, &name, run, Timestamp::now(), super::today()).map_err(app_error)
+        })
+        .await
 }
 
 async fn complete_form(
@@ -272,4 +192,260 @@ async fn api_complete(
 async fn api_timeline(State(st): State<AppState>, Path(routine): Path<String>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     Ok(json(timeline_for(&st, &s, &routine)?))
+}
+
+/// Slack for comparing the player's positions with the timeline (floating-point seconds from the browser).
+const EPS: f64 = 1e-3;
+/// How far the browser's clock may run ahead of the server's, and how old a session may be when reported.
+const FUTURE_SKEW: SignedDuration = SignedDuration::from_mins(10);
+const MAX_AGE: SignedDuration = SignedDuration::from_hours(48);
+
+/// Where the player is, as it reports it. Positions are timeline seconds (from the start of the timeline the
+/// server sent): the current position, and where each "Skip exercise" was pressed (a skip jumps to the next
+/// exercise, so these and the position describe exactly what was played).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgressBody {
+    /// When the runner pressed Start (the browser's clock); every report of one session carries the same value.
+    started_at: String,
+    /// `in-progress` (a checkpoint), `quit` (the page was left) or `finished`.
+    ended: EndReason,
+    position_s: f64,
+    #[serde(default)]
+    skips: Vec<f64>,
+    /// Real seconds since Start, pauses included, and of those paused.
+    #[serde(default)]
+    elapsed_s: u32,
+    #[serde(default)]
+    paused_s: u32,
+    #[serde(default = "one")]
+    speed: f64,
+    #[serde(default)]
+    run: Option<i64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// What a progress report did.
+#[derive(Debug, Serialize)]
+struct ProgressReply {
+    /// False when a late checkpoint arrived after the session was already stored as finished (it is ignored).
+    stored: bool,
+    completed_steps: usize,
+    steps: usize,
+    all_completed: bool,
+    /// The journal entry of a session finished with every exercise completed.
+    completion: Option<Completion>,
+    message: String,
+    record: CompletionRecord,
+}
+
+/// Seconds played of each segment, the steps skipped out of, and the step reached, from the player's report.
+fn replay(t: &Timeline, skips: &[f64], position: f64) -> Result<(Vec<f64>, Vec<bool>, usize), HttpError> {
+    let starts: Vec<f64> = t
+        .segments
+        .iter()
+        .scan(0.0_f64, |acc, seg| {
+            let start = *acc;
+            *acc += f64::from(seg.seconds);
+            Some(start)
+        })
+        .collect();
+    let total: f64 = t.segments.iter().map(|s| f64::from(s.seconds)).sum();
+    let mut played = vec![0.0_f64; t.segments.len()];
+    let mut skipped = vec![false; t.steps.len()];
+    // The segment playing at timeline second `x` (a boundary belongs to the segment that starts there).
+    let at = |x: f64| starts.iter().rposition(|s| *s <= x + EPS).unwrap_or(0);
+    let step_start = |step: usize| t.segments.iter().position(|s| s.step == step).map_or(total, |k| starts[k]);
+    let mut play = |from: f64, to: f64| {
+        for (k, seg) in t.segments.iter().enumerate() {
+            let overlap = to.min(starts[k] + f64::from(seg.seconds)) - from.max(starts[k]);
+            if overlap > 0.0 {
+                played[k] += overlap;
+            }
+        }
+    };
+    if skips.len() > t.steps.len() {
+        return Err(HttpError::field("skips", "more skips than exercises"));
+    }
+    let mut cursor = 0.0;
+    for &x in skips {
+        if !x.is_finite() || x + EPS < cursor || x > total + EPS {
+            return Err(HttpError::field("skips", format!("a skip at {x} s does not fit this session")));
+        }
+        play(cursor, x);
+        let step = t.segments[at(x)].step;
+        skipped[step] = true;
+        cursor = step_start(step + 1);
+    }
+    if !position.is_finite() || position + EPS < cursor || position > total + EPS {
+        return Err(HttpError::field("position_s", format!("{position} s does not fit this session ({total:.0} s)")));
+    }
+    play(cursor, position.min(total));
+    let reached = t.segments[at(position.min(total))].step;
+    Ok((played, skipped, reached))
+}
+
+/// The completion record the terminal player would have written for the same session: per exercise, what was
+/// played of its active time (holds, reps, breaths, work — not the getting-ready time or rests between sets).
+fn record_from(
+    t: &Timeline,
+    view: &RoutineView,
+    b: &ProgressBody,
+    started: Timestamp,
+    now: Timestamp,
+) -> Result<CompletionRecord, HttpError> {
+    use crate::timeline::SegmentKind;
+    let (played, skipped, reached) = replay(t, &b.skips, b.position_s)?;
+    let total: f64 = t.segments.iter().map(|s| f64::from(s.seconds)).sum();
+    if b.ended == EndReason::Finished && b.position_s + EPS < total {
+        return Err(HttpError::field("position_s", "a finished session ends at the end of the timeline"));
+    }
+    let steps = t
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let active: Vec<usize> = (0..t.segments.len())
+                .filter(|k| {
+                    let s = &t.segments[*k];
+                    s.step == i && !matches!(s.kind, SegmentKind::Ready | SegmentKind::Rest)
+                })
+                .collect();
+            let full = |k: &usize| played[*k] + EPS >= f64::from(t.segments[*k].seconds);
+            let planned: f64 = active.iter().map(|k| f64::from(t.segments[*k].seconds)).sum();
+            let done: f64 = active.iter().map(|k| played[*k].min(f64::from(t.segments[*k].seconds))).sum();
+            let all_done = active.iter().all(full);
+            // Every set of a dose has the same segments, so the active ones split evenly into sets.
+            let sets = view.steps.get(i).map_or(1, |s| s.dose.sets.max(1));
+            let sets_done = if active.len().is_multiple_of(sets as usize) && !active.is_empty() {
+                active.chunks(active.len() / sets as usize).filter(|c| c.iter().all(full)).count() as u32
+            } else if all_done {
+                sets
+            } else {
+                0
+            };
+            let outcome = if all_done && planned > 0.0 {
+                StepOutcome::Completed
+            } else if done > 0.0 {
+                StepOutcome::Partial
+            } else if skipped[i] || i < reached {
+                StepOutcome::Skipped
+            } else {
+                StepOutcome::NotStarted
+            };
+            StepRecord {
+                exercise: step.exercise.clone(),
+                name: step.name.clone(),
+                outcome,
+                sets_done,
+                sets,
+                active_s: done.round() as u32,
+                planned_active_s: planned.round() as u32,
+            }
+        })
+        .collect::<Vec<_>>();
+    Ok(CompletionRecord {
+        id: t.routine.clone(),
+        title: t.name.clone(),
+        is_routine: true,
+        ended: b.ended,
+        started_at: Some(started),
+        ended_at: (b.ended != EndReason::InProgress).then_some(now),
+        active_s: steps.iter().map(|s| s.active_s).sum(),
+        planned_active_s: steps.iter().map(|s| s.planned_active_s).sum(),
+        steps,
+        elapsed_s: b.elapsed_s,
+        paused_s: b.paused_s.min(b.elapsed_s),
+        speed: b.speed,
+    })
+}
+
+/// The session's start as the player reports it: a real moment, not far in the future nor days ago.
+fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpError> {
+    let t: Timestamp =
+        raw.parse().map_err(|_| HttpError::field("started_at", "not a time like 2026-11-02T07:30:00Z"))?;
+    let too_new = now.checked_add(FUTURE_SKEW).is_ok_and(|limit| t > limit);
+    let too_old = now.checked_sub(MAX_AGE).is_ok_and(|limit| t < limit);
+    if too_new || too_old {
+        return Err(HttpError::field("started_at", "is not within the last two days (check the device's clock)"));
+    }
+    Ok(t)
+}
+
+/// Stores the player's report as the session's record (a checkpoint, a session left part-way, or finished), and
+/// records a session finished with every exercise completed in the journal.
+async fn api_progress(
+    State(st): State<AppState>,
+    Path(routine): Path<String>,
+    axum::Json(b): axum::Json<ProgressBody>,
+) -> Result<Response, HttpError> {
+    if !b.speed.is_finite() || !(0.1..=500.0).contains(&b.speed) {
+        return Err(HttpError::field("speed", "allowed 0.1–500"));
+    }
+    if b.ended == EndReason::Interrupted {
+        return Err(HttpError::field("ended", "in-progress, quit or finished"));
+    }
+    let s = snapshot(&st).await?;
+    let view = view_for(&st, &s, &routine)?;
+    let t = build_timeline(st.program, &view);
+    let now = Timestamp::now();
+    let started = started_at(&b.started_at, now)?;
+    let record = record_from(&t, &view, &b, started, now)?;
+    let json_record = serde_json::to_value(&record).map_err(HttpError::internal)?;
+    let (kind, run, today) = (view.kind, b.run, super::today());
+    let name = view.name.clone();
+    let (id, ended, all_completed) = (record.id.clone(), record.ended, record.all_completed());
+    let task_name = name.clone();
+    let (stored, completion) = st
+        .db
+        .run(move |store| {
+            // Reports can arrive out of order (a checkpoint still in flight when the session ends): once a
+            // session is stored as finished, later reports of it change nothing. (Rows are keyed to the
+            // millisecond.)
+            let until = started.checked_add(SignedDuration::from_secs(1)).unwrap_or(started);
+            let already_finished = store.sessions(started, until)?.iter().any(|row| {
+                row.routine_id == id
+                    && row.started_at.as_millisecond() == started.as_millisecond()
+                    && row.record.get("ended").and_then(|e| e.as_str()) == Some("finished")
+            });
+            if already_finished && ended != EndReason::Finished {
+                return Ok((false, None));
+            }
+            completion::save_session(store, started, &id, all_completed, &json_record).map_err(app_error)?;
+            // Desk breaks and travel-day routines have no journal flag: the stored session is their record.
+            let tracked = !matches!(kind, RoutineKind::DeskBreak | RoutineKind::Travel);
+            let completion = if ended == EndReason::Finished && all_completed && tracked {
+                Some(completion::record_completion(store, kind, &task_name, run, now, today).map_err(app_error)?)
+            } else {
+                None
+            };
+            Ok((true, completion))
+        })
+        .await?;
+    let completed_steps = record.count(StepOutcome::Completed);
+    let steps = record.steps.len();
+    let message = match (stored, record.ended, &completion) {
+        (false, ..) => "This session is already recorded as finished.".to_string(),
+        (true, EndReason::Finished, Some(c)) => format!("Session recorded in your journal. {}", c.message),
+        (true, EndReason::Finished, None) if record.all_completed() => {
+            format!("{name} done: the session is recorded in your journal.")
+        }
+        (true, EndReason::Finished, None) => format!(
+            "Session recorded in your journal: {completed_steps} of {steps} exercises completed. The day's log is \
+             ticked only when every exercise is done — use \"Mark as done\" below if you did the rest on your own."
+        ),
+        _ => format!("Progress saved: {completed_steps} of {steps} exercises completed so far."),
+    };
+    Ok(json(ProgressReply {
+        stored,
+        completed_steps,
+        steps,
+        all_completed: record.all_completed(),
+        completion,
+        message,
+        record,
+    }))
 }

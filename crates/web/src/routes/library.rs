@@ -2,19 +2,21 @@
 //! course, relief options with their limits, and habits — `runtall exercises|routines|learn|relief|habits`.
 //!
 //! Content comes straight from `runtall_content::program()`; every item shows its source and evidence strength.
-//! Lesson progress is kept in the browser (localStorage, by `app.js`): the store has no place for it yet.
+//! Lesson progress is stored in the database, shared with `runtall learn` (reading a lesson there marks it done):
+//! "Mark as done" is a plain form (and `/api/lessons/{id}/done` its JSON twin), so it works without JavaScript.
 
 use super::json;
 use crate::AppState;
 use crate::error::HttpError;
-use crate::form::id_of;
-use crate::layout::{Nav, Page, bullets, dose_line, minutes, sources};
+use crate::form::{FormData, id_of};
+use crate::layout::{Nav, Page, bullets, csrf_field, dose_line, minutes, sources};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
-use axum::routing::get;
-use maud::html;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use maud::{Markup, html};
+use runtall_app::completion::{self, CourseProgress};
 use runtall_content::{ExerciseCategory, HabitArea, ReliefKind, step_dose};
 use runtall_domain::plan::equipment_label;
 use runtall_domain::profile::condition_label;
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/library/routines/{id}", get(routine))
         .route("/learn", get(course))
         .route("/learn/{id}", get(lesson))
+        .route("/learn/{id}/done", post(mark_form))
         .route("/relief", get(relief))
         .route("/habits", get(habits))
         .route("/api/exercises", get(api_exercises))
@@ -35,7 +38,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/routines", get(api_routines))
         .route("/api/routines/{id}", get(api_routine))
         .route("/api/lessons", get(api_lessons))
+        .route("/api/lessons/progress", get(api_progress))
         .route("/api/lessons/{id}", get(api_lesson))
+        .route("/api/lessons/{id}/done", post(api_mark))
         .route("/api/relief", get(api_relief))
         .route("/api/habits", get(api_habits))
 }
@@ -50,8 +55,35 @@ fn category(c: ExerciseCategory) -> &'static str {
     }
 }
 
-async fn index(State(st): State<AppState>, session: Session) -> Response {
+async fn progress(st: &AppState) -> Result<CourseProgress, HttpError> {
+    let program = st.program;
+    st.db.run(move |store| completion::course_progress(store, program).map_err(app_error)).await
+}
+
+fn app_error(e: runtall_app::AppError) -> HttpError {
+    match e {
+        runtall_app::AppError::Store(e) => e.into(),
+        other => HttpError::internal(other),
+    }
+}
+
+/// "3 of 8 lessons done" with a bar, and the next lesson to read.
+fn progress_summary(c: &CourseProgress) -> Markup {
+    html! {
+        p id="course-progress" class="progress-text" {
+            label for="course-bar" { (c.summary()) }
+            " " progress id="course-bar" max=(c.total) value=(c.done) { (c.done) "/" (c.total) }
+        }
+        @match &c.next {
+            Some(n) => p { "Next: " a href={ "/learn/" (n.id) } { "Lesson " (n.number) ": " (n.title) } },
+            None => p class="notice ok" { "Every lesson done — well done." },
+        }
+    }
+}
+
+async fn index(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
     let p = st.program;
+    let course = progress(&st).await?;
     let mut cats: Vec<ExerciseCategory> = p.exercises.iter().map(|e| e.category).collect();
     cats.dedup();
     let body = html! {
@@ -86,9 +118,10 @@ async fn index(State(st): State<AppState>, session: Session) -> Response {
         section {
             h2 { "Breathing course" }
             p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } }
+            (progress_summary(&course))
         }
     };
-    Page::new("Library", Nav::Library, body).render(&session)
+    Ok(Page::new("Library", Nav::Library, body).render(&session))
 }
 
 async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
@@ -145,31 +178,43 @@ async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<St
     Ok(Page::new(r.name.clone(), Nav::Library, body).render(&session))
 }
 
-async fn course(State(st): State<AppState>, session: Session) -> Response {
+async fn course(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
     let p = st.program;
+    let c = progress(&st).await?;
+    let next = c.next.as_ref().map(|n| n.id.as_str());
     let body = html! {
         h1 { "Breathing course" }
         p class="lead" { (p.lessons.len()) " short lessons on how posture and breathing work together while you run." }
-        p id="course-progress" class="progress-text" aria-live="polite" {}
-        ol class="lessons" data-total=(p.lessons.len()) {
-            @for l in &p.lessons {
-                li data-lesson=(l.id) {
+        (progress_summary(&c))
+        ol class="lessons" data-total=(c.total) data-done=(c.done) {
+            @for l in &c.lessons {
+                @let is_next = next == Some(l.id.as_str());
+                li data-lesson=(l.id) class=[is_next.then_some("card")] aria-current=[is_next.then_some("step")] {
                     a href={ "/learn/" (l.id) } { (l.title) } " " span class="muted" { (l.minutes) " min" }
-                    " " span class="done-mark" hidden { "✓ read" }
+                    @if l.done_at.is_some() { " " span class="done-mark" { "✓ done" } }
+                    @if is_next { " " span class="badge core" { "Next" } }
                 }
             }
         }
     };
-    Page::new("Breathing course", Nav::Library, body).render(&session)
+    Ok(Page::new("Breathing course", Nav::Library, body).render(&session))
 }
 
-async fn lesson(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
+#[derive(Deserialize, Default)]
+struct MarkedQuery {
+    marked: Option<String>,
+}
+
+async fn lesson(
+    State(st): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<MarkedQuery>,
+) -> Result<Response, HttpError> {
     let p = st.program;
-    let l = match id.parse::<u32>() {
-        Ok(n) => p.lessons.iter().find(|l| l.number == n),
-        Err(_) => p.lesson(&id),
-    }
-    .ok_or(HttpError::NotFound)?;
+    let l = completion::find_lesson(p, &id).ok_or(HttpError::NotFound)?;
+    let c = progress(&st).await?;
+    let done = c.lessons.iter().any(|m| m.id == l.id && m.done_at.is_some());
     let next = p.lessons.iter().find(|n| n.number == l.number + 1);
     let body = html! {
         p { a href="/learn" { "← Breathing course" } }
@@ -181,9 +226,22 @@ async fn lesson(State(st): State<AppState>, session: Session, Path(id): Path<Str
             p { "Practise: " a href={ "/library/exercises/" (ex.id) } { (ex.name) } }
         }
         (sources(p, &l.cite, l.evidence))
+        @if q.marked.is_some() && done {
+            div class="notice ok" role="status" { p { "Marked as done: " (c.summary()) "." } }
+        }
+        form method="post" action={ "/learn/" (l.id) "/done" } class="inline-form" {
+            (csrf_field(&session))
+            @if done {
+                input type="hidden" name="done" value="no";
+                p { span class="done-mark" { "✓ Done" } " " button type="submit" class="button small" { "Mark as not done" } }
+            } @else {
+                input type="hidden" name="done" value="yes";
+                button type="submit" class="button primary" { "Mark lesson done" }
+            }
+        }
         p {
-            button type="button" class="button" id="mark-read" data-lesson=(l.id) { "Mark as read" }
-            @if let Some(n) = next { " " a class="button primary" href={ "/learn/" (n.id) } { "Next: " (n.title) } }
+            @if let Some(n) = next { a class="button" href={ "/learn/" (n.id) } { "Next: " (n.title) } " " }
+            a href="/learn" { "All lessons (" (c.summary()) ")" }
         }
     };
     Ok(Page::new(l.title.clone(), Nav::Library, body).render(&session))
@@ -314,12 +372,55 @@ async fn api_lessons(State(st): State<AppState>) -> Response {
 }
 
 async fn api_lesson(State(st): State<AppState>, Path(id): Path<String>) -> Result<Response, HttpError> {
-    let p = st.program;
-    let l = match id.parse::<u32>() {
-        Ok(n) => p.lessons.iter().find(|l| l.number == n),
-        Err(_) => p.lesson(&id),
+    Ok(json(completion::find_lesson(st.program, &id).ok_or(HttpError::NotFound)?))
+}
+
+async fn api_progress(State(st): State<AppState>) -> Result<Response, HttpError> {
+    Ok(json(progress(&st).await?))
+}
+
+/// Marks a lesson done (or not) and returns the course progress after it.
+async fn mark(st: &AppState, id: &str, done: bool) -> Result<CourseProgress, HttpError> {
+    let program = st.program;
+    let lesson = completion::find_lesson(program, id).ok_or(HttpError::NotFound)?;
+    st.db
+        .run(move |store| {
+            completion::mark_lesson(store, program, lesson, done, jiff::Timestamp::now()).map_err(app_error)
+        })
+        .await
+}
+
+async fn mark_form(State(st): State<AppState>, Path(id): Path<String>, f: FormData) -> Result<Response, HttpError> {
+    let done = match f.get("done") {
+        None | Some("yes") => true,
+        Some("no") => false,
+        Some(other) => return Err(HttpError::field("done", format!("'{other}' is not yes or no"))),
     };
-    Ok(json(l.ok_or(HttpError::NotFound)?))
+    let lesson = completion::find_lesson(st.program, &id).ok_or(HttpError::NotFound)?;
+    let lesson_id = lesson.id.clone();
+    mark(&st, &id, done).await?;
+    let to = if done { format!("/learn/{lesson_id}?marked=1") } else { format!("/learn/{lesson_id}") };
+    Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkBody {
+    #[serde(default = "yes")]
+    done: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn api_mark(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    body: Option<axum::Json<MarkBody>>,
+) -> Result<Response, HttpError> {
+    let done = body.is_none_or(|b| b.0.done);
+    Ok(json(mark(&st, &id, done).await?))
 }
 
 async fn api_relief(State(st): State<AppState>) -> Response {

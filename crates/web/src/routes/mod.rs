@@ -3,13 +3,13 @@
 //! Layers, outermost first: security headers (CSP and friends) → error rendering (HTML page or JSON by path) →
 //! sessions, login gate and CSRF → the emergency lock (level A shows only the emergency screen) → handlers.
 //!
-//! Not built yet, and slotting in here as `.merge(import::router())`, `.merge(insights::router())` and
-//! `.merge(experiments::router())` once `runtall-import`, `runtall-insights` and `runtall-companion` land: watch-
-//! file import (`/import`, `/api/import`, with its own larger body limit), insights (`/insights`,
-//! `/api/insights`) and self-experiments (`/experiments`, `/api/experiments`).
+//! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+mod experiments;
 mod guided;
 mod home;
+mod import;
+mod insights;
 mod journal;
 mod library;
 mod onboarding;
@@ -39,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .merge(guided::router())
         .merge(journal::router())
         .merge(runs::router())
+        .merge(import::router())
+        .merge(insights::router())
+        .merge(experiments::router())
         .merge(run_mode::router())
         .merge(library::router())
         .merge(settings::router())

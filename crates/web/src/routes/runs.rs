@@ -88,6 +88,7 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
     let units = s.profile.units;
     let body = html! {
         h1 { "Runs" }
+        p { a class="button small" href="/import" { "Import runs" } }
         nav aria-label="Filter by type" {
             ul class="picker" {
                 li { a class="pill" href="/runs" aria-current=[current.is_none().then_some("true")] { "all" } }
@@ -99,9 +100,9 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
         @if rows.is_empty() {
             div class="empty card" {
                 h2 { @if current.is_some() { "No runs of this type yet" } @else { "Import your first run" } }
-                p { "Runs come from your watch files (FIT, GPX or TCX, or a Strava or Garmin export). Until import "
-                    "arrives in the browser, run " code { "runtall import PATH" } " on this machine; your runs then "
-                    "show here with their charts." }
+                p { "Runs come from your watch files (FIT, GPX or TCX, or a Strava or Garmin export). Drop them on "
+                    "the import page; your runs then show here with their charts." }
+                p { a class="button primary" href="/import" { "Import runs" } }
             }
         } @else {
             ul class="runs" {

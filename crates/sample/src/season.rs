@@ -5,7 +5,7 @@
 //! other runs (the article's pack advice), desk days add a little, and pain eases over the season as the routines
 //! become a habit. Everything is seeded, so the demo is the same on every machine.
 
-use super::fit::{LapKind, SimLap, SimRun, SimSample};
+use crate::fit::{LapKind, SimLap, SimRun, SimSample};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -290,7 +290,7 @@ mod tests {
         let again = generate("2026-11-21".parse().expect("date"), 12, 7, None);
         assert_eq!(again.pain.len(), s.pain.len());
         assert!(s.runs.iter().all(|r| r.sim.samples.len() > 100));
-        let fit = super::super::fit::encode(&s.runs[0].sim).expect("encode");
+        let fit = crate::fit::encode(&s.runs[0].sim).expect("encode");
         let decoded = runtall_fit::decode(&fit).expect("our decoder reads it");
         assert!(decoded.warnings.is_empty(), "{:?}", decoded.warnings);
         assert_eq!(decoded.records.len(), s.runs[0].sim.samples.len());

@@ -1,0 +1,68 @@
+//! Schema v6: breathing-course lesson progress and settings by key.
+
+use jiff::Timestamp;
+use runtall_store::{SqliteStore, Store};
+use serde_json::json;
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().expect("timestamp")
+}
+
+#[test]
+fn lessons_are_marked_done_once_keep_their_first_time_and_can_be_cleared() {
+    let store = SqliteStore::in_memory().expect("store");
+    assert!(store.lessons_done().expect("read").is_empty());
+    store.set_lesson_done("why-breathing", Some(ts("2026-11-02T08:00:00Z"))).expect("mark");
+    store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("mark");
+    // Marking again keeps the first time.
+    store.set_lesson_done("why-breathing", Some(ts("2026-11-05T08:00:00Z"))).expect("again");
+    let done = store.lessons_done().expect("read");
+    let ids: Vec<&str> = done.iter().map(|d| d.lesson_id.as_str()).collect();
+    assert_eq!(ids, ["diaphragm", "why-breathing"], "oldest first");
+    assert_eq!(done[1].done_at, ts("2026-11-02T08:00:00Z"));
+    store.set_lesson_done("diaphragm", None).expect("clear");
+    store.set_lesson_done("never-marked", None).expect("clearing an unmarked lesson is fine");
+    assert_eq!(store.lessons_done().expect("read").len(), 1);
+}
+
+#[test]
+fn settings_round_trip_replace_and_survive_a_reopen_but_not_delete_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("runtall.db");
+    {
+        let store = SqliteStore::open(&path).expect("open");
+        assert_eq!(store.setting("reminders").expect("read"), None);
+        assert!(!store.holds_real_data().expect("real"));
+        store.put_setting("reminders", &json!({ "enabled": true, "walk_every_min": 30 })).expect("put");
+        store.put_setting("reminders", &json!({ "enabled": false, "walk_every_min": 45 })).expect("replace");
+        store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("mark");
+        assert!(store.holds_real_data().expect("real"), "settings and progress are the runner's own data");
+    }
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert_eq!(store.setting("reminders").expect("read"), Some(json!({ "enabled": false, "walk_every_min": 45 })));
+    assert_eq!(store.setting("other").expect("read"), None);
+    store.delete_all().expect("delete");
+    assert_eq!(store.setting("reminders").expect("read"), None);
+    assert!(store.lessons_done().expect("read").is_empty());
+}
+
+#[test]
+fn a_version_5_database_is_migrated_to_6_keeping_its_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v5.db");
+    {
+        let store = SqliteStore::open(&path).expect("open");
+        store
+            .put_session(ts("2026-11-01T08:00:00Z"), "daily-mobility", true, &json!({ "id": "daily-mobility" }))
+            .expect("session");
+    }
+    {
+        // Roll the file back to v5, as an older runtall left it.
+        let conn = rusqlite::Connection::open(&path).expect("raw");
+        conn.execute_batch("DROP TABLE lesson_progress; DROP TABLE settings; PRAGMA user_version = 5;").expect("v5");
+    }
+    let store = SqliteStore::open(&path).expect("migrates");
+    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions").len(), 1);
+    store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("new table works");
+}

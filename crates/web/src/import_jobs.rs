@@ -1,0 +1,189 @@
+//! Uploaded watch files being imported: one background thread per upload, its progress and per-file results kept
+//! here so the page (and the API) can show them live while the thread works.
+//!
+//! A plain thread rather than a tokio task: an import decodes for seconds to minutes with its own worker pool and
+//! its own database connection, and must not hold a blocking-pool slot that page requests need. The last
+//! [`KEEP`] jobs stay readable after they finish; the uploaded copies are deleted as soon as their job ends.
+
+use jiff::Timestamp;
+use runtall_app::import::{FileResult, ImportSummary};
+use runtall_store::SqliteStore;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Finished jobs kept for the results page.
+const KEEP: usize = 16;
+/// Per-file rows kept per job: enough for any watch's export; beyond it the counters still count.
+const MAX_ROWS: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum JobStatus {
+    Running,
+    Done,
+    /// The import itself broke (the database, not a file): nothing after the last stored run was imported.
+    Failed,
+}
+
+/// What the page shows of one upload.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobView {
+    pub id: u64,
+    pub started: Timestamp,
+    pub status: JobStatus,
+    /// Files uploaded (an export zip counts once here; its entries count in `files_total`).
+    pub uploaded: usize,
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub imported: usize,
+    pub duplicates: usize,
+    pub not_activities: usize,
+    pub failed: usize,
+    /// Oldest first.
+    pub files: Vec<FileResult>,
+    pub summary: Option<ImportSummary>,
+    /// Why the import stopped, for [`JobStatus::Failed`]; never internal detail.
+    pub error: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ImportJobs {
+    next: AtomicU64,
+    jobs: Mutex<VecDeque<Arc<Mutex<JobView>>>>,
+}
+
+impl ImportJobs {
+    pub fn get(&self, id: u64) -> Option<JobView> {
+        let jobs = self.jobs.lock().ok()?;
+        jobs.iter().filter_map(|j| j.lock().ok()).find(|j| j.id == id).map(|j| j.clone())
+    }
+
+    /// Newest first, without their per-file rows.
+    pub fn recent(&self) -> Vec<JobView> {
+        let Ok(jobs) = self.jobs.lock() else { return vec![] };
+        jobs.iter()
+            .rev()
+            .filter_map(|j| j.lock().ok().map(|j| JobView { files: vec![], summary: None, ..j.clone() }))
+            .collect()
+    }
+
+    /// Starts importing the files in `upload` (a directory the job owns and deletes) into the database at `db`.
+    /// `names` maps each stored file name back to the name the runner gave it.
+    pub fn start(&self, db: PathBuf, upload: tempfile::TempDir, names: Vec<(String, String)>) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let view = Arc::new(Mutex::new(JobView {
+            id,
+            started: Timestamp::now(),
+            status: JobStatus::Running,
+            uploaded: names.len(),
+            files_done: 0,
+            files_total: names.len(),
+            bytes_done: 0,
+            bytes_total: 0,
+            imported: 0,
+            duplicates: 0,
+            not_activities: 0,
+            failed: 0,
+            files: vec![],
+            summary: None,
+            error: None,
+        }));
+        if let Ok(mut jobs) = self.jobs.lock() {
+            // Drop the oldest finished jobs; running ones stay whatever their age.
+            while jobs.len() >= KEEP {
+                let Some(pos) =
+                    jobs.iter().position(|j| j.lock().map(|j| j.status != JobStatus::Running).unwrap_or(true))
+                else {
+                    break;
+                };
+                jobs.remove(pos);
+            }
+            jobs.push_back(view.clone());
+        }
+        std::thread::spawn(move || run(&db, upload, &names, &view));
+        id
+    }
+}
+
+/// The runner's own name for a file the importer reports by its stored path (`…/0003-run.fit`, or
+/// `…/0001-export.zip!activities/1.fit.gz` for an archive entry).
+fn shown_name(dir: &Path, names: &[(String, String)], source: &str) -> String {
+    let prefix = format!("{}{}", dir.display(), std::path::MAIN_SEPARATOR);
+    let rest = source.strip_prefix(&prefix).unwrap_or(source);
+    let (file, inner) = match rest.split_once('!') {
+        Some((f, i)) => (f, Some(i)),
+        None => (rest, None),
+    };
+    let original = names.iter().find(|(stored, _)| stored == file).map(|(_, o)| o.as_str()).unwrap_or(file);
+    match inner {
+        Some(i) => format!("{original}!{i}"),
+        None => original.to_string(),
+    }
+}
+
+fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &Mutex<JobView>) {
+    let dir = upload.path().to_path_buf();
+    let paths: Vec<PathBuf> = names.iter().map(|(stored, _)| dir.join(stored)).collect();
+    let outcome = SqliteStore::open(db).map_err(runtall_app::AppError::from).and_then(|store| {
+        runtall_app::import::import_paths(&store, &paths, 0, |file, progress, summary| {
+            if let Ok(mut v) = view.lock() {
+                v.files_done = progress.files_done;
+                v.files_total = progress.files_total.max(v.uploaded);
+                v.bytes_done = progress.input_bytes_done;
+                v.bytes_total = progress.input_bytes_total;
+                v.imported = summary.imported;
+                v.duplicates = summary.duplicates.len();
+                v.not_activities = summary.not_activities.len();
+                v.failed = summary.failed.len();
+                if v.files.len() < MAX_ROWS {
+                    let mut row = file.clone();
+                    row.source = shown_name(&dir, names, &row.source);
+                    v.files.push(row);
+                }
+            }
+        })
+    });
+    // Delete the uploaded copies before reporting the end, so a finished job holds no disk.
+    drop(upload);
+    if let Ok(mut v) = view.lock() {
+        match outcome {
+            Ok(mut summary) => {
+                for n in summary.failed.iter_mut().chain(summary.not_activities.iter_mut()) {
+                    n.source = shown_name(&dir, names, &n.source);
+                }
+                for d in summary.duplicates.iter_mut() {
+                    d.source = shown_name(&dir, names, &d.source);
+                }
+                v.files_done = v.files_done.max(summary.files.min(v.files_total));
+                v.summary = Some(summary);
+                v.status = JobStatus::Done;
+            }
+            Err(e) => {
+                let reference = crate::error::HttpError::internal(format!("import job {}: {e}", v.id));
+                let why = if e.is_user_error() { e.to_string() } else { reference.message() };
+                v.error = Some(format!("{why} The runs stored before it are kept."));
+                v.status = JobStatus::Failed;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_map_back_to_what_the_runner_uploaded() {
+        let dir = Path::new("/tmp/up");
+        let names = vec![("0001-export.zip".to_string(), "export.zip".to_string())];
+        let sep = std::path::MAIN_SEPARATOR;
+        assert_eq!(shown_name(dir, &names, &format!("/tmp/up{sep}0001-export.zip!a/1.fit")), "export.zip!a/1.fit");
+        assert_eq!(shown_name(dir, &names, &format!("/tmp/up{sep}0001-export.zip")), "export.zip");
+        assert_eq!(shown_name(dir, &names, "elsewhere.fit"), "elsewhere.fit");
+    }
+}
