@@ -1,16 +1,18 @@
 //! The running self-experiment as stored: the engine's state plus which runs have been fed into it. Every read
 //! first feeds in runs logged since the last read, so the CLI and the web app always show the same numbers.
 
-use crate::observations::{observations, run_contexts, runs, surface_kind};
+use crate::observations::{local_date, observations, run_contexts, runs, surface_kind};
 use crate::{AppError, Result};
 use jiff::civil::Date;
-use runtall_domain::journal::RunContext;
+use jiff::Timestamp;
+use runtall_domain::journal::{DayLog, RunContext};
 use runtall_insights::experiment::ExperimentResult;
 use runtall_insights::{
     Assignment, Condition, Experiment, ExperimentDesign, ExperimentFactor, ExperimentUnit, SurfaceKind,
 };
 use runtall_store::Store;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// An experiment as stored: the engine's state plus which runs have been fed into it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,9 +101,12 @@ fn made_change(factor: ExperimentFactor, c: Option<&RunContext>) -> Option<bool>
 
 /// Feeds runs logged since the experiment started into it: whether the assignment was followed comes from the
 /// run's context (pack worn, routine done, surface, eating), pain from the linked reports.
-fn sync(store: &dyn Store, e: &mut StoredExperiment) -> Result<usize> {
-    if e.experiment.design.unit != ExperimentUnit::Runs || e.experiment.stopped.is_some() {
+fn sync(store: &dyn Store, e: &mut StoredExperiment, today: Date) -> Result<usize> {
+    if e.experiment.stopped.is_some() {
         return Ok(0);
+    }
+    if e.experiment.design.unit == ExperimentUnit::Days {
+        return sync_days(store, e, today);
     }
     let factor = e.experiment.design.factor;
     // Guided pre-run sessions count as "routine done" here as in the insights, unless the runner said otherwise.
@@ -123,6 +128,65 @@ fn sync(store: &dyn Store, e: &mut StoredExperiment) -> Result<usize> {
     Ok(added)
 }
 
+/// Day experiments (the foam-roller routine, or any factor counted in days): each finished day since the start
+/// (today is not over yet) that has anything logged is recorded. Whether the day's assignment was kept comes from
+/// the day log (foam roller: mobility done) or from that day's runs; pain is the day's worst report. Days with
+/// nothing logged are left out rather than guessed.
+fn sync_days(store: &dyn Store, e: &mut StoredExperiment, today: Date) -> Result<usize> {
+    let factor = e.experiment.design.factor;
+    let from = match e.experiment.observations.last() {
+        Some(o) => o.date.tomorrow().map_err(|_| AppError::State("experiment dates out of range".into()))?,
+        None => e.experiment.started,
+    };
+    let Ok(until) = today.yesterday() else { return Ok(0) };
+    if from > until {
+        return Ok(0);
+    }
+    let days: HashMap<Date, DayLog> = store.day_logs(from, until)?.into_iter().map(|d| (d.date, d)).collect();
+    let all_runs = runs(store)?;
+    let contexts = run_contexts(store, &all_runs)?;
+    let mut runs_by_day: HashMap<Date, Vec<i64>> = HashMap::new();
+    for r in &all_runs {
+        runs_by_day.entry(local_date(r.start, r.utc_offset_s)).or_default().push(r.id);
+    }
+    let mut worst: HashMap<Date, u8> = HashMap::new();
+    for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+        let d = local_date(p.at, None);
+        let v = p.intensity.get().round().clamp(0.0, 10.0) as u8;
+        let w = worst.entry(d).or_insert(0);
+        *w = (*w).max(v);
+    }
+    let mut added = 0;
+    let mut day = from;
+    while day <= until {
+        let log = days.get(&day);
+        let day_runs = runs_by_day.get(&day).map(Vec::as_slice).unwrap_or(&[]);
+        let pain = worst.get(&day).copied();
+        if log.is_some() || !day_runs.is_empty() || pain.is_some() {
+            let assignment = e.experiment.assignment_for(day)?;
+            let change = assignment.condition == Condition::Change;
+            let did_change = match factor {
+                ExperimentFactor::FoamRoller => log.map(|l| l.mobility_done),
+                _ => {
+                    let seen: Vec<bool> = day_runs.iter().filter_map(|id| made_change(factor, contexts.get(id))).collect();
+                    // Every run of the day must agree; a mixed day did not keep one condition.
+                    match seen.first() {
+                        Some(&first) if seen.iter().all(|&x| x == first) => Some(first),
+                        _ => None,
+                    }
+                }
+            };
+            let max_pain = pain.unwrap_or(0);
+            let followed = did_change == Some(change);
+            e.experiment.record(day, followed, max_pain >= runtall_insights::PAIN_THRESHOLD, max_pain)?;
+            added += 1;
+        }
+        let Ok(next) = day.tomorrow() else { break };
+        day = next;
+    }
+    Ok(added)
+}
+
 /// Starts an experiment and feeds it the runs already logged since `started`. Refuses while one is running: one
 /// factor at a time is the whole point.
 pub fn start(store: &dyn Store, design: ExperimentDesign, started: Date) -> Result<i64> {
@@ -131,14 +195,14 @@ pub fn start(store: &dyn Store, design: ExperimentDesign, started: Date) -> Resu
     }
     let experiment = Experiment::new(design, started)?;
     let mut stored = StoredExperiment { experiment, recorded_runs: vec![] };
-    sync(store, &mut stored)?;
+    sync(store, &mut stored, started)?;
     save(store, None, &stored, true)
 }
 
 /// The running experiment brought up to date, or None when none is running.
 pub fn status(store: &dyn Store, today: Date, show_early: bool) -> Result<Option<Status>> {
     let Some((id, mut e)) = load(store)? else { return Ok(None) };
-    if sync(store, &mut e)? > 0 {
+    if sync(store, &mut e, today)? > 0 {
         save(store, Some(id), &e, true)?;
     }
     let next = e.experiment.assignment_for(today.max(e.experiment.started)).ok();
@@ -149,7 +213,7 @@ pub fn status(store: &dyn Store, today: Date, show_early: bool) -> Result<Option
 /// Stops the running experiment and returns its final result (shown whatever its length, with warnings).
 pub fn stop(store: &dyn Store, today: Date) -> Result<ExperimentResult> {
     let (id, mut e) = load(store)?.ok_or_else(|| AppError::State("no experiment is running".into()))?;
-    sync(store, &mut e)?;
+    sync(store, &mut e, today)?;
     e.experiment.stop(today.max(e.experiment.started))?;
     save(store, Some(id), &e, false)?;
     Ok(e.experiment.result(true))

@@ -6,45 +6,96 @@
 //! serialise every request.
 //! A pool of a few connections, checked out inside `spawn_blocking`, keeps reads concurrent (WAL) and costs one
 //! open per connection. SQLite itself serialises writers, with the store's busy timeout.
+//!
+//! The pool is bounded: when every connection is in use, a task waits for one to come back instead of opening
+//! another. Under load (32 concurrent clients in `benches/latency`) an unbounded pool kept opening and closing
+//! connections — each with a cold page cache — for a few percent of requests, which cost more than the wait, and
+//! on a small machine more connections than cores only contend for the same CPUs.
 
 use crate::error::HttpError;
 use runtall_store::{SqliteStore, StoreError};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
-/// Idle connections kept for reuse; more are opened under load and closed when returned.
-const MAX_IDLE: usize = 4;
+/// Most connections open at once (idle or in use). Reads run concurrently up to this; more tasks wait.
+const MAX_OPEN: usize = 8;
 
 #[derive(Clone)]
 pub struct Db {
     path: PathBuf,
-    idle: Arc<Mutex<Vec<SqliteStore>>>,
+    pool: Arc<Pool>,
+}
+
+struct Pool {
+    state: Mutex<PoolState>,
+    /// Signalled when a connection is returned or closed.
+    freed: Condvar,
+}
+
+struct PoolState {
+    idle: Vec<SqliteStore>,
+    /// Connections open, idle or checked out.
+    open: usize,
+}
+
+/// A checked-out connection: back to the pool when dropped, or closed if its task panicked (it may be mid-way
+/// through something).
+struct Lease<'a> {
+    db: &'a Db,
+    store: Option<SqliteStore>,
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(store) = self.store.take() else { return };
+        let keep = !std::thread::panicking();
+        if let Ok(mut state) = self.db.pool.state.lock() {
+            if keep {
+                state.idle.push(store);
+            } else {
+                state.open -= 1;
+            }
+        }
+        self.db.pool.freed.notify_one();
+    }
 }
 
 impl Db {
     /// Opens the database (creating and migrating it), failing early with the store's clear message.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         let first = SqliteStore::open(path)?;
-        Ok(Db { path: path.to_path_buf(), idle: Arc::new(Mutex::new(vec![first])) })
+        let state = PoolState { idle: vec![first], open: 1 };
+        Ok(Db { path: path.to_path_buf(), pool: Arc::new(Pool { state: Mutex::new(state), freed: Condvar::new() }) })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn checkout(&self) -> Result<SqliteStore, StoreError> {
-        let pooled = self.idle.lock().ok().and_then(|mut idle| idle.pop());
-        match pooled {
-            Some(store) => Ok(store),
-            None => SqliteStore::open(&self.path),
-        }
-    }
-
-    fn give_back(&self, store: SqliteStore) {
-        if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < MAX_IDLE
-        {
-            idle.push(store);
+    /// An idle connection, a new one while fewer than [`MAX_OPEN`] are open, or the next one returned. Blocks:
+    /// call it on a blocking thread.
+    fn checkout(&self) -> Result<Lease<'_>, HttpError> {
+        let poisoned = || HttpError::internal("database pool lock poisoned");
+        let mut state = self.pool.state.lock().map_err(|_| poisoned())?;
+        loop {
+            if let Some(store) = state.idle.pop() {
+                return Ok(Lease { db: self, store: Some(store) });
+            }
+            if state.open < MAX_OPEN {
+                state.open += 1;
+                drop(state);
+                return match SqliteStore::open(&self.path) {
+                    Ok(store) => Ok(Lease { db: self, store: Some(store) }),
+                    Err(e) => {
+                        if let Ok(mut state) = self.pool.state.lock() {
+                            state.open -= 1;
+                        }
+                        self.pool.freed.notify_one();
+                        Err(e.into())
+                    }
+                };
+            }
+            state = self.pool.freed.wait(state).map_err(|_| poisoned())?;
         }
     }
 
@@ -57,10 +108,11 @@ impl Db {
     {
         let db = self.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let store = db.checkout()?;
-            let out = f(&store);
-            db.give_back(store);
-            out
+            let lease = db.checkout()?;
+            match &lease.store {
+                Some(store) => f(store),
+                None => Err(HttpError::internal("database connection missing")),
+            }
         })
         .await;
         match joined {

@@ -166,6 +166,44 @@ pub fn trend_chart(weeks: &[WeekPoint], units_km: bool) -> (Markup, String) {
     (svg, text)
 }
 
+/// The share of planned routines done in each of the last 12 weeks, as bars against a full-height frame, with
+/// the shares written under them (the text alternative).
+pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Markup {
+    let shown = &weeks[weeks.len().saturating_sub(12)..];
+    let w = 400.0;
+    let h = 110.0;
+    let slot = w / shown.len().max(1) as f64;
+    let bar = (slot * 0.66).min(36.0);
+    let text: Vec<String> = shown
+        .iter()
+        .map(|s| match s.share {
+            Some(v) => format!("week of {}: {:.0}%", s.week_start, v * 100.0),
+            None => format!("week of {}: nothing planned", s.week_start),
+        })
+        .collect();
+    html! {
+        figure class="chart-figure" {
+            svg class="chart" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label="Share of planned routines done per week"
+                xmlns="http://www.w3.org/2000/svg" {
+                @for (i, s) in shown.iter().enumerate() {
+                    @let x = slot * i as f64 + (slot - bar) / 2.0;
+                    rect class="grid" x=(format!("{x:.1}")) y="8" width=(format!("{bar:.1}")) height="76" fill="#eef0f2" {}
+                    @if let Some(v) = s.share {
+                        rect class="km" x=(format!("{x:.1}")) y=(format!("{:.1}", 84.0 - 76.0 * v)) width=(format!("{bar:.1}"))
+                            height=(format!("{:.1}", 76.0 * v)) {}
+                        text x=(format!("{:.1}", x + bar / 2.0)) y=(format!("{:.1}", (80.0 - 76.0 * v).min(70.0))) text-anchor="middle" {
+                            (format!("{:.0}%", v * 100.0)) }
+                    }
+                    @if i % 2 == 0 || shown.len() <= 6 {
+                        text x=(format!("{:.1}", x + bar / 2.0)) y="102" text-anchor="middle" { (s.week_start.strftime("%d %b")) }
+                    }
+                }
+            }
+            figcaption class="visually-hidden" { (text.join("; ")) }
+        }
+    }
+}
+
 /// Log-scale axis of the forest plot: risk ratios from 1/5 to 5; beyond that the interval ends in an arrow.
 const LO: f64 = 0.2;
 const HI: f64 = 5.0;

@@ -8,7 +8,7 @@
 use super::{json, snapshot, today};
 use crate::AppState;
 use crate::error::HttpError;
-use crate::insight_charts::{WeekPoint, forest_axis, forest_row, trend_chart, weekly_series};
+use crate::insight_charts::{WeekPoint, adherence_chart, forest_axis, forest_row, trend_chart, weekly_series};
 use crate::layout::{Nav, Page, csrf_field};
 use crate::session::Session;
 use axum::Router;
@@ -104,8 +104,13 @@ fn progress_card(p: &Option<Progress>) -> Markup {
                         strong { (format!("{:.1}", p.psfs.latest)) } "/10 at the latest re-score (" (p.psfs.latest_date) "). "
                         @if p.psfs.next.due_now { strong { "A re-score is due: " } a href="/assess" { "rate your activities again" } "." }
                         @else { "Next re-score " (p.psfs.next.next_due) "." } }
+                    @if let Some(c) = &p.psfs.change { p { (c.sentence) } }
                     p class="muted" { "A change counts as meaningful at about 2 points or 30% on the pain scale; smaller "
                         "changes are within the day-to-day wobble of ratings." }
+                    h3 { "Routines done" }
+                    p { (p.adherence.sentence) }
+                    @if let Some(sum) = &p.adherence.summary { (adherence_chart(&sum.weeks)) }
+                    @for n in &p.adherence.notes { p class="muted" { (n) } }
                 }
             }
         }

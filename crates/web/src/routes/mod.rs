@@ -14,6 +14,7 @@ mod journal;
 mod library;
 mod onboarding;
 mod plan;
+mod rescore;
 mod run_mode;
 mod runs;
 mod settings;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::router())
         .merge(insights::router())
         .merge(experiments::router())
+        .merge(rescore::router())
         .merge(run_mode::router())
         .merge(library::router())
         .merge(settings::router())
