@@ -8,7 +8,7 @@
 // (Debian), or CHROMIUM=/path. Set RUNTALL_E2E_SCREENSHOTS=0 to skip the screenshots.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,8 +38,8 @@ function freePort() {
   });
 }
 
-async function startServer(bin, db, port) {
-  const child = spawn(bin, ['--db', db, '--addr', `127.0.0.1:${port}`, '--seed-runs'], {
+async function startServer(bin, db, port, fitDir) {
+  const child = spawn(bin, ['--db', db, '--addr', `127.0.0.1:${port}`, '--seed-runs', '--write-fit', fitDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUNTALL_WEB_PASSWORD: '' },
   });
@@ -90,7 +90,8 @@ async function main() {
   const bin = serverBinary();
   const dir = mkdtempSync(join(tmpdir(), 'runtall-e2e-'));
   const port = await freePort();
-  const server = await startServer(bin, join(dir, 'e2e.db'), port);
+  const fitDir = join(dir, 'watch');
+  const server = await startServer(bin, join(dir, 'e2e.db'), port, fitDir);
   const { base } = server;
   mkdirSync(shotsDir, { recursive: true });
   const browser = await chromium.launch({
@@ -253,6 +254,74 @@ async function main() {
       expect(await page.locator('input[name=pack][value=yes]').isChecked(), 'context saved');
     });
 
+    await flow('importing FIT files by drag-and-drop, with a result per file', async () => {
+      await page.goto(base + '/import');
+      // Drop two files on the zone, as a file manager would: a real FIT run and a damaged file.
+      const files = ['morning-run.fit', 'broken.fit'].map((name) => ({ name, b64: readFileSync(join(fitDir, name)).toString('base64') }));
+      await page.evaluate((list) => {
+        const dt = new DataTransfer();
+        for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+        const zone = document.getElementById('dropzone');
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, files);
+      const chosen = await page.locator('#chosen').textContent();
+      expect(chosen.includes('morning-run.fit') && chosen.includes('2 files'), `dropped files listed: ${chosen}`);
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.waitForURL('**/import/jobs/*');
+      await page.getByText('Import finished').waitFor({ timeout: 15000 });
+      const good = page.locator('table.results tr', { hasText: 'morning-run.fit' });
+      expect((await good.textContent()).includes('added #'), 'the FIT run was added');
+      const bad = page.locator('table.results tr', { hasText: 'broken.fit' });
+      expect((await bad.textContent()).includes('could not be read'), 'the damaged file is named with its reason');
+      await page.getByRole('link', { name: 'See your runs' }).click();
+      expect((await page.locator('.run-row').count()) === 7, 'six seeded runs and the imported one');
+    });
+
+    await flow('the same FIT file chosen with the file picker is recognised as already imported', async () => {
+      await page.goto(base + '/import');
+      await page.locator('#f-files').setInputFiles(join(fitDir, 'morning-run.fit'));
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.waitForURL('**/import/jobs/*');
+      await page.getByText('Import finished').waitFor({ timeout: 15000 });
+      expect((await page.locator('table.results').textContent()).includes('already in the journal'), 'duplicate recognised');
+      await shoot(browser, base, 'import-result', new URL(page.url()).pathname);
+    });
+
+    await flow('insights page with the trend chart and the forest plot', async () => {
+      await page.goto(base + '/insights');
+      await page.locator('svg.chart[aria-labelledby="trend-title trend-desc"]').waitFor();
+      expect((await page.locator('svg.chart rect.km').count()) >= 2, 'weekly distance bars');
+      const report = await page.evaluate(async () => (await fetch('/api/insights')).json());
+      expect(report.runs === 7, `seven runs analysed, got ${report.runs}`);
+      expect((await page.locator('svg.forest-row').count()) === report.factors.length, 'one forest row per factor');
+      expect((await page.locator('#trend-desc').textContent()).includes('km run in all'), 'text alternative');
+      const text = await page.locator('main').textContent();
+      expect(!/causes? (your )?pain/i.test(text), 'never says causes');
+    });
+
+    await flow('a self-experiment from start to its schedule', async () => {
+      await page.goto(base + '/experiments');
+      await page.getByRole('radio', { name: /pack on and pack off/ }).check();
+      await page.getByRole('button', { name: 'Start the experiment' }).click();
+      await page.waitForURL('**/experiments');
+      const next = await page.locator('.assignment').textContent();
+      expect(/pack/i.test(next), `an instruction for the next run: ${next}`);
+      expect((await page.locator('ol.blocks li').count()) === 12, 'twelve runs scheduled by default');
+      await page.getByRole('link', { name: 'Take an early look anyway' }).click();
+      expect((await page.locator('main').textContent()).includes('0 of 12'), 'nothing recorded yet');
+    });
+
+    await flow('a breathing lesson marked done shows as course progress', async () => {
+      await page.goto(base + '/learn/1');
+      await page.getByRole('button', { name: 'Mark lesson done' }).click();
+      await page.goto(base + '/learn');
+      expect((await page.locator('main').textContent()).includes('1 of 8 lessons done'), 'progress shown');
+    });
+
+    await shoot(browser, base, 'import', '/import');
+    await shoot(browser, base, 'insights', '/insights');
+    await shoot(browser, base, 'experiments', '/experiments');
     await shoot(browser, base, 'pain', '/pain?region=neck');
     await shoot(browser, base, 'runs', '/runs');
     await shoot(browser, base, 'run', '/runs/3');

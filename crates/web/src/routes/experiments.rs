@@ -204,8 +204,8 @@ fn running(session: &Session, s: &Status, early: bool) -> Markup {
         }
         section class="card" aria-labelledby="h-sched" {
             h2 id="h-sched" { "Schedule" }
-            p { (s.result.units_done) " of " (s.result.units_needed) " " (unit) " done; "
-                (s.result.adherence.followed) " of " (s.result.adherence.recorded) " as assigned." }
+            p { (s.result.units_done) " of " (s.result.units_needed) " " (unit) " done"
+                @if s.result.adherence.recorded > 0 { "; " (s.result.adherence.followed) " of " (s.result.adherence.recorded) " as assigned" } "." }
             progress max=(s.result.units_needed.max(1)) value=(s.result.units_done.min(s.result.units_needed)) aria-label="Experiment progress" {}
             (blocks(s))
         }

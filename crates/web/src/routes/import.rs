@@ -213,8 +213,7 @@ fn drop_form(session: &Session) -> Markup {
     html! {
         form id="upload" class="stack" method="post" action=(action) enctype="multipart/form-data" {
             div class="dropzone" id="dropzone" {
-                p class="drop-hint" { "Drop watch files or an export zip here" }
-                label for="f-files" class="button" { "Choose files" }
+                label for="f-files" class="drop-hint" { "Drop watch files or an export zip here, or choose them:" }
                 input type="file" id="f-files" name="files" multiple
                     accept=".fit,.FIT,.gpx,.GPX,.tcx,.TCX,.gz,.zip,application/zip,application/gzip" aria-describedby="files-help";
                 p id="files-help" class="muted" {
