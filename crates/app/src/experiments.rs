@@ -3,8 +3,8 @@
 
 use crate::observations::{local_date, observations, run_contexts, runs, surface_kind};
 use crate::{AppError, Result};
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use runtall_domain::journal::{DayLog, RunContext};
 use runtall_insights::experiment::ExperimentResult;
 use runtall_insights::{
@@ -168,7 +168,8 @@ fn sync_days(store: &dyn Store, e: &mut StoredExperiment, today: Date) -> Result
             let did_change = match factor {
                 ExperimentFactor::FoamRoller => log.map(|l| l.mobility_done),
                 _ => {
-                    let seen: Vec<bool> = day_runs.iter().filter_map(|id| made_change(factor, contexts.get(id))).collect();
+                    let seen: Vec<bool> =
+                        day_runs.iter().filter_map(|id| made_change(factor, contexts.get(id))).collect();
                     // Every run of the day must agree; a mixed day did not keep one condition.
                     match seen.first() {
                         Some(&first) if seen.iter().all(|&x| x == first) => Some(first),

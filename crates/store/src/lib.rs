@@ -231,6 +231,11 @@ pub trait Store {
     /// The active experiment, if any: (id, data).
     fn active_experiment(&self) -> Result<Option<(i64, serde_json::Value)>>;
 
+    /// A number that grows with every change to the runner's records (profile, screens, assessments, plans, runs,
+    /// pain, day logs, run context, guided sessions, experiments), whoever made it: equal numbers mean nothing those
+    /// views read has changed, so results computed from them (the insights report) can be reused.
+    fn journal_revision(&self) -> Result<u64>;
+
     /// Whether the store holds anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;
     /// Deletes every record (used by `runtall demo --force` and "delete all my data").

@@ -116,4 +116,43 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at TEXT NOT NULL
     );
     "#,
+    // 7: a counter that every change to the runner's records bumps (triggers, so the CLI, the web app and any other
+    // writer all count), letting the web app cache the insights report until the journal actually changes.
+    r#"
+    CREATE TABLE journal_revision (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n  INTEGER NOT NULL
+    );
+    INSERT INTO journal_revision (id, n) VALUES (1, 0);
+    CREATE TRIGGER profile_insert_revision AFTER INSERT ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER profile_update_revision AFTER UPDATE ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER profile_delete_revision AFTER DELETE ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER screenings_insert_revision AFTER INSERT ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER screenings_update_revision AFTER UPDATE ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER screenings_delete_revision AFTER DELETE ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER assessments_insert_revision AFTER INSERT ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER assessments_update_revision AFTER UPDATE ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER assessments_delete_revision AFTER DELETE ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER plans_insert_revision AFTER INSERT ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER plans_update_revision AFTER UPDATE ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER plans_delete_revision AFTER DELETE ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER activities_insert_revision AFTER INSERT ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER activities_update_revision AFTER UPDATE ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER activities_delete_revision AFTER DELETE ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER pain_reports_insert_revision AFTER INSERT ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER pain_reports_update_revision AFTER UPDATE ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER pain_reports_delete_revision AFTER DELETE ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER day_logs_insert_revision AFTER INSERT ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER day_logs_update_revision AFTER UPDATE ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER day_logs_delete_revision AFTER DELETE ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER run_context_insert_revision AFTER INSERT ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER run_context_update_revision AFTER UPDATE ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER run_context_delete_revision AFTER DELETE ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER routine_sessions_insert_revision AFTER INSERT ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER routine_sessions_update_revision AFTER UPDATE ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER routine_sessions_delete_revision AFTER DELETE ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER experiments_insert_revision AFTER INSERT ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER experiments_update_revision AFTER UPDATE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    CREATE TRIGGER experiments_delete_revision AFTER DELETE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
+    "#,
 ];

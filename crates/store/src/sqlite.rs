@@ -1018,6 +1018,14 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn journal_revision(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT n FROM journal_revision WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     fn holds_real_data(&self) -> Result<bool> {
         if let Some(p) = self.profile()? {
             return Ok(!p.demo);

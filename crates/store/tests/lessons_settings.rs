@@ -47,7 +47,7 @@ fn settings_round_trip_replace_and_survive_a_reopen_but_not_delete_all() {
 }
 
 #[test]
-fn a_version_5_database_is_migrated_to_6_keeping_its_data() {
+fn a_version_5_database_is_migrated_to_the_latest_keeping_its_data() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("v5.db");
     {
@@ -59,10 +59,20 @@ fn a_version_5_database_is_migrated_to_6_keeping_its_data() {
     {
         // Roll the file back to v5, as an older runtall left it.
         let conn = rusqlite::Connection::open(&path).expect("raw");
-        conn.execute_batch("DROP TABLE lesson_progress; DROP TABLE settings; PRAGMA user_version = 5;").expect("v5");
+        let triggers: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+            .expect("triggers");
+        for t in triggers {
+            conn.execute_batch(&format!("DROP TRIGGER {t};")).expect("drop trigger");
+        }
+        conn.execute_batch(
+            "DROP TABLE lesson_progress; DROP TABLE settings; DROP TABLE journal_revision; PRAGMA user_version = 5;",
+        )
+        .expect("v5");
     }
     let store = SqliteStore::open(&path).expect("migrates");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     assert_eq!(store.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions").len(), 1);
     store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("new table works");
 }

@@ -28,11 +28,11 @@ fn a_new_file_gets_the_schema_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/dir/runtall.db");
     let store = SqliteStore::open(&path).expect("open");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     drop(store);
     assert!(path.exists());
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
@@ -95,6 +95,44 @@ fn demo_data_is_not_real_data_and_delete_all_empties_the_store() {
     store.delete_all().expect("delete");
     assert!(store.profile().expect("profile").is_none());
     assert!(store.screenings().expect("screens").is_empty());
+}
+
+#[test]
+fn the_journal_revision_moves_with_every_change_and_only_then() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("r.db");
+    let store = SqliteStore::open(&path).expect("open");
+    let r0 = store.journal_revision().expect("revision");
+    store.add_screening(&screening("2026-11-01T08:00:00Z", &[])).expect("screen");
+    let r1 = store.journal_revision().expect("revision");
+    assert!(r1 > r0, "a new screen counts");
+    let _ = store.screenings().expect("read");
+    let _ = store.profile().expect("read");
+    assert_eq!(store.journal_revision().expect("revision"), r1, "reads do not count");
+    // Another connection (the CLI while the web app runs) is seen too.
+    let other = SqliteStore::open(&path).expect("second connection");
+    let id = match other.add_activity(&run("2026-11-02T07:00:00Z", 40.0, 8.0, "rev"), None).expect("run") {
+        runtall_store::AddOutcome::Added { id } => id,
+        o => panic!("{o:?}"),
+    };
+    let r2 = store.journal_revision().expect("revision");
+    assert!(r2 > r1, "a run stored elsewhere counts");
+    let ctx = runtall_domain::journal::RunContext {
+        run_id: id,
+        pack: Some(true),
+        surface: None,
+        ate_within_2h: None,
+        pre_run_done: None,
+        post_run_done: None,
+    };
+    other.put_run_context(&ctx).expect("context");
+    let r3 = store.journal_revision().expect("revision");
+    assert!(r3 > r2, "a new run context counts");
+    other.put_run_context(&runtall_domain::journal::RunContext { pack: Some(false), ..ctx }).expect("changed");
+    assert!(store.journal_revision().expect("revision") > r3, "changing a run context counts");
+    let r4 = store.journal_revision().expect("revision");
+    store.delete_all().expect("delete");
+    assert!(store.journal_revision().expect("revision") > r4, "deleting everything counts");
 }
 
 #[test]

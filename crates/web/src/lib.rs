@@ -74,6 +74,9 @@ pub struct AppState {
     pub(crate) password: Option<Arc<auth::PasswordHash>>,
     pub(crate) program: &'static runtall_content::Program,
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
+    /// The last insights report with the journal revision it was computed at: the analysis averages dozens of
+    /// models (about 100 ms over ten years of runs), and the journal changes far less often than pages are read.
+    pub(crate) insights_cache: Arc<std::sync::Mutex<Option<(u64, Arc<runtall_insights::InsightsReport>)>>>,
 }
 
 impl AppState {
@@ -86,6 +89,7 @@ impl AppState {
             password,
             program: runtall_content::program(),
             imports: Arc::default(),
+            insights_cache: Arc::default(),
         })
     }
 

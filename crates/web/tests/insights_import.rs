@@ -213,6 +213,31 @@ async fn insights_show_the_trend_chart_the_forest_plot_and_the_numbers() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let progress = app.get("/api/progress").await.json();
     assert_eq!(progress["pain"]["baseline"], 5.0, "{progress}");
+
+    // The report is reused between reads but follows every change to the journal, from any writer.
+    let before = report["runs_with_pain"].as_u64().expect("count");
+    assert_eq!(app.get("/api/insights").await.json()["runs_with_pain"].as_u64(), Some(before));
+    let store = app.store();
+    let quiet = store
+        .pain_reports(Timestamp::MIN, Timestamp::MAX)
+        .expect("reports")
+        .into_iter()
+        .find(|p| p.intensity.get() < 3.0)
+        .and_then(|p| p.run_id)
+        .expect("a run without pain");
+    let run = store.activity(quiet).expect("read").expect("run");
+    store
+        .add_pain_report(&PainReport {
+            id: None,
+            at: run.activity.start.checked_add(jiff::SignedDuration::from_hours(3)).expect("time"),
+            timing: PainTiming::RightAfter,
+            region: runtall_domain::assess::Region::Neck,
+            intensity: Score::new(7.0).expect("score"),
+            run_id: Some(quiet),
+            notes: None,
+        })
+        .expect("pain");
+    assert_eq!(app.get("/api/insights").await.json()["runs_with_pain"].as_u64(), Some(before + 1));
 }
 
 #[tokio::test]

@@ -62,6 +62,12 @@ const ROUTES: &[Route] = &[
     page("/api/pain"),
     page("/api/day"),
     page("/api/exercises"),
+    // Insights, experiments and import, added to the app while this benchmark was written.
+    page("/insights"),
+    page("/api/insights"),
+    page("/experiments"),
+    page("/api/experiments"),
+    page("/import"),
 ];
 
 /// Targets from the issue.

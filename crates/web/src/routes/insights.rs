@@ -24,6 +24,7 @@ use runtall_insights::measures::ChangeCategory;
 use runtall_insights::{InsightsReport, Verdict};
 use runtall_store::{ActivityFilter, Store};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,8 +74,27 @@ fn progress_if_any(store: &dyn Store, today: Date) -> Result<Option<Progress>, H
     Ok(Some(runtall_app::progress::progress(store, today)?))
 }
 
+/// The report for the journal as it is now: reused while the store's revision is unchanged, recomputed otherwise.
+/// A write between reading the revision and computing only makes the next request recompute.
+fn cached_report(
+    cache: &std::sync::Mutex<Option<(u64, Arc<InsightsReport>)>>,
+    store: &dyn Store,
+) -> Result<Arc<InsightsReport>, HttpError> {
+    let revision = store.journal_revision()?;
+    if let Some((r, report)) = cache.lock().ok().and_then(|c| c.clone())
+        && r == revision
+    {
+        return Ok(report);
+    }
+    let report = Arc::new(runtall_app::report(store)?);
+    if let Ok(mut c) = cache.lock() {
+        *c = Some((revision, report.clone()));
+    }
+    Ok(report)
+}
+
 struct Data {
-    report: InsightsReport,
+    report: Arc<InsightsReport>,
     progress: Option<Progress>,
     weeks: Vec<WeekPoint>,
     experiment_running: bool,
@@ -214,9 +234,10 @@ fn suggestion_card(session: &Session, r: &InsightsReport, running: bool) -> Mark
 
 async fn load(st: &AppState, weeks_shown: Option<usize>) -> Result<Data, HttpError> {
     let today = today();
+    let cache = st.insights_cache.clone();
     st.db
         .run(move |store| {
-            let report = runtall_app::report(store)?;
+            let report = cached_report(&cache, store)?;
             let n = weeks_shown.unwrap_or_else(|| default_weeks(report.first_run, today));
             Ok(Data {
                 progress: progress_if_any(store, today)?,
@@ -256,8 +277,9 @@ async fn page(
 }
 
 async fn api_report(State(st): State<AppState>) -> Result<Response, HttpError> {
-    let report = st.db.run(|store| Ok(runtall_app::report(store)?)).await?;
-    Ok(json(report))
+    let cache = st.insights_cache.clone();
+    let report = st.db.run(move |store| cached_report(&cache, store)).await?;
+    Ok(json(&*report))
 }
 
 async fn api_weekly(State(st): State<AppState>, Query(q): Query<WeeksQuery>) -> Result<Response, HttpError> {

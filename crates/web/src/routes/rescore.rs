@@ -59,8 +59,7 @@ async fn latest_or_redirect(st: &AppState) -> Result<Result<AssessmentRecord, Re
 /// Reads the ratings, one per activity, every one required and 0–10; errors by field name.
 fn read_form(items: &[PsfsItem], form: &FormData) -> Result<Vec<f64>, Errors> {
     let mut e = Errors::default();
-    let ratings: Vec<Option<f64>> =
-        (0..items.len()).map(|i| e.required(form, &form_field(i), MIN, MAX, "")).collect();
+    let ratings: Vec<Option<f64>> = (0..items.len()).map(|i| e.required(form, &form_field(i), MIN, MAX, "")).collect();
     if !e.is_empty() {
         return Err(e);
     }
@@ -104,7 +103,8 @@ async fn page(State(st): State<AppState>, session: Session) -> Result<Response, 
         Ok(a) => a,
         Err(to) => return Ok(to),
     };
-    Ok(Page::new("Re-rate your activities", Nav::Insights, form(&session, &a, None, &Errors::default())).render(&session))
+    Ok(Page::new("Re-rate your activities", Nav::Insights, form(&session, &a, None, &Errors::default()))
+        .render(&session))
 }
 
 async fn submit(State(st): State<AppState>, session: Session, data: FormData) -> Result<Response, HttpError> {
@@ -191,12 +191,8 @@ async fn api_get(State(st): State<AppState>) -> Result<Response, HttpError> {
     let a = api_needs_first(&s)?.clone();
     let tz = TimeZone::system();
     let due = st.db.run(move |store| Ok(psfs_due(store, today(), &tz)?)).await?;
-    let activities: Vec<Value> = a
-        .assessment
-        .psfs
-        .iter()
-        .map(|i| json!({ "activity": i.activity, "last_rating": i.score.get() }))
-        .collect();
+    let activities: Vec<Value> =
+        a.assessment.psfs.iter().map(|i| json!({ "activity": i.activity, "last_rating": i.score.get() })).collect();
     Ok(json(json!({
         "activities": activities,
         "last_scored": a.taken_at,
@@ -216,7 +212,10 @@ struct RescoreBody {
 /// One rating per activity, in the activities' order, each a number 0–10.
 fn read_json(items: &[PsfsItem], raw: Option<&[Value]>) -> Result<Vec<f64>, HttpError> {
     let Some(raw) = raw else {
-        return Err(HttpError::field("ratings", format!("required: one rating (0–10) for each of the {} activities", items.len())));
+        return Err(HttpError::field(
+            "ratings",
+            format!("required: one rating (0–10) for each of the {} activities", items.len()),
+        ));
     };
     if raw.len() != items.len() {
         return Err(HttpError::field(
