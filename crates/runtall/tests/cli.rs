@@ -422,4 +422,18 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
     assert!(stdout(&result).contains("hidden"), "verdict hidden before the minimum: {}", stdout(&result));
     let progress = runtall(&db, &["progress"]);
     assert!(stdout(&progress).contains("baseline"), "{}", stdout(&progress));
+    // Adherence: planned routines against what the season logged, per week.
+    assert!(stdout(&progress).contains("planned routines done"), "{}", stdout(&progress));
+    let p: serde_json::Value =
+        serde_json::from_slice(&runtall(&db, &["progress", "--json"]).stdout).expect("progress json");
+    let (planned, done) = (p["adherence"]["summary"]["planned"].as_u64(), p["adherence"]["summary"]["done"].as_u64());
+    assert!(planned.is_some_and(|n| n > 100) && done.is_some_and(|d| d > 0 && d < planned.unwrap_or(0)), "{p}");
+    // The functional scale was last scored weeks ago: status prompts, a re-score clears the prompt.
+    assert!(stdout(&runtall(&db, &["status"])).contains("re-score due"));
+    let rescore = runtall(&db, &["assess", "--psfs", "1=8,2=8,3=8"]);
+    assert!(rescore.status.success(), "{}", stderr(&rescore));
+    assert!(!stdout(&runtall(&db, &["status"])).contains("re-score due"));
+    let p: serde_json::Value =
+        serde_json::from_slice(&runtall(&db, &["progress", "--json"]).stdout).expect("progress json");
+    assert_eq!(p["psfs"]["latest"].as_f64(), Some(8.0), "{p}");
 }

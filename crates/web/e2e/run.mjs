@@ -331,6 +331,31 @@ async function main() {
     await shoot(browser, base, 'day', '/day');
     await shoot(browser, base, 'settings', '/settings');
 
+    await flow('no WCAG 2 A/AA violations on the main pages, phone and desktop (axe-core)', async () => {
+      // axe is injected through the DevTools protocol (bypassCSP), so the app's strict CSP stays as it is for the
+      // pages under test; the rules checked include colour contrast, labels, names, landmarks and ARIA use.
+      const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+      const pages = ['/today', '/plan', '/pain', '/day', '/runs', '/runs/3', '/import', '/insights', '/experiments',
+        '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility'];
+      const found = [];
+      for (const width of [360, 1280]) {
+        const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, storageState: await context.storageState() });
+        const p = await ctx.newPage();
+        for (const path of pages) {
+          await p.goto(base + path);
+          await p.evaluate(axeSource);
+          const result = await p.evaluate(async () => window.axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+          }));
+          for (const v of result.violations) {
+            found.push(`${path} @${width}: ${v.id} (${v.impact}) × ${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+          }
+        }
+        await ctx.close();
+      }
+      expect(found.length === 0, `accessibility violations:\n  ${found.join('\n  ')}`);
+    });
+
     await flow('no console errors or CSP violations so far', async () => {
       expect(problems.length === 0, `browser reported: ${problems.join(' | ')}`);
     });

@@ -156,7 +156,7 @@ fn result_section(r: &ExperimentResult) -> Markup {
                 @for w in &r.warnings { div class="notice warn" { p { (w) } } }
                 p class="verdict" { (r.sentence) }
                 @if let (Some(u), Some(c)) = (&r.usual, &r.change) {
-                    div class="table-wrap" {
+                    div class="table-wrap" tabindex="0" role="region" aria-label="Both conditions (scrolls sideways)" {
                         table class="results" {
                             caption { "Both conditions side by side" }
                             thead { tr { th scope="col" { "" } th scope="col" { "As usual" } th scope="col" { "The change" } } }

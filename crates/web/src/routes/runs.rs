@@ -203,7 +203,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
         @if !a.laps.is_empty() {
             section class="card" {
                 h2 { "Laps" }
-                div class="table-wrap" {
+                div class="table-wrap" tabindex="0" role="region" aria-label="Laps (scrolls sideways)" {
                     table {
                         thead { tr { th scope="col" { "#" } th scope="col" { "Distance" } th scope="col" { "Time" } th scope="col" { "Pace" } th scope="col" { "HR" } th scope="col" { "Type" } } }
                         tbody {
