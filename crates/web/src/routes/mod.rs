@@ -18,6 +18,7 @@ mod rescore;
 mod run_mode;
 mod runs;
 mod settings;
+mod travel;
 
 use crate::error::HttpError;
 use crate::layout;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(insights::router())
         .merge(experiments::router())
         .merge(rescore::router())
+        .merge(travel::router())
         .merge(run_mode::router())
         .merge(library::router())
         .merge(settings::router())
