@@ -441,19 +441,15 @@ impl Store for SqliteStore {
         }
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let rows = stmt
-            .query_map(params.as_slice(), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
-            })
-            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params.as_slice()).map_err(|e| self.err(e))?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, summary, label) = row.map_err(|e| self.err(e))?;
-            let a: ListedSummary = serde_json::from_str(&summary).map_err(|e| StoreError::Decode {
-                what: "activity",
-                id,
-                detail: e.to_string(),
-            })?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let id: i64 = row.get(0).map_err(|e| self.err(e))?;
+            let label: Option<String> = row.get(2).map_err(|e| self.err(e))?;
+            let decode = |detail: String| StoreError::Decode { what: "activity", id, detail };
+            // The summary is read in place from SQLite's buffer rather than copied into a String per row.
+            let summary = row.get_ref(1).map_err(|e| self.err(e))?.as_str().map_err(|e| decode(e.to_string()))?;
+            let a: ListedSummary = serde_json::from_str(summary).map_err(|e| decode(e.to_string()))?;
             out.push(ActivityRow {
                 id,
                 start: a.start,

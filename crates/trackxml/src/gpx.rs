@@ -136,17 +136,7 @@ pub fn parse_gpx(bytes: &[u8]) -> Result<GpxFile, TrackXmlError> {
 /// upload, missing end tag) every point completed before the break is kept.
 pub fn parse_gpx_with(bytes: &[u8], options: &ParseOptions) -> Result<GpxFile, TrackXmlError> {
     let prepared = crate::input::prepare(bytes, options.max_bytes)?;
-    let mut doc = Doc::new(&prepared.text, options.max_warnings, options.now_ms());
-    if let Some(at) = prepared.replaced_at {
-        doc.warn(
-            at,
-            WarningKind::InvalidEncoding,
-            "file",
-            None,
-            Dropped::Nothing,
-            "bytes that are not valid UTF-8 were replaced by U+FFFD",
-        );
-    }
+    let mut doc = Doc::over(&prepared, options.max_warnings, options.now_ms());
     let mut reader = GpxReader::default();
     let ending = xml::run(&mut doc, &mut reader, "gpx", |root, line, column| TrackXmlError::NotGpx {
         root: root.to_owned(),

@@ -230,17 +230,7 @@ pub fn parse_tcx(bytes: &[u8]) -> Result<TcxFile, TrackXmlError> {
 /// trackpoint completed before the break is kept (with the laps and activities holding them).
 pub fn parse_tcx_with(bytes: &[u8], options: &ParseOptions) -> Result<TcxFile, TrackXmlError> {
     let prepared = crate::input::prepare(bytes, options.max_bytes)?;
-    let mut doc = Doc::new(&prepared.text, options.max_warnings, options.now_ms());
-    if let Some(at) = prepared.replaced_at {
-        doc.warn(
-            at,
-            WarningKind::InvalidEncoding,
-            "file",
-            None,
-            Dropped::Nothing,
-            "bytes that are not valid UTF-8 were replaced by U+FFFD",
-        );
-    }
+    let mut doc = Doc::over(&prepared, options.max_warnings, options.now_ms());
     let mut reader = TcxReader::default();
     let ending =
         xml::run(&mut doc, &mut reader, "TrainingCenterDatabase", |root, line, column| TrackXmlError::NotTcx {

@@ -63,6 +63,23 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// A document over prepared input, noting (as a warning, not an error) where bytes that were not UTF-8 were
+    /// replaced: the GPX and TCX readers both start this way.
+    pub(crate) fn over(prepared: &'a crate::input::Prepared<'_>, max_warnings: usize, now_ms: i64) -> Self {
+        let mut doc = Doc::new(&prepared.text, max_warnings, now_ms);
+        if let Some(at) = prepared.replaced_at {
+            doc.warn(
+                at,
+                WarningKind::InvalidEncoding,
+                "file",
+                None,
+                Dropped::Nothing,
+                "bytes that are not valid UTF-8 were replaced by U+FFFD",
+            );
+        }
+        doc
+    }
+
     /// Byte offset of a slice borrowed from the document (`None` if it is not from it, e.g. an
     /// unescaped copy).
     #[inline]

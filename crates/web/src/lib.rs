@@ -44,6 +44,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// MB); the files are streamed to disk beside the database, never held in memory.
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
 
+/// The last insights report and the journal revision it was computed at.
+pub(crate) type InsightsCache = std::sync::Mutex<Option<(u64, Arc<runtall_insights::InsightsReport>)>>;
+
 /// How `runtall serve` starts the web app.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -76,7 +79,7 @@ pub struct AppState {
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
     /// The last insights report with the journal revision it was computed at: the analysis averages dozens of
     /// models (about 100 ms over ten years of runs), and the journal changes far less often than pages are read.
-    pub(crate) insights_cache: Arc<std::sync::Mutex<Option<(u64, Arc<runtall_insights::InsightsReport>)>>>,
+    pub(crate) insights_cache: Arc<InsightsCache>,
 }
 
 impl AppState {

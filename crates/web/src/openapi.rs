@@ -112,6 +112,13 @@ pub const OPS: &[Op] = &[
     },
     op("get", "/api/insights", "Which factors go with pain after runs: every estimate (as `runtall insights --json`)"),
     op("get", "/api/progress", "Pain against the baseline, the functional scale and routine adherence"),
+    op("get", "/api/rescore", "The functional scale's activities with their last ratings, and when a re-score is due"),
+    with_body(
+        "post",
+        "/api/rescore",
+        "Re-score the functional scale (only the ratings change); returns the change against the first scoring",
+        "Rescore",
+    ),
     Op {
         query: &[("early", "1 to show the result before the minimum length, with a warning")],
         ..op("get", "/api/experiments", "The running self-experiment: next assignment, schedule and result")
@@ -172,6 +179,9 @@ fn schemas() -> Value {
             "washout": { "type": "integer", "minimum": 0, "description": "less than the block length" },
             "seed": { "type": "integer", "description": "block order seed (random by default)" } } },
         "LessonDone": { "type": "object", "properties": { "done": { "type": "boolean", "default": true } } },
+        "Rescore": { "type": "object", "required": ["ratings"], "properties": {
+            "ratings": { "type": "array", "items": { "type": "number", "minimum": 0, "maximum": 10 },
+                         "description": "one per activity, in the order of GET /api/rescore" } } },
         "Reminders": { "type": "object", "properties": {
             "enabled": { "type": "boolean" },
             "walk_every_min": { "type": "integer", "minimum": 5, "maximum": 240 },

@@ -76,10 +76,7 @@ fn progress_if_any(store: &dyn Store, today: Date) -> Result<Option<Progress>, H
 
 /// The report for the journal as it is now: reused while the store's revision is unchanged, recomputed otherwise.
 /// A write between reading the revision and computing only makes the next request recompute.
-fn cached_report(
-    cache: &std::sync::Mutex<Option<(u64, Arc<InsightsReport>)>>,
-    store: &dyn Store,
-) -> Result<Arc<InsightsReport>, HttpError> {
+fn cached_report(cache: &crate::InsightsCache, store: &dyn Store) -> Result<Arc<InsightsReport>, HttpError> {
     let revision = store.journal_revision()?;
     if let Some((r, report)) = cache.lock().ok().and_then(|c| c.clone())
         && r == revision
@@ -122,7 +119,7 @@ fn progress_card(p: &Option<Progress>) -> Markup {
                     div class=(category_class(p.pain.category)) { p { (p.pain.sentence) } }
                     p { "Function (the activities you chose): " strong { (format!("{:.1}", p.psfs.baseline)) } "/10 at the start, "
                         strong { (format!("{:.1}", p.psfs.latest)) } "/10 at the latest re-score (" (p.psfs.latest_date) "). "
-                        @if p.psfs.next.due_now { strong { "A re-score is due: " } a href="/assess" { "rate your activities again" } "." }
+                        @if p.psfs.next.due_now { strong { "A re-score is due: " } a href="/rescore" { "rate your activities again" } "." }
                         @else { "Next re-score " (p.psfs.next.next_due) "." } }
                     @if let Some(c) = &p.psfs.change { p { (c.sentence) } }
                     p class="muted" { "A change counts as meaningful at about 2 points or 30% on the pain scale; smaller "

@@ -251,7 +251,6 @@ async fn pain_page(
     session: Session,
     Query(q): Query<PainQuery>,
 ) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
     let selected = q.region.as_deref().and_then(|r| r.parse::<Region>().ok()).filter(|r| *r != Region::Chest);
     if q.region.as_deref() == Some("chest") {
         return Ok(Redirect::to("/pain/chest").into_response());
@@ -259,7 +258,14 @@ async fn pain_page(
     let now = Timestamp::now();
     let from = now.checked_sub(SignedDuration::from_hours(24 * 30)).unwrap_or(now);
     let until = now.checked_add(SignedDuration::from_hours(1)).unwrap_or(now);
-    let (runs, reports) = st.db.run(move |store| Ok((recent_runs(store)?, store.pain_reports(from, until)?))).await?;
+    // The units come with the data in one trip to the database (this page needs nothing else of the snapshot).
+    let (units, runs, reports) = st
+        .db
+        .run(move |store| {
+            let units = store.profile()?.unwrap_or_default().units;
+            Ok((units, recent_runs(store)?, store.pain_reports(from, until)?))
+        })
+        .await?;
     let logged = q.logged.and_then(|id| reports.iter().find(|r| r.id == Some(id)).cloned());
     let form = PainForm { selected, run: q.run, form: None, errors: Errors::default() };
     let body = html! {
@@ -274,7 +280,7 @@ async fn pain_page(
                 }
             }
         }
-        (pain_form(&session, &runs, s.profile.units, &form))
+        (pain_form(&session, &runs, units, &form))
         (recent_list(&reports))
     };
     Ok(Page::new("Log pain", Nav::Pain, body).render(&session))

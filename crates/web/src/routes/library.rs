@@ -336,6 +336,7 @@ async fn habits(
         }
         @for (a, label) in AREAS.iter().filter(|(a, _)| area.is_none_or(|x| x == *a)) {
             h2 { (label) }
+            @if *a == HabitArea::Travel { p { a class="button" href="/travel" { "Plan a race trip day by day" } } }
             @for h in p.habits.iter().filter(|h| h.area == *a) {
                 article class="item" id=(h.id) {
                     h3 { (h.title) }

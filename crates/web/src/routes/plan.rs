@@ -284,6 +284,12 @@ async fn today_page(
     }
     let record = current_plan(&st, &s).await?;
     let a = api_needs_first(&s)?;
+    // One small query: the re-score prompt shows only when the functional scale is due (every 14 days).
+    let rescore_due = st
+        .db
+        .run(|store| Ok(runtall_app::progress::psfs_due(store, super::today(), &jiff::tz::TimeZone::system())?))
+        .await?
+        .is_some_and(|d| d.due_now);
     let program = st.program;
     let weekday = today_weekday();
     let planned = record.plan.week.iter().find(|d| d.day == weekday);
@@ -309,6 +315,10 @@ async fn today_page(
     let body = html! {
         h1 { "Today" span class="muted" { " · " (weekday.name()) } }
         (reduced_banner(&session, &s))
+        @if rescore_due {
+            div class="notice" { p { a href="/rescore" { "Time to re-rate your activities (every 2 weeks)" }
+                " — about a minute, and it shows whether the plan is helping." } }
+        }
         section aria-labelledby="pick" {
             h2 id="pick" { "What are you running today?" }
             ul class="picker" {

@@ -3,7 +3,7 @@
 //! Same store calls as `runtall runs` and `runtall log run`. The chart is server-side SVG (also served alone at
 //! `/runs/{id}/chart.svg`, so it works in exports), with a text alternative.
 
-use super::{json, snapshot};
+use super::json;
 use crate::AppState;
 use crate::charts::run_chart;
 use crate::error::HttpError;
@@ -22,6 +22,7 @@ use runtall_content::RunType;
 use runtall_domain::assess::Surface;
 use runtall_domain::classify::RunLabel;
 use runtall_domain::journal::{PainReport, RunContext};
+use runtall_domain::profile::Units;
 use runtall_store::{ActivityFilter, ActivityRow, Store, StoredActivity};
 use serde::Deserialize;
 
@@ -80,12 +81,17 @@ fn local_time(r: &ActivityRow) -> String {
         .unwrap_or_default()
 }
 
+/// The runner's units: all the run pages need of the profile, read with their data in one trip to the database
+/// (each trip is a hop to a blocking thread, and the full [`super::snapshot`] also decodes the screen and the
+/// assessment, which these pages do not use).
+fn profile_units(store: &dyn Store) -> Result<Units, HttpError> {
+    Ok(store.profile()?.unwrap_or_default().units)
+}
+
 async fn list(State(st): State<AppState>, session: Session, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
     let f = filter(&q)?;
     let current = f.label;
-    let rows = st.db.run(move |store| Ok(store.activities(&f)?)).await?;
-    let units = s.profile.units;
+    let (units, rows) = st.db.run(move |store| Ok((profile_units(store)?, store.activities(&f)?))).await?;
     let body = html! {
         h1 { "Runs" }
         p { a class="button small" href="/import" { "Import runs" } }
@@ -162,9 +168,7 @@ fn context_section(session: &Session, id: i64, ctx: &RunContext) -> Markup {
 }
 
 async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
-    let (run, ctx, pain) = st.db.run(move |store| load_run(store, id)).await?;
-    let units = s.profile.units;
+    let (units, (run, ctx, pain)) = st.db.run(move |store| Ok((profile_units(store)?, load_run(store, id)?))).await?;
     let a = &run.activity;
     let label = run.classification.as_ref().map(|c| c.label);
     let chart = run_chart(&a.samples, units);
@@ -283,8 +287,8 @@ fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
 }
 
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
-    let units = snapshot(&st).await?.profile.units;
-    let run = st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?;
+    let (units, run) =
+        st.db.run(move |store| Ok((profile_units(store)?, store.activity(id)?.ok_or(HttpError::NotFound)?))).await?;
     let (svg, _) = run_chart(&run.activity.samples, units).ok_or(HttpError::NotFound)?;
     let mut r = maud_response(svg);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));

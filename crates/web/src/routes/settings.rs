@@ -1,9 +1,15 @@
-//! Settings: name, units, country (and so the emergency number), sitting-break reminders, export, and deleting all
-//! data — `runtall profile` and `runtall journal export` for people who never open a terminal.
+//! Settings: name, units, country (and so the emergency number), sitting-break reminders, export and import of
+//! the journal, and deleting all data — `runtall profile` and `runtall journal export|import` for people who never
+//! open a terminal.
 //!
 //! The reminder settings are those `runtall remind` uses when started without flags (the reminders themselves run
 //! on the desktop, where they can notify); the checks are the companion's own
 //! ([`ReminderSettings::apply`]), so the form, the API and the CLI refuse the same values with the same words.
+//!
+//! Journal import reads the formats of docs/journal-format.md with the CLI's calls
+//! (`journal_format::{from_jsonl, from_csv}`, then `Store::import_journal`): every line is checked before anything
+//! is stored, so a bad line names itself and nothing changes. A journal can outgrow the global body limit, so its
+//! two routes get their own ([`JOURNAL_LIMIT`]); the upload is text and is read in memory.
 
 use super::{json, snapshot};
 use crate::AppState;
@@ -12,20 +18,29 @@ use crate::form::{Errors, FormData};
 use crate::layout::{Nav, Page, csrf_field, described, error_summary, field_error};
 use crate::session::Session;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use runtall_companion::remind::settings::{self as reminders, ReminderChanges, ReminderSettings, days_label};
 use runtall_domain::emergency::is_known_country;
+use runtall_domain::journal_format::{self, Journal};
 use runtall_domain::plan::Weekday;
 use runtall_domain::profile::{Profile, Units};
-use runtall_store::Store;
+use runtall_store::{JournalImportStats, Store};
 use serde::Deserialize;
 use serde_json::json;
 
+/// Largest journal upload: years of runs, pain and days as JSON Lines stay well under it.
+const JOURNAL_LIMIT: usize = 32 * 1024 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/settings/journal-import", post(import_form))
+        .route("/api/journal/import", post(import_api))
+        .layer(DefaultBodyLimit::max(JOURNAL_LIMIT))
         .route("/settings", get(page).post(save))
         .route("/settings/delete-all", post(delete_all))
         .route("/settings/reminders", post(save_reminders))
@@ -60,7 +75,14 @@ struct Flash {
     deleted: Option<String>,
 }
 
-fn form(session: &Session, p: &Profile, errors: &Errors, db_path: &str, reminders: Markup) -> Markup {
+fn form(
+    session: &Session,
+    p: &Profile,
+    errors: &Errors,
+    db_path: &str,
+    reminders: Markup,
+    journal_import: Markup,
+) -> Markup {
     html! {
         (error_summary(errors))
         form method="post" action="/settings" class="stack card" novalidate {
@@ -96,6 +118,7 @@ fn form(session: &Session, p: &Profile, errors: &Errors, db_path: &str, reminder
                 li { a href="/export/journal.jsonl" download { "Journal (JSON Lines)" } }
                 li { a href="/export/runs.csv" download { "Runs (CSV)" } " · " a href="/export/pain.csv" download { "Pain (CSV)" } " · " a href="/export/days.csv" download { "Days (CSV)" } }
             }
+            (journal_import)
         }
         section class="card danger-zone" {
             h2 { "Delete all data" }
@@ -118,7 +141,7 @@ async fn page(State(st): State<AppState>, session: Session, Query(f): Query<Flas
         h1 { "Settings" }
         @if f.saved.is_some() { div class="notice ok" role="status" { p { "Saved." } } }
         @if f.deleted.is_some() { div class="notice ok" role="status" { p { "All data was deleted." } } }
-        (form(&session, &s.profile, &Errors::default(), &db_path, reminder_card(&session, &r, &Errors::default(), problem.as_deref())))
+        (form(&session, &s.profile, &Errors::default(), &db_path, reminder_card(&session, &r, &Errors::default(), problem.as_deref()), import_block(&session, &Errors::default(), None)))
     };
     Ok(Page::new("Settings", Nav::Settings, body).render(&session))
 }
@@ -169,7 +192,8 @@ async fn save(State(st): State<AppState>, session: Session, f: FormData) -> Resu
             let db_path = st.db.path().display().to_string();
             let (r, problem) = load_reminders(&st).await?;
             let card = reminder_card(&session, &r, &Errors::default(), problem.as_deref());
-            let body = html! { h1 { "Settings" } (form(&session, &s.profile, &errors, &db_path, card)) };
+            let import = import_block(&session, &Errors::default(), None);
+            let body = html! { h1 { "Settings" } (form(&session, &s.profile, &errors, &db_path, card, import)) };
             let mut r = Page::new("Settings", Nav::Settings, body).render(&session);
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
@@ -439,7 +463,9 @@ async fn save_reminders(State(st): State<AppState>, session: Session, f: FormDat
             let s = snapshot(&st).await?;
             let db_path = st.db.path().display().to_string();
             let card = reminder_card_with(&session, &current, &ReminderForm::submitted(&f), &errors, None);
-            let body = html! { h1 { "Settings" } (form(&session, &s.profile, &Errors::default(), &db_path, card)) };
+            let import = import_block(&session, &Errors::default(), None);
+            let body =
+                html! { h1 { "Settings" } (form(&session, &s.profile, &Errors::default(), &db_path, card, import)) };
             let mut r = Page::new("Settings", Nav::Settings, body).render(&session);
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
@@ -469,4 +495,165 @@ async fn api_reminders_put(
     let r = current.apply(&c, &st.program.habit_defaults).map_err(|e| field_errors(e).into_http())?;
     store_reminders(&st, &r).await?;
     Ok(json(reminders_json(&r)))
+}
+
+/// The import form inside "Your data": a file upload (the token rides in the action URL, since a multipart body
+/// is not read by the CSRF check), with the last import's errors or summary.
+fn import_block(session: &Session, errors: &Errors, done: Option<&JournalImportStats>) -> Markup {
+    let action = format!("/settings/journal-import?{}={}", crate::session::CSRF_FIELD, session.csrf);
+    html! {
+        h3 id="journal-import" { "Import a journal" }
+        @if let Some(stats) = done { div class="notice ok" role="status" { p { (import_summary(stats)) } } }
+        (error_summary(errors))
+        form method="post" action=(action) enctype="multipart/form-data" class="stack" {
+            div class=(field_class(errors, "journal")) {
+                label for="f-journal" { "Journal file" }
+                p class="hint" id="h-journal" {
+                    "A journal.jsonl, or any of runs.csv, pain.csv and days.csv together — as downloaded above or "
+                    "written by hand. All or nothing: a line with a problem is named and nothing is imported. "
+                    "Runs already here are matched, not doubled."
+                }
+                (field_error(errors, "journal"))
+                input type="file" id="f-journal" name="journal" multiple accept=".jsonl,.json,.ndjson,.csv,.txt,text/csv,application/json"
+                    aria-describedby={ "h-journal" @if errors.get("journal").is_some() { " e-journal" } };
+            }
+            button type="submit" class="button" { "Import" }
+        }
+    }
+}
+
+fn import_summary(s: &JournalImportStats) -> String {
+    format!(
+        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days.",
+        s.runs_added, s.runs_matched, s.pain_added, s.pain_duplicates, s.days
+    )
+}
+
+fn upload_error(e: MultipartError) -> HttpError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        HttpError::field("journal", "That file is larger than 32 MB. Import it with `runtall journal import`.")
+    } else {
+        HttpError::field("journal", "The upload was interrupted or malformed. Choose the file again.")
+    }
+}
+
+/// Every file of the upload as (name, text); a file input with nothing chosen sends an empty part, skipped.
+async fn read_files(mut multipart: Multipart) -> Result<Vec<(String, String)>, HttpError> {
+    let mut files = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+        let name = field.file_name().unwrap_or("journal.jsonl").to_string();
+        let name: String =
+            name.rsplit(['/', '\\']).next().unwrap_or("").chars().filter(|c| !c.is_control()).take(120).collect();
+        let bytes = field.bytes().await.map_err(upload_error)?;
+        if name.is_empty() && bytes.is_empty() {
+            continue;
+        }
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| HttpError::field("journal", format!("{name} is not a text file (UTF-8)")))?;
+        files.push((name, text));
+    }
+    Ok(files)
+}
+
+/// Which of the three CSV files a text is, by its header row (a download may be renamed `runs (1).csv`).
+fn csv_kind(name: &str, text: &str) -> Result<usize, HttpError> {
+    let header: Vec<String> =
+        text.lines().next().unwrap_or("").split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
+    let has = |c: &str| header.iter().any(|h| h == c);
+    if has("key") {
+        Ok(0)
+    } else if has("region") {
+        Ok(1)
+    } else if has("date") {
+        Ok(2)
+    } else {
+        Err(HttpError::field(
+            "journal",
+            format!("{name}: line 1 is not the header of runs.csv, pain.csv or days.csv (docs/journal-format.md)"),
+        ))
+    }
+}
+
+/// The uploaded files as one journal, checked as a whole: one JSON Lines file, or up to three CSV files.
+fn parse_journal(files: &[(String, String)], now: jiff::Timestamp) -> Result<Journal, HttpError> {
+    let nothing = |e: journal_format::LineError| HttpError::field("journal", format!("{e}; nothing was imported"));
+    let (csv, jsonl): (Vec<_>, Vec<_>) =
+        files.iter().partition(|(name, _)| name.to_ascii_lowercase().ends_with(".csv"));
+    match (jsonl.as_slice(), csv.is_empty()) {
+        ([], true) => {
+            Err(HttpError::field("journal", "Choose a journal file: a .jsonl, or runs.csv, pain.csv and days.csv."))
+        }
+        ([(name, text)], true) => journal_format::from_jsonl(name, text, now).map_err(nothing),
+        ([], false) => {
+            const NAMES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
+            let mut slots: [Option<(&str, &str)>; 3] = [None; 3];
+            for (name, text) in csv {
+                let kind = csv_kind(name, text)?;
+                if slots[kind].replace((name, text)).is_some() {
+                    return Err(HttpError::field("journal", format!("two files hold {}; choose one", NAMES[kind])));
+                }
+            }
+            let slot = |i: usize| slots[i].unwrap_or((NAMES[i], ""));
+            journal_format::from_csv(slot(0), slot(1), slot(2), now).map_err(nothing)
+        }
+        _ => Err(HttpError::field(
+            "journal",
+            "Import one JSON Lines file, or CSV files — not several JSON Lines files or both kinds at once.",
+        )),
+    }
+}
+
+async fn import(st: &AppState, files: Vec<(String, String)>) -> Result<JournalImportStats, HttpError> {
+    let journal = parse_journal(&files, jiff::Timestamp::now())?;
+    st.db.run(move |store| Ok(store.import_journal(&journal)?)).await
+}
+
+/// The settings page with the import's outcome: the summary (200) or the problem next to the file box (422).
+async fn import_form(
+    State(st): State<AppState>,
+    session: Session,
+    multipart: Multipart,
+) -> Result<Response, HttpError> {
+    let outcome = match read_files(multipart).await {
+        Ok(files) => import(&st, files).await,
+        Err(e) => Err(e),
+    };
+    let (block, status) = match outcome {
+        Ok(stats) => (import_block(&session, &Errors::default(), Some(&stats)), StatusCode::OK),
+        Err(HttpError::Invalid(fields)) => {
+            (import_block(&session, &Errors(fields), None), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(other) => return Err(other),
+    };
+    let s = snapshot(&st).await?;
+    let (r, problem) = load_reminders(&st).await?;
+    let db_path = st.db.path().display().to_string();
+    let card = reminder_card(&session, &r, &Errors::default(), problem.as_deref());
+    let body = html! { h1 { "Settings" } (form(&session, &s.profile, &Errors::default(), &db_path, card, block)) };
+    let mut response = Page::new("Settings", Nav::Settings, body).render(&session);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// `runtall journal import` over HTTP: multipart (the form's `journal` field, one .jsonl or CSV files) or the
+/// JSON Lines text as the raw body (any other content type). Answers the counts, as `--json` prints them.
+async fn import_api(State(st): State<AppState>, request: Request) -> Result<Response, HttpError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let files = if multipart {
+        let m = Multipart::from_request(request, &()).await.map_err(|e| HttpError::field("journal", e.body_text()))?;
+        read_files(m).await?
+    } else {
+        let bytes = axum::body::to_bytes(request.into_body(), JOURNAL_LIMIT)
+            .await
+            .map_err(|_| HttpError::field("journal", "larger than 32 MB, or interrupted"))?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| HttpError::field("journal", "the body is not JSON Lines text (UTF-8)"))?;
+        vec![("journal.jsonl".to_string(), text)]
+    };
+    let stats = import(&st, files).await?;
+    Ok(json(json!({ "imported": stats, "summary": import_summary(&stats) })))
 }
