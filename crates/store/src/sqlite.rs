@@ -185,10 +185,13 @@ fn from_name<T: DeserializeOwned>(name: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
-/// The fields of a stored summary that a list row shows. Decoding only these lets serde skip over each run's laps,
-/// dynamics and warnings instead of building them: the runs page decodes 200 summaries (~700 KB of JSON with a
-/// decade of auto-laps) on every view.
-#[derive(serde::Deserialize)]
+/// The fields of a stored summary that a list row shows (the source path comes from its column).
+///
+/// Lists decode many summaries — the runs page 200 on every view, insights all of them — and most of each summary
+/// is its laps (a decade of auto-laps is ~700 KB of JSON per 200 runs). Every field here comes before `laps` in the
+/// document ([`Activity`]'s field order), so [`listed_summary`] parses only the part before the laps; the test
+/// `list_rows_read_only_the_part_before_the_laps` fails if that order changes.
+#[derive(Debug, PartialEq, serde::Deserialize)]
 struct ListedSummary {
     start: Timestamp,
     utc_offset_s: Option<i32>,
@@ -199,12 +202,19 @@ struct ListedSummary {
     moving_s: f64,
     ascent_m: Option<f64>,
     avg_hr_bpm: Option<f64>,
-    source: ListedSource,
 }
 
-#[derive(serde::Deserialize)]
-struct ListedSource {
-    path: String,
+/// A summary's list fields: from the part before `"laps"` closed as an object, or from the whole document if that
+/// part does not parse. (`,"laps":` cannot occur inside a JSON string, whose quotes are escaped, and no object
+/// before the laps has a `laps` key, so the first match is the activity's own.)
+fn listed_summary(summary: &str) -> serde_json::Result<ListedSummary> {
+    if let Some(end) = summary.find(",\"laps\":") {
+        let head = format!("{}}}", &summary[..end]);
+        if let Ok(listed) = serde_json::from_str(&head) {
+            return Ok(listed);
+        }
+    }
+    serde_json::from_str(summary)
 }
 
 /// The summary document: the activity without its sample stream (stored separately, compactly).
@@ -421,7 +431,7 @@ impl Store for SqliteStore {
     }
 
     fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
-        let mut sql = String::from("SELECT id, summary, label FROM activities WHERE 1 = 1");
+        let mut sql = String::from("SELECT id, summary, label, source_path FROM activities WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(from) = f.from {
             sql.push_str(" AND start_epoch >= ?");
@@ -446,10 +456,11 @@ impl Store for SqliteStore {
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let id: i64 = row.get(0).map_err(|e| self.err(e))?;
             let label: Option<String> = row.get(2).map_err(|e| self.err(e))?;
+            let source_path: String = row.get(3).map_err(|e| self.err(e))?;
             let decode = |detail: String| StoreError::Decode { what: "activity", id, detail };
             // The summary is read in place from SQLite's buffer rather than copied into a String per row.
             let summary = row.get_ref(1).map_err(|e| self.err(e))?.as_str().map_err(|e| decode(e.to_string()))?;
-            let a: ListedSummary = serde_json::from_str(summary).map_err(|e| decode(e.to_string()))?;
+            let a = listed_summary(summary).map_err(|e| decode(e.to_string()))?;
             out.push(ActivityRow {
                 id,
                 start: a.start,
@@ -462,7 +473,7 @@ impl Store for SqliteStore {
                 ascent_m: a.ascent_m,
                 avg_hr_bpm: a.avg_hr_bpm,
                 label: label.as_deref().and_then(from_name::<RunLabel>),
-                source_path: a.source.path,
+                source_path,
             });
         }
         Ok(out)
@@ -1045,5 +1056,59 @@ impl Store for SqliteStore {
         tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runtall_domain::activity::{Lap, RunningDynamics, SourceFile};
+
+    /// Every list field set, and laps after them: the shortcut of [`listed_summary`] must read the same values as
+    /// the whole document, or a reordering of [`Activity`]'s fields would silently blank them in lists.
+    #[test]
+    fn list_rows_read_only_the_part_before_the_laps() {
+        let lap = Lap {
+            start_offset_s: 0.0,
+            elapsed_s: 300.0,
+            moving_s: Some(300.0),
+            distance_m: 1000.0,
+            avg_speed_mps: Some(3.3),
+            max_speed_mps: None,
+            avg_hr_bpm: Some(150.0),
+            max_hr_bpm: None,
+            avg_cadence_spm: None,
+            intensity: None,
+            trigger: Some("distance".into()),
+        };
+        let a = Activity {
+            sport: Sport::TrailRunning,
+            sub_sport: Some("trail \"laps\": not a key".into()),
+            name: Some("Name with ,\"laps\": inside".into()),
+            start: "2026-05-01T07:00:00.5Z".parse().expect("time"),
+            utc_offset_s: Some(7200),
+            elapsed_s: 3700.0,
+            moving_s: 3600.0,
+            distance_m: 10_000.0,
+            ascent_m: Some(250.0),
+            descent_m: Some(240.0),
+            avg_hr_bpm: Some(148.0),
+            max_hr_bpm: Some(171.0),
+            avg_cadence_spm: Some(172.0),
+            avg_respiration_brpm: Some(32.0),
+            dynamics: Some(RunningDynamics::default()),
+            device: Some("watch".into()),
+            laps: vec![lap; 3],
+            samples: Samples::default(),
+            source: SourceFile { path: "a.fit".into(), format: "fit".into(), content_hash: "h".into() },
+            warnings: vec!["w".into()],
+        };
+        let json = summary_json(&a).expect("encodes");
+        let whole: ListedSummary = serde_json::from_str(&json).expect("whole document");
+        assert_eq!(listed_summary(&json).expect("head"), whole);
+        assert_eq!(whole.name.as_deref(), Some("Name with ,\"laps\": inside"));
+        assert_eq!((whole.utc_offset_s, whole.ascent_m, whole.avg_hr_bpm), (Some(7200), Some(250.0), Some(148.0)));
+        // A document the shortcut cannot cut still reads whole.
+        assert_eq!(listed_summary(&json.replace("\"laps\"", "\"lap_list\"")).expect("whole"), whole);
     }
 }

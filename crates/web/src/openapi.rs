@@ -93,6 +93,23 @@ pub const OPS: &[Op] = &[
         query: &[("format", "jsonl (default), runs-csv, pain-csv or days-csv")],
         ..op("get", "/api/journal/export", "The journal in the open formats of docs/journal-format.md")
     },
+    with_body(
+        "post",
+        "/api/journal/import",
+        "Import a journal, all or nothing (as `runtall journal import`); a bad line is a 422 naming line and field",
+        "JournalUpload",
+    ),
+    Op {
+        query: &[
+            ("race", "race day, YYYY-MM-DD (without any parameter: an example race six weeks ahead, 3 h drive)"),
+            ("mode", "drive (default) or flight"),
+            ("hours", "hours each way: up to 16 driving, 30 flying"),
+            ("long_run", "planned long-run dates, YYYY-MM-DD (repeat or comma-separate)"),
+            ("depart", "your departure date, to check it"),
+            ("return", "your return date, to check it"),
+        ],
+        ..op("get", "/api/travel", "A day-by-day race trip plan with warnings and sources (as `runtall travel --json`)")
+    },
     op("get", "/api/profile", "Profile and emergency number"),
     with_body("post", "/api/profile", "Change name, country or units", "Profile"),
     with_body("post", "/api/delete-all", "Delete every record", "DeleteAll"),
@@ -171,6 +188,9 @@ fn schemas() -> Value {
         "Upload": { "type": "object", "required": ["files"], "properties": {
             "files": { "type": "array", "items": { "type": "string", "format": "binary" },
                        "description": "FIT, GPX or TCX files (plain or .gz) or Strava/Garmin export zips" } } },
+        "JournalUpload": { "type": "object", "required": ["journal"], "properties": {
+            "journal": { "type": "array", "items": { "type": "string", "format": "binary" },
+                         "description": "one .jsonl file, or any of runs.csv, pain.csv, days.csv (docs/journal-format.md); up to 32 MB. A raw JSON Lines body (any other content type) works too" } } },
         "NewExperiment": { "type": "object", "required": ["factor"], "properties": {
             "factor": { "enum": ["pack", "pre-run-breathing", "foam-roller", "surface", "eating-before"] },
             "unit": { "enum": ["runs", "days"], "description": "default: runs (days for the foam roller)" },
@@ -220,7 +240,7 @@ pub fn document() -> Value {
             );
         }
         if let Some(schema) = o.body {
-            let media = if schema == "Upload" { "multipart/form-data" } else { "application/json" };
+            let media = if schema.ends_with("Upload") { "multipart/form-data" } else { "application/json" };
             operation["requestBody"] = json!({ "required": true, "content": { media: { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
         }
         let entry = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));

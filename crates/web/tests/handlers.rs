@@ -517,6 +517,7 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         include_str!("../src/routes/insights.rs"),
         include_str!("../src/routes/experiments.rs"),
         include_str!("../src/routes/run_mode.rs"),
+        include_str!("../src/routes/travel.rs"),
         include_str!("../src/routes/rescore.rs"),
         include_str!("../src/openapi.rs"),
     ];

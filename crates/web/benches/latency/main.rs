@@ -7,7 +7,8 @@
 //!
 //! Settings (environment): `RUNTALL_BENCH_YEARS` (10), `RUNTALL_BENCH_SECS` per load level (10),
 //! `RUNTALL_BENCH_CLIENTS` (`1,8,32`), `RUNTALL_BENCH_ROUTES` (only the routes containing one of these
-//! comma-separated strings, for profiling one page), `RUNTALL_BENCH_DB` (keep the journal at this path).
+//! comma-separated strings, and none containing one prefixed with `-`: `runs`, `-insights`), `RUNTALL_BENCH_DB`
+//! (keep the journal at this path).
 //!
 //! 1. Generates a ten-year journal (~3,000 runs with 1 Hz sample streams, pain reports, day logs, run context, a
 //!    decade of safety checks, assessments and plans) into a fresh SQLite file through the `Store` trait.
@@ -95,9 +96,11 @@ impl Config {
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| vec![1, 8, 32]);
         let only = std::env::var("RUNTALL_BENCH_ROUTES").unwrap_or_default();
-        let wanted: Vec<&str> = only.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
+        let words: Vec<&str> = only.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
+        let (unwanted, wanted): (Vec<&str>, Vec<&str>) = words.iter().partition(|w| w.starts_with('-'));
         let routes = (0..ROUTES.len())
             .filter(|&i| wanted.is_empty() || wanted.iter().any(|w| ROUTES[i].path.contains(w)))
+            .filter(|&i| !unwanted.iter().any(|w| ROUTES[i].path.contains(&w[1..])))
             .collect::<Vec<_>>();
         assert!(!routes.is_empty(), "RUNTALL_BENCH_ROUTES={only} matches no route");
         Config { years: env_or("RUNTALL_BENCH_YEARS", 10), secs: env_or("RUNTALL_BENCH_SECS", 10), clients, routes }
