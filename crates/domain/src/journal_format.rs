@@ -71,6 +71,39 @@ enum Line {
     Day(DayLog),
 }
 
+/// One JSON Lines record, with the field named in any error: the line is read as JSON first (a syntax error gives
+/// its column), then as the record its `type` says, tracking the path so "intensity: 12 is out of range" names
+/// `intensity` rather than the whole record.
+fn parse_line(text: &str) -> Result<Line, (String, String)> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ("record".to_string(), format!("{e} (column {})", e.column())))?;
+    let kind = match value.as_object_mut().map(|m| m.remove("type")) {
+        None => return Err(("record".into(), "expected a JSON object".into())),
+        Some(None) => return Err(("type".into(), "missing (run, pain or day)".into())),
+        Some(Some(serde_json::Value::String(k))) => k,
+        Some(Some(other)) => return Err(("type".into(), format!("{other} is not run, pain or day"))),
+    };
+    fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let msg = e.into_inner().to_string();
+            // At the top level serde names the field in its message ("unknown field `x`", "missing field `y`").
+            let field = if path.is_empty() || path == "." {
+                msg.split('`').nth(1).unwrap_or("record").to_string()
+            } else {
+                path
+            };
+            (field, msg)
+        })
+    }
+    match kind.as_str() {
+        "run" => typed(value).map(Line::Run),
+        "pain" => typed(value).map(Line::Pain),
+        "day" => typed(value).map(Line::Day),
+        other => Err(("type".into(), format!("'{other}' is not run, pain or day"))),
+    }
+}
+
 /// A line of a journal file that cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file}: line {line}: {field}: {message}")]
@@ -184,12 +217,7 @@ pub fn from_jsonl(file: &str, text: &str, now: Timestamp) -> Result<Journal, Lin
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let record: Line = serde_json::from_str(trimmed).map_err(|e| {
-            let msg = e.to_string();
-            // serde names the field in its message ("unknown field `x`", "missing field `y`", "invalid value ...").
-            let field = msg.split('`').nth(1).unwrap_or("record").to_string();
-            line_err(file, n, &field, format!("{msg} (column {})", e.column()))
-        })?;
+        let record = parse_line(trimmed).map_err(|(field, msg)| line_err(file, n, &field, msg))?;
         match record {
             Line::Run(r) => {
                 j.runs.push(r);
@@ -521,11 +549,17 @@ mod tests {
         let text = to_jsonl(&sample());
         let broken = text.replacen("\"intensity\":4.5", "\"intensity\":11", 1);
         let err = from_jsonl("j.jsonl", &broken, now()).expect_err("pain 11");
-        assert_eq!(err.line, 2);
+        assert_eq!((err.line, err.field.as_str()), (2, "intensity"), "{err}");
         assert!(err.message.contains("0–10"), "{err}");
         let broken = text.replacen("\"region\":\"neck\"", "\"region\":\"knee\"", 1);
         let err = from_jsonl("j.jsonl", &broken, now()).expect_err("region");
-        assert_eq!(err.line, 2);
+        assert_eq!((err.line, err.field.as_str()), (2, "region"), "{err}");
+        let broken = text.replacen("\"type\":\"pain\"", "\"type\":\"ache\"", 1);
+        let err = from_jsonl("j.jsonl", &broken, now()).expect_err("type");
+        assert_eq!((err.line, err.field.as_str()), (2, "type"), "{err}");
+        let broken = text.replacen("\"timing\":\"right-after\",", "", 1);
+        let err = from_jsonl("j.jsonl", &broken, now()).expect_err("missing");
+        assert_eq!((err.line, err.field.as_str()), (2, "timing"), "{err}");
         let broken = format!("{text}{{\"type\":\"pain\",\"at\":\n");
         let err = from_jsonl("j.jsonl", &broken, now()).expect_err("broken line");
         assert_eq!(err.line, 4);
