@@ -336,7 +336,8 @@ async function main() {
       // pages under test; the rules checked include colour contrast, labels, names, landmarks and ARIA use.
       const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
       const pages = ['/today', '/plan', '/pain', '/day', '/runs', '/runs/3', '/import', '/insights', '/experiments',
-        '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility'];
+        '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility', '/rescore', '/run-mode', '/travel',
+        '/travel?race=2027-03-14&mode=drive&hours=4'];
       const found = [];
       for (const width of [360, 1280]) {
         const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, storageState: await context.storageState() });

@@ -191,7 +191,7 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
                     @if let Some(v) = s.share {
                         rect class="km" x=(format!("{x:.1}")) y=(format!("{:.1}", 84.0 - 76.0 * v)) width=(format!("{bar:.1}"))
                             height=(format!("{:.1}", 76.0 * v)) {}
-                        text x=(format!("{:.1}", x + bar / 2.0)) y=(format!("{:.1}", (80.0 - 76.0 * v).min(70.0))) text-anchor="middle" {
+                        text x=(format!("{:.1}", x + bar / 2.0)) y=(format!("{:.1}", (80.0 - 76.0 * v).clamp(20.0, 70.0))) text-anchor="middle" {
                             (format!("{:.0}%", v * 100.0)) }
                     }
                     @if i % 2 == 0 || shown.len() <= 6 {
@@ -201,6 +201,20 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
             }
             figcaption class="visually-hidden" { (text.join("; ")) }
         }
+    }
+}
+
+/// A risk ratio or interval end as text: tiny samples give intervals running to thousands, which say nothing more
+/// than "very wide".
+pub fn ratio_text(x: f64) -> String {
+    if x >= 100.0 {
+        ">100".into()
+    } else if x < 0.01 {
+        "<0.01".into()
+    } else if x < 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1}")
     }
 }
 
@@ -245,7 +259,12 @@ pub fn forest_row(f: &FactorResult) -> Markup {
     html! {
         svg class="chart forest-row" viewBox={ "0 0 " (FW) " " (FH) } role="img" xmlns="http://www.w3.org/2000/svg"
             aria-label=(match &f.risk_ratio {
-                Some(r) => format!("risk ratio {:.1}, interval {:.1} to {:.1}", r.estimate, r.lower, r.upper),
+                Some(r) => format!(
+                    "risk ratio {}, interval {} to {}",
+                    ratio_text(r.estimate),
+                    ratio_text(r.lower),
+                    ratio_text(r.upper)
+                ),
                 None => "no estimate yet".to_string(),
             }) {
             line class="one" x1=(format!("{:.1}", fx(1.0))) x2=(format!("{:.1}", fx(1.0))) y1="0" y2=(FH) {}
@@ -303,6 +322,14 @@ mod tests {
         assert!(!svg.contains("NaN"));
         let (_, miles) = trend_chart(&weeks, false);
         assert!(miles.contains(" mi "), "{miles}");
+    }
+
+    #[test]
+    fn ratios_read_plainly_at_the_extremes() {
+        assert_eq!(ratio_text(437_071.6), ">100");
+        assert_eq!(ratio_text(0.0), "<0.01");
+        assert_eq!(ratio_text(0.456), "0.46");
+        assert_eq!(ratio_text(3.04), "3.0");
     }
 
     #[test]

@@ -8,7 +8,9 @@
 use super::{json, snapshot, today};
 use crate::AppState;
 use crate::error::HttpError;
-use crate::insight_charts::{WeekPoint, adherence_chart, forest_axis, forest_row, trend_chart, weekly_series};
+use crate::insight_charts::{
+    WeekPoint, adherence_chart, forest_axis, forest_row, ratio_text, trend_chart, weekly_series,
+};
 use crate::layout::{Nav, Page, csrf_field};
 use crate::session::Session;
 use axum::Router;
@@ -194,7 +196,7 @@ fn factors_card(r: &InsightsReport) -> Markup {
                         (forest_row(f))
                         p class="forest-text" {
                             (f.counts_sentence)
-                            @if let Some(rr) = &f.risk_ratio { " Risk ratio " (format!("{:.1}", rr.estimate)) " (" (format!("{:.1}", rr.lower)) "–" (format!("{:.1}", rr.upper)) ")." }
+                            @if let Some(rr) = &f.risk_ratio { " Risk ratio " (ratio_text(rr.estimate)) " (95% interval " (ratio_text(rr.lower)) "–" (ratio_text(rr.upper)) ")." }
                             @if let Some(m) = &f.more_runs_needed {
                                 " Needs " (m.with_factor) " more with and " (m.without_factor) " more without"
                                 @if let Some(n) = m.estimated_runs { " (about " (n) " more runs at your usual mix)" } "."
