@@ -22,6 +22,7 @@ mod error;
 mod form;
 mod import_jobs;
 mod insight_charts;
+mod insights_cache;
 mod layout;
 mod openapi;
 mod routes;
@@ -43,9 +44,6 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// Largest upload of watch files in one request: a whole Strava or Garmin export fits (they run to a few hundred
 /// MB); the files are streamed to disk beside the database, never held in memory.
 pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
-
-/// The last insights report and the journal revision it was computed at.
-pub(crate) type InsightsCache = std::sync::Mutex<Option<(u64, Arc<runtall_insights::InsightsReport>)>>;
 
 /// How `runtall serve` starts the web app.
 #[derive(Debug, Clone)]
@@ -77,9 +75,8 @@ pub struct AppState {
     pub(crate) password: Option<Arc<auth::PasswordHash>>,
     pub(crate) program: &'static runtall_content::Program,
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
-    /// The last insights report with the journal revision it was computed at: the analysis averages dozens of
-    /// models (about 100 ms over ten years of runs), and the journal changes far less often than pages are read.
-    pub(crate) insights_cache: Arc<InsightsCache>,
+    /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
+    pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
 }
 
 impl AppState {

@@ -11,6 +11,7 @@ use crate::error::HttpError;
 use crate::insight_charts::{
     WeekPoint, adherence_chart, forest_axis, forest_row, ratio_text, trend_chart, weekly_series,
 };
+use crate::insights_cache::{InsightsCache, View};
 use crate::layout::{Nav, Page, csrf_field};
 use crate::session::Session;
 use axum::Router;
@@ -76,26 +77,24 @@ fn progress_if_any(store: &dyn Store, today: Date) -> Result<Option<Progress>, H
     Ok(Some(runtall_app::progress::progress(store, today)?))
 }
 
-/// The report for the journal as it is now: reused while the store's revision is unchanged, recomputed otherwise.
-/// A write between reading the revision and computing only makes the next request recompute.
-fn cached_report(cache: &crate::InsightsCache, store: &dyn Store) -> Result<Arc<InsightsReport>, HttpError> {
+/// The report for the journal as it is now, reused while the store's revision is unchanged. A write between
+/// reading the revision and computing only makes the next request recompute.
+fn cached_report(cache: &InsightsCache, store: &dyn Store) -> Result<Arc<InsightsReport>, HttpError> {
     let revision = store.journal_revision()?;
-    if let Some((r, report)) = cache.lock().ok().and_then(|c| c.clone())
-        && r == revision
-    {
-        return Ok(report);
-    }
-    let report = Arc::new(runtall_app::report(store)?);
-    if let Ok(mut c) = cache.lock() {
-        *c = Some((revision, report.clone()));
-    }
-    Ok(report)
+    cache.report(revision, || Ok(runtall_app::report(store)?))
+}
+
+/// Progress and the weekly chart for `today` and `weeks`, reused like the report.
+fn cached_view(cache: &InsightsCache, store: &dyn Store, today: Date, weeks: usize) -> Result<Arc<View>, HttpError> {
+    let revision = store.journal_revision()?;
+    cache.view((revision, today, weeks), || {
+        Ok(View { progress: progress_if_any(store, today)?, weeks: weekly(store, today, weeks)? })
+    })
 }
 
 struct Data {
     report: Arc<InsightsReport>,
-    progress: Option<Progress>,
-    weeks: Vec<WeekPoint>,
+    view: Arc<View>,
     experiment_running: bool,
 }
 
@@ -239,8 +238,7 @@ async fn load(st: &AppState, weeks_shown: Option<usize>) -> Result<Data, HttpErr
             let report = cached_report(&cache, store)?;
             let n = weeks_shown.unwrap_or_else(|| default_weeks(report.first_run, today));
             Ok(Data {
-                progress: progress_if_any(store, today)?,
-                weeks: weekly(store, today, n)?,
+                view: cached_view(&cache, store, today, n)?,
                 experiment_running: store.active_experiment()?.is_some(),
                 report,
             })
@@ -257,7 +255,7 @@ async fn page(
     let d = load(&st, weeks(&q)?).await?;
     let body = html! {
         h1 { "Insights" }
-        (progress_card(&d.progress))
+        (progress_card(&d.view.progress))
         @if d.report.runs == 0 {
             div class="empty card" {
                 h2 { "Import your first run" }
@@ -266,7 +264,7 @@ async fn page(
                 p { a class="button primary" href="/import" { "Import runs" } " " a class="button" href="/pain" { "Log pain" } }
             }
         } @else {
-            (trend_card(&d.weeks, s.profile.units))
+            (trend_card(&d.view.weeks, s.profile.units))
             (factors_card(&d.report))
             (suggestion_card(&session, &d.report, d.experiment_running))
         }
@@ -284,7 +282,9 @@ async fn api_report(State(st): State<AppState>) -> Result<Response, HttpError> {
 async fn api_weekly(State(st): State<AppState>, Query(q): Query<WeeksQuery>) -> Result<Response, HttpError> {
     let n = weeks(&q)?.unwrap_or(26);
     let today = today();
-    Ok(json(st.db.run(move |store| weekly(store, today, n)).await?))
+    let cache = st.insights_cache.clone();
+    let view = st.db.run(move |store| cached_view(&cache, store, today, n)).await?;
+    Ok(json(&view.weeks))
 }
 
 async fn api_progress(State(st): State<AppState>) -> Result<Response, HttpError> {
