@@ -8,7 +8,7 @@
 // (Debian), or CHROMIUM=/path. Set RUNTALL_E2E_SCREENSHOTS=0 to skip the screenshots.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -317,6 +317,29 @@ async function main() {
       await page.getByRole('button', { name: 'Mark lesson done' }).click();
       await page.goto(base + '/learn');
       expect((await page.locator('main').textContent()).includes('1 of 8 lessons done'), 'progress shown');
+    });
+
+    await flow('a season of 400 files imports with live progress on the job page', async () => {
+      const season = join(fitDir, 'season');
+      const files = readdirSync(season).map((n) => join(season, n));
+      expect(files.length === 400, `400 files written, found ${files.length}`);
+      const polls = [];
+      const onRequest = (r) => { if (/\/import\/jobs\/\d+\/status$/.test(r.url())) polls.push(r.url()); };
+      page.on('request', onRequest);
+      await page.goto(base + '/import');
+      await page.locator('#f-files').setInputFiles(files);
+      expect((await page.locator('#chosen').textContent()).includes('400 files'), 'the choice is summed up');
+      await page.getByRole('button', { name: 'Import' }).click();
+      await page.waitForURL('**/import/jobs/*');
+      const openedRunning = await page.locator('#job-status').getAttribute('data-running');
+      await page.evaluate(() => { window.runtallSameDocument = true; });
+      await page.getByText('Import finished').waitFor({ timeout: 120000 });
+      page.off('request', onRequest);
+      expect(openedRunning === 'true', 'the job page opened while the import was running');
+      expect(polls.length >= 1, 'the page polled the status fragment');
+      expect(await page.evaluate(() => window.runtallSameDocument === true), 'updated in place, not by reloading');
+      const counts = await page.locator('ul.counts').textContent();
+      expect(/400\s*added/.test(counts), `all 400 runs added: ${counts}`);
     });
 
     await shoot(browser, base, 'import', '/import');

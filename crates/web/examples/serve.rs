@@ -62,6 +62,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs written to `season/` by `--write-fit`.
+const SEASON_FILES: u32 = 400;
+
 /// A 5 km run at 5:30/km starting yesterday at 07:00 UTC, one record a second, and a file that is not a FIT file.
 fn write_fit(dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     use runtall_sample::fit::{LapKind, SimLap, SimRun, SimSample, encode};
@@ -84,6 +87,14 @@ fn write_fit(dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let run = SimRun { start: start.timestamp(), utc_offset_s: 0, trail: false, samples, laps };
     std::fs::create_dir_all(dir)?;
     std::fs::write(dir.join("morning-run.fit"), encode(&run)?)?;
+    // A season of distinct runs (one every day from 30 days back), enough for the import page to be seen working.
+    let season = dir.join("season");
+    std::fs::create_dir_all(&season)?;
+    for i in 0..SEASON_FILES {
+        let start = run.start.checked_sub(SignedDuration::from_hours(24 * (30 + i64::from(i))))?;
+        let day = SimRun { start, ..run.clone() };
+        std::fs::write(season.join(format!("run-{i:03}.fit")), encode(&day)?)?;
+    }
     std::fs::write(dir.join("broken.fit"), b"\x0e\x10this is not a watch file at all")?;
     Ok(())
 }
