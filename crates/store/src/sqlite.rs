@@ -64,6 +64,11 @@ impl SqliteStore {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
+    /// SQLite's own consistency check of the file, `"ok"` when it is sound: for checks after a crash or a kill.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
     fn configure(&self) -> Result<()> {
         self.conn.busy_timeout(Duration::from_secs(3)).map_err(|e| self.err(e))?;
         // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
