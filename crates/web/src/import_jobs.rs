@@ -110,6 +110,30 @@ impl ImportJobs {
     }
 }
 
+/// Where uploads wait while their job runs: beside the database, so they stay on the same disk and under the same
+/// permissions as the runner's data.
+pub fn upload_dir(db: &Path) -> PathBuf {
+    db.parent().map(|p| p.join(".runtall-uploads")).unwrap_or_else(|| PathBuf::from(".runtall-uploads"))
+}
+
+/// Deletes uploads left behind by a server that stopped mid-import (killed, power cut): a finished job deletes its
+/// own. Only directories older than a day go, so a second server on the same database keeps its running jobs.
+pub fn remove_stale_uploads(db: &Path) {
+    let Ok(entries) = std::fs::read_dir(upload_dir(db)) else { return };
+    let day = std::time::Duration::from_secs(24 * 3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > day);
+        if old && entry.file_name().to_string_lossy().starts_with("upload-") {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 /// The runner's own name for a file the importer reports by its stored path (`…/0003-run.fit`, or
 /// `…/0001-export.zip!activities/1.fit.gz` for an archive entry).
 fn shown_name(dir: &Path, names: &[(String, String)], source: &str) -> String {
@@ -176,6 +200,27 @@ fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uploads_left_by_a_stopped_server_are_removed_after_a_day() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("r.db");
+        let uploads = upload_dir(&db);
+        let (old, fresh, other) = (uploads.join("upload-old"), uploads.join("upload-new"), uploads.join("keep-me"));
+        for d in [&old, &fresh, &other] {
+            std::fs::create_dir_all(d).expect("dir");
+            std::fs::write(d.join("0001-run.fit"), b"x").expect("file");
+        }
+        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+        for d in [&old, &other] {
+            std::fs::File::open(d).and_then(|f| f.set_modified(two_days_ago)).expect("age the directory");
+        }
+        remove_stale_uploads(&db);
+        assert!(!old.exists(), "a day-old upload is gone");
+        assert!(fresh.exists(), "a running job's upload stays");
+        assert!(other.exists(), "only upload directories are touched");
+        remove_stale_uploads(&dir.path().join("nowhere").join("r.db"));
+    }
 
     #[test]
     fn names_map_back_to_what_the_runner_uploaded() {

@@ -112,6 +112,7 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
     // Check (and hash) the password before touching the database, so a refused start changes nothing.
     let hashed = config.password.as_deref().map(auth::PasswordHash::from_config).transpose()?;
     let db = Db::open(&config.db_path)?;
+    import_jobs::remove_stale_uploads(&config.db_path);
     let state = AppState::new(db, hashed.as_ref().map(auth::PasswordHash::as_phc))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -19,7 +19,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use runtall_app::import::FileResult;
-use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 
 /// Files in one upload: a season of single files, or one export zip (whose entries do not count here).
@@ -87,7 +86,7 @@ async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), 
 
 /// Streams every file of the upload to a fresh private directory beside the database and starts the job.
 async fn receive(st: &AppState, mut multipart: Multipart) -> Result<u64, HttpError> {
-    let base = st.db.path().parent().map(|p| p.join(".runtall-uploads")).unwrap_or_else(|| PathBuf::from(".uploads"));
+    let base = crate::import_jobs::upload_dir(st.db.path());
     tokio::fs::create_dir_all(&base).await.map_err(HttpError::internal)?;
     let dir = tempfile::Builder::new().prefix("upload-").tempdir_in(&base).map_err(HttpError::internal)?;
     let mut names = Vec::new();
