@@ -132,6 +132,9 @@ pub struct ItemArgs {
 pub struct LearnArgs {
     /// Lesson id or number
     pub lesson: Option<String>,
+    /// Mark the lesson as not done (reading a lesson marks it done)
+    #[arg(long, requires = "lesson")]
+    pub undone: bool,
 }
 
 #[derive(Debug, Args)]

@@ -437,3 +437,17 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
         serde_json::from_slice(&runtall(&db, &["progress", "--json"]).stdout).expect("progress json");
     assert_eq!(p["psfs"]["latest"].as_f64(), Some(8.0), "{p}");
 }
+
+#[test]
+fn reading_a_lesson_marks_it_done_and_undone_takes_it_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("learn.db");
+    assert!(runtall(&db, &["status"]).status.success(), "creates the database");
+    assert!(stdout(&runtall(&db, &["learn", "2"])).contains("1 of 8 lessons done"));
+    let list = stdout(&runtall(&db, &["learn"]));
+    assert!(list.contains("1 of 8 lessons done (✓ 2)") && list.contains("runtall learn 1"), "{list}");
+    let undone = runtall(&db, &["learn", "2", "--undone"]);
+    assert!(undone.status.success(), "{}", stderr(&undone));
+    assert!(stdout(&undone).contains("0 of 8 lessons done"), "{}", stdout(&undone));
+    assert!(!runtall(&db, &["learn", "--undone"]).status.success(), "--undone needs a lesson");
+}

@@ -85,6 +85,19 @@ pub fn learn(ctx: &Ctx, args: LearnArgs) -> CliResult {
         Some(key) => {
             let lesson = completion::find_lesson(p, &key)
                 .ok_or_else(|| unknown("learn", &key, p.lessons.iter().map(|l| l.id.clone())))?;
+            if args.undone {
+                // Undoing needs the progress itself, so here a database is opened (or created) like any logging.
+                let store = match store {
+                    Some(s) => s,
+                    None => ctx.store()?,
+                };
+                let progress = completion::mark_lesson(&store, p, lesson, false, jiff::Timestamp::now())?;
+                if ctx.json {
+                    return ctx.print_json(&progress);
+                }
+                println!("Lesson {} marked as not done: {}.", lesson.number, progress.summary());
+                return Ok(());
+            }
             if ctx.json {
                 return ctx.print_json(lesson);
             }
