@@ -1,16 +1,16 @@
 //! The running self-experiment as stored: the engine's state plus which runs have been fed into it. Every read
 //! first feeds in runs logged since the last read, so the CLI and the web app always show the same numbers.
 
-use crate::observations::{local_date, observations, run_contexts, runs, surface_kind};
+use crate::observations::{linked_pain, local_date, run_contexts, runs, surface_kind};
 use crate::{AppError, Result};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use runtall_domain::journal::{DayLog, RunContext};
 use runtall_insights::experiment::ExperimentResult;
 use runtall_insights::{
-    Assignment, Condition, Experiment, ExperimentDesign, ExperimentFactor, ExperimentUnit, SurfaceKind,
+    Assignment, Condition, Experiment, ExperimentDesign, ExperimentFactor, ExperimentUnit, SurfaceKind, run_outcome,
 };
-use runtall_store::Store;
+use runtall_store::{ActivityFilter, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -109,19 +109,39 @@ fn sync(store: &dyn Store, e: &mut StoredExperiment, today: Date) -> Result<usiz
         return sync_days(store, e, today);
     }
     let factor = e.experiment.design.factor;
+    // Only the runs since the start matter (not the whole journal: this runs on every status read). A day of
+    // margin covers watch time zones; the local date decides.
+    let from = e
+        .experiment
+        .started
+        .yesterday()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::MIN);
+    let mut rows = store.activities(&ActivityFilter { from: Some(from), ..Default::default() })?;
+    rows.retain(|r| {
+        r.sport.is_run()
+            && local_date(r.start, r.utc_offset_s) >= e.experiment.started
+            && !e.recorded_runs.contains(&r.id)
+    });
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    rows.reverse();
     // Guided pre-run sessions count as "routine done" here as in the insights, unless the runner said otherwise.
-    let contexts = run_contexts(store, &runs(store)?)?;
+    let contexts = run_contexts(store, &rows)?;
+    let pain = linked_pain(store, from)?;
     let mut added = 0;
-    for (id, o) in observations(store)? {
-        if o.date < e.experiment.started || e.recorded_runs.contains(&id) {
-            continue;
-        }
-        let Ok(assignment) = e.experiment.assignment_for(o.date) else { continue };
+    for r in &rows {
+        let date = local_date(r.start, r.utc_offset_s);
+        let Ok(assignment) = e.experiment.assignment_for(date) else { continue };
         let change = assignment.condition == Condition::Change;
         // Unknown context counts as not followed: adherence is reported, never assumed.
-        let followed = made_change(factor, contexts.get(&id)) == Some(change);
-        if e.experiment.record(o.date, followed, o.pain_followed, o.max_pain).is_ok() {
-            e.recorded_runs.push(id);
+        let followed = made_change(factor, contexts.get(&r.id)) == Some(change);
+        let outcome = run_outcome(pain.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))?;
+        if e.experiment.record(date, followed, outcome.pain_followed, outcome.max_pain).is_ok() {
+            e.recorded_runs.push(r.id);
             added += 1;
         }
     }

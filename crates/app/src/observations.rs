@@ -94,18 +94,24 @@ pub fn runs(store: &dyn Store) -> Result<Vec<ActivityRow>> {
     Ok(rows)
 }
 
-/// One observation per run, oldest first, with the run's id so results can point back at it.
-pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
-    let rows = runs(store)?;
-    let contexts = run_contexts(store, &rows)?;
-    let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
+/// Pain reports from `from` on, by the run they are linked to, as the engine reads them.
+pub fn linked_pain(store: &dyn Store, from: Timestamp) -> Result<HashMap<i64, Vec<LinkedPainReport>>> {
     let mut pain: HashMap<i64, Vec<LinkedPainReport>> = HashMap::new();
-    for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+    for p in store.pain_reports(from, Timestamp::MAX)? {
         if let Some(run) = p.run_id {
             let intensity = p.intensity.get().round().clamp(0.0, 10.0) as u8;
             pain.entry(run).or_default().push(LinkedPainReport { timing: timing(p.timing), intensity });
         }
     }
+    Ok(pain)
+}
+
+/// One observation per run, oldest first, with the run's id so results can point back at it.
+pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
+    let rows = runs(store)?;
+    let contexts = run_contexts(store, &rows)?;
+    let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
+    let pain = linked_pain(store, Timestamp::MIN)?;
     let mut ids = Vec::with_capacity(rows.len());
     let mut obs = Vec::with_capacity(rows.len());
     for r in &rows {

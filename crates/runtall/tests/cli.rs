@@ -428,8 +428,11 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
         serde_json::from_slice(&runtall(&db, &["progress", "--json"]).stdout).expect("progress json");
     let (planned, done) = (p["adherence"]["summary"]["planned"].as_u64(), p["adherence"]["summary"]["done"].as_u64());
     assert!(planned.is_some_and(|n| n > 100) && done.is_some_and(|d| d > 0 && d < planned.unwrap_or(0)), "{p}");
+    // The running experiment's assignment is shown where the run is prepared.
+    assert!(stdout(&runtall(&db, &["plan", "--for-run", "long"])).contains("Experiment, next run:"));
     // The functional scale was last scored weeks ago: status prompts, a re-score clears the prompt.
-    assert!(stdout(&runtall(&db, &["status"])).contains("re-score due"));
+    let status = stdout(&runtall(&db, &["status"]));
+    assert!(status.contains("re-score due") && status.contains("Experiment, next run:"), "{status}");
     let rescore = runtall(&db, &["assess", "--psfs", "1=8,2=8,3=8"]);
     assert!(rescore.status.success(), "{}", stderr(&rescore));
     assert!(!stdout(&runtall(&db, &["status"])).contains("re-score due"));

@@ -268,6 +268,10 @@ async fn an_experiment_runs_from_start_to_stop_one_at_a_time() {
     assert_eq!(page.body.matches("<li class=\"usual").count() + page.body.matches("<li class=\"change").count(), 12);
     let status = app.get("/api/experiments").await.json();
     assert_eq!(status["running"], true);
+    // Today says what the experiment asks of the next run.
+    let next = status["experiment"]["next"]["instruction"].as_str().expect("instruction").to_string();
+    let today = app.get("/today").await;
+    assert!(today.has("Your experiment, next run") && today.has(&next), "{}", today.body);
     assert_eq!(status["experiment"]["result"]["status"], "hidden");
     // One factor at a time.
     let r = app.form("/experiments", &[("factor", "surface")]).await;

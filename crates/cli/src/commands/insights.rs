@@ -62,6 +62,14 @@ pub fn start_experiment(store: &dyn Store, design: ExperimentDesign, started: Da
     Ok(experiments::start(store, design, started)?)
 }
 
+/// One line on what the running experiment asks of the next run (or today), for `status` and `plan --for-run`:
+/// the assignment belongs where the run is prepared.
+pub fn experiment_line(store: &dyn Store) -> CliResult<Option<String>> {
+    let Some(s) = experiments::status(store, today(), false)? else { return Ok(None) };
+    let unit = if s.experiment.design.unit == ExperimentUnit::Runs { "next run" } else { "today" };
+    Ok(s.next.map(|a| format!("Experiment, {unit}: {} (`runtall experiment status`)", a.instruction)))
+}
+
 /// Prints where the running experiment stands (nothing when none is running).
 pub fn print_status(store: &dyn Store) -> CliResult {
     let Some(s) = experiments::status(store, today(), false)? else { return Ok(()) };

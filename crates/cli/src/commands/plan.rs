@@ -60,6 +60,9 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
             return ctx.print_json(&day);
         }
         render::run_day(ctx.program, &day);
+        if let Some(line) = super::insights::experiment_line(&store)? {
+            println!("\n{line}");
+        }
         return Ok(());
     }
 

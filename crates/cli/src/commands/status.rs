@@ -64,6 +64,9 @@ pub fn run(ctx: &Ctx) -> CliResult {
         plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
     );
     println!("Next:        {next}");
+    if let Some(line) = super::insights::experiment_line(&store)? {
+        println!("{line}");
+    }
     if let Some(line) = super::rescore::due_line(&store)? {
         println!("{line}");
     }

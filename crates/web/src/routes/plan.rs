@@ -290,6 +290,12 @@ async fn today_page(
         .run(|store| Ok(runtall_app::progress::psfs_due(store, super::today(), &jiff::tz::TimeZone::system())?))
         .await?
         .is_some_and(|d| d.due_now);
+    // A running self-experiment decides one thing about today's run (or today): say it where the run is prepared.
+    let experiment = st
+        .db
+        .run(|store| Ok(runtall_app::experiments::status(store, super::today(), false)?))
+        .await?
+        .and_then(|e| e.next.map(|a| (e.experiment.design.unit, a)));
     let program = st.program;
     let weekday = today_weekday();
     let planned = record.plan.week.iter().find(|d| d.day == weekday);
@@ -318,6 +324,13 @@ async fn today_page(
         @if rescore_due {
             div class="notice" { p { a href="/rescore" { "Time to re-rate your activities (every 2 weeks)" }
                 " — about a minute, and it shows whether the plan is helping." } }
+        }
+        @if let Some((unit, a)) = &experiment {
+            div class="notice warn" {
+                p { strong { "Your experiment, "
+                    @if *unit == runtall_insights::ExperimentUnit::Runs { "next run" } @else { "today" } ": " }
+                    (a.instruction) " " a href="/experiments" { "Schedule and result" } }
+            }
         }
         section aria-labelledby="pick" {
             h2 id="pick" { "What are you running today?" }
