@@ -319,6 +319,21 @@ async function main() {
       expect((await page.locator('main').textContent()).includes('1 of 8 lessons done'), 'progress shown');
     });
 
+    await flow('reminder settings: a field error first, then saved and summed up', async () => {
+      await page.goto(base + '/settings');
+      await page.locator('#f-walk_every_min').fill('2');
+      await page.getByRole('button', { name: 'Save reminders' }).click();
+      const err = await page.locator('#error-summary').textContent();
+      expect(/walk|5/i.test(err), `the walk interval is refused: ${err}`);
+      expect(await page.evaluate(() => document.activeElement && document.activeElement.id === 'error-summary'), 'the error summary takes focus');
+      await page.locator('#f-walk_every_min').fill('45');
+      await page.getByRole('button', { name: 'Save reminders' }).click();
+      const now = await page.locator('p.hint', { hasText: 'Now: On' }).textContent();
+      expect(now.includes('45'), `saved: ${now}`);
+      const api = await (await page.request.get(base + '/api/reminders')).json();
+      expect(JSON.stringify(api).includes('45'), `the API agrees: ${JSON.stringify(api)}`);
+    });
+
     await flow('a season of 400 files imports with live progress on the job page', async () => {
       const season = join(fitDir, 'season');
       const files = readdirSync(season).map((n) => join(season, n));
