@@ -83,6 +83,7 @@ pub const OPS: &[Op] = &[
         query: &[
             ("label", "easy, long, intervals, tempo, race or trail"),
             ("limit", "at most this many (default 200)"),
+            ("before", "only runs that started before this Unix time in seconds (the next page)"),
         ],
         ..op("get", "/api/runs", "Runs, newest first")
     },

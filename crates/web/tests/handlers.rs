@@ -549,3 +549,21 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         assert_eq!(r.status, StatusCode::OK, "{concrete}: {}", r.body);
     }
 }
+
+#[tokio::test]
+async fn a_long_journal_pages_back_through_older_runs() {
+    let app = app().await;
+    let store = app.store();
+    let ids: Vec<i64> = (0..5).map(|i| add_run(&store, 24 * (i + 1), &format!("page-{i}"))).collect();
+    let first = app.get("/runs?limit=2").await;
+    assert_eq!(first.body.matches("class=\"run-row\"").count(), 2);
+    assert!(first.has(&format!("/runs/{}", ids[0])) && !first.has(&format!("/runs/{}\"", ids[2])));
+    let older = first.body.split("href=\"/runs?before=").nth(1).and_then(|r| r.split('"').next()).expect("older link");
+    let second = app.get(&format!("/runs?limit=2&before={older}")).await;
+    assert!(second.has(&format!("/runs/{}", ids[2])) && second.has(&format!("/runs/{}", ids[3])), "{}", second.body);
+    assert!(!second.has(&format!("href=\"/runs/{}\"", ids[1])), "no repeats");
+    assert!(second.has("Newest runs"));
+    let api = app.get(&format!("/api/runs?limit=10&before={older}")).await.json();
+    assert_eq!(api.as_array().map(Vec::len), Some(3));
+    assert_eq!(app.get("/runs?before=99999999999999").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

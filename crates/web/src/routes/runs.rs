@@ -62,6 +62,8 @@ pub fn run_type(label: Option<RunLabel>) -> RunType {
 struct ListQuery {
     label: Option<String>,
     limit: Option<usize>,
+    /// Only runs that started before this Unix time (seconds): the next page of a long journal.
+    before: Option<i64>,
 }
 
 fn filter(q: &ListQuery) -> Result<ActivityFilter, HttpError> {
@@ -71,7 +73,26 @@ fn filter(q: &ListQuery) -> Result<ActivityFilter, HttpError> {
             HttpError::bad(format!("unknown run type '{l}' (easy, long, intervals, tempo, race, trail)"))
         })?),
     };
-    Ok(ActivityFilter { label, limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)), ..Default::default() })
+    let to = match q.before {
+        None => None,
+        Some(s) => Some(
+            jiff::Timestamp::from_second(s)
+                .map_err(|_| HttpError::field("before", format!("{s} is not a time (Unix seconds)")))?,
+        ),
+    };
+    Ok(ActivityFilter { label, to, limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)), ..Default::default() })
+}
+
+/// The list's address for a run type and a page (runs before `before`, Unix seconds).
+fn page_href(label: Option<RunLabel>, before: Option<i64>) -> String {
+    let mut q = Vec::new();
+    if let Some(l) = label {
+        q.push(format!("label={}", id_of(&l)));
+    }
+    if let Some(b) = before {
+        q.push(format!("before={b}"));
+    }
+    if q.is_empty() { "/runs".into() } else { format!("/runs?{}", q.join("&")) }
 }
 
 fn local_time(r: &ActivityRow) -> String {
@@ -91,6 +112,7 @@ fn profile_units(store: &dyn Store) -> Result<Units, HttpError> {
 async fn list(State(st): State<AppState>, session: Session, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
     let f = filter(&q)?;
     let current = f.label;
+    let (f_before, f_limit) = (f.to, f.limit.unwrap_or(usize::MAX));
     let (units, rows) = st.db.run(move |store| Ok((profile_units(store)?, store.activities(&f)?))).await?;
     let body = html! {
         h1 { "Runs" }
@@ -125,7 +147,14 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
                     }
                 }
             }
-            p class="muted" { (rows.len()) " run(s)." }
+            p class="muted" { (rows.len()) " run(s)"
+                @if f_before.is_some() { ", from " (rows.first().map(local_time).unwrap_or_default()) " back" } "." }
+            nav aria-label="More runs" class="pager" {
+                @if f_before.is_some() { a href=(page_href(current, None)) { "← Newest runs" } " " }
+                @if rows.len() == f_limit {
+                    @if let Some(last) = rows.last() { a href=(page_href(current, Some(last.start.as_second()))) { "Older runs →" } }
+                }
+            }
         }
     };
     Ok(Page::new("Runs", Nav::Runs, body).render(&session))
