@@ -6,6 +6,7 @@ mod error;
 mod paths;
 mod prompt;
 mod render;
+mod render_insights;
 mod render_runs;
 
 pub use args::Cli;

@@ -4,6 +4,7 @@
 use super::Ctx;
 use crate::args::{ExperimentArgs, ExperimentCommand};
 use crate::error::{CliError, CliResult};
+use crate::render_insights;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -34,22 +35,51 @@ pub fn print_report(r: &InsightsReport) {
     for line in &r.summary {
         println!("  {line}");
     }
-    println!("\n{:<4} {:<34} {:>14} {:>22}  verdict", "#", "factor", "with / without", "risk ratio (95% CI)");
+    println!(
+        "\n{:<3} {:<30} {:>14} {:>20}  {}  verdict",
+        "#",
+        "factor",
+        "with / without",
+        "risk ratio (95% CI)",
+        render_insights::forest_axis()
+    );
     for f in &r.factors {
         let counts = format!("{}/{} vs {}/{}", f.with.with_pain, f.with.runs, f.without.with_pain, f.without.runs);
         let rr = f
             .risk_ratio
             .as_ref()
-            .map(|x| format!("{:.1} ({:.1}–{:.1})", x.estimate, x.lower, x.upper))
+            .map(|x| format!("{} ({}–{})", ratio(x.estimate), ratio(x.lower), ratio(x.upper)))
             .unwrap_or_else(|| "–".into());
-        println!("{:<4} {:<34} {:>14} {:>22}  {}", f.rank, truncate(&f.label, 34), counts, rr, f.verdict.label());
+        println!(
+            "{:<3} {:<30} {:>14} {:>20}  {}  {}",
+            f.rank,
+            truncate(&f.label, 30),
+            counts,
+            rr,
+            render_insights::forest_line(f.risk_ratio.as_ref()),
+            f.verdict.label()
+        );
     }
+    println!("    ● risk ratio, ├─┤ its 95% interval (◀ ▶ beyond the axis); right of │ = more pain with the factor");
     for e in &r.entangled {
         println!("\n! {}", e.sentence);
     }
     if let Some(s) = &r.suggestion {
         println!("\nSuggested experiment: {}", s.sentence);
         println!("  start it: runtall experiment new --factor {}", s.factor.id());
+    }
+}
+
+/// A ratio as text: tiny samples give intervals running to thousands, which say no more than "very wide".
+fn ratio(x: f64) -> String {
+    if x >= 100.0 {
+        ">100".into()
+    } else if x < 0.01 {
+        "<0.01".into()
+    } else if x < 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1}")
     }
 }
 
@@ -241,7 +271,8 @@ pub fn progress_lines(p: &Progress) -> Vec<String> {
         .flatten()
         .collect();
         let share = w.share.map(|s| format!("{:>3.0}%", 100.0 * s)).unwrap_or_else(|| "   –".into());
-        out.push(format!("  week of {}: {share}  ({})", w.week_start, parts.join(", ")));
+        let bar = render_insights::share_bars(&[w.share]);
+        out.push(format!("  week of {}: {share} {bar} ({})", w.week_start, parts.join(", ")));
     }
     for n in &a.notes {
         out.push(format!("  {n}"));
@@ -320,7 +351,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("week of 2026-03-09:  67%  (pre-run 2/3, post-run 1/3, strength 2/2, mobility 5/7)"),
+            text.contains("week of 2026-03-09:  67% ▆ (pre-run 2/3, post-run 1/3, strength 2/2, mobility 5/7)"),
             "{text}"
         );
         assert!(text.contains("a real improvement (2 points on the mean is the bar)"), "{text}");
