@@ -190,6 +190,14 @@ pub enum RunsCommand {
         /// The run's id (from `runtall runs`)
         id: i64,
     },
+    /// Delete an imported activity (a wrong file, someone else's ride); its pain reports are kept, unlinked
+    Delete {
+        /// The run's id (from `runtall runs`)
+        id: i64,
+        /// Really delete it (without this, only says what would go)
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +214,17 @@ pub enum LogCommand {
     Day(DayArgs),
     /// A run's context: pack, surface, eating before, routines done (`--run ID`, default the latest run)
     Run(RunContextArgs),
+    /// The pain reports of the last days, with their ids
+    List {
+        /// How many days back
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+    /// Delete a mistaken pain report by its id (from `runtall log list`)
+    Delete {
+        /// The report's id
+        id: i64,
+    },
 }
 
 #[derive(Debug, Args)]

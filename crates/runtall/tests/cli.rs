@@ -454,3 +454,30 @@ fn reading_a_lesson_marks_it_done_and_undone_takes_it_back() {
     assert!(stdout(&undone).contains("0 of 8 lessons done"), "{}", stdout(&undone));
     assert!(!runtall(&db, &["learn", "--undone"]).status.success(), "--undone needs a lesson");
 }
+
+#[test]
+fn mistaken_pain_reports_and_wrong_runs_can_be_deleted_and_only_with_yes_for_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("delete.db");
+    let journal = write(dir.path(), "j.jsonl", JOURNAL);
+    assert!(runtall(&db, &["journal", "import", journal.to_str().expect("path")]).status.success());
+    let logged = stdout(&runtall(&db, &["log", "pain", "neck", "7", "--desk"]));
+    let id: String = logged.trim_start_matches("Logged #").chars().take_while(char::is_ascii_digit).collect();
+    assert!(!id.is_empty(), "{logged}");
+    assert!(stdout(&runtall(&db, &["log", "list"])).contains(&format!("#{id}")));
+    assert!(runtall(&db, &["log", "delete", &id]).status.success());
+    assert!(!stdout(&runtall(&db, &["log", "list"])).contains(&format!("#{id} ")));
+    assert_eq!(runtall(&db, &["log", "delete", &id]).status.code(), Some(1), "already gone");
+
+    let runs: serde_json::Value = serde_json::from_slice(&runtall(&db, &["--json", "runs"]).stdout).expect("json");
+    let run = runs[0]["id"].as_i64().expect("a run").to_string();
+    let refused = runtall(&db, &["runs", "delete", &run]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+    assert!(runtall(&db, &["runs", "show", &run]).status.success(), "nothing deleted without --yes");
+    assert!(runtall(&db, &["runs", "delete", &run, "--yes"]).status.success());
+    assert_eq!(runtall(&db, &["runs", "show", &run]).status.code(), Some(1));
+    let pain: serde_json::Value =
+        serde_json::from_slice(&runtall(&db, &["--json", "log", "list", "--days", "3660"]).stdout).expect("json");
+    assert_eq!(pain.as_array().map(Vec::len), Some(2), "the journal's two reports stay: {pain}");
+}

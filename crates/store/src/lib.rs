@@ -192,6 +192,13 @@ pub trait Store {
     /// Inserts or replaces the day's log.
     fn put_day_log(&self, log: &DayLog) -> Result<()>;
     fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>>;
+    /// Deletes one pain report (a mistaken entry). Returns whether it existed.
+    fn delete_pain_report(&self, id: i64) -> Result<bool>;
+    /// Deletes one imported activity (a wrongly imported file, someone else's ride) with its run context, in one
+    /// transaction. Pain reports linked to it are kept, unlinked: they are the runner's words, not the file's.
+    /// Returns whether it existed. Importing the same file again brings the activity back.
+    fn delete_activity(&self, id: i64) -> Result<bool>;
+
     /// Inserts or replaces a run's context.
     fn put_run_context(&self, ctx: &RunContext) -> Result<()>;
     fn run_context(&self, run_id: i64) -> Result<Option<RunContext>>;

@@ -555,6 +555,41 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn delete_pain_report(&self, id: i64) -> Result<bool> {
+        let n = self.conn.execute("DELETE FROM pain_reports WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
+    fn delete_activity(&self, id: i64) -> Result<bool> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        // The report's own record names the run too (the column is for the index): unlink both.
+        let linked: Vec<(i64, String)> = {
+            let mut stmt =
+                tx.prepare("SELECT id, data FROM pain_reports WHERE run_id = ?1").map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(params![id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<std::result::Result<_, _>>().map_err(|e| self.err(e))?
+        };
+        for (pain_id, json) in linked {
+            let mut report: PainReport = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "pain report",
+                id: pain_id,
+                detail: e.to_string(),
+            })?;
+            report.run_id = None;
+            report.id = None;
+            let json =
+                serde_json::to_string(&report).map_err(|e| StoreError::Sql(format!("cannot encode record: {e}")))?;
+            tx.execute("UPDATE pain_reports SET run_id = NULL, data = ?2 WHERE id = ?1", params![pain_id, json])
+                .map_err(|e| self.err(e))?;
+        }
+        // run_context goes with it (ON DELETE CASCADE).
+        let n = tx.execute("DELETE FROM activities WHERE id = ?1", params![id]).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
     fn put_day_log(&self, log: &DayLog) -> Result<()> {
         let json = serde_json::to_string(log).map_err(|e| StoreError::Sql(e.to_string()))?;
         self.conn

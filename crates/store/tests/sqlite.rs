@@ -136,6 +136,53 @@ fn the_journal_revision_moves_with_every_change_and_only_then() {
 }
 
 #[test]
+fn deleting_a_run_keeps_its_pain_reports_unlinked_and_deleting_a_report_removes_only_it() {
+    let store = SqliteStore::in_memory().expect("memory");
+    let id = match store.add_activity(&run("2026-11-02T07:00:00Z", 40.0, 8.0, "del"), None).expect("run") {
+        runtall_store::AddOutcome::Added { id } => id,
+        o => panic!("{o:?}"),
+    };
+    let ctx = runtall_domain::journal::RunContext {
+        run_id: id,
+        pack: Some(true),
+        surface: None,
+        ate_within_2h: None,
+        pre_run_done: None,
+        post_run_done: None,
+    };
+    store.put_run_context(&ctx).expect("context");
+    let report = |at: &str, run: Option<i64>| runtall_domain::journal::PainReport {
+        id: None,
+        at: ts(at),
+        timing: runtall_domain::journal::PainTiming::RightAfter,
+        region: runtall_domain::assess::Region::Neck,
+        intensity: runtall_domain::assess::Score::new(5.0).expect("score"),
+        run_id: run,
+        notes: Some("stiff".into()),
+    };
+    let linked = store.add_pain_report(&report("2026-11-02T09:00:00Z", Some(id))).expect("pain");
+    let other = store.add_pain_report(&report("2026-11-03T09:00:00Z", None)).expect("pain");
+
+    assert!(store.delete_activity(id).expect("delete"));
+    assert!(store.activity(id).expect("read").is_none());
+    assert!(store.run_context(id).expect("read").is_none(), "its context goes with it");
+    let kept = store.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("reports");
+    assert_eq!(kept.len(), 2, "the runner's reports stay");
+    let unlinked = kept.iter().find(|p| p.id == Some(linked)).expect("kept");
+    assert_eq!((unlinked.run_id, unlinked.notes.as_deref()), (None, Some("stiff")));
+    assert!(!store.delete_activity(id).expect("again"), "already gone");
+    // The same file imports again afterwards.
+    assert!(matches!(
+        store.add_activity(&run("2026-11-02T07:00:00Z", 40.0, 8.0, "del"), None).expect("re-add"),
+        runtall_store::AddOutcome::Added { .. }
+    ));
+
+    assert!(store.delete_pain_report(other).expect("delete"));
+    assert!(!store.delete_pain_report(other).expect("again"));
+    assert_eq!(store.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("reports").len(), 1);
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("notes.db");

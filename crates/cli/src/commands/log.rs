@@ -16,11 +16,59 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> CliResult {
         LogCommand::Pain(a) => pain(ctx, a),
         LogCommand::Day(a) => day(ctx, a),
         LogCommand::Run(a) => run_context(ctx, a),
+        LogCommand::List { days } => return list(ctx, days),
+        LogCommand::Delete { id } => return delete(ctx, id),
     }?;
     // Logging is when the runner is already thinking about how it goes: the moment to ask for the re-score.
     if !ctx.json {
         super::rescore::print_due(&ctx.store()?);
     }
+    Ok(())
+}
+
+/// `runtall log list`: the recent pain reports with their ids, newest first, so a mistaken one can be deleted.
+fn list(ctx: &Ctx, days: u32) -> CliResult {
+    if !(1..=3660).contains(&days) {
+        return Err(CliError::user(format!("--days {days}: choose 1 to 3660")));
+    }
+    let store = ctx.store()?;
+    let from =
+        Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(days))).unwrap_or(Timestamp::MIN);
+    let mut reports = store.pain_reports(from, Timestamp::MAX)?;
+    reports.reverse();
+    if ctx.json {
+        return ctx.print_json(&reports);
+    }
+    if reports.is_empty() {
+        println!("No pain logged in the last {days} days.");
+        return Ok(());
+    }
+    let tz = TimeZone::system();
+    for r in &reports {
+        let run = r.run_id.map(|id| format!("  run #{id}")).unwrap_or_default();
+        println!(
+            "#{:<5} {}  {:<28} {:>4}/10  {}{run}",
+            r.id.unwrap_or_default(),
+            r.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M"),
+            r.region.label(),
+            r.intensity.get(),
+            r.timing.id()
+        );
+    }
+    println!("Delete a mistaken one: `runtall log delete ID`.");
+    Ok(())
+}
+
+/// `runtall log delete ID`: removes one pain report.
+fn delete(ctx: &Ctx, id: i64) -> CliResult {
+    let store = ctx.store()?;
+    if !store.delete_pain_report(id)? {
+        return Err(CliError::user(format!("no pain report #{id} (see `runtall log list`)")));
+    }
+    if ctx.json {
+        return ctx.print_json(&serde_json::json!({ "deleted": id }));
+    }
+    println!("Deleted pain report #{id}.");
     Ok(())
 }
 
@@ -85,7 +133,8 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
         None if timing.is_about_a_run() => " (no run found near that time to link; pass --run ID)".into(),
         None => String::new(),
     };
-    println!("Logged: {} {}/10, {}{linked}.", region.label(), intensity.get(), timing.id());
+    let id = report.id.unwrap_or_default();
+    println!("Logged #{id}: {} {}/10, {}{linked}.", region.label(), intensity.get(), timing.id());
     if intensity.get() > 5.0 {
         println!(
             "Above 5/10 is more than the program aims for: ease the next run and see `runtall habits --area load`."

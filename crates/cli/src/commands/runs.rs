@@ -25,6 +25,27 @@ pub fn parse_label(s: &str) -> CliResult<RunLabel> {
 pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
     let store = ctx.store()?;
     let profile = ctx.profile_or_default(&store)?;
+    if let Some(RunsCommand::Delete { id, yes }) = args.command {
+        let run =
+            store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
+        let what = format!(
+            "#{id}: {} {:.1} km on {}",
+            run.activity.sport.as_str(),
+            run.activity.distance_m / 1000.0,
+            run.activity.start.strftime("%Y-%m-%d %H:%M UTC")
+        );
+        if !yes {
+            return Err(CliError::user(format!(
+                "this would delete {what} and its run context (its pain reports stay, unlinked); add --yes to do it"
+            )));
+        }
+        store.delete_activity(id)?;
+        if ctx.json {
+            return ctx.print_json(&serde_json::json!({ "deleted": id }));
+        }
+        println!("Deleted {what}. Importing the same file again brings it back.");
+        return Ok(());
+    }
     if let Some(RunsCommand::Show { id }) = args.command {
         let run =
             store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
