@@ -71,6 +71,7 @@ pub const OPS: &[Op] = &[
         ..op("get", "/api/habits", "Habits with reasons and sources")
     },
     Op { query: &[("days", "how many days back (default 30)")], ..op("get", "/api/pain", "Pain reports") },
+    op("post", "/api/pain/{id}/delete", "Delete one mistaken pain report"),
     with_body(
         "post",
         "/api/pain",
@@ -90,6 +91,12 @@ pub const OPS: &[Op] = &[
     op("get", "/api/runs/{id}", "One run with samples, laps and classification"),
     op("get", "/api/runs/{id}/context", "A run's context"),
     with_body("post", "/api/runs/{id}/context", "Save a run's context", "RunContext"),
+    with_body(
+        "post",
+        "/api/runs/{id}/delete",
+        "Delete an imported activity and its context; its pain reports stay, unlinked",
+        "ConfirmDelete",
+    ),
     Op {
         query: &[("format", "jsonl (default), runs-csv, pain-csv or days-csv")],
         ..op("get", "/api/journal/export", "The journal in the open formats of docs/journal-format.md")
@@ -177,6 +184,7 @@ fn schemas() -> Value {
         "Profile": { "type": "object", "properties": {
             "name": { "type": "string", "maxLength": 80 }, "country": { "type": "string", "description": "two letters; empty clears" },
             "units": { "enum": ["km", "mi"] } } },
+        "ConfirmDelete": { "type": "object", "required": ["confirm"], "properties": { "confirm": { "const": true } } },
         "DeleteAll": { "type": "object", "required": ["confirm"], "properties": { "confirm": { "const": true } } },
         "SessionProgress": { "type": "object", "required": ["started_at", "ended", "position_s"], "properties": {
             "started_at": { "type": "string", "format": "date-time", "description": "when Start was pressed; the session's key" },

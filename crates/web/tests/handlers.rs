@@ -567,3 +567,39 @@ async fn a_long_journal_pages_back_through_older_runs() {
     assert_eq!(api.as_array().map(Vec::len), Some(3));
     assert_eq!(app.get("/runs?before=99999999999999").await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn mistaken_reports_and_wrong_runs_are_deleted_only_with_the_token_and_confirmation() {
+    let app = app().await;
+    app.onboard().await;
+    let run = add_run(&app.store(), 3, "wrong-file");
+    let r =
+        app.api("/api/pain", json!({ "region": "neck", "intensity": 6, "timing": "right-after", "run_id": run })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = r.json()["id"].as_i64().expect("report id");
+    let page = app.get("/pain").await;
+    assert!(page.has(&format!("action=\"/pain/{report}/delete\"")), "{}", page.body);
+
+    // The run: refused without the token and without the box ticked; then gone, its report kept unlinked.
+    assert_eq!(app.form_raw(&format!("/runs/{run}/delete"), &[("confirm", "yes")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.form(&format!("/runs/{run}/delete"), &[]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.api(&format!("/api/runs/{run}/delete"), json!({ "confirm": false })).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(app.get(&format!("/api/runs/{run}")).await.status, StatusCode::OK, "still there");
+    let done = app.form(&format!("/runs/{run}/delete"), &[("confirm", "yes")]).await;
+    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/runs?deleted=1"));
+    assert!(app.get("/runs?deleted=1").await.has("Run deleted."));
+    assert_eq!(app.get(&format!("/api/runs/{run}")).await.status, StatusCode::NOT_FOUND);
+    let kept = app.get("/api/pain?days=2").await.json();
+    let kept = kept.as_array().expect("reports").iter().find(|p| p["id"] == report).expect("report kept").clone();
+    assert!(kept["run_id"].is_null(), "{kept}");
+
+    // The report.
+    assert_eq!(app.form_raw(&format!("/pain/{report}/delete"), &[]).await.status, StatusCode::FORBIDDEN);
+    let done = app.form(&format!("/pain/{report}/delete"), &[]).await;
+    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/pain?deleted=1"));
+    assert!(app.get("/pain?deleted=1").await.has("Report deleted."));
+    assert_eq!(app.api(&format!("/api/pain/{report}/delete"), json!({})).await.status, StatusCode::NOT_FOUND);
+}

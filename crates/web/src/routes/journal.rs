@@ -34,7 +34,9 @@ pub fn router() -> Router<AppState> {
         .route("/pain/chest", get(chest))
         .route("/day", get(day_page).post(day_submit))
         .route("/export/{file}", get(export))
+        .route("/pain/{id}/delete", axum::routing::post(pain_delete_form))
         .route("/api/pain", get(api_pain_list).post(api_pain))
+        .route("/api/pain/{id}/delete", axum::routing::post(api_pain_delete))
         .route("/api/day", get(api_day).post(api_day_put))
         .route("/api/journal/export", get(api_export))
 }
@@ -144,6 +146,7 @@ struct PainQuery {
     region: Option<String>,
     run: Option<i64>,
     logged: Option<i64>,
+    deleted: Option<u8>,
 }
 
 fn recent_runs(store: &dyn Store) -> Result<Vec<ActivityRow>, HttpError> {
@@ -226,7 +229,7 @@ fn pain_form(session: &Session, runs: &[ActivityRow], units: Units, f: &PainForm
     }
 }
 
-fn recent_list(reports: &[PainReport]) -> Markup {
+fn recent_list(session: &Session, reports: &[PainReport]) -> Markup {
     html! {
         h2 { "Last 30 days" }
         @if reports.is_empty() { p class="empty" { "Nothing logged yet. Your first report takes ten seconds." } }
@@ -239,6 +242,12 @@ fn recent_list(reports: &[PainReport]) -> Markup {
                         (r.at.to_zoned(TimeZone::system()).strftime("%a %d %b %H:%M"))
                         @if let Some(id) = r.run_id { " · " a href={ "/runs/" (id) } { "run #" (id) } }
                         @if let Some(n) = &r.notes { br; span class="note" { (n) } }
+                        @if let Some(id) = r.id {
+                            form class="inline" method="post" action={ "/pain/" (id) "/delete" } {
+                                (csrf_field(session))
+                                " " button type="submit" class="button small" aria-label={ "Delete this report (" (short_region(r.region)) ", " (r.intensity.get()) "/10)" } { "Delete" }
+                            }
+                        }
                     }
                 }
             }
@@ -270,6 +279,7 @@ async fn pain_page(
     let form = PainForm { selected, run: q.run, form: None, errors: Errors::default() };
     let body = html! {
         h1 { "Log pain" }
+        @if q.deleted.is_some() { div class="notice ok" role="status" { p { "Report deleted." } } }
         @if let Some(r) = &logged {
             div class="notice ok" role="status" {
                 p { "Logged: " (short_region(r.region)) " " (r.intensity.get()) "/10, " (timing_label(r.timing))
@@ -281,7 +291,7 @@ async fn pain_page(
             }
         }
         (pain_form(&session, &runs, units, &form))
-        (recent_list(&reports))
+        (recent_list(&session, &reports))
     };
     Ok(Page::new("Log pain", Nav::Pain, body).render(&session))
 }
@@ -629,6 +639,21 @@ async fn api_export(State(st): State<AppState>, Query(q): Query<ExportQuery>) ->
 #[derive(Deserialize)]
 struct ListQuery {
     days: Option<u32>,
+}
+
+/// Deletes one mistaken report; the page shows the list without it.
+async fn pain_delete_form(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    delete_report(&st, id).await?;
+    Ok(Redirect::to("/pain?deleted=1").into_response())
+}
+
+async fn api_pain_delete(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    delete_report(&st, id).await?;
+    Ok(json(json!({ "deleted": id })))
+}
+
+async fn delete_report(st: &AppState, id: i64) -> Result<(), HttpError> {
+    if st.db.run(move |store| Ok(store.delete_pain_report(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 async fn api_pain_list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {

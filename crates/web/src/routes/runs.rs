@@ -31,6 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/runs", get(list))
         .route("/runs/{id}", get(detail))
         .route("/runs/{id}/context", axum::routing::post(context_form))
+        .route("/runs/{id}/delete", axum::routing::post(delete_form))
+        .route("/api/runs/{id}/delete", axum::routing::post(api_delete))
         .route("/runs/{id}/chart.svg", get(chart_svg))
         .route("/api/runs", get(api_list))
         .route("/api/runs/{id}", get(api_detail))
@@ -64,6 +66,8 @@ struct ListQuery {
     limit: Option<usize>,
     /// Only runs that started before this Unix time (seconds): the next page of a long journal.
     before: Option<i64>,
+    /// Set after a run was deleted, for the notice.
+    deleted: Option<u8>,
 }
 
 fn filter(q: &ListQuery) -> Result<ActivityFilter, HttpError> {
@@ -117,6 +121,7 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
     let body = html! {
         h1 { "Runs" }
         p { a class="button small" href="/import" { "Import runs" } }
+        @if q.deleted.is_some() { div class="notice ok" role="status" { p { "Run deleted." } } }
         nav aria-label="Filter by type" {
             ul class="picker" {
                 li { a class="pill" href="/runs" aria-current=[current.is_none().then_some("true")] { "all" } }
@@ -267,8 +272,48 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
         @if !a.warnings.is_empty() {
             details { summary { "Read with warnings" } ul { @for w in &a.warnings { li { (w) } } } }
         }
+        details class="card" {
+            summary { "Delete this run" }
+            p { "For a wrongly imported file or someone else's activity. Its context goes with it; pain reports stay in "
+                "your journal, no longer linked. Importing the same file again brings it back." }
+            form method="post" action={ "/runs/" (id) "/delete" } class="stack" {
+                (csrf_field(&session))
+                label class="check" { input type="checkbox" name="confirm" value="yes" required; " Yes, delete this run" }
+                button type="submit" class="button danger" { "Delete run" }
+            }
+        }
     };
     Ok(Page::new(title, Nav::Runs, body).render(&session))
+}
+
+/// Deletes a run after the explicit confirmation box; the list then says so.
+async fn delete_form(State(st): State<AppState>, Path(id): Path<i64>, form: FormData) -> Result<Response, HttpError> {
+    if form.get("confirm") != Some("yes") {
+        return Err(HttpError::field("confirm", "tick the box to confirm"));
+    }
+    delete_run(&st, id).await?;
+    Ok(Redirect::to("/runs?deleted=1").into_response())
+}
+
+#[derive(Deserialize)]
+struct DeleteBody {
+    confirm: bool,
+}
+
+async fn api_delete(
+    State(st): State<AppState>,
+    Path(id): Path<i64>,
+    axum::Json(b): axum::Json<DeleteBody>,
+) -> Result<Response, HttpError> {
+    if !b.confirm {
+        return Err(HttpError::field("confirm", "must be true"));
+    }
+    delete_run(&st, id).await?;
+    Ok(json(serde_json::json!({ "deleted": id })))
+}
+
+async fn delete_run(st: &AppState, id: i64) -> Result<(), HttpError> {
+    if st.db.run(move |store| Ok(store.delete_activity(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 type Loaded = (StoredActivity, RunContext, Vec<PainReport>);
