@@ -231,6 +231,30 @@ pub fn status(store: &dyn Store, today: Date, show_early: bool) -> Result<Option
     Ok(Some(Status { id, experiment: e.experiment, next, result }))
 }
 
+/// A finished experiment and its final result, for the history of what has been tested.
+#[derive(Debug, Clone, Serialize)]
+pub struct Past {
+    pub id: i64,
+    pub experiment: Experiment,
+    pub result: ExperimentResult,
+}
+
+/// Stopped experiments, newest first, each with its result as it stood when stopped: one factor at a time, so
+/// the runner can look back over everything they have tested.
+pub fn history(store: &dyn Store) -> Result<Vec<Past>> {
+    let mut out = Vec::new();
+    for (id, active, value) in store.experiments()? {
+        if active {
+            continue;
+        }
+        let stored: StoredExperiment =
+            serde_json::from_value(value).map_err(|source| AppError::Corrupt { id, source })?;
+        let result = stored.experiment.result(true);
+        out.push(Past { id, experiment: stored.experiment, result });
+    }
+    Ok(out)
+}
+
 /// Stops the running experiment and returns its final result (shown whatever its length, with warnings).
 pub fn stop(store: &dyn Store, today: Date) -> Result<ExperimentResult> {
     let (id, mut e) = load(store)?.ok_or_else(|| AppError::State("no experiment is running".into()))?;

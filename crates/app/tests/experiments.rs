@@ -101,7 +101,16 @@ fn a_pack_experiment_records_each_run_by_its_context_and_pain() {
     // One at a time; stopping keeps the result.
     let second = ExperimentDesign::recommended(ExperimentFactor::Surface, ExperimentUnit::Runs, 1);
     assert!(experiments::start(&store, second, date(2026, 11, 30)).is_err());
+    assert!(experiments::history(&store).unwrap().is_empty(), "nothing finished yet");
     let result = experiments::stop(&store, date(2026, 11, 30)).unwrap();
     assert!(result.stopped);
     assert!(status(&store, date(2026, 11, 30), false).unwrap().is_none());
+    // The finished experiment stays readable with its verdict, and a next one can start.
+    let past = experiments::history(&store).unwrap();
+    assert_eq!(past.len(), 1);
+    assert_eq!(past[0].experiment.design.factor, ExperimentFactor::Pack);
+    assert_eq!(past[0].result.sentence, result.sentence);
+    let next = ExperimentDesign::recommended(ExperimentFactor::Surface, ExperimentUnit::Runs, 2);
+    experiments::start(&store, next, date(2026, 12, 1)).unwrap();
+    assert_eq!(experiments::history(&store).unwrap().len(), 1, "the running one is not history");
 }

@@ -543,4 +543,6 @@ pub enum ExperimentCommand {
     },
     /// Stop the running experiment and show what it found
     Stop,
+    /// Every stopped experiment with what it found, newest first
+    List,
 }

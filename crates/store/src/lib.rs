@@ -237,6 +237,8 @@ pub trait Store {
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64>;
     /// The active experiment, if any: (id, data).
     fn active_experiment(&self) -> Result<Option<(i64, serde_json::Value)>>;
+    /// Every experiment, stopped ones included, newest first: (id, active, data).
+    fn experiments(&self) -> Result<Vec<(i64, bool, serde_json::Value)>>;
 
     /// A number that grows with every change to the runner's records (profile, screens, assessments, plans, runs,
     /// pain, day logs, run context, guided sessions, experiments), whoever made it: equal numbers mean nothing those

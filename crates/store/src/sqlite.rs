@@ -1009,6 +1009,25 @@ impl Store for SqliteStore {
         .transpose()
     }
 
+    fn experiments(&self) -> Result<Vec<(i64, bool, serde_json::Value)>> {
+        let mut stmt =
+            self.conn.prepare("SELECT id, active, data FROM experiments ORDER BY id DESC").map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?, r.get::<_, String>(2)?)))
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, active, data) = row.map_err(|e| self.err(e))?;
+            let value = serde_json::from_str(&data).map_err(|e| StoreError::Decode {
+                what: "experiment",
+                id,
+                detail: e.to_string(),
+            })?;
+            out.push((id, active, value));
+        }
+        Ok(out)
+    }
+
     fn lessons_done(&self) -> Result<Vec<LessonDone>> {
         let mut stmt = self
             .conn

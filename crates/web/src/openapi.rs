@@ -150,6 +150,7 @@ pub const OPS: &[Op] = &[
     },
     with_body("post", "/api/experiments", "Start a self-experiment (one at a time)", "NewExperiment"),
     op("post", "/api/experiments/stop", "Stop the running experiment and get its final result"),
+    op("get", "/api/experiments/history", "Stopped experiments, newest first, each with its final result"),
     op("get", "/api/openapi.json", "This document"),
 ];
 

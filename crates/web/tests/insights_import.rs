@@ -283,4 +283,8 @@ async fn an_experiment_runs_from_start_to_stop_one_at_a_time() {
     assert_eq!(stopped.status, StatusCode::OK);
     assert!(stopped.has("Experiment stopped"));
     assert_eq!(app.get("/api/experiments").await.json()["running"], false);
+    // What was tested stays on the page, ready for the next factor.
+    let page = app.get("/experiments").await;
+    assert!(page.has("What you have tested") && page.has("Start the experiment"), "{}", page.body);
+    assert_eq!(app.get("/api/experiments/history").await.json().as_array().map(Vec::len), Some(1));
 }

@@ -207,6 +207,23 @@ pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
             }
             Ok(())
         }
+        ExperimentCommand::List => {
+            let past = experiments::history(&store)?;
+            if ctx.json {
+                return ctx.print_json(&past);
+            }
+            if past.is_empty() {
+                println!("No finished experiments yet. Start one: `runtall experiment new --factor pack`.");
+                return Ok(());
+            }
+            for p in &past {
+                let e = &p.experiment;
+                let stopped = e.stopped.map(|d| d.to_string()).unwrap_or_else(|| "–".into());
+                println!("#{} {} — {} to {}:", p.id, e.design.factor.label(), e.started, stopped);
+                println!("  {}", p.result.sentence);
+            }
+            Ok(())
+        }
         ExperimentCommand::Stop => {
             let result = experiments::stop(&store, today())?;
             if ctx.json {

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/experiments/stop", post(stop_form))
         .route("/api/experiments", get(api_status).post(api_create))
         .route("/api/experiments/stop", post(api_stop))
+        .route("/api/experiments/history", get(api_history))
 }
 
 /// What a runner may choose when starting an experiment; everything but the factor has a recommended default.
@@ -285,10 +286,14 @@ struct PageQuery {
 async fn page(State(st): State<AppState>, session: Session, Query(q): Query<PageQuery>) -> Result<Response, HttpError> {
     let early = q.early == Some(1);
     let today = today();
-    let status = st.db.run(move |store| Ok(experiments::status(store, today, early)?)).await?;
-    let body = match &status {
-        Some(s) => running(&session, s, early),
-        None => new_form(&session, &Errors::default(), q.factor.as_deref()),
+    let (status, past) =
+        st.db.run(move |store| Ok((experiments::status(store, today, early)?, experiments::history(store)?))).await?;
+    let body = html! {
+        @match &status {
+            Some(s) => (running(&session, s, early)),
+            None => (new_form(&session, &Errors::default(), q.factor.as_deref())),
+        }
+        (history_section(&past))
     };
     Ok(Page::new("Experiments", Nav::Insights, body).render(&session))
 }
@@ -342,6 +347,30 @@ async fn api_create(
 ) -> Result<Response, HttpError> {
     let s = start(&st, n).await?;
     Ok((StatusCode::CREATED, axum::Json(s)).into_response())
+}
+
+async fn api_history(State(st): State<AppState>) -> Result<Response, HttpError> {
+    Ok(json(st.db.run(|store| Ok(experiments::history(store)?)).await?))
+}
+
+/// What has been tested before, each with the verdict it reached: the whole point of one factor at a time.
+fn history_section(past: &[experiments::Past]) -> Markup {
+    html! {
+        @if !past.is_empty() {
+            section class="card" aria-labelledby="h-past" {
+                h2 id="h-past" { "What you have tested" }
+                ul class="summary-lines" {
+                    @for p in past {
+                        li {
+                            strong { (p.experiment.design.factor.label()) }
+                            " (" (p.experiment.started) " to " (p.experiment.stopped.map(|d| d.to_string()).unwrap_or_default()) "): "
+                            (p.result.sentence)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 async fn api_stop(State(st): State<AppState>) -> Result<Response, HttpError> {
