@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_domain::assess::{AssessmentRecord, Score};
-use runtall_insights::measures::{self, PainPoint, PainTrend, PsfsChange, PsfsDue, PsfsScore};
+use runtall_insights::measures::{self, ChangeCategory, PainPoint, PainTrend, PsfsChange, PsfsDue, PsfsScore};
 use runtall_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -38,6 +38,8 @@ pub struct Progress {
     pub pain: PainTrend,
     pub psfs: Psfs,
     pub adherence: Adherence,
+    /// Set when the journal says it is time to see a physical therapist.
+    pub escalation: Option<Escalation>,
 }
 
 /// The day's worst report is the day's pain.
@@ -71,7 +73,7 @@ pub fn progress_in(store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Prog
     let date_of = |r: &AssessmentRecord| r.taken_at.to_zoned(tz.clone()).date().min(today);
     let latest_date = date_of(latest);
     let change = psfs_change(&assessments, tz)?;
-    Ok(Progress {
+    let mut p = Progress {
         pain,
         psfs: Psfs {
             baseline: first.assessment.psfs_score(),
@@ -83,7 +85,71 @@ pub fn progress_in(store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Prog
             change: change.map(|(_, c)| c),
         },
         adherence: adherence(store, today, tz)?,
-    })
+        escalation: None,
+    };
+    let days = i64::from((today - p.psfs.baseline_date).get_days().max(0));
+    p.escalation = escalation(days, &p.pain, p.psfs.change.as_ref());
+    Ok(p)
+}
+
+/// Why the journal suggests seeing a physical therapist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EscalationReason {
+    /// Pain meaningfully worse than at the start, two weeks or more in.
+    Worse,
+    /// Four weeks or more and neither pain nor function meaningfully better.
+    NoProgress,
+}
+
+/// A prompt to get a physical therapist's view, with the program's habit that explains it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Escalation {
+    pub reason: EscalationReason,
+    pub weeks: i64,
+    pub sentence: String,
+    /// The program's habit behind the rule (see a physical therapist if nothing changes in 2 to 4 weeks).
+    pub habit: &'static str,
+}
+
+/// The habit the prompt points to.
+pub const SEE_A_PT_HABIT: &str = "see-a-pt-if-no-progress";
+
+/// The program's rule (PT article; evidence brief §1, "no improvement after 2–4 weeks" is a see-a-clinician
+/// answer): meaningfully worse after two weeks, or no meaningful improvement in pain or function after four,
+/// is a reason to be assessed in person. Pure, so the rule is tested on its own; `days` counts from the first
+/// assessment.
+pub fn escalation(days: i64, pain: &PainTrend, psfs: Option<&PsfsChange>) -> Option<Escalation> {
+    let weeks = days / 7;
+    if days >= 14 && pain.category == ChangeCategory::MeaningfullyWorse {
+        return Some(Escalation {
+            reason: EscalationReason::Worse,
+            weeks,
+            sentence: format!(
+                "After {weeks} weeks your pain is meaningfully worse than at the start: book a physical therapist \
+                 now rather than waiting (in most places you can go without a doctor's referral)."
+            ),
+            habit: SEE_A_PT_HABIT,
+        });
+    }
+    let function_better = psfs.is_some_and(|c| c.meaningful && c.change > 0.0);
+    if days >= 28 && pain.category != ChangeCategory::MeaningfullyBetter && !function_better {
+        let how = if pain.category == ChangeCategory::NotEnoughData {
+            "runtall cannot see a meaningful improvement (log pain a few times a week so it can tell)"
+        } else {
+            "neither your pain nor your activities are meaningfully better"
+        };
+        return Some(Escalation {
+            reason: EscalationReason::NoProgress,
+            weeks,
+            sentence: format!(
+                "After {weeks} weeks {how}. The program's rule is to see a physical therapist when nothing changes \
+                 in 2 to 4 weeks: an in-person assessment can find what an app cannot."
+            ),
+            habit: SEE_A_PT_HABIT,
+        });
+    }
+    None
 }
 
 /// The activities' names as the runner would recognise them, for matching scorings of the same activities.
@@ -145,4 +211,48 @@ pub fn rescore_psfs(store: &dyn Store, ratings: &[f64], at: Timestamp) -> Result
     let mut record = AssessmentRecord { id: None, taken_at: at, assessment };
     record.id = Some(store.add_assessment(&record)?);
     Ok(record)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn trend(baseline: f64, recent: u8) -> PainTrend {
+        let today = date(2026, 6, 30);
+        let pts: Vec<PainPoint> = (20..30).map(|d| PainPoint { date: date(2026, 6, d), intensity: recent }).collect();
+        measures::pain_trend(baseline, &pts, today, WINDOW_DAYS).expect("trend")
+    }
+
+    fn psfs(before: [f64; 3], after: [f64; 3]) -> PsfsChange {
+        let s = |items: [f64; 3]| PsfsScore { date: date(2026, 6, 1), items: items.to_vec() };
+        measures::psfs_change(&s(before), &s(after)).expect("change")
+    }
+
+    #[test]
+    fn no_prompt_while_getting_better_or_before_two_weeks() {
+        assert_eq!(escalation(40, &trend(6.0, 2), None), None, "meaningfully better pain");
+        assert_eq!(escalation(10, &trend(3.0, 7), None), None, "too early even when worse");
+        assert_eq!(escalation(20, &trend(5.0, 5), None), None, "no change yet, but under four weeks");
+        assert_eq!(
+            escalation(40, &trend(5.0, 5), Some(&psfs([3.0, 4.0, 5.0], [6.0, 7.0, 7.0]))),
+            None,
+            "function better"
+        );
+    }
+
+    #[test]
+    fn worse_after_two_weeks_or_no_progress_after_four_points_to_a_physical_therapist() {
+        let worse = escalation(15, &trend(3.0, 7), None).expect("worse");
+        assert_eq!((worse.reason, worse.weeks, worse.habit), (EscalationReason::Worse, 2, SEE_A_PT_HABIT));
+        assert!(worse.sentence.contains("physical therapist"), "{}", worse.sentence);
+        let stuck = escalation(30, &trend(5.0, 5), Some(&psfs([4.0, 4.0, 4.0], [4.5, 4.0, 5.0]))).expect("stuck");
+        assert_eq!((stuck.reason, stuck.weeks), (EscalationReason::NoProgress, 4));
+        assert!(stuck.sentence.contains("neither your pain nor your activities"), "{}", stuck.sentence);
+        let unknown = PainTrend { category: ChangeCategory::NotEnoughData, ..trend(5.0, 5) };
+        let thin = escalation(35, &unknown, None).expect("cannot see improvement");
+        assert!(thin.sentence.contains("log pain"), "{}", thin.sentence);
+        // The program's content names the habit the prompt points to.
+        assert!(runtall_domain::content::program().habit(SEE_A_PT_HABIT).is_some());
+    }
 }

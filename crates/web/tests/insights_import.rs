@@ -288,3 +288,32 @@ async fn an_experiment_runs_from_start_to_stop_one_at_a_time() {
     assert!(page.has("What you have tested") && page.has("Start the experiment"), "{}", page.body);
     assert_eq!(app.get("/api/experiments/history").await.json().as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn no_progress_after_four_weeks_points_to_a_physical_therapist() {
+    let app = app().await;
+    app.onboard().await;
+    let store = app.store();
+    // The same assessment, taken five weeks ago, is the baseline (pain 5); pain has stayed at 5 since.
+    let mut first = store.latest_assessment().expect("read").expect("assessment");
+    first.id = None;
+    first.taken_at = Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * 35)).expect("time");
+    store.add_assessment(&first).expect("older assessment");
+    for days_ago in 1..8 {
+        let at = Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * days_ago)).expect("time");
+        let report = PainReport {
+            id: None,
+            at,
+            timing: PainTiming::AtDesk,
+            region: runtall_domain::assess::Region::Neck,
+            intensity: Score::new(5.0).expect("score"),
+            run_id: None,
+            notes: None,
+        };
+        store.add_pain_report(&report).expect("pain");
+    }
+    let progress = app.get("/api/progress").await.json();
+    assert_eq!(progress["escalation"]["reason"], "no-progress", "{progress}");
+    let page = app.get("/insights").await;
+    assert!(page.has("Time to see a physical therapist") && page.has("#see-a-pt-if-no-progress"), "{}", page.body);
+}

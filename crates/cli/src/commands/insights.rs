@@ -304,6 +304,9 @@ pub fn progress_lines(p: &Progress) -> Vec<String> {
     if a.since.is_none() {
         out.push("  Make your plan with `runtall plan`.".into());
     }
+    if let Some(e) = &p.escalation {
+        out.push(format!("! {} See `runtall habits --area care`.", e.sentence));
+    }
     out
 }
 
@@ -331,6 +334,7 @@ mod tests {
                 compared_with: rescored.then_some(date(2026, 3, 1)),
             },
             adherence,
+            escalation: None,
         }
     }
 

@@ -117,6 +117,12 @@ fn progress_card(p: &Option<Progress>) -> Markup {
                     p { a class="button" href="/assess" { "Answer the assessment" } }
                 }
                 Some(p) => {
+                    @if let Some(e) = &p.escalation {
+                        div class="notice warn" role="status" {
+                            p { strong { "Time to see a physical therapist. " } (e.sentence) " "
+                                a href={ "/habits?area=care#" (e.habit) } { "Why, and how to find one" } }
+                        }
+                    }
                     div class=(category_class(p.pain.category)) { p { (p.pain.sentence) } }
                     p { "Function (the activities you chose): " strong { (format!("{:.1}", p.psfs.baseline)) } "/10 at the start, "
                         strong { (format!("{:.1}", p.psfs.latest)) } "/10 at the latest re-score (" (p.psfs.latest_date) "). "
