@@ -64,6 +64,13 @@ pub fn run(ctx: &Ctx) -> CliResult {
         plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
     );
     println!("Next:        {next}");
+    // The journal's own reason to see a physical therapist belongs where the runner looks first.
+    if store.latest_assessment()?.is_some() {
+        let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date();
+        if let Some(e) = runtall_app::progress::progress(&store, today)?.escalation {
+            println!("! {} See `runtall habits --area care`.", e.sentence);
+        }
+    }
     if let Some(line) = super::insights::experiment_line(&store)? {
         println!("{line}");
     }
