@@ -316,4 +316,6 @@ async fn no_progress_after_four_weeks_points_to_a_physical_therapist() {
     assert_eq!(progress["escalation"]["reason"], "no-progress", "{progress}");
     let page = app.get("/insights").await;
     assert!(page.has("Time to see a physical therapist") && page.has("#see-a-pt-if-no-progress"), "{}", page.body);
+    let today = app.get("/today").await;
+    assert!(today.has("Time to see a physical therapist"), "Today shows it too: {}", today.body);
 }

@@ -85,7 +85,12 @@ fn cached_report(cache: &InsightsCache, store: &dyn Store) -> Result<Arc<Insight
 }
 
 /// Progress and the weekly chart for `today` and `weeks`, reused like the report.
-fn cached_view(cache: &InsightsCache, store: &dyn Store, today: Date, weeks: usize) -> Result<Arc<View>, HttpError> {
+pub(super) fn cached_view(
+    cache: &InsightsCache,
+    store: &dyn Store,
+    today: Date,
+    weeks: usize,
+) -> Result<Arc<View>, HttpError> {
     let revision = store.journal_revision()?;
     cache.view((revision, today, weeks), || {
         Ok(View { progress: progress_if_any(store, today)?, weeks: weekly(store, today, weeks)? })

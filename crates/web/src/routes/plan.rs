@@ -290,6 +290,19 @@ async fn today_page(
         .run(|store| Ok(runtall_app::progress::psfs_due(store, super::today(), &jiff::tz::TimeZone::system())?))
         .await?
         .is_some_and(|d| d.due_now);
+    // The journal's reason to see a physical therapist, if any, from the insights cache (recomputed only when the
+    // journal changes).
+    let cache = st.insights_cache.clone();
+    let escalation = st
+        .db
+        .run(move |store| {
+            if store.latest_assessment()?.is_none() {
+                return Ok(None);
+            }
+            let view = super::insights::cached_view(&cache, store, super::today(), 26)?;
+            Ok(view.progress.as_ref().and_then(|p| p.escalation.clone()))
+        })
+        .await?;
     // A running self-experiment decides one thing about today's run (or today): say it where the run is prepared.
     let experiment = st
         .db
@@ -324,6 +337,12 @@ async fn today_page(
         @if rescore_due {
             div class="notice" { p { a href="/rescore" { "Time to re-rate your activities (every 2 weeks)" }
                 " — about a minute, and it shows whether the plan is helping." } }
+        }
+        @if let Some(e) = &escalation {
+            div class="notice warn" role="status" {
+                p { strong { "Time to see a physical therapist. " } (e.sentence) " "
+                    a href={ "/habits?area=care#" (e.habit) } { "Why, and how to find one" } }
+            }
         }
         @if let Some((unit, a)) = &experiment {
             div class="notice warn" {
