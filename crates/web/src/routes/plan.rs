@@ -285,30 +285,27 @@ async fn today_page(
     let record = current_plan(&st, &s).await?;
     let a = api_needs_first(&s)?;
     // One small query: the re-score prompt shows only when the functional scale is due (every 14 days).
-    let rescore_due = st
-        .db
-        .run(|store| Ok(runtall_app::progress::psfs_due(store, super::today(), &jiff::tz::TimeZone::system())?))
-        .await?
-        .is_some_and(|d| d.due_now);
-    // The journal's reason to see a physical therapist, if any, from the insights cache (recomputed only when the
-    // journal changes).
+    // What the journal adds to today, in one database call: the re-score prompt (every 14 days), the reason to see
+    // a physical therapist if any (from the insights cache, recomputed only when the journal changes), and what a
+    // running self-experiment asks of today's run.
     let cache = st.insights_cache.clone();
-    let escalation = st
+    let (rescore_due, escalation, experiment) = st
         .db
         .run(move |store| {
-            if store.latest_assessment()?.is_none() {
-                return Ok(None);
-            }
-            let view = super::insights::cached_view(&cache, store, super::today(), 26)?;
-            Ok(view.progress.as_ref().and_then(|p| p.escalation.clone()))
+            let today = super::today();
+            let due = runtall_app::progress::psfs_due(store, today, &jiff::tz::TimeZone::system())?;
+            let escalation = match due {
+                None => None,
+                Some(_) => {
+                    let view = super::insights::cached_view(&cache, store, today, 26)?;
+                    view.progress.as_ref().and_then(|p| p.escalation.clone())
+                }
+            };
+            let experiment = runtall_app::experiments::status(store, today, false)?
+                .and_then(|e| e.next.map(|a| (e.experiment.design.unit, a)));
+            Ok((due.is_some_and(|d| d.due_now), escalation, experiment))
         })
         .await?;
-    // A running self-experiment decides one thing about today's run (or today): say it where the run is prepared.
-    let experiment = st
-        .db
-        .run(|store| Ok(runtall_app::experiments::status(store, super::today(), false)?))
-        .await?
-        .and_then(|e| e.next.map(|a| (e.experiment.design.unit, a)));
     let program = st.program;
     let weekday = today_weekday();
     let planned = record.plan.week.iter().find(|d| d.day == weekday);
