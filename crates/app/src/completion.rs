@@ -115,14 +115,7 @@ pub fn record_completion(
                     ),
                 });
             };
-            let mut ctx = store.run_context(run_id)?.unwrap_or(RunContext {
-                run_id,
-                pack: None,
-                surface: None,
-                ate_within_2h: None,
-                pre_run_done: None,
-                post_run_done: None,
-            });
+            let mut ctx = store.run_context(run_id)?.unwrap_or(RunContext::empty(run_id));
             if kind == RoutineKind::PreRun {
                 ctx.pre_run_done = Some(true);
             } else {

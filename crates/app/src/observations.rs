@@ -72,14 +72,7 @@ pub fn run_contexts(store: &dyn Store, runs: &[ActivityRow]) -> Result<HashMap<i
         if inferred == InferredRoutines::default() {
             continue;
         }
-        let c = contexts.entry(r.id).or_insert_with(|| RunContext {
-            run_id: r.id,
-            pack: None,
-            surface: None,
-            ate_within_2h: None,
-            pre_run_done: None,
-            post_run_done: None,
-        });
+        let c = contexts.entry(r.id).or_insert_with(|| RunContext::empty(r.id));
         c.pre_run_done = c.pre_run_done.or(inferred.pre_run_done);
         c.post_run_done = c.post_run_done.or(inferred.post_run_done);
     }

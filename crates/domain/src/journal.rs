@@ -192,6 +192,13 @@ pub struct RunContext {
     pub post_run_done: Option<bool>,
 }
 
+impl RunContext {
+    /// A run with nothing logged about it yet, for forms and quick logs to fill in.
+    pub fn empty(run_id: i64) -> RunContext {
+        RunContext { run_id, pack: None, surface: None, ate_within_2h: None, pre_run_done: None, post_run_done: None }
+    }
+}
+
 /// Picks the run a report belongs to: for "before" the next run within 3 h; for "during"/"right after" the run
 /// that contains the time or ended within 3 h before it; for "next morning" a run that ended 6–36 h earlier.
 /// Among candidates, the nearest in time wins.

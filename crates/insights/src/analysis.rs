@@ -140,6 +140,20 @@ pub struct RiskRatio {
     pub prob_higher: f64,
 }
 
+/// A risk ratio or interval end as text for people: tiny samples give intervals running to thousands, which say
+/// no more than "very wide", so the extremes read `>100` and `<0.01`; below 1 two decimals, above one.
+pub fn ratio_text(x: f64) -> String {
+    if x >= 100.0 {
+        ">100".into()
+    } else if x < 0.01 {
+        "<0.01".into()
+    } else if x < 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
 /// The factor's share of the model average.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelEstimate {

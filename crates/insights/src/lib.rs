@@ -23,7 +23,7 @@ pub mod rng;
 pub mod sim;
 pub mod special;
 
-pub use analysis::{AnalysisConfig, FactorResult, InsightsReport, Verdict, analyze};
+pub use analysis::{AnalysisConfig, FactorResult, InsightsReport, Verdict, analyze, ratio_text};
 pub use error::InsightsError;
 pub use experiment::{Assignment, Condition, Experiment, ExperimentDesign, ExperimentFactor, ExperimentUnit};
 pub use factors::{Cutoffs, Factor};

@@ -238,3 +238,12 @@ fn entangled_pairs_get_advice_that_fits_them() {
     assert!(e.experiment.is_none());
     assert!(e.sentence.contains("Neither can be switched"), "{}", e.sentence);
 }
+
+#[test]
+fn ratios_read_plainly_at_the_extremes() {
+    use runtall_insights::ratio_text;
+    assert_eq!(ratio_text(437_071.6), ">100");
+    assert_eq!(ratio_text(0.0), "<0.01");
+    assert_eq!(ratio_text(0.456), "0.46");
+    assert_eq!(ratio_text(3.04), "3.0");
+}

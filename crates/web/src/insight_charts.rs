@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 use maud::{Markup, html};
-use runtall_insights::{FactorResult, Verdict};
+use runtall_insights::{FactorResult, Verdict, ratio_text};
 
 /// One calendar week (Monday start) of the trend chart.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -204,20 +204,6 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
     }
 }
 
-/// A risk ratio or interval end as text: tiny samples give intervals running to thousands, which say nothing more
-/// than "very wide".
-pub fn ratio_text(x: f64) -> String {
-    if x >= 100.0 {
-        ">100".into()
-    } else if x < 0.01 {
-        "<0.01".into()
-    } else if x < 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.1}")
-    }
-}
-
 /// Log-scale axis of the forest plot: risk ratios from 1/5 to 5; beyond that the interval ends in an arrow.
 const LO: f64 = 0.2;
 const HI: f64 = 5.0;
@@ -322,14 +308,6 @@ mod tests {
         assert!(!svg.contains("NaN"));
         let (_, miles) = trend_chart(&weeks, false);
         assert!(miles.contains(" mi "), "{miles}");
-    }
-
-    #[test]
-    fn ratios_read_plainly_at_the_extremes() {
-        assert_eq!(ratio_text(437_071.6), ">100");
-        assert_eq!(ratio_text(0.0), "<0.01");
-        assert_eq!(ratio_text(0.456), "0.46");
-        assert_eq!(ratio_text(3.04), "3.0");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_app::experiments::{self, DesignChoice};
 use runtall_app::progress::{Progress, Tally};
-use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport};
+use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, ratio_text};
 use runtall_store::Store;
 
 fn today() -> Date {
@@ -48,7 +48,7 @@ pub fn print_report(r: &InsightsReport) {
         let rr = f
             .risk_ratio
             .as_ref()
-            .map(|x| format!("{} ({}–{})", ratio(x.estimate), ratio(x.lower), ratio(x.upper)))
+            .map(|x| format!("{} ({}–{})", ratio_text(x.estimate), ratio_text(x.lower), ratio_text(x.upper)))
             .unwrap_or_else(|| "–".into());
         println!(
             "{:<3} {:<30} {:>14} {:>20}  {}  {}",
@@ -67,19 +67,6 @@ pub fn print_report(r: &InsightsReport) {
     if let Some(s) = &r.suggestion {
         println!("\nSuggested experiment: {}", s.sentence);
         println!("  start it: runtall experiment new --factor {}", s.factor.id());
-    }
-}
-
-/// A ratio as text: tiny samples give intervals running to thousands, which say no more than "very wide".
-fn ratio(x: f64) -> String {
-    if x >= 100.0 {
-        ">100".into()
-    } else if x < 0.01 {
-        "<0.01".into()
-    } else if x < 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.1}")
     }
 }
 

@@ -242,14 +242,7 @@ fn run_context(ctx: &Ctx, a: RunContextArgs) -> CliResult {
             })
         })
         .transpose()?;
-    let mut c = store.run_context(run_id)?.unwrap_or(RunContext {
-        run_id,
-        pack: None,
-        surface: None,
-        ate_within_2h: None,
-        pre_run_done: None,
-        post_run_done: None,
-    });
+    let mut c = store.run_context(run_id)?.unwrap_or(RunContext::empty(run_id));
     c.pack = yes_no(a.pack, a.no_pack).or(c.pack);
     c.surface = surface.or(c.surface);
     c.ate_within_2h = yes_no(a.ate, a.no_ate).or(c.ate_within_2h);

@@ -63,6 +63,22 @@ pub enum StepOutcome {
     NotStarted,
 }
 
+impl StepOutcome {
+    /// Judges one step from what was played: `planned_s` and `done_s` are its active seconds, `passed` whether the
+    /// runner skipped it or went beyond it. The terminal and the browser players record steps by this one rule.
+    pub fn judge(all_done: bool, planned_s: f64, done_s: f64, passed: bool) -> StepOutcome {
+        if all_done && planned_s > 0.0 {
+            StepOutcome::Completed
+        } else if done_s > 0.0 {
+            StepOutcome::Partial
+        } else if passed {
+            StepOutcome::Skipped
+        } else {
+            StepOutcome::NotStarted
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepRecord {
     pub exercise: String,
@@ -421,15 +437,7 @@ impl Session {
                         }
                     }
                 }
-                let outcome = if all_done && planned > 0.0 {
-                    StepOutcome::Completed
-                } else if done > 0.0 {
-                    StepOutcome::Partial
-                } else if self.skipped[i] || i < reached_step {
-                    StepOutcome::Skipped
-                } else {
-                    StepOutcome::NotStarted
-                };
+                let outcome = StepOutcome::judge(all_done, planned, done, self.skipped[i] || i < reached_step);
                 StepRecord {
                     exercise: step.exercise.clone(),
                     name: step.name.clone(),

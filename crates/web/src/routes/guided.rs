@@ -327,15 +327,7 @@ fn record_from(
             } else {
                 0
             };
-            let outcome = if all_done && planned > 0.0 {
-                StepOutcome::Completed
-            } else if done > 0.0 {
-                StepOutcome::Partial
-            } else if skipped[i] || i < reached {
-                StepOutcome::Skipped
-            } else {
-                StepOutcome::NotStarted
-            };
+            let outcome = StepOutcome::judge(all_done, planned, done, skipped[i] || i < reached);
             StepRecord {
                 exercise: step.exercise.clone(),
                 name: step.name.clone(),

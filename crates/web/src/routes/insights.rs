@@ -8,9 +8,7 @@
 use super::{json, snapshot, today};
 use crate::AppState;
 use crate::error::HttpError;
-use crate::insight_charts::{
-    WeekPoint, adherence_chart, forest_axis, forest_row, ratio_text, trend_chart, weekly_series,
-};
+use crate::insight_charts::{WeekPoint, adherence_chart, forest_axis, forest_row, trend_chart, weekly_series};
 use crate::insights_cache::{InsightsCache, View};
 use crate::layout::{Nav, Page, csrf_field};
 use crate::session::Session;
@@ -24,7 +22,7 @@ use runtall_app::observations::local_date;
 use runtall_app::progress::{Progress, daily_pain};
 use runtall_domain::profile::Units;
 use runtall_insights::measures::ChangeCategory;
-use runtall_insights::{InsightsReport, Verdict};
+use runtall_insights::{InsightsReport, Verdict, ratio_text};
 use runtall_store::{ActivityFilter, Store};
 use serde::Deserialize;
 use std::sync::Arc;

@@ -329,7 +329,7 @@ fn load_run(store: &dyn Store, id: i64) -> Result<Loaded, HttpError> {
 }
 
 fn empty_context(run_id: i64) -> RunContext {
-    RunContext { run_id, pack: None, surface: None, ate_within_2h: None, pre_run_done: None, post_run_done: None }
+    RunContext::empty(run_id)
 }
 
 async fn context_form(State(st): State<AppState>, Path(id): Path<i64>, form: FormData) -> Result<Response, HttpError> {
