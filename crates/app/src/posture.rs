@@ -304,3 +304,80 @@ fn set_private(path: &Path, mode: u32) -> std::io::Result<()> {
 fn set_private(_path: &Path, _mode: u32) -> std::io::Result<()> {
     Ok(())
 }
+
+/// How a measure is named and printed in sentences.
+fn measure_words(measure: &str) -> (&'static str, fn(f64) -> String, &'static str, &'static str) {
+    match measure {
+        "cva" => (
+            "CVA",
+            |v| format!("{v:.1}°"),
+            "larger (head more upright over the shoulders)",
+            "smaller (head further forward)",
+        ),
+        "head-forward" => (
+            "Head forward",
+            |v| format!("{v:.2} trunk lengths"),
+            "further ahead of the shoulder",
+            "closer over the shoulder",
+        ),
+        _ => ("Trunk lean", |v| format!("{v:.1}°"), "leaning further forward", "more upright"),
+    }
+}
+
+/// One sentence on a measure's trend, the same in the CLI, the web app and a report: first day → latest day, the
+/// change, and whether it exceeds the error ("no measurable change" when it does not).
+pub fn trend_sentence(t: &posture::MeasureTrend) -> String {
+    let (name, fmt, up, down) = measure_words(&t.measure);
+    let (Some(first), Some(last)) = (t.points.first(), t.points.last()) else { return format!("{name}: no photos") };
+    let Some(c) = t.change else {
+        return format!(
+            "{name} {} on {} — one day of photos so far; repeat it in a few weeks.",
+            fmt(last.value),
+            last.date
+        );
+    };
+    let delta = fmt(c.delta.abs());
+    let head = format!("{name} {} ({}) → {} ({})", fmt(first.value), first.date, fmt(last.value), last.date);
+    match (c.verdict, c.error) {
+        (posture::Verdict::NoMeasurableChange, Some(e)) => {
+            format!("{head}: no measurable change ({delta} is within the ±{} measurement error).", fmt(e))
+        }
+        (posture::Verdict::Up, Some(e)) => format!("{head}: {delta} {up}, beyond the ±{} measurement error.", fmt(e)),
+        (posture::Verdict::Down, Some(e)) => {
+            format!("{head}: {delta} {down}, beyond the ±{} measurement error.", fmt(e))
+        }
+        _ => format!(
+            "{head}: a change of {delta}, not judged — there is no error estimate for this measure yet (take two photos \
+             on one day)."
+        ),
+    }
+}
+
+/// One sentence on a run video's drift from the first minute to the last.
+pub fn drift_sentence(s: &VideoSummary) -> String {
+    let Some(d) = &s.drift else {
+        return format!("No drift yet: {}.", s.drift_note.as_deref().unwrap_or("too few usable frames"));
+    };
+    let part = |name: &str, c: &posture::Change, f: fn(f64) -> String, up: &str, down: &str| match (c.verdict, c.error)
+    {
+        (posture::Verdict::Up, Some(e)) => {
+            format!("{name} {} → {}: {} {up} (error ±{})", f(c.from), f(c.to), f(c.delta.abs()), f(e))
+        }
+        (posture::Verdict::Down, Some(e)) => {
+            format!("{name} {} → {}: {} {down} (error ±{})", f(c.from), f(c.to), f(c.delta.abs()), f(e))
+        }
+        (_, e) => format!(
+            "{name} {} → {}: no measurable change{}",
+            f(c.from),
+            f(c.to),
+            e.map(|e| format!(" (within ±{})", f(e))).unwrap_or_default()
+        ),
+    };
+    format!(
+        "From minute {} to minute {}: {}; {}.",
+        d.first_minute + 1,
+        d.last_minute + 1,
+        part("head forward", &d.head_forward, |v| format!("{v:.2}"), "further ahead", "further back"),
+        part("trunk lean", &d.trunk_lean, |v| format!("{v:.1}°"), "more forward lean", "more upright"),
+    )
+}
