@@ -60,14 +60,20 @@ fn landmark_file(v: &serde_json::Value) -> Result<LandmarkFile, HttpError> {
     Ok(parse_landmarks(&v.to_string())?)
 }
 
-async fn api_measure(State(st): State<AppState>, body: Bytes) -> Result<Response, HttpError> {
+async fn api_measure(body: Bytes) -> Result<Response, HttpError> {
     let text = std::str::from_utf8(&body).map_err(|_| HttpError::field("landmarks", "not UTF-8 text"))?;
     let file = parse_landmarks(text)?;
-    let _ = &st;
     let detail = tokio::task::spawn_blocking(move || posture::preview(&file))
         .await
         .map_err(HttpError::internal)??;
-    Ok(json(detail))
+    // The quality flags in words too, so the page shows the same sentences as the CLI without its own copy.
+    let quality: Vec<String> = match &detail {
+        Detail::Photo { measures, .. } => measures.quality.iter().map(QualityFlag::describe).collect(),
+        Detail::Video { .. } => Vec::new(),
+    };
+    let mut v = serde_json::to_value(&detail).map_err(HttpError::internal)?;
+    v["quality_text"] = serde_json::json!(quality);
+    Ok(json(v))
 }
 
 async fn api_add(State(st): State<AppState>, axum::Json(body): axum::Json<AddBody>) -> Result<Response, HttpError> {
