@@ -384,6 +384,7 @@
     try { await getPose(model); } catch (e) { status('video-status', 'The pose model could not run here: ' + e.message); return; }
     box.hidden = false;
     bar.value = 0;
+    status('video-status', '');
     var frames = [], t0 = performance.now(), choice = $('video-rate').value;
     var rate = choice === 'auto' ? 10 : Number(choice);
     var probe = choice === 'auto' ? 3 : 0, probeMs = 0, clockBase = clock + 1000;
@@ -400,13 +401,15 @@
         if (i === probe) {
           // Automatic: as many frames per second of video as this device analyses in about real time (1 to 10).
           rate = Math.max(1, Math.min(10, Math.floor(0.9 * 1000 / (probeMs / probe))));
+          // A short clip gets at least 30 frames (up to 10 per second), so its minute has a median worth the name.
+          rate = Math.max(rate, Math.min(10, Math.ceil(30 / duration)));
           probe = 0;
           t = 0;
           frames = frames.filter(function (f) { return f.t === 0; });
         }
       }
-      var next = probe > 0 ? t + 0.1 : (i === 1 || frames.length === 1 ? 1 / rate : t + 1 / rate);
-      if (probe === 0 && frames.length > 0) next = frames[frames.length - 1].t + 1 / rate;
+      // While timing, probe 0.1 s apart; then one frame every 1/rate seconds after the last one kept.
+      var next = probe > 0 ? t + 0.1 : frames[frames.length - 1].t + 1 / rate;
       t = Math.round(next * 1000) / 1000;
       var total = Math.max(1, Math.floor(duration * rate));
       var doneN = probe > 0 ? 0 : frames.length;

@@ -83,7 +83,7 @@ pub fn video_chart(s: &VideoSummary) -> Markup {
     if s.series.is_empty() {
         return html! {};
     }
-    let t_end = s.series.iter().map(|p| p.0).fold(60.0f64, f64::max);
+    let t_end = s.series.iter().map(|p| p.0).fold(s.duration_s, f64::max).max(1.0);
     let panel = |title: &str, get: fn(&(f64, f64, f64)) -> f64, med: Vec<(u32, f64)>, top: f64, fmt: fn(f64) -> String| {
         let h = 70.0;
         let vals: Vec<f64> = s.series.iter().map(get).collect();
