@@ -37,10 +37,21 @@ fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+/// A database with a clear red-flag screen: the gate every surface asks first.
+fn screened(dir: &Path) -> PathBuf {
+    let db = dir.join("p.db");
+    ok(runtall(&db, &["screen", "--answers", s(&repo("examples/screen-clear.toml"))]));
+    db
+}
+
 #[test]
 fn add_list_show_delete_and_progress() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("p.db");
+    let db = screened(dir.path());
     let a = photo(dir.path(), "a.json", 42.0);
     let b = photo(dir.path(), "b.json", 51.0);
 
@@ -62,10 +73,8 @@ fn add_list_show_delete_and_progress() {
     let shown = ok(runtall(&db, &["posture", "show", "3"]));
     assert!(shown.contains("at the desk") && shown.contains("not a diagnosis"), "{shown}");
 
-    // progress (after a screen and an assessment) carries the posture trend, in text and JSON.
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    ok(runtall(&db, &["screen", "--answers", s(&repo.join("examples/screen-clear.toml"))]));
-    ok(runtall(&db, &["assess", "--answers", s(&repo.join("examples/assessment.toml"))]));
+    // progress (after the assessment) carries the posture trend, in text and JSON.
+    ok(runtall(&db, &["assess", "--answers", s(&repo("examples/assessment.toml"))]));
     let progress = ok(runtall(&db, &["progress"]));
     assert!(progress.contains("Posture, relaxed standing (2 photos on 2 days)"), "{progress}");
     let pj = json(runtall(&db, &["progress", "--json"]));
@@ -82,7 +91,16 @@ fn add_list_show_delete_and_progress() {
 #[test]
 fn bad_files_exit_1_name_the_field_and_store_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("p.db");
+    // Before the red-flag screen nothing is added.
+    let unscreened = dir.path().join("new.db");
+    let out = runtall(&unscreened, &["posture", "add", "--landmarks", s(&photo(dir.path(), "a.json", 45.0))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("runtall screen"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = screened(dir.path());
     let cases: [(&str, &str); 4] = [
         ("notjson.json", "{ nope"),
         ("missing.json", r#"{"points":{"tragus":{"x":1,"y":2},"shoulder":{"x":1,"y":3}}}"#),
@@ -117,7 +135,7 @@ fn bad_files_exit_1_name_the_field_and_store_nothing() {
 #[test]
 fn a_video_file_gives_minutes_and_drift() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("p.db");
+    let db = screened(dir.path());
     let frames: Vec<String> = (0..900)
         .map(|i| {
             let t = f64::from(i) / 5.0;

@@ -35,15 +35,27 @@ const POSE: [(&str, &str, &[u8]); 8] = [
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/pose/pose_solution_simd_wasm_bin.js"),
     ),
-    ("pose_solution_simd_wasm_bin.wasm", "application/wasm", include_bytes!("../assets/pose/pose_solution_simd_wasm_bin.wasm")),
+    (
+        "pose_solution_simd_wasm_bin.wasm",
+        "application/wasm",
+        include_bytes!("../assets/pose/pose_solution_simd_wasm_bin.wasm"),
+    ),
     (
         "pose_solution_packed_assets.data",
         "application/octet-stream",
         include_bytes!("../assets/pose/pose_solution_packed_assets.data"),
     ),
     ("pose_web.binarypb", "application/octet-stream", include_bytes!("../assets/pose/pose_web.binarypb")),
-    ("pose_landmark_lite.tflite", "application/octet-stream", include_bytes!("../assets/pose/pose_landmark_lite.tflite")),
-    ("pose_landmark_full.tflite", "application/octet-stream", include_bytes!("../assets/pose/pose_landmark_full.tflite")),
+    (
+        "pose_landmark_lite.tflite",
+        "application/octet-stream",
+        include_bytes!("../assets/pose/pose_landmark_lite.tflite"),
+    ),
+    (
+        "pose_landmark_full.tflite",
+        "application/octet-stream",
+        include_bytes!("../assets/pose/pose_landmark_full.tflite"),
+    ),
 ];
 
 pub fn router() -> Router<AppState> {

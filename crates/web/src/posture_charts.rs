@@ -55,7 +55,8 @@ pub fn history_chart(t: &MeasureTrend) -> Markup {
         );
     }
     for v in [lo, (lo + hi) / 2.0, hi] {
-        let _ = write!(svg, r#"<text class="ylab" x="{}" y="{:.1}" text-anchor="end">{v:.0}°</text>"#, L - 4.0, y(v) + 4.0);
+        let _ =
+            write!(svg, r#"<text class="ylab" x="{}" y="{:.1}" text-anchor="end">{v:.0}°</text>"#, L - 4.0, y(v) + 4.0);
     }
     let line: Vec<String> = pts.iter().map(|p| format!("{:.1},{:.1}", x(p.date), y(p.value))).collect();
     let _ = write!(svg, r#"<polyline class="line cva-line" points="{}"/>"#, line.join(" "));
@@ -64,7 +65,13 @@ pub fn history_chart(t: &MeasureTrend) -> Markup {
     }
     let _ = write!(svg, r#"<text class="xlab" x="{L}" y="{}">{}</text>"#, H - 8.0, pts[0].date);
     if pts.len() > 1 {
-        let _ = write!(svg, r#"<text class="xlab" x="{}" y="{}" text-anchor="end">{}</text>"#, W - R, H - 8.0, pts[pts.len() - 1].date);
+        let _ = write!(
+            svg,
+            r#"<text class="xlab" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            W - R,
+            H - 8.0,
+            pts[pts.len() - 1].date
+        );
     }
     svg.push_str("</svg>");
     let desc: Vec<String> = pts.iter().map(|p| format!("{} {:.1}°", p.date, p.value)).collect();
@@ -84,7 +91,11 @@ pub fn video_chart(s: &VideoSummary) -> Markup {
         return html! {};
     }
     let t_end = s.series.iter().map(|p| p.0).fold(s.duration_s, f64::max).max(1.0);
-    let panel = |title: &str, get: fn(&(f64, f64, f64)) -> f64, med: Vec<(u32, f64)>, top: f64, fmt: fn(f64) -> String| {
+    let panel = |title: &str,
+                 get: fn(&(f64, f64, f64)) -> f64,
+                 med: Vec<(u32, f64)>,
+                 top: f64,
+                 fmt: fn(f64) -> String| {
         let h = 70.0;
         let vals: Vec<f64> = s.series.iter().map(get).collect();
         let mut lo = vals.iter().cloned().fold(f64::MAX, f64::min);
@@ -101,14 +112,23 @@ pub fn video_chart(s: &VideoSummary) -> Markup {
         let _ = write!(out, r#"<polyline class="line series" points="{}"/>"#, line.join(" "));
         for (m, v) in med {
             let (x0, x1) = (x(f64::from(m) * 60.0), x((f64::from(m + 1) * 60.0).min(t_end)));
-            let _ = write!(out, r#"<line class="median" x1="{x0:.1}" x2="{x1:.1}" y1="{:.1}" y2="{:.1}"/>"#, y(v), y(v));
+            let _ =
+                write!(out, r#"<line class="median" x1="{x0:.1}" x2="{x1:.1}" y1="{:.1}" y2="{:.1}"/>"#, y(v), y(v));
         }
         for v in [lo, hi] {
-            let _ = write!(out, r#"<text class="ylab" x="{}" y="{:.1}" text-anchor="end">{}</text>"#, L - 4.0, y(v) + 4.0, fmt(v));
+            let _ = write!(
+                out,
+                r#"<text class="ylab" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+                L - 4.0,
+                y(v) + 4.0,
+                fmt(v)
+            );
         }
         out
     };
-    let mut svg = format!(r#"<svg class="chart video-chart" viewBox="0 0 {W} 220" role="img" aria-labelledby="video-chart-desc">"#);
+    let mut svg = format!(
+        r#"<svg class="chart video-chart" viewBox="0 0 {W} 220" role="img" aria-labelledby="video-chart-desc">"#
+    );
     svg.push_str(&panel(
         "Head forward (trunk lengths)",
         |p| p.1,
@@ -123,7 +143,11 @@ pub fn video_chart(s: &VideoSummary) -> Markup {
         122.0,
         |v| format!("{v:.0}°"),
     ));
-    let _ = write!(svg, r#"<text class="xlab" x="{L}" y="212">0 s</text><text class="xlab" x="{}" y="212" text-anchor="end">{t_end:.0} s</text></svg>"#, W - R);
+    let _ = write!(
+        svg,
+        r#"<text class="xlab" x="{L}" y="212">0 s</text><text class="xlab" x="{}" y="212" text-anchor="end">{t_end:.0} s</text></svg>"#,
+        W - R
+    );
     let desc: Vec<String> = s
         .minutes
         .iter()

@@ -29,7 +29,7 @@ fn err(e: impl std::fmt::Display) -> CliError {
 }
 
 /// Guided sessions follow the screen like the plan does: nothing while locked or paused.
-fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
+pub(crate) fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
     let state = program_state(store.latest_screening()?.as_ref());
     match &state {
         ProgramState::NotScreened => Err(PlanError::NotScreened.into()),

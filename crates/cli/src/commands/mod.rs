@@ -1,7 +1,7 @@
 //! One module per subcommand; each takes the parsed arguments and a [`Ctx`].
 
 mod assess;
-mod companion;
+pub(crate) mod companion;
 mod demo;
 mod import;
 pub(crate) mod insights;

@@ -63,9 +63,7 @@ fn landmark_file(v: &serde_json::Value) -> Result<LandmarkFile, HttpError> {
 async fn api_measure(body: Bytes) -> Result<Response, HttpError> {
     let text = std::str::from_utf8(&body).map_err(|_| HttpError::field("landmarks", "not UTF-8 text"))?;
     let file = parse_landmarks(text)?;
-    let detail = tokio::task::spawn_blocking(move || posture::preview(&file))
-        .await
-        .map_err(HttpError::internal)??;
+    let detail = tokio::task::spawn_blocking(move || posture::preview(&file)).await.map_err(HttpError::internal)??;
     // The quality flags in words too, so the page shows the same sentences as the CLI without its own copy.
     let quality: Vec<String> = match &detail {
         Detail::Photo { measures, .. } => measures.quality.iter().map(QualityFlag::describe).collect(),
@@ -89,7 +87,8 @@ async fn api_add(State(st): State<AppState>, axum::Json(body): axum::Json<AddBod
     let date = match body.taken_on.as_deref().filter(|d| !d.is_empty()) {
         None => None,
         Some(d) => Some(
-            d.parse::<Date>().map_err(|_| HttpError::field("taken_on", format!("'{d}' is not a date like 2026-05-31")))?,
+            d.parse::<Date>()
+                .map_err(|_| HttpError::field("taken_on", format!("'{d}' is not a date like 2026-05-31")))?,
         ),
     };
     let today = today();
@@ -133,7 +132,8 @@ async fn delete_form(State(st): State<AppState>, Path(id): Path<i64>) -> Result<
 
 /// A kept photo, to its owner only (behind the same login as every page), never cached.
 async fn photo(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
-    let row = st.db.run(move |store| Ok(runtall_store::Store::posture(store, id)?)).await?.ok_or(HttpError::NotFound)?;
+    let row =
+        st.db.run(move |store| Ok(runtall_store::Store::posture(store, id)?)).await?.ok_or(HttpError::NotFound)?;
     let name = row.photo.ok_or(HttpError::NotFound)?;
     let path = photos(&st).path(&name).ok_or(HttpError::NotFound)?;
     let bytes = tokio::fs::read(&path).await.map_err(|_| HttpError::NotFound)?;
