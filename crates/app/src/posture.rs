@@ -165,6 +165,14 @@ pub fn keep_photo(store: &dyn Store, photos: &PhotoStore, id: i64, bytes: &[u8])
     Ok(())
 }
 
+/// "Delete everything": every record, and then the kept posture photos beside the database (files, not rows, so
+/// the store alone cannot remove them).
+pub fn delete_all(store: &dyn Store, photos: &PhotoStore) -> Result<()> {
+    store.delete_all()?;
+    photos.remove_orphans(store)?;
+    Ok(())
+}
+
 /// One run video in the history.
 #[derive(Debug, Clone, Serialize)]
 pub struct VideoEntry {

@@ -111,7 +111,7 @@ fn a_kept_photo_is_private_and_goes_with_its_check() {
     // "Delete everything" empties the table; the orphan sweep removes the files.
     let c = posture::add(&store, parse_landmarks(&photo(50.0)).unwrap(), None, None, date(2026, 5, 1)).unwrap();
     posture::keep_photo(&store, &photos, c.id, b"\x89PNG\r\n\x1a\n....").unwrap();
-    store.delete_all().unwrap();
-    assert_eq!(photos.remove_orphans(&store).unwrap(), 1);
-    assert_eq!(std::fs::read_dir(photos.dir()).unwrap().count(), 0);
+    posture::delete_all(&store, &photos).unwrap();
+    assert!(store.postures().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(photos.dir()).unwrap().count(), 0, "delete everything removes the photo files");
 }
