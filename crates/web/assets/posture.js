@@ -96,7 +96,7 @@
   // --- Side photo -------------------------------------------------------------------------------------------------
   var photo = {
     canvas: $('photo-canvas'), svg: $('photo-markers'), points: {}, width: 0, height: 0, c7Moved: false,
-    hints: null, nose: null, timer: null, seq: 0
+    hints: null, nose: null, timer: null, seq: 0, href: null, zoom: null
   };
 
   function status(id, text) { var el = $(id); if (el) el.textContent = text; }
@@ -110,7 +110,14 @@
     return f;
   }
 
-  function markerSize() { return Math.max(photo.width, photo.height) / 70; }
+  // The part of the photo on show: all of it, or the head and shoulders when zoomed (for fine placement on a phone).
+  function view() { return photo.zoom || [0, 0, photo.width, photo.height]; }
+
+  // Image pixels per screen pixel, so markers keep a finger-sized grip whatever the photo's size and the zoom.
+  function unitsPerPixel() {
+    var rect = photo.svg.getBoundingClientRect();
+    return rect.width > 0 ? view()[2] / rect.width : 1;
+  }
 
   function el(name, attrs) {
     var e = document.createElementNS(SVGNS, name);
@@ -121,8 +128,11 @@
   function drawMarkers() {
     var svg = photo.svg;
     svg.textContent = '';
-    svg.setAttribute('viewBox', '0 0 ' + photo.width + ' ' + photo.height);
-    var p = photo.points, r = markerSize();
+    svg.setAttribute('viewBox', view().join(' '));
+    svg.setAttribute('data-width', photo.width);
+    svg.setAttribute('data-height', photo.height);
+    if (photo.href) svg.appendChild(el('image', { href: photo.href, x: 0, y: 0, width: photo.width, height: photo.height }));
+    var u = unitsPerPixel(), p = photo.points, r = 8 * u;
     if (p.tragus && p.c7) {
       svg.appendChild(el('line', { class: 'guide', x1: p.c7.x - 6 * r, y1: p.c7.y, x2: p.c7.x + 6 * r, y2: p.c7.y }));
       svg.appendChild(el('line', { class: 'guide neck', x1: p.c7.x, y1: p.c7.y, x2: p.tragus.x, y2: p.tragus.y }));
@@ -137,8 +147,9 @@
         class: 'marker m-' + m[0], tabindex: '0', role: 'button', 'data-name': m[0],
         'aria-label': m[1] + ' marker at ' + Math.round(pt.x) + ', ' + Math.round(pt.y) + '; drag it, or use the arrow keys'
       });
-      g.appendChild(el('circle', { cx: pt.x, cy: pt.y, r: r }));
-      var t = el('text', { x: pt.x + r * 1.3, y: pt.y - r * 0.6, 'font-size': r * 1.3 });
+      g.appendChild(el('circle', { class: 'grip', cx: pt.x, cy: pt.y, r: 22 * u }));
+      g.appendChild(el('circle', { class: 'dot', cx: pt.x, cy: pt.y, r: r }));
+      var t = el('text', { x: pt.x + r * 1.4, y: pt.y - r * 0.7, 'font-size': 13 * u });
       t.textContent = m[0] === 'c7' ? 'C7' : m[1].split(' ')[0];
       g.appendChild(t);
       svg.appendChild(g);
@@ -162,11 +173,17 @@
   }
 
   var dragging = null;
+  // The marker nearest the finger within its grip, not the topmost element: tragus, C7 and shoulder sit close
+  // together and their grips overlap.
   photo.svg.addEventListener('pointerdown', function (ev) {
-    var g = ev.target.closest && ev.target.closest('.marker');
-    if (!g) return;
+    var q = svgPoint(ev), best = null, bestD = 22 * unitsPerPixel();
+    Object.keys(photo.points).forEach(function (name) {
+      var pt = photo.points[name], d = Math.hypot(pt.x - q.x, pt.y - q.y);
+      if (d <= bestD) { best = name; bestD = d; }
+    });
+    if (!best) return;
     ev.preventDefault();
-    dragging = g.getAttribute('data-name');
+    dragging = best;
     photo.svg.setPointerCapture(ev.pointerId);
   });
   photo.svg.addEventListener('pointermove', function (ev) {
@@ -263,7 +280,12 @@
     photo.canvas.height = photo.height;
     photo.canvas.getContext('2d').drawImage(bmp, 0, 0, photo.width, photo.height);
     bmp.close();
+    // Shown inside the marker layer, so zooming moves photo and markers together (a data: URL: nothing leaves).
+    photo.href = photo.canvas.toDataURL('image/jpeg', 0.85);
+    photo.zoom = null;
+    $('photo-zoom').textContent = 'Zoom to head and shoulders';
     $('photo-stage').hidden = false;
+    drawMarkers();
     photo.points = {};
     photo.nose = null;
     photo.hints = null;
@@ -307,6 +329,22 @@
   }
 
   if (photo.canvas) {
+    $('photo-zoom').addEventListener('click', function () {
+      var p = photo.points;
+      if (photo.zoom || !p.tragus || !p.shoulder) {
+        photo.zoom = null;
+        this.textContent = 'Zoom to head and shoulders';
+      } else {
+        // A square around ear, C7 and shoulder, three times their spread.
+        var xs = [p.tragus.x, p.shoulder.x, (p.c7 || p.shoulder).x], ys = [p.tragus.y, p.shoulder.y, (p.c7 || p.shoulder).y];
+        var cx = (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2, cy = (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2;
+        var side = Math.max(60, 3 * Math.max(Math.max.apply(null, xs) - Math.min.apply(null, xs), Math.max.apply(null, ys) - Math.min.apply(null, ys)));
+        photo.zoom = [cx - side / 2, cy - side / 2, side, side];
+        this.textContent = 'Show the whole photo';
+      }
+      drawMarkers();
+    });
+    window.addEventListener('resize', function () { if (photo.width) drawMarkers(); });
     $('photo-file').addEventListener('change', function (ev) {
       var f = ev.target.files && ev.target.files[0];
       if (f) onPhoto(f);

@@ -1,5 +1,6 @@
 // Posture flows for run.mjs: MediaPipe Pose (served by runtall itself) on the real photo and videos of
 // ../shared/corpus/posture (RUNTALL_CORPUS overrides the corpus folder). Skipped with a message when it is missing.
+// POSTURE_NO_VIDEO=1 leaves out the two video flows (about a minute each on a 2-core machine) for quick local runs.
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,10 +15,10 @@ export function postureCorpus(repo) {
 async function markers(page) {
   return page.evaluate(() => {
     const svg = document.querySelector('#photo-markers');
-    const [, , w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+    const w = Number(svg.getAttribute('data-width')), h = Number(svg.getAttribute('data-height'));
     const out = {};
     for (const g of svg.querySelectorAll('.marker')) {
-      const c = g.querySelector('circle');
+      const c = g.querySelector('circle.dot');
       out[g.getAttribute('data-name')] = { x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) };
     }
     return { w, h, points: out };
@@ -100,7 +101,7 @@ export async function postureFlows({ flow, expect, page, base, repo, log, shoot,
     expect(gone[0] === 404 && gone[1] === 404, `check and photo gone: ${gone}`);
   });
 
-  for (const [file, seconds] of [['tfjs-pose-squats.mp4', 13], ['tfjs-pose-walk.mp4', 4]]) {
+  for (const [file, seconds] of (process.env.POSTURE_NO_VIDEO ? [] : [['tfjs-pose-squats.mp4', 13], ['tfjs-pose-walk.mp4', 4]])) {
     await flow(`posture: the run-video path turns ${file} into a per-minute series with a progress bar`, async () => {
       await page.goto(base + '/posture');
       const t0 = Date.now();

@@ -246,8 +246,9 @@ async fn page(State(st): State<AppState>, session: Session, Query(q): Query<Page
             }
             p id="photo-status" class="status" role="status" aria-live="polite" {}
             div id="photo-stage" class="pose-stage" hidden {
-                canvas id="photo-canvas" {}
-                svg id="photo-markers" class="markers" role="group" aria-label="Landmark markers: drag them, or focus one and use the arrow keys" {}
+                canvas id="photo-canvas" hidden {}
+                svg id="photo-markers" class="markers" role="group" aria-label="Your photo with landmark markers: drag them, or focus one and use the arrow keys (Shift moves 10 pixels)" {}
+                p { button type="button" class="button small" id="photo-zoom" { "Zoom to head and shoulders" } }
             }
             div id="photo-result" hidden {
                 p class="muted" { "Markers were placed by the model. " strong { "C7 is estimated" } " from your shoulder "
