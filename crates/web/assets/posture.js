@@ -247,7 +247,7 @@
     var j = await r.json();
     var m = j.measures;
     $('photo-save').disabled = false;
-    row(dl, 'CVA', m.cva_deg.toFixed(1) + '° (± 5.5° measurement error)');
+    row(dl, 'CVA', m.cva_deg.toFixed(1) + '° (± ' + j.cva_mdc_deg + '° measurement error)');
     row(dl, 'Head forward', m.head_forward.toFixed(2) + ' trunk lengths of the tragus ahead of the shoulder');
     row(dl, 'Trunk lean', m.trunk_lean_deg.toFixed(1) + '° ' + (m.trunk_lean_deg >= 0 ? 'forward' : 'backward'));
     row(dl, 'Stack', 'within ' + m.stack.spread.toFixed(2) + ' trunk lengths of one vertical line');

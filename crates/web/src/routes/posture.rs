@@ -71,6 +71,7 @@ async fn api_measure(body: Bytes) -> Result<Response, HttpError> {
     };
     let mut v = serde_json::to_value(&detail).map_err(HttpError::internal)?;
     v["quality_text"] = serde_json::json!(quality);
+    v["cva_mdc_deg"] = serde_json::json!(runtall_domain::posture::CVA_MDC_DEG);
     Ok(json(v))
 }
 
