@@ -97,7 +97,8 @@ export async function postureFlows({ flow, expect, page, base, repo, log, shoot,
     expect((await page.textContent('#check-measures')).includes('CVA'), 'the check page shows the measures');
     await page.getByRole('button', { name: 'Delete this check and its photo' }).click();
     await page.waitForURL(/\/posture\?deleted=1$/);
-    const gone = await page.evaluate(async (id) => [(await fetch(`/api/posture/${id}`)).status, (await fetch(`/posture/${id}/photo`)).status], savedId);
+    // Through the context's request client (same cookies), so the expected 404s are not browser console errors.
+    const gone = [(await page.request.get(`${base}/api/posture/${savedId}`)).status(), (await page.request.get(`${base}/posture/${savedId}/photo`)).status()];
     expect(gone[0] === 404 && gone[1] === 404, `check and photo gone: ${gone}`);
   });
 

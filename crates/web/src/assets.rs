@@ -65,28 +65,27 @@ pub fn router() -> Router<AppState> {
         .route("/favicon.ico", get(|| async { asset(Path("icon.svg".into())).await }))
 }
 
-async fn asset(Path(name): Path<String>) -> Result<Response, HttpError> {
-    let (_, content_type, bytes) = FILES.iter().find(|(n, _, _)| *n == name).ok_or(HttpError::NotFound)?;
+type Files = [(&'static str, &'static str, &'static [u8])];
+
+/// One embedded file by name, with its type and how long browsers may keep it.
+fn serve(files: &Files, name: &str, cache: &'static str) -> Result<Response, HttpError> {
+    let (_, content_type, bytes) = files.iter().find(|(n, _, _)| *n == name).ok_or(HttpError::NotFound)?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            // URLs carry the version (`?v=`), so a day of caching is safe and makes phones fast.
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
         *bytes,
     )
         .into_response())
 }
 
+async fn asset(Path(name): Path<String>) -> Result<Response, HttpError> {
+    // URLs carry the version (`?v=`), so a day of caching is safe and makes phones fast.
+    serve(&FILES, &name, "public, max-age=86400")
+}
+
 async fn pose_asset(Path(name): Path<String>) -> Result<Response, HttpError> {
-    let (_, content_type, bytes) = POSE.iter().find(|(n, _, _)| *n == name).ok_or(HttpError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            // Fixed files of one pinned package version: a week of caching spares a phone re-loading 10 MB.
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=604800")),
-        ],
-        *bytes,
-    )
-        .into_response())
+    // Fixed files of one pinned package version: a week of caching spares a phone re-loading 10 MB.
+    serve(&POSE, &name, "public, max-age=604800")
 }
