@@ -157,7 +157,8 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 8 (posture): posture checks from side photos and run videos. `data` holds a photo's landmarks or a video's
     // summary (never the video, never per-frame landmarks); `photo` names the kept photo file beside the database
-    // when the runner chose to keep it. Changes bump the journal revision like every other record.
+    // when the runner chose to keep it. No journal-revision triggers: nothing the insights cache keeps reads posture
+    // (pages read it fresh), so a new check need not make the next insights view recompute.
     r#"
     CREATE TABLE posture_checks (
         id         INTEGER PRIMARY KEY,
@@ -168,8 +169,5 @@ pub const MIGRATIONS: &[&str] = &[
         data       TEXT NOT NULL
     );
     CREATE INDEX posture_checks_taken_on ON posture_checks (taken_on);
-    CREATE TRIGGER posture_checks_insert_revision AFTER INSERT ON posture_checks BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
-    CREATE TRIGGER posture_checks_update_revision AFTER UPDATE ON posture_checks BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
-    CREATE TRIGGER posture_checks_delete_revision AFTER DELETE ON posture_checks BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
     "#,
 ];
