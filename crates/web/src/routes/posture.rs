@@ -174,8 +174,12 @@ fn history_section(r: &PostureReport, checks: &[PostureCheck]) -> Markup {
                 @if let Some(cva) = h.measure("cva") { (history_chart(cva)) }
                 ul class="trend" { @for t in &h.trends { li { (posture::trend_sentence(t)) } } }
             }
-            @for v in &r.videos {
-                p { a href={ "/posture/" (v.id) } { "Run video of " (v.taken_on) } ": " (posture::drift_sentence(&v.summary)) }
+            @if !r.videos.is_empty() {
+                h3 { "Run videos" }
+                // The latest three; every one is in the list below.
+                @for v in r.videos.iter().rev().take(3) {
+                    p { a href={ "/posture/" (v.id) } { "Run video of " (v.taken_on) } ": " (posture::drift_sentence(&v.summary)) }
+                }
             }
             @if !checks.is_empty() {
                 h3 { "Every check" }
