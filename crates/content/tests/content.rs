@@ -244,3 +244,60 @@ fn no_sentence_is_copied_from_the_seeds() {
     }
     assert!(copied.is_empty(), "phrases copied from the seeds:\n{}", copied.join("\n"));
 }
+
+/// The open-book rotation tells the runner one breath direction: the steps and the cues agree.
+#[test]
+fn open_book_steps_and_cues_agree_on_the_breath() {
+    let e = p().exercise("open-book-rotation").expect("open book");
+    let turn = e.steps.iter().find(|s| s.to_lowercase().contains("sweep")).expect("the turning step");
+    let turn = turn.to_lowercase();
+    let cue_out = e.cues.iter().any(|c| c.to_lowercase().contains("breathe out"));
+    let cue_in = e.cues.iter().any(|c| c.to_lowercase().contains("breathe in"));
+    assert!(cue_out != cue_in, "the cues must name one direction for the turn");
+    if cue_out {
+        assert!(turn.contains("breathe out") && !turn.starts_with("breathe in"), "step says: {turn}");
+    } else {
+        assert!(turn.contains("breathe in") && !turn.starts_with("breathe out"), "step says: {turn}");
+    }
+}
+
+/// Breath-to-step counts add up (in + out = steps per breath) and the easy-run cue matches the lesson's practice.
+#[test]
+fn breath_to_step_numbers_add_up_and_the_cue_matches_the_lesson() {
+    let cue = p().cue("step-breath-rhythm").expect("cue");
+    let lesson = p().lesson("step-breath-coupling").expect("lesson");
+    let body = lesson.body.join(" ").to_lowercase();
+    assert!(
+        !body.contains("three steps in, two out over two breaths"),
+        "3 in and 2 out is one breath of 5 steps, not two breaths"
+    );
+    for text in [&cue.text, &cue.spoken] {
+        let t = text.to_lowercase();
+        assert!(t.contains("2 steps") || t.contains("two steps"), "{text}");
+        assert!(t.contains("3") || t.contains("three"), "{text}");
+        assert!(
+            t.contains("5 steps") || t.contains("five steps"),
+            "the cue says how many steps a breath takes: {text}"
+        );
+    }
+    assert!(body.contains("two steps in and three out (five steps a breath)"), "the lesson's practice matches the cue");
+}
+
+/// The article's physical therapist recommends magnesium; the app never says he takes it.
+#[test]
+fn magnesium_is_what_the_article_recommends_not_what_its_author_takes() {
+    let mg = p().relief_option("magnesium").expect("magnesium");
+    let all = format!("{} {:?}", mg.what, mg.how).to_lowercase();
+    assert!(!all.contains("therapist takes"), "{all}");
+    assert!(all.contains("recommends"), "{all}");
+}
+
+/// Topical rubs carry the usual pharmacy cautions.
+#[test]
+fn topicals_carry_the_usual_cautions() {
+    let t = p().relief_option("topical-gel").expect("topicals");
+    let limits = t.limits.join(" ").to_lowercase();
+    for needle in ["nsaid", "allerg", "asthma", "broken", "pregnan", "arnica"] {
+        assert!(limits.contains(needle), "topical limits do not mention '{needle}': {limits}");
+    }
+}

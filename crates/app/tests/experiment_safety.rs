@@ -1,0 +1,74 @@
+//! Experiments ask the safety gate: nothing is tested that the plan leaves out (issue 10, finding 5).
+
+use jiff::civil::date;
+use runtall_app::experiments;
+use runtall_domain::assess::{AssessmentRecord, parse_answers};
+use runtall_domain::content::program;
+use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
+use runtall_insights::{ExperimentDesign, ExperimentFactor};
+use runtall_store::{SqliteStore, Store};
+
+const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
+
+fn store_with(yes: &[&str], edit: impl FnOnce(&mut String)) -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let p = program();
+    let mut answers = ScreenAnswers::all_no(p);
+    for id in yes {
+        answers = answers.with_yes(id);
+    }
+    let outcome = evaluate(p, &answers).unwrap();
+    let at = "2026-10-01T08:00:00Z".parse().unwrap();
+    store
+        .add_screening(&ScreeningRecord { id: None, taken_at: at, answers, outcome, clinician_checked_at: None })
+        .unwrap();
+    let mut text = SAMPLE.to_string();
+    edit(&mut text);
+    let assessment = parse_answers("a.toml", &text).unwrap();
+    store.add_assessment(&AssessmentRecord { id: None, taken_at: at, assessment }).unwrap();
+    (dir, store)
+}
+
+fn start(store: &dyn Store, factor: ExperimentFactor) -> Result<i64, String> {
+    let design = ExperimentDesign::recommended(factor, factor.natural_unit(), 3);
+    experiments::start(store, design, date(2026, 10, 2)).map_err(|e| e.to_string())
+}
+
+#[test]
+fn no_foam_roller_experiment_with_osteoporosis_without_a_roller_or_in_the_reduced_program() {
+    let (_d, s) = store_with(&[], |t| *t = t.replace("conditions = []", r#"conditions = ["osteoporosis"]"#));
+    let err = start(&s, ExperimentFactor::FoamRoller).expect_err("osteoporosis");
+    assert!(err.contains("osteoporosis"), "{err}");
+    let (_d, s) = store_with(&[], |t| {
+        *t = t.replace(r#"equipment = ["mat", "band", "foam-roller", "towel"]"#, r#"equipment = ["mat"]"#)
+    });
+    let err = start(&s, ExperimentFactor::FoamRoller).expect_err("no roller");
+    assert!(err.contains("foam roller"), "{err}");
+    let (_d, s) = store_with(&["night-pain-that-wakes"], |_| {});
+    assert!(start(&s, ExperimentFactor::FoamRoller).is_err(), "level C");
+    assert!(start(&s, ExperimentFactor::Pack).is_err(), "level C: experiments wait for the clinician");
+    // A clear screen and a roller: allowed.
+    let (_d, s) = store_with(&[], |_| {});
+    start(&s, ExperimentFactor::FoamRoller).expect("allowed");
+}
+
+#[test]
+fn no_experiment_without_a_screen_or_with_chest_or_rib_pain_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    assert!(start(&s, ExperimentFactor::Pack).is_err(), "not screened");
+    let (_d, s) = store_with(&[], |t| {
+        *t = t
+            .replace(
+                r#"regions = ["neck", "upper-trap-right", "between-shoulder-blades"]"#,
+                r#"regions = ["rib-side-left"]"#,
+            )
+            .replace(
+                r#"when = ["long-runs", "after-runs", "at-desk", "with-pack"]"#,
+                r#"when = ["after-eating-before-run"]"#,
+            )
+    });
+    let err = start(&s, ExperimentFactor::EatingBefore).expect_err("rib pain with meals is checked first");
+    assert!(err.to_lowercase().contains("clinician"), "{err}");
+}

@@ -1,0 +1,99 @@
+//! The safety gate on the web surfaces (issue 10): Today, the plan, the player, run mode and its downloads, the
+//! experiments form, the emergency screen and the Sources page all follow the same decisions.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+async fn screen_yes(app: &App, yes: &[&str]) {
+    let r = app.api("/api/screen", json!({ "yes": yes, "others": "no" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn assess(app: &App, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut a = example_assessment();
+    edit(&mut a);
+    let r = app.api("/api/assessment", a).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+fn rib_after_eating(a: &mut serde_json::Value) {
+    a["regions"] = json!(["rib-side-left"]);
+    a["when"] = json!(["after-eating-before-run"]);
+}
+
+#[tokio::test]
+async fn rib_pain_with_meals_means_no_run_on_today_or_in_run_mode() {
+    let app = app().await;
+    screen_yes(&app, &[]).await;
+    assess(&app, rib_after_eating).await;
+    let today = app.get("/today?run=speed").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.has("No running"), "Today must say why there is no run: {}", today.body);
+    assert!(!today.has("Start guided session\" href=\"/session/pre-run-speed"));
+    assert!(!today.has("/session/pre-run-speed"), "the speed routine is offered");
+    let api = app.get("/api/plan/for-run/speed").await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+    let plan = app.get("/api/plan").await.json();
+    assert!(plan["plan"]["week"].as_array().expect("week").iter().all(|d| d["run"].is_null()), "runs in the week");
+    assert_eq!(app.get("/session/pre-run-speed").await.status, StatusCode::CONFLICT);
+    let fit = app.get("/run-mode/workout.fit?run=long&minutes=90").await;
+    assert_ne!(fit.status, StatusCode::OK, "a long-run workout is downloaded");
+    let api = app.get("/api/run-mode?run=easy&minutes=30").await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+}
+
+#[tokio::test]
+async fn the_reduced_program_offers_easy_runs_only_on_every_surface() {
+    let app = app().await;
+    screen_yes(&app, &["night-pain-that-wakes"]).await;
+    assess(&app, |_| {}).await;
+    let plan = app.get("/api/plan").await.json();
+    for d in plan["plan"]["week"].as_array().expect("week") {
+        assert!(d["run"].is_null() || d["run"] == "easy", "{d}");
+    }
+    assert_eq!(app.get("/api/plan/for-run/long").await.status, StatusCode::CONFLICT);
+    assert_eq!(app.get("/api/plan/for-run/easy").await.status, StatusCode::OK);
+    assert_eq!(app.get("/session/rest-day-strength").await.status, StatusCode::CONFLICT);
+    let r = app.get("/run-mode/cues.ics?run=speed&reps=6x800m").await;
+    assert_ne!(r.status, StatusCode::OK, "speed cues in the reduced program");
+    let r = app.api("/api/experiments", json!({ "factor": "pack" })).await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    let page = app.get("/experiments").await;
+    assert!(page.has("until a clinician has checked"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_emergency_screen_has_a_tap_to_call_link_for_the_country() {
+    let app = app().await;
+    let r = app.api("/api/profile", json!({ "name": "", "units": "km", "country": "GB" })).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let a = app.get("/api/screen/questions").await.json();
+    let emergency = flag_of_level(&a, "A");
+    screen_yes(&app, &[&emergency]).await;
+    let page = app.get("/emergency").await;
+    assert!(page.has("href=\"tel:999\""), "{}", page.body);
+    assert!(page.has("do not drive yourself"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_sources_page_names_every_source_and_from_lines_link_to_it() {
+    let app = app().await;
+    let page = app.get("/sources").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for needle in [
+        "Episode 26",
+        "How to Avoid Upper Back Pain When Running",
+        "Ben Shatto",
+        "Feb 2025",
+        "Evidence brief",
+        "runtall program design",
+        "expert opinion",
+    ] {
+        assert!(page.has(needle), "the Sources page lacks '{needle}'");
+    }
+    let ex = app.get("/library/exercises/chin-tuck").await;
+    assert!(ex.has("href=\"/sources#"), "the from: line does not link to the Sources page");
+}
