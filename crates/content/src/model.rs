@@ -30,7 +30,8 @@ pub enum Evidence {
 }
 
 impl Evidence {
-    pub const ALL: [Evidence; 4] = [Evidence::Moderate, Evidence::Low, Evidence::ExpertOpinion, Evidence::PracticalAdvice];
+    pub const ALL: [Evidence; 4] =
+        [Evidence::Moderate, Evidence::Low, Evidence::ExpertOpinion, Evidence::PracticalAdvice];
 
     /// What the level means, for the Sources page.
     pub fn explanation(self) -> &'static str {

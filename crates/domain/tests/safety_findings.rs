@@ -3,7 +3,8 @@
 use runtall_content::{ExerciseCategory, FlagLevel, RunType, program};
 use runtall_domain::assess::{Assessment, parse_answers};
 use runtall_domain::plan::{self, RefKind, Section};
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate, program_state};
+use runtall_domain::safety::{Permissions, SafetyInputs, gate};
+use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
 
 const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
 
@@ -15,21 +16,26 @@ fn assessment(edit: impl FnOnce(&mut String)) -> Assessment {
     a
 }
 
-fn state(yes: &[&str]) -> runtall_domain::screen::ProgramState {
+fn record(yes: &[&str]) -> ScreeningRecord {
     let p = program();
     let mut answers = ScreenAnswers::all_no(p);
     for id in yes {
         answers = answers.with_yes(id);
     }
     let outcome = evaluate(p, &answers).expect("complete");
-    let record = ScreeningRecord {
+    ScreeningRecord {
         id: Some(1),
         taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
         answers,
         outcome,
         clinician_checked_at: None,
-    };
-    program_state(Some(&record))
+    }
+}
+
+/// What the safety gate allows this runner with these screen answers.
+fn perm(a: &Assessment, yes: &[&str]) -> Permissions {
+    let r = record(yes);
+    gate(program(), &SafetyInputs { screening: Some(&r), assessment: Some(a) })
 }
 
 fn rib_after_eating() -> Assessment {
@@ -50,13 +56,13 @@ fn rib_after_eating() -> Assessment {
 #[test]
 fn rib_pain_with_meals_holds_every_run_until_checked() {
     let a = rib_after_eating();
-    let plan = plan::build(program(), &a, &state(&[])).expect("a gentle plan is still made");
+    let plan = plan::build(program(), &a, &perm(&a, &[])).expect("a gentle plan is still made");
     let runs: Vec<_> = plan.week.iter().filter_map(|d| d.run).collect();
     assert!(runs.is_empty(), "runs planned despite rib pain with meals: {runs:?}");
     assert!(!plan.items.iter().any(|i| i.kind == RefKind::Schedule), "mid-run cues planned");
     for run in RunType::ALL {
         assert!(
-            plan::for_run(program(), &a, &state(&[]), run).is_err(),
+            plan::for_run(program(), &a, &perm(&a, &[]), run).is_err(),
             "`plan --for-run {}` gives a session despite rib pain with meals",
             run.as_str()
         );
@@ -70,7 +76,7 @@ fn chest_questions_are_at_least_level_b_and_mean_no_running() {
         assert!(f.level <= FlagLevel::B, "{} is level {:?}", f.id, f.level);
     }
     let a = assessment(|_| {});
-    let s = state(&["chest-or-rib-pain-with-effort-or-meals"]);
+    let s = perm(&a, &["chest-or-rib-pain-with-effort-or-meals"]);
     for run in RunType::ALL {
         assert!(plan::for_run(program(), &a, &s, run).is_err(), "{} run offered", run.as_str());
     }
@@ -128,7 +134,7 @@ fn the_screen_asks_about_the_missing_signs() {
 #[test]
 fn a_routine_in_the_plan_is_described_as_this_runner_does_it() {
     let a = assessment(|t| *t = t.replace("conditions = []", r#"conditions = ["osteoporosis"]"#));
-    let s = state(&["night-pain-that-wakes"]);
+    let s = perm(&a, &["night-pain-that-wakes"]);
     let plan = plan::build(program(), &a, &s).expect("reduced plan");
     let daily = plan.items.iter().find(|i| i.id == "daily-mobility").expect("daily mobility");
     let said = daily.summary.to_lowercase();
@@ -148,7 +154,7 @@ fn shoulder_injury_leaves_out_all_overhead_and_loaded_shoulder_work() {
             )
             .replace("conditions = []", r#"conditions = ["shoulder-injury"]"#);
     });
-    let s = state(&[]);
+    let s = perm(&a, &[]);
     let plan = plan::build(program(), &a, &s).expect("plan");
     let shoulder_loading = |id: &str| {
         program().exercise(id).is_some_and(|e| e.category == ExerciseCategory::Scapular && e.id != "lower-trap-set")
@@ -157,7 +163,7 @@ fn shoulder_injury_leaves_out_all_overhead_and_loaded_shoulder_work() {
         assert!(!shoulder_loading(&item.id), "plan item {} loads the injured shoulder", item.id);
     }
     for r in &program().routines {
-        let view = plan::routine_view(program(), r, &a, plan::Mode::Full);
+        let view = plan::routine_view(program(), r, &perm(&a, &[]));
         for step in &view.steps {
             assert!(!shoulder_loading(&step.exercise), "{} in {} with a shoulder injury", step.exercise, r.id);
         }
@@ -169,7 +175,7 @@ fn shoulder_injury_leaves_out_all_overhead_and_loaded_shoulder_work() {
 fn pregnancy_swaps_prone_and_roller_work() {
     let a = assessment(|t| *t = t.replace("conditions = []", r#"conditions = ["pregnancy"]"#));
     for r in &program().routines {
-        let view = plan::routine_view(program(), r, &a, plan::Mode::Full);
+        let view = plan::routine_view(program(), r, &perm(&a, &[]));
         for step in &view.steps {
             let id = step.exercise.as_str();
             assert!(!id.starts_with("prone-") && !id.contains("roll-"), "{id} in {} during pregnancy", r.id);
@@ -185,7 +191,7 @@ fn a_swapped_in_exercise_does_not_show_the_replaced_ones_note() {
     });
     let mut swaps = 0;
     for r in &program().routines {
-        let view = plan::routine_view(program(), r, &a, plan::Mode::Full);
+        let view = plan::routine_view(program(), r, &perm(&a, &[]));
         for step in view.steps.iter().filter(|s| s.substituted_for.is_some()) {
             swaps += 1;
             let original = &step.substituted_for.as_ref().expect("swap").0;
@@ -205,7 +211,7 @@ fn a_swapped_in_exercise_does_not_show_the_replaced_ones_note() {
 #[test]
 fn relief_items_in_the_plan_carry_their_limits_and_magnesium_is_not_relief() {
     let a = assessment(|_| {});
-    let plan = plan::build(program(), &a, &state(&[])).expect("plan");
+    let plan = plan::build(program(), &a, &perm(&a, &[])).expect("plan");
     let text = |id: &str| {
         let item = plan.items.iter().find(|i| i.id == id).unwrap_or_else(|| panic!("{id} in the plan"));
         serde_json::to_string(item).expect("json")
