@@ -72,3 +72,33 @@ fn no_experiment_without_a_screen_or_with_chest_or_rib_pain_pending() {
     let err = start(&s, ExperimentFactor::EatingBefore).expect_err("rib pain with meals is checked first");
     assert!(err.to_lowercase().contains("clinician"), "{err}");
 }
+
+/// The gate knows every factor the experiment engine offers, so none can slip past it as "unknown".
+#[test]
+fn the_gate_decides_every_experiment_factor() {
+    for f in ExperimentFactor::ALL {
+        assert!(runtall_domain::safety::EXPERIMENT_FACTORS.contains(&f.id()), "{} unknown to the gate", f.id());
+    }
+    let (_d, s) = store_with(&[], |_| {});
+    let perm = runtall_app::safety::permissions(program(), &s).unwrap();
+    for f in ExperimentFactor::ALL {
+        assert!(perm.experiment(f.id()).allowed, "{} refused for an ordinary runner", f.id());
+    }
+}
+
+/// A running experiment goes on hold, with the reason, when the gate stops allowing it.
+#[test]
+fn a_running_experiment_is_put_on_hold_by_a_new_flag() {
+    let (_d, s) = store_with(&[], |_| {});
+    start(&s, ExperimentFactor::Pack).expect("allowed");
+    let st = experiments::status(&s, date(2026, 10, 3), false).unwrap().expect("running");
+    assert!(st.hold.is_none());
+    let p = program();
+    let answers = ScreenAnswers::all_no(p).with_yes("night-pain-that-wakes");
+    let outcome = evaluate(p, &answers).unwrap();
+    let at = "2026-10-03T08:00:00Z".parse().unwrap();
+    s.add_screening(&ScreeningRecord { id: None, taken_at: at, answers, outcome, clinician_checked_at: None }).unwrap();
+    let st = experiments::status(&s, date(2026, 10, 4), false).unwrap().expect("running");
+    let hold = st.hold.expect("on hold");
+    assert!(hold.contains("clinician"), "{hold}");
+}
