@@ -90,7 +90,8 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         h1 { "Library" }
         nav class="toc" aria-label="Library sections" {
             ul { li { a href="#exercises" { "Exercises" } } li { a href="#routines" { "Routines" } } li { a href="/learn" { "Breathing course" } }
-                 li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } } }
+                 li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } }
+                 li { a href="/sources" { "Sources" } } }
         }
         section id="exercises" {
             h2 { "Exercises" }
