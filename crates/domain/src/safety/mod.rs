@@ -195,7 +195,7 @@ pub fn gate(program: &Program, inputs: &SafetyInputs) -> Permissions {
     };
     let mut holds = Vec::new();
     if let Some(a) = inputs.assessment
-        && matches!(mode, Mode::Full | Mode::Reduced)
+        && matches!(mode, Mode::Full | Mode::Reduced | Mode::NoRunning)
         && !checked
         && rib_pain_with_effort(a)
     {
