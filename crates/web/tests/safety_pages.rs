@@ -97,3 +97,84 @@ async fn the_sources_page_names_every_source_and_from_lines_link_to_it() {
     let ex = app.get("/library/exercises/chin-tuck").await;
     assert!(ex.has("href=\"/sources#"), "the from: line does not link to the Sources page");
 }
+
+/// The web surfaces against the gate, table-driven: for each screen and assessment, every run type, routine,
+/// cue plan, download and experiment factor is offered exactly when `/api/safety` allows it.
+#[tokio::test]
+async fn every_web_surface_offers_exactly_what_the_gate_allows() {
+    use runtall_domain::content::{RunType, program};
+    use runtall_domain::safety::Permissions;
+    type Edit = fn(&mut serde_json::Value);
+    let same: Edit = |_| {};
+    let osteoporosis: Edit = |a| {
+        a["conditions"] = json!(["osteoporosis"]);
+        a["equipment"] = json!(["mat"]);
+    };
+    let shoulder: Edit = |a| {
+        a["conditions"] = json!(["shoulder-injury"]);
+        a["regions"] = json!(["shoulder"]);
+    };
+    let cases: [(&str, &[&str], Edit); 8] = [
+        ("clear", &[], same),
+        ("rib pain with meals", &[], rib_after_eating),
+        ("osteoporosis, no roller", &[], osteoporosis),
+        ("shoulder injury", &[], shoulder),
+        ("level C", &["night-pain-that-wakes"], same),
+        ("level B chest", &["chest-or-rib-pain-with-effort-or-meals"], same),
+        ("level B fever", &["pain-with-fever-or-feeling-unwell"], same),
+        ("level A", &["chest-pain-during-or-after-run"], same),
+    ];
+    for (name, yes, edit) in cases {
+        let app = app().await;
+        // The assessment first (on a clear screen), then the screen of the case: a later screen applies to it.
+        screen_yes(&app, &[]).await;
+        assess(&app, edit).await;
+        screen_yes(&app, yes).await;
+        let perm: Permissions = serde_json::from_str(&app.get("/api/safety").await.body).expect("permissions");
+        let plan = app.get("/api/plan").await;
+        if !perm.allows_plan() {
+            assert_eq!(plan.status, StatusCode::CONFLICT, "{name}");
+        } else {
+            let plan = plan.json();
+            for d in plan["plan"]["week"].as_array().expect("week") {
+                if let Some(run) = d["run"].as_str() {
+                    assert!(perm.run(run.parse().expect("run")).allowed, "{name}: {run} in the week");
+                }
+            }
+        }
+        for run in RunType::ALL {
+            let allowed = perm.allows_plan() && perm.run(run).allowed;
+            let r = run.as_str();
+            let api = app.get(&format!("/api/plan/for-run/{r}")).await;
+            assert_eq!(api.status == StatusCode::OK, allowed, "{name}: /api/plan/for-run/{r} {}", api.status);
+            let cues = app.get(&format!("/api/run-mode?run={r}&minutes=30")).await;
+            assert_eq!(cues.status == StatusCode::OK, allowed, "{name}: run mode {r} {}", cues.status);
+            let fit = app.get(&format!("/run-mode/workout.fit?run={r}&minutes=30")).await;
+            assert_eq!(fit.status == StatusCode::OK, allowed, "{name}: workout {r} {}", fit.status);
+            let today = app.get(&format!("/today?run={r}")).await;
+            if perm.allows_plan() {
+                let pre = program().pre_run_routine(run).expect("pre-run").id.clone();
+                assert_eq!(today.has(&format!("href=\"/session/{pre}\"")), allowed, "{name}: Today {r}");
+            }
+        }
+        for routine in &program().routines {
+            let allowed = perm.allows_plan() && perm.routine(&routine.id).allowed;
+            let page = app.get(&format!("/session/{}", routine.id)).await;
+            assert_eq!(page.status == StatusCode::OK, allowed, "{name}: player {} {}", routine.id, page.status);
+            if allowed {
+                let t = app.get(&format!("/api/sessions/{}/timeline", routine.id)).await.json();
+                for step in t["steps"].as_array().expect("steps") {
+                    let ex = step["exercise"].as_str().expect("id");
+                    assert_eq!(perm.exercise(ex), runtall_domain::safety::ExerciseVerdict::Allowed, "{name}: {ex}");
+                }
+            }
+        }
+        for factor in runtall_domain::safety::EXPERIMENT_FACTORS {
+            let r = app.api("/api/experiments", json!({ "factor": factor })).await;
+            assert_eq!(r.status == StatusCode::CREATED, perm.experiment(factor).allowed, "{name}: {factor} {}", r.body);
+            if r.status == StatusCode::CREATED {
+                assert_eq!(app.api("/api/experiments/stop", json!({})).await.status, StatusCode::OK);
+            }
+        }
+    }
+}
