@@ -103,3 +103,60 @@ fn sources_names_every_source_in_full() {
         assert!(text.contains(needle), "`runtall sources` lacks '{needle}':\n{text}");
     }
 }
+
+/// The CLI surfaces against the gate, table-driven: for each screen and assessment, `plan --for-run`, `cues`,
+/// `export` and `experiment new` succeed exactly when `status --json` says the gate allows them, and `guide`
+/// refuses every routine it does not allow, with a reason.
+#[test]
+fn every_cli_surface_offers_exactly_what_the_gate_allows() {
+    use runtall_domain::content::{RunType, program};
+    use runtall_domain::safety::Permissions;
+    let keep = |t: String| t;
+    let cases: [(&str, &[&str], fn(String) -> String); 5] = [
+        ("clear", &[], keep),
+        ("rib pain with meals", &[], rib_after_eating),
+        ("level C", &["night-pain-that-wakes"], keep),
+        ("level B chest", &["chest-or-rib-pain-with-effort-or-meals"], keep),
+        ("level B fever", &["pain-with-fever-or-feeling-unwell"], keep),
+    ];
+    for (name, yes, edit) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Assess on a clear screen, then take the case's screen (a level B fever answer allows no assessment).
+        let db = setup(dir.path(), &[], edit);
+        let screen = dir.path().join("case.toml");
+        let list: Vec<String> = yes.iter().map(|y| format!("\"{y}\"")).collect();
+        std::fs::write(&screen, format!("yes = [{}]\nothers = \"no\"\n", list.join(", "))).expect("write");
+        assert!(runtall(&db, &["screen", "--answers", screen.to_str().expect("path")]).status.success());
+        let status = runtall(&db, &["status", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("status json");
+        let perm: Permissions = serde_json::from_value(v["safety"].clone()).expect("permissions");
+        for run in RunType::ALL {
+            let allowed = perm.allows_plan() && perm.run(run).allowed;
+            let r = run.as_str();
+            let o = runtall(&db, &["plan", "--for-run", r, "--json"]);
+            assert_eq!(o.status.success(), allowed, "{name}: plan --for-run {r}: {}", out(&o));
+            let o = runtall(&db, &["cues", "--run", r, "--minutes", "30", "--json"]);
+            assert_eq!(o.status.success(), allowed, "{name}: cues {r}: {}", out(&o));
+            let fit = dir.path().join(format!("{r}.fit"));
+            let o = runtall(&db, &["export", "workout", "--run", r, "--minutes", "30", "-o", fit.to_str().expect("p")]);
+            assert_eq!(o.status.success(), allowed, "{name}: export {r}: {}", out(&o));
+            if !allowed {
+                assert!(!out(&o).trim().is_empty(), "{name}: refused without a reason");
+            }
+        }
+        for routine in &program().routines {
+            if perm.allows_plan() && perm.routine(&routine.id).allowed {
+                continue; // an allowed routine starts the interactive player, checked in the companion's tests
+            }
+            let o = runtall(&db, &["guide", &routine.id]);
+            assert_eq!(o.status.code(), Some(1), "{name}: guide {}: {}", routine.id, out(&o));
+        }
+        for factor in runtall_domain::safety::EXPERIMENT_FACTORS {
+            let o = runtall(&db, &["experiment", "new", "--factor", factor]);
+            assert_eq!(o.status.success(), perm.experiment(factor).allowed, "{name}: experiment {factor}: {}", out(&o));
+            if o.status.success() {
+                assert!(runtall(&db, &["experiment", "stop"]).status.success());
+            }
+        }
+    }
+}
