@@ -126,6 +126,32 @@ pub enum Condition {
     SensitiveSkin,
 }
 
+impl Condition {
+    pub const ALL: [Condition; 7] = [
+        Condition::Osteoporosis,
+        Condition::LongTermSteroids,
+        Condition::KidneyDisease,
+        Condition::Pregnancy,
+        Condition::InteractingMedicines,
+        Condition::ShoulderInjury,
+        Condition::SensitiveSkin,
+    ];
+
+    /// Words that mark a caution as being about this condition (lower case), so a caution about pregnancy is
+    /// shown to a pregnant runner and not to everyone.
+    pub fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Condition::Osteoporosis => &["osteoporosis", "bone density"],
+            Condition::LongTermSteroids => &["steroid"],
+            Condition::KidneyDisease => &["kidney"],
+            Condition::Pregnancy => &["pregnan"],
+            Condition::InteractingMedicines => &["interacting medicine"],
+            Condition::ShoulderInjury => &["shoulder injury"],
+            Condition::SensitiveSkin => &["sensitive skin", "react to plasters"],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ExerciseCategory {

@@ -136,7 +136,18 @@ fn check_surfaces(case: &str, a: &Assessment, perm: &Permissions) -> usize {
                         s.exercise
                     );
                     let own = p().exercise(&s.exercise).expect("exercise");
-                    assert_eq!(s.cautions, own.cautions, "{case}: a swapped-in step shows someone else's cautions");
+                    assert_eq!(
+                        s.cautions,
+                        perm.cautions_for(own),
+                        "{case}: a swapped-in step shows someone else's cautions"
+                    );
+                    for c in &a.conditions {
+                        for text in
+                            own.cautions.iter().filter(|t| c.keywords().iter().any(|k| t.to_lowercase().contains(k)))
+                        {
+                            assert!(s.cautions.contains(text), "{case}: {} without its {c:?} caution", s.exercise);
+                        }
+                    }
                 }
             }
         }

@@ -49,7 +49,7 @@ pub fn routine_view(program: &Program, r: &Routine, permissions: &Permissions) -
             seconds,
             // The routine's note explains the step it was written for; a substitute speaks for itself.
             note: if substituted.is_none() { step.note.clone() } else { None },
-            cautions: chosen.cautions.clone(),
+            cautions: permissions.cautions_for(chosen),
             substituted_for: substituted,
         });
     }

@@ -29,7 +29,7 @@ mod decide;
 use crate::assess::{Assessment, Region, When};
 use crate::plan::Reason;
 use crate::screen::{ProgramState, ScreeningRecord, TriggeredFlag, program_state};
-use runtall_content::{FlagLevel, Program, RunType};
+use runtall_content::{Condition, FlagLevel, Program, RunType};
 use serde::{Deserialize, Serialize};
 
 pub use decide::{equipment_label, has_equipment};
@@ -162,6 +162,9 @@ pub struct Permissions {
     pub relief: Vec<ReliefDecision>,
     pub cardio_alternatives: Decision,
     pub reminders: Decision,
+    /// The runner's conditions, for the cautions that concern them.
+    #[serde(default)]
+    pub conditions: Vec<Condition>,
 }
 
 /// Self-experiment factors the gate knows (the ids of `runtall-insights`' `ExperimentFactor`); a test in
@@ -235,6 +238,7 @@ pub fn gate(program: &Program, inputs: &SafetyInputs) -> Permissions {
             Mode::NotScreened | Mode::Locked | Mode::Paused => Decision::no(why.nothing()),
             _ => Decision::yes(),
         },
+        conditions: inputs.assessment.map(|a| a.conditions.clone()).unwrap_or_default(),
     };
     p.exercises = program
         .exercises
@@ -392,6 +396,21 @@ impl Permissions {
             Some(FlagLevel::B) => "B",
             Some(FlagLevel::C) => "C",
         }
+    }
+
+    /// The exercise's cautions that concern this runner: the general ones, and those about a condition they told
+    /// us about (a caution about pregnancy is not shown to everyone; the library shows every caution).
+    pub fn cautions_for(&self, ex: &runtall_content::Exercise) -> Vec<String> {
+        ex.cautions
+            .iter()
+            .filter(|c| {
+                let text = c.to_lowercase();
+                Condition::ALL
+                    .iter()
+                    .all(|cond| self.conditions.contains(cond) || !cond.keywords().iter().any(|k| text.contains(k)))
+            })
+            .cloned()
+            .collect()
     }
 
     /// Whether a clinician's check would change anything (flags or holds are open).

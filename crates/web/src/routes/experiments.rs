@@ -249,11 +249,14 @@ fn new_form(session: &Session, perm: &Permissions, errors: &Errors, chosen: Opti
                         label class="check" {
                             input type="radio" name="factor" value=(f.id()) checked[chosen == Some(f.id()) && decision.allowed]
                                 disabled[!decision.allowed] required;
-                            " " strong { (f.label()) } br;
-                            @if decision.allowed {
-                                span class="muted" { "The change: " (f.instruction(Condition::Change)) }
-                            } @else {
-                                span class="muted" { "Not now: " (decision.reason.as_deref().unwrap_or_default()) "." }
+                            " "
+                            span {
+                                strong { (f.label()) } br;
+                                @if decision.allowed {
+                                    span class="muted" { "The change: " (f.instruction(Condition::Change)) }
+                                } @else {
+                                    span class="muted" { "Not now: " (decision.reason.as_deref().unwrap_or_default()) "." }
+                                }
                             }
                         }
                     }

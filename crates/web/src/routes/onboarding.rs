@@ -136,13 +136,22 @@ async fn screen_submit(State(st): State<AppState>, session: Session, form: FormD
 }
 
 /// The emergency number(s) for the runner's country as tap-to-call links ("999 or 112"), so a phone dials with
-/// one tap.
+/// one tap: large on the emergency screen, inline elsewhere.
 pub fn call_links(profile: &Profile) -> Markup {
+    call_links_styled(profile, "call-link")
+}
+
+/// The same links in the flow of a sentence (banners, notices).
+pub fn call_links_inline(profile: &Profile) -> Markup {
+    call_links_styled(profile, "call-inline")
+}
+
+fn call_links_styled(profile: &Profile, class: &str) -> Markup {
     let options = profile.emergency_dial();
     html! {
         @for (i, (digits, label)) in options.iter().enumerate() {
             @if i > 0 { " or " }
-            a class="call-link" href={ "tel:" (digits) } { (label) }
+            a class=(class) href={ "tel:" (digits) } { (label) }
         }
         @if options.is_empty() { strong { (profile.emergency_number()) } }
     }
@@ -185,7 +194,7 @@ async fn screen_result(State(st): State<AppState>, session: Session) -> Result<R
             }
             (flag_list(flags))
             p { (level_action(FlagLevel::B)) }
-            p { "If it gets worse, or chest pain, breathlessness or weakness appears, call " (call_links(&s.profile)) "." }
+            p { "If it gets worse, or chest pain, breathlessness or weakness appears, call " (call_links_inline(&s.profile)) "." }
             (clinician_form(&session, "Confirm and continue"))
             p { a href="/screen" { "Take the safety check again" } }
         },
@@ -196,7 +205,7 @@ async fn screen_result(State(st): State<AppState>, session: Session) -> Result<R
             @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
             p { (level_action(if flags.is_empty() { FlagLevel::C } else { FlagLevel::B })) }
             p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
-                (call_links(&s.profile)) "." }
+                (call_links_inline(&s.profile)) "." }
             p { a class="button primary" href=(next.0) { (next.1) } }
             (clinician_form(&session, "A clinician has checked me: open the full program"))
         },

@@ -115,7 +115,7 @@ fn reduced_banner(session: &Session, s: &Snapshot) -> Markup {
                 @for h in &perm.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
                 @if perm.mode == Mode::NoRunning {
                     p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
-                        (crate::routes::onboarding::call_links(&s.profile)) "." }
+                        (crate::routes::onboarding::call_links_inline(&s.profile)) "." }
                 }
                 form method="post" action="/screen/clinician-checked" class="inline-form" {
                     (csrf_field(session))
@@ -241,7 +241,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
     html! {
         section class="routine card" {
             h2 { (title) ": " (r.name) " " span class="muted" { "~" (minutes(r.seconds)) } }
-            p { (r.summary) }
+            p { (r.summary_for_runner(program)) }
             ol class="steps-list" {
                 @for s in &r.steps {
                     li {
@@ -301,7 +301,7 @@ fn paused_today(session: &Session, s: &Snapshot) -> Response {
             @if !s.safety.open_flags.is_empty() {
                 ul { @for f in &s.safety.open_flags { li { (f.short) } } }
             }
-            p { "If things get worse while you wait, call " (crate::routes::onboarding::call_links(&s.profile)) "." }
+            p { "If things get worse while you wait, call " (crate::routes::onboarding::call_links_inline(&s.profile)) "." }
             p { a class="button" href="/screen/result" { "What to do and how to reopen the program" } }
         }
     };

@@ -26,10 +26,10 @@ async fn page(State(st): State<AppState>, session: Session) -> Response {
         @for s in &p.sources {
             section class="card" id=(s.id) {
                 h2 { (s.title) }
-                dl class="facts" {
-                    dt { "Who" } dd { (s.who) }
-                    dt { "When" } dd { (s.date) }
-                    dt { "What" } dd { (s.form) " — " (s.kind.label()) }
+                ul class="source-facts" {
+                    li { span class="label" { "Who: " } (s.who) }
+                    li { span class="label" { "When: " } (s.date) }
+                    li { span class="label" { "What: " } (s.form) " (" (s.kind.label()) ")" }
                 }
                 p { (s.description) }
                 @if !s.sections.is_empty() {
