@@ -341,8 +341,8 @@ pub fn plan_cues(
 fn check_allowed(permissions: &Permissions, run: RunType, spec: &Spec) -> Result<(), CueError> {
     let decision = permissions.run(run);
     if !decision.allowed {
-        let reason = decision.reason.clone().unwrap_or_default();
-        return Err(CueError::NotAllowed(format!("{} runs are not in your program now: {reason}", run.as_str())));
+        // The gate's reason already names the run ("long runs wait: …", "no running until …").
+        return Err(CueError::NotAllowed(decision.reason.clone().unwrap_or_default()));
     }
     let speed = permissions.run(RunType::Speed);
     if matches!(spec, Spec::Reps(_)) && !speed.allowed {

@@ -154,6 +154,12 @@ pub fn sources(program: &Program, cite: &[Citation], evidence: Evidence) -> Mark
     }
 }
 
+/// A reason as the start of a sentence ("no running until …" → "No running until …").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub fn minutes(seconds: u32) -> String {
     if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
 }

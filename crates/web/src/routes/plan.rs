@@ -286,12 +286,6 @@ fn run_day(program: &Program, day: &RunDay) -> Markup {
     }
 }
 
-/// A reason as the start of a sentence.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
 /// Paused (a level B answer): Today says so plainly, with nothing to do but see a clinician today.
 fn paused_today(session: &Session, s: &Snapshot) -> Response {
     let body = html! {
@@ -420,7 +414,7 @@ async fn today_page(
         }
         @if let Some((run, reason)) = &refused {
             div class="notice warn" role="status" {
-                p { strong { "No " (run.as_str()) " run now. " } (capitalised(reason)) "." }
+                p { strong { "No " (run.as_str()) " run now. " } (crate::layout::capitalised(reason)) "." }
                 @if let Some(instead) = perm.run(*run).instead.filter(|i| perm.run(*i).allowed) {
                     p { a class="button" href={ "/today?run=" (instead.as_str()) } { "An " (instead.as_str()) " run instead" } }
                 }

@@ -337,7 +337,7 @@ fn render(
             div class="notice warn" role="status" { p { (perm.headline) } }
         }
         @if let Some(reason) = refusal {
-            div class="notice warn" role="alert" { p { strong { "No cues for this run now. " } (reason) "." } }
+            div class="notice warn" role="alert" { p { strong { "No cues for this run now. " } (crate::layout::capitalised(reason)) "." } }
         }
         form method="get" action="/run-mode" class="card stack" {
             label for="run" { "Run type" }
