@@ -8,14 +8,25 @@ use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ScreeningRecord, TriggeredFlag};
 use std::fmt::Write as _;
 
-const WIDTH: usize = 100;
+/// Text width: the terminal's (or `COLUMNS`) less one, between 60 and 100, so an 80-column terminal wraps at word
+/// boundaries rather than mid-word; 100 when printing to a file or pipe.
+fn width() -> usize {
+    use std::io::IsTerminal;
+    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).or_else(|| {
+            std::io::stdout().is_terminal().then(crossterm::terminal::size).and_then(Result::ok).map(|(w, _)| w.into())
+        });
+        columns.map(|c| c.saturating_sub(1)).unwrap_or(100).clamp(60, 100)
+    })
+}
 
 /// Wraps text to the terminal width with a hanging indent.
 fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {
-        if line.len() + word.len() + 1 > WIDTH && !line.trim().is_empty() {
+        if line.chars().count() + word.chars().count() + 1 > width() && !line.trim().is_empty() {
             out.push_str(line.trim_end());
             out.push('\n');
             line = String::from(indent);
@@ -31,7 +42,14 @@ fn wrap(text: &str, indent: &str) -> String {
     out
 }
 
-fn println_wrapped(text: &str, indent: &str) {
+/// Wrapped under a label ("Safety:      …"), the following lines indented to where the text starts.
+pub fn println_labelled(label: &str, text: &str) {
+    let indent = " ".repeat(label.chars().count());
+    let wrapped = wrap(text, &indent);
+    println!("{label}{}", wrapped.strip_prefix(indent.as_str()).unwrap_or(&wrapped));
+}
+
+pub fn println_wrapped(text: &str, indent: &str) {
     println!("{}", wrap(text, indent));
 }
 
@@ -57,7 +75,7 @@ pub fn sources_line(program: &Program, cite: &[Citation], evidence: Evidence) ->
 }
 
 fn heading(text: &str) {
-    println!("\n{text}\n{}", "─".repeat(text.chars().count().min(WIDTH)));
+    println!("\n{text}\n{}", "─".repeat(text.chars().count().min(width())));
 }
 
 pub fn minutes(seconds: u32) -> String {
@@ -227,9 +245,16 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
         p.baseline_pain, p.baseline_psfs, p.review_in_days
     );
     println!("Posture and breathing habits for running: wellness guidance, not treatment or diagnosis.");
+    let headline = p.safety.as_deref().unwrap_or_default();
     match p.mode {
-        Mode::Reduced => println!("\nREDUCED PROGRAM: {}", p.safety.as_deref().unwrap_or_default()),
-        Mode::NoRunning => println!("\nNO RUNNING: {}", p.safety.as_deref().unwrap_or_default()),
+        Mode::Reduced => {
+            println!();
+            println_wrapped(&format!("REDUCED PROGRAM: {headline}"), "");
+        }
+        Mode::NoRunning => {
+            println!();
+            println_wrapped(&format!("NO RUNNING: {headline}"), "");
+        }
         _ => {}
     }
     for (section, items) in p.sections() {

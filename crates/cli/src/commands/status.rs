@@ -49,14 +49,14 @@ pub fn run(ctx: &Ctx) -> CliResult {
         None => "not done".to_string(),
         Some(s) => {
             let stale = if is_stale(s.taken_at, Timestamp::now()) { " (older than 4 weeks: screen again)" } else { "" };
-            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), state.name(), stale)
+            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), perm.mode.name(), stale)
         }
     };
     println!("Screen:      {screen_text}");
     if perm.mode != Mode::Full {
         let runs: Vec<&str> = perm.allowed_runs().iter().map(|r| r.as_str()).collect();
         let runs = if runs.is_empty() { "none".to_string() } else { runs.join(", ") };
-        println!("Safety:      {} Runs allowed: {runs}.", perm.headline);
+        crate::render::println_labelled("Safety:      ", &format!("{} Runs allowed: {runs}.", perm.headline));
     }
     println!(
         "Assessment:  {}",
