@@ -111,8 +111,10 @@ fn sources_names_every_source_in_full() {
 fn every_cli_surface_offers_exactly_what_the_gate_allows() {
     use runtall_domain::content::{RunType, program};
     use runtall_domain::safety::Permissions;
-    let keep = |t: String| t;
-    let cases: [(&str, &[&str], fn(String) -> String); 5] = [
+    /// How a case changes the sample assessment.
+    type Edit = fn(String) -> String;
+    let keep: Edit = |t| t;
+    let cases: [(&str, &[&str], Edit); 5] = [
         ("clear", &[], keep),
         ("rib pain with meals", &[], rib_after_eating),
         ("level C", &["night-pain-that-wakes"], keep),
