@@ -4,7 +4,7 @@ use jiff::civil::date;
 use runtall_app::experiments;
 use runtall_domain::assess::{AssessmentRecord, parse_answers};
 use runtall_domain::content::program;
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
+use runtall_domain::screen::{ScreenAnswers, ScreeningRecord};
 use runtall_insights::{ExperimentDesign, ExperimentFactor};
 use runtall_store::{SqliteStore, Store};
 
@@ -13,16 +13,8 @@ const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
 fn store_with(yes: &[&str], edit: impl FnOnce(&mut String)) -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
-    let p = program();
-    let mut answers = ScreenAnswers::all_no(p);
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(p, &answers).unwrap();
     let at = "2026-10-01T08:00:00Z".parse().unwrap();
-    store
-        .add_screening(&ScreeningRecord { id: None, taken_at: at, answers, outcome, clinician_checked_at: None })
-        .unwrap();
+    store.add_screening(&ScreeningRecord::new(program(), ScreenAnswers::yes(program(), yes), at).unwrap()).unwrap();
     let mut text = SAMPLE.to_string();
     edit(&mut text);
     let assessment = parse_answers("a.toml", &text).unwrap();
@@ -93,11 +85,9 @@ fn a_running_experiment_is_put_on_hold_by_a_new_flag() {
     start(&s, ExperimentFactor::Pack).expect("allowed");
     let st = experiments::status(&s, date(2026, 10, 3), false).unwrap().expect("running");
     assert!(st.hold.is_none());
-    let p = program();
-    let answers = ScreenAnswers::all_no(p).with_yes("night-pain-that-wakes");
-    let outcome = evaluate(p, &answers).unwrap();
     let at = "2026-10-03T08:00:00Z".parse().unwrap();
-    s.add_screening(&ScreeningRecord { id: None, taken_at: at, answers, outcome, clinician_checked_at: None }).unwrap();
+    let answers = ScreenAnswers::yes(program(), &["night-pain-that-wakes"]);
+    s.add_screening(&ScreeningRecord::new(program(), answers, at).unwrap()).unwrap();
     let st = experiments::status(&s, date(2026, 10, 4), false).unwrap().expect("running");
     let hold = st.hold.expect("on hold");
     assert!(hold.contains("clinician"), "{hold}");

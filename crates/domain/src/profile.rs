@@ -53,12 +53,4 @@ pub fn condition_label(c: Condition) -> &'static str {
     }
 }
 
-pub const ALL_CONDITIONS: [Condition; 7] = [
-    Condition::Osteoporosis,
-    Condition::LongTermSteroids,
-    Condition::KidneyDisease,
-    Condition::Pregnancy,
-    Condition::InteractingMedicines,
-    Condition::ShoulderInjury,
-    Condition::SensitiveSkin,
-];
+pub const ALL_CONDITIONS: [Condition; 7] = Condition::ALL;

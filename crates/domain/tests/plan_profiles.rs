@@ -1,44 +1,15 @@
 //! The plan engine on distinct runner profiles: behaviour a runner would notice, plus one snapshot per profile
 //! so any change to what a runner is told shows up in review.
 
+mod common;
+
+use common::{assessment, perm};
+use runtall_domain::safety::{SafetyInputs, gate};
+
 use runtall_content::{FlagLevel, RunType, program};
-use runtall_domain::assess::{Assessment, parse_answers};
+use runtall_domain::assess::Assessment;
 use runtall_domain::plan::{self, Mode, Plan, PlanError, RefKind};
-use runtall_domain::safety::{Permissions, SafetyInputs, gate};
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
 use serde::Serialize;
-
-const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
-
-fn assessment(edit: impl FnOnce(&mut String)) -> Assessment {
-    let mut text = SAMPLE.to_string();
-    edit(&mut text);
-    let a: Assessment = parse_answers("profile.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-    a.check().unwrap_or_else(|e| panic!("{e}"));
-    a
-}
-
-fn record(yes: &[&str]) -> ScreeningRecord {
-    let p = program();
-    let mut answers = ScreenAnswers::all_no(p);
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(p, &answers).expect("complete");
-    ScreeningRecord {
-        id: Some(1),
-        taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    }
-}
-
-/// What the safety gate allows this runner with these screen answers.
-fn perm(a: &Assessment, yes: &[&str]) -> Permissions {
-    let r = record(yes);
-    gate(program(), &SafetyInputs { screening: Some(&r), assessment: Some(a) })
-}
 
 fn first_flag(level: FlagLevel, chest: bool) -> String {
     program().red_flags.iter().find(|f| f.level == level && f.chest == chest).expect("flag").id.clone()

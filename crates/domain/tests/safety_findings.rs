@@ -1,42 +1,12 @@
 //! Issue 10's findings, each reproduced as behaviour a runner would notice. They failed before the safety gate.
 
+mod common;
+
+use common::{assessment, perm};
+
 use runtall_content::{ExerciseCategory, FlagLevel, RunType, program};
-use runtall_domain::assess::{Assessment, parse_answers};
+use runtall_domain::assess::Assessment;
 use runtall_domain::plan::{self, RefKind, Section};
-use runtall_domain::safety::{Permissions, SafetyInputs, gate};
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
-
-const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
-
-fn assessment(edit: impl FnOnce(&mut String)) -> Assessment {
-    let mut text = SAMPLE.to_string();
-    edit(&mut text);
-    let a: Assessment = parse_answers("profile.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-    a.check().unwrap_or_else(|e| panic!("{e}"));
-    a
-}
-
-fn record(yes: &[&str]) -> ScreeningRecord {
-    let p = program();
-    let mut answers = ScreenAnswers::all_no(p);
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(p, &answers).expect("complete");
-    ScreeningRecord {
-        id: Some(1),
-        taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    }
-}
-
-/// What the safety gate allows this runner with these screen answers.
-fn perm(a: &Assessment, yes: &[&str]) -> Permissions {
-    let r = record(yes);
-    gate(program(), &SafetyInputs { screening: Some(&r), assessment: Some(a) })
-}
 
 fn rib_after_eating() -> Assessment {
     assessment(|t| {

@@ -4,37 +4,28 @@
 //! of the fixed rules. The gate's decisions for the standard profiles are snapshotted, and ordinary runners must
 //! come out at level "none" (over-triage is a cost too).
 
+mod common;
+
 use runtall_content::{Condition, Equipment, ExerciseCategory, FlagLevel, Program, RunType, program};
 use runtall_domain::assess::{Assessment, PackUse, Region, Surface, When, parse_answers};
 use runtall_domain::plan::{self, PlanError, RefKind};
 use runtall_domain::profile::ALL_CONDITIONS;
 use runtall_domain::safety::{ExerciseVerdict, Mode, Permissions, SafetyInputs, gate};
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
+use runtall_domain::screen::ScreeningRecord;
 use serde::Serialize;
-
-const SAMPLE: &str = include_str!("../../../examples/assessment.toml");
 
 fn p() -> &'static Program {
     program()
 }
 
 fn sample() -> Assessment {
-    parse_answers("sample.toml", SAMPLE).expect("sample")
+    parse_answers("sample.toml", common::SAMPLE).expect("sample")
 }
 
 fn record(yes: &[&str], checked: bool) -> ScreeningRecord {
-    let mut answers = ScreenAnswers::all_no(p());
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(p(), &answers).expect("complete");
-    ScreeningRecord {
-        id: Some(1),
-        taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
-        answers,
-        outcome,
-        clinician_checked_at: checked.then(|| "2026-11-02T08:00:00Z".parse().expect("ts")),
-    }
+    let mut r = common::record(yes);
+    r.clinician_checked_at = checked.then(|| "2026-11-02T08:00:00Z".parse().expect("ts"));
+    r
 }
 
 /// The screens of the matrix: clear, each level, a level B chest answer, and a level C answer a clinician checked.
@@ -52,16 +43,10 @@ fn screens() -> Vec<(&'static str, ScreeningRecord)> {
     ]
 }
 
-const REGIONS: [Region; 8] = [
-    Region::Neck,
-    Region::UpperTrapLeft,
-    Region::UpperTrapRight,
-    Region::BetweenShoulderBlades,
-    Region::MidBack,
-    Region::RibSideLeft,
-    Region::RibSideRight,
-    Region::Shoulder,
-];
+/// Every region a plan is made for (chest pain goes to the screen instead).
+fn regions() -> impl Iterator<Item = Region> {
+    Region::ALL.into_iter().filter(|r| *r != Region::Chest)
+}
 
 /// Every surface in the domain must stay within the permissions; returns the number of offers checked.
 fn check_surfaces(case: &str, a: &Assessment, perm: &Permissions) -> usize {
@@ -237,7 +222,7 @@ fn no_surface_offers_what_the_gate_forbids() {
     let screens = screens();
     let (mut cases, mut offers) = (0, 0);
     for conds in &conditions {
-        for region in REGIONS {
+        for region in regions() {
             for when in timings {
                 for eq in equipment {
                     let mut a = sample();

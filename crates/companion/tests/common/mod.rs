@@ -4,7 +4,7 @@ use runtall_content::Program;
 use runtall_domain::assess::{Assessment, parse_answers};
 use runtall_domain::plan::{RoutineView, routine_view};
 use runtall_domain::safety::{Permissions, SafetyInputs, gate};
-use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
+use runtall_domain::screen::{ScreenAnswers, ScreeningRecord};
 use std::time::Duration;
 
 pub fn program() -> &'static Program {
@@ -20,18 +20,8 @@ pub fn assessment() -> Assessment {
 
 /// A screen with the given answers yes and every other no.
 pub fn screening(yes: &[&str]) -> ScreeningRecord {
-    let mut answers = ScreenAnswers::all_no(program());
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(program(), &answers).expect("complete answers");
-    ScreeningRecord {
-        id: Some(1),
-        taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    }
+    let at = "2026-11-01T08:00:00Z".parse().expect("ts");
+    ScreeningRecord::new(program(), ScreenAnswers::yes(program(), yes), at).expect("complete answers")
 }
 
 /// What the safety gate allows the demo runner with a clear screen: the full program.

@@ -1,22 +1,11 @@
 use super::*;
 use crate::assess::parse_answers;
-use crate::screen::{ScreenAnswers, evaluate};
+use crate::screen::ScreenAnswers;
 use runtall_content::program;
 
 fn record(yes: &[&str]) -> ScreeningRecord {
-    let p = program();
-    let mut answers = ScreenAnswers::all_no(p);
-    for id in yes {
-        answers = answers.with_yes(id);
-    }
-    let outcome = evaluate(p, &answers).expect("complete");
-    ScreeningRecord {
-        id: Some(1),
-        taken_at: "2026-11-01T08:00:00Z".parse().expect("ts"),
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    }
+    let at = "2026-11-01T08:00:00Z".parse().expect("ts");
+    ScreeningRecord::new(program(), ScreenAnswers::yes(program(), yes), at).expect("complete")
 }
 
 fn sample() -> Assessment {
