@@ -63,6 +63,11 @@ fn rib_pain_with_meals_stops_runs_in_plan_for_run_status_and_cues() {
     }
     let o = runtall(&db, &["guide", "pre-run-speed"]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    // A clinician's check clears the hold, although the screen itself flagged nothing.
+    let o = runtall(&db, &["screen", "--clinician-checked"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let o = runtall(&db, &["plan", "--for-run", "speed", "--json"]);
+    assert!(o.status.success(), "{}", out(&o));
 }
 
 #[test]

@@ -375,7 +375,7 @@ async function main() {
       const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
       const pages = ['/today', '/plan', '/pain', '/day', '/runs', '/runs/3', '/import', '/insights', '/experiments',
         '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility', '/rescore', '/run-mode', '/travel',
-        '/travel?race=2027-03-14&mode=drive&hours=4'];
+        '/travel?race=2027-03-14&mode=drive&hours=4', '/sources'];
       const found = [];
       for (const width of [360, 1280]) {
         const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, storageState: await context.storageState() });

@@ -43,6 +43,11 @@ async fn rib_pain_with_meals_means_no_run_on_today_or_in_run_mode() {
     assert_ne!(fit.status, StatusCode::OK, "a long-run workout is downloaded");
     let api = app.get("/api/run-mode?run=easy&minutes=30").await;
     assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+    // The plan asks again; a clinician's check clears the hold although the screen itself flagged nothing.
+    assert!(app.get("/plan").await.has("A clinician has checked me"));
+    let r = app.form("/screen/clinician-checked", &[("confirm", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.get("/api/plan/for-run/speed").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
