@@ -455,7 +455,11 @@ pub fn exercise(program: &Program, e: &Exercise) {
         println!("Alternative: {} ({})", alt.name, alt.id);
     }
     println_wrapped(&format!("From: {}", sources_line(program, &e.cite, e.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
+
+/// Where every "from:" line's sources are named in full.
+const SOURCES_HINT: &str = "Sources in full, and what the evidence levels mean: `runtall sources`.";
 
 pub fn routine_list(program: &Program) {
     for r in &program.routines {
@@ -486,6 +490,7 @@ pub fn routine(program: &Program, r: &Routine) {
         }
     }
     println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
 
 pub fn lesson_list(program: &Program) {
@@ -555,6 +560,7 @@ pub fn relief(program: &Program, r: &Relief) {
     }
     bullets("Ask first", &r.refer);
     println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
 
 pub fn alternative(program: &Program, a: &CardioAlternative) {

@@ -3,6 +3,10 @@
 //! Every rule is a few lines below that adds items with a *reason* naming the answer that triggered it. Items
 //! carry their citations and evidence strength from the content, so the runner always sees why an item is there
 //! and where the advice comes from. The engine is deterministic: the same answers give the same plan.
+//!
+//! What the runner may do at all is not decided here but by the safety gate ([`crate::safety::gate`]): the plan,
+//! its week, one run day and each routine view compose only what its [`Permissions`] allow, and list the rest
+//! with the gate's reason.
 
 use crate::assess::Assessment;
 pub use crate::safety::Mode;
