@@ -43,6 +43,8 @@ pub enum Command {
     Learn(LearnArgs),
     /// Relief options with their safety limits, and cardio alternatives
     Relief(ItemArgs),
+    /// Where the advice comes from: every source named in full, and what the evidence levels mean
+    Sources,
     /// Habits for sitting, travel, the hydration pack, training load and getting help
     Habits(HabitArgs),
     /// Import watch files: FIT, GPX, TCX (also .gz), folders, Strava and Garmin export zips

@@ -57,7 +57,12 @@ fn profile_screens_assessments_and_plans_persist_with_history() {
             .expect("assess");
         let state = program_state(store.latest_screening().expect("latest").as_ref());
         assert_eq!(state.name(), "reduced");
-        let built = plan::build(program(), &a, &state).expect("plan");
+        let latest = store.latest_screening().expect("latest");
+        let permissions = runtall_domain::safety::gate(
+            program(),
+            &runtall_domain::safety::SafetyInputs { screening: latest.as_ref(), assessment: Some(&a) },
+        );
+        let built = plan::build(program(), &a, &permissions).expect("plan");
         store
             .add_plan(&PlanRecord {
                 id: None,

@@ -158,6 +158,7 @@ impl From<PlanError> for HttpError {
             PlanError::Paused(_) => HttpError::Conflict(
                 "The program is paused: see a clinician today, then confirm it on the safety check page.".into(),
             ),
+            e @ PlanError::RunNotAllowed { .. } => HttpError::Conflict(e.to_string()),
         }
     }
 }

@@ -45,6 +45,12 @@ pub const OPS: &[Op] = &[
     op("get", "/api/plan", "The current plan (built from the latest screen and assessment, stored when new)"),
     op("get", "/api/plan/history", "Every stored plan"),
     op("get", "/api/plan/for-run/{run}", "Before, during and after one run: easy, long, speed, race or trail"),
+    op(
+        "get",
+        "/api/safety",
+        "What the safety gate allows now: mode, level, runs, exercises, routines, experiments, relief with limits",
+    ),
+    op("get", "/api/sources", "Every source named in full, and what the evidence levels mean"),
     op("get", "/api/sessions/{routine}/timeline", "A routine as this runner does it, as timed segments"),
     with_body("post", "/api/sessions/{routine}/complete", "Record a completed guided session", "Completion"),
     with_body(

@@ -192,7 +192,11 @@ async fn level_b_pauses_and_level_c_gives_the_reduced_program_and_asks_again() {
     let app = app().await;
     let flags = app.get("/api/screen/questions").await.json();
     screen_form(&app, Some(&flag_of_level(&flags, "B"))).await;
-    assert_eq!(app.get("/today").await.location(), "/screen/result");
+    // Today says plainly that there is nothing to run or train, rather than sending the runner elsewhere.
+    let today = app.get("/today").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.has("No running or training today") && today.has("/screen/result"), "{}", today.body);
+    assert_eq!(app.get("/plan").await.location(), "/screen/result");
     assert!(app.get("/screen/result").await.has("See a clinician today"));
     assert_eq!(app.get("/assess").await.location(), "/screen/result");
 

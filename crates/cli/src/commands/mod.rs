@@ -47,6 +47,11 @@ impl Ctx {
     pub fn profile_or_default(&self, store: &dyn Store) -> CliResult<runtall_domain::profile::Profile> {
         Ok(store.profile()?.unwrap_or_default())
     }
+
+    /// What the safety gate allows now, from the stored screen and assessment.
+    pub fn permissions(&self, store: &dyn Store) -> CliResult<runtall_domain::safety::Permissions> {
+        Ok(runtall_app::safety::permissions(self.program, store)?)
+    }
 }
 
 pub fn run(cli: Cli) -> CliResult {
@@ -65,6 +70,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Routines(a) => library::routines(&ctx, a),
         Command::Learn(a) => library::learn(&ctx, a),
         Command::Relief(a) => library::relief(&ctx, a),
+        Command::Sources => library::sources(&ctx),
         Command::Habits(a) => library::habits(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Runs(a) => runs::run(&ctx, a),

@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, args: PostureArgs) -> CliResult {
     match args.command.unwrap_or(PostureCommand::List) {
         PostureCommand::Add { landmarks, photo_date, kind } => {
             // The same gate as guided sessions: screened first, nothing while locked or paused.
-            super::companion::require_open(&store)?;
+            super::companion::require_open(ctx, &store)?;
             let text = read_input(&landmarks)?;
             let file = parse_landmarks(&text).map_err(|e| CliError::user(format!("{}: {e}", landmarks.display())))?;
             let date = photo_date

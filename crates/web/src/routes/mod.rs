@@ -19,6 +19,7 @@ mod rescore;
 mod run_mode;
 mod runs;
 mod settings;
+mod sources;
 mod travel;
 
 use crate::error::HttpError;
@@ -31,6 +32,7 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
+use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
 use runtall_store::Store;
 
@@ -50,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(travel::router())
         .merge(run_mode::router())
         .merge(library::router())
+        .merge(sources::router())
         .merge(settings::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
@@ -63,23 +66,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What most pages need to know first: who, and where the program stands.
+/// What most pages need to know first: who, where the program stands, and what the safety gate allows.
 pub struct Snapshot {
     pub profile: Profile,
     pub screening: Option<ScreeningRecord>,
     pub state: ProgramState,
     pub assessment: Option<AssessmentRecord>,
+    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`).
+    pub safety: Permissions,
 }
 
 pub async fn snapshot(st: &AppState) -> Result<Snapshot, HttpError> {
+    let program = st.program;
     st.db
-        .run(|store| {
+        .run(move |store| {
             let screening = store.latest_screening()?;
+            let assessment = store.latest_assessment()?;
+            let safety = gate(
+                program,
+                &SafetyInputs { screening: screening.as_ref(), assessment: assessment.as_ref().map(|a| &a.assessment) },
+            );
             Ok(Snapshot {
                 profile: store.profile()?.unwrap_or_default(),
                 state: program_state(screening.as_ref()),
                 screening,
-                assessment: store.latest_assessment()?,
+                assessment,
+                safety,
             })
         })
         .await
@@ -212,25 +224,23 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// The program must allow a plan (screened, not locked or paused) and an assessment must exist; otherwise the
+/// The safety gate must allow a plan (screened, not locked or paused) and an assessment must exist; otherwise the
 /// runner is sent to the step that comes first.
 pub fn needs_first(s: &Snapshot) -> Option<&'static str> {
-    match s.state {
-        ProgramState::NotScreened => Some("/welcome"),
-        ProgramState::Locked { .. } => Some("/emergency"),
-        ProgramState::Paused { .. } => Some("/screen/result"),
-        ProgramState::Reduced { .. } | ProgramState::Open if s.assessment.is_none() => Some("/assess"),
+    match s.safety.mode {
+        Mode::NotScreened => Some("/welcome"),
+        Mode::Locked => Some("/emergency"),
+        Mode::Paused => Some("/screen/result"),
+        _ if s.assessment.is_none() => Some("/assess"),
         _ => None,
     }
 }
 
 /// The same check for the API, as a 409 with the next step.
 pub fn api_needs_first(s: &Snapshot) -> Result<&AssessmentRecord, HttpError> {
-    match &s.state {
-        ProgramState::NotScreened => Err(runtall_domain::plan::PlanError::NotScreened.into()),
-        ProgramState::Locked { flags } => Err(runtall_domain::plan::PlanError::Locked(flags.clone()).into()),
-        ProgramState::Paused { flags } => Err(runtall_domain::plan::PlanError::Paused(flags.clone()).into()),
-        _ => s.assessment.as_ref().ok_or_else(|| HttpError::Conflict("Answer the assessment first.".into())),
+    match runtall_domain::plan::PlanError::refusal(&s.safety) {
+        Some(refusal) => Err(refusal.into()),
+        None => s.assessment.as_ref().ok_or_else(|| HttpError::Conflict("Answer the assessment first.".into())),
     }
 }
 
