@@ -16,6 +16,7 @@ pub mod error;
 pub mod journal;
 pub mod journal_format;
 pub mod plan;
+pub mod posture;
 pub mod profile;
 pub mod safety;
 pub mod screen;

@@ -28,11 +28,11 @@ fn a_new_file_gets_the_schema_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/dir/runtall.db");
     let store = SqliteStore::open(&path).expect("open");
-    assert_eq!(store.schema_version().expect("version"), 7);
+    assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
     drop(store);
     assert!(path.exists());
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 7);
+    assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");

@@ -175,7 +175,8 @@ impl From<runtall_app::AppError> for HttpError {
                 HttpError::field(&field, reason)
             }
             runtall_app::AppError::State(m) => HttpError::Conflict(m),
-            e @ runtall_app::AppError::Corrupt { .. } => HttpError::internal(e),
+            runtall_app::AppError::Input(e) => e.into(),
+            e @ (runtall_app::AppError::Corrupt { .. } | runtall_app::AppError::Photo(_)) => HttpError::internal(e),
         }
     }
 }

@@ -30,7 +30,7 @@ fn err(e: impl std::fmt::Display) -> CliError {
 
 /// Guided sessions, cues and exports follow the safety gate like the plan does: nothing while not screened, locked
 /// or paused; otherwise only what it allows.
-fn require_open(ctx: &Ctx, store: &dyn Store) -> CliResult<Permissions> {
+pub(crate) fn require_open(ctx: &Ctx, store: &dyn Store) -> CliResult<Permissions> {
     let perm = ctx.permissions(store)?;
     match PlanError::refusal(&perm) {
         Some(refusal) => Err(refusal.into()),

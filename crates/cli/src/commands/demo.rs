@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
             ctx.db_path.display()
         )));
     }
-    store.delete_all()?;
+    runtall_app::posture::delete_all(&store, &runtall_app::posture::PhotoStore::beside(&ctx.db_path))?;
     let now = Timestamp::now();
     let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
     store.save_profile(&profile)?;

@@ -242,10 +242,13 @@ pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
 pub fn progress(ctx: &Ctx) -> CliResult {
     let store = ctx.store()?;
     let p = runtall_app::progress::progress(&store, today())?;
+    let posture = runtall_app::posture::report(&store)?;
     if ctx.json {
-        return ctx.print_json(&p);
+        let mut v = serde_json::to_value(&p).map_err(|e| CliError::Internal(e.into()))?;
+        v["posture"] = serde_json::to_value(&posture).map_err(|e| CliError::Internal(e.into()))?;
+        return ctx.print_json(&v);
     }
-    for line in progress_lines(&p) {
+    for line in progress_lines(&p).into_iter().chain(super::posture::progress_lines(&posture)) {
         println!("{line}");
     }
     Ok(())

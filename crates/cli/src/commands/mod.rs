@@ -1,7 +1,7 @@
 //! One module per subcommand; each takes the parsed arguments and a [`Ctx`].
 
 mod assess;
-mod companion;
+pub(crate) mod companion;
 mod demo;
 mod import;
 pub(crate) mod insights;
@@ -9,6 +9,7 @@ mod journal;
 mod library;
 pub(crate) mod log;
 mod plan;
+pub(crate) mod posture;
 mod profile;
 mod rescore;
 mod runs;
@@ -75,6 +76,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Posture(a) => posture::run(&ctx, a),
         Command::Insights => insights::insights(&ctx),
         Command::Experiment(a) => insights::experiment(&ctx, a),
         Command::Progress => insights::progress(&ctx),

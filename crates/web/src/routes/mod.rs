@@ -14,6 +14,7 @@ mod journal;
 mod library;
 mod onboarding;
 mod plan;
+mod posture;
 mod rescore;
 mod run_mode;
 mod runs;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::router())
         .merge(onboarding::router())
         .merge(plan::router())
+        .merge(posture::router())
         .merge(guided::router())
         .merge(journal::router())
         .merge(runs::router())
@@ -200,10 +202,18 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
                        connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                        frame-ancestors 'none'";
 
+/// The posture page alone runs WebAssembly (MediaPipe Pose, served from `/assets/pose/`) and plays the runner's own
+/// video from a `blob:` URL in the page: it adds `'wasm-unsafe-eval'` (compiling WebAssembly, not JavaScript `eval`)
+/// and `blob:` for media and images. Everything else stays as strict as [`CSP`].
+pub const CSP_POSTURE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+                               img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+                               object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 async fn security_headers(request: Request, next: Next) -> Response {
+    let posture = request.uri().path() == "/posture";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if posture { CSP_POSTURE } else { CSP }));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));

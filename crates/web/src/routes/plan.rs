@@ -198,7 +198,8 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
         }
         p class="notice" { "Stop any exercise that brings sharp, spreading or chest pain. Pain up to 3/10 is fine, 4–5 "
             "acceptable, more is too much." }
-        p { a class="button" href="/assess" { "Update my answers" } " " a class="button" href="/screen" { "Take the safety check again" } }
+        p { a class="button" href="/assess" { "Update my answers" } " " a class="button" href="/screen" { "Take the safety check again" }
+            " " a class="button" href="/posture" { "Check my posture" } }
     };
     Ok(Page::new("Your plan", Nav::Plan, body).render(&session))
 }
@@ -448,7 +449,8 @@ async fn today_page(
         section class="quick card" {
             h2 { "After your run" }
             p { "Logging takes ten seconds and is what shows, over weeks, what goes with your pain." }
-            p { a class="button" href="/pain" { "Log pain" } " " a class="button" href="/day" { "Log my day" } " " a class="button" href="/runs" { "My runs" } }
+            p { a class="button" href="/pain" { "Log pain" } " " a class="button" href="/day" { "Log my day" } " " a class="button" href="/runs" { "My runs" }
+                " " a class="button" href="/posture" { "Posture check" } }
         }
     };
     Ok(Page::new("Today", Nav::Today, body).render(&session))
