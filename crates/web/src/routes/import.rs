@@ -76,7 +76,9 @@ fn upload_error(e: MultipartError) -> HttpError {
 }
 
 async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), HttpError> {
-    let mut file = tokio::fs::File::create(path).await.map_err(HttpError::internal)?;
+    // Private (0600) whatever the umask: the upload is the runner's health data.
+    let file = runtall_store::private_files::create_file(path).map_err(HttpError::internal)?;
+    let mut file = tokio::fs::File::from_std(file);
     while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
         file.write_all(&chunk).await.map_err(HttpError::internal)?;
     }
@@ -87,7 +89,11 @@ async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), 
 /// Streams every file of the upload to a fresh private directory beside the database and starts the job.
 async fn receive(st: &AppState, mut multipart: Multipart) -> Result<u64, HttpError> {
     let base = crate::import_jobs::upload_dir(st.db.path());
-    tokio::fs::create_dir_all(&base).await.map_err(HttpError::internal)?;
+    let private = base.clone();
+    tokio::task::spawn_blocking(move || runtall_store::private_files::create_dir(&private, true))
+        .await
+        .map_err(HttpError::internal)?
+        .map_err(HttpError::internal)?;
     let dir = tempfile::Builder::new().prefix("upload-").tempdir_in(&base).map_err(HttpError::internal)?;
     let mut names = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
