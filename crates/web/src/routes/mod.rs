@@ -1,7 +1,9 @@
 //! The router: each module owns its pages and their `/api/` twins, and this file stacks the cross-cutting layers.
 //!
-//! Layers, outermost first: security headers (CSP and friends) → error rendering (HTML page or JSON by path) →
-//! sessions, login gate and CSRF → the emergency lock (level A shows only the emergency screen) → handlers.
+//! Layers, outermost first: security headers (CSP and friends, `Cache-Control: no-store` on data) → error
+//! rendering (HTML page or JSON by path; touches only responses) → the `Host` allow-list and cross-site check →
+//! the declared body size → sessions, login gate and CSRF → the emergency lock (level A shows only the emergency
+//! screen) → handlers.
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
@@ -55,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { HttpError::NotFound })
         .layer(from_fn_with_state(state.clone(), lock_guard))
         .layer(from_fn_with_state(state.clone(), crate::session::layer))
+        .layer(from_fn(crate::body_limits::guard))
+        .layer(from_fn_with_state(state.hosts.clone(), crate::hosts::guard))
         .layer(from_fn(render_errors))
         .layer(from_fn(security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -175,7 +179,11 @@ async fn render_errors(request: Request, next: Next) -> Response {
     };
     // Keep cookies and the like set by inner layers.
     for (name, value) in parts.headers.iter() {
-        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE || name == header::ALLOW {
+        if name == header::SET_COOKIE
+            || name == header::WWW_AUTHENTICATE
+            || name == header::ALLOW
+            || name == header::RETRY_AFTER
+        {
             out.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -188,9 +196,22 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
                        connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                        frame-ancestors 'none'";
 
+/// Whether a response holds the runner's data in a form a browser or proxy might keep on disk: JSON, downloads
+/// (exports) and charts. Pages are HTML and assets are public; neither is marked.
+fn holds_data(headers: &axum::http::HeaderMap) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    content_type.starts_with("application/")
+        || content_type.starts_with("image/svg")
+        || headers.contains_key(header::CONTENT_DISPOSITION)
+}
+
 async fn security_headers(request: Request, next: Next) -> Response {
+    let asset = request.uri().path().starts_with("/assets/") || request.uri().path() == "/favicon.ico";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if !asset && holds_data(h) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -1,0 +1,42 @@
+//! How large a request body each route accepts, checked against `Content-Length` before a byte of the body is
+//! read: an oversized declared body gets 413 at once instead of being read up to the limit (or, for a form, by
+//! the CSRF check) first. Bodies without a length (chunked) are still cut at the same limit as they are read, by
+//! the `DefaultBodyLimit` layers of the routers named here.
+
+use crate::error::HttpError;
+use axum::extract::Request;
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Largest request body accepted anywhere (forms and JSON) but the routes below.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Largest upload of watch files in one request: a whole Strava or Garmin export fits (they run to a few hundred
+/// MB); the files are streamed to disk beside the database, never held in memory.
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
+
+/// Largest journal upload: years of runs, pain and days as JSON Lines stay well under it.
+pub const JOURNAL_LIMIT: usize = 32 * 1024 * 1024;
+
+/// The limit of the route at `path` (the routers of `import` and `settings` apply the same constants).
+pub fn limit_for(path: &str) -> usize {
+    match path {
+        "/import" | "/api/import" => UPLOAD_LIMIT,
+        "/settings/journal-import" | "/api/journal/import" => JOURNAL_LIMIT,
+        _ => BODY_LIMIT,
+    }
+}
+
+/// The middleware: 413 when the declared length is over the route's limit (or unreadable).
+pub async fn guard(request: Request, next: Next) -> Response {
+    if let Some(length) = request.headers().get(header::CONTENT_LENGTH) {
+        let declared = length.to_str().ok().and_then(|v| v.trim().parse::<u64>().ok());
+        match declared {
+            Some(n) if n <= limit_for(request.uri().path()) as u64 => {}
+            Some(_) => return HttpError::TooLarge.into_response(),
+            None => return HttpError::bad("The Content-Length header is not a number.").into_response(),
+        }
+    }
+    next.run(request).await
+}
