@@ -274,3 +274,55 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
         parts.extensions.get::<Session>().cloned().ok_or_else(|| HttpError::internal("session middleware missing"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_sessions_store_nothing_and_never_push_out_a_signed_in_one() {
+        let sessions = Sessions::default();
+        let owner = sessions.sign_in();
+        for _ in 0..5_200 {
+            let anonymous = sessions.create_anonymous();
+            assert!(!anonymous.signed_in);
+        }
+        assert_eq!(sessions.stored(), 1, "only the signed-in session is held");
+        let again = sessions.get(&owner.id).expect("still there");
+        assert!(again.signed_in);
+        assert_eq!(again.csrf, owner.csrf);
+    }
+
+    #[test]
+    fn anonymous_tokens_follow_from_genuine_ids_only() {
+        let sessions = Sessions::default();
+        let a = sessions.create_anonymous();
+        let back = sessions.get(&a.id).expect("a genuine id");
+        assert_eq!(back.csrf, a.csrf, "the same token on every request");
+        assert!(!back.signed_in);
+        assert_ne!(sessions.create_anonymous().csrf, a.csrf);
+        // Forged or foreign ids are not sessions: the browser gets a fresh one.
+        let mut forged = a.id.clone();
+        forged.replace_range(60.., "0000");
+        let other = Sessions::default();
+        for id in [forged.as_str(), "", "abc", &"f".repeat(ID_LEN), &other.create_anonymous().id] {
+            assert!(sessions.get(id).is_none(), "{id:?}");
+        }
+        // Signing out forgets the signed-in session; the id stays a mere anonymous one.
+        let owner = sessions.sign_in();
+        sessions.remove(&owner.id);
+        assert!(sessions.get(&owner.id).is_some_and(|s| !s.signed_in));
+        assert_eq!(sessions.stored(), 0);
+    }
+
+    #[test]
+    fn signing_in_on_many_devices_keeps_a_bounded_number() {
+        let sessions = Sessions::default();
+        let first = sessions.sign_in();
+        for _ in 0..MAX_SIGNED_IN + 10 {
+            sessions.sign_in();
+        }
+        assert_eq!(sessions.stored(), MAX_SIGNED_IN);
+        assert!(sessions.get(&first.id).is_some_and(|s| !s.signed_in), "the least recently used went first");
+    }
+}

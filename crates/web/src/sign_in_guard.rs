@@ -101,14 +101,28 @@ fn backoff(failures: u32) -> Duration {
     Duration::from_secs(1u64 << doubling).min(MAX_BACKOFF)
 }
 
+/// Seconds until the global cap lets another check through, or `None` when it does now.
+fn global_wait(state: &mut State, now: Instant) -> Option<u64> {
+    while state.failures.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+        state.failures.pop_front();
+    }
+    if state.failures.len() < GLOBAL_FAILURES {
+        return None;
+    }
+    let oldest = state.failures.front().copied().unwrap_or(now);
+    Some(whole_seconds((oldest + WINDOW).saturating_duration_since(now)))
+}
+
 impl SignInGuard {
+    fn global_wait(&self, now: Instant) -> Option<u64> {
+        let mut state = self.state.lock().ok()?;
+        global_wait(&mut state, now)
+    }
+
     /// Lets an attempt from `key` go ahead, or says how many seconds to wait.
     pub fn admit(&self, key: ClientKey) -> Result<Ticket<'_>, u64> {
         let now = Instant::now();
         let mut state = self.state.lock().map_err(|_| 1u64)?;
-        while state.failures.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
-            state.failures.pop_front();
-        }
         if let Some(client) = state.clients.get(&key) {
             if client.in_flight {
                 return Err(1);
@@ -117,9 +131,8 @@ impl SignInGuard {
                 return Err(whole_seconds(client.blocked_until - now));
             }
         }
-        if state.failures.len() >= GLOBAL_FAILURES {
-            let oldest = state.failures.front().copied().unwrap_or(now);
-            return Err(whole_seconds((oldest + WINDOW).saturating_duration_since(now)));
+        if let Some(wait) = global_wait(&mut state, now) {
+            return Err(wait);
         }
         if state.clients.len() >= MAX_CLIENTS && !state.clients.contains_key(&key) {
             // Forget clients that are neither waiting out a backoff nor checking now.
@@ -151,13 +164,16 @@ impl Ticket<'_> {
     /// Waits (at most [`QUEUE_WAIT`]) for one of the check slots; `Err(seconds)` when none came free in time.
     pub async fn turn(&mut self) -> Result<(), u64> {
         let checks = self.guard.checks.clone();
-        match tokio::time::timeout(QUEUE_WAIT, checks.acquire_owned()).await {
-            Ok(Ok(permit)) => {
-                self.permit = Some(permit);
-                Ok(())
-            }
-            _ => Err(1),
+        let permit = match tokio::time::timeout(QUEUE_WAIT, checks.acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            _ => return Err(1),
+        };
+        // The global cap may have filled while this attempt waited: then it is not checked either.
+        if let Some(wait) = self.guard.global_wait(Instant::now()) {
+            return Err(wait);
         }
+        self.permit = Some(permit);
+        Ok(())
     }
 
     /// Records the outcome of the check: the right password clears the client's record, a wrong one extends
