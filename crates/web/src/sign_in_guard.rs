@@ -2,8 +2,10 @@
 //!
 //! Each argon2id check takes ~19 MiB and ~50 ms of a core. Checked without limit, 150 parallel attempts took the
 //! server to 5.9 GB and 27 s answers while still allowing ~11 guesses a second. Here:
-//! - at most [`AT_ONCE`] checks run at a time (memory: [`AT_ONCE`] × 19 MiB); an attempt waits at most
-//!   [`QUEUE_WAIT`] for its turn, else it gets 429;
+//! - at most [`AT_ONCE`] checks run at a time, on [`AT_ONCE`] threads of their own: memory is [`AT_ONCE`] × 19
+//!   MiB whatever the rate. (On the shared blocking pool each check could land on another thread, and the
+//!   allocator keeps a freed 19 MiB block in that thread's arena: a burst of 30 checks left ~575 MiB resident.)
+//!   At most [`MAX_WAITING`] attempts wait for a turn, each at most [`QUEUE_WAIT`]; the others get 429 at once;
 //! - per client (an IPv4 address, or an IPv6 /64, since one device easily has many addresses there): one attempt
 //!   at a time, and after each failure a wait before the next one — 1 s for the first [`FREE_FAILURES`], then
 //!   doubling up to [`MAX_BACKOFF`]; the right password clears it;
@@ -16,7 +18,8 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -25,6 +28,8 @@ use tokio::time::Instant;
 pub const AT_ONCE: usize = 2;
 /// Longest wait for a turn before answering 429.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(3);
+/// Attempts waiting for a turn at once; more are answered 429 without waiting.
+pub const MAX_WAITING: usize = 8;
 /// Failures per client answered with the plain 1 s wait before the backoff doubles.
 pub const FREE_FAILURES: u32 = 3;
 /// Longest per-client wait.
@@ -70,12 +75,53 @@ struct State {
 /// The throttle, shared by every sign-in request.
 pub struct SignInGuard {
     checks: Arc<Semaphore>,
+    waiting: AtomicUsize,
     state: Mutex<State>,
+    /// The check threads, started on the first sign-in.
+    workers: OnceLock<Workers>,
 }
 
 impl Default for SignInGuard {
     fn default() -> Self {
-        SignInGuard { checks: Arc::new(Semaphore::new(AT_ONCE)), state: Mutex::default() }
+        SignInGuard {
+            checks: Arc::new(Semaphore::new(AT_ONCE)),
+            waiting: AtomicUsize::new(0),
+            state: Mutex::default(),
+            workers: OnceLock::new(),
+        }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// [`AT_ONCE`] threads that run the password checks; they end when the guard is dropped.
+struct Workers {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Workers {
+    fn start() -> Workers {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..AT_ONCE {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new().name(format!("runtall-sign-in-{i}")).spawn(move || {
+                loop {
+                    let job = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                eprintln!("runtall web: cannot start a sign-in thread: {e}");
+            }
+        }
+        Workers { jobs }
     }
 }
 
@@ -160,13 +206,33 @@ impl SignInGuard {
     }
 }
 
+/// Counts an attempt waiting for its turn for as long as it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 impl Ticket<'_> {
-    /// Waits (at most [`QUEUE_WAIT`]) for one of the check slots; `Err(seconds)` when none came free in time.
+    /// Waits (at most [`QUEUE_WAIT`], behind at most [`MAX_WAITING`] others) for one of the check slots;
+    /// `Err(seconds)` when there is no room to wait or no slot came free in time.
     pub async fn turn(&mut self) -> Result<(), u64> {
         let checks = self.guard.checks.clone();
-        let permit = match tokio::time::timeout(QUEUE_WAIT, checks.acquire_owned()).await {
-            Ok(Ok(permit)) => permit,
-            _ => return Err(1),
+        let permit = match checks.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if self.guard.waiting.fetch_add(1, Ordering::Relaxed) >= MAX_WAITING {
+                    self.guard.waiting.fetch_sub(1, Ordering::Relaxed);
+                    return Err(1);
+                }
+                let _waiting = Waiting(&self.guard.waiting);
+                match tokio::time::timeout(QUEUE_WAIT, checks.acquire_owned()).await {
+                    Ok(Ok(permit)) => permit,
+                    _ => return Err(1),
+                }
+            }
         };
         // The global cap may have filled while this attempt waited: then it is not checked either.
         if let Some(wait) = self.guard.global_wait(Instant::now()) {
@@ -174,6 +240,20 @@ impl Ticket<'_> {
         }
         self.permit = Some(permit);
         Ok(())
+    }
+
+    /// Runs the password check `check` on a check thread, once [`Ticket::turn`] has given this attempt its slot.
+    pub async fn check(&self, check: impl FnOnce() -> bool + Send + 'static) -> Option<bool> {
+        self.permit.as_ref()?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let workers = self.guard.workers.get_or_init(Workers::start);
+        workers
+            .jobs
+            .send(Box::new(move || {
+                let _ = tx.send(check());
+            }))
+            .ok()?;
+        rx.await.ok()
     }
 
     /// Records the outcome of the check: the right password clears the client's record, a wrong one extends
