@@ -319,25 +319,21 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for IdleIo<S> {
         }
     }
 
+    /// One buffer at a time, through `poll_write`, never `writev`: a socket write goes out with `send` and
+    /// `MSG_NOSIGNAL`, while `writev` to a client that has gone away raises SIGPIPE — and `runtall` restores the
+    /// default SIGPIPE action (so `runtall runs | head` ends quietly), which would kill the whole server. A TLS
+    /// client that dropped the handshake did exactly that.
     fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match Pin::new(&mut self.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(Ok(n)) => {
-                if n > 0 {
-                    self.last = Instant::now();
-                }
-                Poll::Ready(Ok(n))
-            }
-            Poll::Pending if self.expired(cx) => Poll::Ready(Err(timed_out())),
-            other => other,
-        }
+        let first = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| &**b);
+        self.poll_write(cx, first)
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.inner.is_write_vectored()
+        false
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
