@@ -136,8 +136,9 @@ fn same_origin(headers: &HeaderMap, host: Option<&str>, tls: Option<bool>) -> bo
     };
     let Ok(origin) = origin.to_str() else { return false };
     let Some((scheme, authority)) = origin.split_once("://") else {
-        // `null` (sandboxed frames, some redirects) or garbage.
-        return false;
+        // `null`: a sandboxed frame, a redirect across sites — or the app's own page under a stricter referrer
+        // policy than ours (a privacy extension). Only the browser's own word that it is same-origin lets it in.
+        return origin == "null" && fetch_site.is_some_and(|s| s.eq_ignore_ascii_case("same-origin"));
     };
     let https = match scheme.to_ascii_lowercase().as_str() {
         "https" => true,
@@ -234,6 +235,8 @@ mod tests {
         assert!(!same_origin(&h(&[("origin", "http://127.0.0.1:9999")]), host, None), "another port");
         assert!(!same_origin(&h(&[("origin", "https://127.0.0.1:8080")]), host, Some(false)), "another scheme");
         assert!(!same_origin(&h(&[("origin", "null")]), host, None));
+        assert!(!same_origin(&h(&[("origin", "null"), ("sec-fetch-site", "same-site")]), host, None));
+        assert!(same_origin(&h(&[("origin", "null"), ("sec-fetch-site", "same-origin")]), host, None));
         assert!(!same_origin(&h(&[("sec-fetch-site", "cross-site")]), host, None));
         assert!(same_origin(&h(&[("sec-fetch-site", "same-origin")]), host, None));
         assert!(!same_origin(&h(&[("origin", "http://127.0.0.1:8080")]), None, None), "Origin without Host");

@@ -152,6 +152,11 @@ pub const CLEAR_TEXT_WARNING: &str = "warning: this server is reachable from oth
      password and your health data cross the network unencrypted, readable by anyone on it. Serve HTTPS with \
      --tls-cert and --tls-key (docs/security.md shows how to make a certificate for your phone).";
 
+/// The warning for a server other machines reach without TLS, if this one is such a server.
+fn clear_text_warning(bound: SocketAddr, tls: bool) -> Option<&'static str> {
+    (!tls && !bound.ip().is_loopback()).then_some(CLEAR_TEXT_WARNING)
+}
+
 /// Starts the web app and blocks until Ctrl-C. Starts its own tokio runtime, so the CLI stays synchronous.
 pub fn serve(config: ServeConfig) -> Result<(), WebError> {
     if !config.addr.ip().is_loopback() && config.password.as_deref().is_none_or(|p| p.trim().is_empty()) {
@@ -183,8 +188,8 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
         if state.requires_login() {
             println!("A password is required to sign in.");
         }
-        if tls.is_none() && !bound.ip().is_loopback() {
-            eprintln!("{CLEAR_TEXT_WARNING}");
+        if let Some(warning) = clear_text_warning(bound, tls.is_some()) {
+            eprintln!("{warning}");
         }
         let mut server = Server::new(router(state)).limits(config.limits);
         if let Some(tls) = tls {
@@ -196,4 +201,20 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
             })
             .await
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_off_loopback_is_warned_about() {
+        let at = |a: &str| a.parse::<SocketAddr>().expect("address");
+        assert!(clear_text_warning(at("0.0.0.0:8080"), false).is_some_and(|w| w.contains("unencrypted")));
+        assert!(clear_text_warning(at("192.168.1.20:8080"), false).is_some());
+        assert!(clear_text_warning(at("[::]:8080"), false).is_some());
+        assert!(clear_text_warning(at("0.0.0.0:8443"), true).is_none(), "TLS");
+        assert!(clear_text_warning(at("127.0.0.1:8080"), false).is_none(), "loopback");
+        assert!(clear_text_warning(at("[::1]:8080"), false).is_none(), "loopback");
+    }
 }

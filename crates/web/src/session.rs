@@ -232,7 +232,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         let token = match header_token {
             Some(t) => Some(t),
             // A file upload without JavaScript: the body is the files (too large to buffer here), so the form
-            // carries its token in its action URL. The token is per session and the app sends no Referer.
+            // carries its token in its action URL. The token is per session, and the Referer (`same-origin` policy)
+            // never takes a URL of this app to another site.
             None if is_multipart => parts
                 .uri
                 .query()
