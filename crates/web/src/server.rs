@@ -10,12 +10,16 @@
 //! - **TLS handshake timeout** of [`Limits::header_read`];
 //! - **connection cap**: at most [`Limits::max_connections`] open at once. At the cap the loop stops accepting,
 //!   so new clients wait in the kernel's queue (they are not refused) until a connection ends, which the
-//!   timeouts guarantee within seconds.
+//!   timeouts guarantee within seconds;
+//! - **per-client cap**: at most [`Limits::per_client`] of those from one client address (an IPv6 /64 counts as
+//!   one); beyond it a new connection is closed at once. One flooding device then holds a few slots, not all of
+//!   them, and the runner's phone is served at once instead of queueing behind the flood.
 //!
 //! Every request carries a [`Peer`]: the client's address (sign-in throttling), the address it reached (the
 //! `Host` check) and whether it came over TLS (the `Secure` cookie).
 
 use crate::error::WebError;
+use crate::sign_in_guard::ClientKey;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -56,11 +60,18 @@ pub struct Limits {
     /// Open connections at once. 256 leaves most of the usual 1,024 open files for the database pool, import
     /// jobs and uploads, and is far more than a browser opens (about 6 per host).
     pub max_connections: usize,
+    /// Open connections from one client address. 64: ten times what a browser opens to one host.
+    pub per_client: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { header_read: Duration::from_secs(10), idle: Duration::from_secs(60), max_connections: 256 }
+        Limits {
+            header_read: Duration::from_secs(10),
+            idle: Duration::from_secs(60),
+            max_connections: 256,
+            per_client: 64,
+        }
     }
 }
 
@@ -70,6 +81,7 @@ pub struct ServerStats {
     open: AtomicUsize,
     peak: AtomicUsize,
     accepted: AtomicU64,
+    refused: AtomicU64,
 }
 
 impl ServerStats {
@@ -84,6 +96,10 @@ impl ServerStats {
     /// Connections accepted since the start.
     pub fn accepted(&self) -> u64 {
         self.accepted.load(Ordering::Relaxed)
+    }
+    /// Connections closed at once because their client already had [`Limits::per_client`] open.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 }
 
@@ -164,6 +180,7 @@ impl Server {
     pub async fn run(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send) -> Result<(), WebError> {
         let Server { router, limits, tls, stats } = self;
         let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+        let per_client = Arc::new(PerClient::default());
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
@@ -188,6 +205,11 @@ impl Server {
                 () = &mut shutdown => break,
             };
             let Ok(local) = stream.local_addr() else { continue };
+            let Some(client) = per_client.enter(remote.ip(), limits.per_client) else {
+                stats.refused.fetch_add(1, Ordering::Relaxed);
+                drop(stream);
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             stats.accepted.fetch_add(1, Ordering::Relaxed);
             let open = stats.open.fetch_add(1, Ordering::Relaxed) + 1;
@@ -197,6 +219,7 @@ impl Server {
                 let peer = Peer { remote, local, tls: tls.is_some() };
                 serve_connection(stream, tls, peer, router, limits, stop).await;
                 stats.open.fetch_sub(1, Ordering::Relaxed);
+                drop(client);
                 drop(slot);
             });
         }
@@ -205,6 +228,45 @@ impl Server {
         let all = u32::try_from(limits.max_connections.max(1)).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(Duration::from_secs(5), slots.acquire_many(all)).await;
         Ok(())
+    }
+}
+
+/// Open connections per client address.
+#[derive(Default)]
+struct PerClient {
+    open: std::sync::Mutex<std::collections::HashMap<ClientKey, usize>>,
+}
+
+/// One open connection of a client; leaving the count when dropped.
+struct ClientSlot {
+    clients: Arc<PerClient>,
+    key: ClientKey,
+}
+
+impl PerClient {
+    /// Counts a new connection from `ip`, or `None` when that client already has `max` open.
+    fn enter(self: &Arc<Self>, ip: std::net::IpAddr, max: usize) -> Option<ClientSlot> {
+        let key = ClientKey::of(Some(ip));
+        let mut open = self.open.lock().ok()?;
+        let count = open.entry(key).or_insert(0);
+        if *count >= max.max(1) {
+            return None;
+        }
+        *count += 1;
+        Some(ClientSlot { clients: self.clone(), key })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.clients.open.lock()
+            && let Some(count) = open.get_mut(&self.key)
+        {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.key);
+            }
+        }
     }
 }
 

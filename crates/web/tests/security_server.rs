@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::io::AsyncWriteExt;
 
 fn quick(max_connections: usize) -> Limits {
-    Limits { header_read: Duration::from_secs(1), idle: Duration::from_secs(1), max_connections }
+    Limits { header_read: Duration::from_secs(1), idle: Duration::from_secs(1), max_connections, per_client: 64 }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -78,6 +78,32 @@ async fn idle_connections_cannot_exhaust_the_server_new_clients_wait_their_turn(
         started.elapsed(),
         server.stats.peak()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_flooding_client_holds_a_few_connections_and_others_are_served_at_once() {
+    let slow = Duration::from_secs(5);
+    let server = start(None, Limits { per_client: 4, header_read: slow, idle: slow, ..quick(16) }, None).await;
+    let flooder = "127.0.0.9".parse().ok();
+    let mut idle = Vec::new();
+    for _ in 0..12 {
+        idle.push(connect_from(server.addr, flooder).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.stats.open(), 4, "only the client's share is held open");
+    assert_eq!(server.stats.refused(), 8, "the rest are closed at once");
+    let mut closed = 0;
+    for stream in &mut idle {
+        if closed_within(stream, Duration::from_millis(200)).await.is_some() {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, 8, "the refused ones see their connection closed");
+    let started = Instant::now();
+    let mut other = connect_from(server.addr, "127.0.0.10".parse().ok()).await;
+    let reply = exchange(&mut other, "GET /api/state HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await;
+    assert_eq!(reply.expect("answer").status, 200);
+    assert!(started.elapsed() < Duration::from_secs(1), "another client waits for nobody: {:?}", started.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
