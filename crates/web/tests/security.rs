@@ -191,7 +191,9 @@ async fn after_sign_in_only_a_path_on_this_server_is_followed() {
 
 #[tokio::test]
 async fn a_flood_of_anonymous_requests_does_not_sign_the_owner_out() {
-    let app = app_with(Some(PASSWORD)).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let state = AppState::new(Db::open(&dir.path().join("t.db")).expect("db"), Some(PASSWORD)).expect("state");
+    let app = App { router: router(state.clone()), dir, cookie: String::new(), csrf: String::new() };
     let (mut owner, _) = sign_in(&app, "/").await;
     owner.csrf = owner.get("/api/session").await.json()["csrf_token"].as_str().expect("token").to_string();
     // 5,200 cookie-less requests, each of which used to store a session and, past 5,000, evict the oldest.
@@ -199,6 +201,7 @@ async fn a_flood_of_anonymous_requests_does_not_sign_the_owner_out() {
         let r = app.send(Request::get("/api/session").body(Body::empty()).expect("request")).await;
         assert!(session_cookie(&r.headers).is_some());
     }
+    assert_eq!(state.stored_sessions(), 1, "only the signed-in session is held in memory");
     assert_eq!(owner.get("/api/state").await.status, StatusCode::OK, "still signed in");
     let r = owner.api("/api/pain", json!({ "region": "neck", "intensity": 2, "timing": "at-desk" })).await;
     assert_eq!(r.status, StatusCode::OK, "the owner's token still works: {}", r.body);
