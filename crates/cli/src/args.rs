@@ -530,15 +530,26 @@ pub struct TravelArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; anything but loopback needs a password
+    /// Address to listen on; anything but loopback needs a password (and should use TLS)
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: std::net::SocketAddr,
-    /// Password (plain text or an argon2id hash); required when binding a non-loopback address
-    #[arg(long, env = "RUNTALL_WEB_PASSWORD", hide_env_values = true)]
+    /// Password (plain text or an argon2id hash); required when binding a non-loopback address. Visible to other
+    /// users of this machine in the process list: prefer RUNTALL_WEB_PASSWORD or --password-file
+    #[arg(long)]
     pub password: Option<String>,
-    /// Read the password from this file instead
+    /// Read the password from this file (or set RUNTALL_WEB_PASSWORD)
     #[arg(long, conflicts_with = "password")]
     pub password_file: Option<PathBuf>,
+    /// Also answer to this host name, e.g. runtall.local (repeatable); localhost, 127.0.0.1, [::1] and the
+    /// address the server is reached at are always accepted
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. See docs/security.md for making one
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 
 pub mod codec;
 mod migrations;
+pub mod private_files;
 mod sqlite;
 
 pub use sqlite::SqliteStore;

@@ -35,15 +35,18 @@ impl SqliteStore {
         if let Some(parent) = path.parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
+            crate::private_files::create_dir(parent, false).map_err(|e| StoreError::Open {
                 path: shown.clone(),
                 detail: format!("cannot create {}: {e}", parent.display()),
             })?;
         }
+        let private = |e: std::io::Error| StoreError::Open { path: shown.clone(), detail: e.to_string() };
+        crate::private_files::prepare_database(path).map_err(private)?;
         let conn = Connection::open(path).map_err(|e| classify(&shown, e))?;
         let store = SqliteStore { conn, path: path.to_path_buf() };
         store.configure()?;
         store.migrate()?;
+        crate::private_files::secure_database(path).map_err(private)?;
         Ok(store)
     }
 

@@ -28,6 +28,14 @@ pub enum WebError {
     BadPasswordHash,
     #[error("cannot listen on {addr}: {detail}")]
     Bind { addr: SocketAddr, detail: String },
+    #[error(
+        "--allow-host {name:?} is not a host name (give a name like runtall.local or an IP address, no scheme or path)"
+    )]
+    BadHostName { name: String },
+    #[error("TLS: {path}: {detail}")]
+    Tls { path: String, detail: String },
+    #[error("TLS needs both --tls-cert and --tls-key")]
+    TlsIncomplete,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("web server stopped: {0}")]
@@ -45,6 +53,14 @@ pub enum HttpError {
     Unauthorized,
     /// 403: the CSRF token is missing or wrong.
     Forbidden,
+    /// 403: a state-changing request whose `Origin` is another site's, or that the browser marks cross-site.
+    CrossSite,
+    /// 421: the `Host` is not one this server answers to (DNS rebinding), refused before any handler runs.
+    WrongHost,
+    /// 413: the declared body is larger than this route accepts; refused before reading it.
+    TooLarge,
+    /// 429: too many sign-in attempts; try again after this many seconds (also sent as `Retry-After`).
+    TooMany { retry_after: u64 },
     /// 404.
     NotFound,
     /// 409: the program state does not allow this yet (no screen, locked, paused, no assessment).
@@ -78,7 +94,10 @@ impl HttpError {
             HttpError::BadRequest(_) => StatusCode::BAD_REQUEST,
             HttpError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             HttpError::Unauthorized => StatusCode::UNAUTHORIZED,
-            HttpError::Forbidden => StatusCode::FORBIDDEN,
+            HttpError::Forbidden | HttpError::CrossSite => StatusCode::FORBIDDEN,
+            HttpError::WrongHost => StatusCode::MISDIRECTED_REQUEST,
+            HttpError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             HttpError::NotFound => StatusCode::NOT_FOUND,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -93,6 +112,10 @@ impl HttpError {
             HttpError::Invalid(_) => "invalid",
             HttpError::Unauthorized => "unauthorized",
             HttpError::Forbidden => "forbidden",
+            HttpError::CrossSite => "cross-site",
+            HttpError::WrongHost => "wrong-host",
+            HttpError::TooLarge => "too-large",
+            HttpError::TooMany { .. } => "too-many-attempts",
             HttpError::NotFound => "not-found",
             HttpError::Conflict(_) => "conflict",
             HttpError::Busy => "busy",
@@ -112,6 +135,14 @@ impl HttpError {
             HttpError::Forbidden => {
                 "This form has expired or did not come from this app. Go back, reload the page and try again.".into()
             }
+            HttpError::CrossSite => "This request came from another site, so runtall refused it.".into(),
+            HttpError::WrongHost => "runtall does not answer to this address. Open it as http://localhost or \
+                                     127.0.0.1, or start it with --allow-host and the name you use."
+                .into(),
+            HttpError::TooLarge => "That request is larger than this page accepts.".into(),
+            HttpError::TooMany { retry_after } => {
+                format!("Too many sign-in attempts. Wait {} and try again.", seconds(*retry_after))
+            }
             HttpError::NotFound => "There is nothing at this address.".into(),
             HttpError::Busy => "The database is busy (another runtall may be writing). Try again in a moment.".into(),
             HttpError::Internal(id) => {
@@ -121,9 +152,21 @@ impl HttpError {
     }
 }
 
+/// "1 second", "40 seconds", "3 minutes".
+pub fn seconds(s: u64) -> String {
+    match s {
+        1 => "1 second".into(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
+        if let HttpError::TooMany { retry_after } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
         response.extensions_mut().insert(self);
         response
     }

@@ -5,10 +5,12 @@
 //! embedded in the binary, so the app works offline and from a phone on the same network.
 //!
 //! Safety by default: the server binds 127.0.0.1; binding any other address needs a password (hashed with
-//! argon2id, session cookie `HttpOnly; SameSite=Strict`) or [`serve`] refuses to start. Every POST carries a
-//! per-session CSRF token (hidden form field, or the `X-CSRF-Token` header for the API), responses carry a strict
-//! Content-Security-Policy (no inline scripts), request bodies are size-limited, and errors are rendered from one
-//! type ([`HttpError`]) without internal detail.
+//! argon2id, checked under a throttle; session cookie `HttpOnly; SameSite=Strict`, `Secure` over TLS) or
+//! [`serve`] refuses to start. It answers only to known host names (no DNS rebinding) and refuses cross-site
+//! writes; every POST carries a per-session CSRF token (hidden form field, or the `X-CSRF-Token` header for the
+//! API); responses carry a strict Content-Security-Policy (no inline scripts); request bodies are size-limited up
+//! front; connections have header-read and idle timeouts and a cap ([`Server`]); errors are rendered from one type
+//! ([`HttpError`]) without internal detail. `docs/security.md` has the threat model.
 //!
 //! Maud rather than askama: templates are plain Rust functions, so page fragments compose like any other code
 //! (the plan item renderer is reused by Today and the plan page), escaping is on by default, and there are no
@@ -16,10 +18,12 @@
 
 mod assets;
 mod auth;
+mod body_limits;
 mod charts;
 mod db;
 mod error;
 mod form;
+mod hosts;
 mod import_jobs;
 mod insight_charts;
 mod insights_cache;
@@ -27,24 +31,23 @@ mod layout;
 mod openapi;
 mod posture_charts;
 mod routes;
+mod server;
 mod session;
+mod sign_in_guard;
 mod timeline;
 mod units;
 
 pub use db::Db;
 pub use error::{HttpError, WebError};
+pub use hosts::HostPolicy;
+pub use server::{Limits, Peer, Server, ServerStats, TlsFiles, tls_config};
 pub use timeline::{Segment, SegmentKind, Timeline, build_timeline};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Largest request body accepted anywhere (forms and JSON) but the watch-file upload.
-pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// Largest upload of watch files in one request: a whole Strava or Garmin export fits (they run to a few hundred
-/// MB); the files are streamed to disk beside the database, never held in memory.
-pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024 * 1024;
+pub use body_limits::{BODY_LIMIT, UPLOAD_LIMIT};
 
 /// How `runtall serve` starts the web app.
 #[derive(Debug, Clone)]
@@ -56,6 +59,13 @@ pub struct ServeConfig {
     /// Password for a server reachable from other machines: plain text (hashed with argon2id at start and then
     /// dropped) or an argon2id PHC string (`$argon2id$...`). When set, sign-in is required on loopback too.
     pub password: Option<String>,
+    /// Host names the server answers to besides localhost, the loopback addresses and the address it is reached
+    /// at (`--allow-host`): a name the phone uses, such as `runtall.local`.
+    pub allow_hosts: Vec<String>,
+    /// Serve HTTPS with this certificate and key (`--tls-cert`, `--tls-key`).
+    pub tls: Option<TlsFiles>,
+    /// Timeouts and the connection cap.
+    pub limits: Limits,
 }
 
 impl Default for ServeConfig {
@@ -64,6 +74,9 @@ impl Default for ServeConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db_path: PathBuf::from("runtall.db"),
             password: None,
+            allow_hosts: Vec::new(),
+            tls: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -74,6 +87,10 @@ pub struct AppState {
     pub(crate) db: Db,
     pub(crate) sessions: Arc<session::Sessions>,
     pub(crate) password: Option<Arc<auth::PasswordHash>>,
+    /// Throttling of password checks (see `sign_in_guard`).
+    pub(crate) sign_in: Arc<sign_in_guard::SignInGuard>,
+    /// The `Host` names this server answers to (see `hosts`).
+    pub(crate) hosts: Arc<HostPolicy>,
     pub(crate) program: &'static runtall_content::Program,
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
     /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
@@ -81,22 +98,48 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over an opened database. `password` as in [`ServeConfig::password`]; hashing it takes ~50 ms.
+    /// State over an opened database. `password` as in [`ServeConfig::password`]; hashing it takes ~50 ms. The
+    /// server answers to loopback names only until [`AppState::allow_hosts`] adds more.
     pub fn new(db: Db, password: Option<&str>) -> Result<AppState, WebError> {
         let password = password.map(auth::PasswordHash::from_config).transpose()?.map(Arc::new);
         Ok(AppState {
             db,
             sessions: Arc::new(session::Sessions::default()),
             password,
+            sign_in: Arc::default(),
+            hosts: Arc::default(),
             program: runtall_content::program(),
             imports: Arc::default(),
             insights_cache: Arc::default(),
         })
     }
 
+    /// Also answers to these host names or addresses (`--allow-host`); refuses what is not a host name.
+    pub fn allow_hosts<S: AsRef<str>>(mut self, names: &[S]) -> Result<AppState, WebError> {
+        let mut policy = (*self.hosts).clone();
+        for name in names {
+            policy.allow(name.as_ref())?;
+        }
+        self.hosts = Arc::new(policy);
+        Ok(self)
+    }
+
+    /// Also answers to this address (the one the server listens on).
+    pub fn allow_ip(mut self, ip: std::net::IpAddr) -> AppState {
+        let mut policy = (*self.hosts).clone();
+        policy.allow_ip(ip);
+        self.hosts = Arc::new(policy);
+        self
+    }
+
     /// Whether pages and API calls need a login.
     pub fn requires_login(&self) -> bool {
         self.password.is_some()
+    }
+
+    /// Sessions held in server memory: only signed-in ones (anonymous sessions store nothing).
+    pub fn stored_sessions(&self) -> usize {
+        self.sessions.stored()
     }
 }
 
@@ -105,16 +148,33 @@ pub fn router(state: AppState) -> axum::Router {
     routes::router(state)
 }
 
+/// What `serve` prints when the server is reachable from other machines over plain HTTP.
+pub const CLEAR_TEXT_WARNING: &str = "warning: this server is reachable from other machines over plain HTTP: your \
+     password and your health data cross the network unencrypted, readable by anyone on it. Serve HTTPS with \
+     --tls-cert and --tls-key (docs/security.md shows how to make a certificate for your phone).";
+
+/// The warning for a server other machines reach without TLS, if this one is such a server.
+fn clear_text_warning(bound: SocketAddr, tls: bool) -> Option<&'static str> {
+    (!tls && !bound.ip().is_loopback()).then_some(CLEAR_TEXT_WARNING)
+}
+
 /// Starts the web app and blocks until Ctrl-C. Starts its own tokio runtime, so the CLI stays synchronous.
 pub fn serve(config: ServeConfig) -> Result<(), WebError> {
     if !config.addr.ip().is_loopback() && config.password.as_deref().is_none_or(|p| p.trim().is_empty()) {
         return Err(WebError::PasswordRequired { addr: config.addr });
     }
-    // Check (and hash) the password before touching the database, so a refused start changes nothing.
+    // Check everything given (password, host names, certificate) before touching the database, so a refused
+    // start changes nothing.
     let hashed = config.password.as_deref().map(auth::PasswordHash::from_config).transpose()?;
+    let tls = config.tls.as_ref().map(server::tls_config).transpose()?;
+    for name in &config.allow_hosts {
+        HostPolicy::default().allow(name)?;
+    }
     let db = Db::open(&config.db_path)?;
     import_jobs::remove_stale_uploads(&config.db_path);
-    let state = AppState::new(db, hashed.as_ref().map(auth::PasswordHash::as_phc))?;
+    let state = AppState::new(db, hashed.as_ref().map(auth::PasswordHash::as_phc))?
+        .allow_hosts(&config.allow_hosts)?
+        .allow_ip(config.addr.ip());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -124,15 +184,38 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
             .await
             .map_err(|e| WebError::Bind { addr: config.addr, detail: e.to_string() })?;
         let bound = listener.local_addr().map_err(|e| WebError::Bind { addr: config.addr, detail: e.to_string() })?;
-        println!("runtall is at http://{bound}/  (Ctrl-C to stop)");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("runtall is at {scheme}://{bound}/  (Ctrl-C to stop)");
         if state.requires_login() {
             println!("A password is required to sign in.");
         }
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
+        if let Some(warning) = clear_text_warning(bound, tls.is_some()) {
+            eprintln!("{warning}");
+        }
+        let mut server = Server::new(router(state)).limits(config.limits);
+        if let Some(tls) = tls {
+            server = server.tls(tls);
+        }
+        server
+            .run(listener, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| WebError::Runtime(e.to_string()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_off_loopback_is_warned_about() {
+        let at = |a: &str| a.parse::<SocketAddr>().expect("address");
+        assert!(clear_text_warning(at("0.0.0.0:8080"), false).is_some_and(|w| w.contains("unencrypted")));
+        assert!(clear_text_warning(at("192.168.1.20:8080"), false).is_some());
+        assert!(clear_text_warning(at("[::]:8080"), false).is_some());
+        assert!(clear_text_warning(at("0.0.0.0:8443"), true).is_none(), "TLS");
+        assert!(clear_text_warning(at("127.0.0.1:8080"), false).is_none(), "loopback");
+        assert!(clear_text_warning(at("[::1]:8080"), false).is_none(), "loopback");
+    }
 }

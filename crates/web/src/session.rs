@@ -1,19 +1,27 @@
 //! Sessions, CSRF and the login gate, as one middleware in front of every route.
 //!
-//! Every browser gets a session cookie (`HttpOnly; SameSite=Strict`) holding a random id; the server keeps the
-//! session's CSRF token and whether it has signed in. Every state-changing request (any method but GET/HEAD)
-//! must carry the token, either as the `_csrf` form field (pages) or the `X-CSRF-Token` header (the JSON API;
-//! `GET /api/session` hands it to scripts). A token rather than an Origin check: it works the same for forms,
-//! `fetch` and scripts, and does not depend on which headers a browser or proxy sends.
+//! Every browser gets a session cookie (`HttpOnly; SameSite=Strict`, and `Secure` over TLS) holding a random id
+//! signed by the server. Every state-changing request (any method but GET/HEAD) must carry the session's CSRF
+//! token, either as the `_csrf` form field (pages) or the `X-CSRF-Token` header (the JSON API;
+//! `GET /api/session` hands it to scripts). A token rather than an Origin check alone: it works the same for
+//! forms, `fetch` and scripts whatever headers a browser or proxy sends (the Origin check in `hosts` comes on top).
+//!
+//! Only signed-in sessions are stored. An anonymous session is its signed id alone: its CSRF token is derived
+//! from the id with a key that lives only in this process (HMAC-SHA256), so a flood of cookie-less requests
+//! stores nothing and can never push the owner's signed-in session out. Signed-in sessions exist only after the
+//! right password, so their store cannot be flooded; it is still bounded, by evicting the least recently used
+//! signed-in session when the owner signs in on yet another device.
 
 use crate::AppState;
 use crate::error::HttpError;
+use crate::server::Peer;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use ring::hmac;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -21,10 +29,12 @@ use std::time::{Duration, Instant};
 pub const COOKIE: &str = "runtall_session";
 pub const CSRF_FIELD: &str = "_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Sessions unused this long are forgotten.
+/// Signed-in sessions unused this long are forgotten.
 const IDLE: Duration = Duration::from_secs(12 * 3600);
-/// Bound on live sessions, so a client that never keeps cookies cannot grow memory without limit.
-const MAX_SESSIONS: usize = 5_000;
+/// Signed-in sessions kept at once: the owner's devices, with room to spare.
+const MAX_SIGNED_IN: usize = 64;
+/// Hex characters of a session id: 16 random bytes and a 16-byte signature.
+const ID_LEN: usize = 64;
 
 /// One browser's session, as handlers see it.
 #[derive(Debug, Clone)]
@@ -36,59 +46,119 @@ pub struct Session {
 
 struct Entry {
     csrf: String,
-    signed_in: bool,
     seen: Instant,
 }
 
-#[derive(Default)]
 pub struct Sessions {
-    map: Mutex<HashMap<String, Entry>>,
+    /// Signs session ids and derives anonymous CSRF tokens; random per process, so a restart ends every session.
+    key: hmac::Key,
+    signed_in: Mutex<HashMap<String, Entry>>,
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        let mut secret = [0u8; 32];
+        fill_random(&mut secret);
+        Sessions { key: hmac::Key::new(hmac::HMAC_SHA256, &secret), signed_in: Mutex::default() }
+    }
+}
+
+fn fill_random(bytes: &mut [u8]) {
+    if getrandom::fill(bytes).is_err() {
+        // The OS random source failing is unrecoverable for security tokens: refuse rather than weaken them.
+        panic!("the operating system's random number source failed");
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// 32 random bytes as hex.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
-    if getrandom::fill(&mut bytes).is_err() {
-        // The OS random source failing is unrecoverable for security tokens: refuse rather than weaken them.
-        panic!("the operating system's random number source failed");
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    fill_random(&mut bytes);
+    hex(&bytes)
 }
 
 impl Sessions {
-    pub fn create(&self, signed_in: bool) -> Session {
-        let id = random_token();
-        let csrf = random_token();
-        if let Ok(mut map) = self.map.lock() {
-            if map.len() >= MAX_SESSIONS {
-                let now = Instant::now();
-                map.retain(|_, e| now.duration_since(e.seen) < IDLE);
-                if map.len() >= MAX_SESSIONS
-                    && let Some(oldest) = map.iter().min_by_key(|(_, e)| e.seen).map(|(k, _)| k.clone())
-                {
-                    map.remove(&oldest);
-                }
-            }
-            map.insert(id.clone(), Entry { csrf: csrf.clone(), signed_in, seen: Instant::now() });
-        }
-        Session { id, csrf, signed_in }
+    fn tag(&self, purpose: &[u8], data: &str) -> String {
+        let mut ctx = hmac::Context::with_key(&self.key);
+        ctx.update(purpose);
+        ctx.update(data.as_bytes());
+        hex(ctx.sign().as_ref())
     }
 
+    /// A new signed id, valid for this process only.
+    fn new_id(&self) -> String {
+        let mut nonce = [0u8; 16];
+        fill_random(&mut nonce);
+        let nonce = hex(&nonce);
+        let tag = self.tag(b"session-id\0", &nonce);
+        format!("{nonce}{}", &tag[..32])
+    }
+
+    /// Whether `id` was made by this process (not guessed, not left from before a restart).
+    fn genuine(&self, id: &str) -> bool {
+        if id.len() != ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return false;
+        }
+        let (nonce, tag) = id.split_at(32);
+        same(tag, &self.tag(b"session-id\0", nonce)[..32])
+    }
+
+    fn anonymous(&self, id: String) -> Session {
+        let csrf = self.tag(b"csrf\0", &id);
+        Session { id, csrf, signed_in: false }
+    }
+
+    /// A fresh anonymous session: nothing is stored.
+    pub fn create_anonymous(&self) -> Session {
+        self.anonymous(self.new_id())
+    }
+
+    /// A fresh signed-in session (after the right password), stored until sign-out or [`IDLE`].
+    pub fn sign_in(&self) -> Session {
+        let id = self.new_id();
+        let csrf = random_token();
+        if let Ok(mut map) = self.signed_in.lock() {
+            let now = Instant::now();
+            map.retain(|_, e| now.duration_since(e.seen) < IDLE);
+            while map.len() >= MAX_SIGNED_IN {
+                let Some(oldest) = map.iter().min_by_key(|(_, e)| e.seen).map(|(k, _)| k.clone()) else { break };
+                map.remove(&oldest);
+            }
+            map.insert(id.clone(), Entry { csrf: csrf.clone(), seen: now });
+        }
+        Session { id, csrf, signed_in: true }
+    }
+
+    /// The session a cookie names: signed in if stored, anonymous if merely genuine, none otherwise.
     fn get(&self, id: &str) -> Option<Session> {
-        let mut map = self.map.lock().ok()?;
-        let entry = map.get_mut(id)?;
-        if entry.seen.elapsed() > IDLE {
-            map.remove(id);
+        if !self.genuine(id) {
             return None;
         }
-        entry.seen = Instant::now();
-        Some(Session { id: id.to_string(), csrf: entry.csrf.clone(), signed_in: entry.signed_in })
+        let mut map = self.signed_in.lock().ok()?;
+        if let Some(entry) = map.get_mut(id) {
+            if entry.seen.elapsed() <= IDLE {
+                entry.seen = Instant::now();
+                return Some(Session { id: id.to_string(), csrf: entry.csrf.clone(), signed_in: true });
+            }
+            map.remove(id);
+        }
+        drop(map);
+        Some(self.anonymous(id.to_string()))
     }
 
     pub fn remove(&self, id: &str) {
-        if let Ok(mut map) = self.map.lock() {
+        if let Ok(mut map) = self.signed_in.lock() {
             map.remove(id);
         }
+    }
+
+    /// Sessions held in memory (signed-in ones only).
+    pub fn stored(&self) -> usize {
+        self.signed_in.lock().map(|m| m.len()).unwrap_or(0)
     }
 }
 
@@ -99,8 +169,10 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-pub fn set_cookie(headers: &mut HeaderMap, id: &str) {
-    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict")) {
+/// Sets the session cookie; `secure` (the connection is TLS) keeps the browser from ever sending it in clear.
+pub fn set_cookie(headers: &mut HeaderMap, id: &str, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{secure}")) {
         headers.append(header::SET_COOKIE, v);
     }
 }
@@ -125,7 +197,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let (mut parts, body) = request.into_parts();
     let existing = cookie_value(&parts.headers).and_then(|id| state.sessions.get(&id));
     let fresh = existing.is_none();
-    let session = existing.unwrap_or_else(|| state.sessions.create(false));
+    let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
+    let secure = parts.extensions.get::<Peer>().is_some_and(|p| p.tls);
     let path = parts.uri.path().to_string();
     let is_api = path.starts_with("/api/");
 
@@ -138,7 +211,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
             Redirect::to(&format!("/login?next={encoded}")).into_response()
         };
         if fresh {
-            set_cookie(response.headers_mut(), &session.id);
+            set_cookie(response.headers_mut(), &session.id, secure);
         }
         return response;
     }
@@ -159,7 +232,8 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         let token = match header_token {
             Some(t) => Some(t),
             // A file upload without JavaScript: the body is the files (too large to buffer here), so the form
-            // carries its token in its action URL. The token is per session and the app sends no Referer.
+            // carries its token in its action URL. The token is per session, and the Referer (`same-origin` policy)
+            // never takes a URL of this app to another site.
             None if is_multipart => parts
                 .uri
                 .query()
@@ -180,7 +254,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         if fresh || !token.is_some_and(|t| same(&t, &session.csrf)) {
             let mut response = HttpError::Forbidden.into_response();
             if fresh {
-                set_cookie(response.headers_mut(), &session.id);
+                set_cookie(response.headers_mut(), &session.id, secure);
             }
             return response;
         }
@@ -189,7 +263,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     parts.extensions.insert(session.clone());
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if fresh {
-        set_cookie(response.headers_mut(), &session.id);
+        set_cookie(response.headers_mut(), &session.id, secure);
     }
     response
 }
@@ -199,5 +273,57 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         parts.extensions.get::<Session>().cloned().ok_or_else(|| HttpError::internal("session middleware missing"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_sessions_store_nothing_and_never_push_out_a_signed_in_one() {
+        let sessions = Sessions::default();
+        let owner = sessions.sign_in();
+        for _ in 0..5_200 {
+            let anonymous = sessions.create_anonymous();
+            assert!(!anonymous.signed_in);
+        }
+        assert_eq!(sessions.stored(), 1, "only the signed-in session is held");
+        let again = sessions.get(&owner.id).expect("still there");
+        assert!(again.signed_in);
+        assert_eq!(again.csrf, owner.csrf);
+    }
+
+    #[test]
+    fn anonymous_tokens_follow_from_genuine_ids_only() {
+        let sessions = Sessions::default();
+        let a = sessions.create_anonymous();
+        let back = sessions.get(&a.id).expect("a genuine id");
+        assert_eq!(back.csrf, a.csrf, "the same token on every request");
+        assert!(!back.signed_in);
+        assert_ne!(sessions.create_anonymous().csrf, a.csrf);
+        // Forged or foreign ids are not sessions: the browser gets a fresh one.
+        let mut forged = a.id.clone();
+        forged.replace_range(60.., "0000");
+        let other = Sessions::default();
+        for id in [forged.as_str(), "", "abc", &"f".repeat(ID_LEN), &other.create_anonymous().id] {
+            assert!(sessions.get(id).is_none(), "{id:?}");
+        }
+        // Signing out forgets the signed-in session; the id stays a mere anonymous one.
+        let owner = sessions.sign_in();
+        sessions.remove(&owner.id);
+        assert!(sessions.get(&owner.id).is_some_and(|s| !s.signed_in));
+        assert_eq!(sessions.stored(), 0);
+    }
+
+    #[test]
+    fn signing_in_on_many_devices_keeps_a_bounded_number() {
+        let sessions = Sessions::default();
+        let first = sessions.sign_in();
+        for _ in 0..MAX_SIGNED_IN + 10 {
+            sessions.sign_in();
+        }
+        assert_eq!(sessions.stored(), MAX_SIGNED_IN);
+        assert!(sessions.get(&first.id).is_some_and(|s| !s.signed_in), "the least recently used went first");
     }
 }

@@ -462,6 +462,12 @@ async fn a_password_gates_every_page_and_api_call() {
     let r = signed.form("/login", &[("password", "wrong"), ("next", "/today")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.has("not right"));
+    // Right after a failure the next attempt must wait (a second), and is not checked at all.
+    let r = signed.form("/login", &[("password", "correct horse battery"), ("next", "/today")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(r.headers.get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()), Some("1"));
+    assert!(r.has("Too many sign-in attempts") && r.has("name=\"password\""), "the form again, with the wait");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let r = signed.form("/login", &[("password", "correct horse battery"), ("next", "//evil.example")]).await;
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/"), "no open redirect");
     let fresh = session_cookie(&r.headers).expect("a new session at sign-in");
@@ -475,8 +481,12 @@ async fn a_password_gates_every_page_and_api_call() {
 #[test]
 fn the_server_refuses_a_public_address_without_a_password() {
     let dir = tempfile::tempdir().expect("dir");
-    let config =
-        ServeConfig { addr: "0.0.0.0:0".parse().expect("addr"), db_path: dir.path().join("x.db"), password: None };
+    let config = ServeConfig {
+        addr: "0.0.0.0:0".parse().expect("addr"),
+        db_path: dir.path().join("x.db"),
+        password: None,
+        ..ServeConfig::default()
+    };
     let err = runtall_web::serve(config).expect_err("refused");
     assert!(matches!(err, WebError::PasswordRequired { .. }));
     assert!(err.to_string().contains("without a password"), "{err}");
@@ -484,6 +494,7 @@ fn the_server_refuses_a_public_address_without_a_password() {
         addr: "0.0.0.0:0".parse().expect("addr"),
         db_path: dir.path().join("x.db"),
         password: Some("short".into()),
+        ..ServeConfig::default()
     };
     assert!(matches!(runtall_web::serve(weak), Err(WebError::WeakPassword)));
     assert!(!dir.path().join("x.db").exists(), "nothing created when refusing");

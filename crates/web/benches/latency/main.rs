@@ -12,7 +12,8 @@
 //!
 //! 1. Generates a ten-year journal (~3,000 runs with 1 Hz sample streams, pain reports, day logs, run context, a
 //!    decade of safety checks, assessments and plans) into a fresh SQLite file through the `Store` trait.
-//! 2. Serves the real router (`runtall_web::router`) on 127.0.0.1:0 on its own multi-threaded tokio runtime, and
+//! 2. Serves the real router (`runtall_web::router`) through the real accept loop (`runtall_web::Server`, with its
+//!    timeouts, connection caps and `Host` check) on 127.0.0.1:0 on its own multi-threaded tokio runtime, and
 //!    drives it from a single-threaded runtime with N keep-alive HTTP/1.1 clients (each with its session cookie,
 //!    like a browser), each picking a random route from [`ROUTES`] (and a random run for run pages) for a fixed
 //!    time. A response with another status than the route expects counts as an error.
@@ -26,7 +27,7 @@ mod client;
 mod journal;
 
 use runtall_store::{SqliteStore, Store};
-use runtall_web::{AppState, Db, router};
+use runtall_web::{AppState, Db, Server, router};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -169,7 +170,7 @@ fn main() {
     let state = AppState::new(Db::open(&path).expect("web database opens"), None).expect("app state");
     let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind loopback");
     let addr = listener.local_addr().expect("bound address");
-    server.spawn(async move { axum::serve(listener, router(state)).await });
+    server.spawn(Server::new(router(state)).run(listener, std::future::pending()));
 
     let load = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("load runtime");
     let run_ids = Arc::new(written.run_ids.clone());

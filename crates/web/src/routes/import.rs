@@ -53,6 +53,29 @@ fn safe_name(raw: &str, index: usize) -> String {
     format!("{index:04}-{cleaned}")
 }
 
+/// The file name a stored source path stands for, without any folder of the server: `…/Downloads/run.fit` →
+/// `run.fit`; an upload kept as `…/.runtall-uploads/upload-x/0003-run.fit` → `run.fit` (the [`safe_name`]
+/// prefix dropped); an archive entry keeps its path inside the archive (`export.zip!activities/1.fit.gz`).
+pub fn original_name(stored: &str) -> String {
+    // The importer names an archive entry `archive.zip!inner/path`; a `!` elsewhere is part of a folder name.
+    let (file, inner) = match stored.to_ascii_lowercase().find(".zip!") {
+        Some(at) => (&stored[..at + 4], Some(&stored[at + 5..])),
+        None => (stored, None),
+    };
+    let mut parts = file.rsplit(['/', '\\']);
+    let last = parts.next().unwrap_or(file);
+    let in_upload = parts.next().is_some_and(|dir| dir.starts_with("upload-"))
+        && parts.next().is_some_and(|dir| dir == ".runtall-uploads");
+    let name = match last.split_once('-') {
+        Some((index, rest)) if in_upload && index.len() >= 4 && index.bytes().all(|b| b.is_ascii_digit()) => rest,
+        _ => last,
+    };
+    match inner {
+        Some(inner) => format!("{name}!{inner}"),
+        None => name.to_string(),
+    }
+}
+
 /// The name as the runner will recognise it on the results list (no path, printable, bounded).
 fn display_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
@@ -76,7 +99,9 @@ fn upload_error(e: MultipartError) -> HttpError {
 }
 
 async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), HttpError> {
-    let mut file = tokio::fs::File::create(path).await.map_err(HttpError::internal)?;
+    // Private (0600) whatever the umask: the upload is the runner's health data.
+    let file = runtall_store::private_files::create_file(path).map_err(HttpError::internal)?;
+    let mut file = tokio::fs::File::from_std(file);
     while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
         file.write_all(&chunk).await.map_err(HttpError::internal)?;
     }
@@ -87,7 +112,11 @@ async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), 
 /// Streams every file of the upload to a fresh private directory beside the database and starts the job.
 async fn receive(st: &AppState, mut multipart: Multipart) -> Result<u64, HttpError> {
     let base = crate::import_jobs::upload_dir(st.db.path());
-    tokio::fs::create_dir_all(&base).await.map_err(HttpError::internal)?;
+    let private = base.clone();
+    tokio::task::spawn_blocking(move || runtall_store::private_files::create_dir(&private, true))
+        .await
+        .map_err(HttpError::internal)?
+        .map_err(HttpError::internal)?;
     let dir = tempfile::Builder::new().prefix("upload-").tempdir_in(&base).map_err(HttpError::internal)?;
     let mut names = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
@@ -316,5 +345,19 @@ mod tests {
         assert_eq!(safe_name(".hidden.gpx", 4), "0004-hidden.gpx");
         assert!(safe_name(&"a".repeat(500), 5).len() <= 125);
         assert_eq!(display_name("dir/Morning Run\u{7}.fit"), "Morning Run.fit");
+    }
+
+    #[test]
+    fn stored_paths_are_shown_as_the_original_file_name() {
+        let upload = "/home/r/.local/share/runtall/.runtall-uploads/upload-Ab12/0003-morning-run.fit";
+        assert_eq!(original_name(upload), "morning-run.fit");
+        let zip = "/d/.runtall-uploads/upload-Ab12/0001-export.zip!activities/1.fit.gz";
+        assert_eq!(original_name(zip), "export.zip!activities/1.fit.gz");
+        assert_eq!(original_name("/home/r/Downloads/0003-run.fit"), "0003-run.fit", "not an upload: kept");
+        assert_eq!(original_name("C:\\Users\\r\\run.gpx"), "run.gpx");
+        assert_eq!(original_name("run.tcx"), "run.tcx");
+        assert_eq!(original_name("/home/r/My!Runs/a.fit"), "a.fit", "a ! in a folder name is no archive");
+        assert_eq!(original_name("/x/Export.ZIP!b.zip!c.fit"), "Export.ZIP!b.zip!c.fit");
+        assert_eq!(original_name("/tmp/export.zip!activities/a/b.fit"), "export.zip!activities/a/b.fit");
     }
 }

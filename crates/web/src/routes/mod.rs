@@ -1,7 +1,9 @@
 //! The router: each module owns its pages and their `/api/` twins, and this file stacks the cross-cutting layers.
 //!
-//! Layers, outermost first: security headers (CSP and friends) → error rendering (HTML page or JSON by path) →
-//! sessions, login gate and CSRF → the emergency lock (level A shows only the emergency screen) → handlers.
+//! Layers, outermost first: security headers (CSP and friends, `Cache-Control: no-store` on data) → error
+//! rendering (HTML page or JSON by path; touches only responses) → the `Host` allow-list and cross-site check →
+//! the declared body size → sessions, login gate and CSRF → the emergency lock (level A shows only the emergency
+//! screen) → handlers.
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
@@ -60,6 +62,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { HttpError::NotFound })
         .layer(from_fn_with_state(state.clone(), lock_guard))
         .layer(from_fn_with_state(state.clone(), crate::session::layer))
+        .layer(from_fn(crate::body_limits::guard))
+        .layer(from_fn_with_state(state.hosts.clone(), crate::hosts::guard))
         .layer(from_fn(render_errors))
         .layer(from_fn(security_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -189,7 +193,11 @@ async fn render_errors(request: Request, next: Next) -> Response {
     };
     // Keep cookies and the like set by inner layers.
     for (name, value) in parts.headers.iter() {
-        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE || name == header::ALLOW {
+        if name == header::SET_COOKIE
+            || name == header::WWW_AUTHENTICATE
+            || name == header::ALLOW
+            || name == header::RETRY_AFTER
+        {
             out.headers_mut().append(name.clone(), value.clone());
         }
     }
@@ -209,14 +217,31 @@ pub const CSP_POSTURE: &str = "default-src 'self'; script-src 'self' 'wasm-unsaf
                                img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
                                object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Whether a response holds the runner's data in a form a browser or proxy might keep on disk: JSON, downloads
+/// (exports) and charts. Pages are HTML and assets are public; neither is marked.
+fn holds_data(headers: &axum::http::HeaderMap) -> bool {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    content_type.starts_with("application/")
+        || content_type.starts_with("image/svg")
+        || headers.contains_key(header::CONTENT_DISPOSITION)
+}
+
 async fn security_headers(request: Request, next: Next) -> Response {
-    let posture = request.uri().path() == "/posture";
+    let path = request.uri().path();
+    let asset = path.starts_with("/assets/") || path == "/favicon.ico";
+    let posture = path == "/posture";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if !asset && holds_data(h) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if posture { CSP_POSTURE } else { CSP }));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // `same-origin`, not `no-referrer`: no other site ever learns a URL of this app, and the browser sends this
+    // app's own origin with its form posts (under `no-referrer` it sends `Origin: null`, which the cross-site
+    // check in `hosts` could not tell from a sandboxed attacker's frame).
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), screen-wake-lock=(self)"),

@@ -23,8 +23,7 @@ use runtall_app::posture::{self, Detail, PhotoStore, PostureCheck, PostureReport
 use runtall_domain::posture::{LandmarkFile, PostureKind, QualityFlag, parse_landmarks};
 use serde::Deserialize;
 
-/// Largest landmark upload: a 100-minute video's frames at 10 per second.
-const LANDMARKS_LIMIT: usize = 16 * 1024 * 1024;
+use crate::body_limits::{LANDMARKS_LIMIT, POSTURE_PHOTO_LIMIT};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,7 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/posture/measure", post(api_measure))
         .layer(DefaultBodyLimit::max(LANDMARKS_LIMIT))
         .route("/api/posture/{id}/photo", post(api_photo))
-        .layer(DefaultBodyLimit::max(posture::MAX_PHOTO_BYTES + 1024))
+        .layer(DefaultBodyLimit::max(POSTURE_PHOTO_LIMIT))
         .route("/posture", get(page))
         .route("/posture/{id}", get(check_page))
         .route("/posture/{id}/photo", get(photo))

@@ -3,6 +3,7 @@
 //! Same store calls as `runtall runs` and `runtall log run`. The chart is server-side SVG (also served alone at
 //! `/runs/{id}/chart.svg`, so it works in exports), with a text alternative.
 
+use super::import::original_name;
 use super::json;
 use crate::AppState;
 use crate::charts::run_chart;
@@ -369,13 +370,21 @@ async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Re
     Ok(r)
 }
 
+/// The API shows where a run came from by its file name only: the stored path is the server's (the upload
+/// folder, the runner's home directory) and is none of a client's business.
 async fn api_list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
     let f = filter(&q)?;
-    Ok(json(st.db.run(move |store| Ok(store.activities(&f)?)).await?))
+    let mut rows = st.db.run(move |store| Ok(store.activities(&f)?)).await?;
+    for row in &mut rows {
+        row.source_path = original_name(&row.source_path);
+    }
+    Ok(json(rows))
 }
 
 async fn api_detail(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
-    Ok(json(st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?))
+    let mut run = st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?;
+    run.activity.source.path = original_name(&run.activity.source.path);
+    Ok(json(run))
 }
 
 async fn api_context(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {

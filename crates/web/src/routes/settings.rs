@@ -33,8 +33,7 @@ use runtall_store::{JournalImportStats, Store};
 use serde::Deserialize;
 use serde_json::json;
 
-/// Largest journal upload: years of runs, pain and days as JSON Lines stay well under it.
-const JOURNAL_LIMIT: usize = 32 * 1024 * 1024;
+use crate::body_limits::JOURNAL_LIMIT;
 
 pub fn router() -> Router<AppState> {
     Router::new()
