@@ -221,7 +221,8 @@ pub fn verdict_class(v: Verdict) -> &'static str {
         Verdict::LikelyLink => "v-likely",
         Verdict::PossibleLink => "v-possible",
         Verdict::NoClearLink => "v-none",
-        Verdict::NotEnoughData => "v-thin",
+        Verdict::LessPain => "v-less",
+        Verdict::NoPainYet | Verdict::NotEnoughData => "v-thin",
     }
 }
 

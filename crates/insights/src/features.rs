@@ -1,0 +1,241 @@
+//! Per-run features, computed once per analysis: each run's pain band, each factor's yes/no rule, and each measure
+//! binned, with a histogram of pain bands per bin. Every reading the model average tries — a cut point, a dose —
+//! is then a small table built from these histograms, so trying twenty cut points on ten thousand runs costs about
+//! as much as trying them on forty (one pass over the runs per measure, then work per bin).
+
+use crate::exposures::{Lag, Measure};
+use crate::factors::{Cutoffs, Factor};
+use crate::model::Table;
+use crate::observation::RunObservation;
+use serde::{Deserialize, Serialize};
+
+/// Ratings at or above this share the top band.
+pub const BAND_TOP: u8 = 6;
+/// Number of pain bands (0, 1, 2, 3, 4, 5, 6+).
+pub const BANDS: usize = BAND_TOP as usize + 1;
+
+/// Pain bands for the model: the rating itself, with 6 and above pooled (few runs rate higher, and the top of the
+/// scale says little more about a factor). Bands 0–2 are pain-free runs and 3+ pain runs under the caller's rule,
+/// so the bands refine the yes/no outcome without contradicting it (a run whose pain was already there before
+/// counts as pain-free, at most band 2).
+pub fn band(r: &RunObservation) -> usize {
+    if r.pain_followed { usize::from(r.max_pain.clamp(3, BAND_TOP)) } else { usize::from(r.max_pain.min(2)) }
+}
+
+/// One way of reading a factor for a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Reading {
+    /// The factor's own yes/no rule (a label or a logged answer).
+    Rule,
+    /// Exposed on the suspected side of `cut` ("8 h or more", "less than 6 h").
+    Cut { measure: Measure, lag: Lag, cut: f64 },
+    /// The measure itself: the more of it (or the less, for sleep and pace), the more pain.
+    Dose { measure: Measure, lag: Lag },
+}
+
+impl Reading {
+    /// What the reading says in words, for the sentences.
+    pub fn words(&self) -> Option<String> {
+        match *self {
+            Reading::Rule => None,
+            Reading::Cut { measure, lag, cut } => Some(measure.cut_words(lag, cut)),
+            Reading::Dose { measure, lag } => Some(measure.dose_words(lag)),
+        }
+    }
+}
+
+/// A measure binned for every run, with pain-band histograms per bin.
+#[derive(Debug, Clone)]
+pub struct MeasureColumn {
+    pub measure: Measure,
+    pub lag: Lag,
+    /// The bin of each run, `None` where not logged.
+    pub bins: Vec<Option<u16>>,
+    /// Runs per bin and pain band.
+    pub hist: Vec<[u32; BANDS]>,
+    /// Runs without a value, per pain band.
+    pub missing: [u32; BANDS],
+    pub known: usize,
+}
+
+impl MeasureColumn {
+    fn build(measure: Measure, lag: Lag, runs: &[RunObservation], bands: &[usize]) -> MeasureColumn {
+        let mut hist = vec![[0u32; BANDS]; measure.bins()];
+        let mut missing = [0u32; BANDS];
+        let mut known = 0;
+        let bins = runs
+            .iter()
+            .zip(bands)
+            .map(|(r, &b)| match measure.value(r, lag).filter(|v| !v.is_nan()) {
+                Some(v) => {
+                    let bin = measure.bin(v);
+                    hist[bin][b] += 1;
+                    known += 1;
+                    Some(bin as u16)
+                }
+                None => {
+                    missing[b] += 1;
+                    None
+                }
+            })
+            .collect();
+        MeasureColumn { measure, lag, bins, hist, missing, known }
+    }
+
+    /// Runs in each bin, all bands together.
+    fn totals(&self) -> Vec<usize> {
+        self.hist.iter().map(|h| h.iter().map(|&c| c as usize).sum()).collect()
+    }
+
+    /// Whether a run in `bin` is on the exposed side of the cut at `cut_bin`.
+    pub fn exposed_bin(&self, bin: usize, cut_bin: usize) -> bool {
+        if self.measure.higher_is_exposed() { bin >= cut_bin } else { bin < cut_bin }
+    }
+
+    /// Candidate cut points (as bins): the runner's own quantiles rounded to readable values, plus the fixed cut
+    /// when there is one, keeping those with at least `min_each_side` known runs on each side. Chosen from the
+    /// values alone, never from the pain data.
+    pub fn candidate_cuts(&self, fixed: Option<f64>, min_each_side: usize) -> Vec<usize> {
+        const LEVELS: [f64; 11] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
+        if self.known == 0 {
+            return Vec::new();
+        }
+        let totals = self.totals();
+        let mut cum = Vec::with_capacity(totals.len());
+        let mut acc = 0usize;
+        for t in &totals {
+            acc += t;
+            cum.push(acc);
+        }
+        let mut cuts: Vec<usize> = LEVELS
+            .iter()
+            .map(|q| {
+                let target = (q * self.known as f64).ceil().max(1.0) as usize;
+                let bin = cum.partition_point(|&c| c < target);
+                // The quantile's value (bin centre), rounded to a cut point a person would say.
+                let v = self.measure.edge(bin) + 0.5 * self.measure.bin_width();
+                self.measure.readable_cut_bin(v)
+            })
+            .collect();
+        if let Some(f) = fixed {
+            cuts.push(self.measure.bin(f));
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts.retain(|&c| {
+            let below: usize = cum.get(c.wrapping_sub(1)).copied().unwrap_or(0);
+            let above = self.known - below;
+            let exposed = if self.measure.higher_is_exposed() { above } else { below };
+            exposed >= min_each_side && self.known - exposed >= min_each_side
+        });
+        cuts
+    }
+
+    /// The model table for the cut at `cut_bin`: exposed, unexposed and unlogged runs per pain band, with the
+    /// covariate centred (unlogged runs sit at the mean, so they inform the other factors and not this one).
+    pub fn cut_table(&self, cut_bin: usize) -> Table {
+        let mut exposed = [0u32; BANDS];
+        let mut unexposed = [0u32; BANDS];
+        for (bin, h) in self.hist.iter().enumerate() {
+            let side = if self.exposed_bin(bin, cut_bin) { &mut exposed } else { &mut unexposed };
+            for b in 0..BANDS {
+                side[b] += h[b];
+            }
+        }
+        binary_table(&exposed, &unexposed, &self.missing)
+    }
+
+    /// The model table for the dose reading: each bin at its standardised value (sign turned so that positive is
+    /// the suspected side), unlogged runs at the mean. `None` when the values do not vary.
+    pub fn dose_table(&self) -> Option<Table> {
+        if self.known < 3 {
+            return None;
+        }
+        let centre = |bin: usize| self.measure.edge(bin) + 0.5 * self.measure.bin_width();
+        let totals = self.totals();
+        let n = self.known as f64;
+        let mean = totals.iter().enumerate().map(|(b, &t)| t as f64 * centre(b)).sum::<f64>() / n;
+        let var = totals.iter().enumerate().map(|(b, &t)| t as f64 * (centre(b) - mean).powi(2)).sum::<f64>() / n;
+        if var <= 1e-12 || totals.iter().filter(|&&t| t > 0).count() < 3 {
+            return None;
+        }
+        let sd = var.sqrt();
+        let sign = if self.measure.higher_is_exposed() { 1.0 } else { -1.0 };
+        let mut t = Table::default();
+        for (bin, h) in self.hist.iter().enumerate() {
+            let x = sign * (centre(bin) - mean) / sd;
+            for (b, &c) in h.iter().enumerate() {
+                t.push(x, b, f64::from(c));
+            }
+        }
+        for (b, &c) in self.missing.iter().enumerate() {
+            t.push(0.0, b, f64::from(c));
+        }
+        Some(t)
+    }
+
+    /// Yes/no per run for the cut at `cut_bin`.
+    pub fn cut_values(&self, cut_bin: usize) -> Vec<Option<bool>> {
+        self.bins.iter().map(|b| b.map(|b| self.exposed_bin(usize::from(b), cut_bin))).collect()
+    }
+}
+
+/// A centred yes/no covariate as a model table.
+pub fn binary_table(exposed: &[u32; BANDS], unexposed: &[u32; BANDS], missing: &[u32; BANDS]) -> Table {
+    let e: u32 = exposed.iter().sum();
+    let u: u32 = unexposed.iter().sum();
+    let share = if e + u == 0 { 0.0 } else { f64::from(e) / f64::from(e + u) };
+    let mut t = Table::default();
+    for b in 0..BANDS {
+        t.push(1.0 - share, b, f64::from(exposed[b]));
+        t.push(-share, b, f64::from(unexposed[b]));
+        t.push(0.0, b, f64::from(missing[b]));
+    }
+    t
+}
+
+/// Yes/no values per run as a model table.
+pub fn values_table(values: &[Option<bool>], bands: &[usize]) -> Table {
+    let mut sides = [[0u32; BANDS]; 3];
+    for (v, &b) in values.iter().zip(bands) {
+        let slot = match v {
+            Some(true) => 0,
+            Some(false) => 1,
+            None => 2,
+        };
+        sides[slot][b] += 1;
+    }
+    binary_table(&sides[0], &sides[1], &sides[2])
+}
+
+/// Everything the analysis reads from the runs, for one factor.
+#[derive(Debug, Clone)]
+pub struct FactorColumns {
+    pub factor: Factor,
+    /// The default reading per run: the factor's rule, or its fixed cut.
+    pub default: Vec<Option<bool>>,
+    pub measures: Vec<MeasureColumn>,
+}
+
+/// The features of a journal.
+#[derive(Debug, Clone)]
+pub struct Features {
+    pub bands: Vec<usize>,
+    pub factors: Vec<FactorColumns>,
+}
+
+impl Features {
+    pub fn build(runs: &[RunObservation], factors: &[Factor], cutoffs: &Cutoffs) -> Features {
+        let bands: Vec<usize> = runs.iter().map(band).collect();
+        let factors = factors
+            .iter()
+            .map(|&f| FactorColumns {
+                factor: f,
+                default: runs.iter().map(|r| f.value(r, cutoffs)).collect(),
+                measures: f.measures().iter().map(|&(m, lag)| MeasureColumn::build(m, lag, runs, &bands)).collect(),
+            })
+            .collect();
+        Features { bands, factors }
+    }
+}
