@@ -169,7 +169,23 @@ impl Measure {
     /// The lower edge of a bin, i.e. the value a cut at that bin stands for.
     pub fn edge(self, bin: usize) -> f64 {
         let s = self.scale();
-        s.lo + bin as f64 * s.width
+        ((s.lo + bin as f64 * s.width) * 1e6).round() / 1e6
+    }
+
+    /// The smallest cut that still means what the factor is about: a "jump" or a "spike" is an increase, so cuts
+    /// below it are not tried (a cut at 0.8 × your longest run would only be another way of saying "long run").
+    pub fn min_cut(self) -> Option<f64> {
+        match self {
+            Measure::WeekJump => Some(1.1),
+            Measure::LongestRatio => Some(1.05),
+            _ => None,
+        }
+    }
+
+    /// Whether a dose reading makes sense: not for jumps and spikes, which are about crossing a line (a dose of
+    /// "run length relative to your longest" would again mostly say "long run").
+    pub fn dose_allowed(self) -> bool {
+        !matches!(self, Measure::WeekJump | Measure::LongestRatio)
     }
 
     /// Rounds a value to a cut point a person would say ("8 h", "4:45 per km", "30%"), as a bin edge.

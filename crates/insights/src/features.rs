@@ -121,6 +121,10 @@ impl MeasureColumn {
         if let Some(f) = fixed {
             cuts.push(self.measure.bin(f));
         }
+        if let Some(min) = self.measure.min_cut() {
+            let min_bin = self.measure.bin(min);
+            cuts.iter_mut().for_each(|c| *c = (*c).max(min_bin));
+        }
         cuts.sort_unstable();
         cuts.dedup();
         cuts.retain(|&c| {
@@ -149,7 +153,7 @@ impl MeasureColumn {
     /// The model table for the dose reading: each bin at its standardised value (sign turned so that positive is
     /// the suspected side), unlogged runs at the mean. `None` when the values do not vary.
     pub fn dose_table(&self) -> Option<Table> {
-        if self.known < 3 {
+        if self.known < 3 || !self.measure.dose_allowed() {
             return None;
         }
         let centre = |bin: usize| self.measure.edge(bin) + 0.5 * self.measure.bin_width();

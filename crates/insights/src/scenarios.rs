@@ -857,7 +857,7 @@ pub struct Figures {
     /// Null runners: any factor called a likely link / at least a possible link.
     pub null_likely: f64,
     pub null_possible: f64,
-    /// Trigger runners: a planted factor reported as inseparable from another.
+    /// Trigger runners: a planted factor flagged and reported as inseparable from another.
     pub trigger_entangled: f64,
     /// Cut-point triggers: share of runners shown a cut for the planted factor, and of those, share within one
     /// readable step (or 15%) of the planted cut.
@@ -1035,7 +1035,10 @@ fn judge(
     }
     t.likely = usize::from(likely.iter().any(|f| planted.contains(f)));
     t.wrong = usize::from(likely.iter().any(|f| !planted.contains(f)));
-    t.entangled = usize::from(planted.iter().any(|&f| report.factor(f).is_some_and(|r| !r.entangled_with.is_empty())));
+    // Reported as a pair: the planted factor is flagged and named with the factor it cannot be told apart from.
+    t.entangled = usize::from(
+        planted.iter().any(|&f| report.factor(f).is_some_and(|r| r.verdict.flagged() && !r.entangled_with.is_empty())),
+    );
     for g in &runner.triggers {
         if let (Exposure::Measured(m, lag), Shape::Cut { at }) = (g.exposure, g.shape) {
             t.cut_runners = 1;
