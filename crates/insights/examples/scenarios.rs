@@ -46,10 +46,8 @@ fn main() {
             other => exit_usage(&format!("unknown argument {other}")),
         }
     }
-    let scenarios: Vec<_> = suite()
-        .into_iter()
-        .filter(|s| sets.contains(&s.set) && only.as_deref().is_none_or(|id| id == s.id))
-        .collect();
+    let scenarios: Vec<_> =
+        suite().into_iter().filter(|s| sets.contains(&s.set) && only.as_deref().is_none_or(|id| id == s.id)).collect();
     if scenarios.is_empty() {
         let ids: Vec<&str> = suite().iter().map(|s| s.id).collect();
         exit_usage(&format!("no such scenario; the suite has: {}", ids.join(", ")));
@@ -87,7 +85,9 @@ fn main() {
             }
         }
     } else {
-        println!("runtall insights scenario suite: {runners} runners per scenario (development seed and report seed fixed)");
+        println!(
+            "runtall insights scenario suite: {runners} runners per scenario (development seed and report seed fixed)"
+        );
         print!("{}", render(&reports));
     }
 }

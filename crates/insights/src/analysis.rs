@@ -458,7 +458,8 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
             (score >= 1.0 - 0.025 / kf, score >= 1.0 - 0.25 / kf)
         };
         // Less pain, clearly: the interval widened for every factor judged (and every cut tried) lies below 1.
-        let less = rr_parts.is_some_and(|(mean, sd)| mean + normal_quantile(1.0 - 0.025 / (kf * cuts_paid as f64)) * sd < 0.0);
+        let less =
+            rr_parts.is_some_and(|(mean, sd)| mean + normal_quantile(1.0 - 0.025 / (kf * cuts_paid as f64)) * sd < 0.0);
         let verdict = if !judged_here {
             Verdict::NotEnoughData
         } else if no_pain {
@@ -559,11 +560,8 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
     for r in results.iter_mut() {
         r.sentence = wording::verdict_sentence(r, k);
     }
-    let ranked: Vec<FactorResult> = order
-        .iter()
-        .enumerate()
-        .map(|(rank, &i)| FactorResult { rank: rank + 1, ..results[i].clone() })
-        .collect();
+    let ranked: Vec<FactorResult> =
+        order.iter().enumerate().map(|(rank, &i)| FactorResult { rank: rank + 1, ..results[i].clone() }).collect();
     let suggestion = wording::suggest(&ranked, &entangled_out);
     let summary = wording::summarize(n, pain_runs, &ranked, &entangled_out, suggestion.as_ref(), model_used);
     Ok(InsightsReport {

@@ -232,11 +232,12 @@ impl Measure {
             Measure::Sleep => (format!("runs after less than {} h of sleep", num(cut)), "after more sleep"),
             Measure::Stress => (format!("runs on days with stress {}/10 or more", num(cut)), "on calmer days"),
             Measure::WeekDistance => (format!("runs in weeks of {} km or more", num(cut)), "in lighter weeks"),
-            Measure::WeekJump => (format!("runs in weeks {}% or more above the 2 weeks before", pct(cut)), "other runs"),
-            Measure::LongestRatio => (
-                format!("runs {}% or more longer than your longest of the previous 30 days", pct(cut)),
-                "other runs",
-            ),
+            Measure::WeekJump => {
+                (format!("runs in weeks {}% or more above the 2 weeks before", pct(cut)), "other runs")
+            }
+            Measure::LongestRatio => {
+                (format!("runs {}% or more longer than your longest of the previous 30 days", pct(cut)), "other runs")
+            }
         }
     }
 

@@ -127,13 +127,25 @@ impl MeasureColumn {
         }
         cuts.sort_unstable();
         cuts.dedup();
+        let below = |c: usize| -> usize { cum.get(c.wrapping_sub(1)).copied().unwrap_or(0) };
         cuts.retain(|&c| {
-            let below: usize = cum.get(c.wrapping_sub(1)).copied().unwrap_or(0);
-            let above = self.known - below;
-            let exposed = if self.measure.higher_is_exposed() { above } else { below };
+            let exposed = if self.measure.higher_is_exposed() { self.known - below(c) } else { below(c) };
             exposed >= min_each_side && self.known - exposed >= min_each_side
         });
-        cuts
+        // Cuts with no value between them split the runs the same way: one reading, stated at the cut next to the
+        // exposed runs ("8.5 h or more" when nobody sat between 8 and 8.5 h).
+        let mut distinct: Vec<usize> = Vec::with_capacity(cuts.len());
+        for c in cuts {
+            match distinct.last_mut() {
+                Some(last) if below(*last) == below(c) => {
+                    if self.measure.higher_is_exposed() {
+                        *last = c;
+                    }
+                }
+                _ => distinct.push(c),
+            }
+        }
+        distinct
     }
 
     /// The model table for the cut at `cut_bin`: exposed, unexposed and unlogged runs per pain band, with the

@@ -31,11 +31,11 @@ pub mod special;
 mod wording;
 
 pub use analysis::{AnalysisConfig, FactorResult, InsightsReport, Verdict, analyze, ratio_text};
-pub use exposures::{Lag, Measure};
-pub use features::Reading;
 pub use error::InsightsError;
 pub use experiment::{Assignment, Condition, Experiment, ExperimentDesign, ExperimentFactor, ExperimentUnit};
+pub use exposures::{Lag, Measure};
 pub use factors::{Cutoffs, Factor};
+pub use features::Reading;
 pub use observation::{
     LinkedPainReport, LoadFlags, PAIN_THRESHOLD, PainOutcome, PainTiming, RunContext, RunDistance, RunObservation,
     RunType, SurfaceKind, compute_load_flags, fill_load_flags, run_outcome,

@@ -818,11 +818,8 @@ pub fn simulate(scenario: &Scenario, seed: u64, index: usize, runs: usize) -> Re
             }
             Ratings::ThresholdOnly => {
                 let pain = r.chance(p);
-                let rating = if pain {
-                    PAIN_THRESHOLD + r.below(5) as u8
-                } else {
-                    [0, 0, 0, 1, 1, 2][r.below(6) as usize]
-                };
+                let rating =
+                    if pain { PAIN_THRESHOLD + r.below(5) as u8 } else { [0, 0, 0, 1, 1, 2][r.below(6) as usize] };
                 (rating, pain)
             }
         };
@@ -959,7 +956,10 @@ pub fn measure(
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(InsightsError::invalid("thread", "panicked")))).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(InsightsError::invalid("thread", "panicked"))))
+            .collect()
     });
     let mut total = vec![Tally::default(); CHECKPOINTS.len()];
     for r in results {

@@ -1,9 +1,7 @@
 //! The engine's sentences: counts, verdicts in plain words for both directions, factors that travel together and the
 //! experiment that would separate them, the summary. Always "goes with", never a word that claims a cause.
 
-use crate::analysis::{
-    AnalysisConfig, Counts, Entanglement, ExperimentSuggestion, FactorResult, Verdict, ratio_text,
-};
+use crate::analysis::{AnalysisConfig, Counts, Entanglement, ExperimentSuggestion, FactorResult, Verdict, ratio_text};
 use crate::experiment::ExperimentUnit;
 use crate::factors::Factor;
 use crate::features::Reading;
@@ -270,9 +268,11 @@ pub(crate) fn summarize(
         out.push(format!("{} {}", r.counts_sentence, r.sentence));
     }
     if pain == 0 && n > 0 {
-        out.push("No pain events yet, so there is nothing to compare: the factors will be judged once some runs are \
+        out.push(
+            "No pain events yet, so there is nothing to compare: the factors will be judged once some runs are \
                   followed by pain (and others are not)."
-            .to_string());
+                .to_string(),
+        );
     }
     for e in entangled {
         out.push(e.sentence.clone());

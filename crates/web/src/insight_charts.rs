@@ -239,10 +239,13 @@ pub fn forest_axis() -> Markup {
     }
 }
 
-/// One row's picture: the interval as a bar, the estimate as a dot, the line of "no difference" dashed.
+/// One row's picture: the interval as a bar, the estimate as a dot, the line of "no difference" dashed. Without an
+/// estimate — no pain events among the runs compared, or too few runs — the row says which instead of drawing a
+/// dot the data cannot place.
 pub fn forest_row(f: &FactorResult) -> Markup {
     let class = verdict_class(f.verdict);
     let mid = FH / 2.0;
+    let missing = if f.verdict == Verdict::NoPainYet { "no pain events yet" } else { "not enough runs yet" };
     html! {
         svg class="chart forest-row" viewBox={ "0 0 " (FW) " " (FH) } role="img" xmlns="http://www.w3.org/2000/svg"
             aria-label=(match &f.risk_ratio {
@@ -252,10 +255,10 @@ pub fn forest_row(f: &FactorResult) -> Markup {
                     ratio_text(r.lower),
                     ratio_text(r.upper)
                 ),
-                None => "no estimate yet".to_string(),
+                None => missing.to_string(),
             }) {
             line class="one" x1=(format!("{:.1}", fx(1.0))) x2=(format!("{:.1}", fx(1.0))) y1="0" y2=(FH) {}
-            @match &f.risk_ratio {
+            @match f.risk_ratio.as_ref().filter(|_| f.verdict != Verdict::NoPainYet) {
                 Some(r) => {
                     line class={ "ci " (class) } x1=(format!("{:.1}", fx(r.lower))) x2=(format!("{:.1}", fx(r.upper)))
                         y1=(mid) y2=(mid) {}
@@ -264,7 +267,7 @@ pub fn forest_row(f: &FactorResult) -> Markup {
                     circle class=(class) cx=(format!("{:.1}", fx(r.estimate))) cy=(mid) r="5.5" {}
                 }
                 None => {
-                    text class="v-thin" x=(FW / 2.0) y=(mid + 4.0) text-anchor="middle" { "not enough runs yet" }
+                    text class="v-thin" x=(FW / 2.0) y=(mid + 4.0) text-anchor="middle" { (missing) }
                 }
             }
         }

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_app::experiments::{self, DesignChoice};
 use runtall_app::progress::{Progress, Tally};
-use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, ratio_text};
+use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, Verdict, ratio_text};
 use runtall_store::Store;
 
 fn today() -> Date {
@@ -43,24 +43,9 @@ pub fn print_report(r: &InsightsReport) {
         "risk ratio (95% CI)",
         render_insights::forest_axis()
     );
-    for f in &r.factors {
-        let counts = format!("{}/{} vs {}/{}", f.with.with_pain, f.with.runs, f.without.with_pain, f.without.runs);
-        let rr = f
-            .risk_ratio
-            .as_ref()
-            .map(|x| format!("{} ({}–{})", ratio_text(x.estimate), ratio_text(x.lower), ratio_text(x.upper)))
-            .unwrap_or_else(|| "–".into());
-        println!(
-            "{:<3} {:<30} {:>14} {:>20}  {}  {}",
-            f.rank,
-            truncate(&f.label, 30),
-            counts,
-            rr,
-            render_insights::forest_line(f.risk_ratio.as_ref()),
-            f.verdict.label()
-        );
+    for line in factor_lines(r) {
+        println!("{line}");
     }
-    println!("    ● risk ratio, ├─┤ its 95% interval (◀ ▶ beyond the axis); right of │ = more pain with the factor");
     for e in &r.entangled {
         println!("\n! {}", e.sentence);
     }
@@ -68,6 +53,46 @@ pub fn print_report(r: &InsightsReport) {
         println!("\nSuggested experiment: {}", s.sentence);
         println!("  start it: runtall experiment new --factor {}", s.factor.id());
     }
+}
+
+/// The factor table of `runtall insights`: one row per factor, the forest plot drawn in text, and the searched
+/// pattern under a row when the data support it.
+pub fn factor_lines(r: &InsightsReport) -> Vec<String> {
+    let mut out = Vec::with_capacity(r.factors.len() + 2);
+    for f in &r.factors {
+        let counts = format!("{}/{} vs {}/{}", f.with.with_pain, f.with.runs, f.without.with_pain, f.without.runs);
+        // No pain events: nothing to draw, and an estimate would only show the prior.
+        let rr = f.risk_ratio.as_ref().filter(|_| f.verdict != Verdict::NoPainYet);
+        let rr_text = match rr {
+            Some(x) => format!(
+                "{} ({}–{}){}",
+                ratio_text(x.estimate),
+                ratio_text(x.lower),
+                ratio_text(x.upper),
+                if x.level > 0.951 { "*" } else { "" }
+            ),
+            None if f.verdict == Verdict::NoPainYet => "no pain yet".into(),
+            None => "–".into(),
+        };
+        out.push(format!(
+            "{:<3} {:<30} {:>14} {:>20}  {}  {}",
+            f.rank,
+            truncate(&f.label, 30),
+            counts,
+            rr_text,
+            render_insights::forest_line(rr),
+            f.verdict.label()
+        ));
+        if let Some(p) = &f.pattern {
+            out.push(format!("    └ {p}"));
+        }
+    }
+    out.push(
+        "    ● risk ratio, ├─┤ its 95% interval (◀ ▶ beyond the axis; * wider: a cut point was searched for); right of │ = \
+         more pain with the factor, left = less"
+            .into(),
+    );
+    out
 }
 
 fn truncate(s: &str, n: usize) -> String {
