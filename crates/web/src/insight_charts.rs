@@ -320,4 +320,24 @@ mod tests {
         assert!((fx(2.0) - mid - (mid - fx(0.5))).abs() < 1e-9, "2× and ½× are equally far from 1");
         assert!(fx(100.0) <= FW - PAD && fx(0.0001) >= PAD, "clamped to the axis");
     }
+
+    /// A factor with no pain events on either side has nothing to place: the row says so in words instead of a dot
+    /// (the prior alone used to put one at 3.0 with an interval from <0.01 to >100).
+    #[test]
+    fn a_factor_without_pain_events_is_not_drawn_as_an_estimate() {
+        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        let runs: Vec<RunObservation> = (0..30)
+            .map(|i| {
+                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+                r.context.pack_worn = Some(i % 3 == 0);
+                r
+            })
+            .collect();
+        let report = analyze(&runs, &AnalysisConfig::default()).expect("analysis");
+        let pack = report.factor(runtall_insights::Factor::PackWorn).expect("pack");
+        assert_eq!(pack.verdict, Verdict::NoPainYet);
+        let svg = forest_row(pack).into_string();
+        assert!(svg.contains("no pain events yet"), "{svg}");
+        assert!(!svg.contains("<circle"), "no dot: {svg}");
+    }
 }
