@@ -89,6 +89,9 @@ pub struct ModelSettings {
     pub dose_share: f64,
     /// Weight of a measure read from the day before, against 1 for the same day.
     pub day_before_weight: f64,
+    /// Share of a factor's prior weight on its own yes/no rule when measures can also read it (long run: the label
+    /// against distance and duration cuts).
+    pub rule_share: f64,
     /// Share of a flagged factor's weight a cut point (with its neighbouring candidates) needs to be shown.
     pub pattern_support: f64,
 }
@@ -116,6 +119,7 @@ impl Default for AnalysisConfig {
                 prior_any_link: 0.5,
                 dose_share: 0.25,
                 day_before_weight: 0.5,
+                rule_share: 0.5,
                 pattern_support: 0.5,
             },
         }
@@ -649,10 +653,22 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
     {
         groups.push((1.0, vec![Candidate { reading: *r, table: values_table(values, bands), weight: 1.0, cut: None }]));
     }
-    let total: f64 = groups.iter().map(|(w, _)| w).sum();
+    // The factor's own rule keeps its share whatever number of measures refine it (distance and duration both
+    // refine "long run"); the measures share the rest by their weights.
+    let has_rule_group = groups.first().is_some_and(|(_, g)| g.first().is_some_and(|c| c.reading == Reading::Rule));
+    let measured: f64 = groups.iter().skip(usize::from(has_rule_group)).map(|(w, _)| w).sum();
+    let rule_share = match (has_rule_group, measured > 0.0) {
+        (true, true) => config.model.rule_share,
+        (true, false) => 1.0,
+        (false, _) => 0.0,
+    };
     let candidates: Vec<Candidate> = groups
         .into_iter()
-        .flat_map(|(w, g)| g.into_iter().map(move |c| Candidate { weight: c.weight * w / total, ..c }))
+        .enumerate()
+        .flat_map(|(gi, (w, g))| {
+            let share = if has_rule_group && gi == 0 { rule_share } else { (1.0 - rule_share) * w / measured };
+            g.into_iter().map(move |c| Candidate { weight: c.weight * share, ..c })
+        })
         .collect();
     if candidates.is_empty() {
         fallback = None;
@@ -775,6 +791,7 @@ fn check_config(c: &AnalysisConfig) -> Result<(), InsightsError> {
     unit("entangled_phi", c.entangled_phi)?;
     unit("graded_prior", c.graded_prior)?;
     unit("model.dose_share", c.model.dose_share)?;
+    unit("model.rule_share", c.model.rule_share)?;
     unit("model.pattern_support", c.model.pattern_support)?;
     crate::error::check_f64("model.prior_any_link", c.model.prior_any_link, 0.001, 0.999)?;
     crate::error::check_f64("model.day_before_weight", c.model.day_before_weight, 0.0, 10.0)?;
