@@ -60,7 +60,7 @@ fn main() {
         // On a terminal one line is redrawn; in a log, one line per scenario.
         let tty = std::io::stderr().is_terminal();
         let progress = |done: usize| {
-            if tty && (done % 10 == 0 || done == runners) {
+            if tty && (done.is_multiple_of(10) || done == runners) {
                 eprint!("\r{label}: {done}/{runners} runners ({:.0} s)   ", started.elapsed().as_secs_f64());
                 let _ = std::io::stderr().flush();
             } else if !tty && done == runners {

@@ -31,9 +31,10 @@ use crate::error::InsightsError;
 use crate::experiment::ExperimentFactor;
 use crate::exposures::Lag;
 use crate::factors::{Cutoffs, Factor};
-use crate::features::{BANDS, FactorColumns, Features, Reading, values_table};
+use crate::features::{BANDS, Condition, FactorColumns, Features, Reading, values_table, values_table_given};
 use crate::model::{
-    Family, Hypothesis, INTERCEPT_SD, Table, dirichlet_multinomial_log_evidence, fit_ordinal_weighted, single_effect,
+    Family, Given, Hypothesis, INTERCEPT_SD, Table, dirichlet_multinomial_log_evidence, fit_ordinal_weighted,
+    single_effect,
 };
 use crate::observation::RunObservation;
 use crate::special::{digamma, normal_cdf, normal_quantile, trigamma};
@@ -94,6 +95,8 @@ pub struct ModelSettings {
     pub rule_share: f64,
     /// Share of a flagged factor's weight a cut point (with its neighbouring candidates) needs to be shown.
     pub pattern_support: f64,
+    /// Once one factor holds at least this probability, the others are weighed again beside it for a second effect.
+    pub second_effect_from: f64,
 }
 
 impl Default for AnalysisConfig {
@@ -121,6 +124,7 @@ impl Default for AnalysisConfig {
                 day_before_weight: 0.5,
                 rule_share: 0.5,
                 pattern_support: 0.5,
+                second_effect_from: 0.5,
             },
         }
     }
@@ -352,8 +356,10 @@ struct Candidate {
     table: Table,
     /// Share of the factor's prior weight.
     weight: f64,
-    /// For cuts: (measure column, cut bin, position among that measure's cuts).
-    cut: Option<(usize, usize, usize)>,
+    /// For cuts and doses: the measure column.
+    column: Option<usize>,
+    /// For cuts: (cut bin, position among that measure's cuts).
+    cut: Option<(usize, usize)>,
 }
 
 /// What the analysis works out per factor before ranking.
@@ -361,10 +367,14 @@ struct Work {
     candidates: Vec<Candidate>,
     /// The reading shown when no searched pattern is: the rule or fixed cut, or the candidate cut nearest to it.
     fallback: Option<(Reading, Vec<Option<bool>>)>,
-    /// Posterior per candidate (model only).
+    /// Posterior per candidate (model only): from the first effect, or from the second when that holds more.
     posterior: Vec<f64>,
     positive: Vec<f64>,
     slopes: Vec<(f64, f64)>,
+    /// The factor's inclusion and "more pain" probabilities as a first effect, and as a second effect given the
+    /// first (0 when no second was looked for); combined as in sum-of-single-effects regression.
+    first: (f64, f64),
+    second: (f64, f64),
 }
 
 /// Analyses a runner's runs. Runs may come in any order; invalid values are refused with the run and field named.
@@ -408,7 +418,7 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
         factors_judged: k,
     };
     if model_used {
-        fit_model(&mut work, &judged, &features.bands, config, &mut method);
+        fit_model(&mut work, &judged, &features, config, &mut method);
     } else {
         method.model_note = format!(
             "the combined model needs {} runs with at least 3 followed by pain and 3 without (now {} runs, {} with \
@@ -603,7 +613,13 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
     if f.has_rule() && default_ok {
         groups.push((
             1.0,
-            vec![Candidate { reading: Reading::Rule, table: values_table(&fc.default, bands), weight: 1.0, cut: None }],
+            vec![Candidate {
+                reading: Reading::Rule,
+                table: values_table(&fc.default, bands),
+                weight: 1.0,
+                column: None,
+                cut: None,
+            }],
         ));
     }
     let mut fallback = default_ok.then(|| (default, fc.default.clone()));
@@ -631,7 +647,8 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
                 reading: Reading::Cut { measure: col.measure, lag: col.lag, cut: col.measure.edge(c) },
                 table: col.cut_table(c),
                 weight: cut_share / cuts.len() as f64,
-                cut: Some((mi, c, pos)),
+                column: Some(mi),
+                cut: Some((c, pos)),
             })
             .collect();
         if let Some(table) = dose {
@@ -639,6 +656,7 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
                 reading: Reading::Dose { measure: col.measure, lag: col.lag },
                 table,
                 weight: config.model.dose_share,
+                column: Some(mi),
                 cut: None,
             });
         }
@@ -651,7 +669,8 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
         && let Some((r, values)) = &fallback
         && !f.has_rule()
     {
-        groups.push((1.0, vec![Candidate { reading: *r, table: values_table(values, bands), weight: 1.0, cut: None }]));
+        let table = values_table(values, bands);
+        groups.push((1.0, vec![Candidate { reading: *r, table, weight: 1.0, column: None, cut: None }]));
     }
     // The factor's own rule keeps its share whatever number of measures refine it (distance and duration both
     // refine "long run"); the measures share the rest by their weights.
@@ -673,7 +692,15 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
     if candidates.is_empty() {
         fallback = None;
     }
-    Work { candidates, fallback, posterior: Vec::new(), positive: Vec::new(), slopes: Vec::new() }
+    Work {
+        candidates,
+        fallback,
+        posterior: Vec::new(),
+        positive: Vec::new(),
+        slopes: Vec::new(),
+        first: (0.0, 0.0),
+        second: (0.0, 0.0),
+    }
 }
 
 /// Number of cut readings a factor tried (what a shown cut pays for).
@@ -682,25 +709,43 @@ fn cut_readings(w: &Work) -> usize {
 }
 
 /// Fits the single-effect average over every candidate reading of every judged factor.
-fn fit_model(work: &mut [Work], judged: &[usize], bands: &[usize], config: &AnalysisConfig, method: &mut MethodInfo) {
+/// The normal prior on a reading's slope.
+fn slab(r: Reading, config: &AnalysisConfig) -> (f64, f64) {
+    match r {
+        Reading::Dose { .. } => (config.model.dose_slab_mean, config.model.dose_slab_sd),
+        _ => (config.model.slab_mean, config.model.slab_sd),
+    }
+}
+
+/// Fits the model average over every candidate reading of every judged factor: a first effect, then — when one
+/// factor probably goes with pain — a second effect given that one (a long journal can hold more than one pattern).
+fn fit_model(
+    work: &mut [Work],
+    judged: &[usize],
+    features: &Features,
+    config: &AnalysisConfig,
+    method: &mut MethodInfo,
+) {
+    let bands = &features.bands;
     let families = outcome_families(bands, config);
     let k = judged.len() as f64;
     let per_factor = config.model.prior_any_link / k;
+    let null_prior = (1.0 - config.model.prior_any_link).ln();
     let mut hypotheses = Vec::new();
     let mut owner = Vec::new();
     for &fi in judged {
         for (ci, c) in work[fi].candidates.iter().enumerate() {
-            let dose = matches!(c.reading, Reading::Dose { .. });
+            let (slab_mean, slab_sd) = slab(c.reading, config);
             hypotheses.push(Hypothesis {
                 table: c.table.clone(),
                 log_prior: (per_factor * c.weight).ln(),
-                slab_mean: if dose { config.model.dose_slab_mean } else { config.model.slab_mean },
-                slab_sd: if dose { config.model.dose_slab_sd } else { config.model.slab_sd },
+                slab_mean,
+                slab_sd,
             });
             owner.push((fi, ci));
         }
     }
-    let fit = single_effect(&families, &hypotheses, (1.0 - config.model.prior_any_link).ln());
+    let fit = single_effect(&families, &hypotheses, null_prior, None);
     for &fi in judged {
         let len = work[fi].candidates.len();
         work[fi].posterior = vec![0.0; len];
@@ -712,6 +757,17 @@ fn fit_model(work: &mut [Work], judged: &[usize], bands: &[usize], config: &Anal
         work[fi].positive[ci] = fit.positive[j];
         work[fi].slopes[ci] = (fit.slope_mean[j], fit.slope_sd[j]);
     }
+    for &fi in judged {
+        let w = &mut work[fi];
+        w.first = (w.posterior.iter().sum(), w.positive.iter().sum());
+    }
+    let mut models = fit.models;
+    if let Some(&top) = judged.iter().max_by(|&&a, &&b| work[a].first.0.total_cmp(&work[b].first.0))
+        && work[top].first.0 >= config.model.second_effect_from
+        && judged.len() > 1
+    {
+        models += second_effect(work, judged, top, features, &families, config);
+    }
     method.graded_outcome_probability = fit.family_probability.get(1).copied();
     method.outcome = match method.graded_outcome_probability {
         Some(p) => format!(
@@ -722,18 +778,105 @@ fn fit_model(work: &mut [Work], judged: &[usize], bands: &[usize], config: &Anal
         ),
         None => "pain followed the run or not".to_string(),
     };
-    method.models_compared = fit.models;
+    method.models_compared = models;
     method.prior_inclusion_probability = Some(per_factor);
     method.null_model_probability = Some(fit.null_probability);
     method.model_note = format!(
-        "Bayesian average of {} one-factor models (logistic and ordinal): each of the {} factors judged starts with \
-         a {:.1}% chance of being the one that goes with pain, shared among the ways it is read (its rule, cut \
-         points from your own range of values, a dose), so every extra factor or cut point tried makes each one \
-         harder to believe",
-        fit.models,
+        "Bayesian average of {} small models (logistic and ordinal): each of the {} factors judged starts with a \
+         {:.1}% chance of being the one that goes with pain, shared among the ways it is read (its rule, cut points \
+         from your own range of values, a dose), so every extra factor or cut point tried makes each one harder to \
+         believe; once one factor probably goes with pain, the others are weighed again beside it for a second",
+        models,
         judged.len(),
         100.0 * per_factor
     );
+}
+
+/// The second effect: every reading of every other judged factor, each fitted beside the first factor's most
+/// probable reading (which is also in the null model). Returns the number of models fitted.
+fn second_effect(
+    work: &mut [Work],
+    judged: &[usize],
+    top: usize,
+    features: &Features,
+    families: &[Family],
+    config: &AnalysisConfig,
+) -> usize {
+    let bands = &features.bands;
+    let Some(best) =
+        (0..work[top].candidates.len()).max_by(|&a, &b| work[top].posterior[a].total_cmp(&work[top].posterior[b]))
+    else {
+        return 0;
+    };
+    let top_fc = &features.factors[top];
+    let top_c = &work[top].candidates[best];
+    let as_num = |v: &Option<bool>| v.map(|b| if b { 1.0 } else { 0.0 });
+    let x: Vec<Option<f64>> = match (top_c.reading, top_c.column, top_c.cut) {
+        (Reading::Cut { .. }, Some(mi), Some((bin, _))) => {
+            top_fc.measures[mi].cut_values(bin).iter().map(as_num).collect()
+        }
+        (Reading::Dose { .. }, Some(mi), _) => match top_fc.measures[mi].dose_values() {
+            Some(v) => v,
+            None => return 0,
+        },
+        _ => top_fc.default.iter().map(as_num).collect(),
+    };
+    let cond = Condition::new(&x);
+    let given = Given { table: cond.table(bands), prior: slab(top_c.reading, config) };
+    let others: Vec<usize> = judged.iter().copied().filter(|&f| f != top).collect();
+    let per_factor = config.model.prior_any_link / others.len() as f64;
+    let mut hypotheses = Vec::new();
+    let mut owner = Vec::new();
+    for &fi in &others {
+        let fc = &features.factors[fi];
+        // One pass over the runs per measure column, then every cut and the dose from its histograms.
+        let coded: Vec<_> = fc.measures.iter().map(|col| col.coded_hist(&cond, bands)).collect();
+        for (ci, c) in work[fi].candidates.iter().enumerate() {
+            let table = match (c.reading, c.column, c.cut) {
+                (Reading::Cut { .. }, Some(mi), Some((bin, _))) => {
+                    fc.measures[mi].cut_table_coded(bin, &coded[mi].0, &coded[mi].1, &cond.values)
+                }
+                (Reading::Dose { .. }, Some(mi), _) => {
+                    match fc.measures[mi].dose_table_coded(&coded[mi].0, &coded[mi].1, &cond.values) {
+                        Some(t) => t,
+                        None => continue,
+                    }
+                }
+                // The rule, or a fixed cut read from the default values (no search).
+                _ => values_table_given(&fc.default, bands, &cond),
+            };
+            let (slab_mean, slab_sd) = slab(c.reading, config);
+            hypotheses.push(Hypothesis { table, log_prior: (per_factor * c.weight).ln(), slab_mean, slab_sd });
+            owner.push((fi, ci));
+        }
+    }
+    let fit = single_effect(families, &hypotheses, (1.0 - config.model.prior_any_link).ln(), Some(&given));
+    // Per other factor: posterior, "more pain" and slope of each candidate as a second effect.
+    type Second = (Vec<f64>, Vec<f64>, Vec<(f64, f64)>);
+    let mut per: Vec<Second> = others
+        .iter()
+        .map(|&fi| {
+            let n = work[fi].candidates.len();
+            (vec![0.0; n], vec![0.0; n], vec![(0.0, 1.0); n])
+        })
+        .collect();
+    for (j, &(fi, ci)) in owner.iter().enumerate() {
+        let slot = others.iter().position(|&o| o == fi).unwrap_or(0);
+        per[slot].0[ci] = fit.probability[j];
+        per[slot].1[ci] = fit.positive[j];
+        per[slot].2[ci] = (fit.slope_mean[j], fit.slope_sd[j]);
+    }
+    for (&fi, (post, pos, slopes)) in others.iter().zip(per) {
+        let w = &mut work[fi];
+        w.second = (post.iter().sum(), pos.iter().sum());
+        // Show the factor as the effect that holds more of it.
+        if w.second.0 > w.first.0 {
+            w.posterior = post;
+            w.positive = pos;
+            w.slopes = slopes;
+        }
+    }
+    fit.models
 }
 
 /// The factor's summary from the model average.
@@ -741,8 +884,9 @@ fn model_estimate(w: &Work) -> Option<ModelEstimate> {
     if w.candidates.is_empty() || w.posterior.is_empty() {
         return None;
     }
-    let inclusion: f64 = w.posterior.iter().sum();
-    let positive: f64 = w.positive.iter().sum();
+    // As in sum-of-single-effects regression: the factor is in when it is the first effect or the second.
+    let inclusion = 1.0 - (1.0 - w.first.0) * (1.0 - w.second.0);
+    let positive = 1.0 - (1.0 - w.first.1) * (1.0 - w.second.1);
     let best = (0..w.candidates.len()).max_by(|&a, &b| w.posterior[a].total_cmp(&w.posterior[b]))?;
     let (m, s) = w.slopes[best];
     Some(ModelEstimate {
@@ -750,7 +894,10 @@ fn model_estimate(w: &Work) -> Option<ModelEstimate> {
         prob_more_pain: positive,
         prob_less_pain: (inclusion - positive).max(0.0),
         best_reading: w.candidates[best].reading,
-        best_reading_share: if inclusion > 0.0 { w.posterior[best] / inclusion } else { 0.0 },
+        best_reading_share: {
+            let shown: f64 = w.posterior.iter().sum();
+            if shown > 0.0 { w.posterior[best] / shown } else { 0.0 }
+        },
         odds_ratio: m.exp(),
         odds_ratio_lower: (m - 1.96 * s).exp(),
         odds_ratio_upper: (m + 1.96 * s).exp(),
@@ -768,18 +915,18 @@ fn supported_pattern(w: &Work, fc: &FactorColumns, support: f64) -> Option<(Read
     }
     let best = (0..w.candidates.len()).max_by(|&a, &b| w.posterior[a].total_cmp(&w.posterior[b]))?;
     let c = &w.candidates[best];
-    match (c.reading, c.cut) {
-        (Reading::Cut { .. }, Some((mi, bin, pos))) => {
+    match (c.reading, c.column, c.cut) {
+        (Reading::Cut { .. }, Some(mi), Some((bin, pos))) => {
             let near: f64 = w
                 .candidates
                 .iter()
                 .zip(&w.posterior)
-                .filter(|(o, _)| o.cut.is_some_and(|(om, _, op)| om == mi && op.abs_diff(pos) <= 1))
+                .filter(|(o, _)| o.column == Some(mi) && o.cut.is_some_and(|(_, op)| op.abs_diff(pos) <= 1))
                 .map(|(_, p)| p)
                 .sum();
             (near / total >= support).then(|| (c.reading, fc.measures[mi].cut_values(bin)))
         }
-        (Reading::Dose { .. }, _) => (w.posterior[best] / total >= support).then(|| (c.reading, Vec::new())),
+        (Reading::Dose { .. }, _, _) => (w.posterior[best] / total >= support).then(|| (c.reading, Vec::new())),
         _ => None,
     }
 }
@@ -792,6 +939,7 @@ fn check_config(c: &AnalysisConfig) -> Result<(), InsightsError> {
     unit("graded_prior", c.graded_prior)?;
     unit("model.dose_share", c.model.dose_share)?;
     unit("model.rule_share", c.model.rule_share)?;
+    unit("model.second_effect_from", c.model.second_effect_from)?;
     unit("model.pattern_support", c.model.pattern_support)?;
     crate::error::check_f64("model.prior_any_link", c.model.prior_any_link, 0.001, 0.999)?;
     crate::error::check_f64("model.day_before_weight", c.model.day_before_weight, 0.0, 10.0)?;
@@ -858,7 +1006,7 @@ fn outcome_families(bands: &[usize], config: &AnalysisConfig) -> Vec<Family> {
             totals[map[b]] += c as f64;
         }
         let ys: Vec<usize> = (0..cats).collect();
-        fit_ordinal_weighted(&ys, &totals, cats, &[], INTERCEPT_SD, 0.0, 1.0).log_evidence
+        fit_ordinal_weighted(&ys, &totals, cats, &[], INTERCEPT_SD, &[]).log_evidence
     };
     let null_yes_no = fit_null(&yes_no_map, 2) + extra;
     let null_graded = fit_null(&map, used.len());

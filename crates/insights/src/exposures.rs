@@ -157,7 +157,8 @@ impl Measure {
     pub fn bin(self, v: f64) -> usize {
         let s = self.scale();
         let last = self.bins() - 1;
-        if !(v > s.lo) {
+        // Below the scale, and NaN, fall in the first bin.
+        if v.partial_cmp(&s.lo) != Some(std::cmp::Ordering::Greater) {
             return 0;
         }
         if v >= s.hi {

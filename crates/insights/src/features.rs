@@ -151,20 +151,55 @@ impl MeasureColumn {
     /// The model table for the cut at `cut_bin`: exposed, unexposed and unlogged runs per pain band, with the
     /// covariate centred (unlogged runs sit at the mean, so they inform the other factors and not this one).
     pub fn cut_table(&self, cut_bin: usize) -> Table {
-        let mut exposed = [0u32; BANDS];
-        let mut unexposed = [0u32; BANDS];
-        for (bin, h) in self.hist.iter().enumerate() {
-            let side = if self.exposed_bin(bin, cut_bin) { &mut exposed } else { &mut unexposed };
-            for b in 0..BANDS {
-                side[b] += h[b];
-            }
-        }
-        binary_table(&exposed, &unexposed, &self.missing)
+        self.cut_table_coded(cut_bin, &self.hist, std::slice::from_ref(&self.missing), &[0.0])
     }
 
     /// The model table for the dose reading: each bin at its standardised value (sign turned so that positive is
     /// the suspected side), unlogged runs at the mean. `None` when the values do not vary.
     pub fn dose_table(&self) -> Option<Table> {
+        self.dose_table_coded(&self.hist, std::slice::from_ref(&self.missing), &[0.0])
+    }
+
+    /// The dose reading per run (standardised, suspected side positive), `None` where not logged.
+    pub fn dose_values(&self) -> Option<Vec<Option<f64>>> {
+        let (mean, sd, sign) = self.dose_scale()?;
+        let centre = |bin: usize| self.measure.edge(bin) + 0.5 * self.measure.bin_width();
+        Some(self.bins.iter().map(|b| b.map(|b| sign * (centre(usize::from(b)) - mean) / sd)).collect())
+    }
+
+    /// Histograms per code of a [`Condition`]: `[code × bins + bin]`, and unlogged runs per code. With these, every
+    /// cut and the dose of this measure are tabled beside the first factor without another pass over the runs.
+    pub fn coded_hist(&self, c: &Condition, bands: &[usize]) -> (Vec<[u32; BANDS]>, Vec<[u32; BANDS]>) {
+        let bins = self.hist.len();
+        let codes = c.values.len();
+        let mut hist = vec![[0u32; BANDS]; codes * bins];
+        let mut missing = vec![[0u32; BANDS]; codes];
+        for ((b, &code), &band) in self.bins.iter().zip(&c.code).zip(bands) {
+            let code = usize::from(code);
+            match b {
+                Some(b) => hist[code * bins + usize::from(*b)][band] += 1,
+                None => missing[code][band] += 1,
+            }
+        }
+        (hist, missing)
+    }
+
+    /// [`Self::cut_table`] from histograms per code ([`Self::coded_hist`]), with the condition's values `z`.
+    pub fn cut_table_coded(&self, cut_bin: usize, hist: &[[u32; BANDS]], missing: &[[u32; BANDS]], z: &[f64]) -> Table {
+        let bins = self.hist.len();
+        let mut sides = vec![[[0u32; BANDS]; 2]; z.len()];
+        for (i, h) in hist.iter().enumerate() {
+            let side = usize::from(!self.exposed_bin(i % bins, cut_bin));
+            for b in 0..BANDS {
+                sides[i / bins][side][b] += h[b];
+            }
+        }
+        let rows: Vec<[[u32; BANDS]; 3]> = sides.iter().zip(missing).map(|(s, m)| [s[0], s[1], *m]).collect();
+        binary_rows(&rows, z)
+    }
+
+    /// Mean, standard deviation and sign of the dose reading's scale, or `None` when a dose makes no sense here.
+    fn dose_scale(&self) -> Option<(f64, f64, f64)> {
         if self.known < 3 || !self.measure.dose_allowed() {
             return None;
         }
@@ -176,17 +211,25 @@ impl MeasureColumn {
         if var <= 1e-12 || totals.iter().filter(|&&t| t > 0).count() < 3 {
             return None;
         }
-        let sd = var.sqrt();
-        let sign = if self.measure.higher_is_exposed() { 1.0 } else { -1.0 };
+        Some((mean, var.sqrt(), if self.measure.higher_is_exposed() { 1.0 } else { -1.0 }))
+    }
+
+    /// [`Self::dose_table`] from histograms per code, with the condition's values `z`.
+    pub fn dose_table_coded(&self, hist: &[[u32; BANDS]], missing: &[[u32; BANDS]], z: &[f64]) -> Option<Table> {
+        let (mean, sd, sign) = self.dose_scale()?;
+        let bins = self.hist.len();
+        let centre = |bin: usize| self.measure.edge(bin) + 0.5 * self.measure.bin_width();
         let mut t = Table::default();
-        for (bin, h) in self.hist.iter().enumerate() {
-            let x = sign * (centre(bin) - mean) / sd;
+        for (i, h) in hist.iter().enumerate() {
+            let x = sign * (centre(i % bins) - mean) / sd;
             for (b, &c) in h.iter().enumerate() {
-                t.push(x, b, f64::from(c));
+                t.push_given(x, z[i / bins], b, f64::from(c));
             }
         }
-        for (b, &c) in self.missing.iter().enumerate() {
-            t.push(0.0, b, f64::from(c));
+        for (code, m) in missing.iter().enumerate() {
+            for (b, &c) in m.iter().enumerate() {
+                t.push_given(0.0, z[code], b, f64::from(c));
+            }
         }
         Some(t)
     }
@@ -197,32 +240,92 @@ impl MeasureColumn {
     }
 }
 
-/// A centred yes/no covariate as a model table.
-pub fn binary_table(exposed: &[u32; BANDS], unexposed: &[u32; BANDS], missing: &[u32; BANDS]) -> Table {
-    let e: u32 = exposed.iter().sum();
-    let u: u32 = unexposed.iter().sum();
+/// A centred yes/no covariate as a model table: per code of the condition, exposed, unexposed and unlogged runs
+/// per pain band; the share exposed (for centring) is over all codes.
+fn binary_rows(rows: &[[[u32; BANDS]; 3]], z: &[f64]) -> Table {
+    let sum = |side: usize| -> u32 { rows.iter().map(|r| r[side].iter().sum::<u32>()).sum() };
+    let (e, u) = (sum(0), sum(1));
     let share = if e + u == 0 { 0.0 } else { f64::from(e) / f64::from(e + u) };
     let mut t = Table::default();
-    for b in 0..BANDS {
-        t.push(1.0 - share, b, f64::from(exposed[b]));
-        t.push(-share, b, f64::from(unexposed[b]));
-        t.push(0.0, b, f64::from(missing[b]));
+    for (r, &zv) in rows.iter().zip(z) {
+        for (b, ((&e, &u), &m)) in r[0].iter().zip(&r[1]).zip(&r[2]).enumerate() {
+            t.push_given(1.0 - share, zv, b, f64::from(e));
+            t.push_given(-share, zv, b, f64::from(u));
+            t.push_given(0.0, zv, b, f64::from(m));
+        }
     }
     t
 }
 
 /// Yes/no values per run as a model table.
 pub fn values_table(values: &[Option<bool>], bands: &[usize]) -> Table {
-    let mut sides = [[0u32; BANDS]; 3];
-    for (v, &b) in values.iter().zip(bands) {
+    values_table_coded(values, bands, None)
+}
+
+/// [`values_table`] with the first factor's reading alongside.
+pub fn values_table_given(values: &[Option<bool>], bands: &[usize], c: &Condition) -> Table {
+    values_table_coded(values, bands, Some(c))
+}
+
+fn values_table_coded(values: &[Option<bool>], bands: &[usize], c: Option<&Condition>) -> Table {
+    let codes = c.map_or(1, |c| c.values.len());
+    let mut rows = vec![[[0u32; BANDS]; 3]; codes];
+    for (i, (v, &b)) in values.iter().zip(bands).enumerate() {
         let slot = match v {
             Some(true) => 0,
             Some(false) => 1,
             None => 2,
         };
-        sides[slot][b] += 1;
+        let code = c.map_or(0, |c| usize::from(c.code[i]));
+        rows[code][slot][b] += 1;
     }
-    binary_table(&sides[0], &sides[1], &sides[2])
+    binary_rows(&rows, c.map_or(&[0.0][..], |c| &c.values))
+}
+
+/// The first factor's reading per run, when the average looks for a second one: each run's code into a short list
+/// of centred values (unlogged runs at the mean, 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub code: Vec<u16>,
+    pub values: Vec<f64>,
+}
+
+impl Condition {
+    /// From the reading's value per run (1/0 for yes/no readings, the standardised value for a dose).
+    pub fn new(x: &[Option<f64>]) -> Condition {
+        let known: Vec<f64> = x.iter().flatten().copied().collect();
+        let mean = if known.is_empty() { 0.0 } else { known.iter().sum::<f64>() / known.len() as f64 };
+        let mut values: Vec<f64> = vec![0.0];
+        let code = x
+            .iter()
+            .map(|v| {
+                let z = v.map_or(0.0, |v| v - mean);
+                match values.iter().position(|&u| (u - z).abs() < 1e-12) {
+                    Some(p) => p as u16,
+                    None => {
+                        values.push(z);
+                        (values.len() - 1) as u16
+                    }
+                }
+            })
+            .collect();
+        Condition { code, values }
+    }
+
+    /// The null model's table when this reading is the only factor: rows of (its value, band, count).
+    pub fn table(&self, bands: &[usize]) -> Table {
+        let mut counts = vec![[0u32; BANDS]; self.values.len()];
+        for (&c, &b) in self.code.iter().zip(bands) {
+            counts[usize::from(c)][b] += 1;
+        }
+        let mut t = Table::default();
+        for (z, row) in self.values.iter().zip(&counts) {
+            for (b, &n) in row.iter().enumerate() {
+                t.push(*z, b, f64::from(n));
+            }
+        }
+        t
+    }
 }
 
 /// Everything the analysis reads from the runs, for one factor.

@@ -16,10 +16,12 @@
 
 use crate::special::{ln_gamma, log1p_exp, logistic, normal_cdf};
 
-/// Pain runs summarised for one reading of one factor: rows of (covariate value, pain band, number of runs).
+/// Pain runs summarised for one reading of one factor: rows of (covariate value, pain band, number of runs), and,
+/// when the reading is tried as a second factor, the value of the first factor's reading (`z`, else empty).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Table {
     pub x: Vec<f64>,
+    pub z: Vec<f64>,
     pub band: Vec<usize>,
     pub count: Vec<f64>,
 }
@@ -32,6 +34,21 @@ impl Table {
             self.count.push(count);
         }
     }
+
+    pub fn push_given(&mut self, x: f64, z: f64, band: usize, count: f64) {
+        if count > 0.0 {
+            self.z.push(z);
+            self.push(x, band, count);
+        }
+    }
+}
+
+/// A factor already in every model (the first effect, when the average looks for a second): its reading's values
+/// per row of a [`Table`] (in `x`) for the null model, and the normal prior on its slope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Given {
+    pub table: Table,
+    pub prior: (f64, f64),
 }
 
 /// One way of modelling the outcome. All families in one average must describe the same data, so that their
@@ -82,36 +99,56 @@ pub struct SingleEffectFit {
 /// Prior standard deviation of the thresholds (covariates are centred, so this is about the runner's base rate).
 pub const INTERCEPT_SD: f64 = 3.0;
 
-/// Fits the single-effect average. `null_log_prior` is the prior log weight of "nothing goes with pain".
-pub fn single_effect(families: &[Family], hypotheses: &[Hypothesis], null_log_prior: f64) -> SingleEffectFit {
+/// Fits the single-effect average. `null_log_prior` is the prior log weight of "nothing (else) goes with pain";
+/// with `given`, every model, the null included, also holds that factor (hypothesis tables then carry its values in
+/// `z`), which is how a second factor is looked for once a first one is in.
+pub fn single_effect(
+    families: &[Family],
+    hypotheses: &[Hypothesis],
+    null_log_prior: f64,
+    given: Option<&Given>,
+) -> SingleEffectFit {
     let h = hypotheses.len();
     // Log weights: [family][0] = null, [family][1 + j] = hypothesis j; slope summaries per (family, j).
     let mut lw = vec![vec![f64::NEG_INFINITY; h + 1]; families.len()];
     let mut slopes = vec![vec![(0.0, 1.0); h]; families.len()];
     let mut models = 0;
     for (fi, fam) in families.iter().enumerate() {
-        // The null model: band totals only.
-        let mut totals = vec![0.0; fam.categories];
-        if let Some(first) = hypotheses.first() {
-            for (b, c) in first.table.band.iter().zip(&first.table.count) {
-                totals[fam.category_of_band[*b]] += c;
+        // The null model: band totals only, or the given factor alone.
+        let null = match given {
+            Some(g) => {
+                let y: Vec<usize> = g.table.band.iter().map(|b| fam.category_of_band[*b]).collect();
+                fit_ordinal_weighted(&y, &g.table.count, fam.categories, &[&g.table.x], INTERCEPT_SD, &[g.prior])
             }
-        }
-        let ys: Vec<usize> = (0..fam.categories).collect();
-        let null = fit_ordinal_weighted(&ys, &totals, fam.categories, &[], INTERCEPT_SD, 0.0, 1.0);
+            None => {
+                let mut totals = vec![0.0; fam.categories];
+                if let Some(first) = hypotheses.first() {
+                    for (b, c) in first.table.band.iter().zip(&first.table.count) {
+                        totals[fam.category_of_band[*b]] += c;
+                    }
+                }
+                let ys: Vec<usize> = (0..fam.categories).collect();
+                fit_ordinal_weighted(&ys, &totals, fam.categories, &[], INTERCEPT_SD, &[])
+            }
+        };
         lw[fi][0] = null.log_evidence + fam.extra_log_evidence + fam.log_prior + null_log_prior;
         models += 1;
         for (j, hyp) in hypotheses.iter().enumerate() {
             let y: Vec<usize> = hyp.table.band.iter().map(|b| fam.category_of_band[*b]).collect();
-            let fit = fit_ordinal_weighted(
-                &y,
-                &hyp.table.count,
-                fam.categories,
-                &[&hyp.table.x],
-                INTERCEPT_SD,
-                hyp.slab_mean,
-                hyp.slab_sd,
-            );
+            let slab = (hyp.slab_mean, hyp.slab_sd);
+            let fit = match given {
+                Some(g) => fit_ordinal_weighted(
+                    &y,
+                    &hyp.table.count,
+                    fam.categories,
+                    &[&hyp.table.x, &hyp.table.z],
+                    INTERCEPT_SD,
+                    &[slab, g.prior],
+                ),
+                None => {
+                    fit_ordinal_weighted(&y, &hyp.table.count, fam.categories, &[&hyp.table.x], INTERCEPT_SD, &[slab])
+                }
+            };
             let thresholds = fam.categories.saturating_sub(1).max(1);
             slopes[fi][j] = fit.slope(thresholds, 0);
             lw[fi][j + 1] = fit.log_evidence + fam.extra_log_evidence + fam.log_prior + hyp.log_prior;
@@ -195,26 +232,27 @@ pub fn fit_logistic(y: &[f64], cols: &[&[f64]], s0: f64, m1: f64, s1: f64) -> Lo
 /// the ordering of the thresholds are rejected by the line search because they make a probability non-positive.
 pub fn fit_ordinal(y: &[usize], categories: usize, cols: &[&[f64]], s0: f64, m1: f64, s1: f64) -> LogisticFit {
     let w = vec![1.0; y.len()];
-    fit_ordinal_weighted(y, &w, categories, cols, s0, m1, s1)
+    fit_ordinal_weighted(y, &w, categories, cols, s0, &vec![(m1, s1); cols.len()])
 }
 
-/// [`fit_ordinal`] where row `i` stands for `w[i]` identical runs. The engine fits one-factor models to tables of
-/// (value, pain band, count) rather than to every run, so a fit costs the same for 40 runs and for 10,000.
+/// [`fit_ordinal`] where row `i` stands for `w[i]` identical runs and each column has its own normal prior
+/// (mean, standard deviation). The engine fits small models to tables of (values, pain band, count) rather than to
+/// every run, so a fit costs the same for 40 runs and for 10,000.
 pub fn fit_ordinal_weighted(
     y: &[usize],
     w: &[f64],
     categories: usize,
     cols: &[&[f64]],
     s0: f64,
-    m1: f64,
-    s1: f64,
+    priors: &[(f64, f64)],
 ) -> LogisticFit {
     let t = categories.saturating_sub(1).max(1);
     let k = cols.len();
     let d = t + k;
     let total: f64 = w.iter().sum();
-    let prec: Vec<f64> = (0..d).map(|j| if j < t { 1.0 / (s0 * s0) } else { 1.0 / (s1 * s1) }).collect();
-    let mu: Vec<f64> = (0..d).map(|j| if j < t { 0.0 } else { m1 }).collect();
+    let prior = |j: usize| if j < t { (0.0, s0) } else { priors.get(j - t).copied().unwrap_or((0.0, 1.0)) };
+    let prec: Vec<f64> = (0..d).map(|j| 1.0 / (prior(j).1 * prior(j).1)).collect();
+    let mu: Vec<f64> = (0..d).map(|j| prior(j).0).collect();
     let eta = |b: &[f64], i: usize| -> f64 { cols.iter().enumerate().map(|(j, c)| b[t + j] * c[i]).sum() };
     // Upper cumulative probability G_k = P(Y ≥ k) and its derivatives, with G_0 = 1 and G_C = 0.
     let upper = |b: &[f64], k: usize, e: f64| -> (f64, f64, f64) {
@@ -465,8 +503,12 @@ mod tests {
             extra_log_evidence: 0.0,
             log_prior: 0.0,
         };
-        let fit =
-            single_effect(&[yes_no], &[hyp(table(9.0, 1.0, 1.0, 29.0)), hyp(table(5.0, 5.0, 5.0, 25.0))], 0.5f64.ln());
+        let fit = single_effect(
+            &[yes_no],
+            &[hyp(table(9.0, 1.0, 1.0, 29.0)), hyp(table(5.0, 5.0, 5.0, 25.0))],
+            0.5f64.ln(),
+            None,
+        );
         assert!(fit.probability[0] > 0.9 && fit.probability[1] < 0.05, "{fit:?}");
         assert!(fit.positive[0] > 0.89 && fit.slope_mean[0] > 1.0, "{fit:?}");
         assert!((fit.probability.iter().sum::<f64>() + fit.null_probability - 1.0).abs() < 1e-9);
@@ -478,7 +520,7 @@ mod tests {
         let y = [2, 1, 2, 0, 0, 1, 0, 0];
         let full = fit_ordinal(&y, 3, &[&x], 3.0, 0.0, 2.0);
         let (xs, ys, ws) = ([1.0, 1.0, 0.0, 0.0], [2, 1, 0, 1], [2.0, 1.0, 4.0, 1.0]);
-        let table = fit_ordinal_weighted(&ys, &ws, 3, &[&xs], 3.0, 0.0, 2.0);
+        let table = fit_ordinal_weighted(&ys, &ws, 3, &[&xs], 3.0, &[(0.0, 2.0)]);
         assert!((full.log_evidence - table.log_evidence).abs() < 1e-9);
         assert!((full.beta[2] - table.beta[2]).abs() < 1e-9);
     }
