@@ -265,6 +265,10 @@ pub struct FactorResult {
     pub more_runs_needed: Option<MoreRuns>,
     /// Factors this one cannot be separated from in the data.
     pub entangled_with: Vec<Factor>,
+    /// For a factor that is not flagged although its counts lean one way: the flagged factor it travels with (or
+    /// avoids), which explains those runs better.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<Factor>,
     /// "Pain followed 6 of 7 long runs and 1 of 8 shorter runs."
     pub counts_sentence: String,
     /// The verdict in plain words.
@@ -515,6 +519,7 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
             verdict,
             more_runs_needed: more,
             entangled_with: Vec::new(),
+            explained_by: None,
             sentence: String::new(),
         });
         shown.push(values);
@@ -545,6 +550,30 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
             r.verdict = Verdict::PossibleLink;
         }
         r.entangled_with = partners;
+    }
+
+    // A factor whose plain counts lean one way while the model puts the weight elsewhere: name the flagged factor
+    // that travels with it (for more pain) or avoids it (for less), when there is one, rather than blaming chance.
+    let flagged: Vec<usize> = judged.iter().copied().filter(|&i| results[i].verdict.flagged()).collect();
+    for &fi in &judged {
+        if !matches!(results[fi].verdict, Verdict::NoClearLink | Verdict::LessPain) {
+            continue;
+        }
+        let Some(rr) = &results[fi].risk_ratio else { continue };
+        let lean = if rr.lower > 1.0 {
+            1.0
+        } else if rr.upper < 1.0 {
+            -1.0
+        } else {
+            continue;
+        };
+        results[fi].explained_by = flagged
+            .iter()
+            .filter(|&&g| g != fi)
+            .filter_map(|&g| wording::crosstab(&shown[fi], &shown[g]).map(|(_, phi)| (g, lean * phi)))
+            .filter(|(_, aligned)| *aligned >= EXPLAINED_PHI)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(g, _)| factors[g]);
     }
 
     // Rank: judged factors by score (ties: the counts' probability, then list order), then the rest in list order.
@@ -591,6 +620,10 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
         summary,
     })
 }
+
+/// How strongly a factor must travel with (or avoid) a flagged one for that one to be named as the better
+/// explanation of its leaning counts.
+const EXPLAINED_PHI: f64 = 0.2;
 
 /// The factor's rule, or its fixed cut, as a reading.
 fn default_reading(f: Factor, c: &Cutoffs) -> Reading {

@@ -6,6 +6,21 @@ use crate::experiment::ExperimentUnit;
 use crate::factors::Factor;
 use crate::features::Reading;
 
+/// Runs with both, only the first, only the second, neither (where both are known), and the correlation (phi);
+/// `None` when either factor never varies.
+pub(crate) fn crosstab(a: &[Option<bool>], b: &[Option<bool>]) -> Option<([usize; 4], f64)> {
+    let mut t = [[0usize; 2]; 2];
+    for (x, y) in a.iter().zip(b) {
+        if let (Some(x), Some(y)) = (x, y) {
+            t[usize::from(*x)][usize::from(*y)] += 1;
+        }
+    }
+    let (n11, n10, n01, n00) = (t[1][1], t[1][0], t[0][1], t[0][0]);
+    let (r1, r0, c1, c0) = ((n11 + n10) as f64, (n01 + n00) as f64, (n11 + n01) as f64, (n10 + n00) as f64);
+    let denom = (r1 * r0 * c1 * c0).sqrt();
+    (denom > 0.0).then(|| ([n11, n10, n01, n00], (n11 as f64 * n00 as f64 - n10 as f64 * n01 as f64) / denom))
+}
+
 /// "Pain followed 6 of 7 long runs and 1 of 8 shorter runs."
 pub(crate) fn counts_sentence(f: Factor, reading: Reading, with: &Counts, without: &Counts) -> String {
     let (w, wo) = match reading {
@@ -29,19 +44,7 @@ pub(crate) fn entanglement(
     both_flagged: bool,
     config: &AnalysisConfig,
 ) -> Option<Entanglement> {
-    let mut t = [[0usize; 2]; 2];
-    for (x, y) in a.iter().zip(b) {
-        if let (Some(x), Some(y)) = (x, y) {
-            t[usize::from(*x)][usize::from(*y)] += 1;
-        }
-    }
-    let (n11, n10, n01, n00) = (t[1][1], t[1][0], t[0][1], t[0][0]);
-    let (r1, r0, c1, c0) = ((n11 + n10) as f64, (n01 + n00) as f64, (n11 + n01) as f64, (n10 + n00) as f64);
-    let denom = (r1 * r0 * c1 * c0).sqrt();
-    if denom <= 0.0 {
-        return None;
-    }
-    let phi = (n11 as f64 * n00 as f64 - n10 as f64 * n01 as f64) / denom;
+    let ([n11, n10, n01, n00], phi) = crosstab(a, b)?;
     if phi.abs() < config.entangled_phi {
         return None;
     }
@@ -184,12 +187,21 @@ pub(crate) fn verdict_sentence(r: &FactorResult, judged: usize) -> String {
         Verdict::PossibleLink => {
             format!("{} possibly goes with pain{pattern} ({}); more runs will tell.", capitalize(label), rr_words(r))
         }
-        Verdict::LessPain => format!(
-            "{} goes with less pain in your journal ({}), clearly enough to hold up with {judged} factors tested. It \
-             is a pattern, not proof.",
-            capitalize(label),
-            rr_words(r)
-        ),
+        Verdict::LessPain => match r.explained_by {
+            Some(x) => format!(
+                "{} goes with less pain in your journal ({}), but that may only mirror the pain after {}: the two \
+                 rarely come together.",
+                capitalize(label),
+                rr_words(r),
+                x.phrases().0
+            ),
+            None => format!(
+                "{} goes with less pain in your journal ({}), clearly enough to hold up with {judged} factors tested. \
+                 It is a pattern, not proof.",
+                capitalize(label),
+                rr_words(r)
+            ),
+        },
         Verdict::NoClearLink => {
             // Say which way the counts lean when the plain interval clears 1, and why that is not yet a verdict.
             let lean = r.risk_ratio.as_ref().and_then(|rr| {
@@ -200,11 +212,24 @@ pub(crate) fn verdict_sentence(r: &FactorResult, judged: usize) -> String {
                 } else {
                     return None;
                 };
-                Some(format!(
-                    " Pain was {direction} common with it ({}), but with {judged} factors tested a difference that \
-                     size can come up by chance.",
-                    rr_words(r)
-                ))
+                Some(match r.explained_by {
+                    Some(x) => format!(
+                        " Pain was {direction} common with it ({}), but the pain after {} explains those runs \
+                         better: {}.",
+                        rr_words(r),
+                        x.phrases().0,
+                        if direction == "more" {
+                            "the two often come together"
+                        } else {
+                            "the two rarely come together"
+                        }
+                    ),
+                    None => format!(
+                        " Pain was {direction} common with it ({}), but with {judged} factors tested a difference \
+                         that size can come up by chance.",
+                        rr_words(r)
+                    ),
+                })
             });
             format!("No clear link between {label} and pain so far.{}", lean.unwrap_or_default())
         }
