@@ -671,6 +671,13 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
         if !config.search {
             continue;
         }
+        // A cut that splits the runs exactly as the factor's own rule does (every trail run climbs, no other run
+        // does) is the rule again, not a pattern of its own: it is not tried twice.
+        let cuts: Vec<usize> = if f.has_rule() && default_ok {
+            cuts.into_iter().filter(|&c| !same_split(&col.cut_values(c), &fc.default)).collect()
+        } else {
+            cuts
+        };
         let dose = col.dose_table().filter(|_| !cuts.is_empty());
         let cut_share = if dose.is_some() { 1.0 - config.model.dose_share } else { 1.0 };
         let mut group: Vec<Candidate> = cuts
@@ -734,6 +741,14 @@ fn candidates(fc: &FactorColumns, bands: &[usize], config: &AnalysisConfig) -> W
         first: (0.0, 0.0),
         second: (0.0, 0.0),
     }
+}
+
+/// Whether two yes/no readings agree on every run where both are known.
+fn same_split(a: &[Option<bool>], b: &[Option<bool>]) -> bool {
+    a.iter().zip(b).all(|(x, y)| match (x, y) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    })
 }
 
 /// Number of cut readings a factor tried (what a shown cut pays for).

@@ -307,7 +307,11 @@ pub(crate) fn summarize(
     }
     let waiting = ranked.iter().filter(|r| r.verdict == Verdict::NotEnoughData).count();
     if waiting > 0 {
-        out.push(format!("{waiting} factors need more runs before they can be judged."));
+        out.push(if waiting == 1 {
+            "1 factor needs more runs before it can be judged.".to_string()
+        } else {
+            format!("{waiting} factors need more runs before they can be judged.")
+        });
     }
     if !model_used && n > 0 {
         out.push("Factors are judged one at a time until there are enough runs for the combined model.".to_string());
