@@ -3,7 +3,7 @@
 //! `cargo run --release -p runtall-insights --example scenarios -- [--set dev|report|all] [--runners N]
 //!  [--scenario ID] [--threads N] [--json] [--config JSON]`
 //!
-//! Defaults: both sets, 400 runners per scenario, all cores. Progress goes to stderr; the table (or JSON) to stdout.
+//! Defaults: both sets, 500 runners per scenario (the figures in docs/insights.md), all cores. Progress goes to stderr; the table (or JSON) to stdout.
 //! Same arguments, same numbers.
 
 use runtall_insights::AnalysisConfig;
@@ -12,7 +12,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 fn main() {
-    let mut runners = 400usize;
+    let mut runners = 500usize;
     let mut sets = vec![Set::Development, Set::Report];
     let mut only: Option<String> = None;
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
