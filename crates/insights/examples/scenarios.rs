@@ -3,7 +3,8 @@
 //! `cargo run --release -p runtall-insights --example scenarios -- [--set dev|report|all] [--runners N]
 //!  [--scenario ID] [--threads N] [--json] [--config JSON]`
 //!
-//! Defaults: both sets, 500 runners per scenario (the figures in docs/insights.md), all cores. Progress goes to stderr; the table (or JSON) to stdout.
+//! Defaults: both sets, 500 runners per scenario (the figures in docs/insights.md), all cores. Progress goes to
+//! stderr; the table (or JSON) to stdout.
 //! Same arguments, same numbers.
 
 use runtall_insights::AnalysisConfig;
