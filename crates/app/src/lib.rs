@@ -8,6 +8,7 @@ pub mod experiments;
 pub mod import;
 pub mod observations;
 pub mod progress;
+pub mod pt_report;
 pub mod safety;
 pub mod sessions;
 
