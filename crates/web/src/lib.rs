@@ -25,6 +25,7 @@ mod insight_charts;
 mod insights_cache;
 mod layout;
 mod openapi;
+pub mod report_page;
 mod routes;
 mod session;
 mod timeline;

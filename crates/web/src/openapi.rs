@@ -157,6 +157,16 @@ pub const OPS: &[Op] = &[
     with_body("post", "/api/experiments", "Start a self-experiment (one at a time)", "NewExperiment"),
     op("post", "/api/experiments/stop", "Stop the running experiment and get its final result"),
     op("get", "/api/experiments/history", "Stopped experiments, newest first, each with its final result"),
+    Op {
+        query: &[
+            ("from", "start of the period, YYYY-MM-DD (default: the first assessment, or 12 weeks back)"),
+            ("to", "end of the period, YYYY-MM-DD (default: today)"),
+            ("initials", "any value: initials instead of the full name"),
+            ("pain_notes", "any value: include the notes typed with pain reports"),
+            ("note", "a note for the physical therapist, up to 1000 characters"),
+        ],
+        ..op("get", "/api/report", "The report for a physical therapist as data (as `runtall report --json`)")
+    },
     op("get", "/api/openapi.json", "This document"),
 ];
 

@@ -10,6 +10,7 @@ mod library;
 pub(crate) mod log;
 mod plan;
 mod profile;
+mod report;
 mod rescore;
 mod runs;
 mod screen;
@@ -84,6 +85,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Remind(a) => companion::remind(&ctx, a),
         Command::Travel(a) => companion::travel(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

@@ -14,6 +14,7 @@ mod journal;
 mod library;
 mod onboarding;
 mod plan;
+mod report;
 mod rescore;
 mod run_mode;
 mod runs;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(insights::router())
         .merge(experiments::router())
         .merge(rescore::router())
+        .merge(report::router())
         .merge(travel::router())
         .merge(run_mode::router())
         .merge(library::router())
