@@ -14,6 +14,10 @@ pub const BAND: Rgb = Rgb(0xe2, 0xee, 0xec);
 pub const BASELINE: Rgb = Rgb(0x0b, 0x5d, 0x55);
 const GRID: Rgb = Rgb(0xe3, 0xe6, 0xe9);
 const LABEL: f32 = 6.6;
+/// Heights of the charts, in points (the HTML report uses the same drawings).
+pub const PAIN_H: f32 = 84.0;
+pub const LOAD_H: f32 = 112.0;
+pub const ADHERENCE_H: f32 = 40.0;
 
 fn nice_max(v: f64) -> f64 {
     let v = v.max(1.0);
@@ -113,7 +117,6 @@ pub fn pain(f: &mut Flow, p: &PainOutcome, height: f32) {
     for (i, w) in p.weeks.iter().enumerate().filter(|(i, _)| i % k == 0) {
         label(f, x0 + slot * (i as f32 + 0.5), bottom + 9.0, week_label(w.week_start), false, true);
     }
-    label(f, f.x, top - 0.5, "0–10".into(), false, false);
     f.doc.close();
     f.y += height;
 }
@@ -125,7 +128,7 @@ pub fn load(f: &mut Flow, l: &LoadSection, height: f32) {
     f.doc.open(Role::Figure(format!("Chart of weekly distance and weekly pain. {}", l.text)));
     let (x0, x1) = (f.x + 26.0, f.x + f.w - 22.0);
     let rows = 20.0;
-    let (top, bottom) = (f.y + 8.0, f.y + height - 12.0 - rows);
+    let (top, bottom) = (f.y + 12.0, f.y + height - 12.0 - rows);
     let max_d = nice_max(l.weeks.iter().map(|w| w.distance).fold(0.0, f64::max));
     let yd = |v: f64| bottom - (v / max_d) as f32 * (bottom - top);
     let yp = |v: f64| bottom - (v.clamp(0.0, 10.0) as f32) / 10.0 * (bottom - top);
@@ -134,8 +137,8 @@ pub fn load(f: &mut Flow, l: &LoadSection, height: f32) {
         label(f, x0 - 4.0, yd(max_d * frac) + 2.3, format!("{:.0}", max_d * frac), true, false);
         label(f, x1 + 4.0, yd(max_d * frac) + 2.3, format!("{:.0}", 10.0 * frac), false, false);
     }
-    label(f, f.x, top - 2.0, format!("{}/week", l.unit), false, false);
-    label(f, f.x + f.w, top - 2.0, "pain 0–10".into(), true, false);
+    label(f, x0 - 4.0, top - 6.0, format!("{}/week", l.unit), true, false);
+    label(f, x1 + 4.0, top - 6.0, "pain".into(), false, false);
     let n = l.weeks.len().max(1);
     let slot = (x1 - x0) / n as f32;
     let bar = (slot * 0.66).max(0.8);

@@ -32,7 +32,7 @@ pub struct Style {
     pub leading: f32,
 }
 
-pub const BODY: Style = Style { size: 8.4, color: INK, leading: 1.28 };
+pub const BODY: Style = Style { size: 8.4, color: INK, leading: 1.25 };
 pub const SMALL: Style = Style { size: 7.3, color: MUTED, leading: 1.25 };
 
 pub struct Flow<'f> {

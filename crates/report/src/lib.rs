@@ -34,8 +34,8 @@ pub enum ReportError {
 
 /// Page margins and the band kept free for the running footer, in points.
 const MARGIN: f32 = 36.0;
-const TOP: f32 = 34.0;
-const BOTTOM: f32 = 40.0;
+const TOP: f32 = 30.0;
+const BOTTOM: f32 = 36.0;
 
 /// The report as PDF bytes.
 pub fn pdf(data: &ReportData) -> Result<Vec<u8>, ReportError> {
@@ -75,10 +75,17 @@ pub fn figures(data: &ReportData) -> Result<Figures, ReportError> {
     let l = &data.load;
     let has_load = l.runs > 0 || l.weeks.iter().any(|w| w.pain.is_some());
     Ok(Figures {
-        pain: data.outcomes.pain.as_ref().map(|p| figure(&fonts, FIGURE_W, 96.0, |f| charts::pain(f, p, 96.0))),
-        load: has_load.then(|| figure(&fonts, FIGURE_W, 128.0, |f| charts::load(f, l, 128.0))),
-        adherence: (!data.program.adherence.is_empty())
-            .then(|| figure(&fonts, FIGURE_W, 46.0, |f| charts::adherence(f, &data.program.adherence, 46.0))),
+        pain: data
+            .outcomes
+            .pain
+            .as_ref()
+            .map(|p| figure(&fonts, FIGURE_W, charts::PAIN_H, |f| charts::pain(f, p, charts::PAIN_H))),
+        load: has_load.then(|| figure(&fonts, FIGURE_W, charts::LOAD_H, |f| charts::load(f, l, charts::LOAD_H))),
+        adherence: (!data.program.adherence.is_empty()).then(|| {
+            figure(&fonts, FIGURE_W, charts::ADHERENCE_H, |f| {
+                charts::adherence(f, &data.program.adherence, charts::ADHERENCE_H)
+            })
+        }),
         forest: data
             .factors
             .lines

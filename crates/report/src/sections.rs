@@ -204,7 +204,7 @@ fn outcomes(f: &mut Flow, data: &ReportData) {
     match &o.pain {
         None => nothing(f),
         Some(p) => {
-            charts::pain(f, p, 96.0);
+            charts::pain(f, p, charts::PAIN_H);
             f.text(&[r(p.sentence.clone())], BODY);
             f.text(
                 &[r(format!(
@@ -254,6 +254,7 @@ fn outcomes(f: &mut Flow, data: &ReportData) {
                 f.text(&[r(format!("{} scoring(s) between these not shown.", t.hidden_scorings))], SMALL);
             }
             match &t.change {
+                Some(c) if c.contains("3 points") => f.text(&[r(c.clone())], BODY),
                 Some(c) => f.text(&[r(c.clone()), r(" One activity changing by 3 points or more is also real.")], BODY),
                 None => f.text(&[r("Scored once so far: no change to judge yet.")], BODY),
             }
@@ -272,7 +273,7 @@ fn load(f: &mut Flow, data: &ReportData) {
     if l.runs == 0 && l.weeks.iter().all(|w| w.pain.is_none()) {
         f.text(&[r("No runs and no pain ratings in this period: nothing recorded.")], Style { color: MUTED, ..BODY });
     } else {
-        charts::load(f, l, 128.0);
+        charts::load(f, l, charts::LOAD_H);
         f.text(&[r(l.text.clone())], BODY);
         f.text(
             &[r(format!(
@@ -305,13 +306,11 @@ fn factors(f: &mut Flow, data: &ReportData) {
         ))],
         BODY,
     );
-    let summary: Vec<Vec<Span>> = fs.summary.iter().map(|s| vec![r(s.clone())]).collect();
-    f.list(&summary, BODY);
     for e in &fs.entangled {
         notice(f, &[b("Travel together: "), r(e.clone())]);
     }
     if !fs.lines.is_empty() {
-        let (a_w, plot_w) = (f.w * 0.30, 112.0);
+        let (a_w, plot_w) = (f.w * 0.27, 100.0);
         let c_x = a_w + plot_w + 10.0;
         f.keep(30.0);
         f.doc.open(Role::Artifact);
@@ -324,8 +323,8 @@ fn factors(f: &mut Flow, data: &ReportData) {
                 f.wrap(&[b(format!("{} ", line.label)), r(format!("— {}", line.verdict_label))], BODY.size, a_w - 6.0);
             let c = f.wrap(&[r(format!("{} {}.", line.counts, capital(&line.ratio)))], SMALL.size, f.w - c_x);
             let h =
-                (a.len() as f32 * BODY.size * BODY.leading).max(c.len() as f32 * SMALL.size * SMALL.leading).max(11.0)
-                    + 2.5;
+                (a.len() as f32 * BODY.size * BODY.leading).max(c.len() as f32 * SMALL.size * SMALL.leading).max(10.5)
+                    + 1.5;
             f.keep(h);
             let (x, y) = (f.x, f.y);
             f.doc.open(Role::P);
@@ -347,6 +346,9 @@ fn factors(f: &mut Flow, data: &ReportData) {
     }
     for n in &fs.not_judged {
         f.text(&[r(n.clone())], SMALL);
+    }
+    if let Some(s) = &fs.suggestion {
+        f.text(&[b("Suggested next experiment: "), r(s.clone())], BODY);
     }
     f.doc.close();
 }
@@ -381,13 +383,10 @@ fn program(f: &mut Flow, data: &ReportData) {
     match &p.plan {
         None => f.text(&[r(p.no_plan.clone().unwrap_or_else(|| NOTHING.into()))], Style { color: MUTED, ..BODY }),
         Some(plan) => {
-            f.text(
-                &[
-                    b(format!("What the plan asks for (plan of {}, {} program). ", d(plan.made_on), plan.mode)),
-                    r(if plan.core.is_empty() { String::new() } else { format!("Core: {}.", plan.core.join("; ")) }),
-                ],
-                BODY,
-            );
+            f.text(&[b(format!("What the plan asks for (plan of {}, {} program)", d(plan.made_on), plan.mode))], BODY);
+            if !plan.core.is_empty() {
+                f.text(&[r(format!("Core items: {}.", plan.core.join("; ")))], SMALL);
+            }
             if let Some(s) = &plan.safety {
                 f.text(&[r(s.clone())], SMALL);
             }
@@ -411,7 +410,7 @@ fn program(f: &mut Flow, data: &ReportData) {
     f.subheading("What was done: planned routines per week", 40.0);
     f.text(&[r(p.adherence_sentence.clone())], BODY);
     if !p.adherence.is_empty() {
-        charts::adherence(f, &p.adherence, 46.0);
+        charts::adherence(f, &p.adherence, charts::ADHERENCE_H);
     }
     f.subheading("Left out now, and why (the safety gate's reasons)", 20.0);
     if p.left_out.is_empty() {
@@ -470,11 +469,8 @@ fn about(f: &mut Flow, data: &ReportData) {
     let ft = &data.footer;
     f.doc.open(Role::Section);
     f.heading("About this report", 30.0);
-    f.text(&[r(ft.what_it_is.clone())], SMALL);
-    f.text(&[b(ft.what_it_is_not.clone())], SMALL);
-    let items: Vec<Vec<Span>> = ft.sources.iter().map(|s| vec![r(s.clone())]).collect();
-    f.text(&[b("Sources the program draws on:")], SMALL);
-    f.list(&items, SMALL);
+    f.text(&[r(format!("{} ", ft.what_it_is)), b(ft.what_it_is_not.clone())], SMALL);
+    f.text(&[b("Sources: "), r(ft.sources.join("; "))], SMALL);
     f.doc.close();
 }
 
@@ -503,7 +499,7 @@ pub fn page_footers(f: &mut Flow, data: &ReportData) {
         d(w.from),
         d(w.to)
     );
-    let y = f.doc.height - 20.0;
+    let y = f.doc.height - 18.0;
     f.doc.open(Role::Artifact);
     for page in 0..pages {
         let right = format!("page {} of {pages}", page + 1);

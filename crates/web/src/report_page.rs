@@ -136,6 +136,7 @@ pub fn body(data: &ReportData) -> Markup {
                         }
                         @if t.hidden_scorings > 0 { p class="small" { (t.hidden_scorings) " scoring(s) between these not shown." } }
                         @match &t.change {
+                            Some(c) if c.contains("3 points") => p { (c) },
                             Some(c) => p { (c) " One activity changing by 3 points or more is also real." },
                             None => p { "Scored once so far: no change to judge yet." },
                         }
@@ -162,7 +163,6 @@ pub fn body(data: &ReportData) -> Markup {
                 } @else {
                     p { (fs.runs) " run" @if fs.runs != 1 { "s" } " in this period; pain followed " (fs.runs_with_pain)
                         ". These are associations in the runner's own journal, not causes; only an experiment that changes one thing at a time can tell more." }
-                    @if !fs.summary.is_empty() { ul { @for line in &fs.summary { li { (line) } } } }
                     @for e in &fs.entangled { p class="report-notice" { strong { "Travel together: " } (e) } }
                     @if !fs.lines.is_empty() {
                         table class="factors" {
@@ -181,6 +181,7 @@ pub fn body(data: &ReportData) -> Markup {
                             "dashed line = more pain). Bar: the range the data allow." }
                     }
                     @for n in &fs.not_judged { p class="small" { (n) } }
+                    @if let Some(s) = &fs.suggestion { p { strong { "Suggested next experiment: " } (s) } }
                 }
             }
             section aria-labelledby="r-experiments" {
@@ -239,8 +240,7 @@ pub fn body(data: &ReportData) -> Markup {
                 h2 id="r-about" { "About this report" }
                 p { (data.footer.what_it_is) }
                 p { strong { (data.footer.what_it_is_not) } }
-                p { strong { "Sources the program draws on:" } }
-                ul { @for s in &data.footer.sources { li { (s) } } }
+                p { strong { "Sources: " } (data.footer.sources.join("; ")) }
             }
         }
     }

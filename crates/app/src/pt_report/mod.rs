@@ -254,6 +254,8 @@ pub struct FactorsSection {
     pub not_judged: Vec<String>,
     /// Pairs that travel together too closely to tell apart, in the engine's words.
     pub entangled: Vec<String>,
+    /// The experiment the engine would run next, in its words.
+    pub suggestion: Option<String>,
     pub summary: Vec<String>,
 }
 
@@ -299,7 +301,7 @@ pub struct PlanSummary {
     /// The gate's one line when the program is not full.
     pub safety: Option<String>,
     pub week: Vec<DayLine>,
-    /// The plan's core items, by title.
+    /// The plan's core items other than routines (those show in the week), by title.
     pub core: Vec<String>,
 }
 

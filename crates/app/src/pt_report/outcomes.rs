@@ -278,6 +278,7 @@ pub(super) fn factors(obs: &[RunObservation]) -> Result<FactorsSection> {
             .map(|(why, names)| format!("{}: {}.", capitalised(&why), names.join(", ")))
             .collect(),
         entangled: r.entangled.iter().map(|e| e.sentence.clone()).collect(),
+        suggestion: r.suggestion.as_ref().map(|s| s.sentence.clone()),
         summary: r.summary.clone(),
     })
 }

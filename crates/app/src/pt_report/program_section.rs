@@ -43,7 +43,14 @@ pub(super) fn program_section(
                         .collect(),
                 })
                 .collect(),
-            core: p.plan.items.iter().filter(|i| i.priority == Priority::Core).map(|i| i.title.clone()).collect(),
+            // Routines already show in the week; the core habits, cues and checks are what the week cannot show.
+            core: p
+                .plan
+                .items
+                .iter()
+                .filter(|i| i.priority == Priority::Core && i.kind != RefKind::Routine)
+                .map(|i| i.title.clone())
+                .collect(),
         }
     });
     let no_plan = plan.is_none().then(|| {

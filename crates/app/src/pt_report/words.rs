@@ -57,7 +57,7 @@ pub(super) fn footer(program: &Program) -> Footer {
         .sources
         .iter()
         .filter(|s| s.kind != SourceKind::Program)
-        .map(|s| format!("{} — {} ({})", s.title, s.who, s.date))
+        .map(|s| format!("{} — {}", s.title, s.date))
         .collect();
     sources.push("The program's own design choices, marked as such wherever they are used.".into());
     Footer {
