@@ -15,8 +15,8 @@ pub const BASELINE: Rgb = Rgb(0x0b, 0x5d, 0x55);
 const GRID: Rgb = Rgb(0xe3, 0xe6, 0xe9);
 const LABEL: f32 = 6.6;
 /// Heights of the charts, in points (the HTML report uses the same drawings).
-pub const PAIN_H: f32 = 84.0;
-pub const LOAD_H: f32 = 112.0;
+pub const PAIN_H: f32 = 76.0;
+pub const LOAD_H: f32 = 104.0;
 pub const ADHERENCE_H: f32 = 40.0;
 
 fn nice_max(v: f64) -> f64 {

@@ -33,7 +33,7 @@ pub struct Style {
 }
 
 pub const BODY: Style = Style { size: 8.4, color: INK, leading: 1.25 };
-pub const SMALL: Style = Style { size: 7.3, color: MUTED, leading: 1.25 };
+pub const SMALL: Style = Style { size: 7.2, color: MUTED, leading: 1.2 };
 
 pub struct Flow<'f> {
     pub fonts: &'f Fonts,
@@ -81,6 +81,10 @@ impl<'f> Flow<'f> {
         self.doc.emit(self.page, op);
     }
 
+    pub fn gap(&mut self, h: f32) {
+        self.y += h;
+    }
+
     /// Greedy word wrap of mixed-weight spans into lines no wider than `width`; a word longer than a line is cut.
     pub fn wrap(&self, spans: &[Span], size: f32, width: f32) -> Vec<Line> {
         let mut lines: Vec<Line> = vec![Vec::new()];
@@ -100,9 +104,11 @@ impl<'f> Flow<'f> {
                 let mut word = word.to_string();
                 let mut ww = face.width(&word, size);
                 let at_start = lines.last().is_some_and(Vec::is_empty);
+                let mut spaced = lead > 0.0;
                 if !at_start && x + lead + ww > width {
                     lines.push(Vec::new());
                     x = 0.0;
+                    spaced = false;
                 } else if !at_start {
                     x += lead;
                 }
@@ -125,7 +131,9 @@ impl<'f> Flow<'f> {
                     // Join with the previous piece of the same weight so a line is a few text runs, not one per word.
                     match line.last_mut() {
                         Some((_, t, bold)) if *bold == span.bold && x > 0.0 => {
-                            t.push(' ');
+                            if spaced {
+                                t.push(' ');
+                            }
                             t.push_str(&word);
                         }
                         _ => line.push((x, word.clone(), span.bold)),
@@ -306,5 +314,36 @@ impl<'f> Flow<'f> {
         }
         self.doc.close();
         self.y += style.size * 0.5;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draw::Doc;
+
+    fn words(lines: &[Line]) -> Vec<String> {
+        lines.iter().map(|l| l.iter().map(|(_, t, _)| t.as_str()).collect::<Vec<_>>().join("|")).collect()
+    }
+
+    #[test]
+    fn words_wrap_to_the_width_and_spans_join_without_extra_spaces() {
+        let fonts = Fonts::load().expect("fonts");
+        let f = Flow::new(&fonts, Doc::new(300.0, 400.0, String::new()), 20.0, 20.0, 20.0);
+        let one = f.wrap(&[r("6 days"), r("; 250 mg")], 8.0, 200.0);
+        assert_eq!(words(&one), vec!["6 days; 250 mg"]);
+        let mixed = f.wrap(&[b("Where: "), r("neck")], 8.0, 200.0);
+        assert_eq!(words(&mixed), vec!["Where:|neck"]);
+        let text = "a physical therapist reads this in two minutes ".repeat(6);
+        let lines = f.wrap(&[r(text.clone())], 8.0, 120.0);
+        assert!(lines.len() > 3);
+        for l in &lines {
+            let (x, t, _) = l.last().expect("piece");
+            assert!(x + fonts.regular.width(t, 8.0) <= 120.0 + 1e-3, "{t}");
+        }
+        let joined: Vec<String> = words(&lines);
+        assert_eq!(joined.join(" "), text.trim_end(), "no word lost or doubled");
+        let long = f.wrap(&[r("x".repeat(200))], 8.0, 50.0);
+        assert!(long.len() > 3, "an over-long word is cut");
     }
 }

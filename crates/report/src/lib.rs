@@ -33,9 +33,9 @@ pub enum ReportError {
 }
 
 /// Page margins and the band kept free for the running footer, in points.
-const MARGIN: f32 = 36.0;
+const MARGIN: f32 = 32.0;
 const TOP: f32 = 30.0;
-const BOTTOM: f32 = 36.0;
+const BOTTOM: f32 = 31.0;
 
 /// The report as PDF bytes.
 pub fn pdf(data: &ReportData) -> Result<Vec<u8>, ReportError> {

@@ -93,11 +93,18 @@ fn safety(f: &mut Flow, data: &ReportData) {
         f.text(&[r("No red-flag screen in this period.")], Style { color: MUTED, ..BODY });
     } else {
         let rows: Vec<Vec<Vec<Span>>> = s
-            .screens
+            .rows()
             .iter()
-            .map(|l| {
+            .map(|row| {
+                let l = &row.line;
+                let when = match row.last {
+                    None => d(row.first),
+                    Some(last) => {
+                        format!("{} – {} ({} screens)", d(row.first), d(last), row.when.split(' ').next().unwrap_or(""))
+                    }
+                };
                 vec![
-                    vec![r(d(l.date))],
+                    vec![r(when)],
                     vec![if l.level.is_some() { b(l.level_text.clone()) } else { r(l.level_text.clone()) }],
                     vec![r(if l.yes.is_empty() { "none".to_string() } else { l.yes.join("; ") })],
                     vec![r(l.clinician_checked.map(d).unwrap_or_else(|| "—".into()))],
@@ -277,9 +284,8 @@ fn load(f: &mut Flow, data: &ReportData) {
         f.text(&[r(l.text.clone())], BODY);
         f.text(
             &[r(format!(
-                "Bars: {} per week (left axis). Line: weekly pain, the mean of each day's worst rating (right axis). \
-                 Under the axis: long runs (labelled long, or 15 km or more) and speed sessions (intervals, tempo, \
-                 races) each week.",
+                "Bars: {} per week (left axis); line: weekly pain (right axis); under the axis: long runs (labelled \
+                 long, or 15 km or more) and speed sessions (intervals, tempo, races) per week.",
                 l.unit
             ))],
             SMALL,
@@ -291,7 +297,7 @@ fn load(f: &mut Flow, data: &ReportData) {
 fn factors(f: &mut Flow, data: &ReportData) {
     let fs = &data.factors;
     f.doc.open(Role::Section);
-    f.heading("What goes with pain after runs", 60.0);
+    f.heading("What goes with pain after runs", 36.0);
     if fs.runs == 0 {
         f.text(&[r("No runs in this period: nothing recorded.")], Style { color: MUTED, ..BODY });
         f.doc.close();
@@ -310,7 +316,7 @@ fn factors(f: &mut Flow, data: &ReportData) {
         notice(f, &[b("Travel together: "), r(e.clone())]);
     }
     if !fs.lines.is_empty() {
-        let (a_w, plot_w) = (f.w * 0.27, 100.0);
+        let (a_w, plot_w) = (f.w * 0.26, 92.0);
         let c_x = a_w + plot_w + 10.0;
         f.keep(30.0);
         f.doc.open(Role::Artifact);
@@ -435,7 +441,7 @@ fn program(f: &mut Flow, data: &ReportData) {
                 s
             })
             .collect();
-        f.list(&items, BODY);
+        f.list(&items, SMALL);
     }
     f.doc.close();
 }
@@ -468,9 +474,16 @@ fn notes(f: &mut Flow, data: &ReportData) {
 fn about(f: &mut Flow, data: &ReportData) {
     let ft = &data.footer;
     f.doc.open(Role::Section);
-    f.heading("About this report", 30.0);
-    f.text(&[r(format!("{} ", ft.what_it_is)), b(ft.what_it_is_not.clone())], SMALL);
-    f.text(&[b("Sources: "), r(ft.sources.join("; "))], SMALL);
+    // Small print under a rule rather than a full section: it is the same on every report.
+    f.keep(40.0);
+    f.gap(4.0);
+    f.doc.open(Role::Heading(2, "About this report".into()));
+    f.emit(Op::Text { x: f.x, y: f.y + 7.5, size: 7.5, bold: true, color: ACCENT, text: "About this report".into() });
+    f.doc.close();
+    f.gap(10.5);
+    let fine = Style { size: 6.6, leading: 1.15, ..SMALL };
+    f.text(&[r(format!("{} ", ft.what_it_is)), b(ft.what_it_is_not.clone())], fine);
+    f.text(&[b("Sources: "), r(ft.sources.join("; "))], fine);
     f.doc.close();
 }
 
@@ -499,7 +512,7 @@ pub fn page_footers(f: &mut Flow, data: &ReportData) {
         d(w.from),
         d(w.to)
     );
-    let y = f.doc.height - 18.0;
+    let y = f.doc.height - 16.0;
     f.doc.open(Role::Artifact);
     for page in 0..pages {
         let right = format!("page {} of {pages}", page + 1);

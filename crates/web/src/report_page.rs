@@ -61,9 +61,10 @@ pub fn body(data: &ReportData) -> Markup {
                     table {
                         thead { tr { th scope="col" { "Screen" } th scope="col" { "Result" } th scope="col" { "Answered yes" } th scope="col" { "Clinician check" } } }
                         tbody {
-                            @for line in &s.screens {
+                            @for row in s.rows() {
+                                @let line = &row.line;
                                 tr {
-                                    td { (d(line.date)) }
+                                    td { @match row.last { None => (d(row.first)), Some(last) => { (d(row.first)) " – " (d(last)) " (" (row.when.split(' ').next().unwrap_or("")) " screens)" } } }
                                     td { @if line.level.is_some() { strong { (line.level_text) } } @else { (line.level_text) } }
                                     td { @if line.yes.is_empty() { "none" } @else { (line.yes.join("; ")) } }
                                     td { (line.clinician_checked.map(d).unwrap_or_else(|| "—".into())) }

@@ -133,6 +133,53 @@ pub struct SafetySection {
     pub in_force_at_start: Option<ScreenLine>,
 }
 
+impl SafetySection {
+    /// The screens as table rows: three or more in a row with no flag and nothing to check are one row ("12
+    /// screens, 5 Jan – 1 Dec"), so a long period stays on its pages while every screen is still counted.
+    pub fn rows(&self) -> Vec<ScreenRow> {
+        let mut out: Vec<ScreenRow> = Vec::new();
+        let mut run: Vec<&ScreenLine> = Vec::new();
+        let flush = |run: &mut Vec<&ScreenLine>, out: &mut Vec<ScreenRow>| {
+            if run.len() >= 3 {
+                let (a, b) = (run[0].date, run[run.len() - 1].date);
+                out.push(ScreenRow {
+                    when: format!("{} screens, {a} to {b}", run.len()),
+                    first: a,
+                    last: Some(b),
+                    line: run[0].clone(),
+                });
+            } else {
+                out.extend(run.iter().map(|l| ScreenRow {
+                    when: l.date.to_string(),
+                    first: l.date,
+                    last: None,
+                    line: (*l).clone(),
+                }));
+            }
+            run.clear();
+        };
+        for l in &self.screens {
+            if l.level.is_none() && l.clinician_checked.is_none() {
+                run.push(l);
+            } else {
+                flush(&mut run, &mut out);
+                out.push(ScreenRow { when: l.date.to_string(), first: l.date, last: None, line: l.clone() });
+            }
+        }
+        flush(&mut run, &mut out);
+        out
+    }
+}
+
+/// One row of the screens table: one screen, or several plain ones in a row (`last` set).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreenRow {
+    pub when: String,
+    pub first: Date,
+    pub last: Option<Date>,
+    pub line: ScreenLine,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ScreenLine {
     pub date: Date,
@@ -509,6 +556,29 @@ mod tests {
         assert!(check_notes(&[long]).unwrap_err().to_string().starts_with("note: note 1 has 1001"));
         let many: Vec<String> = (0..6).map(|i| format!("n{i}")).collect();
         assert!(check_notes(&many).is_err());
+    }
+
+    #[test]
+    fn plain_screens_in_a_row_share_one_row_and_flagged_ones_stand_alone() {
+        let line = |day: i8, level: Option<FlagLevel>| ScreenLine {
+            date: date(2026, 3, day),
+            level,
+            level_text: String::new(),
+            yes: vec![],
+            clinician_checked: None,
+        };
+        let s = SafetySection {
+            headline: String::new(),
+            mode: String::new(),
+            level: String::new(),
+            screens: vec![line(1, None), line(2, None), line(3, None), line(4, Some(FlagLevel::C)), line(5, None)],
+            in_force_at_start: None,
+        };
+        let rows = s.rows();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].when, "3 screens, 2026-03-01 to 2026-03-03");
+        assert_eq!(rows[1].line.level, Some(FlagLevel::C));
+        assert_eq!(rows[2].last, None);
     }
 
     #[test]

@@ -57,14 +57,14 @@ pub(super) fn footer(program: &Program) -> Footer {
         .sources
         .iter()
         .filter(|s| s.kind != SourceKind::Program)
-        .map(|s| format!("{} — {}", s.title, s.date))
+        // A short date only: some sources carry a sentence about how they are dated, which the Sources page keeps.
+        .map(|s| if s.date.chars().count() <= 12 { format!("{} ({})", s.title, s.date) } else { s.title.clone() })
         .collect();
-    sources.push("The program's own design choices, marked as such wherever they are used.".into());
+    sources.push("the program's own design choices, marked as such where used".into());
     Footer {
-        what_it_is: "runtall is a self-guided wellness program for runners with neck and upper-back pain: a red-flag \
-                     screen, posture and breathing routines, habits for the desk, travel and hydration packs, and a \
-                     journal. Every figure in this report is what the runner logged or imported from a watch; nothing \
-                     was measured by a clinician."
+        what_it_is: "runtall is a self-guided wellness program for runners with neck and upper-back pain (red-flag \
+                     screen, posture and breathing routines, habits, a journal). Every figure here is what the runner \
+                     logged or imported from a watch; nothing was measured by a clinician."
             .into(),
         what_it_is_not: "It is not a diagnosis, a treatment or a medical device, and it does not replace an \
                          examination. Associations in the journal are not causes."
