@@ -5,7 +5,7 @@
 use crate::draw::{Op, Rgb, Role, Shape};
 use crate::flow::{Flow, MUTED, RULE};
 use jiff::civil::Date;
-use runtall_app::pt_report::{LoadSection, PainOutcome, WeekAdherenceLine};
+use runtall_app::pt_report::{FactorLine, LoadSection, PainOutcome, WeekAdherenceLine};
 use runtall_insights::Verdict;
 
 pub const PAIN: Rgb = Rgb(0xb3, 0x26, 0x1e);
@@ -244,7 +244,9 @@ fn fx(rr: f64, x: f32, w: f32) -> f32 {
 }
 
 /// One factor's risk ratio as a dot and its interval as a bar, with the line of "no difference" dashed.
-pub fn forest(f: &mut Flow, x: f32, y: f32, w: f32, estimate: f64, lower: f64, upper: f64, color: Rgb) {
+pub fn forest(f: &mut Flow, x: f32, y: f32, w: f32, line: &FactorLine) {
+    let (estimate, lower, upper) = (line.estimate, line.lower, line.upper);
+    let color = verdict_color(line.verdict);
     let mid = y + 4.5;
     f.emit(Op::Stroke {
         shape: Shape::line(&[(fx(1.0, x, w), y), (fx(1.0, x, w), y + 9.0)]),

@@ -89,6 +89,8 @@ impl<'f> Flow<'f> {
     pub fn wrap(&self, spans: &[Span], size: f32, width: f32) -> Vec<Line> {
         let mut lines: Vec<Line> = vec![Vec::new()];
         let mut x = 0.0f32;
+        // A span that ended with a space: the next word is spaced even if its own span starts without one.
+        let mut pending = false;
         for span in spans {
             let face = self.fonts.face(span.bold);
             let space = face.width(" ", size);
@@ -98,13 +100,15 @@ impl<'f> Flow<'f> {
                 if word.is_empty() {
                     if i > 0 {
                         x += space;
+                        pending = true;
                     }
                     continue;
                 }
                 let mut word = word.to_string();
                 let mut ww = face.width(&word, size);
                 let at_start = lines.last().is_some_and(Vec::is_empty);
-                let mut spaced = lead > 0.0;
+                let mut spaced = lead > 0.0 || pending;
+                pending = false;
                 if !at_start && x + lead + ww > width {
                     lines.push(Vec::new());
                     x = 0.0;
@@ -334,6 +338,8 @@ mod tests {
         assert_eq!(words(&one), vec!["6 days; 250 mg"]);
         let mixed = f.wrap(&[b("Where: "), r("neck")], 8.0, 200.0);
         assert_eq!(words(&mixed), vec!["Where:|neck"]);
+        let spaced = f.wrap(&[r("(12 weeks). "), r("Made today.")], 8.0, 200.0);
+        assert_eq!(words(&spaced), vec!["(12 weeks). Made today."]);
         let text = "a physical therapist reads this in two minutes ".repeat(6);
         let lines = f.wrap(&[r(text.clone())], 8.0, 120.0);
         assert!(lines.len() > 3);

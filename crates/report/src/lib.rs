@@ -6,9 +6,10 @@
 //! headings, paragraphs, tables, lists, figures with their text alternative, the running footer as an artifact) so
 //! screen readers follow the reading order.
 //!
-//! Why krilla 0.8 (measured on the 2-core development machine, December 2026): its dependency tree is 68 crates and
-//! a clean debug build of it took 141 s of CPU (7 min 24 s of wall time with the machine shared at a load of 13);
-//! the crates not already in runtall's tree add about 20 s of CPU to a clean build of the workspace. Typst as a
+//! Why krilla 0.8 (measured on the 2-core development machine, December 2026): its dependency tree is 68 crates, and
+//! a clean debug build of krilla alone (in an empty project) took 141 s of CPU, 7 min 24 s of wall time with the
+//! machine shared at a load of 13; adding it to the workspace (its crates not yet built, plus this crate and
+//! runtall-app) took 200 s of CPU. Only the CLI and the web app link it; their own edits do not rebuild it. Typst as a
 //! library (`typst` + `typst-pdf` 0.15) brings 382 crates and itself writes its PDFs through krilla, so it can only
 //! cost more; its typesetting (paragraph layout, hyphenation) is more than a two-page report of short sentences
 //! needs. The layout here is a small cursor with word wrapping ([`flow`]), measured with skrifa, which krilla
@@ -93,16 +94,7 @@ pub fn figures(data: &ReportData) -> Result<Figures, ReportError> {
             .map(|line| {
                 figure(&fonts, 112.0, 10.0, |f| {
                     f.doc.open(draw::Role::Figure(format!("{}: {}", line.label, line.ratio)));
-                    charts::forest(
-                        f,
-                        0.0,
-                        0.5,
-                        112.0,
-                        line.estimate,
-                        line.lower,
-                        line.upper,
-                        charts::verdict_color(line.verdict),
-                    );
+                    charts::forest(f, 0.0, 0.5, 112.0, line);
                     f.doc.close();
                 })
             })

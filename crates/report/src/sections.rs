@@ -3,7 +3,7 @@
 //! program is. All wording comes from the data; this module only places it. Empty sections say "Nothing recorded".
 
 use crate::body;
-use crate::charts::{self, forest, forest_axis, verdict_color};
+use crate::charts::{self, forest, forest_axis};
 use crate::draw::{Op, Rgb, Role, Shape};
 use crate::flow::{ACCENT, BODY, Flow, INK, MUTED, SMALL, Span, Style, b, r};
 use runtall_app::pt_report::ReportData;
@@ -337,7 +337,7 @@ fn factors(f: &mut Flow, data: &ReportData) {
             f.lines_at(&a, x, y, Style { color: INK, ..BODY });
             f.doc.close();
             f.doc.open(Role::Figure(format!("{}: {}", line.label, line.ratio)));
-            forest(f, x + a_w, y, plot_w, line.estimate, line.lower, line.upper, verdict_color(line.verdict));
+            forest(f, x + a_w, y, plot_w, line);
             f.doc.close();
             f.doc.open(Role::P);
             f.lines_at(&c, x + c_x, y + 0.5, SMALL);
