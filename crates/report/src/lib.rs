@@ -62,7 +62,9 @@ pub struct Figures {
 
 /// Draws one figure on a page-wide strip `height` points tall and returns it as SVG.
 fn figure(fonts: &fonts::Fonts, width: f32, height: f32, draw: impl FnOnce(&mut flow::Flow)) -> String {
-    let mut f = flow::Flow::new(fonts, draw::Doc::new(width, height + 10.0, String::new()), 0.0, 0.0, 0.0);
+    // A margin each side so axis labels drawn just outside the plot (units, "baseline") stay inside the drawing.
+    let pad = if width > 200.0 { 18.0 } else { 0.0 };
+    let mut f = flow::Flow::new(fonts, draw::Doc::new(width + 2.0 * pad, height + 10.0, String::new()), pad, 0.0, 0.0);
     draw(&mut f);
     let alt = f.doc.first_alt().unwrap_or("").to_string();
     f.doc.svg(height, &alt)
