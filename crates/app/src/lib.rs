@@ -9,6 +9,7 @@ pub mod import;
 pub mod observations;
 pub mod posture;
 pub mod progress;
+pub mod pt_report;
 pub mod safety;
 pub mod sessions;
 

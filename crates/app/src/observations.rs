@@ -147,5 +147,11 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
 /// The engine's report on the whole journal.
 pub fn report(store: &dyn Store) -> Result<InsightsReport> {
     let obs: Vec<RunObservation> = observations(store)?.into_iter().map(|(_, o)| o).collect();
-    Ok(analyze(&obs, &AnalysisConfig::default())?)
+    report_of(&obs)
+}
+
+/// The engine's report on some of the journal's observations (a report for one period), with the settings the
+/// Insights page uses.
+pub fn report_of(obs: &[RunObservation]) -> Result<InsightsReport> {
+    Ok(analyze(obs, &AnalysisConfig::default())?)
 }

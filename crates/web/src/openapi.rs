@@ -187,6 +187,16 @@ pub const OPS: &[Op] = &[
     ),
     op("get", "/api/posture/{id}", "One posture check"),
     op("post", "/api/posture/{id}/delete", "Delete a posture check and its kept photo"),
+    Op {
+        query: &[
+            ("from", "start of the period, YYYY-MM-DD (default: the first assessment, or 12 weeks back)"),
+            ("to", "end of the period, YYYY-MM-DD (default: today)"),
+            ("initials", "any value: initials instead of the full name"),
+            ("pain_notes", "any value: include the notes typed with pain reports"),
+            ("note", "a note for the physical therapist, up to 1000 characters"),
+        ],
+        ..op("get", "/api/report", "The report for a physical therapist as data (as `runtall report --json`)")
+    },
     op("get", "/api/openapi.json", "This document"),
 ];
 

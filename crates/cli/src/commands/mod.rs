@@ -11,6 +11,7 @@ pub(crate) mod log;
 mod plan;
 pub(crate) mod posture;
 mod profile;
+mod report;
 mod rescore;
 mod runs;
 mod screen;
@@ -86,6 +87,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Remind(a) => companion::remind(&ctx, a),
         Command::Travel(a) => companion::travel(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

@@ -294,6 +294,7 @@ async fn page(
             (suggestion_card(&session, &d.report, d.experiment_running))
         }
         p { a href="/experiments" { "Self-experiments →" } }
+        p { a href="/report" { "A report for your physical therapist (page or PDF) →" } }
     };
     Ok(Page::new("Insights", Nav::Insights, body).render(&session))
 }
