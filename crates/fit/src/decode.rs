@@ -6,6 +6,8 @@
 //! size without looking at a single field, and data messages we do use read only their planned
 //! fields.
 
+use std::ops::ControlFlow;
+
 use crate::base::{BaseType, read_f64, read_int, read_string};
 use crate::engine::{Engine, Step};
 use crate::error::FitError;
@@ -712,7 +714,20 @@ fn field_description(m: Msg<'_>, entries: &[Entry]) -> DeveloperFieldDescription
 /// [`FitError::Empty`], [`FitError::NotFit`], [`FitError::HeaderTruncated`] or
 /// [`FitError::NoMessages`].
 pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
-    let mut eng = Engine::new(bytes)?;
+    decode_walk(Engine::new(bytes)?, bytes)
+}
+
+/// [`decode`], telling `watch` the byte position about every 64 KiB; when it returns
+/// [`ControlFlow::Break`] (a time limit, a cancelled import) decoding stops with
+/// [`FitError::Stopped`]. For progress within a large file and for stopping one that takes too long.
+///
+/// # Errors
+/// As [`decode`], plus [`FitError::Stopped`].
+pub fn decode_watched(bytes: &[u8], watch: &mut dyn FnMut(usize) -> ControlFlow<()>) -> Result<FitActivity, FitError> {
+    decode_walk(Engine::watched(bytes, Some(watch))?, bytes)
+}
+
+fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, FitError> {
     let mut plans: [Plan; 16] = Default::default();
     let mut out = FitActivity::default();
     let mut csd = CompressedDistance::default();
@@ -750,6 +765,7 @@ pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
                 let Some(body) = bytes.get(start..start + def.size) else { continue };
                 let m = Msg { body, be: def.big_endian };
                 let en = plan.entries.as_slice();
+                eng.stats.work_units += en.len() as u64;
                 match plan.kind {
                     Kind::Record => out.records.push(build_record(m, bytes, start, en, ts, &mut csd)),
                     Kind::Lap => out.laps.push(lap(m, en, ts)),
@@ -779,6 +795,9 @@ pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
                 }
             }
         }
+    }
+    if eng.stopped {
+        return Err(FitError::Stopped { at: eng.position() });
     }
     out.stats = eng.stats;
     out.warnings = eng.take_warnings();

@@ -33,6 +33,12 @@ pub enum FitError {
         /// The first problem met, with its byte offset, or "file holds no data messages".
         reason: String,
     },
+    /// The caller's watcher stopped decoding (see [`crate::decode_watched`]): a time limit or a cancel.
+    #[error("decoding stopped at byte {at} (time limit or cancelled)")]
+    Stopped {
+        /// Byte position reached.
+        at: usize,
+    },
     /// Reading the file from disk failed.
     #[error("cannot read {path}: {source}")]
     Io {

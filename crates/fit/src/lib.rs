@@ -56,7 +56,7 @@ mod raw;
 
 pub use base::BaseType;
 pub use crc::{crc16, crc16_update};
-pub use decode::{decode, decode_file};
+pub use decode::{decode, decode_file, decode_watched};
 pub use engine::FIT_EPOCH_UNIX_S;
 pub use error::{FitError, Warning, WarningKind};
 pub use model::*;
