@@ -40,10 +40,10 @@ mod xml;
 use std::fmt;
 
 pub use error::{Dropped, TrackXmlError, Warning, WarningKind};
-pub use gpx::{GpxFile, GpxPoint, GpxSegment, GpxTrack, parse_gpx, parse_gpx_with};
+pub use gpx::{GpxFile, GpxPoint, GpxSegment, GpxTrack, parse_gpx, parse_gpx_watched, parse_gpx_with};
 pub use tcx::{
     TcxActivity, TcxFile, TcxIntensity, TcxLap, TcxSport, TcxTrack, TcxTrackpoint, TcxTriggerMethod, parse_tcx,
-    parse_tcx_with,
+    parse_tcx_watched, parse_tcx_with,
 };
 pub use value::{ParsedTime, parse_number, parse_time};
 
