@@ -14,6 +14,7 @@ pub mod journal_format;
 pub mod plan;
 pub mod profile;
 pub mod screen;
+pub mod text;
 
 pub use error::InputError;
 pub use runtall_content as content;

@@ -14,6 +14,14 @@ use crate::error::FitError;
 use crate::model::*;
 use crate::profile::{self as p, mesg};
 
+/// Most `record` messages kept from one input: about 11.5 days at one per second, far beyond any activity. A
+/// record can be a single byte of input but is 184 bytes decoded, so without a cap a crafted file of one-byte
+/// records would decode to 180 times its size.
+pub const MAX_RECORDS: usize = 1_000_000;
+
+/// Most messages of each other kept kind (laps, sessions, events, devices, workout steps, developer fields).
+pub const MAX_OTHER_MESSAGES: usize = 100_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Skip,
@@ -731,6 +739,8 @@ fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, Fit
     let mut plans: [Plan; 16] = Default::default();
     let mut out = FitActivity::default();
     let mut csd = CompressedDistance::default();
+    // Messages skipped by the caps, per kind (index: `Kind as usize`).
+    let mut over_cap = [0usize; 13];
     loop {
         match eng.step() {
             Step::End => break,
@@ -766,6 +776,22 @@ fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, Fit
                 let m = Msg { body, be: def.big_endian };
                 let en = plan.entries.as_slice();
                 eng.stats.work_units += en.len() as u64;
+                let kept = match plan.kind {
+                    Kind::Record => out.records.len(),
+                    Kind::Lap => out.laps.len(),
+                    Kind::Session => out.sessions.len(),
+                    Kind::Event => out.events.len(),
+                    Kind::DeviceInfo => out.devices.len(),
+                    Kind::WorkoutStep => out.workout_steps.len(),
+                    Kind::DeveloperDataId => out.developer_data_ids.len(),
+                    Kind::FieldDescription => out.developer_fields.len(),
+                    _ => 0,
+                };
+                let cap = if plan.kind == Kind::Record { MAX_RECORDS } else { MAX_OTHER_MESSAGES };
+                if kept >= cap {
+                    over_cap[plan.kind as usize] += 1;
+                    continue;
+                }
                 match plan.kind {
                     Kind::Record => out.records.push(build_record(m, bytes, start, en, ts, &mut csd)),
                     Kind::Lap => out.laps.push(lap(m, en, ts)),
@@ -801,6 +827,24 @@ fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, Fit
     }
     out.stats = eng.stats;
     out.warnings = eng.take_warnings();
+    for (kind, name, kept) in [
+        (Kind::Record, "record", MAX_RECORDS),
+        (Kind::Lap, "lap", MAX_OTHER_MESSAGES),
+        (Kind::Session, "session", MAX_OTHER_MESSAGES),
+        (Kind::Event, "event", MAX_OTHER_MESSAGES),
+        (Kind::DeviceInfo, "device_info", MAX_OTHER_MESSAGES),
+        (Kind::WorkoutStep, "workout_step", MAX_OTHER_MESSAGES),
+        (Kind::DeveloperDataId, "developer_data_id", MAX_OTHER_MESSAGES),
+        (Kind::FieldDescription, "field_description", MAX_OTHER_MESSAGES),
+    ] {
+        let skipped = over_cap[kind as usize];
+        if skipped > 0 {
+            out.warnings.push(crate::Warning {
+                offset: bytes.len(),
+                kind: crate::WarningKind::TooManyMessages { kind: name, kept, skipped },
+            });
+        }
+    }
     if out.stats.data_messages == 0 {
         let reason =
             out.warnings.first().map_or_else(|| "the file holds no data messages".to_string(), ToString::to_string);

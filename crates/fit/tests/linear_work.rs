@@ -172,3 +172,11 @@ fn a_file_whose_data_size_is_too_large_is_still_salvaged() {
     assert_eq!(a.records.len(), 40);
     assert!(a.stats.file_crc_ok, "{:?}", a.warnings);
 }
+
+#[test]
+fn records_beyond_the_cap_are_skipped_with_a_warning() {
+    let a = decode(&one_byte_records(runtall_fit::MAX_RECORDS + 5_000)).expect("decoded");
+    assert_eq!(a.records.len(), runtall_fit::MAX_RECORDS);
+    let w = a.warnings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    assert!(w.contains("the first 1000000 were kept"), "{w}");
+}

@@ -155,6 +155,8 @@ pub enum WarningKind {
     TimeWithoutZone,
     /// Elements after the end of the root element were ignored.
     TrailingContent,
+    /// More points than any activity has (see [`crate::MAX_POINTS`]); the rest were skipped.
+    TooManyPoints,
 }
 
 /// What was thrown away because of a [`Warning`].

@@ -351,6 +351,11 @@ impl GpxReader {
         let mut point = pt.point;
         point.lat_deg = lat;
         point.lon_deg = lon;
+        if self.complete_points >= crate::MAX_POINTS {
+            let detail = format!("more than {} points; the rest of the track was skipped", crate::MAX_POINTS);
+            doc.warn(pt.offset, WarningKind::TooManyPoints, "trkpt", None, Dropped::Point, detail);
+            return;
+        }
         if let Some(seg) = self.file.tracks.last_mut().and_then(|t| t.segments.last_mut()) {
             seg.points.push(point);
             self.complete_points += 1;

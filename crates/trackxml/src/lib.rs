@@ -51,6 +51,10 @@ pub use value::{ParsedTime, parse_number, parse_time};
 /// cadence and power is about 40 MB of GPX or TCX; anything much larger is not a single run.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 
+/// Most track points kept from one file: about 11.5 days at one per second, far beyond any activity. Points
+/// past it are skipped with a warning, so decoded memory stays bounded whatever the file holds.
+pub const MAX_POINTS: usize = 1_000_000;
+
 /// Default cap on the number of warnings kept per file (further ones are only counted), so a
 /// file with a million bad values cannot make a million messages.
 pub const DEFAULT_MAX_WARNINGS: usize = 200;

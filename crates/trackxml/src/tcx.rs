@@ -692,9 +692,14 @@ impl TcxReader {
         }
     }
 
-    fn finish_point(&mut self) {
+    fn finish_point(&mut self, doc: &mut Doc<'_>) {
         let pt = std::mem::take(&mut self.pt);
         if pt.bad {
+            return;
+        }
+        if self.complete_trackpoints >= crate::MAX_POINTS {
+            let detail = format!("more than {} trackpoints; the rest were skipped", crate::MAX_POINTS);
+            doc.warn(pt.offset, WarningKind::TooManyPoints, "Trackpoint", None, Dropped::Point, detail);
             return;
         }
         let track = self.file.activities.last_mut().and_then(|a| a.laps.last_mut()).and_then(|l| l.tracks.last_mut());
@@ -813,7 +818,7 @@ impl<'a> Handler<'a> for TcxReader {
             Node::HrValue(slot) => self.hr_value(doc, slot, text, at),
             Node::PointExtValue(field) => self.tpx_value(doc, field, text, at),
             Node::Position => self.finish_position(doc),
-            Node::Point => self.finish_point(),
+            Node::Point => self.finish_point(doc),
             Node::Track => self.track_open = false,
             Node::LapValue(field) => self.lap_value(doc, field, text, at),
             Node::LapExtValue(field) => self.lx_value(doc, field, text, at),
