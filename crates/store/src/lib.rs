@@ -39,6 +39,13 @@ pub enum StoreError {
     Decode { what: &'static str, id: i64, detail: String },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
+    /// was rolled back; everything committed before it is kept.
+    #[error(
+        "the disk holding {path} is full: everything saved before this point is kept, and the step that failed \
+         was not saved. Free some space and try again (an import skips the files it already stored)"
+    )]
+    DiskFull { path: String },
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -184,6 +191,13 @@ pub trait Store {
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>>;
     fn set_classification(&self, id: i64, classification: &Classification) -> Result<()>;
+    /// Run labels depend on the runs before them, so every run added or deleted marks labels from its start on as
+    /// stale, in the same transaction as the change. This is the earliest such start not yet relabelled, with a
+    /// generation that changes with every mark; `None` when every label is current.
+    fn labels_stale_from(&self) -> Result<Option<(Timestamp, u64)>>;
+    /// Clears the mark after a relabelling pass that started at `generation`, unless a writer marked again since
+    /// (then the mark stays for the next pass). Returns whether it was cleared.
+    fn finish_label_pass(&self, generation: u64) -> Result<bool>;
 
     /// Adds a pain report; returns its id.
     fn add_pain_report(&self, report: &PainReport) -> Result<i64>;

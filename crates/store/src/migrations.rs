@@ -155,4 +155,16 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER experiments_update_revision AFTER UPDATE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
     CREATE TRIGGER experiments_delete_revision AFTER DELETE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
     "#,
+    // 8: run labels are derived from the runs before them, so adding or deleting a run makes later labels stale.
+    // Every such write records, in the same transaction, the earliest start from which labels must be worked out
+    // again; the pass that does it clears the mark only if no writer marked again meanwhile (the generation). A
+    // pass killed half-way leaves the mark, so the next import or open finishes it.
+    r#"
+    CREATE TABLE label_pass (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        stale_from_epoch INTEGER,
+        generation       INTEGER NOT NULL
+    );
+    INSERT INTO label_pass (id, stale_from_epoch, generation) VALUES (1, NULL, 0);
+    "#,
 ];

@@ -16,11 +16,14 @@ use runtall_domain::journal_format::{Journal, JournalPain, JournalRun};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How long a writer waits for another before giving up with "locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SqliteStore {
     conn: Connection,
@@ -59,6 +62,12 @@ impl SqliteStore {
         &self.path
     }
 
+    /// How long this connection's writers wait for another writer before answering "locked" (default 30 s).
+    /// Tests of the locked case shorten it.
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
+        self.conn.busy_timeout(wait).map_err(|e| self.err(e))
+    }
+
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
@@ -69,8 +78,18 @@ impl SqliteStore {
         self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
+    /// A write transaction that takes the write lock at `BEGIN`. A deferred transaction that reads and then
+    /// writes cannot wait for another writer: when its read snapshot is older than the other's commit, SQLite
+    /// answers "busy" at once whatever the busy timeout (two imports, or an import beside the web app, failed
+    /// that way within seconds). Taking the lock first makes the busy handler wait its turn instead.
+    fn write_tx(&self) -> Result<Transaction<'_>> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(|e| self.err(e))
+    }
+
     fn configure(&self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(3)).map_err(|e| self.err(e))?;
+        // Writers wait for each other this long. Every write transaction is short (one activity, one form), so a
+        // wait this long only ends in "locked" when another program holds the database (an open sqlite3 shell).
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
         // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
         let mode: String =
             self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.err(e))?;
@@ -84,18 +103,34 @@ impl SqliteStore {
     }
 
     fn migrate(&self) -> Result<()> {
-        let version = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew { path: self.shown(), found: version, known });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let next = i as i64 + 1;
-            let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-            tx.execute_batch(sql).map_err(|e| self.err(e))?;
-            tx.execute_batch(&format!("PRAGMA user_version = {next}")).map_err(|e| self.err(e))?;
+        loop {
+            let version = self.schema_version()?;
+            if version > known {
+                return Err(StoreError::TooNew { path: self.shown(), found: version, known });
+            }
+            if version == known {
+                return Ok(());
+            }
+            // Each step under the write lock, reading the version again inside it: two programs opening a new
+            // database at once must not both run the same step.
+            let tx = self.write_tx()?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+            if let Some(sql) = MIGRATIONS.get(version as usize) {
+                tx.execute_batch(sql).map_err(|e| self.err(e))?;
+                tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1)).map_err(|e| self.err(e))?;
+            }
             tx.commit().map_err(|e| self.err(e))?;
         }
+    }
+
+    /// Marks run labels from `start` on as needing the pass again (inside the caller's write transaction).
+    fn mark_labels_stale(&self, tx: &Transaction<'_>, start: i64) -> Result<()> {
+        tx.execute(
+            "UPDATE label_pass SET stale_from_epoch = MIN(COALESCE(stale_from_epoch, ?1), ?1), generation = generation + 1 WHERE id = 1",
+            params![start],
+        )
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
@@ -159,6 +194,7 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
                 return StoreError::Locked { path: path.to_string() };
             }
+            ErrorCode::DiskFull => return StoreError::DiskFull { path: path.to_string() },
             ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
                 return StoreError::Corrupt {
                     path: path.to_string(),
@@ -357,7 +393,7 @@ impl Store for SqliteStore {
     }
 
     fn add_activity(&self, a: &Activity, classification: Option<&Classification>) -> Result<AddOutcome> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         let same_file: Option<i64> = tx
             .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&a.source.content_hash], |r| r.get(0))
             .optional()
@@ -415,6 +451,9 @@ impl Store for SqliteStore {
         )
         .map_err(|e| self.err(e))?;
         let id = tx.last_insert_rowid();
+        if a.sport.is_run() {
+            self.mark_labels_stale(&tx, start)?;
+        }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(AddOutcome::Added { id })
     }
@@ -561,7 +600,15 @@ impl Store for SqliteStore {
     }
 
     fn delete_activity(&self, id: i64) -> Result<bool> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        let start: Option<i64> = tx
+            .query_row("SELECT start_epoch FROM activities WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(start) = start {
+            // Later runs were labelled with this one in their history.
+            self.mark_labels_stale(&tx, start)?;
+        }
         // The report's own record names the run too (the column is for the index): unlink both.
         let linked: Vec<(i64, String)> = {
             let mut stmt =
@@ -723,7 +770,7 @@ impl Store for SqliteStore {
 
     fn import_journal(&self, j: &Journal) -> Result<JournalImportStats> {
         let mut stats = JournalImportStats::default();
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         let mut ids = std::collections::HashMap::new();
         for r in &j.runs {
             let existing: Option<i64> = tx
@@ -961,7 +1008,7 @@ impl Store for SqliteStore {
     }
 
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         if active {
             tx.execute("UPDATE experiments SET active = 0 WHERE id IS NOT ?1", [id]).map_err(|e| self.err(e))?;
         }
@@ -1084,6 +1131,27 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn labels_stale_from(&self) -> Result<Option<(Timestamp, u64)>> {
+        let (from, generation): (Option<i64>, i64) = self
+            .conn
+            .query_row("SELECT stale_from_epoch, generation FROM label_pass WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        Ok(from.and_then(|s| Timestamp::from_second(s).ok()).map(|t| (t, u64::try_from(generation).unwrap_or(0))))
+    }
+
+    fn finish_label_pass(&self, generation: u64) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE label_pass SET stale_from_epoch = NULL WHERE id = 1 AND generation = ?1",
+                params![i64::try_from(generation).unwrap_or(i64::MAX)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
     fn journal_revision(&self) -> Result<u64> {
         let n: i64 = self
             .conn
@@ -1111,8 +1179,8 @@ impl Store for SqliteStore {
     }
 
     fn delete_all(&self) -> Result<()> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings;")
+        let tx = self.write_tx()?;
+        tx.execute_batch("UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1; DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

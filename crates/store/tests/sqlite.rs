@@ -28,11 +28,11 @@ fn a_new_file_gets_the_schema_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/dir/runtall.db");
     let store = SqliteStore::open(&path).expect("open");
-    assert_eq!(store.schema_version().expect("version"), 7);
+    assert_eq!(store.schema_version().expect("version"), 8);
     drop(store);
     assert!(path.exists());
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 7);
+    assert_eq!(store.schema_version().expect("version"), 8);
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
@@ -213,6 +213,7 @@ fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     let path = dir.path().join("busy.db");
     let store = SqliteStore::open(&path).expect("open");
     store.save_profile(&Profile { name: "Before".into(), ..Profile::default() }).expect("profile");
+    store.set_busy_timeout(std::time::Duration::from_millis(200)).expect("shorter wait for this test");
     let holder = rusqlite::Connection::open(&path).expect("second connection");
     holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
     let err = store.save_profile(&Profile { name: "After".into(), ..Profile::default() }).expect_err("locked");

@@ -51,6 +51,8 @@ pub enum HttpError {
     Conflict(String),
     /// 503: the database is busy (another runtall is writing); try again.
     Busy,
+    /// 507: the disk holding the database (or the uploads) is full; what was saved before is kept.
+    DiskFull,
     /// 500: logged with this reference; the detail never reaches the response.
     Internal(u64),
 }
@@ -82,6 +84,7 @@ impl HttpError {
             HttpError::NotFound => StatusCode::NOT_FOUND,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,6 +99,7 @@ impl HttpError {
             HttpError::NotFound => "not-found",
             HttpError::Conflict(_) => "conflict",
             HttpError::Busy => "busy",
+            HttpError::DiskFull => "disk-full",
             HttpError::Internal(_) => "internal",
         }
     }
@@ -114,6 +118,9 @@ impl HttpError {
             }
             HttpError::NotFound => "There is nothing at this address.".into(),
             HttpError::Busy => "The database is busy (another runtall may be writing). Try again in a moment.".into(),
+            HttpError::DiskFull => "The disk that holds your data is full. Everything saved before is kept; what you \
+                                    just sent was not saved. Free some space on this computer and try again."
+                .into(),
             HttpError::Internal(id) => {
                 format!("Something went wrong on our side (reference {id}). Nothing you entered was lost.")
             }
@@ -133,8 +140,20 @@ impl From<StoreError> for HttpError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Locked { .. } => HttpError::Busy,
+            StoreError::DiskFull { .. } => HttpError::DiskFull,
             StoreError::NotFound { .. } => HttpError::NotFound,
             other => HttpError::internal(other),
+        }
+    }
+}
+
+impl HttpError {
+    /// A failed write to disk: a full disk says so (507, with what was kept), anything else is internal.
+    pub fn from_io(e: std::io::Error) -> HttpError {
+        if e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded {
+            HttpError::DiskFull
+        } else {
+            HttpError::internal(e)
         }
     }
 }
