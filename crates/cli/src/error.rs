@@ -49,6 +49,7 @@ impl From<StoreError> for CliError {
         match e {
             StoreError::Locked { .. }
             | StoreError::DiskFull { .. }
+            | StoreError::Journal(_)
             | StoreError::Corrupt { .. }
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }

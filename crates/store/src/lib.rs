@@ -46,6 +46,9 @@ pub enum StoreError {
          was not saved. Free some space and try again (an import skips the files it already stored)"
     )]
     DiskFull { path: String },
+    /// A journal being imported has a bad record; nothing of it was stored.
+    #[error("{0}; nothing was imported")]
+    Journal(runtall_domain::journal_format::LineError),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -221,7 +224,21 @@ pub trait Store {
     /// Everything the journal formats carry: runs with context, pain reports, day logs.
     fn export_journal(&self) -> Result<runtall_domain::journal_format::Journal>;
     /// Applies a validated journal in one transaction: all of it or nothing.
-    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats>;
+    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats> {
+        self.import_journal_records(&mut journal.records().map(Ok))
+    }
+    /// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the
+    /// first bad record ([`StoreError::Journal`]) or failure rolls everything back. Memory does not grow with the
+    /// stream. Pain reports may name a run that comes later in the stream.
+    fn import_journal_records(
+        &self,
+        records: &mut dyn Iterator<
+            Item = std::result::Result<
+                runtall_domain::journal_format::Record,
+                runtall_domain::journal_format::LineError,
+            >,
+        >,
+    ) -> Result<JournalImportStats>;
 
     /// Inserts or updates (same `started_at` and routine) a guided-session record: checkpoints of a running
     /// session overwrite each other, so a killed session still leaves what was completed.

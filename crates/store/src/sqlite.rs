@@ -12,7 +12,7 @@ use runtall_domain::activity::{Activity, Samples, Sport, same_run};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
-use runtall_domain::journal_format::{Journal, JournalPain, JournalRun};
+use runtall_domain::journal_format::{Journal, JournalPain, JournalRun, LineError, Record};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -131,6 +131,109 @@ impl SqliteStore {
             params![start],
         )
         .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The stored run with this journal key (its content hash), if any.
+    fn run_id_by_key(&self, tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
+        tx.query_row("SELECT id FROM activities WHERE content_hash = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One journal run: matched to a stored run by key, or stored without a sample stream; then its context.
+    fn import_journal_run(&self, tx: &Transaction<'_>, r: &JournalRun, stats: &mut JournalImportStats) -> Result<()> {
+        let id = match self.run_id_by_key(tx, &r.key)? {
+            Some(id) => {
+                stats.runs_matched += 1;
+                id
+            }
+            None => {
+                // A run known only from the journal: stored without a sample stream, under its journal key.
+                let a = Activity {
+                    sport: r.sport,
+                    sub_sport: None,
+                    name: r.name.clone(),
+                    start: r.start,
+                    utc_offset_s: None,
+                    elapsed_s: r.elapsed_s,
+                    moving_s: r.moving_s,
+                    distance_m: r.distance_m,
+                    ascent_m: None,
+                    descent_m: None,
+                    avg_hr_bpm: None,
+                    max_hr_bpm: None,
+                    avg_cadence_spm: None,
+                    avg_respiration_brpm: None,
+                    dynamics: None,
+                    device: None,
+                    laps: vec![],
+                    samples: Samples::default(),
+                    source: runtall_domain::activity::SourceFile {
+                        path: "journal".into(),
+                        format: "journal".into(),
+                        content_hash: r.key.clone(),
+                    },
+                    warnings: vec![],
+                };
+                let classification = r.label.map(|label| Classification {
+                    label,
+                    also: vec![],
+                    reasons: vec![runtall_domain::classify::Feature {
+                        name: "journal".into(),
+                        value: enum_name(&label),
+                        note: "label given by the imported journal".into(),
+                    }],
+                });
+                tx.execute(
+                    "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s,
+                         content_hash, source_path, format, imported_at, summary, classification, samples)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'journal', 'journal', ?9, ?10, ?11, ?12)",
+                    params![
+                        r.start.as_second(),
+                        ts(r.start),
+                        enum_name(&r.sport),
+                        r.label.map(|l| enum_name(&l)),
+                        r.distance_m,
+                        r.elapsed_s,
+                        r.moving_s,
+                        r.key,
+                        ts(Timestamp::now()),
+                        summary_json(&a)?,
+                        classification
+                            .as_ref()
+                            .map(serde_json::to_string)
+                            .transpose()
+                            .map_err(|e| StoreError::Sql(e.to_string()))?,
+                        codec::encode(&a.samples),
+                    ],
+                )
+                .map_err(|e| self.err(e))?;
+                stats.runs_added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        let any_context = r.pack.is_some()
+            || r.surface.is_some()
+            || r.ate_within_2h.is_some()
+            || r.pre_run_done.is_some()
+            || r.post_run_done.is_some();
+        if any_context {
+            let c = RunContext {
+                run_id: id,
+                pack: r.pack,
+                surface: r.surface,
+                ate_within_2h: r.ate_within_2h,
+                pre_run_done: r.pre_run_done,
+                post_run_done: r.post_run_done,
+            };
+            let json = serde_json::to_string(&c).map_err(|e| StoreError::Sql(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO run_context (run_id, data) VALUES (?1, ?2) ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
+                params![id, json],
+            )
+            .map_err(|e| self.err(e))?;
+        }
         Ok(())
     }
 
@@ -768,146 +871,81 @@ impl Store for SqliteStore {
         Ok(Journal { runs, pain, days })
     }
 
-    fn import_journal(&self, j: &Journal) -> Result<JournalImportStats> {
+    fn import_journal_records(
+        &self,
+        records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
+    ) -> Result<JournalImportStats> {
         let mut stats = JournalImportStats::default();
+        // One write transaction for the whole stream: any error below drops it, and nothing is kept.
         let tx = self.write_tx()?;
-        let mut ids = std::collections::HashMap::new();
-        for r in &j.runs {
-            let existing: Option<i64> = tx
-                .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&r.key], |row| row.get(0))
-                .optional()
-                .map_err(|e| self.err(e))?;
-            let id = match existing {
-                Some(id) => {
-                    stats.runs_matched += 1;
-                    id
+        // Pain reports that named a run appearing later in the file: linked once the stream is through.
+        let mut forward: Vec<(i64, String)> = Vec::new();
+        for record in records {
+            match record.map_err(StoreError::Journal)? {
+                Record::Run(r) => {
+                    self.import_journal_run(&tx, &r, &mut stats)?;
                 }
-                None => {
-                    // A run known only from the journal: stored without a sample stream, under its journal key.
-                    let a = Activity {
-                        sport: r.sport,
-                        sub_sport: None,
-                        name: r.name.clone(),
-                        start: r.start,
-                        utc_offset_s: None,
-                        elapsed_s: r.elapsed_s,
-                        moving_s: r.moving_s,
-                        distance_m: r.distance_m,
-                        ascent_m: None,
-                        descent_m: None,
-                        avg_hr_bpm: None,
-                        max_hr_bpm: None,
-                        avg_cadence_spm: None,
-                        avg_respiration_brpm: None,
-                        dynamics: None,
-                        device: None,
-                        laps: vec![],
-                        samples: Samples::default(),
-                        source: runtall_domain::activity::SourceFile {
-                            path: "journal".into(),
-                            format: "journal".into(),
-                            content_hash: r.key.clone(),
-                        },
-                        warnings: vec![],
+                Record::Pain(p) => {
+                    let run_id = match &p.run {
+                        Some(k) => self.run_id_by_key(&tx, k)?,
+                        None => None,
                     };
-                    let classification = r.label.map(|label| Classification {
-                        label,
-                        also: vec![],
-                        reasons: vec![runtall_domain::classify::Feature {
-                            name: "journal".into(),
-                            value: enum_name(&label),
-                            note: "label given by the imported journal".into(),
-                        }],
-                    });
+                    let report = PainReport {
+                        id: None,
+                        at: p.at,
+                        timing: p.timing,
+                        region: p.region,
+                        intensity: p.intensity,
+                        run_id,
+                        notes: p.notes.clone(),
+                    };
+                    let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
+                    let dup: bool = tx
+                        .query_row(
+                            "SELECT EXISTS (SELECT 1 FROM pain_reports WHERE at_epoch = ?1 AND data = ?2)",
+                            params![p.at.as_second(), json],
+                            |row| row.get(0),
+                        )
+                        .map_err(|e| self.err(e))?;
+                    if dup {
+                        stats.pain_duplicates += 1;
+                        continue;
+                    }
                     tx.execute(
-                        "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s,
-                             content_hash, source_path, format, imported_at, summary, classification, samples)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'journal', 'journal', ?9, ?10, ?11, ?12)",
-                        params![
-                            r.start.as_second(),
-                            ts(r.start),
-                            enum_name(&r.sport),
-                            r.label.map(|l| enum_name(&l)),
-                            r.distance_m,
-                            r.elapsed_s,
-                            r.moving_s,
-                            r.key,
-                            ts(Timestamp::now()),
-                            summary_json(&a)?,
-                            classification
-                                .as_ref()
-                                .map(serde_json::to_string)
-                                .transpose()
-                                .map_err(|e| StoreError::Sql(e.to_string()))?,
-                            codec::encode(&a.samples),
-                        ],
+                        "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
+                        params![p.at.as_second(), run_id, json],
                     )
                     .map_err(|e| self.err(e))?;
-                    stats.runs_added += 1;
-                    tx.last_insert_rowid()
+                    if let (Some(k), None) = (&p.run, run_id) {
+                        forward.push((tx.last_insert_rowid(), k.clone()));
+                    }
+                    stats.pain_added += 1;
                 }
-            };
-            ids.insert(r.key.clone(), id);
-            let any_context = r.pack.is_some()
-                || r.surface.is_some()
-                || r.ate_within_2h.is_some()
-                || r.pre_run_done.is_some()
-                || r.post_run_done.is_some();
-            if any_context {
-                let c = RunContext {
-                    run_id: id,
-                    pack: r.pack,
-                    surface: r.surface,
-                    ate_within_2h: r.ate_within_2h,
-                    pre_run_done: r.pre_run_done,
-                    post_run_done: r.post_run_done,
-                };
-                let json = serde_json::to_string(&c).map_err(|e| StoreError::Sql(e.to_string()))?;
-                tx.execute(
-                    "INSERT INTO run_context (run_id, data) VALUES (?1, ?2) ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
-                    params![id, json],
-                )
-                .map_err(|e| self.err(e))?;
+                Record::Day(d) => {
+                    let json = serde_json::to_string(&d).map_err(|e| StoreError::Sql(e.to_string()))?;
+                    tx.execute(
+                        "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
+                        params![d.date.to_string(), json],
+                    )
+                    .map_err(|e| self.err(e))?;
+                    stats.days += 1;
+                }
             }
         }
-        for p in &j.pain {
-            let run_id = p.run.as_ref().and_then(|k| ids.get(k).copied());
-            let report = PainReport {
-                id: None,
-                at: p.at,
-                timing: p.timing,
-                region: p.region,
-                intensity: p.intensity,
-                run_id,
-                notes: p.notes.clone(),
-            };
+        for (pain_id, key) in forward {
+            let Some(run_id) = self.run_id_by_key(&tx, &key)? else { continue };
+            let json: String = tx
+                .query_row("SELECT data FROM pain_reports WHERE id = ?1", [pain_id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            let mut report: PainReport = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "pain report",
+                id: pain_id,
+                detail: e.to_string(),
+            })?;
+            report.run_id = Some(run_id);
             let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
-            let dup: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM pain_reports WHERE at_epoch = ?1 AND data = ?2)",
-                    params![p.at.as_second(), json],
-                    |row| row.get(0),
-                )
+            tx.execute("UPDATE pain_reports SET run_id = ?2, data = ?3 WHERE id = ?1", params![pain_id, run_id, json])
                 .map_err(|e| self.err(e))?;
-            if dup {
-                stats.pain_duplicates += 1;
-                continue;
-            }
-            tx.execute(
-                "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
-                params![p.at.as_second(), run_id, json],
-            )
-            .map_err(|e| self.err(e))?;
-            stats.pain_added += 1;
-        }
-        for d in &j.days {
-            let json = serde_json::to_string(d).map_err(|e| StoreError::Sql(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
-                params![d.date.to_string(), json],
-            )
-            .map_err(|e| self.err(e))?;
-            stats.days += 1;
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(stats)

@@ -141,6 +141,7 @@ impl From<StoreError> for HttpError {
         match e {
             StoreError::Locked { .. } => HttpError::Busy,
             StoreError::DiskFull { .. } => HttpError::DiskFull,
+            StoreError::Journal(e) => HttpError::field("journal", format!("{e}; nothing was imported")),
             StoreError::NotFound { .. } => HttpError::NotFound,
             other => HttpError::internal(other),
         }
