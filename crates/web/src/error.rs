@@ -198,3 +198,19 @@ impl From<runtall_app::AppError> for HttpError {
         }
     }
 }
+
+#[cfg(test)]
+mod disk_full_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_a_507_that_says_what_was_kept() {
+        let e = HttpError::from(StoreError::DiskFull { path: "/data/runtall.db".into() });
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(e.code(), "disk-full");
+        let m = e.message();
+        assert!(m.contains("full") && m.contains("kept") && m.contains("Free some space"), "{m}");
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(HttpError::from_io(io).status(), StatusCode::INSUFFICIENT_STORAGE);
+    }
+}
