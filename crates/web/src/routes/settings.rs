@@ -151,8 +151,9 @@ fn apply(mut p: Profile, name: Option<&str>, country: Option<&str>, units: Optio
     let mut e = Errors::default();
     if let Some(name) = name {
         let name = name.trim();
-        if name.chars().count() > 80 {
-            e.add("name", "at most 80 characters");
+        let max = runtall_domain::text::PROFILE_NAME_MAX_CHARS;
+        if runtall_domain::text::longer_than(name, max) {
+            e.add("name", format!("at most {max} characters"));
         } else if name != p.name {
             p.name = name.to_string();
             p.demo = false;
