@@ -222,6 +222,11 @@ pub fn import_paths_with(
                     }
                 }
             }
+            Err(runtall_import::ImportError::Cancelled) => {
+                // Not read because the runner stopped the import: not a problem with the file.
+                summary.cancelled = true;
+                continue;
+            }
             Err(e) => {
                 let note = FileNote { source: job.source.clone(), reason: e.to_string() };
                 file.error = Some(note.reason.clone());
@@ -243,6 +248,7 @@ pub fn import_paths_with(
     }
     let progress = running.progress();
     drop(running);
+    summary.cancelled |= settings.cancel.is_cancelled();
 
     // Files arrive in any order; labels that depend on history ("long for this runner") are settled afterwards
     // in date order over the window the new runs can affect (recorded in the store as each run was added).

@@ -172,8 +172,8 @@ fn status_fragment(job: &JobView, session: &Session) -> Markup {
                         " read, " (mb(job.bytes_done)) " of " (mb(job.bytes_total)) "." }
                     progress max="100" value=(format!("{percent:.0}")) aria-label="Import progress" { (format!("{percent:.0}%")) }
                     @if job.current_bytes_total >= LARGE_FILE_BYTES {
-                        p class="muted" { "Reading a large file: " (mb(job.current_bytes_done)) " of "
-                            (mb(job.current_bytes_total)) "." }
+                        p class="muted" { "Files being read now: " (mb(job.current_bytes_done)) " of "
+                            (mb(job.current_bytes_total)) " done." }
                     }
                     @if job.cancel_requested {
                         p { "Stopping… the runs stored so far are kept." }
@@ -186,9 +186,9 @@ fn status_fragment(job: &JobView, session: &Session) -> Markup {
                     }
                 }
                 JobStatus::Cancelled => {
-                    p role="status" { strong { "Import stopped." } " " (plural(job.files_done, "file", "files")) " of "
-                        (job.files_total) " were read before you stopped it; the runs stored from them are kept. "
-                        "Upload the same files again to import the rest: the ones already stored are skipped." }
+                    p role="status" { strong { "Import stopped." } " The runs stored before you stopped it are kept ("
+                        (job.imported) " added). Upload the same files again to import the rest: the ones already "
+                        "stored are skipped." }
                 }
                 JobStatus::Done => {
                     p { strong { "Import finished." } " " (plural(job.files_total, "file", "files")) " read"
@@ -207,7 +207,7 @@ fn status_fragment(job: &JobView, session: &Session) -> Markup {
             @if !running && job.imported > 0 {
                 p { a class="button primary" href="/runs" { "See your runs" } " " a class="button" href="/insights" { "See insights" } }
             }
-            @if !running && job.imported == 0 && job.duplicates == 0 {
+            @if job.status == JobStatus::Done && job.imported == 0 && job.duplicates == 0 {
                 p { "Nothing new was stored. The reasons are listed below; nothing already in your journal changed." }
             }
             @if !shown.is_empty() {
