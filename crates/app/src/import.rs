@@ -247,8 +247,9 @@ pub fn import_paths_with(
         on_event(ImportEvent::File(&file, &running.progress(), &summary));
     }
     let progress = running.progress();
-    drop(running);
+    // Read before the run is dropped: dropping it cancels the shared token to stop its threads.
     summary.cancelled |= settings.cancel.is_cancelled();
+    drop(running);
 
     // Files arrive in any order; labels that depend on history ("long for this runner") are settled afterwards
     // in date order over the window the new runs can affect (recorded in the store as each run was added).
@@ -285,4 +286,23 @@ pub fn reclassify_from(store: &dyn Store, from: Timestamp) -> Result<usize> {
         }
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_that_runs_to_the_end_is_not_reported_cancelled() {
+        let store = runtall_store::SqliteStore::in_memory().expect("store");
+        let dir = std::env::temp_dir().join(format!("runtall-app-import-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let summary = import_paths(&store, &[dir.clone()], 1, |_, _, _| {}).expect("import");
+        assert!(!summary.cancelled);
+        let settings = ImportSettings::default();
+        settings.cancel.cancel();
+        let summary = import_paths_with(&store, &[dir.clone()], &settings, |_| {}).expect("import");
+        assert!(summary.cancelled, "a cancel before the start is reported");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

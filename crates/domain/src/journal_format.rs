@@ -64,6 +64,21 @@ pub struct JournalPain {
     pub notes: Option<String>,
 }
 
+impl JournalPain {
+    /// The pain report this line records, linked to the stored run `run_id` when known.
+    pub fn to_report(&self, run_id: Option<i64>) -> PainReport {
+        PainReport {
+            id: None,
+            at: self.at,
+            timing: self.timing,
+            region: self.region,
+            intensity: self.intensity,
+            run_id,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Journal {
     pub runs: Vec<JournalRun>,
@@ -229,16 +244,7 @@ impl Checker {
                 self.pending.remove(&h);
             }
             Record::Pain(p) => {
-                let report = PainReport {
-                    id: None,
-                    at: p.at,
-                    timing: p.timing,
-                    region: p.region,
-                    intensity: p.intensity,
-                    run_id: None,
-                    notes: p.notes.clone(),
-                };
-                report.check(self.now).map_err(|e| line_err(file, line, &e.field, e.message))?;
+                p.to_report(None).check(self.now).map_err(|e| line_err(file, line, &e.field, e.message))?;
                 if let Some(k) = &p.run {
                     let h = self.key_hash(k);
                     if !self.keys.contains(&h) {
@@ -352,12 +358,22 @@ impl<R: std::io::BufRead> Iterator for JsonlReader<R> {
         if self.done {
             return None;
         }
-        let item = self.next_record().or_else(|| self.checker.finish().err().map(Err));
-        if !matches!(item, Some(Ok(_))) {
-            self.done = true;
-        }
-        item
+        let item = self.next_record();
+        end_of_stream(&mut self.done, &mut self.checker, item)
     }
+}
+
+/// After the last record, the rules that need the whole file; nothing more after an error.
+fn end_of_stream(
+    done: &mut bool,
+    checker: &mut Checker,
+    item: Option<Result<Record, LineError>>,
+) -> Option<Result<Record, LineError>> {
+    let item = item.or_else(|| checker.finish().err().map(Err));
+    if !matches!(item, Some(Ok(_))) {
+        *done = true;
+    }
+    item
 }
 
 /// Reads JSON Lines held in memory (see [`JsonlReader`]).
@@ -740,11 +756,8 @@ impl Iterator for CsvReader<'_> {
         if self.done {
             return None;
         }
-        let item = self.next_record().or_else(|| self.checker.finish().err().map(Err));
-        if !matches!(item, Some(Ok(_))) {
-            self.done = true;
-        }
-        item
+        let item = self.next_record();
+        end_of_stream(&mut self.done, &mut self.checker, item)
     }
 }
 

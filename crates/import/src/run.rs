@@ -97,6 +97,24 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Counts one delivered result.
+    fn count(&mut self, r: &JobResult) {
+        self.files_done += 1;
+        self.input_bytes_done += r.input_bytes;
+        self.bytes_done += r.bytes;
+        match &r.result {
+            Ok(acts) => {
+                self.activities += acts.len();
+                self.with_warnings += acts.iter().filter(|a| !a.warnings.is_empty()).count();
+            }
+            Err(e) => match e.kind() {
+                ErrorKind::NotActivity => self.not_activities += 1,
+                ErrorKind::Refused => self.refused += 1,
+                ErrorKind::Failed => self.failed += 1,
+            },
+        }
+    }
+
     /// Activities per second so far.
     #[must_use]
     pub fn activities_per_s(&self) -> f64 {
@@ -254,7 +272,8 @@ impl Plan {
         self.start_cancellable(CancelToken::new())
     }
 
-    /// [`Plan::start`], stopped early when `cancel` is cancelled (from any thread).
+    /// [`Plan::start`], stopped early when `cancel` is cancelled (from any thread). Dropping the returned
+    /// [`Running`] cancels `cancel` too (that is how its threads are told to stop).
     #[must_use]
     pub fn start_cancellable(self, cancel: CancelToken) -> Running {
         let workers = self.options.worker_count();
@@ -436,21 +455,7 @@ impl Running {
 
     fn deliver(&mut self, r: &JobResult) {
         self.next += 1;
-        let p = &mut self.progress;
-        p.files_done += 1;
-        p.input_bytes_done += r.input_bytes;
-        p.bytes_done += r.bytes;
-        match &r.result {
-            Ok(acts) => {
-                p.activities += acts.len();
-                p.with_warnings += acts.iter().filter(|a| !a.warnings.is_empty()).count();
-            }
-            Err(e) => match e.kind() {
-                ErrorKind::NotActivity => p.not_activities += 1,
-                ErrorKind::Refused => p.refused += 1,
-                ErrorKind::Failed => p.failed += 1,
-            },
-        }
+        self.progress.count(r);
         let mut delivered = self.shared.delivered.lock().unwrap_or_else(PoisonError::into_inner);
         *delivered = self.next;
         self.shared.cv.notify_all();
@@ -601,18 +606,7 @@ pub fn decode_archive_in_memory(
         fn emit(&mut self, item: Item) -> bool {
             let r = process(self.seq, item, self.opts, &self.cancel, &self.slot);
             self.seq += 1;
-            let p = &mut self.progress;
-            p.files_done += 1;
-            p.input_bytes_done += r.input_bytes;
-            p.bytes_done += r.bytes;
-            match &r.result {
-                Ok(acts) => p.activities += acts.len(),
-                Err(e) => match e.kind() {
-                    ErrorKind::NotActivity => p.not_activities += 1,
-                    ErrorKind::Refused => p.refused += 1,
-                    ErrorKind::Failed => p.failed += 1,
-                },
-            }
+            self.progress.count(&r);
             (self.on_result)(r);
             true
         }

@@ -34,6 +34,24 @@ fn write_season(dir: &Path) {
     }
 }
 
+/// Creates the database first, so the importer's first moments are spent importing.
+fn create(db: &Path) {
+    assert!(Command::new(BIN).arg("--db").arg(db).arg("status").output().expect("status").status.success());
+}
+
+/// `runtall import --quiet WATCH` in the background, to be killed.
+fn start_import(db: &Path, watch: &Path) -> std::process::Child {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["import", "--quiet"])
+        .arg(watch)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start import")
+}
+
 fn stored(db: &Path) -> usize {
     SqliteStore::open(db).and_then(|s| s.activities(&ActivityFilter::default())).map(|a| a.len()).unwrap_or(0)
 }
@@ -45,18 +63,9 @@ fn a_killed_import_keeps_complete_runs_and_a_second_run_finishes_without_duplica
     std::fs::create_dir(&watch).expect("dir");
     write_season(&watch);
     let db = dir.path().join("kill.db");
-    // Create the database first, so the importer's first moments are spent importing.
-    assert!(Command::new(BIN).arg("--db").arg(&db).arg("status").output().expect("status").status.success());
+    create(&db);
 
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "--quiet"])
-        .arg(&watch)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start import");
+    let mut child = start_import(&db, &watch);
     let started = Instant::now();
     let mut seen = 0;
     while seen < 50 && started.elapsed() < Duration::from_secs(60) {
@@ -111,17 +120,9 @@ fn a_kill_during_relabelling_is_repaired_by_the_next_import() {
     std::fs::create_dir(&watch).expect("dir");
     write_season(&watch);
     let db = dir.path().join("relabel.db");
-    assert!(Command::new(BIN).arg("--db").arg(&db).arg("status").output().expect("status").status.success());
+    create(&db);
 
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "--quiet"])
-        .arg(&watch)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start import");
+    let mut child = start_import(&db, &watch);
     // Every run stored: the relabelling pass over them (newest files come first, so the earliest runs were
     // labelled without their history) is running now.
     let started = Instant::now();

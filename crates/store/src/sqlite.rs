@@ -890,15 +890,7 @@ impl Store for SqliteStore {
                         Some(k) => self.run_id_by_key(&tx, k)?,
                         None => None,
                     };
-                    let report = PainReport {
-                        id: None,
-                        at: p.at,
-                        timing: p.timing,
-                        region: p.region,
-                        intensity: p.intensity,
-                        run_id,
-                        notes: p.notes.clone(),
-                    };
+                    let report = p.to_report(run_id);
                     let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
                     let dup: bool = tx
                         .query_row(

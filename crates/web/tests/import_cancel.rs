@@ -9,8 +9,6 @@ use axum::http::{Request, StatusCode, header};
 use common::*;
 use std::time::Duration;
 
-const BOUNDARY: &str = "----runtall-cancel";
-
 /// A GPX of `points` one-second points (about 110 bytes each).
 fn big_gpx(points: u32) -> Vec<u8> {
     let mut s = String::from("<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"t\"><trk><trkseg>\n");
@@ -24,21 +22,6 @@ fn big_gpx(points: u32) -> Vec<u8> {
     }
     s.push_str("</trkseg></trk></gpx>\n");
     s.into_bytes()
-}
-
-fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n").as_bytes(),
-        );
-        body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
 }
 
 async fn post(app: &App, path: &str, body: Body, multipart: bool) -> Reply {

@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const PER_WRITER: u32 = 300;
-const BOUNDARY: &str = "----runtall-two-writers";
 
 /// A short run, `day` days before 1 October 2026, at `hour` o'clock: every file is a different run.
 fn fit_file(day: u32, hour: u32) -> Vec<u8> {
@@ -51,21 +50,6 @@ fn write_files(dir: &Path, hour: u32) -> PathBuf {
     d
 }
 
-fn multipart(files: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n").as_bytes(),
-        );
-        body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_imports_and_a_web_upload_at_once_store_every_run() {
     let app = app().await;
@@ -90,7 +74,7 @@ async fn two_imports_and_a_web_upload_at_once_store_every_run() {
         .header(header::COOKIE, &app.cookie)
         .header("x-csrf-token", &app.csrf)
         .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .body(Body::from(multipart(&uploaded)))
+        .body(Body::from(multipart(&uploaded.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect::<Vec<_>>())))
         .expect("request");
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
