@@ -170,7 +170,7 @@ pub(crate) struct Engine<'a, 'w> {
     dropped_warnings: usize,
     /// Field problems already reported, packed from (global, field, size, base type byte). A set, not a
     /// list: a crafted file can hold hundreds of thousands of distinct bad definitions, and a linear search per
-    /// field made such a file quadratic (1 MB took 16 s).
+    /// field made such a file quadratic (1 MB took 16 s). It stops growing once the warnings are full.
     reported_fields: HashSet<u64>,
     /// Bytes the "declared data size is beyond the end" check may still CRC. That check reads to the end of
     /// the input, so a file of many such headers would cost the square of its size; the budget (one input
@@ -359,6 +359,14 @@ impl<'a, 'w> Engine<'a, 'w> {
         let key =
             (u64::from(global) << 24) | (u64::from(f.num) << 16) | (u64::from(f.size) << 8) | u64::from(f.base_byte);
         self.stats.work_units += 1;
+        if self.reported_fields.len() >= MAX_WARNINGS {
+            // Every warning slot is taken: further problems are only counted, so the set need not grow (a
+            // crafted file holds up to a third of its size in distinct ones).
+            if !self.reported_fields.contains(&key) {
+                self.dropped_warnings += 1;
+            }
+            return;
+        }
         if !self.reported_fields.insert(key) {
             return;
         }
