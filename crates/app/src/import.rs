@@ -297,11 +297,11 @@ mod tests {
         let store = runtall_store::SqliteStore::in_memory().expect("store");
         let dir = std::env::temp_dir().join(format!("runtall-app-import-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
-        let summary = import_paths(&store, &[dir.clone()], 1, |_, _, _| {}).expect("import");
+        let summary = import_paths(&store, std::slice::from_ref(&dir), 1, |_, _, _| {}).expect("import");
         assert!(!summary.cancelled);
         let settings = ImportSettings::default();
         settings.cancel.cancel();
-        let summary = import_paths_with(&store, &[dir.clone()], &settings, |_| {}).expect("import");
+        let summary = import_paths_with(&store, std::slice::from_ref(&dir), &settings, |_| {}).expect("import");
         assert!(summary.cancelled, "a cancel before the start is reported");
         let _ = std::fs::remove_dir_all(dir);
     }
