@@ -13,6 +13,12 @@ pub enum AppError {
     /// Something the runner asked for that does not fit the current state ("no experiment running").
     #[error("{0}")]
     State(String),
+    /// A value the runner supplied is unusable (a landmark file, a date); the message names the field.
+    #[error("{0}")]
+    Input(#[from] runtall_domain::InputError),
+    /// A kept posture photo could not be written or removed (disk full, permissions).
+    #[error("posture photo: {0}")]
+    Photo(String),
     /// A stored experiment no longer decodes: a bug or a hand-edited database, never the runner's input.
     #[error("stored experiment #{id} cannot be read: {source}")]
     Corrupt { id: i64, source: serde_json::Error },
@@ -23,8 +29,8 @@ impl AppError {
     pub fn is_user_error(&self) -> bool {
         match self {
             AppError::Store(e) => !matches!(e, StoreError::Decode { .. } | StoreError::Sql(_)),
-            AppError::Insights(_) | AppError::State(_) => true,
-            AppError::Corrupt { .. } => false,
+            AppError::Insights(_) | AppError::State(_) | AppError::Input(_) => true,
+            AppError::Corrupt { .. } | AppError::Photo(_) => false,
         }
     }
 }

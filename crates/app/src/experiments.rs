@@ -28,6 +28,9 @@ pub struct Status {
     pub experiment: Experiment,
     /// None once stopped.
     pub next: Option<Assignment>,
+    /// Why the experiment is on hold, when the safety gate no longer allows it (a new flag, a new condition): the
+    /// surfaces show this instead of the next instruction.
+    pub hold: Option<String>,
     pub result: ExperimentResult,
 }
 
@@ -208,11 +211,25 @@ fn sync_days(store: &dyn Store, e: &mut StoredExperiment, today: Date) -> Result
     Ok(added)
 }
 
-/// Starts an experiment and feeds it the runs already logged since `started`. Refuses while one is running: one
-/// factor at a time is the whole point.
+/// The safety gate's refusal for an experiment on `factor`, if any.
+fn refusal(store: &dyn Store, factor: ExperimentFactor) -> Result<Option<String>> {
+    let permissions = crate::safety::permissions(runtall_domain::content::program(), store)?;
+    let decision = permissions.experiment(factor.id());
+    Ok((!decision.allowed).then(|| decision.reason.unwrap_or_default()))
+}
+
+/// Starts an experiment and feeds it the runs already logged since `started`. Refuses while one is running (one
+/// factor at a time is the whole point) and whatever the safety gate does not allow (no screen yet, a flag
+/// awaiting a clinician, a foam roller the runner may not or cannot use).
 pub fn start(store: &dyn Store, design: ExperimentDesign, started: Date) -> Result<i64> {
     if load(store)?.is_some() {
         return Err(AppError::State("an experiment is already running: stop it first".into()));
+    }
+    if let Some(reason) = refusal(store, design.factor)? {
+        return Err(AppError::State(format!(
+            "an experiment with {} is not possible now: {reason}",
+            design.factor.label()
+        )));
     }
     let experiment = Experiment::new(design, started)?;
     let mut stored = StoredExperiment { experiment, recorded_runs: vec![] };
@@ -228,7 +245,10 @@ pub fn status(store: &dyn Store, today: Date, show_early: bool) -> Result<Option
     }
     let next = e.experiment.assignment_for(today.max(e.experiment.started)).ok();
     let result = e.experiment.result(show_early);
-    Ok(Some(Status { id, experiment: e.experiment, next, result }))
+    let hold = refusal(store, e.experiment.design.factor)?.map(|reason| {
+        format!("Your experiment is on hold: {reason}. Stop it, or wait until the program allows it again.")
+    });
+    Ok(Some(Status { id, experiment: e.experiment, next, result, hold }))
 }
 
 /// A finished experiment and its final result, for the history of what has been tested.

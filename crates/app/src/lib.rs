@@ -7,7 +7,9 @@ mod error;
 pub mod experiments;
 pub mod import;
 pub mod observations;
+pub mod posture;
 pub mod progress;
+pub mod safety;
 pub mod sessions;
 
 pub use error::AppError;

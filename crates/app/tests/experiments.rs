@@ -8,9 +8,26 @@ use runtall_domain::journal_format::from_jsonl;
 use runtall_insights::{Condition, ExperimentDesign, ExperimentFactor, ExperimentUnit};
 use runtall_store::{SqliteStore, Store};
 
+/// A store whose runner has screened clear and taken the sample assessment (foam roller owned): experiments ask
+/// the safety gate before they start.
 fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    let program = runtall_domain::content::program();
+    let answers = runtall_domain::screen::ScreenAnswers::all_no(program);
+    let outcome = runtall_domain::screen::evaluate(program, &answers).unwrap();
+    let at: Timestamp = "2026-09-01T08:00:00Z".parse().unwrap();
+    let screening = runtall_domain::screen::ScreeningRecord {
+        id: None,
+        taken_at: at,
+        answers,
+        outcome,
+        clinician_checked_at: None,
+    };
+    store.add_screening(&screening).unwrap();
+    let text = include_str!("../../../examples/assessment.toml");
+    let assessment = runtall_domain::assess::parse_answers("assessment.toml", text).unwrap();
+    store.add_assessment(&runtall_domain::assess::AssessmentRecord { id: None, taken_at: at, assessment }).unwrap();
     (dir, store)
 }
 

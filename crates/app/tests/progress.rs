@@ -39,6 +39,8 @@ fn plan_at(store: &dyn Store, at: &str) {
         items: vec![],
         week,
         excluded: vec![],
+        routine_seconds: Default::default(),
+        safety: None,
         review_in_days: 14,
         baseline_pain: 5.0,
         baseline_psfs: 5.0,

@@ -43,6 +43,8 @@ pub enum Command {
     Learn(LearnArgs),
     /// Relief options with their safety limits, and cardio alternatives
     Relief(ItemArgs),
+    /// Where the advice comes from: every source named in full, and what the evidence levels mean
+    Sources,
     /// Habits for sitting, travel, the hydration pack, training load and getting help
     Habits(HabitArgs),
     /// Import watch files: FIT, GPX, TCX (also .gz), folders, Strava and Garmin export zips
@@ -59,6 +61,8 @@ pub enum Command {
     Progress,
     /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
     Journal(JournalArgs),
+    /// Posture checks from side-photo or run-video landmarks: add, list, show, delete (CVA, head drift, trunk stack)
+    Posture(PostureArgs),
     /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
     Guide(GuideArgs),
     /// Mid-run posture and breathing cues for one run, timed by run type
@@ -197,6 +201,40 @@ pub enum RunsCommand {
         /// Really delete it (without this, only says what would go)
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PostureArgs {
+    #[command(subcommand)]
+    pub command: Option<PostureCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostureCommand {
+    /// Add a check from a landmark file (JSON: a photo's points or a video's frames; see docs/posture-format.md)
+    Add {
+        /// The landmark file, as the web page saves it or written by hand
+        #[arg(long, value_name = "FILE")]
+        landmarks: PathBuf,
+        /// The day the photo or video was taken (YYYY-MM-DD) [default: the file's, else today]
+        #[arg(long, value_name = "DATE")]
+        photo_date: Option<String>,
+        /// What it shows [default: the file's, else standing for a photo, run-video for frames]
+        #[arg(long, value_parser = ["standing", "stacked", "desk", "run-video"])]
+        kind: Option<String>,
+    },
+    /// Every check with its main figure (the default)
+    List,
+    /// One check in full: every measure, its quality flags and its error; a video's minutes and drift
+    Show {
+        /// The check's id (from `runtall posture list`)
+        id: i64,
+    },
+    /// Delete a check (and its kept photo, if any)
+    Delete {
+        /// The check's id (from `runtall posture list`)
+        id: i64,
     },
 }
 

@@ -37,10 +37,13 @@ pub fn screen(program: &Program) -> CliResult<ScreenAnswers> {
 }
 
 /// Level C: asked again at each plan.
-pub fn clinician_checked(flags: &[TriggeredFlag]) -> CliResult<bool> {
-    println!("Your last screen flagged something a clinician should check before the full program:");
+pub fn clinician_checked(flags: &[TriggeredFlag], holds: &[runtall_domain::plan::Reason]) -> CliResult<bool> {
+    println!("Your answers flagged something a clinician should check before the full program:");
     for f in flags {
         println!("  • {}", f.short);
+    }
+    for h in holds {
+        println!("  • {}", h.text);
     }
     Ok(Confirm::new("Has a clinician checked this since?").with_default(false).prompt()?)
 }

@@ -4,17 +4,29 @@ use runtall_content::*;
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::plan::{Plan, PlanItem, PlanRecord, RoutineView, RunDay, StepView};
 use runtall_domain::profile::Profile;
-use runtall_domain::screen::{ProgramState, ScreeningRecord, TriggeredFlag};
+use runtall_domain::safety::{Mode, Permissions};
+use runtall_domain::screen::{ScreeningRecord, TriggeredFlag};
 use std::fmt::Write as _;
 
-const WIDTH: usize = 100;
+/// Text width: the terminal's (or `COLUMNS`) less one, between 60 and 100, so an 80-column terminal wraps at word
+/// boundaries rather than mid-word; 100 when printing to a file or pipe.
+fn width() -> usize {
+    use std::io::IsTerminal;
+    static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).or_else(|| {
+            std::io::stdout().is_terminal().then(crossterm::terminal::size).and_then(Result::ok).map(|(w, _)| w.into())
+        });
+        columns.map(|c| c.saturating_sub(1)).unwrap_or(100).clamp(60, 100)
+    })
+}
 
 /// Wraps text to the terminal width with a hanging indent.
 fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {
-        if line.len() + word.len() + 1 > WIDTH && !line.trim().is_empty() {
+        if line.chars().count() + word.chars().count() + 1 > width() && !line.trim().is_empty() {
             out.push_str(line.trim_end());
             out.push('\n');
             line = String::from(indent);
@@ -30,11 +42,19 @@ fn wrap(text: &str, indent: &str) -> String {
     out
 }
 
-fn println_wrapped(text: &str, indent: &str) {
+/// Wrapped under a label ("Safety:      …"), the following lines indented to where the text starts.
+pub fn println_labelled(label: &str, text: &str) {
+    let indent = " ".repeat(label.chars().count());
+    let wrapped = wrap(text, &indent);
+    println!("{label}{}", wrapped.strip_prefix(indent.as_str()).unwrap_or(&wrapped));
+}
+
+pub fn println_wrapped(text: &str, indent: &str) {
     println!("{}", wrap(text, indent));
 }
 
-/// "article § Foam Roller (or Towel Roll) Stretches; brief § §2 Doses — practical advice, not studied"
+/// "PT article › Foam Roller (or Towel Roll) Stretches; evidence brief › §2 Doses — practical advice, not studied".
+/// Every source is named in full by `runtall sources`.
 pub fn sources_line(program: &Program, cite: &[Citation], evidence: Evidence) -> String {
     let mut s = String::new();
     for (i, c) in cite.iter().enumerate() {
@@ -45,6 +65,7 @@ pub fn sources_line(program: &Program, cite: &[Citation], evidence: Evidence) ->
             Some(SourceKind::Seed) if c.source == "podcast" => "podcast ep. 26",
             Some(SourceKind::Seed) => "PT article",
             Some(SourceKind::Evidence) => "evidence brief",
+            Some(SourceKind::Program) => "runtall program design",
             None => c.source.as_str(),
         };
         let _ = write!(s, "{name} › {}", c.section);
@@ -54,7 +75,7 @@ pub fn sources_line(program: &Program, cite: &[Citation], evidence: Evidence) ->
 }
 
 fn heading(text: &str) {
-    println!("\n{text}\n{}", "─".repeat(text.chars().count().min(WIDTH)));
+    println!("\n{text}\n{}", "─".repeat(text.chars().count().min(width())));
 }
 
 pub fn minutes(seconds: u32) -> String {
@@ -82,9 +103,11 @@ fn flags(list: &[TriggeredFlag]) {
     }
 }
 
-pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile) {
-    match state {
-        ProgramState::Locked { flags: list } => {
+/// What the screen (with the assessment, if any) means now, as the safety gate decided.
+pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) {
+    let list = &perm.open_flags;
+    match perm.mode {
+        Mode::Locked => {
             println!("\n!!  STOP — this needs emergency care now  !!\n");
             println!("Call {} now, or have someone take you to an emergency department.", profile.emergency_number());
             println!("Do not run, and do not drive yourself.\n");
@@ -97,7 +120,7 @@ pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile
                 "\nThe program is locked. Once a clinician has checked you, run `runtall screen --clinician-checked`."
             );
         }
-        ProgramState::Paused { flags: list } => {
+        Mode::Paused => {
             println!("\nSee a clinician today.\n");
             flags(list);
             if let Some(info) = program.level_info(FlagLevel::B) {
@@ -110,7 +133,25 @@ pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile
                 profile.emergency_number()
             );
         }
-        ProgramState::Reduced { flags: list } => {
+        Mode::NoRunning => {
+            println!("\nNO RUNNING until a clinician has checked this.\n");
+            flags(list);
+            for h in &perm.holds {
+                println_wrapped(&format!("  • {} ({})", h.text, h.answer), "    ");
+            }
+            let level = if list.is_empty() { FlagLevel::C } else { FlagLevel::B };
+            if let Some(info) = program.level_info(level) {
+                println!();
+                println_wrapped(&info.action, "");
+            }
+            println!(
+                "\n{}\nIf the pain lasts more than a few minutes, comes at rest or spreads, call {}.\n\
+                 After you have been seen: `runtall screen --clinician-checked`.",
+                perm.headline,
+                profile.emergency_number()
+            );
+        }
+        Mode::Reduced => {
             println!("\nBook a visit with your GP or a physiotherapist before the full program.\n");
             flags(list);
             if let Some(info) = program.level_info(FlagLevel::C) {
@@ -119,12 +160,12 @@ pub fn screen_outcome(program: &Program, state: &ProgramState, profile: &Profile
             }
             println!("\nMeanwhile you get a reduced, gentle program. Next: `runtall assess`, then `runtall plan`.");
         }
-        ProgramState::Open => {
+        Mode::Full => {
             println!("Screen clear: none of the red flags applies to you today.");
             println!("This is a safety check, not a diagnosis: if symptoms change, screen again.");
             println!("Next: `runtall assess`, then `runtall plan`.");
         }
-        ProgramState::NotScreened => println!("No screen yet: run `runtall screen`."),
+        Mode::NotScreened => println!("No screen yet: run `runtall screen`."),
     }
 }
 
@@ -189,6 +230,9 @@ fn item(program: &Program, i: &PlanItem) {
     for r in &i.why {
         println_wrapped(&format!("why: {} ({})", r.text, r.answer), "      ");
     }
+    for l in &i.limits {
+        println_wrapped(&format!("limit: {l}"), "      ");
+    }
     println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
@@ -201,8 +245,17 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
         p.baseline_pain, p.baseline_psfs, p.review_in_days
     );
     println!("Posture and breathing habits for running: wellness guidance, not treatment or diagnosis.");
-    if p.mode == runtall_domain::plan::Mode::Reduced {
-        println!("\nREDUCED PROGRAM: gentle items only until a clinician has checked your screening answers.");
+    let headline = p.safety.as_deref().unwrap_or_default();
+    match p.mode {
+        Mode::Reduced => {
+            println!();
+            println_wrapped(&format!("REDUCED PROGRAM: {headline}"), "");
+        }
+        Mode::NoRunning => {
+            println!();
+            println_wrapped(&format!("NO RUNNING: {headline}"), "");
+        }
+        _ => {}
     }
     for (section, items) in p.sections() {
         heading(section.title());
@@ -218,11 +271,9 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
             .iter()
             .map(|id| {
                 let r = program.routine(id);
-                format!(
-                    "{} ({})",
-                    r.map(|r| r.name.as_str()).unwrap_or(id),
-                    r.map(|r| minutes(program.routine_seconds(r))).unwrap_or_default()
-                )
+                // As this runner does it (after swaps), falling back to the written length for older plans.
+                let seconds = p.routine_seconds.get(id).copied().or_else(|| r.map(|r| program.routine_seconds(r)));
+                format!("{} ({})", r.map(|r| r.name.as_str()).unwrap_or(id), seconds.map(minutes).unwrap_or_default())
             })
             .collect();
         println!("  {:<4} {:<11} {}", d.day.name(), run, routines.join(" · "));
@@ -239,7 +290,8 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
     }
     println!(
         "\nStop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, \
-         more is too much.\nFor one run: `runtall plan --for-run long|speed|easy|race|trail`."
+         more is too much.\nFor one run: `runtall plan --for-run long|speed|easy|race|trail`.\n\
+         Every source named in full, and what the evidence levels mean: `runtall sources`."
     );
 }
 
@@ -299,6 +351,9 @@ fn step_line(i: usize, s: &StepView) {
     }
     if let Some((from, why)) = &s.substituted_for {
         println_wrapped(&format!("instead of {from}: {why}"), "       ");
+    }
+    for c in &s.cautions {
+        println_wrapped(&format!("caution: {c}"), "       ");
     }
 }
 
@@ -400,7 +455,11 @@ pub fn exercise(program: &Program, e: &Exercise) {
         println!("Alternative: {} ({})", alt.name, alt.id);
     }
     println_wrapped(&format!("From: {}", sources_line(program, &e.cite, e.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
+
+/// Where every "from:" line's sources are named in full.
+const SOURCES_HINT: &str = "Sources in full, and what the evidence levels mean: `runtall sources`.";
 
 pub fn routine_list(program: &Program) {
     for r in &program.routines {
@@ -424,12 +483,14 @@ pub fn routine(program: &Program, r: &Routine) {
                 seconds: dose.estimated_seconds(),
                 dose,
                 note: s.note.clone(),
+                cautions: Vec::new(),
                 substituted_for: None,
             };
             step_line(i, &view);
         }
     }
     println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
 
 pub fn lesson_list(program: &Program) {
@@ -458,15 +519,18 @@ pub fn lesson(program: &Program, l: &Lesson) {
 
 pub fn relief_list(program: &Program) {
     heading("Relief options: for comfort while the real work (mobility and strength) happens");
-    for r in &program.relief {
+    for r in program.relief.iter().filter(|r| r.kind != ReliefKind::Supplement) {
         let kind = match r.kind {
             ReliefKind::NotRecommended => "not recommended",
-            ReliefKind::Supplement => "supplement — ask a pharmacist first if unsure",
             ReliefKind::Comfort => "comfort",
             ReliefKind::Topical => "topical",
-            ReliefKind::Support => "support",
+            _ => "support",
         };
         println!("  {:<20} {} ({kind})", r.id, r.name);
+    }
+    heading("Food and supplements: general nutrition, not a pain treatment");
+    for r in program.relief.iter().filter(|r| r.kind == ReliefKind::Supplement) {
+        println!("  {:<20} {} (only after a pharmacist or doctor has agreed)", r.id, r.name);
     }
     heading("Cardio that feels close to running, for weeks when running hurts");
     for a in &program.alternatives {
@@ -496,6 +560,7 @@ pub fn relief(program: &Program, r: &Relief) {
     }
     bullets("Ask first", &r.refer);
     println_wrapped(&format!("From: {}", sources_line(program, &r.cite, r.evidence)), "");
+    println!("{SOURCES_HINT}");
 }
 
 pub fn alternative(program: &Program, a: &CardioAlternative) {
@@ -517,4 +582,32 @@ pub fn habits(program: &Program, habits: &[&Habit]) {
         println_wrapped(&format!("why: {}", h.why), "      ");
         println_wrapped(&format!("from: {}", sources_line(program, &h.cite, h.evidence)), "      ");
     }
+}
+
+// ------------------------------------------------------------------------------------------------ sources
+
+/// Every source named in full, and the evidence levels: what each "from:" line refers to.
+pub fn sources(program: &Program) {
+    heading("Sources: where the advice comes from");
+    for s in &program.sources {
+        println!("\n  {} [{}]", s.title, s.id);
+        println_wrapped(&format!("who:  {}", s.who), "      ");
+        println_wrapped(&format!("when: {}", s.date), "      ");
+        println_wrapped(&format!("what: {} ({})", s.form, s.kind.label()), "      ");
+        println_wrapped(&s.description, "      ");
+        if !s.works.is_empty() {
+            println!("      Studies and guidelines it names:");
+            for w in &s.works {
+                println_wrapped(&format!("- {w}"), "        ");
+            }
+        }
+    }
+    heading("Evidence levels: how strong the support is");
+    for e in Evidence::ALL {
+        println!("  {}", e.label());
+        println_wrapped(e.explanation(), "      ");
+    }
+    println!(
+        "\nA \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief)."
+    );
 }

@@ -25,7 +25,8 @@ use runtall_companion::remind::driver::{
 use runtall_companion::remind::{ReminderConfig, Scheduler};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
-use runtall_domain::plan::{Mode, routine_view};
+use runtall_domain::plan::routine_view;
+use runtall_domain::safety::{Permissions, SafetyInputs, gate};
 
 fn main() {
     if let Err(e) = run() {
@@ -36,6 +37,24 @@ fn main() {
 
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+/// The example runner's permissions with a clear red-flag screen: this demo has no database, so it stands in for
+/// a runner who has screened clear (the real commands ask the stored screen).
+fn demo_permissions() -> Result<Permissions, Box<dyn std::error::Error>> {
+    let program = runtall_content::program();
+    let text = include_str!("../../../examples/assessment.toml");
+    let a = runtall_domain::assess::parse_answers("assessment.toml", text)?;
+    let answers = runtall_domain::screen::ScreenAnswers::all_no(program);
+    let outcome = runtall_domain::screen::evaluate(program, &answers)?;
+    let s = runtall_domain::screen::ScreeningRecord {
+        id: None,
+        taken_at: jiff::Timestamp::now(),
+        answers,
+        outcome,
+        clinician_checked_at: None,
+    };
+    Ok(gate(program, &SafetyInputs { screening: Some(&s), assessment: Some(&a) }))
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,9 +77,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             };
             let record = match resolve(program, arg(1))? {
                 Target::Routine(r) => {
-                    let text = include_str!("../../../examples/assessment.toml");
-                    let a = runtall_domain::assess::parse_answers("assessment.toml", text)?;
-                    let view = routine_view(program, r, &a, Mode::Full);
+                    let view = routine_view(program, r, &demo_permissions()?);
                     run_session_with(program, &GuideInput::Routine(&view), &opts, save)
                 }
                 Target::Exercise(e) => {
@@ -91,7 +108,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 _ => (arg(1).parse::<RunType>()?, Spec::Minutes(arg(2).parse()?), 3),
             };
             let options = CueOptions { pack: args.iter().any(|a| a == "--pack"), ..CueOptions::default() };
-            let plan = plan_run(program, run, &spec, &options)?;
+            let plan = plan_run(program, &demo_permissions()?, run, &spec, &options)?;
             match arg(0) {
                 "fit" => {
                     let bytes = workout_fit(&plan, &FitOptions::default())?;
@@ -120,7 +137,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             print!("{}", plan.to_text());
         }
         "remind" => {
-            let mut scheduler = Scheduler::new(program, ReminderConfig::from_defaults(&program.habit_defaults))?;
+            let mut scheduler =
+                Scheduler::new(program, ReminderConfig::from_defaults(&program.habit_defaults), &demo_permissions()?)?;
             let mut notifier = default_notifier();
             let mut idle = detect_idle_source();
             let commands = spawn_stdin_commands();

@@ -18,6 +18,7 @@
 //! - the after-run cue at the end.
 
 use runtall_content::{Citation, Cue, CueKind, CuePhase, Evidence, Program, RunType};
+use runtall_domain::safety::Permissions;
 use serde::{Deserialize, Serialize};
 
 /// Longest run the planner accepts (minutes, or the estimated total of a rep session).
@@ -56,6 +57,9 @@ pub enum CueError {
     Pace(u32),
     #[error("the program has no cue schedule for {0} runs")]
     NoSchedule(&'static str),
+    /// The safety gate does not allow this run now; the message is its reason.
+    #[error("{0}")]
+    NotAllowed(String),
 }
 
 /// How long each rep is.
@@ -324,15 +328,39 @@ pub struct RunPlan {
 /// The timed cues for one run; see [`plan_run`] for the structure as well.
 pub fn plan_cues(
     program: &Program,
+    permissions: &Permissions,
     run: RunType,
     spec: &Spec,
     options: &CueOptions,
 ) -> Result<Vec<TimedCue>, CueError> {
-    plan_run(program, run, spec, options).map(|p| p.cues)
+    plan_run(program, permissions, run, spec, options).map(|p| p.cues)
+}
+
+/// The safety gate's word on a cue plan: the run type must be allowed, and reps are speed work whatever the run
+/// type is called, so they need speed work to be allowed too.
+fn check_allowed(permissions: &Permissions, run: RunType, spec: &Spec) -> Result<(), CueError> {
+    let decision = permissions.run(run);
+    if !decision.allowed {
+        // The gate's reason already names the run ("long runs wait: …", "no running until …").
+        return Err(CueError::NotAllowed(decision.reason.clone().unwrap_or_default()));
+    }
+    let speed = permissions.run(RunType::Speed);
+    if matches!(spec, Spec::Reps(_)) && !speed.allowed {
+        let reason = speed.reason.clone().unwrap_or_default();
+        return Err(CueError::NotAllowed(format!("reps are speed work, which is not in your program now: {reason}")));
+    }
+    Ok(())
 }
 
 /// Plans a run: its blocks (warm-up, reps, recoveries, cool-down or one steady block) and the cues placed in them.
-pub fn plan_run(program: &Program, run: RunType, spec: &Spec, options: &CueOptions) -> Result<RunPlan, CueError> {
+pub fn plan_run(
+    program: &Program,
+    permissions: &Permissions,
+    run: RunType,
+    spec: &Spec,
+    options: &CueOptions,
+) -> Result<RunPlan, CueError> {
+    check_allowed(permissions, run, spec)?;
     let schedule = program.schedule(run).ok_or(CueError::NoSchedule(run.as_str()))?;
     if !(120..=900).contains(&options.rep_pace_s_per_km) {
         return Err(CueError::Pace(options.rep_pace_s_per_km));

@@ -50,11 +50,11 @@ fn parses_rep_specs_and_durations() {
 fn impossible_runs_are_refused() {
     let p = program();
     let o = CueOptions::default();
-    assert_eq!(plan_cues(p, RunType::Easy, &Spec::Minutes(0), &o), Err(CueError::Minutes(0)));
-    let e = plan_cues(p, RunType::Easy, &Spec::Minutes(0), &o).expect_err("0").to_string();
+    assert_eq!(plan_cues(p, &common::open(), RunType::Easy, &Spec::Minutes(0), &o), Err(CueError::Minutes(0)));
+    let e = plan_cues(p, &common::open(), RunType::Easy, &Spec::Minutes(0), &o).expect_err("0").to_string();
     assert_eq!(e, "0 minutes is out of range (allowed 1–360 minutes)");
-    assert_eq!(plan_cues(p, RunType::Long, &Spec::Minutes(361), &o), Err(CueError::Minutes(361)));
-    assert!(plan_cues(p, RunType::Long, &Spec::Minutes(360), &o).is_ok());
+    assert_eq!(plan_cues(p, &common::open(), RunType::Long, &Spec::Minutes(361), &o), Err(CueError::Minutes(361)));
+    assert!(plan_cues(p, &common::open(), RunType::Long, &Spec::Minutes(360), &o).is_ok());
     // 50 × 10 km is far over six hours.
     let spec = Spec::Reps(RepSpec {
         reps: 50,
@@ -63,7 +63,7 @@ fn impossible_runs_are_refused() {
         warmup_min: 10,
         cooldown_min: 10,
     });
-    let e = plan_cues(p, RunType::Speed, &spec, &o).expect_err("too long");
+    let e = plan_cues(p, &common::open(), RunType::Speed, &spec, &o).expect_err("too long");
     assert!(matches!(e, CueError::TooLong { .. }), "{e}");
     assert!(e.to_string().contains("the longest plan is 360 minutes"));
     let e = RepSpec::parse("6x800m", "0s", 10, 10).expect_err("no recovery").to_string();
@@ -73,12 +73,16 @@ fn impossible_runs_are_refused() {
     let e = RepSpec::parse("6x800m", "1min", 90, 10).expect_err("warm-up").to_string();
     assert!(e.contains("a warm-up of 90 min"), "{e}");
     let bad_pace = CueOptions { rep_pace_s_per_km: 30, ..CueOptions::default() };
-    assert_eq!(plan_cues(p, RunType::Speed, &reps("6x800m", "2min", 10, 10), &bad_pace), Err(CueError::Pace(30)));
+    assert_eq!(
+        plan_cues(p, &common::open(), RunType::Speed, &reps("6x800m", "2min", 10, 10), &bad_pace),
+        Err(CueError::Pace(30))
+    );
 }
 
 #[test]
 fn easy_run_gets_a_check_every_ten_minutes_opening_and_after() {
-    let plan = plan_run(program(), RunType::Easy, &Spec::Minutes(45), &CueOptions::default()).expect("plan");
+    let plan =
+        plan_run(program(), &common::open(), RunType::Easy, &Spec::Minutes(45), &CueOptions::default()).expect("plan");
     println!("{}", plan.to_text());
     let times: Vec<u32> = plan.cues.iter().map(|c| c.at_s).collect();
     assert_eq!(times, [0, 600, 1200, 1800, 2400, 2700]);
@@ -97,13 +101,14 @@ fn easy_run_gets_a_check_every_ten_minutes_opening_and_after() {
     assert!(!plan.notes.is_empty());
 
     let no_steps = CueOptions { step_breath: false, ..CueOptions::default() };
-    let plan = plan_run(program(), RunType::Easy, &Spec::Minutes(45), &no_steps).expect("plan");
+    let plan = plan_run(program(), &common::open(), RunType::Easy, &Spec::Minutes(45), &no_steps).expect("plan");
     assert!(plan.cues.iter().all(|c| c.id != "step-breath-rhythm"));
 }
 
 #[test]
 fn long_run_checks_come_closer_in_the_last_third() {
-    let plan = plan_run(program(), RunType::Long, &Spec::Minutes(90), &CueOptions::default()).expect("plan");
+    let plan =
+        plan_run(program(), &common::open(), RunType::Long, &Spec::Minutes(90), &CueOptions::default()).expect("plan");
     println!("{}", plan.to_text());
     let mins: Vec<u32> = plan
         .cues
@@ -121,13 +126,15 @@ fn long_run_checks_come_closer_in_the_last_third() {
     );
     assert_eq!(plan.cues.iter().find(|c| c.at_s == 3600).map(|c| c.id.as_str()), Some("long-fade-check"));
     // Every gap before the last third is 15 minutes, after it 7.
-    let short = plan_run(program(), RunType::Long, &Spec::Minutes(20), &CueOptions::default()).expect("short");
+    let short =
+        plan_run(program(), &common::open(), RunType::Long, &Spec::Minutes(20), &CueOptions::default()).expect("short");
     assert!(short.cues.iter().all(|c| c.at_s == 0 || c.at_s >= 15 * 60 || c.phase == CuePhase::LastThird));
 }
 
 #[test]
 fn race_has_a_settle_start_and_a_finish_cue() {
-    let plan = plan_run(program(), RunType::Race, &Spec::Minutes(60), &CueOptions::default()).expect("plan");
+    let plan =
+        plan_run(program(), &common::open(), RunType::Race, &Spec::Minutes(60), &CueOptions::default()).expect("plan");
     println!("{}", plan.to_text());
     assert_eq!(plan.cues[0].id, "race-start-settle");
     let finish = plan.cues.iter().find(|c| c.phase == CuePhase::Finish).expect("finish");
@@ -141,7 +148,7 @@ fn race_has_a_settle_start_and_a_finish_cue() {
 #[test]
 fn speed_reps_get_a_cue_before_each_rep_and_a_reset_in_each_recovery() {
     let spec = reps("6x800m", "2min", 15, 10);
-    let plan = plan_run(program(), RunType::Speed, &spec, &CueOptions::default()).expect("plan");
+    let plan = plan_run(program(), &common::open(), RunType::Speed, &spec, &CueOptions::default()).expect("plan");
     println!("{}", plan.to_text());
     let kinds: Vec<BlockKind> = plan.blocks.iter().map(|b| b.kind).collect();
     assert_eq!(kinds.first(), Some(&BlockKind::WarmUp));
@@ -172,7 +179,9 @@ fn speed_reps_get_a_cue_before_each_rep_and_a_reset_in_each_recovery() {
     assert!(plan.cues.windows(2).all(|w| w[0].id != w[1].id || w[0].phase != CuePhase::Steady), "no repeats");
 
     // Timed reps, no warm-up or cool-down: the first rep's cue sits at its start.
-    let plan = plan_run(program(), RunType::Speed, &reps("5x3min", "90s", 0, 0), &CueOptions::default()).expect("p");
+    let plan =
+        plan_run(program(), &common::open(), RunType::Speed, &reps("5x3min", "90s", 0, 0), &CueOptions::default())
+            .expect("p");
     assert_eq!(plan.blocks[0].kind, BlockKind::Rep);
     assert_eq!(plan.cues.iter().filter(|c| c.at_s == 0).count(), 2);
     assert!(plan.cues.iter().all(|c| !c.approximate));
@@ -182,16 +191,17 @@ fn speed_reps_get_a_cue_before_each_rep_and_a_reset_in_each_recovery() {
 #[test]
 fn pack_cues_when_a_pack_is_worn() {
     let with = CueOptions { pack: true, ..CueOptions::default() };
-    let plan = plan_run(program(), RunType::Long, &Spec::Minutes(120), &with).expect("plan");
+    let plan = plan_run(program(), &common::open(), RunType::Long, &Spec::Minutes(120), &with).expect("plan");
     println!("{}", plan.to_text());
     let pack: Vec<_> = plan.cues.iter().filter(|c| c.kind == CueKind::Pack).collect();
     assert!(pack.iter().any(|c| c.id == "pack-straps" && c.at_s == 60));
     assert!(pack.iter().any(|c| c.phase == CuePhase::Steady));
     assert!(pack.iter().any(|c| c.id == "pack-off-when-stopped" && c.phase == CuePhase::After));
-    let without = plan_run(program(), RunType::Long, &Spec::Minutes(120), &CueOptions::default()).expect("plan");
+    let without =
+        plan_run(program(), &common::open(), RunType::Long, &Spec::Minutes(120), &CueOptions::default()).expect("plan");
     assert!(without.cues.iter().all(|c| c.kind != CueKind::Pack));
     // Pack cues follow the pack, not the run type.
-    let easy = plan_run(program(), RunType::Easy, &Spec::Minutes(40), &with).expect("easy");
+    let easy = plan_run(program(), &common::open(), RunType::Easy, &Spec::Minutes(40), &with).expect("easy");
     assert!(easy.cues.iter().any(|c| c.kind == CueKind::Pack));
 }
 
@@ -199,16 +209,41 @@ fn pack_cues_when_a_pack_is_worn() {
 fn every_run_type_plans_for_short_and_long_runs_with_sorted_times() {
     for run in RunType::ALL {
         for m in [1, 5, 30, 90, 360] {
-            let plan = plan_run(program(), run, &Spec::Minutes(m), &CueOptions::default()).expect("plan");
+            let plan =
+                plan_run(program(), &common::open(), run, &Spec::Minutes(m), &CueOptions::default()).expect("plan");
             assert!(plan.cues.windows(2).all(|w| w[0].at_s <= w[1].at_s), "{run:?} {m}");
             assert!(plan.cues.iter().all(|c| c.at_s <= m * 60));
             assert_eq!(plan.cues.first().map(|c| c.at_s), Some(0));
             assert_eq!(plan.cues.last().map(|c| c.phase), Some(CuePhase::After));
         }
     }
-    let plan = plan_run(program(), RunType::Easy, &Spec::Minutes(30), &CueOptions::default()).expect("plan");
+    let plan =
+        plan_run(program(), &common::open(), RunType::Easy, &Spec::Minutes(30), &CueOptions::default()).expect("plan");
     let json = plan.to_json();
     let back: runtall_companion::RunPlan = serde_json::from_str(&json).expect("round trip");
     assert_eq!(back, plan);
     assert!(json.contains("\"phase\": \"start\""), "{json}");
+}
+
+/// The cue planner asks the safety gate: a run type it holds back, or reps when speed work is held back, get no
+/// cues — the CLI, the exports and run mode all plan through here.
+#[test]
+fn cue_plans_follow_the_safety_gate() {
+    let reduced = common::with_flags(&["night-pain-that-wakes"]);
+    assert!(plan_run(program(), &reduced, RunType::Easy, &Spec::Minutes(30), &CueOptions::default()).is_ok());
+    for run in [RunType::Long, RunType::Speed, RunType::Race, RunType::Trail] {
+        let err =
+            plan_run(program(), &reduced, run, &Spec::Minutes(40), &CueOptions::default()).expect_err("held back");
+        assert!(matches!(err, CueError::NotAllowed(_)), "{err}");
+        assert!(err.to_string().contains("clinician"), "{err}");
+    }
+    let err = plan_run(program(), &reduced, RunType::Easy, &reps("6x400m", "2min", 10, 5), &CueOptions::default())
+        .expect_err("reps are speed work");
+    assert!(err.to_string().contains("speed work"), "{err}");
+    let no_running = common::with_flags(&["chest-or-rib-pain-with-effort-or-meals"]);
+    for run in RunType::ALL {
+        let err =
+            plan_run(program(), &no_running, run, &Spec::Minutes(20), &CueOptions::default()).expect_err("no running");
+        assert!(err.to_string().contains("no running"), "{err}");
+    }
 }

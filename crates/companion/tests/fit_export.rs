@@ -16,7 +16,7 @@ fn options() -> FitOptions {
 }
 
 fn plan(run: RunType, spec: Spec) -> RunPlan {
-    plan_run(program(), run, &spec, &CueOptions::default()).expect("plan")
+    plan_run(program(), &common::open(), run, &spec, &CueOptions::default()).expect("plan")
 }
 
 fn rep_plan() -> RunPlan {

@@ -31,7 +31,7 @@ fn config() -> ReminderConfig {
 }
 
 fn scheduler() -> Scheduler {
-    Scheduler::new(program(), config()).expect("scheduler")
+    Scheduler::new(program(), config(), &common::open()).expect("scheduler")
 }
 
 /// Ticks every minute from `from` to `to` (inclusive) with the idle time given per minute, answering each
@@ -126,7 +126,7 @@ fn working_hours_and_weekends() {
     }
     assert!(matches!(WorkingHours::parse("17:00-09:00"), Err(RemindError::EmptyHours(_))));
     let anytime = ReminderConfig { working_hours: None, ..config() };
-    let mut s = Scheduler::new(program(), anytime).expect("scheduler");
+    let mut s = Scheduler::new(program(), anytime, &common::open()).expect("scheduler");
     assert!(!run(&mut s, (6, 0), (7, 0), |_| 0, Some(Response::Done)).is_empty());
 }
 
@@ -253,12 +253,12 @@ fn unanswered_prompts_count_as_missed_and_return() {
 #[test]
 fn config_is_validated() {
     let bad = ReminderConfig { walk_every_min: 0, ..config() };
-    let e = Scheduler::new(program(), bad).expect_err("0 min").to_string();
+    let e = Scheduler::new(program(), bad, &common::open()).expect_err("0 min").to_string();
     assert_eq!(e, "a walk interval of 0 min is out of range (allowed 5–240 min)");
-    assert!(Scheduler::new(program(), ReminderConfig { snooze_min: 0, ..config() }).is_err());
-    assert!(Scheduler::new(program(), ReminderConfig { max_skips_per_day: 99, ..config() }).is_err());
+    assert!(Scheduler::new(program(), ReminderConfig { snooze_min: 0, ..config() }, &common::open()).is_err());
+    assert!(Scheduler::new(program(), ReminderConfig { max_skips_per_day: 99, ..config() }, &common::open()).is_err());
     let no_shift = ReminderConfig { shift_every_min: 0, ..config() };
-    let mut s = Scheduler::new(program(), no_shift).expect("shift off");
+    let mut s = Scheduler::new(program(), no_shift, &common::open()).expect("shift off");
     let prompts = run(&mut s, (9, 0), (10, 0), |_| 0, Some(Response::Done));
     assert!(prompts.iter().all(|p| p.1 == Walk));
     assert_eq!(parse_command("z"), Some(Command::Respond(Response::Snooze)));
@@ -387,4 +387,31 @@ fn terminal_notifier_prints_the_prompt_and_keys() {
     println!("{out}");
     assert!(out.contains("Shift your position") || out.contains("Time to stand up and walk"));
     assert!(out.contains("d done · z snooze · s skip (3 left today)"));
+}
+
+/// Reminders ask the safety gate: none while paused or locked, and every micro-exercise offered is one it allows.
+#[test]
+fn reminders_follow_the_safety_gate() {
+    let paused = common::with_flags(&["pain-with-fever-or-feeling-unwell"]);
+    let e = Scheduler::new(program(), config(), &paused).expect_err("paused").to_string();
+    assert!(e.contains("paused"), "{e}");
+    let locked = common::with_flags(&["chest-pain-during-or-after-run"]);
+    assert!(Scheduler::new(program(), config(), &locked).is_err());
+    for yes in [&[][..], &["night-pain-that-wakes"][..], &["chest-or-rib-pain-with-effort-or-meals"][..]] {
+        let perm = common::with_flags(yes);
+        let mut s = Scheduler::new(program(), config(), &perm).expect("allowed");
+        let mut offered = 0;
+        for minute in 0..180 {
+            let now = at(9 + (minute / 60) as i8, (minute % 60) as i8);
+            if let Some(p) = s.tick(&now, Some(Duration::from_secs(0))) {
+                if let Some(sug) = &p.suggestion {
+                    offered += 1;
+                    let verdict = perm.exercise(&sug.exercise);
+                    assert_eq!(verdict, runtall_domain::safety::ExerciseVerdict::Allowed, "{yes:?}: {}", sug.exercise);
+                }
+                s.respond(&now, p.id, Response::Done).expect("answer");
+            }
+        }
+        assert!(offered > 0, "{yes:?}: no micro-exercise offered");
+    }
 }

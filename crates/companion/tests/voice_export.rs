@@ -8,7 +8,7 @@ use runtall_companion::export::{IcsOptions, SsmlOptions, VoiceFormat, to_ics, to
 use runtall_content::RunType;
 
 fn plan() -> RunPlan {
-    plan_run(program(), RunType::Long, &Spec::Minutes(90), &CueOptions::default()).expect("plan")
+    plan_run(program(), &common::open(), RunType::Long, &Spec::Minutes(90), &CueOptions::default()).expect("plan")
 }
 
 fn start() -> jiff::Timestamp {
@@ -116,7 +116,7 @@ fn ssml_breaks_keep_the_cues_on_schedule() {
 #[test]
 fn json_lists_cues_with_offsets_and_absolute_times() {
     let spec = Spec::Reps(RepSpec::parse("6x800m", "2min", 10, 10).expect("spec"));
-    let p = plan_run(program(), RunType::Speed, &spec, &CueOptions::default()).expect("plan");
+    let p = plan_run(program(), &common::open(), RunType::Speed, &spec, &CueOptions::default()).expect("plan");
     let json = to_json(&p, Some(start())).expect("json");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     let cues = v["cues"].as_array().expect("cues");

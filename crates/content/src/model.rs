@@ -30,6 +30,27 @@ pub enum Evidence {
 }
 
 impl Evidence {
+    pub const ALL: [Evidence; 4] =
+        [Evidence::Moderate, Evidence::Low, Evidence::ExpertOpinion, Evidence::PracticalAdvice];
+
+    /// What the level means, for the Sources page.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Evidence::Moderate => {
+                "Trials or systematic reviews support it, with moderate certainty and mostly short-term effects."
+            }
+            Evidence::Low => {
+                "Some trial or observational support, but few or small studies: the effect may be smaller or absent."
+            }
+            Evidence::ExpertOpinion => {
+                "Clinical commentary or expert consensus without outcome data: sensible, not tested."
+            }
+            Evidence::PracticalAdvice => {
+                "Practical advice from the source texts or the program that nobody has studied; try it and see."
+            }
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Evidence::Moderate => "moderate evidence",
@@ -47,17 +68,44 @@ pub enum SourceKind {
     Seed,
     /// The evidence brief that summarises public research on each part.
     Evidence,
+    /// The program's own choices, where neither a seed nor the brief says it: cited as such rather than hidden
+    /// behind a seed's name.
+    Program,
 }
 
+impl SourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceKind::Seed => "source text the program is built from",
+            SourceKind::Evidence => "evidence summary",
+            SourceKind::Program => "the program's own design",
+        }
+    }
+}
+
+/// A source named in full, for the Sources page that every "from:" line links to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: String,
     pub title: String,
+    /// Who made it, in words.
+    pub who: String,
+    /// When, as precisely as the source shows it.
+    pub date: String,
+    /// What kind of source it is, in words (podcast episode, blog article, ...).
+    pub form: String,
     pub kind: SourceKind,
-    /// File name under `shared/seeds` or `shared/domain`.
+    /// File name under `shared/seeds` or `shared/domain`; empty for the program itself.
     pub file: String,
     pub description: String,
+    /// The headings a citation of this source may name. For the seeds this is required, so an item can only
+    /// claim what a real part of the seed says.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// Studies and guidelines this source names (the evidence brief's key sources).
+    #[serde(default)]
+    pub works: Vec<String>,
 }
 
 /// Health conditions that make an exercise or relief option unsuitable. A fixed list because the rules that
@@ -76,6 +124,32 @@ pub enum Condition {
     ShoulderInjury,
     /// Skin that reacts to adhesives, or broken skin where tape would go.
     SensitiveSkin,
+}
+
+impl Condition {
+    pub const ALL: [Condition; 7] = [
+        Condition::Osteoporosis,
+        Condition::LongTermSteroids,
+        Condition::KidneyDisease,
+        Condition::Pregnancy,
+        Condition::InteractingMedicines,
+        Condition::ShoulderInjury,
+        Condition::SensitiveSkin,
+    ];
+
+    /// Words that mark a caution as being about this condition (lower case), so a caution about pregnancy is
+    /// shown to a pregnant runner and not to everyone.
+    pub fn keywords(self) -> &'static [&'static str] {
+        match self {
+            Condition::Osteoporosis => &["osteoporosis", "bone density"],
+            Condition::LongTermSteroids => &["steroid"],
+            Condition::KidneyDisease => &["kidney"],
+            Condition::Pregnancy => &["pregnan"],
+            Condition::InteractingMedicines => &["interacting medicine"],
+            Condition::ShoulderInjury => &["shoulder injury"],
+            Condition::SensitiveSkin => &["sensitive skin", "react to plasters"],
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -63,6 +63,17 @@ impl Checker<'_> {
             if c.section.trim().is_empty() {
                 self.fail(file, item, "citation without a section");
             }
+            // A seed may be cited only by one of its own headings: the claim must be findable in that part.
+            if let Some(src) = self.program.source(&c.source)
+                && src.kind == SourceKind::Seed
+                && !src.sections.iter().any(|s| s == &c.section)
+            {
+                self.fail(
+                    file,
+                    item,
+                    format!("cites {} section '{}', which is not one of its headings", c.source, c.section),
+                );
+            }
         }
     }
 
@@ -107,6 +118,7 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     c.unique_ids("lessons.toml", p.lessons.iter().map(|s| s.id.as_str()));
     c.unique_ids("red_flags.toml", p.red_flags.iter().map(|s| s.id.as_str()));
 
+    sources(&mut c);
     exercises(&mut c);
     routines(&mut c);
     cues(&mut c);
@@ -116,6 +128,25 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     red_flags(&mut c);
     trace(&mut c);
     c.problems
+}
+
+fn sources(c: &mut Checker) {
+    const F: &str = "sources.toml";
+    for s in &c.program.sources {
+        for (field, v) in [("title", &s.title), ("who", &s.who), ("date", &s.date), ("form", &s.form)] {
+            if v.trim().is_empty() {
+                c.fail(F, &s.id, format!("{field} is empty: every source is named in full"));
+            }
+        }
+        if s.kind == SourceKind::Seed && s.sections.is_empty() {
+            c.fail(F, &s.id, "a seed lists its headings, so citations can be checked against them");
+        }
+    }
+    for kind in [SourceKind::Seed, SourceKind::Evidence, SourceKind::Program] {
+        if !c.program.sources.iter().any(|s| s.kind == kind) {
+            c.fail(F, &format!("{kind:?}"), "no source of this kind");
+        }
+    }
 }
 
 fn exercises(c: &mut Checker) {
@@ -414,6 +445,10 @@ fn red_flags(c: &mut Checker) {
             c.fail(F, &f.id, "a chest flag may mention a side stitch only to say it must not be assumed");
         }
     }
+    // New chest or rib pain with effort means no running until a clinician has seen it: never lower than B.
+    for f in p.red_flags.iter().filter(|f| f.chest && f.level == FlagLevel::C) {
+        c.fail(F, &f.id, "a chest flag must be level A or B");
+    }
     if !p.red_flags.iter().any(|f| f.chest && f.level == FlagLevel::A) {
         c.fail(F, "chest", "chest pain during or after a run must be a level A flag");
     }
@@ -430,6 +465,11 @@ fn trace(c: &mut Checker) {
         }
         if p.source(&row.seed).is_none_or(|s| s.kind != SourceKind::Seed) {
             c.fail(F, id, format!("seed '{}' is not a seed source", row.seed));
+        }
+        if let Some(src) = p.source(&row.seed)
+            && !src.sections.iter().any(|s| s == &row.section)
+        {
+            c.fail(F, id, format!("section '{}' is not one of the seed's headings", row.section));
         }
         if !id.starts_with(&format!("{}.", row.seed)) {
             c.fail(F, id, "part id must start with its seed id");

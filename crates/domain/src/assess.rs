@@ -206,6 +206,20 @@ impl When {
         When::HardSurfaces,
     ];
 
+    pub fn id(self) -> &'static str {
+        match self {
+            When::LongRuns => "long-runs",
+            When::SpeedWork => "speed-work",
+            When::AfterRuns => "after-runs",
+            When::NextMorning => "next-morning",
+            When::AtDesk => "at-desk",
+            When::AfterEatingBeforeRun => "after-eating-before-run",
+            When::WithPack => "with-pack",
+            When::AfterDriving => "after-driving",
+            When::HardSurfaces => "hard-surfaces",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             When::LongRuns => "on long runs",

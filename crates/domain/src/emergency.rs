@@ -49,6 +49,18 @@ pub fn emergency_number(country: Option<&str>) -> String {
     DEFAULT_WORDING.to_string()
 }
 
+/// The numbers to offer as tap-to-call links, each with its wording: "999 or 112" gives ("999", "999") and
+/// ("112", "112"); the default gives 911 for the US/Canada and 112 for most other countries.
+pub fn dial_options(country: Option<&str>) -> Vec<(String, String)> {
+    emergency_number(country)
+        .split(" or ")
+        .filter_map(|part| {
+            let digits: String = part.trim().chars().take_while(|c| c.is_ascii_digit()).collect();
+            (!digits.is_empty()).then(|| (digits, part.trim().to_string()))
+        })
+        .collect()
+}
+
 /// Whether a country code is one we know; used to warn on typos in settings.
 pub fn is_known_country(code: &str) -> bool {
     let code = code.trim().to_ascii_uppercase();
@@ -67,6 +79,10 @@ mod tests {
         assert_eq!(emergency_number(Some("ZZ")), DEFAULT_WORDING);
         assert_eq!(emergency_number(None), DEFAULT_WORDING);
         assert!(is_known_country("fr"));
+        assert_eq!(dial_options(Some("GB")), vec![("999".into(), "999".into()), ("112".into(), "112".into())]);
+        assert_eq!(dial_options(Some("za"))[1], ("112".to_string(), "112 from a mobile".to_string()));
+        let default: Vec<String> = dial_options(None).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(default, ["911", "112"]);
         assert!(!is_known_country("XX"));
     }
 }

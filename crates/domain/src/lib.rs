@@ -3,6 +3,10 @@
 //! The flow is: [`screen`] for red flags first, then [`assess`] likely contributors, then build a [`plan`] whose
 //! every item says why it is there and where the advice comes from. Content (what to do) lives in
 //! `runtall-content`; this crate decides *which* content applies to a runner.
+//!
+//! **Safety rules live in one place, [`safety::gate`]**: from the latest screen and the assessment it decides the
+//! program mode and what every surface may offer (runs, exercises, routines, experiments, relief with limits).
+//! The plan, run days, routines, cue plans, experiments and reminders all ask it; see `docs/safety.md`.
 
 pub mod activity;
 pub mod assess;
@@ -12,7 +16,9 @@ pub mod error;
 pub mod journal;
 pub mod journal_format;
 pub mod plan;
+pub mod posture;
 pub mod profile;
+pub mod safety;
 pub mod screen;
 pub mod text;
 

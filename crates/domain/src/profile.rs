@@ -31,6 +31,11 @@ impl Profile {
     pub fn emergency_number(&self) -> String {
         emergency::emergency_number(self.country.as_deref())
     }
+
+    /// The emergency numbers as (digits to dial, wording), for tap-to-call links.
+    pub fn emergency_dial(&self) -> Vec<(String, String)> {
+        emergency::dial_options(self.country.as_deref())
+    }
 }
 
 /// Health conditions in plain words, for prompts and summaries.
@@ -48,12 +53,4 @@ pub fn condition_label(c: Condition) -> &'static str {
     }
 }
 
-pub const ALL_CONDITIONS: [Condition; 7] = [
-    Condition::Osteoporosis,
-    Condition::LongTermSteroids,
-    Condition::KidneyDisease,
-    Condition::Pregnancy,
-    Condition::InteractingMedicines,
-    Condition::ShoulderInjury,
-    Condition::SensitiveSkin,
-];
+pub const ALL_CONDITIONS: [Condition; 7] = Condition::ALL;

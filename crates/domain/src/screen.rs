@@ -23,6 +23,12 @@ impl ScreenAnswers {
         self.0.insert(id.to_string(), true);
         self
     }
+
+    /// Every question answered: `yes` with yes, all the others no (the answers-file form `yes = [...]`,
+    /// `others = "no"`).
+    pub fn yes(program: &Program, yes: &[&str]) -> Self {
+        yes.iter().fold(ScreenAnswers::all_no(program), |answers, id| answers.with_yes(id))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +98,14 @@ pub struct ScreeningRecord {
     /// When the runner confirmed that a clinician has checked the flags of this screen.
     #[serde(default)]
     pub clinician_checked_at: Option<Timestamp>,
+}
+
+impl ScreeningRecord {
+    /// A screen evaluated from its answers, taken at `taken_at` and not yet stored (no id, no clinician check).
+    pub fn new(program: &Program, answers: ScreenAnswers, taken_at: Timestamp) -> Result<Self, InputError> {
+        let outcome = evaluate(program, &answers)?;
+        Ok(ScreeningRecord { id: None, taken_at, answers, outcome, clinician_checked_at: None })
+    }
 }
 
 /// Where the program stands after the latest screen.

@@ -307,6 +307,12 @@ fn the_journal_round_trips_through_jsonl_and_csv_and_bad_files_change_nothing() 
 fn cues_follow_the_run_type_and_the_watch_workout_decodes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("c.db");
+    // Cues ask the safety gate, like every surface: nothing before a screen.
+    let out = runtall(&db, &["cues", "--run", "long", "--minutes", "90"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
+    let clear = repo("examples/screen-clear.toml");
+    assert!(runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]).status.success());
     let out = runtall(&db, &["cues", "--run", "long", "--minutes", "90", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);

@@ -11,6 +11,9 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+/// The schema version a database is at once this build has opened it (one per migration).
+pub const SCHEMA_VERSION: i64 = migrations::MIGRATIONS.len() as i64;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Sport};
@@ -134,6 +137,20 @@ pub struct LessonDone {
     pub lesson_id: String,
     /// When it was first marked done (marking it again keeps this).
     pub done_at: Timestamp,
+}
+
+/// A stored posture check: a side photo's landmarks or a run video's summary, as `runtall_app::posture` writes
+/// them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PostureRow {
+    pub id: i64,
+    pub taken_on: Date,
+    /// `standing`, `stacked`, `desk` or `run-video`.
+    pub kind: String,
+    pub created_at: Timestamp,
+    /// File name of the kept photo in the private folder beside the database, if the runner kept it.
+    pub photo: Option<String>,
+    pub data: serde_json::Value,
 }
 
 /// Which activities to list. Empty means all, newest first.
@@ -270,6 +287,16 @@ pub trait Store {
     fn active_experiment(&self) -> Result<Option<(i64, serde_json::Value)>>;
     /// Every experiment, stopped ones included, newest first: (id, active, data).
     fn experiments(&self) -> Result<Vec<(i64, bool, serde_json::Value)>>;
+
+    /// Stores a posture check and returns its id.
+    fn add_posture(&self, taken_on: Date, kind: &str, data: &serde_json::Value) -> Result<i64>;
+    /// Every posture check, oldest first (by date, then id).
+    fn postures(&self) -> Result<Vec<PostureRow>>;
+    fn posture(&self, id: i64) -> Result<Option<PostureRow>>;
+    /// Records (or clears) the file name of a posture check's kept photo.
+    fn set_posture_photo(&self, id: i64, photo: Option<&str>) -> Result<()>;
+    /// Deletes one posture check; returns whether it existed.
+    fn delete_posture(&self, id: i64) -> Result<bool>;
 
     /// A number that grows with every change to the runner's records (profile, screens, assessments, plans, runs,
     /// pain, day logs, run context, guided sessions, experiments), whoever made it: equal numbers mean nothing those

@@ -155,7 +155,22 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER experiments_update_revision AFTER UPDATE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
     CREATE TRIGGER experiments_delete_revision AFTER DELETE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE id = 1; END;
     "#,
-    // 8: run labels are derived from the runs before them, so adding or deleting a run makes later labels stale.
+    // 8 (posture): posture checks from side photos and run videos. `data` holds a photo's landmarks or a video's
+    // summary (never the video, never per-frame landmarks); `photo` names the kept photo file beside the database
+    // when the runner chose to keep it. No journal-revision triggers: nothing the insights cache keeps reads posture
+    // (pages read it fresh), so a new check need not make the next insights view recompute.
+    r#"
+    CREATE TABLE posture_checks (
+        id         INTEGER PRIMARY KEY,
+        taken_on   TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        photo      TEXT,
+        data       TEXT NOT NULL
+    );
+    CREATE INDEX posture_checks_taken_on ON posture_checks (taken_on);
+    "#,
+    // 9: run labels are derived from the runs before them, so adding or deleting a run makes later labels stale.
     // Every such write records, in the same transaction, the earliest start from which labels must be worked out
     // again; the pass that does it clears the mark only if no writer marked again meanwhile (the generation). A
     // pass killed half-way leaves the mark, so the next import or open finishes it.

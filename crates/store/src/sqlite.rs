@@ -3,7 +3,8 @@
 use crate::codec;
 use crate::migrations::MIGRATIONS;
 use crate::{
-    ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, LessonDone, SessionRow, StoredActivity,
+    ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, LessonDone, PostureRow, SessionRow,
+    StoredActivity,
 };
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
@@ -235,6 +236,37 @@ impl SqliteStore {
             .map_err(|e| self.err(e))?;
         }
         Ok(())
+    }
+
+    fn posture_rows<P: rusqlite::Params>(&self, tail: &str, params: P) -> Result<Vec<PostureRow>> {
+        let sql = format!("SELECT id, taken_on, kind, created_at, photo, data FROM posture_checks {tail}");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, taken_on, kind, created_at, photo, data) = row.map_err(|e| self.err(e))?;
+            let decode = |detail: String| StoreError::Decode { what: "posture check", id, detail };
+            out.push(PostureRow {
+                id,
+                taken_on: taken_on.parse().map_err(|e: jiff::Error| decode(e.to_string()))?,
+                kind,
+                created_at: created_at.parse().map_err(|e: jiff::Error| decode(e.to_string()))?,
+                photo,
+                data: serde_json::from_str(&data).map_err(|e| decode(e.to_string()))?,
+            });
+        }
+        Ok(out)
     }
 
     fn shown(&self) -> String {
@@ -1182,6 +1214,40 @@ impl Store for SqliteStore {
         Ok(n > 0)
     }
 
+    fn add_posture(&self, taken_on: Date, kind: &str, data: &serde_json::Value) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO posture_checks (taken_on, kind, created_at, data) VALUES (?1, ?2, ?3, ?4)",
+                params![taken_on.to_string(), kind, ts(Timestamp::now()), data.to_string()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn postures(&self) -> Result<Vec<PostureRow>> {
+        self.posture_rows("ORDER BY taken_on, id", [])
+    }
+
+    fn posture(&self, id: i64) -> Result<Option<PostureRow>> {
+        Ok(self.posture_rows("WHERE id = ?1", [id])?.pop())
+    }
+
+    fn set_posture_photo(&self, id: i64, photo: Option<&str>) -> Result<()> {
+        let n = self
+            .conn
+            .execute("UPDATE posture_checks SET photo = ?1 WHERE id = ?2", params![photo, id])
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "posture check", id });
+        }
+        Ok(())
+    }
+
+    fn delete_posture(&self, id: i64) -> Result<bool> {
+        let n = self.conn.execute("DELETE FROM posture_checks WHERE id = ?1", [id]).map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
     fn journal_revision(&self) -> Result<u64> {
         let n: i64 = self
             .conn
@@ -1200,7 +1266,7 @@ impl Store for SqliteStore {
                 "SELECT (SELECT COUNT(*) FROM screenings) + (SELECT COUNT(*) FROM assessments) + (SELECT COUNT(*) FROM plans)
                         + (SELECT COUNT(*) FROM activities) + (SELECT COUNT(*) FROM pain_reports)
                         + (SELECT COUNT(*) FROM day_logs) + (SELECT COUNT(*) FROM lesson_progress)
-                        + (SELECT COUNT(*) FROM settings)",
+                        + (SELECT COUNT(*) FROM settings) + (SELECT COUNT(*) FROM posture_checks)",
                 [],
                 |r| r.get(0),
             )
@@ -1210,7 +1276,7 @@ impl Store for SqliteStore {
 
     fn delete_all(&self) -> Result<()> {
         let tx = self.write_tx()?;
-        tx.execute_batch("UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1; DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings;")
+        tx.execute_batch("UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1; DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings; DELETE FROM posture_checks;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

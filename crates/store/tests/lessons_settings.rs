@@ -67,12 +67,13 @@ fn a_version_5_database_is_migrated_to_the_latest_keeping_its_data() {
             conn.execute_batch(&format!("DROP TRIGGER {t};")).expect("drop trigger");
         }
         conn.execute_batch(
-            "DROP TABLE lesson_progress; DROP TABLE settings; DROP TABLE journal_revision; DROP TABLE label_pass;\n             PRAGMA user_version = 5;",
+            "DROP TABLE lesson_progress; DROP TABLE settings; DROP TABLE journal_revision; DROP TABLE posture_checks; \
+             DROP TABLE label_pass; PRAGMA user_version = 5;",
         )
         .expect("v5");
     }
     let store = SqliteStore::open(&path).expect("migrates");
-    assert_eq!(store.schema_version().expect("version"), 8);
+    assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
     assert_eq!(store.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions").len(), 1);
     store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("new table works");
 }

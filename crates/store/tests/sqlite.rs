@@ -28,11 +28,11 @@ fn a_new_file_gets_the_schema_in_wal_mode_and_reopens() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/dir/runtall.db");
     let store = SqliteStore::open(&path).expect("open");
-    assert_eq!(store.schema_version().expect("version"), 8);
+    assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
     drop(store);
     assert!(path.exists());
     let store = SqliteStore::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 8);
+    assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
     let conn = rusqlite::Connection::open(&path).expect("raw");
     let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
@@ -57,7 +57,12 @@ fn profile_screens_assessments_and_plans_persist_with_history() {
             .expect("assess");
         let state = program_state(store.latest_screening().expect("latest").as_ref());
         assert_eq!(state.name(), "reduced");
-        let built = plan::build(program(), &a, &state).expect("plan");
+        let latest = store.latest_screening().expect("latest");
+        let permissions = runtall_domain::safety::gate(
+            program(),
+            &runtall_domain::safety::SafetyInputs { screening: latest.as_ref(), assessment: Some(&a) },
+        );
+        let built = plan::build(program(), &a, &permissions).expect("plan");
         store
             .add_plan(&PlanRecord {
                 id: None,

@@ -162,6 +162,12 @@
       step.stop_if.forEach(function (c) { var li = document.createElement('li'); li.textContent = c; ul2.appendChild(li); });
       el.cues.appendChild(h2); el.cues.appendChild(ul2);
     }
+    if (step.cautions && step.cautions.length) {
+      var h3 = document.createElement('h3'); h3.className = 'small'; h3.textContent = 'Cautions';
+      var ul3 = document.createElement('ul'); ul3.className = 'note';
+      step.cautions.forEach(function (c) { var li = document.createElement('li'); li.textContent = c; ul3.appendChild(li); });
+      el.cues.appendChild(h3); el.cues.appendChild(ul3);
+    }
   }
   function go(i) {
     if (i < 0 || i >= segs.length) { finish(); return; }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { postureFlows } from './posture.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..', '..');
@@ -369,13 +370,15 @@ async function main() {
     await shoot(browser, base, 'day', '/day');
     await shoot(browser, base, 'settings', '/settings');
 
+    await postureFlows({ flow, expect, page, base, repo, log, shoot, browser });
+
     await flow('no WCAG 2 A/AA violations on the main pages, phone and desktop (axe-core)', async () => {
       // axe is injected through the DevTools protocol (bypassCSP), so the app's strict CSP stays as it is for the
       // pages under test; the rules checked include colour contrast, labels, names, landmarks and ARIA use.
       const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
       const pages = ['/today', '/plan', '/pain', '/day', '/runs', '/runs/3', '/import', '/insights', '/experiments',
-        '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility', '/rescore', '/run-mode', '/travel',
-        '/travel?race=2027-03-14&mode=drive&hours=4'];
+        '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility', '/rescore', '/run-mode', '/travel', '/posture',
+        '/travel?race=2027-03-14&mode=drive&hours=4', '/sources'];
       const found = [];
       for (const width of [360, 1280]) {
         const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true, storageState: await context.storageState() });
@@ -410,7 +413,8 @@ async function main() {
       await page.locator('input[name="q-chest-pain-during-or-after-run"][value=yes]').check();
       await page.getByRole('button', { name: 'See my result' }).click();
       await page.waitForURL('**/emergency');
-      expect((await page.locator('.number').textContent()).includes('999'), 'the country number is shown');
+      expect((await page.locator('a.call-link[href="tel:999"]').count()) === 1, 'the country number is a tap-to-call link');
+      expect((await page.content()).includes('do not drive yourself'), 'do not drive yourself is kept');
       expect((await page.locator('header nav').count()) === 0, 'no navigation on the emergency screen');
       await page.goto(base + '/plan');
       expect(page.url().endsWith('/emergency'), 'other pages lead back to the emergency screen');

@@ -178,6 +178,7 @@ impl From<PlanError> for HttpError {
             PlanError::Paused(_) => HttpError::Conflict(
                 "The program is paused: see a clinician today, then confirm it on the safety check page.".into(),
             ),
+            e @ PlanError::RunNotAllowed { .. } => HttpError::Conflict(e.to_string()),
         }
     }
 }
@@ -194,7 +195,8 @@ impl From<runtall_app::AppError> for HttpError {
                 HttpError::field(&field, reason)
             }
             runtall_app::AppError::State(m) => HttpError::Conflict(m),
-            e @ runtall_app::AppError::Corrupt { .. } => HttpError::internal(e),
+            runtall_app::AppError::Input(e) => e.into(),
+            e @ (runtall_app::AppError::Corrupt { .. } | runtall_app::AppError::Photo(_)) => HttpError::internal(e),
         }
     }
 }

@@ -124,6 +124,7 @@ fn source_name(program: &Program, c: &Citation) -> String {
         Some(SourceKind::Seed) if c.source == "podcast" => "Podcast ep. 26".into(),
         Some(SourceKind::Seed) => "PT article".into(),
         Some(SourceKind::Evidence) => "Evidence brief".into(),
+        Some(SourceKind::Program) => "runtall program design".into(),
         None => c.source.clone(),
     }
 }
@@ -144,12 +145,19 @@ pub fn sources(program: &Program, cite: &[Citation], evidence: Evidence) -> Mark
             span class="label" { "From: " }
             @for (i, c) in cite.iter().enumerate() {
                 @if i > 0 { "; " }
-                (source_name(program, c)) " › " (c.section)
+                // Each source is named in full on the Sources page.
+                a href={ "/sources#" (c.source) } { (source_name(program, c)) } " › " (c.section)
             }
             " "
-            span class=(evidence_class(evidence)) { (evidence.label()) }
+            a class=(evidence_class(evidence)) href="/sources#evidence" { (evidence.label()) }
         }
     }
+}
+
+/// A reason as the start of a sentence ("no running until …" → "No running until …").
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 pub fn minutes(seconds: u32) -> String {

@@ -25,6 +25,7 @@ mod insight_charts;
 mod insights_cache;
 mod layout;
 mod openapi;
+mod posture_charts;
 mod routes;
 mod session;
 mod timeline;

@@ -45,6 +45,12 @@ pub const OPS: &[Op] = &[
     op("get", "/api/plan", "The current plan (built from the latest screen and assessment, stored when new)"),
     op("get", "/api/plan/history", "Every stored plan"),
     op("get", "/api/plan/for-run/{run}", "Before, during and after one run: easy, long, speed, race or trail"),
+    op(
+        "get",
+        "/api/safety",
+        "What the safety gate allows now: mode, level, runs, exercises, routines, experiments, relief with limits",
+    ),
+    op("get", "/api/sources", "Every source named in full, and what the evidence levels mean"),
     op("get", "/api/sessions/{routine}/timeline", "A routine as this runner does it, as timed segments"),
     with_body("post", "/api/sessions/{routine}/complete", "Record a completed guided session", "Completion"),
     with_body(
@@ -160,6 +166,36 @@ pub const OPS: &[Op] = &[
     with_body("post", "/api/experiments", "Start a self-experiment (one at a time)", "NewExperiment"),
     op("post", "/api/experiments/stop", "Stop the running experiment and get its final result"),
     op("get", "/api/experiments/history", "Stopped experiments, newest first, each with its final result"),
+    op(
+        "get",
+        "/api/posture",
+        "Every posture check, oldest first: a photo's landmarks and measures, or a video's summary",
+    ),
+    with_body(
+        "post",
+        "/api/posture",
+        "Save a posture check from landmarks (docs/posture-format.md); 201 with the check",
+        "PostureCheck",
+    ),
+    with_body(
+        "post",
+        "/api/posture/measure",
+        "Measure landmarks without saving (the page's live preview); C7 is estimated when absent",
+        "Landmarks",
+    ),
+    with_body(
+        "post",
+        "/api/posture/{id}/photo",
+        "Keep the photo of a check (raw JPEG or PNG body, up to 20 MB) in a private folder beside the database",
+        "Photo",
+    ),
+    op(
+        "get",
+        "/api/posture/report",
+        "Posture over time: each photo kind's trend with its error, every run video's drift",
+    ),
+    op("get", "/api/posture/{id}", "One posture check"),
+    op("post", "/api/posture/{id}/delete", "Delete a posture check and its kept photo"),
     op("get", "/api/openapi.json", "This document"),
 ];
 
@@ -221,6 +257,12 @@ fn schemas() -> Value {
         "Rescore": { "type": "object", "required": ["ratings"], "properties": {
             "ratings": { "type": "array", "items": { "type": "number", "minimum": 0, "maximum": 10 },
                          "description": "one per activity, in the order of GET /api/rescore" } } },
+        "Landmarks": { "type": "object", "description": "A landmark file, docs/posture-format.md: `points` (a side photo: tragus, c7?, shoulder, hip, knee?, ankle?, nose? in image pixels) or `frames` (a run video)" },
+        "PostureCheck": { "type": "object", "required": ["landmarks"], "properties": {
+            "landmarks": { "$ref": "#/components/schemas/Landmarks" },
+            "kind": { "enum": ["standing", "stacked", "desk", "run-video"], "description": "default: the file's, else standing (photo) or run-video (frames)" },
+            "taken_on": { "type": "string", "format": "date", "description": "default today; not after today" } } },
+        "Photo": { "type": "string", "format": "binary", "description": "image/jpeg or image/png bytes" },
         "Reminders": { "type": "object", "properties": {
             "enabled": { "type": "boolean" },
             "walk_every_min": { "type": "integer", "minimum": 5, "maximum": 240 },

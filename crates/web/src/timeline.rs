@@ -48,6 +48,8 @@ pub struct TimelineStep {
     pub dose: String,
     pub cues: Vec<String>,
     pub stop_if: Vec<String>,
+    /// The exercise's own cautions (a swapped-in exercise shows its own).
+    pub cautions: Vec<String>,
     pub note: Option<String>,
 }
 
@@ -151,6 +153,7 @@ pub fn build_timeline(program: &Program, view: &RoutineView) -> Timeline {
             dose: crate::layout::dose_line(&s.dose),
             cues: ex.map(|e| e.cues.clone()).unwrap_or_default(),
             stop_if: ex.map(|e| e.stop_if.clone()).unwrap_or_default(),
+            cautions: s.cautions.clone(),
             note: s.note.clone(),
         });
     }
@@ -163,10 +166,27 @@ mod tests {
     use super::*;
     use runtall_content::program;
     use runtall_domain::assess::{Assessment, parse_answers};
-    use runtall_domain::plan::{Mode, routine_view};
+    use runtall_domain::plan::routine_view;
+    use runtall_domain::safety::{Permissions, SafetyInputs, gate};
+    use runtall_domain::screen::{ScreenAnswers, ScreeningRecord, evaluate};
 
     fn sample() -> Assessment {
         parse_answers("a.toml", include_str!("../../../examples/assessment.toml")).expect("example parses")
+    }
+
+    /// The sample runner with a clear screen: the full program.
+    fn open(a: &Assessment) -> Permissions {
+        let p = program();
+        let answers = ScreenAnswers::all_no(p);
+        let outcome = evaluate(p, &answers).expect("complete");
+        let s = ScreeningRecord {
+            id: None,
+            taken_at: jiff::Timestamp::UNIX_EPOCH,
+            answers,
+            outcome,
+            clinician_checked_at: None,
+        };
+        gate(p, &SafetyInputs { screening: Some(&s), assessment: Some(a) })
     }
 
     #[test]
@@ -174,7 +194,7 @@ mod tests {
         let p = program();
         let a = sample();
         for r in &p.routines {
-            let view = routine_view(p, r, &a, Mode::Full);
+            let view = routine_view(p, r, &open(&a));
             let t = build_timeline(p, &view);
             assert_eq!(t.steps.len(), view.steps.len(), "{}", r.id);
             assert!(t.segments.iter().all(|s| s.seconds > 0.0 && s.step < t.steps.len()), "{}", r.id);
@@ -197,7 +217,7 @@ mod tests {
         let breathing = p
             .routines
             .iter()
-            .map(|r| build_timeline(p, &routine_view(p, r, &a, Mode::Full)))
+            .map(|r| build_timeline(p, &routine_view(p, r, &open(&a))))
             .find(|t| t.segments.iter().any(|s| s.kind == SegmentKind::Inhale))
             .expect("some routine has a breathing exercise");
         let first_in = breathing.segments.iter().position(|s| s.kind == SegmentKind::Inhale).expect("inhale");

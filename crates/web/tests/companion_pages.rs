@@ -53,7 +53,10 @@ async fn the_watch_workout_download_is_a_valid_fit_file_with_the_cue_steps() {
     assert!(decoded.stats.header_crc_ok && decoded.stats.file_crc_ok);
     // The steps are those the CLI writes for the same options.
     let spec = Spec::Reps(RepSpec::parse("6x800m", "2min", 15, 10).expect("reps"));
-    let plan = plan_run(runtall_content::program(), RunType::Speed, &spec, &CueOptions::default()).expect("plan");
+    let perm = serde_json::from_str::<runtall_domain::safety::Permissions>(&app.get("/api/safety").await.body)
+        .expect("the gate's permissions as JSON");
+    let plan =
+        plan_run(runtall_content::program(), &perm, RunType::Speed, &spec, &CueOptions::default()).expect("plan");
     let expected: Vec<String> = watch_steps(&plan, 16).into_iter().map(|s| s.name).collect();
     let names: Vec<String> = decoded.workout_steps.iter().filter_map(|s| s.wkt_step_name.clone()).collect();
     assert_eq!(check.steps, expected.len());

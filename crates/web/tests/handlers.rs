@@ -192,7 +192,11 @@ async fn level_b_pauses_and_level_c_gives_the_reduced_program_and_asks_again() {
     let app = app().await;
     let flags = app.get("/api/screen/questions").await.json();
     screen_form(&app, Some(&flag_of_level(&flags, "B"))).await;
-    assert_eq!(app.get("/today").await.location(), "/screen/result");
+    // Today says plainly that there is nothing to run or train, rather than sending the runner elsewhere.
+    let today = app.get("/today").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.has("No running or training today") && today.has("/screen/result"), "{}", today.body);
+    assert_eq!(app.get("/plan").await.location(), "/screen/result");
     assert!(app.get("/screen/result").await.has("See a clinician today"));
     assert_eq!(app.get("/assess").await.location(), "/screen/result");
 
@@ -500,6 +504,9 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
     let app = app().await;
     app.onboard().await;
     let id = add_run(&app.store(), 5, "h4");
+    let posture = serde_json::json!({ "landmarks": { "points": { "tragus": { "x": 600, "y": 200 }, "c7": { "x": 500, "y": 300 },
+        "shoulder": { "x": 520, "y": 330 }, "hip": { "x": 520, "y": 730 } } } });
+    assert_eq!(app.api("/api/posture", posture).await.json()["id"], 1, "posture check 1 for GET /api/posture/{{id}}");
     let doc = app.get("/api/openapi.json").await.json();
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
@@ -519,6 +526,7 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         include_str!("../src/routes/run_mode.rs"),
         include_str!("../src/routes/travel.rs"),
         include_str!("../src/routes/rescore.rs"),
+        include_str!("../src/routes/posture.rs"),
         include_str!("../src/openapi.rs"),
     ];
     let mut registered = 0;

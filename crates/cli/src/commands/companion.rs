@@ -21,21 +21,20 @@ use runtall_companion::remind::{Scheduler, WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
-use runtall_domain::screen::{ProgramState, program_state};
+use runtall_domain::safety::{ExerciseVerdict, Permissions};
 use runtall_store::Store;
 
 fn err(e: impl std::fmt::Display) -> CliError {
     CliError::user(e.to_string())
 }
 
-/// Guided sessions follow the screen like the plan does: nothing while locked or paused.
-fn require_open(store: &dyn Store) -> CliResult<ProgramState> {
-    let state = program_state(store.latest_screening()?.as_ref());
-    match &state {
-        ProgramState::NotScreened => Err(PlanError::NotScreened.into()),
-        ProgramState::Locked { flags } => Err(PlanError::Locked(flags.clone()).into()),
-        ProgramState::Paused { flags } => Err(PlanError::Paused(flags.clone()).into()),
-        ProgramState::Reduced { .. } | ProgramState::Open => Ok(state),
+/// Guided sessions, cues and exports follow the safety gate like the plan does: nothing while not screened, locked
+/// or paused; otherwise only what it allows.
+pub(crate) fn require_open(ctx: &Ctx, store: &dyn Store) -> CliResult<Permissions> {
+    let perm = ctx.permissions(store)?;
+    match PlanError::refusal(&perm) {
+        Some(refusal) => Err(refusal.into()),
+        None => Ok(perm),
     }
 }
 
@@ -50,8 +49,7 @@ fn save_record(store: &dyn Store, session_start: Timestamp, record: &CompletionR
 
 pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
     let store = ctx.store()?;
-    let state = require_open(&store)?;
-    let mode = if matches!(state, ProgramState::Reduced { .. }) { plan::Mode::Reduced } else { plan::Mode::Full };
+    let perm = require_open(ctx, &store)?;
     let program = ctx.program;
     let options = GuideOptions { speed: a.speed, bell: a.bell, speech: a.speak, ..GuideOptions::default() };
     let target = resolve(program, &a.id).map_err(err)?;
@@ -65,25 +63,31 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
     };
     let result = match target {
         Target::Routine(r) => {
-            let assessment = store.latest_assessment()?.ok_or_else(|| {
-                CliError::user(
+            if store.latest_assessment()?.is_none() {
+                return Err(CliError::user(
                     "no assessment yet: run `runtall assess` so the routine fits your conditions and equipment",
-                )
-            })?;
-            let view = plan::routine_view(program, r, &assessment.assessment, mode);
+                ));
+            }
+            let decision = perm.routine(&r.id);
+            if !decision.allowed {
+                return Err(CliError::user(format!(
+                    "{} is not in your program now: {}",
+                    r.name,
+                    decision.reason.unwrap_or_default()
+                )));
+            }
+            let view = plan::routine_view(program, r, &perm);
             run_session_with(program, &GuideInput::Routine(&view), &options, &mut checkpoint)
         }
         Target::Exercise(e) => {
-            let latest = store.latest_assessment()?;
-            let blocked =
-                latest.as_ref().and_then(|a| e.contraindicated_with.iter().find(|c| a.assessment.has_condition(**c)));
-            if let Some(c) = blocked {
-                return Err(CliError::user(format!(
-                    "{} is not offered with {}: see `runtall exercises {}` for the alternative",
-                    e.name,
-                    runtall_domain::profile::condition_label(*c),
-                    e.id
-                )));
+            match perm.exercise(&e.id) {
+                ExerciseVerdict::Allowed => {}
+                ExerciseVerdict::Swapped { to, reason } => {
+                    return Err(CliError::user(format!("{} is {reason}: do `runtall guide {to}` instead", e.name)));
+                }
+                ExerciseVerdict::LeftOut { reason } => {
+                    return Err(CliError::user(format!("{} is {reason}", e.name)));
+                }
             }
             let overrides = DoseOverride { sets: a.sets, reps: a.reps, minutes: a.minutes };
             run_session_with(program, &GuideInput::Exercise { id: &e.id, overrides }, &options, &mut checkpoint)
@@ -123,8 +127,11 @@ fn tick_day_log(store: &dyn Store, program: &runtall_content::Program, record: &
     Ok(())
 }
 
+/// The cue plan for the options, within what the safety gate allows (the stored screen and assessment).
 fn cue_plan(ctx: &Ctx, s: &CueSpecArgs) -> CliResult<RunPlan> {
     let run: RunType = s.run.parse().map_err(CliError::user)?;
+    let store = ctx.store()?;
+    let perm = require_open(ctx, &store)?;
     let spec = match (&s.reps, s.minutes) {
         (Some(reps), None) => {
             let recovery = s.recovery.as_deref().unwrap_or("2min");
@@ -135,7 +142,7 @@ fn cue_plan(ctx: &Ctx, s: &CueSpecArgs) -> CliResult<RunPlan> {
         (None, None) => return Err(CliError::user("give --minutes M, or --reps like 6x800m with --recovery 2min")),
     };
     let options = CueOptions { pack: s.pack, ..CueOptions::default() };
-    plan_run(ctx.program, run, &spec, &options).map_err(err)
+    plan_run(ctx.program, &perm, run, &spec, &options).map_err(err)
 }
 
 pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
@@ -216,6 +223,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         return Ok(());
     }
     let program = ctx.program;
+    let perm = ctx.permissions(&store)?;
     // The saved settings (web app › Settings › Reminders) are the starting point; each flag overrides one value.
     let saved = store.setting(reminder_settings::KEY)?;
     let settings = ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults).map_err(CliError::user)?;
@@ -247,7 +255,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         m => format!("change position every {m} min"),
     };
     let intervals = format!("walk every {} min, {shift}", config.walk_every_min);
-    let mut scheduler = Scheduler::new(program, config).map_err(err)?;
+    let mut scheduler = Scheduler::new(program, config, &perm).map_err(err)?;
     if a.dnd {
         scheduler.set_dnd(&jiff::Zoned::now(), true);
     }

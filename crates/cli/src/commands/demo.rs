@@ -11,7 +11,7 @@ use jiff::{Timestamp, ToSpan};
 use runtall_domain::assess::{Assessment, AssessmentRecord, parse_answers};
 use runtall_domain::plan::{self, PlanRecord};
 use runtall_domain::profile::{Profile, Units};
-use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord, program_state};
+use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord};
 use runtall_store::Store;
 
 /// The sample runner's answers: the documented example file, so the README's example and the demo agree.
@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
             ctx.db_path.display()
         )));
     }
-    store.delete_all()?;
+    runtall_app::posture::delete_all(&store, &runtall_app::posture::PhotoStore::beside(&ctx.db_path))?;
     let now = Timestamp::now();
     let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
     store.save_profile(&profile)?;
@@ -50,8 +50,11 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     let mut assessed = AssessmentRecord { id: None, taken_at: started, assessment };
     assessed.id = Some(store.add_assessment(&assessed)?);
 
-    let state = program_state(Some(&screening));
-    let built = plan::build(ctx.program, &assessed.assessment, &state)?;
+    let perm = runtall_domain::safety::gate(
+        ctx.program,
+        &runtall_domain::safety::SafetyInputs { screening: Some(&screening), assessment: Some(&assessed.assessment) },
+    );
+    let built = plan::build(ctx.program, &assessed.assessment, &perm)?;
     let planned_at = started.checked_add(10.minutes()).unwrap_or(started);
     let mut record = PlanRecord {
         id: None,

@@ -83,6 +83,9 @@ pub fn start_experiment(store: &dyn Store, design: ExperimentDesign, started: Da
 /// the assignment belongs where the run is prepared.
 pub fn experiment_line(store: &dyn Store) -> CliResult<Option<String>> {
     let Some(s) = experiments::status(store, today(), false)? else { return Ok(None) };
+    if let Some(hold) = s.hold {
+        return Ok(Some(format!("Experiment: {hold}")));
+    }
     let unit = if s.experiment.design.unit == ExperimentUnit::Runs { "next run" } else { "today" };
     Ok(s.next.map(|a| format!("Experiment, {unit}: {} (`runtall experiment status`)", a.instruction)))
 }
@@ -99,8 +102,12 @@ pub fn print_status(store: &dyn Store) -> CliResult {
         result.adherence.followed,
         result.adherence.recorded
     );
-    if let Some(next) = &s.next {
-        println!("  Next: {}{}", next.instruction, if next.washout { " (wash-out: not analysed)" } else { "" });
+    match (&s.hold, &s.next) {
+        (Some(hold), _) => println!("  {hold}"),
+        (None, Some(next)) => {
+            println!("  Next: {}{}", next.instruction, if next.washout { " (wash-out: not analysed)" } else { "" })
+        }
+        (None, None) => {}
     }
     println!("  {}", result.sentence);
     Ok(())
@@ -171,9 +178,17 @@ pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
             if let Some(first) = &s.next {
                 println!("Next: {}", first.instruction);
             }
-            println!(
-                "Log each run's context (`runtall log run --pack/--no-pack ...`) and any pain; the verdict is hidden until the minimum length."
-            );
+            match unit {
+                ExperimentUnit::Runs => println!(
+                    "Log each run's context (`runtall log run --pack/--no-pack ...`) and any pain; the verdict is hidden \
+                     until the minimum length."
+                ),
+                ExperimentUnit::Days => println!(
+                    "Log each day (`runtall log day --mobility` on days you did the routine, any other `runtall log day` \
+                     entry on days you did not) and any pain; days with nothing logged are left out. The verdict is hidden until the minimum \
+                     length."
+                ),
+            }
             Ok(())
         }
         ExperimentCommand::Status => {
@@ -227,10 +242,13 @@ pub fn experiment(ctx: &Ctx, a: ExperimentArgs) -> CliResult {
 pub fn progress(ctx: &Ctx) -> CliResult {
     let store = ctx.store()?;
     let p = runtall_app::progress::progress(&store, today())?;
+    let posture = runtall_app::posture::report(&store)?;
     if ctx.json {
-        return ctx.print_json(&p);
+        let mut v = serde_json::to_value(&p).map_err(|e| CliError::Internal(e.into()))?;
+        v["posture"] = serde_json::to_value(&posture).map_err(|e| CliError::Internal(e.into()))?;
+        return ctx.print_json(&v);
     }
-    for line in progress_lines(&p) {
+    for line in progress_lines(&p).into_iter().chain(super::posture::progress_lines(&posture)) {
         println!("{line}");
     }
     Ok(())

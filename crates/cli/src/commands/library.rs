@@ -174,3 +174,18 @@ pub fn habits(ctx: &Ctx, args: HabitArgs) -> CliResult {
     render::habits(p, &habits);
     Ok(())
 }
+
+/// `runtall sources`: every source named in full (title, who, when, what kind) and what the evidence levels mean,
+/// the page every "from:" line points to.
+pub fn sources(ctx: &Ctx) -> CliResult {
+    let p = ctx.program;
+    if ctx.json {
+        let levels: Vec<serde_json::Value> = runtall_content::Evidence::ALL
+            .iter()
+            .map(|e| serde_json::json!({ "level": e, "label": e.label(), "meaning": e.explanation() }))
+            .collect();
+        return ctx.print_json(&serde_json::json!({ "sources": p.sources, "evidence_levels": levels }));
+    }
+    render::sources(p);
+    Ok(())
+}

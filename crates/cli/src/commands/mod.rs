@@ -1,7 +1,7 @@
 //! One module per subcommand; each takes the parsed arguments and a [`Ctx`].
 
 mod assess;
-mod companion;
+pub(crate) mod companion;
 mod demo;
 mod import;
 pub(crate) mod insights;
@@ -9,6 +9,7 @@ mod journal;
 mod library;
 pub(crate) mod log;
 mod plan;
+pub(crate) mod posture;
 mod profile;
 mod rescore;
 mod runs;
@@ -52,6 +53,11 @@ impl Ctx {
     pub fn profile_or_default(&self, store: &dyn Store) -> CliResult<runtall_domain::profile::Profile> {
         Ok(store.profile()?.unwrap_or_default())
     }
+
+    /// What the safety gate allows now, from the stored screen and assessment.
+    pub fn permissions(&self, store: &dyn Store) -> CliResult<runtall_domain::safety::Permissions> {
+        Ok(runtall_app::safety::permissions(self.program, store)?)
+    }
 }
 
 pub fn run(cli: Cli) -> CliResult {
@@ -70,11 +76,13 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Routines(a) => library::routines(&ctx, a),
         Command::Learn(a) => library::learn(&ctx, a),
         Command::Relief(a) => library::relief(&ctx, a),
+        Command::Sources => library::sources(&ctx),
         Command::Habits(a) => library::habits(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Posture(a) => posture::run(&ctx, a),
         Command::Insights => insights::insights(&ctx),
         Command::Experiment(a) => insights::experiment(&ctx, a),
         Command::Progress => insights::progress(&ctx),

@@ -7,7 +7,8 @@ use crate::{prompt, render};
 use jiff::Timestamp;
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanRecord};
-use runtall_domain::screen::{ProgramState, ScreeningRecord, is_stale, program_state};
+use runtall_domain::safety::Mode;
+use runtall_domain::screen::{ScreeningRecord, is_stale};
 use runtall_store::Store;
 use std::io::IsTerminal;
 
@@ -23,30 +24,25 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     }
     let profile = ctx.profile_or_default(&store)?;
     let mut latest = store.latest_screening()?;
-    let mut state = program_state(latest.as_ref());
-    match &state {
-        ProgramState::Locked { .. } | ProgramState::Paused { .. } if !ctx.json => {
-            render::screen_outcome(ctx.program, &state, &profile);
-        }
-        ProgramState::Reduced { flags } if !ctx.json && std::io::stdin().is_terminal() => {
-            // Level C: ask again at each plan whether a clinician has checked.
-            if prompt::clinician_checked(flags)?
+    let mut perm = ctx.permissions(&store)?;
+    match perm.mode {
+        Mode::Locked | Mode::Paused if !ctx.json => render::screen_outcome(ctx.program, &perm, &profile),
+        Mode::Reduced | Mode::NoRunning if !ctx.json && perm.awaits_clinician() && std::io::stdin().is_terminal() => {
+            // Ask again at each plan whether a clinician has checked.
+            if prompt::clinician_checked(&perm.open_flags, &perm.holds)?
                 && let Some(record) = latest.as_ref()
                 && let Some(id) = record.id
             {
                 store.mark_clinician_checked(id, Timestamp::now())?;
                 latest = store.latest_screening()?;
-                state = program_state(latest.as_ref());
+                perm = ctx.permissions(&store)?;
             }
         }
         _ => {}
     }
     // Refuse before asking for an assessment the runner may not have made yet.
-    match &state {
-        ProgramState::NotScreened => return Err(plan::PlanError::NotScreened.into()),
-        ProgramState::Locked { flags } => return Err(plan::PlanError::Locked(flags.clone()).into()),
-        ProgramState::Paused { flags } => return Err(plan::PlanError::Paused(flags.clone()).into()),
-        ProgramState::Reduced { .. } | ProgramState::Open => {}
+    if let Some(refusal) = plan::PlanError::refusal(&perm) {
+        return Err(refusal.into());
     }
     let assessment = store
         .latest_assessment()?
@@ -55,7 +51,13 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
 
     if let Some(run) = &args.for_run {
         let run: RunType = run.parse().map_err(CliError::user)?;
-        let day = plan::for_run(ctx.program, &assessment.assessment, &state, run)?;
+        let day = match plan::for_run(ctx.program, &assessment.assessment, &perm, run) {
+            Ok(day) => day,
+            Err(e @ plan::PlanError::RunNotAllowed { .. }) if !ctx.json => {
+                return Err(CliError::user(format!("{e}\n{}", perm.headline)));
+            }
+            Err(e) => return Err(e.into()),
+        };
         if ctx.json {
             return ctx.print_json(&day);
         }
@@ -66,7 +68,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
         return Ok(());
     }
 
-    let built = plan::build(ctx.program, &assessment.assessment, &state)?;
+    let built = plan::build(ctx.program, &assessment.assessment, &perm)?;
     let mut record = PlanRecord {
         id: None,
         created_at: Timestamp::now(),

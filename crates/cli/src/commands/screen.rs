@@ -7,6 +7,7 @@ use crate::{prompt, render};
 use jiff::Timestamp;
 use runtall_domain::InputError;
 use runtall_domain::assess::parse_answers;
+use runtall_domain::safety::Permissions;
 use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord, program_state};
 use runtall_store::Store;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,7 @@ fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers,
 struct ScreenReport<'a> {
     record: &'a ScreeningRecord,
     state: &'a screen::ProgramState,
+    safety: &'a Permissions,
     emergency_number: String,
 }
 
@@ -76,9 +78,9 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         let Some(id) = latest.id else {
             return Err(CliError::Internal(anyhow::anyhow!("stored screen without id")));
         };
-        if latest.outcome.level.is_none() {
+        if !ctx.permissions(&store)?.awaits_clinician() {
             return Err(CliError::user(
-                "your latest screen flagged nothing: there is nothing for a clinician to clear",
+                "your latest screen and assessment flagged nothing: there is nothing for a clinician to clear",
             ));
         }
         store.mark_clinician_checked(id, Timestamp::now())?;
@@ -101,13 +103,15 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
     record.id = Some(store.add_screening(&record)?);
     let state = program_state(Some(&record));
+    let perm = ctx.permissions(&store)?;
     if ctx.json {
         return ctx.print_json(&ScreenReport {
             record: &record,
             state: &state,
+            safety: &perm,
             emergency_number: profile.emergency_number(),
         });
     }
-    render::screen_outcome(ctx.program, &state, &profile);
+    render::screen_outcome(ctx.program, &perm, &profile);
     Ok(())
 }

@@ -3,6 +3,7 @@
 use super::Ctx;
 use crate::error::CliResult;
 use jiff::Timestamp;
+use runtall_domain::safety::Mode;
 use runtall_domain::screen::{is_stale, program_state};
 use runtall_store::Store;
 
@@ -13,14 +14,16 @@ pub fn run(ctx: &Ctx) -> CliResult {
     let assessment = store.latest_assessment()?;
     let plan = store.latest_plan()?;
     let state = program_state(screening.as_ref());
-    let next = match (&state, &assessment, &plan) {
-        (s, _, _) if s.name() == "not-screened" => "runtall screen",
-        (s, _, _) if s.name() == "locked" || s.name() == "paused" => {
-            "see a clinician, then `runtall screen --clinician-checked`"
+    let perm = ctx.permissions(&store)?;
+    let next = match (perm.mode, &assessment, &plan) {
+        (Mode::NotScreened, _, _) => "runtall screen".to_string(),
+        (Mode::Locked | Mode::Paused, _, _) => "see a clinician, then `runtall screen --clinician-checked`".into(),
+        (_, None, _) => "runtall assess".into(),
+        (_, Some(_), None) => "runtall plan".into(),
+        (Mode::NoRunning, _, _) => {
+            "see a clinician before you run, then `runtall screen --clinician-checked`; meanwhile `runtall plan`".into()
         }
-        (_, None, _) => "runtall assess",
-        (_, Some(_), None) => "runtall plan",
-        _ => "runtall plan --for-run easy",
+        _ => format!("runtall plan --for-run {}", perm.allowed_runs().first().map(|r| r.as_str()).unwrap_or("easy")),
     };
     if ctx.json {
         return ctx.print_json(&serde_json::json!({
@@ -28,6 +31,9 @@ pub fn run(ctx: &Ctx) -> CliResult {
             "schema_version": store.schema_version()?,
             "profile": profile,
             "state": state,
+            "safety": perm,
+            "safety_level": perm.level_name(),
+            "allowed_runs": perm.allowed_runs(),
             "latest_screening": screening.as_ref().map(|s| s.taken_at),
             "latest_assessment": assessment.as_ref().map(|a| a.taken_at),
             "latest_plan": plan.as_ref().map(|p| p.created_at),
@@ -43,10 +49,15 @@ pub fn run(ctx: &Ctx) -> CliResult {
         None => "not done".to_string(),
         Some(s) => {
             let stale = if is_stale(s.taken_at, Timestamp::now()) { " (older than 4 weeks: screen again)" } else { "" };
-            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), state.name(), stale)
+            format!("{} → program {}{}", s.taken_at.strftime("%Y-%m-%d"), perm.mode.name(), stale)
         }
     };
     println!("Screen:      {screen_text}");
+    if perm.mode != Mode::Full {
+        let runs: Vec<&str> = perm.allowed_runs().iter().map(|r| r.as_str()).collect();
+        let runs = if runs.is_empty() { "none".to_string() } else { runs.join(", ") };
+        crate::render::println_labelled("Safety:      ", &format!("{} Runs allowed: {runs}.", perm.headline));
+    }
     println!(
         "Assessment:  {}",
         assessment

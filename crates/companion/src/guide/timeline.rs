@@ -279,7 +279,13 @@ pub fn build_timeline(program: &Program, input: &GuideInput<'_>) -> Result<Timel
                     exercise: s.exercise.clone(),
                     name: s.name.clone(),
                     dose: s.dose.clone(),
-                    note: s.note.clone(),
+                    // A swapped-in step has no note of its own in the routine: say what it stands in for, and why.
+                    note: s.note.clone().or_else(|| {
+                        s.substituted_for.as_ref().map(|(from, why)| {
+                            let name = program.exercise(from).map(|e| e.name.as_str()).unwrap_or(from);
+                            format!("In place of {name}: {why}.")
+                        })
+                    }),
                     position: ex.position.clone(),
                     cues: ex.cues.clone(),
                 });

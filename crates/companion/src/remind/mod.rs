@@ -18,6 +18,7 @@ use jiff::civil::{Date, Time};
 use jiff::{SignedDuration, Timestamp, Zoned};
 use runtall_content::{HabitDefaults, Program};
 use runtall_domain::plan::Weekday;
+use runtall_domain::safety::Permissions;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -36,6 +37,9 @@ pub enum RemindError {
     EmptyHours(String),
     #[error("no reminder is waiting for an answer")]
     NothingPending,
+    /// The safety gate does not allow reminders now; the message is its reason.
+    #[error("sitting-break reminders are off for now: {0}")]
+    NotAllowed(String),
     #[error("reminder {0} is no longer waiting for an answer")]
     NoSuchPrompt(u64),
     #[error("you have skipped {cap} breaks today, the daily limit: take this one, or snooze it")]
@@ -257,10 +261,12 @@ pub fn summarize(log: &[BreakEvent]) -> BreakSummary {
 }
 
 /// Micro-exercises for walk prompts (the desk micro-break's steps, then the named desk exercises) and shift
-/// prompts (the seated reset, chin tucks), looked up in the program so names and doses stay in one place.
-fn suggestions(program: &Program) -> (Vec<Suggestion>, Vec<Suggestion>) {
+/// prompts (the seated reset, chin tucks), looked up in the program so names and doses stay in one place. Each is
+/// what the safety gate allows for this runner: as it is, its allowed alternative, or nothing.
+fn suggestions(program: &Program, permissions: &Permissions) -> (Vec<Suggestion>, Vec<Suggestion>) {
     let make = |id: &str| {
-        program.exercise(id).map(|e| Suggestion {
+        let id = permissions.exercise_to_do(id).ok()?;
+        program.exercise(&id).map(|e| Suggestion {
             exercise: e.id.clone(),
             name: e.name.clone(),
             summary: e.summary.clone(),
@@ -276,8 +282,12 @@ fn suggestions(program: &Program) -> (Vec<Suggestion>, Vec<Suggestion>) {
             walk_ids.push(id.to_string());
         }
     }
-    let walk = walk_ids.iter().filter_map(|id| make(id)).collect();
-    let shift = ["seated-posture-reset", "chin-tuck"].into_iter().filter_map(make).collect();
+    let mut walk: Vec<Suggestion> = walk_ids.iter().filter_map(|id| make(id)).collect();
+    let mut shift: Vec<Suggestion> = ["seated-posture-reset", "chin-tuck"].into_iter().filter_map(make).collect();
+    for list in [&mut walk, &mut shift] {
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|s| seen.insert(s.exercise.clone()));
+    }
     (walk, shift)
 }
 
@@ -306,9 +316,14 @@ pub struct Scheduler {
 }
 
 impl Scheduler {
-    pub fn new(program: &Program, config: ReminderConfig) -> Result<Scheduler, RemindError> {
+    /// A scheduler whose micro-exercises are those the safety gate allows; refused while the gate allows no
+    /// reminders (not screened, locked, paused).
+    pub fn new(program: &Program, config: ReminderConfig, permissions: &Permissions) -> Result<Scheduler, RemindError> {
+        if !permissions.reminders.allowed {
+            return Err(RemindError::NotAllowed(permissions.reminders.reason.clone().unwrap_or_default()));
+        }
         config.validate()?;
-        let (walk_suggestions, shift_suggestions) = suggestions(program);
+        let (walk_suggestions, shift_suggestions) = suggestions(program, permissions);
         Ok(Scheduler {
             config,
             walk_suggestions,

@@ -3,12 +3,17 @@
 //! Every rule is a few lines below that adds items with a *reason* naming the answer that triggered it. Items
 //! carry their citations and evidence strength from the content, so the runner always sees why an item is there
 //! and where the advice comes from. The engine is deterministic: the same answers give the same plan.
+//!
+//! What the runner may do at all is not decided here but by the safety gate ([`crate::safety::gate`]): the plan,
+//! its week, one run day and each routine view compose only what its [`Permissions`] allow, and list the rest
+//! with the gate's reason.
 
 use crate::assess::Assessment;
-use crate::screen::{ProgramState, TriggeredFlag};
+pub use crate::safety::Mode;
+use crate::safety::Permissions;
+use crate::screen::TriggeredFlag;
 use runtall_content::{
-    Citation, Condition, CuePhase, Equipment, Evidence, ExerciseCategory, HabitArea, Program, ReliefKind, Routine,
-    RoutineKind, RunType, step_dose,
+    Citation, Condition, CuePhase, Evidence, HabitArea, Program, ReliefKind, Routine, RoutineKind, RunType, step_dose,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,14 +42,21 @@ pub enum PlanError {
     Paused(Vec<TriggeredFlag>),
     #[error("unknown routine or exercise '{0}'")]
     UnknownItem(String),
+    /// The safety gate does not allow this run type now.
+    #[error("{} runs are not in your program now: {reason}", run.as_str())]
+    RunNotAllowed { run: RunType, reason: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    Full,
-    /// Level C screen: gentle items only until a clinician has checked.
-    Reduced,
+impl PlanError {
+    /// Why the gate makes no plan at all, if it makes none.
+    pub fn refusal(p: &Permissions) -> Option<PlanError> {
+        match p.mode {
+            Mode::NotScreened => Some(PlanError::NotScreened),
+            Mode::Locked => Some(PlanError::Locked(p.open_flags.clone())),
+            Mode::Paused => Some(PlanError::Paused(p.open_flags.clone())),
+            Mode::Full | Mode::Reduced | Mode::NoRunning => None,
+        }
+    }
 }
 
 /// Plan sections, in the order they are shown.
@@ -62,6 +74,7 @@ pub enum Section {
     Pack,
     Training,
     Relief,
+    Nutrition,
     Learn,
     Care,
 }
@@ -80,6 +93,7 @@ impl Section {
             Section::Pack => "Hydration pack",
             Section::Training => "Training load",
             Section::Relief => "Relief options (comfort, not a fix)",
+            Section::Nutrition => "Food and supplements (general nutrition, not for pain)",
             Section::Learn => "Learn",
             Section::Care => "When to get help",
         }
@@ -127,6 +141,9 @@ pub struct PlanItem {
     pub why: Vec<Reason>,
     pub cite: Vec<Citation>,
     pub evidence: Evidence,
+    /// Safety limits that always show with the item (relief: time, days, dose, who must agree first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
 }
 
 /// An item the rules would have offered but a condition, missing equipment or the reduced mode ruled out.
@@ -147,6 +164,9 @@ pub struct StepView {
     pub dose: runtall_content::Dose,
     pub seconds: u32,
     pub note: Option<String>,
+    /// The exercise's own cautions (a swapped-in exercise shows its own, never the replaced one's).
+    #[serde(default)]
+    pub cautions: Vec<String>,
     /// The exercise this one replaces, and why.
     pub substituted_for: Option<(String, String)>,
 }
@@ -248,6 +268,12 @@ pub struct Plan {
     pub items: Vec<PlanItem>,
     pub week: Vec<DayPlan>,
     pub excluded: Vec<Excluded>,
+    /// Minutes of each routine in the plan as this runner does it (after swaps), keyed by routine id.
+    #[serde(default)]
+    pub routine_seconds: BTreeMap<String, u32>,
+    /// The safety gate's one-line summary when the program is not full (reduced, no running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safety: Option<String>,
     /// Days until the functional scale (PSFS) and pain are re-scored.
     pub review_in_days: u32,
     pub baseline_pain: f64,

@@ -1,12 +1,14 @@
 //! The rules: from answers to plan items, each with the answer that triggered it.
 
-use super::routine::{routine_view, unsuitable};
+use super::routine::routine_view;
 use super::*;
 use crate::assess::{PackUse, Region, Surface, When};
+use crate::safety::{ExerciseVerdict, Mode};
 
 /// Collects items, merging reasons when two rules pick the same item.
 struct Builder<'p> {
     program: &'p Program,
+    permissions: &'p Permissions,
     items: Vec<PlanItem>,
     excluded: Vec<Excluded>,
 }
@@ -42,10 +44,22 @@ impl Builder<'_> {
             why: vec![reason],
             cite,
             evidence,
+            limits: Vec::new(),
         });
     }
 
+    /// Adds a routine if the gate allows it; otherwise lists it as left out, with the gate's reason.
     fn routine(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
+        let decision = self.permissions.routine(id);
+        if !decision.allowed {
+            self.excluded.push(Excluded {
+                kind: RefKind::Routine,
+                id: id.to_string(),
+                reason: decision.reason.unwrap_or_default(),
+                instead: None,
+            });
+            return;
+        }
         if let Some(r) = self.program.routine(id) {
             self.push(
                 section,
@@ -179,30 +193,39 @@ pub(super) fn uses_pack(a: &Assessment) -> bool {
     a.exposures.hydration_pack != PackUse::Never || a.has(When::WithPack)
 }
 
-/// Builds the plan. Fails when the screen does not allow one.
-pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<Plan, PlanError> {
-    let (mode, open_flags) = mode_for(state)?;
-    let mut b = Builder { program, items: Vec::new(), excluded: Vec::new() };
+/// Builds the plan within what the safety gate allows. Fails when the gate makes no plan (not screened, locked,
+/// paused).
+pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Result<Plan, PlanError> {
+    if let Some(refusal) = PlanError::refusal(permissions) {
+        return Err(refusal);
+    }
+    let mode = permissions.mode;
+    let open_flags = permissions.open_flags.clone();
+    let mut b = Builder { program, permissions, items: Vec::new(), excluded: Vec::new() };
     let e = &a.exposures;
-    let mut runs = run_types(a);
-    if mode == Mode::Reduced {
-        // Hard efforts wait until a clinician has checked the flagged answers; easy running goes on.
-        for hard in [RunType::Speed, RunType::Race] {
-            if runs.contains(&hard) {
-                runs.retain(|r| *r != hard);
-                b.excluded.push(Excluded {
-                    kind: RefKind::Schedule,
-                    id: hard.as_str().to_string(),
-                    reason:
-                        "hard efforts wait in the reduced program until a clinician has checked your screening answers"
-                            .into(),
-                    instead: Some("easy runs".into()),
-                });
-            }
+    // The runs this runner does, as far as the gate allows; the others are listed with its reason.
+    let mut runs = Vec::new();
+    for run in run_types(a) {
+        let d = permissions.run(run);
+        if d.allowed {
+            runs.push(run);
+        } else {
+            b.excluded.push(Excluded {
+                kind: RefKind::Schedule,
+                id: run.as_str().to_string(),
+                reason: d.reason.clone().unwrap_or_default(),
+                instead: d.instead.map(|r| format!("{} runs", r.as_str())),
+            });
         }
     }
 
-    // Safety: flags under review, and rib pain that must never be assumed to be harmless.
+    // Safety: flags under review, holds from the assessment, and rib pain that is never assumed harmless.
+    let flag_text = match mode {
+        Mode::NoRunning => {
+            "You answered yes to this screening question; until a clinician has checked it, there is no running."
+        }
+        _ => "You answered yes to this screening question; until a clinician has checked it, the plan stays gentle.",
+    };
     for flag in &open_flags {
         if let Some(f) = program.red_flag(&flag.id) {
             b.push(
@@ -214,31 +237,43 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
                 f.advice.clone(),
                 f.cite.clone(),
                 f.evidence,
-                reason(format!("screen: {}", f.id), "You answered yes to this screening question; until a clinician has checked it, the plan stays gentle."),
+                reason(format!("screen: {}", f.id), flag_text),
             );
         }
     }
-    if a.regions.iter().any(|r| r.is_rib()) || a.has(When::AfterEatingBeforeRun) {
-        let rib_flags: Vec<_> =
-            program.red_flags.iter().filter(|f| f.chest && f.level == runtall_content::FlagLevel::C).collect();
-        for f in rib_flags {
-            let answer = if a.regions.iter().any(|r| r.is_rib()) {
-                "regions: rib-side"
-            } else {
-                "when: after-eating-before-run"
-            };
+    let rib_flag = program.red_flag(RIB_FLAG);
+    for hold in &permissions.holds {
+        if let Some(f) = rib_flag {
             b.push(
                 Section::Safety,
                 Priority::Core,
                 RefKind::RedFlag,
                 &f.id,
-                format!("Get rib or chest pain checked: {}", f.short),
+                "No running until your rib pain is checked".into(),
                 f.advice.clone(),
                 f.cite.clone(),
                 f.evidence,
-                reason(answer, "Side or rib pain that comes with effort, fast starts or food is not assumed to be a side stitch: the same pattern can come from the heart, so a clinician should check it."),
+                hold.clone(),
             );
         }
+    }
+    let rib_region = a.regions.iter().any(|r| r.is_rib());
+    if (rib_region || a.has(When::AfterEatingBeforeRun))
+        && permissions.holds.is_empty()
+        && let Some(f) = rib_flag
+    {
+        let answer = if rib_region { "regions: rib-side" } else { "when: after-eating-before-run" };
+        b.push(
+            Section::Safety,
+            Priority::Recommended,
+            RefKind::RedFlag,
+            &f.id,
+            "Get rib or chest pain checked if it comes with effort or food".into(),
+            f.advice.clone(),
+            f.cite.clone(),
+            f.evidence,
+            reason(answer, "If this pain ever comes with effort or after food, or sits in the chest, take the safety check again before you run: the same pattern can come from the heart, so it is never assumed to be a side stitch."),
+        );
     }
 
     // Before, during and after runs: the podcast's three moments, tuned to the run types this runner does.
@@ -265,18 +300,16 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
     }
 
     // Rest days and every day: strength and thoracic mobility (the article's long-term work).
-    if mode == Mode::Full {
-        for r in program.routines_of(RoutineKind::RestDayStrength) {
-            b.routine(
-                Section::RestDays,
-                Priority::Core,
-                &r.id.clone(),
-                reason(
-                    format!("regions: {}", region_list(a)),
-                    "Upper-back postural muscles that tire let the head and shoulders round forward; strength on 2–3 rest days a week builds their endurance.",
-                ),
-            );
-        }
+    for r in program.routines_of(RoutineKind::RestDayStrength) {
+        b.routine(
+            Section::RestDays,
+            Priority::Core,
+            &r.id.clone(),
+            reason(
+                format!("regions: {}", region_list(a)),
+                "Upper-back postural muscles that tire let the head and shoulders round forward; strength on 2–3 rest days a week builds their endurance.",
+            ),
+        );
     }
     for r in program.routines_of(RoutineKind::DailyMobility) {
         let priority = if a.hurts(Region::BetweenShoulderBlades) || a.hurts(Region::MidBack) {
@@ -327,12 +360,24 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         );
     }
     if a.hurts(Region::Shoulder) {
-        let text = if a.has_condition(Condition::ShoulderInjury) {
-            "With a current shoulder injury, overhead and loaded shoulder exercises are left out until your clinician clears them."
+        if a.has_condition(Condition::ShoulderInjury) {
+            b.exercise(
+                Section::Daily,
+                Priority::Recommended,
+                "lower-trap-set",
+                reason("conditions: shoulder-injury", "With a current shoulder injury, overhead and loaded shoulder exercises are left out until your clinician clears them; the lower-trap set trains the shoulder blades without loading the arm."),
+            );
         } else {
-            "Keep overhead moves (wall slides, prone Y) in a pain-free range; stop if the shoulder pinches."
-        };
-        b.exercise(Section::RestDays, Priority::Recommended, "band-row", reason("regions: shoulder", text));
+            b.exercise(
+                Section::RestDays,
+                Priority::Recommended,
+                "band-row",
+                reason(
+                    "regions: shoulder",
+                    "Keep overhead moves (wall slides, prone Y) in a pain-free range; stop if the shoulder pinches.",
+                ),
+            );
+        }
     }
 
     // Breathing: the podcast's thread through all of it.
@@ -404,7 +449,9 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         };
         let priority = if a.has(When::WithPack) { Priority::Core } else { Priority::Recommended };
         b.habits_in(HabitArea::Pack, Section::Pack, priority, &why);
-        b.schedule(RunType::Trail, priority, why);
+        if runs.contains(&RunType::Trail) || (permissions.run(RunType::Trail).allowed && !runs.is_empty()) {
+            b.schedule(RunType::Trail, priority, why);
+        }
     }
 
     // Training load: let pain guide the load, one change at a time.
@@ -435,7 +482,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             ),
         );
     }
-    if pain >= HIGH_PAIN || a.has(When::NextMorning) {
+    if (pain >= HIGH_PAIN || a.has(When::NextMorning)) && !runs.is_empty() {
         let answer =
             if pain >= HIGH_PAIN { format!("baseline_pain: {pain}") } else { "when: next-morning".to_string() };
         b.habit(
@@ -445,7 +492,7 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             reason(answer, "Cut distance or run days back for a while instead of stopping: you keep your fitness while the habits take hold."),
         );
     }
-    if does_long_runs(a) {
+    if does_long_runs(a) && runs.contains(&RunType::Long) {
         let why = reason(
             format!("exposures.long_run_km: {}", e.long_run_km.get()),
             "Long runs are where the distance jumps happen; sudden jumps are only weakly linked to injury, so treat this as a gentle check.",
@@ -454,7 +501,17 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         b.habit(Section::Training, Priority::Optional, "weekly-distance-jump", why.clone());
         b.habit(Section::Training, Priority::Optional, "ten-percent-rule-not-a-guarantee", why);
     }
-    if pain >= HIGH_PAIN {
+    if pain >= HIGH_PAIN && !permissions.cardio_alternatives.allowed {
+        for alt in &program.alternatives {
+            b.excluded.push(Excluded {
+                kind: RefKind::Alternative,
+                id: alt.id.clone(),
+                reason: permissions.cardio_alternatives.reason.clone().unwrap_or_default(),
+                instead: None,
+            });
+        }
+    }
+    if pain >= HIGH_PAIN && permissions.cardio_alternatives.allowed {
         for alt in &program.alternatives {
             b.push(
                 Section::Training,
@@ -469,7 +526,9 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             );
         }
     }
-    if a.has(When::HardSurfaces) || (!e.surfaces.is_empty() && e.surfaces.iter().all(|s| s.is_hard())) {
+    if runs.contains(&RunType::Easy)
+        && (a.has(When::HardSurfaces) || (!e.surfaces.is_empty() && e.surfaces.iter().all(|s| s.is_hard())))
+    {
         let answer = if a.has(When::HardSurfaces) {
             "when: hard-surfaces".to_string()
         } else {
@@ -481,7 +540,8 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             reason(answer, "The article notes pain is often worse on longer runs on hard surfaces: the posture checks matter most there, and some runs on softer ground may help."),
         );
     }
-    if a.hurts(Region::Neck) || a.hurts(Region::UpperTrapLeft) || a.hurts(Region::UpperTrapRight) {
+    if (a.hurts(Region::Neck) || a.hurts(Region::UpperTrapLeft) || a.hurts(Region::UpperTrapRight)) && !runs.is_empty()
+    {
         b.habit(
             Section::Daily,
             Priority::Recommended,
@@ -502,34 +562,29 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         ),
     );
 
-    // Relief options: comfort only, filtered by conditions.
-    for r in &program.relief {
-        let blocked: Vec<Condition> = r.avoid_with.iter().copied().filter(|c| a.has_condition(*c)).collect();
-        if !blocked.is_empty() {
-            let names: Vec<&str> = blocked.iter().map(|c| crate::profile::condition_label(*c)).collect();
+    // Relief options: comfort only, as the gate decided, each with its limits. Magnesium is nutrition, not relief.
+    for d in &permissions.relief {
+        let Some(r) = program.relief_option(&d.id) else { continue };
+        if !d.allowed {
             b.excluded.push(Excluded {
                 kind: RefKind::Relief,
                 id: r.id.clone(),
-                reason: format!("not suggested with {}", names.join(", ")),
-                instead: Some(match r.kind {
-                    ReliefKind::Supplement => "ask a pharmacist or your doctor first".to_string(),
-                    _ => "ask your clinician".to_string(),
-                }),
+                reason: d.reason.clone().unwrap_or_default(),
+                instead: d.instead.clone(),
             });
             continue;
         }
-        if r.kind == ReliefKind::Supplement && mode == Mode::Reduced {
-            continue;
-        }
-        let priority = Priority::Optional;
-        let text = if r.kind == ReliefKind::NotRecommended {
-            "Listed so you know why it is not part of the plan."
-        } else {
-            "For comfort while the posture, mobility and strength work does the long-term job."
+        let (section, text) = match r.kind {
+            ReliefKind::NotRecommended => (Section::Relief, "Listed so you know why it is not part of the plan."),
+            ReliefKind::Supplement => (
+                Section::Nutrition,
+                "General nutrition information, not a pain treatment: food first, and a supplement only after a pharmacist or doctor has agreed.",
+            ),
+            _ => (Section::Relief, "For comfort while the posture, mobility and strength work does the long-term job."),
         };
         b.push(
-            Section::Relief,
-            priority,
+            section,
+            Priority::Optional,
             RefKind::Relief,
             &r.id,
             r.name.clone(),
@@ -538,6 +593,9 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
             r.evidence,
             reason(format!("baseline_pain: {pain}"), text),
         );
+        if let Some(item) = b.items.iter_mut().find(|i| i.kind == RefKind::Relief && i.id == r.id) {
+            item.limits = d.limits.clone();
+        }
     }
 
     // Learn: the breathing course, starting where this runner's pain points.
@@ -592,27 +650,58 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         b.habit(Section::Care, Priority::Recommended, "new-runner-aches-and-fuel", why);
     }
 
-    // Contraindications and reduced mode: drop or replace exercises that do not fit.
-    let mut kept = Vec::new();
+    // Exercises as the gate decided: kept, replaced by their alternative (with the reason), or left out.
     for item in std::mem::take(&mut b.items) {
-        if item.kind == RefKind::Exercise
-            && let Some(ex) = program.exercise(&item.id)
-            && let Some(why_not) = unsuitable(ex, a, mode)
-        {
-            b.excluded.push(Excluded { kind: RefKind::Exercise, id: item.id.clone(), reason: why_not, instead: None });
+        if item.kind != RefKind::Exercise {
+            b.items.push(item);
             continue;
         }
-        kept.push(item);
+        match permissions.exercise(&item.id) {
+            ExerciseVerdict::Allowed => b.items.push(item),
+            ExerciseVerdict::Swapped { to, reason: why_not } => {
+                b.excluded.push(Excluded {
+                    kind: RefKind::Exercise,
+                    id: item.id.clone(),
+                    reason: why_not.clone(),
+                    instead: Some(to.clone()),
+                });
+                let mut why = item.why.clone();
+                why.push(reason(
+                    format!("instead of: {}", item.id),
+                    format!("Swapped in because {} is {why_not}.", item.title),
+                ));
+                for w in why {
+                    b.exercise(item.section, item.priority, &to, w);
+                }
+            }
+            ExerciseVerdict::LeftOut { reason: why_not } => {
+                b.excluded.push(Excluded {
+                    kind: RefKind::Exercise,
+                    id: item.id.clone(),
+                    reason: why_not,
+                    instead: None,
+                });
+            }
+        }
     }
-    b.items = kept;
 
-    // Routines in the plan: record any step that had to be skipped or replaced for this runner.
-    let routine_ids: Vec<String> =
-        b.items.iter().filter(|i| i.kind == RefKind::Routine).map(|i| i.id.clone()).collect();
-    for id in routine_ids {
-        if let Some(r) = program.routine(&id) {
-            let view = routine_view(program, r, a, mode);
+    // Routines as this runner does them: described with their real steps, timed after swaps; every step that was
+    // swapped or left out is listed once.
+    let mut routine_seconds = BTreeMap::new();
+    for item in b.items.iter_mut().filter(|i| i.kind == RefKind::Routine) {
+        if let Some(r) = program.routine(&item.id) {
+            let view = routine_view(program, r, permissions);
+            item.summary = view.summary_for_runner(program);
+            routine_seconds.insert(r.id.clone(), view.seconds);
             b.excluded.extend(view.skipped);
+        }
+    }
+    let week = super::week::week(program, a, permissions);
+    for id in week.iter().flat_map(|d| d.routines.iter()) {
+        if !routine_seconds.contains_key(id)
+            && let Some(r) = program.routine(id)
+        {
+            routine_seconds.insert(id.clone(), routine_view(program, r, permissions).seconds);
         }
     }
     b.excluded.sort_by(|x, y| (x.kind, &x.id).cmp(&(y.kind, &y.id)));
@@ -624,23 +713,18 @@ pub fn build(program: &Program, a: &Assessment, state: &ProgramState) -> Result<
         mode,
         open_flags,
         items,
-        week: super::week::week(program, a, mode),
+        week,
         excluded: b.excluded,
+        routine_seconds,
+        safety: (mode != Mode::Full).then(|| permissions.headline.clone()),
         review_in_days: REVIEW_DAYS,
         baseline_pain: pain,
         baseline_psfs: a.psfs_score(),
     })
 }
 
-pub(super) fn mode_for(state: &ProgramState) -> Result<(Mode, Vec<TriggeredFlag>), PlanError> {
-    match state {
-        ProgramState::NotScreened => Err(PlanError::NotScreened),
-        ProgramState::Locked { flags } => Err(PlanError::Locked(flags.clone())),
-        ProgramState::Paused { flags } => Err(PlanError::Paused(flags.clone())),
-        ProgramState::Reduced { flags } => Ok((Mode::Reduced, flags.clone())),
-        ProgramState::Open => Ok((Mode::Full, Vec::new())),
-    }
-}
+/// The screen question about chest or rib pain with effort or meals: the plan's safety items point at it.
+const RIB_FLAG: &str = "chest-or-rib-pain-with-effort-or-meals";
 
 pub(super) fn region_list(a: &Assessment) -> String {
     a.regions.iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")

@@ -1,13 +1,26 @@
 //! One run day: pre-run routine, mid-run cues, post-run reset, and notes for this runner.
 
 use super::routine::routine_view;
-use super::rules::{mode_for, reason, run_reason, uses_pack};
+use super::rules::{reason, run_reason, uses_pack};
 use super::*;
 use crate::assess::When;
 
-/// The day's pre-run routine, mid-run cues and post-run reset for one run type.
-pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: RunType) -> Result<RunDay, PlanError> {
-    let (mode, _) = mode_for(state)?;
+/// The day's pre-run routine, mid-run cues and post-run reset for one run type, if the safety gate allows that
+/// run; otherwise the gate's reason as [`PlanError::RunNotAllowed`].
+pub fn for_run(
+    program: &Program,
+    a: &Assessment,
+    permissions: &Permissions,
+    run: RunType,
+) -> Result<RunDay, PlanError> {
+    if let Some(refusal) = PlanError::refusal(permissions) {
+        return Err(refusal);
+    }
+    let decision = permissions.run(run);
+    if !decision.allowed {
+        return Err(PlanError::RunNotAllowed { run, reason: decision.reason.clone().unwrap_or_default() });
+    }
+    let mode = permissions.mode;
     let pre = program
         .pre_run_routine(run)
         .ok_or_else(|| PlanError::UnknownItem(format!("pre-run routine for {}", run.as_str())))?;
@@ -35,13 +48,17 @@ pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: Run
     {
         notes.push(reason("exposures.car_hours_per_week", "Avoid a long drive straight before or after this run; if you must drive, stop to walk at least every hour."));
     }
-    if mode == Mode::Reduced {
-        notes.push(reason("screen: level C", "Reduced program: keep this run easy and stop if symptoms change, until a clinician has checked your screening answers."));
+    if mode != Mode::Full {
+        let caution = decision.reason.clone().unwrap_or_default();
+        notes.push(reason(
+            format!("safety: {}", mode.name()),
+            format!("{} ({caution}).", permissions.headline.trim_end_matches('.')),
+        ));
     }
     Ok(RunDay {
         run_type: run,
         mode,
-        pre_run: routine_view(program, pre, a, mode),
+        pre_run: routine_view(program, pre, permissions),
         during: CueSchedule {
             run_type: run,
             every_min: sched.every_min,
@@ -52,7 +69,7 @@ pub fn for_run(program: &Program, a: &Assessment, state: &ProgramState, run: Run
             cite: sched.cite.clone(),
             evidence: sched.evidence,
         },
-        post_run: routine_view(program, post, a, mode),
+        post_run: routine_view(program, post, permissions),
         notes,
     })
 }

@@ -20,13 +20,16 @@ pub(super) fn run_days(n: usize) -> Vec<Weekday> {
 }
 
 /// A typical week: which run on which day, with its routines; strength on rest days, not the day before the
-/// long run; mobility daily; desk breaks on workdays.
-pub(super) fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan> {
+/// long run; mobility daily; desk breaks on workdays. Only what the safety gate allows: a run type it holds back
+/// becomes the run it offers instead (an easy run in the reduced program) or a rest day; with no running there
+/// are no run days at all.
+pub(super) fn week(program: &Program, a: &Assessment, permissions: &Permissions) -> Vec<DayPlan> {
     let e = &a.exposures;
-    let n = e.runs_per_week.get().round() as usize;
+    let any_run = !permissions.allowed_runs().is_empty();
+    let n = if any_run { e.runs_per_week.get().round() as usize } else { 0 };
     let days = run_days(n);
     let long = does_long_runs(a) && !days.is_empty();
-    let speed_sessions = if mode == Mode::Reduced { 0 } else { e.speed_sessions_per_week.get().round() as usize };
+    let speed_sessions = e.speed_sessions_per_week.get().round() as usize;
     let mut speed_left = speed_sessions.min(n.saturating_sub(usize::from(long)));
     let trail_only = !e.surfaces.is_empty() && e.surfaces.iter().all(|s| *s == Surface::Trail);
     let mut plan: Vec<DayPlan> =
@@ -45,6 +48,15 @@ pub(super) fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan
         };
         plan[*day as usize].run = Some(run);
     }
+    // What the gate holds back becomes what it offers instead, or a rest day.
+    for d in plan.iter_mut() {
+        if let Some(run) = d.run {
+            let decision = permissions.run(run);
+            if !decision.allowed {
+                d.run = decision.instead.filter(|i| permissions.run(*i).allowed);
+            }
+        }
+    }
     // Any speed sessions not yet placed go on remaining easy days, earliest first.
     for d in plan.iter_mut() {
         if speed_left > 0 && matches!(d.run, Some(RunType::Easy) | Some(RunType::Trail)) {
@@ -53,9 +65,10 @@ pub(super) fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan
         }
     }
     let long_day = plan.iter().position(|d| d.run == Some(RunType::Long));
-    let strength = program.routines_of(RoutineKind::RestDayStrength).next().map(|r| r.id.clone());
-    let mobility = program.routines_of(RoutineKind::DailyMobility).next().map(|r| r.id.clone());
-    let desk = program.routines_of(RoutineKind::DeskBreak).next().map(|r| r.id.clone());
+    let allowed = |r: &Routine| permissions.routine(&r.id).allowed;
+    let strength = program.routines_of(RoutineKind::RestDayStrength).find(|r| allowed(r)).map(|r| r.id.clone());
+    let mobility = program.routines_of(RoutineKind::DailyMobility).find(|r| allowed(r)).map(|r| r.id.clone());
+    let desk = program.routines_of(RoutineKind::DeskBreak).find(|r| allowed(r)).map(|r| r.id.clone());
     let strength_days: Vec<usize> = {
         let day_before_long = long_day.map(|l| (l + 6) % 7);
         let mut rest: Vec<usize> = (0..7).filter(|i| plan[*i].run.is_none() && Some(*i) != day_before_long).collect();
@@ -68,16 +81,15 @@ pub(super) fn week(program: &Program, a: &Assessment, mode: Mode) -> Vec<DayPlan
     };
     for (i, d) in plan.iter_mut().enumerate() {
         if let Some(run) = d.run {
-            if let Some(r) = program.pre_run_routine(run) {
+            if let Some(r) = program.pre_run_routine(run).filter(|r| allowed(r)) {
                 d.routines.push(r.id.clone());
             }
             d.notes.push(format!("{} run: mid-run cues for {} runs", capitalise(run.as_str()), run.as_str()));
-            if let Some(r) = program.post_run_routine(run) {
+            if let Some(r) = program.post_run_routine(run).filter(|r| allowed(r)) {
                 d.routines.push(r.id.clone());
             }
         }
-        if mode == Mode::Full
-            && strength_days.contains(&i)
+        if strength_days.contains(&i)
             && let Some(s) = &strength
         {
             d.routines.push(s.clone());

@@ -22,7 +22,7 @@ use runtall_domain::assess::{Assessment, AssessmentRecord, DayHours, Region, Sco
 use runtall_domain::classify::{self, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use runtall_domain::plan::{self, PlanRecord};
-use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord, program_state};
+use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord};
 use runtall_store::{AddOutcome, SqliteStore, Store};
 use std::collections::VecDeque;
 
@@ -397,8 +397,11 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
                 next_assessment = date.checked_add(SignedDuration::from_hours(24 * 91))?;
             }
             if let Some(a) = &assessed {
-                let state = program_state(Some(&r));
-                let built = plan::build(program, &a.assessment, &state)?;
+                let permissions = runtall_domain::safety::gate(
+                    program,
+                    &runtall_domain::safety::SafetyInputs { screening: Some(&r), assessment: Some(&a.assessment) },
+                );
+                let built = plan::build(program, &a.assessment, &permissions)?;
                 store.add_plan(&PlanRecord {
                     id: None,
                     created_at: at(date, 7, 45),

@@ -5,7 +5,7 @@
 //! (or today), how far the experiment has come, and keeps the verdict hidden until the minimum length (an early
 //! look is possible, with a warning).
 
-use super::{json, today};
+use super::{json, snapshot, today};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{Errors, FormData};
@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use runtall_app::experiments::{self, Status};
+use runtall_domain::safety::{Mode, Permissions};
 use runtall_insights::experiment::{ExperimentResult, ResultStatus};
 use runtall_insights::{Condition, ExperimentDesign, ExperimentFactor, ExperimentUnit};
 use serde::Deserialize;
@@ -190,7 +191,11 @@ fn running(session: &Session, s: &Status, early: bool) -> Markup {
         p class="muted" { "Started " (s.experiment.started) ". Blocks of " (d.block_length) " " (unit)
             @if d.washout > 0 { " (the first " (d.washout) " of each a wash-out)" }
             ", in a random order; at least " (d.min_units()) " " (unit) " before the verdict." }
+        @if let Some(hold) = &s.hold {
+            div class="notice warn" role="status" { p { (hold) } }
+        }
         @match &s.next {
+            Some(_) if s.hold.is_some() => {}
             Some(a) => {
                 section class="card" aria-labelledby="h-next" {
                     h2 id="h-next" { @if d.unit == ExperimentUnit::Runs { "Your next run" } @else { "Today" } }
@@ -224,11 +229,14 @@ fn running(session: &Session, s: &Status, early: bool) -> Markup {
     }
 }
 
-fn new_form(session: &Session, errors: &Errors, chosen: Option<&str>) -> Markup {
+fn new_form(session: &Session, perm: &Permissions, errors: &Errors, chosen: Option<&str>) -> Markup {
     html! {
         h1 { "Self-experiments" }
         p { "Your insights show what goes with pain; an experiment tells whether changing it helps. Pick one thing, "
             "alternate it in blocks in a random order, log pain after each run, and runtall compares the two." }
+        @if perm.mode != Mode::Full {
+            div class="notice warn" role="status" { p { (perm.headline) } }
+        }
         (error_summary(errors))
         form method="post" action="/experiments" class="stack" {
             (csrf_field(session))
@@ -237,9 +245,19 @@ fn new_form(session: &Session, errors: &Errors, chosen: Option<&str>) -> Markup 
                 (field_error(errors, "factor"))
                 div class="options" {
                     @for f in ExperimentFactor::ALL {
+                        @let decision = perm.experiment(f.id());
                         label class="check" {
-                            input type="radio" name="factor" value=(f.id()) checked[chosen == Some(f.id())] required;
-                            " " strong { (f.label()) } br; span class="muted" { "The change: " (f.instruction(Condition::Change)) }
+                            input type="radio" name="factor" value=(f.id()) checked[chosen == Some(f.id()) && decision.allowed]
+                                disabled[!decision.allowed] required;
+                            " "
+                            span {
+                                strong { (f.label()) } br;
+                                @if decision.allowed {
+                                    span class="muted" { "The change: " (f.instruction(Condition::Change)) }
+                                } @else {
+                                    span class="muted" { "Not now: " (decision.reason.as_deref().unwrap_or_default()) "." }
+                                }
+                            }
                         }
                     }
                 }
@@ -286,12 +304,13 @@ struct PageQuery {
 async fn page(State(st): State<AppState>, session: Session, Query(q): Query<PageQuery>) -> Result<Response, HttpError> {
     let early = q.early == Some(1);
     let today = today();
+    let perm = snapshot(&st).await?.safety;
     let (status, past) =
         st.db.run(move |store| Ok((experiments::status(store, today, early)?, experiments::history(store)?))).await?;
     let body = html! {
         @match &status {
             Some(s) => (running(&session, s, early)),
-            None => (new_form(&session, &Errors::default(), q.factor.as_deref())),
+            None => (new_form(&session, &perm, &Errors::default(), q.factor.as_deref())),
         }
         (history_section(&past))
     };
@@ -304,6 +323,13 @@ async fn create_form(State(st): State<AppState>, session: Session, body: Bytes) 
         Ok(n) => start(&st, n).await.map(|_| ()),
         Err(e) => Err(e),
     };
+    let outcome = match outcome {
+        // The safety gate's refusal belongs next to the choice it refused.
+        Err(HttpError::Conflict(message)) if !message.contains("already running") => {
+            Err(HttpError::field("factor", message))
+        }
+        other => other,
+    };
     match outcome {
         Ok(()) => Ok(Redirect::to("/experiments").into_response()),
         Err(HttpError::Invalid(fields)) => {
@@ -311,8 +337,10 @@ async fn create_form(State(st): State<AppState>, session: Session, body: Bytes) 
             for (k, v) in &fields {
                 errors.add(k, v.clone());
             }
-            let mut response = Page::new("Experiments", Nav::Insights, new_form(&session, &errors, form.get("factor")))
-                .render(&session);
+            let perm = snapshot(&st).await?.safety;
+            let mut response =
+                Page::new("Experiments", Nav::Insights, new_form(&session, &perm, &errors, form.get("factor")))
+                    .render(&session);
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }

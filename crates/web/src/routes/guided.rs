@@ -30,8 +30,7 @@ use runtall_app::completion::{self, Completion};
 use runtall_companion::guide::{CompletionRecord, EndReason, StepOutcome, StepRecord};
 use runtall_content::RoutineKind;
 use runtall_domain::journal::DayLog;
-use runtall_domain::plan::{self, Mode, RoutineView};
-use runtall_domain::screen::ProgramState;
+use runtall_domain::plan::{self, RoutineView};
 use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -49,11 +48,19 @@ struct RunQuery {
     run: Option<i64>,
 }
 
+/// The routine as this runner does it, if the safety gate allows it now; otherwise 409 with the gate's reason.
 fn view_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<RoutineView, HttpError> {
-    let a = api_needs_first(s)?;
+    api_needs_first(s)?;
     let r = st.program.routine(routine).ok_or(HttpError::NotFound)?;
-    let mode = if matches!(s.state, ProgramState::Reduced { .. }) { Mode::Reduced } else { Mode::Full };
-    Ok(plan::routine_view(st.program, r, &a.assessment, mode))
+    let decision = s.safety.routine(&r.id);
+    if !decision.allowed {
+        return Err(HttpError::Conflict(format!(
+            "{} is not in your program now: {}.",
+            r.name,
+            decision.reason.unwrap_or_default()
+        )));
+    }
+    Ok(plan::routine_view(st.program, r, &s.safety))
 }
 
 fn timeline_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<Timeline, HttpError> {

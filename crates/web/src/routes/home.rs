@@ -58,6 +58,7 @@ async fn api_state(State(st): State<AppState>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     Ok(super::json(json!({
         "state": s.state,
+        "safety": { "mode": s.safety.mode, "level": s.safety.level_name(), "headline": s.safety.headline },
         "profile": s.profile,
         "emergency_number": s.profile.emergency_number(),
         "latest_screening": s.screening.as_ref().map(|r| r.taken_at),

@@ -262,9 +262,11 @@ async fn page(
 ) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     let d = load(&st, weeks(&q)?).await?;
+    let posture = st.db.run(|store| Ok(runtall_app::posture::report(store)?)).await?;
     let body = html! {
         h1 { "Insights" }
         (progress_card(&d.view.progress))
+        (super::posture::insights_card(&posture))
         @if d.report.runs == 0 {
             div class="empty card" {
                 h2 { "Import your first run" }
@@ -298,6 +300,12 @@ async fn api_weekly(State(st): State<AppState>, Query(q): Query<WeeksQuery>) -> 
 
 async fn api_progress(State(st): State<AppState>) -> Result<Response, HttpError> {
     let today = today();
-    let p = st.db.run(move |store| Ok(runtall_app::progress::progress(store, today)?)).await?;
-    Ok(json(p))
+    let (p, posture) = st
+        .db
+        .run(move |store| Ok((runtall_app::progress::progress(store, today)?, runtall_app::posture::report(store)?)))
+        .await?;
+    // Posture is an outcome beside pain and function: the same report as `runtall progress --json`.
+    let mut v = serde_json::to_value(&p).map_err(HttpError::internal)?;
+    v["posture"] = serde_json::to_value(&posture).map_err(HttpError::internal)?;
+    Ok(json(v))
 }

@@ -90,7 +90,8 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         h1 { "Library" }
         nav class="toc" aria-label="Library sections" {
             ul { li { a href="#exercises" { "Exercises" } } li { a href="#routines" { "Routines" } } li { a href="/learn" { "Breathing course" } }
-                 li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } } }
+                 li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } }
+                 li { a href="/sources" { "Sources" } } }
         }
         section id="exercises" {
             h2 { "Exercises" }
@@ -251,7 +252,7 @@ fn relief_kind(k: ReliefKind) -> &'static str {
     match k {
         ReliefKind::Comfort => "comfort",
         ReliefKind::Topical => "topical",
-        ReliefKind::Supplement => "supplement — ask a pharmacist first if unsure",
+        ReliefKind::Supplement => "nutrition, not a pain treatment — only after a pharmacist or doctor agreed",
         ReliefKind::Support => "support",
         ReliefKind::NotRecommended => "not recommended",
     }
@@ -262,7 +263,12 @@ async fn relief(State(st): State<AppState>, session: Session) -> Response {
     let body = html! {
         h1 { "Relief options" }
         p class="lead" { "For comfort while the real work — mobility and strength — happens. None of these fixes the cause." }
-        @for r in &p.relief {
+        // Magnesium is general nutrition, not relief: it gets its own heading after the comfort options.
+        @for (i, r) in p.relief.iter().filter(|r| r.kind != ReliefKind::Supplement)
+            .chain(p.relief.iter().filter(|r| r.kind == ReliefKind::Supplement)).enumerate() {
+            @if r.kind == ReliefKind::Supplement && p.relief.iter().filter(|r| r.kind != ReliefKind::Supplement).count() == i {
+                h2 { "Food and supplements (general nutrition, not for pain)" }
+            }
             article class="item" id=(r.id) {
                 h2 { (r.name) " " span class="badge" { (relief_kind(r.kind)) } }
                 p { (r.what) }

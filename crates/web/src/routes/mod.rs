@@ -14,10 +14,12 @@ mod journal;
 mod library;
 mod onboarding;
 mod plan;
+mod posture;
 mod rescore;
 mod run_mode;
 mod runs;
 mod settings;
+mod sources;
 mod travel;
 
 use crate::error::HttpError;
@@ -30,6 +32,7 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
+use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
 use runtall_store::Store;
 
@@ -38,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(home::router())
         .merge(onboarding::router())
         .merge(plan::router())
+        .merge(posture::router())
         .merge(guided::router())
         .merge(journal::router())
         .merge(runs::router())
@@ -48,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(travel::router())
         .merge(run_mode::router())
         .merge(library::router())
+        .merge(sources::router())
         .merge(settings::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
@@ -61,23 +66,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What most pages need to know first: who, and where the program stands.
+/// What most pages need to know first: who, where the program stands, and what the safety gate allows.
 pub struct Snapshot {
     pub profile: Profile,
     pub screening: Option<ScreeningRecord>,
     pub state: ProgramState,
     pub assessment: Option<AssessmentRecord>,
+    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`).
+    pub safety: Permissions,
 }
 
 pub async fn snapshot(st: &AppState) -> Result<Snapshot, HttpError> {
+    let program = st.program;
     st.db
-        .run(|store| {
+        .run(move |store| {
             let screening = store.latest_screening()?;
+            let assessment = store.latest_assessment()?;
+            let safety = gate(
+                program,
+                &SafetyInputs { screening: screening.as_ref(), assessment: assessment.as_ref().map(|a| &a.assessment) },
+            );
             Ok(Snapshot {
                 profile: store.profile()?.unwrap_or_default(),
                 state: program_state(screening.as_ref()),
                 screening,
-                assessment: store.latest_assessment()?,
+                assessment,
+                safety,
             })
         })
         .await
@@ -188,10 +202,18 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
                        connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
                        frame-ancestors 'none'";
 
+/// The posture page alone runs WebAssembly (MediaPipe Pose, served from `/assets/pose/`) and plays the runner's own
+/// video from a `blob:` URL in the page: it adds `'wasm-unsafe-eval'` (compiling WebAssembly, not JavaScript `eval`)
+/// and `blob:` for media and images. Everything else stays as strict as [`CSP`].
+pub const CSP_POSTURE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+                               img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
+                               object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 async fn security_headers(request: Request, next: Next) -> Response {
+    let posture = request.uri().path() == "/posture";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if posture { CSP_POSTURE } else { CSP }));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
@@ -202,25 +224,23 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// The program must allow a plan (screened, not locked or paused) and an assessment must exist; otherwise the
+/// The safety gate must allow a plan (screened, not locked or paused) and an assessment must exist; otherwise the
 /// runner is sent to the step that comes first.
 pub fn needs_first(s: &Snapshot) -> Option<&'static str> {
-    match s.state {
-        ProgramState::NotScreened => Some("/welcome"),
-        ProgramState::Locked { .. } => Some("/emergency"),
-        ProgramState::Paused { .. } => Some("/screen/result"),
-        ProgramState::Reduced { .. } | ProgramState::Open if s.assessment.is_none() => Some("/assess"),
+    match s.safety.mode {
+        Mode::NotScreened => Some("/welcome"),
+        Mode::Locked => Some("/emergency"),
+        Mode::Paused => Some("/screen/result"),
+        _ if s.assessment.is_none() => Some("/assess"),
         _ => None,
     }
 }
 
 /// The same check for the API, as a 409 with the next step.
 pub fn api_needs_first(s: &Snapshot) -> Result<&AssessmentRecord, HttpError> {
-    match &s.state {
-        ProgramState::NotScreened => Err(runtall_domain::plan::PlanError::NotScreened.into()),
-        ProgramState::Locked { flags } => Err(runtall_domain::plan::PlanError::Locked(flags.clone()).into()),
-        ProgramState::Paused { flags } => Err(runtall_domain::plan::PlanError::Paused(flags.clone()).into()),
-        _ => s.assessment.as_ref().ok_or_else(|| HttpError::Conflict("Answer the assessment first.".into())),
+    match runtall_domain::plan::PlanError::refusal(&s.safety) {
+        Some(refusal) => Err(refusal.into()),
+        None => s.assessment.as_ref().ok_or_else(|| HttpError::Conflict("Answer the assessment first.".into())),
     }
 }
 

@@ -24,7 +24,8 @@ use runtall_domain::assess::{
     Surface, WeekHours, WeeklyKm, When, Years,
 };
 use runtall_domain::plan::{self, PlanRecord};
-use runtall_domain::profile::{ALL_CONDITIONS, Units, condition_label};
+use runtall_domain::profile::{ALL_CONDITIONS, Profile, Units, condition_label};
+use runtall_domain::safety::{Mode, SafetyInputs, gate as safety_gate};
 use runtall_domain::screen::{self, ProgramState, ScreenAnswers, ScreeningRecord, TriggeredFlag, program_state};
 use runtall_store::Store;
 use serde::Deserialize;
@@ -134,6 +135,28 @@ async fn screen_submit(State(st): State<AppState>, session: Session, form: FormD
     Ok(Redirect::to("/screen/result").into_response())
 }
 
+/// The emergency number(s) for the runner's country as tap-to-call links ("999 or 112"), so a phone dials with
+/// one tap: large on the emergency screen, inline elsewhere.
+pub fn call_links(profile: &Profile) -> Markup {
+    call_links_styled(profile, "call-link")
+}
+
+/// The same links in the flow of a sentence (banners, notices).
+pub fn call_links_inline(profile: &Profile) -> Markup {
+    call_links_styled(profile, "call-inline")
+}
+
+fn call_links_styled(profile: &Profile, class: &str) -> Markup {
+    let options = profile.emergency_dial();
+    html! {
+        @for (i, (digits, label)) in options.iter().enumerate() {
+            @if i > 0 { " or " }
+            a class=(class) href={ "tel:" (digits) } { (label) }
+        }
+        @if options.is_empty() { strong { (profile.emergency_number()) } }
+    }
+}
+
 fn flag_list(flags: &[TriggeredFlag]) -> Markup {
     html! {
         ul class="flags" {
@@ -157,37 +180,48 @@ fn clinician_form(session: &Session, action_label: &str) -> Markup {
 
 async fn screen_result(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
-    let number = s.profile.emergency_number();
     let next =
         if s.assessment.is_some() { ("/plan", "See my plan") } else { ("/assess", "Continue to the assessment") };
     let level_action = |level| st.program.level_info(level).map(|i| i.action.clone()).unwrap_or_default();
-    let body = match &s.state {
-        ProgramState::NotScreened => return Ok(Redirect::to("/screen").into_response()),
-        ProgramState::Locked { .. } => return Ok(Redirect::to("/emergency").into_response()),
-        ProgramState::Paused { flags } => html! {
+    let flags = &s.safety.open_flags;
+    let body = match s.safety.mode {
+        Mode::NotScreened => return Ok(Redirect::to("/screen").into_response()),
+        Mode::Locked => return Ok(Redirect::to("/emergency").into_response()),
+        Mode::Paused => html! {
             h1 { "See a clinician today" }
             div class="notice warn" {
                 p { "Your answers need a clinician's eyes today. The program is paused until then." }
             }
             (flag_list(flags))
             p { (level_action(FlagLevel::B)) }
-            p { "If it gets worse, or chest pain, breathlessness or weakness appears, call " strong { (number) } "." }
+            p { "If it gets worse, or chest pain, breathlessness or weakness appears, call " (call_links_inline(&s.profile)) "." }
             (clinician_form(&session, "Confirm and continue"))
             p { a href="/screen" { "Take the safety check again" } }
         },
-        ProgramState::Reduced { flags } => html! {
+        Mode::NoRunning => html! {
+            h1 { "No running until a clinician has checked this" }
+            div class="notice warn" role="status" { p { (s.safety.headline) } }
+            (flag_list(flags))
+            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
+            p { (level_action(if flags.is_empty() { FlagLevel::C } else { FlagLevel::B })) }
+            p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
+                (call_links_inline(&s.profile)) "." }
+            p { a class="button primary" href=(next.0) { (next.1) } }
+            (clinician_form(&session, "A clinician has checked me: open the full program"))
+        },
+        Mode::Reduced => html! {
             h1 { "Book a check with a clinician" }
             div class="notice warn" {
                 p { "Book a visit with your GP or a physiotherapist before the full program. Meanwhile you get a "
-                    "reduced, gentle program: breathing, micro-breaks and neck work; no loaded strength, no foam "
-                    "roller, no speed sessions." }
+                    "reduced, gentle program: short easy runs, breathing, micro-breaks and neck work; no long runs, "
+                    "speed sessions, races or trail runs, no loaded strength, no foam roller." }
             }
             (flag_list(flags))
             p { (level_action(FlagLevel::C)) }
             p { a class="button primary" href=(next.0) { (next.1) } }
             (clinician_form(&session, "A clinician has checked me: open the full program"))
         },
-        ProgramState::Open => html! {
+        Mode::Full => html! {
             h1 { "Safety check clear" }
             div class="notice ok" { p { "None of the warning signs applies to you today." } }
             p { "This is a safety check, not a diagnosis: if your symptoms change, take it again." }
@@ -203,13 +237,12 @@ async fn emergency(State(st): State<AppState>, session: Session) -> Result<Respo
     let ProgramState::Locked { flags } = &s.state else {
         return Ok(Redirect::to("/").into_response());
     };
-    let number = s.profile.emergency_number();
     let action = st.program.level_info(FlagLevel::A).map(|i| i.action.clone()).unwrap_or_default();
     let body = html! {
         section class="emergency" role="alert" {
             h1 { "Stop — this needs emergency care now" }
-            p class="call" { "Call " strong class="number" { (number) } }
-            p { "or have someone take you to an emergency department. Do not run, and do not drive yourself." }
+            p class="call" { "Call " (call_links(&s.profile)) }
+            p { "Or have someone take you to an emergency department. Do not run, and do not drive yourself." }
             (flag_list(flags))
             p { (action) }
         }
@@ -223,12 +256,15 @@ async fn emergency(State(st): State<AppState>, session: Session) -> Result<Respo
     Ok(Page::bare("Emergency", body).render(&session))
 }
 
-/// Marks the latest screen as checked by a clinician. Refused when it flagged nothing.
-fn mark_checked(store: &dyn Store) -> Result<(), HttpError> {
+/// Marks the latest screen as checked by a clinician. Refused when neither the screen nor the assessment flagged
+/// anything for a clinician (the safety gate has nothing waiting).
+fn mark_checked(store: &dyn Store, program: &Program) -> Result<(), HttpError> {
     let latest = store.latest_screening()?.ok_or_else(|| HttpError::Conflict("No safety check yet.".into()))?;
     let id = latest.id.ok_or_else(|| HttpError::internal("stored screening without id"))?;
-    if latest.outcome.level.is_none() {
-        return Err(HttpError::Conflict("Your latest safety check flagged nothing: there is nothing to clear.".into()));
+    if !runtall_app::safety::permissions(program, store)?.awaits_clinician() {
+        return Err(HttpError::Conflict(
+            "Your latest safety check and assessment flagged nothing: there is nothing to clear.".into(),
+        ));
     }
     store.mark_clinician_checked(id, Timestamp::now())?;
     Ok(())
@@ -238,7 +274,8 @@ async fn clinician_checked(State(st): State<AppState>, form: FormData) -> Result
     if form.get("confirm") != Some("yes") {
         return Err(HttpError::field("confirm", "Tick the box to confirm a clinician has checked you."));
     }
-    st.db.run(|store| mark_checked(store)).await?;
+    let program = st.program;
+    st.db.run(move |store| mark_checked(store, program)).await?;
     Ok(Redirect::to("/").into_response())
 }
 
@@ -474,10 +511,10 @@ async fn assess_page(State(st): State<AppState>, session: Session) -> Result<Res
 
 /// The assessment comes after a screen that allows a plan.
 fn gate(s: &Snapshot) -> Option<&'static str> {
-    match s.state {
-        ProgramState::NotScreened => Some("/welcome"),
-        ProgramState::Locked { .. } => Some("/emergency"),
-        ProgramState::Paused { .. } => Some("/screen/result"),
+    match s.safety.mode {
+        Mode::NotScreened => Some("/welcome"),
+        Mode::Locked => Some("/emergency"),
+        Mode::Paused => Some("/screen/result"),
         _ => None,
     }
 }
@@ -594,9 +631,10 @@ fn save_assessment_and_plan(
     assessment: Assessment,
 ) -> Result<(AssessmentRecord, PlanRecord), HttpError> {
     let latest = store.latest_screening()?;
-    let state = program_state(latest.as_ref());
     let mut record = AssessmentRecord { id: None, taken_at: Timestamp::now(), assessment };
-    let built = plan::build(program, &record.assessment, &state)?;
+    let permissions =
+        safety_gate(program, &SafetyInputs { screening: latest.as_ref(), assessment: Some(&record.assessment) });
+    let built = plan::build(program, &record.assessment, &permissions)?;
     record.id = Some(store.add_assessment(&record)?);
     let mut plan = PlanRecord {
         id: None,
@@ -686,22 +724,29 @@ async fn api_screen(
     let outcome = screen::evaluate(st.program, &answers)?;
     let mut record =
         ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
-    let (record, profile) = st
+    let program = st.program;
+    let (record, profile, safety) = st
         .db
         .run(move |store| {
             record.id = Some(store.add_screening(&record)?);
-            Ok((record, store.profile()?.unwrap_or_default()))
+            Ok((record, store.profile()?.unwrap_or_default(), runtall_app::safety::permissions(program, store)?))
         })
         .await?;
     let state = program_state(Some(&record));
-    Ok(json(json!({ "record": record, "state": state, "emergency_number": profile.emergency_number() })))
+    Ok(json(json!({
+        "record": record,
+        "state": state,
+        "safety": safety,
+        "emergency_number": profile.emergency_number(),
+    })))
 }
 
 async fn api_clinician_checked(State(st): State<AppState>) -> Result<Response, HttpError> {
+    let program = st.program;
     let state = st
         .db
-        .run(|store| {
-            mark_checked(store)?;
+        .run(move |store| {
+            mark_checked(store, program)?;
             Ok(program_state(store.latest_screening()?.as_ref()))
         })
         .await?;
@@ -714,7 +759,7 @@ async fn api_assessment(State(st): State<AppState>) -> Result<Response, HttpErro
 
 async fn api_assess(State(st): State<AppState>, axum::Json(a): axum::Json<Assessment>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
-    if matches!(s.state, ProgramState::NotScreened | ProgramState::Locked { .. } | ProgramState::Paused { .. }) {
+    if matches!(s.safety.mode, Mode::NotScreened | Mode::Locked | Mode::Paused) {
         api_needs_first(&s)?;
     }
     if a.check()? == Routing::ScreenFirst {

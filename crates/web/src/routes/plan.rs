@@ -2,7 +2,8 @@
 //!
 //! Every item is rendered with why it is there (the answer that triggered it) and where the advice comes from
 //! (source, section, evidence strength). Showing a plan saves it when it differs from the latest stored one, so
-//! the plan history holds every plan the runner was shown, as with the CLI.
+//! the plan history holds every plan the runner was shown, as with the CLI. What either page offers is what the
+//! safety gate (`runtall_domain::safety`, in [`Snapshot::safety`]) allows, with its reason for the rest.
 
 use super::{Snapshot, api_needs_first, json, needs_first, snapshot};
 use crate::AppState;
@@ -15,9 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use maud::{Markup, html};
-use runtall_content::{CuePhase, Program, RunType};
+use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
-use runtall_domain::screen::{ProgramState, is_stale};
+use runtall_domain::screen::is_stale;
 use runtall_store::Store;
 use serde::Deserialize;
 
@@ -28,12 +29,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/plan", get(api_plan))
         .route("/api/plan/history", get(api_plan_history))
         .route("/api/plan/for-run/{run}", get(api_for_run))
+        .route("/api/safety", get(api_safety))
 }
 
 /// The plan for the latest screen and assessment, stored when it is new.
 pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<PlanRecord, HttpError> {
     let a = api_needs_first(s)?.clone();
-    let built = plan::build(st.program, &a.assessment, &s.state)?;
+    let built = plan::build(st.program, &a.assessment, &s.safety)?;
     let screening_id = s.screening.as_ref().and_then(|r| r.id);
     st.db
         .run(move |store| {
@@ -94,18 +96,27 @@ pub fn plan_item(program: &Program, item: &PlanItem) -> Markup {
             ul class="why" {
                 @for r in &item.why { li { span class="label" { "Why: " } (r.text) " " span class="answer" { "(" (r.answer) ")" } } }
             }
+            @if !item.limits.is_empty() {
+                p class="label" { "Limits" }
+                ul class="limits" { @for l in &item.limits { li { (l) } } }
+            }
             (sources(program, &item.cite, item.evidence))
         }
     }
 }
 
-/// Level C: the plan asks again whether a clinician has checked.
+/// Reduced program or no running: the gate's headline, and the plan asks again whether a clinician has checked.
 fn reduced_banner(session: &Session, s: &Snapshot) -> Markup {
+    let perm = &s.safety;
     html! {
-        @if let ProgramState::Reduced { flags } = &s.state {
-            div class="notice warn" {
-                p { strong { "Reduced program. " } "Gentle items only until a clinician has checked these answers: "
-                    @for (i, f) in flags.iter().enumerate() { @if i > 0 { "; " } (f.short) } "." }
+        @if matches!(perm.mode, Mode::Reduced | Mode::NoRunning) {
+            div class="notice warn" role="status" {
+                p { strong { @if perm.mode == Mode::NoRunning { "No running. " } @else { "Reduced program. " } } (perm.headline) }
+                @for h in &perm.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
+                @if perm.mode == Mode::NoRunning {
+                    p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
+                        (crate::routes::onboarding::call_links_inline(&s.profile)) "." }
+                }
                 form method="post" action="/screen/clinician-checked" class="inline-form" {
                     (csrf_field(session))
                     label class="check" { input type="checkbox" name="confirm" value="yes" required; " A clinician has checked me" }
@@ -134,7 +145,8 @@ fn week(program: &Program, record: &PlanRecord) -> Markup {
                     ul class="routines" {
                         @for id in &d.routines {
                             @if let Some(r) = program.routine(id) {
-                                li { a href={ "/library/routines/" (id) } { (r.name) } " " span class="muted" { "~" (minutes(program.routine_seconds(r))) } }
+                                @let seconds = record.plan.routine_seconds.get(id).copied().unwrap_or_else(|| program.routine_seconds(r));
+                    li { a href={ "/library/routines/" (id) } { (r.name) } " " span class="muted" { "~" (minutes(seconds)) } }
                             }
                         }
                     }
@@ -186,7 +198,8 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
         }
         p class="notice" { "Stop any exercise that brings sharp, spreading or chest pain. Pain up to 3/10 is fine, 4–5 "
             "acceptable, more is too much." }
-        p { a class="button" href="/assess" { "Update my answers" } " " a class="button" href="/screen" { "Take the safety check again" } }
+        p { a class="button" href="/assess" { "Update my answers" } " " a class="button" href="/screen" { "Take the safety check again" }
+            " " a class="button" href="/posture" { "Check my posture" } }
     };
     Ok(Page::new("Your plan", Nav::Plan, body).render(&session))
 }
@@ -229,7 +242,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
     html! {
         section class="routine card" {
             h2 { (title) ": " (r.name) " " span class="muted" { "~" (minutes(r.seconds)) } }
-            p { (r.summary) }
+            p { (r.summary_for_runner(program)) }
             ol class="steps-list" {
                 @for s in &r.steps {
                     li {
@@ -237,6 +250,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
                         " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
                         @if let Some(n) = &s.note { br; span class="note" { (n) } }
                         @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
+                        @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
                     }
                 }
             }
@@ -250,7 +264,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
 fn run_day(program: &Program, day: &RunDay) -> Markup {
     let d = &day.during;
     html! {
-        @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run easy." } }
+        @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run short and easy." } }
         ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer) ")" } } } }
         (routine_block(program, "Before", &day.pre_run, None))
         section class="routine card" {
@@ -273,21 +287,40 @@ fn run_day(program: &Program, day: &RunDay) -> Markup {
     }
 }
 
+/// Paused (a level B answer): Today says so plainly, with nothing to do but see a clinician today.
+fn paused_today(session: &Session, s: &Snapshot) -> Response {
+    let body = html! {
+        h1 { "Today" }
+        div class="notice warn" role="status" {
+            p { strong { "No running or training today. " } (s.safety.headline) }
+            @if !s.safety.open_flags.is_empty() {
+                ul { @for f in &s.safety.open_flags { li { (f.short) } } }
+            }
+            p { "If things get worse while you wait, call " (crate::routes::onboarding::call_links_inline(&s.profile)) "." }
+            p { a class="button" href="/screen/result" { "What to do and how to reopen the program" } }
+        }
+    };
+    Page::new("Today", Nav::Today, body).render(session)
+}
+
 async fn today_page(
     State(st): State<AppState>,
     session: Session,
     Query(q): Query<TodayQuery>,
 ) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
+    if s.safety.mode == Mode::Paused {
+        return Ok(paused_today(&session, &s));
+    }
     if let Some(to) = needs_first(&s) {
         return Ok(Redirect::to(to).into_response());
     }
     let record = current_plan(&st, &s).await?;
     let a = api_needs_first(&s)?;
-    // One small query: the re-score prompt shows only when the functional scale is due (every 14 days).
+    let perm = &s.safety;
     // What the journal adds to today, in one database call: the re-score prompt (every 14 days), the reason to see
     // a physical therapist if any (from the insights cache, recomputed only when the journal changes), and what a
-    // running self-experiment asks of today's run.
+    // running self-experiment asks of today's run (or why it is on hold).
     let cache = st.insights_cache.clone();
     let (rescore_due, escalation, experiment) = st
         .db
@@ -301,8 +334,10 @@ async fn today_page(
                     view.progress.as_ref().and_then(|p| p.escalation.clone())
                 }
             };
-            let experiment = runtall_app::experiments::status(store, today, false)?
-                .and_then(|e| e.next.map(|a| (e.experiment.design.unit, a)));
+            let experiment = runtall_app::experiments::status(store, today, false)?.and_then(|e| match e.hold {
+                Some(hold) => Some((e.experiment.design.unit, hold)),
+                None => e.next.map(|a| (e.experiment.design.unit, a.instruction.to_string())),
+            });
             Ok((due.is_some_and(|d| d.due_now), escalation, experiment))
         })
         .await?;
@@ -314,8 +349,13 @@ async fn today_page(
         Some(r) => Some(r.parse().map_err(HttpError::bad)?),
         None => planned.and_then(|d| d.run),
     };
-    let day = chosen.map(|r| plan::for_run(program, &a.assessment, &s.state, r)).transpose()?;
-    let mode = if matches!(s.state, ProgramState::Reduced { .. }) { Mode::Reduced } else { Mode::Full };
+    // A run the gate holds back shows its reason in place of the routines.
+    let (day, refused) = match chosen.map(|r| plan::for_run(program, &a.assessment, perm, r)) {
+        None => (None, None),
+        Some(Ok(day)) => (Some(day), None),
+        Some(Err(plan::PlanError::RunNotAllowed { run, reason })) => (None, Some((run, reason))),
+        Some(Err(e)) => return Err(e.into()),
+    };
     let others: Vec<RoutineView> = planned
         .map(|d| {
             d.routines
@@ -323,11 +363,19 @@ async fn today_page(
                 .filter_map(|id| program.routine(id))
                 .filter(|r| {
                     !matches!(r.kind, runtall_content::RoutineKind::PreRun | runtall_content::RoutineKind::PostRun)
+                        && perm.routine(&r.id).allowed
                 })
-                .map(|r| plan::routine_view(program, r, &a.assessment, mode))
+                .map(|r| plan::routine_view(program, r, perm))
                 .collect()
         })
         .unwrap_or_default();
+    let comfort: Vec<(&runtall_content::Relief, &runtall_domain::safety::ReliefDecision)> = perm
+        .relief
+        .iter()
+        .filter(|d| d.allowed)
+        .filter_map(|d| program.relief_option(&d.id).map(|r| (r, d)))
+        .filter(|(r, _)| matches!(r.kind, ReliefKind::Comfort | ReliefKind::Topical | ReliefKind::Support))
+        .collect();
     let body = html! {
         h1 { "Today" span class="muted" { " · " (weekday.name()) } }
         (reduced_banner(&session, &s))
@@ -341,33 +389,68 @@ async fn today_page(
                     a href={ "/habits?area=care#" (e.habit) } { "Why, and how to find one" } }
             }
         }
-        @if let Some((unit, a)) = &experiment {
+        @if let Some((unit, text)) = &experiment {
             div class="notice warn" {
                 p { strong { "Your experiment, "
                     @if *unit == runtall_insights::ExperimentUnit::Runs { "next run" } @else { "today" } ": " }
-                    (a.instruction) " " a href="/experiments" { "Schedule and result" } }
+                    (text) " " a href="/experiments" { "Schedule and result" } }
             }
         }
         section aria-labelledby="pick" {
             h2 id="pick" { "What are you running today?" }
             ul class="picker" {
                 @for r in RunType::ALL {
-                    li { a class={ "pill run-" (r.as_str()) } href={ "/today?run=" (r.as_str()) } aria-current=[(chosen == Some(r)).then_some("true")] {
-                        (r.as_str()) @if planned.and_then(|d| d.run) == Some(r) { " · planned" } } }
+                    @let d = perm.run(r);
+                    li {
+                        @if d.allowed {
+                            a class={ "pill run-" (r.as_str()) } href={ "/today?run=" (r.as_str()) } aria-current=[(chosen == Some(r)).then_some("true")] {
+                                (r.as_str()) @if planned.and_then(|d| d.run) == Some(r) { " · planned" } }
+                        } @else {
+                            span class="pill off" title=[d.reason.as_deref()] { (r.as_str()) " · not now" }
+                        }
+                    }
                 }
                 li { a class="pill" href="/today?run=none" aria-current=[chosen.is_none().then_some("true")] { "no run" } }
             }
         }
+        @if let Some((run, reason)) = &refused {
+            div class="notice warn" role="status" {
+                p { strong { "No " (run.as_str()) " run now. " } (crate::layout::capitalised(reason)) "." }
+                @if let Some(instead) = perm.run(*run).instead.filter(|i| perm.run(*i).allowed) {
+                    p { a class="button" href={ "/today?run=" (instead.as_str()) } { "An " (instead.as_str()) " run instead" } }
+                }
+            }
+        }
         @if let Some(day) = &day { (run_day(program, day)) }
-        @else { p class="empty" { "A rest day from running. The routines below keep your back and neck moving." } }
+        @else if refused.is_none() {
+            @if perm.allowed_runs().is_empty() {
+                p class="empty" { "No running for now. The gentle routines below are what your plan offers today." }
+            } @else {
+                p class="empty" { "A rest day from running. The routines below keep your back and neck moving." }
+            }
+        }
         @if !others.is_empty() {
             h2 { "Also today" }
             @for r in &others { (routine_block(program, "Routine", r, None)) }
         }
+        @if !comfort.is_empty() {
+            section class="card" {
+                h2 { "If you want comfort" }
+                p class="muted" { "Optional, and never a fix: the routines do the long-term work. Each with its limits." }
+                @for (r, d) in &comfort {
+                    details {
+                        summary { (r.name) }
+                        ul class="limits" { @for l in &d.limits { li { (l) } } }
+                        p { a href={ "/relief#" (r.id) } { "More about " (r.name.to_lowercase()) } }
+                    }
+                }
+            }
+        }
         section class="quick card" {
             h2 { "After your run" }
             p { "Logging takes ten seconds and is what shows, over weeks, what goes with your pain." }
-            p { a class="button" href="/pain" { "Log pain" } " " a class="button" href="/day" { "Log my day" } " " a class="button" href="/runs" { "My runs" } }
+            p { a class="button" href="/pain" { "Log pain" } " " a class="button" href="/day" { "Log my day" } " " a class="button" href="/runs" { "My runs" }
+                " " a class="button" href="/posture" { "Posture check" } }
         }
     };
     Ok(Page::new("Today", Nav::Today, body).render(&session))
@@ -386,5 +469,10 @@ async fn api_for_run(State(st): State<AppState>, Path(run): Path<String>) -> Res
     let run: RunType = run.parse().map_err(HttpError::bad)?;
     let s = snapshot(&st).await?;
     let a = api_needs_first(&s)?;
-    Ok(json(plan::for_run(st.program, &a.assessment, &s.state, run)?))
+    Ok(json(plan::for_run(st.program, &a.assessment, &s.safety, run)?))
+}
+
+/// What the safety gate allows now, with every decision and its reason (as `runtall status --json` shows).
+async fn api_safety(State(st): State<AppState>) -> Result<Response, HttpError> {
+    Ok(json(snapshot(&st).await?.safety))
 }

@@ -20,6 +20,8 @@ use maud::{Markup, PreEscaped, html};
 use runtall_companion::cues::{CueError, CueOptions, RepLength, RepSpec, RunPlan, Spec, plan_run};
 use runtall_companion::export::{ExportError, FitOptions, IcsOptions, to_ics, workout_fit};
 use runtall_content::{Program, RunType};
+use runtall_domain::plan::PlanError;
+use runtall_domain::safety::Permissions;
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
@@ -37,13 +39,24 @@ struct RunModeQuery {
     pack: Option<String>,
 }
 
-fn plan(st: &AppState, q: &RunModeQuery) -> Result<Option<runtall_companion::cues::RunPlan>, HttpError> {
+/// The cue plan for run mode, within what the safety gate allows; a run it holds back is a 409 with its reason.
+fn plan(st: &AppState, perm: &Permissions, q: &RunModeQuery) -> Result<Option<RunPlan>, HttpError> {
     let (Some(run), Some(minutes)) = (&q.run, q.minutes) else { return Ok(None) };
     let run: RunType = run.parse().map_err(|e: String| HttpError::field("run", e))?;
     let options = CueOptions { pack: q.pack.as_deref() == Some("on"), ..CueOptions::default() };
-    plan_run(st.program, run, &Spec::Minutes(minutes), &options)
-        .map(Some)
-        .map_err(|e| HttpError::field("minutes", e.to_string()))
+    plan_run(st.program, perm, run, &Spec::Minutes(minutes), &options).map(Some).map_err(|e| match e {
+        CueError::NotAllowed(reason) => HttpError::Conflict(reason),
+        e => HttpError::field("minutes", e.to_string()),
+    })
+}
+
+/// Downloads and the API need a screen that allows a plan at all (not locked or paused).
+async fn permissions(st: &AppState) -> Result<Permissions, HttpError> {
+    let s = snapshot(st).await?;
+    match PlanError::refusal(&s.safety) {
+        Some(refusal) => Err(refusal.into()),
+        None => Ok(s.safety),
+    }
 }
 
 /// The download form's fields: `runtall export workout|cues` options, kept as text so a bad value comes back as
@@ -77,7 +90,7 @@ fn cue_field(e: &CueError, reps: bool) -> &'static str {
             "a cool-down" => "cooldown",
             _ => "reps",
         },
-        CueError::NoSchedule(_) => "run",
+        CueError::NoSchedule(_) | CueError::NotAllowed(_) => "run",
         CueError::TooLong { .. } if !reps => "minutes",
         CueError::Reps(_) | CueError::BadReps { .. } | CueError::TooLong { .. } | CueError::Pace(_) => "reps",
     }
@@ -95,7 +108,7 @@ fn whole(errors: &mut Errors, value: &Option<String>, field: &str, default: u32)
 
 /// The cue plan for the download, with the CLI's rules (`runtall export`: minutes or reps, recovery 2min,
 /// warm-up 15 and cool-down 10 by default) and the companion's own checks and messages.
-fn export_plan(program: &Program, q: &ExportQuery) -> Result<RunPlan, Errors> {
+fn export_plan(program: &Program, perm: &Permissions, q: &ExportQuery) -> Result<RunPlan, Errors> {
     let mut errors = Errors::default();
     let run = match given(&q.run).map(str::parse::<RunType>) {
         Some(Ok(r)) => Some(r),
@@ -141,7 +154,7 @@ fn export_plan(program: &Program, q: &ExportQuery) -> Result<RunPlan, Errors> {
     };
     let (Some(run), Some(spec), true) = (run, spec, errors.is_empty()) else { return Err(errors) };
     let options = CueOptions { pack: q.pack.as_deref() == Some("on"), ..CueOptions::default() };
-    plan_run(program, run, &spec, &options).map_err(|e| {
+    plan_run(program, perm, run, &spec, &options).map_err(|e| {
         let mut errors = Errors::default();
         errors.add(cue_field(&e, matches!(spec, Spec::Reps(_))), e.to_string());
         errors
@@ -177,9 +190,10 @@ async fn download_fit(
     session: Session,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, HttpError> {
-    let plan = match export_plan(st.program, &q) {
+    let perm = permissions(&st).await?;
+    let plan = match export_plan(st.program, &perm, &q) {
         Ok(p) => p,
-        Err(errors) => return invalid(&st, &session, &q, &errors),
+        Err(errors) => return invalid(&st, &session, &perm, &q, &errors),
     };
     // The encoder checks its own output with our decoder; a failure there is ours, not the runner's.
     let bytes = workout_fit(&plan, &FitOptions::default()).map_err(HttpError::internal)?;
@@ -203,18 +217,19 @@ async fn download_ics(
             }
         },
     };
-    let plan = export_plan(st.program, &q);
+    let perm = permissions(&st).await?;
+    let plan = export_plan(st.program, &perm, &q);
     let (Ok(plan), Some(start)) = (&plan, start) else {
         if let Err(e) = plan {
             errors.0.extend(e.0);
         }
-        return invalid(&st, &session, &q, &errors);
+        return invalid(&st, &session, &perm, &q, &errors);
     };
     let text = match to_ics(plan, &IcsOptions::new(start)) {
         Ok(t) => t,
         Err(e @ ExportError::OutOfRange { .. }) => {
             errors.add("start", e.to_string());
-            return invalid(&st, &session, &q, &errors);
+            return invalid(&st, &session, &perm, &q, &errors);
         }
         Err(e) => return Err(HttpError::internal(e)),
     };
@@ -222,10 +237,30 @@ async fn download_ics(
 }
 
 /// The run-mode page again with the download form's errors, as 422.
-fn invalid(st: &AppState, session: &Session, q: &ExportQuery, errors: &Errors) -> Result<Response, HttpError> {
+fn invalid(
+    st: &AppState,
+    session: &Session,
+    perm: &Permissions,
+    q: &ExportQuery,
+    errors: &Errors,
+) -> Result<Response, HttpError> {
     let live = RunModeQuery { run: None, minutes: None, pack: None };
-    let mut response = render(st, session, &live, None, q, errors)?;
+    let mut response = render(st, session, perm, &live, None, None, q, errors)?;
     *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The run-mode page with the safety gate's reason instead of the cues, as 409.
+fn refused(
+    st: &AppState,
+    session: &Session,
+    perm: &Permissions,
+    q: &RunModeQuery,
+    reason: &str,
+) -> Result<Response, HttpError> {
+    let export = ExportQuery { run: Some("easy".into()), minutes: Some("30".into()), ..ExportQuery::default() };
+    let mut response = render(st, session, perm, q, None, Some(reason), &export, &Errors::default())?;
+    *response.status_mut() = StatusCode::CONFLICT;
     Ok(response)
 }
 
@@ -282,11 +317,15 @@ fn export_card(q: &ExportQuery, errors: &Errors) -> Markup {
     }
 }
 
+// A page is naturally described by many small pieces; a struct for them would only rename the arguments.
+#[allow(clippy::too_many_arguments)]
 fn render(
     st: &AppState,
     session: &Session,
+    perm: &Permissions,
     q: &RunModeQuery,
     plan: Option<&RunPlan>,
+    refusal: Option<&str>,
     export: &ExportQuery,
     export_errors: &Errors,
 ) -> Result<Response, HttpError> {
@@ -294,11 +333,20 @@ fn render(
     let body = html! {
         h1 { "Run mode" }
         p class="lead" { "Your phone reads the posture and breathing cues aloud at the right moments. Start it as you start running; keep the screen on." }
+        @if perm.mode != runtall_domain::safety::Mode::Full {
+            div class="notice warn" role="status" { p { (perm.headline) } }
+        }
+        @if let Some(reason) = refusal {
+            div class="notice warn" role="alert" { p { strong { "No cues for this run now. " } (crate::layout::capitalised(reason)) "." } }
+        }
         form method="get" action="/run-mode" class="card stack" {
             label for="run" { "Run type" }
             select id="run" name="run" {
                 @for r in RunType::ALL {
-                    option value=(r.as_str()) selected[r.as_str() == selected] { (r.as_str()) }
+                    @let allowed = perm.run(r).allowed;
+                    option value=(r.as_str()) selected[r.as_str() == selected] disabled[!allowed] {
+                        (r.as_str()) @if !allowed { " (not now)" }
+                    }
                 }
             }
             label for="minutes" { "Minutes" }
@@ -342,7 +390,11 @@ async fn page(
     if let Some(to) = needs_first(&s) {
         return Ok(Redirect::to(to).into_response());
     }
-    let plan = plan(&st, &q)?;
+    let plan = match plan(&st, &s.safety, &q) {
+        Ok(p) => p,
+        Err(HttpError::Conflict(reason)) => return refused(&st, &session, &s.safety, &q, &reason),
+        Err(e) => return Err(e),
+    };
     // The download form starts from the run planned above, so "plan, then take it along" is one click.
     let export = ExportQuery {
         run: Some(q.run.clone().unwrap_or_else(|| "easy".into())),
@@ -350,13 +402,14 @@ async fn page(
         pack: q.pack.clone(),
         ..ExportQuery::default()
     };
-    render(&st, &session, &q, plan.as_ref(), &export, &Errors::default())
+    render(&st, &session, &s.safety, &q, plan.as_ref(), None, &export, &Errors::default())
 }
 
 /// Without parameters: a 45-minute easy run, the most common case.
 async fn api(State(st): State<AppState>, Query(mut q): Query<RunModeQuery>) -> Result<Response, HttpError> {
     q.run.get_or_insert_with(|| "easy".into());
     q.minutes.get_or_insert(45);
-    let plan = plan(&st, &q)?.ok_or_else(|| HttpError::bad("give run and minutes"))?;
+    let perm = permissions(&st).await?;
+    let plan = plan(&st, &perm, &q)?.ok_or_else(|| HttpError::bad("give run and minutes"))?;
     Ok(axum::Json(plan).into_response())
 }
