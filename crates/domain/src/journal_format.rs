@@ -995,4 +995,19 @@ mod tests {
         let err = from_jsonl("j.jsonl", &dangling, now()).expect_err("unknown run");
         assert_eq!((err.line, err.field.as_str()), (1, "run"), "{err}");
     }
+
+    /// Found by the journal fuzz targets: a number with more digits than a double holds, or a tiny one, read
+    /// back from our own JSON Lines as a neighbouring double (serde_json's fast float parsing), so the round trip
+    /// was not exact. JSON is now parsed with exact rounding.
+    #[test]
+    fn long_and_tiny_numbers_round_trip_exactly() {
+        let text = "{\"type\":\"day\",\"date\":\"2026-09-13\",\"sitting_h\":1.3333333333333333333333333333333333333330,\
+                    \"car_h\":0.000000000000000000000000000000000000000000005,\"relief\":[]}\n";
+        let j = from_jsonl("j.jsonl", text, now()).expect("parses");
+        assert_eq!(j.days[0].sitting_h.map(DayHours::get), Some(4.0 / 3.0));
+        assert_eq!(j.days[0].car_h.map(DayHours::get), Some(5e-45));
+        assert_eq!(from_jsonl("again.jsonl", &to_jsonl(&j), now()).expect("parses"), j);
+        let (r, p, d) = to_csv(&j);
+        assert_eq!(from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &d), now()).expect("parses"), j);
+    }
 }
