@@ -6,10 +6,11 @@
 //! on the desktop, where they can notify); the checks are the companion's own
 //! ([`ReminderSettings::apply`]), so the form, the API and the CLI refuse the same values with the same words.
 //!
-//! Journal import reads the formats of docs/journal-format.md with the CLI's calls
-//! (`journal_format::{from_jsonl, from_csv}`, then `Store::import_journal`): every line is checked before anything
-//! is stored, so a bad line names itself and nothing changes. A journal can outgrow the global body limit, so its
-//! two routes get their own ([`JOURNAL_LIMIT`]); the upload is text and is read in memory.
+//! Journal import reads the formats of docs/journal-format.md with the CLI's calls (`journal_format::{JsonlReader,
+//! CsvReader}` streamed into `Store::import_journal_records`): every line is checked as it is stored, in one
+//! transaction dropped at the first bad line, so a bad line names itself and nothing changes. A journal can
+//! outgrow the global body limit, so its two routes get their own ([`JOURNAL_LIMIT`]); the upload is text held in
+//! memory, and parsing it adds only one record at a time.
 
 use super::{json, snapshot};
 use crate::AppState;
