@@ -400,7 +400,7 @@ pub struct ImportArgs {
     /// Decoding threads [default: one per core]
     #[arg(long)]
     pub workers: Option<usize>,
-    /// No progress bar
+    /// No progress bar and no per-file lines: one summary line (problems still go to stderr)
     #[arg(long, short)]
     pub quiet: bool,
 }

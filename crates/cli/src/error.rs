@@ -9,6 +9,10 @@ pub enum CliError {
     /// Something the runner can fix: bad input, a missing step, a locked program.
     #[error("{0}")]
     User(String),
+    /// The command did part of its job (an import that stored some files and refused others); the output said
+    /// what. Exit code 3.
+    #[error("{0}")]
+    Partial(String),
     /// A bug or an environment failure the runner cannot fix from the command line.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -23,6 +27,7 @@ impl CliError {
         match self {
             CliError::User(_) => 1,
             CliError::Internal(_) => 2,
+            CliError::Partial(_) => 3,
         }
     }
 }
@@ -43,6 +48,8 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Locked { .. }
+            | StoreError::DiskFull { .. }
+            | StoreError::Journal(_)
             | StoreError::Corrupt { .. }
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }

@@ -43,6 +43,16 @@ pub enum StoreError {
     Decode { what: &'static str, id: i64, detail: String },
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
+    /// was rolled back; everything committed before it is kept.
+    #[error(
+        "the disk holding {path} is full: everything saved before this point is kept, and the step that failed \
+         was not saved. Free some space and try again (an import skips the files it already stored)"
+    )]
+    DiskFull { path: String },
+    /// A journal being imported has a bad record; nothing of it was stored.
+    #[error("{0}; nothing was imported")]
+    Journal(runtall_domain::journal_format::LineError),
     #[error("database error: {0}")]
     Sql(String),
 }
@@ -202,6 +212,13 @@ pub trait Store {
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>>;
     fn set_classification(&self, id: i64, classification: &Classification) -> Result<()>;
+    /// Run labels depend on the runs before them, so every run added or deleted marks labels from its start on as
+    /// stale, in the same transaction as the change. This is the earliest such start not yet relabelled, with a
+    /// generation that changes with every mark; `None` when every label is current.
+    fn labels_stale_from(&self) -> Result<Option<(Timestamp, u64)>>;
+    /// Clears the mark after a relabelling pass that started at `generation`, unless a writer marked again since
+    /// (then the mark stays for the next pass). Returns whether it was cleared.
+    fn finish_label_pass(&self, generation: u64) -> Result<bool>;
 
     /// Adds a pain report; returns its id.
     fn add_pain_report(&self, report: &PainReport) -> Result<i64>;
@@ -225,7 +242,21 @@ pub trait Store {
     /// Everything the journal formats carry: runs with context, pain reports, day logs.
     fn export_journal(&self) -> Result<runtall_domain::journal_format::Journal>;
     /// Applies a validated journal in one transaction: all of it or nothing.
-    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats>;
+    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats> {
+        self.import_journal_records(&mut journal.records().map(Ok))
+    }
+    /// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the
+    /// first bad record ([`StoreError::Journal`]) or failure rolls everything back. Memory does not grow with the
+    /// stream. Pain reports may name a run that comes later in the stream.
+    fn import_journal_records(
+        &self,
+        records: &mut dyn Iterator<
+            Item = std::result::Result<
+                runtall_domain::journal_format::Record,
+                runtall_domain::journal_format::LineError,
+            >,
+        >,
+    ) -> Result<JournalImportStats>;
 
     /// Inserts or updates (same `started_at` and routine) a guided-session record: checkpoints of a running
     /// session overwrite each other, so a killed session still leaves what was completed.

@@ -170,4 +170,16 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX posture_checks_taken_on ON posture_checks (taken_on);
     "#,
+    // 9: run labels are derived from the runs before them, so adding or deleting a run makes later labels stale.
+    // Every such write records, in the same transaction, the earliest start from which labels must be worked out
+    // again; the pass that does it clears the mark only if no writer marked again meanwhile (the generation). A
+    // pass killed half-way leaves the mark, so the next import or open finishes it.
+    r#"
+    CREATE TABLE label_pass (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        stale_from_epoch INTEGER,
+        generation       INTEGER NOT NULL
+    );
+    INSERT INTO label_pass (id, stale_from_epoch, generation) VALUES (1, NULL, 0);
+    "#,
 ];

@@ -13,15 +13,18 @@ use runtall_domain::activity::{Activity, Samples, Sport, same_run};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
-use runtall_domain::journal_format::{Journal, JournalPain, JournalRun};
+use runtall_domain::journal_format::{Journal, JournalPain, JournalRun, LineError, Record};
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
-use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How long a writer waits for another before giving up with "locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct SqliteStore {
     conn: Connection,
@@ -63,6 +66,12 @@ impl SqliteStore {
         &self.path
     }
 
+    /// How long this connection's writers wait for another writer before answering "locked" (default 30 s).
+    /// Tests of the locked case shorten it.
+    pub fn set_busy_timeout(&self, wait: Duration) -> Result<()> {
+        self.conn.busy_timeout(wait).map_err(|e| self.err(e))
+    }
+
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
         self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))
@@ -73,8 +82,18 @@ impl SqliteStore {
         self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
+    /// A write transaction that takes the write lock at `BEGIN`. A deferred transaction that reads and then
+    /// writes cannot wait for another writer: when its read snapshot is older than the other's commit, SQLite
+    /// answers "busy" at once whatever the busy timeout (two imports, or an import beside the web app, failed
+    /// that way within seconds). Taking the lock first makes the busy handler wait its turn instead.
+    fn write_tx(&self) -> Result<Transaction<'_>> {
+        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(|e| self.err(e))
+    }
+
     fn configure(&self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(3)).map_err(|e| self.err(e))?;
+        // Writers wait for each other this long. Every write transaction is short (one activity, one form), so a
+        // wait this long only ends in "locked" when another program holds the database (an open sqlite3 shell).
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.err(e))?;
         // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
         let mode: String =
             self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(|e| self.err(e))?;
@@ -88,17 +107,136 @@ impl SqliteStore {
     }
 
     fn migrate(&self) -> Result<()> {
-        let version = self.schema_version()?;
         let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::TooNew { path: self.shown(), found: version, known });
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let next = i as i64 + 1;
-            let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-            tx.execute_batch(sql).map_err(|e| self.err(e))?;
-            tx.execute_batch(&format!("PRAGMA user_version = {next}")).map_err(|e| self.err(e))?;
+        loop {
+            let version = self.schema_version()?;
+            if version > known {
+                return Err(StoreError::TooNew { path: self.shown(), found: version, known });
+            }
+            if version == known {
+                return Ok(());
+            }
+            // Each step under the write lock, reading the version again inside it: two programs opening a new
+            // database at once must not both run the same step.
+            let tx = self.write_tx()?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+            if let Some(sql) = MIGRATIONS.get(version as usize) {
+                tx.execute_batch(sql).map_err(|e| self.err(e))?;
+                tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1)).map_err(|e| self.err(e))?;
+            }
             tx.commit().map_err(|e| self.err(e))?;
+        }
+    }
+
+    /// Marks run labels from `start` on as needing the pass again (inside the caller's write transaction).
+    fn mark_labels_stale(&self, tx: &Transaction<'_>, start: i64) -> Result<()> {
+        tx.execute(
+            "UPDATE label_pass SET stale_from_epoch = MIN(COALESCE(stale_from_epoch, ?1), ?1), generation = generation + 1 WHERE id = 1",
+            params![start],
+        )
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// The stored run with this journal key (its content hash), if any.
+    fn run_id_by_key(&self, tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
+        tx.query_row("SELECT id FROM activities WHERE content_hash = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// One journal run: matched to a stored run by key, or stored without a sample stream; then its context.
+    fn import_journal_run(&self, tx: &Transaction<'_>, r: &JournalRun, stats: &mut JournalImportStats) -> Result<()> {
+        let id = match self.run_id_by_key(tx, &r.key)? {
+            Some(id) => {
+                stats.runs_matched += 1;
+                id
+            }
+            None => {
+                // A run known only from the journal: stored without a sample stream, under its journal key.
+                let a = Activity {
+                    sport: r.sport,
+                    sub_sport: None,
+                    name: r.name.clone(),
+                    start: r.start,
+                    utc_offset_s: None,
+                    elapsed_s: r.elapsed_s,
+                    moving_s: r.moving_s,
+                    distance_m: r.distance_m,
+                    ascent_m: None,
+                    descent_m: None,
+                    avg_hr_bpm: None,
+                    max_hr_bpm: None,
+                    avg_cadence_spm: None,
+                    avg_respiration_brpm: None,
+                    dynamics: None,
+                    device: None,
+                    laps: vec![],
+                    samples: Samples::default(),
+                    source: runtall_domain::activity::SourceFile {
+                        path: "journal".into(),
+                        format: "journal".into(),
+                        content_hash: r.key.clone(),
+                    },
+                    warnings: vec![],
+                };
+                let classification = r.label.map(|label| Classification {
+                    label,
+                    also: vec![],
+                    reasons: vec![runtall_domain::classify::Feature {
+                        name: "journal".into(),
+                        value: enum_name(&label),
+                        note: "label given by the imported journal".into(),
+                    }],
+                });
+                tx.execute(
+                    "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s,
+                         content_hash, source_path, format, imported_at, summary, classification, samples)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'journal', 'journal', ?9, ?10, ?11, ?12)",
+                    params![
+                        r.start.as_second(),
+                        ts(r.start),
+                        enum_name(&r.sport),
+                        r.label.map(|l| enum_name(&l)),
+                        r.distance_m,
+                        r.elapsed_s,
+                        r.moving_s,
+                        r.key,
+                        ts(Timestamp::now()),
+                        summary_json(&a)?,
+                        classification
+                            .as_ref()
+                            .map(serde_json::to_string)
+                            .transpose()
+                            .map_err(|e| StoreError::Sql(e.to_string()))?,
+                        codec::encode(&a.samples),
+                    ],
+                )
+                .map_err(|e| self.err(e))?;
+                stats.runs_added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        let any_context = r.pack.is_some()
+            || r.surface.is_some()
+            || r.ate_within_2h.is_some()
+            || r.pre_run_done.is_some()
+            || r.post_run_done.is_some();
+        if any_context {
+            let c = RunContext {
+                run_id: id,
+                pack: r.pack,
+                surface: r.surface,
+                ate_within_2h: r.ate_within_2h,
+                pre_run_done: r.pre_run_done,
+                post_run_done: r.post_run_done,
+            };
+            let json = serde_json::to_string(&c).map_err(|e| StoreError::Sql(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO run_context (run_id, data) VALUES (?1, ?2) ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
+                params![id, json],
+            )
+            .map_err(|e| self.err(e))?;
         }
         Ok(())
     }
@@ -194,6 +332,7 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
             ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
                 return StoreError::Locked { path: path.to_string() };
             }
+            ErrorCode::DiskFull => return StoreError::DiskFull { path: path.to_string() },
             ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
                 return StoreError::Corrupt {
                     path: path.to_string(),
@@ -392,7 +531,7 @@ impl Store for SqliteStore {
     }
 
     fn add_activity(&self, a: &Activity, classification: Option<&Classification>) -> Result<AddOutcome> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         let same_file: Option<i64> = tx
             .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&a.source.content_hash], |r| r.get(0))
             .optional()
@@ -450,6 +589,9 @@ impl Store for SqliteStore {
         )
         .map_err(|e| self.err(e))?;
         let id = tx.last_insert_rowid();
+        if a.sport.is_run() {
+            self.mark_labels_stale(&tx, start)?;
+        }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(AddOutcome::Added { id })
     }
@@ -596,7 +738,15 @@ impl Store for SqliteStore {
     }
 
     fn delete_activity(&self, id: i64) -> Result<bool> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
+        let start: Option<i64> = tx
+            .query_row("SELECT start_epoch FROM activities WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some(start) = start {
+            // Later runs were labelled with this one in their history.
+            self.mark_labels_stale(&tx, start)?;
+        }
         // The report's own record names the run too (the column is for the index): unlink both.
         let linked: Vec<(i64, String)> = {
             let mut stmt =
@@ -756,146 +906,73 @@ impl Store for SqliteStore {
         Ok(Journal { runs, pain, days })
     }
 
-    fn import_journal(&self, j: &Journal) -> Result<JournalImportStats> {
+    fn import_journal_records(
+        &self,
+        records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
+    ) -> Result<JournalImportStats> {
         let mut stats = JournalImportStats::default();
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        let mut ids = std::collections::HashMap::new();
-        for r in &j.runs {
-            let existing: Option<i64> = tx
-                .query_row("SELECT id FROM activities WHERE content_hash = ?1", [&r.key], |row| row.get(0))
-                .optional()
-                .map_err(|e| self.err(e))?;
-            let id = match existing {
-                Some(id) => {
-                    stats.runs_matched += 1;
-                    id
+        // One write transaction for the whole stream: any error below drops it, and nothing is kept.
+        let tx = self.write_tx()?;
+        // Pain reports that named a run appearing later in the file: linked once the stream is through.
+        let mut forward: Vec<(i64, String)> = Vec::new();
+        for record in records {
+            match record.map_err(StoreError::Journal)? {
+                Record::Run(r) => {
+                    self.import_journal_run(&tx, &r, &mut stats)?;
                 }
-                None => {
-                    // A run known only from the journal: stored without a sample stream, under its journal key.
-                    let a = Activity {
-                        sport: r.sport,
-                        sub_sport: None,
-                        name: r.name.clone(),
-                        start: r.start,
-                        utc_offset_s: None,
-                        elapsed_s: r.elapsed_s,
-                        moving_s: r.moving_s,
-                        distance_m: r.distance_m,
-                        ascent_m: None,
-                        descent_m: None,
-                        avg_hr_bpm: None,
-                        max_hr_bpm: None,
-                        avg_cadence_spm: None,
-                        avg_respiration_brpm: None,
-                        dynamics: None,
-                        device: None,
-                        laps: vec![],
-                        samples: Samples::default(),
-                        source: runtall_domain::activity::SourceFile {
-                            path: "journal".into(),
-                            format: "journal".into(),
-                            content_hash: r.key.clone(),
-                        },
-                        warnings: vec![],
+                Record::Pain(p) => {
+                    let run_id = match &p.run {
+                        Some(k) => self.run_id_by_key(&tx, k)?,
+                        None => None,
                     };
-                    let classification = r.label.map(|label| Classification {
-                        label,
-                        also: vec![],
-                        reasons: vec![runtall_domain::classify::Feature {
-                            name: "journal".into(),
-                            value: enum_name(&label),
-                            note: "label given by the imported journal".into(),
-                        }],
-                    });
+                    let report = p.to_report(run_id);
+                    let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
+                    let dup: bool = tx
+                        .query_row(
+                            "SELECT EXISTS (SELECT 1 FROM pain_reports WHERE at_epoch = ?1 AND data = ?2)",
+                            params![p.at.as_second(), json],
+                            |row| row.get(0),
+                        )
+                        .map_err(|e| self.err(e))?;
+                    if dup {
+                        stats.pain_duplicates += 1;
+                        continue;
+                    }
                     tx.execute(
-                        "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s,
-                             content_hash, source_path, format, imported_at, summary, classification, samples)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'journal', 'journal', ?9, ?10, ?11, ?12)",
-                        params![
-                            r.start.as_second(),
-                            ts(r.start),
-                            enum_name(&r.sport),
-                            r.label.map(|l| enum_name(&l)),
-                            r.distance_m,
-                            r.elapsed_s,
-                            r.moving_s,
-                            r.key,
-                            ts(Timestamp::now()),
-                            summary_json(&a)?,
-                            classification
-                                .as_ref()
-                                .map(serde_json::to_string)
-                                .transpose()
-                                .map_err(|e| StoreError::Sql(e.to_string()))?,
-                            codec::encode(&a.samples),
-                        ],
+                        "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
+                        params![p.at.as_second(), run_id, json],
                     )
                     .map_err(|e| self.err(e))?;
-                    stats.runs_added += 1;
-                    tx.last_insert_rowid()
+                    if let (Some(k), None) = (&p.run, run_id) {
+                        forward.push((tx.last_insert_rowid(), k.clone()));
+                    }
+                    stats.pain_added += 1;
                 }
-            };
-            ids.insert(r.key.clone(), id);
-            let any_context = r.pack.is_some()
-                || r.surface.is_some()
-                || r.ate_within_2h.is_some()
-                || r.pre_run_done.is_some()
-                || r.post_run_done.is_some();
-            if any_context {
-                let c = RunContext {
-                    run_id: id,
-                    pack: r.pack,
-                    surface: r.surface,
-                    ate_within_2h: r.ate_within_2h,
-                    pre_run_done: r.pre_run_done,
-                    post_run_done: r.post_run_done,
-                };
-                let json = serde_json::to_string(&c).map_err(|e| StoreError::Sql(e.to_string()))?;
-                tx.execute(
-                    "INSERT INTO run_context (run_id, data) VALUES (?1, ?2) ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
-                    params![id, json],
-                )
-                .map_err(|e| self.err(e))?;
+                Record::Day(d) => {
+                    let json = serde_json::to_string(&d).map_err(|e| StoreError::Sql(e.to_string()))?;
+                    tx.execute(
+                        "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
+                        params![d.date.to_string(), json],
+                    )
+                    .map_err(|e| self.err(e))?;
+                    stats.days += 1;
+                }
             }
         }
-        for p in &j.pain {
-            let run_id = p.run.as_ref().and_then(|k| ids.get(k).copied());
-            let report = PainReport {
-                id: None,
-                at: p.at,
-                timing: p.timing,
-                region: p.region,
-                intensity: p.intensity,
-                run_id,
-                notes: p.notes.clone(),
-            };
+        for (pain_id, key) in forward {
+            let Some(run_id) = self.run_id_by_key(&tx, &key)? else { continue };
+            let json: String = tx
+                .query_row("SELECT data FROM pain_reports WHERE id = ?1", [pain_id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            let mut report: PainReport = serde_json::from_str(&json).map_err(|e| StoreError::Decode {
+                what: "pain report",
+                id: pain_id,
+                detail: e.to_string(),
+            })?;
+            report.run_id = Some(run_id);
             let json = serde_json::to_string(&report).map_err(|e| StoreError::Sql(e.to_string()))?;
-            let dup: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM pain_reports WHERE at_epoch = ?1 AND data = ?2)",
-                    params![p.at.as_second(), json],
-                    |row| row.get(0),
-                )
+            tx.execute("UPDATE pain_reports SET run_id = ?2, data = ?3 WHERE id = ?1", params![pain_id, run_id, json])
                 .map_err(|e| self.err(e))?;
-            if dup {
-                stats.pain_duplicates += 1;
-                continue;
-            }
-            tx.execute(
-                "INSERT INTO pain_reports (at_epoch, run_id, data) VALUES (?1, ?2, ?3)",
-                params![p.at.as_second(), run_id, json],
-            )
-            .map_err(|e| self.err(e))?;
-            stats.pain_added += 1;
-        }
-        for d in &j.days {
-            let json = serde_json::to_string(d).map_err(|e| StoreError::Sql(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO day_logs (date, data) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET data = excluded.data",
-                params![d.date.to_string(), json],
-            )
-            .map_err(|e| self.err(e))?;
-            stats.days += 1;
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(stats)
@@ -996,7 +1073,7 @@ impl Store for SqliteStore {
     }
 
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let tx = self.write_tx()?;
         if active {
             tx.execute("UPDATE experiments SET active = 0 WHERE id IS NOT ?1", [id]).map_err(|e| self.err(e))?;
         }
@@ -1119,6 +1196,27 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn labels_stale_from(&self) -> Result<Option<(Timestamp, u64)>> {
+        let (from, generation): (Option<i64>, i64) = self
+            .conn
+            .query_row("SELECT stale_from_epoch, generation FROM label_pass WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        Ok(from.and_then(|s| Timestamp::from_second(s).ok()).map(|t| (t, u64::try_from(generation).unwrap_or(0))))
+    }
+
+    fn finish_label_pass(&self, generation: u64) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE label_pass SET stale_from_epoch = NULL WHERE id = 1 AND generation = ?1",
+                params![i64::try_from(generation).unwrap_or(i64::MAX)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
     fn add_posture(&self, taken_on: Date, kind: &str, data: &serde_json::Value) -> Result<i64> {
         self.conn
             .execute(
@@ -1180,8 +1278,8 @@ impl Store for SqliteStore {
     }
 
     fn delete_all(&self) -> Result<()> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute_batch("DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings; DELETE FROM posture_checks;")
+        let tx = self.write_tx()?;
+        tx.execute_batch("UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1; DELETE FROM experiments; DELETE FROM routine_sessions; DELETE FROM break_events; DELETE FROM run_context; DELETE FROM pain_reports; DELETE FROM day_logs; DELETE FROM activities; DELETE FROM plans; DELETE FROM assessments; DELETE FROM screenings; DELETE FROM profile; DELETE FROM meta; DELETE FROM lesson_progress; DELETE FROM settings; DELETE FROM posture_checks;")
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))
     }

@@ -68,7 +68,7 @@ fn a_version_5_database_is_migrated_to_the_latest_keeping_its_data() {
         }
         conn.execute_batch(
             "DROP TABLE lesson_progress; DROP TABLE settings; DROP TABLE journal_revision; DROP TABLE posture_checks; \
-             PRAGMA user_version = 5;",
+             DROP TABLE label_pass; PRAGMA user_version = 5;",
         )
         .expect("v5");
     }

@@ -218,6 +218,7 @@ fn a_locked_database_gives_a_clear_error_and_loses_nothing() {
     let path = dir.path().join("busy.db");
     let store = SqliteStore::open(&path).expect("open");
     store.save_profile(&Profile { name: "Before".into(), ..Profile::default() }).expect("profile");
+    store.set_busy_timeout(std::time::Duration::from_millis(200)).expect("shorter wait for this test");
     let holder = rusqlite::Connection::open(&path).expect("second connection");
     holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
     let err = store.save_profile(&Profile { name: "After".into(), ..Profile::default() }).expect_err("locked");

@@ -64,6 +64,9 @@ impl Db {
     /// Opens the database (creating and migrating it), failing early with the store's clear message.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         let first = SqliteStore::open(path)?;
+        // Finish a run-relabelling pass an import left unfinished (killed, disk full): derived state, so if it
+        // cannot run now the next import does it.
+        let _ = runtall_app::import::settle_labels(&first);
         let state = PoolState { idle: vec![first], open: 1 };
         Ok(Db { path: path.to_path_buf(), pool: Arc::new(Pool { state: Mutex::new(state), freed: Condvar::new() }) })
     }

@@ -136,7 +136,16 @@ pub const OPS: &[Op] = &[
         "Upload",
     ),
     op("get", "/api/import/jobs", "Recent import jobs, newest first"),
-    op("get", "/api/import/jobs/{id}", "One import job: progress, counts and the result of each file"),
+    op(
+        "get",
+        "/api/import/jobs/{id}",
+        "One import job: progress (also within a large file), counts and the result of each file",
+    ),
+    op(
+        "post",
+        "/api/import/jobs/{id}/cancel",
+        "Stop a running import job (202); runs stored so far are kept; 409 when it has already ended",
+    ),
     Op {
         query: &[("weeks", "weeks on the chart, 4–104 (default 26)")],
         ..op("get", "/api/insights/weekly", "Distance, runs and average daily worst pain per week")

@@ -1,10 +1,10 @@
 //! `runtall journal export|import`: the runner's data in open formats (docs/journal-format.md).
 
-use super::{Ctx, read_input};
+use super::Ctx;
 use crate::args::{JournalArgs, JournalCommand};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
-use runtall_domain::journal_format::{self, Journal};
+use runtall_domain::journal_format;
 use runtall_store::Store;
 use std::path::Path;
 
@@ -44,32 +44,34 @@ fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     Ok(())
 }
 
+/// Streams the journal into the store: one transaction, rolled back at the first bad line, and memory that does
+/// not grow with the file.
 fn import(ctx: &Ctx, path: &Path) -> CliResult {
     let now = Timestamp::now();
-    let journal: Journal = if path.is_dir() {
-        let read = |name: &str| -> CliResult<String> {
+    let store = ctx.store()?;
+    let open = |p: &Path| -> CliResult<Box<dyn std::io::BufRead>> {
+        let f = std::fs::File::open(p).map_err(|e| CliError::user(format!("cannot read {}: {e}", p.display())))?;
+        Ok(Box::new(std::io::BufReader::new(f)))
+    };
+    let stats = if path.is_dir() {
+        let mut files = Vec::new();
+        for name in CSV_FILES {
             let p = path.join(name);
-            if p.exists() { read_input(&p) } else { Ok(String::new()) }
-        };
-        let (runs, pain, days) = (read(CSV_FILES[0])?, read(CSV_FILES[1])?, read(CSV_FILES[2])?);
-        if runs.is_empty() && pain.is_empty() && days.is_empty() {
+            let shown = p.display().to_string();
+            files.push(if p.exists() { Some((shown, open(&p)?)) } else { None });
+        }
+        if files.iter().all(Option::is_none) {
             return Err(CliError::user(format!("{} holds none of runs.csv, pain.csv, days.csv", path.display())));
         }
-        let shown = |name: &str| path.join(name).display().to_string();
-        journal_format::from_csv(
-            (&shown(CSV_FILES[0]), &runs),
-            (&shown(CSV_FILES[1]), &pain),
-            (&shown(CSV_FILES[2]), &days),
-            now,
-        )
-        .map_err(|e| CliError::user(format!("{e}; nothing was imported")))?
+        let mut it = files.into_iter();
+        let mut next = || it.next().flatten();
+        let (runs, pain, days) = (next(), next(), next());
+        let mut reader = journal_format::CsvReader::new(runs, pain, days, now);
+        store.import_journal_records(&mut reader)?
     } else {
-        let text = read_input(path)?;
-        journal_format::from_jsonl(&path.display().to_string(), &text, now)
-            .map_err(|e| CliError::user(format!("{e}; nothing was imported")))?
+        let mut reader = journal_format::JsonlReader::new(&path.display().to_string(), open(path)?, now);
+        store.import_journal_records(&mut reader)?
     };
-    let store = ctx.store()?;
-    let stats = store.import_journal(&journal)?;
     if ctx.json {
         return ctx.print_json(&stats);
     }

@@ -34,8 +34,14 @@ pub struct Ctx {
 
 impl Ctx {
     /// Opens the database only for commands that need it, so `runtall exercises` works without one.
+    /// Opens the database and finishes a run-relabelling pass an earlier import left unfinished (killed, or
+    /// stopped by a full disk), so every command shows labels worked out from all the runs. The pass is derived
+    /// state only: if it cannot run now (another program is writing), the command goes on and the next open or
+    /// import does it.
     pub fn store(&self) -> CliResult<SqliteStore> {
-        Ok(SqliteStore::open(&self.db_path)?)
+        let store = SqliteStore::open(&self.db_path)?;
+        let _ = runtall_app::import::settle_labels(&store);
+        Ok(store)
     }
 
     /// Prints a value as pretty JSON.

@@ -358,8 +358,9 @@ async fn pain_submit(State(st): State<AppState>, session: Session, form: FormDat
         }),
     };
     let notes = form.get("notes").map(str::to_string);
-    if notes.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        e.add("notes", "at most 500 characters");
+    let max = runtall_domain::text::NOTES_MAX_CHARS;
+    if notes.as_ref().is_some_and(|n| runtall_domain::text::longer_than(n, max)) {
+        e.add("notes", format!("at most {max} characters"));
     }
     let (Some(region), Some(intensity), Some(timing), Some(at), true) = (region, intensity, timing, at, e.is_empty())
     else {
