@@ -48,9 +48,7 @@ impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
             // The store says what is wrong; the command line adds what to do about it here.
-            StoreError::Corrupt { .. } => {
-                CliError::User(format!("{e}. Move it aside or pass another file with --db"))
-            }
+            StoreError::Corrupt { .. } => CliError::User(format!("{e}. Move it aside or pass another file with --db")),
             StoreError::Locked { .. }
             | StoreError::DiskFull { .. }
             | StoreError::Journal(_)

@@ -902,7 +902,14 @@ mod tests {
         assert_eq!((c.label, c.reasons[0].value.as_str()), (RunLabel::Long, "long"));
         let ctx = run.context(7).expect("context");
         assert_eq!((ctx.run_id, ctx.pack, ctx.surface, ctx.post_run_done), (7, Some(true), Some(Surface::Trail), None));
-        let bare = JournalRun { label: None, pack: None, surface: None, ate_within_2h: None, pre_run_done: None, ..run.clone() };
+        let bare = JournalRun {
+            label: None,
+            pack: None,
+            surface: None,
+            ate_within_2h: None,
+            pre_run_done: None,
+            ..run.clone()
+        };
         assert_eq!((bare.classification(), bare.context(7)), (None, None), "nothing given, nothing made up");
     }
 

@@ -22,6 +22,10 @@ pub use sqlite::{SqliteDatabase, SqliteStore};
 /// The schema version a database is at once this build has opened it (one per migration).
 pub const SCHEMA_VERSION: i64 = migrations::MIGRATIONS.len() as i64;
 
+/// The schema steps in order, for upgrade tests that build a database as an older runtall left it.
+#[doc(hidden)]
+pub use migrations::MIGRATIONS;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Sport};

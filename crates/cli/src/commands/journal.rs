@@ -5,7 +5,6 @@ use crate::args::{JournalArgs, JournalCommand};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use runtall_domain::journal_format;
-use runtall_store::Store;
 use std::path::Path;
 
 const CSV_FILES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];

@@ -121,7 +121,10 @@ impl Database for SqliteDatabase {
         let conn = self.conn();
         let tx = write_tx(&conn).map_err(|e| self.err(e))?;
         let id = (|| {
-            tx.execute("INSERT INTO athletes (name, created_at) VALUES (?1, ?2)", params![name, rows::ts(Timestamp::now())])?;
+            tx.execute(
+                "INSERT INTO athletes (name, created_at) VALUES (?1, ?2)",
+                params![name, rows::ts(Timestamp::now())],
+            )?;
             let id = tx.last_insert_rowid();
             // The counters every athlete has from the start: the revision the triggers bump and the label pass.
             tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES (?1, 0)", [id])?;
@@ -135,7 +138,8 @@ impl Database for SqliteDatabase {
 
     fn athletes(&self) -> Result<Vec<Athlete>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT id, name, created_at FROM athletes ORDER BY id").map_err(|e| self.err(e))?;
+        let mut stmt =
+            conn.prepare("SELECT id, name, created_at FROM athletes ORDER BY id").map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
             .map_err(|e| self.err(e))?;

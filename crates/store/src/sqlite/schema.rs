@@ -17,7 +17,10 @@ pub(super) fn configure(conn: &Connection, shown: &str) -> Result<()> {
     // WAL lets the web app read while an import writes; NORMAL is durable at checkpoints and much faster.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(err)?;
     if mode != "wal" && mode != "memory" {
-        return Err(StoreError::Open { path: shown.to_string(), detail: format!("cannot switch to WAL journal (got {mode})") });
+        return Err(StoreError::Open {
+            path: shown.to_string(),
+            detail: format!("cannot switch to WAL journal (got {mode})"),
+        });
     }
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(err)
 }

@@ -114,12 +114,7 @@ impl SqliteStore {
     }
 
     /// Documents that carry their id in an `id` field (assessments, plans) from `sql`, with the id set.
-    fn records<T: DeserializeOwned>(
-        &self,
-        what: &'static str,
-        sql: &str,
-        set_id: fn(&mut T, i64),
-    ) -> Result<Vec<T>> {
+    fn records<T: DeserializeOwned>(&self, what: &'static str, sql: &str, set_id: fn(&mut T, i64)) -> Result<Vec<T>> {
         let rows: Vec<(i64, T)> = self.docs(&self.conn(), what, sql)?;
         Ok(rows
             .into_iter()
@@ -178,9 +173,11 @@ impl SqliteStore {
 
     /// The athlete's stored run with this journal key (its content hash), if any.
     fn run_id_by_key(&self, tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
-        tx.query_row("SELECT id FROM activities WHERE athlete_id = ?1 AND content_hash = ?2", params![self.me(), key], |row| {
-            row.get(0)
-        })
+        tx.query_row(
+            "SELECT id FROM activities WHERE athlete_id = ?1 AND content_hash = ?2",
+            params![self.me(), key],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(|e| self.err(e))
     }
@@ -267,9 +264,11 @@ impl SqliteStore {
     /// Sets (or clears) the run a stored pain report names, in its column and in its document alike.
     fn relink_pain(&self, tx: &Transaction<'_>, pain_id: i64, run_id: Option<i64>) -> Result<()> {
         let json: String = tx
-            .query_row("SELECT data FROM pain_reports WHERE id = ?1 AND athlete_id = ?2", params![pain_id, self.me()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT data FROM pain_reports WHERE id = ?1 AND athlete_id = ?2",
+                params![pain_id, self.me()],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))?;
         let mut report: PainReport = decode("pain report", pain_id, &json)?;
         report.run_id = run_id;
@@ -556,8 +555,18 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, start, utc_offset_s, sport, name, (distance_m, elapsed_s, moving_s), (ascent_m, avg_hr_bpm), label, source_path, key) =
-                row.map_err(|e| self.err(e))?;
+            let (
+                id,
+                start,
+                utc_offset_s,
+                sport,
+                name,
+                (distance_m, elapsed_s, moving_s),
+                (ascent_m, avg_hr_bpm),
+                label,
+                source_path,
+                key,
+            ) = row.map_err(|e| self.err(e))?;
             let sport: Sport = from_name(&sport).ok_or_else(|| StoreError::Decode {
                 what: "activity",
                 id,
@@ -673,7 +682,9 @@ impl Store for SqliteStore {
     fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare("SELECT rowid, data FROM day_logs WHERE athlete_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date")
+            .prepare(
+                "SELECT rowid, data FROM day_logs WHERE athlete_id = ?1 AND date >= ?2 AND date <= ?3 ORDER BY date",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![self.me(), from.to_string(), to.to_string()], |r| {
@@ -700,9 +711,11 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let tx = write_tx(&conn).map_err(|e| self.err(e))?;
         let start: Option<i64> = tx
-            .query_row("SELECT start_epoch FROM activities WHERE id = ?1 AND athlete_id = ?2", params![id, self.me()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT start_epoch FROM activities WHERE id = ?1 AND athlete_id = ?2",
+                params![id, self.me()],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         let Some(start) = start else { return Ok(false) };
@@ -749,7 +762,11 @@ impl Store for SqliteStore {
 
     fn run_contexts(&self) -> Result<Vec<RunContext>> {
         Ok(self
-            .docs(&self.conn(), "run context", "SELECT run_id, data FROM run_context WHERE athlete_id = ?1 ORDER BY run_id")?
+            .docs(
+                &self.conn(),
+                "run context",
+                "SELECT run_id, data FROM run_context WHERE athlete_id = ?1 ORDER BY run_id",
+            )?
             .into_iter()
             .map(|(_, c)| c)
             .collect())
@@ -906,7 +923,9 @@ impl Store for SqliteStore {
     fn lessons_done(&self) -> Result<Vec<LessonDone>> {
         let conn = self.conn();
         let mut stmt = conn
-            .prepare("SELECT rowid, lesson_id, done_at FROM lesson_progress WHERE athlete_id = ?1 ORDER BY done_at, rowid")
+            .prepare(
+                "SELECT rowid, lesson_id, done_at FROM lesson_progress WHERE athlete_id = ?1 ORDER BY done_at, rowid",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([self.me()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
@@ -939,9 +958,11 @@ impl Store for SqliteStore {
     fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
         let row: Option<(i64, String)> = self
             .conn()
-            .query_row("SELECT rowid, data FROM settings WHERE athlete_id = ?1 AND key = ?2", params![self.me(), key], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                "SELECT rowid, data FROM settings WHERE athlete_id = ?1 AND key = ?2",
+                params![self.me(), key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         row.map(|(id, data)| decode("setting", id, &data)).transpose()

@@ -618,14 +618,18 @@ impl JournalUpload {
         now: jiff::Timestamp,
     ) -> Result<JournalImportStats, HttpError> {
         let stats = match self {
-            JournalUpload::Jsonl(name, text) => {
-                runtall_app::journal_file::import_records(store, &mut journal_format::JsonlReader::new(name, text.as_bytes(), now))?
-            }
+            JournalUpload::Jsonl(name, text) => runtall_app::journal_file::import_records(
+                store,
+                &mut journal_format::JsonlReader::new(name, text.as_bytes(), now),
+            )?,
             JournalUpload::Csv(slots) => {
                 let open = |i: usize| {
                     slots[i].as_ref().map(|(n, t)| (n.clone(), Box::new(t.as_bytes()) as Box<dyn std::io::BufRead>))
                 };
-                runtall_app::journal_file::import_records(store, &mut journal_format::CsvReader::new(open(0), open(1), open(2), now))?
+                runtall_app::journal_file::import_records(
+                    store,
+                    &mut journal_format::CsvReader::new(open(0), open(1), open(2), now),
+                )?
             }
         };
         Ok(stats)
