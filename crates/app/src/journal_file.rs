@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub fn entry(record: Record) -> JournalEntry {
     match record {
         Record::Run(r) => JournalEntry::Run {
-            activity: r.to_activity(),
+            activity: Box::new(r.to_activity()),
             classification: r.classification(),
             // The store sets the run id of the run it matches or stores.
             context: r.context(0),

@@ -6,7 +6,7 @@ use runtall_domain::activity::Sport;
 use runtall_domain::assess::DayHours;
 use runtall_domain::journal::DayLog;
 use runtall_domain::journal_format::{Journal, JournalRun};
-use runtall_store::{SqliteStore, Store};
+use runtall_store::SqliteStore;
 
 fn run(key: &str, start: &str, km: f64, minutes: f64) -> JournalRun {
     JournalRun {

@@ -107,7 +107,7 @@ impl JournalRun {
             || self.ate_within_2h.is_some()
             || self.pre_run_done.is_some()
             || self.post_run_done.is_some();
-        any.then(|| RunContext {
+        any.then_some(RunContext {
             run_id,
             pack: self.pack,
             surface: self.surface,

@@ -129,7 +129,7 @@ pub enum JournalEntry {
     /// A run under its journal key (`activity.source.content_hash`): matched to the athlete's stored activity with
     /// that key, or else stored as `activity` with `classification`. `context`, when given, replaces the run's
     /// stored context; its `run_id` is ignored (the store sets the run it matched or stored).
-    Run { activity: Activity, classification: Option<Classification>, context: Option<RunContext> },
+    Run { activity: Box<Activity>, classification: Option<Classification>, context: Option<RunContext> },
     /// A pain report, linked to the run whose key is `run_key` when the athlete has it (the run may come later in
     /// the stream); `report.run_id` is ignored. Skipped when the very same report is stored already.
     Pain { report: PainReport, run_key: Option<String> },

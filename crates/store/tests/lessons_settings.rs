@@ -9,23 +9,6 @@ fn ts(s: &str) -> Timestamp {
 }
 
 #[test]
-fn lessons_are_marked_done_once_keep_their_first_time_and_can_be_cleared() {
-    let store = SqliteStore::in_memory().expect("store");
-    assert!(store.lessons_done().expect("read").is_empty());
-    store.set_lesson_done("why-breathing", Some(ts("2026-11-02T08:00:00Z"))).expect("mark");
-    store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("mark");
-    // Marking again keeps the first time.
-    store.set_lesson_done("why-breathing", Some(ts("2026-11-05T08:00:00Z"))).expect("again");
-    let done = store.lessons_done().expect("read");
-    let ids: Vec<&str> = done.iter().map(|d| d.lesson_id.as_str()).collect();
-    assert_eq!(ids, ["diaphragm", "why-breathing"], "oldest first");
-    assert_eq!(done[1].done_at, ts("2026-11-02T08:00:00Z"));
-    store.set_lesson_done("diaphragm", None).expect("clear");
-    store.set_lesson_done("never-marked", None).expect("clearing an unmarked lesson is fine");
-    assert_eq!(store.lessons_done().expect("read").len(), 1);
-}
-
-#[test]
 fn settings_round_trip_replace_and_survive_a_reopen_but_not_delete_all() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("runtall.db");
