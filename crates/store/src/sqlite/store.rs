@@ -274,8 +274,11 @@ impl SqliteStore {
         report.run_id = run_id;
         report.id = None;
         let json = encode("pain report", &report)?;
-        tx.execute("UPDATE pain_reports SET run_id = ?2, data = ?3 WHERE id = ?1", params![pain_id, run_id, json])
-            .map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE pain_reports SET run_id = ?2, data = ?3 WHERE id = ?1 AND athlete_id = ?4",
+            params![pain_id, run_id, json, self.me()],
+        )
+        .map_err(|e| self.err(e))?;
         Ok(())
     }
 
