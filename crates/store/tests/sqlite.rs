@@ -101,6 +101,7 @@ fn a_file_that_is_not_a_database_is_refused_and_left_untouched() {
     let err = SqliteStore::open(&path).err().expect("refused");
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("not a runtall database"), "{err}");
+    assert!(!err.to_string().contains("--db"), "front ends add their own advice: {err}");
     assert_eq!(std::fs::read(&path).expect("read"), junk, "the file was changed");
 }
 
