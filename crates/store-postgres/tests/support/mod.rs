@@ -16,8 +16,13 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Where Debian installs PostgreSQL 15's server programs.
+/// Where Debian installs PostgreSQL 15's server programs (`RUNTALL_TEST_PG_BIN` names another folder, for other
+/// systems' layouts).
 const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+fn pg_bin() -> String {
+    std::env::var("RUNTALL_TEST_PG_BIN").ok().filter(|d| !d.is_empty()).unwrap_or_else(|| PG_BIN.to_string())
+}
 /// The application role the tests connect as (created when missing; never the tables' owner).
 pub const APP_ROLE: &str = "runtall_app_test";
 const APP_PASSWORD: &str = "runtall-app-test";
@@ -39,8 +44,8 @@ fn start() -> Option<Server> {
             url.parse::<Config>().expect("RUNTALL_TEST_DATABASE_URL is not a connection string")
         }
         _ => {
-            if !Path::new(PG_BIN).join("initdb").exists() {
-                let why = format!("PostgreSQL 15 is not installed ({PG_BIN}/initdb is missing)");
+            if !Path::new(&pg_bin()).join("initdb").exists() {
+                let why = format!("PostgreSQL 15 is not installed ({}/initdb is missing)", pg_bin());
                 assert!(std::env::var_os("CI").is_none(), "{why}; CI must run the PostgreSQL store's tests");
                 return None;
             }
@@ -119,7 +124,8 @@ impl Cluster {
         let dir = PathBuf::from(as_postgres("mktemp", &["-d", "-t", "runtall-pg-XXXXXX"]).trim());
         let data = dir.join("data");
         let (d, data_s) = (dir.display().to_string(), data.display().to_string());
-        let pg = |program: &str| format!("{PG_BIN}/{program}");
+        let bin = pg_bin();
+        let pg = |program: &str| format!("{bin}/{program}");
         as_postgres(
             &pg("initdb"),
             &["-D", &data_s, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "--no-sync"],
@@ -139,13 +145,12 @@ impl Cluster {
         };
         let watchdog =
             format!("while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop}; rm -rf {d}", pid = std::process::id());
-        Command::new("sh")
-            .args(["-c", &watchdog])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+        // Started in the background of a shell that exits at once, so the watchdog belongs to init, not to us.
+        let started = Command::new("sh")
+            .args(["-c", &format!("( {watchdog} ) </dev/null >/dev/null 2>&1 &")])
+            .status()
             .expect("start the cluster's watchdog");
+        assert!(started.success(), "cannot start the cluster's watchdog");
         let mut config = Config::new();
         config.host("127.0.0.1").port(port).user("postgres").dbname("postgres");
         config
