@@ -145,9 +145,13 @@ impl Cluster {
         };
         let watchdog =
             format!("while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop}; rm -rf {d}", pid = std::process::id());
-        // Started in the background of a shell that exits at once, so the watchdog belongs to init, not to us.
-        let started = Command::new("sh")
-            .args(["-c", &format!("( {watchdog} ) </dev/null >/dev/null 2>&1 &")])
+        // In a session of its own (so an interrupted `cargo test` does not take it down with the test binary), and
+        // started by a process that exits at once, so it belongs to init rather than to us.
+        let started = Command::new("setsid")
+            .args(["-f", "sh", "-c", &watchdog])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .status()
             .expect("start the cluster's watchdog");
         assert!(started.success(), "cannot start the cluster's watchdog");
