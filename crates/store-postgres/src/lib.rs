@@ -154,8 +154,7 @@ impl PgDatabase {
     fn in_tx<T>(&self, athlete: i64, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.conn()?;
         let mut tx = conn.transaction().map_err(|e| self.err(e))?;
-        tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&athlete.to_string()])
-            .map_err(|e| self.err(e))?;
+        name_athlete(&mut tx, athlete).map_err(|e| self.err(e))?;
         let out = f(&mut tx)?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(out)
@@ -180,7 +179,7 @@ impl Database for PgDatabase {
             .map_err(|e| self.err(e))?
             .get(0);
         // The counters every athlete has from the start, written as that athlete (their tables are under policy).
-        tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&id.to_string()]).map_err(|e| self.err(e))?;
+        name_athlete(&mut tx, id).map_err(|e| self.err(e))?;
         tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES ($1, 0)", &[&id]).map_err(|e| self.err(e))?;
         tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES ($1, NULL, 0)", &[&id])
             .map_err(|e| self.err(e))?;
@@ -233,6 +232,12 @@ impl PgStore {
     fn err(&self, e: postgres::Error) -> StoreError {
         self.db.err(e)
     }
+}
+
+/// Names the athlete whose rows the rest of the transaction may see (row-level security), until it ends. One
+/// simple query rather than a prepared one: it runs before every call, and a number needs no parameter.
+fn name_athlete(tx: &mut postgres::Transaction<'_>, athlete: i64) -> std::result::Result<(), postgres::Error> {
+    tx.batch_execute(&format!("SELECT set_config('app.athlete_id', '{athlete}', true)"))
 }
 
 fn parse(url: &str) -> Result<Config> {

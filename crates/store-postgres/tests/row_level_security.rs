@@ -140,6 +140,26 @@ fn a_role_that_bypasses_row_level_security_is_refused() {
         Err(other) => panic!("refused for the wrong reason: {other}"),
         Ok(_) => panic!("the owner must not be accepted as the application role"),
     }
+    // So would an ordinary role that owns the tables.
+    let mut admin = database.owner.connect(NoTls).expect("owner");
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'runtall_owner_test') THEN
+                     CREATE ROLE runtall_owner_test LOGIN PASSWORD 'runtall-owner-test';
+                 END IF;
+             END $$;
+             ALTER TABLE activities OWNER TO runtall_owner_test;
+             GRANT SELECT ON runtall_schema TO runtall_owner_test;",
+        )
+        .expect("an owner that is no superuser");
+    let mut owner = database.app.clone();
+    owner.user("runtall_owner_test").password("runtall-owner-test");
+    match PgDatabase::connect_config(owner, 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("row-level security"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("a role owning the tables must not be accepted as the application role"),
+    }
     assert!(database.connect().athletes().expect("athletes").is_empty(), "the application role is accepted");
 }
 
