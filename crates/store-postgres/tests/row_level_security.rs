@@ -4,54 +4,22 @@
 mod support;
 
 use postgres::NoTls;
-use runtall_domain::activity::{Activity, Samples, SourceFile, Sport};
 use runtall_store::{Database, Store, StoreError};
 use runtall_store_postgres::{PgDatabase, SCHEMA_VERSION};
 use serde_json::json;
 
-/// Every table whose rows belong to one athlete.
-const ATHLETE_TABLES: [&str; 16] = [
-    "profile",
-    "screenings",
-    "assessments",
-    "plans",
-    "activities",
-    "pain_reports",
-    "day_logs",
-    "run_context",
-    "routine_sessions",
-    "break_events",
-    "experiments",
-    "lesson_progress",
-    "settings",
-    "posture_checks",
-    "journal_revision",
-    "label_pass",
-];
-
-fn run(hash: &str) -> Activity {
-    Activity {
-        sport: Sport::Running,
-        sub_sport: None,
-        name: Some("Morning run".into()),
-        start: "2026-10-04T07:00:00Z".parse().expect("time"),
-        utc_offset_s: None,
-        elapsed_s: 1800.0,
-        moving_s: 1790.0,
-        distance_m: 5000.0,
-        ascent_m: None,
-        descent_m: None,
-        avg_hr_bpm: None,
-        max_hr_bpm: None,
-        avg_cadence_spm: None,
-        avg_respiration_brpm: None,
-        dynamics: None,
-        device: None,
-        laps: vec![],
-        samples: Samples::default(),
-        source: SourceFile { path: format!("{hash}.fit"), format: "fit".into(), content_hash: hash.into() },
-        warnings: vec![],
-    }
+/// Every table with an `athlete_id` column, read from the catalogue (not from the store's own list, so a table
+/// added without a policy is caught), with whether row-level security is on for it.
+fn athlete_tables(c: &mut impl postgres::GenericClient) -> Vec<(String, bool)> {
+    let rows = c
+        .query(
+            "SELECT c.relname::text, c.relrowsecurity FROM pg_class c
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'athlete_id' AND NOT a.attisdropped
+             WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1",
+            &[],
+        )
+        .expect("catalogue");
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
 }
 
 /// Two athletes with a record in every kind of table.
@@ -61,7 +29,8 @@ fn two_athletes(db: &PgDatabase) -> (i64, i64) {
         let id = db.create_athlete(name).expect("create");
         let s = db.athlete(id).expect("handle");
         s.save_profile(&runtall_domain::profile::Profile { name: name.into(), ..Default::default() }).expect("profile");
-        s.add_activity(&run(name), None).expect("run");
+        s.add_activity(&runtall_store_tests::fixtures::run("2026-10-04T07:00:00Z", 30.0, 5.0, name), None)
+            .expect("run");
         s.put_setting("reminders", &json!({ "on": true })).expect("setting");
         s.add_posture("2026-10-02".parse().expect("date"), "standing", &json!({})).expect("posture");
         ids.push(id.get());
@@ -89,9 +58,15 @@ fn the_application_role_sees_no_rows_without_an_athlete_and_only_that_athletes_w
     assert_eq!(count(&mut owner, "activities"), 2);
     assert_eq!(count(&mut owner, "journal_revision"), 2);
 
-    // The application role, with no athlete named, sees nothing in any per-athlete table.
+    // Every per-athlete table is under row-level security.
+    let tables = athlete_tables(&mut owner);
+    assert_eq!(tables.len(), 16, "the per-athlete tables: {tables:?}");
+    for (table, secured) in &tables {
+        assert!(secured, "{table} has row-level security");
+    }
+    // The application role, with no athlete named, sees nothing in any of them.
     let mut app = database.app.connect(NoTls).expect("application role");
-    for table in ATHLETE_TABLES {
+    for (table, _) in &tables {
         assert_eq!(count(&mut app, table), 0, "{table} without an athlete set");
     }
     // Nor can it write a row for anyone.
@@ -119,7 +94,7 @@ fn the_application_role_sees_no_rows_without_an_athlete_and_only_that_athletes_w
     tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&ben.to_string()]).expect("set athlete");
     assert_eq!(count(&mut tx, "activities"), 1);
     tx.commit().expect("commit");
-    for table in ATHLETE_TABLES {
+    for (table, _) in &tables {
         assert_eq!(count(&mut app, table), 0, "{table} after a transaction that named an athlete");
     }
     // Ben's setting was not touched by the rolled-back update, nor Ana's (rolled back with it).
