@@ -14,7 +14,7 @@ mod store;
 
 use jiff::Timestamp;
 use postgres::error::SqlState;
-use postgres::{Config, NoTls};
+use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
 use r2d2_postgres::PostgresConnectionManager;
 use runtall_store::{Athlete, AthleteId, Database, Result, StoreError};
@@ -62,16 +62,19 @@ impl PgDatabase {
     /// whose schema is older than this build (run the migrations) or newer ([`StoreError::TooNew`]).
     pub fn connect_config(config: Config, pool_size: u32) -> Result<PgDatabase> {
         let target: Arc<str> = describe(&config).into();
+        // One connection first, on its own: a wrong address, password or database name fails here at once with
+        // the server's own words, where the pool would retry until its timeout and report only that.
+        let mut first = config.connect(NoTls).map_err(|e| classify(&target, e))?;
+        check_schema(&mut first, &target)?;
+        check_role(&mut first, &target)?;
+        drop(first);
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(30))
             .build(PostgresConnectionManager::new(config.clone(), NoTls))
             .map_err(|e| StoreError::Open { path: target.to_string(), detail: e.to_string() })?;
-        let db = PgDatabase { pool, config: Arc::new(config), target };
-        db.check_schema()?;
-        db.check_role()?;
-        Ok(db)
+        Ok(PgDatabase { pool, config: Arc::new(config), target })
     }
 
     /// Creates or upgrades the schema on a connection as the tables' owner (`owner_url`), and grants `app_role`
@@ -95,53 +98,12 @@ impl PgDatabase {
 
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        migrations::version(self)
+        migrations::version(&mut *self.conn()?, &self.target)
     }
 
     /// Where this database is (`host:port/dbname as user`), for messages.
     pub fn target(&self) -> &str {
         &self.target
-    }
-
-    fn check_schema(&self) -> Result<()> {
-        let found = match migrations::version(self) {
-            Err(StoreError::Sql(detail)) if detail.starts_with(SqlState::UNDEFINED_TABLE.code()) => 0,
-            other => other?,
-        };
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::TooNew { path: self.target.to_string(), found, known: SCHEMA_VERSION });
-        }
-        if found < SCHEMA_VERSION {
-            return Err(StoreError::Open {
-                path: self.target.to_string(),
-                detail: format!(
-                    "the schema is at version {found} and this build needs {SCHEMA_VERSION}: run the migrations \
-                     as the tables' owner first"
-                ),
-            });
-        }
-        Ok(())
-    }
-
-    fn check_role(&self) -> Result<()> {
-        let mut conn = self.conn()?;
-        let row = conn
-            .query_one(
-                "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE')
-                 FROM pg_roles r, pg_class c
-                 WHERE r.rolname = current_user AND c.oid = 'activities'::regclass",
-                &[],
-            )
-            .map_err(|e| self.err(e))?;
-        if row.get::<_, bool>(0) {
-            return Err(StoreError::Open {
-                path: self.target.to_string(),
-                detail: "this role bypasses row-level security (a superuser, BYPASSRLS, or the tables' owner); \
-                         connect as the application role the migrations granted"
-                    .into(),
-            });
-        }
-        Ok(())
     }
 
     /// A connection of the pool, for one call.
@@ -234,6 +196,48 @@ impl PgStore {
     }
 }
 
+/// Refuses a schema older or newer than this build's.
+fn check_schema(client: &mut Client, target: &str) -> Result<()> {
+    let found = match migrations::version(client, target) {
+        Err(StoreError::Sql(detail)) if detail.starts_with(SqlState::UNDEFINED_TABLE.code()) => 0,
+        other => other?,
+    };
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { path: target.to_string(), found, known: SCHEMA_VERSION });
+    }
+    if found < SCHEMA_VERSION {
+        return Err(StoreError::Open {
+            path: target.to_string(),
+            detail: format!(
+                "the schema is at version {found} and this build needs {SCHEMA_VERSION}: run the migrations as \
+                 the tables' owner first"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a role that row-level security would not hold back.
+fn check_role(client: &mut Client, target: &str) -> Result<()> {
+    let row = client
+        .query_one(
+            "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE')
+             FROM pg_roles r, pg_class c
+             WHERE r.rolname = current_user AND c.oid = 'activities'::regclass",
+            &[],
+        )
+        .map_err(|e| classify(target, e))?;
+    if row.get::<_, bool>(0) {
+        return Err(StoreError::Open {
+            path: target.to_string(),
+            detail: "this role bypasses row-level security (a superuser, BYPASSRLS, or the tables' owner); connect \
+                     as the application role the migrations granted"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 /// Names the athlete whose rows the rest of the transaction may see (row-level security), until it ends. One
 /// simple query rather than a prepared one: it runs before every call, and a number needs no parameter.
 fn name_athlete(tx: &mut postgres::Transaction<'_>, athlete: i64) -> std::result::Result<(), postgres::Error> {
@@ -291,8 +295,15 @@ pub(crate) fn classify(target: &str, e: postgres::Error) -> StoreError {
         }
         return StoreError::Sql(format!("{} {}", code.code(), db.message()));
     }
-    if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
-        return StoreError::Open { path: target.to_string(), detail: e.to_string() };
+    // The client's own message is only the kind ("error connecting to server"); the cause says what happened.
+    let mut detail = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        detail.push_str(&format!(": {cause}"));
+        source = cause.source();
     }
-    StoreError::Sql(e.to_string())
+    if e.is_closed() || std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) {
+        return StoreError::Open { path: target.to_string(), detail };
+    }
+    StoreError::Sql(detail)
 }

@@ -5,7 +5,7 @@
 //! references between an athlete's records carry the athlete (a pain report cannot name another athlete's run even
 //! through a bug), and row-level security confines every per-athlete table to the athlete the transaction set.
 
-use crate::{PgDatabase, classify, quote_ident};
+use crate::{classify, quote_ident};
 use postgres::Client;
 use runtall_store::{Result, StoreError};
 
@@ -295,8 +295,8 @@ fn grant(client: &mut Client, target: &str, app_role: &str) -> Result<()> {
 }
 
 /// The schema version a database is at, as the application role reads it.
-pub(crate) fn version(db: &PgDatabase) -> Result<i64> {
-    let mut conn = db.conn()?;
-    let row = conn.query_one("SELECT version FROM runtall_schema WHERE id = 1", &[]).map_err(|e| db.err(e))?;
+pub(crate) fn version(client: &mut Client, target: &str) -> Result<i64> {
+    let row =
+        client.query_one("SELECT version FROM runtall_schema WHERE id = 1", &[]).map_err(|e| classify(target, e))?;
     Ok(i64::from(row.get::<_, i32>(0)))
 }

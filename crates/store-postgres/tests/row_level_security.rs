@@ -160,6 +160,15 @@ fn migrations_run_once_and_a_newer_or_missing_schema_is_refused() {
     assert!(matches!(PgDatabase::connect_config(database.app.clone(), 2), Err(StoreError::TooNew { .. })));
     assert_eq!(count(&mut owner, "settings"), 1, "nothing was changed");
 
+    // A database that does not exist is refused at once, in the server's words.
+    let mut missing = database.app.clone();
+    missing.dbname("runtall_no_such_database");
+    match PgDatabase::connect_config(missing, 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("does not exist"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("a missing database must be refused"),
+    }
+
     // A database nobody migrated is refused with what to do.
     let empty = server.fresh_database();
     let mut owner = empty.owner.connect(NoTls).expect("owner");
