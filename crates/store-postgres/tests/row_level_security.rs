@@ -180,3 +180,49 @@ fn migrations_run_once_and_a_newer_or_missing_schema_is_refused() {
         Ok(_) => panic!("an empty database must be refused"),
     }
 }
+
+/// Two writers of one athlete adding the same file at once: PostgreSQL's default isolation would let both find no
+/// duplicate (and the second fail on the unique key); the athlete's advisory lock makes them take turns, so one
+/// stores it and the other is told it is a duplicate. Likewise two experiments started at once leave one active.
+#[test]
+fn concurrent_writers_of_one_athlete_take_turns() {
+    use runtall_store::AddOutcome;
+    use std::sync::{Arc, Barrier};
+    let Some(server) = support::server() else { return support::skipped("concurrent writers") };
+    let database = server.fresh_database();
+    let (db1, db2) = (database.connect(), database.connect());
+    let ana = db1.create_athlete("Ana").expect("create");
+    for round in 0..8 {
+        let barrier = Arc::new(Barrier::new(2));
+        let threads: Vec<_> = [db1.athlete(ana).expect("handle"), db2.athlete(ana).expect("handle")]
+            .into_iter()
+            .map(|store| {
+                let barrier = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    let start = format!("2026-10-{:02}T07:00:00Z", round + 1);
+                    let run = runtall_store_tests::fixtures::run(&start, 30.0, 5.0, &format!("same-{round}"));
+                    // No panics between the barriers: a failing writer must not leave the other waiting.
+                    barrier.wait();
+                    let added = store.add_activity(&run, None);
+                    barrier.wait();
+                    let started = "2026-10-01".parse().expect("date");
+                    let experiment = store.put_experiment(None, started, true, &json!({ "round": round }));
+                    (added, experiment)
+                })
+            })
+            .collect();
+        let results: Vec<(AddOutcome, i64)> = threads
+            .into_iter()
+            .map(|t| {
+                let (added, experiment) = t.join().expect("writer");
+                (added.expect("add under contention"), experiment.expect("experiment under contention"))
+            })
+            .collect();
+        let stored = results.iter().filter(|(a, _)| matches!(a, AddOutcome::Added { .. })).count();
+        let duplicate = results.iter().filter(|(a, _)| matches!(a, AddOutcome::DuplicateFile { .. })).count();
+        assert_eq!((stored, duplicate), (1, 1), "round {round}: {results:?}");
+        let store = db1.athlete(ana).expect("handle");
+        let active = store.experiments().expect("experiments").iter().filter(|(_, active, _)| *active).count();
+        assert_eq!(active, 1, "round {round}: one experiment active");
+    }
+}
