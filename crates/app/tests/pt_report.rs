@@ -83,7 +83,7 @@ fn season(store: &dyn Store) {
         }
     }
     let j = from_jsonl("t.jsonl", &lines.join("\n"), t("2026-06-30T12:00:00Z")).unwrap();
-    store.import_journal(&j).unwrap();
+    runtall_app::journal_file::import(store, &j).unwrap();
 }
 
 fn seeded() -> (tempfile::TempDir, SqliteStore) {
