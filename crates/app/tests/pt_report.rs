@@ -271,6 +271,7 @@ fn posture_photos_show_their_trend_judged_against_the_error() {
         posture::add(&store, posture_photo(cva), None, Some(day), TODAY).unwrap();
     }
     // A photo after the period's end does not count.
+    posture::add(&store, posture_photo(30.0), None, Some(date(2026, 6, 28)), TODAY).unwrap();
     let r = report(&store, ReportOptions { to: Some(date(2026, 6, 25)), ..ReportOptions::default() });
     assert_eq!(r.posture.checks_in_period, 3);
     let standing = &r.posture.photos[0];
