@@ -9,16 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ImportError;
 use crate::format::{self, Format, NameKind, Sniffed};
 use crate::map::{self, Draft, Finish};
-use crate::plan::ImportOptions;
-
-/// What an export's index (Strava `activities.csv`) says about one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EntryMeta {
-    /// The activity's name as the runner gave it.
-    pub name: Option<String>,
-    /// The activity type as written (`Run`, `Trail Run`, `Ride`, ...).
-    pub activity_type: Option<String>,
-}
+use crate::types::{EntryMeta, ImportOptions};
 
 /// The sport a Strava activity type names, `None` for types runtall has no sport for.
 #[must_use]
