@@ -880,6 +880,7 @@ mod tests {
             avg_respiration_brpm: None,
             dynamics: None,
             device: None,
+            quality: Default::default(),
             laps: lap_list,
             samples: s,
             source: SourceFile { path: "t".into(), format: "fit".into(), content_hash: "h".into() },

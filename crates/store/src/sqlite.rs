@@ -171,6 +171,7 @@ impl SqliteStore {
                     avg_respiration_brpm: None,
                     dynamics: None,
                     device: None,
+                    quality: Default::default(),
                     laps: vec![],
                     samples: Samples::default(),
                     source: runtall_domain::activity::SourceFile {
@@ -1324,6 +1325,7 @@ mod tests {
             avg_respiration_brpm: Some(32.0),
             dynamics: Some(RunningDynamics::default()),
             device: Some("watch".into()),
+            quality: Default::default(),
             laps: vec![lap; 3],
             samples: Samples::default(),
             source: SourceFile { path: "a.fit".into(), format: "fit".into(), content_hash: "h".into() },

@@ -218,6 +218,7 @@ pub fn add_run(store: &dyn Store, hours_ago: i64, hash: &str) -> i64 {
         avg_respiration_brpm: None,
         dynamics: None,
         device: None,
+        quality: Default::default(),
         laps: vec![],
         samples,
         source: SourceFile { path: "t.fit".into(), format: "fit".into(), content_hash: hash.into() },
