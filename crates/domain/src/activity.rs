@@ -220,8 +220,10 @@ const RUN_RECORDS: [(f64, f64); 8] = [
 
 /// Cycling: the 200 m flying sprint (about 20.6 m/s), the hour record (56.792 km), 24 hours unpaced on a track
 /// (about 941 km). Swimming: 50 m freestyle 20.91 s, 1500 m 14:30.67, 10 km open water about 1:49.
-const RIDE_RECORDS: [(f64, f64); 3] = [(200.0, 20.6), (56_792.0, 56_792.0 / 3_600.0), (941_000.0, 941_000.0 / 86_400.0)];
-const SWIM_RECORDS: [(f64, f64); 3] = [(50.0, 50.0 / 20.91), (1_500.0, 1_500.0 / 870.67), (10_000.0, 10_000.0 / 6_540.0)];
+const RIDE_RECORDS: [(f64, f64); 3] =
+    [(200.0, 20.6), (56_792.0, 56_792.0 / 3_600.0), (941_000.0, 941_000.0 / 86_400.0)];
+const SWIM_RECORDS: [(f64, f64); 3] =
+    [(50.0, 50.0 / 20.91), (1_500.0, 1_500.0 / 870.67), (10_000.0, 10_000.0 / 6_540.0)];
 
 /// The fastest average speed a person has held over `distance_m` in `sport`: a pace faster than this is a
 /// recording fault (a GPS jump, a ride filed as a run). `None` for sports without a record table.
@@ -437,9 +439,8 @@ impl Richness {
         }
         let longer = self.covers_s.max(other.covers_s);
         if longer > 0.0 && (self.covers_s - other.covers_s).abs() / longer >= 0.05 {
-            return (self.covers_s > other.covers_s).then(|| {
-                format!("it covers {} against {}", clock(self.covers_s), clock(other.covers_s))
-            });
+            return (self.covers_s > other.covers_s)
+                .then(|| format!("it covers {} against {}", clock(self.covers_s), clock(other.covers_s)));
         }
         if self.format_rank != other.format_rank {
             let name = |r: u8| ["a journal entry", "GPX", "TCX", "FIT"][usize::from(r.min(3))];

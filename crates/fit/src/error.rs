@@ -183,7 +183,10 @@ impl fmt::Display for WarningKind {
                 write!(f, "header CRC mismatch (stored {stored:#06x}, computed {computed:#06x})")
             }
             Self::FileCrcMismatch { stored, computed } => {
-                write!(f, "file CRC mismatch (stored {stored:#06x}, computed {computed:#06x}): some data may be damaged")
+                write!(
+                    f,
+                    "file CRC mismatch (stored {stored:#06x}, computed {computed:#06x}): some data may be damaged"
+                )
             }
             Self::MissingFileCrc => write!(f, "file ends before its CRC"),
             Self::DataSizeBeyondFile { declared, available } => {

@@ -167,7 +167,7 @@ pub(crate) fn decode_with_meta(
         // Each activity of a multi-activity file needs its own identity for duplicate checks.
         let content_hash = if n == 1 { hash.clone() } else { format!("{hash}#{}", i + 1) };
         let src = SourceFile { path: source.to_string(), format: format.as_str().to_string(), content_hash };
-        match map::finalize(d, &Finish { now_s, source: &src }) {
+        match map::finalize(d, &Finish { now_s, source: &src, part_of_many: n > 1 }) {
             Ok(a) => activities.push(a),
             Err(e) => {
                 failed.push(format!("activity {} of {n} in the file was skipped: {e}", i + 1));

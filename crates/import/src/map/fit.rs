@@ -421,7 +421,11 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
         } else {
             // A lap belongs to the session its middle falls in: a transition's lap can start the second the
             // next session starts (the 1 s slack for samples would hand it to the wrong one).
-            lap_start(l).map(|s| s + l.total_elapsed_time_s.filter(|e| e.is_finite() && *e > 0.0).map_or(0, |e| (e / 2.0) as i64)).and_then(owner)
+            lap_start(l)
+                .map(|s| {
+                    s + l.total_elapsed_time_s.filter(|e| e.is_finite() && *e > 0.0).map_or(0, |e| (e / 2.0) as i64)
+                })
+                .and_then(owner)
         };
         if let Some(i) = i {
             let foot = is_foot_sport(drafts[i].sport);

@@ -24,7 +24,8 @@ pub const RIDE_TOP_ABOVE_MPS: f64 = 9.0;
 /// Walking that climbs at least this many metres per km is hiking.
 pub const HIKE_CLIMB_M_PER_KM: f64 = 40.0;
 /// Words in a creator name that mean a bike computer or a cycling app.
-const BIKE_CREATORS: [&str; 9] = ["edge", "elemnt", "karoo", "bryton", "lezyne", "hammerhead", "zwift", "wahoo", "bike"];
+const BIKE_CREATORS: [&str; 9] =
+    ["edge", "elemnt", "karoo", "bryton", "lezyne", "hammerhead", "zwift", "wahoo", "bike"];
 
 /// One timed point as the inference needs it.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +43,9 @@ pub(crate) fn infer_sport(fixes: &[Fix], creator: Option<&str>) -> (Sport, Strin
         if let Some(w) = BIKE_CREATORS.iter().find(|w| lower.contains(*w)) {
             return (
                 Sport::Cycling,
-                format!("the file does not name its sport; it was written by \"{c}\" (\"{w}\": a bike computer or app)"),
+                format!(
+                    "the file does not name its sport; it was written by \"{c}\" (\"{w}\": a bike computer or app)"
+                ),
             );
         }
     }

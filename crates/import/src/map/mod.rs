@@ -47,8 +47,9 @@ pub const ASCENT_HYSTERESIS_M: f64 = 4.0;
 pub const PAUSE_GAP_S: f64 = 30.0;
 
 /// Shortest recording kept as an activity, seconds: anything shorter is a file cut off at its start, a button
-/// pressed by mistake or a fragment, and is refused as "not enough data" rather than stored as a run.
-pub const MIN_ACTIVITY_S: f64 = 120.0;
+/// pressed by mistake or a fragment (the junk seen in exports: 15 s, 57 s), and is refused as "not enough data"
+/// rather than stored as a run. A minute keeps a short but whole recording (a 65-s ride to the shop).
+pub const MIN_ACTIVITY_S: f64 = 60.0;
 
 /// An altitude further than this (plus what [`MAX_VERTICAL_MPS`] allows over the time to its neighbours) from the
 /// median of its neighbours is not terrain: a placeholder (0 m written before the GPS or barometer had a reading)
@@ -286,6 +287,9 @@ fn ts_from_unix_s(t: f64) -> Option<Timestamp> {
 pub(crate) struct Finish<'a> {
     pub now_s: i64,
     pub source: &'a SourceFile,
+    /// The draft is one part of a multisport file (a transition between swim and bike is short by nature, and
+    /// is kept so the parts stay together); [`MIN_ACTIVITY_S`] applies only to files holding one activity.
+    pub part_of_many: bool,
 }
 
 /// Validate a draft and compute what the file did not give. Values that cannot be true are
@@ -414,12 +418,12 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
             n => format!("{n} points but all at the same time, so nothing was recorded over time"),
         }));
     }
-    if elapsed < MIN_ACTIVITY_S {
+    if elapsed < MIN_ACTIVITY_S && !ctx.part_of_many {
         let metres = sample_distance.or(d.distance_m).filter(|m| m.is_finite()).unwrap_or(0.0);
         return Err(ImportError::not_enough_data(format!(
-            "only {} and {metres:.0} m were recorded; an activity needs at least {} min",
+            "only {} and {metres:.0} m were recorded; an activity needs at least {:.0} s",
             clock(elapsed),
-            MIN_ACTIVITY_S / 60.0
+            MIN_ACTIVITY_S
         )));
     }
     let timer_file = total(d.timer_s, 0.0, MAX_ACTIVITY_S, "timer time", &mut warnings);
@@ -566,7 +570,7 @@ const LAPS_VS_TRACK: f64 = 0.1;
 fn continuous_span(points: &[Point]) -> Option<f64> {
     let (first, last) = (points.first()?, points.last()?);
     let broken = points.windows(2).any(|w| w[1].after_break || w[1].t - w[0].t > PAUSE_GAP_S);
-    (!broken && last.t > first.t).then(|| last.t - first.t)
+    (!broken && last.t > first.t).then_some(last.t - first.t)
 }
 
 /// Values no person produces, kept but flagged (see [`Implausible`]), each with a warning saying so.
@@ -619,7 +623,11 @@ fn speed_text(sport: Sport, v: f64) -> String {
 /// m:ss, or h:mm:ss from an hour.
 fn clock(s: f64) -> String {
     let s = s.max(0.0).round() as i64;
-    if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 /// Drops altitudes that jump away from their neighbours (see [`ALTITUDE_JUMP_M`]); returns how many. A 0 m
@@ -643,10 +651,11 @@ fn drop_altitude_jumps(points: &mut [Point]) -> usize {
         let placeholder = a == 0.0 && points[i].lat_deg.is_none() && overall.abs() > ALTITUDE_JUMP_M;
         window.clear();
         gaps.clear();
-        for k in j.saturating_sub(ALTITUDE_NEIGHBOURS)..(j + ALTITUDE_NEIGHBOURS + 1).min(n) {
+        let lo = j.saturating_sub(ALTITUDE_NEIGHBOURS);
+        for (k, &(_, tk, ak)) in with.iter().enumerate().take((j + ALTITUDE_NEIGHBOURS + 1).min(n)).skip(lo) {
             if k != j {
-                window.push(with[k].2);
-                gaps.push((with[k].1 - t).abs());
+                window.push(ak);
+                gaps.push((tk - t).abs());
             }
         }
         let m = window.len() / 2;
@@ -891,7 +900,7 @@ mod tests {
     }
 
     fn ctx(s: &SourceFile) -> Finish<'_> {
-        Finish { now_s: 1_800_000_000, source: s }
+        Finish { now_s: 1_800_000_000, source: s, part_of_many: false }
     }
 
     #[test]
@@ -915,7 +924,7 @@ mod tests {
         let s = src();
         let mut d = Draft::new(Sport::Running);
         let t0 = 1_700_000_000.0;
-        for i in 0..100 {
+        for i in 0..200 {
             let mut p = Point {
                 t: t0 + f64::from(i),
                 hr_bpm: Some(150.0),
@@ -936,7 +945,7 @@ mod tests {
         d.points.push(Point { t: 100.0, ..Point::default() }); // 1970
         d.points.push(Point { t: 4_000_000_000.0, ..Point::default() }); // 2096
         let a = finalize(d, &ctx(&s)).expect("activity");
-        assert_eq!(a.samples.len(), 100);
+        assert_eq!(a.samples.len(), 200);
         assert!(a.samples.is_consistent());
         assert_eq!(a.max_hr_bpm, Some(150.0));
         let w = a.warnings.join("\n");
@@ -944,7 +953,7 @@ mod tests {
         assert!(w.contains("dropped 2 speed"), "{w}");
         assert!(w.contains("dropped 1 negative or impossible distance"), "{w}");
         assert!(w.contains("dropped 2 samples with a time before 1990"), "{w}");
-        assert!((a.elapsed_s - 99.0).abs() < 1e-9);
+        assert!((a.elapsed_s - 199.0).abs() < 1e-9);
     }
 
     #[test]
