@@ -1000,6 +1000,94 @@ mod tests {
         assert!((mid - 3.0).abs() < 0.05, "{mid}");
     }
 
+    /// A draft of `n` one-second points north at 3 m/s, altitude from `alt(i)`.
+    fn northward(n: usize, alt: impl Fn(usize) -> Option<f64>) -> Draft {
+        let mut d = Draft::new(Sport::Running);
+        for i in 0..n {
+            d.points.push(Point {
+                t: 1_700_000_000.0 + i as f64,
+                lat_deg: Some(45.0 + 3.0 * i as f64 / 111_195.0),
+                lon_deg: Some(7.0),
+                altitude_m: alt(i),
+                ..Point::default()
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn placeholder_altitude_is_not_a_climb() {
+        let s = src();
+        // A TCX whose first trackpoint says 0.0 m and has no position, on a course at 560–600 m that climbs 40 m.
+        let mut d = northward(1200, |i| Some(560.0 + 40.0 * i as f64 / 1200.0));
+        d.points[0].altitude_m = Some(0.0);
+        d.points[0].lat_deg = None;
+        d.points[0].lon_deg = None;
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        let up = a.ascent_m.expect("ascent");
+        assert!((35.0..=45.0).contains(&up), "{up} m up (a placeholder would add 560 m)");
+        assert!(a.samples.altitude_m[0].is_none(), "the placeholder is dropped");
+        // A single glitch of +80 m in the middle is dropped too.
+        let mut d = northward(1200, |_| Some(300.0));
+        d.points[600].altitude_m = Some(380.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!(a.ascent_m.expect("ascent") < 5.0, "{:?}", a.ascent_m);
+    }
+
+    #[test]
+    fn altitude_wobble_is_smoothed_before_summing() {
+        let s = src();
+        // ±3 m of noise every 4 s on flat ground: with the 4 m hysteresis alone, each swing of 6 m counts.
+        let d = northward(1800, |i| Some(100.0 + if (i / 4) % 2 == 0 { 3.0 } else { -3.0 }));
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!(a.ascent_m.expect("ascent") < 5.0, "{:?}", a.ascent_m);
+        // A real 50 m hill survives smoothing.
+        let d = northward(1800, |i| Some(100.0 + 50.0 * (i.min(900) as f64 / 900.0)));
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!((a.ascent_m.expect("ascent") - 50.0).abs() < 5.0, "{:?}", a.ascent_m);
+    }
+
+    #[test]
+    fn lap_totals_that_disagree_with_the_track_give_way() {
+        let s = src();
+        // Laps say 2.00 km in 10:25; the continuous track covers 2.7 km in 15 min.
+        let mut d = northward(901, |_| None);
+        d.totals_from_laps = true;
+        d.distance_m = Some(2000.0);
+        d.timer_s = Some(625.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!((a.distance_m - 2700.0).abs() < 10.0, "{}", a.distance_m);
+        assert!((a.moving_s - 900.0).abs() < 5.0, "{}", a.moving_s);
+        assert!(a.warnings.iter().any(|w| w.contains("the laps add up to 2.00 km")), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn impossible_pace_and_heart_rate_are_flagged() {
+        let s = src();
+        // 2.7 km in 4 min is 1:29/km: faster than any runner.
+        let mut d = northward(241, |_| None);
+        d.distance_m = Some(2700.0);
+        d.avg_hr_bpm = Some(268.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        // (The track itself says 720 m; the file's total is what the record check sees.)
+        assert!(a.quality.is_implausible(Implausible::Pace), "{:?}", a.quality);
+        assert!(a.quality.is_implausible(Implausible::HeartRate), "{:?}", a.quality);
+        assert!(a.warnings.iter().any(|w| w.contains("world record")));
+        // An ordinary run is clean.
+        let a = finalize(northward(901, |_| None), &ctx(&s)).expect("activity");
+        assert!(a.quality.is_clean(), "{:?}", a.quality);
+    }
+
+    #[test]
+    fn short_recordings_are_refused_unless_part_of_a_multisport_file() {
+        let s = src();
+        let e = finalize(northward(40, |_| None), &ctx(&s)).expect_err("40 s");
+        assert!(matches!(e, ImportError::NotEnoughData { .. }), "{e}");
+        assert!(e.to_string().contains("0:39"), "{e}");
+        let part = Finish { part_of_many: true, ..ctx(&s) };
+        assert!(finalize(northward(40, |_| None), &part).is_ok());
+    }
+
     #[test]
     fn cadence_units() {
         assert!(cadence_is_strides([85.0, 88.0, 90.0].into_iter()));
