@@ -507,7 +507,10 @@ fn lap_intervals(a: &Activity, profile: Option<&SpeedProfile>, checks: &mut Vec<
     let (mut reps, mut rep_speeds, mut rep_hr, mut rec_hr, mut pressed) = (0, Vec::new(), Vec::new(), Vec::new(), 0);
     for w in laps.windows(2) {
         let (r, c) = (&w[0], &w[1]);
-        if r.v >= mid && c.v < mid && r.v >= c.v * REP_CONTRAST && (REP_DURATION_S.0..=REP_DURATION_S.1).contains(&r.dur)
+        if r.v >= mid
+            && c.v < mid
+            && r.v >= c.v * REP_CONTRAST
+            && (REP_DURATION_S.0..=REP_DURATION_S.1).contains(&r.dur)
         {
             reps += 1;
             rep_speeds.push(r.v);

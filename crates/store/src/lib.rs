@@ -70,7 +70,7 @@ pub enum AddOutcome {
     DuplicateFile {
         existing: i64,
     },
-    /// The same run from another export (start, sport and duration match).
+    /// The same recording from another export or a partial copy (time spans overlap, tracks agree).
     DuplicateRun {
         existing: i64,
     },
@@ -207,6 +207,10 @@ pub trait Store {
 
     /// Stores one activity in one transaction, unless it duplicates a stored one.
     fn add_activity(&self, activity: &Activity, classification: Option<&Classification>) -> Result<AddOutcome>;
+    /// Replaces the stored activity `id` with a better copy of the same recording (an intact file for a damaged
+    /// one, FIT for GPX), in one transaction. The row keeps its id, so the runner's context and linked pain reports
+    /// stay with the run; labels from the earlier of the two starts are marked stale. Returns whether it existed.
+    fn replace_activity(&self, id: i64, activity: &Activity, classification: Option<&Classification>) -> Result<bool>;
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivityRow>>;
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.

@@ -9,7 +9,7 @@ use crate::{
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use runtall_domain::activity::{Activity, Samples, Sport, same_run};
+use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
@@ -22,6 +22,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How long before a new activity's start a stored one may have started and still overlap it, seconds: longer
+/// than any single run or ride a person records (a 24-hour race), short enough to keep the look-up on the index.
+const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
 
 /// How long a writer waits for another before giving up with "locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -136,6 +140,49 @@ impl SqliteStore {
         )
         .map_err(|e| self.err(e))?;
         Ok(())
+    }
+
+    /// A stored activity that is the same recording as `a` (see [`same_run`] and [`same_track`]): time spans that
+    /// overlap enough, and tracks that do not go different ways. Candidates are found on the start index: any
+    /// activity starting up to [`OVERLAP_LOOKBACK_S`] before `a` and before it ends.
+    fn same_recording(&self, tx: &Transaction<'_>, a: &Activity) -> Result<Option<i64>> {
+        let start = a.start.as_second();
+        let end = start + a.elapsed_s.max(0.0).ceil() as i64;
+        let mut stmt = tx
+            .prepare(
+                "SELECT id, start_utc, sport, elapsed_s FROM activities
+                 WHERE start_epoch BETWEEN ?1 AND ?2 AND start_epoch + elapsed_s >= ?3",
+            )
+            .map_err(|e| self.err(e))?;
+        let window = runtall_domain::activity::SAME_RUN_START_S;
+        let rows = stmt
+            .query_map(params![start - OVERLAP_LOOKBACK_S, end.max(start + window), start - window], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut candidates = Vec::new();
+        for row in rows {
+            let (id, start_utc, sport, elapsed) = row.map_err(|e| self.err(e))?;
+            let (Ok(other_start), Some(other_sport)) = (start_utc.parse::<Timestamp>(), from_name(&sport)) else {
+                continue;
+            };
+            if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, elapsed) {
+                candidates.push((id, other_start));
+            }
+        }
+        drop(stmt);
+        for (id, other_start) in candidates {
+            // Two people's runs at the same hour (a shared account, a partner's watch) are told apart by position.
+            let blob: Vec<u8> = tx
+                .query_row("SELECT samples FROM activities WHERE id = ?1", [id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            let other =
+                codec::decode(&blob).map_err(|e| StoreError::Decode { what: "activity", id, detail: e.to_string() })?;
+            if same_track(&a.samples, a.start, &other, other_start) != Some(false) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     }
 
     /// The stored run with this journal key (its content hash), if any.
@@ -541,25 +588,8 @@ impl Store for SqliteStore {
             return Ok(AddOutcome::DuplicateFile { existing });
         }
         let start = a.start.as_second();
-        {
-            let mut stmt = tx
-                .prepare("SELECT id, start_utc, sport, elapsed_s FROM activities WHERE start_epoch BETWEEN ?1 AND ?2")
-                .map_err(|e| self.err(e))?;
-            let window = runtall_domain::activity::SAME_RUN_START_S;
-            let rows = stmt
-                .query_map(params![start - window, start + window], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
-                })
-                .map_err(|e| self.err(e))?;
-            for row in rows {
-                let (id, start_utc, sport, elapsed) = row.map_err(|e| self.err(e))?;
-                let (Ok(other_start), Some(other_sport)) = (start_utc.parse::<Timestamp>(), from_name(&sport)) else {
-                    continue;
-                };
-                if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, elapsed) {
-                    return Ok(AddOutcome::DuplicateRun { existing: id });
-                }
-            }
+        if let Some(existing) = self.same_recording(&tx, a)? {
+            return Ok(AddOutcome::DuplicateRun { existing });
         }
         let summary = summary_json(a)?;
         let class_json = classification
@@ -595,6 +625,51 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(AddOutcome::Added { id })
+    }
+
+    fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
+        let tx = self.write_tx()?;
+        let old: Option<(i64, String)> = tx
+            .query_row("SELECT start_epoch, sport FROM activities WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((old_start, old_sport)) = old else { return Ok(false) };
+        let summary = summary_json(a)?;
+        let class_json = classification
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::Sql(format!("cannot encode classification: {e}")))?;
+        let start = a.start.as_second();
+        // The row keeps its id, so the runner's context and the pain reports linked to the run stay with it.
+        tx.execute(
+            "UPDATE activities SET start_epoch = ?2, start_utc = ?3, sport = ?4, label = ?5, distance_m = ?6,
+                 elapsed_s = ?7, moving_s = ?8, content_hash = ?9, source_path = ?10, format = ?11,
+                 imported_at = ?12, summary = ?13, classification = ?14, samples = ?15
+             WHERE id = ?1",
+            params![
+                id,
+                start,
+                ts(a.start),
+                enum_name(&a.sport),
+                classification.map(|c| enum_name(&c.label)),
+                a.distance_m,
+                a.elapsed_s,
+                a.moving_s,
+                a.source.content_hash,
+                a.source.path,
+                a.source.format,
+                ts(Timestamp::now()),
+                summary,
+                class_json,
+                codec::encode(&a.samples),
+            ],
+        )
+        .map_err(|e| self.err(e))?;
+        if a.sport.is_run() || from_name(&old_sport).is_some_and(Sport::is_run) {
+            self.mark_labels_stale(&tx, start.min(old_start))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(true)
     }
 
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>> {

@@ -95,6 +95,9 @@ pub fn import_paths(
 /// The one line `--quiet` prints.
 fn headline(s: &ImportSummary) -> String {
     let mut parts = vec![format!("{} imported", s.imported)];
+    if s.replaced_count > 0 {
+        parts.push(format!("{} replaced a worse copy", s.replaced_count));
+    }
     if s.duplicate_count > 0 {
         parts.push(format!("{} already in the journal", s.duplicate_count));
     }
@@ -119,6 +122,18 @@ pub fn print_summary(s: &ImportSummary) {
     );
     if s.salvaged > 0 {
         println!("  {} salvaged from damaged files (see `runtall runs show ID` for what was read).", s.salvaged);
+    }
+    if s.replaced_count > 0 {
+        println!(
+            "  {} replaced a worse copy of the same run (the run keeps its number, context and pain notes):",
+            s.replaced_count
+        );
+        for r in s.replaced.iter().take(10) {
+            println!("    {} — replaces run #{}: {}", r.source, r.existing, r.why);
+        }
+        if s.replaced_count > 10 {
+            println!("    … and {} more", s.replaced_count - 10);
+        }
     }
     if s.duplicate_count > 0 {
         println!("  {} already in the journal, skipped:", s.duplicate_count);
