@@ -60,6 +60,7 @@ pub fn linked_run(store: &dyn Store, kind: RoutineKind, now: Timestamp) -> Resul
         to: now.checked_add(span).ok(),
         label: None,
         limit: Some(20),
+        kind: runtall_store::ActivityKind::Runs,
     };
     let runs: Vec<(i64, Timestamp, Timestamp)> = store
         .activities(&filter)?

@@ -187,6 +187,12 @@ pub struct RunsArgs {
     /// At most this many runs, newest first
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Show other sports (rides, swims, walks) as cross-training instead of runs
+    #[arg(long, conflicts_with = "all")]
+    pub cross_training: bool,
+    /// Show runs and other sports together
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Subcommand)]

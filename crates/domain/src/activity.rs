@@ -40,6 +40,69 @@ impl Sport {
             Sport::Other => "other",
         }
     }
+
+    /// How this sport's speed is read: runners and walkers think in pace per km, riders in km/h, swimmers in time
+    /// per 100 m. A 92 km ride shown as "1:55/km" means nothing to anyone.
+    pub fn speed_unit(self) -> SpeedUnit {
+        match self {
+            Sport::Cycling | Sport::Other => SpeedUnit::PerHour,
+            Sport::Swimming => SpeedUnit::Per100m,
+            _ => SpeedUnit::Pace,
+        }
+    }
+
+    /// Words for the activity in lists and titles ("run", "ride", "swim").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Sport::Running | Sport::TreadmillRunning | Sport::TrackRunning => "run",
+            Sport::TrailRunning => "trail run",
+            Sport::Walking => "walk",
+            Sport::Hiking => "hike",
+            Sport::Cycling => "ride",
+            Sport::Swimming => "swim",
+            Sport::Other => "activity",
+        }
+    }
+}
+
+/// The speed of an activity the way its sport reads it (see [`Sport::speed_unit`]): pace per km or mile for runs
+/// and walks, km/h or mph for rides, time per 100 m for swims; "–" when it did not move.
+pub fn speed_text(sport: Sport, seconds: f64, meters: f64, units: crate::profile::Units) -> String {
+    const KM_PER_MI: f64 = 1.609_344;
+    let mi = units == crate::profile::Units::Mi;
+    if !(meters > 0.0 && seconds > 0.0) {
+        return "–".into();
+    }
+    let clock = |s: f64| {
+        if !s.is_finite() || s > 99.0 * 60.0 {
+            return None;
+        }
+        let s = s.round() as u64;
+        Some(format!("{}:{:02}", s / 60, s % 60))
+    };
+    let out = match sport.speed_unit() {
+        SpeedUnit::Pace => {
+            let unit_m = if mi { 1000.0 * KM_PER_MI } else { 1000.0 };
+            clock(seconds / (meters / unit_m)).map(|c| format!("{c}/{}", if mi { "mi" } else { "km" }))
+        }
+        SpeedUnit::PerHour => {
+            let km_h = meters / 1000.0 / (seconds / 3600.0);
+            Some(if mi { format!("{:.1} mph", km_h / KM_PER_MI) } else { format!("{km_h:.1} km/h") })
+        }
+        SpeedUnit::Per100m => clock(seconds / (meters / 100.0)).map(|c| format!("{c}/100 m")),
+    };
+    out.unwrap_or_else(|| "–".into())
+}
+
+/// See [`Sport::speed_unit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeedUnit {
+    /// Time per km (or mile).
+    Pace,
+    /// km/h (or mph).
+    PerHour,
+    /// Time per 100 m.
+    Per100m,
 }
 
 /// What the watch said a lap was for, when it says.

@@ -161,6 +161,19 @@ pub struct ActivityFilter {
     pub to: Option<Timestamp>,
     pub label: Option<RunLabel>,
     pub limit: Option<usize>,
+    /// Runs only, other sports only (cross-training), or everything (the default).
+    pub kind: ActivityKind,
+}
+
+/// Which activities a list wants: the journal shows runs, and other sports apart as cross-training.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivityKind {
+    #[default]
+    All,
+    /// Road, trail, treadmill and track runs ([`Sport::is_run`]).
+    Runs,
+    /// Everything else: rides, swims, walks, hikes and sports the file did not name.
+    CrossTraining,
 }
 
 /// Everything runtall persists. Each method is one transaction: a failure leaves earlier data untouched.
@@ -191,6 +204,7 @@ pub trait Store {
             to: at.checked_add(span).ok(),
             label: None,
             limit: Some(50),
+            kind: ActivityKind::Runs,
         };
         let runs: Vec<(i64, Timestamp, Timestamp)> = self
             .activities(&filter)?

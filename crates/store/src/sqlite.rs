@@ -3,8 +3,8 @@
 use crate::codec;
 use crate::migrations::MIGRATIONS;
 use crate::{
-    ActivityFilter, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, LessonDone, PostureRow, SessionRow,
-    StoredActivity,
+    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, BreakEventRow, JournalImportStats, LessonDone, PostureRow,
+    SessionRow, StoredActivity,
 };
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
@@ -26,6 +26,9 @@ use std::time::Duration;
 /// How long before a new activity's start a stored one may have started and still overlap it, seconds: longer
 /// than any single run or ride a person records (a 24-hour race), short enough to keep the look-up on the index.
 const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
+
+/// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
+const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
 
 /// How long a writer waits for another before giving up with "locked".
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -702,6 +705,11 @@ impl Store for SqliteStore {
         if let Some(label) = f.label {
             sql.push_str(" AND label = ?");
             args.push(Box::new(enum_name(&label)));
+        }
+        if f.kind != ActivityKind::All {
+            let runs: Vec<String> = RUN_SPORTS.iter().map(|s| format!("'{}'", enum_name(s))).collect();
+            let not = if f.kind == ActivityKind::Runs { "" } else { "NOT " };
+            sql.push_str(&format!(" AND sport {not}IN ({})", runs.join(", ")));
         }
         sql.push_str(" ORDER BY start_epoch DESC, id DESC");
         if let Some(limit) = f.limit {
