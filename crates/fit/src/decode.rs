@@ -757,6 +757,13 @@ fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, Fit
                 let plan = &mut plans[usize::from(local)];
                 plan.entries.clear();
                 plan.kind = kind_of(def.global);
+                if plan.kind == Kind::Record && out.records.capacity() == 0 {
+                    // Size the record buffer to the data once: at most one record per message of this size in
+                    // the rest of the file. Growing by doubling would leave a 100,000-record file with room for
+                    // 131,072 and copy every record along the way (about 24 MB touched instead of 17).
+                    let left = bytes.len().saturating_sub(eng.position());
+                    out.records.reserve_exact((left / (def.size + 1)).min(MAX_RECORDS));
+                }
                 if plan.kind != Kind::Skip {
                     for f in &def.fields {
                         if keeps(plan.kind, f.num) && f.base.fits(usize::from(f.size)) {

@@ -442,3 +442,18 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
     }
     Ok(drafts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_names_from_garbage_are_not_names() {
+        assert!(readable_name("Forerunner 945"));
+        assert!(readable_name("Edge 530"));
+        assert!(!readable_name("\u{1}\u{2}\u{fffd}\u{fffd}"));
+        assert!(!readable_name("~@#%&"), "mostly punctuation");
+        assert!(!readable_name("x"));
+        assert_eq!(profile::manufacturer_name(258), Some("lezyne"));
+    }
+}
