@@ -70,3 +70,20 @@ async fn the_list_marks_runs_with_pain() {
     assert!(row(sore).contains("pain 6/10"), "{}", row(sore));
     assert!(!row(fine).contains("pain"), "{}", row(fine));
 }
+
+#[tokio::test]
+async fn a_run_page_draws_its_route_and_a_readable_chart() {
+    let app = app().await;
+    let store = app.store();
+    let id = add_activity(&store, Sport::Running, 30, "map", 6000.0, 1990.0);
+    let page = app.get(&format!("/runs/{id}")).await;
+    assert!(page.has("class=\"route\""), "{}", page.body);
+    assert!(page.has("class=\"start\"") && page.has("class=\"finish\""));
+    assert!(page.has("Route of 6.0 km"), "the map's text alternative");
+    // The chart runs along the distance, in a phone and a desktop drawing.
+    assert!(page.has("chart narrow") && page.has("chart wide"));
+    assert!(page.has(">5 km<"), "distance ticks");
+    // The standalone chart is one SVG.
+    let svg = app.get(&format!("/runs/{id}/chart.svg")).await;
+    assert_eq!(svg.body.matches("<svg").count(), 1);
+}

@@ -6,10 +6,11 @@
 use super::import::original_name;
 use super::json;
 use crate::AppState;
-use crate::charts::run_chart;
+use crate::charts::{self, run_chart};
 use crate::error::HttpError;
 use crate::form::{FormData, enum_id, id_of, tri};
 use crate::layout::{Nav, Page, csrf_field, maud_response};
+use crate::route_map::route_map;
 use crate::session::Session;
 use crate::units::{distance, duration, speed};
 use axum::Router;
@@ -271,6 +272,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
     let is_run = a.sport.is_run();
     let label = run.classification.as_ref().map(|c| c.label);
     let chart = run_chart(&a.samples, units);
+    let map = route_map(&a.samples, units);
     // Other sports get no run routine and no run-context form: a ride is cross-training, not a run to reset after.
     let post = if is_run { st.program.post_run_routine(run_type(label)) } else { None };
     let noun = a.sport.noun();
@@ -302,6 +304,12 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
                 p { "Some values of this recording cannot be true ("
                     @for (i, x) in a.quality.implausible.iter().enumerate() { @if i > 0 { ", " } (x.as_str()) }
                     "): they are shown, but left out of labels and insights. The warnings below say more." }
+            }
+        }
+        @if let Some((svg, text)) = &map {
+            figure class="route-figure" {
+                (svg)
+                figcaption { (text) }
             }
         }
         @match &chart {
@@ -446,7 +454,7 @@ fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
     let (units, run) =
         st.db.run(move |store| Ok((profile_units(store)?, store.activity(id)?.ok_or(HttpError::NotFound)?))).await?;
-    let (svg, _) = run_chart(&run.activity.samples, units).ok_or(HttpError::NotFound)?;
+    let (svg, _) = charts::chart_svg(&run.activity.samples, units, 960.0, "wide").ok_or(HttpError::NotFound)?;
     let mut r = maud_response(svg);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
     Ok(r)
