@@ -148,8 +148,9 @@ pub const LONGEST_RECENT_MEDIAN_FACTOR: f64 = 1.2;
 pub const HILLY_M_PER_KM: f64 = 25.0;
 /// Heart rate confirms repetitions when it averages at least this much higher in them than in the recoveries
 /// (shifted by [`HR_LAG_S`] for the heart's delay). On hills the "fast" downhill stretches have equal or lower heart
-/// rate than the "slow" climbs; in real intervals the work raises it.
-pub const HR_CONFIRM_BPM: f64 = 3.0;
+/// rate than the "slow" climbs; in real intervals the work raises it by well over 10 bpm, while a few surges in a
+/// steady run (a 90-minute "casual stroll" in the corpus) differ by about 7.
+pub const HR_CONFIRM_BPM: f64 = 8.0;
 /// How long heart rate lags behind a change of pace, seconds.
 pub const HR_LAG_S: f64 = 15.0;
 /// Steepest grade the energy-cost curve is applied to; beyond it the grade is clamped (GPS/altitude noise on

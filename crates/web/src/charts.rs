@@ -17,12 +17,12 @@ use runtall_domain::profile::Units;
 
 /// Width of the phone drawing; the desktop one is [`WIDE`].
 const WIDTH: f64 = 400.0;
-const WIDE: f64 = 960.0;
+pub const WIDE: f64 = 760.0;
 const PANEL_H: f64 = 90.0;
 /// Smoothing half-window, seconds.
 pub const SMOOTH_S: f64 = 15.0;
 const GAP: f64 = 30.0;
-const LEFT: f64 = 60.0;
+const LEFT: f64 = 68.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 22.0;
 const MAX_POINTS: usize = 300;
@@ -57,16 +57,23 @@ fn bucket(t: &[f64], values: &[Option<f64>]) -> Vec<(f64, Option<f64>)> {
         .collect()
 }
 
-fn robust_range(points: &[(f64, Option<f64>)], min_span: f64) -> Option<(f64, f64)> {
+/// The drawn value range: the middle 96% of the values, padded, at least `min_span` wide, and for pace no slower
+/// than half as slow again as the median (values beyond the range are drawn at its edge).
+fn robust_range(points: &[(f64, Option<f64>)], min_span: f64, cap_slow: bool) -> Option<(f64, f64)> {
     let mut v: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
     if v.len() < 2 {
         return None;
     }
     v.sort_by(f64::total_cmp);
+    let slowest = cap_slow.then(|| v[v.len() / 2] * 1.5);
     let lo = v[v.len() / 50];
     let hi = v[v.len() - 1 - v.len() / 50];
     let pad = ((hi - lo) * 0.08).max(0.5);
     let (mut lo, mut hi) = (lo - pad, hi + pad);
+    if let Some(slowest) = slowest {
+        // Pace: standing and walking stretches would stretch the scale to 20 min/km and flatten the running.
+        hi = hi.min(slowest);
+    }
     if hi - lo < min_span {
         let mid = (lo + hi) / 2.0;
         (lo, hi) = (mid - min_span / 2.0, mid + min_span / 2.0);
@@ -178,7 +185,7 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
             fmt: Box::new(|v| format!("{v:.0} m")),
         },
     ];
-    series.retain(|x| robust_range(&x.points, x.min_span).is_some());
+    series.retain(|x| robust_range(&x.points, x.min_span, x.invert).is_some());
     if series.is_empty() {
         return None;
     }
@@ -210,7 +217,7 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
         .iter()
         .enumerate()
         .filter_map(|(i, ser)| {
-            let (lo, hi) = robust_range(&ser.points, ser.min_span)?;
+            let (lo, hi) = robust_range(&ser.points, ser.min_span, ser.invert)?;
             let top = TOP + i as f64 * (PANEL_H + GAP);
             let y = |v: f64| {
                 let f = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);

@@ -454,7 +454,7 @@ fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
     let (units, run) =
         st.db.run(move |store| Ok((profile_units(store)?, store.activity(id)?.ok_or(HttpError::NotFound)?))).await?;
-    let (svg, _) = charts::chart_svg(&run.activity.samples, units, 960.0, "wide").ok_or(HttpError::NotFound)?;
+    let (svg, _) = charts::chart_svg(&run.activity.samples, units, charts::WIDE, "wide").ok_or(HttpError::NotFound)?;
     let mut r = maud_response(svg);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
     Ok(r)
