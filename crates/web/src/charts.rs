@@ -200,8 +200,11 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
             let total = (t1 - t0) / unit_m;
             let most = if width > WIDTH { 12.0 } else { 6.0 };
             let every = [0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0].into_iter().find(|e| total / e <= most).unwrap_or(100.0);
-            let ticks =
-                (0..).map(|i| i as f64 * every * unit_m).take_while(|d| *d <= t1 - t0).map(|d| t0 + d).collect();
+            let ticks = (0..)
+                .map(|i| i as f64 * every * unit_m)
+                .take_while(|d| *d <= (t1 - t0) * 0.97)
+                .map(|d| t0 + d)
+                .collect();
             let name = unit_name(units);
             (ticks, Box::new(move |d: f64| format!("{} {name}", num(d / unit_m))))
         }

@@ -21,7 +21,23 @@ const SHOWN: usize = 20;
 /// Exit codes (docs/reliability.md): 0 every file imported or already in the journal; 3 some imported or already
 /// there and others refused, not activities or unreadable; 1 nothing imported (or a database problem such as a
 /// full disk, with what was kept and how to continue).
-pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
+pub fn run(ctx: &Ctx, mut args: ImportArgs) -> CliResult {
+    if let Some(dir) = args.watch.take() {
+        let dir = match (dir, args.device) {
+            (Some(dir), _) => dir,
+            (None, true) => super::watch::device_activity_dir()?,
+            (None, false) => return Err(CliError::user("--watch needs a folder (or --device for a mounted watch)")),
+        };
+        let store = ctx.store()?;
+        return super::watch::watch(&store, &dir);
+    }
+    if args.device {
+        let dir = super::watch::device_activity_dir()?;
+        if !ctx.json && !args.quiet {
+            println!("Importing from {}", dir.display());
+        }
+        args.paths.push(dir);
+    }
     if args.paths.is_empty() {
         return Err(CliError::user("name at least one file, folder or export zip to import"));
     }
