@@ -27,6 +27,48 @@ use std::time::Duration;
 /// than any single run or ride a person records (a 24-hour race), short enough to keep the look-up on the index.
 const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
 
+/// The columns an activity row is written with, in the order of [`activity_values`].
+const ACTIVITY_COLUMNS: [&str; 14] = [
+    "start_epoch",
+    "start_utc",
+    "sport",
+    "label",
+    "distance_m",
+    "elapsed_s",
+    "moving_s",
+    "content_hash",
+    "source_path",
+    "format",
+    "imported_at",
+    "summary",
+    "classification",
+    "samples",
+];
+
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy.
+fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
+    let class_json = c
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Sql(format!("cannot encode classification: {e}")))?;
+    Ok(vec![
+        Box::new(a.start.as_second()),
+        Box::new(ts(a.start)),
+        Box::new(enum_name(&a.sport)),
+        Box::new(c.map(|c| enum_name(&c.label))),
+        Box::new(a.distance_m),
+        Box::new(a.elapsed_s),
+        Box::new(a.moving_s),
+        Box::new(a.source.content_hash.clone()),
+        Box::new(a.source.path.clone()),
+        Box::new(a.source.format.clone()),
+        Box::new(ts(Timestamp::now())),
+        Box::new(summary_json(a)?),
+        Box::new(class_json),
+        Box::new(codec::encode(&a.samples)),
+    ])
+}
+
 /// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
 const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
 
@@ -594,32 +636,12 @@ impl Store for SqliteStore {
         if let Some(existing) = self.same_recording(&tx, a)? {
             return Ok(AddOutcome::DuplicateRun { existing });
         }
-        let summary = summary_json(a)?;
-        let class_json = classification
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| StoreError::Sql(format!("cannot encode classification: {e}")))?;
-        let label = classification.map(|c| enum_name(&c.label));
+        let values = activity_values(a, classification)?;
+        let columns = ACTIVITY_COLUMNS.join(", ");
+        let slots: Vec<String> = (1..=ACTIVITY_COLUMNS.len()).map(|i| format!("?{i}")).collect();
         tx.execute(
-            "INSERT INTO activities (start_epoch, start_utc, sport, label, distance_m, elapsed_s, moving_s, content_hash,
-                                     source_path, format, imported_at, summary, classification, samples)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            params![
-                start,
-                ts(a.start),
-                enum_name(&a.sport),
-                label,
-                a.distance_m,
-                a.elapsed_s,
-                a.moving_s,
-                a.source.content_hash,
-                a.source.path,
-                a.source.format,
-                ts(Timestamp::now()),
-                summary,
-                class_json,
-                codec::encode(&a.samples),
-            ],
+            &format!("INSERT INTO activities ({columns}) VALUES ({})", slots.join(", ")),
+            rusqlite::params_from_iter(values.iter().map(Box::as_ref)),
         )
         .map_err(|e| self.err(e))?;
         let id = tx.last_insert_rowid();
@@ -637,35 +659,14 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         let Some((old_start, old_sport)) = old else { return Ok(false) };
-        let summary = summary_json(a)?;
-        let class_json = classification
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| StoreError::Sql(format!("cannot encode classification: {e}")))?;
         let start = a.start.as_second();
+        let mut values = activity_values(a, classification)?;
+        values.push(Box::new(id));
+        let set: Vec<String> = ACTIVITY_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
         // The row keeps its id, so the runner's context and the pain reports linked to the run stay with it.
         tx.execute(
-            "UPDATE activities SET start_epoch = ?2, start_utc = ?3, sport = ?4, label = ?5, distance_m = ?6,
-                 elapsed_s = ?7, moving_s = ?8, content_hash = ?9, source_path = ?10, format = ?11,
-                 imported_at = ?12, summary = ?13, classification = ?14, samples = ?15
-             WHERE id = ?1",
-            params![
-                id,
-                start,
-                ts(a.start),
-                enum_name(&a.sport),
-                classification.map(|c| enum_name(&c.label)),
-                a.distance_m,
-                a.elapsed_s,
-                a.moving_s,
-                a.source.content_hash,
-                a.source.path,
-                a.source.format,
-                ts(Timestamp::now()),
-                summary,
-                class_json,
-                codec::encode(&a.samples),
-            ],
+            &format!("UPDATE activities SET {} WHERE id = ?{}", set.join(", "), ACTIVITY_COLUMNS.len() + 1),
+            rusqlite::params_from_iter(values.iter().map(Box::as_ref)),
         )
         .map_err(|e| self.err(e))?;
         if a.sport.is_run() || from_name(&old_sport).is_some_and(Sport::is_run) {

@@ -308,3 +308,30 @@ fn activities_round_trip_and_duplicates_are_recognised() {
     assert_eq!(history[0].distance_m, 20_000.0);
     assert!(store.holds_real_data().expect("real"));
 }
+
+#[test]
+fn lists_split_runs_from_cross_training_and_a_replaced_run_keeps_its_id() {
+    use runtall_store::{ActivityFilter, ActivityKind, AddOutcome};
+    let store = SqliteStore::in_memory().expect("memory");
+    let AddOutcome::Added { id } =
+        store.add_activity(&run("2026-10-04T07:00:00Z", 60.0, 10.0, "r"), None).expect("run")
+    else {
+        panic!("not added")
+    };
+    let mut ride = run("2026-10-05T07:00:00Z", 120.0, 60.0, "b");
+    ride.sport = runtall_domain::activity::Sport::Cycling;
+    store.add_activity(&ride, None).expect("ride");
+    let kind = |kind| store.activities(&ActivityFilter { kind, ..Default::default() }).expect("list").len();
+    assert_eq!((kind(ActivityKind::Runs), kind(ActivityKind::CrossTraining), kind(ActivityKind::All)), (1, 1, 2));
+    // A cut-short copy inside the run's span is the same recording; the whole one replaces it under the same id.
+    let part = run("2026-10-04T07:10:00Z", 20.0, 3.3, "part");
+    assert_eq!(store.add_activity(&part, None).expect("part"), AddOutcome::DuplicateRun { existing: id });
+    let mut better = run("2026-10-04T07:00:00Z", 60.0, 10.0, "better");
+    better.source.format = "fit".into();
+    better.name = Some("Better copy".into());
+    assert!(store.replace_activity(id, &better, None).expect("replace"));
+    let back = store.activity(id).expect("read").expect("same id");
+    assert_eq!(back.activity.name.as_deref(), Some("Better copy"));
+    assert_eq!(back.activity.source.content_hash, "better");
+    assert!(!store.replace_activity(9999, &better, None).expect("missing"), "nothing to replace");
+}
