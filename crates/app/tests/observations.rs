@@ -6,7 +6,7 @@ use runtall_domain::activity::Sport;
 use runtall_domain::assess::DayHours;
 use runtall_domain::journal::DayLog;
 use runtall_domain::journal_format::{Journal, JournalRun};
-use runtall_store::{SqliteStore, Store};
+use runtall_store::SqliteStore;
 
 fn run(key: &str, start: &str, km: f64, minutes: f64) -> JournalRun {
     JournalRun {
@@ -46,7 +46,7 @@ fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
             day(date(2026, 3, 8), 2.0, None),
         ],
     };
-    store.import_journal(&journal).expect("import");
+    runtall_app::journal_file::import(&store, &journal).expect("import");
     let obs = runtall_app::observations::observations(&store).expect("observations");
     let sat = &obs[0].1;
     assert_eq!(sat.date, date(2026, 3, 7));
@@ -72,13 +72,13 @@ fn a_long_ride_the_day_before_is_context_the_engine_sees() {
         pain: vec![],
         days: vec![],
     };
-    store.import_journal(&only_runs).expect("import");
+    runtall_app::journal_file::import(&store, &only_runs).expect("import");
     let obs = runtall_app::observations::observations(&store).expect("observations");
     assert_eq!(obs[0].1.context.cross_training_hours_day_before, None, "no other sports in the journal: unknown");
     // A 3-hour ride on Saturday afternoon.
     let mut ride = run("ride", "2026-03-07T13:00:00Z", 90.0, 180.0);
     ride.sport = Sport::Cycling;
-    store.import_journal(&Journal { runs: vec![ride], pain: vec![], days: vec![] }).expect("ride");
+    runtall_app::journal_file::import(&store, &Journal { runs: vec![ride], pain: vec![], days: vec![] }).expect("ride");
     let obs = runtall_app::observations::observations(&store).expect("observations");
     assert_eq!(obs.len(), 2, "the ride is not a run");
     let (sat, sun) = (&obs[0].1, &obs[1].1);
