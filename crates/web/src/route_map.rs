@@ -112,18 +112,31 @@ pub fn route_map(s: &Samples, units: Units) -> Option<(Markup, String)> {
     // Stretches of the line, each in one colour class.
     let step = fixes.len().div_ceil(MAX_STRETCHES).max(1);
     let idx: Vec<usize> = (0..fixes.len()).step_by(step).chain(std::iter::once(fixes.len() - 1)).collect();
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    for w in idx.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if a == b {
-            continue;
+    let mut classes: Vec<usize> = idx.windows(2).map(|w| smooth[w[0]].map_or(2, quintile)).collect();
+    // A stretch shorter than three steps takes its predecessor's colour, so noise does not chop the line up.
+    let mut run_start = 0;
+    for k in 1..=classes.len() {
+        if k == classes.len() || classes[k] != classes[run_start] {
+            if k - run_start < 3 && run_start > 0 {
+                let prev = classes[run_start - 1];
+                classes[run_start..k].iter_mut().for_each(|c| *c = prev);
+            }
+            run_start = k;
         }
-        let class = smooth[a].map_or(2, quintile);
-        let (xa, ya) = xy(&fixes[a]);
-        let (xb, yb) = xy(&fixes[b]);
+    }
+    let point = |i: usize| {
+        let (x, y) = xy(&fixes[i]);
+        format!("{x:.1},{y:.1}")
+    };
+    let casing: Vec<String> = idx.iter().map(|&i| point(i)).collect();
+    let mut lines: Vec<(usize, String)> = Vec::new();
+    for (w, &class) in idx.windows(2).zip(&classes) {
         match lines.last_mut() {
-            Some((c, pts)) if *c == class => pts.push_str(&format!(" {xb:.1},{yb:.1}")),
-            _ => lines.push((class, format!("{xa:.1},{ya:.1} {xb:.1},{yb:.1}"))),
+            Some((c, pts)) if *c == class => {
+                pts.push(' ');
+                pts.push_str(&point(w[1]));
+            }
+            _ => lines.push((class, format!("{} {}", point(w[0]), point(w[1])))),
         }
     }
 
@@ -159,7 +172,7 @@ pub fn route_map(s: &Samples, units: Units) -> Option<(Markup, String)> {
             title id="route-title" { "Route map" }
             desc id="route-desc" { (text) }
             rect x="0" y="0" width=(W) height={ (format!("{h:.0}")) } class="ground" {}
-            @for (_, pts) in &lines { polyline points=(pts) class="casing" {} }
+            polyline points=(casing.join(" ")) class="casing" {}
             @for (c, pts) in &lines { polyline points=(pts) class={ "q" (c) } {} }
             @for (n, (x, y)) in &marks {
                 g class="mark" {
