@@ -81,8 +81,8 @@ fn robust_range(points: &[(f64, Option<f64>)], min_span: f64, cap_slow: bool) ->
     Some((lo, hi))
 }
 
-/// Centred moving average over ±[`SMOOTH_S`] seconds of time `t`; gaps (no value) stay gaps.
-fn smooth(t: &[f64], values: &[Option<f64>]) -> Vec<Option<f64>> {
+/// Centred moving average over ±`half_s` seconds of time `t`; gaps (no value) stay gaps. Also colours the route map.
+pub(crate) fn smooth(t: &[f64], values: &[Option<f64>], half_s: f64) -> Vec<Option<f64>> {
     let n = t.len().min(values.len());
     let mut sum = vec![0.0; n + 1];
     let mut cnt = vec![0usize; n + 1];
@@ -95,11 +95,11 @@ fn smooth(t: &[f64], values: &[Option<f64>]) -> Vec<Option<f64>> {
     (0..n)
         .map(|i| {
             values[i]?;
-            while t[lo] < t[i] - SMOOTH_S {
+            while t[lo] < t[i] - half_s {
                 lo += 1;
             }
             hi = hi.max(i);
-            while hi + 1 < n && t[hi + 1] <= t[i] + SMOOTH_S {
+            while hi + 1 < n && t[hi + 1] <= t[i] + half_s {
                 hi += 1;
             }
             let c = cnt[hi + 1] - cnt[lo];
@@ -153,7 +153,7 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
     if s.len() < 2 {
         return None;
     }
-    let speed = smooth(&s.t_s, &s.speed_mps);
+    let speed = smooth(&s.t_s, &s.speed_mps, SMOOTH_S);
     let pace: Vec<Option<f64>> =
         speed.iter().map(|v| v.and_then(|x| pace_seconds(x, units)).filter(|p| *p < 20.0 * 60.0)).collect();
     let dist = distance_axis(s);
@@ -171,7 +171,7 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
         Series {
             title: "Heart rate",
             class: "hr",
-            points: bucket(axis, &smooth(&s.t_s, &s.hr_bpm)),
+            points: bucket(axis, &smooth(&s.t_s, &s.hr_bpm, SMOOTH_S)),
             invert: false,
             min_span: 20.0,
             fmt: Box::new(|v| format!("{v:.0} bpm")),
@@ -179,7 +179,7 @@ pub fn chart_svg(s: &Samples, units: Units, width: f64, variant: &str) -> Option
         Series {
             title: "Elevation",
             class: "elev",
-            points: bucket(axis, &smooth(&s.t_s, &s.altitude_m)),
+            points: bucket(axis, &smooth(&s.t_s, &s.altitude_m, SMOOTH_S)),
             invert: false,
             min_span: 20.0,
             fmt: Box::new(|v| format!("{v:.0} m")),

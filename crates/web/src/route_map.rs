@@ -98,7 +98,8 @@ pub fn route_map(s: &Samples, units: Units) -> Option<(Markup, String)> {
         })
         .collect();
     let what = if by_speed || !fixes.iter().any(|f| f.hr.is_some()) { "pace" } else { "heart rate" };
-    let smooth = smooth_by_time(&fixes, &raw);
+    let times: Vec<f64> = fixes.iter().map(|f| f.t).collect();
+    let smooth = crate::charts::smooth(&times, &raw, SMOOTH_S);
     let mut sorted: Vec<f64> = smooth.iter().flatten().copied().collect();
     sorted.sort_by(f64::total_cmp);
     let quintile = |v: f64| -> usize {
@@ -190,33 +191,6 @@ pub fn route_map(s: &Samples, units: Units) -> Option<(Markup, String)> {
         }
     };
     Some((svg, text))
-}
-
-/// Centred moving average over ±[`SMOOTH_S`] seconds, skipping gaps.
-fn smooth_by_time(fixes: &[Fix], raw: &[Option<f64>]) -> Vec<Option<f64>> {
-    let n = fixes.len();
-    let mut sum = vec![0.0; n + 1];
-    let mut cnt = vec![0usize; n + 1];
-    for i in 0..n {
-        let v = raw[i].filter(|v| v.is_finite());
-        sum[i + 1] = sum[i] + v.unwrap_or(0.0);
-        cnt[i + 1] = cnt[i] + usize::from(v.is_some());
-    }
-    let (mut lo, mut hi) = (0usize, 0usize);
-    (0..n)
-        .map(|i| {
-            let t = fixes[i].t;
-            while fixes[lo].t < t - SMOOTH_S {
-                lo += 1;
-            }
-            hi = hi.max(i);
-            while hi + 1 < n && fixes[hi + 1].t <= t + SMOOTH_S {
-                hi += 1;
-            }
-            let c = cnt[hi + 1] - cnt[lo];
-            (c > 0).then(|| (sum[hi + 1] - sum[lo]) / c as f64)
-        })
-        .collect()
 }
 
 #[cfg(test)]
