@@ -1,5 +1,6 @@
 //! Distances, paces and durations in the runner's units. Stored values are always metres and seconds.
 
+use runtall_domain::activity::Sport;
 use runtall_domain::profile::Units;
 
 pub const KM_PER_MI: f64 = 1.609_344;
@@ -48,11 +49,9 @@ pub fn pace_text(seconds_per_unit: f64, u: Units) -> String {
     format!("{}:{:02}/{}", s / 60, s % 60, unit_name(u))
 }
 
-pub fn pace(seconds: f64, meters: f64, u: Units) -> String {
-    if meters <= 0.0 || seconds <= 0.0 {
-        return "–".into();
-    }
-    pace_text(seconds / (from_km(meters / 1000.0, u)), u)
+/// The speed of an activity the way its sport reads it (one rule, in the domain).
+pub fn speed(sport: Sport, seconds: f64, meters: f64, u: Units) -> String {
+    runtall_domain::activity::speed_text(sport, seconds, meters, u)
 }
 
 pub fn duration(seconds: f64) -> String {
@@ -70,11 +69,16 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(pace(300.0, 1000.0, Units::Km), "5:00/km");
-        assert_eq!(pace(300.0, 1000.0, Units::Mi), "8:03/mi");
+        assert_eq!(speed(Sport::Running, 300.0, 1000.0, Units::Km), "5:00/km");
+        assert_eq!(speed(Sport::Running, 300.0, 1000.0, Units::Mi), "8:03/mi");
         assert_eq!(duration(3725.0), "1:02:05");
         assert_eq!(distance(5000.0, Units::Km), "5.00 km");
         assert!((to_km(from_km(10.0, Units::Mi), Units::Mi) - 10.0).abs() < 1e-9);
         assert_eq!(pace_seconds(0.0, Units::Km), None);
+        // A 92 km ride in 3 h reads in km/h, a 1.5 km swim in 30 min per 100 m.
+        assert_eq!(speed(Sport::Cycling, 3.0 * 3600.0, 92_000.0, Units::Km), "30.7 km/h");
+        assert_eq!(speed(Sport::Cycling, 3600.0, 1000.0 * KM_PER_MI * 20.0, Units::Mi), "20.0 mph");
+        assert_eq!(speed(Sport::Swimming, 1800.0, 1500.0, Units::Km), "2:00/100 m");
+        assert_eq!(speed(Sport::Running, 300.0, 1000.0, Units::Km), "5:00/km");
     }
 }
