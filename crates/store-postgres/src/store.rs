@@ -3,7 +3,7 @@
 //! do not exist, with row-level security behind that.
 //!
 //! Writes whose check and change must not interleave with another writer of the same athlete (duplicate detection,
-//! the one active experiment, a journal import) first take a transaction-level advisory lock keyed by the athlete:
+//! replacing a copy, the one active experiment, a journal import) first take a transaction-level advisory lock keyed by the athlete:
 //! PostgreSQL's default isolation would otherwise let two imports of one file both find no duplicate. Other
 //! athletes' writers never wait for it.
 
@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use postgres::Transaction;
 use postgres::types::ToSql;
-use runtall_domain::activity::{Activity, Samples, Sport, same_run};
+use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
@@ -23,13 +23,66 @@ use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
 use runtall_store::codec;
 use runtall_store::{
-    ActivityFilter, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats, LessonDone,
-    PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
+    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
+    LessonDone, PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
 };
 use serde::de::DeserializeOwned;
 
 type Tx<'a, 'b> = &'a mut Transaction<'b>;
 type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+/// How long before a new activity's start a stored one may have started and still overlap it, seconds (as the
+/// SQLite store: longer than any single recording, short enough to stay on the start index).
+const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
+
+/// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
+const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
+
+/// The columns an activity row is written with besides its athlete, in the order of [`activity_values`].
+const ACTIVITY_COLUMNS: [&str; 18] = [
+    "start_epoch",
+    "start_utc",
+    "utc_offset_s",
+    "sport",
+    "label",
+    "name",
+    "distance_m",
+    "elapsed_s",
+    "moving_s",
+    "ascent_m",
+    "avg_hr_bpm",
+    "content_hash",
+    "source_path",
+    "format",
+    "imported_at",
+    "summary",
+    "classification",
+    "samples",
+];
+
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy.
+fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<dyn ToSql + Sync>>> {
+    Ok(vec![
+        Box::new(a.start.as_second()),
+        Box::new(ts(a.start)),
+        Box::new(a.utc_offset_s),
+        Box::new(enum_name(&a.sport)),
+        Box::new(c.map(|c| enum_name(&c.label))),
+        Box::new(a.name.clone()),
+        Box::new(a.distance_m),
+        Box::new(a.elapsed_s),
+        Box::new(a.moving_s),
+        Box::new(a.ascent_m),
+        Box::new(a.avg_hr_bpm),
+        Box::new(a.source.content_hash.clone()),
+        Box::new(a.source.path.clone()),
+        Box::new(a.source.format.clone()),
+        Box::new(ts(Timestamp::now())),
+        Box::new(summary_json(a)?),
+        Box::new(c.map(|c| encode("classification", c)).transpose()?),
+        Box::new(codec::encode(&a.samples)),
+    ])
+}
 
 /// The summary document: the activity without its sample stream (stored separately, compactly).
 fn summary_json(a: &Activity) -> Result<String> {
@@ -153,38 +206,57 @@ impl PgStore {
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
     fn insert_activity(&self, tx: Tx<'_, '_>, a: &Activity, c: Option<&Classification>) -> Result<i64> {
-        let class_json = c.map(|c| encode("classification", c)).transpose()?;
-        let row = tx
-            .query_one(
-                "INSERT INTO activities (athlete_id, start_epoch, start_utc, utc_offset_s, sport, label, name,
-                                         distance_m, elapsed_s, moving_s, ascent_m, avg_hr_bpm, content_hash,
-                                         source_path, format, imported_at, summary, classification, samples)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-                 RETURNING id",
-                &[
-                    &self.me(),
-                    &a.start.as_second(),
-                    &ts(a.start),
-                    &a.utc_offset_s,
-                    &enum_name(&a.sport),
-                    &c.map(|c| enum_name(&c.label)),
-                    &a.name,
-                    &a.distance_m,
-                    &a.elapsed_s,
-                    &a.moving_s,
-                    &a.ascent_m,
-                    &a.avg_hr_bpm,
-                    &a.source.content_hash,
-                    &a.source.path,
-                    &a.source.format,
-                    &ts(Timestamp::now()),
-                    &summary_json(a)?,
-                    &class_json,
-                    &codec::encode(&a.samples),
-                ],
+        let me = self.me();
+        let values = activity_values(a, c)?;
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&me];
+        params.extend(values.iter().map(|v| v.as_ref()));
+        let slots: Vec<String> = (1..=params.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO activities (athlete_id, {}) VALUES ({}) RETURNING id",
+            ACTIVITY_COLUMNS.join(", "),
+            slots.join(", ")
+        );
+        Ok(tx.query_one(&sql, &params).map_err(|e| self.err(e))?.get(0))
+    }
+
+    /// A stored activity of this athlete that is the same recording as `a` (see [`same_run`] and [`same_track`]):
+    /// time spans that overlap enough, and tracks that do not go different ways, found on the start index.
+    fn same_recording(&self, tx: Tx<'_, '_>, a: &Activity) -> Result<Option<i64>> {
+        let start = a.start.as_second();
+        let end = start + a.elapsed_s.max(0.0).ceil() as i64;
+        let window = runtall_domain::activity::SAME_RUN_START_S;
+        let rows = tx
+            .query(
+                "SELECT id, start_utc, sport, elapsed_s FROM activities
+                 WHERE athlete_id = $1 AND start_epoch BETWEEN $2 AND $3 AND start_epoch + elapsed_s >= $4::BIGINT
+                 ORDER BY id",
+                &[&self.me(), &(start - OVERLAP_LOOKBACK_S), &end.max(start + window), &(start - window)],
             )
             .map_err(|e| self.err(e))?;
-        Ok(row.get(0))
+        for row in rows {
+            let (Ok(other_start), Some(other_sport)) =
+                (row.get::<_, &str>(1).parse::<Timestamp>(), from_name::<Sport>(row.get(2)))
+            else {
+                continue;
+            };
+            if !same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, row.get(3)) {
+                continue;
+            }
+            // Two people's runs at the same hour (a shared account, a partner's watch) are told apart by position.
+            let id: i64 = row.get(0);
+            let blob = tx
+                .query_one("SELECT samples FROM activities WHERE id = $1 AND athlete_id = $2", &[&id, &self.me()])
+                .map_err(|e| self.err(e))?;
+            let other = codec::decode(blob.get(0)).map_err(|e| StoreError::Decode {
+                what: "activity",
+                id,
+                detail: e.to_string(),
+            })?;
+            if same_track(&a.samples, a.start, &other, other_start) != Some(false) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     }
 
     /// Inserts or replaces a run's context when the run is the athlete's; returns how many rows it wrote.
@@ -446,30 +518,44 @@ impl Store for PgStore {
             if let Some(existing) = self.run_id_by_key(tx, &a.source.content_hash)? {
                 return Ok(AddOutcome::DuplicateFile { existing });
             }
-            let start = a.start.as_second();
-            let window = runtall_domain::activity::SAME_RUN_START_S;
-            let near = tx
-                .query(
-                    "SELECT id, start_utc, sport, elapsed_s FROM activities
-                     WHERE athlete_id = $1 AND start_epoch BETWEEN $2 AND $3 ORDER BY id",
-                    &[&self.me(), &(start - window), &(start + window)],
-                )
-                .map_err(|e| self.err(e))?;
-            for row in near {
-                let (Ok(other_start), Some(other_sport)) =
-                    (row.get::<_, &str>(1).parse::<Timestamp>(), from_name::<Sport>(row.get(2)))
-                else {
-                    continue;
-                };
-                if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, row.get(3)) {
-                    return Ok(AddOutcome::DuplicateRun { existing: row.get(0) });
-                }
+            if let Some(existing) = self.same_recording(tx, a)? {
+                return Ok(AddOutcome::DuplicateRun { existing });
             }
             let id = self.insert_activity(tx, a, classification)?;
             if a.sport.is_run() {
-                self.mark_labels_stale(tx, start)?;
+                self.mark_labels_stale(tx, a.start.as_second())?;
             }
             Ok(AddOutcome::Added { id })
+        })
+    }
+
+    fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
+        let values = activity_values(a, classification)?;
+        self.tx(|tx| {
+            self.lock_athlete(tx)?;
+            let old = tx
+                .query_opt(
+                    "SELECT start_epoch, sport FROM activities WHERE id = $1 AND athlete_id = $2 FOR UPDATE",
+                    &[&id, &self.me()],
+                )
+                .map_err(|e| self.err(e))?;
+            let Some(old) = old else { return Ok(false) };
+            let (old_start, old_sport): (i64, &str) = (old.get(0), old.get(1));
+            let me = self.me();
+            let mut params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
+            params.push(&id);
+            params.push(&me);
+            let n = ACTIVITY_COLUMNS.len();
+            let set: Vec<String> =
+                ACTIVITY_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+            // The row keeps its id, so the runner's context and the pain reports linked to the run stay with it.
+            let sql =
+                format!("UPDATE activities SET {} WHERE id = ${} AND athlete_id = ${}", set.join(", "), n + 1, n + 2);
+            tx.execute(&sql, &params).map_err(|e| self.err(e))?;
+            if a.sport.is_run() || from_name::<Sport>(old_sport).is_some_and(Sport::is_run) {
+                self.mark_labels_stale(tx, a.start.as_second().min(old_start))?;
+            }
+            Ok(true)
         })
     }
 
@@ -515,6 +601,11 @@ impl Store for PgStore {
         if let Some(label) = &label {
             args.push(label);
             sql.push_str(&format!(" AND label = ${}", args.len()));
+        }
+        if f.kind != ActivityKind::All {
+            let runs: Vec<String> = RUN_SPORTS.iter().map(|s| format!("'{}'", enum_name(s))).collect();
+            let not = if f.kind == ActivityKind::Runs { "" } else { "NOT " };
+            sql.push_str(&format!(" AND sport {not}IN ({})", runs.join(", ")));
         }
         sql.push_str(" ORDER BY start_epoch DESC, id DESC");
         if let Some(limit) = f.limit {
