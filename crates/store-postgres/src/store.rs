@@ -3,9 +3,9 @@
 //! do not exist, with row-level security behind that.
 //!
 //! Writes whose check and change must not interleave with another writer of the same athlete (duplicate detection,
-//! replacing a copy, the one active experiment, a journal import) first take a transaction-level advisory lock keyed by the athlete:
-//! PostgreSQL's default isolation would otherwise let two imports of one file both find no duplicate. Other
-//! athletes' writers never wait for it.
+//! replacing a copy, the one active experiment, a journal import, delete-all) first take a transaction-level
+//! advisory lock keyed by the athlete: PostgreSQL's default isolation would otherwise let two imports of one file
+//! both find no duplicate. Other athletes' writers never wait for it.
 
 use crate::rows::{decode, encode, enum_name, from_name, parse_ts, ts};
 use crate::{PgStore, migrations};
