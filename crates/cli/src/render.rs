@@ -442,6 +442,9 @@ pub fn exercise(program: &Program, e: &Exercise) {
     println!("Equipment: {}\n", eq.join(", "));
     bullets("Steps", &e.steps);
     bullets("Cues", &e.cues);
+    println!("What you should feel:");
+    println_wrapped(&format!("- where: {}", e.feel.place), "  ");
+    println_wrapped(&format!("- how: {}", e.feel.what), "  ");
     bullets("Common mistakes", &e.mistakes);
     bullets("Stop if", &e.stop_if);
     if !e.contraindicated_with.is_empty() {

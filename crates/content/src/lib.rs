@@ -5,9 +5,11 @@
 //! advice as data (rather than strings scattered through code) lets a physical therapist review it in one place
 //! and lets tests enforce the safety limits (doses, contraindications, citations) on every item.
 
+mod card;
 mod model;
 mod validate;
 
+pub use card::card_problems;
 pub use model::*;
 pub use validate::{KNOWN_RULES, Problem, validate};
 

@@ -242,6 +242,18 @@ impl Dose {
     }
 }
 
+/// What an exercise done well feels like. A home-exercise card without it leaves the runner guessing whether a
+/// sensation is the point of the exercise or a reason to stop; `stop_if` says the second, this says the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feel {
+    /// Where in the body the work or stretch should be felt.
+    #[serde(rename = "where")]
+    pub place: String,
+    /// What it should feel like (effort, stretch, warmth), and what stays quiet.
+    pub what: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
@@ -255,6 +267,8 @@ pub struct Exercise {
     pub equipment: Vec<Equipment>,
     pub steps: Vec<String>,
     pub cues: Vec<String>,
+    /// What the runner should feel, and where: how they can tell they are doing it right.
+    pub feel: Feel,
     pub mistakes: Vec<String>,
     pub stop_if: Vec<String>,
     /// Conditions with which the exercise is not offered at all.

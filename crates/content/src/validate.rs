@@ -173,6 +173,10 @@ fn exercises(c: &mut Checker) {
         ] {
             c.texts(F, id, field, v);
         }
+        feel(c, e);
+        for problem in crate::card_problems(e) {
+            c.fail(F, id, format!("steps and cues disagree: {problem}"));
+        }
         if e.equipment.is_empty() {
             c.fail(F, id, "equipment must be listed (use [\"none\"] when nothing is needed)");
         }
@@ -221,6 +225,29 @@ fn exercises(c: &mut Checker) {
             if !e.contraindicated_with.contains(&cond) {
                 c.fail(F, &e.id, format!("foam-roller exercise must be contraindicated with {cond:?}"));
             }
+        }
+    }
+}
+
+/// Body words a "where" may name: the card must point at a place, not only describe an effort.
+const BODY_WORDS: &[&str] =
+    &["neck", "shoulder", "rib", "belly", "back", "chest", "chin", "skull", "arm", "thigh", "hip", "leg", "sit bone"];
+
+/// "What you should feel" names a place in the body and never presents pain as the goal.
+fn feel(c: &mut Checker, e: &Exercise) {
+    const F: &str = "exercises.toml";
+    let id = e.id.as_str();
+    c.text(F, id, "feel.where", &e.feel.place);
+    c.text(F, id, "feel.what", &e.feel.what);
+    let place = e.feel.place.to_lowercase();
+    if !BODY_WORDS.iter().any(|w| place.contains(w)) {
+        c.fail(F, id, "feel.where must name a part of the body");
+    }
+    for text in [&e.feel.place, &e.feel.what] {
+        let lower = text.to_lowercase();
+        let negated = ["not", "never", "no ", "nothing"].iter().any(|n| lower.contains(n));
+        if (lower.contains("pain") || lower.contains("hurt")) && !negated {
+            c.fail(F, id, "feel must not present pain as what the exercise should feel like");
         }
     }
 }

@@ -140,6 +140,7 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
         }
         (bullets("Steps", &e.steps))
         (bullets("Cues", &e.cues))
+        (feel(&e.feel))
         (bullets("Common mistakes", &e.mistakes))
         div class="notice warn" { (bullets("Stop if", &e.stop_if)) }
         @if !e.contraindicated_with.is_empty() {
@@ -154,6 +155,17 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
         (sources(p, &e.cite, e.evidence))
     };
     Ok(Page::new(e.name.clone(), Nav::Library, body).render(&session))
+}
+
+/// "What you should feel": where, and what it feels like when done well (the stop-if list says when it is not).
+pub fn feel(f: &runtall_content::Feel) -> Markup {
+    html! {
+        div class="feel" {
+            h3 class="small" { "What you should feel" }
+            p { span class="label" { "Where: " } (f.place) }
+            p { (f.what) }
+        }
+    }
 }
 
 async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
