@@ -120,7 +120,7 @@ fn claims(words: &[String], breathing: bool) -> Vec<(Claim, Range, String)> {
                 "breaths" => Some(Claim::Breaths),
                 "rounds" | "levels" => Some(Claim::Sets),
                 "minutes" | "minute" => Some(Claim::Minutes),
-                "seconds" | "second" => Some(Claim::Hold),
+                "seconds" | "second" | "s" => Some(Claim::Hold),
                 _ => None,
             }
         });
@@ -171,6 +171,31 @@ fn movement(word: &str, next: Option<&String>) -> Option<&'static str> {
         return None;
     }
     MOVEMENTS.iter().copied().find(|m| word.starts_with(m) && word.len() <= m.len() + 3)
+}
+
+/// Numbers in one text (a step, a cue, a drawing's label) that the exercise's dose does not contain.
+pub fn text_problems(e: &Exercise, kind: &str, text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let breathing = e.dose.breath.is_some();
+    for words in sentences(text) {
+        for (claim, range, sentence) in claims(&words, breathing) {
+            let values = dose_values(claim, &e.dose);
+            if !values.iter().any(|v| range.contains(*v)) {
+                let said =
+                    if range.lo == range.hi { format!("{}", range.lo) } else { format!("{}–{}", range.lo, range.hi) };
+                let dose = if values.is_empty() {
+                    "none".to_string()
+                } else {
+                    values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(" or ")
+                };
+                problems.push(format!(
+                    "a {kind} says {said} for the {}, the dose has {dose}: \"{sentence}\"",
+                    claim.name()
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Everything on the card that disagrees: numbers in the steps and cues that the dose does not contain, and a

@@ -127,6 +127,7 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     lessons(&mut c);
     red_flags(&mut c);
     trace(&mut c);
+    figures(&mut c);
     c.problems
 }
 
@@ -524,6 +525,52 @@ fn trace(c: &mut Checker) {
             };
             if !exists {
                 c.fail(F, id, format!("item '{item}' does not exist"));
+            }
+        }
+    }
+}
+
+/// Every exercise has exactly one drawing, and each drawing's numbers are finite and its labels short enough to
+/// sit under a picture.
+fn figures(c: &mut Checker) {
+    let p = c.program;
+    const F: &str = "figures.toml";
+    for e in &p.exercises {
+        let n = p.figures.iter().filter(|f| f.exercise == e.id).count();
+        if n != 1 {
+            c.fail(F, &e.id, format!("{n} figures for this exercise; expected exactly 1"));
+        }
+    }
+    for f in &p.figures {
+        if p.exercise(&f.exercise).is_none() {
+            c.fail(F, &f.exercise, "figure of an exercise that does not exist");
+        }
+        for pose in [&f.start, &f.end] {
+            c.text(F, &f.exercise, "label", &pose.label);
+            if let Some(e) = p.exercise(&f.exercise) {
+                for problem in crate::text_problems(e, "label", &pose.label) {
+                    c.fail(F, &f.exercise, format!("the drawing disagrees with the dose: {problem}"));
+                }
+            }
+            if pose.label.chars().count() > 60 {
+                c.fail(F, &f.exercise, format!("label '{}' is longer than 60 characters", pose.label));
+            }
+            let mut numbers = vec![pose.hip[0], pose.hip[1], pose.trunk, pose.head];
+            numbers.extend(pose.chest);
+            numbers.extend(pose.facing);
+            for limb in [Some(&pose.arm), pose.arm2.as_ref(), Some(&pose.leg), pose.leg2.as_ref()].into_iter().flatten()
+            {
+                match limb {
+                    Limb::Angles(a) => numbers.extend(a),
+                    Limb::Reach { to, bend, foot } => {
+                        numbers.extend(to);
+                        numbers.push(*bend);
+                        numbers.extend(foot);
+                    }
+                }
+            }
+            if numbers.iter().any(|x| !x.is_finite() || x.abs() > 720.0) {
+                c.fail(F, &f.exercise, "pose numbers must be finite angles (degrees) or positions (body heights)");
             }
         }
     }
