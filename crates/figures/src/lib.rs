@@ -27,6 +27,13 @@ pub fn exercise_svg(program: &Program, id: &str) -> Option<String> {
     Some(svg::figure_svg(exercise, figure))
 }
 
+/// One part of an exercise's drawing (see [`svg::Part`]), by exercise id.
+pub fn exercise_svg_part(program: &Program, id: &str, part: svg::Part) -> Option<String> {
+    let exercise = program.exercise(id)?;
+    let figure = program.figure(id)?;
+    Some(svg::render(exercise, figure, part))
+}
+
 /// The drawing of an exercise as braille lines for a terminal, `cols` × `rows` characters for both positions.
 pub fn exercise_text(program: &Program, id: &str, cols: usize, rows: usize) -> Option<Vec<String>> {
     let figure = program.figure(id)?;

@@ -362,8 +362,25 @@ fn biggest_move(a: &Skeleton, b: &Skeleton) -> Option<(Pt, Pt)> {
     Some((from, to))
 }
 
+/// Which part of a figure to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Start and end side by side, each labelled: the whole card, for the report and the API.
+    Both,
+    /// Start and end side by side without labels, for lists and the player (the page shows the words).
+    Plain,
+    /// One position alone, without its label (the page captions it), at the scale the pair shares.
+    Start,
+    End,
+}
+
 /// The SVG drawing of a figure: start and end side by side, labelled, for `exercise`.
 pub fn figure_svg(exercise: &Exercise, figure: &Figure) -> String {
+    render(exercise, figure, Part::Both)
+}
+
+/// One part of a figure as SVG (see [`Part`]).
+pub fn render(exercise: &Exercise, figure: &Figure, part: Part) -> String {
     let start = Skeleton::of(&figure.start);
     let end = Skeleton::of(&figure.end);
     let same_view = figure.start.view == figure.end.view;
@@ -390,15 +407,31 @@ pub fn figure_svg(exercise: &Exercise, figure: &Figure) -> String {
     };
     let top = shared.iter().map(|b| b.0[3]).fold(f32::MIN, f32::max);
     let bottom = shared.iter().map(|b| b.0[1]).fold(f32::MAX, f32::min);
-    let widths: Vec<f32> = shared.iter().map(|b| (b.width() * S + 2.0 * PAD).max(MIN_PANEL_W)).collect();
-    let labels: Vec<Vec<String>> =
-        panels.iter().zip(&widths).map(|(p, w)| wrap(&p.pose.label, ((w / 7.0) as usize).max(16))).collect();
-    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f32;
+    let labelled = part == Part::Both;
+    let min_w = if labelled { MIN_PANEL_W } else { 0.0 };
+    let widths: Vec<f32> = shared.iter().map(|b| (b.width() * S + 2.0 * PAD).max(min_w)).collect();
+    let shown: Vec<usize> = match part {
+        Part::Both | Part::Plain => vec![0, 1],
+        Part::Start => vec![0],
+        Part::End => vec![1],
+    };
+    let labels: Vec<Vec<String>> = panels
+        .iter()
+        .zip(&widths)
+        .map(|(p, w)| if labelled { wrap(&p.pose.label, ((w / 7.0) as usize).max(16)) } else { Vec::new() })
+        .collect();
+    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(0) as f32;
     let picture_h = (top - bottom) * S + 2.0 * PAD;
-    let height = picture_h + label_lines * LINE_H + 8.0;
-    let width = widths.iter().sum::<f32>() + GAP;
-    let title = format!("{}: start and end positions", exercise.name);
-    let desc = format!("Start: {}. End: {}.", figure.start.label, figure.end.label);
+    let height = picture_h + if labelled { label_lines * LINE_H + 8.0 } else { 0.0 };
+    let width = shown.iter().map(|i| widths[*i]).sum::<f32>() + if shown.len() > 1 { GAP } else { 0.0 };
+    let (title, desc) = match part {
+        Part::Start => (format!("{}: start position", exercise.name), figure.start.label.clone()),
+        Part::End => (format!("{}: end position", exercise.name), figure.end.label.clone()),
+        _ => (
+            format!("{}: start and end positions", exercise.name),
+            format!("Start: {}. End: {}.", figure.start.label, figure.end.label),
+        ),
+    };
     let mut out = String::new();
     let _ = write!(
         out,
@@ -408,7 +441,8 @@ pub fn figure_svg(exercise: &Exercise, figure: &Figure) -> String {
         escape(&desc)
     );
     let mut left = 0.0;
-    for (i, panel) in panels.iter().enumerate() {
+    for (n, &i) in shown.iter().enumerate() {
+        let panel = &panels[i];
         let b = shared[i];
         // Centre the body in a panel widened for its label.
         let slack = (widths[i] - (b.width() * S + 2.0 * PAD)) / 2.0;
@@ -438,8 +472,8 @@ pub fn figure_svg(exercise: &Exercise, figure: &Figure) -> String {
             );
         }
         let _ = write!(out, "</g>");
-        if i == 0 {
-            let (ax, ay) = (left + widths[0] + GAP / 2.0, picture_h / 2.0);
+        if n == 0 && shown.len() > 1 {
+            let (ax, ay) = (left + widths[i] + GAP / 2.0, picture_h / 2.0);
             let _ = write!(
                 out,
                 r#"<polygon points="{:.1},{:.1} {:.1},{ay:.1} {:.1},{:.1}" fill="{GROUND}"/>"#,

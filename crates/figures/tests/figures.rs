@@ -5,7 +5,8 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use runtall_content::{Prop, program};
 use runtall_figures::skeleton::Skeleton;
-use runtall_figures::{body_map, exercise_svg, exercise_text};
+use runtall_figures::svg::Part;
+use runtall_figures::{body_map, exercise_svg, exercise_svg_part, exercise_text};
 
 fn well_formed(svg: &str) -> Result<usize, String> {
     let mut reader = Reader::from_str(svg);
@@ -47,6 +48,13 @@ fn every_exercise_has_a_well_formed_drawing() {
         assert!(svg.len() < 16_000, "{}: {} bytes", e.id, svg.len());
     }
     assert!(exercise_svg(p, "no-such-exercise").is_none());
+    for e in &p.exercises {
+        for part in [Part::Plain, Part::Start, Part::End] {
+            let svg = exercise_svg_part(p, &e.id, part).expect("part");
+            well_formed(&svg).unwrap_or_else(|err| panic!("{} {part:?}: {err}", e.id));
+            assert!(!svg.contains("<text"), "{} {part:?}: labels belong to the page", e.id);
+        }
+    }
 }
 
 /// A drawing that puts a hand through the floor, or asks an arm to reach further than it is long, is a typo in

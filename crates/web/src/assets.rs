@@ -62,6 +62,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assets/{name}", get(asset))
         .route("/assets/pose/{name}", get(pose_asset))
+        .route("/assets/figures/{name}", get(figure))
         .route("/favicon.ico", get(|| async { asset(Path("icon.svg".into())).await }))
 }
 
@@ -88,4 +89,28 @@ async fn asset(Path(name): Path<String>) -> Result<Response, HttpError> {
 async fn pose_asset(Path(name): Path<String>) -> Result<Response, HttpError> {
     // Fixed files of one pinned package version: a week of caching spares a phone re-loading 10 MB.
     serve(&POSE, &name, "public, max-age=604800")
+}
+
+/// An exercise's drawing, drawn from the content's pose data: `chin-tuck.svg` (start and end, labelled),
+/// `chin-tuck.plain.svg` (without labels), `chin-tuck.start.svg` and `chin-tuck.end.svg` (one position each).
+/// Fixed at build time like the other assets, so it is cached like them.
+async fn figure(Path(name): Path<String>) -> Result<Response, HttpError> {
+    use runtall_figures::svg::Part;
+    let stem = name.strip_suffix(".svg").ok_or(HttpError::NotFound)?;
+    let (id, part) = match stem.rsplit_once('.') {
+        None => (stem, Part::Both),
+        Some((id, "plain")) => (id, Part::Plain),
+        Some((id, "start")) => (id, Part::Start),
+        Some((id, "end")) => (id, Part::End),
+        Some(_) => return Err(HttpError::NotFound),
+    };
+    let svg = runtall_figures::exercise_svg_part(runtall_content::program(), id, part).ok_or(HttpError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        svg,
+    )
+        .into_response())
 }

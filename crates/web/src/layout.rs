@@ -11,6 +11,33 @@ pub fn asset(name: &str) -> String {
     format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The drawing of an exercise (start and end positions, without words) as a small image for lists; its text
+/// alternative says both positions.
+pub fn figure_img(program: &Program, exercise: &str, class: &str) -> Markup {
+    let Some(f) = program.figure(exercise) else { return html! {} };
+    let name = program.exercise(exercise).map_or(exercise, |e| e.name.as_str());
+    let alt = format!("Drawing of {name}. Start: {}. End: {}.", f.start.label, f.end.label);
+    html! { img class=(class) src=(asset(&format!("figures/{exercise}.plain.svg"))) alt=(alt) loading="lazy" decoding="async"; }
+}
+
+/// The drawing of an exercise at full size: start and end as two pictures with their captions as page text, so
+/// the words stay readable on a phone.
+pub fn figure_panels(program: &Program, exercise: &str) -> Markup {
+    let Some(f) = program.figure(exercise) else { return html! {} };
+    html! {
+        div class="figure-panels" {
+            figure {
+                img src=(asset(&format!("figures/{exercise}.start.svg"))) alt="" decoding="async";
+                figcaption { span class="label" { "Start: " } (f.start.label) }
+            }
+            figure {
+                img src=(asset(&format!("figures/{exercise}.end.svg"))) alt="" decoding="async";
+                figcaption { span class="label" { "End: " } (f.end.label) }
+            }
+        }
+    }
+}
+
 /// Which navigation entry is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {

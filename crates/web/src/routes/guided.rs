@@ -97,6 +97,7 @@ async fn player(
                 h2 id="step-name" { "Ready when you are" }
                 p id="step-dose" class="muted" {}
             }
+            img id="step-figure" class="step-figure" alt="" hidden;
             div class="pacer" aria-hidden="true" { div class="ring" {} div id="circle" class="circle" {} }
             p id="phase" class="phase" aria-live="assertive" { "Press Start" }
             p id="count" class="count" aria-hidden="true" { "" }
@@ -133,8 +134,29 @@ async fn player(
             (sources(st.program, &r.cite, r.evidence))
         }
         script type="application/json" id="timeline" { (PreEscaped(data)) }
+        script type="application/json" id="exercise-info" { (PreEscaped(exercise_info(st.program, &t)?)) }
     };
     Ok(Page::new(t.name.clone(), Nav::Today, body).script("player.js").render(&session))
+}
+
+/// What the player shows beside the timer for each exercise, by id: its drawing and what the runner should feel.
+/// Kept apart from the timeline so the timing data stays what the session engine produces.
+fn exercise_info(program: &runtall_content::Program, t: &Timeline) -> Result<String, HttpError> {
+    let mut info = serde_json::Map::new();
+    for step in &t.steps {
+        let Some(e) = program.exercise(&step.exercise) else { continue };
+        let figure = program.figure(&e.id).map(|f| {
+            serde_json::json!({
+                "src": crate::layout::asset(&format!("figures/{}.plain.svg", e.id)),
+                "alt": format!("Drawing of {}. Start: {}. End: {}.", e.name, f.start.label, f.end.label),
+            })
+        });
+        info.insert(
+            e.id.clone(),
+            serde_json::json!({ "figure": figure, "feel": format!("Feel it: {} {}", e.feel.place, e.feel.what) }),
+        );
+    }
+    embed_json(&info)
 }
 
 pub fn empty_day(date: jiff::civil::Date) -> DayLog {

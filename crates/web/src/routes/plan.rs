@@ -245,12 +245,15 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
             p { (r.summary_for_runner(program)) }
             ol class="steps-list" {
                 @for s in &r.steps {
-                    li {
-                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (dose_line(&s.dose))
-                        " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
-                        @if let Some(n) = &s.note { br; span class="note" { (n) } }
-                        @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
-                        @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
+                    li class="with-figure" {
+                        (crate::layout::figure_img(program, &s.exercise, "thumb"))
+                        div {
+                            a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (dose_line(&s.dose))
+                            " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
+                            @if let Some(n) = &s.note { br; span class="note" { (n) } }
+                            @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
+                            @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
+                        }
                     }
                 }
             }
