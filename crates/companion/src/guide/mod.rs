@@ -25,7 +25,10 @@ pub use timeline::{
     MAX_REP_S, MAX_REPS, MAX_REST_S, MAX_SESSION_S, MAX_SETS, MAX_WORK_S, SIDE_SWITCH_S, Segment, SegmentKind, Side,
     TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, validate_dose,
 };
-pub use tui::{GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, run_session, run_session_with};
+pub use tui::{
+    FIGURE_COLS, FIGURE_ROWS, GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, render_with_figure,
+    run_session, run_session_with, step_figures,
+};
 
 /// Why a guided session cannot start, or how it failed.
 #[derive(Debug, thiserror::Error)]

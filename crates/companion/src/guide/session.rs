@@ -528,7 +528,8 @@ impl Session {
         }
     }
 
-    /// What comes after the current piece of work: the next set, the other side, or the next exercise.
+    /// What comes after the current piece of work: the next set, the other side, or the next exercise. While
+    /// getting ready it is the exercise after this one: the header already names the one about to start.
     fn next_up(&self, seg: &Segment) -> Option<String> {
         let t = &self.timeline;
         let step = &t.steps[seg.step];
@@ -537,9 +538,6 @@ impl Session {
         }
         if seg.kind == SegmentKind::SwitchSides {
             return Some(format!("{} — {}", seg.side.map_or("other side", Side::label), step.name));
-        }
-        if seg.kind == SegmentKind::Prepare {
-            return Some(format!("{} — {}", step.name, step.dose_summary()));
         }
         match t.steps.get(seg.step + 1) {
             Some(next) => Some(format!("{} — {}", next.name, next.dose_summary())),
