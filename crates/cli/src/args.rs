@@ -36,7 +36,7 @@ pub enum Command {
     /// Your personal plan, or what to do around one run with --for-run
     Plan(PlanArgs),
     /// The exercise library, or one exercise in full
-    Exercises(ItemArgs),
+    Exercises(ExerciseArgs),
     /// The routines (pre-run, post-run, strength, mobility, desk, travel), or one routine step by step
     Routines(ItemArgs),
     /// The breathing course, or one lesson
@@ -130,6 +130,15 @@ pub struct PlanArgs {
 pub struct ItemArgs {
     /// Show one item in full
     pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExerciseArgs {
+    /// Show one exercise in full, with its drawing
+    pub id: Option<String>,
+    /// Write the exercise's drawing (start and end positions) to this SVG file
+    #[arg(long, value_name = "FILE", requires = "id")]
+    pub svg: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -435,11 +435,20 @@ fn bullets(title: &str, items: &[String]) {
 pub fn exercise(program: &Program, e: &Exercise) {
     println!("{} ({})", e.name, e.id);
     println_wrapped(&e.summary, "");
-    println!("\nDose:      {} — {}", dose_line(&e.dose), e.dose.frequency);
+    if let Some(lines) = runtall_figures::exercise_text(program, &e.id, 44, 5) {
+        println!();
+        for l in lines {
+            println!("  {l}");
+        }
+        println!("  (as a picture: `runtall exercises {} --svg {}.svg`)", e.id, e.id);
+    }
+    println!();
+    println_labelled("Dose:      ", &format!("{} — {}", dose_line(&e.dose), e.dose.frequency));
     println!("Takes:     ~{}", minutes(e.dose.estimated_seconds()));
-    println!("Position:  {}", e.position);
+    println_labelled("Position:  ", &e.position);
     let eq: Vec<&str> = e.equipment.iter().map(|q| runtall_domain::plan::equipment_label(*q)).collect();
-    println!("Equipment: {}\n", eq.join(", "));
+    println_labelled("Equipment: ", &eq.join(", "));
+    println!();
     bullets("Steps", &e.steps);
     bullets("Cues", &e.cues);
     println!("What you should feel:");

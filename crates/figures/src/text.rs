@@ -141,8 +141,23 @@ pub fn figure_text(figure: &Figure, cols: usize, rows: usize) -> Vec<String> {
         .enumerate()
         .map(|(i, (l, r))| format!("{l}{}{r}", if i == mid { " → " } else { "   " }))
         .collect();
+    // A label too long for its panel is cut at a word, with an ellipsis.
     let cut = |s: &str| -> String {
-        let mut t: String = s.chars().take(pw).collect();
+        let mut t = String::new();
+        if s.chars().count() <= pw {
+            t.push_str(s);
+        } else {
+            for word in s.split(' ') {
+                if t.chars().count() + word.chars().count() + 2 > pw {
+                    break;
+                }
+                if !t.is_empty() {
+                    t.push(' ');
+                }
+                t.push_str(word);
+            }
+            t.push('…');
+        }
         while t.chars().count() < pw {
             t.push(' ');
         }
