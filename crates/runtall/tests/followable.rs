@@ -43,3 +43,40 @@ fn an_exercise_shows_its_drawing_and_what_to_feel_and_writes_the_svg() {
     let out = runtall(&db, &["exercises", "--svg", "x.svg"]);
     assert!(!out.status.success(), "--svg needs an exercise");
 }
+
+fn screened(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("r.db");
+    let clear = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/screen-clear.toml");
+    let out = runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    db
+}
+
+#[test]
+fn breathe_lists_its_patterns_checks_its_options_and_needs_a_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fresh = dir.path().join("fresh.db");
+    let out = runtall(&fresh, &["breathe", "box"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("screen"), "the red-flag screen comes first: {}", stderr(&out));
+
+    let db = screened(dir.path());
+    let out = runtall(&db, &["breathe", "--list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("box") && text.contains("in 4 s · hold 4 s · out 4 s · pause 4 s"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{text}");
+    let out = runtall(&db, &["--json", "breathe", "--list"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(5));
+
+    let out = runtall(&db, &["breathe", "box", "--minutes", "45"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("45 minutes is out of range (allowed 1–30)"), "{}", stderr(&out));
+    let out = runtall(&db, &["breathe", "wim-hof"]);
+    assert!(stderr(&out).contains("unknown breathing pattern 'wim-hof'"), "{}", stderr(&out));
+    // Not a terminal here: refused before anything is stored.
+    let out = runtall(&db, &["breathe", "box", "--minutes", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("interactive terminal"), "{}", stderr(&out));
+}

@@ -1,7 +1,7 @@
 //! The run companion: `guide`, `cues`, `export`, `remind`, `travel`, over `runtall-companion`.
 
 use super::Ctx;
-use crate::args::{CueSpecArgs, ExportArgs, ExportCommand, GuideArgs, RemindArgs, TravelArgs};
+use crate::args::{BreatheArgs, CueSpecArgs, ExportArgs, ExportCommand, GuideArgs, RemindArgs, TravelArgs};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -104,6 +104,68 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
     };
     save_record(&store, session_start, &record)?;
     tick_day_log(&store, program, &record)?;
+    if let Some(e) = save_error {
+        eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
+    }
+    if ctx.json {
+        return ctx.print_json(&record);
+    }
+    println!("{}", record.summary());
+    Ok(())
+}
+
+/// A breathing session on its own: the pattern the gate allows, for the minutes asked, played by the guide's
+/// terminal player and stored like a guided session.
+pub fn breathe(ctx: &Ctx, a: BreatheArgs) -> CliResult {
+    use runtall_companion::breathe;
+    let store = ctx.store()?;
+    let perm = require_open(ctx, &store)?;
+    let program = ctx.program;
+    if a.list {
+        let choices = breathe::patterns(program, &perm);
+        if ctx.json {
+            return ctx.print_json(&choices);
+        }
+        println!("Breathing patterns (`runtall breathe PATTERN --minutes N`):\n");
+        for c in &choices {
+            println!("  {:<14} {}", c.id, c.name);
+            println!("                 {} · {:.1} breaths/min", c.rhythm, c.breaths_per_minute);
+            if let Some(why) = &c.reason {
+                let instead = c.instead.as_deref().and_then(|i| program.exercise(i)).map(|e| e.name.as_str());
+                match instead {
+                    Some(name) => {
+                        crate::render::println_wrapped(&format!("{why}: {name} is played instead"), "                 ")
+                    }
+                    None => crate::render::println_wrapped(&format!("not offered: {why}"), "                 "),
+                }
+            }
+        }
+        return Ok(());
+    }
+    let pattern = a.pattern.as_deref().unwrap_or(breathe::DEFAULT_PATTERN);
+    let plan = breathe::choose(program, &perm, pattern, a.minutes).map_err(err)?;
+    let timeline = breathe::timeline(program, &plan).map_err(err)?;
+    if let Some(why) = &plan.swapped {
+        eprintln!("note: {why}.");
+    }
+    let options = GuideOptions { speed: a.speed, bell: a.bell, speech: a.speak, ..GuideOptions::default() };
+    let session_start = Timestamp::now();
+    let mut save_error = None;
+    let mut checkpoint = |r: &CompletionRecord| {
+        if let Err(e) = save_record(&store, session_start, r) {
+            save_error.get_or_insert(e);
+        }
+    };
+    let record = match runtall_companion::guide::run_timeline_with(program, timeline, &options, &mut checkpoint) {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(partial) = e.partial_record() {
+                save_record(&store, session_start, partial)?;
+            }
+            return Err(err(e));
+        }
+    };
+    save_record(&store, session_start, &record)?;
     if let Some(e) = save_error {
         eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
     }

@@ -81,6 +81,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Experiment(a) => insights::experiment(&ctx, a),
         Command::Progress => insights::progress(&ctx),
         Command::Guide(a) => companion::guide(&ctx, a),
+        Command::Breathe(a) => companion::breathe(&ctx, a),
         Command::Cues(a) => companion::cues(&ctx, a),
         Command::Export(a) => companion::export(&ctx, a),
         Command::Remind(a) => companion::remind(&ctx, a),

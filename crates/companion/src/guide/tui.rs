@@ -249,9 +249,20 @@ pub fn run_session_with(
     program: &Program,
     input: &GuideInput<'_>,
     options: &GuideOptions,
-    mut checkpoint: impl FnMut(&CompletionRecord),
+    checkpoint: impl FnMut(&CompletionRecord),
 ) -> Result<CompletionRecord, SessionError> {
     let timeline = build_timeline(program, input)?;
+    run_timeline_with(program, timeline, options, checkpoint)
+}
+
+/// Plays a timeline already built (a breathing session, see [`crate::breathe`]); otherwise as
+/// [`run_session_with`].
+pub fn run_timeline_with(
+    program: &Program,
+    timeline: super::Timeline,
+    options: &GuideOptions,
+    mut checkpoint: impl FnMut(&CompletionRecord),
+) -> Result<CompletionRecord, SessionError> {
     let figures = step_figures(program, &timeline);
     let mut session = Session::new(timeline, options.speed)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
