@@ -54,3 +54,54 @@ async fn the_player_knows_each_steps_drawing_and_feel() {
     assert!(r.has("Feel it:"));
     let _ = json!({});
 }
+
+#[tokio::test]
+async fn breathing_waits_for_the_screen_then_plays_the_chosen_pattern() {
+    let app = app().await;
+    let r = app.get("/breathe").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/welcome");
+    assert_eq!(app.get("/api/breathe").await.status, StatusCode::CONFLICT);
+    app.onboard().await;
+    let r = app.get("/breathe?pattern=box&minutes=3").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.has("Box breathing · 3 min") && r.has(r#"id="breath-timeline""#), "{}", r.body);
+    assert!(r.has("in 4 s · hold 4 s · out 4 s · pause 4 s"));
+    assert!(r.has("<noscript>"), "says what to do without JavaScript");
+    let r = app.get("/breathe?pattern=box&minutes=90").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("90 minutes is out of range"), "{}", r.body);
+    let api = app.get("/api/breathe/timeline?pattern=long-exhale&minutes=2").await.json();
+    assert_eq!(api["plan"]["exercise"], "extended-exhale-breathing");
+    assert!(api["timeline"]["segments"].as_array().is_some_and(|s| s.len() > 20));
+}
+
+#[tokio::test]
+async fn a_breathing_session_from_the_browser_is_recorded_like_a_guided_one() {
+    let app = app().await;
+    app.onboard().await;
+    let started = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_mins(4)).expect("time").to_string();
+    let body = |position: f64, ended: &str| json!({ "pattern": "long-exhale", "minutes": 2, "started_at": started, "position_s": position, "ended": ended });
+    let r = app.api("/api/breathe/sessions", body(40.0, "in-progress")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.api("/api/breathe/sessions", body(10.0 + 11.0 * 10.5, "finished")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["record"]["ended"], "finished");
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("done")), "{v}");
+    // One row per session (keyed by its start): the checkpoint was overwritten by the end.
+    use runtall_store::Store;
+    let rows = app.store().sessions(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("sessions");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].routine_id, "extended-exhale-breathing");
+    assert!(rows[0].completed);
+    let page = app.get("/breathe").await;
+    assert!(page.has("Slow long-exhale breathing, 2 min"), "listed under recent sessions");
+    // A report that does not fit the session is refused by field.
+    let r = app.api("/api/breathe/sessions", body(9999.0, "finished")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["fields"]["position_s"].is_string(), "{}", r.body);
+    let mut stale = body(30.0, "quit");
+    stale["started_at"] = json!("2020-01-01T00:00:00Z");
+    assert_eq!(app.api("/api/breathe/sessions", stale).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

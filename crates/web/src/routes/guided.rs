@@ -385,7 +385,7 @@ fn record_from(
 }
 
 /// The session's start as the player reports it: a real moment, not far in the future nor days ago.
-fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpError> {
+pub(super) fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpError> {
     let t: Timestamp =
         raw.parse().map_err(|_| HttpError::field("started_at", "not a time like 2026-11-02T07:30:00Z"))?;
     let too_new = now.checked_add(FUTURE_SKEW).is_ok_and(|limit| t > limit);

@@ -90,6 +90,7 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         h1 { "Library" }
         nav class="toc" aria-label="Library sections" {
             ul { li { a href="#exercises" { "Exercises" } } li { a href="#routines" { "Routines" } } li { a href="/learn" { "Breathing course" } }
+                 li { a href="/breathe" { "Breathe now" } } li { a href="/breaks" { "Sitting breaks" } }
                  li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } }
                  li { a href="/sources" { "Sources" } } }
         }
@@ -121,7 +122,8 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         }
         section {
             h2 { "Breathing course" }
-            p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } }
+            p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } " · "
+                a href="/breathe" { "A breathing session on its own" } }
             (progress_summary(&course))
         }
     };

@@ -7,6 +7,7 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+mod breathe;
 mod experiments;
 mod guided;
 mod home;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(plan::router())
         .merge(posture::router())
         .merge(guided::router())
+        .merge(breathe::router())
         .merge(journal::router())
         .merge(runs::router())
         .merge(import::router())
