@@ -2,6 +2,7 @@
 //! self-experiment, and progress against the baseline. Kept in one crate so the two front ends cannot drift apart;
 //! it does I/O only through the [`Store`](runtall_store::Store) trait and takes "today" as an argument.
 
+pub mod breaks;
 pub mod completion;
 mod error;
 pub mod experiments;

@@ -22,7 +22,7 @@ fn width() -> usize {
 }
 
 /// Wraps text to the terminal width with a hanging indent.
-fn wrap(text: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {

@@ -16,8 +16,7 @@ use runtall_companion::remind::driver::{
     DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
     stop_on_signals,
 };
-use runtall_companion::remind::settings::{self as reminder_settings, ReminderSettings};
-use runtall_companion::remind::{Scheduler, WorkingHours, summarize};
+use runtall_companion::remind::{WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
@@ -287,8 +286,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     let program = ctx.program;
     let perm = ctx.permissions(&store)?;
     // The saved settings (web app › Settings › Reminders) are the starting point; each flag overrides one value.
-    let saved = store.setting(reminder_settings::KEY)?;
-    let settings = ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults).map_err(CliError::user)?;
+    let settings = runtall_app::breaks::saved_settings(&store, program)?;
     let flags_given = a.walk_every.is_some() || a.shift_every.is_some() || a.hours.is_some() || a.max_skips.is_some();
     if !settings.enabled && !flags_given {
         println!(
@@ -317,39 +315,63 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         m => format!("change position every {m} min"),
     };
     let intervals = format!("walk every {} min, {shift}", config.walk_every_min);
-    let mut scheduler = Scheduler::new(program, config, &perm).map_err(err)?;
-    if a.dnd {
-        scheduler.set_dnd(&jiff::Zoned::now(), true);
+    if !perm.reminders.allowed {
+        return Err(err(runtall_companion::remind::RemindError::NotAllowed(
+            perm.reminders.reason.clone().unwrap_or_default(),
+        )));
     }
-    let mut notifier = default_notifier();
+    let now = jiff::Zoned::now();
+    // Started from today's history, from this terminal or the break page in the browser.
+    let mut scheduler =
+        runtall_app::breaks::start(&store, program, &perm, config, runtall_app::breaks::TERMINAL, &now)?;
+    if a.dnd {
+        scheduler.set_dnd(&now, true);
+    }
+    // Single keys in an interactive terminal (raw mode, restored when the reader is dropped); lines otherwise.
+    use std::io::IsTerminal;
+    let keys = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        runtall_companion::remind::driver::KeyReader::start().ok()
+    } else {
+        None
+    };
+    let line_commands = if keys.is_none() { Some(spawn_stdin_commands()) } else { None };
+    let commands = match (&keys, &line_commands) {
+        (Some(k), _) => &k.commands,
+        (None, Some(c)) => c,
+        (None, None) => return Err(CliError::Internal(anyhow::anyhow!("no command source"))),
+    };
+    let mut notifier = default_notifier(keys.is_some());
     let mut idle = detect_idle_source();
-    let commands = spawn_stdin_commands();
     let stop = stop_on_signals();
-    println!(
-        "Sitting-break reminders on ({}): {intervals}.\n\
-         Keys: d done · z snooze · s skip · p pause (do not disturb) · q quit",
-        notifier.describe(),
-    );
+    let how = if keys.is_some() { "single keys" } else { "type a letter and Enter" };
+    let intro = [
+        format!("Sitting-break reminders on ({}): {intervals}.", notifier.describe()),
+        format!("Keys ({how}): d done · z snooze · s skip · p pause (do not disturb) · q quit"),
+        "The break page in the browser (runtall serve, then /breaks) shares these timers.".to_string(),
+    ]
+    .iter()
+    .map(|l| crate::render::wrap(l, "") + "\n")
+    .collect::<String>();
+    print!("{}", if keys.is_some() { intro.replace('\n', "\r\n") } else { intro });
+    let mut read_history = || runtall_app::breaks::todays_events(&store, &jiff::Zoned::now()).unwrap_or_default();
     let io = DriverIo {
         clock: &SystemClock,
         idle: idle.as_mut(),
         notifier: notifier.as_mut(),
-        commands: &commands,
+        commands,
         stop: &stop,
+        history: Some(&mut read_history),
     };
     let mut log = Vec::new();
     let mut store_error = None;
-    run_reminders(&mut scheduler, io, DriverOptions::default(), |e| {
-        let kind =
-            serde_json::to_value(e.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        if let Ok(json) = serde_json::to_value(e)
-            && let Err(err) = store.add_break_event(e.at, &kind, &json)
-        {
+    let result = run_reminders(&mut scheduler, io, DriverOptions::default(), |e| {
+        if let Err(err) = runtall_app::breaks::store_event(&store, e) {
             store_error.get_or_insert(err);
         }
         log.push(e.clone());
-    })
-    .map_err(err)?;
+    });
+    drop(keys);
+    result.map_err(err)?;
     if let Some(e) = store_error {
         return Err(e.into());
     }
