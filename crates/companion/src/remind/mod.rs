@@ -453,7 +453,7 @@ impl Scheduler {
                     | (BreakOutcome::Away, _)
             )
         };
-        if let Some(e) = todays.iter().filter(resets_walk).last() {
+        if let Some(e) = todays.iter().rfind(resets_walk) {
             self.walk_from = Some(e.at);
             self.shift_from = Some(e.at);
         }
@@ -461,15 +461,13 @@ impl Scheduler {
             matches!(e.outcome, BreakOutcome::Taken | BreakOutcome::TakenIdle | BreakOutcome::Skipped)
                 && e.kind == Some(PromptKind::Shift)
         };
-        if let Some(e) = todays.iter().filter(resets_shift).last()
+        if let Some(e) = todays.iter().rfind(resets_shift)
             && self.shift_from.is_none_or(|s| s < e.at)
         {
             self.shift_from = Some(e.at);
         }
         self.skips_today = todays.iter().filter(|e| e.outcome == BreakOutcome::Skipped).count() as u32;
-        if let Some(e) =
-            todays.iter().filter(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff)).last()
-        {
+        if let Some(e) = todays.iter().rfind(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff)) {
             self.dnd = e.outcome == BreakOutcome::DndOn;
             self.dnd_at = Some(e.at);
         }
@@ -522,7 +520,7 @@ impl Scheduler {
                 _ => {}
             }
         }
-        let last_dnd = others().filter(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff)).last();
+        let last_dnd = others().rfind(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff));
         if let Some(e) = last_dnd
             && self.dnd_at.is_none_or(|at| at < e.at)
         {
