@@ -90,7 +90,7 @@ async fn recent(st: &AppState) -> Result<Vec<(Timestamp, String, String)>, HttpE
             (r.started_at, title, how)
         })
         .collect();
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|r| std::cmp::Reverse(r.0));
     out.truncate(5);
     Ok(out)
 }
