@@ -9,13 +9,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 8] = [
+const FILES: [(&str, &str, &[u8]); 9] = [
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("player.js", "text/javascript; charset=utf-8", include_bytes!("../assets/player.js")),
     ("import.js", "text/javascript; charset=utf-8", include_bytes!("../assets/import.js")),
     ("runmode.js", "text/javascript; charset=utf-8", include_bytes!("../assets/runmode.js")),
     ("breathe.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breathe.js")),
+    ("breaks.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breaks.js")),
     ("posture.js", "text/javascript; charset=utf-8", include_bytes!("../assets/posture.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../assets/icon.svg")),
 ];

@@ -105,3 +105,72 @@ async fn a_breathing_session_from_the_browser_is_recorded_like_a_guided_one() {
     stale["started_at"] = json!("2020-01-01T00:00:00Z");
     assert_eq!(app.api("/api/breathe/sessions", stale).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A walk taken in the terminal 40 minutes ago, as `runtall remind` stores it.
+fn terminal_walk(store: &dyn runtall_store::Store, minutes_ago: i64) {
+    let at = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_mins(minutes_ago)).expect("time");
+    let e = runtall_companion::remind::BreakEvent {
+        at,
+        outcome: runtall_companion::remind::BreakOutcome::Taken,
+        kind: Some(runtall_companion::remind::PromptKind::Walk),
+        prompt: Some(1),
+        exercise: None,
+        source: Some("terminal".into()),
+    };
+    runtall_app::breaks::store_event(store, &e).expect("stored");
+}
+
+#[tokio::test]
+async fn the_break_page_shares_the_terminals_timers_and_history() {
+    let app = app().await;
+    app.onboard().await;
+    // Any time of day, so the test does not depend on when it runs.
+    let r = app.api("/api/reminders", json!({ "enabled": true, "any_time": true })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The last walk was taken in the terminal 40 minutes ago: a walk is due now, not in 30 minutes.
+    terminal_walk(&app.store(), 40);
+    let v = app.get("/api/breaks").await.json();
+    assert_eq!(v["state"], "on", "{v}");
+    let prompt = &v["status"]["pending"];
+    assert_eq!(prompt["kind"], "walk", "{v}");
+    let id = prompt["id"].as_u64().expect("prompt id");
+    assert!(prompt["suggestion"]["exercise"].is_string(), "a micro-exercise with the prompt");
+    let page = app.get("/breaks").await;
+    assert!(page.has("Time to stand up and walk") && page.has("/assets/figures/"), "the prompt with its drawing");
+    assert!(page.has(r#"name="response" value="snooze""#), "plain forms answer without JavaScript");
+    // Snooze, then the prompt is gone and the countdown runs to the snooze's end.
+    let v = app.api("/api/breaks/respond", json!({ "prompt": id, "response": "snooze" })).await.json();
+    assert!(v["status"]["pending"].is_null(), "{v}");
+    let left = v["next_in_s"].as_i64().expect("countdown");
+    assert!((240..=300).contains(&left), "snoozed 5 min: {left}");
+    // Answering a prompt that is no longer open says so.
+    let r = app.api("/api/breaks/respond", json!({ "prompt": id, "response": "done" })).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    // Pause and resume through the page's form; each is in the shared history, tagged as the browser's.
+    let r = app.form("/breaks/pause", &[("on", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/breaks").await.json()["status"]["dnd"], true);
+    app.form("/breaks/pause", &[("on", "no")]).await;
+    let events = runtall_app::breaks::todays_events(&app.store(), &jiff::Zoned::now()).expect("events");
+    let browser: Vec<_> = events.iter().filter(|e| e.source.as_deref() == Some("browser")).collect();
+    for outcome in ["prompted", "snoozed", "dnd-on", "dnd-off"] {
+        assert!(
+            browser.iter().any(|e| serde_json::to_value(e.outcome).ok() == Some(json!(outcome))),
+            "{outcome} missing from {browser:?}"
+        );
+    }
+    // The day's counts on the page come from the shared history.
+    let text = app.get("/breaks").await;
+    assert!(text.has("Today") && text.has("1 snoozed"), "{}", text.body);
+}
+
+#[tokio::test]
+async fn the_break_page_says_when_reminders_are_off() {
+    let app = app().await;
+    app.onboard().await;
+    app.api("/api/reminders", json!({ "enabled": false })).await;
+    let v = app.get("/api/breaks").await.json();
+    assert_eq!(v["state"], "off");
+    let page = app.get("/breaks").await;
+    assert!(page.has("switched off") && page.has("/settings#reminders"), "{}", page.body);
+}

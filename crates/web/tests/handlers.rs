@@ -528,6 +528,7 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         include_str!("../src/routes/plan.rs"),
         include_str!("../src/routes/guided.rs"),
         include_str!("../src/routes/breathe.rs"),
+        include_str!("../src/routes/breaks.rs"),
         include_str!("../src/routes/journal.rs"),
         include_str!("../src/routes/runs.rs"),
         include_str!("../src/routes/library.rs"),

@@ -7,6 +7,7 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+pub(crate) mod breaks;
 mod breathe;
 mod experiments;
 mod guided;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(posture::router())
         .merge(guided::router())
         .merge(breathe::router())
+        .merge(breaks::router())
         .merge(journal::router())
         .merge(runs::router())
         .merge(import::router())
