@@ -48,7 +48,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/breaks/pause", post(api_pause))
 }
 
-/// Where the reminders stand, as the page and the API show it.
+/// Where the reminders stand, as the page and the API show it. Made once per request, so the size of the `On`
+/// variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 enum View {
