@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 9] = [
+const FILES: [(&str, &str, &[u8]); 14] = [
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("player.js", "text/javascript; charset=utf-8", include_bytes!("../assets/player.js")),
@@ -19,7 +19,19 @@ const FILES: [(&str, &str, &[u8]); 9] = [
     ("breaks.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breaks.js")),
     ("posture.js", "text/javascript; charset=utf-8", include_bytes!("../assets/posture.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../assets/icon.svg")),
+    // The installable app's icons, drawn from icon.svg and icon-maskable.svg by headless Chromium (screenshots of
+    // the SVG at each size; see docs/install.md).
+    ("icon-maskable.svg", "image/svg+xml", include_bytes!("../assets/icon-maskable.svg")),
+    ("icon-192.png", "image/png", include_bytes!("../assets/icon-192.png")),
+    ("icon-512.png", "image/png", include_bytes!("../assets/icon-512.png")),
+    ("icon-maskable-512.png", "image/png", include_bytes!("../assets/icon-maskable-512.png")),
+    ("apple-touch-icon.png", "image/png", include_bytes!("../assets/apple-touch-icon.png")),
 ];
+
+/// The names of the embedded files pages load (not the posture model), for the service worker to keep.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(n, _, _)| *n).filter(|n| *n != "posture.js")
+}
 
 /// MediaPipe Pose (npm `@mediapipe/pose` 0.5.1675469404, Apache-2.0), vendored unmodified in `assets/pose/` with its
 /// LICENSE and NOTICE: the posture page runs the model in the browser from these, never from a CDN. About 18.7 MB of

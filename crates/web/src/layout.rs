@@ -68,18 +68,19 @@ pub struct Page {
     nav: Option<Nav>,
     scripts: Vec<&'static str>,
     reload_s: Option<u32>,
+    purge_offline: bool,
 }
 
 impl Page {
     /// A page with the navigation bar.
     pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"], reload_s: None }
+        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"], reload_s: None, purge_offline: false }
     }
 
     /// A page without navigation: sign-in, onboarding steps, and the emergency screen (which must show nothing
     /// else).
     pub fn bare(title: impl Into<String>, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"], reload_s: None }
+        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"], reload_s: None, purge_offline: false }
     }
 
     pub fn script(mut self, name: &'static str) -> Page {
@@ -94,6 +95,13 @@ impl Page {
         self
     }
 
+    /// The installed app forgets the pages it kept for offline use when this page loads (the emergency screen:
+    /// nothing kept may be shown instead of it; sign-in: the kept pages were for the signed-in runner).
+    pub fn purge_offline(mut self) -> Page {
+        self.purge_offline = true;
+        self
+    }
+
     pub fn render(self, session: &Session) -> Response {
         let markup = html! {
             (DOCTYPE)
@@ -103,8 +111,12 @@ impl Page {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     meta name="csrf-token" content=(session.csrf);
                     meta name="color-scheme" content="light";
+                    @if self.purge_offline { meta name="runtall-offline" content="purge"; }
                     title { (self.title) " · runtall" }
                     link rel="icon" href=(asset("icon.svg")) type="image/svg+xml";
+                    link rel="manifest" href="/manifest.webmanifest";
+                    meta name="theme-color" content=(crate::pwa::THEME);
+                    link rel="apple-touch-icon" href=(asset("apple-touch-icon.png"));
                     link rel="stylesheet" href=(asset("app.css"));
                     @for s in &self.scripts { script src=(asset(s)) defer {} }
                     @if let Some(secs) = self.reload_s { noscript { meta http-equiv="refresh" content=(secs); } }

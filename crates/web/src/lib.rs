@@ -30,6 +30,7 @@ mod insights_cache;
 mod layout;
 mod openapi;
 mod posture_charts;
+mod pwa;
 mod routes;
 mod server;
 mod session;

@@ -253,7 +253,7 @@ async fn emergency(State(st): State<AppState>, session: Session) -> Result<Respo
             ". " a href="/settings" { "Change the country" }
         }
     };
-    Ok(Page::bare("Emergency", body).render(&session))
+    Ok(Page::bare("Emergency", body).purge_offline().render(&session))
 }
 
 /// Marks the latest screen as checked by a clinician. Refused when neither the screen nor the assessment flagged
