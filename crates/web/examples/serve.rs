@@ -47,7 +47,9 @@ fn main() -> ExitCode {
                 }
             }
             other => {
-                eprintln!("unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs] [--write-fit DIR] [--break-due]");
+                eprintln!(
+                    "unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs] [--write-fit DIR] [--break-due]"
+                );
                 return ExitCode::from(1);
             }
         }

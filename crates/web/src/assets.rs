@@ -19,8 +19,9 @@ const FILES: [(&str, &str, &[u8]); 14] = [
     ("breaks.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breaks.js")),
     ("posture.js", "text/javascript; charset=utf-8", include_bytes!("../assets/posture.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../assets/icon.svg")),
-    // The installable app's icons, drawn from icon.svg and icon-maskable.svg by headless Chromium (screenshots of
-    // the SVG at each size; see docs/install.md).
+    // The installable app's icons: icon.svg and icon-maskable.svg (the figure on a full-bleed square, inside the
+    // maskable safe zone) rasterised at each size by headless Chromium, committed as files (README, "Installing
+    // the web app").
     ("icon-maskable.svg", "image/svg+xml", include_bytes!("../assets/icon-maskable.svg")),
     ("icon-192.png", "image/png", include_bytes!("../assets/icon-192.png")),
     ("icon-512.png", "image/png", include_bytes!("../assets/icon-512.png")),

@@ -74,7 +74,14 @@ pub struct Page {
 impl Page {
     /// A page with the navigation bar.
     pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"], reload_s: None, purge_offline: false }
+        Page {
+            title: title.into(),
+            body,
+            nav: Some(nav),
+            scripts: vec!["app.js"],
+            reload_s: None,
+            purge_offline: false,
+        }
     }
 
     /// A page without navigation: sign-in, onboarding steps, and the emergency screen (which must show nothing
