@@ -1,19 +1,26 @@
-//! Fuzz the GPX and TCX readers: any input gives a file or an error with a position, never a panic, and every
-//! point that comes out has values inside the documented plausibility ranges.
+//! Fuzz the GPX and TCX readers: any input gives a file or an error with a position, never a panic; every point
+//! that comes out has values inside the documented plausibility ranges; and the work done stays linear in the
+//! input (`work_units` against a fixed budget per byte: the super-linear check, which holds at any input size).
 //!
-//! `cd fuzz && cargo +nightly fuzz run track_xml` (seed with copies of `../../shared/corpus/{gpx,tcx}/*` in
-//! `corpus/track_xml/` — never commit those files).
+//! `cd fuzz && cargo +nightly fuzz run track_xml -- -max_len=8192` (seed with copies of
+//! `../../shared/corpus/{gpx,tcx}/*` in `corpus/track_xml/` — never commit those files). See docs/reliability.md.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
+/// Work units allowed per input byte (as in `crates/trackxml/tests/linear_work.rs`).
+const UNITS_PER_BYTE: u64 = 4;
+
 fuzz_target!(|data: &[u8]| {
+    let budget = UNITS_PER_BYTE * data.len() as u64 + 1024;
     if let Ok(g) = runtall_trackxml::parse_gpx(data) {
+        assert!(g.work_units <= budget, "gpx: {} work units for {} bytes", g.work_units, data.len());
         for p in g.points() {
             assert!(p.lat_deg.abs() <= 90.0 && p.lon_deg.abs() <= 180.0);
         }
     }
     if let Ok(t) = runtall_trackxml::parse_tcx(data) {
+        assert!(t.work_units <= budget, "tcx: {} work units for {} bytes", t.work_units, data.len());
         let points = t.activities.iter().flat_map(|a| &a.laps).flat_map(|l| &l.tracks).flat_map(|tr| &tr.trackpoints);
         for p in points {
             assert!(p.lat_deg.is_none_or(|v| v.abs() <= 90.0));

@@ -111,6 +111,9 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
         let date = local_date(r.start, r.utc_offset_s);
         let mut o = RunObservation::new(date, run_type(r.label), r.distance_m / 1000.0);
         o.id = Some(r.id.to_string());
+        // Raw measurements, so the engine can look for the cut point that fits (see `runtall_insights::exposures`).
+        o.duration_min = (r.moving_s > 0.0).then(|| r.moving_s / 60.0);
+        o.ascent_m = r.ascent_m.filter(|a| (0.0..=20_000.0).contains(a));
         if let Some(c) = contexts.get(&r.id) {
             o.context.pack_worn = c.pack;
             o.context.surface = c.surface.map(surface_kind);
@@ -125,8 +128,11 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
             o.context.sleep_hours = d.sleep_h.map(|h| h.get());
             o.context.stress = d.stress.map(|s| s.get().round() as u8);
         }
+        // The day before is kept apart from the day itself: a Saturday run does not inherit Friday's drive; the
+        // engine tests the day-before readings as lagged effects of their own.
         if let Some(prev) = date.yesterday().ok().and_then(|y| days.get(&y)) {
             o.context.car_hours_day_before = prev.car_h.map(|h| h.get());
+            o.context.sitting_hours_day_before = prev.sitting_h.map(|h| h.get());
         }
         let outcome = run_outcome(pain.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))?;
         o.pain_followed = outcome.pain_followed;
@@ -141,5 +147,11 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
 /// The engine's report on the whole journal.
 pub fn report(store: &dyn Store) -> Result<InsightsReport> {
     let obs: Vec<RunObservation> = observations(store)?.into_iter().map(|(_, o)| o).collect();
-    Ok(analyze(&obs, &AnalysisConfig::default())?)
+    report_of(&obs)
+}
+
+/// The engine's report on some of the journal's observations (a report for one period), with the settings the
+/// Insights page uses.
+pub fn report_of(obs: &[RunObservation]) -> Result<InsightsReport> {
+    Ok(analyze(obs, &AnalysisConfig::default())?)
 }

@@ -3,6 +3,8 @@
 
 mod adherence;
 
+pub(crate) use adherence::monday;
+
 pub use adherence::{Adherence, Tally, WeekAdherence, adherence};
 
 use crate::observations::local_date;
@@ -60,7 +62,18 @@ pub fn progress(store: &dyn Store, today: Date) -> Result<Progress> {
 
 /// [`progress`] with dates taken in `tz`.
 pub fn progress_in(store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Progress> {
-    let assessments = store.assessments()?;
+    progress_of(store, store.assessments()?, today, tz)
+}
+
+/// Progress as it stood at the end of `day` (a report for an earlier period): assessments taken after that day are
+/// left out, as are pain reports (see [`progress_in`]).
+pub fn progress_until(store: &dyn Store, day: Date, tz: &TimeZone) -> Result<Progress> {
+    let mut assessments = store.assessments()?;
+    assessments.retain(|a| a.taken_at.to_zoned(tz.clone()).date() <= day);
+    progress_of(store, assessments, day, tz)
+}
+
+fn progress_of(store: &dyn Store, assessments: Vec<AssessmentRecord>, today: Date, tz: &TimeZone) -> Result<Progress> {
     let first =
         assessments.first().ok_or_else(|| AppError::State("no assessment yet: answer the assessment".into()))?;
     let latest = assessments.last().unwrap_or(first);

@@ -77,6 +77,8 @@ pub enum Command {
     Travel(TravelArgs),
     /// The web app in your browser (http://127.0.0.1:8080 by default)
     Serve(ServeArgs),
+    /// A report to bring to a physical therapist: one or two pages as PDF or HTML, from your journal
+    Report(ReportArgs),
     /// Your name, country (for the emergency number) and units
     Profile(ProfileArgs),
     /// Fill the database with a realistic sample runner and print their plan
@@ -409,7 +411,7 @@ pub struct ImportArgs {
     /// Decoding threads [default: one per core]
     #[arg(long)]
     pub workers: Option<usize>,
-    /// No progress bar
+    /// No progress bar and no per-file lines: one summary line (problems still go to stderr)
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -626,4 +628,26 @@ pub enum ExperimentCommand {
     Stop,
     /// Every stopped experiment with what it found, newest first
     List,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Start of the period (YYYY-MM-DD); default: the first assessment, or 12 weeks back if that is longer ago
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// End of the period (YYYY-MM-DD); default: today
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Show your initials instead of your full name
+    #[arg(long)]
+    pub initials: bool,
+    /// A note for the physical therapist (repeat for up to 5 notes, each up to 1000 characters)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Vec<String>,
+    /// Include the notes you typed with your pain reports in the period (the latest 8)
+    #[arg(long)]
+    pub pain_notes: bool,
+    /// The file to write: report.pdf or report.html (default: runtall-report-DATE.pdf in this folder)
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

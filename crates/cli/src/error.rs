@@ -9,6 +9,10 @@ pub enum CliError {
     /// Something the runner can fix: bad input, a missing step, a locked program.
     #[error("{0}")]
     User(String),
+    /// The command did part of its job (an import that stored some files and refused others); the output said
+    /// what. Exit code 3.
+    #[error("{0}")]
+    Partial(String),
     /// A bug or an environment failure the runner cannot fix from the command line.
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
@@ -23,6 +27,7 @@ impl CliError {
         match self {
             CliError::User(_) => 1,
             CliError::Internal(_) => 2,
+            CliError::Partial(_) => 3,
         }
     }
 }
@@ -42,12 +47,17 @@ impl From<PlanError> for CliError {
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
+            // The store says what is wrong; the command line adds what to do about it here.
+            StoreError::Corrupt { .. } => CliError::User(format!("{e}. Move it aside or pass another file with --db")),
             StoreError::Locked { .. }
-            | StoreError::Corrupt { .. }
+            | StoreError::DiskFull { .. }
+            | StoreError::Journal(_)
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }
             | StoreError::NotFound { .. } => CliError::User(e.to_string()),
-            StoreError::Decode { .. } | StoreError::Sql(_) => CliError::Internal(anyhow::Error::new(e)),
+            StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_) => {
+                CliError::Internal(anyhow::Error::new(e))
+            }
         }
     }
 }

@@ -137,7 +137,7 @@ pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) 
             println!("\nNO RUNNING until a clinician has checked this.\n");
             flags(list);
             for h in &perm.holds {
-                println_wrapped(&format!("  • {} ({})", h.text, h.answer), "    ");
+                println_wrapped(&format!("  • {} ({})", h.text, h.answer_words()), "    ");
             }
             let level = if list.is_empty() { FlagLevel::C } else { FlagLevel::B };
             if let Some(info) = program.level_info(level) {
@@ -189,13 +189,17 @@ pub fn screen_history(all: &[ScreeningRecord]) {
 
 // --------------------------------------------------------------------------------------------- assessment
 
-pub fn assessment_saved(r: &AssessmentRecord) {
+pub fn assessment_saved(r: &AssessmentRecord, screened: bool) {
     let a = &r.assessment;
     println!("Assessment saved (#{}).", r.id.unwrap_or(0));
     println!("  Regions:   {}", a.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
     println!("  When:      {}", a.when.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "));
     println!("  Baseline:  pain {}/10, function (PSFS) {:.1}/10", a.baseline_pain.get(), a.psfs_score());
-    println!("Next: `runtall plan`.");
+    if screened {
+        println!("Next: `runtall plan`.");
+    } else {
+        println!("Next: the safety check, `runtall screen`, then `runtall plan`.");
+    }
 }
 
 pub fn assessment_history(all: &[AssessmentRecord]) {
@@ -228,7 +232,7 @@ fn item(program: &Program, i: &PlanItem) {
         println_wrapped(&i.summary, "      ");
     }
     for r in &i.why {
-        println_wrapped(&format!("why: {} ({})", r.text, r.answer), "      ");
+        println_wrapped(&format!("why: {} ({})", r.text, r.answer_words()), "      ");
     }
     for l in &i.limits {
         println_wrapped(&format!("limit: {l}"), "      ");
@@ -373,7 +377,7 @@ fn routine_view(program: &Program, title: &str, r: &RoutineView) {
 pub fn run_day(program: &Program, day: &RunDay) {
     println!("{} RUN — before, during and after", day.run_type.as_str().to_uppercase());
     for n in &day.notes {
-        println_wrapped(&format!("• {} ({})", n.text, n.answer), "  ");
+        println_wrapped(&format!("• {} ({})", n.text, n.answer_words()), "  ");
     }
     routine_view(program, "Before", &day.pre_run);
     let d = &day.during;
@@ -414,7 +418,7 @@ pub fn exercise_list(program: &Program) {
     let mut last = None;
     for e in &program.exercises {
         if last != Some(e.category) {
-            heading(&format!("{:?}", e.category));
+            heading(e.category.label());
             last = Some(e.category);
         }
         println!("  {:<34} {}", e.id, e.name);
@@ -586,7 +590,7 @@ pub fn habits(program: &Program, habits: &[&Habit]) {
     let mut last = None;
     for h in habits {
         if last != Some(h.area) {
-            heading(&format!("{:?}", h.area));
+            heading(h.area.label());
             last = Some(h.area);
         }
         println!("  ■ {}", h.title);

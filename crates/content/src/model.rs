@@ -162,6 +162,19 @@ pub enum ExerciseCategory {
     MicroBreak,
 }
 
+impl ExerciseCategory {
+    /// The heading a runner reads in the library (web and terminal), never the enum's name ("MicroBreak").
+    pub fn label(self) -> &'static str {
+        match self {
+            ExerciseCategory::Breathing => "Breathing",
+            ExerciseCategory::Neck => "Neck",
+            ExerciseCategory::Scapular => "Shoulder blades",
+            ExerciseCategory::Mobility => "Mobility",
+            ExerciseCategory::MicroBreak => "Micro-breaks",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Equipment {
@@ -444,6 +457,23 @@ pub enum HabitArea {
     Posture,
     /// When and how to get a clinician involved.
     Care,
+}
+
+impl HabitArea {
+    pub const ALL: [HabitArea; 6] =
+        [HabitArea::Sitting, HabitArea::Travel, HabitArea::Pack, HabitArea::Load, HabitArea::Posture, HabitArea::Care];
+
+    /// The heading a runner reads (web and terminal).
+    pub const fn label(self) -> &'static str {
+        match self {
+            HabitArea::Sitting => "Sitting",
+            HabitArea::Travel => "Travel",
+            HabitArea::Pack => "Hydration pack",
+            HabitArea::Load => "Training load",
+            HabitArea::Posture => "Posture",
+            HabitArea::Care => "Getting help",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -87,8 +87,8 @@ impl PainReport {
         if self.at.as_second() > now.as_second() + 300 {
             return Err(InputError::new("at", format!("{} is in the future", self.at)));
         }
-        if self.notes.as_ref().is_some_and(|n| n.chars().count() > 500) {
-            return Err(InputError::new("notes", "at most 500 characters"));
+        if self.notes.as_ref().is_some_and(|n| crate::text::longer_than(n, crate::text::NOTES_MAX_CHARS)) {
+            return Err(InputError::new("notes", format!("at most {} characters", crate::text::NOTES_MAX_CHARS)));
         }
         Ok(())
     }

@@ -5,12 +5,21 @@
 //! same text). Runs are identified by a stable `key` (the content hash of the watch file, or any unique string for
 //! hand-written journals), so pain reports and run context can refer to them across databases.
 //! Parsing validates every line before anything is stored; an error names the line and the field.
+//!
+//! Files are read as a stream of [`Record`]s ([`JsonlReader`], [`CsvReader`]): memory does not grow with the
+//! file (a 45 MB CSV used to take 809 MB), only with the number of run keys and dates, kept as hashes for the
+//! rules that span records (unique keys and dates, pain referring to a run in the file). A store applies the
+//! stream in one transaction and rolls back at the first error, so import stays all or nothing.
+//!
+//! CSV cells that spreadsheets would run as formulas (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return) are written with a leading `'`, and so are cells that already start with `'`; reading strips exactly
+//! that one `'` again, so the round trip stays exact (docs/journal-format.md).
 
-use crate::activity::Sport;
+use crate::activity::{Activity, Samples, SourceFile, Sport};
 use crate::assess::{DayHours, Region, Score, Surface};
-use crate::classify::RunLabel;
+use crate::classify::{Classification, Feature, RunLabel};
 use crate::error::InputError;
-use crate::journal::{DayLog, PainReport, PainTiming, ReliefUse};
+use crate::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -41,6 +50,74 @@ pub struct JournalRun {
     pub post_run_done: Option<bool>,
 }
 
+/// The path and format a run known only from a journal is stored under (no watch file behind it).
+pub const JOURNAL_SOURCE: &str = "journal";
+
+impl JournalRun {
+    /// The activity this line stands for when no watch file of it is stored: its summary without a sample stream,
+    /// under its journal key as the content hash, so importing the journal again (or the watch file's journal
+    /// from another database) finds it.
+    pub fn to_activity(&self) -> Activity {
+        Activity {
+            sport: self.sport,
+            sub_sport: None,
+            name: self.name.clone(),
+            start: self.start,
+            utc_offset_s: None,
+            elapsed_s: self.elapsed_s,
+            moving_s: self.moving_s,
+            distance_m: self.distance_m,
+            ascent_m: None,
+            descent_m: None,
+            avg_hr_bpm: None,
+            max_hr_bpm: None,
+            avg_cadence_spm: None,
+            avg_respiration_brpm: None,
+            dynamics: None,
+            device: None,
+            laps: vec![],
+            samples: Samples::default(),
+            source: SourceFile {
+                path: JOURNAL_SOURCE.into(),
+                format: JOURNAL_SOURCE.into(),
+                content_hash: self.key.clone(),
+            },
+            warnings: vec![],
+        }
+    }
+
+    /// The line's label as a classification whose one reason says where it came from (no samples to derive one).
+    pub fn classification(&self) -> Option<Classification> {
+        self.label.map(|label| Classification {
+            label,
+            also: vec![],
+            reasons: vec![Feature {
+                name: "journal".into(),
+                value: label.as_str().into(),
+                note: "label given by the imported journal".into(),
+            }],
+        })
+    }
+
+    /// The run context this line gives, for the stored run `run_id`; `None` when it gives none (a stored context
+    /// is then left as it is).
+    pub fn context(&self, run_id: i64) -> Option<RunContext> {
+        let any = self.pack.is_some()
+            || self.surface.is_some()
+            || self.ate_within_2h.is_some()
+            || self.pre_run_done.is_some()
+            || self.post_run_done.is_some();
+        any.then_some(RunContext {
+            run_id,
+            pack: self.pack,
+            surface: self.surface,
+            ate_within_2h: self.ate_within_2h,
+            pre_run_done: self.pre_run_done,
+            post_run_done: self.post_run_done,
+        })
+    }
+}
+
 /// A pain report referring to its run by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +130,21 @@ pub struct JournalPain {
     pub run: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+}
+
+impl JournalPain {
+    /// The pain report this line records, linked to the stored run `run_id` when known.
+    pub fn to_report(&self, run_id: Option<i64>) -> PainReport {
+        PainReport {
+            id: None,
+            at: self.at,
+            timing: self.timing,
+            region: self.region,
+            intensity: self.intensity,
+            run_id,
+            notes: self.notes.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -118,72 +210,243 @@ fn line_err(file: &str, line: usize, field: &str, message: impl Into<String>) ->
     LineError { file: file.to_string(), line, field: field.to_string(), message: message.into() }
 }
 
+/// One record of a journal, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Run(JournalRun),
+    Pain(JournalPain),
+    Day(DayLog),
+}
+
 impl Journal {
-    /// Checks the journal as a whole: values in range, unique run keys, pain referring to known runs, nothing in
-    /// the future, no chest pain (that belongs to the red-flag screen). `lines` gives each record's line number.
-    fn check(&self, file: &str, now: Timestamp, lines: &Lines) -> Result<(), LineError> {
-        let mut keys = std::collections::HashSet::new();
-        for (i, r) in self.runs.iter().enumerate() {
-            let line = lines.runs.get(i).copied().unwrap_or(0);
-            if r.key.trim().is_empty() || r.key.len() > 128 {
-                return Err(line_err(file, line, "key", "must be 1–128 characters"));
+    /// Every record: runs, then pain reports, then days (the export order).
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        self.runs
+            .iter()
+            .cloned()
+            .map(Record::Run)
+            .chain(self.pain.iter().cloned().map(Record::Pain))
+            .chain(self.days.iter().cloned().map(Record::Day))
+    }
+
+    fn push(&mut self, r: Record) {
+        match r {
+            Record::Run(r) => self.runs.push(r),
+            Record::Pain(p) => self.pain.push(p),
+            Record::Day(d) => self.days.push(d),
+        }
+    }
+
+    /// Collects a stream of records (stopping at the first error).
+    pub fn collect(records: impl Iterator<Item = Result<Record, LineError>>) -> Result<Journal, LineError> {
+        let mut j = Journal::default();
+        for r in records {
+            j.push(r?);
+        }
+        Ok(j)
+    }
+}
+
+/// The journal's rules, applied as records stream past: values in range, unique run keys and dates, pain
+/// referring to a run of the same file (before or after it), nothing in the future, no chest pain (that belongs to
+/// the red-flag screen). Keys are kept as 128-bit hashes, so memory follows the number of runs, not the file.
+#[derive(Debug)]
+pub struct Checker {
+    now: Timestamp,
+    today: Date,
+    hash: (std::hash::RandomState, std::hash::RandomState),
+    keys: std::collections::HashSet<u128>,
+    dates: std::collections::HashSet<Date>,
+    /// Pain reports naming a run not seen yet: the first one per key, with where it was.
+    pending: std::collections::HashMap<u128, (String, String, usize)>,
+}
+
+impl Checker {
+    pub fn new(now: Timestamp) -> Self {
+        Checker {
+            now,
+            today: now.to_zoned(jiff::tz::TimeZone::UTC).date().tomorrow().unwrap_or(Date::MAX),
+            hash: Default::default(),
+            keys: Default::default(),
+            dates: Default::default(),
+            pending: Default::default(),
+        }
+    }
+
+    fn key_hash(&self, key: &str) -> u128 {
+        use std::hash::BuildHasher;
+        (u128::from(self.hash.0.hash_one(key)) << 64) | u128::from(self.hash.1.hash_one(key))
+    }
+
+    /// Checks one record at `line` of `file`.
+    pub fn check(&mut self, file: &str, line: usize, record: &Record) -> Result<(), LineError> {
+        match record {
+            Record::Run(r) => {
+                if r.key.trim().is_empty() || crate::text::longer_than(&r.key, 128) {
+                    return Err(line_err(file, line, "key", "must be 1–128 characters"));
+                }
+                if r.name.as_deref().is_some_and(|n| crate::text::longer_than(n, crate::text::ACTIVITY_NAME_MAX_CHARS))
+                {
+                    let max = crate::text::ACTIVITY_NAME_MAX_CHARS;
+                    return Err(line_err(file, line, "name", format!("at most {max} characters")));
+                }
+                for (field, v, max) in [
+                    ("distance_m", r.distance_m, 500_000.0),
+                    ("moving_s", r.moving_s, 172_800.0),
+                    ("elapsed_s", r.elapsed_s, 172_800.0),
+                ] {
+                    if !v.is_finite() || !(0.0..=max).contains(&v) {
+                        return Err(line_err(file, line, field, format!("{v} is out of range (allowed 0–{max})")));
+                    }
+                }
+                if r.moving_s > r.elapsed_s + 1.0 {
+                    return Err(line_err(file, line, "moving_s", "longer than elapsed_s"));
+                }
+                if r.start.as_second() > self.now.as_second() + 86_400 || r.start.as_second() < 315_532_800 {
+                    return Err(line_err(file, line, "start", format!("{} is not a plausible run start", r.start)));
+                }
+                let h = self.key_hash(&r.key);
+                if !self.keys.insert(h) {
+                    return Err(line_err(file, line, "key", format!("'{}' appears twice", r.key)));
+                }
+                self.pending.remove(&h);
             }
-            if !keys.insert(r.key.as_str()) {
-                return Err(line_err(file, line, "key", format!("'{}' appears twice", r.key)));
-            }
-            for (field, v, max) in [
-                ("distance_m", r.distance_m, 500_000.0),
-                ("moving_s", r.moving_s, 172_800.0),
-                ("elapsed_s", r.elapsed_s, 172_800.0),
-            ] {
-                if !v.is_finite() || !(0.0..=max).contains(&v) {
-                    return Err(line_err(file, line, field, format!("{v} is out of range (allowed 0–{max})")));
+            Record::Pain(p) => {
+                p.to_report(None).check(self.now).map_err(|e| line_err(file, line, &e.field, e.message))?;
+                if let Some(k) = &p.run {
+                    let h = self.key_hash(k);
+                    if !self.keys.contains(&h) {
+                        self.pending.entry(h).or_insert_with(|| (k.clone(), file.to_string(), line));
+                    }
                 }
             }
-            if r.moving_s > r.elapsed_s + 1.0 {
-                return Err(line_err(file, line, "moving_s", "longer than elapsed_s"));
-            }
-            if r.start.as_second() > now.as_second() + 86_400 || r.start.as_second() < 315_532_800 {
-                return Err(line_err(file, line, "start", format!("{} is not a plausible run start", r.start)));
-            }
-        }
-        for (i, p) in self.pain.iter().enumerate() {
-            let line = lines.pain.get(i).copied().unwrap_or(0);
-            let report = PainReport {
-                id: None,
-                at: p.at,
-                timing: p.timing,
-                region: p.region,
-                intensity: p.intensity,
-                run_id: None,
-                notes: p.notes.clone(),
-            };
-            report.check(now).map_err(|e| line_err(file, line, &e.field, e.message))?;
-            if let Some(k) = &p.run
-                && !keys.contains(k.as_str())
-            {
-                return Err(line_err(file, line, "run", format!("no run with key '{k}' in this journal")));
-            }
-        }
-        let today = now.to_zoned(jiff::tz::TimeZone::UTC).date().tomorrow().unwrap_or(Date::MAX);
-        let mut dates = std::collections::HashSet::new();
-        for (i, d) in self.days.iter().enumerate() {
-            let line = lines.days.get(i).copied().unwrap_or(0);
-            d.check(today).map_err(|e| line_err(file, line, &e.field, e.message))?;
-            if !dates.insert(d.date) {
-                return Err(line_err(file, line, "date", format!("{} appears twice", d.date)));
+            Record::Day(d) => {
+                d.check(self.today).map_err(|e| line_err(file, line, &e.field, e.message))?;
+                if !self.dates.insert(d.date) {
+                    return Err(line_err(file, line, "date", format!("{} appears twice", d.date)));
+                }
             }
         }
         Ok(())
     }
+
+    /// The rules that need the whole file: every run a pain report names is in it.
+    pub fn finish(&mut self) -> Result<(), LineError> {
+        match self.pending.drain().map(|(_, v)| v).min_by_key(|(_, _, line)| *line) {
+            Some((key, file, line)) => {
+                Err(line_err(&file, line, "run", format!("no run with key '{key}' in this journal")))
+            }
+            None => Ok(()),
+        }
+    }
 }
 
-/// Line numbers of each record, for error messages from whole-journal checks.
-#[derive(Default)]
-struct Lines {
-    runs: Vec<usize>,
-    pain: Vec<usize>,
-    days: Vec<usize>,
+/// An empty name or note is none at all: CSV cannot tell them apart, and both formats must read back the same.
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.filter(|s| !s.is_empty())
+}
+
+/// Longest line of a JSON Lines journal: a record is well under 2 KB, so a longer line is refused rather than
+/// held in memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Streams the records of a JSON Lines journal, each checked as it is read (see [`Checker`]). Blank lines and
+/// lines starting with `#` are skipped; a UTF-8 byte-order mark at the start is accepted. Ends after the first
+/// error.
+pub struct JsonlReader<R: std::io::BufRead> {
+    file: String,
+    reader: R,
+    line: usize,
+    buf: Vec<u8>,
+    checker: Checker,
+    done: bool,
+}
+
+impl<R: std::io::BufRead> JsonlReader<R> {
+    pub fn new(file: &str, reader: R, now: Timestamp) -> Self {
+        JsonlReader {
+            file: file.to_string(),
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            checker: Checker::new(now),
+            done: false,
+        }
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, LineError>> {
+        use std::io::{BufRead, Read};
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            let n = self.line;
+            let limit = MAX_LINE_BYTES as u64 + 1;
+            match (&mut self.reader).take(limit).read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(line_err(&self.file, n, "file", format!("cannot read: {e}")))),
+            }
+            if self.buf.len() > MAX_LINE_BYTES {
+                return Some(Err(line_err(
+                    &self.file,
+                    n,
+                    "record",
+                    format!("line longer than {MAX_LINE_BYTES} bytes"),
+                )));
+            }
+            let bytes = if n == 1 { self.buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&self.buf) } else { &self.buf };
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Some(Err(line_err(&self.file, n, "record", "not UTF-8 text")));
+            };
+            let trimmed = text.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let record = match parse_line(trimmed) {
+                Ok(Line::Run(mut r)) => {
+                    r.name = non_empty(r.name);
+                    Record::Run(r)
+                }
+                Ok(Line::Pain(mut p)) => {
+                    p.notes = non_empty(p.notes);
+                    Record::Pain(p)
+                }
+                Ok(Line::Day(d)) => Record::Day(d),
+                Err((field, msg)) => return Some(Err(line_err(&self.file, n, &field, msg))),
+            };
+            return Some(self.checker.check(&self.file, n, &record).map(|()| record));
+        }
+    }
+}
+
+impl<R: std::io::BufRead> Iterator for JsonlReader<R> {
+    type Item = Result<Record, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.next_record();
+        end_of_stream(&mut self.done, &mut self.checker, item)
+    }
+}
+
+/// After the last record, the rules that need the whole file; nothing more after an error.
+fn end_of_stream(
+    done: &mut bool,
+    checker: &mut Checker,
+    item: Option<Result<Record, LineError>>,
+) -> Option<Result<Record, LineError>> {
+    let item = item.or_else(|| checker.finish().err().map(Err));
+    if !matches!(item, Some(Ok(_))) {
+        *done = true;
+    }
+    item
+}
+
+/// Reads JSON Lines held in memory (see [`JsonlReader`]).
+pub fn from_jsonl(file: &str, text: &str, now: Timestamp) -> Result<Journal, LineError> {
+    Journal::collect(JsonlReader::new(file, text.as_bytes(), now))
 }
 
 /// Writes JSON Lines: runs first (oldest first), then pain reports, then days.
@@ -205,36 +468,6 @@ pub fn to_jsonl(j: &Journal) -> String {
         push(Line::Day(d.clone()));
     }
     out
-}
-
-/// Reads JSON Lines. Blank lines and lines starting with `#` are skipped.
-pub fn from_jsonl(file: &str, text: &str, now: Timestamp) -> Result<Journal, LineError> {
-    let mut j = Journal::default();
-    let mut lines = Lines::default();
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let trimmed = raw.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let record = parse_line(trimmed).map_err(|(field, msg)| line_err(file, n, &field, msg))?;
-        match record {
-            Line::Run(r) => {
-                j.runs.push(r);
-                lines.runs.push(n);
-            }
-            Line::Pain(p) => {
-                j.pain.push(p);
-                lines.pain.push(n);
-            }
-            Line::Day(d) => {
-                j.days.push(d);
-                lines.days.push(n);
-            }
-        }
-    }
-    j.check(file, now, &lines)?;
-    Ok(j)
 }
 
 // ------------------------------------------------------------------------------------------------------ CSV
@@ -276,6 +509,27 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// A free-text cell as written to CSV: a value a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading `'`, which spreadsheets show as "text" and hide; so does a
+/// value that already starts with `'`, so that [`text_from_csv`] can strip exactly one again and the round trip
+/// stays exact (issue 11: run names and notes from third-party files went out as `=HYPERLINK(...)`).
+pub fn text_to_csv(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// The inverse of [`text_to_csv`]: one leading `'` is removed when what follows starts with a formula character
+/// or another `'`. Any other cell (a hand-written `'hello`) is kept as written.
+pub fn text_from_csv(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest,
+        _ => cell,
+    }
+}
+
 fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     let _ = w.write_record(header);
@@ -287,19 +541,20 @@ fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> String {
 
 /// The three CSV files: (runs.csv, pain.csv, days.csv).
 pub fn to_csv(j: &Journal) -> (String, String, String) {
+    let text = |v: &str| text_to_csv(v).into_owned();
     let runs = j
         .runs
         .iter()
         .map(|r| {
             vec![
-                r.key.clone(),
+                text(&r.key),
                 r.start.to_string(),
                 enum_id(&r.sport),
                 r.label.map(|l| enum_id(&l)).unwrap_or_default(),
                 r.distance_m.to_string(),
                 r.moving_s.to_string(),
                 r.elapsed_s.to_string(),
-                r.name.clone().unwrap_or_default(),
+                r.name.as_deref().map(text).unwrap_or_default(),
                 opt(r.pack),
                 r.surface.map(|s| s.id().to_string()).unwrap_or_default(),
                 opt(r.ate_within_2h),
@@ -317,8 +572,8 @@ pub fn to_csv(j: &Journal) -> (String, String, String) {
                 p.timing.id().to_string(),
                 p.region.id().to_string(),
                 p.intensity.get().to_string(),
-                p.run.clone().unwrap_or_default(),
-                p.notes.clone().unwrap_or_default(),
+                p.run.as_deref().map(text).unwrap_or_default(),
+                p.notes.as_deref().map(text).unwrap_or_default(),
             ]
         })
         .collect();
@@ -343,48 +598,33 @@ pub fn to_csv(j: &Journal) -> (String, String, String) {
     (csv_text(RUN_HEADER, runs), csv_text(PAIN_HEADER, pain), csv_text(DAY_HEADER, days))
 }
 
-/// One CSV record: its file line and (column, value) pairs.
-type CsvRecord = (usize, Vec<(String, String)>);
-
-/// Reads one CSV file into records of field → value, checking the header. Line numbers are 1-based file lines.
-fn read_csv(file: &str, text: &str, header: &[&str]) -> Result<Vec<CsvRecord>, LineError> {
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let got: Vec<String> =
-        r.headers().map_err(|e| line_err(file, 1, "header", e.to_string()))?.iter().map(str::to_string).collect();
-    for h in &got {
-        if !header.contains(&h.as_str()) {
-            return Err(line_err(file, 1, h, format!("unknown column (expected: {})", header.join(", "))));
-        }
-    }
-    let mut out = Vec::new();
-    for rec in r.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
-            line_err(file, line, "record", e.to_string())
-        })?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-        out.push((line, got.iter().cloned().zip(rec.iter().map(str::to_string)).collect()));
-    }
-    Ok(out)
-}
-
+/// One CSV row being read: the file, the line, and the cells by column name.
 struct Row<'a> {
     file: &'a str,
     line: usize,
-    fields: Vec<(String, String)>,
+    header: &'a [String],
+    record: &'a csv::StringRecord,
 }
 
 impl Row<'_> {
+    /// The cell of column `name` exactly as written (after the formula guard), `None` when absent or empty.
+    fn raw(&self, name: &str) -> Option<&str> {
+        let i = self.header.iter().position(|h| h == name)?;
+        self.record.get(i).filter(|v| !v.is_empty())
+    }
+
+    /// A free-text cell, kept exactly (no trimming: names and notes keep their spaces and line breaks).
+    fn text(&self, name: &str) -> Option<String> {
+        self.raw(name).map(|v| text_from_csv(v).to_string()).filter(|v| !v.is_empty())
+    }
+
+    /// A value cell (number, date, enum, flag), surrounding spaces ignored.
     fn get(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+        self.raw(name).map(str::trim).filter(|v| !v.is_empty())
     }
 
     fn err(&self, field: &str, msg: impl Into<String>) -> LineError {
         line_err(self.file, self.line, field, msg)
-    }
-
-    fn req(&self, name: &str) -> Result<&str, LineError> {
-        self.get(name).ok_or_else(|| self.err(name, "missing"))
     }
 
     fn parse<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Option<T>, LineError> {
@@ -404,80 +644,202 @@ impl Row<'_> {
     fn bounded<T>(&self, name: &str, make: fn(f64) -> Result<T, InputError>) -> Result<Option<T>, LineError> {
         self.parse::<f64>(name, "a number")?.map(|v| make(v).map_err(|e| self.err(name, e.message))).transpose()
     }
-}
 
-/// Reads the three CSV files (any may be empty text).
-pub fn from_csv(
-    runs: (&str, &str),
-    pain: (&str, &str),
-    days: (&str, &str),
-    now: Timestamp,
-) -> Result<Journal, LineError> {
-    let mut j = Journal::default();
-    let mut lines = Lines::default();
-    for (line, fields) in read_csv(runs.0, runs.1, RUN_HEADER)? {
-        let row = Row { file: runs.0, line, fields };
-        j.runs.push(JournalRun {
-            key: row.req("key")?.to_string(),
-            start: row.parse("start", "a timestamp")?.ok_or_else(|| row.err("start", "missing"))?,
-            sport: row.enum_("sport")?.ok_or_else(|| row.err("sport", "missing"))?,
-            label: row.enum_("label")?,
-            distance_m: row.parse("distance_m", "a number")?.ok_or_else(|| row.err("distance_m", "missing"))?,
-            moving_s: row.parse("moving_s", "a number")?.ok_or_else(|| row.err("moving_s", "missing"))?,
-            elapsed_s: row.parse("elapsed_s", "a number")?.ok_or_else(|| row.err("elapsed_s", "missing"))?,
-            name: row.get("name").map(str::to_string),
-            pack: row.parse("pack", "true or false")?,
-            surface: row.enum_("surface")?,
-            ate_within_2h: row.parse("ate_within_2h", "true or false")?,
-            pre_run_done: row.parse("pre_run_done", "true or false")?,
-            post_run_done: row.parse("post_run_done", "true or false")?,
-        });
-        lines.runs.push(line);
+    fn run(&self) -> Result<JournalRun, LineError> {
+        Ok(JournalRun {
+            key: self.text("key").ok_or_else(|| self.err("key", "missing"))?,
+            start: self.parse("start", "a timestamp")?.ok_or_else(|| self.err("start", "missing"))?,
+            sport: self.enum_("sport")?.ok_or_else(|| self.err("sport", "missing"))?,
+            label: self.enum_("label")?,
+            distance_m: self.parse("distance_m", "a number")?.ok_or_else(|| self.err("distance_m", "missing"))?,
+            moving_s: self.parse("moving_s", "a number")?.ok_or_else(|| self.err("moving_s", "missing"))?,
+            elapsed_s: self.parse("elapsed_s", "a number")?.ok_or_else(|| self.err("elapsed_s", "missing"))?,
+            name: self.text("name"),
+            pack: self.parse("pack", "true or false")?,
+            surface: self.enum_("surface")?,
+            ate_within_2h: self.parse("ate_within_2h", "true or false")?,
+            pre_run_done: self.parse("pre_run_done", "true or false")?,
+            post_run_done: self.parse("post_run_done", "true or false")?,
+        })
     }
-    for (line, fields) in read_csv(pain.0, pain.1, PAIN_HEADER)? {
-        let row = Row { file: pain.0, line, fields };
-        j.pain.push(JournalPain {
-            at: row.parse("at", "a timestamp")?.ok_or_else(|| row.err("at", "missing"))?,
-            timing: row.enum_("timing")?.ok_or_else(|| row.err("timing", "missing"))?,
-            region: row.enum_("region")?.ok_or_else(|| row.err("region", "missing"))?,
-            intensity: row.bounded("intensity", Score::new)?.ok_or_else(|| row.err("intensity", "missing"))?,
-            run: row.get("run").map(str::to_string),
-            notes: row.get("notes").map(str::to_string),
-        });
-        lines.pain.push(line);
+
+    fn pain(&self) -> Result<JournalPain, LineError> {
+        Ok(JournalPain {
+            at: self.parse("at", "a timestamp")?.ok_or_else(|| self.err("at", "missing"))?,
+            timing: self.enum_("timing")?.ok_or_else(|| self.err("timing", "missing"))?,
+            region: self.enum_("region")?.ok_or_else(|| self.err("region", "missing"))?,
+            intensity: self.bounded("intensity", Score::new)?.ok_or_else(|| self.err("intensity", "missing"))?,
+            run: self.text("run"),
+            notes: self.text("notes"),
+        })
     }
-    for (line, fields) in read_csv(days.0, days.1, DAY_HEADER)? {
-        let row = Row { file: days.0, line, fields };
-        let relief = row
+
+    fn day(&self) -> Result<DayLog, LineError> {
+        let relief = self
             .get("relief")
             .map(|v| {
                 v.split(';')
                     .filter(|s| !s.trim().is_empty())
                     .map(|s| {
                         serde_json::from_value::<ReliefUse>(serde_json::Value::String(s.trim().to_string())).map_err(
-                            |_| row.err("relief", format!("'{s}' is not heat, ice, topical, magnesium or tape")),
+                            |_| self.err("relief", format!("'{s}' is not heat, ice, topical, magnesium or tape")),
                         )
                     })
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?
             .unwrap_or_default();
-        j.days.push(DayLog {
-            date: row.parse("date", "a date")?.ok_or_else(|| row.err("date", "missing"))?,
-            sitting_h: row.bounded("sitting_h", DayHours::new)?,
-            longest_sitting_h: row.bounded("longest_sitting_h", DayHours::new)?,
-            car_h: row.bounded("car_h", DayHours::new)?,
-            sleep_h: row.bounded("sleep_h", DayHours::new)?,
-            stress: row.bounded("stress", Score::new)?,
-            strength_done: row.parse("strength_done", "true or false")?.unwrap_or(false),
-            mobility_done: row.parse("mobility_done", "true or false")?.unwrap_or(false),
+        Ok(DayLog {
+            date: self.parse("date", "a date")?.ok_or_else(|| self.err("date", "missing"))?,
+            sitting_h: self.bounded("sitting_h", DayHours::new)?,
+            longest_sitting_h: self.bounded("longest_sitting_h", DayHours::new)?,
+            car_h: self.bounded("car_h", DayHours::new)?,
+            sleep_h: self.bounded("sleep_h", DayHours::new)?,
+            stress: self.bounded("stress", Score::new)?,
+            strength_done: self.parse("strength_done", "true or false")?.unwrap_or(false),
+            mobility_done: self.parse("mobility_done", "true or false")?.unwrap_or(false),
             relief,
-            magnesium_mg: row.parse("magnesium_mg", "a whole number of mg")?,
-        });
-        lines.days.push(line);
+            magnesium_mg: self.parse("magnesium_mg", "a whole number of mg")?,
+        })
     }
-    j.check("journal", now, &lines)?;
-    Ok(j)
+}
+
+/// Skips a UTF-8 byte-order mark at the start of a stream (spreadsheets on Windows write one).
+fn skip_bom<R: std::io::BufRead>(mut r: R) -> std::io::Result<R> {
+    let head = r.fill_buf()?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        r.consume(3);
+    }
+    Ok(r)
+}
+
+/// The kind of record each CSV file holds, with its columns.
+#[derive(Clone, Copy)]
+enum CsvKind {
+    Runs,
+    Pain,
+    Days,
+}
+
+impl CsvKind {
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            CsvKind::Runs => RUN_HEADER,
+            CsvKind::Pain => PAIN_HEADER,
+            CsvKind::Days => DAY_HEADER,
+        }
+    }
+}
+
+/// One open CSV file being read.
+struct CsvFile<'a> {
+    name: String,
+    kind: CsvKind,
+    reader: csv::Reader<Box<dyn std::io::BufRead + 'a>>,
+    header: Vec<String>,
+}
+
+/// Streams the records of the three CSV files (runs first, then pain, then days — so a pain report's run is
+/// already known), each checked as it is read. Any file may be absent or empty. One record in memory at a time.
+pub struct CsvReader<'a> {
+    files: std::collections::VecDeque<(String, CsvKind, Box<dyn std::io::BufRead + 'a>)>,
+    current: Option<CsvFile<'a>>,
+    record: csv::StringRecord,
+    checker: Checker,
+    done: bool,
+}
+
+impl<'a> CsvReader<'a> {
+    /// `runs`, `pain`, `days`: (file name for messages, contents), each optional.
+    pub fn new(
+        runs: Option<(String, Box<dyn std::io::BufRead + 'a>)>,
+        pain: Option<(String, Box<dyn std::io::BufRead + 'a>)>,
+        days: Option<(String, Box<dyn std::io::BufRead + 'a>)>,
+        now: Timestamp,
+    ) -> Self {
+        let files = [(runs, CsvKind::Runs), (pain, CsvKind::Pain), (days, CsvKind::Days)]
+            .into_iter()
+            .filter_map(|(f, kind)| f.map(|(name, r)| (name, kind, r)))
+            .collect();
+        CsvReader { files, current: None, record: csv::StringRecord::new(), checker: Checker::new(now), done: false }
+    }
+
+    /// Opens the next file: reads and checks its header row.
+    fn open(&mut self) -> Option<Result<(), LineError>> {
+        let (name, kind, r) = self.files.pop_front()?;
+        let r: Box<dyn std::io::BufRead + 'a> = match skip_bom(r) {
+            Ok(r) => Box::new(r),
+            Err(e) => return Some(Err(line_err(&name, 1, "file", format!("cannot read: {e}")))),
+        };
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(r);
+        let header: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(str::to_string).collect(),
+            Err(e) => return Some(Err(line_err(&name, 1, "header", e.to_string()))),
+        };
+        let expected = kind.columns();
+        if let Some(h) = header.iter().find(|h| !h.is_empty() && !expected.contains(&h.as_str())) {
+            let msg = format!("unknown column (expected: {})", expected.join(", "));
+            return Some(Err(line_err(&name, 1, h, msg)));
+        }
+        self.current = Some(CsvFile { name, kind, reader, header });
+        Some(Ok(()))
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, LineError>> {
+        loop {
+            let Some(file) = self.current.as_mut() else {
+                match self.open()? {
+                    Ok(()) => continue,
+                    Err(e) => return Some(Err(e)),
+                }
+            };
+            match file.reader.read_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.current = None;
+                    continue;
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    return Some(Err(line_err(&file.name, line, "record", e.to_string())));
+                }
+            }
+            let line = self.record.position().map_or(0, |p| p.line() as usize);
+            let row = Row { file: &file.name, line, header: &file.header, record: &self.record };
+            let parsed = match file.kind {
+                CsvKind::Runs => row.run().map(Record::Run),
+                CsvKind::Pain => row.pain().map(Record::Pain),
+                CsvKind::Days => row.day().map(Record::Day),
+            };
+            let name = file.name.clone();
+            return Some(parsed.and_then(|r| self.checker.check(&name, line, &r).map(|()| r)));
+        }
+    }
+}
+
+impl Iterator for CsvReader<'_> {
+    type Item = Result<Record, LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.next_record();
+        end_of_stream(&mut self.done, &mut self.checker, item)
+    }
+}
+
+/// Reads the three CSV files held in memory (any may be empty text).
+pub fn from_csv(
+    runs: (&str, &str),
+    pain: (&str, &str),
+    days: (&str, &str),
+    now: Timestamp,
+) -> Result<Journal, LineError> {
+    fn open<'t>((name, text): (&str, &'t str)) -> Option<(String, Box<dyn std::io::BufRead + 't>)> {
+        (!text.is_empty()).then(|| (name.to_string(), Box::new(text.as_bytes()) as Box<dyn std::io::BufRead + 't>))
+    }
+    Journal::collect(CsvReader::new(open(runs), open(pain), open(days), now))
 }
 
 #[cfg(test)]
@@ -529,6 +891,29 @@ mod tests {
     }
 
     #[test]
+    fn a_journal_run_becomes_a_stored_run_under_its_key_with_its_label_and_context() {
+        let run = &sample().runs[0];
+        let a = run.to_activity();
+        assert_eq!((a.source.content_hash.as_str(), a.source.path.as_str()), ("abc123", JOURNAL_SOURCE));
+        assert_eq!((a.start, a.distance_m, a.moving_s, a.elapsed_s), (run.start, 21_097.5, 6_900.0, 7_000.0));
+        assert_eq!(a.name, run.name);
+        assert!(a.samples.is_empty());
+        let c = run.classification().expect("labelled");
+        assert_eq!((c.label, c.reasons[0].value.as_str()), (RunLabel::Long, "long"));
+        let ctx = run.context(7).expect("context");
+        assert_eq!((ctx.run_id, ctx.pack, ctx.surface, ctx.post_run_done), (7, Some(true), Some(Surface::Trail), None));
+        let bare = JournalRun {
+            label: None,
+            pack: None,
+            surface: None,
+            ate_within_2h: None,
+            pre_run_done: None,
+            ..run.clone()
+        };
+        assert_eq!((bare.classification(), bare.context(7)), (None, None), "nothing given, nothing made up");
+    }
+
+    #[test]
     fn jsonl_round_trips_losslessly() {
         let text = to_jsonl(&sample());
         let back = from_jsonl("j.jsonl", &text, now()).expect("parse");
@@ -576,5 +961,144 @@ mod tests {
         let err = from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &bad), now()).expect_err("negative");
         assert_eq!(err.field, "sitting_h");
         assert!(err.message.contains("0–24"));
+    }
+
+    /// Values a spreadsheet, a text editor or a careless exporter would mangle: every one must come back exactly
+    /// (issue 12: the CSV reader trimmed `"cr\rlf\n"` to `"cr\rlf"`).
+    fn odd_values() -> Vec<String> {
+        vec![
+            "cr\rlf\n".into(),
+            "  leading and trailing spaces  ".into(),
+            "\ttab first".into(),
+            "line one\nline two\r\nline three".into(),
+            "quotes \"inside\", and commas, too".into(),
+            "control \u{1}\u{7}\u{1b}[31m and DEL \u{7f}".into(),
+            "emoji 🏃‍♀️🫁, combining é (e\u{301}), RTL שלום, CJK 走る".into(),
+            "=HYPERLINK(\"http://evil.example\",\"click\")".into(),
+            "+1 hill".into(),
+            "-2 degrees".into(),
+            "@everyone".into(),
+            "\r starts with CR".into(),
+            "'quoted already".into(),
+            "''two quotes".into(),
+            "'".into(),
+            "'=".into(),
+            "x".repeat(crate::text::ACTIVITY_NAME_MAX_CHARS),
+            "é".repeat(crate::text::ACTIVITY_NAME_MAX_CHARS),
+        ]
+    }
+
+    fn odd_journal() -> Journal {
+        let base = sample();
+        let mut j = Journal { days: base.days.clone(), ..Journal::default() };
+        for (i, v) in odd_values().into_iter().enumerate() {
+            let mut r = base.runs[0].clone();
+            r.key = if i % 3 == 0 { format!("={i} key") } else { format!("key {i}") };
+            r.start = r.start.checked_sub(jiff::SignedDuration::from_hours(24 * i as i64)).expect("ts");
+            r.name = Some(v.clone());
+            j.runs.push(r.clone());
+            let mut p = base.pain[0].clone();
+            p.at = r.start.checked_add(jiff::SignedDuration::from_hours(3)).expect("ts");
+            p.run = Some(r.key.clone());
+            let notes: String = v.chars().take(crate::text::NOTES_MAX_CHARS).collect();
+            p.notes = Some(notes);
+            j.pain.push(p);
+        }
+        let mut long = base.pain[0].clone();
+        long.at = "2026-11-21T10:00:00Z".parse().expect("ts");
+        long.run = None;
+        long.notes = Some("ñ".repeat(crate::text::NOTES_MAX_CHARS));
+        j.pain.push(long);
+        j
+    }
+
+    #[test]
+    fn odd_values_round_trip_exactly_in_both_formats() {
+        let j = odd_journal();
+        let (r, p, d) = to_csv(&j);
+        let back = from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &d), now()).expect("csv parses");
+        assert_eq!(back, j, "CSV round trip");
+        assert_eq!(to_csv(&back), (r, p, d));
+        let text = to_jsonl(&j);
+        let back = from_jsonl("j.jsonl", &text, now()).expect("jsonl parses");
+        assert_eq!(back, j, "JSON Lines round trip");
+        assert_eq!(to_jsonl(&back), text);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_on_export_and_restored_on_import() {
+        let j = odd_journal();
+        let (runs, pain, _) = to_csv(&j);
+        // Every cell a spreadsheet would run starts with a quote in the file.
+        let cells: Vec<String> = csv::Reader::from_reader(runs.as_bytes())
+            .records()
+            .chain(csv::Reader::from_reader(pain.as_bytes()).records())
+            .flat_map(|r| r.expect("record").iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        for c in &cells {
+            assert!(!c.starts_with(['=', '+', '@', '\t', '\r']), "a live formula cell: {c:?}");
+            assert!(!c.starts_with('-') || c.parse::<f64>().is_ok(), "a live formula cell: {c:?}");
+        }
+        assert!(cells.iter().any(|c| c == "'=HYPERLINK(\"http://evil.example\",\"click\")"));
+        assert!(cells.iter().any(|c| c == "'=0 key"), "keys are guarded too");
+        assert!(cells.iter().any(|c| c == "''quoted already"));
+        // Exactly one quote comes off, and only where export put one.
+        assert_eq!(text_from_csv("'=1+1"), "=1+1");
+        assert_eq!(text_from_csv("''x"), "'x");
+        assert_eq!(text_from_csv("'hello"), "'hello", "a hand-written quote stays");
+        assert_eq!(text_from_csv("plain"), "plain");
+        for v in odd_values() {
+            assert_eq!(text_from_csv(&text_to_csv(&v)), v);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_in_json_lines_and_csv() {
+        let text = format!("\u{feff}{}", to_jsonl(&sample()));
+        assert_eq!(from_jsonl("j.jsonl", &text, now()).expect("BOM accepted"), sample());
+        let (r, p, d) = to_csv(&sample());
+        let (r, p, d) = (format!("\u{feff}{r}"), format!("\u{feff}{p}"), format!("\u{feff}{d}"));
+        let back = from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &d), now()).expect("BOM accepted");
+        assert_eq!(back, sample());
+    }
+
+    #[test]
+    fn names_and_notes_over_the_limits_are_refused_with_their_line() {
+        let mut j = sample();
+        j.runs[0].name = Some("n".repeat(crate::text::ACTIVITY_NAME_MAX_CHARS + 1));
+        let err = from_jsonl("j.jsonl", &to_jsonl(&j), now()).expect_err("too long");
+        assert_eq!((err.line, err.field.as_str()), (1, "name"), "{err}");
+        let mut j = sample();
+        j.pain[0].notes = Some("n".repeat(crate::text::NOTES_MAX_CHARS + 1));
+        let (r, p, d) = to_csv(&j);
+        let err = from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &d), now()).expect_err("too long");
+        assert_eq!((err.file.as_str(), err.line, err.field.as_str()), ("pain.csv", 2, "notes"), "{err}");
+    }
+
+    #[test]
+    fn pain_may_name_a_run_that_comes_later_but_not_one_that_never_comes() {
+        let text = to_jsonl(&sample());
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.swap(0, 1);
+        let back = from_jsonl("j.jsonl", &lines.join("\n"), now()).expect("forward reference");
+        assert_eq!(back.pain, sample().pain);
+        let dangling = lines.join("\n").replacen("\"run\":\"abc123\"", "\"run\":\"zzz\"", 1);
+        let err = from_jsonl("j.jsonl", &dangling, now()).expect_err("unknown run");
+        assert_eq!((err.line, err.field.as_str()), (1, "run"), "{err}");
+    }
+
+    /// Found by the journal fuzz targets: a number with more digits than a double holds, or a tiny one, read
+    /// back from our own JSON Lines as a neighbouring double (serde_json's fast float parsing), so the round trip
+    /// was not exact. JSON is now parsed with exact rounding.
+    #[test]
+    fn long_and_tiny_numbers_round_trip_exactly() {
+        let text = "{\"type\":\"day\",\"date\":\"2026-09-13\",\"sitting_h\":1.3333333333333333333333333333333333333330,\
+                    \"car_h\":0.000000000000000000000000000000000000000000005,\"relief\":[]}\n";
+        let j = from_jsonl("j.jsonl", text, now()).expect("parses");
+        assert_eq!(j.days[0].sitting_h.map(DayHours::get), Some(4.0 / 3.0));
+        assert_eq!(j.days[0].car_h.map(DayHours::get), Some(5e-45));
+        assert_eq!(from_jsonl("again.jsonl", &to_jsonl(&j), now()).expect("parses"), j);
+        let (r, p, d) = to_csv(&j);
+        assert_eq!(from_csv(("runs.csv", &r), ("pain.csv", &p), ("days.csv", &d), now()).expect("parses"), j);
     }
 }

@@ -20,6 +20,7 @@ pub mod posture;
 pub mod profile;
 pub mod safety;
 pub mod screen;
+pub mod text;
 
 pub use error::InputError;
 pub use runtall_content as content;

@@ -6,11 +6,21 @@
 //! size without looking at a single field, and data messages we do use read only their planned
 //! fields.
 
+use std::ops::ControlFlow;
+
 use crate::base::{BaseType, read_f64, read_int, read_string};
 use crate::engine::{Engine, Step};
 use crate::error::FitError;
 use crate::model::*;
 use crate::profile::{self as p, mesg};
+
+/// Most `record` messages kept from one input: about 11.5 days at one per second, far beyond any activity. A
+/// record can be a single byte of input but is 184 bytes decoded, so without a cap a crafted file of one-byte
+/// records would decode to 180 times its size.
+pub const MAX_RECORDS: usize = 1_000_000;
+
+/// Most messages of each other kept kind (laps, sessions, events, devices, workout steps, developer fields).
+pub const MAX_OTHER_MESSAGES: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -712,10 +722,25 @@ fn field_description(m: Msg<'_>, entries: &[Entry]) -> DeveloperFieldDescription
 /// [`FitError::Empty`], [`FitError::NotFit`], [`FitError::HeaderTruncated`] or
 /// [`FitError::NoMessages`].
 pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
-    let mut eng = Engine::new(bytes)?;
+    decode_walk(Engine::new(bytes)?, bytes)
+}
+
+/// [`decode`], telling `watch` the byte position about every 64 KiB; when it returns
+/// [`ControlFlow::Break`] (a time limit, a cancelled import) decoding stops with
+/// [`FitError::Stopped`]. For progress within a large file and for stopping one that takes too long.
+///
+/// # Errors
+/// As [`decode`], plus [`FitError::Stopped`].
+pub fn decode_watched(bytes: &[u8], watch: &mut dyn FnMut(usize) -> ControlFlow<()>) -> Result<FitActivity, FitError> {
+    decode_walk(Engine::watched(bytes, Some(watch))?, bytes)
+}
+
+fn decode_walk(mut eng: Engine<'_, '_>, bytes: &[u8]) -> Result<FitActivity, FitError> {
     let mut plans: [Plan; 16] = Default::default();
     let mut out = FitActivity::default();
     let mut csd = CompressedDistance::default();
+    // Messages skipped by the caps, per kind (index: `Kind as usize`).
+    let mut over_cap = [0usize; 13];
     loop {
         match eng.step() {
             Step::End => break,
@@ -750,6 +775,23 @@ pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
                 let Some(body) = bytes.get(start..start + def.size) else { continue };
                 let m = Msg { body, be: def.big_endian };
                 let en = plan.entries.as_slice();
+                eng.stats.work_units += en.len() as u64;
+                let kept = match plan.kind {
+                    Kind::Record => out.records.len(),
+                    Kind::Lap => out.laps.len(),
+                    Kind::Session => out.sessions.len(),
+                    Kind::Event => out.events.len(),
+                    Kind::DeviceInfo => out.devices.len(),
+                    Kind::WorkoutStep => out.workout_steps.len(),
+                    Kind::DeveloperDataId => out.developer_data_ids.len(),
+                    Kind::FieldDescription => out.developer_fields.len(),
+                    _ => 0,
+                };
+                let cap = if plan.kind == Kind::Record { MAX_RECORDS } else { MAX_OTHER_MESSAGES };
+                if kept >= cap {
+                    over_cap[plan.kind as usize] += 1;
+                    continue;
+                }
                 match plan.kind {
                     Kind::Record => out.records.push(build_record(m, bytes, start, en, ts, &mut csd)),
                     Kind::Lap => out.laps.push(lap(m, en, ts)),
@@ -780,8 +822,29 @@ pub fn decode(bytes: &[u8]) -> Result<FitActivity, FitError> {
             }
         }
     }
+    if eng.stopped {
+        return Err(FitError::Stopped { at: eng.position() });
+    }
     out.stats = eng.stats;
     out.warnings = eng.take_warnings();
+    for (kind, name, kept) in [
+        (Kind::Record, "record", MAX_RECORDS),
+        (Kind::Lap, "lap", MAX_OTHER_MESSAGES),
+        (Kind::Session, "session", MAX_OTHER_MESSAGES),
+        (Kind::Event, "event", MAX_OTHER_MESSAGES),
+        (Kind::DeviceInfo, "device_info", MAX_OTHER_MESSAGES),
+        (Kind::WorkoutStep, "workout_step", MAX_OTHER_MESSAGES),
+        (Kind::DeveloperDataId, "developer_data_id", MAX_OTHER_MESSAGES),
+        (Kind::FieldDescription, "field_description", MAX_OTHER_MESSAGES),
+    ] {
+        let skipped = over_cap[kind as usize];
+        if skipped > 0 {
+            out.warnings.push(crate::Warning {
+                offset: bytes.len(),
+                kind: crate::WarningKind::TooManyMessages { kind: name, kept, skipped },
+            });
+        }
+    }
     if out.stats.data_messages == 0 {
         let reason =
             out.warnings.first().map_or_else(|| "the file holds no data messages".to_string(), ToString::to_string);

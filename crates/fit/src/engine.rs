@@ -6,6 +6,9 @@
 //! never reads outside the input: every length is checked against the current data section
 //! before it is used.
 
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
 use crate::base::BaseType;
 use crate::crc::{crc16, crc16_update};
 use crate::error::{FitError, Warning, WarningKind};
@@ -16,6 +19,12 @@ pub const FIT_EPOCH_UNIX_S: i64 = 631_065_600;
 
 /// At most this many warnings are stored; the rest are counted.
 const MAX_WARNINGS: usize = 1000;
+
+/// How often (in input bytes) the walk reports its position to a watcher, which may stop it.
+const TICK_BYTES: usize = 64 * 1024;
+
+/// Called with the byte position every [`TICK_BYTES`] or so; `Break` stops the walk (a time limit, a cancel).
+pub(crate) type Watch<'w> = &'w mut dyn FnMut(usize) -> ControlFlow<()>;
 
 /// One field of a definition message.
 #[derive(Debug, Clone, Copy)]
@@ -103,10 +112,12 @@ fn text_hint(buf: &[u8]) -> &'static str {
 
 /// Where a plausible FIT header starts at or after `from`, if anywhere. Used to resume after
 /// damage; stricter than the first-header check (12 or 14 bytes, sane protocol version, matching
-/// header CRC when present) so that random bytes are not taken for a file.
-fn find_header(buf: &[u8], from: usize) -> Option<usize> {
+/// header CRC when present) so that random bytes are not taken for a file. Adds the bytes it
+/// looked at to `work` (callers only ever search forward, so the total stays linear).
+fn find_header(buf: &[u8], from: usize, work: &mut u64) -> Option<usize> {
     let mut i = from.checked_add(8)?;
     while let Some(w) = buf.get(i..i + 4) {
+        *work += 1;
         if w == b".FIT" {
             let start = i - 8;
             if let Some(&s) = buf.get(start)
@@ -143,7 +154,7 @@ pub(crate) enum Step {
     End,
 }
 
-pub(crate) struct Engine<'a> {
+pub(crate) struct Engine<'a, 'w> {
     pub buf: &'a [u8],
     pos: usize,
     data_end: usize,
@@ -157,13 +168,28 @@ pub(crate) struct Engine<'a> {
     pub stats: DecodeStats,
     pub warnings: Vec<Warning>,
     dropped_warnings: usize,
-    /// Field problems already reported: (global, field, size, base type byte).
-    reported_fields: Vec<(u16, u8, u8, u8)>,
+    /// Field problems already reported, packed from (global, field, size, base type byte). A set, not a
+    /// list: a crafted file can hold hundreds of thousands of distinct bad definitions, and a linear search per
+    /// field made such a file quadratic (1 MB took 16 s). It stops growing once the warnings are full.
+    reported_fields: HashSet<u64>,
+    /// Bytes the "declared data size is beyond the end" check may still CRC. That check reads to the end of
+    /// the input, so a file of many such headers would cost the square of its size; the budget (one input
+    /// length in all) keeps the walk linear, and real files need the check at most once.
+    tail_check_budget: usize,
+    watch: Option<Watch<'w>>,
+    next_tick: usize,
+    /// The watcher stopped the walk.
+    pub stopped: bool,
 }
 
-impl<'a> Engine<'a> {
+impl<'a, 'w> Engine<'a, 'w> {
     /// Start on `buf`; fails only when `buf` does not begin with a usable FIT header.
     pub fn new(buf: &'a [u8]) -> Result<Self, FitError> {
+        Self::watched(buf, None)
+    }
+
+    /// [`Engine::new`] with a watcher told the position as the walk goes, which may stop it.
+    pub fn watched(buf: &'a [u8], watch: Option<Watch<'w>>) -> Result<Self, FitError> {
         if buf.is_empty() {
             return Err(FitError::Empty);
         }
@@ -196,8 +222,31 @@ impl<'a> Engine<'a> {
             stats: DecodeStats { bytes: buf.len(), header_crc_ok: true, file_crc_ok: true, ..DecodeStats::default() },
             warnings: Vec::new(),
             dropped_warnings: 0,
-            reported_fields: Vec::new(),
+            reported_fields: HashSet::new(),
+            tail_check_budget: buf.len(),
+            watch,
+            next_tick: TICK_BYTES,
+            stopped: false,
         })
+    }
+
+    /// Where the walk is, in bytes from the start of the input.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Tell the watcher how far the walk is; stop when it says so.
+    fn tick(&mut self) {
+        if self.pos < self.next_tick {
+            return;
+        }
+        self.next_tick = self.pos.saturating_add(TICK_BYTES);
+        if let Some(w) = self.watch.as_mut()
+            && w(self.pos).is_break()
+        {
+            self.stopped = true;
+            self.done = true;
+        }
     }
 
     fn warn(&mut self, offset: usize, kind: WarningKind) {
@@ -227,6 +276,7 @@ impl<'a> Engine<'a> {
         let header_end = pos + h.size;
         self.stats.chained_files += 1;
         let mut crc_start = self.buf.get(pos..header_end).map_or(0, crc16);
+        self.stats.work_units += 2 * h.size as u64;
         if let Some(stored) = h.stored_crc {
             let computed = self.buf.get(pos..pos + 12).map_or(0, crc16);
             if computed != stored {
@@ -245,8 +295,10 @@ impl<'a> Engine<'a> {
             self.warn(pos + 4, WarningKind::DataSizeBeyondFile { declared: h.data_size, available });
             // If the last two bytes are a valid CRC of everything before them, the data section
             // simply ends there; otherwise read to the end of the file.
-            if available >= 2 {
+            if available >= 2 && available - 2 <= self.tail_check_budget {
                 let tail = len - 2;
+                self.tail_check_budget -= available - 2;
+                self.stats.work_units += (available - 2) as u64;
                 let stored = u16::from_le_bytes([self.buf[tail], self.buf[tail + 1]]);
                 let computed = crc16_update(crc_start, self.buf.get(header_end..tail).unwrap_or(&[]));
                 if stored == computed { tail } else { len }
@@ -271,6 +323,7 @@ impl<'a> Engine<'a> {
         match self.buf.get(end..end + 2) {
             Some(c) => {
                 let stored = u16::from_le_bytes([c[0], c[1]]);
+                self.stats.work_units += end.saturating_sub(self.header_end) as u64;
                 let computed = crc16_update(self.crc_start, self.buf.get(self.header_end..end).unwrap_or(&[]));
                 if stored != computed {
                     self.stats.file_crc_ok = false;
@@ -290,7 +343,7 @@ impl<'a> Engine<'a> {
     fn abandon(&mut self, from: usize) {
         self.in_file = false;
         self.stats.file_crc_ok = false;
-        match find_header(self.buf, from) {
+        match find_header(self.buf, from, &mut self.stats.work_units) {
             Some(q) => {
                 self.warn(from, WarningKind::Resynced { skipped: q - from });
                 self.pos = q;
@@ -303,11 +356,20 @@ impl<'a> Engine<'a> {
     }
 
     fn report_field(&mut self, offset: usize, global: u16, f: FieldDef) {
-        let key = (global, f.num, f.size, f.base_byte);
-        if self.reported_fields.contains(&key) {
+        let key =
+            (u64::from(global) << 24) | (u64::from(f.num) << 16) | (u64::from(f.size) << 8) | u64::from(f.base_byte);
+        self.stats.work_units += 1;
+        if self.reported_fields.len() >= MAX_WARNINGS {
+            // Every warning slot is taken: further problems are only counted, so the set need not grow (a
+            // crafted file holds up to a third of its size in distinct ones).
+            if !self.reported_fields.contains(&key) {
+                self.dropped_warnings += 1;
+            }
             return;
         }
-        self.reported_fields.push(key);
+        if !self.reported_fields.insert(key) {
+            return;
+        }
         let kind = if matches!(f.base, BaseType::Unknown(_)) {
             WarningKind::UnknownBaseType { global, field: f.num, base_type: f.base_byte }
         } else {
@@ -353,6 +415,7 @@ impl<'a> Engine<'a> {
         def.dev_fields.clear();
         def.ts_offset = None;
         let mut offset: u32 = 0;
+        self.stats.work_units += 1 + n as u64 + dev_bytes.len() as u64 / 3;
         for c in field_bytes.chunks_exact(3) {
             let f = FieldDef { num: c[0], size: c[1], base_byte: c[2], base: BaseType::from_byte(c[2]), offset };
             if f.num == 253 && f.size == 4 && matches!(f.base, BaseType::Uint32) {
@@ -380,6 +443,7 @@ impl<'a> Engine<'a> {
     /// Advance to the next event.
     pub fn step(&mut self) -> Step {
         loop {
+            self.tick();
             if self.done {
                 return Step::End;
             }
@@ -395,7 +459,7 @@ impl<'a> Engine<'a> {
                         return Step::FileStart;
                     }
                     Err(_) => {
-                        match find_header(self.buf, pos + 1) {
+                        match find_header(self.buf, pos + 1, &mut self.stats.work_units) {
                             Some(q) => {
                                 self.warn(pos, WarningKind::Resynced { skipped: q - pos });
                                 self.pos = q;
@@ -469,6 +533,7 @@ impl<'a> Engine<'a> {
                 timestamp = Some(t);
             }
             self.pos = end;
+            self.stats.work_units += 1;
             self.stats.messages += 1;
             self.stats.data_messages += 1;
             return Step::Data { local, start, timestamp };
@@ -496,8 +561,9 @@ mod tests {
     fn finds_headers_after_garbage() {
         let mut v = vec![0xAAu8; 20];
         v.extend_from_slice(&[12, 0x10, 0, 0, 0, 0, 0, 0, b'.', b'F', b'I', b'T']);
-        assert_eq!(find_header(&v, 0), Some(20));
-        assert_eq!(find_header(&v, 21), None);
-        assert_eq!(find_header(&v[..25], 0), None);
+        let mut work = 0;
+        assert_eq!(find_header(&v, 0, &mut work), Some(20));
+        assert_eq!(find_header(&v, 21, &mut work), None);
+        assert_eq!(find_header(&v[..25], 0, &mut work), None);
     }
 }

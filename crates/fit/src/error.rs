@@ -33,6 +33,12 @@ pub enum FitError {
         /// The first problem met, with its byte offset, or "file holds no data messages".
         reason: String,
     },
+    /// The caller's watcher stopped decoding (see [`crate::decode_watched`]): a time limit or a cancel.
+    #[error("decoding stopped at byte {at} (time limit or cancelled)")]
+    Stopped {
+        /// Byte position reached.
+        at: usize,
+    },
     /// Reading the file from disk failed.
     #[error("cannot read {path}: {source}")]
     Io {
@@ -139,6 +145,15 @@ pub enum WarningKind {
         /// How many were dropped.
         dropped: usize,
     },
+    /// More messages of one kind than the decoder keeps (see [`crate::MAX_RECORDS`]); the rest were skipped.
+    TooManyMessages {
+        /// What kind ("record", "lap", ...).
+        kind: &'static str,
+        /// How many were kept.
+        kept: usize,
+        /// How many were skipped.
+        skipped: usize,
+    },
 }
 
 impl fmt::Display for WarningKind {
@@ -173,6 +188,9 @@ impl fmt::Display for WarningKind {
                 write!(f, "definition architecture byte {value} is not 0 or 1; read as big endian")
             }
             Self::TooManyWarnings { dropped } => write!(f, "{dropped} further warnings dropped"),
+            Self::TooManyMessages { kind, kept, skipped } => {
+                write!(f, "more {kind} messages than any activity has: the first {kept} were kept, {skipped} skipped")
+            }
         }
     }
 }

@@ -38,9 +38,10 @@
 //! `_c`, `_mm`, `_ms`); times are Unix seconds; see [`Record`] for the
 //! cadence convention (stored strides/min, doubled only by [`Record::running_cadence_spm`]).
 //!
-//! Memory: output grows with the number of messages, at most about 200 bytes of output per byte
-//! of input for adversarial files made of 1-byte records; nothing is preallocated from sizes the
-//! file declares.
+//! Memory: output grows with the number of messages kept, and at most [`MAX_RECORDS`] records and
+//! [`MAX_OTHER_MESSAGES`] messages of each other kind are kept (a one-byte record decodes to 184
+//! bytes, so a crafted file of them would otherwise grow 180-fold); nothing is preallocated from
+//! sizes the file declares. Time is linear in the input on every path (see `tests/linear_work.rs`).
 
 #![warn(missing_docs)]
 
@@ -56,7 +57,7 @@ mod raw;
 
 pub use base::BaseType;
 pub use crc::{crc16, crc16_update};
-pub use decode::{decode, decode_file};
+pub use decode::{MAX_OTHER_MESSAGES, MAX_RECORDS, decode, decode_file, decode_watched};
 pub use engine::FIT_EPOCH_UNIX_S;
 pub use error::{FitError, Warning, WarningKind};
 pub use model::*;

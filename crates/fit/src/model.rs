@@ -77,6 +77,10 @@ pub struct DecodeStats {
     pub header_crc_ok: bool,
     /// Every FIT file ended with a file CRC, and each matched.
     pub file_crc_ok: bool,
+    /// Units of work the walk did: bytes checksummed or searched for a header, fields of definitions read,
+    /// messages read, fields decoded, problems looked up. Linear in the input by design; the tests and the fuzz
+    /// target's super-linear check compare it with [`DecodeStats::bytes`] instead of timing anything.
+    pub work_units: u64,
 }
 
 /// `file_id`: what the file is and which device wrote it.

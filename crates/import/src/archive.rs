@@ -9,12 +9,12 @@
 //! (large) and then read entry by entry the same way.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 use zip::ZipArchive;
 
+use crate::budget::Reservation;
 use crate::csv;
 use crate::decode::EntryMeta;
 use crate::error::ImportError;
@@ -42,6 +42,11 @@ pub(crate) trait Sink {
     fn adjust_total(&mut self, delta: isize);
     /// Entries left out.
     fn skipped(&mut self, s: SkipCounts);
+    /// Hold `bytes` of the in-flight budget, waiting for room unless everything held is the caller's (`own`);
+    /// `None` when the run was cancelled.
+    fn reserve(&mut self, bytes: u64, own: u64) -> Option<Reservation>;
+    /// Hold `more` bytes in `r` too; `false` when cancelled.
+    fn grow(&mut self, r: &mut Reservation, more: u64, own: u64) -> bool;
 }
 
 /// An entry name that climbs out of the archive or is absolute.
@@ -60,7 +65,7 @@ fn is_index(name: &str) -> bool {
 
 /// Activity files and nested archives a zip's directory lists (for the plan's file count).
 pub(crate) fn count_candidates(path: &Path) -> Result<usize, ImportError> {
-    let file = File::open(path).map_err(ImportError::Io)?;
+    let file = format::open_regular(path)?;
     let zip = ZipArchive::new(BufReader::new(file)).map_err(ImportError::zip)?;
     Ok(candidates(&zip))
 }
@@ -81,24 +86,41 @@ pub(crate) struct Walker<'a, S: Sink> {
     budget_left: u64,
     entries: usize,
     stopped: bool,
+    /// In-flight bytes the walker itself holds (nested archives in memory), so its own waits never block on
+    /// them.
+    own: u64,
 }
 
 impl<'a, S: Sink> Walker<'a, S> {
     pub fn new(opts: &'a ImportOptions, sink: &'a mut S) -> Self {
-        Self { opts, sink, budget_left: opts.max_archive_bytes, entries: 0, stopped: false }
+        Self { opts, sink, budget_left: opts.max_archive_bytes, entries: 0, stopped: false, own: 0 }
     }
 
     fn fail(&mut self, source: String, input_bytes: u64, e: ImportError) -> bool {
-        self.sink.emit(Item { source, input_bytes, payload: Payload::Error(e), meta: None })
+        self.sink.emit(Item { source, input_bytes, payload: Payload::Error(e), meta: None, reservation: None })
+    }
+
+    /// Read an archive held in memory (the fuzz target and tests: no file, no threads). Returns `false` when
+    /// the run was cancelled.
+    pub fn walk_bytes(&mut self, bytes: &[u8], display: &str) -> bool {
+        let mut cur = Cursor::new(bytes);
+        let rd: &mut dyn ReadSeek = &mut cur;
+        match ZipArchive::new(rd) {
+            Ok(mut zip) => {
+                self.sink.adjust_total(candidates(&zip) as isize - 1);
+                self.walk(&mut zip, display, 1)
+            }
+            Err(e) => self.fail(display.to_string(), bytes.len() as u64, ImportError::zip(e)),
+        }
     }
 
     /// Read a top-level archive file. Returns `false` when the run was cancelled.
     pub fn walk_file(&mut self, path: &Path, display: &str, planned_files: usize) -> bool {
-        let file = match File::open(path) {
+        let file = match format::open_regular(path) {
             Ok(f) => f,
             Err(e) => {
                 self.sink.adjust_total(1 - planned_files as isize);
-                return self.fail(display.to_string(), 0, ImportError::Io(e));
+                return self.fail(display.to_string(), 0, e);
             }
         };
         let mut r = BufReader::new(file);
@@ -213,6 +235,9 @@ impl<'a, S: Sink> Walker<'a, S> {
             return self.stop_on_budget(source, compressed);
         }
         let cap = self.opts.max_file_bytes.min(self.budget_left);
+        // Hold memory for the entry before reading it: its declared size now, the rest (a lying header, a gzip
+        // layer to come) once its bytes are here.
+        let Some(mut held) = self.sink.reserve(size.min(cap), self.own) else { return false };
         let read = match zip.by_index(i) {
             Ok(f) => format::read_limited(
                 f,
@@ -224,13 +249,29 @@ impl<'a, S: Sink> Walker<'a, S> {
         match read {
             Ok(bytes) => {
                 self.budget_left = self.budget_left.saturating_sub(bytes.len() as u64);
-                self.sink.emit(Item { source, input_bytes: compressed, payload: Payload::Bytes(bytes), meta })
+                let gz = if bytes.starts_with(&[0x1f, 0x8b]) {
+                    format::gzip_allowance(bytes.len() as u64, self.opts)
+                } else {
+                    0
+                };
+                let more = (bytes.len() as u64 + gz).saturating_sub(held.bytes());
+                if more > 0 && !self.sink.grow(&mut held, more, self.own) {
+                    return false;
+                }
+                self.sink.emit(Item {
+                    source,
+                    input_bytes: compressed,
+                    payload: Payload::Bytes(bytes),
+                    meta,
+                    reservation: Some(held),
+                })
             }
             Err(ReadError::Limit(ImportError::TooLarge { .. })) if cap < self.opts.max_file_bytes => {
                 self.stop_on_budget(source, compressed)
             }
             Err(ReadError::Limit(e)) => self.fail(source, compressed, e),
             Err(ReadError::Io(e)) => self.fail(source, compressed, ImportError::zip(e)),
+            Err(ReadError::Stopped) => false,
         }
     }
 
@@ -287,13 +328,20 @@ impl<'a, S: Sink> Walker<'a, S> {
             Err(e) => return self.fail(source.to_string(), compressed, ImportError::zip(e)),
         };
         if size <= NESTED_IN_MEMORY_BYTES.min(self.opts.max_file_bytes) {
+            // Held in memory while its entries are walked: counted in the budget as the walker's own.
+            let Some(held) = self.sink.reserve(size, self.own) else { return false };
+            let limits = ReadLimits { max_bytes: limits.max_bytes.min(NESTED_IN_MEMORY_BYTES), ..limits };
             let bytes = match format::read_limited(entry, limits, size) {
                 Ok(b) => b,
                 Err(ReadError::Limit(e)) => return self.fail(source.to_string(), compressed, e),
                 Err(ReadError::Io(e)) => return self.fail(source.to_string(), compressed, ImportError::zip(e)),
+                Err(ReadError::Stopped) => return false,
             };
+            self.own += held.bytes();
             let mut cur = Cursor::new(bytes);
-            self.walk_nested(&mut cur, source, compressed, depth)
+            let go_on = self.walk_nested(&mut cur, source, compressed, depth);
+            self.own -= held.bytes();
+            go_on
         } else {
             let mut tmp = match tempfile::tempfile() {
                 Ok(t) => t,
@@ -344,6 +392,7 @@ impl<'a, S: Sink> Walker<'a, S> {
                     |e| match e {
                         ReadError::Io(e) => e.to_string(),
                         ReadError::Limit(e) => e.to_string(),
+                        ReadError::Stopped => "stopped".into(),
                     },
                 )
             })

@@ -1,5 +1,7 @@
 //! One file's bytes → activities: unwrap gzip, sniff the format, decode, map, validate.
 
+use std::ops::ControlFlow;
+
 use jiff::Timestamp;
 use runtall_domain::activity::{Activity, SourceFile, Sport};
 use sha2::{Digest, Sha256};
@@ -66,23 +68,33 @@ pub struct Decoded {
 /// # Errors
 /// An [`ImportError`] when the file is not an activity or nothing usable could be read.
 pub fn decode_bytes(bytes: &[u8], source: &str, options: &ImportOptions) -> Result<Decoded, ImportError> {
-    decode_with_meta(bytes, source, None, options)
+    decode_with_meta(bytes, source, None, options, None)
 }
 
-/// [`decode_bytes`] plus what an export index says about the file.
+/// Told the byte position as decoding goes; `Break` stops it.
+pub(crate) type Watch<'w> = &'w mut dyn FnMut(usize) -> ControlFlow<()>;
+
+/// [`decode_bytes`] plus what an export index says about the file, and a watcher for progress and stopping.
 pub(crate) fn decode_with_meta(
     bytes: &[u8],
     source: &str,
     meta: Option<&EntryMeta>,
     options: &ImportOptions,
+    mut watch: Option<Watch<'_>>,
 ) -> Result<Decoded, ImportError> {
+    let mut keep_going = |_: usize| ControlFlow::Continue(());
+    let watch: Watch<'_> = match watch.take() {
+        Some(w) => w,
+        None => &mut keep_going,
+    };
     let hint = format::name_kind(source);
     let mut notes = Vec::new();
     let unzipped;
     let mut data = bytes;
     match format::sniff(data) {
         Sniffed::Gzip => {
-            unzipped = format::gunzip(data, options.max_file_bytes, options.max_ratio)?;
+            // Decompressing is not progress through the file yet: report the start while it runs.
+            unzipped = format::gunzip_watched(data, options.max_file_bytes, options.max_ratio, &mut |_| watch(0))?;
             data = &unzipped;
         }
         _ if matches!(hint, NameKind::Activity { gzipped: true, .. }) => {
@@ -137,15 +149,17 @@ pub(crate) fn decode_with_meta(
 
     let drafts = match format {
         Format::Fit => {
-            let fit = runtall_fit::decode(data).map_err(ImportError::Fit)?;
+            let fit = runtall_fit::decode_watched(data, watch).map_err(ImportError::Fit)?;
             map::fit::map_fit(&fit)?
         }
         Format::Gpx => {
-            let gpx = runtall_trackxml::parse_gpx_with(data, &xml_options(options)).map_err(ImportError::Gpx)?;
+            let gpx =
+                runtall_trackxml::parse_gpx_watched(data, &xml_options(options), watch).map_err(ImportError::Gpx)?;
             map::gpx::map_gpx(&gpx)?
         }
         Format::Tcx => {
-            let tcx = runtall_trackxml::parse_tcx_with(data, &xml_options(options)).map_err(ImportError::Tcx)?;
+            let tcx =
+                runtall_trackxml::parse_tcx_watched(data, &xml_options(options), watch).map_err(ImportError::Tcx)?;
             map::tcx::map_tcx(&tcx)?
         }
     };

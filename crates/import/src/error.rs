@@ -129,6 +129,21 @@ pub enum ImportError {
         reason: String,
     },
 
+    /// A named pipe, socket or device: reading it could wait forever, so it is not read.
+    #[error("not a regular file (a named pipe, socket or device); not read")]
+    NotRegularFile,
+
+    /// Decoding the file took longer than [`ImportOptions::file_time_limit`](crate::ImportOptions).
+    #[error("gave up after {seconds} s: reading this file took longer than the time limit for one file")]
+    TimedOut {
+        /// The limit in force, in seconds.
+        seconds: u64,
+    },
+
+    /// The import was cancelled while this file was being read.
+    #[error("the import was cancelled before this file was read")]
+    Cancelled,
+
     /// A bug in a decoder (it panicked). Reported for this file only; the import goes on.
     #[error("internal error while decoding (please report it): {detail}")]
     Internal {
@@ -160,6 +175,8 @@ impl ImportError {
             | Self::TooManyEntries { .. }
             | Self::NestingTooDeep { .. }
             | Self::UnsafePath { .. }
+            | Self::NotRegularFile
+            | Self::TimedOut { .. }
             | Self::Encrypted => ErrorKind::Refused,
             _ => ErrorKind::Failed,
         }

@@ -162,6 +162,25 @@ fn root_element(mut t: &str) -> Option<&str> {
     }
 }
 
+/// Open a file for reading only if it is a regular file. On Unix the open itself does not wait (a named pipe
+/// with no writer would block `open` forever), and the type is checked on the open file, so a file swapped for a
+/// pipe after the directory walk is still refused.
+pub(crate) fn open_regular(path: &std::path::Path) -> Result<std::fs::File, ImportError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = options.open(path).map_err(ImportError::Io)?;
+    let meta = f.metadata().map_err(ImportError::Io)?;
+    if !meta.is_file() {
+        return Err(ImportError::NotRegularFile);
+    }
+    Ok(f)
+}
+
 /// Hard limits for one stream of decompressed bytes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ReadLimits {
@@ -175,17 +194,39 @@ pub(crate) struct ReadLimits {
 /// a 100-byte entry holding a short GPX is never refused as a "bomb".
 pub(crate) const RATIO_FLOOR_BYTES: u64 = 1 << 20;
 
+/// The most a gzip layer of `compressed` bytes may expand to under the limits: what the in-flight budget holds
+/// for a gzipped file before it is decompressed.
+pub(crate) fn gzip_allowance(compressed: u64, opts: &crate::ImportOptions) -> u64 {
+    opts.max_ratio.saturating_mul(compressed).max(RATIO_FLOOR_BYTES).min(opts.max_file_bytes)
+}
+
 /// Read a whole stream into memory, counting bytes as they come rather than trusting any
 /// header, and stop as soon as a limit is crossed (so a bomb costs at most the limit, never its
 /// claimed size). `size_hint` only sizes the first allocation, capped, so a lying header cannot
 /// make us allocate.
-pub(crate) fn read_limited(mut r: impl Read, limits: ReadLimits, size_hint: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_limited(r: impl Read, limits: ReadLimits, size_hint: u64) -> Result<Vec<u8>, ReadError> {
+    read_limited_watched(r, limits, size_hint, &mut |_| std::ops::ControlFlow::Continue(()))
+}
+
+/// [`read_limited`], asking `watch` (with the bytes read so far) before each chunk whether to go on; a
+/// `Break` ends the read with [`ReadError::Stopped`].
+pub(crate) fn read_limited_watched(
+    mut r: impl Read,
+    limits: ReadLimits,
+    size_hint: u64,
+    watch: &mut dyn FnMut(usize) -> std::ops::ControlFlow<()>,
+) -> Result<Vec<u8>, ReadError> {
     let ratio_cap = limits.ratio.map(|(ratio, compressed)| ratio.saturating_mul(compressed).max(RATIO_FLOOR_BYTES));
     let cap = limits.max_bytes.min(ratio_cap.unwrap_or(u64::MAX));
-    let initial = size_hint.min(cap).min(16 << 20);
+    // The caller has held room for `size_hint` in the in-flight budget, so a truthful header gets an exact
+    // buffer (no doubling past it); a lying one costs at most the cap.
+    let initial = size_hint.min(cap);
     let mut out = Vec::with_capacity(usize::try_from(initial).unwrap_or(0));
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
+        if watch(out.len()).is_break() {
+            return Err(ReadError::Stopped);
+        }
         let n = match r.read(&mut chunk) {
             Ok(0) => return Ok(out),
             Ok(n) => n,
@@ -213,10 +254,23 @@ pub(crate) enum ReadError {
     Io(std::io::Error),
     /// A limit was crossed.
     Limit(ImportError),
+    /// The watcher asked to stop (a cancel or a time limit).
+    Stopped,
 }
 
 /// Decompress one gzip layer (all members, as `gzip -d` does) within the limits.
+#[cfg(test)]
 pub(crate) fn gunzip(bytes: &[u8], max_bytes: u64, max_ratio: u64) -> Result<Vec<u8>, ImportError> {
+    gunzip_watched(bytes, max_bytes, max_ratio, &mut |_| std::ops::ControlFlow::Continue(()))
+}
+
+/// [`gunzip`] with a watcher that may stop it (see [`read_limited_watched`]).
+pub(crate) fn gunzip_watched(
+    bytes: &[u8],
+    max_bytes: u64,
+    max_ratio: u64,
+    watch: &mut dyn FnMut(usize) -> std::ops::ControlFlow<()>,
+) -> Result<Vec<u8>, ImportError> {
     let dec = flate2::read::MultiGzDecoder::new(bytes);
     let limits = ReadLimits { max_bytes, ratio: Some((max_ratio, bytes.len() as u64)) };
     // The gzip trailer holds the size modulo 2^32: a hint only.
@@ -226,9 +280,10 @@ pub(crate) fn gunzip(bytes: &[u8], max_bytes: u64, max_ratio: u64) -> Result<Vec
         .and_then(|i| bytes.get(i..))
         .and_then(|b| <[u8; 4]>::try_from(b).ok())
         .map_or(0, |b| u64::from(u32::from_le_bytes(b)));
-    read_limited(dec, limits, hint).map_err(|e| match e {
+    read_limited_watched(dec, limits, hint, watch).map_err(|e| match e {
         ReadError::Io(e) => ImportError::Gzip { detail: e.to_string() },
         ReadError::Limit(e) => e,
+        ReadError::Stopped => ImportError::Cancelled,
     })
 }
 

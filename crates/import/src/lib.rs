@@ -47,6 +47,7 @@
 #![warn(missing_docs)]
 
 mod archive;
+mod budget;
 mod csv;
 mod decode;
 mod dedup;
@@ -62,11 +63,11 @@ pub use error::{ErrorKind, ImportError};
 pub use format::{Format, NameKind, name_kind};
 pub use map::gpx::sport_from_type as sport_from_gpx_type;
 pub use map::{
-    ALTITUDE_RANGE_M, ASCENT_HYSTERESIS_M, HR_RANGE_BPM, MAX_CADENCE_SPM, MIN_VALID_UNIX_S, ascent_descent,
-    haversine_m, is_foot_sport, max_speed_mps,
+    ALTITUDE_RANGE_M, ASCENT_HYSTERESIS_M, HR_RANGE_BPM, MAX_ACTIVITIES_PER_FILE, MAX_CADENCE_SPM, MIN_VALID_UNIX_S,
+    ascent_descent, haversine_m, is_foot_sport, max_speed_mps,
 };
 pub use plan::{ImportOptions, Importer, Job, Plan, SkipCounts};
-pub use run::{JobResult, Progress, Running};
+pub use run::{CancelToken, JobResult, Poll, Progress, Running, decode_archive_in_memory};
 
 /// Decode one file from disk (plain or gzipped FIT, GPX or TCX) with the given limits, without
 /// the thread pool: for tests, tools and single-file imports.

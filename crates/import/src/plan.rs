@@ -30,6 +30,13 @@ pub struct ImportOptions {
     /// How many files may be decoded ahead of the one the caller is waiting for (default 4 per
     /// worker). Bounds memory: at most this many decoded files wait in the reorder buffer.
     pub window: usize,
+    /// Most bytes of file data held in memory at once by the reader and all workers together: each file's
+    /// size plus what its gzip layer may expand to, reserved before it is read (default 256 MiB). A single
+    /// file that needs more is read alone. See `budget.rs`.
+    pub max_in_flight_bytes: u64,
+    /// Longest time one file may take to decode before it is given up with an error (default 60 s; the
+    /// decoders are linear, so only a huge file on a very slow machine gets near it). `None`: no limit.
+    pub file_time_limit: Option<std::time::Duration>,
     /// "Now" for refusing times in the future; `None` uses the system clock. Tests set it.
     pub now: Option<Timestamp>,
 }
@@ -44,6 +51,8 @@ impl Default for ImportOptions {
             max_entries: 200_000,
             max_depth: 2,
             window: 0,
+            max_in_flight_bytes: 256 << 20,
+            file_time_limit: Some(std::time::Duration::from_secs(60)),
             now: None,
         }
     }
@@ -75,19 +84,22 @@ pub struct SkipCounts {
     pub unknown_extension: usize,
     /// Symbolic links to directories (not followed, so a link loop cannot trap the walk).
     pub symlinked_dirs: usize,
+    /// Named pipes, sockets and devices: reading one could block the import forever.
+    pub not_regular: usize,
 }
 
 impl SkipCounts {
     /// All skipped files.
     #[must_use]
     pub fn total(&self) -> usize {
-        self.hidden + self.unknown_extension + self.symlinked_dirs
+        self.hidden + self.unknown_extension + self.symlinked_dirs + self.not_regular
     }
 
     pub(crate) fn add(&mut self, o: &SkipCounts) {
         self.hidden += o.hidden;
         self.unknown_extension += o.unknown_extension;
         self.symlinked_dirs += o.symlinked_dirs;
+        self.not_regular += o.not_regular;
     }
 }
 
@@ -162,6 +174,13 @@ impl Importer {
             let p = p.as_ref();
             match std::fs::metadata(p) {
                 Ok(m) if m.is_dir() => walk_dir(p, &mut plan, 0),
+                Ok(m) if !m.is_file() => plan.jobs.push(Job {
+                    path: p.to_path_buf(),
+                    display: p.display().to_string(),
+                    size: 0,
+                    kind: JobKind::Failed(ImportError::NotRegularFile),
+                    files: 1,
+                }),
                 Ok(m) => plan.jobs.push(file_job(p, m.len(), true)),
                 Err(e) => plan.jobs.push(Job {
                     path: p.to_path_buf(),
@@ -180,7 +199,7 @@ impl Importer {
 fn looks_like_zip(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 4];
-    std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == b"PK\x03\x04"
+    crate::format::open_regular(path).is_ok_and(|mut f| f.read_exact(&mut head).is_ok()) && &head == b"PK\x03\x04"
 }
 
 fn file_job(path: &Path, size: u64, explicit: bool) -> Job {
@@ -239,6 +258,10 @@ fn walk_dir(dir: &Path, plan: &mut Plan, depth: usize) {
             if depth < MAX_DIR_DEPTH {
                 walk_dir(&path, plan, depth + 1);
             }
+            continue;
+        }
+        if !meta.is_file() {
+            plan.skipped.not_regular += 1;
             continue;
         }
         match name_kind(&name) {

@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use runtall_domain::activity::Activity;
 
 use crate::archive::{Sink, Walker};
+use crate::budget::{Budget, Reservation};
 use crate::decode::{EntryMeta, decode_with_meta};
 use crate::error::{ErrorKind, ImportError};
 use crate::format::{self, Format, ReadError, ReadLimits};
@@ -87,9 +88,33 @@ pub struct Progress {
     pub skipped: SkipCounts,
     /// Time since the run started.
     pub elapsed: Duration,
+    /// Files being decoded right now: bytes read so far and their sizes (for progress within a large file).
+    pub partial_bytes_done: u64,
+    /// See [`Progress::partial_bytes_done`].
+    pub partial_bytes_total: u64,
+    /// The most bytes of file data held in memory at once so far (see [`ImportOptions::max_in_flight_bytes`]).
+    pub peak_in_flight_bytes: u64,
 }
 
 impl Progress {
+    /// Counts one delivered result.
+    fn count(&mut self, r: &JobResult) {
+        self.files_done += 1;
+        self.input_bytes_done += r.input_bytes;
+        self.bytes_done += r.bytes;
+        match &r.result {
+            Ok(acts) => {
+                self.activities += acts.len();
+                self.with_warnings += acts.iter().filter(|a| !a.warnings.is_empty()).count();
+            }
+            Err(e) => match e.kind() {
+                ErrorKind::NotActivity => self.not_activities += 1,
+                ErrorKind::Refused => self.refused += 1,
+                ErrorKind::Failed => self.failed += 1,
+            },
+        }
+    }
+
     /// Activities per second so far.
     #[must_use]
     pub fn activities_per_s(&self) -> f64 {
@@ -111,6 +136,40 @@ pub(crate) struct Item {
     pub input_bytes: u64,
     pub payload: Payload,
     pub meta: Option<EntryMeta>,
+    /// The memory held for this file's bytes, given back when the worker is done with it.
+    pub reservation: Option<Reservation>,
+}
+
+/// Stops an import from another thread (the web app's Cancel button): reading and decoding stop at the next
+/// check, within about 64 KiB of the file being decoded.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token nobody has cancelled yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Ask the import to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called.
+    #[must_use]
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// What one worker is decoding, for progress within a file.
+#[derive(Default)]
+struct Slot {
+    busy: AtomicBool,
+    pos: AtomicU64,
+    len: AtomicU64,
 }
 
 pub(crate) enum Payload {
@@ -123,7 +182,9 @@ pub(crate) enum Payload {
 }
 
 struct Shared {
-    cancel: AtomicBool,
+    cancel: CancelToken,
+    budget: Arc<Budget>,
+    slots: Vec<Slot>,
     /// Results delivered to the caller (the reader may run `window` ahead of it).
     delivered: Mutex<usize>,
     cv: Condvar,
@@ -133,7 +194,7 @@ struct Shared {
 
 impl Shared {
     fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
+        self.cancel.is_cancelled()
     }
 }
 
@@ -166,6 +227,23 @@ impl Sink for ReaderSink {
     fn skipped(&mut self, s: SkipCounts) {
         self.shared.skipped.lock().unwrap_or_else(PoisonError::into_inner).add(&s);
     }
+
+    fn reserve(&mut self, bytes: u64, own: u64) -> Option<Reservation> {
+        self.shared.budget.acquire(bytes, own, &self.shared.cancel.0)
+    }
+
+    fn grow(&mut self, r: &mut Reservation, more: u64, own: u64) -> bool {
+        r.grow(more, own, &self.shared.cancel.0)
+    }
+}
+
+/// Memory to hold for a plain file before its worker reads it: its size, plus what a gzip layer may expand to
+/// (only the first two bytes are looked at, without waiting on anything but a regular file).
+fn plain_file_need(path: &std::path::Path, size: u64, opts: &ImportOptions) -> u64 {
+    use std::io::Read;
+    let mut head = [0u8; 2];
+    let gz = format::open_regular(path).is_ok_and(|mut f| f.read_exact(&mut head).is_ok()) && head == [0x1f, 0x8b];
+    size.min(opts.max_file_bytes) + if gz { format::gzip_allowance(size, opts) } else { 0 }
 }
 
 /// A plan being run: an iterator of [`JobResult`]s in plan order. Decoding happens on
@@ -191,10 +269,19 @@ impl Plan {
     /// order. Read [`Running::progress`] between results for a progress bar.
     #[must_use]
     pub fn start(self) -> Running {
+        self.start_cancellable(CancelToken::new())
+    }
+
+    /// [`Plan::start`], stopped early when `cancel` is cancelled (from any thread). Dropping the returned
+    /// [`Running`] cancels `cancel` too (that is how its threads are told to stop).
+    #[must_use]
+    pub fn start_cancellable(self, cancel: CancelToken) -> Running {
         let workers = self.options.worker_count();
         let window = self.options.window_size();
         let shared = Arc::new(Shared {
-            cancel: AtomicBool::new(false),
+            cancel,
+            budget: Budget::new(self.options.max_in_flight_bytes),
+            slots: (0..workers).map(|_| Slot::default()).collect(),
             delivered: Mutex::new(0),
             cv: Condvar::new(),
             files_total: AtomicIsize::new(self.files() as isize),
@@ -220,17 +307,25 @@ impl Plan {
                             break;
                         }
                         let go_on = match job.kind {
-                            JobKind::File => sink.emit(Item {
-                                source: job.display,
-                                input_bytes: job.size,
-                                payload: Payload::Path(job.path),
-                                meta: None,
-                            }),
+                            JobKind::File => {
+                                let need = plain_file_need(&job.path, job.size, &opts);
+                                match sink.reserve(need, 0) {
+                                    Some(r) => sink.emit(Item {
+                                        source: job.display,
+                                        input_bytes: job.size,
+                                        payload: Payload::Path(job.path),
+                                        meta: None,
+                                        reservation: Some(r),
+                                    }),
+                                    None => false,
+                                }
+                            }
                             JobKind::Failed(e) => sink.emit(Item {
                                 source: job.display,
                                 input_bytes: job.size,
                                 payload: Payload::Error(e),
                                 meta: None,
+                                reservation: None,
                             }),
                             JobKind::Archive => {
                                 Walker::new(&opts, &mut sink).walk_file(&job.path, &job.display, job.files)
@@ -258,7 +353,7 @@ impl Plan {
                             if sh.cancelled() {
                                 continue;
                             }
-                            let r = process(seq, item, &opts);
+                            let r = process(seq, item, &opts, &sh.cancel, &sh.slots[n]);
                             if tx.send((seq, r)).is_err() {
                                 break;
                             }
@@ -303,37 +398,79 @@ impl Running {
         let total = self.shared.files_total.load(Ordering::Relaxed).max(0) as usize;
         p.files_total = total.max(p.files_done);
         p.skipped = *self.shared.skipped.lock().unwrap_or_else(PoisonError::into_inner);
+        for slot in self.shared.slots.iter().filter(|s| s.busy.load(Ordering::Relaxed)) {
+            p.partial_bytes_done += slot.pos.load(Ordering::Relaxed);
+            p.partial_bytes_total += slot.len.load(Ordering::Relaxed);
+        }
+        p.peak_in_flight_bytes = self.shared.budget.peak();
         p
+    }
+
+    /// A token that cancels this run from another thread.
+    #[must_use]
+    pub fn cancel_token(&self) -> CancelToken {
+        self.shared.cancel.clone()
     }
 
     /// Stop reading and decoding; results not yet delivered are dropped.
     pub fn cancel(&mut self) {
-        self.shared.cancel.store(true, Ordering::Relaxed);
+        self.shared.cancel.cancel();
+        self.shared.budget.wake();
         let _guard = self.shared.delivered.lock().unwrap_or_else(PoisonError::into_inner);
         self.shared.cv.notify_all();
     }
 
+    /// The next result if one arrives within `wait`: [`Poll::Pending`] otherwise, so a caller can show
+    /// progress within a large file (or notice a cancel) while it decodes. [`Poll::Done`] at the end.
+    pub fn poll(&mut self, wait: Duration) -> Poll {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(r) = self.pending.remove(&self.next) {
+                self.deliver(&r);
+                return Poll::Ready(r);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.results.recv_timeout(left) {
+                Ok((seq, r)) => {
+                    self.pending.insert(seq, r);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if self.shared.cancelled() {
+                        // Keep the budget's waiters moving; the reader stops at its next check.
+                        self.shared.budget.wake();
+                        let _guard = self.shared.delivered.lock().unwrap_or_else(PoisonError::into_inner);
+                        self.shared.cv.notify_all();
+                    }
+                    return Poll::Pending;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let Some((_, r)) = self.pending.pop_first() else { return Poll::Done };
+                    self.next = r.seq;
+                    self.deliver(&r);
+                    return Poll::Ready(r);
+                }
+            }
+        }
+    }
+
     fn deliver(&mut self, r: &JobResult) {
         self.next += 1;
-        let p = &mut self.progress;
-        p.files_done += 1;
-        p.input_bytes_done += r.input_bytes;
-        p.bytes_done += r.bytes;
-        match &r.result {
-            Ok(acts) => {
-                p.activities += acts.len();
-                p.with_warnings += acts.iter().filter(|a| !a.warnings.is_empty()).count();
-            }
-            Err(e) => match e.kind() {
-                ErrorKind::NotActivity => p.not_activities += 1,
-                ErrorKind::Refused => p.refused += 1,
-                ErrorKind::Failed => p.failed += 1,
-            },
-        }
+        self.progress.count(r);
         let mut delivered = self.shared.delivered.lock().unwrap_or_else(PoisonError::into_inner);
         *delivered = self.next;
         self.shared.cv.notify_all();
     }
+}
+
+/// What [`Running::poll`] found.
+#[derive(Debug)]
+pub enum Poll {
+    /// The next result in plan order.
+    Ready(JobResult),
+    /// Nothing yet; call again.
+    Pending,
+    /// Every result was delivered.
+    Done,
 }
 
 impl Iterator for Running {
@@ -371,9 +508,10 @@ impl Drop for Running {
     }
 }
 
-/// Decode one item on a worker. A panic in a decoder becomes an error for this file only.
-fn process(seq: usize, item: Item, opts: &ImportOptions) -> JobResult {
-    let Item { source, input_bytes, payload, meta } = item;
+/// Decode one item on a worker. A panic in a decoder becomes an error for this file only. The decoders tell
+/// `slot` how far they are, and stop when the import is cancelled or the file's time is up.
+fn process(seq: usize, item: Item, opts: &ImportOptions, cancel: &CancelToken, slot: &Slot) -> JobResult {
+    let Item { source, input_bytes, payload, meta, reservation } = item;
     let mut out = JobResult { seq, source, format: None, input_bytes, bytes: 0, result: Ok(Vec::new()) };
     let bytes = match payload {
         Payload::Error(e) => {
@@ -389,16 +527,37 @@ fn process(seq: usize, item: Item, opts: &ImportOptions) -> JobResult {
             }
         },
     };
+    slot.pos.store(0, Ordering::Relaxed);
+    slot.len.store(bytes.len() as u64, Ordering::Relaxed);
+    slot.busy.store(true, Ordering::Relaxed);
+    let deadline = opts.file_time_limit.map(|d| Instant::now() + d);
+    let mut stopped: Option<ImportError> = None;
+    let mut watch = |pos: usize| {
+        slot.pos.store(pos as u64, Ordering::Relaxed);
+        if cancel.is_cancelled() {
+            stopped = Some(ImportError::Cancelled);
+            return ControlFlow::Break(());
+        }
+        if deadline.is_some_and(|d| Instant::now() > d) {
+            let seconds = opts.file_time_limit.map_or(0, |d| d.as_secs());
+            stopped = Some(ImportError::TimedOut { seconds });
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    };
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        decode_with_meta(&bytes, &out.source, meta.as_ref(), opts)
+        decode_with_meta(&bytes, &out.source, meta.as_ref(), opts, Some(&mut watch))
     }));
+    slot.busy.store(false, Ordering::Relaxed);
+    drop(bytes);
+    drop(reservation);
     match decoded {
         Ok(Ok(d)) => {
             out.format = Some(d.format);
             out.bytes = d.bytes;
             out.result = Ok(d.activities);
         }
-        Ok(Err(e)) => out.result = Err(e),
+        Ok(Err(e)) => out.result = Err(stopped.unwrap_or(e)),
         Err(panic) => {
             let detail = panic
                 .downcast_ref::<&str>()
@@ -413,7 +572,7 @@ fn process(seq: usize, item: Item, opts: &ImportOptions) -> JobResult {
 
 /// Read a plain file, refusing one larger than the single-file limit without reading it all.
 pub(crate) fn read_file(path: &std::path::Path, opts: &ImportOptions) -> Result<Vec<u8>, ImportError> {
-    let f = std::fs::File::open(path).map_err(ImportError::Io)?;
+    let f = format::open_regular(path)?;
     let size = f.metadata().map(|m| m.len()).unwrap_or(0);
     if size > opts.max_file_bytes {
         return Err(ImportError::TooLarge { limit: opts.max_file_bytes, declared: Some(size) });
@@ -421,5 +580,62 @@ pub(crate) fn read_file(path: &std::path::Path, opts: &ImportOptions) -> Result<
     format::read_limited(f, ReadLimits { max_bytes: opts.max_file_bytes, ratio: None }, size).map_err(|e| match e {
         ReadError::Io(e) => ImportError::Io(e),
         ReadError::Limit(e) => e,
+        ReadError::Stopped => ImportError::Cancelled,
     })
+}
+
+/// Decodes every entry of a zip archive held in memory on the calling thread, in order, with the same limits,
+/// budget and decoders as a [`Plan`] run, and hands each result to `on_result`. For the fuzz target and tests:
+/// no file is written and no thread is started, so one call costs only the decoding. Returns the counters.
+pub fn decode_archive_in_memory(
+    bytes: &[u8],
+    display: &str,
+    options: &ImportOptions,
+    mut on_result: impl FnMut(JobResult),
+) -> Progress {
+    struct Inline<'o, F: FnMut(JobResult)> {
+        opts: &'o ImportOptions,
+        budget: Arc<Budget>,
+        cancel: CancelToken,
+        slot: Slot,
+        seq: usize,
+        progress: Progress,
+        on_result: F,
+    }
+    impl<F: FnMut(JobResult)> Sink for Inline<'_, F> {
+        fn emit(&mut self, item: Item) -> bool {
+            let r = process(self.seq, item, self.opts, &self.cancel, &self.slot);
+            self.seq += 1;
+            self.progress.count(&r);
+            (self.on_result)(r);
+            true
+        }
+        fn adjust_total(&mut self, delta: isize) {
+            self.progress.files_total = self.progress.files_total.saturating_add_signed(delta);
+        }
+        fn skipped(&mut self, s: SkipCounts) {
+            self.progress.skipped.add(&s);
+        }
+        fn reserve(&mut self, bytes: u64, own: u64) -> Option<Reservation> {
+            self.budget.acquire(bytes, own, &self.cancel.0)
+        }
+        fn grow(&mut self, r: &mut Reservation, more: u64, own: u64) -> bool {
+            r.grow(more, own, &self.cancel.0)
+        }
+    }
+    let started = Instant::now();
+    let mut sink = Inline {
+        opts: options,
+        budget: Budget::new(options.max_in_flight_bytes),
+        cancel: CancelToken::new(),
+        slot: Slot::default(),
+        seq: 0,
+        progress: Progress { files_total: 1, input_bytes_total: bytes.len() as u64, ..Progress::default() },
+        on_result: &mut on_result,
+    };
+    Walker::new(options, &mut sink).walk_bytes(bytes, display);
+    let mut p = sink.progress;
+    p.elapsed = started.elapsed();
+    p.peak_in_flight_bytes = sink.budget.peak();
+    p
 }

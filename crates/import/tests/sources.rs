@@ -5,7 +5,7 @@ mod support;
 
 use std::ops::ControlFlow;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use runtall_domain::activity::Sport;
 use runtall_import::{ErrorKind, ImportError, ImportOptions, Importer, JobResult, Progress, decode_bytes};
@@ -227,14 +227,18 @@ fn results_keep_plan_order_with_many_workers_and_cancel_cleanly() {
     sorted.sort();
     assert_eq!(names, sorted);
     assert_eq!(p.activities, 40);
-    // Stop after two results: threads are joined when the iterator is dropped.
-    let t = Instant::now();
+    // Stop after two results: threads are joined when the iterator is dropped (a hang would fail here, after a
+    // minute, rather than stall the test run).
     let mut running = Importer::new(opts).plan([dir.path()]).start();
     let first: Vec<JobResult> = running.by_ref().take(2).collect();
     assert_eq!(first.len(), 2);
     assert_eq!(running.progress().files_done, 2);
-    drop(running);
-    assert!(t.elapsed() < Duration::from_secs(20));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        drop(running);
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("dropping a running import joins its threads");
 }
 
 // ------------------------------------------------------------------------------------------------ archives
@@ -382,16 +386,19 @@ fn zip_bombs_are_refused_quickly() {
     let dir = tempfile::tempdir().expect("tempdir");
     for (bytes, name) in [(honest, "honest.zip"), (lying, "lying.zip")] {
         let p = write(dir.path(), name, &bytes);
-        let t = Instant::now();
         let (results, summary) = run_all(&[p.as_path()], options());
-        assert!(t.elapsed() < Duration::from_secs(10), "{name}: {:?}", t.elapsed());
         assert_eq!(results.len(), 2);
         let e = results[0].result.as_ref().expect_err("bomb");
-        match name {
+        match (name, e) {
             // Refused from the central directory before reading a byte.
-            "honest.zip" => assert!(matches!(e, ImportError::CompressionRatio { .. }), "{e}"),
-            // The header claims 5 kB: reading counts what actually comes out and stops.
-            _ => assert!(matches!(e, ImportError::CompressionRatio { .. } | ImportError::Zip { .. }), "{e}"),
+            ("honest.zip", ImportError::CompressionRatio { .. }) => {}
+            // The header claims 5 kB: reading counts what actually comes out and stops at the ratio (or at the
+            // 1 MiB every small entry may reach): quick because bounded, not because this machine is fast.
+            (_, ImportError::CompressionRatio { expanded, compressed, limit }) if name == "lying.zip" => {
+                assert!(*expanded <= (limit * compressed).max(1 << 20), "{name}: read {expanded} bytes");
+            }
+            (_, ImportError::Zip { .. }) if name == "lying.zip" => {}
+            _ => panic!("{name}: {e}"),
         }
         assert!(results[1].result.is_ok(), "{name}: the rest of the archive is still read");
         assert_eq!(summary.activities, 1);

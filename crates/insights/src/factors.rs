@@ -1,7 +1,12 @@
-//! Candidate factors and how each is reduced to yes/no for one run. Each factor is coded so that "yes" is the side
-//! suspected of going with pain (hard ground, pack on, routine skipped, short sleep…), and each cut point is fixed in
-//! [`Cutoffs`] rather than searched for in the data: picking the cut that looks best would manufacture links.
+//! Candidate factors and the ways each can be read for one run. Each factor is coded so that "yes" is the side
+//! suspected of going with pain (hard ground, pack on, routine skipped, short sleep…).
+//!
+//! A factor logged as yes/no (the pack, the routines) has one reading. A factor measured on a scale (sitting hours,
+//! car hours, sleep, stress, distances, pace, climb) is also read against cut points and as a dose (see
+//! [`crate::exposures`]); [`Cutoffs`] keeps one fixed cut per factor for the simple per-factor figures and for what
+//! is shown when no searched cut point is supported.
 
+use crate::exposures::{Lag, Measure};
 use crate::observation::{RunObservation, SurfaceKind};
 use serde::{Deserialize, Serialize};
 
@@ -35,7 +40,7 @@ pub struct Cutoffs {
     pub sitting_hours: f64,
     /// Unbroken sitting: a stretch at least this long without getting up.
     pub unbroken_sitting_hours: f64,
-    /// Car travel: at least this many hours on the day of the run or the day before.
+    /// Car travel: at least this many hours on the day of the run.
     pub car_hours: f64,
     /// Short sleep: less than this many hours the night before.
     pub short_sleep_hours: f64,
@@ -128,7 +133,7 @@ impl Factor {
             Factor::UnbrokenSitting => {
                 format!("a stretch of {} h or more sitting without a break", c.unbroken_sitting_hours)
             }
-            Factor::CarTravel => format!("{} h or more in a car that day or the day before", c.car_hours),
+            Factor::CarTravel => format!("{} h or more in a car that day", c.car_hours),
             Factor::AteBeforeRun => "ate within 2 h before the run".to_string(),
             Factor::PreRunRoutineSkipped => "pre-run routine not done".to_string(),
             Factor::PostRunResetSkipped => "post-run reset not done".to_string(),
@@ -173,10 +178,9 @@ impl Factor {
             Factor::HardSurface => ctx.surface.map(|s| s == SurfaceKind::Hard),
             Factor::LongSittingDay => ctx.sitting_hours.map(|h| h >= c.sitting_hours),
             Factor::UnbrokenSitting => ctx.longest_sitting_hours.map(|h| h >= c.unbroken_sitting_hours),
-            Factor::CarTravel => match (ctx.car_hours_same_day, ctx.car_hours_day_before) {
-                (None, None) => None,
-                (a, b) => Some(a.unwrap_or(0.0).max(b.unwrap_or(0.0)) >= c.car_hours),
-            },
+            // The same day only: a Saturday run does not inherit Friday's drive (the day-before reading is one of the
+            // searched ones, paid for like any other).
+            Factor::CarTravel => ctx.car_hours_same_day.map(|h| h >= c.car_hours),
             Factor::AteBeforeRun => ctx.ate_within_2h,
             Factor::PreRunRoutineSkipped => ctx.pre_run_routine_done.map(|d| !d),
             Factor::PostRunResetSkipped => ctx.post_run_reset_done.map(|d| !d),
@@ -184,6 +188,60 @@ impl Factor {
             Factor::HighStress => ctx.stress.map(|s| s >= c.high_stress),
             Factor::WeeklyDistanceJump => run.load.weekly_jump,
             Factor::LongestRunSpike => run.load.single_run_spike,
+        }
+    }
+
+    /// Whether the factor has a yes/no rule of its own (a label or a logged answer), as opposed to a cut on a
+    /// measure.
+    pub fn has_rule(self) -> bool {
+        matches!(
+            self,
+            Factor::LongRun
+                | Factor::SpeedWork
+                | Factor::TrailRun
+                | Factor::PackWorn
+                | Factor::HardSurface
+                | Factor::AteBeforeRun
+                | Factor::PreRunRoutineSkipped
+                | Factor::PostRunResetSkipped
+        )
+    }
+
+    /// The measures the factor can be read on, each with the day it is read from. Daily measures are also read
+    /// from the day before, for effects that show up a day later.
+    pub fn measures(self) -> &'static [(Measure, Lag)] {
+        use Lag::*;
+        match self {
+            Factor::LongRun => &[(Measure::Distance, SameDay), (Measure::Duration, SameDay)],
+            Factor::SpeedWork => &[(Measure::Pace, SameDay)],
+            Factor::TrailRun => &[(Measure::Climb, SameDay)],
+            Factor::LongSittingDay => &[(Measure::Sitting, SameDay), (Measure::Sitting, DayBefore)],
+            Factor::UnbrokenSitting => &[(Measure::LongestSitting, SameDay)],
+            Factor::CarTravel => &[(Measure::Car, SameDay), (Measure::Car, DayBefore)],
+            Factor::ShortSleep => &[(Measure::Sleep, SameDay)],
+            Factor::HighStress => &[(Measure::Stress, SameDay)],
+            Factor::WeeklyDistanceJump => &[(Measure::WeekJump, SameDay), (Measure::WeekDistance, SameDay)],
+            Factor::LongestRunSpike => &[(Measure::LongestRatio, SameDay)],
+            Factor::PackWorn
+            | Factor::HardSurface
+            | Factor::AteBeforeRun
+            | Factor::PreRunRoutineSkipped
+            | Factor::PostRunResetSkipped => &[],
+        }
+    }
+
+    /// For factors without a rule of their own, the fixed cut their default reading uses.
+    pub fn default_cut(self, c: &Cutoffs) -> Option<(Measure, Lag, f64)> {
+        let same = Lag::SameDay;
+        match self {
+            Factor::LongSittingDay => Some((Measure::Sitting, same, c.sitting_hours)),
+            Factor::UnbrokenSitting => Some((Measure::LongestSitting, same, c.unbroken_sitting_hours)),
+            Factor::CarTravel => Some((Measure::Car, same, c.car_hours)),
+            Factor::ShortSleep => Some((Measure::Sleep, same, c.short_sleep_hours)),
+            Factor::HighStress => Some((Measure::Stress, same, f64::from(c.high_stress))),
+            Factor::WeeklyDistanceJump => Some((Measure::WeekJump, same, 1.3)),
+            Factor::LongestRunSpike => Some((Measure::LongestRatio, same, 1.1)),
+            _ => None,
         }
     }
 

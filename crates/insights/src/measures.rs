@@ -18,6 +18,10 @@ pub const NOTICEABLE_POINTS: f64 = 1.0;
 pub const NOTICEABLE_PERCENT: f64 = 15.0;
 /// PSFS is re-scored every this many days.
 pub const PSFS_INTERVAL_DAYS: i64 = 14;
+/// A change of this much in the PSFS mean is real …
+pub const PSFS_MEAN_MEANINGFUL: f64 = 2.0;
+/// … and so is this much on one activity.
+pub const PSFS_ITEM_MEANINGFUL: f64 = 3.0;
 
 /// One pain rating on a day (any timing; the trend uses each day's highest).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -148,6 +152,16 @@ pub fn pain_trend(
     })
 }
 
+/// The pain ratings around `baseline` that are *not* a meaningful change: a change counts when it reaches
+/// [`MEANINGFUL_POINTS`] or [`MEANINGFUL_PERCENT`] of the baseline, so the band's half-width is the smaller of the
+/// two (with a baseline of 0 only the points apply). Charts draw it, clipped to the 0–10 scale, so a reader sees at
+/// a glance whether recent pain left the band.
+pub fn meaningful_change_band(baseline: f64) -> (f64, f64) {
+    let half =
+        if baseline > 0.0 { MEANINGFUL_POINTS.min(baseline * MEANINGFUL_PERCENT / 100.0) } else { MEANINGFUL_POINTS };
+    (baseline - half, baseline + half)
+}
+
 /// `improvement` in points (positive = better) and in percent of baseline.
 fn classify_change(improvement: f64, improvement_pct: Option<f64>) -> ChangeCategory {
     let pct = improvement_pct.unwrap_or(0.0);
@@ -215,9 +229,9 @@ pub fn psfs_change(baseline: &PsfsScore, latest: &PsfsScore) -> Result<PsfsChang
     }
     let item_changes: Vec<f64> = latest.items.iter().zip(&baseline.items).map(|(l, b)| l - b).collect();
     let change = l - b;
-    let item_real = item_changes.iter().any(|c| c.abs() >= 3.0 - 1e-9);
-    let meaningful = change.abs() >= 2.0 - 1e-9 || item_real;
-    let sentence = if change.abs() >= 2.0 - 1e-9 {
+    let item_real = item_changes.iter().any(|c| c.abs() >= PSFS_ITEM_MEANINGFUL - 1e-9);
+    let meaningful = change.abs() >= PSFS_MEAN_MEANINGFUL - 1e-9 || item_real;
+    let sentence = if change.abs() >= PSFS_MEAN_MEANINGFUL - 1e-9 {
         format!(
             "Function score {l:.1}/10 against {b:.1} at the start: a real {} (2 points on the mean is the bar).",
             if change > 0.0 { "improvement" } else { "decline" }
@@ -345,6 +359,23 @@ mod tests {
         assert_eq!(pain_trend(3.0, &pts(&[2, 2]), today, 14).unwrap().category, ChangeCategory::NotEnoughData);
         assert!(pain_trend(3.0, &[PainPoint { date: date(2025, 7, 1), intensity: 2 }], today, 14).is_err());
         assert!(pain_trend(11.0, &[], today, 14).is_err());
+    }
+
+    #[test]
+    fn the_band_holds_exactly_the_changes_the_rule_calls_not_meaningful() {
+        let today = date(2025, 6, 30);
+        for baseline in [0.0, 2.0, 3.0, 5.0, 6.5, 8.0, 10.0] {
+            let (lo, hi) = meaningful_change_band(baseline);
+            assert!(lo <= baseline && baseline <= hi, "{baseline}: {lo}–{hi}");
+            for v in 0..=10u8 {
+                let pts: Vec<PainPoint> =
+                    (0..3).map(|i| PainPoint { date: date(2025, 6, 25 + i), intensity: v }).collect();
+                let cat = pain_trend(baseline, &pts, today, 14).unwrap().category;
+                let meaningful = matches!(cat, ChangeCategory::MeaningfullyBetter | ChangeCategory::MeaningfullyWorse);
+                let inside = f64::from(v) > lo + 1e-9 && f64::from(v) < hi - 1e-9;
+                assert_eq!(!meaningful, inside, "baseline {baseline}, now {v}");
+            }
+        }
     }
 
     #[test]

@@ -77,8 +77,12 @@ pub struct RunContext {
     pub longest_sitting_hours: Option<f64>,
     /// Hours in a car (or similar) on the day of the run.
     pub car_hours_same_day: Option<f64>,
-    /// Hours in a car the day before.
+    /// Hours in a car the day before. Kept apart from the same day's hours: a Saturday run does not inherit
+    /// Friday's drive unless a lagged effect is what the data show (the engine tests both, each paid for).
     pub car_hours_day_before: Option<f64>,
+    /// Hours sitting the day before, for effects that show up a day later.
+    #[serde(default)]
+    pub sitting_hours_day_before: Option<f64>,
     /// Ate a meal or snack within 2 hours before the run.
     pub ate_within_2h: Option<bool>,
     pub pre_run_routine_done: Option<bool>,
@@ -114,6 +118,12 @@ pub struct RunObservation {
     pub date: Date,
     pub run_type: RunType,
     pub distance_km: f64,
+    /// Moving time in minutes, when known (pace is distance over this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_min: Option<f64>,
+    /// Metres climbed, when the watch recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ascent_m: Option<f64>,
     /// See [`run_outcome`] for the rule.
     pub pain_followed: bool,
     /// Highest counted pain intensity (0–10), 0 when none was reported.
@@ -125,6 +135,18 @@ pub struct RunObservation {
 }
 
 impl RunObservation {
+    /// Minutes per km, when the duration is known and the run is long enough for a pace to mean something.
+    pub fn pace_min_per_km(&self) -> Option<f64> {
+        let d = self.duration_min?;
+        (self.distance_km >= 0.5 && d > 0.0).then(|| d / self.distance_km)
+    }
+
+    /// Metres climbed per km, when the ascent is known.
+    pub fn climb_m_per_km(&self) -> Option<f64> {
+        let a = self.ascent_m?;
+        (self.distance_km >= 0.5).then(|| a / self.distance_km)
+    }
+
     /// A run with no context yet; handy for callers and tests that fill fields one by one.
     pub fn new(date: Date, run_type: RunType, distance_km: f64) -> Self {
         RunObservation {
@@ -132,6 +154,8 @@ impl RunObservation {
             date,
             run_type,
             distance_km,
+            duration_min: None,
+            ascent_m: None,
             pain_followed: false,
             max_pain: 0,
             context: RunContext::default(),
@@ -145,18 +169,31 @@ impl RunObservation {
             Some(id) => format!("run {id}: {field}"),
             None => format!("run #{}: {field}", index + 1),
         };
-        check_f64(&at("distance_km"), self.distance_km, 0.0, 400.0)?;
-        check_rating(&at("max_pain"), self.max_pain)?;
+        // The field name is only built when something is wrong: ten thousand runs are checked on every analysis.
+        let range = |field: &str, v: f64, lo: f64, hi: f64| -> Result<(), InsightsError> {
+            if v.is_finite() && (lo..=hi).contains(&v) { Ok(()) } else { check_f64(&at(field), v, lo, hi).map(|_| ()) }
+        };
+        range("distance_km", self.distance_km, 0.0, 400.0)?;
+        if let Some(d) = self.duration_min {
+            range("duration_min", d, 0.0, 2880.0)?;
+        }
+        if let Some(a) = self.ascent_m {
+            range("ascent_m", a, 0.0, 20_000.0)?;
+        }
+        if self.max_pain > 10 {
+            check_rating(&at("max_pain"), self.max_pain)?;
+        }
         let c = &self.context;
         for (name, v) in [
             ("sitting_hours", c.sitting_hours),
             ("longest_sitting_hours", c.longest_sitting_hours),
             ("car_hours_same_day", c.car_hours_same_day),
             ("car_hours_day_before", c.car_hours_day_before),
+            ("sitting_hours_day_before", c.sitting_hours_day_before),
             ("sleep_hours", c.sleep_hours),
         ] {
             if let Some(v) = v {
-                check_f64(&at(name), v, 0.0, 24.0)?;
+                range(name, v, 0.0, 24.0)?;
             }
         }
         if let (Some(longest), Some(total)) = (c.longest_sitting_hours, c.sitting_hours)
@@ -167,7 +204,7 @@ impl RunObservation {
                 format!("{longest} h is more than the day's total sitting ({total} h)"),
             ));
         }
-        if let Some(s) = c.stress {
+        if let Some(s) = c.stress.filter(|s| *s > 10) {
             check_rating(&at("stress"), s)?;
         }
         if self.pain_followed && self.max_pain < PAIN_THRESHOLD {
@@ -248,39 +285,66 @@ pub struct RunDistance {
 /// 30 days, any run counts as a jump or a spike — that is what the definitions say, and a return after a break is
 /// exactly when a gentle warning fits. These are weak signals (evidence brief §5): they are candidates for the factor
 /// analysis, never verdicts on their own. The acute:chronic workload ratio is deliberately not computed.
+///
+/// One pass over the runs in date order with running sums and a sliding maximum, so ten years of runs cost about
+/// as much as sorting them (the earlier version scanned every run for each run).
 pub fn compute_load_flags(runs: &[RunDistance]) -> Result<Vec<LoadFlags>, InsightsError> {
     for (i, r) in runs.iter().enumerate() {
         check_f64(&format!("run #{}: distance_km", i + 1), r.distance_km, 0.0, 400.0)?;
     }
-    let Some(first) = runs.iter().map(|r| r.date).min() else {
+    let mut order: Vec<usize> = (0..runs.len()).collect();
+    order.sort_by_key(|&i| runs[i].date);
+    let Some(&first_i) = order.first() else {
         return Ok(Vec::new());
     };
-    let sum_between = |from: Date, to: Date| -> f64 {
-        runs.iter().filter(|r| r.date >= from && r.date <= to).map(|r| r.distance_km).sum()
+    let first = runs[first_i].date;
+    // Day numbers relative to the first run, so windows are integer ranges.
+    let day = |d: Date| (d - first).get_days();
+    let days: Vec<i32> = order.iter().map(|&i| day(runs[i].date)).collect();
+    let dist: Vec<f64> = order.iter().map(|&i| runs[i].distance_km).collect();
+    // prefix[k] = distance of the first k runs in date order.
+    let mut prefix = Vec::with_capacity(dist.len() + 1);
+    prefix.push(0.0);
+    for d in &dist {
+        prefix.push(prefix.last().copied().unwrap_or(0.0) + d);
+    }
+    // Distance of runs with day numbers in lo..=hi.
+    let sum_days = |lo: i32, hi: i32| -> f64 {
+        let a = days.partition_point(|&x| x < lo);
+        let b = days.partition_point(|&x| x <= hi);
+        if b > a { prefix[b] - prefix[a] } else { 0.0 }
     };
-    let mut out = Vec::with_capacity(runs.len());
-    for r in runs {
-        let d = r.date;
-        let back = |days: i64| d.checked_sub(jiff::Span::new().days(days)).ok();
+    let mut out = vec![LoadFlags::default(); runs.len()];
+    // Sliding maximum over the previous 30 days: indices into the date order, distances decreasing.
+    let mut window: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+    let mut pushed = 0usize;
+    for (k, &orig) in order.iter().enumerate() {
+        let d = days[k];
         let mut flags = LoadFlags::default();
-        if let (Some(w0), Some(p0), Some(p1)) = (back(6), back(20), back(7))
-            && first <= p0
-        {
-            let week = sum_between(w0, d);
-            let avg = sum_between(p0, p1) / 2.0;
+        if d >= 20 {
+            let week = sum_days(d - 6, d);
+            let avg = sum_days(d - 20, d - 7) / 2.0;
             flags.week_km = Some(week);
             flags.previous_two_week_avg_km = Some(avg);
             flags.weekly_jump = Some(week > 1.3 * avg);
         }
-        if let (Some(s0), Some(s1)) = (back(30), back(1))
-            && first <= s0
-        {
-            let longest =
-                runs.iter().filter(|o| o.date >= s0 && o.date <= s1).map(|o| o.distance_km).fold(0.0, f64::max);
-            flags.longest_previous_30d_km = Some(longest);
-            flags.single_run_spike = Some(r.distance_km > 1.1 * longest);
+        // Admit every run before this run's date, drop those older than 30 days.
+        while pushed < k && days[pushed] < d {
+            while window.back().is_some_and(|&j| dist[j] <= dist[pushed]) {
+                window.pop_back();
+            }
+            window.push_back(pushed);
+            pushed += 1;
         }
-        out.push(flags);
+        while window.front().is_some_and(|&j| days[j] < d - 30) {
+            window.pop_front();
+        }
+        if d >= 30 {
+            let longest = window.front().map_or(0.0, |&j| dist[j]);
+            flags.longest_previous_30d_km = Some(longest);
+            flags.single_run_spike = Some(runs[orig].distance_km > 1.1 * longest);
+        }
+        out[orig] = flags;
     }
     Ok(out)
 }
@@ -342,6 +406,49 @@ mod tests {
         let before = &flags[flags.len() - 2];
         assert_eq!(before.single_run_spike, Some(false));
         assert_eq!(before.weekly_jump, Some(false));
+    }
+
+    /// The sliding-window flags agree with the definitions computed the slow way (every run against every run), on
+    /// irregular histories: several runs a day, gaps, runs out of date order.
+    #[test]
+    fn sliding_window_flags_match_the_definitions() {
+        let mut rng = crate::rng::SplitMix64::new(42);
+        let start = date(2024, 1, 1);
+        let runs: Vec<RunDistance> = (0..400)
+            .map(|_| RunDistance {
+                date: start.checked_add(jiff::Span::new().days(rng.below(200) as i64)).unwrap(),
+                distance_km: (rng.uniform(0.0, 30.0) * 2.0).round() / 2.0,
+            })
+            .collect();
+        let fast = compute_load_flags(&runs).unwrap();
+        let first = runs.iter().map(|r| r.date).min().unwrap();
+        for (r, f) in runs.iter().zip(&fast) {
+            let back = |days: i64| r.date.checked_sub(jiff::Span::new().days(days)).unwrap();
+            let sum = |a: Date, b: Date| -> f64 {
+                runs.iter().filter(|o| o.date >= a && o.date <= b).map(|o| o.distance_km).sum()
+            };
+            if first <= back(20) {
+                let (week, avg) = (sum(back(6), r.date), sum(back(20), back(7)) / 2.0);
+                assert!(
+                    (f.week_km.unwrap() - week).abs() < 1e-9
+                        && (f.previous_two_week_avg_km.unwrap() - avg).abs() < 1e-9
+                );
+                assert_eq!(f.weekly_jump, Some(week > 1.3 * avg));
+            } else {
+                assert_eq!(f.weekly_jump, None);
+            }
+            if first <= back(30) {
+                let longest = runs
+                    .iter()
+                    .filter(|o| o.date >= back(30) && o.date <= back(1))
+                    .map(|o| o.distance_km)
+                    .fold(0.0, f64::max);
+                assert_eq!(f.longest_previous_30d_km, Some(longest));
+                assert_eq!(f.single_run_spike, Some(r.distance_km > 1.1 * longest));
+            } else {
+                assert_eq!(f.single_run_spike, None);
+            }
+        }
     }
 
     #[test]

@@ -80,3 +80,55 @@ fn breathe_lists_its_patterns_checks_its_options_and_needs_a_terminal() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("interactive terminal"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_mistyped_db_folder_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("no-such-dir").join("deeper");
+    let db = missing.join("x.db");
+    let clear = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/screen-clear.toml");
+    let out = runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]);
+    assert!(!out.status.success(), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("does not exist") && err.contains("no-such-dir"), "{err}");
+    assert!(!dir.path().join("no-such-dir").exists(), "no folders were created");
+    // A folder that exists is fine: the database file itself is created there.
+    let ok = runtall(&dir.path().join("r.db"), &["exercises"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
+#[test]
+fn errors_under_json_are_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("r.db");
+    let out = runtall(&db, &["--json", "learn", "9999"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON on stdout");
+    assert_eq!(v["error"]["kind"], "user");
+    assert_eq!(v["error"]["exit_code"], 1);
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("9999")), "{v}");
+    assert!(stderr(&out).contains("9999"), "the message still goes to stderr");
+    assert!(stderr(&out).contains("no lesson '9999': lessons are numbered 1 to"), "{}", stderr(&out));
+    // A usage error too.
+    let out = runtall(&db, &["--json", "runs", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&out).trim()).expect("JSON on stdout");
+    assert_eq!(v["error"]["kind"], "usage");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| m.contains("--no-such-flag")), "{v}");
+}
+
+#[test]
+fn an_assessment_before_the_safety_check_points_to_the_check_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("r.db");
+    let answers = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/assessment.toml");
+    let out = runtall(&db, &["assess", "--answers", answers.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Next: the safety check, `runtall screen`, then `runtall plan`."), "{text}");
+    // And the plan does need it, so the advice is the step that works.
+    assert!(!runtall(&db, &["plan"]).status.success());
+    let db = screened(dir.path());
+    let out = runtall(&db, &["assess", "--answers", answers.to_str().expect("path")]);
+    assert!(stdout(&out).contains("Next: `runtall plan`."), "{}", stdout(&out));
+}

@@ -34,6 +34,24 @@ fn write_season(dir: &Path) {
     }
 }
 
+/// Creates the database first, so the importer's first moments are spent importing.
+fn create(db: &Path) {
+    assert!(Command::new(BIN).arg("--db").arg(db).arg("status").output().expect("status").status.success());
+}
+
+/// `runtall import --quiet WATCH` in the background, to be killed.
+fn start_import(db: &Path, watch: &Path) -> std::process::Child {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(["import", "--quiet"])
+        .arg(watch)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start import")
+}
+
 fn stored(db: &Path) -> usize {
     SqliteStore::open(db).and_then(|s| s.activities(&ActivityFilter::default())).map(|a| a.len()).unwrap_or(0)
 }
@@ -45,18 +63,9 @@ fn a_killed_import_keeps_complete_runs_and_a_second_run_finishes_without_duplica
     std::fs::create_dir(&watch).expect("dir");
     write_season(&watch);
     let db = dir.path().join("kill.db");
-    // Create the database first, so the importer's first moments are spent importing.
-    assert!(Command::new(BIN).arg("--db").arg(&db).arg("status").output().expect("status").status.success());
+    create(&db);
 
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(&db)
-        .args(["import", "--quiet"])
-        .arg(&watch)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start import");
+    let mut child = start_import(&db, &watch);
     let started = Instant::now();
     let mut seen = 0;
     while seen < 50 && started.elapsed() < Duration::from_secs(60) {
@@ -98,4 +107,60 @@ fn a_killed_import_keeps_complete_runs_and_a_second_run_finishes_without_duplica
 /// `PRAGMA integrity_check` through the store's own SQLite (the test has no SQLite of its own).
 fn integrity_check(db: &Path) -> String {
     SqliteStore::open(db).and_then(|s| s.integrity_check()).unwrap_or_else(|e| format!("error: {e}"))
+}
+
+/// Issue 12, item 4: a `kill -9` during the pass that relabels runs after an import used to leave labels worked
+/// out against a partial history, and importing again (all duplicates) did not repair them. Labels are derived
+/// state now: the store marks them stale with every run added, the pass clears the mark when it completes, and
+/// the next import (or open) finishes a pass it finds unfinished.
+#[test]
+fn a_kill_during_relabelling_is_repaired_by_the_next_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let watch = dir.path().join("watch");
+    std::fs::create_dir(&watch).expect("dir");
+    write_season(&watch);
+    let db = dir.path().join("relabel.db");
+    create(&db);
+
+    let mut child = start_import(&db, &watch);
+    // Every run stored: the relabelling pass over them (newest files come first, so the earliest runs were
+    // labelled without their history) is running now.
+    let started = Instant::now();
+    while stored(&db) < FILES as usize && started.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(child.try_wait().expect("status").is_none(), "the import was still relabelling when killed");
+    child.kill().expect("SIGKILL");
+    assert!(!child.wait().expect("reaped").success());
+
+    // A copy of the killed state shows what the kill left: labels a complete pass changes.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).expect("copy the database");
+    let wal = dir.path().join("relabel.db-wal");
+    if wal.exists() {
+        std::fs::copy(&wal, dir.path().join("copy.db-wal")).expect("copy the log");
+    }
+    let killed = SqliteStore::open(&copy).expect("the copy opens");
+    assert!(killed.labels_stale_from().expect("mark").is_some(), "the unfinished pass is recorded");
+    let wrong = runtall_app::import::reclassify_from(&killed, jiff::Timestamp::MIN).expect("pass on the copy");
+    assert!(wrong > 0, "the kill left labels that a complete pass changes");
+    drop(killed);
+
+    let again = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "import", "--quiet"])
+        .arg(&watch)
+        .output()
+        .expect("rerun");
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).expect("summary json");
+    assert_eq!(summary["imported"].as_u64(), Some(0), "nothing new");
+    assert_eq!(summary["duplicate_count"].as_u64(), Some(u64::from(FILES)));
+
+    let store = SqliteStore::open(&db).expect("opens");
+    assert!(store.labels_stale_from().expect("mark").is_none());
+    // Every label is what a complete pass gives: working them all out again changes nothing.
+    let changed = runtall_app::import::reclassify_from(&store, jiff::Timestamp::MIN).expect("pass");
+    assert_eq!(changed, 0, "labels left wrong by the killed pass");
 }

@@ -16,6 +16,12 @@ pub enum TrackXmlError {
     /// Zero bytes, or only whitespace.
     #[error("file is empty")]
     Empty,
+    /// The caller's watcher stopped reading (see `parse_gpx_watched`): a time limit or a cancel.
+    #[error("reading stopped at byte {at} (time limit or cancelled)")]
+    Stopped {
+        /// Byte position reached.
+        at: usize,
+    },
 
     /// Larger than [`ParseOptions::max_bytes`](crate::ParseOptions::max_bytes): refused before
     /// reading, so a huge upload cannot exhaust memory.
@@ -110,7 +116,11 @@ impl TrackXmlError {
             | Self::NotTcx { line, column, .. }
             | Self::DoctypeRefused { line, column }
             | Self::Malformed { line, column, .. } => Some((*line, *column)),
-            Self::Empty | Self::TooLarge { .. } | Self::Binary | Self::UnsupportedEncoding { .. } => None,
+            Self::Empty
+            | Self::Stopped { .. }
+            | Self::TooLarge { .. }
+            | Self::Binary
+            | Self::UnsupportedEncoding { .. } => None,
         }
     }
 }
@@ -145,6 +155,8 @@ pub enum WarningKind {
     TimeWithoutZone,
     /// Elements after the end of the root element were ignored.
     TrailingContent,
+    /// More points than any activity has (see [`crate::MAX_POINTS`]); the rest were skipped.
+    TooManyPoints,
 }
 
 /// What was thrown away because of a [`Warning`].

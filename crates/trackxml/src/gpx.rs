@@ -40,6 +40,9 @@ pub struct GpxFile {
     pub warnings: Vec<crate::Warning>,
     /// Warnings beyond the cap that were counted but not kept.
     pub warnings_omitted: usize,
+    /// Units of work the reader did (XML events plus bytes its own code looked at: names, joined text, line
+    /// positions). Linear in the input by design: tests and the fuzz target compare it with the input size.
+    pub work_units: u64,
 }
 
 /// One `<trk>`.
@@ -135,27 +138,51 @@ pub fn parse_gpx(bytes: &[u8]) -> Result<GpxFile, TrackXmlError> {
 /// is dropped, an implausible value is dropped, and if the XML breaks part-way (truncated
 /// upload, missing end tag) every point completed before the break is kept.
 pub fn parse_gpx_with(bytes: &[u8], options: &ParseOptions) -> Result<GpxFile, TrackXmlError> {
+    read_gpx(bytes, options, None)
+}
+
+/// [`parse_gpx_with`], telling `watch` the byte position about every 64 KiB; when it returns
+/// [`std::ops::ControlFlow::Break`] (a time limit, a cancelled import) reading stops with
+/// [`TrackXmlError::Stopped`]. For progress within a large file and for stopping one that takes too long.
+///
+/// # Errors
+/// As [`parse_gpx_with`], plus [`TrackXmlError::Stopped`].
+pub fn parse_gpx_watched(
+    bytes: &[u8],
+    options: &ParseOptions,
+    watch: &mut dyn FnMut(usize) -> std::ops::ControlFlow<()>,
+) -> Result<GpxFile, TrackXmlError> {
+    read_gpx(bytes, options, Some(watch))
+}
+
+fn read_gpx(bytes: &[u8], options: &ParseOptions, watch: xml::Watch<'_>) -> Result<GpxFile, TrackXmlError> {
     let prepared = crate::input::prepare(bytes, options.max_bytes)?;
     let mut doc = Doc::over(&prepared, options.max_warnings, options.now_ms());
     let mut reader = GpxReader::default();
-    let ending = xml::run(&mut doc, &mut reader, "gpx", |root, line, column| TrackXmlError::NotGpx {
-        root: root.to_owned(),
-        hint: match root {
-            "TrainingCenterDatabase" => " (this looks like a TCX file)",
-            "html" => " (this is a web page)",
-            "kml" => " (this is a KML file)",
-            _ => "",
+    let ending = xml::run(
+        &mut doc,
+        &mut reader,
+        "gpx",
+        |root, line, column| TrackXmlError::NotGpx {
+            root: root.to_owned(),
+            hint: match root {
+                "TrainingCenterDatabase" => " (this looks like a TCX file)",
+                "html" => " (this is a web page)",
+                "kml" => " (this is a KML file)",
+                _ => "",
+            },
+            line,
+            column,
         },
-        line,
-        column,
-    })?;
+        watch,
+    )?;
     let usable = reader.complete_points > 0;
     if matches!(ending, Ending::Stopped { .. }) {
         reader.drop_unfinished();
     }
     ending.salvage(&mut doc, usable)?;
     let mut file = reader.file;
-    (file.warnings, file.warnings_omitted) = doc.finish();
+    (file.warnings, file.warnings_omitted, file.work_units) = doc.finish();
     Ok(file)
 }
 
@@ -324,6 +351,11 @@ impl GpxReader {
         let mut point = pt.point;
         point.lat_deg = lat;
         point.lon_deg = lon;
+        if self.complete_points >= crate::MAX_POINTS {
+            let detail = format!("more than {} points; the rest of the track was skipped", crate::MAX_POINTS);
+            doc.warn(pt.offset, WarningKind::TooManyPoints, "trkpt", None, Dropped::Point, detail);
+            return;
+        }
         if let Some(seg) = self.file.tracks.last_mut().and_then(|t| t.segments.last_mut()) {
             seg.points.push(point);
             self.complete_points += 1;

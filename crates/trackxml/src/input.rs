@@ -151,19 +151,24 @@ pub(crate) struct LineIndex<'a> {
     at: usize,
     line: u32,
     column: u32,
+    /// Bytes looked at in all, restarts included (the work count).
+    pub scanned: usize,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        Self { text, at: 0, line: 1, column: 1 }
+        Self { text, at: 0, line: 1, column: 1, scanned: 0 }
     }
 
     pub(crate) fn locate(&mut self, offset: usize) -> (u32, u32) {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
         if offset < self.at {
+            let scanned = self.scanned;
             *self = Self::new(self.text);
+            self.scanned = scanned;
         }
+        self.scanned += offset - self.at;
         for i in self.at..offset {
             let b = bytes[i];
             // LF, CRLF and a lone CR each end a line.

@@ -40,16 +40,20 @@ mod xml;
 use std::fmt;
 
 pub use error::{Dropped, TrackXmlError, Warning, WarningKind};
-pub use gpx::{GpxFile, GpxPoint, GpxSegment, GpxTrack, parse_gpx, parse_gpx_with};
+pub use gpx::{GpxFile, GpxPoint, GpxSegment, GpxTrack, parse_gpx, parse_gpx_watched, parse_gpx_with};
 pub use tcx::{
     TcxActivity, TcxFile, TcxIntensity, TcxLap, TcxSport, TcxTrack, TcxTrackpoint, TcxTriggerMethod, parse_tcx,
-    parse_tcx_with,
+    parse_tcx_watched, parse_tcx_with,
 };
 pub use value::{ParsedTime, parse_number, parse_time};
 
 /// Default cap on the input size: 64 MiB. A 24-hour run recorded every second with heart rate,
 /// cadence and power is about 40 MB of GPX or TCX; anything much larger is not a single run.
 pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most track points kept from one file: about 11.5 days at one per second, far beyond any activity. Points
+/// past it are skipped with a warning, so decoded memory stays bounded whatever the file holds.
+pub const MAX_POINTS: usize = 1_000_000;
 
 /// Default cap on the number of warnings kept per file (further ones are only counted), so a
 /// file with a million bad values cannot make a million messages.

@@ -29,6 +29,9 @@ pub struct TcxFile {
     pub warnings: Vec<crate::Warning>,
     /// Warnings beyond the cap that were counted but not kept.
     pub warnings_omitted: usize,
+    /// Units of work the reader did (XML events plus bytes its own code looked at: names, joined text, line
+    /// positions). Linear in the input by design: tests and the fuzz target compare it with the input size.
+    pub work_units: u64,
 }
 
 /// The `Sport` attribute of an activity (the only three values the schema allows).
@@ -229,11 +232,32 @@ pub fn parse_tcx(bytes: &[u8]) -> Result<TcxFile, TrackXmlError> {
 /// or time is dropped, an implausible value is dropped, and if the XML breaks part-way every
 /// trackpoint completed before the break is kept (with the laps and activities holding them).
 pub fn parse_tcx_with(bytes: &[u8], options: &ParseOptions) -> Result<TcxFile, TrackXmlError> {
+    read_tcx(bytes, options, None)
+}
+
+/// [`parse_tcx_with`], telling `watch` the byte position about every 64 KiB; when it returns
+/// [`std::ops::ControlFlow::Break`] (a time limit, a cancelled import) reading stops with
+/// [`TrackXmlError::Stopped`]. For progress within a large file and for stopping one that takes too long.
+///
+/// # Errors
+/// As [`parse_tcx_with`], plus [`TrackXmlError::Stopped`].
+pub fn parse_tcx_watched(
+    bytes: &[u8],
+    options: &ParseOptions,
+    watch: &mut dyn FnMut(usize) -> std::ops::ControlFlow<()>,
+) -> Result<TcxFile, TrackXmlError> {
+    read_tcx(bytes, options, Some(watch))
+}
+
+fn read_tcx(bytes: &[u8], options: &ParseOptions, watch: xml::Watch<'_>) -> Result<TcxFile, TrackXmlError> {
     let prepared = crate::input::prepare(bytes, options.max_bytes)?;
     let mut doc = Doc::over(&prepared, options.max_warnings, options.now_ms());
     let mut reader = TcxReader::default();
-    let ending =
-        xml::run(&mut doc, &mut reader, "TrainingCenterDatabase", |root, line, column| TrackXmlError::NotTcx {
+    let ending = xml::run(
+        &mut doc,
+        &mut reader,
+        "TrainingCenterDatabase",
+        |root, line, column| TrackXmlError::NotTcx {
             root: root.to_owned(),
             hint: match root {
                 "gpx" => " (this looks like a GPX file)",
@@ -242,14 +266,16 @@ pub fn parse_tcx_with(bytes: &[u8], options: &ParseOptions) -> Result<TcxFile, T
             },
             line,
             column,
-        })?;
+        },
+        watch,
+    )?;
     let usable = reader.complete_trackpoints + reader.complete_laps > 0;
     if matches!(ending, Ending::Stopped { .. }) {
         reader.drop_unfinished();
     }
     ending.salvage(&mut doc, usable)?;
     let mut file = reader.file;
-    (file.warnings, file.warnings_omitted) = doc.finish();
+    (file.warnings, file.warnings_omitted, file.work_units) = doc.finish();
     Ok(file)
 }
 
@@ -666,9 +692,14 @@ impl TcxReader {
         }
     }
 
-    fn finish_point(&mut self) {
+    fn finish_point(&mut self, doc: &mut Doc<'_>) {
         let pt = std::mem::take(&mut self.pt);
         if pt.bad {
+            return;
+        }
+        if self.complete_trackpoints >= crate::MAX_POINTS {
+            let detail = format!("more than {} trackpoints; the rest were skipped", crate::MAX_POINTS);
+            doc.warn(pt.offset, WarningKind::TooManyPoints, "Trackpoint", None, Dropped::Point, detail);
             return;
         }
         let track = self.file.activities.last_mut().and_then(|a| a.laps.last_mut()).and_then(|l| l.tracks.last_mut());
@@ -787,7 +818,7 @@ impl<'a> Handler<'a> for TcxReader {
             Node::HrValue(slot) => self.hr_value(doc, slot, text, at),
             Node::PointExtValue(field) => self.tpx_value(doc, field, text, at),
             Node::Position => self.finish_position(doc),
-            Node::Point => self.finish_point(),
+            Node::Point => self.finish_point(doc),
             Node::Track => self.track_open = false,
             Node::LapValue(field) => self.lap_value(doc, field, text, at),
             Node::LapExtValue(field) => self.lx_value(doc, field, text, at),

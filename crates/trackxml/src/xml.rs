@@ -8,6 +8,7 @@
 //! predefined ones and character references.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
@@ -20,6 +21,12 @@ use crate::value::{self, EARLIEST_PLAUSIBLE_MS, FUTURE_SLACK_MS, ParsedTime};
 /// Deepest element nesting accepted. Real GPX/TCX files nest under 12 levels; the cap bounds the
 /// stack on hostile input.
 pub(crate) const MAX_DEPTH: usize = 256;
+
+/// How often (in input bytes) the reader tells a watcher its position.
+const TICK_BYTES: usize = 64 * 1024;
+
+/// Told the byte position every [`TICK_BYTES`] or so; `Break` stops reading (a time limit, a cancel).
+pub(crate) type Watch<'w> = Option<&'w mut dyn FnMut(usize) -> ControlFlow<()>>;
 
 /// Per-document state shared by the driver and the handlers: the text, the way back from
 /// offsets to lines, the warnings and the clock used for plausibility checks.
@@ -35,6 +42,9 @@ pub(crate) struct Doc<'a> {
     now_ms: i64,
     zoneless_reported: bool,
     seen: Vec<Seen>,
+    /// Units of work: events read plus bytes our own code looked at beyond the XML reader (names, joined text,
+    /// line positions). Linear in the input by design; the tests compare it with the input size.
+    pub work: u64,
 }
 
 /// How many warnings of one kind for one element are listed before the rest are summed up.
@@ -60,6 +70,7 @@ impl<'a> Doc<'a> {
             now_ms,
             zoneless_reported: false,
             seen: Vec::new(),
+            work: 0,
         }
     }
 
@@ -92,7 +103,10 @@ impl<'a> Doc<'a> {
     /// Line and column of an offset, now. Used only for errors and for the few messages that
     /// quote another place; warnings get theirs in one pass at the end (see [`Doc::finish`]).
     pub(crate) fn locate(&mut self, offset: usize) -> (u32, u32) {
-        self.lines.locate(offset)
+        let before = self.lines.scanned;
+        let at = self.lines.locate(offset);
+        self.work += (self.lines.scanned - before) as u64;
+        at
     }
 
     /// Records a warning. The first [`SAME_KIND_LISTED`] warnings of each kind and element are
@@ -154,7 +168,7 @@ impl<'a> Doc<'a> {
     /// Adds the "N more like this" summaries, fills in every warning's line and column in one
     /// forward pass over the text (warnings are not raised in file order: a point's "missing
     /// lon" comes after its values), and hands the warnings over in file order.
-    pub(crate) fn finish(mut self) -> (Vec<Warning>, usize) {
+    pub(crate) fn finish(mut self) -> (Vec<Warning>, usize, u64) {
         for seen in std::mem::take(&mut self.seen) {
             if let Some((offset, dropped)) = seen.first_unlisted {
                 let more = seen.count - SAME_KIND_LISTED;
@@ -181,7 +195,8 @@ impl<'a> Doc<'a> {
                 w
             })
             .collect();
-        (warnings, self.warnings_omitted)
+        self.work += lines.scanned as u64;
+        (warnings, self.warnings_omitted, self.work)
     }
 
     /// Reads a number. `Ok(None)` for an empty element; `Err(())` (after a warning saying what
@@ -358,10 +373,13 @@ impl Ending {
     }
 }
 
-struct Frame<N> {
+struct Frame<'a, N> {
     node: N,
     offset: usize,
     captures: bool,
+    /// Local name, for messages: taken once when the element opens, since a value element can hold any number
+    /// of entity references and scanning its (maybe very long, prefixed) name for each was quadratic.
+    local: &'a str,
 }
 
 /// Collected text of the current value element. One borrowed piece (the usual case) costs
@@ -381,7 +399,9 @@ impl<'a> TextBuf<'a> {
         self.offset = None;
     }
 
-    fn push(&mut self, s: Cow<'a, str>, offset: Option<usize>) {
+    /// Adds a piece; returns the bytes copied (for the work count).
+    fn push(&mut self, s: Cow<'a, str>, offset: Option<usize>) -> usize {
+        let before = self.joined.len();
         if self.offset.is_none() {
             self.offset = offset;
         }
@@ -400,6 +420,7 @@ impl<'a> TextBuf<'a> {
             (_, s) => self.joined.push_str(&s),
         }
         self.pieces += 1;
+        self.joined.len().saturating_sub(before)
     }
 
     fn get(&self) -> &str {
@@ -446,6 +467,7 @@ pub(crate) fn run<'a, H: Handler<'a>>(
     handler: &mut H,
     root_name: &str,
     wrong_root: impl FnOnce(&str, u32, u32) -> TrackXmlError,
+    mut watch: Watch<'_>,
 ) -> Result<Ending, TrackXmlError> {
     let src = doc.src;
     let mut reader = Reader::from_str(src);
@@ -455,12 +477,23 @@ pub(crate) fn run<'a, H: Handler<'a>>(
         config.allow_dangling_amp = true;
         config.check_end_names = true;
     }
-    let mut stack: Vec<Frame<H::Node>> = Vec::with_capacity(16);
+    let mut stack: Vec<Frame<'a, H::Node>> = Vec::with_capacity(16);
+    let mut next_tick = TICK_BYTES;
     let mut text = TextBuf { first: "", joined: String::new(), pieces: 0, offset: None };
     let mut root_seen = false;
     let mut wrong_root = Some(wrong_root);
 
     loop {
+        let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        if position >= next_tick {
+            next_tick = position.saturating_add(TICK_BYTES);
+            if let Some(w) = watch.as_mut()
+                && w(position).is_break()
+            {
+                return Err(TrackXmlError::Stopped { at: position });
+            }
+        }
+        doc.work += 1;
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(err) => {
@@ -542,7 +575,9 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                     if captures {
                         text.reset();
                     }
-                    stack.push(Frame { node, offset, captures });
+                    let local = if captures { name_at(src, offset) } else { "" };
+                    doc.work += local.len() as u64;
+                    stack.push(Frame { node, offset, captures, local });
                 }
             }
             Event::End(_) => {
@@ -561,7 +596,7 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                     if frame.captures {
                         let inner = t.into_inner();
                         let at = doc.offset_of(&inner);
-                        text.push(inner, at);
+                        doc.work += text.push(inner, at) as u64;
                     }
                 } else if root_seen && !value::trim_xml(&t).is_empty() {
                     let at = doc.offset_of(&t).unwrap_or(src.len());
@@ -580,7 +615,7 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                 if stack.last().is_some_and(|f| f.captures) {
                     let inner = c.into_inner();
                     let at = doc.offset_of(&inner);
-                    text.push(inner, at);
+                    doc.work += text.push(inner, at) as u64;
                 }
             }
             Event::GeneralRef(r) => {
@@ -599,10 +634,11 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                         Err(_) => None,
                     };
                     match resolved {
-                        Some(c) => text.push(Cow::Owned(c.to_string()), at),
+                        Some(c) => doc.work += text.push(Cow::Owned(c.to_string()), at) as u64,
                         None => {
                             let literal = format!("&{};", &*r);
-                            let element = stack.last().map_or("file", |f| name_at(src, f.offset));
+                            doc.work += literal.len() as u64;
+                            let element = stack.last().map_or("file", |f| f.local);
                             doc.warn(
                                 at.unwrap_or(0),
                                 WarningKind::UnknownEntity,
@@ -611,7 +647,7 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                                 Dropped::Nothing,
                                 "entity is not one of the five XML defines and was left as written",
                             );
-                            text.push(Cow::Owned(literal), at);
+                            doc.work += text.push(Cow::Owned(literal), at) as u64;
                         }
                     }
                 }

@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use runtall_trackxml::{
     Dropped, NotActivity, ParseOptions, TcxIntensity, TcxSport, TcxTriggerMethod, TrackXmlError, WarningKind,
     parse_gpx, parse_gpx_with, parse_tcx_with,
@@ -141,9 +139,8 @@ fn billion_laughs_is_refused_quickly() {
         s.push_str(&format!(" <!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
     }
     s.push_str("]>\n<gpx creator=\"&lol9;\"><metadata><name>&lol9;</name></metadata></gpx>");
-    let start = Instant::now();
+    // Refused at the DOCTYPE, before a single entity could be defined, let alone expanded.
     let r = gpx(&s);
-    assert!(start.elapsed() < Duration::from_secs(1));
     assert_eq!(r, Err(TrackXmlError::DoctypeRefused { line: 2, column: 1 }));
 
     let xxe = "<?xml version=\"1.0\"?><!DOCTYPE gpx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><gpx>&xxe;</gpx>";

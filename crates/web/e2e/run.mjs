@@ -125,6 +125,21 @@ async function main() {
       await page.getByRole('button', { name: 'See my result' }).click();
       await page.locator('#error-summary').waitFor();
       expect((await page.locator('.field-error').count()) === 1, 'exactly the unanswered question is flagged');
+      const summary = await page.locator('#error-summary li').textContent();
+      expect(new RegExp(`^Question ${n}: please answer — \\S`).test(summary), `the summary names the question: ${summary}`);
+      // Every question sits inside its card at both widths (long ones wrap over two lines).
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 844 });
+        const outside = await page.evaluate(() => [...document.querySelectorAll('fieldset')].filter((f) => {
+          const l = f.querySelector('legend');
+          if (!l) return false;
+          const fb = f.getBoundingClientRect(), lb = l.getBoundingClientRect();
+          const top = parseFloat(getComputedStyle(f).borderTopWidth);
+          return lb.top < fb.top + top || lb.bottom > fb.bottom || lb.left < fb.left || lb.right > fb.right;
+        }).map((f) => f.querySelector('legend').textContent.slice(0, 40)));
+        expect(outside.length === 0, `questions across their card's border at ${width} px: ${outside.join(' | ')}`);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
       await page.locator('input[type=radio][value=no]').nth(n - 1).check();
       await page.getByRole('button', { name: 'See my result' }).click();
       await page.waitForURL('**/screen/result');

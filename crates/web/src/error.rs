@@ -67,6 +67,8 @@ pub enum HttpError {
     Conflict(String),
     /// 503: the database is busy (another runtall is writing); try again.
     Busy,
+    /// 507: the disk holding the database (or the uploads) is full; what was saved before is kept.
+    DiskFull,
     /// 500: logged with this reference; the detail never reaches the response.
     Internal(u64),
 }
@@ -101,6 +103,7 @@ impl HttpError {
             HttpError::NotFound => StatusCode::NOT_FOUND,
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
             HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -119,6 +122,7 @@ impl HttpError {
             HttpError::NotFound => "not-found",
             HttpError::Conflict(_) => "conflict",
             HttpError::Busy => "busy",
+            HttpError::DiskFull => "disk-full",
             HttpError::Internal(_) => "internal",
         }
     }
@@ -145,6 +149,9 @@ impl HttpError {
             }
             HttpError::NotFound => "There is nothing at this address.".into(),
             HttpError::Busy => "The database is busy (another runtall may be writing). Try again in a moment.".into(),
+            HttpError::DiskFull => "The disk that holds your data is full. Everything saved before is kept; what you \
+                                    just sent was not saved. Free some space on this computer and try again."
+                .into(),
             HttpError::Internal(id) => {
                 format!("Something went wrong on our side (reference {id}). Nothing you entered was lost.")
             }
@@ -176,8 +183,21 @@ impl From<StoreError> for HttpError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Locked { .. } => HttpError::Busy,
+            StoreError::DiskFull { .. } => HttpError::DiskFull,
+            StoreError::Journal(e) => HttpError::field("journal", format!("{e}; nothing was imported")),
             StoreError::NotFound { .. } => HttpError::NotFound,
             other => HttpError::internal(other),
+        }
+    }
+}
+
+impl HttpError {
+    /// A failed write to disk: a full disk says so (507, with what was kept), anything else is internal.
+    pub fn from_io(e: std::io::Error) -> HttpError {
+        if e.kind() == std::io::ErrorKind::StorageFull || e.kind() == std::io::ErrorKind::QuotaExceeded {
+            HttpError::DiskFull
+        } else {
+            HttpError::internal(e)
         }
     }
 }
@@ -221,5 +241,21 @@ impl From<runtall_app::AppError> for HttpError {
             runtall_app::AppError::Input(e) => e.into(),
             e @ (runtall_app::AppError::Corrupt { .. } | runtall_app::AppError::Photo(_)) => HttpError::internal(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod disk_full_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_a_507_that_says_what_was_kept() {
+        let e = HttpError::from(StoreError::DiskFull { path: "/data/runtall.db".into() });
+        assert_eq!(e.status(), StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(e.code(), "disk-full");
+        let m = e.message();
+        assert!(m.contains("full") && m.contains("kept") && m.contains("Free some space"), "{m}");
+        let io = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(HttpError::from_io(io).status(), StatusCode::INSUFFICIENT_STORAGE);
     }
 }

@@ -6,8 +6,8 @@
 //! [`KEEP`] jobs stay readable after they finish; the uploaded copies are deleted as soon as their job ends.
 
 use jiff::Timestamp;
-use runtall_app::import::{FileResult, ImportSummary};
-use runtall_store::SqliteStore;
+use runtall_app::import::{FileResult, ImportEvent, ImportSettings, ImportSummary};
+use runtall_import::CancelToken;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,8 @@ const MAX_ROWS: usize = 20_000;
 pub enum JobStatus {
     Running,
     Done,
+    /// Stopped by the runner: what was stored before the cancel is kept.
+    Cancelled,
     /// The import itself broke (the database, not a file): nothing after the last stored run was imported.
     Failed,
 }
@@ -40,6 +42,11 @@ pub struct JobView {
     pub files_total: usize,
     pub bytes_done: u64,
     pub bytes_total: u64,
+    /// Files being read right now: bytes read so far and their sizes (progress within a large file).
+    pub current_bytes_done: u64,
+    pub current_bytes_total: u64,
+    /// The runner asked to stop; the job ends at the next check.
+    pub cancel_requested: bool,
     pub imported: usize,
     pub duplicates: usize,
     pub not_activities: usize,
@@ -51,16 +58,40 @@ pub struct JobView {
     pub error: Option<String>,
 }
 
+/// One job: what the page shows, and the token that stops it.
+struct Job {
+    view: Arc<Mutex<JobView>>,
+    cancel: CancelToken,
+}
+
 #[derive(Default)]
 pub struct ImportJobs {
     next: AtomicU64,
-    jobs: Mutex<VecDeque<Arc<Mutex<JobView>>>>,
+    jobs: Mutex<VecDeque<Job>>,
 }
+
+/// How long one uploaded file may take to read before it is given up (a hostile or broken file must not keep a
+/// job "running" for ever; the decoders are linear, so real files take a fraction of this).
+const FILE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ImportJobs {
     pub fn get(&self, id: u64) -> Option<JobView> {
         let jobs = self.jobs.lock().ok()?;
-        jobs.iter().filter_map(|j| j.lock().ok()).find(|j| j.id == id).map(|j| j.clone())
+        jobs.iter().filter_map(|j| j.view.lock().ok()).find(|j| j.id == id).map(|j| j.clone())
+    }
+
+    /// Asks a running job to stop: files stored so far are kept, the rest are not read. Returns `None` for an
+    /// unknown job, `Some(false)` for one that already ended.
+    pub fn cancel(&self, id: u64) -> Option<bool> {
+        let jobs = self.jobs.lock().ok()?;
+        let job = jobs.iter().find(|j| j.view.lock().is_ok_and(|v| v.id == id))?;
+        let mut view = job.view.lock().ok()?;
+        if view.status != JobStatus::Running {
+            return Some(false);
+        }
+        view.cancel_requested = true;
+        job.cancel.cancel();
+        Some(true)
     }
 
     /// Newest first, without their per-file rows.
@@ -68,7 +99,7 @@ impl ImportJobs {
         let Ok(jobs) = self.jobs.lock() else { return vec![] };
         jobs.iter()
             .rev()
-            .filter_map(|j| j.lock().ok().map(|j| JobView { files: vec![], summary: None, ..j.clone() }))
+            .filter_map(|j| j.view.lock().ok().map(|j| JobView { files: vec![], summary: None, ..j.clone() }))
             .collect()
     }
 
@@ -76,6 +107,7 @@ impl ImportJobs {
     /// `names` maps each stored file name back to the name the runner gave it.
     pub fn start(&self, db: PathBuf, upload: tempfile::TempDir, names: Vec<(String, String)>) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
+        let cancel = CancelToken::new();
         let view = Arc::new(Mutex::new(JobView {
             id,
             started: Timestamp::now(),
@@ -85,6 +117,9 @@ impl ImportJobs {
             files_total: names.len(),
             bytes_done: 0,
             bytes_total: 0,
+            current_bytes_done: 0,
+            current_bytes_total: 0,
+            cancel_requested: false,
             imported: 0,
             duplicates: 0,
             not_activities: 0,
@@ -97,15 +132,15 @@ impl ImportJobs {
             // Drop the oldest finished jobs; running ones stay whatever their age.
             while jobs.len() >= KEEP {
                 let Some(pos) =
-                    jobs.iter().position(|j| j.lock().map(|j| j.status != JobStatus::Running).unwrap_or(true))
+                    jobs.iter().position(|j| j.view.lock().map(|j| j.status != JobStatus::Running).unwrap_or(true))
                 else {
                     break;
                 };
                 jobs.remove(pos);
             }
-            jobs.push_back(view.clone());
+            jobs.push_back(Job { view: view.clone(), cancel: cancel.clone() });
         }
-        std::thread::spawn(move || run(&db, upload, &names, &view));
+        std::thread::spawn(move || run(&db, upload, &names, &view, cancel));
         id
     }
 }
@@ -150,31 +185,40 @@ fn shown_name(dir: &Path, names: &[(String, String)], source: &str) -> String {
     }
 }
 
-fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &Mutex<JobView>) {
+fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &Mutex<JobView>, cancel: CancelToken) {
     let dir = upload.path().to_path_buf();
     let paths: Vec<PathBuf> = names.iter().map(|(stored, _)| dir.join(stored)).collect();
-    let outcome = SqliteStore::open(db).map_err(runtall_app::AppError::from).and_then(|store| {
-        runtall_app::import::import_paths(&store, &paths, 0, |file, progress, summary| {
-            if let Ok(mut v) = view.lock() {
-                v.files_done = progress.files_done;
-                v.files_total = progress.files_total.max(v.uploaded);
-                v.bytes_done = progress.input_bytes_done;
-                v.bytes_total = progress.input_bytes_total;
-                v.imported = summary.imported;
-                v.duplicates = summary.duplicates.len();
-                v.not_activities = summary.not_activities.len();
-                v.failed = summary.failed.len();
-                if v.files.len() < MAX_ROWS {
-                    let mut row = file.clone();
-                    row.source = shown_name(&dir, names, &row.source);
-                    v.files.push(row);
-                }
+    let settings = ImportSettings { workers: 0, cancel, file_time_limit: Some(FILE_TIME_LIMIT) };
+    let outcome = runtall_app::connect_local(db).map_err(runtall_app::AppError::from).and_then(|store| {
+        runtall_app::import::import_paths_with(&store, &paths, &settings, |event| {
+            let Ok(mut v) = view.lock() else { return };
+            let (progress, summary) = match &event {
+                ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (*p, *s),
+            };
+            v.files_done = progress.files_done;
+            v.files_total = progress.files_total.max(v.uploaded);
+            v.bytes_done = progress.input_bytes_done;
+            v.bytes_total = progress.input_bytes_total;
+            v.current_bytes_done = progress.partial_bytes_done;
+            v.current_bytes_total = progress.partial_bytes_total;
+            v.imported = summary.imported;
+            v.duplicates = summary.duplicate_count;
+            v.not_activities = summary.not_activity_count;
+            v.failed = summary.failed_count;
+            if let ImportEvent::File(file, ..) = event
+                && v.files.len() < MAX_ROWS
+            {
+                let mut row = file.clone();
+                row.source = shown_name(&dir, names, &row.source);
+                v.files.push(row);
             }
         })
     });
     // Delete the uploaded copies before reporting the end, so a finished job holds no disk.
     drop(upload);
     if let Ok(mut v) = view.lock() {
+        v.current_bytes_done = 0;
+        v.current_bytes_total = 0;
         match outcome {
             Ok(mut summary) => {
                 for n in summary.failed.iter_mut().chain(summary.not_activities.iter_mut()) {
@@ -184,8 +228,8 @@ fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &
                     d.source = shown_name(&dir, names, &d.source);
                 }
                 v.files_done = v.files_done.max(summary.files.min(v.files_total));
+                v.status = if summary.cancelled { JobStatus::Cancelled } else { JobStatus::Done };
                 v.summary = Some(summary);
-                v.status = JobStatus::Done;
             }
             Err(e) => {
                 let reference = crate::error::HttpError::internal(format!("import job {}: {e}", v.id));

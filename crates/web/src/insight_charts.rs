@@ -221,7 +221,8 @@ pub fn verdict_class(v: Verdict) -> &'static str {
         Verdict::LikelyLink => "v-likely",
         Verdict::PossibleLink => "v-possible",
         Verdict::NoClearLink => "v-none",
-        Verdict::NotEnoughData => "v-thin",
+        Verdict::LessPain => "v-less",
+        Verdict::NoPainYet | Verdict::NotEnoughData => "v-thin",
     }
 }
 
@@ -238,10 +239,13 @@ pub fn forest_axis() -> Markup {
     }
 }
 
-/// One row's picture: the interval as a bar, the estimate as a dot, the line of "no difference" dashed.
+/// One row's picture: the interval as a bar, the estimate as a dot, the line of "no difference" dashed. Without an
+/// estimate — no pain events among the runs compared, or too few runs — the row says which instead of drawing a
+/// dot the data cannot place.
 pub fn forest_row(f: &FactorResult) -> Markup {
     let class = verdict_class(f.verdict);
     let mid = FH / 2.0;
+    let missing = if f.verdict == Verdict::NoPainYet { "no pain events yet" } else { "not enough runs yet" };
     html! {
         svg class="chart forest-row" viewBox={ "0 0 " (FW) " " (FH) } role="img" xmlns="http://www.w3.org/2000/svg"
             aria-label=(match &f.risk_ratio {
@@ -251,10 +255,10 @@ pub fn forest_row(f: &FactorResult) -> Markup {
                     ratio_text(r.lower),
                     ratio_text(r.upper)
                 ),
-                None => "no estimate yet".to_string(),
+                None => missing.to_string(),
             }) {
             line class="one" x1=(format!("{:.1}", fx(1.0))) x2=(format!("{:.1}", fx(1.0))) y1="0" y2=(FH) {}
-            @match &f.risk_ratio {
+            @match f.risk_ratio.as_ref().filter(|_| f.verdict != Verdict::NoPainYet) {
                 Some(r) => {
                     line class={ "ci " (class) } x1=(format!("{:.1}", fx(r.lower))) x2=(format!("{:.1}", fx(r.upper)))
                         y1=(mid) y2=(mid) {}
@@ -263,7 +267,7 @@ pub fn forest_row(f: &FactorResult) -> Markup {
                     circle class=(class) cx=(format!("{:.1}", fx(r.estimate))) cy=(mid) r="5.5" {}
                 }
                 None => {
-                    text class="v-thin" x=(FW / 2.0) y=(mid + 4.0) text-anchor="middle" { "not enough runs yet" }
+                    text class="v-thin" x=(FW / 2.0) y=(mid + 4.0) text-anchor="middle" { (missing) }
                 }
             }
         }
@@ -315,5 +319,25 @@ mod tests {
         let mid = fx(1.0);
         assert!((fx(2.0) - mid - (mid - fx(0.5))).abs() < 1e-9, "2× and ½× are equally far from 1");
         assert!(fx(100.0) <= FW - PAD && fx(0.0001) >= PAD, "clamped to the axis");
+    }
+
+    /// A factor with no pain events on either side has nothing to place: the row says so in words instead of a dot
+    /// (the prior alone used to put one at 3.0 with an interval from <0.01 to >100).
+    #[test]
+    fn a_factor_without_pain_events_is_not_drawn_as_an_estimate() {
+        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        let runs: Vec<RunObservation> = (0..30)
+            .map(|i| {
+                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+                r.context.pack_worn = Some(i % 3 == 0);
+                r
+            })
+            .collect();
+        let report = analyze(&runs, &AnalysisConfig::default()).expect("analysis");
+        let pack = report.factor(runtall_insights::Factor::PackWorn).expect("pack");
+        assert_eq!(pack.verdict, Verdict::NoPainYet);
+        let svg = forest_row(pack).into_string();
+        assert!(svg.contains("no pain events yet"), "{svg}");
+        assert!(!svg.contains("<circle"), "no dot: {svg}");
     }
 }

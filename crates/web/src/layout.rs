@@ -258,11 +258,19 @@ pub fn bullets(title: &str, items: &[String]) -> Markup {
 
 /// The error summary at the top of a form that failed validation, linking to each field.
 pub fn error_summary(errors: &crate::form::Errors) -> Markup {
+    let items: Vec<(String, String)> =
+        errors.0.iter().map(|(field, msg)| (field.clone(), format!("{}: {msg}", field_label(field)))).collect();
+    error_summary_list(&items)
+}
+
+/// The summary from (field, line) pairs in the caller's order, for forms whose fields are better named by their
+/// place and words ("Question 4: please answer — …") than by their ids.
+pub fn error_summary_list(items: &[(String, String)]) -> Markup {
     html! {
-        @if !errors.is_empty() {
+        @if !items.is_empty() {
             div class="error-summary" role="alert" tabindex="-1" id="error-summary" {
-                h2 { "Please check " (errors.0.len()) " answer" @if errors.0.len() != 1 { "s" } }
-                ul { @for (field, msg) in &errors.0 { li { a href={ "#f-" (field) } { (field_label(field)) ": " (msg) } } } }
+                h2 { "Please check " (items.len()) " answer" @if items.len() != 1 { "s" } }
+                ul { @for (field, line) in items { li { a href={ "#f-" (field) } { (line) } } } }
             }
         }
     }

@@ -31,6 +31,7 @@ mod layout;
 mod openapi;
 mod posture_charts;
 mod pwa;
+pub mod report_page;
 mod routes;
 mod server;
 mod session;

@@ -151,7 +151,16 @@ pub const OPS: &[Op] = &[
         "Upload",
     ),
     op("get", "/api/import/jobs", "Recent import jobs, newest first"),
-    op("get", "/api/import/jobs/{id}", "One import job: progress, counts and the result of each file"),
+    op(
+        "get",
+        "/api/import/jobs/{id}",
+        "One import job: progress (also within a large file), counts and the result of each file",
+    ),
+    op(
+        "post",
+        "/api/import/jobs/{id}/cancel",
+        "Stop a running import job (202); runs stored so far are kept; 409 when it has already ended",
+    ),
     Op {
         query: &[("weeks", "weeks on the chart, 4–104 (default 26)")],
         ..op("get", "/api/insights/weekly", "Distance, runs and average daily worst pain per week")
@@ -202,6 +211,16 @@ pub const OPS: &[Op] = &[
     ),
     op("get", "/api/posture/{id}", "One posture check"),
     op("post", "/api/posture/{id}/delete", "Delete a posture check and its kept photo"),
+    Op {
+        query: &[
+            ("from", "start of the period, YYYY-MM-DD (default: the first assessment, or 12 weeks back)"),
+            ("to", "end of the period, YYYY-MM-DD (default: today)"),
+            ("initials", "any value: initials instead of the full name"),
+            ("pain_notes", "any value: include the notes typed with pain reports"),
+            ("note", "a note for the physical therapist, up to 1000 characters"),
+        ],
+        ..op("get", "/api/report", "The report for a physical therapist as data (as `runtall report --json`)")
+    },
     op("get", "/api/openapi.json", "This document"),
 ];
 

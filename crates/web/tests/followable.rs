@@ -261,3 +261,35 @@ async fn the_installable_apps_files_need_no_sign_in_and_hold_no_data() {
     let csp = login.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert!(csp.contains("worker-src 'self'") && csp.contains("manifest-src 'self'"), "{csp}");
 }
+
+#[tokio::test]
+async fn today_never_says_pack_on_and_leave_the_pack_at_home_together() {
+    let app = app().await;
+    app.onboard().await;
+    assert!(
+        app.get("/today?run=long").await.has("Pack on: wide straps"),
+        "the example runner wears a pack on long runs"
+    );
+    // The order of the blocks is random: start experiments until both sides have been seen on Today.
+    let (mut seen_on, mut seen_off) = (false, false);
+    for _ in 0..30 {
+        let r = app.api("/api/experiments", json!({ "factor": "pack", "block_length": 3, "min_units": 12 })).await;
+        assert!(r.status.is_success(), "{}", r.body);
+        let status = app.get("/api/experiments").await.json();
+        let condition = status["experiment"]["next"]["condition"].as_str().expect("condition").to_string();
+        let today = app.get("/today?run=long").await;
+        if condition == "change" {
+            seen_off = true;
+            assert!(today.has("Leave the pack at home"), "{}", today.body);
+            assert!(!today.has("Pack on: wide straps"), "a pack-off run still gets pack advice: {}", today.body);
+        } else {
+            seen_on = true;
+            assert!(today.has("Pack on: wide straps"), "{}", today.body);
+        }
+        app.form("/experiments/stop", &[]).await;
+        if seen_on && seen_off {
+            break;
+        }
+    }
+    assert!(seen_on && seen_off, "both sides of the experiment came up");
+}

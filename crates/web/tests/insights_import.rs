@@ -13,23 +13,6 @@ use runtall_store::Store;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const BOUNDARY: &str = "----runtall-test-boundary";
-
-fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n").as_bytes(),
-        );
-        body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
 async fn upload(app: &App, path: &str, files: &[(&str, &[u8])], csrf_header: bool) -> Reply {
     let mut req = Request::post(path)
         .header(header::COOKIE, &app.cookie)

@@ -96,7 +96,7 @@ impl DayCounts {
     }
 }
 
-fn monday(d: Date) -> Date {
+pub(crate) fn monday(d: Date) -> Date {
     d.checked_sub(i64::from(d.weekday().to_monday_zero_offset()).days()).unwrap_or(d)
 }
 

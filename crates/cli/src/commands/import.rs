@@ -9,10 +9,18 @@ use crate::args::ImportArgs;
 use crate::error::{CliError, CliResult};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub use runtall_app::import::ImportSummary;
+use runtall_app::import::{ImportEvent, ImportOutcome, ImportSettings};
 use runtall_store::Store;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+/// Lines of each per-file list the summary prints (the rest are counted; `--json` lists up to
+/// `runtall_app::import::MAX_LISTED`).
+const SHOWN: usize = 20;
+
+/// Exit codes (docs/reliability.md): 0 every file imported or already in the journal; 3 some imported or already
+/// there and others refused, not activities or unreadable; 1 nothing imported (or a database problem such as a
+/// full disk, with what was kept and how to continue).
 pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
     if args.paths.is_empty() {
         return Err(CliError::user("name at least one file, folder or export zip to import"));
@@ -22,13 +30,22 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
     let summary = import_paths(&store, &args.paths, args.workers.unwrap_or(0), show)?;
     if ctx.json {
         ctx.print_json(&summary)?;
+    } else if args.quiet {
+        println!("{}", headline(&summary));
     } else {
         print_summary(&summary);
     }
-    if summary.imported == 0 && summary.duplicates.is_empty() && !summary.failed.is_empty() {
-        return Err(CliError::user("nothing could be imported (reasons above)"));
+    match summary.outcome() {
+        ImportOutcome::AllImported => Ok(()),
+        ImportOutcome::SomeRefused => Err(CliError::Partial(format!(
+            "{} of the files were not imported (reasons above); the rest are stored",
+            summary.failed_count + summary.not_activity_count
+        ))),
+        ImportOutcome::NothingImported if summary.files == 0 => {
+            Err(CliError::user("no watch files (FIT, GPX, TCX, gz or zip) were found there; nothing was imported"))
+        }
+        ImportOutcome::NothingImported => Err(CliError::user("nothing could be imported (reasons above)")),
     }
-    Ok(())
 }
 
 /// Imports files, folders and archives into the store, with a progress bar on stderr when `show_progress`.
@@ -47,11 +64,24 @@ pub fn import_paths(
     } else {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    let summary = runtall_app::import::import_paths(store, paths, workers, |_, p, s| {
+    let settings = ImportSettings { workers, ..ImportSettings::default() };
+    let summary = runtall_app::import::import_paths_with(store, paths, &settings, |event| {
+        let (p, s) = match event {
+            ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (p, s),
+        };
         bar.set_length(p.input_bytes_total.max(1));
         bar.set_position(p.input_bytes_done);
+        let inside = if p.partial_bytes_total >= 8_000_000 {
+            format!(
+                " · reading {:.0} of {:.0} MB",
+                p.partial_bytes_done as f64 / 1e6,
+                p.partial_bytes_total as f64 / 1e6
+            )
+        } else {
+            String::new()
+        };
         bar.set_message(format!(
-            "{}/{} files · {} activities · {:.0}/s",
+            "{}/{} files · {} activities · {:.0}/s{inside}",
             p.files_done,
             p.files_total,
             s.imported,
@@ -60,6 +90,21 @@ pub fn import_paths(
     });
     bar.finish_and_clear();
     Ok(summary?)
+}
+
+/// The one line `--quiet` prints.
+fn headline(s: &ImportSummary) -> String {
+    let mut parts = vec![format!("{} imported", s.imported)];
+    if s.duplicate_count > 0 {
+        parts.push(format!("{} already in the journal", s.duplicate_count));
+    }
+    if s.not_activity_count > 0 {
+        parts.push(format!("{} not activities", s.not_activity_count));
+    }
+    if s.failed_count > 0 {
+        parts.push(format!("{} could not be read or were refused", s.failed_count));
+    }
+    format!("{} of {} file(s).", parts.join(", "), s.files)
 }
 
 pub fn print_summary(s: &ImportSummary) {
@@ -75,29 +120,41 @@ pub fn print_summary(s: &ImportSummary) {
     if s.salvaged > 0 {
         println!("  {} salvaged from damaged files (see `runtall runs show ID` for what was read).", s.salvaged);
     }
-    if !s.duplicates.is_empty() {
-        println!("  {} already in the journal, skipped:", s.duplicates.len());
+    if s.duplicate_count > 0 {
+        println!("  {} already in the journal, skipped:", s.duplicate_count);
         for d in s.duplicates.iter().take(10) {
             println!("    {} — {} as run #{}", d.source, d.why, d.existing);
         }
-        if s.duplicates.len() > 10 {
-            println!("    … and {} more", s.duplicates.len() - 10);
+        if s.duplicate_count > 10 {
+            println!("    … and {} more", s.duplicate_count - 10);
         }
     }
-    if !s.not_activities.is_empty() {
-        println!("  {} not activities, left out:", s.not_activities.len());
-        for n in &s.not_activities {
+    if s.not_activity_count > 0 {
+        println!("  {} not activities, left out:", s.not_activity_count);
+        for n in s.not_activities.iter().take(SHOWN) {
             println!("    {} — {}", n.source, n.reason);
         }
+        if s.not_activity_count > SHOWN {
+            println!("    … and {} more (`--json` lists them)", s.not_activity_count - SHOWN);
+        }
     }
-    if !s.failed.is_empty() {
-        println!("  {} could not be read:", s.failed.len());
-        for n in &s.failed {
+    if s.failed_count > 0 {
+        println!("  {} could not be read or were refused:", s.failed_count);
+        for n in s.failed.iter().take(SHOWN) {
             println!("    {} — {}", n.source, n.reason);
+        }
+        if s.failed_count > SHOWN {
+            println!("    … and {} more (`--json` lists them)", s.failed_count - SHOWN);
         }
     }
     if s.skipped_files > 0 {
         println!("  {} other file(s) in the folders were not watch files and were skipped.", s.skipped_files);
+    }
+    if s.skipped_not_regular > 0 {
+        println!(
+            "  {} of those were named pipes, sockets or devices, which are never read (they could block).",
+            s.skipped_not_regular
+        );
     }
     if s.imported > 0 {
         println!("See them: `runtall runs`.");

@@ -10,7 +10,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_app::experiments::{self, DesignChoice};
 use runtall_app::progress::{Progress, Tally};
-use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, ratio_text};
+use runtall_domain::text::count;
+use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, Verdict, ratio_text};
 use runtall_store::Store;
 
 fn today() -> Date {
@@ -29,45 +30,117 @@ pub fn insights(ctx: &Ctx) -> CliResult {
     Ok(())
 }
 
+/// `runtall insights` fits an 80-column terminal: prose is wrapped, each factor takes a line of numbers and a line of
+/// picture.
+const WIDTH: usize = 80;
+
 pub fn print_report(r: &InsightsReport) {
-    println!("What goes with your pain — {} runs, pain after {} of them.", r.runs, r.runs_with_pain);
-    println!("These are associations in your own journal, not causes: test one with `runtall experiment new`.\n");
-    for line in &r.summary {
-        println!("  {line}");
+    for line in report_lines(r) {
+        println!("{line}");
     }
-    println!(
-        "\n{:<3} {:<30} {:>14} {:>20}  {}  verdict",
-        "#",
-        "factor",
-        "with / without",
-        "risk ratio (95% CI)",
-        render_insights::forest_axis()
+}
+
+/// The text of `runtall insights`, one entry per printed line (kept apart from printing so it can be tested).
+pub fn report_lines(r: &InsightsReport) -> Vec<String> {
+    let mut out = wrap(
+        &format!(
+            "What goes with your pain — {}, pain after {} of them.",
+            count(r.runs as u64, "run", "runs"),
+            r.runs_with_pain
+        ),
+        "",
+        "",
     );
-    for f in &r.factors {
-        let counts = format!("{}/{} vs {}/{}", f.with.with_pain, f.with.runs, f.without.with_pain, f.without.runs);
-        let rr = f
-            .risk_ratio
-            .as_ref()
-            .map(|x| format!("{} ({}–{})", ratio_text(x.estimate), ratio_text(x.lower), ratio_text(x.upper)))
-            .unwrap_or_else(|| "–".into());
-        println!(
-            "{:<3} {:<30} {:>14} {:>20}  {}  {}",
-            f.rank,
-            truncate(&f.label, 30),
-            counts,
-            rr,
-            render_insights::forest_line(f.risk_ratio.as_ref()),
-            f.verdict.label()
-        );
+    out.extend(wrap(
+        "These are associations in your own journal, not causes: test one with `runtall experiment new`.",
+        "",
+        "",
+    ));
+    out.push(String::new());
+    for line in &r.summary {
+        out.extend(wrap(line, "  ", "    "));
     }
-    println!("    ● risk ratio, ├─┤ its 95% interval (◀ ▶ beyond the axis); right of │ = more pain with the factor");
+    out.push(String::new());
+    out.extend(factor_lines(r));
     for e in &r.entangled {
-        println!("\n! {}", e.sentence);
+        out.push(String::new());
+        out.extend(wrap(&format!("! {}", e.sentence), "", "  "));
     }
     if let Some(s) = &r.suggestion {
-        println!("\nSuggested experiment: {}", s.sentence);
-        println!("  start it: runtall experiment new --factor {}", s.factor.id());
+        out.push(String::new());
+        out.extend(wrap(&format!("Suggested experiment: {}", s.sentence), "", "  "));
+        out.push(format!("  start it: runtall experiment new --factor {}", s.factor.id()));
     }
+    out
+}
+
+/// Words wrapped to [`WIDTH`] columns (counted in characters), the first line after `first`, the others after
+/// `rest`.
+fn wrap(text: &str, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The factor table of `runtall insights`: per factor a line of numbers and, under it, the forest plot drawn in text
+/// on the axis printed once at the top, then the searched pattern when the data support it.
+pub fn factor_lines(r: &InsightsReport) -> Vec<String> {
+    const FOREST_INDENT: &str = "      ";
+    let mut out = Vec::with_capacity(2 * r.factors.len() + 4);
+    out.push(format!("{:>2}  {:<23} {:>13}  {:<16}  verdict", "#", "factor", "pain with/out", "risk ratio"));
+    out.push(format!("{FOREST_INDENT}{}  ← less pain | more pain →", render_insights::forest_axis()));
+    for f in &r.factors {
+        let counts = format!("{}/{} vs {}/{}", f.with.with_pain, f.with.runs, f.without.with_pain, f.without.runs);
+        // No pain events: nothing to draw, and an estimate would only show the prior.
+        let rr = f.risk_ratio.as_ref().filter(|_| f.verdict != Verdict::NoPainYet);
+        let rr_text = match rr {
+            Some(x) => format!(
+                "{} ({}–{}){}",
+                ratio_text(x.estimate),
+                ratio_text(x.lower),
+                ratio_text(x.upper),
+                if x.level > 0.951 { "*" } else { "" }
+            ),
+            None if f.verdict == Verdict::NoPainYet => "no pain yet".into(),
+            None => "–".into(),
+        };
+        out.push(format!(
+            "{:>2}  {:<23} {:>13}  {:<16}  {}",
+            f.rank,
+            truncate(&f.label, 23),
+            counts,
+            rr_text,
+            f.verdict.label()
+        ));
+        if rr.is_some() {
+            out.push(format!("{FOREST_INDENT}{}", render_insights::forest_line(rr)));
+        }
+        if let Some(p) = &f.pattern {
+            out.extend(wrap(&format!("└ {p}"), FOREST_INDENT, "        "));
+        }
+    }
+    out.extend(wrap(
+        "● risk ratio, ├─┤ its 95% interval (◀ ▶ beyond the axis; * wider because a cut point was searched for); \
+         right of │ = more pain with the factor, left = less.",
+        "  ",
+        "  ",
+    ));
+    out
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -394,6 +467,39 @@ mod tests {
         assert!(text.contains("adherence is unknown (not 0%)") && !text.contains(" 0%  ("), "{text}");
         assert!(text.contains("runtall log day --strength --mobility"), "{text}");
         assert!(text.contains("Not re-scored yet"), "{text}");
+    }
+
+    /// The insights text fits an 80-column terminal, draws no estimate without pain events, and shows a pattern the
+    /// data support under its factor.
+    #[test]
+    fn insights_fit_80_columns_and_say_no_pain_yet_in_words() {
+        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        let run = |i: i64, sitting: f64, pain: u8| {
+            let mut r = RunObservation::new(date(2026, 1, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+            r.context.sitting_hours = Some(sitting);
+            r.context.pack_worn = Some(i % 3 == 0);
+            r.max_pain = pain;
+            r.pain_followed = pain >= 3;
+            r
+        };
+        // Pain after the 8.5 h and 9.5 h days, rarely otherwise.
+        let runs: Vec<RunObservation> = (0..90)
+            .map(|i| {
+                let sitting = [2.0, 4.0, 6.5, 7.5, 8.5, 9.5][i as usize % 6];
+                let p = if sitting >= 8.0 { i % 5 != 0 } else { i % 11 == 3 };
+                run(i, sitting, if p { 5 } else { 0 })
+            })
+            .collect();
+        let lines = report_lines(&analyze(&runs, &AnalysisConfig::default()).unwrap());
+        for l in &lines {
+            assert!(l.chars().count() <= WIDTH, "{} columns: {l}", l.chars().count());
+        }
+        let text = lines.join("\n");
+        assert!(text.contains("└ pain followed days with 8.5 h or more of sitting"), "{text}");
+        let quiet: Vec<RunObservation> = (0..30).map(|i| run(i, 5.0, 0)).collect();
+        let text = report_lines(&analyze(&quiet, &AnalysisConfig::default()).unwrap()).join("\n");
+        assert!(text.contains("no pain yet") && text.contains("no pain events yet"), "{text}");
+        assert!(!text.contains('●') || text.contains("● risk ratio"), "no dot without pain events: {text}");
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! `runtall journal export|import`: the runner's data in open formats (docs/journal-format.md).
 
-use super::{Ctx, read_input};
+use super::Ctx;
 use crate::args::{JournalArgs, JournalCommand};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
-use runtall_domain::journal_format::{self, Journal};
-use runtall_store::Store;
+use runtall_domain::journal_format;
+use runtall_domain::text::count;
 use std::path::Path;
 
 const CSV_FILES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
@@ -19,9 +19,13 @@ pub fn run(ctx: &Ctx, args: JournalArgs) -> CliResult {
 
 fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     let store = ctx.store()?;
-    let journal = store.export_journal()?;
-    let counts =
-        format!("{} runs, {} pain reports, {} days", journal.runs.len(), journal.pain.len(), journal.days.len());
+    let journal = runtall_app::journal_file::export(&store)?;
+    let counts = format!(
+        "{}, {}, {}",
+        count(journal.runs.len() as u64, "run", "runs"),
+        count(journal.pain.len() as u64, "pain report", "pain reports"),
+        count(journal.days.len() as u64, "day", "days")
+    );
     if format == "csv" {
         let dir = out.ok_or_else(|| CliError::user("CSV export writes three files: pass --out FOLDER"))?;
         std::fs::create_dir_all(dir).map_err(|e| CliError::user(format!("cannot create {}: {e}", dir.display())))?;
@@ -44,38 +48,44 @@ fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     Ok(())
 }
 
+/// Streams the journal into the store: one transaction, rolled back at the first bad line, and memory that does
+/// not grow with the file.
 fn import(ctx: &Ctx, path: &Path) -> CliResult {
     let now = Timestamp::now();
-    let journal: Journal = if path.is_dir() {
-        let read = |name: &str| -> CliResult<String> {
+    let store = ctx.store()?;
+    let open = |p: &Path| -> CliResult<Box<dyn std::io::BufRead>> {
+        let f = std::fs::File::open(p).map_err(|e| CliError::user(format!("cannot read {}: {e}", p.display())))?;
+        Ok(Box::new(std::io::BufReader::new(f)))
+    };
+    let stats = if path.is_dir() {
+        let mut files = Vec::new();
+        for name in CSV_FILES {
             let p = path.join(name);
-            if p.exists() { read_input(&p) } else { Ok(String::new()) }
-        };
-        let (runs, pain, days) = (read(CSV_FILES[0])?, read(CSV_FILES[1])?, read(CSV_FILES[2])?);
-        if runs.is_empty() && pain.is_empty() && days.is_empty() {
+            let shown = p.display().to_string();
+            files.push(if p.exists() { Some((shown, open(&p)?)) } else { None });
+        }
+        if files.iter().all(Option::is_none) {
             return Err(CliError::user(format!("{} holds none of runs.csv, pain.csv, days.csv", path.display())));
         }
-        let shown = |name: &str| path.join(name).display().to_string();
-        journal_format::from_csv(
-            (&shown(CSV_FILES[0]), &runs),
-            (&shown(CSV_FILES[1]), &pain),
-            (&shown(CSV_FILES[2]), &days),
-            now,
-        )
-        .map_err(|e| CliError::user(format!("{e}; nothing was imported")))?
+        let mut it = files.into_iter();
+        let mut next = || it.next().flatten();
+        let (runs, pain, days) = (next(), next(), next());
+        let mut reader = journal_format::CsvReader::new(runs, pain, days, now);
+        runtall_app::journal_file::import_records(&store, &mut reader)?
     } else {
-        let text = read_input(path)?;
-        journal_format::from_jsonl(&path.display().to_string(), &text, now)
-            .map_err(|e| CliError::user(format!("{e}; nothing was imported")))?
+        let mut reader = journal_format::JsonlReader::new(&path.display().to_string(), open(path)?, now);
+        runtall_app::journal_file::import_records(&store, &mut reader)?
     };
-    let store = ctx.store()?;
-    let stats = store.import_journal(&journal)?;
     if ctx.json {
         return ctx.print_json(&stats);
     }
     println!(
-        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days.",
-        stats.runs_added, stats.runs_matched, stats.pain_added, stats.pain_duplicates, stats.days
+        "Imported: {} new, {} matched stored runs; {} ({} already there); {}.",
+        count(stats.runs_added as u64, "run", "runs"),
+        stats.runs_matched,
+        count(stats.pain_added as u64, "pain report", "pain reports"),
+        stats.pain_duplicates,
+        count(stats.days as u64, "day", "days")
     );
     Ok(())
 }

@@ -15,7 +15,13 @@ fn unknown(kind: &str, id: &str, known: impl Iterator<Item = String>) -> CliErro
     } else {
         format!("did you mean {}?", close.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
     };
-    CliError::user(format!("no {} with id '{id}': {hint}", kind.trim_end_matches('s')))
+    match kind {
+        "learn" => CliError::user(format!(
+            "no lesson '{id}': lessons are numbered 1 to {}, or named by id; {hint}",
+            known.len()
+        )),
+        other => CliError::user(format!("no {} with id '{id}': {hint}", other.trim_end_matches('s'))),
+    }
 }
 
 pub fn exercises(ctx: &Ctx, args: ExerciseArgs) -> CliResult {

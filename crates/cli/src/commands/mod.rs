@@ -11,6 +11,7 @@ pub(crate) mod log;
 mod plan;
 pub(crate) mod posture;
 mod profile;
+mod report;
 mod rescore;
 mod runs;
 mod screen;
@@ -20,7 +21,7 @@ mod status;
 use crate::args::{Cli, Command};
 use crate::error::{CliError, CliResult};
 use runtall_content::{Program, program};
-use runtall_store::{SqliteStore, Store};
+use runtall_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -32,9 +33,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the database only for commands that need it, so `runtall exercises` works without one.
-    pub fn store(&self) -> CliResult<SqliteStore> {
-        Ok(SqliteStore::open(&self.db_path)?)
+    /// Opens the database only for commands that need it, so `runtall exercises` works without one (see
+    /// [`runtall_app::open_local`] for what opening does).
+    pub fn store(&self) -> CliResult<runtall_app::LocalStore> {
+        Ok(runtall_app::open_local(&self.db_path)?)
     }
 
     /// Prints a value as pretty JSON.
@@ -54,9 +56,22 @@ impl Ctx {
     }
 }
 
+/// A database path the runner typed (`--db` or `RUNTALL_DB`): its folder must exist. Only the default location
+/// is created on first use; a mistyped folder is an error, never a new tree of folders with an empty database.
+fn given_db(path: std::path::PathBuf) -> CliResult<std::path::PathBuf> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(CliError::user(format!(
+            "the folder {} (for the database {}) does not exist: check --db or RUNTALL_DB, or create the folder first",
+            dir.display(),
+            path.display()
+        ))),
+        _ => Ok(path),
+    }
+}
+
 pub fn run(cli: Cli) -> CliResult {
     let db_path = match cli.db {
-        Some(p) => p,
+        Some(p) => given_db(p)?,
         None => crate::paths::default_db().ok_or_else(|| {
             CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")
         })?,
@@ -87,6 +102,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Remind(a) => companion::remind(&ctx, a),
         Command::Travel(a) => companion::travel(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Report(a) => report::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),
         Command::Status => status::run(&ctx),

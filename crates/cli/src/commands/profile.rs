@@ -13,8 +13,9 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     let changing = args.name.is_some() || args.country.is_some() || args.units.is_some();
     if let Some(name) = args.name {
         let name = name.trim().to_string();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(CliError::user("--name must be 1–80 characters"));
+        let max = runtall_domain::text::PROFILE_NAME_MAX_CHARS;
+        if name.is_empty() || runtall_domain::text::longer_than(&name, max) {
+            return Err(CliError::user(format!("--name must be 1–{max} characters")));
         }
         profile.name = name;
         profile.demo = false;

@@ -3,7 +3,7 @@
 use runtall_domain::activity::{LapIntensity, RunningDynamics, Sport};
 use runtall_fit::{ActivityKind, FitActivity, Intensity, LapTrigger, Record, Session, profile};
 
-use super::{Draft, DraftLap, Point, is_foot_sport};
+use super::{Draft, DraftLap, MAX_ACTIVITIES_PER_FILE, Point, is_foot_sport, too_many_activities};
 use crate::error::ImportError;
 
 /// FIT `file` types that are certainly not recorded activities, with the words we show.
@@ -208,11 +208,18 @@ fn session_window(s: &Session, lap_starts: &[i64]) -> Option<Window> {
     let elapsed = s.total_elapsed_time_s.filter(|e| e.is_finite() && *e >= 0.0).map(|e| e.ceil() as i64);
     let from_end = s.timestamp_s.zip(elapsed).map(|(ts, e)| ts - e);
     let start = match (s.start_time_s, from_end) {
-        (Some(a), Some(b)) if b < a - 60 && lap_starts.iter().any(|l| (l - b).abs() <= 5) => b,
+        (Some(a), Some(b)) if b < a - 60 && lap_starts_near(lap_starts, b) => b,
         (a, b) => a.or(b)?,
     };
     let end = elapsed.map(|e| start + e).or(s.timestamp_s);
     Some((start, end))
+}
+
+/// Whether a lap starts within 5 s of `t`; `lap_starts` is sorted, so this is a binary search (a file can hold
+/// many sessions and laps).
+fn lap_starts_near(lap_starts: &[i64], t: i64) -> bool {
+    let i = lap_starts.partition_point(|l| *l < t - 5);
+    lap_starts.get(i).is_some_and(|l| *l <= t + 5)
 }
 
 /// FIT times below 0x10000000 count seconds since the device was switched on, not since the
@@ -289,11 +296,16 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
         return Ok(vec![d]);
     }
 
-    let lap_starts: Vec<i64> = fit.laps.iter().filter_map(lap_start).collect();
+    let mut lap_starts: Vec<i64> = fit.laps.iter().filter_map(lap_start).collect();
+    lap_starts.sort_unstable();
     // Sessions in time order (chained files may list them out of order), each with its window.
     let mut sessions: Vec<(&Session, Option<Window>)> =
         fit.sessions.iter().map(|s| (s, session_window(s, &lap_starts))).collect();
     sessions.sort_by_key(|(_, w)| w.map_or(i64::MAX, |w| w.0));
+    if sessions.len() > MAX_ACTIVITIES_PER_FILE {
+        base_warnings.push(too_many_activities(sessions.len()));
+        sessions.truncate(MAX_ACTIVITIES_PER_FILE);
+    }
     let single = sessions.len() == 1;
     // Which session a time belongs to: the last one starting at or before it (1 s slack), as long
     // as it is not well past that session's end.

@@ -7,7 +7,7 @@
 use runtall_domain::activity::Sport;
 use runtall_trackxml::GpxFile;
 
-use super::{Draft, Point, cadence_is_strides, f32_clean, is_foot_sport};
+use super::{Draft, MAX_ACTIVITIES_PER_FILE, Point, cadence_is_strides, f32_clean, is_foot_sport, too_many_activities};
 use crate::error::ImportError;
 
 /// Tracks further apart than this are separate activities (one hour).
@@ -66,6 +66,8 @@ pub(crate) fn map_gpx(file: &GpxFile) -> Result<Vec<Draft>, ImportError> {
     }
 
     let mut drafts = Vec::new();
+    let found = groups.len();
+    groups.truncate(MAX_ACTIVITIES_PER_FILE);
     for g in groups {
         let sport = g.iter().find_map(|t| t.kind.as_deref().and_then(sport_from_type)).unwrap_or(Sport::Other);
         let mut d = Draft::new(sport);
@@ -117,6 +119,9 @@ pub(crate) fn map_gpx(file: &GpxFile) -> Result<Vec<Draft>, ImportError> {
     }
     if drafts.is_empty() {
         return Err(ImportError::not_activity("no track point has a time, so there is no recorded activity"));
+    }
+    if let (true, Some(first)) = (found > MAX_ACTIVITIES_PER_FILE, drafts.first_mut()) {
+        first.warnings.push(too_many_activities(found));
     }
     Ok(drafts)
 }

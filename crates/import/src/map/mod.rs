@@ -12,6 +12,7 @@ pub(crate) mod tcx;
 
 use jiff::Timestamp;
 use runtall_domain::activity::{Activity, Lap, LapIntensity, RunningDynamics, Samples, SourceFile, Sport};
+use runtall_domain::text;
 
 use crate::error::ImportError;
 
@@ -40,6 +41,18 @@ pub const ASCENT_HYSTERESIS_M: f64 = 4.0;
 
 /// Longest gap between samples still counted as moving when no speed or distance tells.
 pub const PAUSE_GAP_S: f64 = 30.0;
+
+/// Most activities read from one file (multisport FIT sessions, TCX `<Activity>`s, GPX track groups). A
+/// triathlon has five; a crafted file with a hundred thousand would make every per-activity step (and the
+/// warnings each activity carries) cost the square of the file. Later ones are skipped with a warning.
+pub const MAX_ACTIVITIES_PER_FILE: usize = 50;
+
+/// The warning the first activity carries when a file held more than [`MAX_ACTIVITIES_PER_FILE`].
+pub(crate) fn too_many_activities(found: usize) -> String {
+    format!(
+        "the file holds {found} activities; only the first {MAX_ACTIVITIES_PER_FILE} were read (no real file has that many)"
+    )
+}
 
 /// Fastest plausible speed for a sport, m/s. Above it a value is a GPS spike or corruption.
 #[must_use]
@@ -447,10 +460,13 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
 
     dropped.report(&mut warnings, d.sport);
     let start_ts = ts_from_unix_s(start).ok_or_else(|| ImportError::no_data("start time out of range"))?;
+    let sub_sport = file_text(d.sub_sport.as_deref(), text::SPORT_TEXT_MAX_CHARS, "sport name", &mut warnings);
+    let name = file_text(d.name.as_deref(), text::ACTIVITY_NAME_MAX_CHARS, "activity name", &mut warnings);
+    let device = file_text(d.device.as_deref(), text::DEVICE_MAX_CHARS, "device name", &mut warnings);
     Ok(Activity {
         sport: d.sport,
-        sub_sport: d.sub_sport,
-        name: d.name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        sub_sport,
+        name,
         start: start_ts,
         utc_offset_s: d.utc_offset_s.filter(|o| o.abs() <= 14 * 3600),
         elapsed_s: elapsed,
@@ -463,12 +479,24 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
         avg_cadence_spm: avg_cadence,
         avg_respiration_brpm: avg_resp,
         dynamics,
-        device: d.device.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        device,
         laps,
         samples,
         source: ctx.source.clone(),
         warnings,
     })
+}
+
+/// A text value from the file, trimmed, `None` when empty, and cut to `max` characters with a warning (a crafted
+/// file's 100 MB track name must not end up on every page that lists runs).
+fn file_text(value: Option<&str>, max: usize, what: &str, warnings: &mut Vec<String>) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let (kept, cut) = text::truncate_chars(v, max);
+    if cut {
+        warnings
+            .push(format!("the {what} in the file is longer than {max} characters; only the first {max} were kept"));
+    }
+    Some(kept.trim_end().to_string())
 }
 
 fn dynamics_empty(d: &RunningDynamics) -> bool {

@@ -3,7 +3,9 @@
 use runtall_domain::activity::{LapIntensity, Sport};
 use runtall_trackxml::{TcxActivity, TcxFile, TcxIntensity, TcxSport, TcxTriggerMethod};
 
-use super::{Draft, DraftLap, Point, cadence_is_strides, f32_clean, is_foot_sport};
+use super::{
+    Draft, DraftLap, MAX_ACTIVITIES_PER_FILE, Point, cadence_is_strides, f32_clean, is_foot_sport, too_many_activities,
+};
 use crate::error::ImportError;
 
 fn sport_of(s: Option<TcxSport>) -> Sport {
@@ -35,7 +37,14 @@ pub(crate) fn map_tcx(file: &TcxFile) -> Result<Vec<Draft>, ImportError> {
         .map(ToString::to_string)
         .chain((file.warnings_omitted > 0).then(|| format!("{} further problems not listed", file.warnings_omitted)))
         .collect();
-    Ok(file.activities.iter().filter(|a| !a.laps.is_empty()).map(|a| map_activity(a, &file_warnings)).collect())
+    let with_laps = file.activities.iter().filter(|a| !a.laps.is_empty());
+    let mut drafts: Vec<Draft> =
+        with_laps.clone().take(MAX_ACTIVITIES_PER_FILE).map(|a| map_activity(a, &file_warnings)).collect();
+    let found = with_laps.count();
+    if let (true, Some(first)) = (found > MAX_ACTIVITIES_PER_FILE, drafts.first_mut()) {
+        first.warnings.push(too_many_activities(found));
+    }
+    Ok(drafts)
 }
 
 fn map_activity(a: &TcxActivity, file_warnings: &[String]) -> Draft {

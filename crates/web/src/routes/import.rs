@@ -9,7 +9,7 @@ use super::json;
 use crate::AppState;
 use crate::error::HttpError;
 use crate::import_jobs::{JobStatus, JobView};
-use crate::layout::{Nav, Page, maud_response};
+use crate::layout::{Nav, Page, csrf_field, maud_response};
 use crate::session::{CSRF_FIELD, Session};
 use axum::Router;
 use axum::extract::multipart::{Field, MultipartError};
@@ -25,6 +25,8 @@ use tokio::io::AsyncWriteExt;
 const MAX_FILES: usize = 5_000;
 /// Rows of per-file results shown on the page; failures are always listed in full.
 const MAX_SHOWN: usize = 300;
+/// Files at least this large get a line showing how far into them the import is.
+const LARGE_FILE_BYTES: u64 = 8_000_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -33,8 +35,10 @@ pub fn router() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT))
         .route("/import/jobs/{id}", get(job_page))
         .route("/import/jobs/{id}/status", get(job_fragment))
+        .route("/import/jobs/{id}/cancel", post(cancel_form))
         .route("/api/import/jobs", get(api_jobs))
         .route("/api/import/jobs/{id}", get(api_job))
+        .route("/api/import/jobs/{id}/cancel", post(cancel_api))
 }
 
 /// Keeps the letters, digits, dots, dashes and underscores of the last path component of an uploaded name: a
@@ -100,12 +104,12 @@ fn upload_error(e: MultipartError) -> HttpError {
 
 async fn save_field(mut field: Field<'_>, path: &std::path::Path) -> Result<(), HttpError> {
     // Private (0600) whatever the umask: the upload is the runner's health data.
-    let file = runtall_store::private_files::create_file(path).map_err(HttpError::internal)?;
+    let file = runtall_store::private_files::create_file(path).map_err(HttpError::from_io)?;
     let mut file = tokio::fs::File::from_std(file);
     while let Some(chunk) = field.chunk().await.map_err(upload_error)? {
-        file.write_all(&chunk).await.map_err(HttpError::internal)?;
+        file.write_all(&chunk).await.map_err(HttpError::from_io)?;
     }
-    file.flush().await.map_err(HttpError::internal)?;
+    file.flush().await.map_err(HttpError::from_io)?;
     Ok(())
 }
 
@@ -179,8 +183,8 @@ fn result_cell(f: &FileResult) -> Markup {
     }
 }
 
-/// The live part of a job page: the progress bar, the counts and the per-file results.
-fn status_fragment(job: &JobView) -> Markup {
+/// The live part of a job page: the progress bar, the counts, the cancel button and the per-file results.
+fn status_fragment(job: &JobView, session: &Session) -> Markup {
     let running = job.status == JobStatus::Running;
     let problems: Vec<&FileResult> = job.files.iter().filter(|f| f.error.is_some()).collect();
     let shown: Vec<&FileResult> = if job.files.len() <= MAX_SHOWN {
@@ -196,6 +200,24 @@ fn status_fragment(job: &JobView) -> Markup {
                     p { strong { "Importing… " } (plural(job.files_done, "file", "files")) " of " (job.files_total)
                         " read, " (mb(job.bytes_done)) " of " (mb(job.bytes_total)) "." }
                     progress max="100" value=(format!("{percent:.0}")) aria-label="Import progress" { (format!("{percent:.0}%")) }
+                    @if job.current_bytes_total >= LARGE_FILE_BYTES {
+                        p class="muted" { "Files being read now: " (mb(job.current_bytes_done)) " of "
+                            (mb(job.current_bytes_total)) " done." }
+                    }
+                    @if job.cancel_requested {
+                        p { "Stopping… the runs stored so far are kept." }
+                    } @else {
+                        form method="post" action={ "/import/jobs/" (job.id) "/cancel" } class="inline" {
+                            (csrf_field(session))
+                            button type="submit" class="button" { "Stop the import" }
+                            " " span class="muted" { "Runs stored so far are kept; the rest of the files are not read." }
+                        }
+                    }
+                }
+                JobStatus::Cancelled => {
+                    p role="status" { strong { "Import stopped." } " The runs stored before you stopped it are kept ("
+                        (job.imported) " added). Upload the same files again to import the rest: the ones already "
+                        "stored are skipped." }
                 }
                 JobStatus::Done => {
                     p { strong { "Import finished." } " " (plural(job.files_total, "file", "files")) " read"
@@ -214,7 +236,7 @@ fn status_fragment(job: &JobView) -> Markup {
             @if !running && job.imported > 0 {
                 p { a class="button primary" href="/runs" { "See your runs" } " " a class="button" href="/insights" { "See insights" } }
             }
-            @if !running && job.imported == 0 && job.duplicates == 0 {
+            @if job.status == JobStatus::Done && job.imported == 0 && job.duplicates == 0 {
                 p { "Nothing new was stored. The reasons are listed below; nothing already in your journal changed." }
             }
             @if !shown.is_empty() {
@@ -305,7 +327,7 @@ async fn job_page(State(st): State<AppState>, session: Session, Path(id): Path<u
         p { a href="/import" { "← Import more" } }
         h1 { "Import " (id) }
         p class="muted" { (plural(job.uploaded, "file", "files")) " uploaded at " (job.started.strftime("%H:%M:%S UTC")) "." }
-        (status_fragment(&job))
+        (status_fragment(&job, &session))
         @if job.status == JobStatus::Running {
             noscript { p { "This page reloads itself until the import is done." } }
         }
@@ -318,9 +340,13 @@ async fn job_page(State(st): State<AppState>, session: Session, Path(id): Path<u
     Ok(page.render(&session))
 }
 
-async fn job_fragment(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, HttpError> {
+async fn job_fragment(
+    State(st): State<AppState>,
+    session: Session,
+    Path(id): Path<u64>,
+) -> Result<Response, HttpError> {
     let job = job(&st, id)?;
-    let mut response = maud_response(html! { (status_fragment(&job)) });
+    let mut response = maud_response(html! { (status_fragment(&job, &session)) });
     response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -331,6 +357,23 @@ async fn api_job(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Resp
 
 async fn api_jobs(State(st): State<AppState>) -> Response {
     json(st.imports.recent())
+}
+
+/// Stop a running job (the page's button): files stored so far are kept.
+async fn cancel_form(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, HttpError> {
+    st.imports.cancel(id).ok_or(HttpError::NotFound)?;
+    Ok(Redirect::to(&format!("/import/jobs/{id}")).into_response())
+}
+
+/// `POST /api/import/jobs/{id}/cancel`: 202 while the job stops, 409 if it had already ended.
+async fn cancel_api(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, HttpError> {
+    match st.imports.cancel(id).ok_or(HttpError::NotFound)? {
+        true => {
+            let body = serde_json::json!({ "job": id, "cancelling": true, "status": format!("/api/import/jobs/{id}") });
+            Ok((StatusCode::ACCEPTED, axum::Json(body)).into_response())
+        }
+        false => Err(HttpError::Conflict("That import has already ended.".into())),
+    }
 }
 
 #[cfg(test)]

@@ -169,6 +169,11 @@ fn verdict_text(v: Verdict) -> &'static str {
     v.label()
 }
 
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
 fn factors_card(r: &InsightsReport) -> Markup {
     html! {
         section class="card" aria-labelledby="h-factors" {
@@ -185,13 +190,14 @@ fn factors_card(r: &InsightsReport) -> Markup {
             }
             h3 { "Each factor: how much more often pain followed" }
             p class="muted" { "Dot: runs with the factor against runs without it (risk ratio; right of the dashed line = more "
-                "pain with it). Bar: the range the data allow (95% interval). A factor needs at least 3 runs with and 3 "
-                "without before it is judged, and the bar for \u{201c}likely\u{201d} is set high because many factors are "
-                "tested at once." }
+                "pain with it, left = less). Bar: the range the data allow (95% interval, wider where a cut point was searched "
+                "for). A factor needs at least 3 runs with and 3 without before it is judged, and the bar for "
+                "\u{201c}likely\u{201d} is set high because " (r.method.factors_judged) " factors are tested at once." }
             ul class="legend" {
                 li { span class="swatch likely" {} "likely link" }
                 li { span class="swatch possible" {} "possible link" }
                 li { span class="swatch none" {} "no clear link" }
+                li { span class="swatch less" {} "goes with less pain" }
             }
             (forest_axis())
             ol class="forest" {
@@ -203,8 +209,16 @@ fn factors_card(r: &InsightsReport) -> Markup {
                         }
                         (forest_row(f))
                         p class="forest-text" {
+                            @if let Some(p) = &f.pattern { strong { (capitalized(p)) "." } " " }
                             (f.counts_sentence)
-                            @if let Some(rr) = &f.risk_ratio { " Risk ratio " (ratio_text(rr.estimate)) " (95% interval " (ratio_text(rr.lower)) "–" (ratio_text(rr.upper)) ")." }
+                            @match (&f.risk_ratio, f.verdict) {
+                                (_, Verdict::NoPainYet) => " No pain events yet, so nothing to compare.",
+                                (Some(rr), _) => {
+                                    " Risk ratio " (ratio_text(rr.estimate)) " (" (format!("{:.0}", (100.0 * rr.level).floor())) "% interval "
+                                    (ratio_text(rr.lower)) "–" (ratio_text(rr.upper)) ")."
+                                }
+                                (None, _) => "",
+                            }
                             @if let Some(m) = &f.more_runs_needed {
                                 " Needs " (m.with_factor) " more with and " (m.without_factor) " more without"
                                 @if let Some(n) = m.estimated_runs { " (about " (n) " more runs at your usual mix)" } "."
@@ -280,6 +294,7 @@ async fn page(
             (suggestion_card(&session, &d.report, d.experiment_running))
         }
         p { a href="/experiments" { "Self-experiments →" } }
+        p { a href="/report" { "A report for your physical therapist (page or PDF) →" } }
     };
     Ok(Page::new("Insights", Nav::Insights, body).render(&session))
 }

@@ -305,7 +305,7 @@ fn parse_time(s: &str) -> Option<Timestamp> {
 }
 
 fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> Result<Option<i64>, HttpError> {
-    Ok(store.nearest_run(at, timing)?)
+    Ok(runtall_app::run_link::nearest_run(store, at, timing)?)
 }
 
 /// Stores a checked report, linking it to a run when none was given and the timing is about a run.
@@ -357,8 +357,9 @@ async fn pain_submit(State(st): State<AppState>, session: Session, form: FormDat
         }),
     };
     let notes = form.get("notes").map(str::to_string);
-    if notes.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        e.add("notes", "at most 500 characters");
+    let max = runtall_domain::text::NOTES_MAX_CHARS;
+    if notes.as_ref().is_some_and(|n| runtall_domain::text::longer_than(n, max)) {
+        e.add("notes", format!("at most {max} characters"));
     }
     let (Some(region), Some(intensity), Some(timing), Some(at), true) = (region, intensity, timing, at, e.is_empty())
     else {
@@ -602,7 +603,7 @@ async fn export_file(st: &AppState, file: &str) -> Result<Response, HttpError> {
         "days.csv" => ("text/csv; charset=utf-8", |j| journal_format::to_csv(j).2),
         _ => return Err(HttpError::NotFound),
     };
-    let journal = st.db.run(|store| Ok(store.export_journal()?)).await?;
+    let journal = st.db.run(|store| Ok(runtall_app::journal_file::export(store)?)).await?;
     let text = pick(&journal);
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"runtall-{file}\"")).map_err(HttpError::internal)?;

@@ -46,13 +46,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn category(c: ExerciseCategory) -> &'static str {
-    match c {
-        ExerciseCategory::Breathing => "Breathing",
-        ExerciseCategory::Neck => "Neck",
-        ExerciseCategory::Scapular => "Shoulder blades",
-        ExerciseCategory::Mobility => "Mobility",
-        ExerciseCategory::MicroBreak => "Micro-breaks",
-    }
+    c.label()
 }
 
 async fn progress(st: &AppState) -> Result<CourseProgress, HttpError> {
@@ -326,14 +320,17 @@ struct AreaQuery {
     area: Option<String>,
 }
 
-const AREAS: [(HabitArea, &str); 6] = [
-    (HabitArea::Sitting, "Sitting"),
-    (HabitArea::Travel, "Travel"),
-    (HabitArea::Pack, "Hydration pack"),
-    (HabitArea::Load, "Training load"),
-    (HabitArea::Posture, "Posture"),
-    (HabitArea::Care, "Getting help"),
-];
+const AREAS: [(HabitArea, &str); 6] = {
+    let a = HabitArea::ALL;
+    [
+        (a[0], a[0].label()),
+        (a[1], a[1].label()),
+        (a[2], a[2].label()),
+        (a[3], a[3].label()),
+        (a[4], a[4].label()),
+        (a[5], a[5].label()),
+    ]
+};
 
 fn area_of(q: &AreaQuery) -> Result<Option<HabitArea>, HttpError> {
     match q.area.as_deref() {

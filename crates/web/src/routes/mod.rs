@@ -19,6 +19,7 @@ mod library;
 mod onboarding;
 mod plan;
 mod posture;
+mod report;
 mod rescore;
 mod run_mode;
 mod runs;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(insights::router())
         .merge(experiments::router())
         .merge(rescore::router())
+        .merge(report::router())
         .merge(travel::router())
         .merge(run_mode::router())
         .merge(library::router())

@@ -6,10 +6,11 @@
 //! on the desktop, where they can notify); the checks are the companion's own
 //! ([`ReminderSettings::apply`]), so the form, the API and the CLI refuse the same values with the same words.
 //!
-//! Journal import reads the formats of docs/journal-format.md with the CLI's calls
-//! (`journal_format::{from_jsonl, from_csv}`, then `Store::import_journal`): every line is checked before anything
-//! is stored, so a bad line names itself and nothing changes. A journal can outgrow the global body limit, so its
-//! two routes get their own ([`JOURNAL_LIMIT`]); the upload is text and is read in memory.
+//! Journal import reads the formats of docs/journal-format.md with the CLI's calls (`journal_format::{JsonlReader,
+//! CsvReader}` streamed into `runtall_app::journal_file::import_records`): every line is checked as it is stored, in one
+//! transaction dropped at the first bad line, so a bad line names itself and nothing changes. A journal can
+//! outgrow the global body limit, so its two routes get their own ([`JOURNAL_LIMIT`]); the upload is text held in
+//! memory, and parsing it adds only one record at a time.
 
 use super::{json, snapshot};
 use crate::AppState;
@@ -26,7 +27,7 @@ use axum::routing::{get, post};
 use maud::{Markup, html};
 use runtall_companion::remind::settings::{self as reminders, ReminderChanges, ReminderSettings, days_label};
 use runtall_domain::emergency::is_known_country;
-use runtall_domain::journal_format::{self, Journal};
+use runtall_domain::journal_format;
 use runtall_domain::plan::Weekday;
 use runtall_domain::profile::{Profile, Units};
 use runtall_store::{JournalImportStats, Store};
@@ -150,8 +151,9 @@ fn apply(mut p: Profile, name: Option<&str>, country: Option<&str>, units: Optio
     let mut e = Errors::default();
     if let Some(name) = name {
         let name = name.trim();
-        if name.chars().count() > 80 {
-            e.add("name", "at most 80 characters");
+        let max = runtall_domain::text::PROFILE_NAME_MAX_CHARS;
+        if runtall_domain::text::longer_than(name, max) {
+            e.add("name", format!("at most {max} characters"));
         } else if name != p.name {
             p.name = name.to_string();
             p.demo = false;
@@ -575,38 +577,68 @@ fn csv_kind(name: &str, text: &str) -> Result<usize, HttpError> {
     }
 }
 
-/// The uploaded files as one journal, checked as a whole: one JSON Lines file, or up to three CSV files.
-fn parse_journal(files: &[(String, String)], now: jiff::Timestamp) -> Result<Journal, HttpError> {
-    let nothing = |e: journal_format::LineError| HttpError::field("journal", format!("{e}; nothing was imported"));
-    let (csv, jsonl): (Vec<_>, Vec<_>) =
-        files.iter().partition(|(name, _)| name.to_ascii_lowercase().ends_with(".csv"));
-    match (jsonl.as_slice(), csv.is_empty()) {
-        ([], true) => {
-            Err(HttpError::field("journal", "Choose a journal file: a .jsonl, or runs.csv, pain.csv and days.csv."))
-        }
-        ([(name, text)], true) => journal_format::from_jsonl(name, text, now).map_err(nothing),
-        ([], false) => {
-            const NAMES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
-            let mut slots: [Option<(&str, &str)>; 3] = [None; 3];
-            for (name, text) in csv {
-                let kind = csv_kind(name, text)?;
-                if slots[kind].replace((name, text)).is_some() {
-                    return Err(HttpError::field("journal", format!("two files hold {}; choose one", NAMES[kind])));
-                }
+/// What was uploaded: one JSON Lines file, or up to three CSV files in their slots (runs, pain, days).
+enum JournalUpload {
+    Jsonl(String, String),
+    Csv([Option<(String, String)>; 3]),
+}
+
+impl JournalUpload {
+    /// Sorts the uploaded files by kind (from their names and header rows; nothing is parsed yet).
+    fn pick(files: Vec<(String, String)>) -> Result<JournalUpload, HttpError> {
+        let (csv, mut jsonl): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|(name, _)| name.to_ascii_lowercase().ends_with(".csv"));
+        match (jsonl.len(), csv.is_empty()) {
+            (0, true) => {
+                Err(HttpError::field("journal", "Choose a journal file: a .jsonl, or runs.csv, pain.csv and days.csv."))
             }
-            let slot = |i: usize| slots[i].unwrap_or((NAMES[i], ""));
-            journal_format::from_csv(slot(0), slot(1), slot(2), now).map_err(nothing)
+            (1, true) => jsonl.pop().map(|(n, t)| JournalUpload::Jsonl(n, t)).ok_or(HttpError::NotFound),
+            (0, false) => {
+                const NAMES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
+                let mut slots: [Option<(String, String)>; 3] = [None, None, None];
+                for (name, text) in csv {
+                    let kind = csv_kind(&name, &text)?;
+                    if slots[kind].replace((name, text)).is_some() {
+                        return Err(HttpError::field("journal", format!("two files hold {}; choose one", NAMES[kind])));
+                    }
+                }
+                Ok(JournalUpload::Csv(slots))
+            }
+            _ => Err(HttpError::field(
+                "journal",
+                "Import one JSON Lines file, or CSV files — not several JSON Lines files or both kinds at once.",
+            )),
         }
-        _ => Err(HttpError::field(
-            "journal",
-            "Import one JSON Lines file, or CSV files — not several JSON Lines files or both kinds at once.",
-        )),
+    }
+
+    /// Streams the records into the store in one transaction (all or nothing; a bad line names itself).
+    fn import_into(
+        &self,
+        store: &runtall_store::SqliteStore,
+        now: jiff::Timestamp,
+    ) -> Result<JournalImportStats, HttpError> {
+        let stats = match self {
+            JournalUpload::Jsonl(name, text) => runtall_app::journal_file::import_records(
+                store,
+                &mut journal_format::JsonlReader::new(name, text.as_bytes(), now),
+            )?,
+            JournalUpload::Csv(slots) => {
+                let open = |i: usize| {
+                    slots[i].as_ref().map(|(n, t)| (n.clone(), Box::new(t.as_bytes()) as Box<dyn std::io::BufRead>))
+                };
+                runtall_app::journal_file::import_records(
+                    store,
+                    &mut journal_format::CsvReader::new(open(0), open(1), open(2), now),
+                )?
+            }
+        };
+        Ok(stats)
     }
 }
 
 async fn import(st: &AppState, files: Vec<(String, String)>) -> Result<JournalImportStats, HttpError> {
-    let journal = parse_journal(&files, jiff::Timestamp::now())?;
-    st.db.run(move |store| Ok(store.import_journal(&journal)?)).await
+    let upload = JournalUpload::pick(files)?;
+    st.db.run(move |store| upload.import_into(store, jiff::Timestamp::now())).await
 }
 
 /// The settings page with the import's outcome: the summary (200) or the problem next to the file box (422).

@@ -228,3 +228,22 @@ pub fn add_run(store: &dyn Store, hours_ago: i64, hash: &str) -> i64 {
         other => panic!("{other:?}"),
     }
 }
+
+/// The multipart boundary of [`multipart`].
+pub const BOUNDARY: &str = "----runtall-test-boundary";
+
+/// A multipart body of files in the field `files`, as the import page's form sends them.
+pub fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("Content-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n").as_bytes(),
+        );
+        body.extend_from_slice(b"Content-Type: application/octet-stream\r\n\r\n");
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}

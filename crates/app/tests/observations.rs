@@ -1,0 +1,64 @@
+//! The journal as the insights engine sees it: raw measurements reach it, and the day before stays the day before.
+
+use jiff::Timestamp;
+use jiff::civil::date;
+use runtall_domain::activity::Sport;
+use runtall_domain::assess::DayHours;
+use runtall_domain::journal::DayLog;
+use runtall_domain::journal_format::{Journal, JournalRun};
+use runtall_store::SqliteStore;
+
+fn run(key: &str, start: &str, km: f64, minutes: f64) -> JournalRun {
+    JournalRun {
+        key: key.into(),
+        start: start.parse::<Timestamp>().expect("time"),
+        sport: Sport::Running,
+        label: None,
+        distance_m: km * 1000.0,
+        moving_s: minutes * 60.0,
+        elapsed_s: minutes * 60.0,
+        name: None,
+        pack: None,
+        surface: None,
+        ate_within_2h: None,
+        pre_run_done: None,
+        post_run_done: None,
+    }
+}
+
+fn day(d: jiff::civil::Date, sitting: f64, car: Option<f64>) -> DayLog {
+    let mut log = DayLog::empty(d);
+    log.sitting_h = Some(DayHours::new(sitting).expect("hours"));
+    log.car_h = car.map(|h| DayHours::new(h).expect("hours"));
+    log
+}
+
+#[test]
+fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("j.db")).expect("store");
+    let journal = Journal {
+        runs: vec![run("sat", "2026-03-07T08:00:00Z", 12.0, 66.0), run("sun", "2026-03-08T08:00:00Z", 21.0, 120.0)],
+        pain: vec![],
+        days: vec![
+            day(date(2026, 3, 6), 9.0, Some(4.5)),
+            day(date(2026, 3, 7), 1.5, Some(0.0)),
+            day(date(2026, 3, 8), 2.0, None),
+        ],
+    };
+    runtall_app::journal_file::import(&store, &journal).expect("import");
+    let obs = runtall_app::observations::observations(&store).expect("observations");
+    let sat = &obs[0].1;
+    assert_eq!(sat.date, date(2026, 3, 7));
+    assert_eq!(sat.context.car_hours_same_day, Some(0.0), "Saturday itself had no drive");
+    assert_eq!(sat.context.car_hours_day_before, Some(4.5), "Friday's drive is kept as the day before");
+    assert_eq!(sat.context.sitting_hours, Some(1.5));
+    assert_eq!(sat.context.sitting_hours_day_before, Some(9.0));
+    assert_eq!(sat.duration_min, Some(66.0));
+    assert!((sat.pace_min_per_km().expect("pace") - 5.5).abs() < 1e-9);
+    let cut = runtall_insights::Cutoffs::default();
+    assert_eq!(runtall_insights::Factor::CarTravel.value(sat, &cut), Some(false), "no car travel on Saturday");
+    let sun = &obs[1].1;
+    assert_eq!(sun.context.car_hours_same_day, None, "not logged is unknown, not zero");
+    assert_eq!(sun.context.car_hours_day_before, Some(0.0));
+}
