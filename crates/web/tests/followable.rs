@@ -293,3 +293,17 @@ async fn today_never_says_pack_on_and_leave_the_pack_at_home_together() {
     }
     assert!(seen_on && seen_off, "both sides of the experiment came up");
 }
+
+#[tokio::test]
+async fn without_javascript_the_players_say_why_there_is_no_start() {
+    let app = app().await;
+    app.onboard().await;
+    let r = app.get("/session/daily-mobility").await;
+    let note = r.body.split("<noscript>").nth(1).and_then(|s| s.split("</noscript>").next()).unwrap_or("");
+    assert!(note.contains("needs JavaScript") && note.contains("steps below"), "{}", r.body);
+    assert!(r.has(r#"id="player" class="player""#) && r.has("hidden"), "the script-only player stays hidden");
+    let run = app.get("/run-mode?run=easy&minutes=30").await;
+    assert!(run.has("<noscript>") && run.has("Speaking the cues needs JavaScript"), "{}", run.body);
+    let breathe = app.get("/breathe").await;
+    assert!(breathe.has("<noscript>"), "{}", breathe.body);
+}

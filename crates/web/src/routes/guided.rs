@@ -91,6 +91,10 @@ async fn player(
         h1 { (t.name) }
         p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
             "Stop if anything brings sharp, spreading or chest pain." }
+        // The player is shown by its script; without JavaScript the page says why there is no Start button.
+        noscript { div class="notice warn" { p { strong { "The guided player needs JavaScript" } " to count, pace the "
+            "breathing and time each hold. Without it, do the steps below at your own pace: each one links to its card "
+            "with the drawing, the dose and what you should feel." } } }
         section id="player" class="player" data-progress=(progress) data-run=[q.run] hidden {
             div class="player-head" {
                 p class="stepno" id="stepno" { "" }
