@@ -511,10 +511,16 @@ pub fn routine(program: &Program, r: &Routine) {
 
 pub fn lesson_list(program: &Program) {
     println!("Breathing course: {} short lessons\n", program.lessons.len());
-    for l in &program.lessons {
-        println!("  {:>2}. {:<52} {} min", l.number, l.title, l.minutes);
+    for line in lesson_rows(program) {
+        println!("{line}");
     }
     println!("\nRead one: `runtall learn 1`.");
+}
+
+/// One row per lesson with the minutes in one column: the title column is as wide as the longest title.
+fn lesson_rows(program: &Program) -> Vec<String> {
+    let w = program.lessons.iter().map(|l| l.title.chars().count()).max().unwrap_or(0);
+    program.lessons.iter().map(|l| format!("  {:>2}. {:<w$}  {:>2} min", l.number, l.title, l.minutes)).collect()
 }
 
 pub fn lesson(program: &Program, l: &Lesson) {
@@ -626,4 +632,17 @@ pub fn sources(program: &Program) {
     println!(
         "\nA \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief)."
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lesson_minutes_line_up_in_one_column_within_80() {
+        let rows = super::lesson_rows(runtall_content::program());
+        assert!(rows.len() >= 8);
+        // Every row ends with "N min" at the same column, so rows are equally long.
+        let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
+        assert_eq!(lengths.len(), 1, "{rows:#?}");
+        assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
+    }
 }
