@@ -205,6 +205,24 @@ async function main() {
       expect(await page.getByLabel('Daily mobility').isChecked(), 'day log shows mobility done');
     });
 
+    await flow('on a 360×800 phone, Pause and Skip are on screen during an exercise', async () => {
+      const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await context.storageState() });
+      const p = await ctx.newPage();
+      try {
+        await p.goto(`${base}/session/daily-mobility`);
+        await p.getByRole('button', { name: 'Start' }).click();
+        await p.waitForFunction(() => document.getElementById('player').dataset.state === 'running');
+        await p.waitForTimeout(500);
+        const off = await p.evaluate(() => ['pause', 'skip', 'phase'].filter((id) => {
+          const b = document.getElementById(id).getBoundingClientRect();
+          return b.top < 0 || b.bottom > window.innerHeight;
+        }));
+        expect(off.length === 0, `off screen while running: ${off.join(', ')}`);
+      } finally {
+        await ctx.close();
+      }
+    });
+
     await flow('breathing pacer phases on a pre-run routine', async () => {
       const day = await (await page.request.get(base + '/api/plan/for-run/long')).json();
       await page.goto(`${base}/session/${day.pre_run.id}?speed=4`);

@@ -92,22 +92,38 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
             run_session_with(program, &GuideInput::Exercise { id: &e.id, overrides }, &options, &mut checkpoint)
         }
     };
+    let record = finish_session(&store, session_start, result, save_error)?;
+    tick_day_log(&store, program, &record)?;
+    print_session(ctx, &record)
+}
+
+/// Stores a finished session, or what was done of one that failed part-way, and notes a checkpoint that could not
+/// be saved (guided routines and breathing sessions alike).
+fn finish_session(
+    store: &dyn Store,
+    session_start: Timestamp,
+    result: Result<CompletionRecord, runtall_companion::guide::SessionError>,
+    save_error: Option<CliError>,
+) -> CliResult<CompletionRecord> {
     let record = match result {
         Ok(r) => r,
         Err(e) => {
             if let Some(partial) = e.partial_record() {
-                save_record(&store, session_start, partial)?;
+                save_record(store, session_start, partial)?;
             }
             return Err(err(e));
         }
     };
-    save_record(&store, session_start, &record)?;
-    tick_day_log(&store, program, &record)?;
+    save_record(store, session_start, &record)?;
     if let Some(e) = save_error {
         eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
     }
+    Ok(record)
+}
+
+fn print_session(ctx: &Ctx, record: &CompletionRecord) -> CliResult {
     if ctx.json {
-        return ctx.print_json(&record);
+        return ctx.print_json(record);
     }
     println!("{}", record.summary());
     Ok(())
@@ -155,24 +171,9 @@ pub fn breathe(ctx: &Ctx, a: BreatheArgs) -> CliResult {
             save_error.get_or_insert(e);
         }
     };
-    let record = match runtall_companion::guide::run_timeline_with(program, timeline, &options, &mut checkpoint) {
-        Ok(r) => r,
-        Err(e) => {
-            if let Some(partial) = e.partial_record() {
-                save_record(&store, session_start, partial)?;
-            }
-            return Err(err(e));
-        }
-    };
-    save_record(&store, session_start, &record)?;
-    if let Some(e) = save_error {
-        eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
-    }
-    if ctx.json {
-        return ctx.print_json(&record);
-    }
-    println!("{}", record.summary());
-    Ok(())
+    let result = runtall_companion::guide::run_timeline_with(program, timeline, &options, &mut checkpoint);
+    let record = finish_session(&store, session_start, result, save_error)?;
+    print_session(ctx, &record)
 }
 
 /// A completed daily-mobility or rest-day-strength session ticks today's day log, as logging it by hand would;
