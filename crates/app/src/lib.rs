@@ -3,6 +3,7 @@
 //! it does I/O only through the [`Store`](runtall_store::Store) trait (and opens the local store for both, see
 //! [`open_local`]) and takes "today" as an argument.
 
+pub mod breaks;
 pub mod completion;
 mod error;
 pub mod experiments;

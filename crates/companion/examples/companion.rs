@@ -139,7 +139,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         "remind" => {
             let mut scheduler =
                 Scheduler::new(program, ReminderConfig::from_defaults(&program.habit_defaults), &demo_permissions()?)?;
-            let mut notifier = default_notifier();
+            let mut notifier = default_notifier(false);
             let mut idle = detect_idle_source();
             let commands = spawn_stdin_commands();
             let stop = stop_on_signals();
@@ -150,6 +150,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 notifier: notifier.as_mut(),
                 commands: &commands,
                 stop: &stop,
+                history: None,
             };
             let mut log = Vec::new();
             run_reminders(&mut scheduler, io, DriverOptions::default(), |e| log.push(e.clone()))?;

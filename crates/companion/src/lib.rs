@@ -11,6 +11,7 @@
 //! terminals, sound, notifications and the wall clock stay at the edges. Nothing here writes to the journal: each
 //! feature hands back a record (completion, break log, plan) for the caller to store.
 
+pub mod breathe;
 pub mod cues;
 pub mod export;
 pub mod guide;

@@ -30,6 +30,7 @@ mod insights_cache;
 mod layout;
 mod openapi;
 mod posture_charts;
+mod pwa;
 pub mod report_page;
 pub mod route_map;
 mod routes;
@@ -97,6 +98,8 @@ pub struct AppState {
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
     /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
     pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
+    /// The browser's sitting-break scheduler (see `routes::breaks`).
+    pub(crate) breaks: Arc<routes::breaks::BreakSlot>,
 }
 
 impl AppState {
@@ -113,6 +116,7 @@ impl AppState {
             program: runtall_content::program(),
             imports: Arc::default(),
             insights_cache: Arc::default(),
+            breaks: Arc::default(),
         })
     }
 

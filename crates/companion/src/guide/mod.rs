@@ -23,9 +23,12 @@ pub use sound::{Speaker, spoken_text};
 pub use timeline::{
     BreathPhase, DoseOverride, FIRST_PREPARE_S, GuideInput, GuideStep, MAX_BREATH_PHASE_S, MAX_HOLD_S, MAX_MINUTES,
     MAX_REP_S, MAX_REPS, MAX_REST_S, MAX_SESSION_S, MAX_SETS, MAX_WORK_S, SIDE_SWITCH_S, Segment, SegmentKind, Side,
-    TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, validate_dose,
+    TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, timeline_of_steps, validate_dose,
 };
-pub use tui::{GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, run_session, run_session_with};
+pub use tui::{
+    FIGURE_COLS, FIGURE_ROWS, GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, render_with_figure,
+    run_session, run_session_with, run_timeline_with, step_figures,
+};
 
 /// Why a guided session cannot start, or how it failed.
 #[derive(Debug, thiserror::Error)]

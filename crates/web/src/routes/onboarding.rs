@@ -9,7 +9,7 @@ use super::{Snapshot, api_needs_first, json, snapshot};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{Errors, FormData, enum_id, id_of};
-use crate::layout::{Page, csrf_field, described, error_summary, field_error};
+use crate::layout::{Page, csrf_field, described, error_summary, error_summary_list, field_error};
 use crate::session::Session;
 use crate::units::{from_km, to_km, unit_name};
 use axum::Router;
@@ -69,15 +69,15 @@ fn screen_form(
         }
         p class="lead" { "Answer each question yes or no. Any yes counts, and a question left unanswered is never "
             "taken as no. About 2 minutes." }
-        (error_summary(errors))
+        (error_summary_list(&unanswered_lines(program, errors)))
         form method="post" action="/screen" class="stack" novalidate {
             (csrf_field(session))
-            @for f in &program.red_flags {
+            @for (i, f) in program.red_flags.iter().enumerate() {
                 @let name = format!("q-{}", f.id);
                 @let chosen = form.and_then(|fd| fd.get(&name));
                 fieldset id={ "f-" (name) } class={ "question" @if errors.get(&name).is_some() { " has-error" } }
                     aria-describedby=[described(errors, &name)] {
-                    legend { (f.question) }
+                    legend { span class="qno" { (i + 1) ". " } (f.question) }
                     (field_error(errors, &name))
                     div class="yesno" {
                         label { input type="radio" name=(name) value="yes" checked[chosen == Some("yes")] required; " Yes" }
@@ -88,6 +88,20 @@ fn screen_form(
             button type="submit" class="button primary" { "See my result" }
         }
     }
+}
+
+/// The error summary's lines for the safety questions left unanswered, in the order they are asked and in their
+/// own words: "Question 4: please answer — Have you …?".
+fn unanswered_lines(program: &Program, errors: &Errors) -> Vec<(String, String)> {
+    program
+        .red_flags
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let field = format!("q-{}", f.id);
+            errors.get(&field).map(|_| (field, format!("Question {}: please answer — {}", i + 1, f.question)))
+        })
+        .collect()
 }
 
 async fn screen_page(State(st): State<AppState>, session: Session, Query(q): Query<ScreenQuery>) -> Response {
@@ -202,7 +216,7 @@ async fn screen_result(State(st): State<AppState>, session: Session) -> Result<R
             h1 { "No running until a clinician has checked this" }
             div class="notice warn" role="status" { p { (s.safety.headline) } }
             (flag_list(flags))
-            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
+            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer_words()) ")" } } }
             p { (level_action(if flags.is_empty() { FlagLevel::C } else { FlagLevel::B })) }
             p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
                 (call_links_inline(&s.profile)) "." }
@@ -253,7 +267,7 @@ async fn emergency(State(st): State<AppState>, session: Session) -> Result<Respo
             ". " a href="/settings" { "Change the country" }
         }
     };
-    Ok(Page::bare("Emergency", body).render(&session))
+    Ok(Page::bare("Emergency", body).purge_offline().render(&session))
 }
 
 /// Marks the latest screen as checked by a clinician. Refused when neither the screen nor the assessment flagged
