@@ -9,13 +9,7 @@ use runtall_companion::cues::{CueOptions, RepSpec, RunPlan, Spec, plan_run};
 use runtall_companion::export::{
     FitOptions, IcsOptions, SsmlOptions, VoiceFormat, to_ics, to_json, to_ssml, workout_fit,
 };
-use runtall_companion::guide::{
-    CompletionRecord, DoseOverride, GuideInput, GuideOptions, Target, resolve, run_session_with,
-};
-use runtall_companion::remind::driver::{
-    DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
-    stop_on_signals,
-};
+use runtall_companion::guide::{CompletionRecord, DoseOverride, GuideInput, Target, resolve};
 use runtall_companion::remind::settings::{self as reminder_settings, ReminderSettings};
 use runtall_companion::remind::{Scheduler, WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
@@ -23,6 +17,11 @@ use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
 use runtall_domain::safety::{ExerciseVerdict, Permissions};
 use runtall_store::Store;
+use runtall_tui::guide::{GuideOptions, run_session_with};
+use runtall_tui::remind::{
+    DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
+    stop_on_signals,
+};
 
 fn err(e: impl std::fmt::Display) -> CliError {
     CliError::user(e.to_string())

@@ -279,6 +279,21 @@ impl Session {
         self.advance(dt, now)
     }
 
+    /// Session milliseconds played so far, unrounded.
+    pub(super) fn position(&self) -> f64 {
+        self.position
+    }
+
+    /// Moves playback forward to session millisecond `position_ms`, as if that much had been played since the last
+    /// reading (for [`replay`](super::replay), which knows positions rather than clock readings). Nothing happens
+    /// once the session is over or for a position behind the current one.
+    pub(super) fn advance_to(&mut self, position_ms: f64) {
+        if !self.is_over() && position_ms > self.position {
+            let now = self.last_now.unwrap_or_default();
+            self.advance(position_ms - self.position, now);
+        }
+    }
+
     fn advance(&mut self, dt_ms: f64, now: Duration) -> Vec<SessionEvent> {
         let total = self.timeline.total_ms() as f64;
         let from = self.position;
@@ -373,6 +388,34 @@ impl Session {
             }
         };
         match target_index.and_then(|t| self.timeline.segments.get(t).map(|s| (t, s.start_ms))) {
+            Some((t, start)) => {
+                self.position = start as f64;
+                self.current = t;
+                events.push(SessionEvent::SegmentStarted(t));
+            }
+            None => {
+                self.position = self.timeline.total_ms() as f64;
+                self.current = self.timeline.segments.len() - 1;
+                self.finish(now, EndReason::Finished);
+                events.push(SessionEvent::Finished);
+            }
+        }
+        events
+    }
+
+    /// The browser player's "Skip exercise": wherever playback is in an exercise (getting ready, a rest, the work),
+    /// it moves to getting ready for the next one, and the exercise counts as skipped out of.
+    pub fn skip_exercise(&mut self, now: Duration) -> Vec<SessionEvent> {
+        if !matches!(self.state, SessionState::Running | SessionState::Paused) {
+            return Vec::new();
+        }
+        let mut events = if self.state == SessionState::Running { self.tick(now) } else { Vec::new() };
+        if self.is_over() {
+            return events;
+        }
+        let step = self.timeline.segments[self.current].step;
+        self.skipped[step] = true;
+        match self.timeline.step_start(step + 1).map(|t| (t, self.timeline.segments[t].start_ms)) {
             Some((t, start)) => {
                 self.position = start as f64;
                 self.current = t;

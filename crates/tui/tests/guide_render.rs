@@ -6,9 +6,8 @@ use common::{program, secs, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use runtall_companion::guide::{
-    DoseOverride, GuideInput, MIN_HEIGHT, MIN_WIDTH, Palette, Session, build_timeline, frame_text, render,
-};
+use runtall_companion::guide::{DoseOverride, GuideInput, Session, build_timeline};
+use runtall_tui::guide::{MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render};
 
 fn session(input: GuideInput<'_>) -> Session {
     let t = build_timeline(program(), &input).expect("timeline");

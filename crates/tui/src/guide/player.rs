@@ -1,10 +1,12 @@
 //! The terminal front end: one pure [`render`] function (tested with ratatui's `TestBackend`) and the
 //! [`run_session`] loop that owns the real clock, the keyboard, the bell and the speech process.
 
-use super::session::{CompletionRecord, Session, SessionEvent, SessionState, Snapshot};
+use super::PlayerError;
 use super::sound::{Speaker, spoken_text};
-use super::timeline::{BreathPhase, GuideInput, SegmentKind, build_timeline, clock};
-use super::{SessionError, StepOutcome};
+use runtall_companion::guide::{
+    BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
+    build_timeline, clock,
+};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -205,7 +207,7 @@ pub fn run_session(
     program: &Program,
     input: &GuideInput<'_>,
     options: &GuideOptions,
-) -> Result<CompletionRecord, SessionError> {
+) -> Result<CompletionRecord, PlayerError> {
     run_session_with(program, input, options, |_| {})
 }
 
@@ -221,15 +223,15 @@ pub fn run_session_with(
     input: &GuideInput<'_>,
     options: &GuideOptions,
     mut checkpoint: impl FnMut(&CompletionRecord),
-) -> Result<CompletionRecord, SessionError> {
+) -> Result<CompletionRecord, PlayerError> {
     let timeline = build_timeline(program, input)?;
     let mut session = Session::new(timeline, options.speed)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(SessionError::NotATerminal);
+        return Err(PlayerError::NotATerminal);
     }
     let (width, height) = crossterm::terminal::size()?;
     if width < MIN_WIDTH || height < MIN_HEIGHT {
-        return Err(SessionError::TerminalTooSmall { width, height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
+        return Err(PlayerError::TerminalTooSmall { width, height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
     }
     let palette = Palette { color: options.use_color() };
     let mut speaker = if options.speech { Speaker::detect() } else { Speaker::silent() };
@@ -248,7 +250,7 @@ pub fn run_session_with(
     record.ended_at = Some(jiff::Timestamp::now());
     match result {
         Ok(()) => Ok(record),
-        Err(e) => Err(SessionError::Failed { message: e.to_string(), partial: Box::new(record) }),
+        Err(e) => Err(PlayerError::Failed { message: e.to_string(), partial: Box::new(record) }),
     }
 }
 
