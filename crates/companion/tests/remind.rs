@@ -7,8 +7,7 @@ use jiff::Zoned;
 use jiff::civil::{Time, date};
 use jiff::tz::TimeZone;
 use runtall_companion::remind::{
-    BreakEvent, BreakOutcome, Prompt, PromptKind, RemindError, ReminderConfig, Response, Scheduler, WorkingHours,
-    summarize,
+    BreakOutcome, PromptKind, RemindError, ReminderConfig, Response, Scheduler, WorkingHours, summarize,
 };
 use std::time::Duration;
 

@@ -7,7 +7,7 @@ use jiff::Zoned;
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use runtall_companion::remind::{
-    BreakEvent, BreakOutcome, Prompt, PromptKind, RemindError, ReminderConfig, Response, Scheduler, summarize,
+    BreakEvent, BreakOutcome, Prompt, RemindError, ReminderConfig, Response, Scheduler, summarize,
 };
 use runtall_tui::remind::{
     Clock, Command, DriverIo, DriverOptions, IdleSource, Notifier, TerminalNotifier, parse_command, run_reminders,
@@ -28,7 +28,6 @@ fn config() -> ReminderConfig {
 fn scheduler() -> Scheduler {
     Scheduler::new(program(), config(), &common::open()).expect("scheduler")
 }
-
 
 /// Ticks every minute from `from` to `to` (inclusive) without answering; returns how many prompts came.
 fn run(s: &mut Scheduler, from: (i8, i8), to: (i8, i8)) -> usize {
@@ -164,4 +163,3 @@ fn terminal_notifier_prints_the_prompt_and_keys() {
     assert!(out.contains("Shift your position") || out.contains("Time to stand up and walk"));
     assert!(out.contains("d done · z snooze · s skip (3 left today)"));
 }
-

@@ -15,15 +15,15 @@ mod replay;
 mod session;
 mod timeline;
 
+pub use replay::{PlayedReport, ReplayError, replay};
 pub use session::{
     CompletionRecord, EndReason, MAX_SPEED, MIN_SPEED, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
     StepRecord,
 };
-pub use replay::{PlayedReport, ReplayError, replay};
 pub use timeline::{
-    BreathPhase, Caption, DoseOverride, FIRST_PREPARE_S, GuideInput, GuideStep, MAX_BREATH_PHASE_S, MAX_HOLD_S, MAX_MINUTES,
-    MAX_REP_S, MAX_REPS, MAX_REST_S, MAX_SESSION_S, MAX_SETS, MAX_WORK_S, SIDE_SWITCH_S, Segment, SegmentKind, Side,
-    TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, validate_dose,
+    BreathPhase, Caption, DoseOverride, FIRST_PREPARE_S, GuideInput, GuideStep, MAX_BREATH_PHASE_S, MAX_HOLD_S,
+    MAX_MINUTES, MAX_REP_S, MAX_REPS, MAX_REST_S, MAX_SESSION_S, MAX_SETS, MAX_WORK_S, SIDE_SWITCH_S, Segment,
+    SegmentKind, Side, TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, validate_dose,
 };
 
 /// Why a guided session cannot start, or how it failed.

@@ -3,16 +3,16 @@
 
 use super::PlayerError;
 use super::sound::{Speaker, spoken_text};
-use runtall_companion::guide::{
-    BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
-    build_timeline, clock,
-};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use runtall_companion::guide::{
+    BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
+    build_timeline, clock,
+};
 use runtall_content::Program;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
