@@ -35,14 +35,12 @@ mod routes;
 mod server;
 mod session;
 mod sign_in_guard;
-mod timeline;
 mod units;
 
 pub use db::Db;
 pub use error::{HttpError, WebError};
 pub use hosts::HostPolicy;
 pub use server::{Limits, Peer, Server, ServerStats, TlsFiles, tls_config};
-pub use timeline::{Segment, SegmentKind, Timeline, build_timeline};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

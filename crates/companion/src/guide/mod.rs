@@ -11,10 +11,12 @@
 //! The players only show and time them: `runtall_tui::guide` in the terminal, and the web app's `player.js`,
 //! which receives this timeline as JSON.
 
+mod player_data;
 mod replay;
 mod session;
 mod timeline;
 
+pub use player_data::{PlayerSegment, PlayerStep, PlayerTimeline, kind_name};
 pub use replay::{PlayedReport, ReplayError, replay};
 pub use session::{
     CompletionRecord, EndReason, MAX_SPEED, MIN_SPEED, Session, SessionEvent, SessionState, Snapshot, StepOutcome,

@@ -8,7 +8,7 @@
 use super::{Snapshot, api_needs_first, json, needs_first, snapshot};
 use crate::AppState;
 use crate::error::HttpError;
-use crate::layout::{Nav, Page, csrf_field, dose_line, minutes, sources};
+use crate::layout::{Nav, Page, csrf_field, minutes, sources};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -246,7 +246,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
             ol class="steps-list" {
                 @for s in &r.steps {
                     li {
-                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (dose_line(&s.dose))
+                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
                         " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
                         @if let Some(n) = &s.note { br; span class="note" { (n) } }
                         @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
