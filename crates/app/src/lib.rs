@@ -7,6 +7,7 @@ mod error;
 pub mod experiments;
 pub mod import;
 pub mod observations;
+pub mod plan;
 pub mod posture;
 pub mod progress;
 pub mod pt_report;

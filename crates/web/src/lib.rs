@@ -94,6 +94,8 @@ pub struct AppState {
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
     /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
     pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
+    /// The current plan, kept per journal revision (see `runtall_app::plan`).
+    pub(crate) plans: Arc<runtall_app::plan::PlanCache>,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
             program: runtall_content::program(),
             imports: Arc::default(),
             insights_cache: Arc::default(),
+            plans: Arc::default(),
         })
     }
 

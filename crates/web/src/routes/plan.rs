@@ -16,11 +16,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use maud::{Markup, html};
+use runtall_app::plan::PlanInputs;
 use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
 use runtall_domain::screen::is_stale;
 use runtall_store::Store;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,24 +34,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/safety", get(api_safety))
 }
 
-/// The plan for the latest screen and assessment, stored when it is new.
-pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<PlanRecord, HttpError> {
+/// The plan for the latest screen and assessment, by the one storage rule (stored when its inputs changed), kept
+/// per journal revision so a page view neither rebuilds it nor decodes the stored one.
+pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<Arc<PlanRecord>, HttpError> {
     let a = api_needs_first(s)?.clone();
-    let built = plan::build(st.program, &a.assessment, &s.safety)?;
-    let screening_id = s.screening.as_ref().and_then(|r| r.id);
+    let inputs = PlanInputs::of(s.screening.as_ref(), &a);
+    let (program, safety, cache) = (st.program, s.safety.clone(), st.plans.clone());
     st.db
         .run(move |store| {
-            if let Some(latest) = store.latest_plan()?
-                && latest.screening_id == screening_id
-                && latest.assessment_id == a.id
-                && latest.plan == built
-            {
-                return Ok(latest);
-            }
-            let mut record =
-                PlanRecord { id: None, created_at: Timestamp::now(), screening_id, assessment_id: a.id, plan: built };
-            record.id = Some(store.add_plan(&record)?);
-            Ok(record)
+            let build = || plan::build(program, &a.assessment, &safety).map_err(HttpError::from);
+            cache.current(store, inputs, build, Timestamp::now())
         })
         .await
 }
@@ -458,7 +452,7 @@ async fn today_page(
 
 async fn api_plan(State(st): State<AppState>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
-    Ok(json(current_plan(&st, &s).await?))
+    Ok(json(&*current_plan(&st, &s).await?))
 }
 
 async fn api_plan_history(State(st): State<AppState>) -> Result<Response, HttpError> {
