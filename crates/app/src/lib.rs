@@ -2,6 +2,7 @@
 //! self-experiment, and progress against the baseline. Kept in one crate so the two front ends cannot drift apart;
 //! it does I/O only through the [`Store`](runtall_store::Store) trait and takes "today" as an argument.
 
+pub mod assessment;
 pub mod completion;
 mod error;
 pub mod experiments;
@@ -12,6 +13,7 @@ pub mod posture;
 pub mod progress;
 pub mod pt_report;
 pub mod safety;
+pub mod screen;
 pub mod sessions;
 
 pub use error::AppError;

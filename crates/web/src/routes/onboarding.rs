@@ -23,10 +23,10 @@ use runtall_domain::assess::{
     Assessment, AssessmentRecord, DayHours, Exposures, PackUse, PerWeek, PsfsItem, Region, Routing, RunKm, Score,
     Surface, WeekHours, WeeklyKm, When, Years,
 };
-use runtall_domain::plan::{self, PlanRecord};
+use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::{ALL_CONDITIONS, Profile, Units, condition_label};
-use runtall_domain::safety::{Mode, SafetyInputs, gate as safety_gate};
-use runtall_domain::screen::{self, ProgramState, ScreenAnswers, ScreeningRecord, TriggeredFlag, program_state};
+use runtall_domain::safety::Mode;
+use runtall_domain::screen::{self, AnswersFile, ProgramState, ScreenAnswers, TriggeredFlag, program_state};
 use runtall_store::Store;
 use serde::Deserialize;
 use serde_json::json;
@@ -114,24 +114,22 @@ fn answers_from_form(program: &Program, form: &FormData) -> ScreenAnswers {
 
 async fn screen_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
     let answers = answers_from_form(st.program, &form);
-    let outcome = match screen::evaluate(st.program, &answers) {
-        Ok(o) => o,
-        Err(_) => {
-            let mut errors = Errors::default();
-            for f in st.program.red_flags.iter().filter(|f| !answers.0.contains_key(&f.id)) {
-                errors.add(
-                    &format!("q-{}", f.id),
-                    "Please answer yes or no: an unanswered safety question is never taken as no.",
-                );
-            }
-            let body = screen_form(st.program, &session, Some(&form), &errors, false);
-            let mut r = Page::bare("Safety check", body).render(&session);
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(r);
+    // Checked here as well as in the use case, to answer with the form and each unanswered question marked.
+    if screen::evaluate(st.program, &answers).is_err() {
+        let mut errors = Errors::default();
+        for f in st.program.red_flags.iter().filter(|f| !answers.0.contains_key(&f.id)) {
+            errors.add(
+                &format!("q-{}", f.id),
+                "Please answer yes or no: an unanswered safety question is never taken as no.",
+            );
         }
-    };
-    let record = ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
-    st.db.run(move |store| Ok(store.add_screening(&record)?)).await?;
+        let body = screen_form(st.program, &session, Some(&form), &errors, false);
+        let mut r = Page::bare("Safety check", body).render(&session);
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    let program = st.program;
+    st.db.run(move |store| Ok(runtall_app::screen::record(store, program, answers, Timestamp::now())?)).await?;
     Ok(Redirect::to("/screen/result").into_response())
 }
 
@@ -256,17 +254,10 @@ async fn emergency(State(st): State<AppState>, session: Session) -> Result<Respo
     Ok(Page::bare("Emergency", body).render(&session))
 }
 
-/// Marks the latest screen as checked by a clinician. Refused when neither the screen nor the assessment flagged
-/// anything for a clinician (the safety gate has nothing waiting).
+/// Marks the latest screen as checked by a clinician (refused when nothing waits for one).
 fn mark_checked(store: &dyn Store, program: &Program) -> Result<(), HttpError> {
-    let latest = store.latest_screening()?.ok_or_else(|| HttpError::Conflict("No safety check yet.".into()))?;
-    let id = latest.id.ok_or_else(|| HttpError::internal("stored screening without id"))?;
-    if !runtall_app::safety::permissions(program, store)?.awaits_clinician() {
-        return Err(HttpError::Conflict(
-            "Your latest safety check and assessment flagged nothing: there is nothing to clear.".into(),
-        ));
-    }
-    store.mark_clinician_checked(id, Timestamp::now())?;
+    runtall_app::screen::clinician_checked(store, program, Timestamp::now())?
+        .ok_or_else(|| HttpError::Conflict("No safety check yet.".into()))?;
     Ok(())
 }
 
@@ -624,29 +615,6 @@ fn assessment_from_form(form: &FormData, units: Units) -> Result<Assessment, Err
     Ok(assessment)
 }
 
-/// Saves an assessment and the plan built from it with the current screen; returns the plan record id.
-fn save_assessment_and_plan(
-    store: &dyn Store,
-    program: &'static Program,
-    assessment: Assessment,
-) -> Result<(AssessmentRecord, PlanRecord), HttpError> {
-    let latest = store.latest_screening()?;
-    let mut record = AssessmentRecord { id: None, taken_at: Timestamp::now(), assessment };
-    let permissions =
-        safety_gate(program, &SafetyInputs { screening: latest.as_ref(), assessment: Some(&record.assessment) });
-    let built = plan::build(program, &record.assessment, &permissions)?;
-    record.id = Some(store.add_assessment(&record)?);
-    let mut plan = PlanRecord {
-        id: None,
-        created_at: Timestamp::now(),
-        screening_id: latest.as_ref().and_then(|s| s.id),
-        assessment_id: record.id,
-        plan: built,
-    };
-    plan.id = Some(store.add_plan(&plan)?);
-    Ok((record, plan))
-}
-
 async fn assess_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     if let Some(to) = gate(&s) {
@@ -673,7 +641,9 @@ async fn assess_submit(State(st): State<AppState>, session: Session, form: FormD
         Ok(Routing::Plan) => {}
     }
     let program = st.program;
-    st.db.run(move |store| save_assessment_and_plan(store, program, assessment)).await?;
+    st.db
+        .run(move |store| runtall_app::assessment::record_with_plan(store, program, assessment, Timestamp::now()))
+        .await?;
     Ok(Redirect::to("/plan").into_response())
 }
 
@@ -687,49 +657,20 @@ async fn api_screen_history(State(st): State<AppState>) -> Result<Response, Http
     Ok(json(st.db.run(|store| Ok(store.screenings()?)).await?))
 }
 
-/// The answers-file shapes of `runtall screen --answers`: every id in `answers`, or `yes` with `others: "no"`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScreenBody {
-    #[serde(default)]
-    answers: Option<BTreeMap<String, bool>>,
-    #[serde(default)]
-    yes: Option<Vec<String>>,
-    #[serde(default)]
-    others: Option<String>,
-}
-
 async fn api_screen(
     State(st): State<AppState>,
-    axum::Json(body): axum::Json<ScreenBody>,
+    axum::Json(body): axum::Json<AnswersFile>,
 ) -> Result<Response, HttpError> {
-    let answers = match (body.answers, body.yes, body.others.as_deref()) {
-        (Some(map), None, None) => ScreenAnswers(map),
-        (None, Some(yes), Some("no")) => {
-            let mut a = ScreenAnswers::all_no(st.program);
-            for id in yes {
-                if st.program.red_flag(&id).is_none() {
-                    return Err(HttpError::field("yes", format!("'{id}' is not a screening question")));
-                }
-                a.0.insert(id, true);
-            }
-            a
-        }
-        _ => {
-            return Err(HttpError::bad(
-                "send either {\"answers\": {id: bool, ...}} or {\"yes\": [ids], \"others\": \"no\"}",
-            ));
-        }
-    };
-    let outcome = screen::evaluate(st.program, &answers)?;
-    let mut record =
-        ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
+    // The same shapes as `runtall screen --answers`; a wrong shape is the whole body's fault, not one field's.
+    let answers = body.into_answers(st.program).map_err(|e| {
+        if e.field.is_empty() { HttpError::bad(e.message) } else { HttpError::field(&e.field, e.message) }
+    })?;
     let program = st.program;
     let (record, profile, safety) = st
         .db
         .run(move |store| {
-            record.id = Some(store.add_screening(&record)?);
-            Ok((record, store.profile()?.unwrap_or_default(), runtall_app::safety::permissions(program, store)?))
+            let (record, safety) = runtall_app::screen::record(store, program, answers, Timestamp::now())?;
+            Ok((record, store.profile()?.unwrap_or_default(), safety))
         })
         .await?;
     let state = program_state(Some(&record));
@@ -770,6 +711,7 @@ async fn api_assess(State(st): State<AppState>, axum::Json(a): axum::Json<Assess
         ));
     }
     let program = st.program;
-    let (record, plan) = st.db.run(move |store| save_assessment_and_plan(store, program, a)).await?;
+    let (record, plan): (AssessmentRecord, PlanRecord) =
+        st.db.run(move |store| runtall_app::assessment::record_with_plan(store, program, a, Timestamp::now())).await?;
     Ok(json(json!({ "assessment": record, "plan": plan })))
 }
