@@ -1,5 +1,7 @@
 //! Frames of the guided session rendered into ratatui's `TestBackend` at chosen clock times.
 
+// The companion's own test helpers (the demo runner, the gate's permissions), shared by file.
+#[path = "../../companion/tests/common/mod.rs"]
 mod common;
 
 use common::{program, secs, view};

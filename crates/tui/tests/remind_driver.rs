@@ -1,5 +1,7 @@
 //! The real-time driver loop around the sitting-break scheduler, through a simulated workday on a fake clock.
 
+// The companion's own test helpers (the demo runner, the gate's permissions), shared by file.
+#[path = "../../companion/tests/common/mod.rs"]
 mod common;
 
 use common::program;

@@ -372,6 +372,16 @@ impl Session {
     /// it skips the rest of the exercise and moves to getting ready for the next one. Pressing it twice in a
     /// transition therefore skips the next exercise too, which is what a runner who does not want it expects.
     pub fn skip(&mut self, now: Duration) -> Vec<SessionEvent> {
+        self.skip_with(now, false)
+    }
+
+    /// The browser player's "Skip exercise": wherever playback is in an exercise (getting ready, a rest, the work),
+    /// it moves to getting ready for the next one, and the exercise counts as skipped out of.
+    pub fn skip_exercise(&mut self, now: Duration) -> Vec<SessionEvent> {
+        self.skip_with(now, true)
+    }
+
+    fn skip_with(&mut self, now: Duration, whole_exercise: bool) -> Vec<SessionEvent> {
         if !matches!(self.state, SessionState::Running | SessionState::Paused) {
             return Vec::new();
         }
@@ -381,41 +391,15 @@ impl Session {
         }
         let seg = &self.timeline.segments[self.current];
         let target_index = match seg.kind {
-            SegmentKind::Prepare | SegmentKind::Rest | SegmentKind::SwitchSides => Some(self.current + 1),
+            SegmentKind::Prepare | SegmentKind::Rest | SegmentKind::SwitchSides if !whole_exercise => {
+                Some(self.current + 1)
+            }
             _ => {
                 self.skipped[seg.step] = true;
                 self.timeline.step_start(seg.step + 1)
             }
         };
         match target_index.and_then(|t| self.timeline.segments.get(t).map(|s| (t, s.start_ms))) {
-            Some((t, start)) => {
-                self.position = start as f64;
-                self.current = t;
-                events.push(SessionEvent::SegmentStarted(t));
-            }
-            None => {
-                self.position = self.timeline.total_ms() as f64;
-                self.current = self.timeline.segments.len() - 1;
-                self.finish(now, EndReason::Finished);
-                events.push(SessionEvent::Finished);
-            }
-        }
-        events
-    }
-
-    /// The browser player's "Skip exercise": wherever playback is in an exercise (getting ready, a rest, the work),
-    /// it moves to getting ready for the next one, and the exercise counts as skipped out of.
-    pub fn skip_exercise(&mut self, now: Duration) -> Vec<SessionEvent> {
-        if !matches!(self.state, SessionState::Running | SessionState::Paused) {
-            return Vec::new();
-        }
-        let mut events = if self.state == SessionState::Running { self.tick(now) } else { Vec::new() };
-        if self.is_over() {
-            return events;
-        }
-        let step = self.timeline.segments[self.current].step;
-        self.skipped[step] = true;
-        match self.timeline.step_start(step + 1).map(|t| (t, self.timeline.segments[t].start_ms)) {
             Some((t, start)) => {
                 self.position = start as f64;
                 self.current = t;
