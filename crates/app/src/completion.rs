@@ -10,8 +10,8 @@ use crate::{AppError, Result};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::content::{Lesson, Program, RoutineKind};
-use runtall_domain::journal::{DayLog, PainTiming, RunContext, link_run};
-use runtall_store::{ActivityFilter, Store};
+use runtall_domain::journal::{DayLog, PainTiming, RunContext};
+use runtall_store::Store;
 use serde::Serialize;
 
 /// Stores a session record under its start as the front end saw it: every checkpoint of one session overwrites
@@ -54,24 +54,8 @@ pub struct Completion {
 
 /// The run a pre- or post-run routine done at `now` belongs to, linked by time as pain reports are.
 pub fn linked_run(store: &dyn Store, kind: RoutineKind, now: Timestamp) -> Result<Option<i64>> {
-    let span = SignedDuration::from_hours(12);
-    let filter = ActivityFilter {
-        from: now.checked_sub(span).ok(),
-        to: now.checked_add(span).ok(),
-        label: None,
-        limit: Some(20),
-    };
-    let runs: Vec<(i64, Timestamp, Timestamp)> = store
-        .activities(&filter)?
-        .into_iter()
-        .filter(|r| r.sport.is_run())
-        .map(|r| {
-            let end = r.start.checked_add(SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
-            (r.id, r.start, end)
-        })
-        .collect();
     let timing = if kind == RoutineKind::PreRun { PainTiming::Before } else { PainTiming::RightAfter };
-    Ok(link_run(now, timing, &runs))
+    crate::run_link::nearest_within(store, now, timing, SignedDuration::from_hours(12), 20)
 }
 
 /// Records a completed routine in the journal by kind: daily mobility and rest-day strength tick `today`'s day

@@ -28,7 +28,9 @@ impl AppError {
     /// Errors the runner can act on (as opposed to bugs or a broken environment).
     pub fn is_user_error(&self) -> bool {
         match self {
-            AppError::Store(e) => !matches!(e, StoreError::Decode { .. } | StoreError::Sql(_)),
+            AppError::Store(e) => {
+                !matches!(e, StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_))
+            }
             AppError::Insights(_) | AppError::State(_) | AppError::Input(_) => true,
             AppError::Corrupt { .. } | AppError::Photo(_) => false,
         }

@@ -33,7 +33,7 @@ fn store() -> (tempfile::TempDir, SqliteStore) {
 
 fn journal(store: &dyn Store, lines: &[String]) {
     let j = from_jsonl("test.jsonl", &lines.join("\n"), "2026-12-31T00:00:00Z".parse::<Timestamp>().unwrap()).unwrap();
-    store.import_journal(&j).unwrap();
+    runtall_app::journal_file::import(store, &j).unwrap();
 }
 
 fn day(d: Date, mobility: bool) -> String {

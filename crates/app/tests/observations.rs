@@ -6,7 +6,7 @@ use runtall_domain::activity::Sport;
 use runtall_domain::assess::DayHours;
 use runtall_domain::journal::DayLog;
 use runtall_domain::journal_format::{Journal, JournalRun};
-use runtall_store::{SqliteStore, Store};
+use runtall_store::SqliteStore;
 
 fn run(key: &str, start: &str, km: f64, minutes: f64) -> JournalRun {
     JournalRun {
@@ -46,7 +46,7 @@ fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
             day(date(2026, 3, 8), 2.0, None),
         ],
     };
-    store.import_journal(&journal).expect("import");
+    runtall_app::journal_file::import(&store, &journal).expect("import");
     let obs = runtall_app::observations::observations(&store).expect("observations");
     let sat = &obs[0].1;
     assert_eq!(sat.date, date(2026, 3, 7));

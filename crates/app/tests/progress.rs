@@ -50,7 +50,7 @@ fn plan_at(store: &dyn Store, at: &str) {
 
 fn journal(store: &dyn Store, lines: &[&str]) {
     let j = from_jsonl("test.jsonl", &lines.join("\n"), t("2026-04-01T00:00:00Z")).unwrap();
-    store.import_journal(&j).unwrap();
+    runtall_app::journal_file::import(store, &j).unwrap();
 }
 
 fn run_line(key: &str, start: &str, pre: &str, post: &str) -> String {

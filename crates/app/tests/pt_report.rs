@@ -83,7 +83,7 @@ fn season(store: &dyn Store) {
         }
     }
     let j = from_jsonl("t.jsonl", &lines.join("\n"), t("2026-06-30T12:00:00Z")).unwrap();
-    store.import_journal(&j).unwrap();
+    runtall_app::journal_file::import(store, &j).unwrap();
 }
 
 fn seeded() -> (tempfile::TempDir, SqliteStore) {
@@ -247,4 +247,43 @@ fn a_level_a_screen_is_listed_and_leaves_no_plan() {
     assert!(r.safety.headline.contains("emergency"), "{}", r.safety.headline);
     // The plan made before the emergency is shown as made; everything is left out now, with the gate's reason.
     assert!(r.program.left_out.iter().any(|l| l.what.starts_with("every exercise") && l.reason.contains("locked")));
+}
+
+/// A right-facing standing photo whose CVA is `cva` degrees (C7 at (500, 300), tragus 100 px away).
+fn posture_photo(cva: f64) -> runtall_domain::posture::LandmarkFile {
+    let (tx, ty) = (500.0 + 100.0 * cva.to_radians().cos(), 300.0 - 100.0 * cva.to_radians().sin());
+    let json = format!(
+        r#"{{"points":{{"tragus":{{"x":{tx},"y":{ty}}},"c7":{{"x":500,"y":300}},"shoulder":{{"x":520,"y":330}},
+            "hip":{{"x":520,"y":730}},"nose":{{"x":{},"y":{ty}}}}}}}"#,
+        tx + 60.0
+    );
+    runtall_domain::posture::parse_landmarks(&json).unwrap()
+}
+
+#[test]
+fn posture_photos_show_their_trend_judged_against_the_error() {
+    use runtall_app::posture;
+    let (_dir, store) = seeded();
+    assert!(report(&store, ReportOptions::default()).posture.is_empty(), "no checks: nothing recorded");
+
+    // Two photos on the first day (44°, 46°), one later (53°): 8° up, beyond the 5.5° published error.
+    for (cva, day) in [(44.0, date(2026, 5, 2)), (46.0, date(2026, 5, 2)), (53.0, date(2026, 6, 20))] {
+        posture::add(&store, posture_photo(cva), None, Some(day), TODAY).unwrap();
+    }
+    // A photo after the period's end does not count.
+    posture::add(&store, posture_photo(30.0), None, Some(date(2026, 6, 28)), TODAY).unwrap();
+    let r = report(&store, ReportOptions { to: Some(date(2026, 6, 25)), ..ReportOptions::default() });
+    assert_eq!(r.posture.checks_in_period, 3);
+    let standing = &r.posture.photos[0];
+    assert_eq!(standing.kind, "Relaxed standing");
+    assert_eq!(standing.counts, "3 photos on 2 days");
+    let cva = standing.sentences.iter().find(|s| s.starts_with("CVA")).expect("a CVA sentence");
+    assert!(cva.contains("45.0° (2026-05-02) → 53.0° (2026-06-20)"), "{cva}");
+    assert!(cva.contains("beyond the ±5.5° measurement error"), "{cva}");
+    assert!(r.posture.error_note.contains("±5.5°"), "{}", r.posture.error_note);
+
+    // A period ending before the later photo shows one day only, and the PDF and HTML carry the section.
+    let early = report(&store, ReportOptions { to: Some(date(2026, 5, 31)), ..ReportOptions::default() });
+    assert_eq!(early.posture.photos[0].counts, "2 photos on 1 day");
+    assert!(early.posture.photos[0].sentences.iter().all(|s| !s.contains("53.0°")));
 }

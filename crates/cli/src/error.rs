@@ -47,14 +47,17 @@ impl From<PlanError> for CliError {
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
         match e {
+            // The store says what is wrong; the command line adds what to do about it here.
+            StoreError::Corrupt { .. } => CliError::User(format!("{e}. Move it aside or pass another file with --db")),
             StoreError::Locked { .. }
             | StoreError::DiskFull { .. }
             | StoreError::Journal(_)
-            | StoreError::Corrupt { .. }
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }
             | StoreError::NotFound { .. } => CliError::User(e.to_string()),
-            StoreError::Decode { .. } | StoreError::Sql(_) => CliError::Internal(anyhow::Error::new(e)),
+            StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_) => {
+                CliError::Internal(anyhow::Error::new(e))
+            }
         }
     }
 }

@@ -15,11 +15,11 @@
 //! return) are written with a leading `'`, and so are cells that already start with `'`; reading strips exactly
 //! that one `'` again, so the round trip stays exact (docs/journal-format.md).
 
-use crate::activity::Sport;
+use crate::activity::{Activity, Samples, SourceFile, Sport};
 use crate::assess::{DayHours, Region, Score, Surface};
-use crate::classify::RunLabel;
+use crate::classify::{Classification, Feature, RunLabel};
 use crate::error::InputError;
-use crate::journal::{DayLog, PainReport, PainTiming, ReliefUse};
+use crate::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,74 @@ pub struct JournalRun {
     pub pre_run_done: Option<bool>,
     #[serde(default)]
     pub post_run_done: Option<bool>,
+}
+
+/// The path and format a run known only from a journal is stored under (no watch file behind it).
+pub const JOURNAL_SOURCE: &str = "journal";
+
+impl JournalRun {
+    /// The activity this line stands for when no watch file of it is stored: its summary without a sample stream,
+    /// under its journal key as the content hash, so importing the journal again (or the watch file's journal
+    /// from another database) finds it.
+    pub fn to_activity(&self) -> Activity {
+        Activity {
+            sport: self.sport,
+            sub_sport: None,
+            name: self.name.clone(),
+            start: self.start,
+            utc_offset_s: None,
+            elapsed_s: self.elapsed_s,
+            moving_s: self.moving_s,
+            distance_m: self.distance_m,
+            ascent_m: None,
+            descent_m: None,
+            avg_hr_bpm: None,
+            max_hr_bpm: None,
+            avg_cadence_spm: None,
+            avg_respiration_brpm: None,
+            dynamics: None,
+            device: None,
+            laps: vec![],
+            samples: Samples::default(),
+            source: SourceFile {
+                path: JOURNAL_SOURCE.into(),
+                format: JOURNAL_SOURCE.into(),
+                content_hash: self.key.clone(),
+            },
+            warnings: vec![],
+        }
+    }
+
+    /// The line's label as a classification whose one reason says where it came from (no samples to derive one).
+    pub fn classification(&self) -> Option<Classification> {
+        self.label.map(|label| Classification {
+            label,
+            also: vec![],
+            reasons: vec![Feature {
+                name: "journal".into(),
+                value: label.as_str().into(),
+                note: "label given by the imported journal".into(),
+            }],
+        })
+    }
+
+    /// The run context this line gives, for the stored run `run_id`; `None` when it gives none (a stored context
+    /// is then left as it is).
+    pub fn context(&self, run_id: i64) -> Option<RunContext> {
+        let any = self.pack.is_some()
+            || self.surface.is_some()
+            || self.ate_within_2h.is_some()
+            || self.pre_run_done.is_some()
+            || self.post_run_done.is_some();
+        any.then_some(RunContext {
+            run_id,
+            pack: self.pack,
+            surface: self.surface,
+            ate_within_2h: self.ate_within_2h,
+            pre_run_done: self.pre_run_done,
+            post_run_done: self.post_run_done,
+        })
+    }
 }
 
 /// A pain report referring to its run by key.
@@ -820,6 +888,29 @@ mod tests {
                 magnesium_mg: Some(200),
             }],
         }
+    }
+
+    #[test]
+    fn a_journal_run_becomes_a_stored_run_under_its_key_with_its_label_and_context() {
+        let run = &sample().runs[0];
+        let a = run.to_activity();
+        assert_eq!((a.source.content_hash.as_str(), a.source.path.as_str()), ("abc123", JOURNAL_SOURCE));
+        assert_eq!((a.start, a.distance_m, a.moving_s, a.elapsed_s), (run.start, 21_097.5, 6_900.0, 7_000.0));
+        assert_eq!(a.name, run.name);
+        assert!(a.samples.is_empty());
+        let c = run.classification().expect("labelled");
+        assert_eq!((c.label, c.reasons[0].value.as_str()), (RunLabel::Long, "long"));
+        let ctx = run.context(7).expect("context");
+        assert_eq!((ctx.run_id, ctx.pack, ctx.surface, ctx.post_run_done), (7, Some(true), Some(Surface::Trail), None));
+        let bare = JournalRun {
+            label: None,
+            pack: None,
+            surface: None,
+            ate_within_2h: None,
+            pre_run_done: None,
+            ..run.clone()
+        };
+        assert_eq!((bare.classification(), bare.context(7)), (None, None), "nothing given, nothing made up");
     }
 
     #[test]

@@ -382,6 +382,30 @@ fn experiments(f: &mut Flow, data: &ReportData) {
     f.doc.close();
 }
 
+fn posture(f: &mut Flow, data: &ReportData) {
+    let p = &data.posture;
+    f.doc.open(Role::Section);
+    f.heading("Posture, measured from photos and run videos", 40.0);
+    if p.is_empty() {
+        nothing(f);
+    } else {
+        f.text(&[r(format!("{} in the period.", counted(p.checks_in_period, "check")))], SMALL);
+        for k in &p.photos {
+            f.text(&[b(format!("{} ({})", k.kind, k.counts))], BODY);
+            let items: Vec<Vec<Span>> = k.sentences.iter().map(|s| vec![r(s.clone())]).collect();
+            f.list(&items, SMALL);
+        }
+        if !p.videos.is_empty() {
+            f.text(&[b("Run videos (head and trunk from the first minute to the last)")], BODY);
+            let items: Vec<Vec<Span>> =
+                p.videos.iter().map(|v| vec![b(format!("{}: ", d(v.taken_on))), r(v.sentence.clone())]).collect();
+            f.list(&items, SMALL);
+        }
+        f.text(&[r(p.error_note.clone())], Style { color: MUTED, ..SMALL });
+    }
+    f.doc.close();
+}
+
 fn program(f: &mut Flow, data: &ReportData) {
     let p = &data.program;
     f.doc.open(Role::Section);
@@ -496,6 +520,7 @@ pub fn lay_out(f: &mut Flow, data: &ReportData) {
     load(f, data);
     factors(f, data);
     experiments(f, data);
+    posture(f, data);
     program(f, data);
     notes(f, data);
     about(f, data);

@@ -222,7 +222,7 @@ fn write_journal(path: &Path, n: usize) {
     let shift = ((today - last).get_days() - 7).div_euclid(7) * 7;
     let journal = journal_of(&runner.runs, shift);
     let store = SqliteStore::open(path).expect("store");
-    store.import_journal(&journal).expect("import");
+    runtall_app::journal_file::import(&store, &journal).expect("import");
 }
 
 fn journal_of(runs: &[RunObservation], shift_days: i32) -> Journal {

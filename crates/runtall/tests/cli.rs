@@ -202,6 +202,7 @@ fn a_corrupt_database_is_refused_with_exit_1_and_left_as_it_was() {
     let out = runtall(&db, &["status"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not a runtall database"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pass another file with --db"), "the CLI says what to do: {}", stderr(&out));
     assert_eq!(std::fs::read(&db).expect("read"), junk);
 }
 

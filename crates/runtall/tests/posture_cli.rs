@@ -153,3 +153,26 @@ fn a_video_file_gives_minutes_and_drift() {
     assert!(text.contains("From minute 1 to minute 3: head forward"), "{text}");
     assert!(text.contains("further ahead"), "{text}");
 }
+
+#[test]
+fn the_report_for_a_physical_therapist_carries_the_posture_trend() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = screened(dir.path());
+    for (name, cva, day) in [("a.json", 44.0, "2026-09-01"), ("b.json", 54.0, "2026-10-15")] {
+        ok(runtall(&db, &["posture", "add", "--landmarks", s(&photo(dir.path(), name, cva)), "--photo-date", day]));
+    }
+    let html = dir.path().join("r.html");
+    ok(runtall(&db, &["report", "--from", "2026-09-01", "--to", "2026-10-31", "-o", s(&html)]));
+    let page = std::fs::read_to_string(&html).expect("html written");
+    assert!(page.contains("Posture, measured from photos and run videos"), "posture section in the HTML");
+    assert!(page.contains("44.0° (2026-09-01) → 54.0° (2026-10-15)"), "the CVA trend in the HTML");
+    let pdf = dir.path().join("r.pdf");
+    ok(runtall(&db, &["report", "--from", "2026-09-01", "--to", "2026-10-31", "-o", s(&pdf)]));
+    let Ok(out) = Command::new("pdftotext").arg(&pdf).arg("-").output() else {
+        assert!(std::env::var_os("CI").is_none(), "pdftotext is needed in CI");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Posture, measured from photos and run videos"), "{text}");
+    assert!(text.contains("beyond the ±5.5° measurement error"), "{text}");
+}

@@ -1,19 +1,30 @@
 //! Where runtall keeps a runner's data.
 //!
-//! Domain code talks to the [`Store`] trait only, so the embedded SQLite store used on a runner's machine and a
-//! PostgreSQL store for a multi-athlete server can share every rule above them. Records are stored as JSON
-//! documents with a few indexed columns: the domain types evolve quickly, and a document column keeps old rows
-//! readable while migrations stay small.
+//! Everything above this crate talks to the [`Store`] trait, so the embedded SQLite store used on a runner's machine
+//! and a PostgreSQL store for a clinic server can share every rule above them. A [`Store`] is a handle confined to
+//! one athlete: every read and write it makes is about that athlete's rows, and ids of another athlete's rows
+//! answer as if they did not exist. A [`Database`] makes those handles and keeps the list of athletes; the local
+//! app uses one athlete, [`AthleteId::LOCAL`]. `docs/storage.md` describes the boundary, and the
+//! `runtall-store-tests` crate is the conformance suite every implementation passes.
+//!
+//! The store only stores: turning journal lines into activities or choosing the run a pain report belongs to are
+//! rules of the domain and the app. Records are kept as JSON documents next to the columns that queries filter,
+//! sort or list by: the domain types evolve quickly, and a document column keeps old rows readable while
+//! migrations stay small.
 
 pub mod codec;
 mod migrations;
 pub mod private_files;
 mod sqlite;
 
-pub use sqlite::SqliteStore;
+pub use sqlite::{SqliteDatabase, SqliteStore};
 
 /// The schema version a database is at once this build has opened it (one per migration).
 pub const SCHEMA_VERSION: i64 = migrations::MIGRATIONS.len() as i64;
+
+/// The schema steps in order, for upgrade tests that build a database as an older runtall left it.
+#[doc(hidden)]
+pub use migrations::MIGRATIONS;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -21,6 +32,7 @@ use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
+use runtall_domain::journal_format::LineError;
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
@@ -29,9 +41,8 @@ use runtall_domain::screen::ScreeningRecord;
 pub enum StoreError {
     #[error("database {path} is locked by another program (is another runtall running?); try again in a moment")]
     Locked { path: String },
-    #[error(
-        "{path} is not a runtall database or is damaged ({detail}); nothing was changed. Move it aside or pass another file with --db"
-    )]
+    /// Front ends add what the runner can do about it (the CLI names `--db`).
+    #[error("{path} is not a runtall database or is damaged ({detail}); nothing was changed")]
     Corrupt { path: String, detail: String },
     #[error("cannot open database {path}: {detail}")]
     Open { path: String, detail: String },
@@ -39,8 +50,14 @@ pub enum StoreError {
         "database {path} was written by a newer runtall (schema version {found}, this build knows up to {known}); upgrade runtall"
     )]
     TooNew { path: String, found: i64, known: i64 },
+    /// A record could not be turned into its stored form (serde refused it): a bug, never the runner's input.
+    #[error("cannot store {what}: {detail}")]
+    Encode { what: &'static str, detail: String },
+    /// A stored record no longer reads back as its type: a bug or a hand-edited database.
     #[error("stored record {what} #{id} cannot be read: {detail}")]
     Decode { what: &'static str, id: i64, detail: String },
+    /// No such record for this athlete. Another athlete's record answers the same: ids never reveal that a row
+    /// exists elsewhere.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
     /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
@@ -53,11 +70,72 @@ pub enum StoreError {
     /// A journal being imported has a bad record; nothing of it was stored.
     #[error("{0}; nothing was imported")]
     Journal(runtall_domain::journal_format::LineError),
+    /// Any other failure of the database engine (a bug, or an environment problem without a better name).
     #[error("database error: {0}")]
     Sql(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Whose records a [`Store`] handle reads and writes. Ids are the database's own; a server maps its accounts to
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct AthleteId(i64);
+
+impl AthleteId {
+    /// The one runner of a local database: it owns every row written before athletes existed (schema 10).
+    pub const LOCAL: AthleteId = AthleteId(1);
+
+    pub const fn new(id: i64) -> AthleteId {
+        AthleteId(id)
+    }
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for AthleteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An athlete as the database lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Athlete {
+    pub id: AthleteId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// A database that holds athletes' records and hands out [`Store`] handles, each confined to one athlete.
+pub trait Database {
+    type Store: Store;
+    /// Adds an athlete with no records (revision 0, no label pass pending) and returns its id.
+    fn create_athlete(&self, name: &str) -> Result<AthleteId>;
+    /// Every athlete, in the order they were added.
+    fn athletes(&self) -> Result<Vec<Athlete>>;
+    /// A handle whose every call reads and writes `athlete`'s records only; [`StoreError::NotFound`] when there is
+    /// no such athlete.
+    fn athlete(&self, athlete: AthleteId) -> Result<Self::Store>;
+}
+
+/// One record of a journal import as the store keeps it, mapped from the journal's lines by the app
+/// (`runtall_app::journal_file`). The store only matches keys and skips what it already holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JournalEntry {
+    /// A run under its journal key (`activity.source.content_hash`): matched to the athlete's stored activity with
+    /// that key, or else stored as `activity` with `classification`. `context`, when given, replaces the run's
+    /// stored context; its `run_id` is ignored (the store sets the run it matched or stored).
+    Run { activity: Box<Activity>, classification: Option<Classification>, context: Option<RunContext> },
+    /// A pain report, linked to the run whose key is `run_key` when the athlete has it (the run may come later in
+    /// the stream); `report.run_id` is ignored. Skipped when the very same report is stored already.
+    Pain { report: PainReport, run_key: Option<String> },
+    /// A day's log; replaces the stored one of that date.
+    Day(DayLog),
+}
 
 /// What happened to an activity handed to [`Store::add_activity`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -91,6 +169,9 @@ pub struct ActivityRow {
     pub avg_hr_bpm: Option<f64>,
     pub label: Option<RunLabel>,
     pub source_path: String,
+    /// The run's journal key: the content hash of its source file, or the key a journal gave a run that came
+    /// without a file.
+    pub key: String,
 }
 
 /// One stored activity in full.
@@ -163,8 +244,13 @@ pub struct ActivityFilter {
     pub limit: Option<usize>,
 }
 
-/// Everything runtall persists. Each method is one transaction: a failure leaves earlier data untouched.
+/// Everything runtall persists about one athlete. Each method is one transaction: a failure leaves earlier data
+/// untouched. Every call is confined to the handle's athlete; an id of another athlete's record behaves as an id
+/// that does not exist (`None`, `false` or [`StoreError::NotFound`]).
 pub trait Store {
+    /// The athlete this handle is confined to (caches of derived results key on it with the revision).
+    fn athlete_id(&self) -> AthleteId;
+
     fn profile(&self) -> Result<Option<Profile>>;
     fn save_profile(&self, profile: &Profile) -> Result<()>;
 
@@ -181,29 +267,6 @@ pub trait Store {
     fn add_plan(&self, record: &PlanRecord) -> Result<i64>;
     fn latest_plan(&self) -> Result<Option<PlanRecord>>;
     fn plans(&self) -> Result<Vec<PlanRecord>>;
-
-    /// The run a pain report at `at` with this timing belongs to (see `journal::link_run`), among runs within two
-    /// days of it.
-    fn nearest_run(&self, at: Timestamp, timing: runtall_domain::journal::PainTiming) -> Result<Option<i64>> {
-        let span = jiff::SignedDuration::from_hours(48);
-        let filter = ActivityFilter {
-            from: at.checked_sub(span).ok(),
-            to: at.checked_add(span).ok(),
-            label: None,
-            limit: Some(50),
-        };
-        let runs: Vec<(i64, Timestamp, Timestamp)> = self
-            .activities(&filter)?
-            .into_iter()
-            .filter(|r| r.sport.is_run())
-            .map(|r| {
-                let end =
-                    r.start.checked_add(jiff::SignedDuration::from_secs_f64(r.elapsed_s.max(0.0))).unwrap_or(r.start);
-                (r.id, r.start, end)
-            })
-            .collect();
-        Ok(runtall_domain::journal::link_run(at, timing, &runs))
-    }
 
     /// Stores one activity in one transaction, unless it duplicates a stored one.
     fn add_activity(&self, activity: &Activity, classification: Option<&Classification>) -> Result<AddOutcome>;
@@ -239,23 +302,11 @@ pub trait Store {
     fn run_context(&self, run_id: i64) -> Result<Option<RunContext>>;
     fn run_contexts(&self) -> Result<Vec<RunContext>>;
 
-    /// Everything the journal formats carry: runs with context, pain reports, day logs.
-    fn export_journal(&self) -> Result<runtall_domain::journal_format::Journal>;
-    /// Applies a validated journal in one transaction: all of it or nothing.
-    fn import_journal(&self, journal: &runtall_domain::journal_format::Journal) -> Result<JournalImportStats> {
-        self.import_journal_records(&mut journal.records().map(Ok))
-    }
-    /// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the
-    /// first bad record ([`StoreError::Journal`]) or failure rolls everything back. Memory does not grow with the
-    /// stream. Pain reports may name a run that comes later in the stream.
-    fn import_journal_records(
+    /// Applies a stream of journal entries in one transaction: the first error (a bad line,
+    /// [`StoreError::Journal`], or a failed write) rolls everything back. Memory does not grow with the stream.
+    fn import_journal_entries(
         &self,
-        records: &mut dyn Iterator<
-            Item = std::result::Result<
-                runtall_domain::journal_format::Record,
-                runtall_domain::journal_format::LineError,
-            >,
-        >,
+        entries: &mut dyn Iterator<Item = std::result::Result<JournalEntry, LineError>>,
     ) -> Result<JournalImportStats>;
 
     /// Inserts or updates (same `started_at` and routine) a guided-session record: checkpoints of a running
@@ -299,13 +350,15 @@ pub trait Store {
     /// Deletes one posture check; returns whether it existed.
     fn delete_posture(&self, id: i64) -> Result<bool>;
 
-    /// A number that grows with every change to the runner's records (profile, screens, assessments, plans, runs,
-    /// pain, day logs, run context, guided sessions, experiments), whoever made it: equal numbers mean nothing those
-    /// views read has changed, so results computed from them (the insights report) can be reused.
+    /// A number that grows with every change to the athlete's records (profile, screens, assessments, plans, runs,
+    /// pain, day logs, run context, guided sessions, experiments), whoever made it, and with no other athlete's:
+    /// equal numbers mean nothing those views read has changed, so results computed from them (the insights
+    /// report) can be reused.
     fn journal_revision(&self) -> Result<u64>;
 
-    /// Whether the store holds anything that is not the bundled sample runner.
+    /// Whether the athlete has anything that is not the bundled sample runner.
     fn holds_real_data(&self) -> Result<bool>;
-    /// Deletes every record (used by `runtall demo --force` and "delete all my data").
+    /// Deletes every record of the athlete, and nobody else's (used by `runtall demo --force` and "delete all my
+    /// data"). The athlete stays, and its journal revision keeps growing.
     fn delete_all(&self) -> Result<()>;
 }

@@ -182,4 +182,218 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO label_pass (id, stale_from_epoch, generation) VALUES (1, NULL, 0);
     "#,
+    // 10: every row belongs to an athlete. The local app has one, the "local" athlete (id 1), which owns every row
+    // written before this step; a clinic server keeps many in one database. Tables whose keys were global (the
+    // profile's single row, a day, a session key, a lesson, a setting, a file's content hash) are rebuilt with the
+    // athlete in the key; the others gain the column. `DEFAULT 1` only moves old rows to the local athlete: the
+    // store names the athlete in every write (the conformance suite checks that with two athletes other than the
+    // local one). Indexes lead with the athlete, the journal revision and the label pass are counted per athlete,
+    // and list views read real columns (name, UTC offset, ascent, average heart rate, filled from the stored
+    // summaries here) instead of parsing each summary. Runs with foreign keys off (see `migrate`), as SQLite's
+    // table-rebuild procedure asks, and checks them before it commits.
+    r#"
+    DROP TRIGGER profile_insert_revision;
+    DROP TRIGGER profile_update_revision;
+    DROP TRIGGER profile_delete_revision;
+    DROP TRIGGER screenings_insert_revision;
+    DROP TRIGGER screenings_update_revision;
+    DROP TRIGGER screenings_delete_revision;
+    DROP TRIGGER assessments_insert_revision;
+    DROP TRIGGER assessments_update_revision;
+    DROP TRIGGER assessments_delete_revision;
+    DROP TRIGGER plans_insert_revision;
+    DROP TRIGGER plans_update_revision;
+    DROP TRIGGER plans_delete_revision;
+    DROP TRIGGER activities_insert_revision;
+    DROP TRIGGER activities_update_revision;
+    DROP TRIGGER activities_delete_revision;
+    DROP TRIGGER pain_reports_insert_revision;
+    DROP TRIGGER pain_reports_update_revision;
+    DROP TRIGGER pain_reports_delete_revision;
+    DROP TRIGGER day_logs_insert_revision;
+    DROP TRIGGER day_logs_update_revision;
+    DROP TRIGGER day_logs_delete_revision;
+    DROP TRIGGER run_context_insert_revision;
+    DROP TRIGGER run_context_update_revision;
+    DROP TRIGGER run_context_delete_revision;
+    DROP TRIGGER routine_sessions_insert_revision;
+    DROP TRIGGER routine_sessions_update_revision;
+    DROP TRIGGER routine_sessions_delete_revision;
+    DROP TRIGGER experiments_insert_revision;
+    DROP TRIGGER experiments_update_revision;
+    DROP TRIGGER experiments_delete_revision;
+    DROP TABLE meta;
+
+    CREATE TABLE athletes (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO athletes (id, name, created_at) VALUES (1, 'local', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+    CREATE TABLE profile_v10 (
+        athlete_id INTEGER PRIMARY KEY REFERENCES athletes (id),
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    INSERT INTO profile_v10 (athlete_id, data, updated_at) SELECT 1, data, updated_at FROM profile;
+    DROP TABLE profile;
+    ALTER TABLE profile_v10 RENAME TO profile;
+
+    ALTER TABLE screenings ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    DROP INDEX screenings_taken_at;
+    CREATE INDEX screenings_taken_at ON screenings (athlete_id, taken_at);
+    ALTER TABLE assessments ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    CREATE INDEX assessments_taken_at ON assessments (athlete_id, taken_at);
+    ALTER TABLE plans ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    CREATE INDEX plans_created_at ON plans (athlete_id, created_at);
+
+    CREATE TABLE activities_v10 (
+        id             INTEGER PRIMARY KEY,
+        athlete_id     INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id),
+        start_epoch    INTEGER NOT NULL,
+        start_utc      TEXT NOT NULL,
+        utc_offset_s   INTEGER,
+        sport          TEXT NOT NULL,
+        label          TEXT,
+        name           TEXT,
+        distance_m     REAL NOT NULL,
+        elapsed_s      REAL NOT NULL,
+        moving_s       REAL NOT NULL,
+        ascent_m       REAL,
+        avg_hr_bpm     REAL,
+        content_hash   TEXT NOT NULL,
+        source_path    TEXT NOT NULL,
+        format         TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        summary        TEXT NOT NULL,
+        classification TEXT,
+        samples        BLOB NOT NULL,
+        UNIQUE (athlete_id, content_hash)
+    );
+    INSERT INTO activities_v10 (id, athlete_id, start_epoch, start_utc, utc_offset_s, sport, label, name, distance_m,
+                                elapsed_s, moving_s, ascent_m, avg_hr_bpm, content_hash, source_path, format,
+                                imported_at, summary, classification, samples)
+    SELECT id, 1, start_epoch, start_utc, json_extract(summary, '$.utc_offset_s'), sport, label,
+           json_extract(summary, '$.name'), distance_m, elapsed_s, moving_s, json_extract(summary, '$.ascent_m'),
+           json_extract(summary, '$.avg_hr_bpm'), content_hash, source_path, format, imported_at, summary,
+           classification, samples
+    FROM activities;
+    DROP TABLE activities;
+    ALTER TABLE activities_v10 RENAME TO activities;
+    CREATE INDEX activities_start ON activities (athlete_id, start_epoch);
+    CREATE INDEX activities_label ON activities (athlete_id, label, start_epoch);
+
+    ALTER TABLE pain_reports ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    DROP INDEX pain_reports_at;
+    CREATE INDEX pain_reports_at ON pain_reports (athlete_id, at_epoch);
+
+    CREATE TABLE day_logs_v10 (
+        athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id),
+        date       TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, date)
+    );
+    INSERT INTO day_logs_v10 (athlete_id, date, data) SELECT 1, date, data FROM day_logs;
+    DROP TABLE day_logs;
+    ALTER TABLE day_logs_v10 RENAME TO day_logs;
+
+    ALTER TABLE run_context ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    CREATE INDEX run_context_athlete ON run_context (athlete_id, run_id);
+
+    CREATE TABLE routine_sessions_v10 (
+        athlete_id    INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id),
+        key           TEXT NOT NULL,
+        started_epoch INTEGER NOT NULL,
+        routine_id    TEXT NOT NULL,
+        completed     INTEGER NOT NULL,
+        data          TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, key)
+    );
+    INSERT INTO routine_sessions_v10 (athlete_id, key, started_epoch, routine_id, completed, data)
+        SELECT 1, key, started_epoch, routine_id, completed, data FROM routine_sessions;
+    DROP TABLE routine_sessions;
+    ALTER TABLE routine_sessions_v10 RENAME TO routine_sessions;
+    CREATE INDEX routine_sessions_started ON routine_sessions (athlete_id, started_epoch);
+
+    ALTER TABLE break_events ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    DROP INDEX break_events_at;
+    CREATE INDEX break_events_at ON break_events (athlete_id, at_epoch);
+    ALTER TABLE experiments ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    CREATE INDEX experiments_athlete ON experiments (athlete_id, active);
+
+    CREATE TABLE lesson_progress_v10 (
+        athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id),
+        lesson_id  TEXT NOT NULL,
+        done_at    TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, lesson_id)
+    );
+    INSERT INTO lesson_progress_v10 (athlete_id, lesson_id, done_at) SELECT 1, lesson_id, done_at FROM lesson_progress;
+    DROP TABLE lesson_progress;
+    ALTER TABLE lesson_progress_v10 RENAME TO lesson_progress;
+
+    CREATE TABLE settings_v10 (
+        athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id),
+        key        TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (athlete_id, key)
+    );
+    INSERT INTO settings_v10 (athlete_id, key, data, updated_at) SELECT 1, key, data, updated_at FROM settings;
+    DROP TABLE settings;
+    ALTER TABLE settings_v10 RENAME TO settings;
+
+    ALTER TABLE posture_checks ADD COLUMN athlete_id INTEGER NOT NULL DEFAULT 1 REFERENCES athletes (id);
+    DROP INDEX posture_checks_taken_on;
+    CREATE INDEX posture_checks_taken_on ON posture_checks (athlete_id, taken_on);
+
+    CREATE TABLE journal_revision_v10 (
+        athlete_id INTEGER PRIMARY KEY REFERENCES athletes (id),
+        n          INTEGER NOT NULL
+    );
+    INSERT INTO journal_revision_v10 (athlete_id, n) SELECT 1, n FROM journal_revision WHERE id = 1;
+    DROP TABLE journal_revision;
+    ALTER TABLE journal_revision_v10 RENAME TO journal_revision;
+
+    CREATE TABLE label_pass_v10 (
+        athlete_id       INTEGER PRIMARY KEY REFERENCES athletes (id),
+        stale_from_epoch INTEGER,
+        generation       INTEGER NOT NULL
+    );
+    INSERT INTO label_pass_v10 (athlete_id, stale_from_epoch, generation)
+        SELECT 1, stale_from_epoch, generation FROM label_pass WHERE id = 1;
+    DROP TABLE label_pass;
+    ALTER TABLE label_pass_v10 RENAME TO label_pass;
+
+    CREATE TRIGGER profile_insert_revision AFTER INSERT ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER profile_update_revision AFTER UPDATE ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER profile_delete_revision AFTER DELETE ON profile BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER screenings_insert_revision AFTER INSERT ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER screenings_update_revision AFTER UPDATE ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER screenings_delete_revision AFTER DELETE ON screenings BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER assessments_insert_revision AFTER INSERT ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER assessments_update_revision AFTER UPDATE ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER assessments_delete_revision AFTER DELETE ON assessments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER plans_insert_revision AFTER INSERT ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER plans_update_revision AFTER UPDATE ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER plans_delete_revision AFTER DELETE ON plans BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER activities_insert_revision AFTER INSERT ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER activities_update_revision AFTER UPDATE ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER activities_delete_revision AFTER DELETE ON activities BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER pain_reports_insert_revision AFTER INSERT ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER pain_reports_update_revision AFTER UPDATE ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER pain_reports_delete_revision AFTER DELETE ON pain_reports BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER day_logs_insert_revision AFTER INSERT ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER day_logs_update_revision AFTER UPDATE ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER day_logs_delete_revision AFTER DELETE ON day_logs BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER run_context_insert_revision AFTER INSERT ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER run_context_update_revision AFTER UPDATE ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER run_context_delete_revision AFTER DELETE ON run_context BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER routine_sessions_insert_revision AFTER INSERT ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER routine_sessions_update_revision AFTER UPDATE ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER routine_sessions_delete_revision AFTER DELETE ON routine_sessions BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER experiments_insert_revision AFTER INSERT ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER experiments_update_revision AFTER UPDATE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER experiments_delete_revision AFTER DELETE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    "#,
 ];

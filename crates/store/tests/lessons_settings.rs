@@ -9,23 +9,6 @@ fn ts(s: &str) -> Timestamp {
 }
 
 #[test]
-fn lessons_are_marked_done_once_keep_their_first_time_and_can_be_cleared() {
-    let store = SqliteStore::in_memory().expect("store");
-    assert!(store.lessons_done().expect("read").is_empty());
-    store.set_lesson_done("why-breathing", Some(ts("2026-11-02T08:00:00Z"))).expect("mark");
-    store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("mark");
-    // Marking again keeps the first time.
-    store.set_lesson_done("why-breathing", Some(ts("2026-11-05T08:00:00Z"))).expect("again");
-    let done = store.lessons_done().expect("read");
-    let ids: Vec<&str> = done.iter().map(|d| d.lesson_id.as_str()).collect();
-    assert_eq!(ids, ["diaphragm", "why-breathing"], "oldest first");
-    assert_eq!(done[1].done_at, ts("2026-11-02T08:00:00Z"));
-    store.set_lesson_done("diaphragm", None).expect("clear");
-    store.set_lesson_done("never-marked", None).expect("clearing an unmarked lesson is fine");
-    assert_eq!(store.lessons_done().expect("read").len(), 1);
-}
-
-#[test]
 fn settings_round_trip_replace_and_survive_a_reopen_but_not_delete_all() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("runtall.db");
@@ -51,29 +34,24 @@ fn a_version_5_database_is_migrated_to_the_latest_keeping_its_data() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("v5.db");
     {
-        let store = SqliteStore::open(&path).expect("open");
-        store
-            .put_session(ts("2026-11-01T08:00:00Z"), "daily-mobility", true, &json!({ "id": "daily-mobility" }))
-            .expect("session");
-    }
-    {
-        // Roll the file back to v5, as an older runtall left it.
+        // The file as runtall at schema 5 left it, with one guided session.
         let conn = rusqlite::Connection::open(&path).expect("raw");
-        let triggers: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
-            .expect("triggers");
-        for t in triggers {
-            conn.execute_batch(&format!("DROP TRIGGER {t};")).expect("drop trigger");
+        for step in &runtall_store::MIGRATIONS[..5] {
+            conn.execute_batch(step).expect("old step");
         }
         conn.execute_batch(
-            "DROP TABLE lesson_progress; DROP TABLE settings; DROP TABLE journal_revision; DROP TABLE posture_checks; \
-             DROP TABLE label_pass; PRAGMA user_version = 5;",
+            "INSERT INTO routine_sessions (key, started_epoch, routine_id, completed, data)
+                 VALUES ('1793520000000|daily-mobility', 1793520000, 'daily-mobility', 1,
+                         '{\"id\":\"daily-mobility\"}');
+             PRAGMA user_version = 5;",
         )
         .expect("v5");
     }
     let store = SqliteStore::open(&path).expect("migrates");
     assert_eq!(store.schema_version().expect("version"), runtall_store::SCHEMA_VERSION);
-    assert_eq!(store.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions").len(), 1);
+    let sessions = store.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions");
+    assert_eq!(sessions.len(), 1, "the old session belongs to the local runner");
+    assert_eq!(sessions[0].routine_id, "daily-mobility");
     store.set_lesson_done("diaphragm", Some(ts("2026-11-01T08:00:00Z"))).expect("new table works");
+    assert_eq!(store.lessons_done().expect("read").len(), 1);
 }

@@ -301,6 +301,26 @@ async function main() {
       expect(!/causes? (your )?pain/i.test(text), 'never says causes');
     });
 
+    await flow('the report for a physical therapist prints on paper', async () => {
+      await page.goto(base + '/report');
+      const headings = await page.locator('main h2').allTextContents();
+      for (const h of ['Safety screen', 'Outcome measures', 'Posture, measured from photos and run videos', 'The program']) {
+        expect(headings.some((x) => x.includes(h)), `report section "${h}" in ${headings.join(' | ')}`);
+      }
+      // Print as the browser would: the print style hides the menus; a paper page, not a phone screen.
+      await page.emulateMedia({ media: 'print' });
+      expect(!(await page.locator('header.top').isVisible()), 'menus hidden in print');
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+      expect(pages >= 1 && pages <= 4, `printed on 1–4 A4 pages, got ${pages}`);
+      if (takeShots) {
+        await page.setViewportSize({ width: 794, height: 1123 });
+        await page.screenshot({ path: join(shotsDir, 'report-print.png'), fullPage: false });
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+      await page.emulateMedia({ media: 'screen' });
+    });
+
     await flow('a self-experiment from start to its schedule', async () => {
       await page.goto(base + '/experiments');
       await page.getByRole('radio', { name: /pack on and pack off/ }).check();

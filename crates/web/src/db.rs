@@ -1,4 +1,5 @@
-//! The database behind the handlers: a small pool of [`SqliteStore`] connections used on blocking threads.
+//! The database behind the handlers: a small pool of store connections (from [`runtall_app::open_local`]) used on
+//! blocking threads.
 //!
 //! rusqlite is synchronous and one connection is not `Sync`. Opening a store per request costs the PRAGMAs and the
 //! migration check every time: measured with `examples/db_access.rs`, a page's reads (screen, profile, assessment)
@@ -13,7 +14,8 @@
 //! on a small machine more connections than cores only contend for the same CPUs.
 
 use crate::error::HttpError;
-use runtall_store::{SqliteStore, StoreError};
+use runtall_app::LocalStore as SqliteStore;
+use runtall_store::StoreError;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
@@ -63,10 +65,8 @@ impl Drop for Lease<'_> {
 impl Db {
     /// Opens the database (creating and migrating it), failing early with the store's clear message.
     pub fn open(path: &Path) -> Result<Db, StoreError> {
-        let first = SqliteStore::open(path)?;
-        // Finish a run-relabelling pass an import left unfinished (killed, disk full): derived state, so if it
-        // cannot run now the next import does it.
-        let _ = runtall_app::import::settle_labels(&first);
+        // Also finishes a run-relabelling pass an import left unfinished (killed, disk full).
+        let first = runtall_app::open_local(path)?;
         let state = PoolState { idle: vec![first], open: 1 };
         Ok(Db { path: path.to_path_buf(), pool: Arc::new(Pool { state: Mutex::new(state), freed: Condvar::new() }) })
     }
@@ -87,7 +87,7 @@ impl Db {
             if state.open < MAX_OPEN {
                 state.open += 1;
                 drop(state);
-                return match SqliteStore::open(&self.path) {
+                return match runtall_app::connect_local(&self.path) {
                     Ok(store) => Ok(Lease { db: self, store: Some(store) }),
                     Err(e) => {
                         if let Ok(mut state) = self.pool.state.lock() {

@@ -8,7 +8,6 @@
 use jiff::Timestamp;
 use runtall_app::import::{FileResult, ImportEvent, ImportSettings, ImportSummary};
 use runtall_import::CancelToken;
-use runtall_store::SqliteStore;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -190,7 +189,7 @@ fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &
     let dir = upload.path().to_path_buf();
     let paths: Vec<PathBuf> = names.iter().map(|(stored, _)| dir.join(stored)).collect();
     let settings = ImportSettings { workers: 0, cancel, file_time_limit: Some(FILE_TIME_LIMIT) };
-    let outcome = SqliteStore::open(db).map_err(runtall_app::AppError::from).and_then(|store| {
+    let outcome = runtall_app::connect_local(db).map_err(runtall_app::AppError::from).and_then(|store| {
         runtall_app::import::import_paths_with(&store, &paths, &settings, |event| {
             let Ok(mut v) = view.lock() else { return };
             let (progress, summary) = match &event {

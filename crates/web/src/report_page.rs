@@ -195,6 +195,22 @@ pub fn body(data: &ReportData) -> Markup {
                     p class="indent" { strong { "Result: " } (e.verdict) }
                 }
             }
+            section aria-labelledby="r-posture" {
+                h2 id="r-posture" { "Posture, measured from photos and run videos" }
+                @let po = &data.posture;
+                @if po.is_empty() { (nothing("Nothing recorded.")) } @else {
+                    p class="small" { (po.checks_in_period) @if po.checks_in_period == 1 { " check" } @else { " checks" } " in the period." }
+                    @for k in &po.photos {
+                        p { strong { (k.kind) " (" (k.counts) ")" } }
+                        ul class="small" { @for s in &k.sentences { li { (s) } } }
+                    }
+                    @if !po.videos.is_empty() {
+                        p { strong { "Run videos (head and trunk from the first minute to the last)" } }
+                        ul class="small" { @for v in &po.videos { li { strong { (d(v.taken_on)) ": " } (v.sentence) } } }
+                    }
+                    p class="small" { (po.error_note) }
+                }
+            }
             section aria-labelledby="r-program" {
                 h2 id="r-program" { "The program" }
                 @match &p.plan {

@@ -14,6 +14,7 @@
 //! disappearing.
 
 mod outcomes;
+mod posture_section;
 mod program_section;
 mod safety_section;
 mod words;
@@ -101,6 +102,7 @@ pub struct ReportData {
     pub load: LoadSection,
     pub factors: FactorsSection,
     pub experiments: Vec<ExperimentLine>,
+    pub posture: PostureSection,
     pub program: ProgramSection,
     pub notes: Vec<Note>,
     pub footer: Footer,
@@ -329,6 +331,41 @@ pub struct ExperimentLine {
     pub verdict: String,
 }
 
+/// What posture photos and run videos measured (see [`posture_section`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct PostureSection {
+    /// Photos and videos taken inside the period.
+    pub checks_in_period: usize,
+    /// One entry per kind of photo taken up to the end of the period.
+    pub photos: Vec<PostureKindLines>,
+    /// Run videos taken inside the period, oldest first (the latest few).
+    pub videos: Vec<PostureVideoLine>,
+    /// How changes are judged and where the error comes from.
+    pub error_note: String,
+}
+
+impl PostureSection {
+    pub fn is_empty(&self) -> bool {
+        self.photos.is_empty() && self.videos.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PostureKindLines {
+    /// "Relaxed standing".
+    pub kind: String,
+    /// "4 photos on 2 days".
+    pub counts: String,
+    /// One sentence per measure: first day → latest day and whether it beats the error.
+    pub sentences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PostureVideoLine {
+    pub taken_on: Date,
+    pub sentence: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgramSection {
     pub plan: Option<PlanSummary>,
@@ -476,6 +513,7 @@ pub fn gather(store: &dyn Store, options: &ReportOptions, today: Date, tz: &Time
     let outcomes = outcomes::outcomes(&ctx, progress.as_ref(), &assessments, &load);
     let factors = outcomes::factors(&period_obs)?;
     let experiments = program_section::experiments(&ctx, today)?;
+    let posture = posture_section::posture(&ctx)?;
     let program_section = program_section::program_section(&ctx, &screenings, &assessments, progress.as_ref())?;
     let mut all_notes: Vec<Note> = notes.into_iter().map(|text| Note { date: None, context: None, text }).collect();
     if options.pain_notes {
@@ -489,6 +527,7 @@ pub fn gather(store: &dyn Store, options: &ReportOptions, today: Date, tz: &Time
         load,
         factors,
         experiments,
+        posture,
         program: program_section,
         notes: all_notes,
         footer: words::footer(program),

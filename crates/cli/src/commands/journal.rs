@@ -5,7 +5,6 @@ use crate::args::{JournalArgs, JournalCommand};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use runtall_domain::journal_format;
-use runtall_store::Store;
 use std::path::Path;
 
 const CSV_FILES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
@@ -19,7 +18,7 @@ pub fn run(ctx: &Ctx, args: JournalArgs) -> CliResult {
 
 fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     let store = ctx.store()?;
-    let journal = store.export_journal()?;
+    let journal = runtall_app::journal_file::export(&store)?;
     let counts =
         format!("{} runs, {} pain reports, {} days", journal.runs.len(), journal.pain.len(), journal.days.len());
     if format == "csv" {
@@ -67,10 +66,10 @@ fn import(ctx: &Ctx, path: &Path) -> CliResult {
         let mut next = || it.next().flatten();
         let (runs, pain, days) = (next(), next(), next());
         let mut reader = journal_format::CsvReader::new(runs, pain, days, now);
-        store.import_journal_records(&mut reader)?
+        runtall_app::journal_file::import_records(&store, &mut reader)?
     } else {
         let mut reader = journal_format::JsonlReader::new(&path.display().to_string(), open(path)?, now);
-        store.import_journal_records(&mut reader)?
+        runtall_app::journal_file::import_records(&store, &mut reader)?
     };
     if ctx.json {
         return ctx.print_json(&stats);

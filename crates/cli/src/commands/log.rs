@@ -119,7 +119,7 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
             store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
             Some(id)
         }
-        None if timing.is_about_a_run() => store.nearest_run(at, timing)?,
+        None if timing.is_about_a_run() => runtall_app::run_link::nearest_run(&store, at, timing)?,
         None => None,
     };
     let mut report = PainReport { id: None, at, timing, region, intensity, run_id, notes: a.note };

@@ -21,7 +21,7 @@ mod status;
 use crate::args::{Cli, Command};
 use crate::error::{CliError, CliResult};
 use runtall_content::{Program, program};
-use runtall_store::{SqliteStore, Store};
+use runtall_store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -33,15 +33,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the database only for commands that need it, so `runtall exercises` works without one.
-    /// Opens the database and finishes a run-relabelling pass an earlier import left unfinished (killed, or
-    /// stopped by a full disk), so every command shows labels worked out from all the runs. The pass is derived
-    /// state only: if it cannot run now (another program is writing), the command goes on and the next open or
-    /// import does it.
-    pub fn store(&self) -> CliResult<SqliteStore> {
-        let store = SqliteStore::open(&self.db_path)?;
-        let _ = runtall_app::import::settle_labels(&store);
-        Ok(store)
+    /// Opens the database only for commands that need it, so `runtall exercises` works without one (see
+    /// [`runtall_app::open_local`] for what opening does).
+    pub fn store(&self) -> CliResult<runtall_app::LocalStore> {
+        Ok(runtall_app::open_local(&self.db_path)?)
     }
 
     /// Prints a value as pretty JSON.

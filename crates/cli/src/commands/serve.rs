@@ -37,6 +37,7 @@ pub fn run(ctx: &Ctx, a: ServeArgs) -> CliResult {
     };
     runtall_web::serve(config).map_err(|e| match e {
         WebError::Runtime(_) => CliError::Internal(anyhow::Error::new(e)),
+        WebError::Store(e) => e.into(),
         other => CliError::user(other.to_string()),
     })
 }

@@ -306,7 +306,7 @@ fn parse_time(s: &str) -> Option<Timestamp> {
 }
 
 fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> Result<Option<i64>, HttpError> {
-    Ok(store.nearest_run(at, timing)?)
+    Ok(runtall_app::run_link::nearest_run(store, at, timing)?)
 }
 
 /// Stores a checked report, linking it to a run when none was given and the timing is about a run.
@@ -604,7 +604,7 @@ async fn export_file(st: &AppState, file: &str) -> Result<Response, HttpError> {
         "days.csv" => ("text/csv; charset=utf-8", |j| journal_format::to_csv(j).2),
         _ => return Err(HttpError::NotFound),
     };
-    let journal = st.db.run(|store| Ok(store.export_journal()?)).await?;
+    let journal = st.db.run(|store| Ok(runtall_app::journal_file::export(store)?)).await?;
     let text = pick(&journal);
     let disposition =
         HeaderValue::from_str(&format!("attachment; filename=\"runtall-{file}\"")).map_err(HttpError::internal)?;

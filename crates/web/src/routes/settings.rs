@@ -7,7 +7,7 @@
 //! ([`ReminderSettings::apply`]), so the form, the API and the CLI refuse the same values with the same words.
 //!
 //! Journal import reads the formats of docs/journal-format.md with the CLI's calls (`journal_format::{JsonlReader,
-//! CsvReader}` streamed into `Store::import_journal_records`): every line is checked as it is stored, in one
+//! CsvReader}` streamed into `runtall_app::journal_file::import_records`): every line is checked as it is stored, in one
 //! transaction dropped at the first bad line, so a bad line names itself and nothing changes. A journal can
 //! outgrow the global body limit, so its two routes get their own ([`JOURNAL_LIMIT`]); the upload is text held in
 //! memory, and parsing it adds only one record at a time.
@@ -618,14 +618,18 @@ impl JournalUpload {
         now: jiff::Timestamp,
     ) -> Result<JournalImportStats, HttpError> {
         let stats = match self {
-            JournalUpload::Jsonl(name, text) => {
-                store.import_journal_records(&mut journal_format::JsonlReader::new(name, text.as_bytes(), now))?
-            }
+            JournalUpload::Jsonl(name, text) => runtall_app::journal_file::import_records(
+                store,
+                &mut journal_format::JsonlReader::new(name, text.as_bytes(), now),
+            )?,
             JournalUpload::Csv(slots) => {
                 let open = |i: usize| {
                     slots[i].as_ref().map(|(n, t)| (n.clone(), Box::new(t.as_bytes()) as Box<dyn std::io::BufRead>))
                 };
-                store.import_journal_records(&mut journal_format::CsvReader::new(open(0), open(1), open(2), now))?
+                runtall_app::journal_file::import_records(
+                    store,
+                    &mut journal_format::CsvReader::new(open(0), open(1), open(2), now),
+                )?
             }
         };
         Ok(stats)

@@ -1,0 +1,92 @@
+//! The journal formats (`docs/journal-format.md`) in and out of the store, for `runtall journal` and the web
+//! app's settings page.
+//!
+//! Import maps each line to what the store keeps (the domain's [`JournalRun::to_activity`] and friends) and streams
+//! the result into [`Store::import_journal_entries`], one transaction for the whole file; export reads the
+//! athlete's runs, run context, pain reports and days back as lines. The store itself knows nothing of the format.
+
+use crate::Result;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use runtall_domain::journal::RunContext;
+use runtall_domain::journal_format::{Journal, JournalPain, JournalRun, LineError, Record};
+use runtall_store::{ActivityFilter, ActivityRow, JournalEntry, JournalImportStats, Store};
+use std::collections::HashMap;
+
+/// What the store keeps for one journal line.
+pub fn entry(record: Record) -> JournalEntry {
+    match record {
+        Record::Run(r) => JournalEntry::Run {
+            activity: Box::new(r.to_activity()),
+            classification: r.classification(),
+            // The store sets the run id of the run it matches or stores.
+            context: r.context(0),
+        },
+        Record::Pain(p) => JournalEntry::Pain { report: p.to_report(None), run_key: p.run },
+        Record::Day(d) => JournalEntry::Day(d),
+    }
+}
+
+/// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the first
+/// bad line ([`runtall_store::StoreError::Journal`]) or failure keeps nothing. Memory does not grow with the
+/// stream; a pain report may name a run that comes later in it.
+pub fn import_records(
+    store: &dyn Store,
+    records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
+) -> Result<JournalImportStats> {
+    Ok(store.import_journal_entries(&mut records.map(|r| r.map(entry)))?)
+}
+
+/// Applies a whole, already validated journal (see [`import_records`]).
+pub fn import(store: &dyn Store, journal: &Journal) -> Result<JournalImportStats> {
+    import_records(store, &mut journal.records().map(Ok))
+}
+
+/// Everything the journal formats carry: runs (oldest first) with their context, pain reports naming their run
+/// by key, and day logs.
+pub fn export(store: &dyn Store) -> Result<Journal> {
+    let mut rows = store.activities(&ActivityFilter::default())?;
+    rows.reverse();
+    let contexts: HashMap<i64, RunContext> = store.run_contexts()?.into_iter().map(|c| (c.run_id, c)).collect();
+    let keys: HashMap<i64, String> = rows.iter().map(|r| (r.id, r.key.clone())).collect();
+    let runs = rows
+        .into_iter()
+        .map(|r| {
+            let context = contexts.get(&r.id);
+            journal_run(r, context)
+        })
+        .collect();
+    let pain = store
+        .pain_reports(Timestamp::MIN, Timestamp::MAX)?
+        .into_iter()
+        .map(|p| JournalPain {
+            at: p.at,
+            timing: p.timing,
+            region: p.region,
+            intensity: p.intensity,
+            run: p.run_id.and_then(|id| keys.get(&id).cloned()),
+            notes: p.notes,
+        })
+        .collect();
+    let days = store.day_logs(Date::MIN, Date::MAX)?;
+    Ok(Journal { runs, pain, days })
+}
+
+/// The journal line of a stored run and its context.
+fn journal_run(r: ActivityRow, c: Option<&RunContext>) -> JournalRun {
+    JournalRun {
+        key: r.key,
+        start: r.start,
+        sport: r.sport,
+        label: r.label,
+        distance_m: r.distance_m,
+        moving_s: r.moving_s,
+        elapsed_s: r.elapsed_s,
+        name: r.name,
+        pack: c.and_then(|c| c.pack),
+        surface: c.and_then(|c| c.surface),
+        ate_within_2h: c.and_then(|c| c.ate_within_2h),
+        pre_run_done: c.and_then(|c| c.pre_run_done),
+        post_run_done: c.and_then(|c| c.post_run_done),
+    }
+}

@@ -1,0 +1,25 @@
+//! The one place front ends get the local app's store from: the CLI, the web app and its import jobs all open the
+//! database through here, so the way a store is made (and what happens when it opens) cannot drift between them.
+
+use runtall_store::{SqliteStore, StoreError};
+use std::path::Path;
+
+/// The store of the local app: the one athlete ([`runtall_store::AthleteId::LOCAL`]) of the SQLite database on the
+/// runner's machine.
+pub type LocalStore = SqliteStore;
+
+/// Opens (creating and migrating) the database at `path` and finishes a run-relabelling pass an earlier import
+/// left unfinished (killed, or stopped by a full disk), so every view shows labels worked out from all the runs.
+/// The pass is derived state only: if it cannot run now (another program is writing), opening still succeeds and
+/// the next open or import does it.
+pub fn open_local(path: &Path) -> Result<LocalStore, StoreError> {
+    let store = connect_local(path)?;
+    let _ = crate::import::settle_labels(&store);
+    Ok(store)
+}
+
+/// Another connection to a local database already opened with [`open_local`] (the web app's pool): opens and
+/// migrates, nothing more.
+pub fn connect_local(path: &Path) -> Result<LocalStore, StoreError> {
+    SqliteStore::open(path)
+}

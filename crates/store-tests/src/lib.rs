@@ -1,0 +1,71 @@
+//! The conformance suite of the [`Store`](runtall_store::Store) boundary: what every implementation must do, written
+//! once against the traits so the embedded SQLite store and a PostgreSQL store for a clinic server (issue 19) are
+//! held to the same contract.
+//!
+//! A backend implements [`Backend`] (make an empty database, open a second connection to it) and expands
+//! [`conformance_suite!`] in one of its test files, which gives one `#[test]` per case, so a failure names the case.
+//! The cases only use the [`Database`](runtall_store::Database) and [`Store`](runtall_store::Store) traits: they
+//! create their own athletes (never assuming the local one exists), compare what comes back rather than how it is
+//! stored, and assert the counter rules (the journal revision) as "grows" and "stays", not as exact numbers.
+//! `docs/storage.md` explains the contract in words.
+
+pub mod cases;
+pub mod fixtures;
+
+use runtall_store::Database;
+
+/// A store implementation under test.
+pub trait Backend {
+    /// A database with its own connection. Handles must be sendable: the suite writes from several threads.
+    type Db: Database<Store: Send + 'static> + Send + Sync + 'static;
+
+    /// A new, empty database for one case (an implementation may create athletes of its own; the cases never
+    /// read them).
+    fn fresh(&self) -> Self::Db;
+
+    /// Another connection to the same database, as a second program or another pooled connection holds it.
+    fn connect(&self, db: &Self::Db) -> Self::Db;
+}
+
+/// Expands to one `#[test]` per conformance case, each running on a backend made by `$backend` (an expression
+/// evaluated once per test).
+///
+/// ```ignore
+/// runtall_store_tests::conformance_suite!(SqliteFiles::new());
+/// ```
+#[macro_export]
+macro_rules! conformance_suite {
+    ($backend:expr) => {
+        $crate::conformance_suite!(@cases $backend;
+            athletes_are_listed_and_unknown_ones_are_not_found,
+            the_profile_is_one_per_athlete_and_replaced_by_saving,
+            screens_keep_their_history_and_the_clinician_check,
+            assessments_and_plans_keep_history_and_plans_name_only_the_athletes_records,
+            activities_round_trip_with_their_list_fields,
+            duplicates_are_recognised_within_one_athlete_only,
+            activity_filters_and_run_summaries,
+            classification_and_the_label_pass_belong_to_one_athlete,
+            pain_reports_and_day_logs_round_trip_and_delete,
+            deleting_a_run_keeps_its_pain_reports_unlinked,
+            run_context_is_kept_only_for_the_athletes_runs,
+            a_journal_import_matches_keys_links_later_runs_and_skips_duplicates,
+            a_bad_journal_line_keeps_nothing_of_the_import,
+            sessions_break_events_lessons_and_settings,
+            one_experiment_is_active_per_athlete,
+            posture_checks_round_trip_and_delete,
+            the_revision_counts_the_athletes_own_changes_only,
+            delete_all_empties_one_athlete_and_no_other,
+            another_athletes_ids_behave_as_missing_everywhere,
+            writers_on_two_connections_and_threads_lose_nothing,
+        );
+    };
+    (@cases $backend:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                let backend = $backend;
+                $crate::cases::$case(&backend);
+            }
+        )*
+    };
+}
