@@ -1,280 +1,10 @@
-//! Onboarding: the red-flag screen first, then the assessment; and the clinician-check confirmation.
-//!
-//! The same rules as `runtall screen` / `runtall assess`: `screen::evaluate` decides, an unanswered question is
-//! never taken as no, level A shows only the emergency screen, B pauses, C gives the reduced program and asks again
-//! at each plan. The assessment is validated field by field (every bad answer named at once, with its range), then
-//! by `Assessment::check`; chest pain sends the runner to the screen and nothing is stored.
+//! The assessment form: validated field by field, every bad answer named at once with its range.
 
-use super::{Snapshot, api_needs_first, json, snapshot};
-use crate::AppState;
-use crate::error::HttpError;
-use crate::form::{Errors, FormData, enum_id, id_of};
-use crate::layout::{Page, csrf_field, described, error_summary, field_error};
-use crate::session::Session;
-use crate::units::{from_km, to_km, unit_name};
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use jiff::Timestamp;
-use maud::{Markup, html};
-use runtall_content::{Condition, Equipment, FlagLevel, Program};
-use runtall_domain::assess::{
-    Assessment, AssessmentRecord, DayHours, Exposures, PackUse, PerWeek, PsfsItem, Region, Routing, RunKm, Score,
-    Surface, WeekHours, WeeklyKm, When, Years,
-};
-use runtall_domain::plan::PlanRecord;
-use runtall_domain::profile::{ALL_CONDITIONS, Profile, Units, condition_label};
-use runtall_domain::safety::Mode;
-use runtall_domain::screen::{self, AnswersFile, ProgramState, ScreenAnswers, TriggeredFlag, program_state};
-use runtall_store::Store;
-use serde::Deserialize;
-use serde_json::json;
-use std::collections::BTreeMap;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/screen", get(screen_page).post(screen_submit))
-        .route("/screen/result", get(screen_result))
-        .route("/screen/clinician-checked", post(clinician_checked))
-        .route("/emergency", get(emergency))
-        .route("/assess", get(assess_page).post(assess_submit))
-        .route("/api/screen/questions", get(api_questions))
-        .route("/api/screen", get(api_screen_history).post(api_screen))
-        .route("/api/screen/clinician-checked", post(api_clinician_checked))
-        .route("/api/assessment", get(api_assessment).post(api_assess))
-}
-
-// ------------------------------------------------------------------------------------------------- screen
-
-#[derive(Deserialize)]
-struct ScreenQuery {
-    from: Option<String>,
-}
-
-fn screen_form(
-    program: &Program,
-    session: &Session,
-    form: Option<&FormData>,
-    errors: &Errors,
-    from_chest: bool,
-) -> Markup {
-    html! {
-        h1 { "Safety check" }
-        @if from_chest {
-            div class="notice danger" role="alert" {
-                p { strong { "Chest pain is never logged as an ache here." } " It comes to this safety check first. "
-                    "If you have chest pain, pressure or breathlessness right now, call your emergency number." }
-            }
-        }
-        p class="lead" { "Answer each question yes or no. Any yes counts, and a question left unanswered is never "
-            "taken as no. About 2 minutes." }
-        (error_summary(errors))
-        form method="post" action="/screen" class="stack" novalidate {
-            (csrf_field(session))
-            @for f in &program.red_flags {
-                @let name = format!("q-{}", f.id);
-                @let chosen = form.and_then(|fd| fd.get(&name));
-                fieldset id={ "f-" (name) } class={ "question" @if errors.get(&name).is_some() { " has-error" } }
-                    aria-describedby=[described(errors, &name)] {
-                    legend { (f.question) }
-                    (field_error(errors, &name))
-                    div class="yesno" {
-                        label { input type="radio" name=(name) value="yes" checked[chosen == Some("yes")] required; " Yes" }
-                        label { input type="radio" name=(name) value="no" checked[chosen == Some("no")]; " No" }
-                    }
-                }
-            }
-            button type="submit" class="button primary" { "See my result" }
-        }
-    }
-}
-
-async fn screen_page(State(st): State<AppState>, session: Session, Query(q): Query<ScreenQuery>) -> Response {
-    let body = screen_form(st.program, &session, None, &Errors::default(), q.from.as_deref() == Some("chest"));
-    Page::bare("Safety check", body).render(&session)
-}
-
-/// Answers from the form: yes/no per question; unanswered questions stay out of the map.
-fn answers_from_form(program: &Program, form: &FormData) -> ScreenAnswers {
-    let mut map = BTreeMap::new();
-    for f in &program.red_flags {
-        match form.get(&format!("q-{}", f.id)) {
-            Some("yes") => {
-                map.insert(f.id.clone(), true);
-            }
-            Some("no") => {
-                map.insert(f.id.clone(), false);
-            }
-            _ => {}
-        }
-    }
-    ScreenAnswers(map)
-}
-
-async fn screen_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
-    let answers = answers_from_form(st.program, &form);
-    // Checked here as well as in the use case, to answer with the form and each unanswered question marked.
-    if screen::evaluate(st.program, &answers).is_err() {
-        let mut errors = Errors::default();
-        for f in st.program.red_flags.iter().filter(|f| !answers.0.contains_key(&f.id)) {
-            errors.add(
-                &format!("q-{}", f.id),
-                "Please answer yes or no: an unanswered safety question is never taken as no.",
-            );
-        }
-        let body = screen_form(st.program, &session, Some(&form), &errors, false);
-        let mut r = Page::bare("Safety check", body).render(&session);
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
-    }
-    let program = st.program;
-    st.db.run(move |store| Ok(runtall_app::screen::record(store, program, answers, Timestamp::now())?)).await?;
-    Ok(Redirect::to("/screen/result").into_response())
-}
-
-/// The emergency number(s) for the runner's country as tap-to-call links ("999 or 112"), so a phone dials with
-/// one tap: large on the emergency screen, inline elsewhere.
-pub fn call_links(profile: &Profile) -> Markup {
-    call_links_styled(profile, "call-link")
-}
-
-/// The same links in the flow of a sentence (banners, notices).
-pub fn call_links_inline(profile: &Profile) -> Markup {
-    call_links_styled(profile, "call-inline")
-}
-
-fn call_links_styled(profile: &Profile, class: &str) -> Markup {
-    let options = profile.emergency_dial();
-    html! {
-        @for (i, (digits, label)) in options.iter().enumerate() {
-            @if i > 0 { " or " }
-            a class=(class) href={ "tel:" (digits) } { (label) }
-        }
-        @if options.is_empty() { strong { (profile.emergency_number()) } }
-    }
-}
-
-fn flag_list(flags: &[TriggeredFlag]) -> Markup {
-    html! {
-        ul class="flags" {
-            @for f in flags { li { strong { (f.short) } br; (f.advice) } }
-        }
-    }
-}
-
-fn clinician_form(session: &Session, action_label: &str) -> Markup {
-    html! {
-        form method="post" action="/screen/clinician-checked" class="card stack" {
-            (csrf_field(session))
-            label class="check" {
-                input type="checkbox" name="confirm" value="yes" required;
-                " A clinician has checked me for these answers."
-            }
-            button type="submit" class="button" { (action_label) }
-        }
-    }
-}
-
-async fn screen_result(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
-    let next =
-        if s.assessment.is_some() { ("/plan", "See my plan") } else { ("/assess", "Continue to the assessment") };
-    let level_action = |level| st.program.level_info(level).map(|i| i.action.clone()).unwrap_or_default();
-    let flags = &s.safety.open_flags;
-    let body = match s.safety.mode {
-        Mode::NotScreened => return Ok(Redirect::to("/screen").into_response()),
-        Mode::Locked => return Ok(Redirect::to("/emergency").into_response()),
-        Mode::Paused => html! {
-            h1 { "See a clinician today" }
-            div class="notice warn" {
-                p { "Your answers need a clinician's eyes today. The program is paused until then." }
-            }
-            (flag_list(flags))
-            p { (level_action(FlagLevel::B)) }
-            p { "If it gets worse, or chest pain, breathlessness or weakness appears, call " (call_links_inline(&s.profile)) "." }
-            (clinician_form(&session, "Confirm and continue"))
-            p { a href="/screen" { "Take the safety check again" } }
-        },
-        Mode::NoRunning => html! {
-            h1 { "No running until a clinician has checked this" }
-            div class="notice warn" role="status" { p { (s.safety.headline) } }
-            (flag_list(flags))
-            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
-            p { (level_action(if flags.is_empty() { FlagLevel::C } else { FlagLevel::B })) }
-            p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
-                (call_links_inline(&s.profile)) "." }
-            p { a class="button primary" href=(next.0) { (next.1) } }
-            (clinician_form(&session, "A clinician has checked me: open the full program"))
-        },
-        Mode::Reduced => html! {
-            h1 { "Book a check with a clinician" }
-            div class="notice warn" {
-                p { "Book a visit with your GP or a physiotherapist before the full program. Meanwhile you get a "
-                    "reduced, gentle program: short easy runs, breathing, micro-breaks and neck work; no long runs, "
-                    "speed sessions, races or trail runs, no loaded strength, no foam roller." }
-            }
-            (flag_list(flags))
-            p { (level_action(FlagLevel::C)) }
-            p { a class="button primary" href=(next.0) { (next.1) } }
-            (clinician_form(&session, "A clinician has checked me: open the full program"))
-        },
-        Mode::Full => html! {
-            h1 { "Safety check clear" }
-            div class="notice ok" { p { "None of the warning signs applies to you today." } }
-            p { "This is a safety check, not a diagnosis: if your symptoms change, take it again." }
-            p { a class="button primary" href=(next.0) { (next.1) } }
-        },
-    };
-    Ok(Page::bare("Safety check result", body).render(&session))
-}
-
-/// Level A: the emergency screen and nothing else.
-async fn emergency(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
-    let ProgramState::Locked { flags } = &s.state else {
-        return Ok(Redirect::to("/").into_response());
-    };
-    let action = st.program.level_info(FlagLevel::A).map(|i| i.action.clone()).unwrap_or_default();
-    let body = html! {
-        section class="emergency" role="alert" {
-            h1 { "Stop — this needs emergency care now" }
-            p class="call" { "Call " (call_links(&s.profile)) }
-            p { "Or have someone take you to an emergency department. Do not run, and do not drive yourself." }
-            (flag_list(flags))
-            p { (action) }
-        }
-        (clinician_form(&session, "Unlock the program"))
-        p class="muted small" {
-            "The number follows your country setting"
-            @if s.profile.country.is_none() { " (not set)" }
-            ". " a href="/settings" { "Change the country" }
-        }
-    };
-    Ok(Page::bare("Emergency", body).render(&session))
-}
-
-/// Marks the latest screen as checked by a clinician (refused when nothing waits for one).
-fn mark_checked(store: &dyn Store, program: &Program) -> Result<(), HttpError> {
-    runtall_app::screen::clinician_checked(store, program, Timestamp::now())?
-        .ok_or_else(|| HttpError::Conflict("No safety check yet.".into()))?;
-    Ok(())
-}
-
-async fn clinician_checked(State(st): State<AppState>, form: FormData) -> Result<Response, HttpError> {
-    if form.get("confirm") != Some("yes") {
-        return Err(HttpError::field("confirm", "Tick the box to confirm a clinician has checked you."));
-    }
-    let program = st.program;
-    st.db.run(move |store| mark_checked(store, program)).await?;
-    Ok(Redirect::to("/").into_response())
-}
-
-// --------------------------------------------------------------------------------------------- assessment
+use super::*;
 
 /// Form values as entered (strings), to refill the form after a validation error or from the last assessment.
 #[derive(Default)]
-struct Values {
+pub(super) struct Values {
     one: BTreeMap<String, String>,
     many: BTreeMap<String, Vec<String>>,
 }
@@ -346,7 +76,7 @@ impl Values {
 }
 
 /// Number fields: (name, label, min, max, unit shown, help). Distances are in the runner's units.
-const SCALARS: [(&str, &str, f64, f64, &str, &str); 8] = [
+pub(super) const SCALARS: [(&str, &str, f64, f64, &str, &str); 8] = [
     ("baseline_pain", "Usual pain over the last week", 0.0, 10.0, "", "0 = none, 10 = worst imaginable"),
     ("exposures.runs_per_week", "Runs per week", 0.0, 14.0, "", ""),
     ("exposures.weekly_km", "Weekly distance", 0.0, 400.0, "dist", ""),
@@ -357,13 +87,13 @@ const SCALARS: [(&str, &str, f64, f64, &str, &str); 8] = [
     ("exposures.years_running", "Years of running", 0.0, 80.0, "", ""),
 ];
 
-fn max_in(units: Units, max_km: f64) -> f64 {
+pub(super) fn max_in(units: Units, max_km: f64) -> f64 {
     (from_km(max_km, units) * 10.0).floor() / 10.0
 }
 
 // A form widget is naturally described by many small pieces; a struct for them would only rename the arguments.
 #[allow(clippy::too_many_arguments)]
-fn checks<T: Copy>(
+pub(super) fn checks<T: Copy>(
     name: &str,
     legend: &str,
     hint: Option<&str>,
@@ -390,7 +120,7 @@ fn checks<T: Copy>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn number_field(
+pub(super) fn number_field(
     name: &str,
     label: &str,
     min: f64,
@@ -413,7 +143,7 @@ fn number_field(
     }
 }
 
-fn assess_form(session: &Session, units: Units, values: &Values, errors: &Errors) -> Markup {
+pub(super) fn assess_form(session: &Session, units: Units, values: &Values, errors: &Errors) -> Markup {
     let dist = unit_name(units);
     html! {
         h1 { "Assessment" }
@@ -490,7 +220,7 @@ fn assess_form(session: &Session, units: Units, values: &Values, errors: &Errors
     }
 }
 
-async fn assess_page(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
+pub(super) async fn assess_page(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     if let Some(to) = gate(&s) {
         return Ok(Redirect::to(to).into_response());
@@ -501,7 +231,7 @@ async fn assess_page(State(st): State<AppState>, session: Session) -> Result<Res
 }
 
 /// The assessment comes after a screen that allows a plan.
-fn gate(s: &Snapshot) -> Option<&'static str> {
+pub(super) fn gate(s: &Snapshot) -> Option<&'static str> {
     match s.safety.mode {
         Mode::NotScreened => Some("/welcome"),
         Mode::Locked => Some("/emergency"),
@@ -510,7 +240,7 @@ fn gate(s: &Snapshot) -> Option<&'static str> {
     }
 }
 
-fn list<T: serde::de::DeserializeOwned>(form: &FormData, name: &str, errors: &mut Errors) -> Vec<T> {
+pub(super) fn list<T: serde::de::DeserializeOwned>(form: &FormData, name: &str, errors: &mut Errors) -> Vec<T> {
     let mut out = Vec::new();
     for v in form.all(name) {
         match enum_id::<T>(v) {
@@ -522,7 +252,7 @@ fn list<T: serde::de::DeserializeOwned>(form: &FormData, name: &str, errors: &mu
 }
 
 /// Reads and validates the whole form; every problem is reported by field.
-fn assessment_from_form(form: &FormData, units: Units) -> Result<Assessment, Errors> {
+pub(super) fn assessment_from_form(form: &FormData, units: Units) -> Result<Assessment, Errors> {
     let mut e = Errors::default();
     let regions: Vec<Region> = list(form, "regions", &mut e);
     let when: Vec<When> = list(form, "when", &mut e);
@@ -615,7 +345,11 @@ fn assessment_from_form(form: &FormData, units: Units) -> Result<Assessment, Err
     Ok(assessment)
 }
 
-async fn assess_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
+pub(super) async fn assess_submit(
+    State(st): State<AppState>,
+    session: Session,
+    form: FormData,
+) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     if let Some(to) = gate(&s) {
         return Ok(Redirect::to(to).into_response());
@@ -645,73 +379,4 @@ async fn assess_submit(State(st): State<AppState>, session: Session, form: FormD
         .run(move |store| runtall_app::assessment::record_with_plan(store, program, assessment, Timestamp::now()))
         .await?;
     Ok(Redirect::to("/plan").into_response())
-}
-
-// -------------------------------------------------------------------------------------------------- API
-
-async fn api_questions(State(st): State<AppState>) -> Response {
-    json(json!({ "levels": st.program.flag_levels, "questions": st.program.red_flags }))
-}
-
-async fn api_screen_history(State(st): State<AppState>) -> Result<Response, HttpError> {
-    Ok(json(st.db.run(|store| Ok(store.screenings()?)).await?))
-}
-
-async fn api_screen(
-    State(st): State<AppState>,
-    axum::Json(body): axum::Json<AnswersFile>,
-) -> Result<Response, HttpError> {
-    // The same shapes as `runtall screen --answers`; a wrong shape is the whole body's fault, not one field's.
-    let answers = body.into_answers(st.program).map_err(|e| {
-        if e.field.is_empty() { HttpError::bad(e.message) } else { HttpError::field(&e.field, e.message) }
-    })?;
-    let program = st.program;
-    let (record, profile, safety) = st
-        .db
-        .run(move |store| {
-            let (record, safety) = runtall_app::screen::record(store, program, answers, Timestamp::now())?;
-            Ok((record, store.profile()?.unwrap_or_default(), safety))
-        })
-        .await?;
-    let state = program_state(Some(&record));
-    Ok(json(json!({
-        "record": record,
-        "state": state,
-        "safety": safety,
-        "emergency_number": profile.emergency_number(),
-    })))
-}
-
-async fn api_clinician_checked(State(st): State<AppState>) -> Result<Response, HttpError> {
-    let program = st.program;
-    let state = st
-        .db
-        .run(move |store| {
-            mark_checked(store, program)?;
-            Ok(program_state(store.latest_screening()?.as_ref()))
-        })
-        .await?;
-    Ok(json(json!({ "state": state })))
-}
-
-async fn api_assessment(State(st): State<AppState>) -> Result<Response, HttpError> {
-    Ok(json(st.db.run(|store| Ok(store.assessments()?)).await?))
-}
-
-async fn api_assess(State(st): State<AppState>, axum::Json(a): axum::Json<Assessment>) -> Result<Response, HttpError> {
-    let s = snapshot(&st).await?;
-    if matches!(s.safety.mode, Mode::NotScreened | Mode::Locked | Mode::Paused) {
-        api_needs_first(&s)?;
-    }
-    if a.check()? == Routing::ScreenFirst {
-        return Err(HttpError::Conflict(
-            "Chest pain goes to the red-flag screen first; no plan is made from this assessment. If you have chest \
-             pain now, call your emergency number."
-                .into(),
-        ));
-    }
-    let program = st.program;
-    let (record, plan): (AssessmentRecord, PlanRecord) =
-        st.db.run(move |store| runtall_app::assessment::record_with_plan(store, program, a, Timestamp::now())).await?;
-    Ok(json(json!({ "assessment": record, "plan": plan })))
 }
