@@ -128,8 +128,10 @@ pub fn load(f: &mut Flow, l: &LoadSection, height: f32) {
     f.doc.open(Role::Figure(format!("Chart of weekly distance and weekly pain. {}", l.text)));
     let (x0, x1) = (f.x + 26.0, f.x + f.w - 22.0);
     let rows = 20.0;
-    let (top, bottom) = (f.y + 12.0, f.y + height - 12.0 - rows);
-    let max_d = nice_max(l.weeks.iter().map(|w| w.distance).fold(0.0, f64::max));
+    // The axis titles sit above the plot, clear of the top tick label and inside the figure.
+    let (top, bottom) = (f.y + 15.0, f.y + height - 12.0 - rows);
+    // At least 10 (km or miles) a week on the axis, so an empty or tiny period still gets distinct tick labels.
+    let max_d = nice_max(l.weeks.iter().map(|w| w.distance).fold(0.0, f64::max)).max(10.0);
     let yd = |v: f64| bottom - (v / max_d) as f32 * (bottom - top);
     let yp = |v: f64| bottom - (v.clamp(0.0, 10.0) as f32) / 10.0 * (bottom - top);
     for frac in [0.0, 0.5, 1.0] {
@@ -137,8 +139,8 @@ pub fn load(f: &mut Flow, l: &LoadSection, height: f32) {
         label(f, x0 - 4.0, yd(max_d * frac) + 2.3, format!("{:.0}", max_d * frac), true, false);
         label(f, x1 + 4.0, yd(max_d * frac) + 2.3, format!("{:.0}", 10.0 * frac), false, false);
     }
-    label(f, x0 - 4.0, top - 6.0, format!("{}/week", l.unit), true, false);
-    label(f, x1 + 4.0, top - 6.0, "pain".into(), false, false);
+    label(f, x0 - 4.0, top - 7.0, format!("{}/week", l.unit), true, false);
+    label(f, x1 + 4.0, top - 7.0, "pain".into(), false, false);
     let n = l.weeks.len().max(1);
     let slot = (x1 - x0) / n as f32;
     let bar = (slot * 0.66).max(0.8);
