@@ -7,7 +7,7 @@
 
 use crate::Result;
 use jiff::{SignedDuration, Timestamp};
-use runtall_domain::activity::Activity;
+use runtall_domain::activity::{Activity, Richness};
 use runtall_domain::classify::{self, Classification};
 use runtall_import::{CancelToken, ErrorKind, ImportOptions, Importer, Poll, Progress};
 use runtall_store::{ActivityFilter, AddOutcome, Store};
@@ -26,7 +26,12 @@ pub const MAX_LISTED: usize = 10_000;
 pub struct ImportSummary {
     pub files: usize,
     pub imported: usize,
+    /// Of those, read from damaged files (a broken or cut-short file; not files with dropped odd values).
     pub salvaged: usize,
+    /// Stored activities replaced by a better copy of the same recording (all of them; `replaced` lists the first
+    /// [`MAX_LISTED`]). The run keeps its number, context and linked pain reports.
+    pub replaced_count: usize,
+    pub replaced: Vec<ReplacedNote>,
     /// Activities already in the journal (all of them; `duplicates` lists the first [`MAX_LISTED`]).
     pub duplicate_count: usize,
     pub duplicates: Vec<DuplicateNote>,
@@ -107,16 +112,27 @@ pub struct DuplicateNote {
     pub why: &'static str,
 }
 
+/// A stored copy replaced by the better one from this file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplacedNote {
+    pub source: String,
+    pub existing: i64,
+    /// Why the new copy is better ("FIT over GPX", "an intact file over a damaged one").
+    pub why: String,
+}
+
 /// What became of one file (or archive entry): the line a per-file results list shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileResult {
     pub source: String,
     /// Runs and other activities stored from this file (several for a multisport file).
     pub added: Vec<i64>,
-    /// Of those, how many were read from a damaged file or had values dropped.
+    /// Of those, how many were read from a damaged file.
     pub salvaged: usize,
     /// Activities already in the journal: the run they match.
     pub duplicates: Vec<i64>,
+    /// Stored runs this file's better copy replaced (same number, context and pain links kept).
+    pub replaced: Vec<i64>,
     /// Why nothing could be read, when that is the case.
     pub error: Option<String>,
     /// The file is readable but not an activity (a course, a workout, settings).
@@ -192,6 +208,7 @@ pub fn import_paths_with(
             added: vec![],
             salvaged: 0,
             duplicates: vec![],
+            replaced: vec![],
             error: None,
             not_activity: false,
         };
@@ -204,7 +221,7 @@ pub fn import_paths_with(
                             summary.imported += 1;
                             summary.imported_ids.push(id);
                             file.added.push(id);
-                            if !a.warnings.is_empty() {
+                            if a.quality.salvaged {
                                 summary.salvaged += 1;
                                 file.salvaged += 1;
                             }
@@ -212,7 +229,15 @@ pub fn import_paths_with(
                         }
                         AddOutcome::DuplicateFile { existing } => (existing, "same file"),
                         AddOutcome::DuplicateRun { existing } => {
-                            (existing, "same run (start, sport and duration match)")
+                            if let Some(why) = keep_richest(store, existing, &a, c.as_ref())? {
+                                file.replaced.push(existing);
+                                summary.replaced_count += 1;
+                                if summary.replaced.len() < MAX_LISTED {
+                                    summary.replaced.push(ReplacedNote { source: job.source.clone(), existing, why });
+                                }
+                                continue;
+                            }
+                            (existing, "same recording (overlapping time, same track), and the stored copy is as good")
                         }
                     };
                     file.duplicates.push(existing);
@@ -258,6 +283,15 @@ pub fn import_paths_with(
     summary.activities_per_s = progress.activities_per_s();
     summary.mb_per_s = progress.mb_per_s();
     Ok(summary)
+}
+
+/// When `a` is a better copy of the stored activity `existing` (see [`Richness::better_than`]: intact over
+/// damaged, longer, FIT over TCX over GPX, more kinds of values, more samples), replaces it keeping the run's number,
+/// context and pain links, and says why. `None` keeps the stored copy.
+fn keep_richest(store: &dyn Store, existing: i64, a: &Activity, c: Option<&Classification>) -> Result<Option<String>> {
+    let Some(stored) = store.activity(existing)? else { return Ok(None) };
+    let Some(why) = Richness::of(a).better_than(&Richness::of(&stored.activity)) else { return Ok(None) };
+    Ok(store.replace_activity(existing, a, c)?.then_some(why))
 }
 
 /// Brings run labels up to date if any run was added or deleted since the last complete pass (see

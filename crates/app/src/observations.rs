@@ -12,7 +12,7 @@ use runtall_insights::{
     AnalysisConfig, InsightsReport, LinkedPainReport, RunObservation, RunType, SurfaceKind, analyze, fill_load_flags,
     run_outcome,
 };
-use runtall_store::{ActivityFilter, ActivityRow, Store};
+use runtall_store::{ActivityFilter, ActivityKind, ActivityRow, Store};
 use std::collections::HashMap;
 
 /// The calendar date a run happened on where the runner was (the watch's offset), falling back to UTC.
@@ -87,6 +87,17 @@ pub fn runs(store: &dyn Store) -> Result<Vec<ActivityRow>> {
     Ok(rows)
 }
 
+/// Hours of other sports (rides, swims, walks, hikes) per local date, from the imported activities that are not
+/// runs. Empty when the journal has none, so runners who only import runs get no "0 h" readings.
+pub fn cross_training_hours(store: &dyn Store) -> Result<HashMap<Date, f64>> {
+    let rows = store.activities(&ActivityFilter { kind: ActivityKind::CrossTraining, ..Default::default() })?;
+    let mut hours: HashMap<Date, f64> = HashMap::new();
+    for r in rows.iter().filter(|r| r.moving_s.is_finite() && r.moving_s > 0.0) {
+        *hours.entry(local_date(r.start, r.utc_offset_s)).or_default() += r.moving_s / 3600.0;
+    }
+    Ok(hours)
+}
+
 /// Pain reports from `from` on, by the run they are linked to, as the engine reads them.
 pub fn linked_pain(store: &dyn Store, from: Timestamp) -> Result<HashMap<i64, Vec<LinkedPainReport>>> {
     let mut pain: HashMap<i64, Vec<LinkedPainReport>> = HashMap::new();
@@ -105,6 +116,7 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
     let contexts = run_contexts(store, &rows)?;
     let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
     let pain = linked_pain(store, Timestamp::MIN)?;
+    let other_sports = cross_training_hours(store)?;
     let mut ids = Vec::with_capacity(rows.len());
     let mut obs = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -133,6 +145,12 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
         if let Some(prev) = date.yesterday().ok().and_then(|y| days.get(&y)) {
             o.context.car_hours_day_before = prev.car_h.map(|h| h.get());
             o.context.sitting_hours_day_before = prev.sitting_h.map(|h| h.get());
+        }
+        // Other sports count as context: none the day before is a real zero once the journal holds any.
+        if !other_sports.is_empty() {
+            let yesterday = date.yesterday().ok();
+            o.context.cross_training_hours_day_before =
+                Some(yesterday.and_then(|y| other_sports.get(&y)).copied().unwrap_or(0.0).min(24.0));
         }
         let outcome = run_outcome(pain.get(&r.id).map(Vec::as_slice).unwrap_or(&[]))?;
         o.pain_followed = outcome.pain_followed;

@@ -3,7 +3,7 @@
 use crate::Result;
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::journal::{PainTiming, link_run};
-use runtall_store::{ActivityFilter, Store};
+use runtall_store::{ActivityFilter, ActivityKind, Store};
 
 /// How far from a pain report runs are considered: wider than every window of [`link_run`] (36 h at most).
 const PAIN_SEARCH: SignedDuration = SignedDuration::from_hours(48);
@@ -27,6 +27,7 @@ pub(crate) fn nearest_within(
         to: at.checked_add(span).ok(),
         label: None,
         limit: Some(limit),
+        kind: ActivityKind::Runs,
     };
     let runs: Vec<(i64, Timestamp, Timestamp)> = store
         .activities(&filter)?

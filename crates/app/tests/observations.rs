@@ -62,3 +62,29 @@ fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
     assert_eq!(sun.context.car_hours_same_day, None, "not logged is unknown, not zero");
     assert_eq!(sun.context.car_hours_day_before, Some(0.0));
 }
+
+#[test]
+fn a_long_ride_the_day_before_is_context_the_engine_sees() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("j.db")).expect("store");
+    let only_runs = Journal {
+        runs: vec![run("sat", "2026-03-07T08:00:00Z", 12.0, 66.0), run("sun", "2026-03-08T08:00:00Z", 21.0, 120.0)],
+        pain: vec![],
+        days: vec![],
+    };
+    runtall_app::journal_file::import(&store, &only_runs).expect("import");
+    let obs = runtall_app::observations::observations(&store).expect("observations");
+    assert_eq!(obs[0].1.context.cross_training_hours_day_before, None, "no other sports in the journal: unknown");
+    // A 3-hour ride on Saturday afternoon.
+    let mut ride = run("ride", "2026-03-07T13:00:00Z", 90.0, 180.0);
+    ride.sport = Sport::Cycling;
+    runtall_app::journal_file::import(&store, &Journal { runs: vec![ride], pain: vec![], days: vec![] }).expect("ride");
+    let obs = runtall_app::observations::observations(&store).expect("observations");
+    assert_eq!(obs.len(), 2, "the ride is not a run");
+    let (sat, sun) = (&obs[0].1, &obs[1].1);
+    assert_eq!(sat.context.cross_training_hours_day_before, Some(0.0));
+    assert_eq!(sun.context.cross_training_hours_day_before, Some(3.0));
+    let cut = runtall_insights::Cutoffs::default();
+    assert_eq!(runtall_insights::Factor::CrossTrainingDayBefore.value(sun, &cut), Some(true));
+    assert_eq!(runtall_insights::Factor::CrossTrainingDayBefore.value(sat, &cut), Some(false));
+}

@@ -187,6 +187,12 @@ pub struct RunsArgs {
     /// At most this many runs, newest first
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Show other sports (rides, swims, walks) as cross-training instead of runs
+    #[arg(long, conflicts_with = "all")]
+    pub cross_training: bool,
+    /// Show runs and other sports together
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -395,8 +401,16 @@ pub enum JournalCommand {
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Files, folders (searched recursively) or export zips
-    #[arg(required = true)]
+    #[arg(required_unless_present_any = ["watch", "device"])]
     pub paths: Vec<PathBuf>,
+    /// Keep running and import watch files as they appear in DIR (with --device: the watch's GARMIN/Activity),
+    /// one line per file; Ctrl-C stops
+    #[arg(long, value_name = "DIR", num_args = 0..=1)]
+    pub watch: Option<Option<PathBuf>>,
+    /// Import what is new from a mounted Garmin-style watch (finds GARMIN/Activity under /media, /run/media,
+    /// /mnt or /Volumes)
+    #[arg(long)]
+    pub device: bool,
     /// Decoding threads [default: one per core]
     #[arg(long)]
     pub workers: Option<usize>,
@@ -467,8 +481,11 @@ pub enum ExportCommand {
         #[command(flatten)]
         spec: CueSpecArgs,
         /// Output file
-        #[arg(long, short)]
-        out: PathBuf,
+        #[arg(long, short, required_unless_present = "device")]
+        out: Option<PathBuf>,
+        /// Write it straight to GARMIN/NewFiles on a mounted watch
+        #[arg(long, conflicts_with = "out")]
+        device: bool,
     },
     /// A voice-cue file for phones and speakers: ics (calendar alarms), json or ssml
     Cues {

@@ -1,6 +1,6 @@
 //! Text rendering of runs: a list, and one run with laps, classification reasons and small charts.
 
-use runtall_domain::activity::Samples;
+use runtall_domain::activity::{Samples, speed_text};
 use runtall_domain::classify::RunLabel;
 use runtall_domain::profile::Units;
 use runtall_store::{ActivityRow, StoredActivity};
@@ -29,7 +29,7 @@ pub fn list(rows: &[ActivityRow], units: Units) {
     }
     println!(
         "{:>5}  {:<16}  {:<10} {:>10} {:>9} {:>10} {:>5}  name",
-        "id", "start (local)", "type", "distance", "time", "pace", "HR"
+        "id", "start (local)", "type", "distance", "time", "pace/speed", "HR"
     );
     for r in rows {
         let local = r.start.checked_add(jiff::SignedDuration::from_secs(i64::from(r.utc_offset_s.unwrap_or(0))));
@@ -41,12 +41,16 @@ pub fn list(rows: &[ActivityRow], units: Units) {
             if r.sport.is_run() { label_name(r.label) } else { r.sport.as_str() },
             distance(r.distance_m, units),
             duration(r.moving_s),
-            pace(r.moving_s, r.distance_m, units),
+            speed_text(r.sport, r.moving_s, r.distance_m, units),
             r.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()),
             r.name.as_deref().unwrap_or("")
         );
     }
-    println!("\n{} activit{}. Details: `runtall runs show ID`.", rows.len(), if rows.len() == 1 { "y" } else { "ies" });
+    println!(
+        "\n{} activit{}. Details: `runtall runs show ID`; other sports: `runtall runs --cross-training`.",
+        rows.len(),
+        if rows.len() == 1 { "y" } else { "ies" }
+    );
 }
 
 /// A one-line chart of a series, bucketed to `width` columns (mean per bucket); gaps stay blank.
@@ -96,12 +100,10 @@ fn charts(s: &Samples, units: Units) {
 pub fn show(run: &StoredActivity, units: Units) {
     let a = &run.activity;
     let label = run.classification.as_ref().map(|c| c.label);
-    println!(
-        "Run #{} — {} {}",
-        run.id,
-        label_name(label),
-        a.name.as_deref().map(|n| format!("“{n}”")).unwrap_or_default()
-    );
+    let kind = if a.sport.is_run() { label_name(label) } else { "cross-training" };
+    let mut noun = a.sport.noun().to_string();
+    noun[..1].make_ascii_uppercase();
+    println!("{noun} #{} — {kind} {}", run.id, a.name.as_deref().map(|n| format!("“{n}”")).unwrap_or_default());
     let local = a.start.checked_add(jiff::SignedDuration::from_secs(i64::from(a.utc_offset_s.unwrap_or(0))));
     let offset = a.utc_offset_s.map(|o| format!(" (UTC{:+})", f64::from(o) / 3600.0)).unwrap_or_else(|| " UTC".into());
     println!("  start     {}{offset}", local.map(|t| t.strftime("%Y-%m-%d %H:%M").to_string()).unwrap_or_default());
@@ -112,7 +114,14 @@ pub fn show(run: &StoredActivity, units: Units) {
     );
     println!("  distance  {}", distance(a.distance_m, units));
     println!("  time      {} moving, {} elapsed", duration(a.moving_s), duration(a.elapsed_s));
-    println!("  pace      {}", pace(a.moving_s, a.distance_m, units));
+    println!("  speed     {}", speed_text(a.sport, a.moving_s, a.distance_m, units));
+    if let Some(why) = &a.quality.sport_reason {
+        println!("  sport by  {why}");
+    }
+    if !a.quality.implausible.is_empty() {
+        let what: Vec<&str> = a.quality.implausible.iter().map(|x| x.as_str()).collect();
+        println!("  note      {} cannot be true: shown, but left out of labels and insights", what.join(" and "));
+    }
     if a.avg_hr_bpm.is_some() {
         println!(
             "  HR        avg {} / max {} bpm",
@@ -153,7 +162,7 @@ pub fn show(run: &StoredActivity, units: Units) {
                 i + 1,
                 distance(l.distance_m, units),
                 duration(t),
-                pace(t, l.distance_m, units),
+                speed_text(a.sport, t, l.distance_m, units),
                 l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into()),
                 l.intensity.map(|x| format!("{x:?}").to_lowercase()).unwrap_or_default()
             );

@@ -6,8 +6,15 @@
 //! (a 12 km run is long for someone who usually runs 5 km, not for a marathoner); speed work is found both from laps
 //! (alternating fast and slow laps, or the watch's work/rest marks) and from the speed profile itself (repeated fast
 //! segments with recoveries), so it is recognised whether or not the runner pressed the lap button.
+//!
+//! Hills come first: whether a run is hilly is decided from its climbing per km and the watch's own sport or
+//! sub-sport (trail) before any speed work is looked for. Speed is then judged as grade-adjusted speed (the energy
+//! cost of running on a slope, after Minetti et al. 2002, J Appl Physiol 93:1039), so a downhill kilometre is not a
+//! "repetition" and an uphill one not a "recovery"; and fast stretches must be confirmed by heart rate (higher in the
+//! repetitions than in the recoveries) or by the laps' structure (work/rest marks, laps the runner pressed) before
+//! a run is called intervals.
 
-use crate::activity::{Activity, LapIntensity, Sport};
+use crate::activity::{Activity, Implausible, LapIntensity, Sport};
 use jiff::{SignedDuration, Timestamp};
 use runtall_content::RunType;
 use serde::{Deserialize, Serialize};
@@ -59,8 +66,9 @@ pub struct Feature {
 
 /// Which label each deciding feature name supports; other names (distance, moving time, pace, history, sport) are
 /// context shown with every classification.
-pub const FEATURE_LABELS: [(&str, RunLabel); 13] = [
+pub const FEATURE_LABELS: [(&str, RunLabel); 14] = [
     ("trail sport", RunLabel::Trail),
+    ("trail sub-sport", RunLabel::Trail),
     ("climbing", RunLabel::Trail),
     ("laps", RunLabel::Intervals),
     ("speed profile", RunLabel::Intervals),
@@ -138,6 +146,16 @@ pub const LONG_FALLBACK_MOVING_S: f64 = 5400.0;
 pub const LONGEST_RECENT_MEDIAN_FACTOR: f64 = 1.2;
 /// Hilly: metres of ascent per kilometre.
 pub const HILLY_M_PER_KM: f64 = 25.0;
+/// Heart rate confirms repetitions when it averages at least this much higher in them than in the recoveries
+/// (shifted by [`HR_LAG_S`] for the heart's delay). On hills the "fast" downhill stretches have equal or lower heart
+/// rate than the "slow" climbs; in real intervals the work raises it by well over 10 bpm, while a few surges in a
+/// steady run (a 90-minute "casual stroll" in the corpus) differ by about 7.
+pub const HR_CONFIRM_BPM: f64 = 8.0;
+/// How long heart rate lags behind a change of pace, seconds.
+pub const HR_LAG_S: f64 = 15.0;
+/// Steepest grade the energy-cost curve is applied to; beyond it the grade is clamped (GPS/altitude noise on
+/// short distances gives absurd slopes).
+pub const MAX_GRADE: f64 = 0.45;
 /// Intervals: at least this many fast repetitions with recoveries.
 pub const MIN_REPS: usize = 3;
 /// A repetition is at least this much faster than the recoveries around it.
@@ -201,10 +219,21 @@ pub fn classify(activity: &Activity, recent: &[RunSummary]) -> Classification {
 
     let history = History::new(a, recent);
     reasons.push(history.feature());
+    if a.quality.is_implausible(Implausible::Pace) {
+        // A pace no runner holds is a recording fault: no speed, race or long label is drawn from it.
+        reasons.push(Feature::new(
+            "sport",
+            "implausible pace",
+            "faster than the world record over this distance: a recording fault, so no label is drawn from it",
+            None,
+        ));
+        return Classification { label: RunLabel::Easy, also: Vec::new(), reasons };
+    }
     let profile = SpeedProfile::new(a);
     let mut labels = Vec::new();
 
-    // Trail / hilly.
+    // Trail / hilly, first: hills change what speed means for everything below.
+    let trail_sub = a.sub_sport.as_deref().filter(|s| s.to_lowercase().contains("trail"));
     if a.sport == Sport::TrailRunning {
         labels.push(RunLabel::Trail);
         reasons.push(Feature::new(
@@ -213,10 +242,21 @@ pub fn classify(activity: &Activity, recent: &[RunSummary]) -> Classification {
             "the watch recorded it as a trail run",
             Some(RunLabel::Trail),
         ));
-    } else if let Some(asc) = a.ascent_m.filter(|_| km >= 2.0) {
+    } else if let Some(sub) = trail_sub {
+        labels.push(RunLabel::Trail);
+        reasons.push(Feature::new(
+            "trail sub-sport",
+            sub,
+            "the watch recorded the run's terrain as trail",
+            Some(RunLabel::Trail),
+        ));
+    }
+    if let Some(asc) = a.ascent_m.filter(|_| km >= 2.0) {
         let per_km = asc / km;
         if per_km >= HILLY_M_PER_KM {
-            labels.push(RunLabel::Trail);
+            if !labels.contains(&RunLabel::Trail) {
+                labels.push(RunLabel::Trail);
+            }
             reasons.push(Feature::new(
                 "climbing",
                 format!("{per_km:.0} m/km ({asc:.0} m up)"),
@@ -225,12 +265,18 @@ pub fn classify(activity: &Activity, recent: &[RunSummary]) -> Classification {
             ));
         }
     }
+    let hilly = labels.contains(&RunLabel::Trail);
 
-    // Intervals: laps first (the runner's own structure), then the speed profile.
-    let intervals = lap_intervals(a).or_else(|| profile.as_ref().and_then(|p| p.intervals(history.easy_speed_mps)));
+    // Intervals: laps first (the runner's own structure), then the speed profile; both on grade-adjusted speed and
+    // confirmed by heart rate or the laps' structure.
+    let mut checks = Vec::new();
+    let intervals = lap_intervals(a, profile.as_ref(), &mut checks)
+        .or_else(|| profile.as_ref().and_then(|p| p.intervals(history.easy_speed_mps, hilly, &mut checks)));
     if let Some(f) = intervals {
         labels.push(RunLabel::Intervals);
         reasons.push(f);
+    } else {
+        reasons.extend(checks);
     }
 
     // Tempo: only when there were no repeated recoveries.
@@ -394,8 +440,10 @@ impl History {
     }
 }
 
-/// Laps that alternate fast and slow, or the watch's own work/rest marks.
-fn lap_intervals(a: &Activity) -> Option<Feature> {
+/// Laps that alternate fast and slow on grade-adjusted speed and are confirmed by heart rate or by being laps the
+/// runner pressed, or the watch's own work/rest marks. A lap pattern that fails a check leaves a context feature in
+/// `checks` saying why.
+fn lap_intervals(a: &Activity, profile: Option<&SpeedProfile>, checks: &mut Vec<Feature>) -> Option<Feature> {
     let l = Some(RunLabel::Intervals);
     // Work/rest marks from a structured workout.
     let marks: Vec<bool> = a
@@ -416,46 +464,114 @@ fn lap_intervals(a: &Activity) -> Option<Feature> {
             l,
         ));
     }
-    // Alternating lap speeds.
-    let laps: Vec<(f64, f64)> = a
+    // Alternating lap speeds, grade-adjusted: (speed, duration, heart rate, slope adjusted).
+    struct LapPace {
+        v: f64,
+        dur: f64,
+        hr: Option<f64>,
+        pressed: bool,
+    }
+    let mut adjusted = false;
+    let laps: Vec<LapPace> = a
         .laps
         .iter()
         .filter(|l| l.elapsed_s >= 20.0 && l.distance_m >= 50.0)
-        .filter_map(|l| {
-            l.avg_speed_mps
-                .or_else(|| (l.elapsed_s > 0.0).then(|| l.distance_m / l.elapsed_s))
-                .map(|v| (v, l.elapsed_s))
+        .filter_map(|lap| {
+            let v = lap.avg_speed_mps.or_else(|| (lap.elapsed_s > 0.0).then(|| lap.distance_m / lap.elapsed_s))?;
+            let (t0, t1) = (lap.start_offset_s, lap.start_offset_s + lap.elapsed_s);
+            let factor = profile.and_then(|p| p.climb_between(t0, t1)).map(|dz| cost_factor(dz / lap.distance_m));
+            adjusted |= factor.is_some_and(|f| (f - 1.0).abs() > 0.03);
+            let hr = lap.avg_hr_bpm.or_else(|| profile.and_then(|p| p.mean_hr(t0, t1)));
+            let pressed = lap.trigger.as_deref() == Some("manual");
+            Some(LapPace { v: v * factor.unwrap_or(1.0), dur: lap.elapsed_s, hr, pressed })
         })
         .collect();
     if laps.len() < 2 * MIN_REPS {
         return None;
     }
-    let (lo, hi) = two_means(laps.iter().map(|x| x.0))?;
+    let (lo, hi) = two_means(laps.iter().map(|x| x.v))?;
     if hi < lo * REP_CONTRAST {
+        if adjusted {
+            let (rlo, rhi) = two_means(a.laps.iter().filter_map(|l| l.avg_speed_mps)).unwrap_or((0.0, 0.0));
+            if rhi >= rlo * REP_CONTRAST {
+                checks.push(Feature::new(
+                    "speed work check",
+                    "laps even on grade-adjusted pace",
+                    "the fast laps were downhill and the slow ones uphill: the effort was even, not intervals",
+                    None,
+                ));
+            }
+        }
         return None;
     }
     let mid = (lo + hi) / 2.0;
-    let mut reps = 0;
-    let mut rep_speeds = Vec::new();
+    let (mut reps, mut rep_speeds, mut rep_hr, mut rec_hr, mut pressed) = (0, Vec::new(), Vec::new(), Vec::new(), 0);
     for w in laps.windows(2) {
-        let ((v0, t0), (v1, _)) = (w[0], w[1]);
-        if v0 >= mid && v1 < mid && v0 >= v1 * REP_CONTRAST && (REP_DURATION_S.0..=REP_DURATION_S.1).contains(&t0) {
+        let (r, c) = (&w[0], &w[1]);
+        if r.v >= mid
+            && c.v < mid
+            && r.v >= c.v * REP_CONTRAST
+            && (REP_DURATION_S.0..=REP_DURATION_S.1).contains(&r.dur)
+        {
             reps += 1;
-            rep_speeds.push(v0);
+            rep_speeds.push(r.v);
+            if let (Some(h0), Some(h1)) = (r.hr, c.hr) {
+                rep_hr.push(h0);
+                rec_hr.push(h1);
+            }
+            pressed += usize::from(r.pressed || c.pressed);
         }
     }
-    (reps >= MIN_REPS).then(|| {
-        Feature::new(
-            "laps",
-            format!("{reps} fast laps each followed by a slower one"),
-            format!(
-                "fast laps averaged {}, recovery laps {}",
-                fmt_pace(1000.0 / (rep_speeds.iter().sum::<f64>() / rep_speeds.len() as f64)),
-                fmt_pace(1000.0 / lo)
-            ),
-            l,
-        )
-    })
+    if reps < MIN_REPS {
+        return None;
+    }
+    let confirmed = if rep_hr.len() >= MIN_REPS {
+        let (h0, h1) = (mean(&rep_hr), mean(&rec_hr));
+        if h0 < h1 + HR_CONFIRM_BPM {
+            checks.push(Feature::new(
+                "speed work check",
+                format!("heart rate {h0:.0} bpm in the fast laps, {h1:.0} bpm in the slow ones"),
+                "the faster laps did not raise the heart rate: not intervals (hills, or laps of uneven ground)",
+                None,
+            ));
+            return None;
+        }
+        format!("; heart rate {h0:.0} against {h1:.0} bpm")
+    } else if pressed >= MIN_REPS {
+        "; laps pressed by the runner".to_string()
+    } else {
+        checks.push(Feature::new(
+            "speed work check",
+            format!("{reps} automatic laps alternate fast and slow"),
+            "without heart rate or laps the runner pressed, alternating automatic laps do not show a workout",
+            None,
+        ));
+        return None;
+    };
+    Some(Feature::new(
+        "laps",
+        format!("{reps} fast laps each followed by a slower one"),
+        format!(
+            "fast laps averaged {}, recovery laps {}{}{confirmed}",
+            fmt_pace(1000.0 / mean(&rep_speeds)),
+            fmt_pace(1000.0 / lo),
+            if adjusted { " (grade-adjusted)" } else { "" },
+        ),
+        l,
+    ))
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+}
+
+/// Energy cost of running on `grade` (rise over run) relative to the flat, from the polynomial fitted by Minetti et
+/// al. (2002) to measured costs between −45% and +45%: a speed times this factor is the flat speed of equal effort
+/// (grade-adjusted speed). Downhill to about −20% is cheaper than the flat, steeper descents cost more again.
+pub fn cost_factor(grade: f64) -> f64 {
+    let i = if grade.is_finite() { grade.clamp(-MAX_GRADE, MAX_GRADE) } else { 0.0 };
+    let c = ((((155.4 * i - 30.4) * i - 43.3) * i + 46.3) * i + 19.5) * i + 3.6;
+    c / 3.6
 }
 
 /// Means of the slow and fast groups of a 1-D set (2-means, a few iterations from min/max).
@@ -474,14 +590,26 @@ fn two_means(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
-/// Speed on a regular 5-s grid, smoothed; stops (gaps in the samples) count as speed 0.
+/// Speed on a regular 5-s grid, grade-adjusted where altitude was recorded, smoothed; stops (gaps in the samples)
+/// count as speed 0.
 struct SpeedProfile {
     /// Smoothed over 30 s: for repetitions.
     fast: Vec<f64>,
     /// Smoothed over 90 s: for sustained efforts.
     slow: Vec<f64>,
     median_moving: f64,
+    /// Time of bin 0, seconds from the activity start.
+    t0: f64,
+    /// Smoothed altitude per bin, when recorded.
+    alt: Option<Vec<f64>>,
+    /// Mean heart rate per bin, when recorded.
+    hr: Vec<Option<f64>>,
+    /// Whether the speeds were adjusted for slope (some bin changed by more than 3%).
+    graded: bool,
 }
+
+/// Bins on each side over which a slope is measured (±30 s): shorter windows turn altitude noise into grades.
+const GRADE_HALF_BINS: usize = 6;
 
 const BIN_S: f64 = 5.0;
 /// Slower than this (8:20/km) is walking for the purpose of telling run/walk from intervals.
@@ -551,6 +679,29 @@ impl SpeedProfile {
             }
             raw
         };
+        let alt = grid_altitude(a, t0, bins);
+        let mut raw = raw;
+        let mut graded = false;
+        if let Some(alt) = &alt {
+            // Distance on the grid from the (not yet adjusted) speeds, then the slope over ±30 s at each bin.
+            let mut cum = Vec::with_capacity(raw.len() + 1);
+            cum.push(0.0);
+            for v in &raw {
+                let last = cum.last().copied().unwrap_or(0.0);
+                cum.push(last + v * BIN_S);
+            }
+            let n = raw.len().min(alt.len());
+            for (b, v) in raw.iter_mut().enumerate().take(n) {
+                let (i, j) = (b.saturating_sub(GRADE_HALF_BINS), (b + GRADE_HALF_BINS).min(n - 1));
+                let run = cum[j + 1] - cum[i];
+                if run >= 20.0 {
+                    let f = cost_factor((alt[j] - alt[i]) / run);
+                    graded |= (f - 1.0).abs() > 0.03;
+                    *v *= f;
+                }
+            }
+        }
+        let hr = grid_hr(a, t0, bins);
         let fast = moving_average(&raw, 3);
         let slow = moving_average(&raw, 9);
         let mut moving: Vec<f64> = raw.iter().copied().filter(|v| *v >= 1.0).collect();
@@ -562,11 +713,34 @@ impl SpeedProfile {
         if running.len() * 4 >= n_moving {
             median_moving = median_moving.max(median(&mut running).unwrap_or(0.0));
         }
-        Some(Self { fast, slow, median_moving })
+        Some(Self { fast, slow, median_moving, t0, alt, hr, graded })
     }
 
-    /// Repeated fast segments with recoveries between them.
-    fn intervals(&self, easy: Option<f64>) -> Option<Feature> {
+    fn bin(&self, t: f64) -> usize {
+        ((t - self.t0).max(0.0) / BIN_S) as usize
+    }
+
+    /// Metres climbed (negative: descended) between two times, from the smoothed altitude.
+    fn climb_between(&self, t0: f64, t1: f64) -> Option<f64> {
+        let alt = self.alt.as_ref()?;
+        let last = alt.len().checked_sub(1)?;
+        Some(alt[self.bin(t1).min(last)] - alt[self.bin(t0).min(last)])
+    }
+
+    /// Mean heart rate between two times, when at least half of the bins have one.
+    fn mean_hr(&self, t0: f64, t1: f64) -> Option<f64> {
+        self.mean_hr_bins(self.bin(t0), self.bin(t1))
+    }
+
+    fn mean_hr_bins(&self, from: usize, to: usize) -> Option<f64> {
+        let bins = self.hr.get(from.min(self.hr.len())..to.min(self.hr.len()))?;
+        let known: Vec<f64> = bins.iter().flatten().copied().collect();
+        (!bins.is_empty() && known.len() * 2 >= bins.len()).then(|| mean(&known))
+    }
+
+    /// Repeated fast segments with recoveries between them, confirmed by heart rate where it was recorded; without
+    /// heart rate only on a run that is not hilly (where hills, not the runner, make the speed vary).
+    fn intervals(&self, easy: Option<f64>, hilly: bool, checks: &mut Vec<Feature>) -> Option<Feature> {
         let v = &self.fast;
         let moving: Vec<f64> = v.iter().copied().filter(|x| *x >= 1.0).collect();
         let (lo, hi) = (percentile(&moving, 0.2)?, percentile(&moving, 0.9)?);
@@ -577,6 +751,17 @@ impl SpeedProfile {
         let thr = (lo + hi) / 2.0;
         // Segments above / below the threshold, merging blips shorter than 15 s.
         let segs = segments(v, thr, 3);
+        let starts: Vec<usize> = segs
+            .iter()
+            .scan(0usize, |at, s| {
+                let here = *at;
+                *at += s.len;
+                Some(here)
+            })
+            .collect();
+        let lag = (HR_LAG_S / BIN_S) as usize;
+        let seg_hr = |j: usize| self.mean_hr_bins(starts[j] + lag, starts[j] + segs[j].len + lag);
+        let (mut rep_hr, mut rec_hr) = (Vec::new(), Vec::new());
         let mut reps = Vec::new();
         for (k, s) in segs.iter().enumerate() {
             if !s.fast {
@@ -594,11 +779,44 @@ impl SpeedProfile {
             let around = [recov(k.checked_sub(1)), recov(Some(k + 1))];
             if around.iter().flatten().any(|r| s.mean >= r * PROFILE_REP_CONTRAST) {
                 reps.push((s.mean, dur));
+                let recovery = [k.checked_sub(1), Some(k + 1)]
+                    .into_iter()
+                    .flatten()
+                    .filter(|j| recov(Some(*j)).is_some())
+                    .find_map(seg_hr);
+                if let (Some(h0), Some(h1)) = (seg_hr(k), recovery) {
+                    rep_hr.push(h0);
+                    rec_hr.push(h1);
+                }
             }
         }
         if reps.len() < MIN_REPS {
             return None;
         }
+        let what = if self.graded { "grade-adjusted pace" } else { "pace" };
+        let confirmed = if rep_hr.len() >= MIN_REPS {
+            let (h0, h1) = (mean(&rep_hr), mean(&rec_hr));
+            if h0 < h1 + HR_CONFIRM_BPM {
+                checks.push(Feature::new(
+                    "speed work check",
+                    format!("heart rate {h0:.0} bpm in the fast stretches, {h1:.0} bpm between them"),
+                    format!("{} faster stretches (by {what}) did not raise the heart rate: not intervals", reps.len()),
+                    None,
+                ));
+                return None;
+            }
+            format!("; heart rate {h0:.0} against {h1:.0} bpm in the recoveries")
+        } else if hilly {
+            checks.push(Feature::new(
+                "speed work check",
+                format!("{} faster stretches on a hilly run", reps.len()),
+                "without heart rate to confirm them, speed changes on hills are not taken for intervals",
+                None,
+            ));
+            return None;
+        } else {
+            String::new()
+        };
         // Structured repetitions run at one speed; random surges (hills, GPS noise) do not.
         let n = reps.len() as f64;
         let mean = reps.iter().map(|r| r.0).sum::<f64>() / n;
@@ -610,7 +828,7 @@ impl SpeedProfile {
                 "speed profile",
                 format!("{} fast segments with recoveries", reps.len()),
                 format!(
-                    "repetitions of about {} at {} (the run's median moving pace is {})",
+                    "repetitions of about {} at {} (the run's median moving {what} is {}){confirmed}",
                     fmt_duration(mean_d),
                     fmt_pace(1000.0 / mean_v),
                     fmt_pace(1000.0 / self.median_moving)
@@ -667,6 +885,52 @@ impl SpeedProfile {
             Some(RunLabel::Tempo),
         ))
     }
+}
+
+/// Altitude on the grid (linear between samples, then averaged over ±30 s), when at least half of the samples
+/// have one and the run changes height at all.
+fn grid_altitude(a: &Activity, t0: f64, bins: usize) -> Option<Vec<f64>> {
+    let s = &a.samples;
+    let pts: Vec<(f64, f64)> =
+        (0..s.len()).filter_map(|i| s.altitude_m[i].filter(|x| x.is_finite()).map(|x| (s.t_s[i], x))).collect();
+    if pts.len() * 2 < s.len() || pts.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bins);
+    let mut j = 0usize;
+    for b in 0..bins {
+        let t = t0 + b as f64 * BIN_S;
+        while j + 1 < pts.len() && pts[j + 1].0 <= t {
+            j += 1;
+        }
+        let x = match (pts.get(j), pts.get(j + 1)) {
+            (Some(&(ta, xa)), Some(&(tb, xb))) if t > ta && tb > ta => xa + (xb - xa) * ((t - ta) / (tb - ta)).min(1.0),
+            (Some(&(_, xa)), _) => xa,
+            _ => return None,
+        };
+        out.push(x);
+    }
+    let smooth = moving_average(&out, GRADE_HALF_BINS);
+    let (lo, hi) = smooth.iter().fold((f64::MAX, f64::MIN), |(l, h), x| (l.min(*x), h.max(*x)));
+    (hi - lo >= 1.0).then_some(smooth)
+}
+
+/// Mean recorded heart rate per bin.
+fn grid_hr(a: &Activity, t0: f64, bins: usize) -> Vec<Option<f64>> {
+    let s = &a.samples;
+    let mut sum = vec![0.0; bins];
+    let mut cnt = vec![0u32; bins];
+    let implausible = a.quality.is_implausible(Implausible::HeartRate);
+    for i in 0..s.len() {
+        if let Some(h) = s.hr_bpm[i].filter(|h| h.is_finite() && *h > 0.0 && !implausible) {
+            let b = (((s.t_s[i] - t0) / BIN_S).max(0.0) as usize).min(bins.saturating_sub(1));
+            if let (Some(x), Some(c)) = (sum.get_mut(b), cnt.get_mut(b)) {
+                *x += h;
+                *c += 1;
+            }
+        }
+    }
+    sum.into_iter().zip(cnt).map(|(x, c)| (c > 0).then(|| x / f64::from(c))).collect()
 }
 
 /// A run of bins on one side of a threshold.
@@ -785,7 +1049,11 @@ fn race_by_effort(a: &Activity, easy: Option<f64>) -> Option<Vec<Feature>> {
         ),
         l,
     );
-    let hr = a.avg_hr_bpm.zip(a.max_hr_bpm).filter(|(_, m)| *m > 0.0).map(|(avg, max)| (avg, max, avg / max));
+    let hr = a
+        .avg_hr_bpm
+        .zip(a.max_hr_bpm)
+        .filter(|(_, m)| *m > 0.0 && !a.quality.is_implausible(Implausible::HeartRate))
+        .map(|(avg, max)| (avg, max, avg / max));
     let faster = easy.map(|e| speed / e);
     if let Some((avg, max, ratio)) = hr
         && ratio >= RACE_HR_RATIO
@@ -797,7 +1065,8 @@ fn race_by_effort(a: &Activity, easy: Option<f64>) -> Option<Vec<Feature>> {
                 "race heart rate",
                 format!("average {avg:.0} of max {max:.0} bpm ({:.0}%)", ratio * 100.0),
                 format!(
-                    "held at {:.0}% or more of the run's maximum from start to finish: an all-out effort",
+                    "an average of {:.0}% or more of the run's own maximum: only a hard effort kept up over the whole \
+                     distance averages that close to its peak",
                     RACE_HR_RATIO * 100.0
                 ),
                 l,
@@ -843,7 +1112,9 @@ mod tests {
             let (lap_t, lap_d) = (t, d);
             let n = dur as usize;
             for _ in 0..n {
-                s.push(t, Some(d), Some(v), hr.map(|h| h.0), Some(170.0), Some(100.0), None, None);
+                // Heart rate follows the effort: higher in fast blocks, lower in slow ones.
+                let h = hr.map(|h| (h.0 + 10.0 * (v - 3.0)).min(h.1));
+                s.push(t, Some(d), Some(v), h, Some(170.0), Some(100.0), None, None);
                 t += 1.0;
                 d += v;
             }
@@ -880,6 +1151,7 @@ mod tests {
             avg_respiration_brpm: None,
             dynamics: None,
             device: None,
+            quality: Default::default(),
             laps: lap_list,
             samples: s,
             source: SourceFile { path: "t".into(), format: "fit".into(), content_hash: "h".into() },
@@ -1054,6 +1326,130 @@ mod tests {
         let c = classify(&a, &[]);
         assert_eq!(c.label, RunLabel::Easy);
         assert!(c.reasons.iter().any(|f| f.name == "sport"));
+    }
+
+    /// A run of (duration s, speed m/s, grade, heart rate) blocks with altitude, one lap per block ending as
+    /// `trigger` says ("distance" for auto-laps).
+    fn hill_run(blocks: &[(f64, f64, f64, Option<f64>)], trigger: &str) -> Activity {
+        let mut a = run(&[(10.0, 3.0)], false, None);
+        let mut s = Samples::default();
+        let (mut t, mut d, mut z, mut up) = (0.0, 0.0, 300.0, 0.0);
+        let mut laps = Vec::new();
+        for &(dur, v, g, hr) in blocks {
+            let (lt, ld) = (t, d);
+            for _ in 0..dur as usize {
+                s.push(t, Some(d), Some(v), hr, None, Some(z), None, None);
+                t += 1.0;
+                d += v;
+                z += v * g;
+                up += (v * g).max(0.0);
+            }
+            laps.push(Lap {
+                start_offset_s: lt,
+                elapsed_s: t - lt,
+                moving_s: Some(t - lt),
+                distance_m: d - ld,
+                avg_speed_mps: Some(v),
+                max_speed_mps: None,
+                avg_hr_bpm: hr,
+                max_hr_bpm: None,
+                avg_cadence_spm: None,
+                intensity: None,
+                trigger: Some(trigger.into()),
+            });
+        }
+        a.samples = s;
+        a.laps = laps;
+        a.elapsed_s = t;
+        a.moving_s = t;
+        a.distance_m = d;
+        a.ascent_m = Some(up);
+        a.avg_hr_bpm = None;
+        a.max_hr_bpm = None;
+        a
+    }
+
+    #[test]
+    fn grade_adjustment_follows_the_energy_cost_of_slopes() {
+        assert!((cost_factor(0.0) - 1.0).abs() < 1e-12);
+        // +10% costs about two thirds more than the flat, −10% about 40% less.
+        assert!((cost_factor(0.10) - 1.66).abs() < 0.02, "{}", cost_factor(0.10));
+        assert!((cost_factor(-0.10) - 0.60).abs() < 0.02, "{}", cost_factor(-0.10));
+        // Steep descents cost more again than gentle ones; absurd grades are clamped.
+        assert!(cost_factor(-0.45) > cost_factor(-0.2));
+        assert_eq!(cost_factor(3.0), cost_factor(MAX_GRADE));
+        assert_eq!(cost_factor(f64::NAN), 1.0);
+    }
+
+    #[test]
+    fn downhill_auto_laps_are_not_intervals() {
+        // 1 km auto-laps on a trail: fast downhill (−5%) and slow uphill (+6%), heart rate as high or higher
+        // climbing. Raw lap speeds alternate 4.0 / 2.4 m/s: 1.67× apart.
+        let mut blocks = vec![(600.0, 2.8, 0.0, Some(140.0))];
+        for _ in 0..5 {
+            blocks.push((250.0, 4.0, -0.05, Some(148.0)));
+            blocks.push((415.0, 2.4, 0.06, Some(152.0)));
+        }
+        let a = hill_run(&blocks, "distance");
+        let c = classify(&a, &history(10, 8.0));
+        assert!(!c.has(RunLabel::Intervals), "{c:#?}");
+        assert!(c.has(RunLabel::Trail), "{c:#?}");
+        let check = c.reasons.iter().find(|f| f.name == "speed work check").expect("says why");
+        assert!(check.note.contains("downhill") || check.note.contains("heart rate"), "{check:?}");
+        // The same laps without heart rate: automatic laps alone do not make a workout.
+        let blocks: Vec<_> = blocks.iter().map(|b| (b.0, b.1, b.2, None)).collect();
+        assert!(!classify(&hill_run(&blocks, "distance"), &[]).has(RunLabel::Intervals));
+    }
+
+    #[test]
+    fn uphill_trail_run_with_surges_is_trail_not_intervals() {
+        // A trail run climbing 1 km at +15% in pieces, with flatter, faster stretches between, no laps pressed,
+        // heart rate highest on the climbs.
+        let mut blocks = vec![(300.0, 2.5, 0.02, Some(140.0))];
+        for _ in 0..6 {
+            blocks.push((120.0, 3.6, 0.0, Some(150.0)));
+            blocks.push((240.0, 1.6, 0.15, Some(158.0)));
+        }
+        let mut a = hill_run(&blocks, "distance");
+        a.laps.clear();
+        a.sub_sport = Some("trail".into());
+        let c = classify(&a, &[]);
+        assert_eq!(c.label, RunLabel::Trail, "{c:#?}");
+        assert!(c.reasons.iter().any(|f| f.name == "trail sub-sport"));
+        assert!(c.reasons.iter().any(|f| f.name == "climbing"), "{c:#?}");
+    }
+
+    #[test]
+    fn real_intervals_on_a_hill_still_count() {
+        // 6 × 400 m uphill (+4%) repeats with jog-downs: slower uphill than the jog's raw speed would suggest
+        // on the flat, but the heart rate rises in each repeat.
+        let mut blocks = vec![(600.0, 2.8, 0.0, Some(135.0))];
+        for _ in 0..6 {
+            blocks.push((110.0, 3.7, 0.04, Some(172.0)));
+            blocks.push((180.0, 2.2, -0.024, Some(140.0)));
+        }
+        let a = hill_run(&blocks, "manual");
+        let c = classify(&a, &[]);
+        assert_eq!(c.label, RunLabel::Intervals, "{c:#?}");
+        let f = c.reasons.iter().find(|f| f.name == "laps").expect("laps");
+        assert!(f.note.contains("grade-adjusted") && f.note.contains("heart rate"), "{f:?}");
+    }
+
+    #[test]
+    fn implausible_values_do_not_make_labels() {
+        let mut a = run(&[(1500.0, 1000.0 / 300.0)], false, Some((172.0, 185.0)));
+        a.quality.implausible.push(Implausible::HeartRate);
+        a.avg_hr_bpm = Some(300.0);
+        a.max_hr_bpm = Some(310.0);
+        assert!(!classify(&a, &[]).reasons.iter().any(|f| f.name == "race heart rate"));
+        a.quality.implausible.push(Implausible::Pace);
+        let c = classify(&six_by_800(true), &history(10, 8.0));
+        assert_eq!(c.label, RunLabel::Intervals);
+        let mut fast = six_by_800(true);
+        fast.quality.implausible.push(Implausible::Pace);
+        let c = classify(&fast, &history(10, 8.0));
+        assert_eq!(c.label, RunLabel::Easy, "{c:#?}");
+        assert!(c.reasons.iter().any(|f| f.value == "implausible pace"));
     }
 
     #[test]

@@ -75,6 +75,7 @@ impl JournalRun {
             avg_respiration_brpm: None,
             dynamics: None,
             device: None,
+            quality: Default::default(),
             laps: vec![],
             samples: Samples::default(),
             source: SourceFile {

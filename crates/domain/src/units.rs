@@ -52,12 +52,10 @@ pub fn pace_text(seconds_per_unit: f64, u: Units) -> String {
     format!("{}:{:02}/{}", s / 60, s % 60, unit_name(u))
 }
 
-/// The average pace of `meters` covered in `seconds`.
+/// The average running pace of `meters` covered in `seconds` (the running case of
+/// [`speed_text`](crate::activity::speed_text), which also reads rides in km/h and swims per 100 m).
 pub fn pace(seconds: f64, meters: f64, u: Units) -> String {
-    if meters <= 0.0 || seconds <= 0.0 {
-        return "–".into();
-    }
-    pace_text(seconds / (from_km(meters / 1000.0, u)), u)
+    crate::activity::speed_text(crate::activity::Sport::Running, seconds, meters, u)
 }
 
 /// "1:02:05" or "4:59".

@@ -9,6 +9,12 @@
 //! `/proc/thread-self/stat` (Linux, 100 ticks/s) so that figures taken while other jobs share
 //! the machine stay comparable: "cpu MB/s" is MB per second of CPU actually given to us.
 //! fitparser prints warnings to stderr for the COROS file; run with `2>/dev/null` to hide them.
+//!
+//! The ratios are printed per size class as well: the corpus files under 200 KB (where per-file set-up costs
+//! dominate), those from 200 KB, and a generated file of 100,000 records (2.4 MB, a long ultra at 1 s).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -102,13 +108,64 @@ fn main() {
     paths.retain(|p| p.extension().is_some_and(|e| e == "fit"));
     paths.sort();
     let files: Vec<Vec<u8>> = paths.iter().filter_map(|p| std::fs::read(p).ok()).collect();
+    let small: Vec<Vec<u8>> = files.iter().filter(|f| f.len() < 200_000).cloned().collect();
+    let large: Vec<Vec<u8>> = files.iter().filter(|f| f.len() >= 200_000).cloned().collect();
+    let only = std::env::var("FIT_BENCH_CLASS").unwrap_or_default();
+    for (label, set) in [
+        ("whole corpus", files),
+        ("corpus files under 200 KB", small),
+        ("corpus files from 200 KB", large),
+        ("generated 100,000-record file", vec![hundred_k_records()]),
+    ] {
+        if !only.is_empty() && !label.contains(only.as_str()) {
+            continue;
+        }
+        compare(label, &set);
+    }
+}
+
+/// A file_id and 100,000 records of eight fields at 1 s, as a watch writes a long activity.
+fn hundred_k_records() -> Vec<u8> {
+    use support::{Body, FitWriter, SINT32, UINT8, UINT16, UINT32, fit_time};
+    let t0 = fit_time(1_700_000_000);
+    let mut w = FitWriter::new();
+    w.define(0, 0, false, &[(0, 1, 0), (1, 2, UINT16), (2, 2, UINT16), (4, 4, UINT32)], &[]);
+    w.data(0, &Body::le().u8(4).u16(1).u16(2697).u32(t0).done());
+    let fields = [
+        (253, 4, UINT32),
+        (0, 4, SINT32),
+        (1, 4, SINT32),
+        (2, 2, UINT16),
+        (3, 1, UINT8),
+        (4, 1, UINT8),
+        (5, 4, UINT32),
+        (6, 2, UINT16),
+    ];
+    w.define(1, 20, false, &fields, &[]);
+    for i in 0..100_000u32 {
+        let body = Body::le()
+            .u32(t0 + i)
+            .i32(536_870_912 + i as i32 * 10)
+            .i32(-1_073_741_824)
+            .u16(2500 + (i % 500) as u16)
+            .u8(140 + (i % 30) as u8)
+            .u8(85)
+            .u32(300 * i)
+            .u16(3000)
+            .done();
+        w.data(1, &body);
+    }
+    w.finish(14)
+}
+
+fn compare(label: &str, files: &[Vec<u8>]) {
     let bytes: usize = files.iter().map(Vec::len).sum();
-    println!("corpus: {} FIT files, {:.2} MB", files.len(), bytes as f64 / 1e6);
+    println!("\n== {label}: {} FIT files, {:.2} MB", files.len(), bytes as f64 / 1e6);
 
     let ours = measure("runtall-fit decode (typed)", bytes, || {
         let mut msgs = 0;
         let mut fail = 0;
-        for f in &files {
+        for f in files {
             match runtall_fit::decode(f) {
                 Ok(a) => msgs += a.stats.data_messages,
                 Err(_) => fail += 1,
@@ -119,7 +176,7 @@ fn main() {
     let raw = measure("runtall-fit count_messages (raw)", bytes, || {
         let mut msgs = 0;
         let mut fail = 0;
-        for f in &files {
+        for f in files {
             match runtall_fit::count_messages(f) {
                 Ok(c) => msgs += c.summary.stats.data_messages,
                 Err(_) => fail += 1,
@@ -130,7 +187,7 @@ fn main() {
     let rusty = measure("rustyfit 0.11 decode", bytes, || {
         let mut msgs = 0;
         let mut fail = 0;
-        for f in &files {
+        for f in files {
             match rustyfit_count(f) {
                 Some(n) => msgs += n,
                 None => fail += 1,
@@ -141,7 +198,7 @@ fn main() {
     let fitp = measure("fitparser 0.11 from_bytes", bytes, || {
         let mut msgs = 0;
         let mut fail = 0;
-        for f in &files {
+        for f in files {
             match fitparser::from_bytes(f) {
                 Ok(v) => msgs += v.len(),
                 Err(_) => fail += 1,
@@ -149,7 +206,6 @@ fn main() {
         }
         (msgs, fail)
     });
-    println!();
     let ratio = |a: &Result, b: &Result| {
         let cpu = match (a.cpu_mb_per_s, b.cpu_mb_per_s) {
             (Some(x), Some(y)) => format!("{:>6.1}x", x / y),

@@ -75,7 +75,8 @@ pub enum WarningKind {
         /// CRC computed from the header bytes.
         computed: u16,
     },
-    /// The file CRC after the data section does not match; every message was kept.
+    /// The file CRC after the data section does not match; every readable message is returned (the caller learns
+    /// from [`crate::FitActivity::stats`] whether there were any).
     FileCrcMismatch {
         /// CRC stored in the file.
         stored: u16,
@@ -156,6 +157,25 @@ pub enum WarningKind {
     },
 }
 
+impl WarningKind {
+    /// Whether the warning means the file is damaged (cut short, corrupted, checksums wrong), as opposed to a
+    /// writer's quirk that loses nothing of the recording (a misaligned or unknown field, too many messages).
+    #[must_use]
+    pub fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            Self::HeaderCrcMismatch { .. }
+                | Self::FileCrcMismatch { .. }
+                | Self::MissingFileCrc
+                | Self::DataSizeBeyondFile { .. }
+                | Self::Truncated { .. }
+                | Self::UndefinedLocalType { .. }
+                | Self::TrailingBytes { .. }
+                | Self::Resynced { .. }
+        )
+    }
+}
+
 impl fmt::Display for WarningKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -163,7 +183,10 @@ impl fmt::Display for WarningKind {
                 write!(f, "header CRC mismatch (stored {stored:#06x}, computed {computed:#06x})")
             }
             Self::FileCrcMismatch { stored, computed } => {
-                write!(f, "file CRC mismatch (stored {stored:#06x}, computed {computed:#06x}); messages kept")
+                write!(
+                    f,
+                    "file CRC mismatch (stored {stored:#06x}, computed {computed:#06x}): some data may be damaged"
+                )
             }
             Self::MissingFileCrc => write!(f, "file ends before its CRC"),
             Self::DataSizeBeyondFile { declared, available } => {

@@ -187,6 +187,8 @@ pub struct Session {
     pub total_elapsed_time_s: Option<f64>,
     /// Timer time (excludes pauses).
     pub total_timer_time_s: Option<f64>,
+    /// Moving time as the watch judged it (stops excluded even when the timer ran); not every watch writes it.
+    pub total_moving_time_s: Option<f64>,
     /// Distance.
     pub total_distance_m: Option<f64>,
     /// Ascent.

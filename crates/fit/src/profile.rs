@@ -128,6 +128,8 @@ pub mod session {
     pub const TRIGGER: u8 = 28;
     /// uint16, scale 100, m
     pub const POOL_LENGTH: u8 = 44;
+    /// uint32, scale 1000, s: time moving, as the watch judged it (stops excluded even without auto-pause)
+    pub const TOTAL_MOVING_TIME: u8 = 59;
     /// uint16, scale 10, mm
     pub const AVG_VERTICAL_OSCILLATION: u8 = 89;
     /// uint16, scale 10, ms
@@ -376,6 +378,7 @@ pub fn manufacturer_name(v: u16) -> Option<&'static str> {
         95 => "stryd",
         123 => "polar_electro",
         255 => "development",
+        258 => "lezyne",
         260 => "zwift",
         265 => "strava",
         267 => "bryton",

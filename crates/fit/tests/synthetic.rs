@@ -24,7 +24,7 @@ fn record_body(be: bool, t: u32, i: u32) -> Vec<u8> {
     b.u32(t)
         .i32(536_870_912) // 45°
         .i32(-1_073_741_824) // -90°
-        .u16(2500 + i as u16) // (2500 + i) / 5 - 500 m
+        .u16(2500u16.wrapping_add(i as u16)) // (2500 + i) / 5 - 500 m
         .u8(150)
         .u8(85)
         .u32(1000 * i) // 10 m per record
@@ -559,4 +559,12 @@ fn mutated_corpus_files_never_panic() {
             }
         }
     }
+}
+
+#[test]
+fn the_record_buffer_is_sized_to_the_data() {
+    // 100,000 records: growing by doubling would leave room for 131,072 and copy the records four times over.
+    let a = decode(&small_activity(false, 100_000).finish(14)).expect("decode");
+    assert_eq!(a.records.len(), 100_000);
+    assert!(a.records.capacity() <= 100_100, "capacity {}", a.records.capacity());
 }

@@ -16,11 +16,9 @@ use zip::ZipArchive;
 
 use crate::budget::Reservation;
 use crate::csv;
-use crate::decode::EntryMeta;
 use crate::error::ImportError;
 use crate::format::{self, NameKind, RATIO_FLOOR_BYTES, ReadError, ReadLimits, name_kind};
-use crate::plan::{ImportOptions, SkipCounts};
-use crate::run::{Item, Payload};
+use crate::types::{EntryMeta, ImportOptions, Item, Payload, SkipCounts};
 
 /// Nested archives up to this size (and up to the single-file limit) are decompressed into
 /// memory; larger ones into an anonymous temporary file (deleted when closed), so memory stays

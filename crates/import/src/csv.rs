@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::decode::EntryMeta;
+use crate::types::EntryMeta;
 
 /// Split CSV text into records of fields.
 pub(crate) fn parse_records(text: &str) -> Vec<Vec<String>> {

@@ -9,16 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::error::ImportError;
 use crate::format::{self, Format, NameKind, Sniffed};
 use crate::map::{self, Draft, Finish};
-use crate::plan::ImportOptions;
-
-/// What an export's index (Strava `activities.csv`) says about one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EntryMeta {
-    /// The activity's name as the runner gave it.
-    pub name: Option<String>,
-    /// The activity type as written (`Run`, `Trail Run`, `Ride`, ...).
-    pub activity_type: Option<String>,
-}
+use crate::types::{EntryMeta, ImportOptions};
 
 /// The sport a Strava activity type names, `None` for types runtall has no sport for.
 #[must_use]
@@ -176,7 +167,7 @@ pub(crate) fn decode_with_meta(
         // Each activity of a multi-activity file needs its own identity for duplicate checks.
         let content_hash = if n == 1 { hash.clone() } else { format!("{hash}#{}", i + 1) };
         let src = SourceFile { path: source.to_string(), format: format.as_str().to_string(), content_hash };
-        match map::finalize(d, &Finish { now_s, source: &src }) {
+        match map::finalize(d, &Finish { now_s, source: &src, part_of_many: n > 1 }) {
             Ok(a) => activities.push(a),
             Err(e) => {
                 failed.push(format!("activity {} of {n} in the file was skipped: {e}", i + 1));

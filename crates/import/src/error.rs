@@ -28,6 +28,14 @@ pub enum ImportError {
         reason: String,
     },
 
+    /// The file holds a recording, but too little of one to be an activity (under two minutes), or one whose
+    /// timing cannot be trusted (most points without a time). Refused rather than kept as a 57-second "run".
+    #[error("not enough data: {reason}")]
+    NotEnoughData {
+        /// What was recorded, in words.
+        reason: String,
+    },
+
     /// Neither the content nor the name says FIT, GPX or TCX.
     #[error("unknown file format: {detail}")]
     UnknownFormat {
@@ -168,7 +176,7 @@ impl ImportError {
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::NotActivity { .. } => ErrorKind::NotActivity,
+            Self::NotActivity { .. } | Self::NotEnoughData { .. } => ErrorKind::NotActivity,
             Self::TooLarge { .. }
             | Self::CompressionRatio { .. }
             | Self::ArchiveTooLarge { .. }
@@ -184,6 +192,10 @@ impl ImportError {
 
     pub(crate) fn not_activity(reason: impl Into<String>) -> Self {
         Self::NotActivity { reason: reason.into() }
+    }
+
+    pub(crate) fn not_enough_data(reason: impl Into<String>) -> Self {
+        Self::NotEnoughData { reason: reason.into() }
     }
 
     pub(crate) fn no_data(reason: impl Into<String>) -> Self {

@@ -196,7 +196,7 @@ pub(crate) const RATIO_FLOOR_BYTES: u64 = 1 << 20;
 
 /// The most a gzip layer of `compressed` bytes may expand to under the limits: what the in-flight budget holds
 /// for a gzipped file before it is decompressed.
-pub(crate) fn gzip_allowance(compressed: u64, opts: &crate::ImportOptions) -> u64 {
+pub(crate) fn gzip_allowance(compressed: u64, opts: &crate::types::ImportOptions) -> u64 {
     opts.max_ratio.saturating_mul(compressed).max(RATIO_FLOOR_BYTES).min(opts.max_file_bytes)
 }
 

@@ -56,8 +56,9 @@ mod format;
 mod map;
 mod plan;
 mod run;
+mod types;
 
-pub use decode::{Decoded, EntryMeta, content_hash, decode_bytes, sport_from_strava_type};
+pub use decode::{Decoded, content_hash, decode_bytes, sport_from_strava_type};
 pub use dedup::{Duplicate, RunKey, find_duplicate, same_run};
 pub use error::{ErrorKind, ImportError};
 pub use format::{Format, NameKind, name_kind};
@@ -66,8 +67,9 @@ pub use map::{
     ALTITUDE_RANGE_M, ASCENT_HYSTERESIS_M, HR_RANGE_BPM, MAX_ACTIVITIES_PER_FILE, MAX_CADENCE_SPM, MIN_VALID_UNIX_S,
     ascent_descent, haversine_m, is_foot_sport, max_speed_mps,
 };
-pub use plan::{ImportOptions, Importer, Job, Plan, SkipCounts};
+pub use plan::{Importer, Job, Plan};
 pub use run::{CancelToken, JobResult, Poll, Progress, Running, decode_archive_in_memory};
+pub use types::{EntryMeta, ImportOptions, SkipCounts};
 
 /// Decode one file from disk (plain or gzipped FIT, GPX or TCX) with the given limits, without
 /// the thread pool: for tests, tools and single-file imports.

@@ -18,7 +18,6 @@
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -29,10 +28,11 @@ use runtall_domain::activity::Activity;
 
 use crate::archive::{Sink, Walker};
 use crate::budget::{Budget, Reservation};
-use crate::decode::{EntryMeta, decode_with_meta};
+use crate::decode::decode_with_meta;
 use crate::error::{ErrorKind, ImportError};
 use crate::format::{self, Format, ReadError, ReadLimits};
-use crate::plan::{ImportOptions, JobKind, Plan, SkipCounts};
+use crate::plan::{JobKind, Plan};
+use crate::types::{ImportOptions, Item, Payload, SkipCounts};
 
 /// The outcome for one file (or archive entry), delivered in plan order.
 #[derive(Debug)]
@@ -130,16 +130,6 @@ impl Progress {
     }
 }
 
-/// One unit handed from the reader to the workers.
-pub(crate) struct Item {
-    pub source: String,
-    pub input_bytes: u64,
-    pub payload: Payload,
-    pub meta: Option<EntryMeta>,
-    /// The memory held for this file's bytes, given back when the worker is done with it.
-    pub reservation: Option<Reservation>,
-}
-
 /// Stops an import from another thread (the web app's Cancel button): reading and decoding stop at the next
 /// check, within about 64 KiB of the file being decoded.
 #[derive(Debug, Clone, Default)]
@@ -170,15 +160,6 @@ struct Slot {
     busy: AtomicBool,
     pos: AtomicU64,
     len: AtomicU64,
-}
-
-pub(crate) enum Payload {
-    /// A plain file, read by the worker.
-    Path(PathBuf),
-    /// An archive entry, already decompressed by the reader.
-    Bytes(Vec<u8>),
-    /// The reader already knows it failed.
-    Error(ImportError),
 }
 
 struct Shared {

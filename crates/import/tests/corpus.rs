@@ -97,10 +97,20 @@ fn every_fit_file_imports_with_the_stated_values() {
     let Some(corpus) = support::corpus_or_skip() else { return };
     let rows = sources_rows(&corpus, "fit/");
     assert!(rows.len() >= 40, "SOURCES.md fit/ table: {} rows", rows.len());
-    let mut checked = 0;
+    let (mut checked, mut short) = (0, 0);
     for (name, contents) in rows {
         let path = corpus.join("fit").join(&name);
-        let d = decode_path(&path, &options()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let stated = contents.split("; ").nth(1).and_then(hms);
+        let d = match decode_path(&path, &options()) {
+            Ok(d) => d,
+            // A recording of under a minute is refused as not enough data, with its figures.
+            Err(e @ ImportError::NotEnoughData { .. }) if stated.is_some_and(|s| s < 60.0) => {
+                assert!(e.to_string().contains(" m were recorded"), "{name}: {e}");
+                short += 1;
+                continue;
+            }
+            Err(e) => panic!("{name}: {e}"),
+        };
         for a in &d.activities {
             check_activity_invariants(&name, a);
             assert_eq!(a.source.format, "fit");
@@ -110,8 +120,13 @@ fn every_fit_file_imports_with_the_stated_values() {
         let sport = parts.next().unwrap_or_default();
         let duration = parts.next().and_then(hms);
         if let Some(want) = duration {
+            // The watch's own moving time wins where it wrote one (a pool swim's rests are not moving); SOURCES
+            // states the timer time.
+            let fit = runtall_fit::decode(&std::fs::read(&path).expect("read")).expect("decode");
+            let watch_moving: Option<f64> = fit.sessions.iter().map(|s| s.total_moving_time_s).sum();
             let moving: f64 = d.activities.iter().map(|a| a.moving_s).sum();
-            assert!((moving - want).abs() <= 2.0 + want * 0.001, "{name}: moving {moving} s, SOURCES {want} s");
+            let want = watch_moving.filter(|m| *m > 0.0).map_or(want, |m| m.min(want));
+            assert!((moving - want).abs() <= 2.0 + want * 0.001, "{name}: moving {moving} s, expected {want} s");
         }
         if !sport.contains('+')
             && let Some(s) = sport_word(sport.split('/').next().unwrap_or_default())
@@ -135,7 +150,8 @@ fn every_fit_file_imports_with_the_stated_values() {
         }
         checked += 1;
     }
-    println!("{checked} FIT files checked");
+    println!("{checked} FIT files checked, {short} refused as under a minute");
+    assert!(short <= 3, "{short} short files refused");
 }
 
 #[test]
@@ -195,7 +211,8 @@ fn every_gpx_file_imports_or_is_refused_with_a_reason() {
         }
     }
     println!("GPX: {ok} imported, {refused} refused");
-    assert!(ok >= 18 && refused >= 10, "{ok} {refused}");
+    // Library fixtures of three to nine points covering seconds are refused as not enough data.
+    assert!(ok >= 14 && refused >= 10, "{ok} {refused}");
 }
 
 #[test]
@@ -298,10 +315,11 @@ fn every_bad_file_is_salvaged_with_warnings_or_refused_clearly() {
     assert_eq!(nick.activities[0].samples.len(), 14391);
     let half = bad("fit-truncated-half.fit").expect("salvaged");
     assert!(half.activities[0].samples.len() > 1000);
-    // Content decides: a GPX saved as .fit is read as GPX, and says so.
-    let renamed = bad("not-a-fit-file.fit").expect("read as GPX");
-    assert_eq!(renamed.activities[0].source.format, "gpx");
-    assert!(renamed.activities[0].warnings.iter().any(|w| w.contains("named .fit")));
+    // Content decides: a GPX saved as .fit is read as GPX; cut off after 4 KB it holds 15 s of a run, which is
+    // refused as not enough data rather than stored as a run.
+    let renamed = bad("not-a-fit-file.fit").expect_err("too short");
+    assert!(matches!(renamed, ImportError::NotEnoughData { .. }), "{renamed}");
+    assert!(renamed.to_string().contains("0:15"), "{renamed}");
     let crc = bad("fit-bad-file-crc.fit").expect("kept");
     assert!(crc.activities[0].warnings.iter().any(|w| w.contains("CRC")));
 }

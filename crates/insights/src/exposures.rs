@@ -37,6 +37,8 @@ pub enum Measure {
     WeekDistance,
     /// Those 7 days against the weekly average of the 14 before them (1.3 = 30% more).
     WeekJump,
+    /// Hours of other sports (cross-training) the day before; read only as a day-before effect.
+    CrossTraining,
     /// The run against the longest run of the previous 30 days (1.1 = 10% longer).
     LongestRatio,
 }
@@ -59,7 +61,7 @@ struct Scale {
 }
 
 impl Measure {
-    pub const ALL: [Measure; 12] = [
+    pub const ALL: [Measure; 13] = [
         Measure::Distance,
         Measure::Duration,
         Measure::Pace,
@@ -72,6 +74,7 @@ impl Measure {
         Measure::WeekDistance,
         Measure::WeekJump,
         Measure::LongestRatio,
+        Measure::CrossTraining,
     ];
 
     pub fn id(self) -> &'static str {
@@ -88,6 +91,7 @@ impl Measure {
             Measure::WeekDistance => "week-distance",
             Measure::WeekJump => "week-jump",
             Measure::LongestRatio => "longest-ratio",
+            Measure::CrossTraining => "cross-training",
         }
     }
 
@@ -98,7 +102,7 @@ impl Measure {
 
     /// Whether the measure is a daily one that can be read from the day before.
     pub fn daily(self) -> bool {
-        matches!(self, Measure::Sitting | Measure::Car)
+        matches!(self, Measure::Sitting | Measure::Car | Measure::CrossTraining)
     }
 
     fn scale(self) -> Scale {
@@ -109,7 +113,9 @@ impl Measure {
             // Pace in minutes per km, cut to the nearest 5 seconds.
             Measure::Pace => s(2.0, 15.0, 1.0 / 12.0, 1.0 / 12.0),
             Measure::Climb => s(0.0, 150.0, 1.0, 5.0),
-            Measure::Sitting | Measure::LongestSitting | Measure::Car | Measure::Sleep => s(0.0, 24.0, 0.25, 0.5),
+            Measure::Sitting | Measure::LongestSitting | Measure::Car | Measure::Sleep | Measure::CrossTraining => {
+                s(0.0, 24.0, 0.25, 0.5)
+            }
             Measure::Stress => s(0.0, 10.0, 1.0, 1.0),
             Measure::WeekDistance => s(0.0, 400.0, 1.0, 5.0),
             Measure::WeekJump | Measure::LongestRatio => s(0.0, 4.0, 0.05, 0.1),
@@ -124,7 +130,8 @@ impl Measure {
             (Measure::Sitting, Lag::DayBefore) => c.sitting_hours_day_before,
             (Measure::Car, Lag::SameDay) => c.car_hours_same_day,
             (Measure::Car, Lag::DayBefore) => c.car_hours_day_before,
-            (_, Lag::DayBefore) => None,
+            (Measure::CrossTraining, Lag::DayBefore) => c.cross_training_hours_day_before,
+            (_, Lag::DayBefore) | (Measure::CrossTraining, Lag::SameDay) => None,
             (Measure::Distance, _) => Some(run.distance_km),
             (Measure::Duration, _) => run.duration_min,
             (Measure::Pace, _) => run.pace_min_per_km(),
@@ -239,6 +246,9 @@ impl Measure {
             Measure::LongestRatio => {
                 (format!("runs {}% or more longer than your longest of the previous 30 days", pct(cut)), "other runs")
             }
+            Measure::CrossTraining => {
+                (format!("runs the day after {} h or more of other sports", num(cut)), "other runs")
+            }
         }
     }
 
@@ -260,6 +270,7 @@ impl Measure {
             Measure::WeekDistance => "the more kilometres that week".into(),
             Measure::WeekJump => "the bigger the jump in weekly distance".into(),
             Measure::LongestRatio => "the further a run goes beyond your recent longest".into(),
+            Measure::CrossTraining => "the more hours of other sports the day before".into(),
         }
     }
 

@@ -29,6 +29,8 @@ pub enum Factor {
     HighStress,
     WeeklyDistanceJump,
     LongestRunSpike,
+    /// Other sports (a long ride, a swim) the day before the run.
+    CrossTrainingDayBefore,
 }
 
 /// The fixed cut points used to turn numbers into yes/no. Defaults follow the evidence brief and the plan engine.
@@ -46,6 +48,13 @@ pub struct Cutoffs {
     pub short_sleep_hours: f64,
     /// High stress: at least this on the 0–10 scale.
     pub high_stress: u8,
+    /// Cross-training the day before: at least this many hours of other sports.
+    #[serde(default = "default_cross_training_hours")]
+    pub cross_training_hours: f64,
+}
+
+fn default_cross_training_hours() -> f64 {
+    1.5
 }
 
 impl Default for Cutoffs {
@@ -57,12 +66,13 @@ impl Default for Cutoffs {
             car_hours: 2.0,
             short_sleep_hours: 6.0,
             high_stress: 6,
+            cross_training_hours: default_cross_training_hours(),
         }
     }
 }
 
 impl Factor {
-    pub const ALL: [Factor; 15] = [
+    pub const ALL: [Factor; 16] = [
         Factor::LongRun,
         Factor::SpeedWork,
         Factor::TrailRun,
@@ -78,6 +88,7 @@ impl Factor {
         Factor::HighStress,
         Factor::WeeklyDistanceJump,
         Factor::LongestRunSpike,
+        Factor::CrossTrainingDayBefore,
     ];
 
     pub fn id(self) -> &'static str {
@@ -97,6 +108,7 @@ impl Factor {
             Factor::HighStress => "high-stress",
             Factor::WeeklyDistanceJump => "weekly-distance-jump",
             Factor::LongestRunSpike => "longest-run-spike",
+            Factor::CrossTrainingDayBefore => "cross-training-day-before",
         }
     }
 
@@ -118,6 +130,7 @@ impl Factor {
             Factor::HighStress => "high stress",
             Factor::WeeklyDistanceJump => "weekly distance jump",
             Factor::LongestRunSpike => "run longer than recent longest",
+            Factor::CrossTrainingDayBefore => "other sports the day before",
         }
     }
 
@@ -143,6 +156,9 @@ impl Factor {
                 "the 7 days up to the run more than 30% above the previous 2-week average".to_string()
             }
             Factor::LongestRunSpike => "more than 10% longer than the longest run of the previous 30 days".to_string(),
+            Factor::CrossTrainingDayBefore => {
+                format!("{} h or more of other sports (ride, swim, hike) the day before", c.cross_training_hours)
+            }
         }
     }
 
@@ -164,6 +180,7 @@ impl Factor {
             Factor::HighStress => ("runs on high-stress days", "on calmer days"),
             Factor::WeeklyDistanceJump => ("runs in a week with a distance jump", "other runs"),
             Factor::LongestRunSpike => ("runs longer than your recent longest", "other runs"),
+            Factor::CrossTrainingDayBefore => ("runs the day after other sports", "other runs"),
         }
     }
 
@@ -188,6 +205,7 @@ impl Factor {
             Factor::HighStress => ctx.stress.map(|s| s >= c.high_stress),
             Factor::WeeklyDistanceJump => run.load.weekly_jump,
             Factor::LongestRunSpike => run.load.single_run_spike,
+            Factor::CrossTrainingDayBefore => ctx.cross_training_hours_day_before.map(|h| h >= c.cross_training_hours),
         }
     }
 
@@ -222,6 +240,7 @@ impl Factor {
             Factor::HighStress => &[(Measure::Stress, SameDay)],
             Factor::WeeklyDistanceJump => &[(Measure::WeekJump, SameDay), (Measure::WeekDistance, SameDay)],
             Factor::LongestRunSpike => &[(Measure::LongestRatio, SameDay)],
+            Factor::CrossTrainingDayBefore => &[(Measure::CrossTraining, DayBefore)],
             Factor::PackWorn
             | Factor::HardSurface
             | Factor::AteBeforeRun
@@ -241,6 +260,7 @@ impl Factor {
             Factor::HighStress => Some((Measure::Stress, same, f64::from(c.high_stress))),
             Factor::WeeklyDistanceJump => Some((Measure::WeekJump, same, 1.3)),
             Factor::LongestRunSpike => Some((Measure::LongestRatio, same, 1.1)),
+            Factor::CrossTrainingDayBefore => Some((Measure::CrossTraining, Lag::DayBefore, c.cross_training_hours)),
             _ => None,
         }
     }

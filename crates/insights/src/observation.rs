@@ -91,6 +91,10 @@ pub struct RunContext {
     pub sleep_hours: Option<f64>,
     /// Stress that day, 0–10.
     pub stress: Option<u8>,
+    /// Hours of other sports (rides, swims, hikes: cross-training) the day before the run. A long ride leaves the
+    /// neck and upper back tired from a bent-over position, which may show on the next day's run.
+    #[serde(default)]
+    pub cross_training_hours_day_before: Option<f64>,
 }
 
 /// Training-load facts about a run, computed from the run history by [`compute_load_flags`] (or by the caller).
@@ -190,6 +194,7 @@ impl RunObservation {
             ("car_hours_same_day", c.car_hours_same_day),
             ("car_hours_day_before", c.car_hours_day_before),
             ("sitting_hours_day_before", c.sitting_hours_day_before),
+            ("cross_training_hours_day_before", c.cross_training_hours_day_before),
             ("sleep_hours", c.sleep_hours),
         ] {
             if let Some(v) = v {

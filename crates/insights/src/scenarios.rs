@@ -87,6 +87,7 @@ impl Exposure {
                 Measure::Stress => Factor::HighStress,
                 Measure::WeekDistance | Measure::WeekJump => Factor::WeeklyDistanceJump,
                 Measure::LongestRatio => Factor::LongestRunSpike,
+                Measure::CrossTraining => Factor::CrossTrainingDayBefore,
             },
         }
     }

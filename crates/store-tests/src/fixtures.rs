@@ -87,6 +87,7 @@ pub fn run(start: &str, minutes: f64, km: f64, hash: &str) -> Activity {
         avg_respiration_brpm: None,
         dynamics: None,
         device: Some("test watch".into()),
+        quality: Default::default(),
         laps: vec![],
         samples,
         source: SourceFile { path: format!("{hash}.fit"), format: "fit".into(), content_hash: hash.into() },

@@ -148,7 +148,7 @@ pub enum AddOutcome {
     DuplicateFile {
         existing: i64,
     },
-    /// The same run from another export (start, sport and duration match).
+    /// The same recording from another export or a partial copy (time spans overlap, tracks agree).
     DuplicateRun {
         existing: i64,
     },
@@ -242,6 +242,19 @@ pub struct ActivityFilter {
     pub to: Option<Timestamp>,
     pub label: Option<RunLabel>,
     pub limit: Option<usize>,
+    /// Runs only, other sports only (cross-training), or everything (the default).
+    pub kind: ActivityKind,
+}
+
+/// Which activities a list wants: the journal shows runs, and other sports apart as cross-training.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivityKind {
+    #[default]
+    All,
+    /// Road, trail, treadmill and track runs ([`Sport::is_run`]).
+    Runs,
+    /// Everything else: rides, swims, walks, hikes and sports the file did not name.
+    CrossTraining,
 }
 
 /// Everything runtall persists about one athlete. Each method is one transaction: a failure leaves earlier data
@@ -270,6 +283,10 @@ pub trait Store {
 
     /// Stores one activity in one transaction, unless it duplicates a stored one.
     fn add_activity(&self, activity: &Activity, classification: Option<&Classification>) -> Result<AddOutcome>;
+    /// Replaces the stored activity `id` with a better copy of the same recording (an intact file for a damaged
+    /// one, FIT for GPX), in one transaction. The row keeps its id, so the runner's context and linked pain reports
+    /// stay with the run; labels from the earlier of the two starts are marked stale. Returns whether it existed.
+    fn replace_activity(&self, id: i64, activity: &Activity, classification: Option<&Classification>) -> Result<bool>;
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivityRow>>;
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.

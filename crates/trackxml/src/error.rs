@@ -196,6 +196,21 @@ pub struct Warning {
     pub detail: String,
 }
 
+impl Warning {
+    /// Whether the warning means the file is damaged (cut short, broken XML, bytes that are not text, a point lost
+    /// to a value that is not a number or a time), as opposed to a note that loses nothing of the recording (times
+    /// without a zone, an unknown word, an impossible heart rate dropped on its own).
+    #[must_use]
+    pub fn is_damage(&self) -> bool {
+        matches!(self.kind, WarningKind::Truncated | WarningKind::Malformed | WarningKind::InvalidEncoding)
+            || (matches!(self.dropped, Dropped::Point | Dropped::RestOfFile)
+                && matches!(
+                    self.kind,
+                    WarningKind::BadNumber | WarningKind::BadTime | WarningKind::MissingValue | WarningKind::Duplicate
+                ))
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "line {}, column {}: ", self.line, self.column)?;

@@ -246,9 +246,10 @@ async function main() {
       await page.goto(base + '/runs');
       expect((await page.locator('.run-row').count()) === 6, 'six seeded runs');
       await page.locator('.run-row').first().click();
-      await page.locator('svg.chart').waitFor();
-      expect((await page.locator('svg.chart polyline').count()) >= 3, 'pace, HR and elevation lines');
-      expect((await page.locator('figcaption').textContent()).includes('Pace from'), 'text alternative');
+      // The chart comes as a phone and a desktop drawing; CSS shows one.
+      await page.locator('svg.chart:visible').waitFor();
+      expect((await page.locator('svg.chart:visible polyline').count()) >= 3, 'pace, HR and elevation lines');
+      expect((await page.locator('.chart-figure figcaption').textContent()).includes('Pace from'), 'text alternative');
       await page.locator('input[name=pack][value=yes]').check();
       await page.getByRole('button', { name: 'Save context' }).click();
       await page.waitForURL('**/runs/*#context');

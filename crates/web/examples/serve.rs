@@ -172,6 +172,7 @@ fn seed_runs(db: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
             avg_respiration_brpm: None,
             dynamics: None,
             device: Some("Synthetic watch".into()),
+            quality: Default::default(),
             laps,
             samples,
             source: SourceFile {

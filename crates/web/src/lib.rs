@@ -31,6 +31,7 @@ mod layout;
 mod openapi;
 mod posture_charts;
 pub mod report_page;
+pub mod route_map;
 mod routes;
 mod server;
 mod session;

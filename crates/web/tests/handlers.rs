@@ -377,7 +377,7 @@ async fn runs_list_detail_chart_and_context() {
     assert!(list.has(&format!("/runs/{id}")) && list.has("6.00 km"));
     let detail = app.get(&format!("/runs/{id}")).await;
     assert_eq!(detail.status, StatusCode::OK);
-    assert!(detail.has("<svg class=\"chart\"") && detail.has("<figcaption>Pace from"), "{}", detail.body);
+    assert!(detail.has("<svg class=\"chart narrow\"") && detail.has("<figcaption>Pace from"), "{}", detail.body);
     let svg = app.get(&format!("/runs/{id}/chart.svg")).await;
     assert_eq!(svg.headers[header::CONTENT_TYPE], "image/svg+xml");
     let r = app

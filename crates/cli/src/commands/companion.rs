@@ -156,17 +156,22 @@ pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
 
 pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
     match a.command {
-        ExportCommand::Workout { spec, out } => {
+        ExportCommand::Workout { spec, out, device } => {
             let plan = cue_plan(ctx, &spec)?;
             let bytes = workout_fit(&plan, &FitOptions::default()).map_err(err)?;
+            let out = match out {
+                Some(out) if !device => out,
+                _ => super::watch::device_new_files_dir()?
+                    .join(format!("runtall-{}.fit", jiff::Zoned::now().strftime("%Y%m%d-%H%M%S"))),
+            };
             std::fs::write(&out, &bytes).map_err(|e| CliError::user(format!("cannot write {}: {e}", out.display())))?;
-            println!(
-                "Wrote {} ({} bytes, {} cue steps). Copy it to the watch's GARMIN/NewFiles folder over USB; it appears \
-                 under Training > Workouts.",
-                out.display(),
-                bytes.len(),
-                plan.cues.len()
-            );
+            let next = if device {
+                "Eject the watch; it picks the workout up and shows it under Training > Workouts."
+            } else {
+                "Copy it to the watch's GARMIN/NewFiles folder over USB (or use --device); it appears under \
+                 Training > Workouts."
+            };
+            println!("Wrote {} ({} bytes, {} cue steps). {next}", out.display(), bytes.len(), plan.cues.len());
             Ok(())
         }
         ExportCommand::Cues { spec, format, start, out } => {

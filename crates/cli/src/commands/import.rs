@@ -21,7 +21,23 @@ const SHOWN: usize = 20;
 /// Exit codes (docs/reliability.md): 0 every file imported or already in the journal; 3 some imported or already
 /// there and others refused, not activities or unreadable; 1 nothing imported (or a database problem such as a
 /// full disk, with what was kept and how to continue).
-pub fn run(ctx: &Ctx, args: ImportArgs) -> CliResult {
+pub fn run(ctx: &Ctx, mut args: ImportArgs) -> CliResult {
+    if let Some(dir) = args.watch.take() {
+        let dir = match (dir, args.device) {
+            (Some(dir), _) => dir,
+            (None, true) => super::watch::device_activity_dir()?,
+            (None, false) => return Err(CliError::user("--watch needs a folder (or --device for a mounted watch)")),
+        };
+        let store = ctx.store()?;
+        return super::watch::watch(&store, &dir);
+    }
+    if args.device {
+        let dir = super::watch::device_activity_dir()?;
+        if !ctx.json && !args.quiet {
+            println!("Importing from {}", dir.display());
+        }
+        args.paths.push(dir);
+    }
     if args.paths.is_empty() {
         return Err(CliError::user("name at least one file, folder or export zip to import"));
     }
@@ -95,6 +111,9 @@ pub fn import_paths(
 /// The one line `--quiet` prints.
 fn headline(s: &ImportSummary) -> String {
     let mut parts = vec![format!("{} imported", s.imported)];
+    if s.replaced_count > 0 {
+        parts.push(format!("{} replaced a worse copy", s.replaced_count));
+    }
     if s.duplicate_count > 0 {
         parts.push(format!("{} already in the journal", s.duplicate_count));
     }
@@ -119,6 +138,18 @@ pub fn print_summary(s: &ImportSummary) {
     );
     if s.salvaged > 0 {
         println!("  {} salvaged from damaged files (see `runtall runs show ID` for what was read).", s.salvaged);
+    }
+    if s.replaced_count > 0 {
+        println!(
+            "  {} replaced a worse copy of the same run (the run keeps its number, context and pain notes):",
+            s.replaced_count
+        );
+        for r in s.replaced.iter().take(10) {
+            println!("    {} — replaces run #{}: {}", r.source, r.existing, r.why);
+        }
+        if s.replaced_count > 10 {
+            println!("    … and {} more", s.replaced_count - 10);
+        }
     }
     if s.duplicate_count > 0 {
         println!("  {} already in the journal, skipped:", s.duplicate_count);

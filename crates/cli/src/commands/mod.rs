@@ -17,6 +17,7 @@ mod runs;
 mod screen;
 mod serve;
 mod status;
+pub(crate) mod watch;
 
 use crate::args::{Cli, Command};
 use crate::error::{CliError, CliResult};

@@ -7,7 +7,7 @@ use crate::render_runs;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use runtall_domain::classify::RunLabel;
-use runtall_store::{ActivityFilter, Store};
+use runtall_store::{ActivityFilter, ActivityKind, Store};
 
 fn parse_date(flag: &str, s: &str) -> CliResult<Timestamp> {
     let date: Date = s.parse().map_err(|_| CliError::user(format!("{flag} '{s}' is not a date like 2026-05-31")))?;
@@ -69,6 +69,14 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
         to,
         label: args.r#type.as_deref().map(parse_label).transpose()?,
         limit: Some(args.limit),
+        // Runs by default; rides, swims and walks are cross-training, listed on request.
+        kind: if args.all {
+            ActivityKind::All
+        } else if args.cross_training {
+            ActivityKind::CrossTraining
+        } else {
+            ActivityKind::Runs
+        },
     };
     let rows = store.activities(&filter)?;
     if ctx.json {

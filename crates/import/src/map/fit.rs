@@ -56,14 +56,25 @@ fn sub_sport_text(sport: Option<u8>, sub: Option<u8>, mapped: Sport) -> Option<S
     None
 }
 
+/// Whether a product name from the file reads as a name: printable, at least two characters, at least half of
+/// them letters or digits. A message read from damaged bytes (or a writer that fills the field with junk) gives
+/// strings of control and replacement characters that must not become the watch's name on every page.
+fn readable_name(s: &str) -> bool {
+    let s = s.trim();
+    let n = s.chars().count();
+    let alnum = s.chars().filter(|c| c.is_alphanumeric()).count();
+    n >= 2 && alnum * 2 >= n && !s.chars().any(|c| c.is_control() || c == '\u{fffd}')
+}
+
 fn device_name(fit: &FitActivity) -> Option<String> {
     let creator = fit.devices.iter().find(|d| d.device_index == Some(0));
     let fid = fit.file_id.as_ref();
     let manufacturer = fid.and_then(|f| f.manufacturer).or_else(|| creator.and_then(|c| c.manufacturer));
     let product_name = fid
         .and_then(|f| f.product_name.clone())
+        .filter(|s| readable_name(s))
         .or_else(|| creator.and_then(|c| c.product_name.clone()))
-        .filter(|s| !s.trim().is_empty());
+        .filter(|s| readable_name(s));
     let product = fid.and_then(|f| f.product).or_else(|| creator.and_then(|c| c.product));
     let maker =
         manufacturer.map(|m| profile::manufacturer_name(m).map_or_else(|| format!("manufacturer {m}"), str::to_string));
@@ -222,13 +233,39 @@ fn lap_starts_near(lap_starts: &[i64], t: i64) -> bool {
     lap_starts.get(i).is_some_and(|l| *l <= t + 5)
 }
 
+/// The session each lap belongs to, by the sessions' own `first_lap_index` and `num_laps`, when every session
+/// has both and together they name each lap once (laps counted in file order). `None` otherwise: then time decides.
+fn laps_by_session_index(sessions: &[(&Session, Option<Window>)], laps: usize) -> Option<Vec<Option<usize>>> {
+    let mut owners = vec![None; laps];
+    for (i, (s, _)) in sessions.iter().enumerate() {
+        let (first, n) = (usize::from(s.first_lap_index?), usize::from(s.num_laps?));
+        for o in owners.get_mut(first..first.checked_add(n)?)? {
+            if o.is_some() {
+                return None;
+            }
+            *o = Some(i);
+        }
+    }
+    owners.iter().all(Option::is_some).then_some(owners)
+}
+
 /// FIT times below 0x10000000 count seconds since the device was switched on, not since the
 /// FIT epoch: the watch had no clock (no GPS fix yet, old ANT-FS devices). They decode to dates
 /// in 1990-1998; we keep them, since the run itself is real, and say the date is not.
 const FIT_RELATIVE_TIME_END_UNIX_S: i64 = runtall_fit::FIT_EPOCH_UNIX_S + 0x1000_0000;
 
 fn warnings(fit: &FitActivity) -> Vec<String> {
-    let mut w: Vec<String> = fit.warnings.iter().map(|w| format!("damaged FIT data, salvaged: {w}")).collect();
+    let mut w: Vec<String> = fit
+        .warnings
+        .iter()
+        .map(|w| {
+            if w.kind.is_damage() {
+                format!("damaged FIT data, salvaged: {w}")
+            } else {
+                format!("unusual FIT data, read around it: {w}")
+            }
+        })
+        .collect();
     let first = fit
         .sessions
         .iter()
@@ -267,6 +304,7 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
         ));
     }
     let device = device_name(fit);
+    let damaged = fit.warnings.iter().any(|w| w.kind.is_damage());
     let utc_offset = fit.activity.as_ref().and_then(|a| a.utc_offset_s).and_then(|o| i32::try_from(o).ok());
     let mut base_warnings = warnings(fit);
     base_warnings.extend(notes);
@@ -288,6 +326,8 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
         d.warnings.push(
             "the file has no session summary (it was probably cut short); totals were computed from the samples".into(),
         );
+        // No summary at the end of an activity file means the file stops early.
+        d.damaged = true;
         d.points = fit.records.iter().filter_map(|r| point(r, foot)).collect();
         d.laps = fit.laps.iter().map(|l| lap(l, foot)).collect();
         let mut m = Means::default();
@@ -330,6 +370,8 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
             d.utc_offset_s = utc_offset;
             d.elapsed_s = s.total_elapsed_time_s;
             d.timer_s = s.total_timer_time_s;
+            d.moving_s = s.total_moving_time_s;
+            d.damaged = damaged;
             d.distance_m = s.total_distance_m;
             d.ascent_m = s.total_ascent_m.map(f64::from);
             d.descent_m = s.total_descent_m.map(f64::from);
@@ -370,8 +412,21 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
             None => outside += 1,
         }
     }
-    for l in &fit.laps {
-        let i = if single { Some(0) } else { lap_start(l).and_then(owner) };
+    let by_index = laps_by_session_index(&sessions, fit.laps.len());
+    for (k, l) in fit.laps.iter().enumerate() {
+        let i = if single {
+            Some(0)
+        } else if let Some(owners) = &by_index {
+            owners[k]
+        } else {
+            // A lap belongs to the session its middle falls in: a transition's lap can start the second the
+            // next session starts (the 1 s slack for samples would hand it to the wrong one).
+            lap_start(l)
+                .map(|s| {
+                    s + l.total_elapsed_time_s.filter(|e| e.is_finite() && *e > 0.0).map_or(0, |e| (e / 2.0) as i64)
+                })
+                .and_then(owner)
+        };
         if let Some(i) = i {
             let foot = is_foot_sport(drafts[i].sport);
             drafts[i].laps.push(lap(l, foot));
@@ -386,4 +441,19 @@ pub(crate) fn map_fit(fit: &FitActivity) -> Result<Vec<Draft>, ImportError> {
         }
     }
     Ok(drafts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn product_names_from_garbage_are_not_names() {
+        assert!(readable_name("Forerunner 945"));
+        assert!(readable_name("Edge 530"));
+        assert!(!readable_name("\u{1}\u{2}\u{fffd}\u{fffd}"));
+        assert!(!readable_name("~@#%&"), "mostly punctuation");
+        assert!(!readable_name("x"));
+        assert_eq!(profile::manufacturer_name(258), Some("lezyne"));
+    }
 }

@@ -7,6 +7,7 @@
 use runtall_domain::activity::Sport;
 use runtall_trackxml::GpxFile;
 
+use super::infer::{Fix, infer_sport};
 use super::{Draft, MAX_ACTIVITIES_PER_FILE, Point, cadence_is_strides, f32_clean, is_foot_sport, too_many_activities};
 use crate::error::ImportError;
 
@@ -36,6 +37,7 @@ pub(crate) fn map_gpx(file: &GpxFile) -> Result<Vec<Draft>, ImportError> {
     if let Some(why) = file.not_activity() {
         return Err(ImportError::not_activity(why.to_string()));
     }
+    let damaged = file.warnings.iter().any(runtall_trackxml::Warning::is_damage);
     let file_warnings: Vec<String> = file
         .warnings
         .iter()
@@ -65,12 +67,43 @@ pub(crate) fn map_gpx(file: &GpxFile) -> Result<Vec<Draft>, ImportError> {
         }
     }
 
+    // A file whose points mostly have no time cannot say when anything happened: the few timed points would make
+    // a "run" of seconds. (A file with no time at all is a route, refused below as not an activity.)
+    let all = || file.tracks.iter().flat_map(|t| &t.segments).flat_map(|s| &s.points);
+    let (timed, total) = (all().filter(|p| p.time_ms.is_some()).count(), all().count());
+    if timed > 0 && (total - timed) * 2 > total {
+        return Err(ImportError::not_enough_data(format!(
+            "{} of its {total} track points have no time, so the recording's timing cannot be trusted",
+            total - timed
+        )));
+    }
+
     let mut drafts = Vec::new();
     let found = groups.len();
     groups.truncate(MAX_ACTIVITIES_PER_FILE);
     for g in groups {
-        let sport = g.iter().find_map(|t| t.kind.as_deref().and_then(sport_from_type)).unwrap_or(Sport::Other);
+        let named = g.iter().find_map(|t| t.kind.as_deref().and_then(sport_from_type));
+        let typed = g.iter().any(|t| t.kind.as_deref().is_some_and(|k| !k.trim().is_empty()));
+        let (sport, sport_reason) = match named {
+            Some(s) => (s, None),
+            // A type runtall does not know ("alpineTour") stays "other" with the file's word.
+            None if typed => (Sport::Other, None),
+            None => {
+                let fixes: Vec<Fix> = g
+                    .iter()
+                    .flat_map(|t| &t.segments)
+                    .flat_map(|s| &s.points)
+                    .filter_map(|p| {
+                        p.time_ms.map(|t| Fix { t: t as f64 / 1000.0, lat: p.lat_deg, lon: p.lon_deg, ele: p.ele_m })
+                    })
+                    .collect();
+                let (s, why) = infer_sport(&fixes, file.creator.as_deref());
+                (s, Some(why))
+            }
+        };
         let mut d = Draft::new(sport);
+        d.sport_reason = sport_reason;
+        d.damaged = damaged;
         d.sub_sport =
             g.iter().find_map(|t| t.kind.clone()).filter(|k| sport_from_type(k).is_none() || sport == Sport::Other);
         d.name = g.iter().find_map(|t| t.name.clone()).or_else(|| file.name.clone());

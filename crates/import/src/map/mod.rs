@@ -8,10 +8,14 @@
 
 pub(crate) mod fit;
 pub(crate) mod gpx;
+mod infer;
 pub(crate) mod tcx;
 
 use jiff::Timestamp;
-use runtall_domain::activity::{Activity, Lap, LapIntensity, RunningDynamics, Samples, SourceFile, Sport};
+use runtall_domain::activity::{
+    Activity, Implausible, Lap, LapIntensity, PLAUSIBLE_HR_BPM, Quality, RunningDynamics, Samples, SourceFile, Sport,
+    record_speed_mps,
+};
 use runtall_domain::text;
 
 use crate::error::ImportError;
@@ -41,6 +45,26 @@ pub const ASCENT_HYSTERESIS_M: f64 = 4.0;
 
 /// Longest gap between samples still counted as moving when no speed or distance tells.
 pub const PAUSE_GAP_S: f64 = 30.0;
+
+/// Shortest recording kept as an activity, seconds: anything shorter is a file cut off at its start, a button
+/// pressed by mistake or a fragment (the junk seen in exports: 15 s, 57 s), and is refused as "not enough data"
+/// rather than stored as a run. A minute keeps a short but whole recording (a 65-s ride to the shop).
+pub const MIN_ACTIVITY_S: f64 = 60.0;
+
+/// An altitude further than this (plus what [`MAX_VERTICAL_MPS`] allows over the time to its neighbours) from the
+/// median of its neighbours is not terrain: a placeholder (0 m written before the GPS or barometer had a reading)
+/// or a glitch. Dropped before anything is summed.
+pub const ALTITUDE_JUMP_M: f64 = 40.0;
+
+/// Fastest climb or descent allowed for when judging a jump, m/s (a bike descending a 20% road at 15 m/s).
+pub const MAX_VERTICAL_MPS: f64 = 3.0;
+
+/// Neighbours on each side the altitude filter compares a sample with.
+const ALTITUDE_NEIGHBOURS: usize = 5;
+
+/// Half-width of the centred moving average applied to altitude before ascent is summed, seconds: GPS and
+/// barometric altitude wobble by metres from second to second, and every wobble would otherwise count as a climb.
+pub const ALTITUDE_SMOOTHING_HALF_S: f64 = 15.0;
 
 /// Most activities read from one file (multisport FIT sessions, TCX `<Activity>`s, GPX track groups). A
 /// triathlon has five; a crafted file with a hundred thousand would make every per-activity step (and the
@@ -140,6 +164,15 @@ pub(crate) struct Draft {
     pub laps: Vec<DraftLap>,
     pub points: Vec<Point>,
     pub warnings: Vec<String>,
+    /// The watch's own moving time (FIT `total_moving_time`): stops excluded even when the timer ran on.
+    pub moving_s: Option<f64>,
+    /// The totals (distance, timer time) are sums of lap totals, not the watch's own session figures (TCX): the
+    /// track is checked against them.
+    pub totals_from_laps: bool,
+    /// The file was damaged (see [`Quality::salvaged`](runtall_domain::activity::Quality)).
+    pub damaged: bool,
+    /// How the sport was decided when the file did not name it.
+    pub sport_reason: Option<String>,
 }
 
 impl Draft {
@@ -164,6 +197,10 @@ impl Draft {
             laps: Vec::new(),
             points: Vec::new(),
             warnings: Vec::new(),
+            moving_s: None,
+            totals_from_laps: false,
+            damaged: false,
+            sport_reason: None,
         }
     }
 }
@@ -179,6 +216,7 @@ struct Dropped {
     distance: usize,
     cadence: usize,
     altitude: usize,
+    altitude_jumps: usize,
     position: usize,
 }
 
@@ -249,6 +287,9 @@ fn ts_from_unix_s(t: f64) -> Option<Timestamp> {
 pub(crate) struct Finish<'a> {
     pub now_s: i64,
     pub source: &'a SourceFile,
+    /// The draft is one part of a multisport file (a transition between swim and bike is short by nature, and
+    /// is kept so the parts stay together); [`MIN_ACTIVITY_S`] applies only to files holding one activity.
+    pub part_of_many: bool,
 }
 
 /// Validate a draft and compute what the file did not give. Values that cannot be true are
@@ -340,6 +381,7 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
     }
     points.truncate(kept);
     drop(spike);
+    dropped.altitude_jumps = drop_altitude_jumps(&mut points);
 
     let Some(start) = file_start.or_else(|| points.first().map(|p| p.t)) else {
         return Err(ImportError::no_data(
@@ -376,13 +418,25 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
             n => format!("{n} points but all at the same time, so nothing was recorded over time"),
         }));
     }
+    if elapsed < MIN_ACTIVITY_S && !ctx.part_of_many {
+        let metres = sample_distance.or(d.distance_m).filter(|m| m.is_finite()).unwrap_or(0.0);
+        return Err(ImportError::not_enough_data(format!(
+            "only {} and {metres:.0} m were recorded; an activity needs at least {:.0} s",
+            clock(elapsed),
+            MIN_ACTIVITY_S
+        )));
+    }
     let timer_file = total(d.timer_s, 0.0, MAX_ACTIVITY_S, "timer time", &mut warnings);
-    let moving = match timer_file.filter(|t| *t > 0.0) {
+    // The watch's own moving time first (it knows when the runner stood still with the timer running), then the
+    // timer time (pauses excluded), then our estimate from the samples.
+    let moving_file = total(d.moving_s, 0.0, MAX_ACTIVITY_S, "moving time", &mut warnings);
+    let computed_moving = || {
+        let m = moving_time(&points, d.sport);
+        if m > 0.0 { m.min(elapsed) } else { elapsed }
+    };
+    let mut moving = match moving_file.or(timer_file).filter(|t| *t > 0.0) {
         Some(t) => t.min(elapsed),
-        None => {
-            let m = moving_time(&points, d.sport);
-            if m > 0.0 { m.min(elapsed) } else { elapsed }
-        }
+        None => computed_moving(),
     };
     let mut distance = total(d.distance_m, 0.0, 5.0e6, "distance", &mut warnings);
     if let Some(x) = distance
@@ -397,7 +451,26 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
         ));
         distance = None;
     }
-    let distance = distance.or(sample_distance).unwrap_or(0.0);
+    let mut distance = distance.or(sample_distance).unwrap_or(0.0);
+    // Totals summed from laps (TCX) against a track that runs on without a break: when they disagree, the laps
+    // are wrong (a watch that stopped counting laps, an export that cut them), and the track is what happened.
+    if d.totals_from_laps
+        && let (Some(track_m), Some(track_s)) = (sample_distance, continuous_span(&points))
+        && track_m > 0.0
+        && (track_m - distance).abs() / track_m.max(distance) > LAPS_VS_TRACK
+    {
+        let track_moving = computed_moving();
+        warnings.push(format!(
+            "the laps add up to {:.2} km in {} but the track covers {:.2} km in {} without a break; the track's \
+             figures are used",
+            distance / 1000.0,
+            clock(moving),
+            track_m / 1000.0,
+            clock(track_s)
+        ));
+        distance = track_m;
+        moving = track_moving;
+    }
 
     let (ascent, descent) = match (
         total(d.ascent_m, 0.0, 50_000.0, "ascent", &mut warnings),
@@ -405,7 +478,7 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
     ) {
         (Some(a), Some(b)) => (Some(a), Some(b)),
         (a, b) => {
-            let computed = ascent_descent(points.iter().filter_map(|p| p.altitude_m), ASCENT_HYSTERESIS_M);
+            let computed = ascent_descent(smoothed_altitudes(&points), ASCENT_HYSTERESIS_M);
             (a.or(computed.map(|c| c.0)), b.or(computed.map(|c| c.1)))
         }
     };
@@ -428,6 +501,7 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
         None
     };
     let avg_resp = total(d.avg_respiration_brpm, 1.0, 100.0, "average respiration rate", &mut warnings);
+    let implausible = plausibility(d.sport, distance, moving, avg_hr, max_hr, &mut warnings);
     let dynamics = d.dynamics.take().filter(|dy| !dynamics_empty(dy));
 
     let laps = finish_laps(&d.laps, start, vmax, foot);
@@ -480,11 +554,149 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
         avg_respiration_brpm: avg_resp,
         dynamics,
         device,
+        quality: Quality { salvaged: d.damaged, implausible, sport_reason: d.sport_reason.take() },
         laps,
         samples,
         source: ctx.source.clone(),
         warnings,
     })
+}
+
+/// How far lap sums and a continuous track may differ before the track is believed, as a share.
+const LAPS_VS_TRACK: f64 = 0.1;
+
+/// The time a track covers when it runs on without a recording break or a gap longer than [`PAUSE_GAP_S`];
+/// `None` for a track with pauses (then lap totals, which know about the pauses, stay).
+fn continuous_span(points: &[Point]) -> Option<f64> {
+    let (first, last) = (points.first()?, points.last()?);
+    let broken = points.windows(2).any(|w| w[1].after_break || w[1].t - w[0].t > PAUSE_GAP_S);
+    (!broken && last.t > first.t).then_some(last.t - first.t)
+}
+
+/// Values no person produces, kept but flagged (see [`Implausible`]), each with a warning saying so.
+fn plausibility(
+    sport: Sport,
+    distance_m: f64,
+    moving_s: f64,
+    avg_hr: Option<f64>,
+    max_hr: Option<f64>,
+    warnings: &mut Vec<String>,
+) -> Vec<Implausible> {
+    let mut out = Vec::new();
+    if distance_m >= 100.0
+        && moving_s > 0.0
+        && let Some(record) = record_speed_mps(sport, distance_m)
+        && distance_m / moving_s > record
+    {
+        warnings.push(format!(
+            "the average speed ({}) is faster than the world record over {:.2} km: a recording fault (a GPS jump, \
+             or another sport filed as {}); it is shown but left out of run labels and insights",
+            speed_text(sport, distance_m / moving_s),
+            distance_m / 1000.0,
+            sport.as_str()
+        ));
+        out.push(Implausible::Pace);
+    }
+    let (lo, hi) = PLAUSIBLE_HR_BPM;
+    let odd = |h: Option<f64>| h.is_some_and(|h| !(lo..=hi).contains(&h));
+    if odd(avg_hr) || odd(max_hr) {
+        warnings.push(format!(
+            "the heart rate (average {}, maximum {} bpm) is outside {lo:.0}–{hi:.0} bpm: a sensor fault; it is shown \
+             but left out of run labels and insights",
+            avg_hr.map_or_else(|| "–".into(), |h| format!("{h:.0}")),
+            max_hr.map_or_else(|| "–".into(), |h| format!("{h:.0}")),
+        ));
+        out.push(Implausible::HeartRate);
+    }
+    out
+}
+
+/// A speed the way each sport reads it: pace per km on foot, km/h on a bike, per 100 m in the water.
+fn speed_text(sport: Sport, v: f64) -> String {
+    match sport {
+        Sport::Cycling | Sport::Other => format!("{:.1} km/h", v * 3.6),
+        Sport::Swimming => format!("{}/100 m", clock(100.0 / v)),
+        _ => format!("{}/km", clock(1000.0 / v)),
+    }
+}
+
+/// m:ss, or h:mm:ss from an hour.
+fn clock(s: f64) -> String {
+    let s = s.max(0.0).round() as i64;
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// Drops altitudes that jump away from their neighbours (see [`ALTITUDE_JUMP_M`]); returns how many. A 0 m
+/// reading on a point without a position, on a track whose altitudes are far from 0 m, is a placeholder whatever
+/// its neighbours say (a file may start with several).
+fn drop_altitude_jumps(points: &mut [Point]) -> usize {
+    let with: Vec<(usize, f64, f64)> =
+        points.iter().enumerate().filter_map(|(i, p)| p.altitude_m.map(|a| (i, p.t, a))).collect();
+    let n = with.len();
+    if n < 3 {
+        return 0;
+    }
+    let mut all: Vec<f64> = with.iter().map(|w| w.2).collect();
+    let mid = n / 2;
+    let overall = *all.select_nth_unstable_by(mid, f64::total_cmp).1;
+    let mut drop = Vec::new();
+    let mut window: Vec<f64> = Vec::with_capacity(2 * ALTITUDE_NEIGHBOURS);
+    let mut gaps: Vec<f64> = Vec::with_capacity(2 * ALTITUDE_NEIGHBOURS);
+    for j in 0..n {
+        let (i, t, a) = with[j];
+        let placeholder = a == 0.0 && points[i].lat_deg.is_none() && overall.abs() > ALTITUDE_JUMP_M;
+        window.clear();
+        gaps.clear();
+        let lo = j.saturating_sub(ALTITUDE_NEIGHBOURS);
+        for (k, &(_, tk, ak)) in with.iter().enumerate().take((j + ALTITUDE_NEIGHBOURS + 1).min(n)).skip(lo) {
+            if k != j {
+                window.push(ak);
+                gaps.push((tk - t).abs());
+            }
+        }
+        let m = window.len() / 2;
+        let med = *window.select_nth_unstable_by(m, f64::total_cmp).1;
+        let g = gaps.len() / 2;
+        let gap = *gaps.select_nth_unstable_by(g, f64::total_cmp).1;
+        if placeholder || (a - med).abs() > ALTITUDE_JUMP_M + MAX_VERTICAL_MPS * gap {
+            drop.push(i);
+        }
+    }
+    for &i in &drop {
+        points[i].altitude_m = None;
+    }
+    drop.len()
+}
+
+/// Altitudes smoothed by a centred moving average over ±[`ALTITUDE_SMOOTHING_HALF_S`] (by time, so a file that
+/// records every second and one that records every ten are smoothed alike), in sample order.
+fn smoothed_altitudes(points: &[Point]) -> Vec<f64> {
+    let with: Vec<(f64, f64)> = points.iter().filter_map(|p| p.altitude_m.map(|a| (p.t, a))).collect();
+    let n = with.len();
+    let mut prefix = Vec::with_capacity(n + 1);
+    prefix.push(0.0);
+    for w in &with {
+        let last = prefix.last().copied().unwrap_or(0.0);
+        prefix.push(last + w.1);
+    }
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut out = Vec::with_capacity(n);
+    for j in 0..n {
+        let t = with[j].0;
+        while with[lo].0 < t - ALTITUDE_SMOOTHING_HALF_S {
+            lo += 1;
+        }
+        hi = hi.max(j);
+        while hi + 1 < n && with[hi + 1].0 <= t + ALTITUDE_SMOOTHING_HALF_S {
+            hi += 1;
+        }
+        out.push((prefix[hi + 1] - prefix[lo]) / (hi + 1 - lo) as f64);
+    }
+    out
 }
 
 /// A text value from the file, trimmed, `None` when empty, and cut to `max` characters with a warning (a crafted
@@ -528,6 +740,13 @@ impl Dropped {
         say(self.distance, "negative or impossible distance values".into());
         say(self.cadence, format!("cadence values above {MAX_CADENCE_SPM} per minute"));
         say(self.altitude, format!("altitudes outside {} to {} m", ALTITUDE_RANGE_M.0, ALTITUDE_RANGE_M.1));
+        say(
+            self.altitude_jumps,
+            format!(
+                "altitudes more than {ALTITUDE_JUMP_M:.0} m away from their neighbours (a placeholder such as 0 m, \
+                 or a sensor glitch); climb is counted without them"
+            ),
+        );
         say(self.position, "positions out of range, half missing, or at 0°,0° (no GPS fix)".into());
     }
 }
@@ -681,7 +900,7 @@ mod tests {
     }
 
     fn ctx(s: &SourceFile) -> Finish<'_> {
-        Finish { now_s: 1_800_000_000, source: s }
+        Finish { now_s: 1_800_000_000, source: s, part_of_many: false }
     }
 
     #[test]
@@ -705,7 +924,7 @@ mod tests {
         let s = src();
         let mut d = Draft::new(Sport::Running);
         let t0 = 1_700_000_000.0;
-        for i in 0..100 {
+        for i in 0..200 {
             let mut p = Point {
                 t: t0 + f64::from(i),
                 hr_bpm: Some(150.0),
@@ -726,7 +945,7 @@ mod tests {
         d.points.push(Point { t: 100.0, ..Point::default() }); // 1970
         d.points.push(Point { t: 4_000_000_000.0, ..Point::default() }); // 2096
         let a = finalize(d, &ctx(&s)).expect("activity");
-        assert_eq!(a.samples.len(), 100);
+        assert_eq!(a.samples.len(), 200);
         assert!(a.samples.is_consistent());
         assert_eq!(a.max_hr_bpm, Some(150.0));
         let w = a.warnings.join("\n");
@@ -734,7 +953,7 @@ mod tests {
         assert!(w.contains("dropped 2 speed"), "{w}");
         assert!(w.contains("dropped 1 negative or impossible distance"), "{w}");
         assert!(w.contains("dropped 2 samples with a time before 1990"), "{w}");
-        assert!((a.elapsed_s - 99.0).abs() < 1e-9);
+        assert!((a.elapsed_s - 199.0).abs() < 1e-9);
     }
 
     #[test]
@@ -779,6 +998,94 @@ mod tests {
         assert!((a.ascent_m.expect("ascent") - 60.0).abs() <= 4.0);
         let mid = a.samples.speed_mps[300].expect("speed");
         assert!((mid - 3.0).abs() < 0.05, "{mid}");
+    }
+
+    /// A draft of `n` one-second points north at 3 m/s, altitude from `alt(i)`.
+    fn northward(n: usize, alt: impl Fn(usize) -> Option<f64>) -> Draft {
+        let mut d = Draft::new(Sport::Running);
+        for i in 0..n {
+            d.points.push(Point {
+                t: 1_700_000_000.0 + i as f64,
+                lat_deg: Some(45.0 + 3.0 * i as f64 / 111_195.0),
+                lon_deg: Some(7.0),
+                altitude_m: alt(i),
+                ..Point::default()
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn placeholder_altitude_is_not_a_climb() {
+        let s = src();
+        // A TCX whose first trackpoint says 0.0 m and has no position, on a course at 560–600 m that climbs 40 m.
+        let mut d = northward(1200, |i| Some(560.0 + 40.0 * i as f64 / 1200.0));
+        d.points[0].altitude_m = Some(0.0);
+        d.points[0].lat_deg = None;
+        d.points[0].lon_deg = None;
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        let up = a.ascent_m.expect("ascent");
+        assert!((35.0..=45.0).contains(&up), "{up} m up (a placeholder would add 560 m)");
+        assert!(a.samples.altitude_m[0].is_none(), "the placeholder is dropped");
+        // A single glitch of +80 m in the middle is dropped too.
+        let mut d = northward(1200, |_| Some(300.0));
+        d.points[600].altitude_m = Some(380.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!(a.ascent_m.expect("ascent") < 5.0, "{:?}", a.ascent_m);
+    }
+
+    #[test]
+    fn altitude_wobble_is_smoothed_before_summing() {
+        let s = src();
+        // ±3 m of noise every 4 s on flat ground: with the 4 m hysteresis alone, each swing of 6 m counts.
+        let d = northward(1800, |i| Some(100.0 + if (i / 4) % 2 == 0 { 3.0 } else { -3.0 }));
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!(a.ascent_m.expect("ascent") < 5.0, "{:?}", a.ascent_m);
+        // A real 50 m hill survives smoothing.
+        let d = northward(1800, |i| Some(100.0 + 50.0 * (i.min(900) as f64 / 900.0)));
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!((a.ascent_m.expect("ascent") - 50.0).abs() < 5.0, "{:?}", a.ascent_m);
+    }
+
+    #[test]
+    fn lap_totals_that_disagree_with_the_track_give_way() {
+        let s = src();
+        // Laps say 2.00 km in 10:25; the continuous track covers 2.7 km in 15 min.
+        let mut d = northward(901, |_| None);
+        d.totals_from_laps = true;
+        d.distance_m = Some(2000.0);
+        d.timer_s = Some(625.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        assert!((a.distance_m - 2700.0).abs() < 10.0, "{}", a.distance_m);
+        assert!((a.moving_s - 900.0).abs() < 5.0, "{}", a.moving_s);
+        assert!(a.warnings.iter().any(|w| w.contains("the laps add up to 2.00 km")), "{:?}", a.warnings);
+    }
+
+    #[test]
+    fn impossible_pace_and_heart_rate_are_flagged() {
+        let s = src();
+        // 2.7 km in 4 min is 1:29/km: faster than any runner.
+        let mut d = northward(241, |_| None);
+        d.distance_m = Some(2700.0);
+        d.avg_hr_bpm = Some(268.0);
+        let a = finalize(d, &ctx(&s)).expect("activity");
+        // (The track itself says 720 m; the file's total is what the record check sees.)
+        assert!(a.quality.is_implausible(Implausible::Pace), "{:?}", a.quality);
+        assert!(a.quality.is_implausible(Implausible::HeartRate), "{:?}", a.quality);
+        assert!(a.warnings.iter().any(|w| w.contains("world record")));
+        // An ordinary run is clean.
+        let a = finalize(northward(901, |_| None), &ctx(&s)).expect("activity");
+        assert!(a.quality.is_clean(), "{:?}", a.quality);
+    }
+
+    #[test]
+    fn short_recordings_are_refused_unless_part_of_a_multisport_file() {
+        let s = src();
+        let e = finalize(northward(40, |_| None), &ctx(&s)).expect_err("40 s");
+        assert!(matches!(e, ImportError::NotEnoughData { .. }), "{e}");
+        assert!(e.to_string().contains("0:39"), "{e}");
+        let part = Finish { part_of_many: true, ..ctx(&s) };
+        assert!(finalize(northward(40, |_| None), &part).is_ok());
     }
 
     #[test]

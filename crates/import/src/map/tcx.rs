@@ -31,6 +31,7 @@ pub(crate) fn map_tcx(file: &TcxFile) -> Result<Vec<Draft>, ImportError> {
     if let Some(why) = file.not_activity() {
         return Err(ImportError::not_activity(why.to_string()));
     }
+    let damaged = file.warnings.iter().any(runtall_trackxml::Warning::is_damage);
     let file_warnings: Vec<String> = file
         .warnings
         .iter()
@@ -38,8 +39,24 @@ pub(crate) fn map_tcx(file: &TcxFile) -> Result<Vec<Draft>, ImportError> {
         .chain((file.warnings_omitted > 0).then(|| format!("{} further problems not listed", file.warnings_omitted)))
         .collect();
     let with_laps = file.activities.iter().filter(|a| !a.laps.is_empty());
-    let mut drafts: Vec<Draft> =
-        with_laps.clone().take(MAX_ACTIVITIES_PER_FILE).map(|a| map_activity(a, &file_warnings)).collect();
+    // Trackpoints mostly without a time cannot say when anything happened (see the GPX mapper).
+    let points = || with_laps.clone().flat_map(|a| &a.laps).flat_map(|l| l.trackpoints());
+    let (timed, total) = (points().filter(|p| p.time_ms.is_some()).count(), points().count());
+    if timed > 0 && (total - timed) * 2 > total {
+        return Err(ImportError::not_enough_data(format!(
+            "{} of its {total} trackpoints have no time, so the recording's timing cannot be trusted",
+            total - timed
+        )));
+    }
+    let mut drafts: Vec<Draft> = with_laps
+        .clone()
+        .take(MAX_ACTIVITIES_PER_FILE)
+        .map(|a| {
+            let mut d = map_activity(a, &file_warnings);
+            d.damaged = damaged;
+            d
+        })
+        .collect();
     let found = with_laps.count();
     if let (true, Some(first)) = (found > MAX_ACTIVITIES_PER_FILE, drafts.first_mut()) {
         first.warnings.push(too_many_activities(found));
@@ -145,6 +162,8 @@ fn map_activity(a: &TcxActivity, file_warnings: &[String]) -> Draft {
     if all_dist && dist > 0.0 {
         d.distance_m = Some(dist);
     }
+    // TCX has no session summary: the totals are the laps' sums, to be checked against the track.
+    d.totals_from_laps = true;
     if hr_w > 0.0 {
         d.avg_hr_bpm = Some(hr_sum / hr_w);
     }

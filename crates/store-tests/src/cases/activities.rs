@@ -5,7 +5,7 @@ use crate::Backend;
 use crate::fixtures::*;
 use jiff::Timestamp;
 use runtall_domain::classify::RunLabel;
-use runtall_store::{ActivityFilter, AddOutcome, Store, StoreError};
+use runtall_store::{ActivityFilter, ActivityKind, AddOutcome, Store, StoreError};
 
 pub fn activities_round_trip_with_their_list_fields<B: Backend>(backend: &B) {
     let (_db, a, _b) = two(backend);
@@ -65,6 +65,43 @@ pub fn duplicates_are_recognised_within_one_athlete_only<B: Backend>(backend: &B
     assert_eq!(b.add_activity(&gpx, None).expect("gpx"), AddOutcome::DuplicateRun { existing: theirs });
 }
 
+pub fn partial_copies_are_one_recording_and_a_better_copy_replaces_in_place<B: Backend>(backend: &B) {
+    let (_db, a, b) = two(backend);
+    let whole = run("2026-10-04T07:00:00Z", 100.0, 20.0, "whole");
+    let id = added(&a, &whole);
+    a.put_run_context(&context(id, true)).expect("context");
+    let pain_id = a.add_pain_report(&pain("2026-10-04T09:00:00Z", 4.0, Some(id))).expect("pain");
+    // A cut-short copy (the first 40 minutes, salvaged from a damaged file) lies inside the whole recording.
+    let part = run("2026-10-04T07:00:00Z", 40.0, 8.0, "part");
+    assert_eq!(a.add_activity(&part, None).expect("part"), AddOutcome::DuplicateRun { existing: id });
+    // A later stretch of the same morning, starting 30 minutes in, too.
+    let later = run("2026-10-04T07:30:00Z", 40.0, 8.0, "later");
+    assert_eq!(a.add_activity(&later, None).expect("later"), AddOutcome::DuplicateRun { existing: id });
+    // A second run after it is not.
+    let second = run("2026-10-04T09:00:00Z", 30.0, 6.0, "second");
+    assert!(matches!(a.add_activity(&second, None).expect("second"), AddOutcome::Added { .. }));
+
+    // The better copy replaces the stored one: same id, context and pain link, the new file's key.
+    let mut better = run("2026-10-04T07:00:05Z", 100.0, 20.1, "better");
+    better.name = Some("Better copy".into());
+    assert!(a.replace_activity(id, &better, Some(&labelled(RunLabel::Long))).expect("replace"));
+    let back = a.activity(id).expect("read").expect("same id");
+    assert_eq!(back.activity.name.as_deref(), Some("Better copy"));
+    assert_eq!(back.activity.source.content_hash, "better");
+    assert_eq!(back.classification.map(|c| c.label), Some(RunLabel::Long));
+    let row = a.activities(&ActivityFilter::default()).expect("list").into_iter().find(|r| r.id == id).expect("row");
+    assert_eq!((row.name.as_deref(), row.key.as_str(), row.distance_m), (Some("Better copy"), "better", 20_100.0));
+    assert_eq!(a.run_context(id).expect("ctx"), Some(context(id, true)), "the context stays with the run");
+    let reports = a.pain_reports(ts("2026-10-01T00:00:00Z"), ts("2026-10-10T00:00:00Z")).expect("pain");
+    assert_eq!(reports.iter().find(|p| p.id == Some(pain_id)).and_then(|p| p.run_id), Some(id), "pain link kept");
+    // The old file's key is free again (importing it now finds the better copy as the same run).
+    assert_eq!(a.add_activity(&whole, None).expect("old"), AddOutcome::DuplicateRun { existing: id });
+    // Nothing to replace: an unknown id, or another athlete's.
+    assert!(!a.replace_activity(id + 1000, &better, None).expect("unknown"));
+    assert!(!b.replace_activity(id, &better, None).expect("not theirs"));
+    assert_eq!(a.activity(id).expect("read").expect("kept").activity.source.content_hash, "better");
+}
+
 pub fn activity_filters_and_run_summaries<B: Backend>(backend: &B) {
     let (_db, a, b) = two(backend);
     let long = added(&a, &run("2026-10-04T07:00:00Z", 100.0, 20.0, "long"));
@@ -91,6 +128,9 @@ pub fn activity_filters_and_run_summaries<B: Backend>(backend: &B) {
     assert_eq!(ids(edge), [ride, easy]);
     assert_eq!(ids(ActivityFilter { limit: Some(2), ..Default::default() }), [third, ride], "the newest ones");
     assert_eq!(ids(ActivityFilter { limit: Some(0), ..Default::default() }), Vec::<i64>::new());
+    // Runs apart from other sports (cross-training).
+    assert_eq!(ids(ActivityFilter { kind: ActivityKind::Runs, ..Default::default() }), [third, easy, long]);
+    assert_eq!(ids(ActivityFilter { kind: ActivityKind::CrossTraining, ..Default::default() }), [ride]);
 
     let history = a.run_summaries(ts("2026-10-01T00:00:00Z"), ts("2026-10-07T07:00:00Z")).expect("history");
     let starts: Vec<Timestamp> = history.iter().map(|s| s.start).collect();

@@ -8,13 +8,13 @@ use super::rows::{decode, encode, enum_name, from_name, parse_ts, ts};
 use super::{SqliteStore, write_tx};
 use crate::codec;
 use crate::{
-    ActivityFilter, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats, LessonDone,
-    PostureRow, SessionRow, StoredActivity,
+    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
+    LessonDone, PostureRow, SessionRow, StoredActivity,
 };
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use runtall_domain::activity::{Activity, Samples, Sport, same_run};
+use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
@@ -26,6 +26,59 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
 
 /// The per-athlete tables "delete all my data" empties, children before the rows they refer to.
+/// How long before a new activity's start a stored one may have started and still overlap it, seconds: longer
+/// than any single run or ride a person records (a 24-hour race), short enough to keep the look-up on the index.
+const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
+
+/// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
+const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
+
+/// The columns an activity row is written with (besides its athlete), in the order of [`activity_values`].
+const ACTIVITY_COLUMNS: [&str; 18] = [
+    "start_epoch",
+    "start_utc",
+    "utc_offset_s",
+    "sport",
+    "label",
+    "name",
+    "distance_m",
+    "elapsed_s",
+    "moving_s",
+    "ascent_m",
+    "avg_hr_bpm",
+    "content_hash",
+    "source_path",
+    "format",
+    "imported_at",
+    "summary",
+    "classification",
+    "samples",
+];
+
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy.
+fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
+    Ok(vec![
+        Box::new(a.start.as_second()),
+        Box::new(ts(a.start)),
+        Box::new(a.utc_offset_s),
+        Box::new(enum_name(&a.sport)),
+        Box::new(c.map(|c| enum_name(&c.label))),
+        Box::new(a.name.clone()),
+        Box::new(a.distance_m),
+        Box::new(a.elapsed_s),
+        Box::new(a.moving_s),
+        Box::new(a.ascent_m),
+        Box::new(a.avg_hr_bpm),
+        Box::new(a.source.content_hash.clone()),
+        Box::new(a.source.path.clone()),
+        Box::new(a.source.format.clone()),
+        Box::new(ts(Timestamp::now())),
+        Box::new(summary_json(a)?),
+        Box::new(c.map(|c| encode("classification", c)).transpose()?),
+        Box::new(codec::encode(&a.samples)),
+    ])
+}
+
 const ATHLETE_TABLES: [&str; 14] = [
     "experiments",
     "routine_sessions",
@@ -184,36 +237,64 @@ impl SqliteStore {
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
     fn insert_activity(&self, tx: &Transaction<'_>, a: &Activity, c: Option<&Classification>) -> Result<i64> {
-        let class_json = c.map(|c| encode("classification", c)).transpose()?;
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(self.me())];
+        values.extend(activity_values(a, c)?);
+        let slots: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         tx.execute(
-            "INSERT INTO activities (athlete_id, start_epoch, start_utc, utc_offset_s, sport, label, name, distance_m,
-                                     elapsed_s, moving_s, ascent_m, avg_hr_bpm, content_hash, source_path, format,
-                                     imported_at, summary, classification, samples)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            params![
-                self.me(),
-                a.start.as_second(),
-                ts(a.start),
-                a.utc_offset_s,
-                enum_name(&a.sport),
-                c.map(|c| enum_name(&c.label)),
-                a.name,
-                a.distance_m,
-                a.elapsed_s,
-                a.moving_s,
-                a.ascent_m,
-                a.avg_hr_bpm,
-                a.source.content_hash,
-                a.source.path,
-                a.source.format,
-                ts(Timestamp::now()),
-                summary_json(a)?,
-                class_json,
-                codec::encode(&a.samples),
-            ],
+            &format!(
+                "INSERT INTO activities (athlete_id, {}) VALUES ({})",
+                ACTIVITY_COLUMNS.join(", "),
+                slots.join(", ")
+            ),
+            rusqlite::params_from_iter(values.iter().map(Box::as_ref)),
         )
         .map_err(|e| self.err(e))?;
         Ok(tx.last_insert_rowid())
+    }
+
+    /// A stored activity of this athlete that is the same recording as `a` (see [`same_run`] and [`same_track`]):
+    /// time spans that overlap enough, and tracks that do not go different ways. Candidates are found on the start
+    /// index: any activity starting up to [`OVERLAP_LOOKBACK_S`] before `a` and before it ends.
+    fn same_recording(&self, tx: &Transaction<'_>, a: &Activity) -> Result<Option<i64>> {
+        let start = a.start.as_second();
+        let end = start + a.elapsed_s.max(0.0).ceil() as i64;
+        let window = runtall_domain::activity::SAME_RUN_START_S;
+        let mut candidates = Vec::new();
+        {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT id, start_utc, sport, elapsed_s FROM activities
+                     WHERE athlete_id = ?1 AND start_epoch BETWEEN ?2 AND ?3 AND start_epoch + elapsed_s >= ?4",
+                )
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map(
+                    params![self.me(), start - OVERLAP_LOOKBACK_S, end.max(start + window), start - window],
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?)),
+                )
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (id, start_utc, sport, elapsed) = row.map_err(|e| self.err(e))?;
+                let (Ok(other_start), Some(other_sport)) = (start_utc.parse::<Timestamp>(), from_name(&sport)) else {
+                    continue;
+                };
+                if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, elapsed) {
+                    candidates.push((id, other_start));
+                }
+            }
+        }
+        for (id, other_start) in candidates {
+            // Two people's runs at the same hour (a shared account, a partner's watch) are told apart by position.
+            let blob: Vec<u8> = tx
+                .query_row("SELECT samples FROM activities WHERE id = ?1", [id], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            let other =
+                codec::decode(&blob).map_err(|e| StoreError::Decode { what: "activity", id, detail: e.to_string() })?;
+            if same_track(&a.samples, a.start, &other, other_start) != Some(false) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     }
 
     /// Inserts or replaces a run's context (the run is known to be the athlete's).
@@ -463,28 +544,8 @@ impl Store for SqliteStore {
             return Ok(AddOutcome::DuplicateFile { existing });
         }
         let start = a.start.as_second();
-        {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT id, start_utc, sport, elapsed_s FROM activities
-                     WHERE athlete_id = ?1 AND start_epoch BETWEEN ?2 AND ?3",
-                )
-                .map_err(|e| self.err(e))?;
-            let window = runtall_domain::activity::SAME_RUN_START_S;
-            let rows = stmt
-                .query_map(params![self.me(), start - window, start + window], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, f64>(3)?))
-                })
-                .map_err(|e| self.err(e))?;
-            for row in rows {
-                let (id, start_utc, sport, elapsed) = row.map_err(|e| self.err(e))?;
-                let (Ok(other_start), Some(other_sport)) = (start_utc.parse::<Timestamp>(), from_name(&sport)) else {
-                    continue;
-                };
-                if same_run(a.start, a.sport, a.elapsed_s, other_start, other_sport, elapsed) {
-                    return Ok(AddOutcome::DuplicateRun { existing: id });
-                }
-            }
+        if let Some(existing) = self.same_recording(&tx, a)? {
+            return Ok(AddOutcome::DuplicateRun { existing });
         }
         let id = self.insert_activity(&tx, a, classification)?;
         if a.sport.is_run() {
@@ -492,6 +553,36 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(|e| self.err(e))?;
         Ok(AddOutcome::Added { id })
+    }
+
+    fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        let old: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT start_epoch, sport FROM activities WHERE id = ?1 AND athlete_id = ?2",
+                params![id, self.me()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((old_start, old_sport)) = old else { return Ok(false) };
+        let mut values = activity_values(a, classification)?;
+        values.push(Box::new(id));
+        values.push(Box::new(self.me()));
+        let n = ACTIVITY_COLUMNS.len();
+        let set: Vec<String> = ACTIVITY_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+        // The row keeps its id, so the runner's context and the pain reports linked to the run stay with it.
+        tx.execute(
+            &format!("UPDATE activities SET {} WHERE id = ?{} AND athlete_id = ?{}", set.join(", "), n + 1, n + 2),
+            rusqlite::params_from_iter(values.iter().map(Box::as_ref)),
+        )
+        .map_err(|e| self.err(e))?;
+        if a.sport.is_run() || from_name::<Sport>(&old_sport).is_some_and(Sport::is_run) {
+            self.mark_labels_stale(&tx, a.start.as_second().min(old_start))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(true)
     }
 
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>> {
@@ -532,6 +623,11 @@ impl Store for SqliteStore {
         if let Some(label) = f.label {
             sql.push_str(" AND label = ?");
             args.push(Box::new(enum_name(&label)));
+        }
+        if f.kind != ActivityKind::All {
+            let runs: Vec<String> = RUN_SPORTS.iter().map(|s| format!("'{}'", enum_name(s))).collect();
+            let not = if f.kind == ActivityKind::Runs { "" } else { "NOT " };
+            sql.push_str(&format!(" AND sport {not}IN ({})", runs.join(", ")));
         }
         sql.push_str(" ORDER BY start_epoch DESC, id DESC");
         if let Some(limit) = f.limit {

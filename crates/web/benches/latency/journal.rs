@@ -535,6 +535,7 @@ fn add_run(
             vertical_ratio_pct: Some((rng.range(7.2, 8.6) * 10.0).round() / 10.0),
         }),
         device: Some(device(years_device).into()),
+        quality: Default::default(),
         laps: rec.laps,
         samples: rec.samples,
         source: SourceFile {

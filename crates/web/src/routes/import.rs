@@ -178,7 +178,8 @@ fn result_cell(f: &FileResult) -> Markup {
             @for id in &f.added { a class="badge good" href={ "/runs/" (id) } { "added #" (id) } " " }
             @if f.salvaged > 0 { span class="badge warn" { "salvaged from a damaged file" } " " }
             @for id in &f.duplicates { a class="badge" href={ "/runs/" (id) } { "already in the journal (#" (id) ")" } " " }
-            @if f.added.is_empty() && f.duplicates.is_empty() { span class="muted" { "no activity in this file" } }
+            @for id in &f.replaced { a class="badge good" href={ "/runs/" (id) } { "better copy: replaced #" (id) } " " }
+            @if f.added.is_empty() && f.duplicates.is_empty() && f.replaced.is_empty() { span class="muted" { "no activity in this file" } }
         }
     }
 }

@@ -6,12 +6,13 @@
 use super::import::original_name;
 use super::json;
 use crate::AppState;
-use crate::charts::run_chart;
+use crate::charts::{self, run_chart};
 use crate::error::HttpError;
 use crate::form::{FormData, enum_id, id_of, tri};
 use crate::layout::{Nav, Page, csrf_field, maud_response};
+use crate::route_map::route_map;
 use crate::session::Session;
-use crate::units::{distance, duration, pace};
+use crate::units::{distance, duration, speed};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
@@ -20,12 +21,14 @@ use axum::routing::get;
 use jiff::SignedDuration;
 use maud::{Markup, html};
 use runtall_content::RunType;
+use runtall_domain::activity::SpeedUnit;
 use runtall_domain::assess::Surface;
 use runtall_domain::classify::RunLabel;
 use runtall_domain::journal::{PainReport, RunContext};
 use runtall_domain::profile::Units;
-use runtall_store::{ActivityFilter, ActivityRow, Store, StoredActivity};
+use runtall_store::{ActivityFilter, ActivityKind, ActivityRow, Store, StoredActivity};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,6 +67,8 @@ pub fn run_type(label: Option<RunLabel>) -> RunType {
 #[derive(Deserialize)]
 struct ListQuery {
     label: Option<String>,
+    /// `runs` (the default), `cross-training` (other sports) or `all`.
+    kind: Option<String>,
     limit: Option<usize>,
     /// Only runs that started before this Unix time (seconds): the next page of a long journal.
     before: Option<i64>,
@@ -85,12 +90,29 @@ fn filter(q: &ListQuery) -> Result<ActivityFilter, HttpError> {
                 .map_err(|_| HttpError::field("before", format!("{s} is not a time (Unix seconds)")))?,
         ),
     };
-    Ok(ActivityFilter { label, to, limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)), ..Default::default() })
+    let kind = match q.kind.as_deref() {
+        None | Some("" | "runs") => ActivityKind::Runs,
+        Some("cross-training") => ActivityKind::CrossTraining,
+        Some("all") => ActivityKind::All,
+        Some(k) => return Err(HttpError::field("kind", format!("'{k}' is not runs, cross-training or all"))),
+    };
+    Ok(ActivityFilter { label, to, limit: Some(q.limit.unwrap_or(200).clamp(1, 5000)), kind, ..Default::default() })
 }
 
-/// The list's address for a run type and a page (runs before `before`, Unix seconds).
-fn page_href(label: Option<RunLabel>, before: Option<i64>) -> String {
+fn kind_id(kind: ActivityKind) -> Option<&'static str> {
+    match kind {
+        ActivityKind::Runs => None,
+        ActivityKind::CrossTraining => Some("cross-training"),
+        ActivityKind::All => Some("all"),
+    }
+}
+
+/// The list's address for a kind, a run type and a page (runs before `before`, Unix seconds).
+fn page_href(kind: ActivityKind, label: Option<RunLabel>, before: Option<i64>) -> String {
     let mut q = Vec::new();
+    if let Some(k) = kind_id(kind) {
+        q.push(format!("kind={k}"));
+    }
     if let Some(l) = label {
         q.push(format!("label={}", id_of(&l)));
     }
@@ -114,26 +136,65 @@ fn profile_units(store: &dyn Store) -> Result<Units, HttpError> {
     Ok(store.profile()?.unwrap_or_default().units)
 }
 
+/// The worst pain logged with each run of the list, by run id.
+fn pain_by_run(store: &dyn Store, rows: &[ActivityRow]) -> Result<HashMap<i64, f64>, HttpError> {
+    let (Some(last), Some(first)) = (rows.first(), rows.last()) else { return Ok(HashMap::new()) };
+    let from = first.start.checked_sub(SignedDuration::from_hours(6)).unwrap_or(first.start);
+    let to = last.start.checked_add(SignedDuration::from_hours(48)).unwrap_or(last.start);
+    let mut worst = HashMap::new();
+    for p in store.pain_reports(from, to)? {
+        if let Some(id) = p.run_id {
+            let e = worst.entry(id).or_insert(0.0_f64);
+            *e = e.max(p.intensity.get());
+        }
+    }
+    Ok(worst)
+}
+
 async fn list(State(st): State<AppState>, session: Session, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
     let f = filter(&q)?;
-    let current = f.label;
+    let (current, kind) = (f.label, f.kind);
     let (f_before, f_limit) = (f.to, f.limit.unwrap_or(usize::MAX));
-    let (units, rows) = st.db.run(move |store| Ok((profile_units(store)?, store.activities(&f)?))).await?;
+    let (units, rows, pain) = st
+        .db
+        .run(move |store| {
+            let rows = store.activities(&f)?;
+            Ok((profile_units(store)?, pain_by_run(store, &rows)?, rows))
+        })
+        .await
+        .map(|(u, p, r)| (u, r, p))?;
+    let (what, heading) = match kind {
+        ActivityKind::Runs => ("run(s)", "Runs"),
+        ActivityKind::CrossTraining => ("other activities", "Cross-training"),
+        ActivityKind::All => ("activities", "All activities"),
+    };
     let body = html! {
-        h1 { "Runs" }
+        h1 { (heading) }
         p { a class="button small" href="/import" { "Import runs" } }
         @if q.deleted.is_some() { div class="notice ok" role="status" { p { "Run deleted." } } }
-        nav aria-label="Filter by type" {
+        nav aria-label="Runs or other sports" {
             ul class="picker" {
-                li { a class="pill" href="/runs" aria-current=[current.is_none().then_some("true")] { "all" } }
-                @for l in LABELS {
-                    li { a class={ "pill run-" (id_of(&l)) } href={ "/runs?label=" (id_of(&l)) } aria-current=[(current == Some(l)).then_some("true")] { (id_of(&l)) } }
+                li { a class="pill" href="/runs" aria-current=[(kind == ActivityKind::Runs && current.is_none()).then_some("true")] { "runs" } }
+                li { a class="pill" href="/runs?kind=cross-training" aria-current=[(kind == ActivityKind::CrossTraining).then_some("true")] { "cross-training" } }
+                li { a class="pill" href="/runs?kind=all" aria-current=[(kind == ActivityKind::All).then_some("true")] { "everything" } }
+            }
+        }
+        @if kind == ActivityKind::Runs {
+            nav aria-label="Filter by type" {
+                ul class="picker" {
+                    @for l in LABELS {
+                        li { a class={ "pill run-" (id_of(&l)) } href={ "/runs?label=" (id_of(&l)) } aria-current=[(current == Some(l)).then_some("true")] { (id_of(&l)) } }
+                    }
                 }
             }
         }
+        @if kind == ActivityKind::CrossTraining {
+            p class="muted" { "Rides, swims, walks and other sports from your watch files. They get no run label or "
+                "run routine, but the insights count them (a long ride the day before a run, for example)." }
+        }
         @if rows.is_empty() {
             div class="empty card" {
-                h2 { @if current.is_some() { "No runs of this type yet" } @else { "Import your first run" } }
+                h2 { @if current.is_some() { "No runs of this type yet" } @else if kind == ActivityKind::CrossTraining { "No other sports imported" } @else { "Import your first run" } }
                 p { "Runs come from your watch files (FIT, GPX or TCX, or a Strava or Garmin export). Drop them on "
                     "the import page; your runs then show here with their charts." }
                 p { a class="button primary" href="/import" { "Import runs" } }
@@ -144,26 +205,29 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
                     li {
                         a href={ "/runs/" (r.id) } class="run-row" {
                             span class="when" { (local_time(r)) }
-                            (badge(r.label))
+                            @if r.sport.is_run() { (badge(r.label)) } @else { span class="badge sport" { (r.sport.noun()) } }
                             span class="num" { (distance(r.distance_m, units)) }
                             span class="num" { (duration(r.moving_s)) }
-                            span class="num" { (pace(r.moving_s, r.distance_m, units)) }
+                            span class="num" { (speed(r.sport, r.moving_s, r.distance_m, units)) }
+                            @if let Some(p) = pain.get(&r.id) {
+                                span class="badge pain" title="Pain logged with this run" { "pain " (format!("{p:.0}")) "/10" }
+                            }
                             @if let Some(n) = &r.name { span class="name" { (n) } }
                         }
                     }
                 }
             }
-            p class="muted" { (rows.len()) " run(s)"
+            p class="muted" { (rows.len()) " " (what)
                 @if f_before.is_some() { ", from " (rows.first().map(local_time).unwrap_or_default()) " back" } "." }
             nav aria-label="More runs" class="pager" {
-                @if f_before.is_some() { a href=(page_href(current, None)) { "← Newest runs" } " " }
+                @if f_before.is_some() { a href=(page_href(kind, current, None)) { "← Newest runs" } " " }
                 @if rows.len() == f_limit {
-                    @if let Some(last) = rows.last() { a href=(page_href(current, Some(last.start.as_second()))) { "Older runs →" } }
+                    @if let Some(last) = rows.last() { a href=(page_href(kind, current, Some(last.start.as_second()))) { "Older runs →" } }
                 }
             }
         }
     };
-    Ok(Page::new("Runs", Nav::Runs, body).render(&session))
+    Ok(Page::new(heading, Nav::Runs, body).render(&session))
 }
 
 fn yes_no_unknown(name: &str, legend: &str, value: Option<bool>) -> Markup {
@@ -205,22 +269,48 @@ fn context_section(session: &Session, id: i64, ctx: &RunContext) -> Markup {
 async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Response, HttpError> {
     let (units, (run, ctx, pain)) = st.db.run(move |store| Ok((profile_units(store)?, load_run(store, id)?))).await?;
     let a = &run.activity;
+    let is_run = a.sport.is_run();
     let label = run.classification.as_ref().map(|c| c.label);
     let chart = run_chart(&a.samples, units);
-    let post = st.program.post_run_routine(run_type(label));
-    let title = a.name.clone().unwrap_or_else(|| format!("Run #{id}"));
+    let map = route_map(&a.samples, units);
+    // Other sports get no run routine and no run-context form: a ride is cross-training, not a run to reset after.
+    let post = if is_run { st.program.post_run_routine(run_type(label)) } else { None };
+    let noun = a.sport.noun();
+    let title = a.name.clone().unwrap_or_else(|| {
+        let mut n = noun.to_string();
+        n[..1].make_ascii_uppercase();
+        format!("{n} #{id}")
+    });
+    let speed_name = match a.sport.speed_unit() {
+        SpeedUnit::Pace => "Pace",
+        SpeedUnit::PerHour => "Speed",
+        SpeedUnit::Per100m => "Pace per 100 m",
+    };
     let body = html! {
-        p { a href="/runs" { "← All runs" } }
-        h1 { (title) " " (badge(label)) }
+        p { @if is_run { a href="/runs" { "← All runs" } } @else { a href="/runs?kind=cross-training" { "← Cross-training" } } }
+        h1 { (title) " " @if is_run { (badge(label)) } @else { span class="badge sport" { "cross-training" } } }
         dl class="facts" {
             div { dt { "Start" } dd { (a.start.checked_add(SignedDuration::from_secs(i64::from(a.utc_offset_s.unwrap_or(0)))).map(|t| t.strftime("%a %d %b %Y %H:%M").to_string()).unwrap_or_default()) } }
             div { dt { "Distance" } dd { (distance(a.distance_m, units)) } }
             div { dt { "Moving time" } dd { (duration(a.moving_s)) } }
-            div { dt { "Pace" } dd { (pace(a.moving_s, a.distance_m, units)) } }
+            div { dt { (speed_name) } dd { (speed(a.sport, a.moving_s, a.distance_m, units)) } }
             @if let Some(hr) = a.avg_hr_bpm { div { dt { "Heart rate" } dd { (format!("{hr:.0}")) @if let Some(m) = a.max_hr_bpm { " / max " (format!("{m:.0}")) } " bpm" } } }
             @if let Some(up) = a.ascent_m { div { dt { "Climb" } dd { "+" (format!("{up:.0}")) " m" } } }
-            @if let Some(c) = a.avg_cadence_spm { div { dt { "Cadence" } dd { (format!("{c:.0}")) " steps/min" } } }
-            div { dt { "Sport" } dd { (a.sport.as_str()) } }
+            @if let Some(c) = a.avg_cadence_spm { div { dt { "Cadence" } dd { (format!("{c:.0}")) @if is_run || a.sport.speed_unit() == SpeedUnit::Pace { " steps/min" } @else { " rpm" } } } }
+            div { dt { "Sport" } dd { (a.sport.as_str()) @if let Some(why) = &a.quality.sport_reason { br; span class="muted" { (why) } } } }
+        }
+        @if !a.quality.implausible.is_empty() {
+            div class="notice warn" role="note" {
+                p { "Some values of this recording cannot be true ("
+                    @for (i, x) in a.quality.implausible.iter().enumerate() { @if i > 0 { ", " } (x.as_str()) }
+                    "): they are shown, but left out of labels and insights. The warnings below say more." }
+            }
+        }
+        @if let Some((svg, text)) = &map {
+            figure class="route-figure" {
+                (svg)
+                figcaption { (text) }
+            }
         }
         @match &chart {
             Some((svg, text)) => {
@@ -250,7 +340,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
                                 @let t = l.moving_s.unwrap_or(l.elapsed_s);
                                 tr {
                                     td { (i + 1) } td { (distance(l.distance_m, units)) } td { (duration(t)) }
-                                    td { (pace(t, l.distance_m, units)) }
+                                    td { (speed(a.sport, t, l.distance_m, units)) }
                                     td { (l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into())) }
                                     td { (l.intensity.map(|x| id_of(&x)).unwrap_or_default()) }
                                 }
@@ -261,7 +351,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
             }
         }
         section class="card" {
-            h2 { "Pain with this run" }
+            h2 { "Pain with this " (noun) }
             @if pain.is_empty() { p class="empty" { "None logged." } }
             ul { @for p in &pain { li { (p.region.label()) " " (p.intensity.get()) "/10 · " (p.timing.id()) } } }
             p {
@@ -269,7 +359,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
                 @if let Some(r) = post { " " a class="button" href={ "/session/" (r.id) "?run=" (id) } { "Do the post-run reset" } }
             }
         }
-        (context_section(&session, id, &ctx))
+        @if is_run { (context_section(&session, id, &ctx)) }
         @if !a.warnings.is_empty() {
             details { summary { "Read with warnings" } ul { @for w in &a.warnings { li { (w) } } } }
         }
@@ -364,7 +454,7 @@ fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
     let (units, run) =
         st.db.run(move |store| Ok((profile_units(store)?, store.activity(id)?.ok_or(HttpError::NotFound)?))).await?;
-    let (svg, _) = run_chart(&run.activity.samples, units).ok_or(HttpError::NotFound)?;
+    let (svg, _) = charts::chart_svg(&run.activity.samples, units, charts::WIDE, "wide").ok_or(HttpError::NotFound)?;
     let mut r = maud_response(svg);
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
     Ok(r)

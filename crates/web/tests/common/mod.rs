@@ -195,21 +195,35 @@ pub fn flag_of_level(flags: &Value, level: &str) -> String {
 }
 
 pub fn add_run(store: &dyn Store, hours_ago: i64, hash: &str) -> i64 {
+    add_activity(store, Sport::Running, hours_ago, hash, 6000.0, 1990.0)
+}
+
+/// An activity of `sport` covering `distance_m` in `moving_s`, heading north-east from Vienna (positions given).
+pub fn add_activity(
+    store: &dyn Store,
+    sport: Sport,
+    hours_ago: i64,
+    hash: &str,
+    distance_m: f64,
+    moving_s: f64,
+) -> i64 {
     let start = Timestamp::now().checked_sub(SignedDuration::from_hours(hours_ago)).expect("time");
     let mut samples = Samples::default();
+    let v = distance_m / moving_s;
     for i in 0..200 {
-        let t = i as f64 * 10.0;
-        samples.push(t, Some(t * 3.0), Some(3.0 + (i % 7) as f64 * 0.05), Some(140.0), None, Some(50.0), None, None);
+        let t = i as f64 * moving_s / 200.0;
+        let (d, lat, lon) = (t * v, 48.2 + t * v / 111_195.0 * 0.7, 16.37 + t * v / 74_000.0 * 0.7);
+        samples.push(t, Some(d), Some(v + (i % 7) as f64 * 0.05), Some(140.0), None, Some(50.0), Some(lat), Some(lon));
     }
     let a = Activity {
-        sport: Sport::Running,
+        sport,
         sub_sport: None,
-        name: Some("Test run".into()),
+        name: Some(if sport.is_run() { "Test run" } else { "Test activity" }.into()),
         start,
         utc_offset_s: None,
-        elapsed_s: 2000.0,
-        moving_s: 1990.0,
-        distance_m: 6000.0,
+        elapsed_s: moving_s + 10.0,
+        moving_s,
+        distance_m,
         ascent_m: None,
         descent_m: None,
         avg_hr_bpm: Some(140.0),
@@ -218,6 +232,7 @@ pub fn add_run(store: &dyn Store, hours_ago: i64, hash: &str) -> i64 {
         avg_respiration_brpm: None,
         dynamics: None,
         device: None,
+        quality: Default::default(),
         laps: vec![],
         samples,
         source: SourceFile { path: "t.fit".into(), format: "fit".into(), content_hash: hash.into() },
