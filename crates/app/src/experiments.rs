@@ -251,6 +251,24 @@ pub fn status(store: &dyn Store, today: Date, show_early: bool) -> Result<Option
     Ok(Some(Status { id, experiment: e.experiment, next, result, hold }))
 }
 
+/// Whether the running experiment asks for today's run without the pack (the "change" side of a pack experiment,
+/// not on hold): Today then leaves the plan's pack advice and pack cues out, so it never says both "leave the pack
+/// at home" and "pack on: wide straps".
+pub fn pack_off_today(s: &Status) -> bool {
+    s.hold.is_none()
+        && s.experiment.design.factor == ExperimentFactor::Pack
+        && s.next.as_ref().is_some_and(|a| a.condition == Condition::Change)
+}
+
+/// Today's run as the experiment asks: on a pack-off run, without the pack's note and cues.
+pub fn fit_run_day(program: &runtall_content::Program, day: &mut runtall_domain::plan::RunDay, pack_off: bool) {
+    if !pack_off {
+        return;
+    }
+    day.notes.retain(|n| n.answer != runtall_domain::plan::PACK_ANSWER);
+    day.during.cues.retain(|c| program.cue(&c.id).is_none_or(|cue| cue.kind != runtall_content::CueKind::Pack));
+}
+
 /// A finished experiment and its final result, for the history of what has been tested.
 #[derive(Debug, Clone, Serialize)]
 pub struct Past {

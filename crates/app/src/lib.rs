@@ -4,6 +4,7 @@
 //! [`open_local`]) and takes "today" as an argument.
 
 pub mod assessment;
+pub mod breaks;
 pub mod completion;
 mod error;
 pub mod experiments;

@@ -36,7 +36,7 @@ pub enum Command {
     /// Your personal plan, or what to do around one run with --for-run
     Plan(PlanArgs),
     /// The exercise library, or one exercise in full
-    Exercises(ItemArgs),
+    Exercises(ExerciseArgs),
     /// The routines (pre-run, post-run, strength, mobility, desk, travel), or one routine step by step
     Routines(ItemArgs),
     /// The breathing course, or one lesson
@@ -65,6 +65,8 @@ pub enum Command {
     Posture(PostureArgs),
     /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
     Guide(GuideArgs),
+    /// A breathing session on its own: a pattern (long-exhale, box, diaphragmatic, 90-90, rock-back) for N minutes
+    Breathe(BreatheArgs),
     /// Mid-run posture and breathing cues for one run, timed by run type
     Cues(CueSpecArgs),
     /// Export cues as a FIT workout for a watch, or as a voice-cue file (ics, json, ssml)
@@ -132,6 +134,15 @@ pub struct PlanArgs {
 pub struct ItemArgs {
     /// Show one item in full
     pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExerciseArgs {
+    /// Show one exercise in full, with its drawing
+    pub id: Option<String>,
+    /// Write the exercise's drawing (start and end positions) to this SVG file
+    #[arg(long, value_name = "FILE", requires = "id")]
+    pub svg: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -441,6 +452,27 @@ pub struct GuideArgs {
     /// Minutes of timed work (single exercise only)
     #[arg(long)]
     pub minutes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct BreatheArgs {
+    /// The pattern: long-exhale (default), box, diaphragmatic, 90-90 or rock-back
+    pub pattern: Option<String>,
+    /// How long, in minutes (1–30)
+    #[arg(long, short, default_value_t = runtall_companion::breathe::DEFAULT_MINUTES)]
+    pub minutes: u32,
+    /// List the patterns with their counts and what the safety gate says, and stop
+    #[arg(long)]
+    pub list: bool,
+    /// Speak "breathe in", "hold", "breathe out" with espeak-ng when it is installed
+    #[arg(long)]
+    pub speak: bool,
+    /// Ring the terminal bell at each phase change
+    #[arg(long)]
+    pub bell: bool,
+    /// Clock speed-up for demos and tests (e.g. 10)
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -22,7 +22,7 @@ fn width() -> usize {
 }
 
 /// Wraps text to the terminal width with a hanging indent.
-fn wrap(text: &str, indent: &str) -> String {
+pub(crate) fn wrap(text: &str, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::from(indent);
     for word in text.split_whitespace() {
@@ -135,7 +135,7 @@ pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) 
             println!("\nNO RUNNING until a clinician has checked this.\n");
             flags(list);
             for h in &perm.holds {
-                println_wrapped(&format!("  • {} ({})", h.text, h.answer), "    ");
+                println_wrapped(&format!("  • {} ({})", h.text, h.answer_words()), "    ");
             }
             let level = if list.is_empty() { FlagLevel::C } else { FlagLevel::B };
             if let Some(info) = program.level_info(level) {
@@ -187,13 +187,17 @@ pub fn screen_history(all: &[ScreeningRecord]) {
 
 // --------------------------------------------------------------------------------------------- assessment
 
-pub fn assessment_saved(r: &AssessmentRecord) {
+pub fn assessment_saved(r: &AssessmentRecord, screened: bool) {
     let a = &r.assessment;
     println!("Assessment saved (#{}).", r.id.unwrap_or(0));
     println!("  Regions:   {}", a.regions.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "));
     println!("  When:      {}", a.when.iter().map(|w| w.label()).collect::<Vec<_>>().join(", "));
     println!("  Baseline:  pain {}/10, function (PSFS) {:.1}/10", a.baseline_pain.get(), a.psfs_score());
-    println!("Next: `runtall plan`.");
+    if screened {
+        println!("Next: `runtall plan`.");
+    } else {
+        println!("Next: the safety check, `runtall screen`, then `runtall plan`.");
+    }
 }
 
 pub fn assessment_history(all: &[AssessmentRecord]) {
@@ -226,7 +230,7 @@ fn item(program: &Program, i: &PlanItem) {
         println_wrapped(&i.summary, "      ");
     }
     for r in &i.why {
-        println_wrapped(&format!("why: {} ({})", r.text, r.answer), "      ");
+        println_wrapped(&format!("why: {} ({})", r.text, r.answer_words()), "      ");
     }
     for l in &i.limits {
         println_wrapped(&format!("limit: {l}"), "      ");
@@ -339,7 +343,7 @@ fn routine_view(program: &Program, title: &str, r: &RoutineView) {
 pub fn run_day(program: &Program, day: &RunDay) {
     println!("{} RUN — before, during and after", day.run_type.as_str().to_uppercase());
     for n in &day.notes {
-        println_wrapped(&format!("• {} ({})", n.text, n.answer), "  ");
+        println_wrapped(&format!("• {} ({})", n.text, n.answer_words()), "  ");
     }
     routine_view(program, "Before", &day.pre_run);
     let d = &day.during;
@@ -380,7 +384,7 @@ pub fn exercise_list(program: &Program) {
     let mut last = None;
     for e in &program.exercises {
         if last != Some(e.category) {
-            heading(&format!("{:?}", e.category));
+            heading(e.category.label());
             last = Some(e.category);
         }
         println!("  {:<34} {}", e.id, e.name);
@@ -401,13 +405,25 @@ fn bullets(title: &str, items: &[String]) {
 pub fn exercise(program: &Program, e: &Exercise) {
     println!("{} ({})", e.name, e.id);
     println_wrapped(&e.summary, "");
-    println!("\nDose:      {} — {}", e.dose.line(), e.dose.frequency);
+    if let Some(lines) = runtall_figures::exercise_text(program, &e.id, 44, 5) {
+        println!();
+        for l in lines {
+            println!("  {l}");
+        }
+        println!("  (as a picture: `runtall exercises {} --svg {}.svg`)", e.id, e.id);
+    }
+    println!();
+    println_labelled("Dose:      ", &format!("{} — {}", e.dose.line(), e.dose.frequency));
     println!("Takes:     ~{}", minutes(e.dose.estimated_seconds()));
-    println!("Position:  {}", e.position);
+    println_labelled("Position:  ", &e.position);
     let eq: Vec<&str> = e.equipment.iter().map(|q| runtall_domain::plan::equipment_label(*q)).collect();
-    println!("Equipment: {}\n", eq.join(", "));
+    println_labelled("Equipment: ", &eq.join(", "));
+    println!();
     bullets("Steps", &e.steps);
     bullets("Cues", &e.cues);
+    println!("What you should feel:");
+    println_wrapped(&format!("- where: {}", e.feel.place), "  ");
+    println_wrapped(&format!("- how: {}", e.feel.what), "  ");
     bullets("Common mistakes", &e.mistakes);
     bullets("Stop if", &e.stop_if);
     if !e.contraindicated_with.is_empty() {
@@ -461,10 +477,16 @@ pub fn routine(program: &Program, r: &Routine) {
 
 pub fn lesson_list(program: &Program) {
     println!("Breathing course: {} short lessons\n", program.lessons.len());
-    for l in &program.lessons {
-        println!("  {:>2}. {:<52} {} min", l.number, l.title, l.minutes);
+    for line in lesson_rows(program) {
+        println!("{line}");
     }
     println!("\nRead one: `runtall learn 1`.");
+}
+
+/// One row per lesson with the minutes in one column: the title column is as wide as the longest title.
+fn lesson_rows(program: &Program) -> Vec<String> {
+    let w = program.lessons.iter().map(|l| l.title.chars().count()).max().unwrap_or(0);
+    program.lessons.iter().map(|l| format!("  {:>2}. {:<w$}  {:>2} min", l.number, l.title, l.minutes)).collect()
 }
 
 pub fn lesson(program: &Program, l: &Lesson) {
@@ -540,7 +562,7 @@ pub fn habits(program: &Program, habits: &[&Habit]) {
     let mut last = None;
     for h in habits {
         if last != Some(h.area) {
-            heading(&format!("{:?}", h.area));
+            heading(h.area.label());
             last = Some(h.area);
         }
         println!("  ■ {}", h.title);
@@ -576,4 +598,17 @@ pub fn sources(program: &Program) {
     println!(
         "\nA \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief)."
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lesson_minutes_line_up_in_one_column_within_80() {
+        let rows = super::lesson_rows(runtall_content::program());
+        assert!(rows.len() >= 8);
+        // Every row ends with "N min" at the same column, so rows are equally long.
+        let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
+        assert_eq!(lengths.len(), 1, "{rows:#?}");
+        assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
+    }
 }

@@ -97,6 +97,16 @@ fn charts(s: &Samples, units: Units) {
     }
 }
 
+/// "distance: 7.40 km — over your long-run cut", or just "distance: 7.40 km" when the feature has no note (never a
+/// dangling dash).
+fn reason_line(f: &runtall_domain::classify::Feature) -> String {
+    if f.note.trim().is_empty() {
+        format!("{}: {}", f.name, f.value)
+    } else {
+        format!("{}: {} — {}", f.name, f.value, f.note)
+    }
+}
+
 pub fn show(run: &StoredActivity, units: Units) {
     let a = &run.activity;
     let label = run.classification.as_ref().map(|c| c.label);
@@ -145,7 +155,7 @@ pub fn show(run: &StoredActivity, units: Units) {
     if let Some(c) = &run.classification {
         println!("\nWhy “{}”:", label_name(Some(c.label)));
         for f in &c.reasons {
-            println!("  • {}: {} — {}", f.name, f.value, f.note);
+            println!("  • {}", reason_line(f));
         }
         if !c.also.is_empty() {
             let also: Vec<&str> = c.also.iter().map(|l| label_name(Some(*l))).collect();
@@ -182,6 +192,17 @@ pub fn show(run: &StoredActivity, units: Units) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_reason_without_a_note_has_no_dangling_dash() {
+        let f = |note: &str| runtall_domain::classify::Feature {
+            name: "distance".into(),
+            value: "7.40 km".into(),
+            note: note.into(),
+        };
+        assert_eq!(super::reason_line(&f("")), "distance: 7.40 km");
+        assert_eq!(super::reason_line(&f("long for you")), "distance: 7.40 km — long for you");
+    }
+
     use super::*;
 
     #[test]

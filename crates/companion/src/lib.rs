@@ -14,6 +14,7 @@
 //! `runtall-tui`. Nothing here writes to the journal: each
 //! feature hands back a record (completion, break log, plan) for the caller to store.
 
+pub mod breathe;
 pub mod cues;
 pub mod export;
 pub mod guide;

@@ -314,3 +314,26 @@ fn quitting_or_an_interrupt_keeps_what_was_done() {
     let json = serde_json::to_string(&r).expect("json");
     assert!(json.contains("\"ended\":\"interrupted\"") && json.contains("\"outcome\":\"partial\""), "{json}");
 }
+
+/// Skipping through a whole routine is recorded as skipping, and the summary does not call it finished.
+#[test]
+fn skipping_every_exercise_is_counted_as_skipped_not_finished() {
+    let v = view("desk-micro-break");
+    let t = build_timeline(program(), &GuideInput::Routine(&v)).expect("timeline");
+    let n = t.steps.len();
+    let mut s = Session::new(t, 1.0).expect("session");
+    s.start(secs(0.0));
+    let mut at = 0.5;
+    // Skip the getting-ready wait, then (half a second into the work) the exercise, for every exercise.
+    while !s.is_over() {
+        s.skip(secs(at));
+        at += 0.5;
+        assert!(at < 100.0, "the session should end after skipping everything");
+    }
+    let record = s.record();
+    assert_eq!(record.ended, EndReason::Finished);
+    assert_eq!(record.count(StepOutcome::Skipped), n, "{record:?}");
+    let summary = record.summary();
+    assert!(summary.contains(&format!("{n} skipped")), "{summary}");
+    assert!(summary.contains("skipped through") && !summary.contains("finished"), "{summary}");
+}

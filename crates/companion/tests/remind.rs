@@ -7,7 +7,7 @@ use jiff::Zoned;
 use jiff::civil::{Time, date};
 use jiff::tz::TimeZone;
 use runtall_companion::remind::{
-    BreakOutcome, PromptKind, RemindError, ReminderConfig, Response, Scheduler, WorkingHours, summarize,
+    BreakEvent, BreakOutcome, PromptKind, RemindError, ReminderConfig, Response, Scheduler, WorkingHours, summarize,
 };
 use std::time::Duration;
 
@@ -282,4 +282,78 @@ fn reminders_follow_the_safety_gate() {
         }
         assert!(offered > 0, "{yes:?}: no micro-exercise offered");
     }
+}
+
+// --- keys, countdown and the scheduler shared by the terminal and the browser --------------------------------
+
+#[test]
+fn the_countdown_names_the_next_break_and_how_long_until_it() {
+    let mut s = scheduler();
+    s.tick(&at(9, 0), None);
+    let st = s.status(&at(9, 7));
+    let next = st.next.clone().expect("a next break");
+    assert_eq!(next.kind, Shift);
+    assert_eq!(next.at, at(9, 20).timestamp());
+    assert_eq!(st.line(at(9, 7).timestamp()), "Next break (change position) in 13:00 — p pause · q quit");
+    // After the shift at 09:20 the walk at 09:30 comes first.
+    let p = run(&mut s, (9, 1), (9, 20), |_| 0, Some(Response::Done));
+    assert_eq!(p, vec![hm("09:20", Shift)]);
+    assert_eq!(s.status(&at(9, 21)).next.map(|n| (n.kind, n.at)), Some((Walk, at(9, 30).timestamp())));
+    s.tick(&at(9, 30), None);
+    let line = s.status(&at(9, 30)).line(at(9, 30).timestamp());
+    assert!(line.starts_with("Time to stand up and walk — d done · z snooze · s skip"), "{line}");
+    s.set_dnd(&at(9, 31), true);
+    assert_eq!(s.status(&at(9, 31)).line(at(9, 31).timestamp()), "Reminders paused — p to resume · q quit");
+    assert!(!s.status(&at(18, 0)).in_hours);
+}
+
+#[test]
+fn a_break_taken_in_the_browser_restarts_the_terminals_timers_and_closes_its_prompt() {
+    let mut terminal = scheduler().with_source("terminal");
+    let mut browser = scheduler().with_source("browser");
+    terminal.tick(&at(9, 0), None);
+    browser.tick(&at(9, 0), None);
+    // Both prompt the shift at 09:20; the runner answers in the browser.
+    let t = terminal.tick(&at(9, 20), None).expect("terminal prompt");
+    let b = browser.tick(&at(9, 20), None).expect("browser prompt");
+    assert_eq!((t.kind, b.kind), (Shift, Shift));
+    browser.respond(&at(9, 21), b.id, Response::Done).expect("done");
+    let mut stored: Vec<BreakEvent> = terminal.take_log();
+    stored.extend(browser.take_log());
+    assert!(stored.iter().any(|e| e.source.as_deref() == Some("browser") && e.outcome == BreakOutcome::Taken));
+    terminal.sync(&at(9, 21), &stored);
+    assert!(terminal.pending().is_none(), "answered elsewhere");
+    // Skips count toward one daily cap whichever front end skipped.
+    let p = browser.tick(&at(9, 30), None).expect("walk");
+    browser.respond(&at(9, 30), p.id, Response::Skip).expect("skip");
+    stored.extend(browser.take_log());
+    terminal.sync(&at(9, 31), &stored);
+    assert_eq!(terminal.skips_left(), 2);
+    // Do-not-disturb switched in the browser applies in the terminal.
+    browser.set_dnd(&at(9, 40), true);
+    stored.extend(browser.take_log());
+    terminal.sync(&at(9, 41), &stored);
+    assert!(terminal.dnd());
+    // Syncing the same day again changes nothing.
+    terminal.sync(&at(9, 42), &stored);
+    assert_eq!(terminal.skips_left(), 2);
+}
+
+#[test]
+fn a_new_scheduler_picks_up_where_the_day_left_off() {
+    let mut earlier = scheduler().with_source("terminal");
+    earlier.tick(&at(9, 0), None);
+    let mut day = Vec::new();
+    let p = run(&mut earlier, (9, 1), (9, 30), |_| 0, Some(Response::Done));
+    assert_eq!(p.last().map(|x| x.0.as_str()), Some("09:30"));
+    day.extend(earlier.take_log());
+    // The page is opened at 09:45: the next walk is 30 min after the one taken at 09:30, not after 09:45.
+    let mut page = scheduler().with_source("browser");
+    page.tick(&at(9, 45), None);
+    page.resume(&at(9, 45), &day);
+    assert_eq!(page.status(&at(9, 45)).next.map(|n| (n.kind, n.at)), Some((Shift, at(9, 50).timestamp())));
+    let shift = page.tick(&at(9, 50), None).expect("shift at 09:50");
+    page.respond(&at(9, 50), shift.id, Response::Done).expect("done");
+    assert_eq!(page.status(&at(9, 50)).next.map(|n| (n.kind, n.at)), Some((Walk, at(10, 0).timestamp())));
+    assert_eq!(page.skips_left(), 3);
 }

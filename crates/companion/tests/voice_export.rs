@@ -128,6 +128,8 @@ fn json_lists_cues_with_offsets_and_absolute_times() {
     assert!(cues.iter().any(|c| c["phase"] == "before-rep" && c["approximate"] == false));
     assert!(cues.iter().any(|c| c["phase"] == "recovery" && c["approximate"] == true));
     assert_eq!(v["run_type"], "speed");
+    // Each key once per cue (serde_json keeps the last of a repeated key, so count in the text).
+    assert_eq!(json.matches("\"at_s\"").count(), p.cues.len(), "at_s written once per cue");
     let no_start: serde_json::Value = serde_json::from_str(&to_json(&p, None).expect("json")).expect("json");
     assert!(no_start["cues"][0].get("at").is_none());
 }

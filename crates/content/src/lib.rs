@@ -5,9 +5,11 @@
 //! advice as data (rather than strings scattered through code) lets a physical therapist review it in one place
 //! and lets tests enforce the safety limits (doses, contraindications, citations) on every item.
 
+mod card;
 mod model;
 mod validate;
 
+pub use card::{card_problems, text_problems};
 pub use model::*;
 pub use validate::{KNOWN_RULES, Problem, validate};
 
@@ -30,6 +32,8 @@ pub struct Program {
     pub flag_levels: Vec<FlagLevelInfo>,
     pub red_flags: Vec<RedFlag>,
     pub trace: Vec<TraceRow>,
+    /// Start and end drawings of every exercise (`data/figures.toml`).
+    pub figures: Vec<Figure>,
 }
 
 /// A content file failed to parse: names the file and, through `toml`'s message, the line and field.
@@ -47,7 +51,7 @@ macro_rules! content_file {
 }
 
 /// The bundled files, in the order they are read.
-pub const FILES: [(&str, &str); 9] = [
+pub const FILES: [(&str, &str); 10] = [
     content_file!("sources.toml"),
     content_file!("exercises.toml"),
     content_file!("routines.toml"),
@@ -57,6 +61,7 @@ pub const FILES: [(&str, &str); 9] = [
     content_file!("lessons.toml"),
     content_file!("red_flags.toml"),
     content_file!("trace.toml"),
+    content_file!("figures.toml"),
 ];
 
 #[derive(Deserialize)]
@@ -105,6 +110,11 @@ struct RedFlagsFile {
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct FiguresFile {
+    figure: Vec<Figure>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TraceFile {
     row: Vec<TraceRow>,
 }
@@ -130,6 +140,7 @@ impl Program {
         let lessons: LessonsFile = parse("lessons.toml")?;
         let flags: RedFlagsFile = parse("red_flags.toml")?;
         let trace: TraceFile = parse("trace.toml")?;
+        let figures: FiguresFile = parse("figures.toml")?;
         let mut lessons = lessons.lesson;
         lessons.sort_by_key(|l| l.number);
         Ok(Program {
@@ -146,6 +157,7 @@ impl Program {
             flag_levels: flags.level,
             red_flags: flags.flag,
             trace: trace.row,
+            figures: figures.figure,
         })
     }
 
@@ -178,6 +190,9 @@ impl Program {
     }
     pub fn red_flag(&self, id: &str) -> Option<&RedFlag> {
         self.red_flags.iter().find(|f| f.id == id)
+    }
+    pub fn figure(&self, exercise: &str) -> Option<&Figure> {
+        self.figures.iter().find(|f| f.exercise == exercise)
     }
     pub fn level_info(&self, level: FlagLevel) -> Option<&FlagLevelInfo> {
         self.flag_levels.iter().find(|l| l.level == level)

@@ -162,6 +162,19 @@ pub enum ExerciseCategory {
     MicroBreak,
 }
 
+impl ExerciseCategory {
+    /// The heading a runner reads in the library (web and terminal), never the enum's name ("MicroBreak").
+    pub fn label(self) -> &'static str {
+        match self {
+            ExerciseCategory::Breathing => "Breathing",
+            ExerciseCategory::Neck => "Neck",
+            ExerciseCategory::Scapular => "Shoulder blades",
+            ExerciseCategory::Mobility => "Mobility",
+            ExerciseCategory::MicroBreak => "Micro-breaks",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Equipment {
@@ -280,6 +293,18 @@ impl Dose {
     }
 }
 
+/// What an exercise done well feels like. A home-exercise card without it leaves the runner guessing whether a
+/// sensation is the point of the exercise or a reason to stop; `stop_if` says the second, this says the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feel {
+    /// Where in the body the work or stretch should be felt.
+    #[serde(rename = "where")]
+    pub place: String,
+    /// What it should feel like (effort, stretch, warmth), and what stays quiet.
+    pub what: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exercise {
@@ -293,6 +318,8 @@ pub struct Exercise {
     pub equipment: Vec<Equipment>,
     pub steps: Vec<String>,
     pub cues: Vec<String>,
+    /// What the runner should feel, and where: how they can tell they are doing it right.
+    pub feel: Feel,
     pub mistakes: Vec<String>,
     pub stop_if: Vec<String>,
     /// Conditions with which the exercise is not offered at all.
@@ -470,6 +497,23 @@ pub enum HabitArea {
     Care,
 }
 
+impl HabitArea {
+    pub const ALL: [HabitArea; 6] =
+        [HabitArea::Sitting, HabitArea::Travel, HabitArea::Pack, HabitArea::Load, HabitArea::Posture, HabitArea::Care];
+
+    /// The heading a runner reads (web and terminal).
+    pub const fn label(self) -> &'static str {
+        match self {
+            HabitArea::Sitting => "Sitting",
+            HabitArea::Travel => "Travel",
+            HabitArea::Pack => "Hydration pack",
+            HabitArea::Load => "Training load",
+            HabitArea::Posture => "Posture",
+            HabitArea::Care => "Getting help",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Habit {
@@ -619,4 +663,151 @@ pub struct TraceRow {
     pub description: String,
     /// References as `kind:id`, e.g. `exercise:chin-tuck`, `routine:pre-run-long`, `rule:screen`.
     pub items: Vec<String>,
+}
+
+/// How a figure panel looks at the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FigureView {
+    /// From the side, facing right: one arm and leg near the viewer, the other behind.
+    Side,
+    /// From the front, behind, above or the head end: left and right limbs spread in the picture.
+    Front,
+}
+
+/// An arm or leg: either the direction of each segment in degrees (0 = right, 90 = up), or where its end should
+/// be (the hand, or the ankle), with the elbow or knee bent to one side of the line to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Limb {
+    Angles(Vec<f32>),
+    Reach {
+        /// Where the hand (arm) or ankle (leg) goes, in body heights.
+        to: [f32; 2],
+        /// 1: the middle joint bends to the left of the line from the shoulder or hip to `to`; -1: to the right.
+        bend: f32,
+        /// Foot direction for a leg, degrees.
+        #[serde(default)]
+        foot: Option<f32>,
+    },
+}
+
+/// Parts of the body drawn with no length, for views along them (the trunk seen from the head end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlatPart {
+    Trunk,
+    Head,
+    Legs,
+}
+
+/// One position of the body: joint directions from the hips up and out, in body heights (1 = standing height,
+/// y up, 0 = the floor). `runtall_figures` draws it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pose {
+    /// Under the picture: what this position is ("Breathe in", "Lift and hold 2 s").
+    #[serde(default)]
+    pub label: String,
+    pub view: FigureView,
+    /// Centre of the hips.
+    pub hip: [f32; 2],
+    /// Direction from the hips to the middle of the back, degrees.
+    pub trunk: f32,
+    /// Direction from the middle of the back to the shoulders (the upper back bending); default: as `trunk`.
+    #[serde(default)]
+    pub chest: Option<f32>,
+    /// Direction from the shoulders to the head.
+    pub head: f32,
+    /// Where the face points (side views and the view from above); default: a quarter turn clockwise of `head`.
+    #[serde(default)]
+    pub facing: Option<f32>,
+    /// The near (side view) or the picture's left (front view) arm.
+    pub arm: Limb,
+    /// The other arm; default: as `arm` (mirrored in front views).
+    #[serde(default)]
+    pub arm2: Option<Limb>,
+    pub leg: Limb,
+    #[serde(default)]
+    pub leg2: Option<Limb>,
+    /// Upper-arm and forearm lengths as seen, when the arms point partly toward the viewer (1 = full length).
+    #[serde(default)]
+    pub arm_scale: Option<[f32; 2]>,
+    #[serde(default)]
+    pub flat: Vec<FlatPart>,
+    /// Shoulder blades drawn on the back (front views from behind), moved by this much from where they rest.
+    #[serde(default)]
+    pub blades: Option<[f32; 2]>,
+    /// Arrows at the lower ribs: "in" (widening) or "out" (sinking).
+    #[serde(default)]
+    pub breath: Option<BreathMark>,
+    /// Draw the start position faintly behind this one (end panels of the same view); default true.
+    #[serde(default = "yes")]
+    pub trace: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BreathMark {
+    In,
+    Out,
+}
+
+/// Things around the body: the floor, a wall, a chair, a roller, a band.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Prop {
+    Floor,
+    /// A wall standing at `x`.
+    Wall {
+        x: f32,
+    },
+    /// A wall behind the body in a front view (a pale panel).
+    WallBehind,
+    /// A chair whose seat back edge is at `x`, seat at `seat` height, with a backrest.
+    Chair {
+        x: f32,
+        seat: f32,
+    },
+    /// A foam roller or towel roll: a circle.
+    Roller {
+        at: [f32; 2],
+        r: f32,
+    },
+    /// A folded towel or cushion: a block `w` wide and `h` high (default 0.024) standing on `at`.
+    Towel {
+        at: [f32; 2],
+        w: f32,
+        #[serde(default)]
+        h: Option<f32>,
+    },
+    /// An elastic band from an anchor to the hands.
+    Band {
+        anchor: [f32; 2],
+    },
+    /// An elastic band held between the hands.
+    BandBetweenHands,
+}
+
+/// The drawing of one exercise: where it starts and where it ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    pub exercise: String,
+    /// Props per panel: `props` for both, `start_props` / `end_props` for one.
+    #[serde(default)]
+    pub props: Vec<Prop>,
+    #[serde(default)]
+    pub start_props: Vec<Prop>,
+    #[serde(default)]
+    pub end_props: Vec<Prop>,
+    pub start: Pose,
+    pub end: Pose,
+    /// Drawn faintly behind the end when the start is seen from another view (where the movement starts).
+    #[serde(default)]
+    pub end_from: Option<Pose>,
 }

@@ -127,6 +127,7 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     lessons(&mut c);
     red_flags(&mut c);
     trace(&mut c);
+    figures(&mut c);
     c.problems
 }
 
@@ -172,6 +173,10 @@ fn exercises(c: &mut Checker) {
             ("cautions", &e.cautions),
         ] {
             c.texts(F, id, field, v);
+        }
+        feel(c, e);
+        for problem in crate::card_problems(e) {
+            c.fail(F, id, format!("steps and cues disagree: {problem}"));
         }
         if e.equipment.is_empty() {
             c.fail(F, id, "equipment must be listed (use [\"none\"] when nothing is needed)");
@@ -221,6 +226,29 @@ fn exercises(c: &mut Checker) {
             if !e.contraindicated_with.contains(&cond) {
                 c.fail(F, &e.id, format!("foam-roller exercise must be contraindicated with {cond:?}"));
             }
+        }
+    }
+}
+
+/// Body words a "where" may name: the card must point at a place, not only describe an effort.
+const BODY_WORDS: &[&str] =
+    &["neck", "shoulder", "rib", "belly", "back", "chest", "chin", "skull", "arm", "thigh", "hip", "leg", "sit bone"];
+
+/// "What you should feel" names a place in the body and never presents pain as the goal.
+fn feel(c: &mut Checker, e: &Exercise) {
+    const F: &str = "exercises.toml";
+    let id = e.id.as_str();
+    c.text(F, id, "feel.where", &e.feel.place);
+    c.text(F, id, "feel.what", &e.feel.what);
+    let place = e.feel.place.to_lowercase();
+    if !BODY_WORDS.iter().any(|w| place.contains(w)) {
+        c.fail(F, id, "feel.where must name a part of the body");
+    }
+    for text in [&e.feel.place, &e.feel.what] {
+        let lower = text.to_lowercase();
+        let negated = ["not", "never", "no ", "nothing"].iter().any(|n| lower.contains(n));
+        if (lower.contains("pain") || lower.contains("hurt")) && !negated {
+            c.fail(F, id, "feel must not present pain as what the exercise should feel like");
         }
     }
 }
@@ -497,6 +525,52 @@ fn trace(c: &mut Checker) {
             };
             if !exists {
                 c.fail(F, id, format!("item '{item}' does not exist"));
+            }
+        }
+    }
+}
+
+/// Every exercise has exactly one drawing, and each drawing's numbers are finite and its labels short enough to
+/// sit under a picture.
+fn figures(c: &mut Checker) {
+    let p = c.program;
+    const F: &str = "figures.toml";
+    for e in &p.exercises {
+        let n = p.figures.iter().filter(|f| f.exercise == e.id).count();
+        if n != 1 {
+            c.fail(F, &e.id, format!("{n} figures for this exercise; expected exactly 1"));
+        }
+    }
+    for f in &p.figures {
+        if p.exercise(&f.exercise).is_none() {
+            c.fail(F, &f.exercise, "figure of an exercise that does not exist");
+        }
+        for pose in [&f.start, &f.end] {
+            c.text(F, &f.exercise, "label", &pose.label);
+            if let Some(e) = p.exercise(&f.exercise) {
+                for problem in crate::text_problems(e, "label", &pose.label) {
+                    c.fail(F, &f.exercise, format!("the drawing disagrees with the dose: {problem}"));
+                }
+            }
+            if pose.label.chars().count() > 60 {
+                c.fail(F, &f.exercise, format!("label '{}' is longer than 60 characters", pose.label));
+            }
+            let mut numbers = vec![pose.hip[0], pose.hip[1], pose.trunk, pose.head];
+            numbers.extend(pose.chest);
+            numbers.extend(pose.facing);
+            for limb in [Some(&pose.arm), pose.arm2.as_ref(), Some(&pose.leg), pose.leg2.as_ref()].into_iter().flatten()
+            {
+                match limb {
+                    Limb::Angles(a) => numbers.extend(a),
+                    Limb::Reach { to, bend, foot } => {
+                        numbers.extend(to);
+                        numbers.push(*bend);
+                        numbers.extend(foot);
+                    }
+                }
+            }
+            if numbers.iter().any(|x| !x.is_finite() || x.abs() > 720.0) {
+                c.fail(F, &f.exercise, "pose numbers must be finite angles (degrees) or positions (body heights)");
             }
         }
     }

@@ -326,3 +326,61 @@ fn topicals_carry_the_usual_cautions() {
         assert!(limits.contains(needle), "topical limits do not mention '{needle}': {limits}");
     }
 }
+
+/// Every card says what the runner should feel and where, in the place the exercise works.
+#[test]
+fn every_exercise_says_what_you_should_feel_and_where() {
+    for e in &p().exercises {
+        let place = e.feel.place.to_lowercase();
+        let expected: &[&str] = match e.category {
+            ExerciseCategory::Breathing => &["rib", "belly"],
+            ExerciseCategory::Neck => &["neck"],
+            ExerciseCategory::Scapular => &["shoulder blade"],
+            ExerciseCategory::Mobility => &["upper back", "middle of the upper back", "shoulder blade"],
+            ExerciseCategory::MicroBreak => &["back", "hip", "leg", "rib", "shoulder", "chest"],
+        };
+        assert!(
+            expected.iter().any(|w| place.contains(w)),
+            "{}: feel.where '{}' should name one of {expected:?}",
+            e.id,
+            e.feel.place
+        );
+        assert!(e.feel.what.len() > 20, "{}: feel.what is too thin: {}", e.id, e.feel.what);
+    }
+}
+
+/// The card checker reads the steps back against the dose: a step that says another hold, breath count or breath
+/// length than the dose is caught, and so is a cue that pairs a movement with the other breath direction.
+#[test]
+fn a_card_whose_steps_and_dose_disagree_is_caught() {
+    let tuck = p().exercise("chin-tuck").expect("chin tuck").clone();
+    assert!(card_problems(&tuck).is_empty(), "{:?}", card_problems(&tuck));
+    let mut shorter = tuck.clone();
+    shorter.dose.hold_s = Some(5);
+    let problems = card_problems(&shorter);
+    assert!(problems.iter().any(|p| p.contains("hold") && p.contains("10")), "{problems:?}");
+    let mut fewer = tuck;
+    fewer.dose.reps = Some(8);
+    assert!(card_problems(&fewer).iter().any(|p| p.contains("reps")), "{:?}", card_problems(&fewer));
+
+    let hook = p().exercise("hooklying-90-90-breathing").expect("90/90").clone();
+    assert!(card_problems(&hook).is_empty(), "{:?}", card_problems(&hook));
+    let mut quick = hook.clone();
+    if let Some(b) = quick.dose.breath.as_mut() {
+        b.exhale_s = 4.0;
+    }
+    assert!(card_problems(&quick).iter().any(|p| p.contains("breath out")), "{:?}", card_problems(&quick));
+    let mut more = hook;
+    more.dose.reps = Some(6);
+    more.dose.sets = 3;
+    let problems = card_problems(&more);
+    assert!(problems.iter().any(|p| p.contains("breaths per round")), "{problems:?}");
+    assert!(problems.iter().any(|p| p.contains("rounds")), "{problems:?}");
+
+    let book = p().exercise("open-book-rotation").expect("open book").clone();
+    assert!(card_problems(&book).is_empty(), "{:?}", card_problems(&book));
+    let mut flipped = book;
+    flipped.cues[2] = "Breathe in as you open the book.".into();
+    let problems = card_problems(&flipped);
+    assert!(problems.iter().any(|p| p.contains("'open'")), "{problems:?}");
+}

@@ -389,13 +389,13 @@ impl History {
         match (self.median_distance_m, self.easy_speed_mps) {
             (Some(m), Some(v)) => Feature::new(
                 "history",
-                format!("{} runs in {} weeks", self.runs, HISTORY_DAYS / 7),
+                format!("{} in {} weeks", crate::text::count(self.runs as u64, "run", "runs"), HISTORY_DAYS / 7),
                 format!("median distance {:.1} km, typical pace {}", m / 1000.0, fmt_pace(1000.0 / v)),
                 None,
             ),
             _ => Feature::new(
                 "history",
-                format!("{} runs in {} weeks", self.runs, HISTORY_DAYS / 7),
+                format!("{} in {} weeks", crate::text::count(self.runs as u64, "run", "runs"), HISTORY_DAYS / 7),
                 format!("fewer than {MIN_HISTORY_RUNS} earlier runs: fixed thresholds are used"),
                 None,
             ),

@@ -43,3 +43,20 @@ mod tests {
         assert!(longer_than("abc", 2) && !longer_than("abc", 3));
     }
 }
+
+/// A count with its noun, singular for one: "1 run", "3 runs", "1 day". Every front end counts things in sentences;
+/// this keeps "1 runs" out of all of them.
+pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn one_is_singular_and_the_rest_plural() {
+        assert_eq!(super::count(1u32, "run", "runs"), "1 run");
+        assert_eq!(super::count(0u32, "run", "runs"), "0 runs");
+        assert_eq!(super::count(2u64, "pain report", "pain reports"), "2 pain reports");
+    }
+}

@@ -76,6 +76,8 @@ pub trait Notifier {
     fn message(&mut self, text: &str);
     /// What the notifier is, for the start-up line.
     fn describe(&self) -> String;
+    /// The countdown line, redrawn in place several times a second (terminals); ignored by default.
+    fn status(&mut self, _line: &str) {}
 }
 
 /// Prints prompts in the terminal, with the keys to answer them.
@@ -83,11 +85,28 @@ pub trait Notifier {
 pub struct TerminalNotifier<W: Write> {
     out: W,
     pub bell: bool,
+    /// The terminal is in raw mode (single-key commands): lines end with `\r\n` and a countdown line is kept at
+    /// the bottom, redrawn in place.
+    pub raw: bool,
+    status_shown: bool,
 }
 
 impl<W: Write> TerminalNotifier<W> {
     pub fn new(out: W) -> Self {
-        TerminalNotifier { out, bell: true }
+        TerminalNotifier { out, bell: true, raw: false, status_shown: false }
+    }
+
+    /// Text as this terminal needs it: in raw mode a newline does not return the cursor.
+    fn text(&self, s: &str) -> String {
+        if self.raw { s.replace('\n', "\r\n") } else { s.to_string() }
+    }
+
+    /// Clears the countdown line before printing over it.
+    fn clear_status(&mut self) {
+        if self.status_shown {
+            let _ = write!(self.out, "\r\x1b[2K");
+            self.status_shown = false;
+        }
     }
 
     pub fn into_inner(self) -> W {
@@ -106,18 +125,34 @@ pub fn prompt_text(p: &Prompt) -> String {
 
 impl<W: Write> Notifier for TerminalNotifier<W> {
     fn notify(&mut self, prompt: &Prompt) -> Result<(), RemindError> {
+        self.clear_status();
         let bell = if self.bell { "\x07" } else { "" };
-        writeln!(self.out, "{bell}{}", prompt_text(prompt)).map_err(|e| RemindError::Notify(e.to_string()))?;
+        let text = self.text(&format!("{bell}{}\n", prompt_text(prompt)));
+        write!(self.out, "{text}").map_err(|e| RemindError::Notify(e.to_string()))?;
         self.out.flush().map_err(|e| RemindError::Notify(e.to_string()))
     }
 
     fn message(&mut self, text: &str) {
-        let _ = writeln!(self.out, "        {text}");
+        self.clear_status();
+        let text = self.text(&format!("        {text}\n"));
+        let _ = write!(self.out, "{text}");
         let _ = self.out.flush();
     }
 
     fn describe(&self) -> String {
         "terminal".to_string()
+    }
+
+    fn status(&mut self, line: &str) {
+        if !self.raw {
+            return;
+        }
+        // Cut to the terminal's width so the line never wraps (a wrapped line cannot be redrawn in place).
+        let width = crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(80).max(20);
+        let cut: String = line.chars().take(width - 1).collect();
+        let _ = write!(self.out, "\r\x1b[2K{cut}");
+        let _ = self.out.flush();
+        self.status_shown = true;
     }
 }
 
@@ -169,17 +204,33 @@ impl Notifier for DesktopNotifier {
     fn describe(&self) -> String {
         if self.failed { "terminal".into() } else { "desktop notifications, answers in the terminal".into() }
     }
+
+    fn status(&mut self, line: &str) {
+        self.fallback.status(line);
+    }
 }
 
-/// Desktop notifications when built with the `notify` feature, else the terminal.
-pub fn default_notifier() -> Box<dyn Notifier> {
+#[cfg(feature = "notify")]
+impl DesktopNotifier {
+    /// The terminal side is in raw mode (single-key commands).
+    pub fn raw(mut self, raw: bool) -> Self {
+        self.fallback.raw = raw;
+        self
+    }
+}
+
+/// Desktop notifications when built with the `notify` feature, else the terminal. `raw`: the terminal is in raw
+/// mode for single-key commands ([`KeyReader`]).
+pub fn default_notifier(raw: bool) -> Box<dyn Notifier> {
     #[cfg(feature = "notify")]
     {
-        Box::new(DesktopNotifier::default())
+        Box::new(DesktopNotifier::default().raw(raw))
     }
     #[cfg(not(feature = "notify"))]
     {
-        Box::new(TerminalNotifier::new(std::io::stdout()))
+        let mut n = TerminalNotifier::new(std::io::stdout());
+        n.raw = raw;
+        Box::new(n)
     }
 }
 
@@ -204,6 +255,75 @@ pub fn parse_command(line: &str) -> Option<Command> {
         "dnd off" | "resume" => Some(Command::Dnd(false)),
         "q" | "quit" | "exit" => Some(Command::Quit),
         _ => None,
+    }
+}
+
+/// The command for one key press in raw mode: `d` (or `y`) done, `z` snooze, `s` skip, `p` pause or resume,
+/// `q`, Esc or Ctrl-C quit.
+pub fn key_command(key: &crossterm::event::KeyEvent) -> Option<Command> {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    match key.code {
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Command::Quit),
+        KeyCode::Char('d' | 'D' | 'y' | 'Y') => Some(Command::Respond(Response::Done)),
+        KeyCode::Char('z' | 'Z') => Some(Command::Respond(Response::Snooze)),
+        KeyCode::Char('s' | 'S') => Some(Command::Respond(Response::Skip)),
+        KeyCode::Char('p' | 'P') => Some(Command::ToggleDnd),
+        KeyCode::Char('q' | 'Q') | KeyCode::Esc => Some(Command::Quit),
+        _ => None,
+    }
+}
+
+/// Single-key commands: the terminal in raw mode while this lives (restored on drop, also on a panic), keys read
+/// on a background thread. Only for an interactive terminal; piped input uses [`spawn_stdin_commands`].
+pub struct KeyReader {
+    pub commands: Receiver<Command>,
+    stop: std::sync::Arc<AtomicBool>,
+}
+
+impl KeyReader {
+    pub fn start() -> std::io::Result<KeyReader> {
+        crossterm::terminal::enable_raw_mode()?;
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::terminal::disable_raw_mode();
+            previous(info);
+        }));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            while !flag.load(Ordering::SeqCst) {
+                match crossterm::event::poll(std::time::Duration::from_millis(100)) {
+                    Ok(true) => {
+                        if let Ok(crossterm::event::Event::Key(key)) = crossterm::event::read()
+                            && let Some(c) = key_command(&key)
+                            && tx.send(c).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Ok(false) => {}
+                    Err(_) => {
+                        let _ = tx.send(Command::Quit);
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(KeyReader { commands: rx, stop })
+    }
+}
+
+impl Drop for KeyReader {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = crossterm::terminal::disable_raw_mode();
+        // End on a fresh line below the countdown.
+        print!("\r\x1b[2K");
+        let _ = std::io::stdout().flush();
     }
 }
 
@@ -254,7 +374,8 @@ pub fn stop_on_signals() -> std::sync::Arc<AtomicBool> {
 /// Loop settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DriverOptions {
-    /// How often to check the clock and the idle time.
+    /// How often to check the clock and the idle time. Keys are answered and the countdown redrawn in between,
+    /// every quarter of a second at most.
     pub poll: Duration,
     /// Stop by itself after this long (a workday); `None` runs until quit.
     pub run_for: Option<Duration>,
@@ -274,7 +395,13 @@ pub struct DriverIo<'a> {
     pub commands: &'a Receiver<Command>,
     /// Set from a signal handler ([`stop_on_signals`]) to end the loop cleanly.
     pub stop: &'a AtomicBool,
+    /// Today's break events from every front end (the stored history), read at each poll so this scheduler
+    /// follows breaks answered elsewhere ([`Scheduler::sync`]).
+    pub history: Option<&'a mut dyn FnMut() -> Vec<BreakEvent>>,
 }
+
+/// How often keys are answered and the countdown redrawn between polls.
+const STEP: Duration = Duration::from_millis(250);
 
 /// Runs the reminders until `q`, end of input, the stop flag or `run_for`. Every log event is handed to
 /// `on_event` as it happens, so the history is stored even if the process is later killed.
@@ -284,9 +411,31 @@ pub fn run_reminders(
     options: DriverOptions,
     mut on_event: impl FnMut(&BreakEvent),
 ) -> Result<(), RemindError> {
-    let DriverIo { clock, idle, notifier, commands, stop } = io;
+    let DriverIo { clock, idle, notifier, commands, stop, mut history } = io;
     let started = clock.now().timestamp();
-    loop {
+    // Answers one command; false when it is time to stop.
+    let handle = |scheduler: &mut Scheduler, notifier: &mut dyn Notifier, command: Command| -> bool {
+        let now = clock.now();
+        match command {
+            Command::Quit => return false,
+            Command::Respond(r) => match scheduler.respond_pending(&now, r) {
+                Ok(()) => notifier.message(match r {
+                    Response::Done => "Nice. Timer reset.",
+                    Response::Snooze => "Snoozed.",
+                    Response::Skip => "Skipped.",
+                }),
+                Err(e) => notifier.message(&e.to_string()),
+            },
+            Command::ToggleDnd => {
+                let on = !scheduler.dnd();
+                scheduler.set_dnd(&now, on);
+                notifier.message(if on { "Reminders paused (p to resume)." } else { "Reminders back on." });
+            }
+            Command::Dnd(on) => scheduler.set_dnd(&now, on),
+        }
+        true
+    };
+    'run: loop {
         if stop.load(Ordering::SeqCst) {
             break;
         }
@@ -297,32 +446,19 @@ pub fn run_reminders(
         {
             break;
         }
-        let mut quit = false;
         loop {
             match commands.try_recv() {
-                Ok(Command::Quit) | Err(TryRecvError::Disconnected) => {
-                    quit = true;
-                    break;
+                Ok(c) => {
+                    if !handle(scheduler, notifier, c) {
+                        break 'run;
+                    }
                 }
-                Ok(Command::Respond(r)) => match scheduler.respond_pending(&now, r) {
-                    Ok(()) => notifier.message(match r {
-                        Response::Done => "Nice. Timer reset.",
-                        Response::Snooze => "Snoozed.",
-                        Response::Skip => "Skipped.",
-                    }),
-                    Err(e) => notifier.message(&e.to_string()),
-                },
-                Ok(Command::ToggleDnd) => {
-                    let on = !scheduler.dnd();
-                    scheduler.set_dnd(&now, on);
-                    notifier.message(if on { "Reminders paused (p to resume)." } else { "Reminders back on." });
-                }
-                Ok(Command::Dnd(on)) => scheduler.set_dnd(&now, on),
+                Err(TryRecvError::Disconnected) => break 'run,
                 Err(TryRecvError::Empty) => break,
             }
         }
-        if quit {
-            break;
+        if let Some(read) = history.as_mut() {
+            scheduler.sync(&now, &read());
         }
         if let Some(p) = scheduler.tick(&now, idle.idle()) {
             notifier.notify(&p)?;
@@ -330,7 +466,29 @@ pub fn run_reminders(
         for e in scheduler.take_log() {
             on_event(&e);
         }
-        clock.sleep(options.poll);
+        // Until the next poll: answer keys at once and keep the countdown moving.
+        let mut waited = Duration::ZERO;
+        while waited < options.poll {
+            notifier.status(&scheduler.status(&clock.now()).line(clock.now().timestamp()));
+            let step = STEP.min(options.poll - waited);
+            clock.sleep(step);
+            waited += step;
+            if stop.load(Ordering::SeqCst) {
+                break 'run;
+            }
+            match commands.try_recv() {
+                Ok(c) => {
+                    if !handle(scheduler, notifier, c) {
+                        break 'run;
+                    }
+                    for e in scheduler.take_log() {
+                        on_event(&e);
+                    }
+                }
+                Err(TryRecvError::Disconnected) => break 'run,
+                Err(TryRecvError::Empty) => {}
+            }
+        }
     }
     for e in scheduler.take_log() {
         on_event(&e);

@@ -93,8 +93,10 @@ fn hold_rest_and_next_up_frames() {
     let (text, _) = frame(&s, 80, 24, true);
     assert!(text.contains("GET READY  7"), "{text}");
     assert!(text.contains("Stand up from your seat"), "the position shows while getting ready: {text}");
-    assert!(text.contains("Next up: Standing upper-back extension — 5, 3 s hold"), "{text}");
-    assert!(text.contains("Exercise 1/3"));
+    // The header names the exercise about to start; "Next up" is the one after it, never the current one.
+    assert!(text.contains("Exercise 1/3 · Standing upper-back extension"), "{text}");
+    assert!(text.contains("Next up: Walking break — 2:00"), "{text}");
+    assert!(!text.contains("Next up: Standing upper-back extension"), "{text}");
     // During the work the next exercise is announced.
     s.tick(secs(11.0));
     let (text, _) = frame(&s, 80, 24, true);
@@ -147,4 +149,28 @@ fn fits_the_minimum_size_and_refuses_smaller() {
     let (text, _) = frame(&s, 40, 10, false);
     assert!(text.contains("Terminal too small: 40×10"), "{text}");
     assert!(text.contains(&format!("{MIN_WIDTH}×{MIN_HEIGHT}")), "{text}");
+}
+
+/// In 80×24 the exercise's drawing sits under the position while getting ready; in the smallest terminal it is
+/// left out rather than squeezing the timer.
+#[test]
+fn the_drawing_of_the_exercise_shows_when_there_is_room() {
+    use runtall_tui::guide::{render_with_figure, step_figures};
+    let input = GuideInput::Exercise { id: "chin-tuck", overrides: DoseOverride::default() };
+    let s = session(input);
+    let figures = step_figures(program(), s.timeline());
+    let fig = figures[0].as_deref().expect("chin tuck has a drawing");
+    let draw = |w: u16, h: u16| {
+        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        term.draw(|f| render_with_figure(f, &s.snapshot(), Palette { color: false }, Some(fig))).expect("draw");
+        frame_text(term.backend().buffer())
+    };
+    let big = draw(80, 24);
+    let braille = |t: &str| t.chars().filter(|c| ('\u{2801}'..='\u{28ff}').contains(c)).count();
+    assert!(braille(&big) > 20, "{big}");
+    assert!(big.contains("Head resting"), "the start position's label: {big}");
+    assert!(big.contains("GET READY"), "the timer is still there: {big}");
+    let small = draw(MIN_WIDTH, MIN_HEIGHT);
+    assert_eq!(braille(&small), 0, "{small}");
+    assert!(small.contains("GET READY"), "{small}");
 }

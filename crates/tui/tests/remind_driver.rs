@@ -122,7 +122,8 @@ fn driver_runs_a_simulated_workday() {
     let stop = AtomicBool::new(false);
     let mut s = scheduler();
     let mut stored: Vec<BreakEvent> = Vec::new();
-    let io = DriverIo { clock: &clock, idle: &mut idle, notifier: &mut notifier, commands: &rx, stop: &stop };
+    let io =
+        DriverIo { clock: &clock, idle: &mut idle, notifier: &mut notifier, commands: &rx, stop: &stop, history: None };
     run_reminders(&mut s, io, DriverOptions { poll: Duration::from_secs(60), run_for: None }, |e| {
         stored.push(e.clone())
     })
@@ -164,4 +165,42 @@ fn terminal_notifier_prints_the_prompt_and_keys() {
     println!("{out}");
     assert!(out.contains("Shift your position") || out.contains("Time to stand up and walk"));
     assert!(out.contains("d done · z snooze · s skip (3 left today)"));
+}
+
+#[test]
+fn single_keys_answer_without_enter() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+    use runtall_tui::remind::key_command;
+    let press = |c: KeyCode, m: KeyModifiers| KeyEvent::new(c, m);
+    assert_eq!(key_command(&press(KeyCode::Char('d'), KeyModifiers::NONE)), Some(Command::Respond(Response::Done)));
+    assert_eq!(key_command(&press(KeyCode::Char('z'), KeyModifiers::NONE)), Some(Command::Respond(Response::Snooze)));
+    assert_eq!(key_command(&press(KeyCode::Char('s'), KeyModifiers::NONE)), Some(Command::Respond(Response::Skip)));
+    assert_eq!(key_command(&press(KeyCode::Char('p'), KeyModifiers::NONE)), Some(Command::ToggleDnd));
+    assert_eq!(key_command(&press(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Command::Quit));
+    assert_eq!(
+        key_command(&press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Some(Command::Quit),
+        "raw mode: Ctrl-C is a key"
+    );
+    assert_eq!(key_command(&press(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+    let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    assert_eq!(key_command(&release), None, "a key counts once");
+}
+
+#[test]
+fn in_raw_mode_the_terminal_prints_whole_lines_and_a_countdown() {
+    let mut s = scheduler();
+    s.tick(&at(9, 0), None);
+    s.tick(&at(9, 20), None);
+    let prompt = s.pending().cloned().expect("pending");
+    let mut n = TerminalNotifier::new(Vec::new());
+    n.bell = false;
+    n.raw = true;
+    n.status("Next break (walk) in 9:00 — p pause · q quit");
+    n.notify(&prompt).expect("print");
+    let out = String::from_utf8(n.into_inner()).expect("utf8");
+    assert!(out.starts_with("\r\x1b[2KNext break (walk) in 9:00"), "{out:?}");
+    assert!(out.contains("\r\x1b[2K["), "the countdown is cleared before the prompt: {out:?}");
+    assert!(!out.replace("\r\n", "").contains('\n'), "every newline returns the carriage: {out:?}");
 }

@@ -42,4 +42,38 @@
     var chosen = document.querySelector('input[name="region"]:checked');
     mark(chosen ? chosen.value : '');
   }
+
+  // The installable app: a service worker keeps the player, run mode, breathing and the logs working offline and
+  // sends logs saved offline when the server is back (see /sw.js).
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    var sw = navigator.serviceWorker;
+    var purge = document.querySelector('meta[name="runtall-offline"][content="purge"]');
+    sw.register('/sw.js').then(function () { return sw.ready; }).then(function (reg) {
+      var worker = reg.active;
+      if (!worker) return;
+      if (purge) { worker.postMessage({ type: 'purge' }); return; }
+      worker.postMessage({ type: 'flush' });
+      // Keep a fresh copy of the pages used offline, at most once an hour.
+      var last = 0;
+      try { last = Number(localStorage.getItem('runtall.warmed') || 0); } catch (e) { last = 0; }
+      if (Date.now() - last > 3600 * 1000) {
+        worker.postMessage({ type: 'warm', urls: ['/today', '/breathe', '/run-mode', '/pain', '/day'] });
+        try { localStorage.setItem('runtall.warmed', String(Date.now())); } catch (e) { /* private mode */ }
+      }
+    }).catch(function () { /* no offline mode: the app still works online */ });
+    window.addEventListener('online', function () {
+      if (sw.controller) sw.controller.postMessage({ type: 'flush' });
+    });
+    sw.addEventListener('message', function (ev) {
+      var d = ev.data || {};
+      if (d.type !== 'runtall-flushed' || !d.sent) return;
+      var note = document.createElement('div');
+      note.className = 'notice ok toast';
+      note.setAttribute('role', 'status');
+      note.textContent = d.sent + (d.sent === 1 ? ' entry' : ' entries') + ' saved offline sent to runtall.' +
+        (d.refused && d.refused.length ? ' Not accepted: ' + d.refused.join(', ') + '.' : '');
+      var main = document.getElementById('main');
+      if (main) main.insertBefore(note, main.firstChild);
+    });
+  }
 })();

@@ -9,6 +9,9 @@
   if (!root || !dataEl) return;
   var data;
   try { data = JSON.parse(dataEl.textContent); } catch (e) { return; }
+  // Each exercise's drawing and "what you should feel", by exercise id (optional).
+  var info = {};
+  try { info = JSON.parse((document.getElementById('exercise-info') || {}).textContent || '{}'); } catch (e) { info = {}; }
   var segs = data.segments || [];
   if (!segs.length) return;
   root.hidden = false;
@@ -19,7 +22,7 @@
     stepno: $('stepno'), name: $('step-name'), dose: $('step-dose'), phase: $('phase'), count: $('count'),
     detail: $('detail'), progress: $('progress'), start: $('start'), pause: $('pause'), skip: $('skip'),
     voice: $('voice'), vibrate: $('vibrate'), next: $('next-up'), cues: $('cues'), circle: $('circle'),
-    finished: $('finished')
+    finished: $('finished'), figure: $('step-figure')
   };
   // ?speed=N runs the session N times faster (for tests and a quick preview).
   var speed = parseFloat(new URLSearchParams(location.search).get('speed'));
@@ -149,8 +152,18 @@
     for (var j = i + 1; j < segs.length; j++) if (segs[j].step !== s) return j;
     return -1;
   }
+  function showFigure(step) {
+    var f = info[step.exercise] && info[step.exercise].figure;
+    if (!el.figure) return;
+    if (!f) { el.figure.hidden = true; return; }
+    if (el.figure.getAttribute('src') !== f.src) el.figure.src = f.src;
+    el.figure.alt = f.alt;
+    el.figure.hidden = false;
+  }
   function showCues(step) {
     el.cues.textContent = '';
+    var feel = info[step.exercise] && info[step.exercise].feel;
+    if (feel) { var pf = document.createElement('p'); pf.className = 'feel'; pf.textContent = feel; el.cues.appendChild(pf); }
     if (!step.cues || !step.cues.length) return;
     var h = document.createElement('h3'); h.className = 'small'; h.textContent = 'Cues';
     var ul = document.createElement('ul');
@@ -184,7 +197,7 @@
     root.setAttribute('data-kind', seg.kind);
     var n = nextStepIndex(i);
     el.next.textContent = n >= 0 ? 'Next up: ' + data.steps[segs[n].step].name : 'Last exercise';
-    if (seg.step !== prevStep) { showCues(step); say(step.name + '. ' + seg.label); if (prevStep >= 0) checkpoint(); } else { say(seg.label); }
+    if (seg.step !== prevStep) { showCues(step); showFigure(step); say(step.name + '. ' + seg.label); if (prevStep >= 0) checkpoint(); } else { say(seg.label); }
     buzz(seg.kind === 'ready' || seg.kind === 'rest' ? [80, 60, 80] : 50);
     animate(seg.kind, seg.seconds);
     render();
@@ -292,5 +305,6 @@
   el.name.textContent = data.name;
   el.dose.textContent = data.steps.length + ' exercises';
   el.next.textContent = 'First: ' + data.steps[0].name;
+  showFigure(data.steps[0]);
   el.circle.style.transform = 'scale(' + SMALL + ')';
 })();

@@ -6,8 +6,10 @@
 //!
 //! `--seed-runs` stores a few synthetic runs with sample streams and laps, so the runs pages and charts have
 //! something to show at once. `--write-fit DIR` writes watch files for the upload test: a real FIT activity (a
-//! 5 km run yesterday morning, encoded by `runtall-sample`) and a damaged one. The password, for a non-loopback
-//! address, comes from `RUNTALL_WEB_PASSWORD`.
+//! 5 km run yesterday morning, encoded by `runtall-sample`) and a damaged one. `--break-due` switches the
+//! sitting-break reminders on at any time of day and stores a walk taken in the terminal 40 minutes ago, so the
+//! break page shows a break due at once. The password, for a non-loopback address, comes from
+//! `RUNTALL_WEB_PASSWORD`.
 
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Lap, LapIntensity, Samples, SourceFile, Sport};
@@ -20,6 +22,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut config = ServeConfig::default();
     let mut seed = false;
+    let mut break_due = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
                 }
             },
             "--seed-runs" => seed = true,
+            "--break-due" => break_due = true,
             "--write-fit" => {
                 let Some(dir) = args.next().map(PathBuf::from) else {
                     eprintln!("--write-fit needs a directory");
@@ -43,7 +47,9 @@ fn main() -> ExitCode {
                 }
             }
             other => {
-                eprintln!("unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs] [--write-fit DIR]");
+                eprintln!(
+                    "unknown argument {other}; use --db PATH --addr IP:PORT [--seed-runs] [--write-fit DIR] [--break-due]"
+                );
                 return ExitCode::from(1);
             }
         }
@@ -53,6 +59,10 @@ fn main() -> ExitCode {
         eprintln!("seeding failed: {e}");
         return ExitCode::from(2);
     }
+    if break_due && let Err(e) = seed_break_due(&config.db_path) {
+        eprintln!("seeding the break failed: {e}");
+        return ExitCode::from(2);
+    }
     match serve(config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -60,6 +70,26 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Reminders on at any time of day, and a walk taken in the terminal 40 minutes ago: a break is due now.
+fn seed_break_due(db: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    use runtall_companion::remind::{BreakEvent, BreakOutcome, PromptKind};
+    let store = SqliteStore::open(db)?;
+    store.put_setting(
+        runtall_companion::remind::settings::KEY,
+        &serde_json::json!({ "enabled": true, "walk_every_min": 30, "shift_every_min": 20, "max_skips_per_day": 3, "working_hours": null }),
+    )?;
+    let walk = BreakEvent {
+        at: Timestamp::now().checked_sub(SignedDuration::from_mins(40))?,
+        outcome: BreakOutcome::Taken,
+        kind: Some(PromptKind::Walk),
+        prompt: Some(1),
+        exercise: None,
+        source: Some("terminal".into()),
+    };
+    runtall_app::breaks::store_event(&store, &walk)?;
+    Ok(())
 }
 
 /// Runs written to `season/` by `--write-fit`.

@@ -9,15 +9,30 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 /// (name, content type, bytes).
-const FILES: [(&str, &str, &[u8]); 7] = [
+const FILES: [(&str, &str, &[u8]); 14] = [
     ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
     ("player.js", "text/javascript; charset=utf-8", include_bytes!("../assets/player.js")),
     ("import.js", "text/javascript; charset=utf-8", include_bytes!("../assets/import.js")),
     ("runmode.js", "text/javascript; charset=utf-8", include_bytes!("../assets/runmode.js")),
+    ("breathe.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breathe.js")),
+    ("breaks.js", "text/javascript; charset=utf-8", include_bytes!("../assets/breaks.js")),
     ("posture.js", "text/javascript; charset=utf-8", include_bytes!("../assets/posture.js")),
     ("icon.svg", "image/svg+xml", include_bytes!("../assets/icon.svg")),
+    // The installable app's icons: icon.svg and icon-maskable.svg (the figure on a full-bleed square, inside the
+    // maskable safe zone) rasterised at each size by headless Chromium, committed as files (README, "Installing
+    // the web app").
+    ("icon-maskable.svg", "image/svg+xml", include_bytes!("../assets/icon-maskable.svg")),
+    ("icon-192.png", "image/png", include_bytes!("../assets/icon-192.png")),
+    ("icon-512.png", "image/png", include_bytes!("../assets/icon-512.png")),
+    ("icon-maskable-512.png", "image/png", include_bytes!("../assets/icon-maskable-512.png")),
+    ("apple-touch-icon.png", "image/png", include_bytes!("../assets/apple-touch-icon.png")),
 ];
+
+/// The names of the embedded files pages load (not the posture model), for the service worker to keep.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FILES.iter().map(|(n, _, _)| *n).filter(|n| *n != "posture.js")
+}
 
 /// MediaPipe Pose (npm `@mediapipe/pose` 0.5.1675469404, Apache-2.0), vendored unmodified in `assets/pose/` with its
 /// LICENSE and NOTICE: the posture page runs the model in the browser from these, never from a CDN. About 18.7 MB of
@@ -62,6 +77,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/assets/{name}", get(asset))
         .route("/assets/pose/{name}", get(pose_asset))
+        .route("/assets/figures/{name}", get(figure))
         .route("/favicon.ico", get(|| async { asset(Path("icon.svg".into())).await }))
 }
 
@@ -88,4 +104,28 @@ async fn asset(Path(name): Path<String>) -> Result<Response, HttpError> {
 async fn pose_asset(Path(name): Path<String>) -> Result<Response, HttpError> {
     // Fixed files of one pinned package version: a week of caching spares a phone re-loading 10 MB.
     serve(&POSE, &name, "public, max-age=604800")
+}
+
+/// An exercise's drawing, drawn from the content's pose data: `chin-tuck.svg` (start and end, labelled),
+/// `chin-tuck.plain.svg` (without labels), `chin-tuck.start.svg` and `chin-tuck.end.svg` (one position each).
+/// Fixed at build time like the other assets, so it is cached like them.
+async fn figure(Path(name): Path<String>) -> Result<Response, HttpError> {
+    use runtall_figures::svg::Part;
+    let stem = name.strip_suffix(".svg").ok_or(HttpError::NotFound)?;
+    let (id, part) = match stem.rsplit_once('.') {
+        None => (stem, Part::Both),
+        Some((id, "plain")) => (id, Part::Plain),
+        Some((id, "start")) => (id, Part::Start),
+        Some((id, "end")) => (id, Part::End),
+        Some(_) => return Err(HttpError::NotFound),
+    };
+    let svg = runtall_figures::exercise_svg_part(runtall_content::program(), id, part).ok_or(HttpError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+        ],
+        svg,
+    )
+        .into_response())
 }

@@ -124,7 +124,7 @@ fn login_form(session: &Session, next: &str, error: Option<&str>) -> maud::Marku
 
 async fn login_page(session: Session, Query(q): Query<Next>) -> Response {
     let next = safe_next(q.next.as_deref());
-    Page::bare("Sign in", login_form(&session, &next, None)).render(&session).into_response()
+    Page::bare("Sign in", login_form(&session, &next, None)).purge_offline().render(&session).into_response()
 }
 
 /// The sign-in form again, with a message and a status (401 wrong password, 429 wait first).

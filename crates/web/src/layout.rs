@@ -11,6 +11,33 @@ pub fn asset(name: &str) -> String {
     format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The drawing of an exercise (start and end positions, without words) as a small image for lists; its text
+/// alternative says both positions.
+pub fn figure_img(program: &Program, exercise: &str, class: &str) -> Markup {
+    let Some(f) = program.figure(exercise) else { return html! {} };
+    let name = program.exercise(exercise).map_or(exercise, |e| e.name.as_str());
+    let alt = format!("Drawing of {name}. Start: {}. End: {}.", f.start.label, f.end.label);
+    html! { img class=(class) src=(asset(&format!("figures/{exercise}.plain.svg"))) alt=(alt) loading="lazy" decoding="async"; }
+}
+
+/// The drawing of an exercise at full size: start and end as two pictures with their captions as page text, so
+/// the words stay readable on a phone.
+pub fn figure_panels(program: &Program, exercise: &str) -> Markup {
+    let Some(f) = program.figure(exercise) else { return html! {} };
+    html! {
+        div class="figure-panels" {
+            figure {
+                img src=(asset(&format!("figures/{exercise}.start.svg"))) alt="" decoding="async";
+                figcaption { span class="label" { "Start: " } (f.start.label) }
+            }
+            figure {
+                img src=(asset(&format!("figures/{exercise}.end.svg"))) alt="" decoding="async";
+                figcaption { span class="label" { "End: " } (f.end.label) }
+            }
+        }
+    }
+}
+
 /// Which navigation entry is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
@@ -41,18 +68,26 @@ pub struct Page {
     nav: Option<Nav>,
     scripts: Vec<&'static str>,
     reload_s: Option<u32>,
+    purge_offline: bool,
 }
 
 impl Page {
     /// A page with the navigation bar.
     pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: Some(nav), scripts: vec!["app.js"], reload_s: None }
+        Page {
+            title: title.into(),
+            body,
+            nav: Some(nav),
+            scripts: vec!["app.js"],
+            reload_s: None,
+            purge_offline: false,
+        }
     }
 
     /// A page without navigation: sign-in, onboarding steps, and the emergency screen (which must show nothing
     /// else).
     pub fn bare(title: impl Into<String>, body: Markup) -> Page {
-        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"], reload_s: None }
+        Page { title: title.into(), body, nav: None, scripts: vec!["app.js"], reload_s: None, purge_offline: false }
     }
 
     pub fn script(mut self, name: &'static str) -> Page {
@@ -67,6 +102,13 @@ impl Page {
         self
     }
 
+    /// The installed app forgets the pages it kept for offline use when this page loads (the emergency screen:
+    /// nothing kept may be shown instead of it; sign-in: the kept pages were for the signed-in runner).
+    pub fn purge_offline(mut self) -> Page {
+        self.purge_offline = true;
+        self
+    }
+
     pub fn render(self, session: &Session) -> Response {
         let markup = html! {
             (DOCTYPE)
@@ -76,8 +118,12 @@ impl Page {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     meta name="csrf-token" content=(session.csrf);
                     meta name="color-scheme" content="light";
+                    @if self.purge_offline { meta name="runtall-offline" content="purge"; }
                     title { (self.title) " · runtall" }
                     link rel="icon" href=(asset("icon.svg")) type="image/svg+xml";
+                    link rel="manifest" href="/manifest.webmanifest";
+                    meta name="theme-color" content=(crate::pwa::THEME);
+                    link rel="apple-touch-icon" href=(asset("apple-touch-icon.png"));
                     link rel="stylesheet" href=(asset("app.css"));
                     @for s in &self.scripts { script src=(asset(s)) defer {} }
                     @if let Some(secs) = self.reload_s { noscript { meta http-equiv="refresh" content=(secs); } }
@@ -175,11 +221,19 @@ pub fn bullets(title: &str, items: &[String]) -> Markup {
 
 /// The error summary at the top of a form that failed validation, linking to each field.
 pub fn error_summary(errors: &crate::form::Errors) -> Markup {
+    let items: Vec<(String, String)> =
+        errors.0.iter().map(|(field, msg)| (field.clone(), format!("{}: {msg}", field_label(field)))).collect();
+    error_summary_list(&items)
+}
+
+/// The summary from (field, line) pairs in the caller's order, for forms whose fields are better named by their
+/// place and words ("Question 4: please answer — …") than by their ids.
+pub fn error_summary_list(items: &[(String, String)]) -> Markup {
     html! {
-        @if !errors.is_empty() {
+        @if !items.is_empty() {
             div class="error-summary" role="alert" tabindex="-1" id="error-summary" {
-                h2 { "Please check " (errors.0.len()) " answer" @if errors.0.len() != 1 { "s" } }
-                ul { @for (field, msg) in &errors.0 { li { a href={ "#f-" (field) } { (field_label(field)) ": " (msg) } } } }
+                h2 { "Please check " (items.len()) " answer" @if items.len() != 1 { "s" } }
+                ul { @for (field, line) in items { li { a href={ "#f-" (field) } { (line) } } } }
             }
         }
     }

@@ -30,6 +30,7 @@ mod insights_cache;
 mod layout;
 mod openapi;
 mod posture_charts;
+mod pwa;
 pub mod report_page;
 pub mod route_map;
 mod routes;
@@ -97,6 +98,8 @@ pub struct AppState {
     pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
     /// The current plan, kept per journal revision (see `runtall_app::plan`).
     pub(crate) plans: Arc<runtall_app::plan::PlanCache>,
+    /// The browser's sitting-break scheduler (see `routes::breaks`).
+    pub(crate) breaks: Arc<routes::breaks::BreakSlot>,
 }
 
 impl AppState {
@@ -114,6 +117,7 @@ impl AppState {
             imports: Arc::default(),
             insights_cache: Arc::default(),
             plans: Arc::default(),
+            breaks: Arc::default(),
         })
     }
 

@@ -59,6 +59,21 @@ pub const OPS: &[Op] = &[
         "Store the guided player's progress as the session's record; a finished session ticks the journal",
         "SessionProgress",
     ),
+    op(
+        "get",
+        "/api/breaks",
+        "Sitting breaks now (advances the browser's reminder scheduler): the open prompt or the next break, today",
+    ),
+    with_body("post", "/api/breaks/respond", "Answer the open break prompt: done, snooze or skip", "BreakAnswer"),
+    with_body("post", "/api/breaks/pause", "Pause (do not disturb) or resume the break reminders", "BreakPause"),
+    op("get", "/api/breathe", "Breathing patterns for a session on its own, with the safety gate's verdict for each"),
+    op("get", "/api/breathe/timeline", "A breathing session (?pattern=box&minutes=5) as timed segments"),
+    with_body(
+        "post",
+        "/api/breathe/sessions",
+        "Record a breathing session from how far the pacer got (replayed by the same engine as the terminal)",
+        "BreathingReport",
+    ),
     op("get", "/api/exercises", "Every exercise with dose, cues, mistakes, stop-if, contraindications, sources"),
     op("get", "/api/exercises/{id}", "One exercise"),
     op("get", "/api/routines", "Every routine with its estimated seconds"),
@@ -222,6 +237,15 @@ fn schemas() -> Value {
                 "yes": { "type": "array", "items": { "type": "string" } }, "others": { "const": "no" } } } ] },
         "Assessment": { "type": "object", "description": "Every field and range in docs/answers.md",
             "required": ["regions", "when", "exposures", "baseline_pain", "psfs"] },
+        "BreakAnswer": { "type": "object", "required": ["prompt", "response"], "properties": {
+            "prompt": { "type": "integer" }, "response": { "enum": ["done", "snooze", "skip"] } } },
+        "BreakPause": { "type": "object", "required": ["on"], "properties": { "on": { "type": "boolean" } } },
+        "BreathingReport": { "type": "object", "required": ["pattern", "minutes", "started_at", "position_s", "ended"], "properties": {
+            "pattern": { "type": "string", "description": "long-exhale, box, diaphragmatic, 90-90 or rock-back" },
+            "minutes": { "type": "integer", "minimum": 1, "maximum": 30 },
+            "started_at": { "type": "string", "format": "date-time" },
+            "position_s": { "type": "number", "description": "seconds of the session's timeline played" },
+            "ended": { "enum": ["in-progress", "quit", "finished"] } } },
         "Completion": { "type": "object", "properties": { "run": { "type": ["integer", "null"], "description": "run id for pre/post-run routines" } } },
         "PainReport": { "type": "object", "required": ["timing", "region", "intensity"], "properties": {
             "at": { "type": "string", "format": "date-time", "description": "default now" },

@@ -184,7 +184,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// Paths reachable without signing in: the sign-in page itself and the assets it needs.
 fn public_path(path: &str) -> bool {
-    path == "/login" || path.starts_with("/assets/")
+    path == "/login" || path.starts_with("/assets/") || crate::pwa::public(path)
 }
 
 /// The middleware: attach the session, gate on login, check CSRF on every state-changing request.

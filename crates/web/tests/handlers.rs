@@ -137,8 +137,13 @@ async fn onboarding_by_forms_gives_a_plan_with_reasons_and_sources() {
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/plan"), "{}", r.body);
     let plan = app.get("/plan").await;
     assert_eq!(plan.status, StatusCode::OK);
-    for text in ["Your plan", "Why: ", "From: ", "Your week", "class=\"ev ", "when: long-runs"] {
+    for text in ["Your plan", "Why: ", "From: ", "Your week", "class=\"ev ", "(your answer: when it hurts, long runs)"]
+    {
         assert!(plan.has(text), "plan shows {text}");
+    }
+    // Answers are named in words, never by their field ids.
+    for page in [&plan, &app.get("/today?run=long").await] {
+        assert!(!page.has("(exposures.") && !page.has("(when: ") && !page.has("_per_"), "{}", page.body);
     }
     // The form keeps the last answers when opened again.
     assert!(app.get("/assess").await.has("value=\"Run an hour\""));
@@ -158,6 +163,11 @@ async fn an_unanswered_safety_question_is_never_taken_as_no() {
     let r = app.form("/screen", &refs).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.has("never taken as no"), "{}", r.body);
+    // The summary names the question by its place and its words, not by its id.
+    let first = flags["questions"].as_array().and_then(|a| a.first()).expect("questions");
+    let words = first["question"].as_str().expect("question").replace('&', "&amp;").replace('"', "&quot;");
+    assert!(r.has(&format!("Question 1: please answer — {words}")), "{}", r.body);
+    assert!(r.has("Please check 1 answer<") && !r.has(">q-"), "{}", r.body);
     assert!(app.store().latest_screening().expect("read").is_none());
     let r = app.api("/api/screen", json!({ "answers": { "made-up": false } })).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -527,6 +537,8 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         include_str!("../src/routes/onboarding/mod.rs"),
         include_str!("../src/routes/plan.rs"),
         include_str!("../src/routes/guided.rs"),
+        include_str!("../src/routes/breathe.rs"),
+        include_str!("../src/routes/breaks.rs"),
         include_str!("../src/routes/journal.rs"),
         include_str!("../src/routes/runs.rs"),
         include_str!("../src/routes/library.rs"),

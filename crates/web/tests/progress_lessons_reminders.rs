@@ -83,7 +83,8 @@ async fn skipped_or_left_sessions_are_stored_as_they_are_and_tick_nothing() {
     let (total, active) = timeline(&app, "daily-mobility").await;
     assert!(active.len() >= 2, "a routine with at least two exercises");
     let url = "/api/sessions/daily-mobility/progress";
-    // Skipped out of the first exercise a second into it, then played to the end.
+    // Skipped out of the first exercise a second into it (counted as skipped: under 2 s of it was done, the rule
+    // both players share), then played to the end.
     let body =
         json!({ "started_at": started(300), "ended": "finished", "position_s": total, "skips": [active[0] + 1.0] });
     let r = app.api(url, body).await;
@@ -91,7 +92,7 @@ async fn skipped_or_left_sessions_are_stored_as_they_are_and_tick_nothing() {
     let j = r.json();
     assert_eq!(j["all_completed"], false);
     assert!(j["completion"].is_null());
-    assert_eq!(j["record"]["steps"][0]["outcome"], "partial");
+    assert_eq!(j["record"]["steps"][0]["outcome"], "skipped");
     assert_eq!(j["record"]["steps"][1]["outcome"], "completed");
     assert!(j["message"].as_str().is_some_and(|m| m.contains("ticked only when every exercise is done")), "{j}");
     assert_ne!(app.get("/api/day").await.json()["mobility_done"], true);

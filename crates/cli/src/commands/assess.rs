@@ -44,6 +44,8 @@ pub fn run(ctx: &Ctx, args: AssessArgs) -> CliResult {
     if ctx.json {
         return ctx.print_json(&record);
     }
-    render::assessment_saved(&record);
+    // The plan needs the safety check too: say the next step that works.
+    let screened = store.latest_screening()?.is_some();
+    render::assessment_saved(&record, screened);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The run companion: `guide`, `cues`, `export`, `remind`, `travel`, over `runtall-companion`.
 
 use super::Ctx;
-use crate::args::{CueSpecArgs, ExportArgs, ExportCommand, GuideArgs, RemindArgs, TravelArgs};
+use crate::args::{BreatheArgs, CueSpecArgs, ExportArgs, ExportCommand, GuideArgs, RemindArgs, TravelArgs};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -10,8 +10,7 @@ use runtall_companion::export::{
     FitOptions, IcsOptions, SsmlOptions, VoiceFormat, to_ics, to_json, to_ssml, workout_fit,
 };
 use runtall_companion::guide::{CompletionRecord, DoseOverride, GuideInput, Target, resolve};
-use runtall_companion::remind::settings::{self as reminder_settings, ReminderSettings};
-use runtall_companion::remind::{Scheduler, WorkingHours, summarize};
+use runtall_companion::remind::{WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
@@ -92,25 +91,88 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
             run_session_with(program, &GuideInput::Exercise { id: &e.id, overrides }, &options, &mut checkpoint)
         }
     };
+    let record = finish_session(&store, session_start, result, save_error)?;
+    tick_day_log(&store, program, &record)?;
+    print_session(ctx, &record)
+}
+
+/// Stores a finished session, or what was done of one that failed part-way, and notes a checkpoint that could not
+/// be saved (guided routines and breathing sessions alike).
+fn finish_session(
+    store: &dyn Store,
+    session_start: Timestamp,
+    result: Result<CompletionRecord, runtall_tui::guide::PlayerError>,
+    save_error: Option<CliError>,
+) -> CliResult<CompletionRecord> {
     let record = match result {
         Ok(r) => r,
         Err(e) => {
             if let Some(partial) = e.partial_record() {
-                save_record(&store, session_start, partial)?;
+                save_record(store, session_start, partial)?;
             }
             return Err(err(e));
         }
     };
-    save_record(&store, session_start, &record)?;
-    tick_day_log(&store, program, &record)?;
+    save_record(store, session_start, &record)?;
     if let Some(e) = save_error {
         eprintln!("note: a checkpoint could not be saved ({e}); the final record was.");
     }
+    Ok(record)
+}
+
+fn print_session(ctx: &Ctx, record: &CompletionRecord) -> CliResult {
     if ctx.json {
-        return ctx.print_json(&record);
+        return ctx.print_json(record);
     }
     println!("{}", record.summary());
     Ok(())
+}
+
+/// A breathing session on its own: the pattern the gate allows, for the minutes asked, played by the guide's
+/// terminal player and stored like a guided session.
+pub fn breathe(ctx: &Ctx, a: BreatheArgs) -> CliResult {
+    use runtall_companion::breathe;
+    let store = ctx.store()?;
+    let perm = require_open(ctx, &store)?;
+    let program = ctx.program;
+    if a.list {
+        let choices = breathe::patterns(program, &perm);
+        if ctx.json {
+            return ctx.print_json(&choices);
+        }
+        println!("Breathing patterns (`runtall breathe PATTERN --minutes N`):\n");
+        for c in &choices {
+            println!("  {:<14} {}", c.id, c.name);
+            println!("                 {} · {:.1} breaths/min", c.rhythm, c.breaths_per_minute);
+            if let Some(why) = &c.reason {
+                let instead = c.instead.as_deref().and_then(|i| program.exercise(i)).map(|e| e.name.as_str());
+                match instead {
+                    Some(name) => {
+                        crate::render::println_wrapped(&format!("{why}: {name} is played instead"), "                 ")
+                    }
+                    None => crate::render::println_wrapped(&format!("not offered: {why}"), "                 "),
+                }
+            }
+        }
+        return Ok(());
+    }
+    let pattern = a.pattern.as_deref().unwrap_or(breathe::DEFAULT_PATTERN);
+    let plan = breathe::choose(program, &perm, pattern, a.minutes).map_err(err)?;
+    let timeline = breathe::timeline(program, &plan).map_err(err)?;
+    if let Some(why) = &plan.swapped {
+        eprintln!("note: {why}.");
+    }
+    let options = GuideOptions { speed: a.speed, bell: a.bell, speech: a.speak, ..GuideOptions::default() };
+    let session_start = Timestamp::now();
+    let mut save_error = None;
+    let mut checkpoint = |r: &CompletionRecord| {
+        if let Err(e) = save_record(&store, session_start, r) {
+            save_error.get_or_insert(e);
+        }
+    };
+    let result = runtall_tui::guide::run_timeline_with(program, timeline, &options, &mut checkpoint);
+    let record = finish_session(&store, session_start, result, save_error)?;
+    print_session(ctx, &record)
 }
 
 /// A completed daily-mobility or rest-day-strength session ticks today's day log, as logging it by hand would;
@@ -229,8 +291,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     let program = ctx.program;
     let perm = ctx.permissions(&store)?;
     // The saved settings (web app › Settings › Reminders) are the starting point; each flag overrides one value.
-    let saved = store.setting(reminder_settings::KEY)?;
-    let settings = ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults).map_err(CliError::user)?;
+    let settings = runtall_app::breaks::saved_settings(&store, program)?;
     let flags_given = a.walk_every.is_some() || a.shift_every.is_some() || a.hours.is_some() || a.max_skips.is_some();
     if !settings.enabled && !flags_given {
         println!(
@@ -259,39 +320,63 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
         m => format!("change position every {m} min"),
     };
     let intervals = format!("walk every {} min, {shift}", config.walk_every_min);
-    let mut scheduler = Scheduler::new(program, config, &perm).map_err(err)?;
-    if a.dnd {
-        scheduler.set_dnd(&jiff::Zoned::now(), true);
+    if !perm.reminders.allowed {
+        return Err(err(runtall_companion::remind::RemindError::NotAllowed(
+            perm.reminders.reason.clone().unwrap_or_default(),
+        )));
     }
-    let mut notifier = default_notifier();
+    let now = jiff::Zoned::now();
+    // Started from today's history, from this terminal or the break page in the browser.
+    let mut scheduler =
+        runtall_app::breaks::start(&store, program, &perm, config, runtall_app::breaks::TERMINAL, &now)?;
+    if a.dnd {
+        scheduler.set_dnd(&now, true);
+    }
+    // Single keys in an interactive terminal (raw mode, restored when the reader is dropped); lines otherwise.
+    use std::io::IsTerminal;
+    let keys = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        runtall_tui::remind::KeyReader::start().ok()
+    } else {
+        None
+    };
+    let line_commands = if keys.is_none() { Some(spawn_stdin_commands()) } else { None };
+    let commands = match (&keys, &line_commands) {
+        (Some(k), _) => &k.commands,
+        (None, Some(c)) => c,
+        (None, None) => return Err(CliError::Internal(anyhow::anyhow!("no command source"))),
+    };
+    let mut notifier = default_notifier(keys.is_some());
     let mut idle = detect_idle_source();
-    let commands = spawn_stdin_commands();
     let stop = stop_on_signals();
-    println!(
-        "Sitting-break reminders on ({}): {intervals}.\n\
-         Keys: d done · z snooze · s skip · p pause (do not disturb) · q quit",
-        notifier.describe(),
-    );
+    let how = if keys.is_some() { "single keys" } else { "type a letter and Enter" };
+    let intro = [
+        format!("Sitting-break reminders on ({}): {intervals}.", notifier.describe()),
+        format!("Keys ({how}): d done · z snooze · s skip · p pause (do not disturb) · q quit"),
+        "The break page in the browser (runtall serve, then /breaks) shares these timers.".to_string(),
+    ]
+    .iter()
+    .map(|l| crate::render::wrap(l, "") + "\n")
+    .collect::<String>();
+    print!("{}", if keys.is_some() { intro.replace('\n', "\r\n") } else { intro });
+    let mut read_history = || runtall_app::breaks::todays_events(&store, &jiff::Zoned::now()).unwrap_or_default();
     let io = DriverIo {
         clock: &SystemClock,
         idle: idle.as_mut(),
         notifier: notifier.as_mut(),
-        commands: &commands,
+        commands,
         stop: &stop,
+        history: Some(&mut read_history),
     };
     let mut log = Vec::new();
     let mut store_error = None;
-    run_reminders(&mut scheduler, io, DriverOptions::default(), |e| {
-        let kind =
-            serde_json::to_value(e.outcome).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-        if let Ok(json) = serde_json::to_value(e)
-            && let Err(err) = store.add_break_event(e.at, &kind, &json)
-        {
+    let result = run_reminders(&mut scheduler, io, DriverOptions::default(), |e| {
+        if let Err(err) = runtall_app::breaks::store_event(&store, e) {
             store_error.get_or_insert(err);
         }
         log.push(e.clone());
-    })
-    .map_err(err)?;
+    });
+    drop(keys);
+    result.map_err(err)?;
     if let Some(e) = store_error {
         return Err(e.into());
     }

@@ -123,10 +123,24 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
 
 const SEASON_WEEKS: i64 = 12;
 
-/// The season's first day, as [`load_season`] lays it out: `SEASON_WEEKS` weeks ending yesterday (UTC).
-fn season_first_day(now: Timestamp) -> jiff::civil::DateTime {
+/// The season's last day: the latest Saturday before today (UTC), so its weeks always run Sunday to Saturday.
+///
+/// Why not simply yesterday: the generator draws its random numbers day by day and schedules runs by weekday, so a
+/// season ending on another weekday is a different season. With yesterday the demo's insights changed with the day
+/// of the week (the planted pack pattern ranked 2nd on some days and 4th on others, behind the trail runs it travels
+/// with); anchored to one weekday, every `runtall demo` shows the same season, shifted in time.
+fn season_last_day(now: Timestamp) -> jiff::civil::Date {
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
-    let last_day = today.yesterday().unwrap_or(today);
+    let mut day = today.yesterday().unwrap_or(today);
+    while day.weekday() != jiff::civil::Weekday::Saturday {
+        day = day.yesterday().unwrap_or(day);
+    }
+    day
+}
+
+/// The season's first day, as [`load_season`] lays it out: `SEASON_WEEKS` weeks ending on [`season_last_day`].
+fn season_first_day(now: Timestamp) -> jiff::civil::DateTime {
+    let last_day = season_last_day(now);
     let first = last_day.checked_sub(jiff::SignedDuration::from_hours(24 * (7 * SEASON_WEEKS - 1))).unwrap_or(last_day);
     first.at(6, 30, 0, 0)
 }
@@ -146,8 +160,7 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
     use runtall_domain::journal::{PainReport, RunContext, link_run};
     use runtall_sample::{fit, season};
 
-    let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let last_day = today.yesterday().unwrap_or(today);
+    let last_day = season_last_day(Timestamp::now());
     // Sam started a pack-on/pack-off experiment two weeks ago, as the insights suggested.
     let experiment_start = last_day.checked_sub(jiff::SignedDuration::from_hours(24 * 13)).unwrap_or(last_day);
     let design = runtall_insights::ExperimentDesign::recommended(

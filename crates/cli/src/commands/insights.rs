@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_app::experiments::{self, DesignChoice};
 use runtall_app::progress::{Progress, Tally};
+use runtall_domain::text::count;
 use runtall_insights::{ExperimentDesign, ExperimentUnit, InsightsError, InsightsReport, Verdict, ratio_text};
 use runtall_store::Store;
 
@@ -41,8 +42,15 @@ pub fn print_report(r: &InsightsReport) {
 
 /// The text of `runtall insights`, one entry per printed line (kept apart from printing so it can be tested).
 pub fn report_lines(r: &InsightsReport) -> Vec<String> {
-    let mut out =
-        wrap(&format!("What goes with your pain — {} runs, pain after {} of them.", r.runs, r.runs_with_pain), "", "");
+    let mut out = wrap(
+        &format!(
+            "What goes with your pain — {}, pain after {} of them.",
+            count(r.runs as u64, "run", "runs"),
+            r.runs_with_pain
+        ),
+        "",
+        "",
+    );
     out.extend(wrap(
         "These are associations in your own journal, not causes: test one with `runtall experiment new`.",
         "",

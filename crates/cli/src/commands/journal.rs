@@ -5,6 +5,7 @@ use crate::args::{JournalArgs, JournalCommand};
 use crate::error::{CliError, CliResult};
 use jiff::Timestamp;
 use runtall_domain::journal_format;
+use runtall_domain::text::count;
 use std::path::Path;
 
 const CSV_FILES: [&str; 3] = ["runs.csv", "pain.csv", "days.csv"];
@@ -19,8 +20,12 @@ pub fn run(ctx: &Ctx, args: JournalArgs) -> CliResult {
 fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     let store = ctx.store()?;
     let journal = runtall_app::journal_file::export(&store)?;
-    let counts =
-        format!("{} runs, {} pain reports, {} days", journal.runs.len(), journal.pain.len(), journal.days.len());
+    let counts = format!(
+        "{}, {}, {}",
+        count(journal.runs.len() as u64, "run", "runs"),
+        count(journal.pain.len() as u64, "pain report", "pain reports"),
+        count(journal.days.len() as u64, "day", "days")
+    );
     if format == "csv" {
         let dir = out.ok_or_else(|| CliError::user("CSV export writes three files: pass --out FOLDER"))?;
         std::fs::create_dir_all(dir).map_err(|e| CliError::user(format!("cannot create {}: {e}", dir.display())))?;
@@ -75,8 +80,12 @@ fn import(ctx: &Ctx, path: &Path) -> CliResult {
         return ctx.print_json(&stats);
     }
     println!(
-        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days.",
-        stats.runs_added, stats.runs_matched, stats.pain_added, stats.pain_duplicates, stats.days
+        "Imported: {} new, {} matched stored runs; {} ({} already there); {}.",
+        count(stats.runs_added as u64, "run", "runs"),
+        stats.runs_matched,
+        count(stats.pain_added as u64, "pain report", "pain reports"),
+        stats.pain_duplicates,
+        count(stats.days as u64, "day", "days")
     );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Browsing the program content: exercises, routines, lessons, relief options and habits.
 
 use super::Ctx;
-use crate::args::{HabitArgs, ItemArgs, LearnArgs};
+use crate::args::{ExerciseArgs, HabitArgs, ItemArgs, LearnArgs};
 use crate::error::{CliError, CliResult};
 use crate::render;
 use runtall_app::completion;
@@ -15,10 +15,16 @@ fn unknown(kind: &str, id: &str, known: impl Iterator<Item = String>) -> CliErro
     } else {
         format!("did you mean {}?", close.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
     };
-    CliError::user(format!("no {} with id '{id}': {hint}", kind.trim_end_matches('s')))
+    match kind {
+        "learn" => CliError::user(format!(
+            "no lesson '{id}': lessons are numbered 1 to {}, or named by id; {hint}",
+            known.len()
+        )),
+        other => CliError::user(format!("no {} with id '{id}': {hint}", other.trim_end_matches('s'))),
+    }
 }
 
-pub fn exercises(ctx: &Ctx, args: ItemArgs) -> CliResult {
+pub fn exercises(ctx: &Ctx, args: ExerciseArgs) -> CliResult {
     let p = ctx.program;
     match args.id {
         None if ctx.json => ctx.print_json(&p.exercises),
@@ -29,6 +35,14 @@ pub fn exercises(ctx: &Ctx, args: ItemArgs) -> CliResult {
         Some(id) => {
             let ex =
                 p.exercise(&id).ok_or_else(|| unknown("exercises", &id, p.exercises.iter().map(|e| e.id.clone())))?;
+            if let Some(path) = &args.svg {
+                let svg = runtall_figures::exercise_svg(p, &ex.id)
+                    .ok_or_else(|| CliError::user(format!("{} has no drawing", ex.name)))?;
+                std::fs::write(path, svg)
+                    .map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
+                eprintln!("Wrote the drawing of {} to {}.", ex.name, path.display());
+                return Ok(());
+            }
             if ctx.json {
                 return ctx.print_json(ex);
             }

@@ -40,23 +40,35 @@ fn list(ctx: &Ctx, days: u32) -> CliResult {
         return ctx.print_json(&reports);
     }
     if reports.is_empty() {
-        println!("No pain logged in the last {days} days.");
+        println!("No pain logged in the last {}.", runtall_domain::text::count(days, "day", "days"));
         return Ok(());
     }
     let tz = TimeZone::system();
-    for r in &reports {
-        let run = r.run_id.map(|id| format!("  run #{id}")).unwrap_or_default();
-        println!(
-            "#{:<5} {}  {:<28} {:>4}/10  {}{run}",
-            r.id.unwrap_or_default(),
-            r.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M"),
-            r.region.label(),
-            r.intensity.get(),
-            r.timing.id()
-        );
+    for line in pain_rows(&reports, &tz) {
+        println!("{line}");
     }
     println!("Delete a mistaken one: `runtall log delete ID`.");
     Ok(())
+}
+
+/// One row per report, in columns sized to what is listed (ids, region names), so they line up whatever the data.
+fn pain_rows(reports: &[runtall_domain::journal::PainReport], tz: &TimeZone) -> Vec<String> {
+    let id_w = reports.iter().map(|r| r.id.unwrap_or_default().to_string().len()).max().unwrap_or(1);
+    let region_w = reports.iter().map(|r| r.region.label().chars().count()).max().unwrap_or(0);
+    reports
+        .iter()
+        .map(|r| {
+            let run = r.run_id.map(|id| format!("  run #{id}")).unwrap_or_default();
+            format!(
+                "#{:<id_w$}  {}  {:<region_w$}  {:>2}/10  {}{run}",
+                r.id.unwrap_or_default(),
+                r.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M"),
+                r.region.label(),
+                r.intensity.get(),
+                r.timing.id().replace('-', " ")
+            )
+        })
+        .collect()
 }
 
 /// `runtall log delete ID`: removes one pain report.
@@ -260,4 +272,28 @@ fn run_context(ctx: &Ctx, a: RunContextArgs) -> CliResult {
         render_runs::duration(a.moving_s)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use runtall_domain::assess::{Region, Score};
+    use runtall_domain::journal::{PainReport, PainTiming};
+
+    #[test]
+    fn pain_rows_line_up_whatever_the_ids_and_regions() {
+        let report = |id, region, intensity| PainReport {
+            id: Some(id),
+            at: "2026-11-21T18:30:00Z".parse().expect("time"),
+            timing: PainTiming::RightAfter,
+            region,
+            intensity: Score::new(intensity).expect("score"),
+            run_id: None,
+            notes: None,
+        };
+        let reports = [report(7, Region::Neck, 3.0), report(12345, Region::UpperTrapRight, 10.0)];
+        let rows = super::pain_rows(&reports, &jiff::tz::TimeZone::UTC);
+        let col = |r: &String| r.find("/10").expect("score column");
+        assert_eq!(col(&rows[0]), col(&rows[1]), "{rows:#?}");
+        assert!(rows[0].ends_with("right after") && !rows[0].contains("right-after"), "{rows:#?}");
+    }
 }

@@ -57,9 +57,22 @@ impl Ctx {
     }
 }
 
+/// A database path the runner typed (`--db` or `RUNTALL_DB`): its folder must exist. Only the default location
+/// is created on first use; a mistyped folder is an error, never a new tree of folders with an empty database.
+fn given_db(path: std::path::PathBuf) -> CliResult<std::path::PathBuf> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(CliError::user(format!(
+            "the folder {} (for the database {}) does not exist: check --db or RUNTALL_DB, or create the folder first",
+            dir.display(),
+            path.display()
+        ))),
+        _ => Ok(path),
+    }
+}
+
 pub fn run(cli: Cli) -> CliResult {
     let db_path = match cli.db {
-        Some(p) => p,
+        Some(p) => given_db(p)?,
         None => crate::paths::default_db().ok_or_else(|| {
             CliError::user("cannot find a data directory: set XDG_DATA_HOME or HOME, or pass --db PATH")
         })?,
@@ -84,6 +97,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Experiment(a) => insights::experiment(&ctx, a),
         Command::Progress => insights::progress(&ctx),
         Command::Guide(a) => companion::guide(&ctx, a),
+        Command::Breathe(a) => companion::breathe(&ctx, a),
         Command::Cues(a) => companion::cues(&ctx, a),
         Command::Export(a) => companion::export(&ctx, a),
         Command::Remind(a) => companion::remind(&ctx, a),

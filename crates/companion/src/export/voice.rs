@@ -164,9 +164,9 @@ pub fn to_ics(plan: &RunPlan, options: &IcsOptions) -> Result<String, ExportErro
 
 // --- JSON --------------------------------------------------------------------------------------------------------
 
+/// A cue with its clock time; `at_s` and the rest come from the flattened cue (written once).
 #[derive(Serialize)]
 struct JsonCue<'a> {
-    at_s: u32,
     clock: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     at: Option<jiff::Timestamp>,
@@ -193,7 +193,7 @@ pub fn to_json(plan: &RunPlan, start: Option<jiff::Timestamp>) -> Result<String,
             Some(s) => Some(cue_time(s, c)?),
             None => None,
         };
-        cues.push(JsonCue { at_s: c.at_s, clock: fmt_time(c.at_s), at, cue: c });
+        cues.push(JsonCue { clock: fmt_time(c.at_s), at, cue: c });
     }
     let doc =
         JsonCues { run_type: plan.run_type, spec: &plan.spec, total_s: plan.total_s, start, cues, notes: &plan.notes };

@@ -25,7 +25,8 @@ pub use session::{
 pub use timeline::{
     BreathPhase, Caption, DoseOverride, FIRST_PREPARE_S, GuideInput, GuideStep, MAX_BREATH_PHASE_S, MAX_HOLD_S,
     MAX_MINUTES, MAX_REP_S, MAX_REPS, MAX_REST_S, MAX_SESSION_S, MAX_SETS, MAX_WORK_S, SIDE_SWITCH_S, Segment,
-    SegmentKind, Side, TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, validate_dose,
+    SegmentKind, Side, TRANSITION_S, Target, Timeline, build_timeline, clock, resolve, timeline_of_steps,
+    validate_dose,
 };
 
 /// Why a guided session cannot start, or how it failed.

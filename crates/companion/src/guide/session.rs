@@ -66,13 +66,17 @@ pub enum StepOutcome {
 impl StepOutcome {
     /// Judges one step from what was played: `planned_s` and `done_s` are its active seconds, `passed` whether the
     /// runner skipped it or went beyond it. The terminal and the browser players record steps by this one rule.
+    ///
+    /// A step skipped after less than a tenth of it (or under 2 s) counts as skipped, not as partly done: the
+    /// moment between landing on an exercise and pressing skip again is not exercise.
     pub fn judge(all_done: bool, planned_s: f64, done_s: f64, passed: bool) -> StepOutcome {
+        let barely = done_s < (planned_s * 0.1).max(2.0);
         if all_done && planned_s > 0.0 {
             StepOutcome::Completed
+        } else if passed && barely {
+            StepOutcome::Skipped
         } else if done_s > 0.0 {
             StepOutcome::Partial
-        } else if passed {
-            StepOutcome::Skipped
         } else {
             StepOutcome::NotStarted
         }
@@ -125,8 +129,11 @@ impl CompletionRecord {
 
     /// One line for the terminal after the session.
     pub fn summary(&self) -> String {
+        let completed = self.count(StepOutcome::Completed);
         let how = match self.ended {
-            EndReason::Finished => "finished",
+            EndReason::Finished if completed == self.steps.len() => "finished",
+            EndReason::Finished if completed == 0 && self.count(StepOutcome::Partial) == 0 => "skipped through",
+            EndReason::Finished => "reached the end",
             EndReason::Quit => "stopped early",
             EndReason::Interrupted => "interrupted",
             EndReason::InProgress => "in progress",
@@ -134,7 +141,7 @@ impl CompletionRecord {
         format!(
             "{}: {how} — {} of {} steps completed, {} partly, {} skipped; {} of exercise",
             self.title,
-            self.count(StepOutcome::Completed),
+            completed,
             self.steps.len(),
             self.count(StepOutcome::Partial),
             self.count(StepOutcome::Skipped),
@@ -555,7 +562,8 @@ impl Session {
         }
     }
 
-    /// What comes after the current piece of work: the next set, the other side, or the next exercise.
+    /// What comes after the current piece of work: the next set, the other side, or the next exercise. While
+    /// getting ready it is the exercise after this one: the header already names the one about to start.
     fn next_up(&self, seg: &Segment) -> Option<String> {
         let t = &self.timeline;
         let step = &t.steps[seg.step];
@@ -564,9 +572,6 @@ impl Session {
         }
         if seg.kind == SegmentKind::SwitchSides {
             return Some(format!("{} — {}", seg.side.map_or("other side", Side::label), step.name));
-        }
-        if seg.kind == SegmentKind::Prepare {
-            return Some(format!("{} — {}", step.name, step.dose_summary()));
         }
         match t.steps.get(seg.step + 1) {
             Some(next) => Some(format!("{} — {}", next.name, next.dose_summary())),

@@ -369,6 +369,17 @@ pub fn build_timeline(program: &Program, input: &GuideInput<'_>) -> Result<Timel
             (ex.id.clone(), ex.name.clone(), false, vec![step])
         }
     };
+    timeline_of_steps(id, title, is_routine, steps)
+}
+
+/// A timeline from steps already chosen (a breathing session of the runner's own length): the same dose checks,
+/// unrolling and length limit as [`build_timeline`].
+pub fn timeline_of_steps(
+    id: String,
+    title: String,
+    is_routine: bool,
+    steps: Vec<GuideStep>,
+) -> Result<Timeline, SessionError> {
     for s in &steps {
         validate_dose(&s.exercise, &s.dose)?;
     }

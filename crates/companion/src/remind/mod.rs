@@ -232,6 +232,9 @@ pub struct BreakEvent {
     pub kind: Option<PromptKind>,
     pub prompt: Option<u64>,
     pub exercise: Option<String>,
+    /// Which front end's scheduler wrote it (`terminal`, `browser`), so each can follow what the other did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Counts for a day's log, for a one-line summary and the history view.
@@ -312,6 +315,56 @@ pub struct Scheduler {
     walk_turn: usize,
     shift_turn: usize,
     log: Vec<BreakEvent>,
+    source: Option<String>,
+    /// When do-not-disturb was last switched here, so a switch made in the other front end only wins if later.
+    dnd_at: Option<Timestamp>,
+}
+
+/// The next break as the scheduler sees it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextBreak {
+    pub kind: PromptKind,
+    pub at: Timestamp,
+}
+
+/// Where the reminders stand, for a countdown: the open prompt, or the next break, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakStatus {
+    pub pending: Option<Prompt>,
+    pub next: Option<NextBreak>,
+    pub dnd: bool,
+    /// Inside the working hours (or no hours set).
+    pub in_hours: bool,
+    pub skips_left: u32,
+}
+
+impl BreakStatus {
+    /// One line for a terminal: what comes next and the keys.
+    pub fn line(&self, now: Timestamp) -> String {
+        let left = |at: Timestamp| {
+            let s = at.duration_since(now).as_secs().max(0);
+            format!("{}:{:02}", s / 60, s % 60)
+        };
+        if let Some(p) = &self.pending {
+            return format!("{} — d done · z snooze · s skip ({} left) · p pause · q quit", p.title, self.skips_left);
+        }
+        if self.dnd {
+            return "Reminders paused — p to resume · q quit".to_string();
+        }
+        if !self.in_hours {
+            return "Outside working hours: no reminders now — q quit".to_string();
+        }
+        match &self.next {
+            Some(n) => {
+                let what = match n.kind {
+                    PromptKind::Walk => "walk",
+                    PromptKind::Shift => "change position",
+                };
+                format!("Next break ({what}) in {} — p pause · q quit", left(n.at))
+            }
+            None => "Waiting for the first tick — q quit".to_string(),
+        }
+    }
 }
 
 impl Scheduler {
@@ -341,7 +394,145 @@ impl Scheduler {
             walk_turn: 0,
             shift_turn: 0,
             log: Vec::new(),
+            source: None,
+            dnd_at: None,
         })
+    }
+
+    /// Tags every event this scheduler writes with its front end (`terminal`, `browser`).
+    pub fn with_source(mut self, source: &str) -> Scheduler {
+        self.source = Some(source.to_string());
+        self
+    }
+
+    /// The next break if nothing changes: a walk, or a position change that does not come just before one.
+    pub fn next_break(&self) -> Option<NextBreak> {
+        if self.dnd || self.pending.is_some() {
+            return None;
+        }
+        let walk = self.walk_from.map(|t| t + Self::mins(self.config.walk_every_min))?;
+        let shift = (self.config.shift_every_min > 0)
+            .then(|| self.shift_from.map(|t| t + Self::mins(self.config.shift_every_min)))
+            .flatten()
+            .filter(|s| walk.duration_since(*s) > Self::mins(SHIFT_MERGE_MIN));
+        let (kind, at) = match shift {
+            Some(s) if s < walk => (PromptKind::Shift, s),
+            _ => (PromptKind::Walk, walk),
+        };
+        let at = self.snoozed_until.map_or(at, |s| s.max(at));
+        Some(NextBreak { kind, at })
+    }
+
+    /// Where the reminders stand at `now`.
+    pub fn status(&self, now: &Zoned) -> BreakStatus {
+        BreakStatus {
+            pending: self.pending.clone(),
+            next: self.next_break(),
+            dnd: self.dnd,
+            in_hours: self.config.working_hours.as_ref().is_none_or(|h| h.contains(now)),
+            skips_left: self.skips_left(),
+        }
+    }
+
+    /// Picks up where the reminders left off today, in this front end or the other: the timers run from the last
+    /// break taken or skipped (not from now), the day's skips count, and a pause still in force stays on. Call it
+    /// after the first [`tick`](Self::tick) of a new scheduler.
+    pub fn resume(&mut self, now: &Zoned, today: &[BreakEvent]) {
+        if !self.in_hours {
+            return;
+        }
+        let day = now.date();
+        let zone = now.time_zone().clone();
+        let todays: Vec<&BreakEvent> =
+            today.iter().filter(|e| e.at.to_zoned(zone.clone()).date() == day && e.at <= now.timestamp()).collect();
+        let resets_walk = |e: &&&BreakEvent| {
+            matches!(
+                (e.outcome, e.kind),
+                (BreakOutcome::Taken | BreakOutcome::TakenIdle | BreakOutcome::Skipped, Some(PromptKind::Walk))
+                    | (BreakOutcome::Away, _)
+            )
+        };
+        if let Some(e) = todays.iter().rfind(resets_walk) {
+            self.walk_from = Some(e.at);
+            self.shift_from = Some(e.at);
+        }
+        let resets_shift = |e: &&&BreakEvent| {
+            matches!(e.outcome, BreakOutcome::Taken | BreakOutcome::TakenIdle | BreakOutcome::Skipped)
+                && e.kind == Some(PromptKind::Shift)
+        };
+        if let Some(e) = todays.iter().rfind(resets_shift)
+            && self.shift_from.is_none_or(|s| s < e.at)
+        {
+            self.shift_from = Some(e.at);
+        }
+        self.skips_today = todays.iter().filter(|e| e.outcome == BreakOutcome::Skipped).count() as u32;
+        if let Some(e) = todays.iter().rfind(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff)) {
+            self.dnd = e.outcome == BreakOutcome::DndOn;
+            self.dnd_at = Some(e.at);
+        }
+    }
+
+    /// Follows what the other front end did today (its events in `today`, every source's, in time order): a
+    /// break it recorded as taken or skipped restarts the timers here and closes a prompt it answered, its skips
+    /// count toward the daily cap, and its pause or resume applies here. Idempotent, so the caller can pass the
+    /// whole day each time.
+    pub fn sync(&mut self, now: &Zoned, today: &[BreakEvent]) {
+        let day = now.date();
+        let zone = now.time_zone().clone();
+        let todays = || today.iter().filter(|e| e.at.to_zoned(zone.clone()).date() == day);
+        let skips = todays().filter(|e| e.outcome == BreakOutcome::Skipped).count() as u32;
+        if self.day == Some(day) {
+            self.skips_today = self.skips_today.max(skips);
+        }
+        let others = || todays().filter(|e| e.source.is_some() && e.source != self.source);
+        for e in others() {
+            match (e.outcome, e.kind) {
+                (BreakOutcome::Taken | BreakOutcome::TakenIdle | BreakOutcome::Skipped, Some(PromptKind::Walk))
+                | (BreakOutcome::Away, _) => {
+                    if self.walk_from.is_none_or(|w| w < e.at) {
+                        self.walk_from = Some(e.at);
+                        self.shift_from = Some(e.at);
+                    }
+                    if self.pending.as_ref().is_some_and(|p| p.at <= e.at) {
+                        self.pending = None;
+                        self.snoozes = 0;
+                        self.snoozed_until = None;
+                    }
+                }
+                (BreakOutcome::Taken | BreakOutcome::TakenIdle | BreakOutcome::Skipped, Some(PromptKind::Shift)) => {
+                    if self.shift_from.is_none_or(|s| s < e.at) {
+                        self.shift_from = Some(e.at);
+                    }
+                    if self.pending.as_ref().is_some_and(|p| p.kind == PromptKind::Shift && p.at <= e.at) {
+                        self.pending = None;
+                    }
+                }
+                (BreakOutcome::Snoozed, _) => {
+                    let until = e.at + Self::mins(self.config.snooze_min);
+                    if self.pending.as_ref().is_some_and(|p| p.at <= e.at) {
+                        self.pending = None;
+                    }
+                    if self.snoozed_until.is_none_or(|s| s < until) && until > now.timestamp() {
+                        self.snoozed_until = Some(until);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let last_dnd = others().rfind(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff));
+        if let Some(e) = last_dnd
+            && self.dnd_at.is_none_or(|at| at < e.at)
+        {
+            let on = e.outcome == BreakOutcome::DndOn;
+            if on != self.dnd {
+                self.dnd = on;
+                if on {
+                    self.pending = None;
+                    self.snoozed_until = None;
+                }
+            }
+            self.dnd_at = Some(e.at);
+        }
     }
 
     pub fn config(&self) -> &ReminderConfig {
@@ -372,6 +563,7 @@ impl Scheduler {
             kind: prompt.map(|p| p.kind),
             prompt: prompt.map(|p| p.id),
             exercise: prompt.and_then(|p| p.suggestion.as_ref().map(|s| s.exercise.clone())),
+            source: self.source.clone(),
         });
     }
 
@@ -580,6 +772,7 @@ impl Scheduler {
         }
         self.dnd = on;
         let ts = now.timestamp();
+        self.dnd_at = Some(ts);
         if on {
             self.pending = None;
             self.snoozed_until = None;

@@ -123,12 +123,53 @@ pub enum Priority {
     Optional = 3,
 }
 
+/// The answer behind a run's pack advice (a pack experiment's pack-off runs leave that advice out).
+pub const PACK_ANSWER: &str = "exposures.hydration_pack";
+
 /// The answer behind an item, and what it means for the runner.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Reason {
     /// The answer, as `field: value` (e.g. `when: long-runs`, `exposures.sitting_hours_per_day: 9`).
     pub answer: String,
     pub text: String,
+}
+
+impl Reason {
+    /// The answer in words for pages and the terminal ("your answer: hours in the car a week, 4"); `answer` stays
+    /// the traceable `field: value` form for JSON and exports. Several answers are joined with "; ".
+    pub fn answer_words(&self) -> String {
+        if self.answer == "program" {
+            return "part of the program for everyone".into();
+        }
+        let parts: Vec<String> = self.answer.split("; ").map(answer_part_words).collect();
+        format!("your answer: {}", parts.join("; "))
+    }
+}
+
+/// One `field: value` in words: the question's short name, then the value without ids' hyphens.
+fn answer_part_words(part: &str) -> String {
+    let (field, value) = match part.split_once(": ") {
+        Some((f, v)) => (f.trim(), Some(v.trim())),
+        None => (part.trim(), None),
+    };
+    let name = match field {
+        "when" => "when it hurts".to_string(),
+        "regions" => "where it hurts".to_string(),
+        "conditions" => "health conditions".to_string(),
+        "baseline_pain" => "usual pain (0–10)".to_string(),
+        "screen" | "safety" => "safety check".to_string(),
+        "exposures.hydration_pack" => "hydration pack".to_string(),
+        "exposures.car_hours_per_week" => "hours in the car a week".to_string(),
+        "exposures.sitting_hours_per_day" => "hours sitting a day".to_string(),
+        "exposures.destination_race" => "a race you travel to".to_string(),
+        other => other.trim_start_matches("exposures.").replace(['_', '.'], " "),
+    };
+    match value {
+        None => name,
+        Some("true") => format!("{name}, yes"),
+        Some("false") => format!("{name}, no"),
+        Some(v) => format!("{name}, {}", v.replace('-', " ")),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -312,3 +353,26 @@ pub(crate) const CAR_HOURS_WEEK: f64 = 5.0;
 /// Baseline pain from which the plan suggests easing the load rather than pushing on.
 pub(crate) const HIGH_PAIN: f64 = 6.0;
 pub const REVIEW_DAYS: u32 = 14;
+
+#[cfg(test)]
+mod answer_words_tests {
+    use super::Reason;
+
+    fn words(answer: &str) -> String {
+        Reason { answer: answer.into(), text: String::new() }.answer_words()
+    }
+
+    #[test]
+    fn answers_are_shown_in_words_not_field_ids() {
+        assert_eq!(words("exposures.car_hours_per_week: 4"), "your answer: hours in the car a week, 4");
+        assert_eq!(words("exposures.car_hours_per_week"), "your answer: hours in the car a week");
+        assert_eq!(words("when: long-runs"), "your answer: when it hurts, long runs");
+        assert_eq!(words("exposures.destination_race: true"), "your answer: a race you travel to, yes");
+        assert_eq!(
+            words("regions: rib-left; when: after-meals"),
+            "your answer: where it hurts, rib left; when it hurts, after meals"
+        );
+        assert_eq!(words("program"), "part of the program for everyone");
+        assert!(!words("exposures.some_new_field: 3").contains(['_', '.']), "an unknown field is still words");
+    }
+}

@@ -41,7 +41,7 @@ pub fn for_run(
         .collect();
     let mut notes = vec![run_reason(a, run)];
     if pack {
-        notes.push(reason("exposures.hydration_pack", "Pack on: wide straps and the waist strap snug, carry only what you need, and take it off whenever you stop for more than a couple of minutes."));
+        notes.push(reason(super::PACK_ANSWER, "Pack on: wide straps and the waist strap snug, carry only what you need, and take it off whenever you stop for more than a couple of minutes."));
     }
     if matches!(run, RunType::Long | RunType::Race)
         && (a.exposures.car_hours_per_week.get() > 0.0 || a.has(When::AfterDriving))

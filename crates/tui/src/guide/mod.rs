@@ -5,7 +5,10 @@
 mod player;
 mod sound;
 
-pub use player::{GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, run_session, run_session_with};
+pub use player::{
+    FIGURE_COLS, FIGURE_ROWS, GuideOptions, MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render, render_with_figure,
+    run_session, run_session_with, run_timeline_with, step_figures,
+};
 pub use sound::{Speaker, find_on_path, spoken_text};
 
 use runtall_companion::guide::{CompletionRecord, SessionError};

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use runtall_companion::guide::{
     BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
-    build_timeline, clock,
+    Timeline, build_timeline, clock,
 };
 use runtall_content::Program;
 use std::io::{IsTerminal, Write};
@@ -81,6 +81,24 @@ impl Palette {
 /// Draws the session as it stands. Pure apart from the frame, so tests render chosen moments into a
 /// `TestBackend` and read the text back.
 pub fn render(frame: &mut Frame<'_>, snap: &Snapshot<'_>, palette: Palette) {
+    render_with_figure(frame, snap, palette, None);
+}
+
+/// Rows and columns of the exercise drawing in the terminal (braille, start → end, and a label line).
+pub const FIGURE_COLS: usize = 44;
+pub const FIGURE_ROWS: usize = 4;
+
+/// The drawing of each step, for [`render_with_figure`].
+pub fn step_figures(program: &Program, timeline: &Timeline) -> Vec<Option<Vec<String>>> {
+    timeline
+        .steps
+        .iter()
+        .map(|s| runtall_figures::exercise_text(program, &s.exercise, FIGURE_COLS, FIGURE_ROWS))
+        .collect()
+}
+
+/// [`render`], with the current exercise's drawing under the hint when the terminal has room for it (80×24 does).
+pub fn render_with_figure(frame: &mut Frame<'_>, snap: &Snapshot<'_>, palette: Palette, figure: Option<&[String]>) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = format!(
@@ -153,6 +171,17 @@ pub fn render(frame: &mut Frame<'_>, snap: &Snapshot<'_>, palette: Palette) {
     {
         hint_lines.push(Line::from(Span::styled(format!("Why: {n}"), palette.dim())));
     }
+    let over = matches!(snap.state, SessionState::Finished | SessionState::Stopped);
+    let hint = match figure {
+        Some(fig) if !over && usize::from(hint.height) >= fig.len() + 2 => {
+            let [text, picture] =
+                Layout::vertical([Constraint::Min(2), Constraint::Length(fig.len() as u16)]).areas(hint);
+            let lines: Vec<Line> = fig.iter().map(|l| Line::from(Span::styled(l.clone(), palette.dim()))).collect();
+            frame.render_widget(Paragraph::new(lines), picture);
+            text
+        }
+        _ => hint,
+    };
     frame.render_widget(Paragraph::new(hint_lines).wrap(Wrap { trim: true }), hint);
 
     let next_text = match (&snap.next_up, snap.state) {
@@ -222,9 +251,21 @@ pub fn run_session_with(
     program: &Program,
     input: &GuideInput<'_>,
     options: &GuideOptions,
-    mut checkpoint: impl FnMut(&CompletionRecord),
+    checkpoint: impl FnMut(&CompletionRecord),
 ) -> Result<CompletionRecord, PlayerError> {
     let timeline = build_timeline(program, input)?;
+    run_timeline_with(program, timeline, options, checkpoint)
+}
+
+/// Plays a timeline already built (a breathing session, see [`runtall_companion::breathe`]); otherwise as
+/// [`run_session_with`].
+pub fn run_timeline_with(
+    program: &Program,
+    timeline: Timeline,
+    options: &GuideOptions,
+    mut checkpoint: impl FnMut(&CompletionRecord),
+) -> Result<CompletionRecord, PlayerError> {
+    let figures = step_figures(program, &timeline);
     let mut session = Session::new(timeline, options.speed)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(PlayerError::NotATerminal);
@@ -239,7 +280,7 @@ pub fn run_session_with(
     let interrupted = signals::arm();
     let result = {
         let guard = TerminalGuard::enter()?;
-        let r = play(&mut session, &palette, options, &mut speaker, &interrupted, &mut checkpoint);
+        let r = play(&mut session, &figures, &palette, options, &mut speaker, &interrupted, &mut checkpoint);
         drop(guard);
         r
     };
@@ -256,6 +297,7 @@ pub fn run_session_with(
 
 fn play(
     session: &mut Session,
+    figures: &[Option<Vec<String>>],
     palette: &Palette,
     options: &GuideOptions,
     speaker: &mut Speaker,
@@ -302,7 +344,11 @@ fn play(
             events.extend(session.resume(now));
             auto_paused = false;
         }
-        terminal.draw(|f| render(f, &session.snapshot(), *palette))?;
+        terminal.draw(|f| {
+            let snap = session.snapshot();
+            let figure = figures.get(snap.step_index).and_then(|f| f.as_deref());
+            render_with_figure(f, &snap, *palette, figure)
+        })?;
 
         if session.is_over() {
             // Show the final screen briefly (or until a key) so the end does not flash by.

@@ -100,12 +100,17 @@ async fn player(
         h1 { (t.name) }
         p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
             "Stop if anything brings sharp, spreading or chest pain." }
+        // The player is shown by its script; without JavaScript the page says why there is no Start button.
+        noscript { div class="notice warn" { p { strong { "The guided player needs JavaScript" } " to count, pace the "
+            "breathing and time each hold. Without it, do the steps below at your own pace: each one links to its card "
+            "with the drawing, the dose and what you should feel." } } }
         section id="player" class="player" data-progress=(progress) data-run=[q.run] hidden {
             div class="player-head" {
                 p class="stepno" id="stepno" { "" }
                 h2 id="step-name" { "Ready when you are" }
                 p id="step-dose" class="muted" {}
             }
+            img id="step-figure" class="step-figure" alt="" hidden;
             div class="pacer" aria-hidden="true" { div class="ring" {} div id="circle" class="circle" {} }
             p id="phase" class="phase" aria-live="assertive" { "Press Start" }
             p id="count" class="count" aria-hidden="true" { "" }
@@ -142,8 +147,29 @@ async fn player(
             (sources(st.program, &r.cite, r.evidence))
         }
         script type="application/json" id="timeline" { (PreEscaped(data)) }
+        script type="application/json" id="exercise-info" { (PreEscaped(exercise_info(st.program, &t)?)) }
     };
     Ok(Page::new(t.name.clone(), Nav::Today, body).script("player.js").render(&session))
+}
+
+/// What the player shows beside the timer for each exercise, by id: its drawing and what the runner should feel.
+/// Kept apart from the timeline so the timing data stays what the session engine produces.
+fn exercise_info(program: &runtall_content::Program, t: &PlayerTimeline) -> Result<String, HttpError> {
+    let mut info = serde_json::Map::new();
+    for step in &t.steps {
+        let Some(e) = program.exercise(&step.exercise) else { continue };
+        let figure = program.figure(&e.id).map(|f| {
+            serde_json::json!({
+                "src": crate::layout::asset(&format!("figures/{}.plain.svg", e.id)),
+                "alt": format!("Drawing of {}. Start: {}. End: {}.", e.name, f.start.label, f.end.label),
+            })
+        });
+        info.insert(
+            e.id.clone(),
+            serde_json::json!({ "figure": figure, "feel": format!("Feel it: {} {}", e.feel.place, e.feel.what) }),
+        );
+    }
+    embed_json(&info)
 }
 
 pub fn empty_day(date: jiff::civil::Date) -> DayLog {
@@ -279,7 +305,7 @@ fn record_from(
 }
 
 /// The session's start as the player reports it: a real moment, not far in the future nor days ago.
-fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpError> {
+pub(super) fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpError> {
     let t: Timestamp =
         raw.parse().map_err(|_| HttpError::field("started_at", "not a time like 2026-11-02T07:30:00Z"))?;
     let too_new = now.checked_add(FUTURE_SKEW).is_ok_and(|limit| t > limit);

@@ -92,12 +92,11 @@ fn region(r: Region, selected: Option<Region>, shapes: Markup) -> Markup {
 
 /// The body map: front and back views. On the front view the runner's right is on the viewer's left.
 pub fn body_map(selected: Option<Region>) -> Markup {
+    // A body outline (runtall_figures::body_map), the same shape front and back.
+    let (hx, hy, hrx, hry) = runtall_figures::body_map::HEAD;
     let silhouette = html! {
-        ellipse class="body" cx="100" cy="36" rx="22" ry="27" {}
-        path class="body" d="M60,86 Q100,76 140,86 L150,200 Q100,214 50,200 Z" {}
-        rect class="body" x="28" y="108" width="18" height="100" rx="9" {}
-        rect class="body" x="154" y="108" width="18" height="100" rx="9" {}
-        path class="body" d="M54,200 L146,200 L142,244 L58,244 Z" {}
+        path class="body" d=(runtall_figures::body_map::outline_path()) {}
+        ellipse class="body" cx=(hx) cy=(hy) rx=(hrx) ry=(hry) {}
     };
     let shoulders = html! { circle cx="48" cy="104" r="15" {} circle cx="152" cy="104" r="15" {} };
     let neck = html! { rect x="87" y="58" width="26" height="24" rx="5" {} };

@@ -9,7 +9,7 @@ use super::json;
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{FormData, id_of};
-use crate::layout::{Nav, Page, bullets, csrf_field, minutes, sources};
+use crate::layout::{Nav, Page, bullets, csrf_field, figure_img, minutes, sources};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -46,13 +46,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn category(c: ExerciseCategory) -> &'static str {
-    match c {
-        ExerciseCategory::Breathing => "Breathing",
-        ExerciseCategory::Neck => "Neck",
-        ExerciseCategory::Scapular => "Shoulder blades",
-        ExerciseCategory::Mobility => "Mobility",
-        ExerciseCategory::MicroBreak => "Micro-breaks",
-    }
+    c.label()
 }
 
 async fn progress(st: &AppState) -> Result<CourseProgress, HttpError> {
@@ -90,6 +84,7 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         h1 { "Library" }
         nav class="toc" aria-label="Library sections" {
             ul { li { a href="#exercises" { "Exercises" } } li { a href="#routines" { "Routines" } } li { a href="/learn" { "Breathing course" } }
+                 li { a href="/breathe" { "Breathe now" } } li { a href="/breaks" { "Sitting breaks" } }
                  li { a href="/relief" { "Relief options" } } li { a href="/habits" { "Habits" } }
                  li { a href="/sources" { "Sources" } } }
         }
@@ -99,7 +94,10 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
                 h3 { (category(c)) }
                 ul class="cards" {
                     @for e in p.exercises.iter().filter(|e| e.category == c) {
-                        li { a href={ "/library/exercises/" (e.id) } { strong { (e.name) } } br; span class="muted" { (e.dose.line()) } }
+                        li class="with-figure" {
+                            (figure_img(p, &e.id, "thumb"))
+                            div { a href={ "/library/exercises/" (e.id) } { strong { (e.name) } } br; span class="muted" { (e.dose.line()) } }
+                        }
                     }
                 }
             }
@@ -118,7 +116,8 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
         }
         section {
             h2 { "Breathing course" }
-            p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } }
+            p { (p.lessons.len()) " short lessons. " a href="/learn" { "Open the course" } " · "
+                a href="/breathe" { "A breathing session on its own" } }
             (progress_summary(&course))
         }
     };
@@ -132,6 +131,7 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
         p { a href="/library#exercises" { "← Library" } }
         h1 { (e.name) }
         p class="lead" { (e.summary) }
+        (crate::layout::figure_panels(p, &e.id))
         dl class="facts" {
             div { dt { "Dose" } dd { (e.dose.line()) " — " (e.dose.frequency) } }
             div { dt { "Takes" } dd { "~" (minutes(e.dose.estimated_seconds())) } }
@@ -140,6 +140,7 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
         }
         (bullets("Steps", &e.steps))
         (bullets("Cues", &e.cues))
+        (feel(&e.feel))
         (bullets("Common mistakes", &e.mistakes))
         div class="notice warn" { (bullets("Stop if", &e.stop_if)) }
         @if !e.contraindicated_with.is_empty() {
@@ -156,6 +157,17 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
     Ok(Page::new(e.name.clone(), Nav::Library, body).render(&session))
 }
 
+/// "What you should feel": where, and what it feels like when done well (the stop-if list says when it is not).
+pub fn feel(f: &runtall_content::Feel) -> Markup {
+    html! {
+        div class="feel" {
+            h3 class="small" { "What you should feel" }
+            p { span class="label" { "Where: " } (f.place) }
+            p { (f.what) }
+        }
+    }
+}
+
 async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<String>) -> Result<Response, HttpError> {
     let p = st.program;
     let r = p.routine(&id).ok_or(HttpError::NotFound)?;
@@ -167,8 +179,11 @@ async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<St
         ol class="steps-list" {
             @for s in &r.steps {
                 @if let Some(ex) = p.exercise(&s.exercise) {
-                    li { a href={ "/library/exercises/" (ex.id) } { (ex.name) } " — " (step_dose(ex, s).line())
-                        @if let Some(n) = &s.note { br; span class="note" { (n) } } }
+                    li class="with-figure" {
+                        (figure_img(p, &ex.id, "thumb"))
+                        div { a href={ "/library/exercises/" (ex.id) } { (ex.name) } " — " (step_dose(ex, s).line())
+                            @if let Some(n) = &s.note { br; span class="note" { (n) } } }
+                    }
                 }
             }
         }
@@ -305,14 +320,17 @@ struct AreaQuery {
     area: Option<String>,
 }
 
-const AREAS: [(HabitArea, &str); 6] = [
-    (HabitArea::Sitting, "Sitting"),
-    (HabitArea::Travel, "Travel"),
-    (HabitArea::Pack, "Hydration pack"),
-    (HabitArea::Load, "Training load"),
-    (HabitArea::Posture, "Posture"),
-    (HabitArea::Care, "Getting help"),
-];
+const AREAS: [(HabitArea, &str); 6] = {
+    let a = HabitArea::ALL;
+    [
+        (a[0], a[0].label()),
+        (a[1], a[1].label()),
+        (a[2], a[2].label()),
+        (a[3], a[3].label()),
+        (a[4], a[4].label()),
+        (a[5], a[5].label()),
+    ]
+};
 
 fn area_of(q: &AreaQuery) -> Result<Option<HabitArea>, HttpError> {
     match q.area.as_deref() {

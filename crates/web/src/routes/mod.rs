@@ -7,6 +7,8 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+pub(crate) mod breaks;
+mod breathe;
 mod experiments;
 mod guided;
 mod home;
@@ -46,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(plan::router())
         .merge(posture::router())
         .merge(guided::router())
+        .merge(breathe::router())
+        .merge(breaks::router())
         .merge(journal::router())
         .merge(runs::router())
         .merge(import::router())
@@ -60,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(settings::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
+        .merge(crate::pwa::router())
         .merge(crate::openapi::router())
         .fallback(|| async { HttpError::NotFound })
         .layer(from_fn_with_state(state.clone(), lock_guard))
@@ -110,6 +115,7 @@ fn allowed_when_locked(path: &str) -> bool {
         || path.starts_with("/screen")
         || path == "/settings"
         || path == "/login"
+        || crate::pwa::public(path)
         || path.starts_with("/assets/")
         || path.starts_with("/api/")
 }
@@ -209,15 +215,16 @@ async fn render_errors(request: Request, next: Next) -> Response {
 /// A strict Content-Security-Policy (scripts and styles only from this server, no inline script, no framing) and
 /// the usual hardening headers.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                       connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-                       frame-ancestors 'none'";
+                       connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+                       base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The posture page alone runs WebAssembly (MediaPipe Pose, served from `/assets/pose/`) and plays the runner's own
 /// video from a `blob:` URL in the page: it adds `'wasm-unsafe-eval'` (compiling WebAssembly, not JavaScript `eval`)
 /// and `blob:` for media and images. Everything else stays as strict as [`CSP`].
 pub const CSP_POSTURE: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                                img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; \
-                               object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                               worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+                               form-action 'self'; frame-ancestors 'none'";
 
 /// Whether a response holds the runner's data in a form a browser or proxy might keep on disk: JSON, downloads
 /// (exports) and charts. Pages are HTML and assets are public; neither is marked.

@@ -88,7 +88,7 @@ pub fn plan_item(program: &Program, item: &PlanItem) -> Markup {
             }
             @if !item.summary.is_empty() { p { (item.summary) } }
             ul class="why" {
-                @for r in &item.why { li { span class="label" { "Why: " } (r.text) " " span class="answer" { "(" (r.answer) ")" } } }
+                @for r in &item.why { li { span class="label" { "Why: " } (r.text) " " span class="answer" { "(" (r.answer_words()) ")" } } }
             }
             @if !item.limits.is_empty() {
                 p class="label" { "Limits" }
@@ -106,7 +106,7 @@ fn reduced_banner(session: &Session, s: &Snapshot) -> Markup {
         @if matches!(perm.mode, Mode::Reduced | Mode::NoRunning) {
             div class="notice warn" role="status" {
                 p { strong { @if perm.mode == Mode::NoRunning { "No running. " } @else { "Reduced program. " } } (perm.headline) }
-                @for h in &perm.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
+                @for h in &perm.holds { p { (h.text) " " span class="answer" { "(" (h.answer_words()) ")" } } }
                 @if perm.mode == Mode::NoRunning {
                     p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
                         (crate::routes::onboarding::call_links_inline(&s.profile)) "." }
@@ -239,12 +239,15 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
             p { (r.summary_for_runner(program)) }
             ol class="steps-list" {
                 @for s in &r.steps {
-                    li {
-                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
-                        " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
-                        @if let Some(n) = &s.note { br; span class="note" { (n) } }
-                        @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
-                        @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
+                    li class="with-figure" {
+                        (crate::layout::figure_img(program, &s.exercise, "thumb"))
+                        div {
+                            a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
+                            " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
+                            @if let Some(n) = &s.note { br; span class="note" { (n) } }
+                            @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
+                            @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
+                        }
                     }
                 }
             }
@@ -259,7 +262,7 @@ fn run_day(program: &Program, day: &RunDay) -> Markup {
     let d = &day.during;
     html! {
         @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run short and easy." } }
-        ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer) ")" } } } }
+        ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer_words()) ")" } } } }
         (routine_block(program, "Before", &day.pre_run, None))
         section class="routine card" {
             h2 { "During: mid-run cues" }
@@ -316,7 +319,7 @@ async fn today_page(
     // a physical therapist if any (from the insights cache, recomputed only when the journal changes), and what a
     // running self-experiment asks of today's run (or why it is on hold).
     let cache = st.insights_cache.clone();
-    let (rescore_due, escalation, experiment) = st
+    let (rescore_due, escalation, (experiment, pack_off)) = st
         .db
         .run(move |store| {
             let today = super::today();
@@ -328,11 +331,13 @@ async fn today_page(
                     view.progress.as_ref().and_then(|p| p.escalation.clone())
                 }
             };
-            let experiment = runtall_app::experiments::status(store, today, false)?.and_then(|e| match e.hold {
+            let status = runtall_app::experiments::status(store, today, false)?;
+            let pack_off = status.as_ref().is_some_and(runtall_app::experiments::pack_off_today);
+            let experiment = status.and_then(|e| match e.hold {
                 Some(hold) => Some((e.experiment.design.unit, hold)),
                 None => e.next.map(|a| (e.experiment.design.unit, a.instruction.to_string())),
             });
-            Ok((due.is_some_and(|d| d.due_now), escalation, experiment))
+            Ok((due.is_some_and(|d| d.due_now), escalation, (experiment, pack_off)))
         })
         .await?;
     let program = st.program;
@@ -346,7 +351,10 @@ async fn today_page(
     // A run the gate holds back shows its reason in place of the routines.
     let (day, refused) = match chosen.map(|r| plan::for_run(program, &a.assessment, perm, r)) {
         None => (None, None),
-        Some(Ok(day)) => (Some(day), None),
+        Some(Ok(mut day)) => {
+            runtall_app::experiments::fit_run_day(program, &mut day, pack_off);
+            (Some(day), None)
+        }
         Some(Err(plan::PlanError::RunNotAllowed { run, reason })) => (None, Some((run, reason))),
         Some(Err(e)) => return Err(e.into()),
     };

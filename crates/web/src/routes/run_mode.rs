@@ -357,6 +357,8 @@ fn render(
         @if let Some(p) = plan {
             section id="run-mode" class="card" {
                 h2 { (p.cues.len()) " cues over " (p.total_s / 60) " min" }
+                noscript { p class="notice warn" { "Speaking the cues needs JavaScript, so Start does nothing without "
+                    "it. The cues and their times are listed below: a watch workout (Export) carries them too." } }
                 p id="rm-status" class="phase" aria-live="assertive" { "Press Start when you set off" }
                 p id="rm-clock" class="count" { "0:00" }
                 p id="rm-next" class="detail" {}

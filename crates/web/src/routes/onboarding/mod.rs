@@ -9,7 +9,7 @@ use super::{Snapshot, api_needs_first, json, snapshot};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{Errors, FormData, enum_id, id_of};
-use crate::layout::{Page, csrf_field, described, error_summary, field_error};
+use crate::layout::{Page, csrf_field, described, error_summary, error_summary_list, field_error};
 use crate::session::Session;
 use crate::units::{from_km, to_km, unit_name};
 use axum::Router;

@@ -24,15 +24,15 @@ pub(super) fn screen_form(
         }
         p class="lead" { "Answer each question yes or no. Any yes counts, and a question left unanswered is never "
             "taken as no. About 2 minutes." }
-        (error_summary(errors))
+        (error_summary_list(&unanswered_lines(program, errors)))
         form method="post" action="/screen" class="stack" novalidate {
             (csrf_field(session))
-            @for f in &program.red_flags {
+            @for (i, f) in program.red_flags.iter().enumerate() {
                 @let name = format!("q-{}", f.id);
                 @let chosen = form.and_then(|fd| fd.get(&name));
                 fieldset id={ "f-" (name) } class={ "question" @if errors.get(&name).is_some() { " has-error" } }
                     aria-describedby=[described(errors, &name)] {
-                    legend { (f.question) }
+                    legend { span class="qno" { (i + 1) ". " } (f.question) }
                     (field_error(errors, &name))
                     div class="yesno" {
                         label { input type="radio" name=(name) value="yes" checked[chosen == Some("yes")] required; " Yes" }
@@ -43,6 +43,20 @@ pub(super) fn screen_form(
             button type="submit" class="button primary" { "See my result" }
         }
     }
+}
+
+/// The error summary's lines for the safety questions left unanswered, in the order they are asked and in their
+/// own words: "Question 4: please answer — Have you …?".
+fn unanswered_lines(program: &Program, errors: &Errors) -> Vec<(String, String)> {
+    program
+        .red_flags
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let field = format!("q-{}", f.id);
+            errors.get(&field).map(|_| (field, format!("Question {}: please answer — {}", i + 1, f.question)))
+        })
+        .collect()
 }
 
 pub(super) async fn screen_page(
@@ -163,7 +177,7 @@ pub(super) async fn screen_result(State(st): State<AppState>, session: Session) 
             h1 { "No running until a clinician has checked this" }
             div class="notice warn" role="status" { p { (s.safety.headline) } }
             (flag_list(flags))
-            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer) ")" } } }
+            @for h in &s.safety.holds { p { (h.text) " " span class="answer" { "(" (h.answer_words()) ")" } } }
             p { (level_action(if flags.is_empty() { FlagLevel::C } else { FlagLevel::B })) }
             p { "If the pain lasts more than a few minutes, comes at rest or spreads to your arm, jaw, neck or back, call "
                 (call_links_inline(&s.profile)) "." }
@@ -214,7 +228,7 @@ pub(super) async fn emergency(State(st): State<AppState>, session: Session) -> R
             ". " a href="/settings" { "Change the country" }
         }
     };
-    Ok(Page::bare("Emergency", body).render(&session))
+    Ok(Page::bare("Emergency", body).purge_offline().render(&session))
 }
 
 /// Marks the latest screen as checked by a clinician (refused when nothing waits for one).

@@ -1,0 +1,228 @@
+//! What only the PostgreSQL store has: row-level security as the second line of defence, the application role it
+//! insists on, and its own migrations.
+
+mod support;
+
+use postgres::NoTls;
+use runtall_store::{Database, Store, StoreError};
+use runtall_store_postgres::{PgDatabase, SCHEMA_VERSION};
+use serde_json::json;
+
+/// Every table with an `athlete_id` column, read from the catalogue (not from the store's own list, so a table
+/// added without a policy is caught), with whether row-level security is on for it.
+fn athlete_tables(c: &mut impl postgres::GenericClient) -> Vec<(String, bool)> {
+    let rows = c
+        .query(
+            "SELECT c.relname::text, c.relrowsecurity FROM pg_class c
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'athlete_id' AND NOT a.attisdropped
+             WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1",
+            &[],
+        )
+        .expect("catalogue");
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
+/// Two athletes with a record in every kind of table.
+fn two_athletes(db: &PgDatabase) -> (i64, i64) {
+    let mut ids = Vec::new();
+    for name in ["Ana", "Ben"] {
+        let id = db.create_athlete(name).expect("create");
+        let s = db.athlete(id).expect("handle");
+        s.save_profile(&runtall_domain::profile::Profile { name: name.into(), ..Default::default() }).expect("profile");
+        s.add_activity(&runtall_store_tests::fixtures::run("2026-10-04T07:00:00Z", 30.0, 5.0, name), None)
+            .expect("run");
+        s.put_setting("reminders", &json!({ "on": true })).expect("setting");
+        s.add_posture("2026-10-02".parse().expect("date"), "standing", &json!({})).expect("posture");
+        ids.push(id.get());
+    }
+    (ids[0], ids[1])
+}
+
+/// The server's own words for a failed statement.
+fn message(e: &postgres::Error) -> String {
+    e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())
+}
+
+fn count(c: &mut impl postgres::GenericClient, table: &str) -> i64 {
+    c.query_one(&format!("SELECT count(*) FROM {table}"), &[]).expect("count").get(0)
+}
+
+#[test]
+fn the_application_role_sees_no_rows_without_an_athlete_and_only_that_athletes_with_one() {
+    let Some(server) = support::server() else { return support::skipped("row-level security") };
+    let database = server.fresh_database();
+    let (ana, ben) = two_athletes(&database.connect());
+
+    // The owner sees everyone's rows: the data is there.
+    let mut owner = database.owner.connect(NoTls).expect("owner");
+    assert_eq!(count(&mut owner, "activities"), 2);
+    assert_eq!(count(&mut owner, "journal_revision"), 2);
+
+    // Every per-athlete table is under row-level security.
+    let tables = athlete_tables(&mut owner);
+    assert_eq!(tables.len(), 16, "the per-athlete tables: {tables:?}");
+    for (table, secured) in &tables {
+        assert!(secured, "{table} has row-level security");
+    }
+    // The application role, with no athlete named, sees nothing in any of them.
+    let mut app = database.app.connect(NoTls).expect("application role");
+    for (table, _) in &tables {
+        assert_eq!(count(&mut app, table), 0, "{table} without an athlete set");
+    }
+    // Nor can it write a row for anyone.
+    let err = app
+        .execute("INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, 'x', '{}', 'now')", &[&ana])
+        .expect_err("a write without an athlete is refused");
+    assert!(message(&err).contains("row-level security"), "{err:?}");
+
+    // Naming Ana for one transaction shows Ana's rows only, even to a query that forgets the athlete.
+    let mut tx = app.transaction().expect("transaction");
+    tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&ana.to_string()]).expect("set athlete");
+    let owners: Vec<i64> =
+        tx.query("SELECT athlete_id FROM activities", &[]).expect("rows").iter().map(|r| r.get(0)).collect();
+    assert_eq!(owners, [ana]);
+    let changed = tx.execute("UPDATE settings SET data = '{\"on\": false}'", &[]).expect("update without a filter");
+    assert_eq!(changed, 1, "an update that forgets the athlete changes Ana's setting only");
+    let err = tx
+        .execute("INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, 'x', '{}', 'now')", &[&ben])
+        .expect_err("writing Ben's row as Ana is refused");
+    assert!(message(&err).contains("row-level security"), "{err:?}");
+    drop(tx);
+
+    // After the transaction the setting is empty again (not unset): still no rows, and no error.
+    let mut tx = app.transaction().expect("transaction");
+    tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&ben.to_string()]).expect("set athlete");
+    assert_eq!(count(&mut tx, "activities"), 1);
+    tx.commit().expect("commit");
+    for (table, _) in &tables {
+        assert_eq!(count(&mut app, table), 0, "{table} after a transaction that named an athlete");
+    }
+    // Ben's setting was not touched by the rolled-back update, nor Ana's (rolled back with it).
+    let db = database.connect();
+    for id in [ana, ben] {
+        let s = db.athlete(runtall_store::AthleteId::new(id)).expect("handle");
+        assert_eq!(s.setting("reminders").expect("setting"), Some(json!({ "on": true })));
+    }
+}
+
+#[test]
+fn a_role_that_bypasses_row_level_security_is_refused() {
+    let Some(server) = support::server() else { return support::skipped("role check") };
+    let database = server.fresh_database();
+    // The owner (here also the administrator) would bypass every policy.
+    match PgDatabase::connect_config(database.owner.clone(), 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("row-level security"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("the owner must not be accepted as the application role"),
+    }
+    // So would an ordinary role that owns the tables.
+    let mut admin = database.owner.connect(NoTls).expect("owner");
+    admin
+        .batch_execute(
+            "DO $$ BEGIN
+                 IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'runtall_owner_test') THEN
+                     CREATE ROLE runtall_owner_test LOGIN PASSWORD 'runtall-owner-test';
+                 END IF;
+             END $$;
+             ALTER TABLE activities OWNER TO runtall_owner_test;
+             GRANT SELECT ON runtall_schema TO runtall_owner_test;",
+        )
+        .expect("an owner that is no superuser");
+    let mut owner = database.app.clone();
+    owner.user("runtall_owner_test").password("runtall-owner-test");
+    match PgDatabase::connect_config(owner, 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("row-level security"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("a role owning the tables must not be accepted as the application role"),
+    }
+    assert!(database.connect().athletes().expect("athletes").is_empty(), "the application role is accepted");
+}
+
+#[test]
+fn migrations_run_once_and_a_newer_or_missing_schema_is_refused() {
+    let Some(server) = support::server() else { return support::skipped("migrations") };
+    let database = server.fresh_database();
+    let db = database.connect();
+    assert_eq!(db.schema_version().expect("version"), SCHEMA_VERSION);
+    let id = db.create_athlete("Ana").expect("create");
+    db.athlete(id).expect("handle").put_setting("k", &json!(1)).expect("setting");
+    // Migrating again changes nothing and keeps the data.
+    PgDatabase::migrate_config(&database.owner, support::APP_ROLE).expect("migrate again");
+    assert_eq!(db.athlete(id).expect("handle").setting("k").expect("setting"), Some(json!(1)));
+
+    // A database a newer runtall migrated is refused, untouched.
+    let mut owner = database.owner.connect(NoTls).expect("owner");
+    owner.execute("UPDATE runtall_schema SET version = version + 1", &[]).expect("bump");
+    assert!(matches!(
+        PgDatabase::migrate_config(&database.owner, support::APP_ROLE),
+        Err(StoreError::TooNew { found, known, .. }) if found == SCHEMA_VERSION + 1 && known == SCHEMA_VERSION
+    ));
+    assert!(matches!(PgDatabase::connect_config(database.app.clone(), 2), Err(StoreError::TooNew { .. })));
+    assert_eq!(count(&mut owner, "settings"), 1, "nothing was changed");
+
+    // A database that does not exist is refused at once, in the server's words.
+    let mut missing = database.app.clone();
+    missing.dbname("runtall_no_such_database");
+    match PgDatabase::connect_config(missing, 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("does not exist"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("a missing database must be refused"),
+    }
+
+    // A database nobody migrated is refused with what to do.
+    let empty = server.fresh_database();
+    let mut owner = empty.owner.connect(NoTls).expect("owner");
+    owner.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").expect("empty the database");
+    owner.batch_execute(&format!("GRANT USAGE ON SCHEMA public TO {}", support::APP_ROLE)).expect("grant");
+    match PgDatabase::connect_config(empty.app.clone(), 2) {
+        Err(StoreError::Open { detail, .. }) => assert!(detail.contains("run the migrations"), "{detail}"),
+        Err(other) => panic!("refused for the wrong reason: {other}"),
+        Ok(_) => panic!("an empty database must be refused"),
+    }
+}
+
+/// Two writers of one athlete adding the same file at once: PostgreSQL's default isolation would let both find no
+/// duplicate (and the second fail on the unique key); the athlete's advisory lock makes them take turns, so one
+/// stores it and the other is told it is a duplicate. Likewise two experiments started at once leave one active.
+#[test]
+fn concurrent_writers_of_one_athlete_take_turns() {
+    use runtall_store::AddOutcome;
+    use std::sync::{Arc, Barrier};
+    let Some(server) = support::server() else { return support::skipped("concurrent writers") };
+    let database = server.fresh_database();
+    let (db1, db2) = (database.connect(), database.connect());
+    let ana = db1.create_athlete("Ana").expect("create");
+    for round in 0..8 {
+        let barrier = Arc::new(Barrier::new(2));
+        let threads: Vec<_> = [db1.athlete(ana).expect("handle"), db2.athlete(ana).expect("handle")]
+            .into_iter()
+            .map(|store| {
+                let barrier = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    let start = format!("2026-10-{:02}T07:00:00Z", round + 1);
+                    let run = runtall_store_tests::fixtures::run(&start, 30.0, 5.0, &format!("same-{round}"));
+                    // No panics between the barriers: a failing writer must not leave the other waiting.
+                    barrier.wait();
+                    let added = store.add_activity(&run, None);
+                    barrier.wait();
+                    let started = "2026-10-01".parse().expect("date");
+                    let experiment = store.put_experiment(None, started, true, &json!({ "round": round }));
+                    (added, experiment)
+                })
+            })
+            .collect();
+        let results: Vec<(AddOutcome, i64)> = threads
+            .into_iter()
+            .map(|t| {
+                let (added, experiment) = t.join().expect("writer");
+                (added.expect("add under contention"), experiment.expect("experiment under contention"))
+            })
+            .collect();
+        let stored = results.iter().filter(|(a, _)| matches!(a, AddOutcome::Added { .. })).count();
+        let duplicate = results.iter().filter(|(a, _)| matches!(a, AddOutcome::DuplicateFile { .. })).count();
+        assert_eq!((stored, duplicate), (1, 1), "round {round}: {results:?}");
+        let store = db1.athlete(ana).expect("handle");
+        let active = store.experiments().expect("experiments").iter().filter(|(_, active, _)| *active).count();
+        assert_eq!(active, 1, "round {round}: one experiment active");
+    }
+}
