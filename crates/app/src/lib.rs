@@ -3,6 +3,7 @@
 //! it does I/O only through the [`Store`](runtall_store::Store) trait (and opens the local store for both, see
 //! [`open_local`]) and takes "today" as an argument.
 
+pub mod assessment;
 pub mod breaks;
 pub mod completion;
 mod error;
@@ -11,11 +12,13 @@ pub mod import;
 pub mod journal_file;
 mod local;
 pub mod observations;
+pub mod plan;
 pub mod posture;
 pub mod progress;
 pub mod pt_report;
 pub mod run_link;
 pub mod safety;
+pub mod screen;
 pub mod sessions;
 
 pub use error::AppError;

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-const FRONT_ENDS: [&str; 3] = ["cli", "web", "companion"];
+const FRONT_ENDS: [&str; 4] = ["cli", "web", "companion", "tui"];
 const MAKERS: [&str; 4] =
     ["SqliteStore::open", "SqliteStore::in_memory", "SqliteDatabase::open", "SqliteDatabase::in_memory"];
 

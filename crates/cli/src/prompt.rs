@@ -9,7 +9,7 @@ use runtall_domain::profile::{ALL_CONDITIONS, Units, condition_label};
 use runtall_domain::screen::{ScreenAnswers, TriggeredFlag};
 use std::io::IsTerminal;
 
-const KM_PER_MI: f64 = 1.609_344;
+use runtall_domain::units::KM_PER_MI;
 
 fn need_terminal() -> CliResult {
     if !std::io::stdin().is_terminal() {

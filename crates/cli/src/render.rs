@@ -78,9 +78,7 @@ fn heading(text: &str) {
     println!("\n{text}\n{}", "─".repeat(text.chars().count().min(width())));
 }
 
-pub fn minutes(seconds: u32) -> String {
-    if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
-}
+pub use runtall_content::minutes_label as minutes;
 
 // ---------------------------------------------------------------------------------------------- screening
 
@@ -316,40 +314,8 @@ pub fn plan_history(plans: &[PlanRecord]) {
     }
 }
 
-fn dose_line(d: &Dose) -> String {
-    let mut parts = Vec::new();
-    let side = if d.per_side { " per side" } else { "" };
-    match (d.reps, d.work_s) {
-        (Some(r), _) if d.breath.is_some() => parts.push(format!("{} × {r} breaths", d.sets)),
-        (Some(r), _) => parts.push(format!("{} × {r}{side}", d.sets)),
-        (None, Some(w)) => parts.push(format!("{} × {}{side}", d.sets, minutes(w))),
-        (None, None) => parts.push(format!("{} sets", d.sets)),
-    }
-    if let Some(h) = d.hold_s {
-        parts.push(format!("hold {h} s"));
-    }
-    if let Some(b) = &d.breath {
-        let mut s = format!("in {} s", b.inhale_s);
-        if b.hold_in_s > 0.0 {
-            let _ = write!(s, ", hold {} s", b.hold_in_s);
-        }
-        let _ = write!(s, ", out {} s", b.exhale_s);
-        if b.hold_out_s > 0.0 {
-            let _ = write!(s, ", pause {} s", b.hold_out_s);
-        }
-        parts.push(s);
-    }
-    if d.rest_s > 0 && d.sets > 1 {
-        parts.push(format!("rest {} s", d.rest_s));
-    }
-    if let Some(l) = &d.load {
-        parts.push(l.clone());
-    }
-    parts.join(", ")
-}
-
 fn step_line(i: usize, s: &StepView) {
-    println!("  {}. {} — {} (~{})", i + 1, s.name, dose_line(&s.dose), minutes(s.seconds));
+    println!("  {}. {} — {} (~{})", i + 1, s.name, s.dose.line(), minutes(s.seconds));
     if let Some(n) = &s.note {
         println_wrapped(n, "       ");
     }
@@ -447,7 +413,7 @@ pub fn exercise(program: &Program, e: &Exercise) {
         println!("  (as a picture: `runtall exercises {} --svg {}.svg`)", e.id, e.id);
     }
     println!();
-    println_labelled("Dose:      ", &format!("{} — {}", dose_line(&e.dose), e.dose.frequency));
+    println_labelled("Dose:      ", &format!("{} — {}", e.dose.line(), e.dose.frequency));
     println!("Takes:     ~{}", minutes(e.dose.estimated_seconds()));
     println_labelled("Position:  ", &e.position);
     let eq: Vec<&str> = e.equipment.iter().map(|q| runtall_domain::plan::equipment_label(*q)).collect();

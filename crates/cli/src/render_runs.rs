@@ -5,37 +5,8 @@ use runtall_domain::classify::RunLabel;
 use runtall_domain::profile::Units;
 use runtall_store::{ActivityRow, StoredActivity};
 
-const KM_PER_MI: f64 = 1.609_344;
-
-pub fn distance(m: f64, units: Units) -> String {
-    match units {
-        Units::Km => format!("{:.2} km", m / 1000.0),
-        Units::Mi => format!("{:.2} mi", m / 1000.0 / KM_PER_MI),
-    }
-}
-
-/// Pace as m:ss per km or per mile.
-pub fn pace(seconds: f64, meters: f64, units: Units) -> String {
-    if meters <= 0.0 || seconds <= 0.0 {
-        return "–".into();
-    }
-    let unit_m = if units == Units::Mi { 1000.0 * KM_PER_MI } else { 1000.0 };
-    let per = seconds / (meters / unit_m);
-    if !per.is_finite() || per > 99.0 * 60.0 {
-        return "–".into();
-    }
-    let total = per.round() as u64;
-    format!("{}:{:02}/{}", total / 60, total % 60, if units == Units::Mi { "mi" } else { "km" })
-}
-
-pub fn duration(seconds: f64) -> String {
-    let s = seconds.max(0.0).round() as u64;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
+/// The domain's one set of formatters, the same the web pages show.
+pub use runtall_domain::units::{distance, duration, pace};
 
 pub fn label_name(l: Option<RunLabel>) -> &'static str {
     match l {
@@ -233,15 +204,6 @@ mod tests {
     }
 
     use super::*;
-
-    #[test]
-    fn pace_and_duration_formats() {
-        assert_eq!(pace(300.0, 1000.0, Units::Km), "5:00/km");
-        assert_eq!(pace(300.0, 1000.0, Units::Mi), "8:03/mi");
-        assert_eq!(pace(0.0, 1000.0, Units::Km), "–");
-        assert_eq!(duration(3725.0), "1:02:05");
-        assert_eq!(duration(59.6), "1:00");
-    }
 
     #[test]
     fn sparkline_buckets_and_skips_gaps() {

@@ -167,6 +167,8 @@ pub fn timeline(program: &Program, plan: &BreathingPlan) -> Result<Timeline, Bre
         note: plan.swapped.clone(),
         position: e.position.clone(),
         cues: e.cues.clone(),
+        stop_if: e.stop_if.clone(),
+        cautions: e.cautions.clone(),
     };
     timeline_of_steps(e.id.clone(), format!("{}, {} min", e.name, plan.minutes), false, vec![step])
         .map_err(|err: SessionError| BreatheError::Session(err.to_string()))

@@ -48,6 +48,14 @@ pub enum TravelMode {
 }
 
 impl TravelMode {
+    /// "4 h drive", as the plan's first line says it in the terminal and on the page.
+    pub fn label(self) -> String {
+        match self {
+            TravelMode::Drive { hours } => format!("{hours} h drive"),
+            TravelMode::Flight { hours } => format!("{hours} h flight"),
+        }
+    }
+
     pub fn hours(self) -> f32 {
         match self {
             TravelMode::Drive { hours } | TravelMode::Flight { hours } => hours,
@@ -89,6 +97,20 @@ pub enum DayRole {
     TravelHome,
     /// The day after a travel day: the travel-day routine again.
     AfterTravel,
+}
+
+impl DayRole {
+    /// The day's role in a few words ("race day"), the same in the terminal and on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            DayRole::TravelOut => "travel out",
+            DayRole::Settle => "settle in",
+            DayRole::Race => "race day",
+            DayRole::Stay => "stay",
+            DayRole::TravelHome => "travel home",
+            DayRole::AfterTravel => "after travel",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -429,24 +451,14 @@ impl TravelPlan {
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
-        let how = match self.travel {
-            TravelMode::Drive { hours } => format!("{hours} h drive"),
-            TravelMode::Flight { hours } => format!("{hours} h flight"),
-        };
+        let how = self.travel.label();
         let _ =
             writeln!(out, "Race trip: race on {} ({how}), leave {}, home {}", self.race, self.depart, self.return_on);
         for w in &self.warnings {
             let _ = writeln!(out, "  ! {}", w.message);
         }
         for d in &self.days {
-            let role = match d.role {
-                DayRole::TravelOut => "travel out",
-                DayRole::Settle => "settle in",
-                DayRole::Race => "race day",
-                DayRole::Stay => "stay",
-                DayRole::TravelHome => "travel home",
-                DayRole::AfterTravel => "after travel",
-            };
+            let role = d.role.label();
             let _ = writeln!(out, "\n{} {} — {role}", d.date.strftime("%a"), d.date);
             for i in &d.items {
                 let _ = writeln!(out, "  - {i}");

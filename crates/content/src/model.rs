@@ -240,7 +240,45 @@ pub struct Dose {
     pub load: Option<String>,
 }
 
+/// A duration as a runner reads it in lists: seconds under a minute and a half, else whole minutes.
+pub fn minutes_label(seconds: u32) -> String {
+    if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
+}
+
 impl Dose {
+    /// "2 × 10 per side, hold 5 s, rest 30 s": the dose in words a runner reads at a glance, the same in the
+    /// terminal, on the web pages and in the guided player.
+    pub fn line(&self) -> String {
+        let side = if self.per_side { " per side" } else { "" };
+        let mut parts = vec![match (self.reps, self.work_s) {
+            (Some(r), _) if self.breath.is_some() => format!("{} × {r} breaths", self.sets),
+            (Some(r), _) => format!("{} × {r}{side}", self.sets),
+            (None, Some(w)) => format!("{} × {}{side}", self.sets, minutes_label(w)),
+            (None, None) => format!("{} sets", self.sets),
+        }];
+        if let Some(h) = self.hold_s {
+            parts.push(format!("hold {h} s"));
+        }
+        if let Some(b) = &self.breath {
+            let mut s = format!("in {} s", b.inhale_s);
+            if b.hold_in_s > 0.0 {
+                s.push_str(&format!(", hold {} s", b.hold_in_s));
+            }
+            s.push_str(&format!(", out {} s", b.exhale_s));
+            if b.hold_out_s > 0.0 {
+                s.push_str(&format!(", pause {} s", b.hold_out_s));
+            }
+            parts.push(s);
+        }
+        if self.rest_s > 0 && self.sets > 1 {
+            parts.push(format!("rest {} s", self.rest_s));
+        }
+        if let Some(l) = &self.load {
+            parts.push(l.clone());
+        }
+        parts.join(", ")
+    }
+
     /// Estimated seconds for the whole dose, used for routine totals and the guided player.
     pub fn estimated_seconds(&self) -> u32 {
         let sides = if self.per_side { 2 } else { 1 };

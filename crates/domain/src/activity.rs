@@ -68,7 +68,7 @@ impl Sport {
 /// The speed of an activity the way its sport reads it (see [`Sport::speed_unit`]): pace per km or mile for runs
 /// and walks, km/h or mph for rides, time per 100 m for swims; "–" when it did not move.
 pub fn speed_text(sport: Sport, seconds: f64, meters: f64, units: crate::profile::Units) -> String {
-    const KM_PER_MI: f64 = 1.609_344;
+    use crate::units::KM_PER_MI;
     let mi = units == crate::profile::Units::Mi;
     if !(meters > 0.0 && seconds > 0.0) {
         return "–".into();

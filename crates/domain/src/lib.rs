@@ -21,6 +21,7 @@ pub mod profile;
 pub mod safety;
 pub mod screen;
 pub mod text;
+pub mod units;
 
 pub use error::InputError;
 pub use runtall_content as content;

@@ -31,6 +31,49 @@ impl ScreenAnswers {
     }
 }
 
+/// Screen answers as a file or an API body gives them: every question id with true or false in `answers`, or
+/// the ids answered yes in `yes` together with `others = "no"`, said explicitly (an unanswered safety question is
+/// never taken as no). `runtall screen --answers` and `POST /api/screen` both read this shape.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    #[serde(default)]
+    pub answers: Option<BTreeMap<String, bool>>,
+    #[serde(default)]
+    pub yes: Option<Vec<String>>,
+    #[serde(default)]
+    pub others: Option<String>,
+}
+
+impl AnswersFile {
+    /// The answers, or an error naming the field (`yes`, `others`, or none for a wrong shape). Unknown ids in
+    /// `answers` are left for [`evaluate`], which names them.
+    pub fn into_answers(self, program: &Program) -> Result<ScreenAnswers, InputError> {
+        match (self.answers, self.yes, self.others.as_deref()) {
+            (Some(map), None, None) => Ok(ScreenAnswers(map)),
+            (None, Some(yes), Some("no")) => {
+                let mut answers = ScreenAnswers::all_no(program);
+                for id in yes {
+                    if program.red_flag(&id).is_none() {
+                        return Err(InputError::new("yes", format!("'{id}' is not a screening question")));
+                    }
+                    answers.0.insert(id, true);
+                }
+                Ok(answers)
+            }
+            (None, Some(_), _) => Err(InputError::new(
+                "others",
+                "with the ids answered yes in `yes`, set `others` to \"no\" to answer every other question no",
+            )),
+            _ => Err(InputError::new(
+                "",
+                "give either `answers` (every question id with true or false) or `yes` (the ids answered yes) with \
+                 `others` set to \"no\"",
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TriggeredFlag {
     pub id: String,
@@ -277,5 +320,25 @@ mod tests {
     fn stale_after_four_weeks() {
         assert!(!is_stale(at("2026-11-01T00:00:00Z"), at("2026-11-20T00:00:00Z")));
         assert!(is_stale(at("2026-10-01T00:00:00Z"), at("2026-11-20T00:00:00Z")));
+    }
+
+    #[test]
+    fn the_answers_file_takes_either_shape_and_names_what_is_wrong() {
+        let p = program();
+        let file = |json: &str| serde_json::from_str::<AnswersFile>(json).expect("json");
+        let id = p.red_flags[0].id.clone();
+        let yes = file(&format!(r#"{{"yes": ["{id}"], "others": "no"}}"#)).into_answers(p).expect("shape");
+        assert_eq!(yes.0.len(), p.red_flags.len(), "every question answered");
+        assert_eq!(yes.0.values().filter(|v| **v).count(), 1);
+        assert_eq!(yes, ScreenAnswers::yes(p, &[id.as_str()]));
+        let map = file(&format!(r#"{{"answers": {{"{id}": false}}}}"#)).into_answers(p).expect("shape");
+        assert_eq!(map.0.len(), 1, "an incomplete map is left for evaluate to refuse");
+        assert!(evaluate(p, &map).is_err());
+        let field = |json: &str| file(json).into_answers(p).expect_err("refused").field;
+        assert_eq!(field(r#"{"yes": []}"#), "others", "others must be said explicitly");
+        assert_eq!(field(r#"{"yes": ["no-such-question"], "others": "no"}"#), "yes");
+        assert_eq!(field(r#"{"yes": [], "others": "yes"}"#), "others");
+        assert_eq!(field("{}"), "");
+        assert!(serde_json::from_str::<AnswersFile>(r#"{"yes": [], "others": "no", "extra": 1}"#).is_err());
     }
 }

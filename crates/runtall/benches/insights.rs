@@ -129,6 +129,7 @@ fn load_average() -> String {
 }
 
 /// CPU time (user + system) of finished child processes, or of this process.
+#[allow(unsafe_code)]
 fn cpu_time(who: i32) -> Duration {
     // SAFETY: getrusage only writes into the zeroed struct we pass.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };

@@ -8,6 +8,7 @@ fn main() -> std::process::ExitCode {
 /// Rust ignores SIGPIPE, which turns `runtall runs | head` into a "failed printing to stdout" panic. Command-line
 /// tools conventionally end quietly when the reader goes away, so restore the default disposition.
 #[cfg(unix)]
+#[allow(unsafe_code)]
 fn restore_sigpipe() {
     // SAFETY: called once at start-up before any thread exists; SIG_DFL is a valid disposition for SIGPIPE.
     unsafe {

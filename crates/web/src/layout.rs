@@ -4,7 +4,7 @@ use crate::session::{CSRF_FIELD, Session};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
-use runtall_content::{Citation, Dose, Evidence, Program, SourceKind};
+use runtall_content::{Citation, Evidence, Program, SourceKind};
 
 /// Asset URLs carry the crate version so a new build is never served a stale cached file.
 pub fn asset(name: &str) -> String {
@@ -206,45 +206,8 @@ pub fn capitalised(text: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-pub fn minutes(seconds: u32) -> String {
-    if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
-}
-
-fn num(v: f32) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
-}
-
-/// "2 × 10 per side, hold 5 s, rest 30 s" in words a runner reads at a glance.
-pub fn dose_line(d: &Dose) -> String {
-    let side = if d.per_side { " per side" } else { "" };
-    let mut parts = vec![match (d.reps, d.work_s) {
-        (Some(r), _) if d.breath.is_some() => format!("{} × {r} breaths", d.sets),
-        (Some(r), _) => format!("{} × {r}{side}", d.sets),
-        (None, Some(w)) => format!("{} × {}{side}", d.sets, minutes(w)),
-        (None, None) => format!("{} sets", d.sets),
-    }];
-    if let Some(h) = d.hold_s {
-        parts.push(format!("hold {h} s"));
-    }
-    if let Some(b) = &d.breath {
-        let mut s = format!("in {} s", num(b.inhale_s));
-        if b.hold_in_s > 0.0 {
-            s.push_str(&format!(", hold {} s", num(b.hold_in_s)));
-        }
-        s.push_str(&format!(", out {} s", num(b.exhale_s)));
-        if b.hold_out_s > 0.0 {
-            s.push_str(&format!(", pause {} s", num(b.hold_out_s)));
-        }
-        parts.push(s);
-    }
-    if d.rest_s > 0 && d.sets > 1 {
-        parts.push(format!("rest {} s", d.rest_s));
-    }
-    if let Some(l) = &d.load {
-        parts.push(l.clone());
-    }
-    parts.join(", ")
-}
+/// Durations in lists ("45 s", "12 min"): the content crate's one formatter.
+pub use runtall_content::minutes_label as minutes;
 
 /// A list under a small heading, or nothing when empty.
 pub fn bullets(title: &str, items: &[String]) -> Markup {

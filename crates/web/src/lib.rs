@@ -37,14 +37,12 @@ mod routes;
 mod server;
 mod session;
 mod sign_in_guard;
-mod timeline;
 mod units;
 
 pub use db::Db;
 pub use error::{HttpError, WebError};
 pub use hosts::HostPolicy;
 pub use server::{Limits, Peer, Server, ServerStats, TlsFiles, tls_config};
-pub use timeline::{Segment, SegmentKind, Timeline, build_timeline};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,6 +96,8 @@ pub struct AppState {
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
     /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
     pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
+    /// The current plan, kept per journal revision (see `runtall_app::plan`).
+    pub(crate) plans: Arc<runtall_app::plan::PlanCache>,
     /// The browser's sitting-break scheduler (see `routes::breaks`).
     pub(crate) breaks: Arc<routes::breaks::BreakSlot>,
 }
@@ -116,6 +116,7 @@ impl AppState {
             program: runtall_content::program(),
             imports: Arc::default(),
             insights_cache: Arc::default(),
+            plans: Arc::default(),
             breaks: Arc::default(),
         })
     }

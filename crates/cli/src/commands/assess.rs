@@ -5,7 +5,7 @@ use crate::args::AssessArgs;
 use crate::error::{CliError, CliResult};
 use crate::{prompt, render};
 use jiff::Timestamp;
-use runtall_domain::assess::{Assessment, AssessmentRecord, Routing, parse_answers};
+use runtall_domain::assess::{Assessment, Routing, parse_answers};
 use runtall_store::Store;
 
 pub fn run(ctx: &Ctx, args: AssessArgs) -> CliResult {
@@ -40,8 +40,7 @@ pub fn run(ctx: &Ctx, args: AssessArgs) -> CliResult {
              assessment. Run `runtall screen` now; if you have chest pain right now, call your emergency number.",
         ));
     }
-    let mut record = AssessmentRecord { id: None, taken_at: Timestamp::now(), assessment };
-    record.id = Some(store.add_assessment(&record)?);
+    let record = runtall_app::assessment::record(&store, assessment, Timestamp::now())?;
     if ctx.json {
         return ctx.print_json(&record);
     }

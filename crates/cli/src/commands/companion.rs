@@ -9,19 +9,18 @@ use runtall_companion::cues::{CueOptions, RepSpec, RunPlan, Spec, plan_run};
 use runtall_companion::export::{
     FitOptions, IcsOptions, SsmlOptions, VoiceFormat, to_ics, to_json, to_ssml, workout_fit,
 };
-use runtall_companion::guide::{
-    CompletionRecord, DoseOverride, GuideInput, GuideOptions, Target, resolve, run_session_with,
-};
-use runtall_companion::remind::driver::{
-    DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
-    stop_on_signals,
-};
+use runtall_companion::guide::{CompletionRecord, DoseOverride, GuideInput, Target, resolve};
 use runtall_companion::remind::{WorkingHours, summarize};
 use runtall_companion::travel::{TravelMode, TravelOptions, plan_travel};
 use runtall_content::RunType;
 use runtall_domain::plan::{self, PlanError};
 use runtall_domain::safety::{ExerciseVerdict, Permissions};
 use runtall_store::Store;
+use runtall_tui::guide::{GuideOptions, run_session_with};
+use runtall_tui::remind::{
+    DriverIo, DriverOptions, SystemClock, default_notifier, detect_idle_source, run_reminders, spawn_stdin_commands,
+    stop_on_signals,
+};
 
 fn err(e: impl std::fmt::Display) -> CliError {
     CliError::user(e.to_string())
@@ -102,7 +101,7 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
 fn finish_session(
     store: &dyn Store,
     session_start: Timestamp,
-    result: Result<CompletionRecord, runtall_companion::guide::SessionError>,
+    result: Result<CompletionRecord, runtall_tui::guide::PlayerError>,
     save_error: Option<CliError>,
 ) -> CliResult<CompletionRecord> {
     let record = match result {
@@ -171,7 +170,7 @@ pub fn breathe(ctx: &Ctx, a: BreatheArgs) -> CliResult {
             save_error.get_or_insert(e);
         }
     };
-    let result = runtall_companion::guide::run_timeline_with(program, timeline, &options, &mut checkpoint);
+    let result = runtall_tui::guide::run_timeline_with(program, timeline, &options, &mut checkpoint);
     let record = finish_session(&store, session_start, result, save_error)?;
     print_session(ctx, &record)
 }
@@ -336,7 +335,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     // Single keys in an interactive terminal (raw mode, restored when the reader is dropped); lines otherwise.
     use std::io::IsTerminal;
     let keys = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        runtall_companion::remind::driver::KeyReader::start().ok()
+        runtall_tui::remind::KeyReader::start().ok()
     } else {
         None
     };

@@ -1,12 +1,13 @@
-//! `runtall plan`: build, save and show the personal plan; `--for-run` shows one run day.
+//! `runtall plan`: build and show the personal plan, stored when its inputs changed (`runtall_app::plan`); `--for-run` shows one run day.
 
 use super::Ctx;
 use crate::args::PlanArgs;
 use crate::error::{CliError, CliResult};
 use crate::{prompt, render};
 use jiff::Timestamp;
+use runtall_app::plan::PlanInputs;
 use runtall_content::RunType;
-use runtall_domain::plan::{self, PlanRecord};
+use runtall_domain::plan;
 use runtall_domain::safety::Mode;
 use runtall_domain::screen::{ScreeningRecord, is_stale};
 use runtall_store::Store;
@@ -69,14 +70,9 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     }
 
     let built = plan::build(ctx.program, &assessment.assessment, &perm)?;
-    let mut record = PlanRecord {
-        id: None,
-        created_at: Timestamp::now(),
-        screening_id: latest.as_ref().and_then(|s| s.id),
-        assessment_id: assessment.id,
-        plan: built,
-    };
-    record.id = Some(store.add_plan(&record)?);
+    // Stored only when its inputs changed, as the web app does: viewing the plan adds nothing to its history.
+    let inputs = PlanInputs::of(latest.as_ref(), &assessment);
+    let record = runtall_app::plan::keep_current(&store, inputs, built, Timestamp::now())?;
     if ctx.json {
         return ctx.print_json(&record);
     }

@@ -8,43 +8,17 @@ use jiff::Timestamp;
 use runtall_domain::InputError;
 use runtall_domain::assess::parse_answers;
 use runtall_domain::safety::Permissions;
-use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord, program_state};
+use runtall_domain::screen::{self, AnswersFile, ScreenAnswers, ScreeningRecord, program_state};
 use runtall_store::Store;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde::Serialize;
 
-/// The answers file: either every id in `[answers]`, or `yes = [...]` with `others = "no"` said explicitly.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScreenFile {
-    #[serde(default)]
-    answers: Option<BTreeMap<String, bool>>,
-    #[serde(default)]
-    yes: Option<Vec<String>>,
-    #[serde(default)]
-    others: Option<String>,
-}
-
+/// The answers file (`runtall_domain::screen::AnswersFile`), with errors named by the file and field.
 fn answers_from_file(ctx: &Ctx, name: &str, text: &str) -> Result<ScreenAnswers, InputError> {
-    let file: ScreenFile = parse_answers(name, text)?;
-    match (file.answers, file.yes, file.others) {
-        (Some(map), None, None) => Ok(ScreenAnswers(map)),
-        (None, Some(yes), Some(others)) if others == "no" => {
-            let mut answers = ScreenAnswers::all_no(ctx.program);
-            for id in yes {
-                if ctx.program.red_flag(&id).is_none() {
-                    return Err(InputError::new(format!("{name}: yes"), format!("'{id}' is not a screening question")));
-                }
-                answers.0.insert(id, true);
-            }
-            Ok(answers)
-        }
-        (None, Some(_), _) => Err(InputError::new(
-            format!("{name}: others"),
-            "with `yes = [...]`, write `others = \"no\"` to answer every other question no",
-        )),
-        _ => Err(InputError::new(name, "give either an [answers] table or `yes = [...]` with `others = \"no\"`")),
-    }
+    let file: AnswersFile = parse_answers(name, text)?;
+    file.into_answers(ctx.program).map_err(|e| {
+        let field = if e.field.is_empty() { name.to_string() } else { format!("{name}: {}", e.field) };
+        InputError::new(field, e.message)
+    })
 }
 
 #[derive(Serialize)]
@@ -74,16 +48,8 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         return Ok(());
     }
     if args.clinician_checked {
-        let latest = store.latest_screening()?.ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
-        let Some(id) = latest.id else {
-            return Err(CliError::Internal(anyhow::anyhow!("stored screen without id")));
-        };
-        if !ctx.permissions(&store)?.awaits_clinician() {
-            return Err(CliError::user(
-                "your latest screen and assessment flagged nothing: there is nothing for a clinician to clear",
-            ));
-        }
-        store.mark_clinician_checked(id, Timestamp::now())?;
+        let latest = runtall_app::screen::clinician_checked(&store, ctx.program, Timestamp::now())?
+            .ok_or_else(|| CliError::user("no screen yet: run `runtall screen`"))?;
         println!(
             "Recorded: a clinician has checked the flags of your screen from {}. The full program is open again.\n\
              If anything changes or new symptoms appear, run `runtall screen` again.",
@@ -98,12 +64,8 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
         }
         None => prompt::screen(ctx.program)?,
     };
-    let outcome = screen::evaluate(ctx.program, &answers)?;
-    let mut record =
-        ScreeningRecord { id: None, taken_at: Timestamp::now(), answers, outcome, clinician_checked_at: None };
-    record.id = Some(store.add_screening(&record)?);
+    let (record, perm) = runtall_app::screen::record(&store, ctx.program, answers, Timestamp::now())?;
     let state = program_state(Some(&record));
-    let perm = ctx.permissions(&store)?;
     if ctx.json {
         return ctx.print_json(&ScreenReport {
             record: &record,

@@ -286,6 +286,21 @@ impl Session {
         self.advance(dt, now)
     }
 
+    /// Session milliseconds played so far, unrounded.
+    pub(super) fn position(&self) -> f64 {
+        self.position
+    }
+
+    /// Moves playback forward to session millisecond `position_ms`, as if that much had been played since the last
+    /// reading (for [`replay`](super::replay), which knows positions rather than clock readings). Nothing happens
+    /// once the session is over or for a position behind the current one.
+    pub(super) fn advance_to(&mut self, position_ms: f64) {
+        if !self.is_over() && position_ms > self.position {
+            let now = self.last_now.unwrap_or_default();
+            self.advance(position_ms - self.position, now);
+        }
+    }
+
     fn advance(&mut self, dt_ms: f64, now: Duration) -> Vec<SessionEvent> {
         let total = self.timeline.total_ms() as f64;
         let from = self.position;
@@ -364,6 +379,16 @@ impl Session {
     /// it skips the rest of the exercise and moves to getting ready for the next one. Pressing it twice in a
     /// transition therefore skips the next exercise too, which is what a runner who does not want it expects.
     pub fn skip(&mut self, now: Duration) -> Vec<SessionEvent> {
+        self.skip_with(now, false)
+    }
+
+    /// The browser player's "Skip exercise": wherever playback is in an exercise (getting ready, a rest, the work),
+    /// it moves to getting ready for the next one, and the exercise counts as skipped out of.
+    pub fn skip_exercise(&mut self, now: Duration) -> Vec<SessionEvent> {
+        self.skip_with(now, true)
+    }
+
+    fn skip_with(&mut self, now: Duration, whole_exercise: bool) -> Vec<SessionEvent> {
         if !matches!(self.state, SessionState::Running | SessionState::Paused) {
             return Vec::new();
         }
@@ -373,7 +398,9 @@ impl Session {
         }
         let seg = &self.timeline.segments[self.current];
         let target_index = match seg.kind {
-            SegmentKind::Prepare | SegmentKind::Rest | SegmentKind::SwitchSides => Some(self.current + 1),
+            SegmentKind::Prepare | SegmentKind::Rest | SegmentKind::SwitchSides if !whole_exercise => {
+                Some(self.current + 1)
+            }
             _ => {
                 self.skipped[seg.step] = true;
                 self.timeline.step_start(seg.step + 1)

@@ -116,6 +116,12 @@ pub struct GuideStep {
     pub position: String,
     /// Short form cues from the exercise, rotated through during the work.
     pub cues: Vec<String>,
+    /// When to stop, from the exercise.
+    #[serde(default)]
+    pub stop_if: Vec<String>,
+    /// The exercise's own cautions (a swapped-in exercise shows its own, never the replaced one's).
+    #[serde(default)]
+    pub cautions: Vec<String>,
 }
 
 impl GuideStep {
@@ -231,6 +237,40 @@ impl Segment {
     }
 }
 
+/// What a player shows in words for one segment: the phase, and where in the dose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caption {
+    /// "Breathe in", "Hold", "Rest" (see [`Segment::label`]).
+    pub label: String,
+    /// "Set 1 of 2 · rep 3 of 8 · left side"; the starting position while getting ready; what follows a rest
+    /// or a side change.
+    pub detail: String,
+}
+
+impl Segment {
+    /// Where in the dose this segment is, in words (see [`Caption::detail`]).
+    pub fn detail(&self, step: &GuideStep) -> String {
+        match self.kind {
+            SegmentKind::Prepare => return step.position.clone(),
+            SegmentKind::Rest => return format!("Next: set {} of {}", self.set + 1, self.sets),
+            SegmentKind::SwitchSides => return format!("Next: {}", self.side.map_or("the other side", Side::label)),
+            _ => {}
+        }
+        let mut parts = Vec::new();
+        if self.sets > 1 {
+            parts.push(format!("Set {} of {}", self.set, self.sets));
+        }
+        if let (Some(r), Some(n)) = (self.rep, self.reps) {
+            let what = if matches!(self.kind, SegmentKind::Breathe(_)) { "breath" } else { "rep" };
+            parts.push(format!("{what} {r} of {n}"));
+        }
+        if let Some(side) = self.side {
+            parts.push(side.label().to_string());
+        }
+        parts.join(" · ")
+    }
+}
+
 /// A whole session, ready to play.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
@@ -262,6 +302,14 @@ impl Timeline {
     pub fn step_start(&self, step: usize) -> Option<usize> {
         self.segments.iter().position(|s| s.step == step)
     }
+
+    /// Each segment's words, in order, for a player that shows the timeline elsewhere (the browser).
+    pub fn captions(&self) -> Vec<Caption> {
+        self.segments
+            .iter()
+            .map(|seg| Caption { label: seg.label().to_string(), detail: seg.detail(&self.steps[seg.step]) })
+            .collect()
+    }
 }
 
 /// Validates the input and unrolls it into a timeline. All dose checks happen here, before any terminal is
@@ -288,6 +336,8 @@ pub fn build_timeline(program: &Program, input: &GuideInput<'_>) -> Result<Timel
                     }),
                     position: ex.position.clone(),
                     cues: ex.cues.clone(),
+                    stop_if: ex.stop_if.clone(),
+                    cautions: s.cautions.clone(),
                 });
             }
             if steps.is_empty() {
@@ -313,6 +363,8 @@ pub fn build_timeline(program: &Program, input: &GuideInput<'_>) -> Result<Timel
                 note: None,
                 position: ex.position.clone(),
                 cues: ex.cues.clone(),
+                stop_if: ex.stop_if.clone(),
+                cautions: ex.cautions.clone(),
             };
             (ex.id.clone(), ex.name.clone(), false, vec![step])
         }

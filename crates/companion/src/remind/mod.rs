@@ -3,15 +3,14 @@
 //! with snooze, skip (capped per day) and an event log of every break prompted, taken, skipped or snoozed.
 //!
 //! [`Scheduler`] is pure: it gets the time (and, when known, how long the keyboard and mouse have been idle) on
-//! every [`tick`](Scheduler::tick) and answers with the prompt to show, if any. [`driver`] runs it on the real
-//! clock with an idle source and a notifier.
+//! every [`tick`](Scheduler::tick) and answers with the prompt to show, if any. `runtall_tui::remind` runs it on
+//! the real clock with an idle source and a notifier.
 //!
 //! Idle time does three things: an absence at least as long as the walk interval resets both timers (the runner
 //! was not sitting); idle at least as long as the shift interval resets the shift timer; and idle of a
 //! walk-break's length while a walk prompt is open counts as the break taken. No prompt is shown while the
 //! runner is idle — it waits until they are back.
 
-pub mod driver;
 pub mod settings;
 
 use jiff::civil::{Date, Time};

@@ -18,6 +18,7 @@ use runtall_content::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod named;
 mod routine;
 mod rules;
 mod run_day;

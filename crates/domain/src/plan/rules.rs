@@ -1,5 +1,6 @@
 //! The rules: from answers to plan items, each with the answer that triggered it.
 
+use super::named::{self, Named};
 use super::routine::routine_view;
 use super::*;
 use crate::assess::{PackUse, Region, Surface, When};
@@ -9,6 +10,9 @@ use crate::safety::{ExerciseVerdict, Mode};
 struct Builder<'p> {
     program: &'p Program,
     permissions: &'p Permissions,
+    a: &'p Assessment,
+    /// The run types this runner does that the gate allows.
+    runs: Vec<RunType>,
     items: Vec<PlanItem>,
     excluded: Vec<Excluded>,
 }
@@ -75,7 +79,13 @@ impl Builder<'_> {
         }
     }
 
-    fn exercise(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
+    /// An exercise the rules name (see [`named`](super::named)).
+    fn exercise(&mut self, section: Section, priority: Priority, n: Named, reason: Reason) {
+        self.exercise_id(section, priority, n.id, reason);
+    }
+
+    /// An exercise by its library id (a swapped-in alternative the gate names).
+    fn exercise_id(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
         if let Some(e) = self.program.exercise(id) {
             self.push(
                 section,
@@ -91,7 +101,12 @@ impl Builder<'_> {
         }
     }
 
-    fn habit(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
+    /// A habit the rules name (see [`named`](super::named)).
+    fn habit(&mut self, section: Section, priority: Priority, n: Named, reason: Reason) {
+        self.habit_id(section, priority, n.id, reason);
+    }
+
+    fn habit_id(&mut self, section: Section, priority: Priority, id: &str, reason: Reason) {
         if let Some(h) = self.program.habit(id) {
             self.push(
                 section,
@@ -110,7 +125,7 @@ impl Builder<'_> {
     fn habits_in(&mut self, area: HabitArea, section: Section, priority: Priority, reason: &Reason) {
         let ids: Vec<String> = self.program.habits.iter().filter(|h| h.area == area).map(|h| h.id.clone()).collect();
         for id in ids {
-            self.habit(section, priority, &id, reason.clone());
+            self.habit_id(section, priority, &id, reason.clone());
         }
     }
 
@@ -193,22 +208,49 @@ pub(super) fn uses_pack(a: &Assessment) -> bool {
     a.exposures.hydration_pack != PackUse::Never || a.has(When::WithPack)
 }
 
+/// The plan's sections, in the order they are built (the first section to pick an item gives its reason first).
+const SECTIONS: [fn(&mut Builder<'_>); 12] =
+    [safety, around_runs, long_term, regions, breathing, desk, travel, pack, training, relief, learn, care];
+
 /// Builds the plan within what the safety gate allows. Fails when the gate makes no plan (not screened, locked,
 /// paused).
 pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Result<Plan, PlanError> {
     if let Some(refusal) = PlanError::refusal(permissions) {
         return Err(refusal);
     }
+    let mut b = Builder { program, permissions, a, runs: Vec::new(), items: Vec::new(), excluded: Vec::new() };
+    allowed_runs(&mut b);
+    for section in SECTIONS {
+        section(&mut b);
+    }
+    apply_exercise_verdicts(&mut b);
+    let (routine_seconds, week) = time_routines(&mut b);
+    b.excluded.sort_by(|x, y| (x.kind, &x.id).cmp(&(y.kind, &y.id)));
+    b.excluded.dedup();
+
     let mode = permissions.mode;
-    let open_flags = permissions.open_flags.clone();
-    let mut b = Builder { program, permissions, items: Vec::new(), excluded: Vec::new() };
-    let e = &a.exposures;
-    // The runs this runner does, as far as the gate allows; the others are listed with its reason.
-    let mut runs = Vec::new();
-    for run in run_types(a) {
-        let d = permissions.run(run);
+    let mut items = b.items;
+    items.sort_by_key(|i| (i.section, i.priority));
+    Ok(Plan {
+        mode,
+        open_flags: permissions.open_flags.clone(),
+        items,
+        week,
+        excluded: b.excluded,
+        routine_seconds,
+        safety: (mode != Mode::Full).then(|| permissions.headline.clone()),
+        review_in_days: REVIEW_DAYS,
+        baseline_pain: a.baseline_pain.get(),
+        baseline_psfs: a.psfs_score(),
+    })
+}
+
+/// The runs this runner does, as far as the gate allows; the others are listed with its reason.
+fn allowed_runs(b: &mut Builder<'_>) {
+    for run in run_types(b.a) {
+        let d = b.permissions.run(run);
         if d.allowed {
-            runs.push(run);
+            b.runs.push(run);
         } else {
             b.excluded.push(Excluded {
                 kind: RefKind::Schedule,
@@ -218,8 +260,15 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             });
         }
     }
+}
 
-    // Safety: flags under review, holds from the assessment, and rib pain that is never assumed harmless.
+/// Safety: flags under review, holds from the assessment, and rib pain that is never assumed harmless.
+fn safety(b: &mut Builder<'_>) {
+    let program = b.program;
+    let permissions = b.permissions;
+    let a = b.a;
+    let mode = b.permissions.mode;
+    let open_flags = b.permissions.open_flags.clone();
     let flag_text = match mode {
         Mode::NoRunning => {
             "You answered yes to this screening question; until a clinician has checked it, there is no running."
@@ -241,7 +290,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             );
         }
     }
-    let rib_flag = program.red_flag(RIB_FLAG);
+    let rib_flag = program.red_flag(named::RIB_FLAG.id);
     for hold in &permissions.holds {
         if let Some(f) = rib_flag {
             b.push(
@@ -275,8 +324,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             reason(answer, "If this pain ever comes with effort or after food, or sits in the chest, take the safety check again before you run: the same pattern can come from the heart, so it is never assumed to be a side stitch."),
         );
     }
+}
 
-    // Before, during and after runs: the podcast's three moments, tuned to the run types this runner does.
+/// Before, during and after runs: the podcast's three moments, tuned to the run types this runner does.
+fn around_runs(b: &mut Builder<'_>) {
+    let program = b.program;
+    let a = b.a;
+    let runs = b.runs.clone();
     for &run in &runs {
         let why = run_reason(a, run);
         if let Some(r) = program.pre_run_routine(run) {
@@ -298,8 +352,12 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             );
         }
     }
+}
 
-    // Rest days and every day: strength and thoracic mobility (the article's long-term work).
+/// Rest days and every day: strength and thoracic mobility (the article's long-term work).
+fn long_term(b: &mut Builder<'_>) {
+    let program = b.program;
+    let a = b.a;
     for r in program.routines_of(RoutineKind::RestDayStrength) {
         b.routine(
             Section::RestDays,
@@ -327,13 +385,16 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             ),
         );
     }
+}
 
-    // Region-specific emphasis.
+/// Region-specific emphasis.
+fn regions(b: &mut Builder<'_>) {
+    let a = b.a;
     if a.hurts(Region::UpperTrapLeft) || a.hurts(Region::UpperTrapRight) {
         b.exercise(
             Section::Daily,
             Priority::Core,
-            "lower-trap-set",
+            named::LOWER_TRAP_SET,
             reason("regions: upper-trap", "When the top of the shoulder works overtime, practising shoulder blades back and down brings the lower trapezius into the job."),
         );
     }
@@ -341,7 +402,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
         b.exercise(
             Section::Daily,
             Priority::Recommended,
-            "chin-tuck",
+            named::CHIN_TUCK,
             reason(
                 "regions: neck",
                 "Gentle chin tucks train the deep front neck muscles that hold the head over the shoulders.",
@@ -352,7 +413,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
         b.exercise(
             Section::Daily,
             Priority::Recommended,
-            "open-book-rotation",
+            named::OPEN_BOOK_ROTATION,
             reason(
                 format!("regions: {}", region_list(a)),
                 "Slow rotation moves the ribs and mid-back through their range.",
@@ -364,14 +425,14 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             b.exercise(
                 Section::Daily,
                 Priority::Recommended,
-                "lower-trap-set",
+                named::LOWER_TRAP_SET,
                 reason("conditions: shoulder-injury", "With a current shoulder injury, overhead and loaded shoulder exercises are left out until your clinician clears them; the lower-trap set trains the shoulder blades without loading the arm."),
             );
         } else {
             b.exercise(
                 Section::RestDays,
                 Priority::Recommended,
-                "band-row",
+                named::BAND_ROW,
                 reason(
                     "regions: shoulder",
                     "Keep overhead moves (wall slides, prone Y) in a pain-free range; stop if the shoulder pinches.",
@@ -379,16 +440,23 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             );
         }
     }
+}
 
-    // Breathing: the podcast's thread through all of it.
+/// Breathing: the podcast's thread through all of it.
+fn breathing(b: &mut Builder<'_>) {
     b.exercise(
         Section::Daily,
         Priority::Recommended,
-        "diaphragmatic-breathing",
+        named::DIAPHRAGMATIC_BREATHING,
         reason("program", "Breathing low and wide instead of with the neck is the habit the mid-run cues call on."),
     );
+}
 
-    // Desk and sitting.
+/// Desk and sitting.
+fn desk(b: &mut Builder<'_>) {
+    let program = b.program;
+    let a = b.a;
+    let e = &b.a.exposures;
     let sit = e.sitting_hours_per_day.get();
     if a.has(When::AtDesk) || sit >= SITTING_SOME_H {
         let priority =
@@ -411,8 +479,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             b.routine(Section::Desk, priority, &r.id.clone(), why.clone());
         }
     }
+}
 
-    // Travel.
+/// Travel.
+fn travel(b: &mut Builder<'_>) {
+    let program = b.program;
+    let a = b.a;
+    let e = &b.a.exposures;
     let car = e.car_hours_per_week.get();
     if a.has(When::AfterDriving) || car >= CAR_HOURS_WEEK || e.destination_race {
         let why = if a.has(When::AfterDriving) {
@@ -433,8 +506,14 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             b.routine(Section::Travel, Priority::Recommended, &r.id.clone(), why.clone());
         }
     }
+}
 
-    // Hydration pack.
+/// Hydration pack.
+fn pack(b: &mut Builder<'_>) {
+    let permissions = b.permissions;
+    let a = b.a;
+    let e = &b.a.exposures;
+    let runs = b.runs.clone();
     if uses_pack(a) {
         let why = if a.has(When::WithPack) {
             reason(
@@ -453,8 +532,15 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             b.schedule(RunType::Trail, priority, why);
         }
     }
+}
 
-    // Training load: let pain guide the load, one change at a time.
+/// Training load: let pain guide the load, one change at a time.
+fn training(b: &mut Builder<'_>) {
+    let program = b.program;
+    let permissions = b.permissions;
+    let a = b.a;
+    let e = &b.a.exposures;
+    let runs = b.runs.clone();
     let pain = a.baseline_pain.get();
     let monitoring = if a.has(When::NextMorning) {
         reason(
@@ -469,13 +555,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
     };
     let monitoring_priority =
         if a.has(When::NextMorning) || pain >= 4.0 { Priority::Core } else { Priority::Recommended };
-    b.habit(Section::Training, monitoring_priority, "pain-monitoring", monitoring);
+    b.habit(Section::Training, monitoring_priority, named::PAIN_MONITORING, monitoring);
     if !a.when.is_empty() {
         let whens: Vec<&str> = a.when.iter().map(|w| w.label()).collect();
         b.habit(
             Section::Training,
             Priority::Recommended,
-            "one-change-at-a-time",
+            named::ONE_CHANGE_AT_A_TIME,
             reason(
                 format!("when: {}", whens.join("; ")),
                 "Your pain has more than one possible trigger; changing one thing at a time is how you find which one is yours.",
@@ -488,7 +574,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
         b.habit(
             Section::Training,
             Priority::Core,
-            "taper-dont-stop",
+            named::TAPER_DONT_STOP,
             reason(answer, "Cut distance or run days back for a while instead of stopping: you keep your fitness while the habits take hold."),
         );
     }
@@ -497,9 +583,9 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             format!("exposures.long_run_km: {}", e.long_run_km.get()),
             "Long runs are where the distance jumps happen; sudden jumps are only weakly linked to injury, so treat this as a gentle check.",
         );
-        b.habit(Section::Training, Priority::Optional, "single-run-length-jump", why.clone());
-        b.habit(Section::Training, Priority::Optional, "weekly-distance-jump", why.clone());
-        b.habit(Section::Training, Priority::Optional, "ten-percent-rule-not-a-guarantee", why);
+        b.habit(Section::Training, Priority::Optional, named::SINGLE_RUN_LENGTH_JUMP, why.clone());
+        b.habit(Section::Training, Priority::Optional, named::WEEKLY_DISTANCE_JUMP, why.clone());
+        b.habit(Section::Training, Priority::Optional, named::TEN_PERCENT_RULE, why);
     }
     if pain >= HIGH_PAIN && !permissions.cardio_alternatives.allowed {
         for alt in &program.alternatives {
@@ -545,7 +631,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
         b.habit(
             Section::Daily,
             Priority::Recommended,
-            "head-back-while-running",
+            named::HEAD_BACK_WHILE_RUNNING,
             reason(
                 format!("regions: {}", region_list(a)),
                 "A head that drifts forward loads the neck and upper shoulders on every stride.",
@@ -555,14 +641,19 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
     b.habit(
         Section::Daily,
         Priority::Optional,
-        "expect-effort-at-first",
+        named::EXPECT_EFFORT_AT_FIRST,
         reason(
             "program",
             "Holding a new posture takes effort at first; that is the muscles adapting, not a sign to stop.",
         ),
     );
+}
 
-    // Relief options: comfort only, as the gate decided, each with its limits. Magnesium is nutrition, not relief.
+/// Relief options: comfort only, as the gate decided, each with its limits. Magnesium is nutrition, not relief.
+fn relief(b: &mut Builder<'_>) {
+    let program = b.program;
+    let permissions = b.permissions;
+    let pain = b.a.baseline_pain.get();
     for d in &permissions.relief {
         let Some(r) = program.relief_option(&d.id) else { continue };
         if !d.allowed {
@@ -597,8 +688,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             item.limits = d.limits.clone();
         }
     }
+}
 
-    // Learn: the breathing course, starting where this runner's pain points.
+/// Learn: the breathing course, starting where this runner's pain points.
+fn learn(b: &mut Builder<'_>) {
+    let program = b.program;
+    let a = b.a;
+    let runs = b.runs.clone();
     if let Some(first) = program.lessons.first() {
         b.lesson(
             Priority::Recommended,
@@ -611,8 +707,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
     {
         b.lesson(Priority::Recommended, &l.id.clone(), run_reason(a, RunType::Speed));
     }
+}
 
-    // Care: when to get a physical therapist involved, and who the new runner is.
+/// Care: when to get a physical therapist involved, and who the new runner is.
+fn care(b: &mut Builder<'_>) {
+    let a = b.a;
+    let e = &b.a.exposures;
+    let pain = b.a.baseline_pain.get();
     let pt_priority = if pain >= 8.0 { Priority::Core } else { Priority::Recommended };
     let pt_reason = if pain >= 8.0 {
         reason(
@@ -627,12 +728,12 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             ),
         )
     };
-    b.habit(Section::Care, pt_priority, "see-a-pt-if-no-progress", pt_reason.clone());
-    b.habit(Section::Care, Priority::Optional, "direct-access-to-pt", pt_reason);
+    b.habit(Section::Care, pt_priority, named::SEE_A_PT_IF_NO_PROGRESS, pt_reason.clone());
+    b.habit(Section::Care, Priority::Optional, named::DIRECT_ACCESS_TO_PT, pt_reason);
     b.habit(
         Section::Care,
         Priority::Recommended,
-        "chest-pain-first",
+        named::CHEST_PAIN_FIRST,
         reason("program", "Part of every plan: chest pain, or rib pain with effort or food, is checked by a clinician before anything else."),
     );
     if e.years_running.get() < 1.0 || a.has(When::AfterEatingBeforeRun) {
@@ -647,10 +748,13 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
                 "You are new to running: some unfamiliar aches are common while the body adapts.",
             )
         };
-        b.habit(Section::Care, Priority::Recommended, "new-runner-aches-and-fuel", why);
+        b.habit(Section::Care, Priority::Recommended, named::NEW_RUNNER_ACHES_AND_FUEL, why);
     }
+}
 
-    // Exercises as the gate decided: kept, replaced by their alternative (with the reason), or left out.
+/// Exercises as the gate decided: kept, replaced by their alternative (with the reason), or left out.
+fn apply_exercise_verdicts(b: &mut Builder<'_>) {
+    let permissions = b.permissions;
     for item in std::mem::take(&mut b.items) {
         if item.kind != RefKind::Exercise {
             b.items.push(item);
@@ -671,7 +775,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
                     format!("Swapped in because {} is {why_not}.", item.title),
                 ));
                 for w in why {
-                    b.exercise(item.section, item.priority, &to, w);
+                    b.exercise_id(item.section, item.priority, &to, w);
                 }
             }
             ExerciseVerdict::LeftOut { reason: why_not } => {
@@ -684,9 +788,12 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             }
         }
     }
+}
 
-    // Routines as this runner does them: described with their real steps, timed after swaps; every step that was
-    // swapped or left out is listed once.
+/// Routines as this runner does them: described with their real steps, timed after swaps; every step that was
+/// swapped or left out is listed once. Returns the routines' times and the week.
+fn time_routines(b: &mut Builder<'_>) -> (BTreeMap<String, u32>, Vec<DayPlan>) {
+    let (program, permissions, a) = (b.program, b.permissions, b.a);
     let mut routine_seconds = BTreeMap::new();
     for item in b.items.iter_mut().filter(|i| i.kind == RefKind::Routine) {
         if let Some(r) = program.routine(&item.id) {
@@ -704,27 +811,8 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
             routine_seconds.insert(id.clone(), routine_view(program, r, permissions).seconds);
         }
     }
-    b.excluded.sort_by(|x, y| (x.kind, &x.id).cmp(&(y.kind, &y.id)));
-    b.excluded.dedup();
-
-    let mut items = b.items;
-    items.sort_by_key(|i| (i.section, i.priority));
-    Ok(Plan {
-        mode,
-        open_flags,
-        items,
-        week,
-        excluded: b.excluded,
-        routine_seconds,
-        safety: (mode != Mode::Full).then(|| permissions.headline.clone()),
-        review_in_days: REVIEW_DAYS,
-        baseline_pain: pain,
-        baseline_psfs: a.psfs_score(),
-    })
+    (routine_seconds, week)
 }
-
-/// The screen question about chest or rib pain with effort or meals: the plan's safety items point at it.
-const RIB_FLAG: &str = "chest-or-rib-pain-with-effort-or-meals";
 
 pub(super) fn region_list(a: &Assessment) -> String {
     a.regions.iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")

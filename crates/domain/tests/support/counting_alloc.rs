@@ -1,6 +1,8 @@
 //! A global allocator that counts the bytes held and the peak, for tests that bound memory. Shared by file (a
 //! test of another crate includes it with `#[path]`): one copy, no crate for thirty lines.
 
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

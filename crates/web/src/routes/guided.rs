@@ -1,14 +1,15 @@
 //! The guided session player: a routine as this runner does it, timed in the browser, recorded in the journal.
 //!
-//! The page embeds the timeline (see [`crate::timeline`]) as JSON data and `player.js` runs it: breathing pacer,
+//! The page embeds the one session engine's timeline (`runtall_companion::guide::build_timeline`, the same the
+//! terminal player runs, in its [`PlayerTimeline`] form) as JSON data and `player.js` runs it: breathing pacer,
 //! hold timers, set/rep counter, next-up, pause/skip, optional voice and vibration, screen wake lock. Completion is
 //! recorded by routine kind: daily mobility and rest-day strength tick the day log, pre-run and post-run routines
 //! tick the run context of the run they belong to (the explicit `run`, or the run linked by time as pain reports
 //! are). Without JavaScript the step list and a "Mark as done" form still work.
 //!
 //! The player also reports where it is (`/api/sessions/{routine}/progress`): on pause, at each new exercise, when
-//! the page is hidden or left, and at the end. Each report is turned into the same completion record the terminal
-//! player stores, one row per session (keyed by its start), so a session cut short keeps what was done; a session
+//! the page is hidden or left, and at the end. Each report is played through the engine's session state machine
+//! ([`replay`]) into the same completion record the terminal player stores, one row per session (keyed by its start), so a session cut short keeps what was done; a session
 //! finished with every exercise completed is then recorded in the journal as above, through the same
 //! [`runtall_app::completion`] calls as `runtall guide`.
 
@@ -18,7 +19,6 @@ use crate::error::HttpError;
 use crate::form::FormData;
 use crate::layout::{Nav, Page, csrf_field, minutes, sources};
 use crate::session::Session;
-use crate::timeline::{Timeline, build_timeline};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,7 +27,10 @@ use jiff::{SignedDuration, Timestamp};
 use maud::{PreEscaped, html};
 use runtall_app::AppError;
 use runtall_app::completion::{self, Completion};
-use runtall_companion::guide::{CompletionRecord, EndReason, StepOutcome, StepRecord};
+use runtall_companion::guide::{
+    CompletionRecord, EndReason, GuideInput, PlayedReport, PlayerTimeline, ReplayError, StepOutcome, Timeline,
+    build_timeline, replay,
+};
 use runtall_content::RoutineKind;
 use runtall_domain::journal::DayLog;
 use runtall_domain::plan::{self, RoutineView};
@@ -63,8 +66,14 @@ fn view_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<RoutineView, H
     Ok(plan::routine_view(st.program, r, &s.safety))
 }
 
-fn timeline_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<Timeline, HttpError> {
-    Ok(build_timeline(st.program, &view_for(st, s, routine)?))
+/// The engine's timeline of a routine view. The library's doses are checked by the content tests, so a refusal
+/// here is a bug, not the runner's to fix.
+fn engine_timeline(st: &AppState, view: &RoutineView) -> Result<Timeline, HttpError> {
+    build_timeline(st.program, &GuideInput::Routine(view)).map_err(HttpError::internal)
+}
+
+fn timeline_for(st: &AppState, s: &Snapshot, routine: &str) -> Result<PlayerTimeline, HttpError> {
+    Ok(engine_timeline(st, &view_for(st, s, routine)?)?.for_player())
 }
 
 /// JSON inside `<script type="application/json">`: `</` is escaped so content can never close the element.
@@ -145,7 +154,7 @@ async fn player(
 
 /// What the player shows beside the timer for each exercise, by id: its drawing and what the runner should feel.
 /// Kept apart from the timeline so the timing data stays what the session engine produces.
-fn exercise_info(program: &runtall_content::Program, t: &Timeline) -> Result<String, HttpError> {
+fn exercise_info(program: &runtall_content::Program, t: &PlayerTimeline) -> Result<String, HttpError> {
     let mut info = serde_json::Map::new();
     for step in &t.steps {
         let Some(e) = program.exercise(&step.exercise) else { continue };
@@ -227,8 +236,6 @@ async fn api_timeline(State(st): State<AppState>, Path(routine): Path<String>) -
     Ok(json(timeline_for(&st, &s, &routine)?))
 }
 
-/// Slack for comparing the player's positions with the timeline (floating-point seconds from the browser).
-const EPS: f64 = 1e-3;
 /// How far the browser's clock may run ahead of the server's, and how old a session may be when reported.
 const FUTURE_SKEW: SignedDuration = SignedDuration::from_mins(10);
 const MAX_AGE: SignedDuration = SignedDuration::from_hours(48);
@@ -275,117 +282,26 @@ struct ProgressReply {
     record: CompletionRecord,
 }
 
-/// Seconds played of each segment, the steps skipped out of, and the step reached, from the player's report.
-fn replay(t: &Timeline, skips: &[f64], position: f64) -> Result<(Vec<f64>, Vec<bool>, usize), HttpError> {
-    let starts: Vec<f64> = t
-        .segments
-        .iter()
-        .scan(0.0_f64, |acc, seg| {
-            let start = *acc;
-            *acc += f64::from(seg.seconds);
-            Some(start)
-        })
-        .collect();
-    let total: f64 = t.segments.iter().map(|s| f64::from(s.seconds)).sum();
-    let mut played = vec![0.0_f64; t.segments.len()];
-    let mut skipped = vec![false; t.steps.len()];
-    // The segment playing at timeline second `x` (a boundary belongs to the segment that starts there).
-    let at = |x: f64| starts.iter().rposition(|s| *s <= x + EPS).unwrap_or(0);
-    let step_start = |step: usize| t.segments.iter().position(|s| s.step == step).map_or(total, |k| starts[k]);
-    let mut play = |from: f64, to: f64| {
-        for (k, seg) in t.segments.iter().enumerate() {
-            let overlap = to.min(starts[k] + f64::from(seg.seconds)) - from.max(starts[k]);
-            if overlap > 0.0 {
-                played[k] += overlap;
-            }
-        }
-    };
-    if skips.len() > t.steps.len() {
-        return Err(HttpError::field("skips", "more skips than exercises"));
-    }
-    let mut cursor = 0.0;
-    for &x in skips {
-        if !x.is_finite() || x + EPS < cursor || x > total + EPS {
-            return Err(HttpError::field("skips", format!("a skip at {x} s does not fit this session")));
-        }
-        play(cursor, x);
-        let step = t.segments[at(x)].step;
-        skipped[step] = true;
-        cursor = step_start(step + 1);
-    }
-    if !position.is_finite() || position + EPS < cursor || position > total + EPS {
-        return Err(HttpError::field("position_s", format!("{position} s does not fit this session ({total:.0} s)")));
-    }
-    play(cursor, position.min(total));
-    let reached = t.segments[at(position.min(total))].step;
-    Ok((played, skipped, reached))
-}
-
-/// The completion record the terminal player would have written for the same session: per exercise, what was
-/// played of its active time (holds, reps, breaths, work — not the getting-ready time or rests between sets).
+/// The completion record the terminal player would have written for the same session: the report played through
+/// the engine's [`Session`](runtall_companion::guide::Session), with the wall-clock figures the player measured.
 fn record_from(
-    t: &Timeline,
-    view: &RoutineView,
+    t: Timeline,
     b: &ProgressBody,
     started: Timestamp,
     now: Timestamp,
 ) -> Result<CompletionRecord, HttpError> {
-    use crate::timeline::SegmentKind;
-    let (played, skipped, reached) = replay(t, &b.skips, b.position_s)?;
-    let total: f64 = t.segments.iter().map(|s| f64::from(s.seconds)).sum();
-    if b.ended == EndReason::Finished && b.position_s + EPS < total {
-        return Err(HttpError::field("position_s", "a finished session ends at the end of the timeline"));
-    }
-    let steps = t
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            let active: Vec<usize> = (0..t.segments.len())
-                .filter(|k| {
-                    let s = &t.segments[*k];
-                    s.step == i && !matches!(s.kind, SegmentKind::Ready | SegmentKind::Rest)
-                })
-                .collect();
-            let full = |k: &usize| played[*k] + EPS >= f64::from(t.segments[*k].seconds);
-            let planned: f64 = active.iter().map(|k| f64::from(t.segments[*k].seconds)).sum();
-            let done: f64 = active.iter().map(|k| played[*k].min(f64::from(t.segments[*k].seconds))).sum();
-            let all_done = active.iter().all(full);
-            // Every set of a dose has the same segments, so the active ones split evenly into sets.
-            let sets = view.steps.get(i).map_or(1, |s| s.dose.sets.max(1));
-            let sets_done = if active.len().is_multiple_of(sets as usize) && !active.is_empty() {
-                active.chunks(active.len() / sets as usize).filter(|c| c.iter().all(full)).count() as u32
-            } else if all_done {
-                sets
-            } else {
-                0
-            };
-            let outcome = StepOutcome::judge(all_done, planned, done, skipped[i] || i < reached);
-            StepRecord {
-                exercise: step.exercise.clone(),
-                name: step.name.clone(),
-                outcome,
-                sets_done,
-                sets,
-                active_s: done.round() as u32,
-                planned_active_s: planned.round() as u32,
-            }
-        })
-        .collect::<Vec<_>>();
-    Ok(CompletionRecord {
-        id: t.routine.clone(),
-        title: t.name.clone(),
-        is_routine: true,
-        ended: b.ended,
-        started_at: Some(started),
-        ended_at: (b.ended != EndReason::InProgress).then_some(now),
-        active_s: steps.iter().map(|s| s.active_s).sum(),
-        planned_active_s: steps.iter().map(|s| s.planned_active_s).sum(),
-        steps,
-        elapsed_s: b.elapsed_s,
-        paused_s: b.paused_s.min(b.elapsed_s),
-        speed: b.speed,
-    })
+    let report = PlayedReport { skips_s: &b.skips, position_s: b.position_s, ended: b.ended };
+    let mut record = replay(t, &report).map_err(|e| match e {
+        ReplayError::TooManySkips | ReplayError::Skip(_) => HttpError::field("skips", e.to_string()),
+        ReplayError::Position { .. } | ReplayError::NotAtEnd => HttpError::field("position_s", e.to_string()),
+        ReplayError::Session(e) => HttpError::internal(e),
+    })?;
+    record.started_at = Some(started);
+    record.ended_at = (b.ended != EndReason::InProgress).then_some(now);
+    record.elapsed_s = b.elapsed_s;
+    record.paused_s = b.paused_s.min(b.elapsed_s);
+    record.speed = b.speed;
+    Ok(record)
 }
 
 /// The session's start as the player reports it: a real moment, not far in the future nor days ago.
@@ -415,10 +331,10 @@ async fn api_progress(
     }
     let s = snapshot(&st).await?;
     let view = view_for(&st, &s, &routine)?;
-    let t = build_timeline(st.program, &view);
+    let t = engine_timeline(&st, &view)?;
     let now = Timestamp::now();
     let started = started_at(&b.started_at, now)?;
-    let record = record_from(&t, &view, &b, started, now)?;
+    let record = record_from(t, &b, started, now)?;
     let json_record = serde_json::to_value(&record).map_err(HttpError::internal)?;
     let (kind, run, today) = (view.kind, b.run, super::today());
     let name = view.name.clone();

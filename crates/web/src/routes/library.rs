@@ -9,7 +9,7 @@ use super::json;
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{FormData, id_of};
-use crate::layout::{Nav, Page, bullets, csrf_field, dose_line, figure_img, minutes, sources};
+use crate::layout::{Nav, Page, bullets, csrf_field, figure_img, minutes, sources};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -96,7 +96,7 @@ async fn index(State(st): State<AppState>, session: Session) -> Result<Response,
                     @for e in p.exercises.iter().filter(|e| e.category == c) {
                         li class="with-figure" {
                             (figure_img(p, &e.id, "thumb"))
-                            div { a href={ "/library/exercises/" (e.id) } { strong { (e.name) } } br; span class="muted" { (dose_line(&e.dose)) } }
+                            div { a href={ "/library/exercises/" (e.id) } { strong { (e.name) } } br; span class="muted" { (e.dose.line()) } }
                         }
                     }
                 }
@@ -133,7 +133,7 @@ async fn exercise(State(st): State<AppState>, session: Session, Path(id): Path<S
         p class="lead" { (e.summary) }
         (crate::layout::figure_panels(p, &e.id))
         dl class="facts" {
-            div { dt { "Dose" } dd { (dose_line(&e.dose)) " — " (e.dose.frequency) } }
+            div { dt { "Dose" } dd { (e.dose.line()) " — " (e.dose.frequency) } }
             div { dt { "Takes" } dd { "~" (minutes(e.dose.estimated_seconds())) } }
             div { dt { "Position" } dd { (e.position) } }
             div { dt { "Equipment" } dd { @for (i, q) in e.equipment.iter().enumerate() { @if i > 0 { ", " } (equipment_label(*q)) } } }
@@ -181,7 +181,7 @@ async fn routine(State(st): State<AppState>, session: Session, Path(id): Path<St
                 @if let Some(ex) = p.exercise(&s.exercise) {
                     li class="with-figure" {
                         (figure_img(p, &ex.id, "thumb"))
-                        div { a href={ "/library/exercises/" (ex.id) } { (ex.name) } " — " (dose_line(&step_dose(ex, s)))
+                        div { a href={ "/library/exercises/" (ex.id) } { (ex.name) } " — " (step_dose(ex, s).line())
                             @if let Some(n) = &s.note { br; span class="note" { (n) } } }
                     }
                 }

@@ -8,7 +8,7 @@
 use super::{Snapshot, api_needs_first, json, needs_first, snapshot};
 use crate::AppState;
 use crate::error::HttpError;
-use crate::layout::{Nav, Page, csrf_field, dose_line, minutes, sources};
+use crate::layout::{Nav, Page, csrf_field, minutes, sources};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -16,11 +16,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use maud::{Markup, html};
+use runtall_app::plan::PlanInputs;
 use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
 use runtall_domain::screen::is_stale;
 use runtall_store::Store;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,24 +34,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/safety", get(api_safety))
 }
 
-/// The plan for the latest screen and assessment, stored when it is new.
-pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<PlanRecord, HttpError> {
+/// The plan for the latest screen and assessment, by the one storage rule (stored when its inputs changed), kept
+/// per journal revision so a page view neither rebuilds it nor decodes the stored one.
+pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<Arc<PlanRecord>, HttpError> {
     let a = api_needs_first(s)?.clone();
-    let built = plan::build(st.program, &a.assessment, &s.safety)?;
-    let screening_id = s.screening.as_ref().and_then(|r| r.id);
+    let inputs = PlanInputs::of(s.screening.as_ref(), &a);
+    let (program, safety, cache) = (st.program, s.safety.clone(), st.plans.clone());
     st.db
         .run(move |store| {
-            if let Some(latest) = store.latest_plan()?
-                && latest.screening_id == screening_id
-                && latest.assessment_id == a.id
-                && latest.plan == built
-            {
-                return Ok(latest);
-            }
-            let mut record =
-                PlanRecord { id: None, created_at: Timestamp::now(), screening_id, assessment_id: a.id, plan: built };
-            record.id = Some(store.add_plan(&record)?);
-            Ok(record)
+            let build = || plan::build(program, &a.assessment, &safety).map_err(HttpError::from);
+            cache.current(store, inputs, build, Timestamp::now())
         })
         .await
 }
@@ -248,7 +242,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
                     li class="with-figure" {
                         (crate::layout::figure_img(program, &s.exercise, "thumb"))
                         div {
-                            a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (dose_line(&s.dose))
+                            a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
                             " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
                             @if let Some(n) = &s.note { br; span class="note" { (n) } }
                             @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
@@ -466,7 +460,7 @@ async fn today_page(
 
 async fn api_plan(State(st): State<AppState>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
-    Ok(json(current_plan(&st, &s).await?))
+    Ok(json(&*current_plan(&st, &s).await?))
 }
 
 async fn api_plan_history(State(st): State<AppState>) -> Result<Response, HttpError> {

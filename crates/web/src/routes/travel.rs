@@ -19,7 +19,7 @@ use axum::routing::get;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use maud::{Markup, html};
-use runtall_companion::travel::{DayRole, TravelError, TravelMode, TravelOptions, TravelPlan, plan_travel};
+use runtall_companion::travel::{TravelError, TravelMode, TravelOptions, TravelPlan, plan_travel};
 use runtall_content::Program;
 
 pub fn router() -> Router<AppState> {
@@ -107,24 +107,10 @@ fn plan(program: &Program, r: &Request) -> Result<TravelPlan, Errors> {
     })
 }
 
-fn role_label(role: DayRole) -> &'static str {
-    match role {
-        DayRole::TravelOut => "travel out",
-        DayRole::Settle => "settle in",
-        DayRole::Race => "race day",
-        DayRole::Stay => "stay",
-        DayRole::TravelHome => "travel home",
-        DayRole::AfterTravel => "after travel",
-    }
-}
-
 /// The plan as `runtall travel` prints it: the trip in one line, warnings, each day with what to do and its
 /// routines (linked to the guided player), and the habits it comes from with their sources.
 fn plan_view(program: &Program, p: &TravelPlan) -> Markup {
-    let how = match p.travel {
-        TravelMode::Drive { hours } => format!("{hours} h drive"),
-        TravelMode::Flight { hours } => format!("{hours} h flight"),
-    };
+    let how = p.travel.label();
     html! {
         section class="card" id="plan" aria-labelledby="plan-title" {
             h2 id="plan-title" { "Race on " (p.race) }
@@ -136,7 +122,7 @@ fn plan_view(program: &Program, p: &TravelPlan) -> Markup {
             }
             @for d in &p.days {
                 article class="item" {
-                    h3 { (d.date.strftime("%a")) " " (d.date) " — " (role_label(d.role)) }
+                    h3 { (d.date.strftime("%a")) " " (d.date) " — " (d.role.label()) }
                     ul { @for i in &d.items { li { (i) } } }
                     @if !d.routines.is_empty() {
                         p { span class="label" { "Routines: " }

@@ -1,16 +1,18 @@
 //! The terminal front end: one pure [`render`] function (tested with ratatui's `TestBackend`) and the
 //! [`run_session`] loop that owns the real clock, the keyboard, the bell and the speech process.
 
-use super::session::{CompletionRecord, Session, SessionEvent, SessionState, Snapshot};
+use super::PlayerError;
 use super::sound::{Speaker, spoken_text};
-use super::timeline::{BreathPhase, GuideInput, SegmentKind, build_timeline, clock};
-use super::{SessionError, StepOutcome};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use runtall_companion::guide::{
+    BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
+    Timeline, build_timeline, clock,
+};
 use runtall_content::Program;
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -87,7 +89,7 @@ pub const FIGURE_COLS: usize = 44;
 pub const FIGURE_ROWS: usize = 4;
 
 /// The drawing of each step, for [`render_with_figure`].
-pub fn step_figures(program: &Program, timeline: &super::Timeline) -> Vec<Option<Vec<String>>> {
+pub fn step_figures(program: &Program, timeline: &Timeline) -> Vec<Option<Vec<String>>> {
     timeline
         .steps
         .iter()
@@ -234,7 +236,7 @@ pub fn run_session(
     program: &Program,
     input: &GuideInput<'_>,
     options: &GuideOptions,
-) -> Result<CompletionRecord, SessionError> {
+) -> Result<CompletionRecord, PlayerError> {
     run_session_with(program, input, options, |_| {})
 }
 
@@ -250,27 +252,27 @@ pub fn run_session_with(
     input: &GuideInput<'_>,
     options: &GuideOptions,
     checkpoint: impl FnMut(&CompletionRecord),
-) -> Result<CompletionRecord, SessionError> {
+) -> Result<CompletionRecord, PlayerError> {
     let timeline = build_timeline(program, input)?;
     run_timeline_with(program, timeline, options, checkpoint)
 }
 
-/// Plays a timeline already built (a breathing session, see [`crate::breathe`]); otherwise as
+/// Plays a timeline already built (a breathing session, see [`runtall_companion::breathe`]); otherwise as
 /// [`run_session_with`].
 pub fn run_timeline_with(
     program: &Program,
-    timeline: super::Timeline,
+    timeline: Timeline,
     options: &GuideOptions,
     mut checkpoint: impl FnMut(&CompletionRecord),
-) -> Result<CompletionRecord, SessionError> {
+) -> Result<CompletionRecord, PlayerError> {
     let figures = step_figures(program, &timeline);
     let mut session = Session::new(timeline, options.speed)?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(SessionError::NotATerminal);
+        return Err(PlayerError::NotATerminal);
     }
     let (width, height) = crossterm::terminal::size()?;
     if width < MIN_WIDTH || height < MIN_HEIGHT {
-        return Err(SessionError::TerminalTooSmall { width, height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
+        return Err(PlayerError::TerminalTooSmall { width, height, min_width: MIN_WIDTH, min_height: MIN_HEIGHT });
     }
     let palette = Palette { color: options.use_color() };
     let mut speaker = if options.speech { Speaker::detect() } else { Speaker::silent() };
@@ -289,7 +291,7 @@ pub fn run_timeline_with(
     record.ended_at = Some(jiff::Timestamp::now());
     match result {
         Ok(()) => Ok(record),
-        Err(e) => Err(SessionError::Failed { message: e.to_string(), partial: Box::new(record) }),
+        Err(e) => Err(PlayerError::Failed { message: e.to_string(), partial: Box::new(record) }),
     }
 }
 

@@ -1,14 +1,15 @@
 //! Frames of the guided session rendered into ratatui's `TestBackend` at chosen clock times.
 
+// The companion's own test helpers (the demo runner, the gate's permissions), shared by file.
+#[path = "../../companion/tests/common/mod.rs"]
 mod common;
 
 use common::{program, secs, view};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use runtall_companion::guide::{
-    DoseOverride, GuideInput, MIN_HEIGHT, MIN_WIDTH, Palette, Session, build_timeline, frame_text, render,
-};
+use runtall_companion::guide::{DoseOverride, GuideInput, Session, build_timeline};
+use runtall_tui::guide::{MIN_HEIGHT, MIN_WIDTH, Palette, frame_text, render};
 
 fn session(input: GuideInput<'_>) -> Session {
     let t = build_timeline(program(), &input).expect("timeline");
@@ -154,7 +155,7 @@ fn fits_the_minimum_size_and_refuses_smaller() {
 /// left out rather than squeezing the timer.
 #[test]
 fn the_drawing_of_the_exercise_shows_when_there_is_room() {
-    use runtall_companion::guide::{render_with_figure, step_figures};
+    use runtall_tui::guide::{render_with_figure, step_figures};
     let input = GuideInput::Exercise { id: "chin-tuck", overrides: DoseOverride::default() };
     let s = session(input);
     let figures = step_figures(program(), s.timeline());

@@ -1,8 +1,8 @@
-//! The thin real-time loop around [`Scheduler`]: a clock, an idle source and a notifier, each a trait so the
-//! loop itself runs in tests on a fake clock through a whole simulated workday.
+//! The real-time loop around `runtall_companion::remind::Scheduler`: a clock, an idle source and a notifier, each a
+//! trait so the loop itself runs in tests on a fake clock through a whole simulated workday.
 
-use super::{BreakEvent, Prompt, PromptKind, RemindError, Response, Scheduler};
 use jiff::Zoned;
+use runtall_companion::remind::{BreakEvent, Prompt, PromptKind, RemindError, Response, Scheduler};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};

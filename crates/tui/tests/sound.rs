@@ -1,6 +1,6 @@
 //! Speech through an `espeak-ng` stand-in, and the desktop-notification fallback.
 
-use runtall_companion::guide::Speaker;
+use runtall_tui::guide::Speaker;
 
 #[cfg(unix)]
 #[test]
@@ -39,8 +39,8 @@ fn speaker_spawns_without_waiting_and_is_silent_when_absent() {
 #[cfg(feature = "notify")]
 #[test]
 fn desktop_notifier_falls_back_to_the_terminal_without_a_session_bus() {
-    use runtall_companion::remind::driver::{DesktopNotifier, Notifier};
     use runtall_companion::remind::{Prompt, PromptKind};
+    use runtall_tui::remind::{DesktopNotifier, Notifier};
     let prompt = Prompt {
         id: 1,
         kind: PromptKind::Walk,

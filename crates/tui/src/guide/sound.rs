@@ -1,7 +1,7 @@
 //! Spoken cues through `espeak-ng`, when it is installed. Speech is spawned and never waited for, so a slow
 //! or missing speech engine can never stall the pacer; a new cue cuts off one still being spoken.
 
-use super::timeline::{BreathPhase, GuideStep, Segment, SegmentKind, Side};
+use runtall_companion::guide::{BreathPhase, GuideStep, Segment, SegmentKind, Side};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -100,7 +100,7 @@ impl Drop for Speaker {
 }
 
 /// Looks for an executable on `PATH` without running it (running it to probe would make a sound).
-pub(crate) fn find_on_path(name: &str) -> Option<PathBuf> {
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
 }
