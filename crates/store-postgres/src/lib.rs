@@ -9,7 +9,6 @@
 //! owners bypass row-level security. `docs/storage.md` says how to set that up and how to run the tests.
 
 pub mod migrations;
-mod rows;
 mod store;
 
 use jiff::Timestamp;
@@ -136,7 +135,7 @@ impl Database for PgDatabase {
         let id: i64 = tx
             .query_one(
                 "INSERT INTO athletes (name, created_at) VALUES ($1, $2) RETURNING id",
-                &[&name, &rows::ts(Timestamp::now())],
+                &[&name, &runtall_store::columns::ts(Timestamp::now())],
             )
             .map_err(|e| self.err(e))?
             .get(0);
@@ -157,7 +156,7 @@ impl Database for PgDatabase {
         rows.iter()
             .map(|r| {
                 let id: i64 = r.get(0);
-                let created_at = rows::parse_ts(r.get(2), "athlete", id)?;
+                let created_at = runtall_store::columns::parse_ts(r.get(2), "athlete", id)?;
                 Ok(Athlete { id: AthleteId::new(id), name: r.get(1), created_at })
             })
             .collect()

@@ -7,7 +7,6 @@
 //! advisory lock keyed by the athlete: PostgreSQL's default isolation would otherwise let two imports of one file
 //! both find no duplicate. Other athletes' writers never wait for it.
 
-use crate::rows::{decode, encode, enum_name, from_name, parse_ts, ts};
 use crate::{PgStore, migrations};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -22,6 +21,7 @@ use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
 use runtall_store::codec;
+use runtall_store::columns::{OVERLAP_LOOKBACK_S, RUN_SPORTS, decode, encode, enum_name, from_name, parse_ts, ts};
 use runtall_store::{
     ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
     LessonDone, PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
@@ -30,13 +30,6 @@ use serde::de::DeserializeOwned;
 
 type Tx<'a, 'b> = &'a mut Transaction<'b>;
 type Params<'a> = [&'a (dyn ToSql + Sync)];
-
-/// How long before a new activity's start a stored one may have started and still overlap it, seconds (as the
-/// SQLite store: longer than any single recording, short enough to stay on the start index).
-const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
-
-/// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
-const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
 
 /// The columns an activity row is written with besides its athlete, in the order of [`activity_values`].
 const ACTIVITY_COLUMNS: [&str; 18] = [

@@ -13,6 +13,7 @@
 //! migrations stay small.
 
 pub mod codec;
+pub mod columns;
 mod migrations;
 pub mod private_files;
 mod sqlite;

@@ -6,7 +6,6 @@
 //! its one transaction, so two handles of one database take turns, and two databases (two connections, as two
 //! programs or the web app's pool have) run side by side under SQLite's own locking.
 
-mod rows;
 mod schema;
 mod store;
 
@@ -123,7 +122,7 @@ impl Database for SqliteDatabase {
         let id = (|| {
             tx.execute(
                 "INSERT INTO athletes (name, created_at) VALUES (?1, ?2)",
-                params![name, rows::ts(Timestamp::now())],
+                params![name, crate::columns::ts(Timestamp::now())],
             )?;
             let id = tx.last_insert_rowid();
             // The counters every athlete has from the start: the revision the triggers bump and the label pass.
@@ -146,7 +145,7 @@ impl Database for SqliteDatabase {
         let mut out = Vec::new();
         for row in rows {
             let (id, name, created_at) = row.map_err(|e| self.err(e))?;
-            let created_at = rows::parse_ts(&created_at, "athlete", id)?;
+            let created_at = crate::columns::parse_ts(&created_at, "athlete", id)?;
             out.push(Athlete { id: AthleteId::new(id), name, created_at });
         }
         Ok(out)

@@ -4,9 +4,9 @@
 //! Each method takes the connection once and never calls another trait method while holding it (the lock is not
 //! re-entrant); shared steps are private helpers that take the connection or transaction.
 
-use super::rows::{decode, encode, enum_name, from_name, parse_ts, ts};
 use super::{SqliteStore, write_tx};
 use crate::codec;
+use crate::columns::{OVERLAP_LOOKBACK_S, RUN_SPORTS, decode, encode, enum_name, from_name, parse_ts, ts};
 use crate::{
     ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
     LessonDone, PostureRow, SessionRow, StoredActivity,
@@ -24,14 +24,6 @@ use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
-
-/// The per-athlete tables "delete all my data" empties, children before the rows they refer to.
-/// How long before a new activity's start a stored one may have started and still overlap it, seconds: longer
-/// than any single run or ride a person records (a 24-hour race), short enough to keep the look-up on the index.
-const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
-
-/// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
-const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
 
 /// The columns an activity row is written with (besides its athlete), in the order of [`activity_values`].
 const ACTIVITY_COLUMNS: [&str; 18] = [
