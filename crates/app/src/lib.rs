@@ -10,6 +10,8 @@ mod error;
 pub mod experiments;
 pub mod import;
 pub mod journal_file;
+mod journal_others;
+pub mod sync;
 mod local;
 pub mod observations;
 pub mod plan;
