@@ -35,10 +35,7 @@ fn posture_id(taken_on: Date, kind: &str, data: &serde_json::Value) -> String {
 }
 
 /// The stored experiment document with its run ids taken out (they travel as run keys).
-fn experiment_parts(
-    data: &serde_json::Value,
-    keys: &HashMap<i64, String>,
-) -> (serde_json::Value, Vec<String>) {
+fn experiment_parts(data: &serde_json::Value, keys: &HashMap<i64, String>) -> (serde_json::Value, Vec<String>) {
     let mut data = data.clone();
     let mut runs = Vec::new();
     if let Some(ids) = data.get_mut("recorded_runs").and_then(|v| v.as_array_mut()) {
@@ -114,10 +111,7 @@ pub(crate) fn export(store: &dyn Store, keys: &HashMap<i64, String>, journal: &m
 /// The start date an experiment document records (the column and the document agree; the document is what the
 /// app reads).
 fn experiment_started(data: &serde_json::Value) -> Date {
-    data.pointer("/experiment/started")
-        .and_then(|v| v.as_str())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(Date::MIN)
+    data.pointer("/experiment/started").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()).unwrap_or(Date::MIN)
 }
 
 /// Applies the records beyond runs, pain and days, counting what was added and what matched.
@@ -132,13 +126,9 @@ pub(crate) fn apply(store: &dyn Store, records: Vec<Record>, stats: &mut Journal
         .collect();
     let mut assessments: HashMap<Timestamp, i64> =
         store.assessments()?.into_iter().filter_map(|a| a.id.map(|id| (a.taken_at, id))).collect();
-    let mut plans: std::collections::HashSet<Timestamp> =
-        store.plans()?.into_iter().map(|p| p.created_at).collect();
-    let mut sessions: std::collections::HashSet<(Timestamp, String)> = store
-        .sessions(Timestamp::MIN, Timestamp::MAX)?
-        .into_iter()
-        .map(|s| (s.started_at, s.routine_id))
-        .collect();
+    let mut plans: std::collections::HashSet<Timestamp> = store.plans()?.into_iter().map(|p| p.created_at).collect();
+    let mut sessions: std::collections::HashSet<(Timestamp, String)> =
+        store.sessions(Timestamp::MIN, Timestamp::MAX)?.into_iter().map(|s| (s.started_at, s.routine_id)).collect();
     let mut experiments: HashMap<String, i64> = store
         .experiments()?
         .into_iter()
@@ -146,8 +136,7 @@ pub(crate) fn apply(store: &dyn Store, records: Vec<Record>, stats: &mut Journal
         .collect();
     let mut postures: std::collections::HashSet<String> =
         store.postures()?.into_iter().map(|p| posture_id(p.taken_on, &p.kind, &p.data)).collect();
-    let lessons: std::collections::HashSet<String> =
-        store.lessons_done()?.into_iter().map(|l| l.lesson_id).collect();
+    let lessons: std::collections::HashSet<String> = store.lessons_done()?.into_iter().map(|l| l.lesson_id).collect();
     let mut run_ids: Option<HashMap<String, i64>> = None;
     let mut count = |added: bool| {
         if added {
@@ -197,13 +186,8 @@ pub(crate) fn apply(store: &dyn Store, records: Vec<Record>, stats: &mut Journal
             Record::Experiment(e) => {
                 let ids = match &mut run_ids {
                     Some(ids) => ids,
-                    None => run_ids.insert(
-                        store
-                            .activities(&Default::default())?
-                            .into_iter()
-                            .map(|r| (r.key, r.id))
-                            .collect(),
-                    ),
+                    None => run_ids
+                        .insert(store.activities(&Default::default())?.into_iter().map(|r| (r.key, r.id)).collect()),
                 };
                 let mut data = e.data.clone();
                 if let Some(list) = data.get_mut("recorded_runs").and_then(|v| v.as_array_mut()) {

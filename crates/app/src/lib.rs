@@ -11,7 +11,6 @@ pub mod experiments;
 pub mod import;
 pub mod journal_file;
 mod journal_others;
-pub mod sync;
 mod local;
 pub mod observations;
 pub mod plan;
@@ -22,6 +21,7 @@ pub mod run_link;
 pub mod safety;
 pub mod screen;
 pub mod sessions;
+pub mod sync;
 
 pub use error::AppError;
 pub use local::{LocalStore, connect_local, open_local};

@@ -40,7 +40,9 @@ pub const MAX_BATCH_INFLATED: u64 = 160 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     /// The other side speaks a newer protocol than this build.
-    #[error("the sync protocol of the other side is version {theirs}; this runtall speaks version {ours}: upgrade the older one")]
+    #[error(
+        "the sync protocol of the other side is version {theirs}; this runtall speaks version {ours}: upgrade the older one"
+    )]
     Protocol { theirs: u32, ours: u32 },
     /// The batch bytes are not a batch (cut in transfer, not gzip, not the expected JSON, too large).
     #[error("sync batch unusable: {0}; nothing of it was stored")]
@@ -170,9 +172,28 @@ impl Outgoing {
     }
 }
 
+/// How big a batch may grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    pub records: usize,
+    pub activity_bytes: usize,
+}
+
+impl Default for BatchLimits {
+    fn default() -> Self {
+        BatchLimits { records: BATCH_RECORDS, activity_bytes: BATCH_ACTIVITY_BYTES }
+    }
+}
+
 /// Client half, step 1: the records that changed since the last acknowledged cursor, in batches of at most
 /// [`BATCH_RECORDS`] records and about [`BATCH_ACTIVITY_BYTES`] of new runs' activities.
 pub fn outgoing(store: &dyn Store) -> Result<Outgoing> {
+    outgoing_in(store, BatchLimits::default())
+}
+
+/// [`outgoing`] with other batch limits (smaller batches for a slow link, or for tests).
+pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
+    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
     let state = SyncState::load(store)?;
     let journal = journal_file::export(store)?;
     // Runs stored with an activity of their own (not only a journal line) travel with it when new.
@@ -200,14 +221,14 @@ pub fn outgoing(store: &dyn Store) -> Result<Outgoing> {
         {
             // Samples dominate a batch's size: about 8 columns of 8 bytes per sample once decoded.
             let estimate = (r.elapsed_s.max(0.0) as usize + 1) * 64;
-            if activity_bytes + estimate > BATCH_ACTIVITY_BYTES && !batch.is_empty() {
+            if activity_bytes + estimate > limits.activity_bytes && !batch.is_empty() {
                 out.batches.push(std::mem::take(&mut batch));
                 activity_bytes = 0;
             }
             activity_bytes += estimate;
         }
         batch.push(Pending { id, fingerprint, record, new });
-        if batch.len() >= BATCH_RECORDS {
+        if batch.len() >= limits.records {
             out.batches.push(std::mem::take(&mut batch));
             activity_bytes = 0;
         }
@@ -238,11 +259,8 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
             }
         }
     }
-    let body = Batch {
-        protocol: PROTOCOL,
-        records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(),
-        activities,
-    };
+    let body =
+        Batch { protocol: PROTOCOL, records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(), activities };
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     serde_json::to_writer(&mut gz, &body).map_err(|e| SyncError::Body(e.to_string()))?;
     gz.finish().map_err(|e| SyncError::Body(e.to_string()))
@@ -291,8 +309,7 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
     if version.protocol > PROTOCOL {
         return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
     }
-    let batch: Batch =
-        serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+    let batch: Batch = serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
     drop(text);
     let mut lines = Vec::with_capacity(batch.records.len() * 200);
     for r in &batch.records {
@@ -305,12 +322,11 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
     let mut activities: HashMap<String, Activity> =
         batch.activities.into_iter().map(|a| (a.source.content_hash.clone(), a)).collect();
     let mut reader = JsonlReader::part("sync batch", lines.as_slice(), now);
-    let stats = journal_file::import_with(store, &mut reader, &mut |key| activities.remove(key)).map_err(
-        |e| match e {
+    let stats =
+        journal_file::import_with(store, &mut reader, &mut |key| activities.remove(key)).map_err(|e| match e {
             AppError::Store(s) => SyncError::from(s),
             other => SyncError::App(other),
-        },
-    )?;
+        })?;
     Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox: vec![] })
 }
 
@@ -333,4 +349,3 @@ pub fn decode_ack(bytes: &[u8]) -> Result<Ack> {
 pub fn encode_ack(ack: &Ack) -> Vec<u8> {
     serde_json::to_vec(ack).unwrap_or_default()
 }
-

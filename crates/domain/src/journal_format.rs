@@ -1120,7 +1120,10 @@ mod tests {
             kind: "standing".into(),
             data: serde_json::json!({"photo": {"landmarks": {}}}),
         });
-        j.lessons.push(JournalLesson { lesson_id: "why-exhale".into(), done_at: "2026-11-02T20:00:00Z".parse().expect("ts") });
+        j.lessons.push(JournalLesson {
+            lesson_id: "why-exhale".into(),
+            done_at: "2026-11-02T20:00:00Z".parse().expect("ts"),
+        });
         j
     }
 

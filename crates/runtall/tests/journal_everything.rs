@@ -11,8 +11,7 @@ use std::process::{Command, Output};
 const BIN: &str = env!("CARGO_BIN_EXE_runtall");
 
 fn runtall(db: &Path, args: &[&str]) -> Output {
-    let out =
-        Command::new(BIN).arg("--db").arg(db).args(args).env_remove("RUNTALL_DB").output().expect("run runtall");
+    let out = Command::new(BIN).arg("--db").arg(db).args(args).env_remove("RUNTALL_DB").output().expect("run runtall");
     assert!(out.status.success(), "runtall {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
 }
@@ -22,7 +21,9 @@ fn runtall(db: &Path, args: &[&str]) -> Output {
 fn add_one_of_each(store: &dyn Store) {
     let today = Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let screening = store.latest_screening().expect("read").expect("the demo screens");
-    store.mark_clinician_checked(screening.id.expect("id"), "2026-01-05T10:00:00Z".parse().expect("ts")).expect("check");
+    store
+        .mark_clinician_checked(screening.id.expect("id"), "2026-01-05T10:00:00Z".parse().expect("ts"))
+        .expect("check");
     store
         .put_session(
             "2026-01-04T06:30:00Z".parse().expect("ts"),
@@ -54,7 +55,8 @@ fn the_demo_season_and_one_of_each_kind_round_trip_through_json_lines_byte_for_b
     runtall(&a, &["demo"]);
     add_one_of_each(&SqliteStore::open(&a).expect("open"));
     let first = String::from_utf8(runtall(&a, &["journal", "export"]).stdout).expect("utf-8");
-    for kind in ["run", "pain", "day", "screening", "assessment", "plan", "session", "experiment", "posture", "lesson"] {
+    for kind in ["run", "pain", "day", "screening", "assessment", "plan", "session", "experiment", "posture", "lesson"]
+    {
         assert!(first.contains(&format!("{{\"type\":\"{kind}\"")), "no {kind} line in the export");
     }
     assert!(first.contains("\"utc_offset_s\":") && first.contains("\"avg_hr_bpm\":"), "watch runs keep both");
@@ -77,7 +79,6 @@ fn the_demo_season_and_one_of_each_kind_round_trip_through_json_lines_byte_for_b
     let store = SqliteStore::open(&b).expect("open");
     let experiments = store.experiments().expect("experiments");
     assert_eq!(experiments.len(), SqliteStore::open(&a).expect("open").experiments().expect("read").len());
-    let runs: usize =
-        experiments.iter().map(|e| e.2["recorded_runs"].as_array().expect("recorded runs").len()).sum();
+    let runs: usize = experiments.iter().map(|e| e.2["recorded_runs"].as_array().expect("recorded runs").len()).sum();
     assert!(runs > 0, "the experiment's runs point at the imported runs");
 }
