@@ -161,12 +161,11 @@ pub(crate) fn apply(store: &dyn Store, records: Vec<Record>, stats: &mut Journal
                 }
             },
             Record::Assessment(a) => {
-                if assessments.contains_key(&a.taken_at) {
-                    count(false);
-                } else {
-                    let id = store.add_assessment(&a.to_record())?;
-                    assessments.insert(a.taken_at, id);
+                if let std::collections::hash_map::Entry::Vacant(slot) = assessments.entry(a.taken_at) {
+                    slot.insert(store.add_assessment(&a.to_record())?);
                     count(true);
+                } else {
+                    count(false);
                 }
             }
             Record::Plan(p) => {
