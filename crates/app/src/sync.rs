@@ -319,6 +319,9 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
         lines.extend_from_slice(r.as_bytes());
         lines.push(b'\n');
     }
+    for a in &batch.activities {
+        check_activity(a)?;
+    }
     let mut activities: HashMap<String, Activity> =
         batch.activities.into_iter().map(|a| (a.source.content_hash.clone(), a)).collect();
     let mut reader = JsonlReader::part("sync batch", lines.as_slice(), now);
@@ -328,6 +331,33 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
             other => SyncError::App(other),
         })?;
     Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox: vec![] })
+}
+
+/// Most samples one activity may bring: two days at one per second.
+pub const MAX_SAMPLES: usize = 172_800;
+
+/// An activity from a client is untrusted: its sample columns must line up (the charts index them together) and
+/// stay within [`MAX_SAMPLES`].
+fn check_activity(a: &Activity) -> Result<()> {
+    let s = &a.samples;
+    let n = s.t_s.len();
+    let key = &a.source.content_hash;
+    if n > MAX_SAMPLES {
+        return Err(SyncError::Body(format!("run {key}: {n} samples (at most {MAX_SAMPLES})")));
+    }
+    let columns = [
+        s.distance_m.len(),
+        s.speed_mps.len(),
+        s.hr_bpm.len(),
+        s.cadence_spm.len(),
+        s.altitude_m.len(),
+        s.lat_deg.len(),
+        s.lon_deg.len(),
+    ];
+    if columns.iter().any(|&len| len != n) || s.t_s.iter().any(|t| !t.is_finite()) {
+        return Err(SyncError::Body(format!("run {key}: sample columns of different lengths or bad times")));
+    }
+    Ok(())
 }
 
 /// Reads an acknowledgement the server sent (JSON).

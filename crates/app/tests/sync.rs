@@ -271,3 +271,24 @@ fn a_gzip_bomb_is_refused_in_bounded_memory() {
     let err = sync::apply_batch(&server, &bomb, now()).expect_err("bomb");
     assert!(err.to_string().contains("decompressed"), "{err}");
 }
+
+#[test]
+fn an_activity_whose_sample_columns_do_not_line_up_is_refused_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = open(&dir, "server.db");
+    let line = runtall_domain::journal_format::Record::Run(run(1));
+    let mut activity = run(1).to_activity();
+    activity.samples.t_s = vec![0.0, 1.0, 2.0];
+    activity.samples.hr_bpm = vec![Some(120.0)];
+    let batch =
+        sync::Batch { protocol: sync::PROTOCOL, records: vec![line.to_jsonl_line()], activities: vec![activity] };
+    let body = {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&serde_json::to_vec(&batch).expect("json")).expect("write");
+        gz.finish().expect("gzip")
+    };
+    let err = sync::apply_batch(&server, &body, now()).expect_err("ragged samples");
+    assert!(err.to_string().contains("run run-0001"), "{err}");
+    assert!(server.activities(&Default::default()).expect("runs").is_empty());
+}
