@@ -98,15 +98,100 @@ impl SyncState {
     }
 }
 
-/// One batch as it travels (gzip-compressed JSON).
+/// One batch. On the wire (see [`Batch::encode`]) it is gzip of the [`MAGIC`] line, the length of a JSON header,
+/// the header (this struct, with the activities' samples left out) and each activity's samples in the store's
+/// compact codec (`runtall_store::codec`, about 46 KB for an hour at 1 Hz against 355 KB as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Batch {
     pub protocol: u32,
     /// Journal lines, in the journal's export order (runs before the pain that names them).
     pub records: Vec<String>,
-    /// Whole activities of runs the server has not acknowledged yet, keyed by the run's journal key.
+    /// Whole activities of runs the server has not acknowledged yet, keyed by the run's journal key
+    /// (`source.content_hash`).
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// On the wire: the byte length of each activity's sample blob, in order.
+    #[serde(default)]
+    pub sample_bytes: Vec<u64>,
+}
+
+/// The first bytes of a decompressed batch.
+pub const MAGIC: &[u8; 8] = b"RTSYNC1\n";
+
+impl Batch {
+    /// The batch's bytes: gzip of magic, header length (8 bytes, little-endian), JSON header, sample blobs.
+    pub fn encode(mut self) -> Result<Vec<u8>> {
+        use std::io::Write;
+        let blobs: Vec<Vec<u8>> =
+            self.activities.iter_mut().map(|a| runtall_store::codec::encode(&std::mem::take(&mut a.samples))).collect();
+        self.sample_bytes = blobs.iter().map(|b| b.len() as u64).collect();
+        let header = serde_json::to_vec(&self).map_err(|e| SyncError::Body(e.to_string()))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let write = |gz: &mut flate2::write::GzEncoder<Vec<u8>>| -> std::io::Result<()> {
+            gz.write_all(MAGIC)?;
+            gz.write_all(&(header.len() as u64).to_le_bytes())?;
+            gz.write_all(&header)?;
+            for b in &blobs {
+                gz.write_all(b)?;
+            }
+            Ok(())
+        };
+        write(&mut gz).map_err(|e| SyncError::Body(e.to_string()))?;
+        gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+    }
+
+    /// Reads a batch's bytes in bounded memory: the protocol is checked before the rest of the header is read, so
+    /// a newer client hears "upgrade" rather than a parse error.
+    pub fn decode(body: &[u8]) -> Result<Batch> {
+        if body.len() > MAX_BATCH_BYTES {
+            return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
+        }
+        let mut data = Vec::new();
+        flate2::read::GzDecoder::new(body)
+            .take(MAX_BATCH_INFLATED + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
+        if data.len() as u64 > MAX_BATCH_INFLATED {
+            return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
+        }
+        let rest = data
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| SyncError::Body("not a runtall sync batch (no RTSYNC header)".into()))?;
+        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| SyncError::Body("the header is cut".into()))?;
+        let len = u64::from_le_bytes(len.try_into().unwrap_or_default());
+        let (header, mut blobs) = usize::try_from(len)
+            .ok()
+            .and_then(|len| rest.split_at_checked(len))
+            .ok_or_else(|| SyncError::Body("the header is cut".into()))?;
+        #[derive(Deserialize)]
+        struct Version {
+            protocol: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        if version.protocol > PROTOCOL {
+            return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
+        }
+        let mut batch: Batch =
+            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        if batch.sample_bytes.len() != batch.activities.len() {
+            return Err(SyncError::Body("one sample length per activity expected".into()));
+        }
+        for (a, &n) in batch.activities.iter_mut().zip(&batch.sample_bytes) {
+            let key = &a.source.content_hash;
+            let (blob, next) = usize::try_from(n)
+                .ok()
+                .and_then(|n| blobs.split_at_checked(n))
+                .ok_or_else(|| SyncError::Body(format!("run {key}: its samples are cut")))?;
+            a.samples = runtall_store::codec::decode(blob)
+                .map_err(|e| SyncError::Body(format!("run {key}: samples unusable ({e})")))?;
+            blobs = next;
+        }
+        if !blobs.is_empty() {
+            return Err(SyncError::Body(format!("{} bytes after the last activity's samples", blobs.len())));
+        }
+        Ok(batch)
+    }
 }
 
 /// The server's answer to a batch.
@@ -259,11 +344,13 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
             }
         }
     }
-    let body =
-        Batch { protocol: PROTOCOL, records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(), activities };
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    serde_json::to_writer(&mut gz, &body).map_err(|e| SyncError::Body(e.to_string()))?;
-    gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+    Batch {
+        protocol: PROTOCOL,
+        records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(),
+        activities,
+        sample_bytes: vec![],
+    }
+    .encode()
 }
 
 /// Client half, step 3: the server acknowledged `batch`; its records' fingerprints become the cursor. Saved at
@@ -288,29 +375,7 @@ pub fn finish(store: &dyn Store, server: &str, now: Timestamp) -> Result<()> {
 /// Server half: applies one batch to the athlete's store, all or nothing, and answers with an acknowledgement.
 /// Applying the same batch again changes nothing (records are matched by their stable ids).
 pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack> {
-    if body.len() > MAX_BATCH_BYTES {
-        return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
-    }
-    let mut text = Vec::new();
-    flate2::read::GzDecoder::new(body)
-        .take(MAX_BATCH_INFLATED + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
-    if text.len() as u64 > MAX_BATCH_INFLATED {
-        return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
-    }
-    // The protocol first, so a newer client hears "upgrade" rather than a parse error.
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let version: Version =
-        serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-    if version.protocol > PROTOCOL {
-        return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
-    }
-    let batch: Batch = serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-    drop(text);
+    let batch = Batch::decode(body)?;
     let mut lines = Vec::with_capacity(batch.records.len() * 200);
     for r in &batch.records {
         if r.contains('\n') {

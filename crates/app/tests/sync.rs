@@ -227,31 +227,33 @@ fn a_record_changed_after_a_sync_is_sent_again_and_only_it() {
     assert_eq!(journal_text(&server), journal_text(&client));
 }
 
+/// A batch's bytes around a hand-written JSON header and raw sample bytes (the wire format of `Batch::encode`).
+fn frame(header: &str, blobs: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(sync::MAGIC).expect("write");
+    gz.write_all(&(header.len() as u64).to_le_bytes()).expect("write");
+    gz.write_all(header.as_bytes()).expect("write");
+    gz.write_all(blobs).expect("write");
+    gz.finish().expect("gzip")
+}
+
 #[test]
 fn a_newer_client_is_told_to_upgrade_and_junk_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("dir");
     let server = open(&dir, "server.db");
-    let newer = {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(br#"{"protocol": 99, "records": [], "future": true}"#).expect("write");
-        gz.finish().expect("gzip")
-    };
+    let newer = frame(r#"{"protocol": 99, "records": [], "future": true}"#, b"");
     let err = sync::apply_batch(&server, &newer, now()).expect_err("newer");
     assert!(matches!(err, SyncError::Protocol { theirs: 99, ours: sync::PROTOCOL }), "{err}");
     assert!(err.to_string().contains("upgrade"), "{err}");
     let err = sync::apply_batch(&server, b"hello", now()).expect_err("junk");
     assert!(err.to_string().contains("gzip"), "{err}");
-    let bad_line = {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(br#"{"protocol": 1, "records": ["{\"type\":\"pain\",\"at\":\"2026-11-01T00:00:00Z\"}"]}"#)
-            .expect("write");
-        gz.finish().expect("gzip")
-    };
+    let bad_line = frame(r#"{"protocol": 1, "records": ["{\"type\":\"pain\",\"at\":\"2026-11-01T00:00:00Z\"}"]}"#, b"");
     let err = sync::apply_batch(&server, &bad_line, now()).expect_err("bad record");
     assert!(matches!(err, SyncError::Record(_)), "{err}");
     assert!(err.to_string().contains("line 1"), "{err}");
+    let stray = frame(r#"{"protocol": 1, "records": []}"#, b"trailing bytes");
+    assert!(sync::apply_batch(&server, &stray, now()).expect_err("stray bytes").to_string().contains("after the last"));
 }
 
 #[test]
@@ -273,22 +275,42 @@ fn a_gzip_bomb_is_refused_in_bounded_memory() {
 }
 
 #[test]
-fn an_activity_whose_sample_columns_do_not_line_up_is_refused_and_nothing_is_stored() {
+fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
+    use std::io::{Read, Write};
     let dir = tempfile::tempdir().expect("dir");
     let server = open(&dir, "server.db");
     let line = runtall_domain::journal_format::Record::Run(run(1));
     let mut activity = run(1).to_activity();
-    activity.samples.t_s = vec![0.0, 1.0, 2.0];
-    activity.samples.hr_bpm = vec![Some(120.0)];
-    let batch =
-        sync::Batch { protocol: sync::PROTOCOL, records: vec![line.to_jsonl_line()], activities: vec![activity] };
-    let body = {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(&serde_json::to_vec(&batch).expect("json")).expect("write");
-        gz.finish().expect("gzip")
+    activity.samples.t_s = (0..600).map(f64::from).collect();
+    for column in [
+        &mut activity.samples.distance_m,
+        &mut activity.samples.speed_mps,
+        &mut activity.samples.hr_bpm,
+        &mut activity.samples.cadence_spm,
+        &mut activity.samples.altitude_m,
+        &mut activity.samples.lat_deg,
+        &mut activity.samples.lon_deg,
+    ] {
+        *column = (0..600).map(|i| Some(f64::from(i) * 0.5)).collect();
+    }
+    let batch = sync::Batch {
+        protocol: sync::PROTOCOL,
+        records: vec![line.to_jsonl_line()],
+        activities: vec![activity],
+        sample_bytes: vec![],
     };
-    let err = sync::apply_batch(&server, &body, now()).expect_err("ragged samples");
+    let good = batch.encode().expect("encode");
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(good.as_slice()).read_to_end(&mut raw).expect("gunzip");
+    raw.truncate(raw.len() - 10);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).expect("write");
+    let cut = gz.finish().expect("gzip");
+    let err = sync::apply_batch(&server, &cut, now()).expect_err("cut samples");
     assert!(err.to_string().contains("run run-0001"), "{err}");
     assert!(server.activities(&Default::default()).expect("runs").is_empty());
+    let ack = sync::apply_batch(&server, &good, now()).expect("the whole batch");
+    assert_eq!(ack.stats.runs_added, 1);
+    let stored = server.activity(server.activities(&Default::default()).expect("runs")[0].id).expect("read");
+    assert_eq!(stored.expect("run").activity.samples.len(), 600, "the samples arrived");
 }
