@@ -30,6 +30,7 @@ mod insights_cache;
 mod layout;
 mod openapi;
 mod posture_charts;
+pub mod principal;
 mod pwa;
 pub mod report_page;
 pub mod route_map;
@@ -39,7 +40,7 @@ mod session;
 mod sign_in_guard;
 mod units;
 
-pub use db::Db;
+pub use db::{Db, SharedDatabase};
 pub use error::{HttpError, WebError};
 pub use hosts::HostPolicy;
 pub use server::{Limits, Peer, Server, ServerStats, TlsFiles, tls_config};

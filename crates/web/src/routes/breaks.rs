@@ -25,7 +25,6 @@ use runtall_companion::remind::{
     BreakStatus, BreakSummary, PromptKind, RemindError, ReminderConfig, Response as Answer, Scheduler, summarize,
 };
 use runtall_domain::safety::Permissions;
-use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 

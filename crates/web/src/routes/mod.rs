@@ -39,7 +39,6 @@ use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
-use runtall_store::Store;
 
 pub fn router(state: AppState) -> Router {
     Router::new()

@@ -20,7 +20,6 @@ use runtall_app::plan::PlanInputs;
 use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
 use runtall_domain::screen::is_stale;
-use runtall_store::Store;
 use serde::Deserialize;
 use std::sync::Arc;
 

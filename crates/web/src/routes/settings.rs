@@ -30,7 +30,7 @@ use runtall_domain::emergency::is_known_country;
 use runtall_domain::journal_format;
 use runtall_domain::plan::Weekday;
 use runtall_domain::profile::{Profile, Units};
-use runtall_store::{JournalImportStats, Store};
+use runtall_store::JournalImportStats;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -614,7 +614,7 @@ impl JournalUpload {
     /// Streams the records into the store in one transaction (all or nothing; a bad line names itself).
     fn import_into(
         &self,
-        store: &runtall_store::SqliteStore,
+        store: &dyn runtall_store::Store,
         now: jiff::Timestamp,
     ) -> Result<JournalImportStats, HttpError> {
         let stats = match self {
