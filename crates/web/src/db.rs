@@ -177,6 +177,19 @@ impl Db {
         &self.inner.path
     }
 
+    /// A path in `athlete`'s own folder of files (kept posture photos are beside it): the database itself for the
+    /// local runner, `athletes/<id>/` beside the database on a clinic server, so no athlete's files mix with
+    /// another's.
+    pub fn files_path(&self, athlete: AthleteId) -> PathBuf {
+        match self.inner.backend {
+            Backend::Local(_) => self.inner.path.clone(),
+            _ => {
+                let parent = self.inner.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                parent.join("athletes").join(athlete.get().to_string()).join("files")
+            }
+        }
+    }
+
     /// What the settings page names as where the data is.
     pub fn describe(&self) -> String {
         match &self.inner.backend {

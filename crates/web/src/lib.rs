@@ -29,6 +29,7 @@ mod insight_charts;
 mod insights_cache;
 mod layout;
 mod openapi;
+mod per_athlete;
 mod posture_charts;
 pub mod principal;
 mod pwa;
@@ -95,12 +96,10 @@ pub struct AppState {
     pub(crate) hosts: Arc<HostPolicy>,
     pub(crate) program: &'static runtall_content::Program,
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
-    /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
-    pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
-    /// The current plan, kept per journal revision (see `runtall_app::plan`).
-    pub(crate) plans: Arc<runtall_app::plan::PlanCache>,
-    /// The browser's sitting-break scheduler (see `routes::breaks`).
-    pub(crate) breaks: Arc<routes::breaks::BreakSlot>,
+    /// Per athlete: what the insights page computes from the journal, kept until the journal changes (see
+    /// `insights_cache`), the current plan, kept per journal revision (see `runtall_app::plan`), and the browser's
+    /// sitting-break scheduler (see `routes::breaks`).
+    pub(crate) derived: Arc<per_athlete::PerAthlete>,
 }
 
 impl AppState {
@@ -116,9 +115,7 @@ impl AppState {
             hosts: Arc::default(),
             program: runtall_content::program(),
             imports: Arc::default(),
-            insights_cache: Arc::default(),
-            plans: Arc::default(),
-            breaks: Arc::default(),
+            derived: Arc::default(),
         })
     }
 
@@ -138,6 +135,17 @@ impl AppState {
         policy.allow_ip(ip);
         self.hosts = Arc::new(policy);
         self
+    }
+
+    /// The derived state of the athlete the request serves; 404 for a request about no athlete (a clinician).
+    pub(crate) fn mine(&self) -> Result<Arc<per_athlete::Derived>, HttpError> {
+        self.db.serving().map(|a| self.derived.get(a)).ok_or(HttpError::NotFound)
+    }
+
+    /// The kept posture photos of the athlete the request serves; 404 for a request about no athlete.
+    pub(crate) fn photos(&self) -> Result<runtall_app::posture::PhotoStore, HttpError> {
+        let athlete = self.db.serving().ok_or(HttpError::NotFound)?;
+        Ok(runtall_app::posture::PhotoStore::beside(&self.db.files_path(athlete)))
     }
 
     /// Whether pages and API calls need a login.

@@ -102,7 +102,7 @@ fn remind_error(e: RemindError) -> HttpError {
 /// event in the shared history, and says where things stand.
 async fn run(st: &AppState, permissions: Permissions, act: Act) -> Result<View, HttpError> {
     let program = st.program;
-    let slot = st.breaks.clone();
+    let slot = st.mine()?.breaks.clone();
     st.db
         .run(move |store| {
             let now = Zoned::now();

@@ -206,7 +206,7 @@ async fn delete_all(State(st): State<AppState>, f: FormData) -> Result<Response,
     if f.get("confirm") != Some("yes") {
         return Err(HttpError::field("confirm", "Tick the box to confirm you want everything deleted."));
     }
-    let photos = runtall_app::posture::PhotoStore::beside(st.db.path());
+    let photos = st.photos()?;
     st.db.run(move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
     Ok(Redirect::to("/settings?deleted=1").into_response())
 }
@@ -252,7 +252,7 @@ async fn api_delete_all(
     if !b.confirm {
         return Err(HttpError::field("confirm", "send {\"confirm\": true} to delete everything"));
     }
-    let photos = runtall_app::posture::PhotoStore::beside(st.db.path());
+    let photos = st.photos()?;
     st.db.run(move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
     Ok(json(json!({ "deleted": true })))
 }
