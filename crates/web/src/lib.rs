@@ -150,7 +150,7 @@ impl AppState {
 
     /// Whether pages and API calls need a login.
     pub fn requires_login(&self) -> bool {
-        self.password.is_some()
+        self.password.is_some() || self.db.is_multi_user()
     }
 
     /// Sessions held in server memory: only signed-in ones (anonymous sessions store nothing).
