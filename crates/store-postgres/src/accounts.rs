@@ -78,9 +78,10 @@ impl Accounts for PgDatabase {
     fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
         let row = self
             .conn()?
-            .query_opt(&format!("SELECT {ACCOUNT_COLUMNS}, password FROM accounts WHERE email_key = $1"), &[
-                &email_key(email),
-            ])
+            .query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS}, password FROM accounts WHERE email_key = $1"),
+                &[&email_key(email)],
+            )
             .map_err(|e| self.err(e))?;
         row.map(|r| Ok((to_account(&r)?, r.get(5)))).transpose()
     }
@@ -209,10 +210,10 @@ impl Accounts for PgDatabase {
     fn clinician_sees(&self, clinician: AccountId, athlete: AthleteId) -> Result<bool> {
         let row = self
             .conn()?
-            .query_opt("SELECT 1 FROM clinician_links WHERE clinician_id = $1 AND athlete_id = $2", &[
-                &clinician.get(),
-                &athlete.get(),
-            ])
+            .query_opt(
+                "SELECT 1 FROM clinician_links WHERE clinician_id = $1 AND athlete_id = $2",
+                &[&clinician.get(), &athlete.get()],
+            )
             .map_err(|e| self.err(e))?;
         Ok(row.is_some())
     }
@@ -264,10 +265,10 @@ impl Accounts for PgDatabase {
     }
 
     fn revoke_link(&self, athlete: AthleteId, clinician: AccountId) -> Result<bool> {
-        let n = self.execute("DELETE FROM clinician_links WHERE athlete_id = $1 AND clinician_id = $2", &[
-            &athlete.get(),
-            &clinician.get(),
-        ])?;
+        let n = self.execute(
+            "DELETE FROM clinician_links WHERE athlete_id = $1 AND clinician_id = $2",
+            &[&athlete.get(), &clinician.get()],
+        )?;
         Ok(n > 0)
     }
 
@@ -302,9 +303,10 @@ impl Accounts for PgDatabase {
     fn devices(&self, account: AccountId) -> Result<Vec<Device>> {
         let rows = self
             .conn()?
-            .query("SELECT id, name, created_at, last_used FROM devices WHERE account_id = $1 ORDER BY id", &[
-                &account.get(),
-            ])
+            .query(
+                "SELECT id, name, created_at, last_used FROM devices WHERE account_id = $1 ORDER BY id",
+                &[&account.get()],
+            )
             .map_err(|e| self.err(e))?;
         rows.iter()
             .map(|r| {
@@ -328,11 +330,10 @@ impl Accounts for PgDatabase {
         if self.one_account(&mut *conn, account.get())?.is_none() {
             return Err(StoreError::NotFound { what: "account", id: account.get() });
         }
-        conn.execute("INSERT INTO reset_codes (code_hash, account_id, expires_epoch) VALUES ($1, $2, $3)", &[
-            &code_hash,
-            &account.get(),
-            &expires_at.as_second(),
-        ])
+        conn.execute(
+            "INSERT INTO reset_codes (code_hash, account_id, expires_epoch) VALUES ($1, $2, $3)",
+            &[&code_hash, &account.get(), &expires_at.as_second()],
+        )
         .map_err(|e| self.err(e))?;
         Ok(())
     }

@@ -120,8 +120,14 @@ where
     assert_eq!(db.accept_invitation(&hash("nope"), ben.id, now).expect("unknown"), Acceptance::Invalid);
     let late = now + SignedDuration::from_mins(2);
     assert_eq!(db.accept_invitation(&hash("old"), ben.id, late).expect("expired"), Acceptance::Invalid);
-    assert_eq!(db.accept_invitation(&hash("pat-2"), ben.id, now).expect("ben"), Acceptance::Linked { clinician: pat.id });
-    assert_eq!(db.accept_invitation(&hash("kim-1"), ana.id, now).expect("kim"), Acceptance::Linked { clinician: kim.id });
+    assert_eq!(
+        db.accept_invitation(&hash("pat-2"), ben.id, now).expect("ben"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+    assert_eq!(
+        db.accept_invitation(&hash("kim-1"), ana.id, now).expect("kim"),
+        Acceptance::Linked { clinician: kim.id }
+    );
 
     assert!(db.clinician_sees(pat.id, ana_id).expect("sees") && db.clinician_sees(pat.id, ben_id).expect("sees"));
     assert!(db.clinician_sees(kim.id, ana_id).expect("sees"));
@@ -141,7 +147,10 @@ where
 
     // A new invitation links again.
     db.add_invitation(&hash("pat-3"), pat.id, now, week).expect("invite");
-    assert_eq!(db.accept_invitation(&hash("pat-3"), ana.id, now).expect("again"), Acceptance::Linked { clinician: pat.id });
+    assert_eq!(
+        db.accept_invitation(&hash("pat-3"), ana.id, now).expect("again"),
+        Acceptance::Linked { clinician: pat.id }
+    );
     assert!(db.clinician_sees(pat.id, ana_id).expect("sees"));
 }
 
@@ -206,7 +215,10 @@ where
     db.add_session(&hash("s"), ana.id, now, later).expect("session");
     db.add_device(&hash("d"), ana.id, "laptop", now).expect("device");
     db.add_invitation(&hash("i"), pat.id, now, later).expect("invite");
-    assert_eq!(db.accept_invitation(&hash("i"), ana.id, now).expect("accept"), Acceptance::Linked { clinician: pat.id });
+    assert_eq!(
+        db.accept_invitation(&hash("i"), ana.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id }
+    );
 
     assert!(db.delete_account(ana.id).expect("delete"));
     assert!(!db.delete_account(ana.id).expect("twice"));
@@ -227,7 +239,10 @@ where
     let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
     db.add_invitation(&hash("j"), pat.id, now, later).expect("invite");
     db.add_invitation(&hash("k"), pat.id, now, later).expect("invite");
-    assert_eq!(db.accept_invitation(&hash("j"), ben.id, now).expect("accept"), Acceptance::Linked { clinician: pat.id });
+    assert_eq!(
+        db.accept_invitation(&hash("j"), ben.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id }
+    );
     assert!(db.delete_account(pat.id).expect("delete"));
     assert!(db.clinicians_of(ben.athlete.expect("athlete")).expect("list").is_empty());
     assert_eq!(db.accept_invitation(&hash("k"), ben.id, now).expect("accept"), Acceptance::Invalid);

@@ -147,8 +147,13 @@ pub trait Accounts {
     fn delete_sessions_of(&self, account: AccountId) -> Result<usize>;
 
     /// Stores an invitation a clinician made, usable once until `expires_at`.
-    fn add_invitation(&self, code_hash: &str, clinician: AccountId, now: Timestamp, expires_at: Timestamp)
-    -> Result<()>;
+    fn add_invitation(
+        &self,
+        code_hash: &str,
+        clinician: AccountId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()>;
     /// Uses an invitation for an athlete account: links the athlete to the clinician who made it and marks it used,
     /// in one transaction.
     fn accept_invitation(&self, code_hash: &str, athlete_account: AccountId, now: Timestamp) -> Result<Acceptance>;

@@ -270,7 +270,10 @@ async fn account_login(
         _ => {
             let message = match wait.as_secs() {
                 0 | 1 => "That email and password do not match an account.".to_string(),
-                s => format!("That email and password do not match an account. Wait {} before the next try.", seconds_text(s)),
+                s => format!(
+                    "That email and password do not match an account. Wait {} before the next try.",
+                    seconds_text(s)
+                ),
             };
             return Ok(login_again(&state, &session, &next, &message, StatusCode::UNAUTHORIZED, None));
         }

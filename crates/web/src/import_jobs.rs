@@ -7,9 +7,9 @@
 
 use crate::db::Db;
 use jiff::Timestamp;
-use runtall_store::AthleteId;
 use runtall_app::import::{FileResult, ImportEvent, ImportSettings, ImportSummary};
 use runtall_import::CancelToken;
+use runtall_store::AthleteId;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,11 @@ impl ImportJobs {
     /// The athlete's job `id`; another athlete's is `None`, as an unknown one.
     pub fn get(&self, athlete: AthleteId, id: u64) -> Option<JobView> {
         let jobs = self.jobs.lock().ok()?;
-        jobs.iter().filter(|j| j.athlete == athlete).filter_map(|j| j.view.lock().ok()).find(|j| j.id == id).map(|j| j.clone())
+        jobs.iter()
+            .filter(|j| j.athlete == athlete)
+            .filter_map(|j| j.view.lock().ok())
+            .find(|j| j.id == id)
+            .map(|j| j.clone())
     }
 
     /// Asks a running job to stop: files stored so far are kept, the rest are not read. Returns `None` for an
@@ -191,37 +195,45 @@ fn shown_name(dir: &Path, names: &[(String, String)], source: &str) -> String {
     }
 }
 
-fn run(db: &Db, athlete: AthleteId, upload: tempfile::TempDir, names: &[(String, String)], view: &Mutex<JobView>, cancel: CancelToken) {
+fn run(
+    db: &Db,
+    athlete: AthleteId,
+    upload: tempfile::TempDir,
+    names: &[(String, String)],
+    view: &Mutex<JobView>,
+    cancel: CancelToken,
+) {
     let dir = upload.path().to_path_buf();
     let paths: Vec<PathBuf> = names.iter().map(|(stored, _)| dir.join(stored)).collect();
     let settings = ImportSettings { workers: 0, cancel, file_time_limit: Some(FILE_TIME_LIMIT) };
-    let outcome = db.blocking_store(athlete, |store| {
-        runtall_app::import::import_paths_with(store, &paths, &settings, |event| {
-            let Ok(mut v) = view.lock() else { return };
-            let (progress, summary) = match &event {
-                ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (*p, *s),
-            };
-            v.files_done = progress.files_done;
-            v.files_total = progress.files_total.max(v.uploaded);
-            v.bytes_done = progress.input_bytes_done;
-            v.bytes_total = progress.input_bytes_total;
-            v.current_bytes_done = progress.partial_bytes_done;
-            v.current_bytes_total = progress.partial_bytes_total;
-            v.imported = summary.imported;
-            v.duplicates = summary.duplicate_count;
-            v.not_activities = summary.not_activity_count;
-            v.failed = summary.failed_count;
-            if let ImportEvent::File(file, ..) = event
-                && v.files.len() < MAX_ROWS
-            {
-                let mut row = file.clone();
-                row.source = shown_name(&dir, names, &row.source);
-                v.files.push(row);
-            }
+    let outcome = db
+        .blocking_store(athlete, |store| {
+            runtall_app::import::import_paths_with(store, &paths, &settings, |event| {
+                let Ok(mut v) = view.lock() else { return };
+                let (progress, summary) = match &event {
+                    ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (*p, *s),
+                };
+                v.files_done = progress.files_done;
+                v.files_total = progress.files_total.max(v.uploaded);
+                v.bytes_done = progress.input_bytes_done;
+                v.bytes_total = progress.input_bytes_total;
+                v.current_bytes_done = progress.partial_bytes_done;
+                v.current_bytes_total = progress.partial_bytes_total;
+                v.imported = summary.imported;
+                v.duplicates = summary.duplicate_count;
+                v.not_activities = summary.not_activity_count;
+                v.failed = summary.failed_count;
+                if let ImportEvent::File(file, ..) = event
+                    && v.files.len() < MAX_ROWS
+                {
+                    let mut row = file.clone();
+                    row.source = shown_name(&dir, names, &row.source);
+                    v.files.push(row);
+                }
+            })
         })
-    })
-    .map_err(runtall_app::AppError::from)
-    .and_then(|imported| imported);
+        .map_err(runtall_app::AppError::from)
+        .and_then(|imported| imported);
     // Delete the uploaded copies before reporting the end, so a finished job holds no disk.
     drop(upload);
     if let Ok(mut v) = view.lock() {

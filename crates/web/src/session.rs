@@ -15,7 +15,6 @@
 use crate::AppState;
 use crate::error::HttpError;
 use crate::principal::Principal;
-use runtall_store::accounts::Role;
 use crate::server::Peer;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -24,6 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use ring::hmac;
+use runtall_store::accounts::Role;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -257,7 +257,8 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
                     (Role::Athlete, Some(athlete)) => Principal::Athlete { account: account.id, athlete },
                     _ => Principal::Clinician { account: account.id, name: account.name },
                 };
-                let session = Session { id: format!("{ACCOUNT_PREFIX}{token}"), csrf: account_csrf(&token), signed_in: true };
+                let session =
+                    Session { id: format!("{ACCOUNT_PREFIX}{token}"), csrf: account_csrf(&token), signed_in: true };
                 return Ok(Resolved { session, fresh: false, principal: Some(principal), bearer: false });
             }
             Ok(None) => {}
@@ -278,8 +279,11 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let resolved =
-        if state.db.is_multi_user() { resolve_account(&state, &parts).await } else { Ok(resolve_local(&state, &parts)) };
+    let resolved = if state.db.is_multi_user() {
+        resolve_account(&state, &parts).await
+    } else {
+        Ok(resolve_local(&state, &parts))
+    };
     let Resolved { session, fresh, principal, bearer } = match resolved {
         Ok(r) => r,
         Err(response) => return response,

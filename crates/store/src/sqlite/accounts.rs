@@ -166,7 +166,9 @@ impl Accounts for SqliteDatabase {
     }
 
     fn delete_sessions_of(&self, account: AccountId) -> Result<usize> {
-        self.conn().execute("DELETE FROM account_sessions WHERE account_id = ?1", [account.get()]).map_err(|e| self.err(e))
+        self.conn()
+            .execute("DELETE FROM account_sessions WHERE account_id = ?1", [account.get()])
+            .map_err(|e| self.err(e))
     }
 
     fn add_invitation(
@@ -324,8 +326,11 @@ impl Accounts for SqliteDatabase {
             .optional()
             .map_err(|e| self.err(e))?;
         let Some((account, athlete)) = found else { return Ok(None) };
-        conn.execute("UPDATE devices SET last_used = ?2 WHERE token_hash = ?1", params![token_hash, ts(Timestamp::now())])
-            .map_err(|e| self.err(e))?;
+        conn.execute(
+            "UPDATE devices SET last_used = ?2 WHERE token_hash = ?1",
+            params![token_hash, ts(Timestamp::now())],
+        )
+        .map_err(|e| self.err(e))?;
         Ok(Some((AccountId::new(account), AthleteId::new(athlete))))
     }
 
@@ -336,7 +341,12 @@ impl Accounts for SqliteDatabase {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([account.get()], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();

@@ -211,7 +211,10 @@ impl SqliteStore {
 /// Adds an athlete inside a transaction: its row and the counters every athlete has from the start (the revision
 /// the triggers bump and the label pass).
 fn insert_athlete(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<i64> {
-    tx.execute("INSERT INTO athletes (name, created_at) VALUES (?1, ?2)", params![name, crate::columns::ts(Timestamp::now())])?;
+    tx.execute(
+        "INSERT INTO athletes (name, created_at) VALUES (?1, ?2)",
+        params![name, crate::columns::ts(Timestamp::now())],
+    )?;
     let id = tx.last_insert_rowid();
     tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES (?1, 0)", [id])?;
     tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES (?1, NULL, 0)", [id])?;

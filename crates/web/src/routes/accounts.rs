@@ -158,19 +158,25 @@ fn signup_form(session: &Session, code: &str, form: Option<&FormData>, error: Op
     }
 }
 
-async fn signup_page(State(st): State<AppState>, session: Session, Query(q): Query<CodeQuery>) -> Result<Response, HttpError> {
+async fn signup_page(
+    State(st): State<AppState>,
+    session: Session,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, HttpError> {
     multi_user(&st)?;
     let code = q.code.unwrap_or_default();
     Ok(bare(&session, "Create account", signup_form(&session, code.trim(), None, None), StatusCode::OK))
 }
 
 /// What a new account's fields must be; the first problem in words.
-fn check_new_account(name: &str, email: &str) -> Result<(), &'static str> {
+pub(crate) fn check_new_account(name: &str, email: &str) -> Result<(), &'static str> {
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err("Enter your name (up to 100 characters).");
     }
     let at = email.find('@');
-    if email.len() > MAX_EMAIL || at.is_none_or(|i| i == 0 || i + 1 == email.len()) || email.contains(char::is_whitespace)
+    if email.len() > MAX_EMAIL
+        || at.is_none_or(|i| i == 0 || i + 1 == email.len())
+        || email.contains(char::is_whitespace)
     {
         return Err("Enter an email address such as name@example.org.");
     }
@@ -188,7 +194,8 @@ async fn signup(
     let again = |message: &str, status: StatusCode| {
         bare(&session, "Create account", signup_form(&session, &code, Some(&form), Some(message)), status)
     };
-    let (name, email) = (form.get("name").unwrap_or_default().to_string(), form.get("email").unwrap_or_default().to_string());
+    let (name, email) =
+        (form.get("name").unwrap_or_default().to_string(), form.get("email").unwrap_or_default().to_string());
     if let Err(problem) = check_new_account(&name, &email) {
         return Ok(again(problem, StatusCode::UNPROCESSABLE_ENTITY));
     }
@@ -272,7 +279,11 @@ fn reset_form(session: &Session, code: &str, notice: Option<&str>, error: Option
     }
 }
 
-async fn reset_page(State(st): State<AppState>, session: Session, Query(q): Query<CodeQuery>) -> Result<Response, HttpError> {
+async fn reset_page(
+    State(st): State<AppState>,
+    session: Session,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, HttpError> {
     multi_user(&st)?;
     let code = q.code.unwrap_or_default();
     Ok(bare(&session, "Set a new password", reset_form(&session, code.trim(), None, None), StatusCode::OK))
@@ -302,7 +313,14 @@ async fn reset(
         // whether the email has an account or not.
         let key = ClientKey::of(peer.as_ref().map(|p| p.remote.ip()));
         let answer = match st.sign_in.admit(key) {
-            Err(seconds) => return Ok(bare(&session, "Set a new password", reset_form(&session, "", None, Some(&throttled(seconds))), StatusCode::TOO_MANY_REQUESTS)),
+            Err(seconds) => {
+                return Ok(bare(
+                    &session,
+                    "Set a new password",
+                    reset_form(&session, "", None, Some(&throttled(seconds))),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ));
+            }
             Ok(ticket) => {
                 let email = form.get("email").unwrap_or_default().to_string();
                 let made = st.db.accounts(move |a| Ok(make_reset_code(a, &email, RESET_VALID)?)).await?;
@@ -419,7 +437,12 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
     Ok(bare(&session, "Your account", body, StatusCode::OK))
 }
 
-async fn accept(State(st): State<AppState>, session: Session, who: Principal, form: FormData) -> Result<Response, HttpError> {
+async fn accept(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    form: FormData,
+) -> Result<Response, HttpError> {
     multi_user(&st)?;
     let Principal::Athlete { account, .. } = who else { return Err(HttpError::NotFound) };
     let code_hash = hash_secret(form.get("code").unwrap_or_default());
@@ -514,7 +537,12 @@ async fn devices_page(State(st): State<AppState>, session: Session, who: Princip
     Ok(bare(&session, "Connect a device", devices_body(&session, &devices, None), StatusCode::OK))
 }
 
-async fn add_device(State(st): State<AppState>, session: Session, who: Principal, form: FormData) -> Result<Response, HttpError> {
+async fn add_device(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    form: FormData,
+) -> Result<Response, HttpError> {
     let account = athlete_account(&st, &who)?;
     let name: String = form.get("name").unwrap_or("device").chars().take(60).collect();
     let (token, hash) = new_secret();
@@ -526,7 +554,8 @@ async fn add_device(State(st): State<AppState>, session: Session, who: Principal
             Ok(a.devices(account)?)
         })
         .await?;
-    let mut response = bare(&session, "Connect a device", devices_body(&session, &devices, Some((&shown, &token))), StatusCode::OK);
+    let mut response =
+        bare(&session, "Connect a device", devices_body(&session, &devices, Some((&shown, &token))), StatusCode::OK);
     response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(response)
 }
@@ -547,7 +576,9 @@ mod tests {
     #[test]
     fn new_accounts_need_a_name_and_an_email_shaped_address() {
         assert!(check_new_account("Ana", "ana@example.org").is_ok());
-        for (name, email) in [("", "ana@example.org"), ("Ana", "ana"), ("Ana", "@example.org"), ("Ana", "ana@"), ("Ana", "a na@x.org")] {
+        for (name, email) in
+            [("", "ana@example.org"), ("Ana", "ana"), ("Ana", "@example.org"), ("Ana", "ana@"), ("Ana", "a na@x.org")]
+        {
             assert!(check_new_account(name, email).is_err(), "{name:?} {email:?}");
         }
         assert!(check_new_account(&"x".repeat(101), "ana@example.org").is_err());

@@ -65,7 +65,12 @@ fn body(session: &Session, name: &str, athletes: &[LinkedAthlete], invitation: O
     }
 }
 
-async fn render(st: &AppState, session: &Session, who: &Principal, invitation: Option<&str>) -> Result<Response, HttpError> {
+async fn render(
+    st: &AppState,
+    session: &Session,
+    who: &Principal,
+    invitation: Option<&str>,
+) -> Result<Response, HttpError> {
     let account = clinician(st, who)?;
     let athletes = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
     let name = match who {

@@ -42,6 +42,8 @@ use runtall_domain::profile::Profile;
 use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
 
+pub(crate) use accounts::{FIRST_PASSWORD_VALID, RESET_VALID, check_new_account, make_reset_code};
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
