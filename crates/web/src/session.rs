@@ -227,7 +227,7 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| crate::principal::hash_secret(t));
+        .map(crate::principal::hash_secret);
     if let Some(hash) = bearer.filter(|_| parts.uri.path().starts_with("/api/")) {
         let device = state.db.accounts(move |a| Ok(a.device(&hash)?)).await;
         return match device {
