@@ -12,6 +12,7 @@
 //! sort or list by: the domain types evolve quickly, and a document column keeps old rows readable while
 //! migrations stay small.
 
+pub mod accounts;
 pub mod codec;
 pub mod columns;
 mod migrations;
@@ -61,6 +62,9 @@ pub enum StoreError {
     /// exists elsewhere.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// A unique thing is taken (an account's email, in any case); nothing was changed.
+    #[error("{what} already exists")]
+    Exists { what: &'static str },
     /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
     /// was rolled back; everything committed before it is kept.
     #[error(
