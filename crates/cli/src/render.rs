@@ -322,6 +322,9 @@ fn step_line(i: usize, s: &StepView) {
     if let Some((from, why)) = &s.substituted_for {
         println_wrapped(&format!("instead of {from}: {why}"), "       ");
     }
+    if let Some(c) = &s.clinician {
+        println_wrapped(c, "       ");
+    }
     for c in &s.cautions {
         println_wrapped(&format!("caution: {c}"), "       ");
     }
@@ -467,6 +470,7 @@ pub fn routine(program: &Program, r: &Routine) {
                 note: s.note.clone(),
                 cautions: Vec::new(),
                 substituted_for: None,
+                clinician: None,
             };
             step_line(i, &view);
         }
