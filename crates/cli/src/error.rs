@@ -54,6 +54,7 @@ impl From<StoreError> for CliError {
             | StoreError::Journal(_)
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }
+            | StoreError::Invalid(_)
             | StoreError::NotFound { .. } => CliError::User(e.to_string()),
             StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_) => {
                 CliError::Internal(anyhow::Error::new(e))

@@ -165,7 +165,11 @@ pub fn attention(s: &Signals) -> Attention {
         let answers = if f.answers.is_empty() { String::new() } else { format!(": {}", f.answers.join("; ")) };
         reasons.push(Reason {
             kind: level_kind(f.level),
-            text: format!("Red-flag screen on {} with a {} answer{answers}", f.at.strftime("%Y-%m-%d"), level_words(f.level)),
+            text: format!(
+                "Red-flag screen on {} with a {} answer{answers}",
+                f.at.strftime("%Y-%m-%d"),
+                level_words(f.level)
+            ),
         });
     }
     let pain_worse = s.pain.filter(|p| p.meaningfully_worse);
@@ -238,10 +242,10 @@ mod tests {
         assert_eq!(flagged.level, Level::Urgent);
         assert_eq!(worse.level, Level::Soon);
         assert_eq!(flagged.urgency(&worse), Ordering::Less, "the flagged athlete comes first");
-        assert_eq!(worse.reasons.iter().map(|r| r.kind).collect::<Vec<_>>(), [
-            ReasonKind::PainWorse,
-            ReasonKind::AdherenceFalling
-        ]);
+        assert_eq!(
+            worse.reasons.iter().map(|r| r.kind).collect::<Vec<_>>(),
+            [ReasonKind::PainWorse, ReasonKind::AdherenceFalling]
+        );
         assert!(worse.reasons[0].text.contains("6.0") && worse.reasons[0].text.contains("3.0"), "{:?}", worse.reasons);
     }
 
@@ -263,7 +267,8 @@ mod tests {
             ..Signals::default()
         });
         assert_eq!(a.reasons.len(), 1);
-        let stuck = attention(&Signals { see_a_pt: Some(SeeAPt { because_worse: false, weeks: 5 }), ..Signals::default() });
+        let stuck =
+            attention(&Signals { see_a_pt: Some(SeeAPt { because_worse: false, weeks: 5 }), ..Signals::default() });
         assert_eq!(stuck.level, Level::Soon);
         assert!(stuck.reasons[0].text.contains("no meaningful progress"));
     }

@@ -60,9 +60,9 @@ impl Change {
     /// The exercise the change is about, if any.
     pub fn exercise(&self) -> Option<&str> {
         match self {
-            Change::ExerciseOff { exercise, .. } | Change::ExerciseOn { exercise, .. } | Change::Dose { exercise, .. } => {
-                Some(exercise)
-            }
+            Change::ExerciseOff { exercise, .. }
+            | Change::ExerciseOn { exercise, .. }
+            | Change::Dose { exercise, .. } => Some(exercise),
             Change::Note { .. } | Change::Retire { .. } => None,
         }
     }

@@ -265,7 +265,12 @@ fn clinician(b: &mut Builder<'_>) {
             Some(n) => format!("Added by {}: {n}", on.by),
             None => format!("Added by {}.", on.by),
         };
-        b.exercise_id(Section::Daily, Priority::Recommended, &on.exercise, reason(format!("clinician: {}", on.by), text));
+        b.exercise_id(
+            Section::Daily,
+            Priority::Recommended,
+            &on.exercise,
+            reason(format!("clinician: {}", on.by), text),
+        );
     }
 }
 

@@ -162,7 +162,12 @@ fn grown(set: &DoseChange, weeks: u32) -> DoseChange {
 
 /// Applies the clinician's `changes` to `permissions` as of `now` (see the module documentation). The gate's own
 /// decisions are never widened: an exercise it leaves out stays out whatever a clinician asked.
-pub fn within_gate(program: &Program, mut permissions: Permissions, changes: &[ProgramChange], now: Timestamp) -> Permissions {
+pub fn within_gate(
+    program: &Program,
+    mut permissions: Permissions,
+    changes: &[ProgramChange],
+    now: Timestamp,
+) -> Permissions {
     let active: Active = crate::clinic::active(changes);
     let mut out = ClinicianChanges::default();
     if !permissions.allows_plan() {
@@ -189,7 +194,12 @@ pub fn within_gate(program: &Program, mut permissions: Permissions, changes: &[P
                     }
                     decision.verdict = ExerciseVerdict::LeftOut { reason };
                 }
-                out.off.push(Switch { key: c.key.clone(), exercise: exercise.clone(), by: c.by.clone(), note: note.clone() });
+                out.off.push(Switch {
+                    key: c.key.clone(),
+                    exercise: exercise.clone(),
+                    by: c.by.clone(),
+                    note: note.clone(),
+                });
             }
             Change::ExerciseOn { exercise, note } => match permissions.exercise(exercise) {
                 ExerciseVerdict::Allowed => out.on.push(Switch {
@@ -249,5 +259,9 @@ pub fn within_gate(program: &Program, mut permissions: Permissions, changes: &[P
 }
 
 fn unknown(c: &ProgramChange, exercise: &str) -> Refused {
-    Refused { key: c.key.clone(), exercise: exercise.to_string(), reason: format!("'{exercise}' is not an exercise of the program") }
+    Refused {
+        key: c.key.clone(),
+        exercise: exercise.to_string(),
+        reason: format!("'{exercise}' is not an exercise of the program"),
+    }
 }
