@@ -4,6 +4,7 @@ use runtall_content::*;
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::plan::{Plan, PlanItem, PlanRecord, RoutineView, RunDay, StepView};
 use runtall_domain::profile::Profile;
+use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ScreeningRecord, TriggeredFlag};
 use std::fmt::Write as _;
@@ -283,6 +284,7 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
             println!("  {:<4} {:<11} {}", "", "", n);
         }
     }
+    clinician_changes(program, &p.clinician);
     if !p.excluded.is_empty() {
         heading("Left out or swapped for you");
         for e in &p.excluded {
@@ -614,5 +616,39 @@ mod tests {
         let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
         assert_eq!(lengths.len(), 1, "{rows:#?}");
         assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
+    }
+}
+
+/// The clinician's note for Today, as `plan --for-run` and `status` show it.
+pub fn clinician_note(changes: &ClinicianChanges) {
+    if let Some(n) = &changes.note {
+        println!();
+        println_wrapped(&format!("Note from {} ({}): {}", n.by, n.at.strftime("%Y-%m-%d"), n.text), "");
+    }
+}
+
+/// What a clinician changed in the plan: their note, exercises switched off or on, doses they set.
+pub fn clinician_changes(program: &Program, c: &ClinicianChanges) {
+    if c.note.is_none() && c.off.is_empty() && c.on.is_empty() && c.doses.is_empty() {
+        return;
+    }
+    heading("Changed by your clinician");
+    let name = |id: &str| program.exercise(id).map(|e| e.name.clone()).unwrap_or_else(|| id.to_string());
+    let note = |n: &Option<String>| n.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+    if let Some(n) = &c.note {
+        println_wrapped(&format!("  Note from {} ({}): {}", n.by, n.at.strftime("%Y-%m-%d"), n.text), "  ");
+    }
+    for s in &c.off {
+        println_wrapped(&format!("  - {} switched off by {}{}", name(&s.exercise), s.by, note(&s.note)), "    ");
+    }
+    for s in &c.on {
+        println_wrapped(&format!("  - {} switched on by {}{}", name(&s.exercise), s.by, note(&s.note)), "    ");
+    }
+    for d in &c.doses {
+        if let Some(ex) = program.exercise(&d.exercise)
+            && let Some((dose, words)) = c.dose_for(&d.exercise, &ex.dose)
+        {
+            println_wrapped(&format!("  - {}: {} — {words}", ex.name, dose.line()), "    ");
+        }
     }
 }
