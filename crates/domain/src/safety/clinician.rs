@@ -171,7 +171,14 @@ pub fn within_gate(
     let active: Active = crate::clinic::active(changes);
     let mut out = ClinicianChanges::default();
     if !permissions.allows_plan() {
-        // Nothing is offered at all: the changes wait until the program opens again.
+        // Nothing is offered at all: the changes wait until the program opens again, and the clinician sees why.
+        for c in active.switches.iter().chain(&active.doses) {
+            out.refused.push(Refused {
+                key: c.key.clone(),
+                exercise: c.change.exercise().unwrap_or_default().to_string(),
+                reason: format!("waits until the program opens again: {}", permissions.headline),
+            });
+        }
         permissions.clinician = out;
         return permissions;
     }
