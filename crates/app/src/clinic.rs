@@ -7,6 +7,7 @@ use crate::experiments::history;
 use crate::progress::{EscalationReason, progress_in};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use runtall_domain::clinic::ProgramChange;
 use runtall_domain::clinic::attention::{self, AdherenceNow, Attention, FlagSeen, PainNow, SeeAPt, Signals};
 use runtall_insights::measures::ChangeCategory;
 use runtall_store::{AthleteId, Store};
@@ -103,4 +104,42 @@ pub fn dashboard(mut rows: Vec<DashboardRow>) -> Vec<DashboardRow> {
             .then_with(|| a.athlete.cmp(&b.athlete))
     });
     rows
+}
+
+/// What became of a clinician's program change: whether it was new (a sync or a double click may send it again),
+/// and what the safety gate made of it, for the clinician to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeOutcome {
+    pub new: bool,
+    /// Why the gate keeps the change out (it is stored, and applies if the gate allows it later).
+    pub refused: Option<String>,
+    /// The dose was applied only up to the program's limits.
+    pub capped: Option<String>,
+}
+
+/// Stores a clinician's program change and reports how the gate applies it as of `now`.
+pub fn change_program(
+    program: &runtall_domain::content::Program,
+    store: &dyn Store,
+    change: &ProgramChange,
+    now: Timestamp,
+) -> Result<ChangeOutcome> {
+    let new = store.add_program_change(change)?;
+    let permissions = crate::safety::permissions_at(program, store, now)?;
+    let find = |list: &[runtall_domain::safety::clinician::Refused]| {
+        list.iter().find(|r| r.key == change.key).map(|r| r.reason.clone())
+    };
+    Ok(ChangeOutcome {
+        new,
+        refused: find(&permissions.clinician.refused),
+        capped: find(&permissions.clinician.capped),
+    })
+}
+
+/// A key for a new clinician record (`kind` is `pc` for program changes, `c` for comments): unique per account
+/// and instant, with a counter for records made within the same microsecond by one process.
+pub fn new_key(kind: &str, account: i64, at: Timestamp) -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{kind}-{account}-{}-{n}", at.as_microsecond())
 }
