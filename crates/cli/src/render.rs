@@ -606,19 +606,6 @@ pub fn sources(program: &Program) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn lesson_minutes_line_up_in_one_column_within_80() {
-        let rows = super::lesson_rows(runtall_content::program());
-        assert!(rows.len() >= 8);
-        // Every row ends with "N min" at the same column, so rows are equally long.
-        let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
-        assert_eq!(lengths.len(), 1, "{rows:#?}");
-        assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
-    }
-}
-
 /// The clinician's note for Today, as `plan --for-run` and `status` show it.
 pub fn clinician_note(changes: &ClinicianChanges) {
     if let Some(n) = &changes.note {
@@ -650,5 +637,18 @@ pub fn clinician_changes(program: &Program, c: &ClinicianChanges) {
         {
             println_wrapped(&format!("  - {}: {} — {words}", ex.name, dose.line()), "    ");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lesson_minutes_line_up_in_one_column_within_80() {
+        let rows = super::lesson_rows(runtall_content::program());
+        assert!(rows.len() >= 8);
+        // Every row ends with "N min" at the same column, so rows are equally long.
+        let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
+        assert_eq!(lengths.len(), 1, "{rows:#?}");
+        assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
     }
 }
