@@ -165,3 +165,30 @@ fn a_change_the_gate_keeps_out_is_stored_once_and_reported_back() {
     assert_eq!(store.program_changes().expect("changes").len(), 1);
     assert_ne!(runtall_app::clinic::new_key("pc", 7, t(NOW)), key, "keys made in the same instant differ");
 }
+
+#[test]
+fn adherence_falling_over_the_last_two_complete_weeks_is_a_reason_and_steady_adherence_is_not() {
+    use runtall_store_tests::fixtures::{day, plan};
+    let db = SqliteDatabase::in_memory().expect("db");
+    let since = days_before(7);
+    let journal = |s: &dyn Store, stopped_days_ago: Option<i64>| {
+        runner(s, 5.0, 4.0);
+        s.add_plan(&plan(&days_before(42).to_string(), None, None)).expect("plan");
+        for d in 1..=41 {
+            let on = (t(NOW) - Span::new().hours(24 * d)).to_zoned(TimeZone::UTC).date().to_string();
+            s.put_day_log(&day(&on, stopped_days_ago.is_none_or(|x| d > x))).expect("day");
+        }
+    };
+    let rows = vec![
+        row(&db, "Fay (stopped)", since, |s| journal(s, Some(16))),
+        row(&db, "Gus (steady)", since, |s| journal(s, None)),
+    ];
+    let fay = &rows[0].attention;
+    let kinds: Vec<ReasonKind> = fay.reasons.iter().map(|r| r.kind).collect();
+    assert!(kinds.contains(&ReasonKind::AdherenceFalling), "{:?}", fay.reasons);
+    let text = &fay.reasons.iter().find(|r| r.kind == ReasonKind::AdherenceFalling).expect("reason").text;
+    assert!(text.contains("last 2 weeks"), "{text}");
+    let gus = &rows[1].attention;
+    assert!(!gus.reasons.iter().any(|r| r.kind == ReasonKind::AdherenceFalling), "{:?}", gus.reasons);
+    assert_eq!(dashboard(rows)[0].name, "Fay (stopped)");
+}
