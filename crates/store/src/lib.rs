@@ -203,6 +203,11 @@ pub struct JournalImportStats {
     /// Pain reports already present (same time, region, timing and intensity).
     pub pain_duplicates: usize,
     pub days: usize,
+    /// Screens, assessments, plans, sessions, experiments, posture checks and lessons stored anew (the app
+    /// applies these; the store's own import leaves them at 0).
+    pub others_added: usize,
+    /// The same records already stored under their stable id (updated where they changed).
+    pub others_matched: usize,
 }
 
 /// A guided routine session as stored: the companion's completion record, kept as JSON.
