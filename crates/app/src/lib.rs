@@ -5,6 +5,7 @@
 
 pub mod assessment;
 pub mod breaks;
+pub mod clinic;
 pub mod completion;
 mod error;
 pub mod experiments;

@@ -11,6 +11,7 @@
 pub mod activity;
 pub mod assess;
 pub mod classify;
+pub mod clinic;
 pub mod emergency;
 pub mod error;
 pub mod journal;

@@ -9,6 +9,7 @@
 //! stored, and assert the counter rules (the journal revision) as "grows" and "stays", not as exact numbers.
 //! `docs/storage.md` explains the contract in words.
 
+pub mod accounts;
 pub mod cases;
 pub mod fixtures;
 
@@ -58,6 +59,11 @@ macro_rules! conformance_suite {
             delete_all_empties_one_athlete_and_no_other,
             another_athletes_ids_behave_as_missing_everywhere,
             writers_on_two_connections_and_threads_lose_nothing,
+            program_changes_are_kept_once_per_key_in_time_order,
+            comments_on_runs_and_reports_are_kept_once_per_key,
+            the_audit_log_is_the_athletes_own_and_read_by_window,
+            delete_all_removes_the_clinic_records_of_one_athlete,
+            one_change_sent_twice_at_once_is_stored_once,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {
@@ -68,5 +74,33 @@ macro_rules! conformance_suite {
                 $crate::cases::$case(&backend);
             }
         )*
+    };
+}
+
+/// Expands to one `#[test]` per case of the clinic server's accounts ([`accounts`]), for a backend whose database
+/// also implements [`runtall_store::accounts::Accounts`].
+#[macro_export]
+macro_rules! accounts_suite {
+    ($backend:expr) => {
+        $crate::accounts_suite!(@cases $backend;
+            accounts_are_unique_by_email_in_any_case_and_athletes_own_one_athlete,
+            sessions_expire_and_end_one_or_all_at_once,
+            invitations_link_once_and_the_athlete_revokes,
+            device_tokens_name_their_athlete_until_revoked,
+            reset_codes_are_single_use_and_expire,
+            deleting_an_account_ends_everything_it_held,
+        );
+    };
+    (@cases $backend:expr; $($case:ident),* $(,)?) => {
+        mod accounts {
+            use super::*;
+            $(
+                #[test]
+                fn $case() {
+                    let backend = $backend;
+                    $crate::accounts::$case(&backend);
+                }
+            )*
+        }
     };
 }

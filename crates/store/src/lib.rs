@@ -12,6 +12,7 @@
 //! sort or list by: the domain types evolve quickly, and a document column keeps old rows readable while
 //! migrations stay small.
 
+pub mod accounts;
 pub mod codec;
 pub mod columns;
 mod migrations;
@@ -32,6 +33,7 @@ use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::clinic::{AuditEntry, Comment, ProgramChange};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::journal_format::LineError;
 use runtall_domain::plan::PlanRecord;
@@ -61,6 +63,9 @@ pub enum StoreError {
     /// exists elsewhere.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// A unique thing is taken (an account's email, in any case); nothing was changed.
+    #[error("{what} already exists")]
+    Exists { what: &'static str },
     /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
     /// was rolled back; everything committed before it is kept.
     #[error(
@@ -71,6 +76,10 @@ pub enum StoreError {
     /// A journal being imported has a bad record; nothing of it was stored.
     #[error("{0}; nothing was imported")]
     Journal(runtall_domain::journal_format::LineError),
+    /// A record the store refuses to keep as it is (a clinician record without a key, an empty note); nothing was
+    /// stored.
+    #[error("{0}; nothing was stored")]
+    Invalid(String),
     /// Any other failure of the database engine (a bug, or an environment problem without a better name).
     #[error("database error: {0}")]
     Sql(String),
@@ -373,8 +382,24 @@ pub trait Store {
     /// Deletes one posture check; returns whether it existed.
     fn delete_posture(&self, id: i64) -> Result<bool>;
 
+    /// Stores a clinician's program change unless one with the same key is stored already (a sync may send it
+    /// again); returns whether it was new. A stored change is never altered: it is undone by a change that retires
+    /// it. [`StoreError::Invalid`] when the change fails its check (no key, an empty note).
+    fn add_program_change(&self, change: &ProgramChange) -> Result<bool>;
+    /// Every program change, oldest first (by time, then key).
+    fn program_changes(&self) -> Result<Vec<ProgramChange>>;
+    /// Stores a clinician's comment unless one with the same key is stored already; returns whether it was new.
+    fn add_comment(&self, comment: &Comment) -> Result<bool>;
+    /// Every comment, oldest first (by time, then key).
+    fn comments(&self) -> Result<Vec<Comment>>;
+    /// Records one view or change of the athlete's data by someone else.
+    fn add_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// Audit entries at `[from, to)`, oldest first.
+    fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>>;
+
     /// A number that grows with every change to the athlete's records (profile, screens, assessments, plans, runs,
-    /// pain, day logs, run context, guided sessions, experiments), whoever made it, and with no other athlete's:
+    /// pain, day logs, run context, guided sessions, experiments, a clinician's program changes and comments),
+    /// whoever made it, and with no other athlete's:
     /// equal numbers mean nothing those views read has changed, so results computed from them (the insights
     /// report) can be reused.
     fn journal_revision(&self) -> Result<u64>;

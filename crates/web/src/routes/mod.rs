@@ -7,8 +7,10 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+mod accounts;
 pub(crate) mod breaks;
 mod breathe;
+mod clinic;
 mod experiments;
 mod guided;
 mod home;
@@ -37,9 +39,10 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
-use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
+use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
-use runtall_store::Store;
+
+pub(crate) use accounts::{FIRST_PASSWORD_VALID, RESET_VALID, check_new_account, make_reset_code};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -62,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router())
         .merge(sources::router())
         .merge(settings::router())
+        .merge(accounts::router())
+        .merge(clinic::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
         .merge(crate::pwa::router())
@@ -83,7 +88,8 @@ pub struct Snapshot {
     pub screening: Option<ScreeningRecord>,
     pub state: ProgramState,
     pub assessment: Option<AssessmentRecord>,
-    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`).
+    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`), with a
+    /// clinician's program changes applied inside them.
     pub safety: Permissions,
 }
 
@@ -93,10 +99,13 @@ pub async fn snapshot(st: &AppState) -> Result<Snapshot, HttpError> {
         .run(move |store| {
             let screening = store.latest_screening()?;
             let assessment = store.latest_assessment()?;
-            let safety = gate(
+            let safety = runtall_app::safety::with_records(
                 program,
-                &SafetyInputs { screening: screening.as_ref(), assessment: assessment.as_ref().map(|a| &a.assessment) },
-            );
+                store,
+                screening.as_ref(),
+                assessment.as_ref(),
+                jiff::Timestamp::now(),
+            )?;
             Ok(Snapshot {
                 profile: store.profile()?.unwrap_or_default(),
                 state: program_state(screening.as_ref()),
@@ -122,7 +131,8 @@ fn allowed_when_locked(path: &str) -> bool {
 
 /// Level A: every page but the allowed ones redirects to the emergency screen.
 async fn lock_guard(State(st): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() == Method::GET && !allowed_when_locked(request.uri().path()) {
+    // A request about no athlete (a clinician's) has no emergency screen of its own to show.
+    if request.method() == Method::GET && !allowed_when_locked(request.uri().path()) && st.db.serving().is_some() {
         let locked = st
             .db
             .run(|store| Ok(matches!(program_state(store.latest_screening()?.as_ref()), ProgramState::Locked { .. })))
