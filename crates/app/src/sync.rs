@@ -12,6 +12,7 @@
 use crate::{AppError, journal_file};
 use jiff::Timestamp;
 use runtall_domain::activity::Activity;
+use runtall_domain::clinic::{Comment, ProgramChange};
 use runtall_domain::journal_format::{JsonlReader, LineError, Record};
 use runtall_store::{JournalImportStats, Store};
 use serde::{Deserialize, Serialize};
@@ -77,9 +78,6 @@ pub struct SyncState {
     /// When the last sync finished with nothing left to send.
     #[serde(default)]
     pub last_complete: Option<Timestamp>,
-    /// Stable ids of clinician records received (program changes, notes), so each is applied once.
-    #[serde(default)]
-    pub received: Vec<String>,
 }
 
 impl SyncState {
@@ -113,6 +111,9 @@ pub struct Batch {
     /// On the wire: the byte length of each activity's sample blob, in order.
     #[serde(default)]
     pub sample_bytes: Vec<u64>,
+    /// The client wants the clinician's records in the acknowledgement (it asks on the last batch of a sync).
+    #[serde(default)]
+    pub want_inbox: bool,
 }
 
 /// The first bytes of a decompressed batch.
@@ -201,10 +202,52 @@ pub struct Ack {
     /// Stable ids of the records applied (all of the batch: a batch is applied whole or not at all).
     pub applied: usize,
     pub stats: AckStats,
-    /// Records the clinician made for this athlete (program changes, notes), as JSON documents with a stable
-    /// `id`; the client applies each once. Empty until the clinic records exist on the server.
+    /// What the athlete's clinicians made for them, when the batch asked for it.
     #[serde(default)]
-    pub inbox: Vec<serde_json::Value>,
+    pub inbox: Inbox,
+}
+
+/// The clinician's records for one athlete: program changes (exercises off or on, doses, notes for Today,
+/// retirements) and comments on runs and reports. Each has a stable key, so the client stores each once however
+/// often it receives it; they are few, so the server sends them all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    #[serde(default)]
+    pub program_changes: Vec<ProgramChange>,
+    #[serde(default)]
+    pub comments: Vec<Comment>,
+}
+
+/// What the client stored of an inbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Received {
+    pub program_changes: usize,
+    pub comments: usize,
+}
+
+/// Server half: the clinician's records for the athlete of `store`.
+pub fn inbox_for(store: &dyn Store) -> Result<Inbox> {
+    Ok(Inbox {
+        program_changes: store.program_changes().map_err(AppError::from)?,
+        comments: store.comments().map_err(AppError::from)?,
+    })
+}
+
+/// Client half: stores the clinician's records not stored yet (matched by key; a stored change is never
+/// altered). The plan engine applies the changes within what the safety gate allows, as on the server.
+pub fn receive(store: &dyn Store, inbox: &Inbox) -> Result<Received> {
+    let mut received = Received::default();
+    for change in &inbox.program_changes {
+        if store.add_program_change(change).map_err(AppError::from)? {
+            received.program_changes += 1;
+        }
+    }
+    for comment in &inbox.comments {
+        if store.add_comment(comment).map_err(AppError::from)? {
+            received.comments += 1;
+        }
+    }
+    Ok(received)
 }
 
 /// What applying a batch did (the store's journal import figures).
@@ -324,8 +367,9 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
     Ok(out)
 }
 
-/// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it.
-pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
+/// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it. `last` asks the
+/// server for the clinician's records in its answer (a sync with nothing to send sends one empty, last batch).
+pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<Vec<u8>> {
     let new_runs: std::collections::HashSet<&str> = batch
         .iter()
         .filter(|p| p.new)
@@ -349,6 +393,7 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
         records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(),
         activities,
         sample_bytes: vec![],
+        want_inbox: last,
     }
     .encode()
 }
@@ -395,7 +440,8 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
             AppError::Store(s) => SyncError::from(s),
             other => SyncError::App(other),
         })?;
-    Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox: vec![] })
+    let inbox = if batch.want_inbox { inbox_for(store)? } else { Inbox::default() };
+    Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox })
 }
 
 /// Most samples one activity may bring: two days at one per second.

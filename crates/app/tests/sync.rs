@@ -102,15 +102,24 @@ fn runner(store: &dyn Store, runs: usize) {
     store.set_lesson_done("why-exhale", Some(at("2026-01-03T20:00:00Z"))).expect("lesson");
 }
 
-/// Runs a whole sync, every batch acknowledged; returns the acknowledgements.
+/// Runs a whole sync as `runtall sync` does, every batch acknowledged (an empty last batch when nothing is left to
+/// send) and the inbox received; returns the acknowledgements.
 fn sync_all(client: &dyn Store, server: &dyn Store) -> Vec<sync::Ack> {
     let out = sync::outgoing(client).expect("outgoing");
+    let mut batches: Vec<&[sync::Pending]> = out.batches.iter().map(Vec::as_slice).collect();
+    if batches.is_empty() {
+        batches.push(&[]);
+    }
     let mut acks = Vec::new();
-    for batch in &out.batches {
-        let body = sync::encode_batch(client, batch).expect("encode");
+    for (i, batch) in batches.iter().enumerate() {
+        let last = i + 1 == batches.len();
+        let body = sync::encode_batch(client, batch, last).expect("encode");
         let ack = sync::apply_batch(server, &body, now()).expect("apply");
         let ack = sync::decode_ack(&sync::encode_ack(&ack)).expect("ack travels");
         sync::acknowledge(client, SERVER, batch).expect("acknowledge");
+        if last {
+            sync::receive(client, &ack.inbox).expect("receive");
+        }
         acks.push(ack);
     }
     sync::finish(client, SERVER, now()).expect("finish");
@@ -144,7 +153,7 @@ fn a_batch_applied_twice_is_stored_once() {
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
     assert_eq!(out.batches.len(), 1);
-    let body = sync::encode_batch(&client, &out.batches[0]).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
     let first = sync::apply_batch(&server, &body, now()).expect("first");
     // The acknowledgement was lost: the client sends the same batch again.
     let again = sync::apply_batch(&server, &body, now()).expect("again");
@@ -165,7 +174,7 @@ fn a_batch_cut_halfway_stores_nothing_and_the_resent_batch_stores_it_once() {
     let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
-    let body = sync::encode_batch(&client, &out.batches[0]).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
     let cut = &body[..body.len() / 2];
     let err = sync::apply_batch(&server, cut, now()).expect_err("cut batch");
     assert!(matches!(err, SyncError::Body(_)), "{err}");
@@ -184,7 +193,7 @@ fn a_sync_cut_between_batches_resumes_after_the_last_acknowledged_one() {
     runner(&client, 300);
     let out = sync::outgoing(&client).expect("outgoing");
     let first = &out.batches[0];
-    sync::apply_batch(&server, &sync::encode_batch(&client, first).expect("encode"), now()).expect("apply");
+    sync::apply_batch(&server, &sync::encode_batch(&client, first, false).expect("encode"), now()).expect("apply");
     sync::acknowledge(&client, SERVER, first).expect("ack");
     // The connection drops here. Next time only the rest is sent.
     let rest = sync::outgoing(&client).expect("resume");
@@ -298,6 +307,7 @@ fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
         records: vec![line.to_jsonl_line()],
         activities: vec![activity],
         sample_bytes: vec![],
+        want_inbox: false,
     };
     let good = batch.encode().expect("encode");
     let mut raw = Vec::new();
@@ -313,4 +323,37 @@ fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
     assert_eq!(ack.stats.runs_added, 1);
     let stored = server.activity(server.activities(&Default::default()).expect("runs")[0].id).expect("read");
     assert_eq!(stored.expect("run").activity.samples.len(), 600, "the samples arrived");
+}
+
+#[test]
+fn the_clinicians_changes_and_comments_arrive_once_and_are_not_sent_back() {
+    use runtall_domain::clinic::{Change, Comment, CommentOn, ProgramChange};
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 10);
+    sync_all(&client, &server);
+    let note = ProgramChange {
+        key: "change-7-1".into(),
+        at: at("2026-11-29T10:00:00Z"),
+        by: "Pat Physio".into(),
+        change: Change::Note { text: "Easy week: keep every run conversational.".into() },
+    };
+    server.add_program_change(&note).expect("change on the server");
+    let comment = Comment {
+        key: "comment-7-1".into(),
+        at: at("2026-11-29T10:05:00Z"),
+        by: "Pat Physio".into(),
+        on: CommentOn::Run { run: run(3).key },
+        text: "Nice negative split.".into(),
+    };
+    server.add_comment(&comment).expect("comment on the server");
+
+    let acks = sync_all(&client, &server);
+    assert_eq!(acks.len(), 1, "nothing to send: one empty batch brings the inbox");
+    assert_eq!(acks[0].applied, 0);
+    assert_eq!(client.program_changes().expect("changes"), vec![note.clone()]);
+    assert_eq!(client.comments().expect("comments"), vec![comment]);
+    sync_all(&client, &server);
+    assert_eq!(client.program_changes().expect("changes").len(), 1, "received twice, stored once");
+    assert_eq!(sync::outgoing(&client).expect("outgoing").pending_records(), 0, "the clinician's records stay theirs");
 }

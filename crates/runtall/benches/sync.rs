@@ -60,9 +60,9 @@ fn main() {
     let collect = t.elapsed();
     let (mut encode, mut apply, mut bytes) = (Duration::ZERO, Duration::ZERO, 0usize);
     let mut largest = 0usize;
-    for batch in &out.batches {
+    for (i, batch) in out.batches.iter().enumerate() {
         let t = Instant::now();
-        let body = sync::encode_batch(&local, batch).expect("encode");
+        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len()).expect("encode");
         encode += t.elapsed();
         bytes += body.len();
         largest = largest.max(body.len());

@@ -12,6 +12,7 @@ use crate::error::{CliError, CliResult};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
 use runtall_app::sync::{self, SyncError, SyncState};
+use runtall_domain::text::count;
 use std::time::Duration;
 
 /// What the server says about itself on `GET /api/sync/hello`.
@@ -68,21 +69,31 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     };
     let mut sent_bytes = 0usize;
     let mut totals = sync::AckStats::default();
-    for (i, batch) in out.batches.iter().enumerate() {
-        let body = sync::encode_batch(&store, batch).map_err(sync_err)?;
+    let mut received = sync::Received::default();
+    // Nothing to send still sends one empty batch: its answer brings the clinician's records.
+    let mut batches: Vec<&[sync::Pending]> = out.batches.iter().map(Vec::as_slice).collect();
+    if batches.is_empty() {
+        batches.push(&[]);
+    }
+    for (i, batch) in batches.iter().enumerate() {
+        let last = i + 1 == batches.len();
+        let body = sync::encode_batch(&store, batch, last).map_err(sync_err)?;
         sent_bytes += body.len();
         let ack = client.send(&body).map_err(|e| {
             bar.abandon();
             match e {
                 CliError::User(msg) if i > 0 => CliError::user(format!(
                     "{msg}\n{i} of {} batches were sent and acknowledged; run `runtall sync` again to send the rest",
-                    out.batches.len()
+                    batches.len()
                 )),
                 other => other,
             }
         })?;
         sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
         add(&mut totals, ack.stats);
+        if last {
+            received = sync::receive(&store, &ack.inbox).map_err(sync_err)?;
+        }
         bar.inc(batch.len() as u64);
     }
     bar.finish_and_clear();
@@ -94,6 +105,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         "batches": out.batches.len(),
         "bytes_sent": sent_bytes,
         "server_stored": totals,
+        "received": received,
     });
     if ctx.json {
         return ctx.print_json(&summary);
@@ -111,6 +123,14 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
             totals.pain_added,
             totals.others_added,
             totals.runs_matched
+        );
+    }
+    if received.program_changes + received.comments > 0 {
+        println!(
+            "From your clinician: {} and {}. `runtall plan` and Today show the changes (always within what your \
+             safety screen allows).",
+            count(received.program_changes as u64, "program change", "program changes"),
+            count(received.comments as u64, "comment", "comments")
         );
     }
     Ok(())
