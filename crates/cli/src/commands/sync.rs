@@ -21,10 +21,22 @@ struct Hello {
     protocol: u32,
 }
 
-/// A server's error answer (`{"error": "..."}`), as the sync routes send it.
+/// A server's error answer (`{"error": "code", "message": "..."}`), as the API sends it.
 #[derive(Debug, serde::Deserialize)]
 struct ServerError {
     error: String,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+impl ServerError {
+    /// The server's words for a failure body, or the start of the body when it is not the API's JSON.
+    fn reason(body: &[u8]) -> String {
+        match serde_json::from_slice::<ServerError>(body) {
+            Ok(e) => e.message.unwrap_or(e.error),
+            Err(_) => String::from_utf8_lossy(body).chars().take(300).collect(),
+        }
+    }
 }
 
 /// Transfer attempts per batch before giving up (the sync resumes next time anyway).
@@ -248,9 +260,7 @@ impl Client {
             if status == 200 {
                 return sync::decode_ack(&bytes).map_err(sync_err);
             }
-            let reason = serde_json::from_slice::<ServerError>(&bytes)
-                .map(|e| e.error)
-                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(300).collect());
+            let reason = ServerError::reason(&bytes);
             if status >= 500 {
                 last = Some(CliError::user(format!("the server failed ({status}): {reason}")));
                 continue;
@@ -262,16 +272,14 @@ impl Client {
 
     fn refused(&self, status: u16, body: &[u8]) -> CliResult<()> {
         if status == 401 || status == 403 {
-            let reason = serde_json::from_slice::<ServerError>(body).map(|e| format!(" ({})", e.error));
             return Err(CliError::user(format!(
-                "the server at {} refused the device token{}: it may have been revoked or mistyped; make a new one \
+                "the server at {} refused the device token: it may have been revoked or mistyped; make a new one \
                  on the server's \"Connect a device\" page",
-                self.server,
-                reason.unwrap_or_default()
+                self.server
             )));
         }
         if status == 426 {
-            let reason = serde_json::from_slice::<ServerError>(body).map(|e| e.error).unwrap_or_default();
+            let reason = ServerError::reason(body);
             return Err(CliError::user(format!("the server and this runtall do not speak the same sync: {reason}")));
         }
         Ok(())

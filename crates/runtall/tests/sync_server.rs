@@ -1,0 +1,227 @@
+//! `runtall sync` end to end against the real clinic server (runtall-web's router over a SQLite clinic database,
+//! on a random loopback port): an athlete account with a device token, the demo season synced up, a clinician's
+//! program change brought down and shown by `runtall plan` and `runtall status`, and connections cut in the middle
+//! of a batch (by a proxy that drops them) resumed without storing anything twice.
+
+use runtall_domain::clinic::{Change, DoseChange, ProgramChange};
+use runtall_store::accounts::{Accounts, Role};
+use runtall_store::{AthleteId, Database, SqliteDatabase, SqliteStore, Store};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const BIN: &str = env!("CARGO_BIN_EXE_runtall");
+
+fn runtall(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUNTALL_DB")
+        .env_remove("RUNTALL_SYNC_TOKEN")
+        .output()
+        .expect("run runtall")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// The clinic server on a random loopback port; its base URL.
+fn start_server(clinic_db: &Path) -> String {
+    let db = runtall_web::Db::open_clinic(clinic_db).expect("clinic db");
+    let app = runtall_web::router(runtall_web::AppState::new(db, None).expect("state"));
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || rt.block_on(async { axum::serve(listener, app).await }));
+    url
+}
+
+/// An athlete account with a device token (as the "Connect a device" page makes one); (athlete, token).
+fn athlete_with_device(clinic_db: &Path, email: &str, name: &str) -> (AthleteId, String) {
+    let db = SqliteDatabase::open(clinic_db).expect("open");
+    let account = db.create_account(email, name, Role::Athlete, Some("a long enough password")).expect("account");
+    let (token, hash) = runtall_web::principal::new_secret();
+    db.add_device(&hash, account.id, "laptop", jiff::Timestamp::now()).expect("device");
+    (account.athlete.expect("an athlete account owns an athlete"), token)
+}
+
+fn server_store(clinic_db: &Path, athlete: AthleteId) -> SqliteStore {
+    SqliteDatabase::open(clinic_db).expect("open").athlete(athlete).expect("athlete")
+}
+
+fn journal(store: &dyn Store) -> String {
+    runtall_domain::journal_format::to_jsonl(&runtall_app::journal_file::export(store).expect("export"))
+}
+
+/// A TCP proxy in front of the server that, from the `nth` batch request it forwards on (counting from 0, retries
+/// included) and while `cuts` is above zero, drops the connection in the middle of the request, once per cut: the
+/// server sees the start of the request and never its body.
+struct Proxy {
+    url: String,
+    cuts: Arc<AtomicUsize>,
+}
+
+fn proxy(server: &str, nth: usize) -> Proxy {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let upstream = server.trim_start_matches("http://").to_string();
+    let cuts = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::new(AtomicUsize::new(0));
+    let cuts2 = cuts.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(&upstream) else { continue };
+            let (cuts, seen) = (cuts2.clone(), seen.clone());
+            let (mut c_read, mut s_write) = (client.try_clone().expect("clone"), server.try_clone().expect("clone"));
+            let (mut s_read, mut c_write) = (server, client);
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match s_read.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if c_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = c_write.shutdown(Shutdown::Both);
+            });
+            std::thread::spawn(move || {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut window: Vec<u8> = Vec::new();
+                let mut cutting_after: Option<usize> = None;
+                loop {
+                    let n = match c_read.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    window.extend_from_slice(&buf[..n]);
+                    let starts = window.windows(20).filter(|w| w == b"POST /api/sync/batch").count();
+                    if starts > 0 {
+                        let before = seen.fetch_add(starts, Ordering::SeqCst);
+                        if before + starts > nth && cuts.load(Ordering::SeqCst) > 0 {
+                            cuts.fetch_sub(1, Ordering::SeqCst);
+                            // The request line and a few headers get through, the body never does.
+                            cutting_after = Some(200);
+                        }
+                        window.clear();
+                    }
+                    let keep = window.len().saturating_sub(19);
+                    window.drain(..keep);
+                    if let Some(left) = cutting_after {
+                        let _ = s_write.write_all(&buf[..n.min(left)]);
+                        let _ = s_write.shutdown(Shutdown::Both);
+                        let _ = c_read.shutdown(Shutdown::Both);
+                        break;
+                    }
+                    if s_write.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = s_write.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    Proxy { url, cuts }
+}
+
+#[test]
+fn the_demo_season_reaches_the_server_and_the_clinicians_change_reaches_the_runners_plan() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clinic_db = dir.path().join("clinic.db");
+    let url = start_server(&clinic_db);
+    let (athlete, token) = athlete_with_device(&clinic_db, "ana@example.org", "Ana");
+    let (other, _) = athlete_with_device(&clinic_db, "ben@example.org", "Ben");
+    let local = dir.path().join("local.db");
+    assert!(runtall(&local, &["demo"]).status.success());
+
+    let first = runtall(&local, &["sync", "--server", &url, "--token", &token]);
+    assert!(first.status.success(), "{}", text(&first));
+    assert!(text(&first).contains("Synced with"), "{}", text(&first));
+    let local_store = SqliteStore::open(&local).expect("local");
+    let server = server_store(&clinic_db, athlete);
+    assert_eq!(journal(&server), journal(&local_store), "the server holds Ana's journal");
+    let runs = server.activities(&Default::default()).expect("runs");
+    assert_eq!(runs.len(), local_store.activities(&Default::default()).expect("runs").len());
+    assert!(server.activity(runs[0].id).expect("read").expect("run").activity.samples.len() > 100, "with samples");
+    assert!(server_store(&clinic_db, other).activities(&Default::default()).expect("runs").is_empty(), "Ben: nothing");
+
+    // Pat adjusts Ana's program on the server; the next sync brings it to the laptop.
+    let by = "Pat Physio".to_string();
+    let at = jiff::Timestamp::now();
+    server
+        .add_program_change(&ProgramChange {
+            key: "change-pat-1".into(),
+            at,
+            by: by.clone(),
+            change: Change::Note { text: "Easy week: keep every run conversational.".into() },
+        })
+        .expect("note");
+    server
+        .add_program_change(&ProgramChange {
+            key: "change-pat-2".into(),
+            at,
+            by,
+            change: Change::Dose {
+                exercise: "chin-tuck".into(),
+                dose: DoseChange { sets: Some(3), reps: Some(12), ..DoseChange::default() },
+                note: None,
+            },
+        })
+        .expect("dose");
+    let second = runtall(&local, &["sync", "--token", &token]);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(text(&second).contains("From your clinician: 2 program changes"), "{}", text(&second));
+    let status = runtall(&local, &["status"]);
+    assert!(text(&status).contains("Easy week: keep every run conversational."), "{}", text(&status));
+    let plan = runtall(&local, &["plan"]);
+    assert!(text(&plan).contains("Changed by your clinician"), "{}", text(&plan));
+    assert!(text(&plan).contains("3 × 12") || text(&plan).contains("3 x 12"), "the dose: {}", text(&plan));
+    // The plan `runtall plan` kept with the change applied is Ana's own record: it goes up, the changes do not
+    // come down again.
+    let again = runtall(&local, &["sync", "--token", &token]);
+    assert!(again.status.success() && !text(&again).contains("From your clinician"), "{}", text(&again));
+    assert_eq!(local_store.program_changes().expect("changes").len(), 2, "stored once");
+    let idle = runtall(&local, &["sync", "--token", &token]);
+    assert!(text(&idle).contains("nothing changed"), "{}", text(&idle));
+    assert_eq!(journal(&server), journal(&local_store));
+}
+
+#[test]
+fn a_connection_cut_in_the_middle_of_a_batch_resumes_without_duplicates() {
+    let dir = tempfile::tempdir().expect("dir");
+    let clinic_db = dir.path().join("clinic.db");
+    let url = start_server(&clinic_db);
+    let (athlete, token) = athlete_with_device(&clinic_db, "ana@example.org", "Ana");
+    let local = dir.path().join("local.db");
+    assert!(runtall(&local, &["demo"]).status.success());
+    let cut = proxy(&url, 2);
+
+    // Every attempt at the third batch is cut: the sync stops after two acknowledged batches.
+    cut.cuts.store(3, Ordering::SeqCst);
+    let broken = runtall(&local, &["sync", "--server", &cut.url, "--token", &token, "--batch-records", "30"]);
+    assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
+    assert!(text(&broken).contains("2 of"), "{}", text(&broken));
+    assert!(text(&broken).contains("again to send the rest"), "{}", text(&broken));
+    let server = server_store(&clinic_db, athlete);
+    let partial = server.activities(&Default::default()).expect("runs").len();
+    assert!(partial > 0, "the acknowledged batches are stored");
+
+    // One cut this time: the retry inside the same run carries on.
+    let cut_again = proxy(&url, 0);
+    cut_again.cuts.store(1, Ordering::SeqCst);
+    let resumed = runtall(&local, &["sync", "--server", &cut_again.url, "--token", &token, "--batch-records", "30"]);
+    assert!(resumed.status.success(), "{}", text(&resumed));
+    let local_store = SqliteStore::open(&local).expect("local");
+    assert_eq!(journal(&server), journal(&local_store), "everything arrived, each record once");
+    assert_eq!(
+        server.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain").len(),
+        local_store.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain").len()
+    );
+}
