@@ -32,14 +32,14 @@ fn entry(record: Record) -> Routed {
         },
         Record::Pain(p) => JournalEntry::Pain { report: p.to_report(None), run_key: p.run },
         Record::Day(d) => JournalEntry::Day(d),
-        other => return Routed::App(other),
+        other => return Routed::App(Box::new(other)),
     })
 }
 
 /// Where a journal record is applied: by the store in its import transaction, or by the app afterwards.
 enum Routed {
     Store(JournalEntry),
-    App(Record),
+    App(Box<Record>),
 }
 
 /// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the first
@@ -66,7 +66,7 @@ pub fn import_with(
             let mut e = match entry(r) {
                 Routed::Store(e) => e,
                 Routed::App(other) => {
-                    others.push(other);
+                    others.push(*other);
                     return None;
                 }
             };
