@@ -6,7 +6,10 @@
 //!
 //! 1. **protocol**: the two halves in one process, no network — the client collects and encodes every batch,
 //!    the server half applies each to a fresh SQLite database;
-//! 2. **second sync**: nothing changed, so nothing is sent (the cost of finding that out).
+//! 2. **second sync**: nothing changed, so nothing is sent (the cost of finding that out);
+//! 3. **over loopback HTTP**: the clinic server's router (runtall-web, SQLite clinic database) on a random port
+//!    and the release `runtall sync` binary against it, with a device token, timed from start to exit — what a
+//!    runner waits for.
 //!
 //! ```sh
 //! cargo bench -p runtall --bench sync
@@ -99,4 +102,55 @@ fn main() {
         again.pending_records(),
         secs(t.elapsed())
     );
+
+    // The same journal through `runtall sync` and the real route.
+    local.put_setting(sync::SETTING, &serde_json::json!({})).expect("reset the cursor");
+    drop(local);
+    let clinic_db = temp.path().join("clinic.db");
+    let (url, token) = clinic_server(&clinic_db);
+    let t = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+        .arg("--db")
+        .arg(&path)
+        .args(["sync", "--server", &url, "--json"])
+        .env("RUNTALL_SYNC_TOKEN", &token)
+        .output()
+        .expect("runtall sync");
+    let wall = t.elapsed();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
+    println!(
+        "runtall sync over loopback HTTP: {} records, {} batches, {:.1} MB sent in {} (target < 10 s: {:.2} of it)",
+        summary["records_sent"],
+        summary["batches"],
+        summary["bytes_sent"].as_f64().unwrap_or(0.0) / 1e6,
+        secs(wall),
+        wall.as_secs_f64() / 10.0
+    );
+    let t = Instant::now();
+    let idle = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+        .arg("--db")
+        .arg(&path)
+        .args(["sync", "--json"])
+        .env("RUNTALL_SYNC_TOKEN", &token)
+        .output()
+        .expect("runtall sync");
+    assert!(idle.status.success());
+    println!("runtall sync again, nothing changed: {}", secs(t.elapsed()));
+}
+
+/// The clinic server's router on a random loopback port, with one athlete and a device token: (URL, token).
+fn clinic_server(clinic_db: &std::path::Path) -> (String, String) {
+    use runtall_store::accounts::{Accounts, Role};
+    let db = runtall_store::SqliteDatabase::open(clinic_db).expect("clinic db");
+    let account = db.create_account("alex@example.org", "Alex", Role::Athlete, None).expect("account");
+    let (token, hash) = runtall_web::principal::new_secret();
+    db.add_device(&hash, account.id, "bench", jiff::Timestamp::now()).expect("device");
+    let web = runtall_web::Db::open_clinic(clinic_db).expect("clinic db");
+    let app = runtall_web::router(runtall_web::AppState::new(web, None).expect("state"));
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || rt.block_on(async { axum::serve(listener, app).await }));
+    (url, token)
 }
