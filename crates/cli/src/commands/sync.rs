@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     let bar = if pending > 0 && !ctx.json {
         let bar = ProgressBar::with_draw_target(Some(pending as u64), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} sending {pos}/{len} records {wide_bar} {bytes_per_sec} {msg}")
+            ProgressStyle::with_template("{spinner} sending {pos}/{len} records {wide_bar} {msg} {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
@@ -103,6 +103,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         })?;
         sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
         add(&mut totals, ack.stats);
+        bar.set_message(megabytes(sent_bytes));
         if last {
             received = sync::receive(&store, &ack.inbox).map_err(sync_err)?;
         }
@@ -126,11 +127,11 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         println!("Up to date with {server}: nothing changed since the last sync.");
     } else {
         println!(
-            "Synced with {server}: {pending} of {} records sent in {} batches ({} KB); the server added {} runs, \
+            "Synced with {server}: {pending} of {} records sent in {} batches ({}); the server added {} runs, \
              {} pain reports and {} other records, and already had {} runs.",
             out.total_records,
             out.batches.len(),
-            sent_bytes.div_ceil(1024),
+            megabytes(sent_bytes),
             totals.runs_added,
             totals.pain_added,
             totals.others_added,
@@ -146,6 +147,11 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         );
     }
     Ok(())
+}
+
+/// Bytes sent, as a runner reads them.
+fn megabytes(bytes: usize) -> String {
+    if bytes < 1_000_000 { format!("{} KB", bytes.div_ceil(1000)) } else { format!("{:.1} MB", bytes as f64 / 1e6) }
 }
 
 fn add(t: &mut sync::AckStats, s: sync::AckStats) {
