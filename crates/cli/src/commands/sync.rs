@@ -87,28 +87,53 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     if batches.is_empty() {
         batches.push(&[]);
     }
-    for (i, batch) in batches.iter().enumerate() {
-        let last = i + 1 == batches.len();
-        let body = sync::encode_batch(&store, batch, last).map_err(sync_err)?;
-        sent_bytes += body.len();
-        let ack = client.send(&body).map_err(|e| {
-            bar.abandon();
-            match e {
-                CliError::User(msg) if i > 0 => CliError::user(format!(
-                    "{msg}\n{i} of {} batches were sent and acknowledged; run `runtall sync` again to send the rest",
-                    batches.len()
-                )),
-                other => other,
+    // The next batch is read and compressed on a second connection while the server applies this one: the two
+    // halves overlap instead of taking turns (about half the wall time of a first sync). Batches are still sent
+    // and acknowledged in order, so a cut resumes exactly as before.
+    let db_path = ctx.db_path.clone();
+    std::thread::scope(|scope| -> CliResult {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<CliResult<Vec<u8>>>(1);
+        let to_encode = &batches;
+        scope.spawn(move || {
+            let reader = match runtall_app::connect_local(&db_path) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = tx.send(Err(runtall_app::AppError::from(e).into()));
+                    return;
+                }
+            };
+            for (i, batch) in to_encode.iter().enumerate() {
+                let body = sync::encode_batch(&reader, batch, i + 1 == to_encode.len()).map_err(sync_err);
+                let failed = body.is_err();
+                if tx.send(body).is_err() || failed {
+                    return;
+                }
             }
-        })?;
-        sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
-        add(&mut totals, ack.stats);
-        bar.set_message(megabytes(sent_bytes));
-        if last {
-            received = sync::receive(&store, &ack.inbox).map_err(sync_err)?;
+        });
+        for (i, batch) in batches.iter().enumerate() {
+            let body = rx.recv().map_err(|_| CliError::user("the sync stopped while preparing a batch"))??;
+            sent_bytes += body.len();
+            let ack = client.send(&body).map_err(|e| {
+                bar.abandon();
+                match e {
+                    CliError::User(msg) if i > 0 => CliError::user(format!(
+                        "{msg}\n{i} of {} batches were sent and acknowledged; run `runtall sync` again to send the \
+                         rest",
+                        batches.len()
+                    )),
+                    other => other,
+                }
+            })?;
+            sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
+            add(&mut totals, ack.stats);
+            bar.set_message(megabytes(sent_bytes));
+            if i + 1 == batches.len() {
+                received = sync::receive(&store, &ack.inbox).map_err(sync_err)?;
+            }
+            bar.inc(batch.len() as u64);
         }
-        bar.inc(batch.len() as u64);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     sync::finish(&store, &server, Timestamp::now()).map_err(sync_err)?;
     let summary = serde_json::json!({
