@@ -456,16 +456,7 @@ fn check_activity(a: &Activity) -> Result<()> {
     if n > MAX_SAMPLES {
         return Err(SyncError::Body(format!("run {key}: {n} samples (at most {MAX_SAMPLES})")));
     }
-    let columns = [
-        s.distance_m.len(),
-        s.speed_mps.len(),
-        s.hr_bpm.len(),
-        s.cadence_spm.len(),
-        s.altitude_m.len(),
-        s.lat_deg.len(),
-        s.lon_deg.len(),
-    ];
-    if columns.iter().any(|&len| len != n) || s.t_s.iter().any(|t| !t.is_finite()) {
+    if !s.is_consistent() || s.t_s.iter().any(|t| !t.is_finite()) {
         return Err(SyncError::Body(format!("run {key}: sample columns of different lengths or bad times")));
     }
     Ok(())
