@@ -409,6 +409,53 @@ pub fn acknowledge(store: &dyn Store, server: &str, batch: &[Pending]) -> Result
     state.save(store)
 }
 
+/// Why the client forgot its cursor before a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// The cursor was about another server: this one has acknowledged nothing yet.
+    OtherServer,
+    /// The server holds fewer of the athlete's runs than it acknowledged (restored from a backup, or the account
+    /// was deleted and made again): everything is sent again, and what it still holds is matched, not doubled.
+    ServerLostRecords,
+}
+
+/// Client half, step 0: starts over when the cursor cannot be trusted for `server`, which says it holds
+/// `server_runs` of the athlete's runs. Sending again is safe (stable ids), trusting a wrong cursor is not.
+pub fn check_cursor(store: &dyn Store, server: &str, server_runs: Option<usize>) -> Result<Option<Restart>> {
+    let mut state = SyncState::load(store)?;
+    if state.acknowledged.is_empty() {
+        return Ok(None);
+    }
+    let restart = if state.server.as_deref() != Some(server) {
+        Some(Restart::OtherServer)
+    } else {
+        let acknowledged_runs = state.acknowledged.keys().filter(|id| id.starts_with("run:")).count();
+        server_runs.filter(|&n| n < acknowledged_runs).map(|_| Restart::ServerLostRecords)
+    };
+    if restart.is_some() {
+        state.acknowledged.clear();
+        state.last_complete = None;
+        state.server = Some(server.to_string());
+        state.save(store)?;
+    }
+    Ok(restart)
+}
+
+/// Server half of the hello: what the client needs to trust its cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    /// How many of the athlete's runs the server holds.
+    #[serde(default)]
+    pub runs: Option<usize>,
+}
+
+/// The server's hello for the athlete of `store`.
+pub fn hello(store: &dyn Store) -> Result<Hello> {
+    let runs = store.activities(&Default::default()).map_err(AppError::from)?.len();
+    Ok(Hello { protocol: PROTOCOL, runs: Some(runs) })
+}
+
 /// Client half, last step: nothing was left to send.
 pub fn finish(store: &dyn Store, server: &str, now: Timestamp) -> Result<()> {
     let mut state = SyncState::load(store)?;

@@ -357,3 +357,24 @@ fn the_clinicians_changes_and_comments_arrive_once_and_are_not_sent_back() {
     assert_eq!(client.program_changes().expect("changes").len(), 1, "received twice, stored once");
     assert_eq!(sync::outgoing(&client).expect("outgoing").pending_records(), 0, "the clinician's records stay theirs");
 }
+
+#[test]
+fn a_cursor_about_another_server_or_records_the_server_lost_starts_over() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 5);
+    sync_all(&client, &server);
+    let same = sync::hello(&server).expect("hello").runs;
+    assert_eq!(sync::check_cursor(&client, SERVER, same).expect("check"), None, "the cursor holds");
+    assert_eq!(sync::outgoing(&client).expect("outgoing").pending_records(), 0);
+
+    assert_eq!(sync::check_cursor(&client, SERVER, Some(2)).expect("check"), Some(sync::Restart::ServerLostRecords));
+    let all = sync::outgoing(&client).expect("outgoing");
+    assert_eq!(all.pending_records(), all.total_records, "everything goes again");
+    sync_all(&client, &server);
+    assert_eq!(server.activities(&Default::default()).expect("runs").len(), 5, "and nothing is doubled");
+
+    let other = "https://other-clinic.example";
+    assert_eq!(sync::check_cursor(&client, other, Some(0)).expect("check"), Some(sync::Restart::OtherServer));
+    assert_eq!(SyncState::load(&client).expect("state").server.as_deref(), Some(other));
+}

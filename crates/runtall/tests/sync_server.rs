@@ -191,6 +191,29 @@ fn the_demo_season_reaches_the_server_and_the_clinicians_change_reaches_the_runn
     let idle = runtall(&local, &["sync", "--token", &token]);
     assert!(text(&idle).contains("nothing changed"), "{}", text(&idle));
     assert_eq!(journal(&server), journal(&local_store));
+    assert!(today_page(&local).contains("Easy week: keep every run conversational."), "the local web app's Today");
+
+    // The server loses Ana's records (a restore from an old backup): the next sync notices and sends all again.
+    server.delete_all().expect("wipe");
+    let restored = runtall(&local, &["sync", "--token", &token]);
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert!(text(&restored).contains("sending everything again"), "{}", text(&restored));
+    assert_eq!(journal(&server), journal(&local_store), "the server has everything again");
+}
+
+/// The local web app's Today page (`runtall serve` over the runner's database), as a browser gets it.
+fn today_page(local: &Path) -> String {
+    use tower::ServiceExt;
+    let db = runtall_web::Db::open(local).expect("local db");
+    let app = runtall_web::router(runtall_web::AppState::new(db, None).expect("state"));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let req = axum::http::Request::get("/today").body(axum::body::Body::empty()).expect("request");
+        let res = app.oneshot(req).await.expect("infallible");
+        assert_eq!(res.status(), axum::http::StatusCode::OK);
+        let bytes = http_body_util::BodyExt::collect(res.into_body()).await.expect("body").to_bytes();
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
 
 #[test]

@@ -15,12 +15,6 @@ use runtall_app::sync::{self, SyncError, SyncState};
 use runtall_domain::text::count;
 use std::time::Duration;
 
-/// What the server says about itself on `GET /api/sync/hello`.
-#[derive(Debug, serde::Deserialize)]
-struct Hello {
-    protocol: u32,
-}
-
 /// A server's error answer (`{"error": "code", "message": "..."}`), as the API sends it.
 #[derive(Debug, serde::Deserialize)]
 struct ServerError {
@@ -64,7 +58,17 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         )
     })?;
     let client = Client::new(&server, token, args.ca_cert.as_deref())?;
-    client.hello()?;
+    let hello = client.hello()?;
+    match sync::check_cursor(&store, &server, hello.runs).map_err(sync_err)? {
+        Some(sync::Restart::OtherServer) if !ctx.json => {
+            eprintln!("First sync with {server}: sending everything.");
+        }
+        Some(sync::Restart::ServerLostRecords) if !ctx.json => eprintln!(
+            "{server} holds fewer of your runs than it confirmed before (restored from a backup?): sending \
+             everything again; what it still has is matched, not stored twice."
+        ),
+        _ => {}
+    }
 
     let limits = sync::BatchLimits { records: args.batch_records, ..Default::default() };
     let out = sync::outgoing_in(&store, limits).map_err(sync_err)?;
@@ -229,7 +233,7 @@ impl Client {
     }
 
     /// Checks that the server speaks sync and takes the token, before anything is sent.
-    fn hello(&self) -> CliResult<()> {
+    fn hello(&self) -> CliResult<sync::Hello> {
         let url = format!("{}/api/sync/hello", self.server);
         let mut resp =
             self.agent.get(&url).header("Authorization", &self.auth).call().map_err(|e| self.unreachable(e))?;
@@ -243,7 +247,7 @@ impl Client {
                 self.server
             )));
         }
-        let hello: Hello = serde_json::from_slice(&body).map_err(|_| {
+        let hello: sync::Hello = serde_json::from_slice(&body).map_err(|_| {
             CliError::user(format!(
                 "{} answered {status} with something that is not a runtall sync server's answer",
                 self.server
@@ -258,7 +262,7 @@ impl Client {
                 sync::PROTOCOL
             )));
         }
-        Ok(())
+        Ok(hello)
     }
 
     /// Sends one batch, retrying a transfer error; the server's acknowledgement.

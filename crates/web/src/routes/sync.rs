@@ -33,10 +33,16 @@ fn athlete_of(who: &Principal) -> Result<AthleteId, HttpError> {
     }
 }
 
-/// What the client checks before it sends anything: the token works and the protocol version.
-async fn hello(who: Principal) -> Result<Response, HttpError> {
-    athlete_of(&who)?;
-    Ok(axum::Json(serde_json::json!({ "protocol": sync::PROTOCOL })).into_response())
+/// What the client checks before it sends anything: the token works, the protocol version, and how many of the
+/// athlete's runs the server holds (a client whose cursor claims more starts over).
+async fn hello(State(st): State<AppState>, who: Principal) -> Result<Response, HttpError> {
+    let athlete = athlete_of(&who)?;
+    let hello = st.db.run_for(athlete, |store| Ok(sync::hello(store))).await?;
+    match hello {
+        Ok(h) => Ok(axum::Json(h).into_response()),
+        Err(SyncError::App(e)) => Err(e.into()),
+        Err(e) => Err(HttpError::internal(e)),
+    }
 }
 
 /// Applies one batch to the athlete's store and answers with the acknowledgement.
