@@ -186,3 +186,13 @@ fn clear_errors_for_an_unreachable_server_a_refused_token_and_a_server_without_s
     assert!(stderr(&no_token).contains("RUNTALL_SYNC_TOKEN"), "{}", stderr(&no_token));
     assert!(!dir.path().join("server.db").exists(), "nothing reached a server");
 }
+
+#[test]
+fn plain_http_to_another_machine_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let local = dir.path().join("local.db");
+    let out = runtall(&local, &["sync", "--server", "http://clinic.example", "--token", TOKEN]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--allow-http"), "{}", stderr(&out));
+}

@@ -51,6 +51,12 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     if !(server.starts_with("https://") || server.starts_with("http://")) {
         return Err(CliError::user(format!("--server {server}: give the address with https:// (or http://)")));
     }
+    if server.starts_with("http://") && !loopback(&server) && !args.allow_http {
+        return Err(CliError::user(format!(
+            "{server} is plain HTTP: your device token and health data would travel unencrypted. Use the server's \
+             https:// address (--ca-cert for a self-signed certificate), or pass --allow-http on a network you trust"
+        )));
+    }
     let token = args.token.as_deref().map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
         CliError::user(
             "no device token: pass --token T or set RUNTALL_SYNC_TOKEN (make one on the server's \
@@ -176,6 +182,17 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         );
     }
     Ok(())
+}
+
+/// Whether an http:// address names this machine (nothing leaves it, so plain HTTP is fine).
+fn loopback(url: &str) -> bool {
+    let rest = url.trim_start_matches("http://");
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Bytes sent, as a runner reads them.
@@ -330,5 +347,18 @@ impl Client {
             other => other.to_string(),
         };
         CliError::user(format!("cannot reach the clinic server at {}: {why}", self.server))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for url in ["http://127.0.0.1:8080", "http://localhost", "http://[::1]:80/x", "http://127.3.4.5:1/"] {
+            assert!(super::loopback(url), "{url}");
+        }
+        for url in ["http://clinic.example", "http://192.168.1.20:8080", "http://localhost.evil.example"] {
+            assert!(!super::loopback(url), "{url}");
+        }
     }
 }
