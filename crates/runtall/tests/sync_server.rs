@@ -248,3 +248,68 @@ fn a_connection_cut_in_the_middle_of_a_batch_resumes_without_duplicates() {
         local_store.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain").len()
     );
 }
+
+/// `runtall server` as a child process, killed when the test ends.
+struct ServerProcess(std::process::Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_real_server_over_https_with_a_self_signed_certificate_needs_ca_cert() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("dir");
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.pem()).expect("cert");
+    std::fs::write(&key_path, signing_key.serialize_pem()).expect("key");
+    let clinic_db = dir.path().join("clinic.db");
+    let mut child = Command::new(BIN)
+        .args(["server", "--db"])
+        .arg(&clinic_db)
+        .args(["--bind", "127.0.0.1:0", "--tls-cert"])
+        .arg(&cert_path)
+        .arg("--tls-key")
+        .arg(&key_path)
+        .env_remove("DATABASE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start runtall server");
+    let stdout = child.stdout.take().expect("stdout");
+    let _server = ServerProcess(child);
+    // Read its first line (where it listens), then keep draining: a closed pipe would end the server at its next
+    // line of output.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(30)).expect("the server says where it is");
+    let port = line
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse::<std::net::SocketAddr>().ok())
+        .map(|addr| addr.port());
+    let url = format!("https://localhost:{}", port.unwrap_or_else(|| panic!("no port in {line:?}")));
+    let (athlete, token) = athlete_with_device(&clinic_db, "ana@example.org", "Ana");
+    let local = dir.path().join("local.db");
+    assert!(runtall(&local, &["demo"]).status.success());
+
+    let untrusted = runtall(&local, &["sync", "--server", &url, "--token", &token]);
+    assert_eq!(untrusted.status.code(), Some(1), "{}", text(&untrusted));
+    assert!(text(&untrusted).contains("--ca-cert"), "{}", text(&untrusted));
+
+    let ca = cert_path.to_str().expect("path");
+    let synced = runtall(&local, &["sync", "--server", &url, "--token", &token, "--ca-cert", ca]);
+    assert!(synced.status.success(), "{}", text(&synced));
+    let local_store = SqliteStore::open(&local).expect("local");
+    assert_eq!(journal(&server_store(&clinic_db, athlete)), journal(&local_store));
+}

@@ -344,7 +344,17 @@ impl Client {
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
                 "connection refused (is the server running, on this port?)".to_string()
             }
-            other => other.to_string(),
+            other => {
+                let text = other.to_string();
+                if text.contains("certificate") || text.contains("Certificate") || text.contains("UnknownIssuer") {
+                    format!(
+                        "{text}: the server's certificate is not one this machine trusts (for a self-signed one, \
+                         pass --ca-cert with it)"
+                    )
+                } else {
+                    text
+                }
+            }
         };
         CliError::user(format!("cannot reach the clinic server at {}: {why}", self.server))
     }
