@@ -56,6 +56,10 @@ where
     }
 }
 
+fn closed() -> StoreError {
+    StoreError::Sql("the database is closed".into())
+}
+
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
@@ -68,7 +72,25 @@ struct Inner {
     backend: Backend,
 }
 
+impl Drop for Inner {
+    /// A shared database may be a synchronous client with a runtime of its own (the `postgres` crate's), which
+    /// panics when closed on a thread that drives async tasks: the last handle is often dropped there (the server
+    /// stopping), so the database is closed on a plain thread instead.
+    fn drop(&mut self) {
+        let backend = std::mem::replace(&mut self.backend, Backend::Closed);
+        if let Backend::Shared(db) = backend {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::spawn(move || drop(db)).join();
+            } else {
+                drop(db);
+            }
+        }
+    }
+}
+
 enum Backend {
+    /// Only while [`Inner`] is dropped.
+    Closed,
     /// `runtall serve`: the local runner ([`AthleteId::LOCAL`]) of a SQLite file.
     Local(Pool),
     /// `runtall server` on a SQLite file: many athletes and their accounts.
@@ -195,6 +217,7 @@ impl Db {
         match &self.inner.backend {
             Backend::Local(_) | Backend::Clinic(_) => self.inner.path.display().to_string(),
             Backend::Shared(db) => db.describe(),
+            Backend::Closed => String::new(),
         }
     }
 
@@ -220,6 +243,7 @@ impl Db {
                 let store = db.store(athlete)?;
                 Ok(f(&*store))
             }
+            Backend::Closed => Err(closed()),
         }
     }
 
@@ -233,6 +257,7 @@ impl Db {
                 Ok(f(conn))
             }
             Backend::Shared(db) => Ok(f(db.accounts())),
+            Backend::Closed => Err(closed()),
         }
     }
 
