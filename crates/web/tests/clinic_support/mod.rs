@@ -15,8 +15,7 @@ use tower::ServiceExt;
 pub const PASSWORD: &str = "a long enough password";
 
 /// The throwaway PostgreSQL cluster of the store's own tests (one per test binary).
-#[path = "../../../store-postgres/tests/support/mod.rs"]
-pub mod pg;
+pub use runtall_store_postgres::test_support as pg;
 
 pub struct Clinic {
     pub router: Router,
