@@ -39,6 +39,7 @@ on_both!(
     invitations_work_once_and_the_athlete_can_revoke_at_any_time,
     a_device_token_reaches_its_athletes_api_until_revoked,
     a_reset_code_sets_a_new_password_once_and_ends_other_sessions,
+    an_athlete_exports_everything_and_deletes_the_account_with_the_password,
 );
 
 /// Waits out the sign-in throttle's pause after a failed attempt.
@@ -255,4 +256,43 @@ async fn the_one_runner_app_has_no_account_pages() {
     }
     let device = Client { bearer: Some("0".repeat(64)), ..me.clone() };
     assert_eq!(clinic.get(&device, "/api/state").await.status, StatusCode::OK, "a bearer header means nothing here");
+}
+
+async fn an_athlete_exports_everything_and_deletes_the_account_with_the_password(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat").await;
+    let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
+    let ben = clinic.athlete(&clinic.invite(&pat).await, "ben@example.org", "Ben").await;
+    let pain = json!({ "region": "neck", "intensity": 4, "timing": "at-desk", "notes": "ana-marker" });
+    assert_eq!(clinic.api(&ana, "/api/pain", pain).await.status, StatusCode::OK);
+    let device = clinic.form(&ana, "/devices", &[("name", "laptop")]).await.token();
+
+    let export = clinic.get(&ana, "/export/journal.jsonl").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.has("ana-marker"), "her journal holds her report: {}", export.body);
+    assert!(!clinic.get(&ben, "/export/journal.jsonl").await.has("ana-marker"), "and only hers");
+
+    let wrong = clinic.form(&ana, "/account/delete", &[("password", "not it")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.has("nothing was deleted"));
+    assert!(clinic.get(&ana, "/export/journal.jsonl").await.has("ana-marker"), "still there");
+    after_a_failure().await;
+
+    let athlete = clinic.account("ana@example.org").athlete.expect("athlete");
+    let r = clinic.form(&ana, "/account/delete", &[("password", PASSWORD)]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/login"), "{}", r.body);
+    assert_eq!(clinic.get(&ana, "/api/state").await.status, StatusCode::UNAUTHORIZED, "signed out");
+    let token = Client { bearer: Some(device), ..Client::default() };
+    assert_eq!(clinic.get(&token, "/api/state").await.status, StatusCode::UNAUTHORIZED, "devices revoked");
+    assert!(clinic.sign_in("ana@example.org", PASSWORD).await.is_err(), "no account to sign in to");
+    assert!(!clinic.get(&pat, "/clinic").await.has("Ana"), "the clinician's access ended");
+    let left = clinic.with_db(move |db| {
+        db.blocking_store(athlete, |s| {
+            (s.holds_real_data(), s.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX))
+        })
+    });
+    let (real, reports) = left.expect("the nameless athlete row stays");
+    assert!(!real.expect("read") && reports.expect("read").is_empty(), "every record deleted");
+    assert!(clinic.get(&ben, "/api/state").await.status == StatusCode::OK, "other athletes untouched");
+    let ben_pain = clinic.get(&ben, "/api/pain").await;
+    assert_eq!(ben_pain.status, StatusCode::OK);
 }

@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/invitations", post(accept))
         .route("/account/clinicians/{id}/revoke", post(revoke))
         .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/delete", post(delete_account))
         .route("/devices", get(devices_page).post(add_device))
         .route("/devices/{id}/revoke", post(revoke_device))
 }
@@ -433,8 +434,74 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
             (layout::csrf_field(&session))
             button type="submit" class="button" { "Sign out" }
         }
+        (delete_card(&session, athlete.is_some(), None))
     };
     Ok(bare(&session, "Your account", body, StatusCode::OK))
+}
+
+/// Deleting the account, confirmed by the password: an athlete's records go with it (download them first).
+fn delete_card(session: &Session, athlete: bool, error: Option<&str>) -> Markup {
+    html! {
+        section class="card danger-zone" id="delete" {
+            h2 { "Delete your account" }
+            @if athlete {
+                p { "Deletes your account and every record in it (runs, pain reports, screens, assessments, plans, "
+                    "sessions, posture checks and photos), ends every clinician's access and every device token. "
+                    "It cannot be undone: " a href="/export/journal.jsonl" download { "download your journal" }
+                    " first to keep a copy (it imports into the runtall app on your computer)." }
+            } @else {
+                p { "Deletes your account and your invitations; your athletes' records stay theirs." }
+            }
+            form method="post" action="/account/delete" {
+                (layout::csrf_field(session))
+                (error_line(error))
+                label for="delete-password" { "Your password, to confirm" }
+                input id="delete-password" name="password" type="password" required autocomplete="current-password";
+                button type="submit" class="button danger" { "Delete my account" }
+            }
+        }
+    }
+}
+
+/// Deletes the signed-in account after checking its password (under the sign-in throttle): an athlete's records
+/// and kept photos first, then the account with its sessions, devices, links and codes.
+async fn delete_account(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    peer: Option<Extension<Peer>>,
+    form: FormData,
+) -> Result<Response, HttpError> {
+    multi_user(&st)?;
+    let account = who.account().ok_or(HttpError::NotFound)?;
+    let again = |message: &str, status: StatusCode| {
+        let body = html! { (account_links(&who)) (delete_card(&session, who.athlete().is_some(), Some(message))) };
+        bare(&session, "Delete your account", body, status)
+    };
+    let key = ClientKey::of(peer.as_ref().map(|p| p.remote.ip()));
+    let mut ticket = match st.sign_in.admit(key) {
+        Ok(ticket) => ticket,
+        Err(seconds) => return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS)),
+    };
+    if let Err(seconds) = ticket.turn().await {
+        return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS));
+    }
+    let phc = st.db.accounts(move |a| Ok(a.password_of(account)?)).await?;
+    let candidate = form.get("password").unwrap_or_default().to_string();
+    let ok = ticket
+        .check(move || phc.is_some_and(|phc| PasswordHash::stored(phc).verify(&candidate)))
+        .await
+        .ok_or_else(|| HttpError::internal("the password check thread stopped"))?;
+    ticket.record(ok);
+    if !ok {
+        return Ok(again("That password is not right; nothing was deleted.", StatusCode::UNAUTHORIZED));
+    }
+    if let Some(athlete) = who.athlete() {
+        let photos = runtall_app::posture::PhotoStore::beside(&st.db.files_path(athlete));
+        st.db.run_for(athlete, move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
+    }
+    st.db.accounts(move |a| Ok(a.delete_account(account)?)).await?;
+    Ok(Redirect::to("/login").into_response())
 }
 
 async fn accept(
