@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use runtall_domain::assess::{Assessment, AssessmentRecord};
 use runtall_domain::content::Program;
 use runtall_domain::plan::{self, PlanError, PlanRecord};
+use runtall_domain::safety::clinician::within_gate;
 use runtall_domain::safety::{SafetyInputs, gate};
 use runtall_store::Store;
 
@@ -26,9 +27,10 @@ pub fn record_with_plan<E: From<AppError> + From<PlanError>>(
     now: Timestamp,
 ) -> std::result::Result<(AssessmentRecord, PlanRecord), E> {
     let latest = store.latest_screening().map_err(AppError::from)?;
-    let permissions = gate(program, &SafetyInputs { screening: latest.as_ref(), assessment: Some(&assessment) });
+    let gated = gate(program, &SafetyInputs { screening: latest.as_ref(), assessment: Some(&assessment) });
+    let permissions = within_gate(program, gated, &store.program_changes().map_err(AppError::from)?, now);
     let built = plan::build(program, &assessment, &permissions)?;
     let record = record(store, assessment, now)?;
-    let plan = keep_current(store, PlanInputs::of(latest.as_ref(), &record), built, now)?;
+    let plan = keep_current(store, PlanInputs::of(latest.as_ref(), &record, &permissions), built, now)?;
     Ok((record, plan))
 }

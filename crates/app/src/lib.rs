@@ -5,11 +5,13 @@
 
 pub mod assessment;
 pub mod breaks;
+pub mod clinic;
 pub mod completion;
 mod error;
 pub mod experiments;
 pub mod import;
 pub mod journal_file;
+mod journal_others;
 mod local;
 pub mod observations;
 pub mod plan;
@@ -20,6 +22,7 @@ pub mod run_link;
 pub mod safety;
 pub mod screen;
 pub mod sessions;
+pub mod sync;
 
 pub use error::AppError;
 pub use local::{LocalStore, connect_local, open_local};

@@ -11,24 +11,37 @@ use crate::Result;
 use jiff::Timestamp;
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::plan::{Plan, PlanRecord};
+use runtall_domain::safety::Permissions;
 use runtall_domain::screen::ScreeningRecord;
 use runtall_store::Store;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// What a plan is built from: the stored screen (and whether a clinician has checked it) and assessment.
+/// What a plan is built from: the stored screen (and whether a clinician has checked it), the assessment, and a
+/// clinician's changes as the gate let them through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanInputs {
     pub screening_id: Option<i64>,
     pub checked_at: Option<Timestamp>,
     pub assessment_id: Option<i64>,
+    /// A fingerprint of [`Permissions::clinician`]: a new change moves the journal revision, but a dose's weekly
+    /// progression moves with the calendar alone, and the kept plan must not outlive it.
+    pub clinician: u64,
 }
 
 impl PlanInputs {
-    pub fn of(screening: Option<&ScreeningRecord>, assessment: &AssessmentRecord) -> PlanInputs {
+    pub fn of(
+        screening: Option<&ScreeningRecord>,
+        assessment: &AssessmentRecord,
+        permissions: &Permissions,
+    ) -> PlanInputs {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(&permissions.clinician).unwrap_or_default().hash(&mut hasher);
         PlanInputs {
             screening_id: screening.and_then(|s| s.id),
             checked_at: screening.and_then(|s| s.clinician_checked_at),
             assessment_id: assessment.id,
+            clinician: hasher.finish(),
         }
     }
 }

@@ -7,7 +7,6 @@ use runtall_app::plan::{PlanCache, PlanInputs, keep_current};
 use runtall_domain::assess::{AssessmentRecord, parse_answers};
 use runtall_domain::content::program;
 use runtall_domain::plan::{self, Plan};
-use runtall_domain::safety::{SafetyInputs, gate};
 use runtall_domain::screen::{ScreenAnswers, ScreeningRecord};
 use runtall_store::{SqliteStore, Store};
 use std::cell::Cell;
@@ -40,10 +39,9 @@ fn add_assessment(store: &dyn Store, text: &str) {
 fn current(store: &dyn Store) -> (PlanInputs, Plan) {
     let screening = store.latest_screening().expect("read");
     let assessment = store.latest_assessment().expect("read").expect("assessment");
-    let perm =
-        gate(program(), &SafetyInputs { screening: screening.as_ref(), assessment: Some(&assessment.assessment) });
+    let perm = runtall_app::safety::permissions(program(), store).expect("permissions");
     let built = plan::build(program(), &assessment.assessment, &perm).expect("plan");
-    (PlanInputs::of(screening.as_ref(), &assessment), built)
+    (PlanInputs::of(screening.as_ref(), &assessment, &perm), built)
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn plan_at(store: &dyn Store, at: &str) {
         review_in_days: 14,
         baseline_pain: 5.0,
         baseline_psfs: 5.0,
+        clinician: Default::default(),
     };
     store.add_plan(&PlanRecord { id: None, created_at: t(at), screening_id: None, assessment_id: None, plan }).unwrap();
 }

@@ -59,8 +59,10 @@ pub enum Command {
     Experiment(ExperimentArgs),
     /// Is the program working: pain against the baseline, functional scale re-scores, routines done
     Progress,
-    /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
+    /// Export or import the whole journal (runs with context, pain, days, screens, plans, sessions, ...) as JSON Lines or CSV
     Journal(JournalArgs),
+    /// Send your journal to your clinic's runtall server and bring back what your clinician set
+    Sync(SyncArgs),
     /// Posture checks from side-photo or run-video landmarks: add, list, show, delete (CVA, head drift, trunk stack)
     Posture(PostureArgs),
     /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
@@ -386,6 +388,22 @@ pub struct RunContextArgs {
     /// Skipped the post-run reset
     #[arg(long)]
     pub no_post_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The clinic server's address (https://...); remembered after the first sync
+    #[arg(long)]
+    pub server: Option<String>,
+    /// The device token from the server's "Connect a device" page
+    #[arg(long, env = "RUNTALL_SYNC_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A PEM certificate to trust for a server with a self-signed certificate (a home or clinic network)
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Records per batch (at most 250): smaller batches lose less on a link that keeps dropping
+    #[arg(long, default_value_t = 250)]
+    pub batch_records: usize,
 }
 
 #[derive(Debug, Args)]

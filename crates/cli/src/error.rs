@@ -55,6 +55,7 @@ impl From<StoreError> for CliError {
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }
             | StoreError::NotFound { .. }
+            | StoreError::Invalid(_)
             | StoreError::Exists { .. } => CliError::User(e.to_string()),
             StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_) => {
                 CliError::Internal(anyhow::Error::new(e))

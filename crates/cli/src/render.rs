@@ -4,6 +4,7 @@ use runtall_content::*;
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::plan::{Plan, PlanItem, PlanRecord, RoutineView, RunDay, StepView};
 use runtall_domain::profile::Profile;
+use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ScreeningRecord, TriggeredFlag};
 use std::fmt::Write as _;
@@ -283,6 +284,7 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
             println!("  {:<4} {:<11} {}", "", "", n);
         }
     }
+    clinician_changes(program, &p.clinician);
     if !p.excluded.is_empty() {
         heading("Left out or swapped for you");
         for e in &p.excluded {
@@ -321,6 +323,9 @@ fn step_line(i: usize, s: &StepView) {
     }
     if let Some((from, why)) = &s.substituted_for {
         println_wrapped(&format!("instead of {from}: {why}"), "       ");
+    }
+    if let Some(c) = &s.clinician {
+        println_wrapped(c, "       ");
     }
     for c in &s.cautions {
         println_wrapped(&format!("caution: {c}"), "       ");
@@ -467,6 +472,7 @@ pub fn routine(program: &Program, r: &Routine) {
                 note: s.note.clone(),
                 cautions: Vec::new(),
                 substituted_for: None,
+                clinician: None,
             };
             step_line(i, &view);
         }
@@ -598,6 +604,40 @@ pub fn sources(program: &Program) {
     println!(
         "\nA \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief)."
     );
+}
+
+/// The clinician's note for Today, as `plan --for-run` and `status` show it.
+pub fn clinician_note(changes: &ClinicianChanges) {
+    if let Some(n) = &changes.note {
+        println!();
+        println_wrapped(&format!("Note from {} ({}): {}", n.by, n.at.strftime("%Y-%m-%d"), n.text), "");
+    }
+}
+
+/// What a clinician changed in the plan: their note, exercises switched off or on, doses they set.
+pub fn clinician_changes(program: &Program, c: &ClinicianChanges) {
+    if c.note.is_none() && c.off.is_empty() && c.on.is_empty() && c.doses.is_empty() {
+        return;
+    }
+    heading("Changed by your clinician");
+    let name = |id: &str| program.exercise(id).map(|e| e.name.clone()).unwrap_or_else(|| id.to_string());
+    let note = |n: &Option<String>| n.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+    if let Some(n) = &c.note {
+        println_wrapped(&format!("  Note from {} ({}): {}", n.by, n.at.strftime("%Y-%m-%d"), n.text), "  ");
+    }
+    for s in &c.off {
+        println_wrapped(&format!("  - {} switched off by {}{}", name(&s.exercise), s.by, note(&s.note)), "    ");
+    }
+    for s in &c.on {
+        println_wrapped(&format!("  - {} switched on by {}{}", name(&s.exercise), s.by, note(&s.note)), "    ");
+    }
+    for d in &c.doses {
+        if let Some(ex) = program.exercise(&d.exercise)
+            && let Some((dose, words)) = c.dose_for(&d.exercise, &ex.dose)
+        {
+            println_wrapped(&format!("  - {}: {} — {words}", ex.name, dose.line()), "    ");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -245,6 +245,18 @@ pub fn minutes_label(seconds: u32) -> String {
     if seconds < 90 { format!("{seconds} s") } else { format!("{} min", (seconds + 30) / 60) }
 }
 
+/// The widest dose the program ever prescribes: every exercise's own dose is validated against these, and a
+/// clinician's dose override (`runtall_domain::clinic`) is capped by them, so no surface shows a dose the content
+/// would refuse.
+pub mod dose_caps {
+    pub const MAX_SETS: u32 = 10;
+    pub const MAX_REPS: u32 = 30;
+    pub const MAX_HOLD_S: u32 = 120;
+    /// The whole dose, as [`Dose::estimated_seconds`](super::Dose::estimated_seconds) counts it.
+    pub const MAX_SECONDS: u32 = 20 * 60;
+    pub const MIN_SECONDS: u32 = 10;
+}
+
 impl Dose {
     /// "2 × 10 per side, hold 5 s, rest 30 s": the dose in words a runner reads at a glance, the same in the
     /// terminal, on the web pages and in the guided player.

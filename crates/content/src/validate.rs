@@ -182,21 +182,21 @@ fn exercises(c: &mut Checker) {
             c.fail(F, id, "equipment must be listed (use [\"none\"] when nothing is needed)");
         }
         let d = &e.dose;
-        if d.sets == 0 || d.sets > 10 {
-            c.fail(F, id, format!("dose.sets {} outside 1..=10", d.sets));
+        if d.sets == 0 || d.sets > dose_caps::MAX_SETS {
+            c.fail(F, id, format!("dose.sets {} outside 1..={}", d.sets, dose_caps::MAX_SETS));
         }
         if d.reps.is_none() && d.work_s.is_none() {
             c.fail(F, id, "dose needs reps or work_s");
         }
         if let Some(r) = d.reps
-            && (r == 0 || r > 30)
+            && (r == 0 || r > dose_caps::MAX_REPS)
         {
-            c.fail(F, id, format!("dose.reps {r} outside 1..=30"));
+            c.fail(F, id, format!("dose.reps {r} outside 1..={}", dose_caps::MAX_REPS));
         }
         if let Some(h) = d.hold_s
-            && (h == 0 || h > 120)
+            && (h == 0 || h > dose_caps::MAX_HOLD_S)
         {
-            c.fail(F, id, format!("dose.hold_s {h} outside 1..=120"));
+            c.fail(F, id, format!("dose.hold_s {h} outside 1..={}", dose_caps::MAX_HOLD_S));
         }
         if d.frequency.trim().is_empty() {
             c.fail(F, id, "dose.frequency is empty");
@@ -216,7 +216,7 @@ fn exercises(c: &mut Checker) {
             c.fail(F, id, format!("alternative '{alt}' is not an exercise"));
         }
         let secs = d.estimated_seconds();
-        if !(10..=20 * 60).contains(&secs) {
+        if !(dose_caps::MIN_SECONDS..=dose_caps::MAX_SECONDS).contains(&secs) {
             c.fail(F, id, format!("estimated dose time {secs}s is outside 10 s..20 min"));
         }
     }

@@ -11,10 +11,12 @@
 pub mod activity;
 pub mod assess;
 pub mod classify;
+pub mod clinic;
 pub mod emergency;
 pub mod error;
 pub mod journal;
 pub mod journal_format;
+pub mod journal_records;
 pub mod plan;
 pub mod posture;
 pub mod profile;

@@ -15,13 +15,17 @@ use postgres::types::ToSql;
 use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::clinic::{AuditEntry, Comment, ProgramChange};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::journal_format::LineError;
 use runtall_domain::plan::PlanRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::screen::ScreeningRecord;
 use runtall_store::codec;
-use runtall_store::columns::{OVERLAP_LOOKBACK_S, RUN_SPORTS, decode, encode, enum_name, from_name, parse_ts, ts};
+use runtall_store::columns::{
+    OVERLAP_LOOKBACK_S, RUN_SPORTS, checked, comment_target, decode, encode, enum_name, from_micros, from_name, micros,
+    parse_ts, ts,
+};
 use runtall_store::{
     ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
     LessonDone, PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
@@ -1080,6 +1084,86 @@ impl Store for PgStore {
                 .map_err(|e| self.err(e))
         })?;
         Ok(n > 0)
+    }
+
+    fn add_program_change(&self, change: &ProgramChange) -> Result<bool> {
+        checked(change.check())?;
+        let data = encode("program change", change)?;
+        let n = self.tx(|tx| {
+            tx.execute(
+                "INSERT INTO program_changes (athlete_id, key, at_us, data) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (athlete_id, key) DO NOTHING",
+                &[&self.me(), &change.key, &micros(change.at), &data],
+            )
+            .map_err(|e| self.err(e))
+        })?;
+        Ok(n > 0)
+    }
+
+    fn program_changes(&self) -> Result<Vec<ProgramChange>> {
+        let rows = self.docs(
+            "program change",
+            "SELECT seq, data FROM program_changes WHERE athlete_id = $1 ORDER BY at_us, key COLLATE \"C\"",
+        )?;
+        Ok(rows.into_iter().map(|(_, c)| c).collect())
+    }
+
+    fn add_comment(&self, comment: &Comment) -> Result<bool> {
+        checked(comment.check())?;
+        let data = encode("comment", comment)?;
+        let (kind, target) = comment_target(&comment.on);
+        let n = self.tx(|tx| {
+            tx.execute(
+                "INSERT INTO clinician_comments (athlete_id, key, at_us, on_kind, on_ref, data)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (athlete_id, key) DO NOTHING",
+                &[&self.me(), &comment.key, &micros(comment.at), &kind, &target, &data],
+            )
+            .map_err(|e| self.err(e))
+        })?;
+        Ok(n > 0)
+    }
+
+    fn comments(&self) -> Result<Vec<Comment>> {
+        let rows = self.docs(
+            "comment",
+            "SELECT seq, data FROM clinician_comments WHERE athlete_id = $1 ORDER BY at_us, key COLLATE \"C\"",
+        )?;
+        Ok(rows.into_iter().map(|(_, c)| c).collect())
+    }
+
+    fn add_audit(&self, entry: &AuditEntry) -> Result<()> {
+        self.tx(|tx| {
+            tx.execute(
+                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&self.me(), &micros(entry.at), &entry.actor_account, &entry.actor_name, &entry.action, &entry.detail],
+            )
+            .map_err(|e| self.err(e))?;
+            Ok(())
+        })
+    }
+
+    fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>> {
+        let rows = self.tx(|tx| {
+            tx.query(
+                "SELECT id, at_us, actor_account, actor_name, action, detail FROM audit_log
+                 WHERE athlete_id = $1 AND at_us >= $2 AND at_us < $3 ORDER BY at_us, id",
+                &[&self.me(), &micros(from), &micros(to)],
+            )
+            .map_err(|e| self.err(e))
+        })?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.get(0);
+                Ok(AuditEntry {
+                    at: from_micros(r.get(1), "audit entry", id)?,
+                    actor_account: r.get(2),
+                    actor_name: r.get(3),
+                    action: r.get(4),
+                    detail: r.get(5),
+                })
+            })
+            .collect()
     }
 
     fn journal_revision(&self) -> Result<u64> {

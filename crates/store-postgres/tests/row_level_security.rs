@@ -37,9 +37,29 @@ fn two_athletes(db: &PgDatabase) -> (i64, i64) {
             .expect("run");
         s.put_setting("reminders", &json!({ "on": true })).expect("setting");
         s.add_posture("2026-10-02".parse().expect("date"), "standing", &json!({})).expect("posture");
+        clinic_records(&s);
         ids.push(id.get());
     }
     (ids[0], ids[1])
+}
+
+/// A clinician's program change, comment and audit entry.
+fn clinic_records(s: &impl Store) {
+    use runtall_domain::clinic::{AuditEntry, Change, Comment, CommentOn, ProgramChange};
+    let at: jiff::Timestamp = "2026-10-05T09:00:00Z".parse().expect("time");
+    let by = "Ines Ferreira, PT".to_string();
+    let change = ProgramChange { key: "pc-1".into(), at, by: by.clone(), change: Change::Note { text: "Easy".into() } };
+    s.add_program_change(&change).expect("program change");
+    let on = CommentOn::Run { run: "hash".into() };
+    s.add_comment(&Comment { key: "c-1".into(), at, by, on, text: "Good".into() }).expect("comment");
+    let entry = AuditEntry {
+        at,
+        actor_account: 1,
+        actor_name: "Ines".into(),
+        action: "viewed-report".into(),
+        detail: "report".into(),
+    };
+    s.add_audit(&entry).expect("audit");
 }
 
 /// The server's own words for a failed statement.
@@ -64,7 +84,7 @@ fn the_application_role_sees_no_rows_without_an_athlete_and_only_that_athletes_w
 
     // Every per-athlete table is under row-level security.
     let tables = athlete_tables(&mut owner);
-    assert_eq!(tables.len(), 16, "the per-athlete tables: {tables:?}");
+    assert_eq!(tables.len(), 19, "the per-athlete tables: {tables:?}");
     for (table, secured) in &tables {
         assert!(secured, "{table} has row-level security");
     }

@@ -59,6 +59,11 @@ macro_rules! conformance_suite {
             delete_all_empties_one_athlete_and_no_other,
             another_athletes_ids_behave_as_missing_everywhere,
             writers_on_two_connections_and_threads_lose_nothing,
+            program_changes_are_kept_once_per_key_in_time_order,
+            comments_on_runs_and_reports_are_kept_once_per_key,
+            the_audit_log_is_the_athletes_own_and_read_by_window,
+            delete_all_removes_the_clinic_records_of_one_athlete,
+            one_change_sent_twice_at_once_is_stored_once,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

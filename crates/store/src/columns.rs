@@ -42,3 +42,27 @@ pub const OVERLAP_LOOKBACK_S: i64 = 2 * 86_400;
 
 /// The sports [`Sport::is_run`] accepts, for filtering on the `sport` column.
 pub const RUN_SPORTS: [Sport; 4] = [Sport::Running, Sport::TrailRunning, Sport::TreadmillRunning, Sport::TrackRunning];
+
+/// A timestamp as microseconds since the epoch, for columns that sort and compare times (jiff's whole range fits
+/// an `i64` of microseconds; text timestamps of varying precision would not sort).
+pub fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+/// The timestamp of a microseconds column of record `what` #`id`.
+pub fn from_micros(us: i64, what: &'static str, id: i64) -> Result<Timestamp> {
+    Timestamp::from_microsecond(us).map_err(|e| StoreError::Decode { what, id, detail: e.to_string() })
+}
+
+/// The indexed columns of what a comment is about: its kind and the run key or week.
+pub fn comment_target(on: &runtall_domain::clinic::CommentOn) -> (&'static str, String) {
+    match on {
+        runtall_domain::clinic::CommentOn::Run { run } => ("run", run.clone()),
+        runtall_domain::clinic::CommentOn::Report { week } => ("report", week.to_string()),
+    }
+}
+
+/// A clinician record's own check, as the store's error.
+pub fn checked(result: std::result::Result<(), runtall_domain::clinic::ClinicError>) -> Result<()> {
+    result.map_err(|e| StoreError::Invalid(e.to_string()))
+}

@@ -33,6 +33,7 @@ use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::clinic::{AuditEntry, Comment, ProgramChange};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::journal_format::LineError;
 use runtall_domain::plan::PlanRecord;
@@ -75,6 +76,10 @@ pub enum StoreError {
     /// A journal being imported has a bad record; nothing of it was stored.
     #[error("{0}; nothing was imported")]
     Journal(runtall_domain::journal_format::LineError),
+    /// A record the store refuses to keep as it is (a clinician record without a key, an empty note); nothing was
+    /// stored.
+    #[error("{0}; nothing was stored")]
+    Invalid(String),
     /// Any other failure of the database engine (a bug, or an environment problem without a better name).
     #[error("database error: {0}")]
     Sql(String),
@@ -198,6 +203,11 @@ pub struct JournalImportStats {
     /// Pain reports already present (same time, region, timing and intensity).
     pub pain_duplicates: usize,
     pub days: usize,
+    /// Screens, assessments, plans, sessions, experiments, posture checks and lessons stored anew (the app
+    /// applies these; the store's own import leaves them at 0).
+    pub others_added: usize,
+    /// The same records already stored under their stable id (updated where they changed).
+    pub others_matched: usize,
 }
 
 /// A guided routine session as stored: the companion's completion record, kept as JSON.
@@ -372,8 +382,24 @@ pub trait Store {
     /// Deletes one posture check; returns whether it existed.
     fn delete_posture(&self, id: i64) -> Result<bool>;
 
+    /// Stores a clinician's program change unless one with the same key is stored already (a sync may send it
+    /// again); returns whether it was new. A stored change is never altered: it is undone by a change that retires
+    /// it. [`StoreError::Invalid`] when the change fails its check (no key, an empty note).
+    fn add_program_change(&self, change: &ProgramChange) -> Result<bool>;
+    /// Every program change, oldest first (by time, then key).
+    fn program_changes(&self) -> Result<Vec<ProgramChange>>;
+    /// Stores a clinician's comment unless one with the same key is stored already; returns whether it was new.
+    fn add_comment(&self, comment: &Comment) -> Result<bool>;
+    /// Every comment, oldest first (by time, then key).
+    fn comments(&self) -> Result<Vec<Comment>>;
+    /// Records one view or change of the athlete's data by someone else.
+    fn add_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// Audit entries at `[from, to)`, oldest first.
+    fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>>;
+
     /// A number that grows with every change to the athlete's records (profile, screens, assessments, plans, runs,
-    /// pain, day logs, run context, guided sessions, experiments), whoever made it, and with no other athlete's:
+    /// pain, day logs, run context, guided sessions, experiments, a clinician's program changes and comments),
+    /// whoever made it, and with no other athlete's:
     /// equal numbers mean nothing those views read has changed, so results computed from them (the insights
     /// report) can be reused.
     fn journal_revision(&self) -> Result<u64>;

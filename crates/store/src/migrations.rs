@@ -452,4 +452,45 @@ pub const MIGRATIONS: &[&str] = &[
         used          INTEGER NOT NULL DEFAULT 0
     );
     "#,
+    // Clinic records (issue 19): a clinician's program changes and comments, kept by a stable key so a sync that
+    // sends one twice stores it once, and the audit log of who looked at or changed what. Times are microseconds
+    // since the epoch (text timestamps of varying precision do not sort). Changes and comments move the journal
+    // revision (plans and pages show them); audit entries do not (every clinician view writes one).
+    r#"
+    CREATE TABLE program_changes (
+        seq        INTEGER PRIMARY KEY,
+        athlete_id INTEGER NOT NULL REFERENCES athletes (id),
+        key        TEXT NOT NULL,
+        at_us      INTEGER NOT NULL,
+        data       TEXT NOT NULL,
+        UNIQUE (athlete_id, key)
+    );
+    CREATE TABLE clinician_comments (
+        seq        INTEGER PRIMARY KEY,
+        athlete_id INTEGER NOT NULL REFERENCES athletes (id),
+        key        TEXT NOT NULL,
+        at_us      INTEGER NOT NULL,
+        on_kind    TEXT NOT NULL,
+        on_ref     TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        UNIQUE (athlete_id, key)
+    );
+    CREATE INDEX clinician_comments_on ON clinician_comments (athlete_id, on_kind, on_ref);
+    CREATE TABLE audit_log (
+        id            INTEGER PRIMARY KEY,
+        athlete_id    INTEGER NOT NULL REFERENCES athletes (id),
+        at_us         INTEGER NOT NULL,
+        actor_account INTEGER NOT NULL,
+        actor_name    TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        detail        TEXT NOT NULL
+    );
+    CREATE INDEX audit_log_at ON audit_log (athlete_id, at_us);
+    CREATE TRIGGER program_changes_insert_revision AFTER INSERT ON program_changes BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER program_changes_update_revision AFTER UPDATE ON program_changes BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER program_changes_delete_revision AFTER DELETE ON program_changes BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    CREATE TRIGGER clinician_comments_insert_revision AFTER INSERT ON clinician_comments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER clinician_comments_update_revision AFTER UPDATE ON clinician_comments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
+    CREATE TRIGGER clinician_comments_delete_revision AFTER DELETE ON clinician_comments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
+    "#,
 ];

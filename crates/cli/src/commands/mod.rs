@@ -18,6 +18,7 @@ mod screen;
 mod serve;
 mod server;
 mod status;
+mod sync;
 pub(crate) mod watch;
 
 use crate::args::{Cli, Command};
@@ -98,6 +99,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
         Command::Posture(a) => posture::run(&ctx, a),
         Command::Insights => insights::insights(&ctx),
         Command::Experiment(a) => insights::experiment(&ctx, a),

@@ -63,6 +63,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
             return ctx.print_json(&day);
         }
         render::run_day(ctx.program, &day);
+        render::clinician_note(&perm.clinician);
         if let Some(line) = super::insights::experiment_line(&store)? {
             println!("\n{line}");
         }
@@ -71,7 +72,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
 
     let built = plan::build(ctx.program, &assessment.assessment, &perm)?;
     // Stored only when its inputs changed, as the web app does: viewing the plan adds nothing to its history.
-    let inputs = PlanInputs::of(latest.as_ref(), &assessment);
+    let inputs = PlanInputs::of(latest.as_ref(), &assessment, &perm);
     let record = runtall_app::plan::keep_current(&store, inputs, built, Timestamp::now())?;
     if ctx.json {
         return ctx.print_json(&record);

@@ -75,6 +75,12 @@ pub fn run(ctx: &Ctx) -> CliResult {
         plan.as_ref().map(|p| p.created_at.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "not made".into())
     );
     println!("Next:        {next}");
+    if let Some(n) = &perm.clinician.note {
+        crate::render::println_labelled(
+            "Clinician:   ",
+            &format!("{} ({}): {}", n.by, n.at.strftime("%Y-%m-%d"), n.text),
+        );
+    }
     // The journal's own reason to see a physical therapist belongs where the runner looks first.
     if store.latest_assessment()?.is_some() {
         let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date();

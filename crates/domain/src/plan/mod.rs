@@ -141,6 +141,9 @@ impl Reason {
         if self.answer == "program" {
             return "part of the program for everyone".into();
         }
+        if let Some(by) = self.answer.strip_prefix("clinician: ") {
+            return format!("added by your clinician, {by}");
+        }
         let parts: Vec<String> = self.answer.split("; ").map(answer_part_words).collect();
         format!("your answer: {}", parts.join("; "))
     }
@@ -211,6 +214,9 @@ pub struct StepView {
     pub cautions: Vec<String>,
     /// The exercise this one replaces, and why.
     pub substituted_for: Option<(String, String)>,
+    /// A clinician set this step's dose: who, and their note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,6 +326,10 @@ pub struct Plan {
     pub review_in_days: u32,
     pub baseline_pain: f64,
     pub baseline_psfs: f64,
+    /// A clinician's changes in force when the plan was made (which exercises they switched off or on, the doses
+    /// they set, their note), and those the safety gate kept out.
+    #[serde(default, skip_serializing_if = "crate::safety::clinician::ClinicianChanges::is_empty")]
+    pub clinician: crate::safety::clinician::ClinicianChanges,
 }
 
 impl Plan {

@@ -41,6 +41,11 @@ pub fn routine_view(program: &Program, r: &Routine, permissions: &Permissions) -
             }
         };
         let dose = if substituted.is_none() { step_dose(ex, step) } else { chosen.dose.clone() };
+        // A clinician's dose for the exercise done, within the content's limits (the gate already decided which).
+        let (dose, clinician) = match permissions.clinician.dose_for(&chosen.id, &dose) {
+            Some((d, words)) => (d, Some(words)),
+            None => (dose, None),
+        };
         let seconds = dose.estimated_seconds();
         steps.push(StepView {
             exercise: chosen.id.clone(),
@@ -51,6 +56,7 @@ pub fn routine_view(program: &Program, r: &Routine, permissions: &Permissions) -
             note: if substituted.is_none() { step.note.clone() } else { None },
             cautions: permissions.cautions_for(chosen),
             substituted_for: substituted,
+            clinician,
         });
     }
     let seconds = steps.iter().map(|s| s.seconds).sum::<u32>() + 15 * steps.len().saturating_sub(1) as u32;

@@ -223,6 +223,7 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
     for section in SECTIONS {
         section(&mut b);
     }
+    clinician(&mut b);
     apply_exercise_verdicts(&mut b);
     let (routine_seconds, week) = time_routines(&mut b);
     b.excluded.sort_by(|x, y| (x.kind, &x.id).cmp(&(y.kind, &y.id)));
@@ -242,7 +243,35 @@ pub fn build(program: &Program, a: &Assessment, permissions: &Permissions) -> Re
         review_in_days: REVIEW_DAYS,
         baseline_pain: a.baseline_pain.get(),
         baseline_psfs: a.psfs_score(),
+        clinician: permissions.clinician.clone(),
     })
+}
+
+/// Exercises a clinician switched on that the plan's own rules did not choose (the gate allowed them already, see
+/// `safety::clinician`); the clinician's other changes reach the plan through the gate's decisions and doses.
+fn clinician(b: &mut Builder<'_>) {
+    let in_routines: Vec<String> = b
+        .items
+        .iter()
+        .filter(|i| i.kind == RefKind::Routine)
+        .filter_map(|i| b.program.routine(&i.id))
+        .flat_map(|r| r.steps.iter().map(|s| s.exercise.clone()))
+        .collect();
+    for on in &b.permissions.clinician.on {
+        if in_routines.contains(&on.exercise) {
+            continue;
+        }
+        let text = match &on.note {
+            Some(n) => format!("Added by {}: {n}", on.by),
+            None => format!("Added by {}.", on.by),
+        };
+        b.exercise_id(
+            Section::Daily,
+            Priority::Recommended,
+            &on.exercise,
+            reason(format!("clinician: {}", on.by), text),
+        );
+    }
 }
 
 /// The runs this runner does, as far as the gate allows; the others are listed with its reason.

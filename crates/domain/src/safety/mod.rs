@@ -24,6 +24,7 @@
 //! The rules are fixed and cautious on purpose (symptom checkers get urgency right only about half the time,
 //! brief §7): the most restrictive finding wins, and chest or rib pain is never explained away.
 
+pub mod clinician;
 mod decide;
 
 use crate::assess::{Assessment, Region, When};
@@ -165,6 +166,10 @@ pub struct Permissions {
     /// The runner's conditions, for the cautions that concern them.
     #[serde(default)]
     pub conditions: Vec<Condition>,
+    /// A clinician's program changes as the gate let them through ([`clinician::within_gate`]); empty as the gate
+    /// itself decides.
+    #[serde(default, skip_serializing_if = "clinician::ClinicianChanges::is_empty")]
+    pub clinician: clinician::ClinicianChanges,
 }
 
 /// Self-experiment factors the gate knows (the ids of `runtall-insights`' `ExperimentFactor`); a test in
@@ -239,6 +244,7 @@ pub fn gate(program: &Program, inputs: &SafetyInputs) -> Permissions {
             _ => Decision::yes(),
         },
         conditions: inputs.assessment.map(|a| a.conditions.clone()).unwrap_or_default(),
+        clinician: clinician::ClinicianChanges::default(),
     };
     p.exercises = program
         .exercises

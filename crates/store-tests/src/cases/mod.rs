@@ -3,12 +3,14 @@
 
 mod activities;
 mod athletes;
+mod clinic;
 mod companion;
 mod journal;
 mod records;
 
 pub use activities::*;
 pub use athletes::*;
+pub use clinic::*;
 pub use companion::*;
 pub use journal::*;
 pub use records::*;

@@ -6,7 +6,10 @@
 
 use super::{SqliteStore, write_tx};
 use crate::codec;
-use crate::columns::{OVERLAP_LOOKBACK_S, RUN_SPORTS, decode, encode, enum_name, from_name, parse_ts, ts};
+use crate::columns::{
+    OVERLAP_LOOKBACK_S, RUN_SPORTS, checked, comment_target, decode, encode, enum_name, from_micros, from_name, micros,
+    parse_ts, ts,
+};
 use crate::{
     ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
     LessonDone, PostureRow, SessionRow, StoredActivity,
@@ -17,6 +20,7 @@ use jiff::civil::Date;
 use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
+use runtall_domain::clinic::{AuditEntry, Comment, ProgramChange};
 use runtall_domain::journal::{DayLog, PainReport, RunContext};
 use runtall_domain::journal_format::LineError;
 use runtall_domain::plan::PlanRecord;
@@ -71,7 +75,7 @@ fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<d
     ])
 }
 
-const ATHLETE_TABLES: [&str; 14] = [
+const ATHLETE_TABLES: [&str; 17] = [
     "experiments",
     "routine_sessions",
     "break_events",
@@ -86,6 +90,9 @@ const ATHLETE_TABLES: [&str; 14] = [
     "lesson_progress",
     "settings",
     "posture_checks",
+    "program_changes",
+    "clinician_comments",
+    "audit_log",
 ];
 
 /// The summary document: the activity without its sample stream (stored separately, compactly).
@@ -1170,6 +1177,92 @@ impl Store for SqliteStore {
             .execute("DELETE FROM posture_checks WHERE id = ?1 AND athlete_id = ?2", params![id, self.me()])
             .map_err(|e| self.err(e))?;
         Ok(n > 0)
+    }
+
+    fn add_program_change(&self, change: &ProgramChange) -> Result<bool> {
+        checked(change.check())?;
+        let data = encode("program change", change)?;
+        let n = self
+            .conn()
+            .execute(
+                "INSERT INTO program_changes (athlete_id, key, at_us, data) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (athlete_id, key) DO NOTHING",
+                params![self.me(), change.key, micros(change.at), data],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
+    fn program_changes(&self) -> Result<Vec<ProgramChange>> {
+        let rows = self.docs(
+            &self.conn(),
+            "program change",
+            "SELECT seq, data FROM program_changes WHERE athlete_id = ?1 ORDER BY at_us, key",
+        )?;
+        Ok(rows.into_iter().map(|(_, c)| c).collect())
+    }
+
+    fn add_comment(&self, comment: &Comment) -> Result<bool> {
+        checked(comment.check())?;
+        let data = encode("comment", comment)?;
+        let (kind, target) = comment_target(&comment.on);
+        let n = self
+            .conn()
+            .execute(
+                "INSERT INTO clinician_comments (athlete_id, key, at_us, on_kind, on_ref, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (athlete_id, key) DO NOTHING",
+                params![self.me(), comment.key, micros(comment.at), kind, target, data],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(n > 0)
+    }
+
+    fn comments(&self) -> Result<Vec<Comment>> {
+        let rows = self.docs(
+            &self.conn(),
+            "comment",
+            "SELECT seq, data FROM clinician_comments WHERE athlete_id = ?1 ORDER BY at_us, key",
+        )?;
+        Ok(rows.into_iter().map(|(_, c)| c).collect())
+    }
+
+    fn add_audit(&self, entry: &AuditEntry) -> Result<()> {
+        self.conn()
+            .execute(
+                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![self.me(), micros(entry.at), entry.actor_account, entry.actor_name, entry.action, entry.detail],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, at_us, actor_account, actor_name, action, detail FROM audit_log
+                 WHERE athlete_id = ?1 AND at_us >= ?2 AND at_us < ?3 ORDER BY at_us, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![self.me(), micros(from), micros(to)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at, actor_account, actor_name, action, detail) = row.map_err(|e| self.err(e))?;
+            out.push(AuditEntry { at: from_micros(at, "audit entry", id)?, actor_account, actor_name, action, detail });
+        }
+        Ok(out)
     }
 
     fn journal_revision(&self) -> Result<u64> {

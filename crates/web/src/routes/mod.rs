@@ -39,7 +39,7 @@ use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
-use runtall_domain::safety::{Mode, Permissions, SafetyInputs, gate};
+use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
 
 pub(crate) use accounts::{FIRST_PASSWORD_VALID, RESET_VALID, check_new_account, make_reset_code};
@@ -88,7 +88,8 @@ pub struct Snapshot {
     pub screening: Option<ScreeningRecord>,
     pub state: ProgramState,
     pub assessment: Option<AssessmentRecord>,
-    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`).
+    /// The safety gate's decisions for the screen and assessment above (see `runtall_domain::safety`), with a
+    /// clinician's program changes applied inside them.
     pub safety: Permissions,
 }
 
@@ -98,10 +99,13 @@ pub async fn snapshot(st: &AppState) -> Result<Snapshot, HttpError> {
         .run(move |store| {
             let screening = store.latest_screening()?;
             let assessment = store.latest_assessment()?;
-            let safety = gate(
+            let safety = runtall_app::safety::with_records(
                 program,
-                &SafetyInputs { screening: screening.as_ref(), assessment: assessment.as_ref().map(|a| &a.assessment) },
-            );
+                store,
+                screening.as_ref(),
+                assessment.as_ref(),
+                jiff::Timestamp::now(),
+            )?;
             Ok(Snapshot {
                 profile: store.profile()?.unwrap_or_default(),
                 state: program_state(screening.as_ref()),

@@ -19,6 +19,7 @@ use maud::{Markup, html};
 use runtall_app::plan::PlanInputs;
 use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
+use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::screen::is_stale;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -37,7 +38,7 @@ pub fn router() -> Router<AppState> {
 /// per journal revision so a page view neither rebuilds it nor decodes the stored one.
 pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<Arc<PlanRecord>, HttpError> {
     let a = api_needs_first(s)?.clone();
-    let inputs = PlanInputs::of(s.screening.as_ref(), &a);
+    let inputs = PlanInputs::of(s.screening.as_ref(), &a, &s.safety);
     let (program, safety, cache) = (st.program, s.safety.clone(), st.mine()?.plans.clone());
     st.db
         .run(move |store| {
@@ -179,6 +180,7 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
             h2 { "Your week" }
             (week(program, &record))
         }
+        (clinician_changes(program, &p.clinician))
         @if !p.excluded.is_empty() {
             section {
                 h2 { "Left out or swapped for you" }
@@ -227,6 +229,42 @@ fn phase_label(p: CuePhase) -> &'static str {
     }
 }
 
+/// The clinician's note for Today.
+pub fn clinician_note(c: &ClinicianChanges) -> Markup {
+    html! {
+        @if let Some(n) = &c.note {
+            div class="notice clinician-note" role="note" {
+                p { strong { "Note from " (n.by) } span class="muted" { " · " (n.at.strftime("%Y-%m-%d")) } }
+                p { (n.text) }
+            }
+        }
+    }
+}
+
+/// What a clinician changed in the plan: exercises switched off or on and the doses they set, with their notes.
+fn clinician_changes(program: &Program, c: &ClinicianChanges) -> Markup {
+    let note = |n: &Option<String>| n.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+    html! {
+        @if !(c.off.is_empty() && c.on.is_empty() && c.doses.is_empty()) {
+            section class="card" aria-labelledby="clinician-changes" {
+                h2 id="clinician-changes" { "Changed by your clinician" }
+                ul {
+                    @for s in &c.off { li { (name_of(program, &s.exercise)) " — switched off by " (s.by) (note(&s.note)) } }
+                    @for s in &c.on { li { (name_of(program, &s.exercise)) " — switched on by " (s.by) (note(&s.note)) } }
+                    @for d in &c.doses {
+                        @if let Some(ex) = program.exercise(&d.exercise) {
+                            @if let Some((dose, words)) = c.dose_for(&d.exercise, &ex.dose) {
+                                li { (ex.name) " — " (dose.line()) ". " (words) }
+                            }
+                        }
+                    }
+                }
+                p class="muted" { "The safety check still decides first: a change it does not allow is not applied." }
+            }
+        }
+    }
+}
+
 pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Option<i64>) -> Markup {
     let href = match run {
         Some(id) => format!("/session/{}?run={id}", r.id),
@@ -245,6 +283,7 @@ pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Optio
                             " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
                             @if let Some(n) = &s.note { br; span class="note" { (n) } }
                             @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
+                            @if let Some(c) = &s.clinician { br; span class="note clinician" { (c) } }
                             @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
                         }
                     }
@@ -380,6 +419,7 @@ async fn today_page(
     let body = html! {
         h1 { "Today" span class="muted" { " · " (weekday.name()) } }
         (reduced_banner(&session, &s))
+        (clinician_note(&perm.clinician))
         @if rescore_due {
             div class="notice" { p { a href="/rescore" { "Time to re-rate your activities (every 2 weeks)" }
                 " — about a minute, and it shows whether the plan is helping." } }

@@ -531,8 +531,16 @@ fn import_block(session: &Session, errors: &Errors, done: Option<&JournalImportS
 }
 
 fn import_summary(s: &JournalImportStats) -> String {
+    let others = if s.others_added + s.others_matched > 0 {
+        format!(
+            "; {} other records: screens, plans, sessions and the like ({} already there)",
+            s.others_added, s.others_matched
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days.",
+        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days{others}.",
         s.runs_added, s.runs_matched, s.pain_added, s.pain_duplicates, s.days
     )
 }
