@@ -175,7 +175,7 @@ impl Ana {
         };
         let filled = path.replace("{id}", &id).replace("{file}", "journal.jsonl");
         let names_record = !path.starts_with("/export/");
-        (filled.replace(|c| c == '{' || c == '}', ""), names_record)
+        (filled.replace(['{', '}'], ""), names_record)
     }
 }
 
