@@ -68,6 +68,10 @@ where
     let other = backend.connect(&db);
     let seen = other.session(&hash("phone"), now + SignedDuration::from_mins(5)).expect("session").expect("live");
     assert_eq!((seen.account, seen.created_at, seen.last_seen), (ana.id, now, now + SignedDuration::from_mins(5)));
+    // Seen again within the minute: the time may stay (kept to the minute), but never goes back or beyond now.
+    let soon = now + SignedDuration::from_secs(5 * 60 + 20);
+    let again = db.session(&hash("phone"), soon).expect("session").expect("live");
+    assert!(again.last_seen >= seen.last_seen && again.last_seen <= soon, "{again:?}");
     assert_eq!(db.session(&hash("phone"), later).expect("session"), None, "expired at its expiry time");
     assert_eq!(db.session(&hash("unknown"), now).expect("session"), None);
 
