@@ -141,18 +141,27 @@ fn signup_form(session: &Session, code: &str, form: Option<&FormData>, error: Op
         p { "Your physiotherapist or coach gave you an invitation code. With an account you use runtall in this "
             "browser or sync it from the app on your computer, and the person who invited you sees your records "
             "until you stop sharing them (on your account page, at any time)." }
-        form method="post" action="/signup" class="card" {
+        form method="post" action="/signup" class="card stack" {
             (layout::csrf_field(session))
             (error_line(error))
-            label for="code" { "Invitation code" }
-            input id="code" name="code" required autocomplete="off" value=(code);
-            label for="name" { "Your name" }
-            input id="name" name="name" required maxlength=(MAX_NAME) autocomplete="name" value=(value("name"));
-            label for="email" { "Email" }
-            input id="email" name="email" type="email" required maxlength=(MAX_EMAIL) autocomplete="username"
-                value=(value("email"));
-            label for="password" { "Password (at least 8 characters)" }
-            input id="password" name="password" type="password" required minlength="8" autocomplete="new-password";
+            div class="field" {
+                label for="code" { "Invitation code" }
+                input id="code" name="code" type="text" required autocomplete="off" value=(code);
+            }
+            div class="field" {
+                label for="name" { "Your name" }
+                input id="name" name="name" type="text" required maxlength=(MAX_NAME) autocomplete="name"
+                    value=(value("name"));
+            }
+            div class="field" {
+                label for="email" { "Email" }
+                input id="email" name="email" type="email" required maxlength=(MAX_EMAIL) autocomplete="username"
+                    value=(value("email"));
+            }
+            div class="field" {
+                label for="password" { "Password (at least 8 characters)" }
+                input id="password" name="password" type="password" required minlength="8" autocomplete="new-password";
+            }
             button type="submit" class="button primary" { "Create account" }
         }
         p { "Already have an account? " a href="/login" { "Sign in" } " and enter the code on your account page." }
@@ -254,25 +263,31 @@ fn reset_form(session: &Session, code: &str, notice: Option<&str>, error: Option
             p { "This server sends no email. Ask for a code here and the person who runs the server reads it from "
                 "the server's log and gives it to you, or they make one for you with "
                 code { "runtall server admin reset --email you@example.org" } ". A code works once, for one hour." }
-            form method="post" action="/reset" {
+            form method="post" action="/reset" class="stack" {
                 (layout::csrf_field(session))
                 input type="hidden" name="step" value="ask";
-                label for="reset-email" { "Email" }
-                input id="reset-email" name="email" type="email" required autocomplete="username";
+                div class="field" {
+                    label for="reset-email" { "Email" }
+                    input id="reset-email" name="email" type="email" required autocomplete="username";
+                }
                 button type="submit" class="button" { "Ask for a code" }
             }
         }
         section class="card" {
             h2 { "2. Choose the new password" }
-            form method="post" action="/reset" {
+            form method="post" action="/reset" class="stack" {
                 (layout::csrf_field(session))
                 input type="hidden" name="step" value="set";
                 (error_line(error))
-                label for="reset-code" { "One-time code" }
-                input id="reset-code" name="code" required autocomplete="off" value=(code);
-                label for="reset-password" { "New password (at least 8 characters)" }
-                input id="reset-password" name="password" type="password" required minlength="8"
-                    autocomplete="new-password";
+                div class="field" {
+                    label for="reset-code" { "One-time code" }
+                    input id="reset-code" name="code" type="text" required autocomplete="off" value=(code);
+                }
+                div class="field" {
+                    label for="reset-password" { "New password (at least 8 characters)" }
+                    input id="reset-password" name="password" type="password" required minlength="8"
+                        autocomplete="new-password";
+                }
                 button type="submit" class="button primary" { "Set password" }
             }
             p class="muted" { "Setting a password signs you out on every other device." }
@@ -399,7 +414,7 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
                     ul {
                         @for c in &clinicians {
                             li {
-                                (c.name) " (" (c.email) "), since " (c.since.strftime("%Y-%m-%d"))
+                                (c.name) " (" (c.email) "), since " (c.since.strftime("%Y-%m-%d")) " "
                                 form method="post" action={ "/account/clinicians/" (c.account) "/revoke" } class="inline" {
                                     (layout::csrf_field(&session))
                                     button type="submit" class="button danger" { "Stop sharing with " (c.name) }
@@ -409,10 +424,12 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
                     }
                 }
                 h3 { "Accept an invitation" }
-                form method="post" action="/account/invitations" {
+                form method="post" action="/account/invitations" class="stack" {
                     (layout::csrf_field(&session))
-                    label for="invite-code" { "Invitation code" }
-                    input id="invite-code" name="code" required autocomplete="off";
+                    div class="field" {
+                        label for="invite-code" { "Invitation code" }
+                        input id="invite-code" name="code" type="text" required autocomplete="off";
+                    }
                     button type="submit" class="button" { "Share my records" }
                 }
             }
@@ -452,11 +469,13 @@ fn delete_card(session: &Session, athlete: bool, error: Option<&str>) -> Markup 
             } @else {
                 p { "Deletes your account and your invitations; your athletes' records stay theirs." }
             }
-            form method="post" action="/account/delete" {
+            form method="post" action="/account/delete" class="stack" {
                 (layout::csrf_field(session))
                 (error_line(error))
-                label for="delete-password" { "Your password, to confirm" }
-                input id="delete-password" name="password" type="password" required autocomplete="current-password";
+                div class="field" {
+                    label for="delete-password" { "Your password, to confirm" }
+                    input id="delete-password" name="password" type="password" required autocomplete="current-password";
+                }
                 button type="submit" class="button danger" { "Delete my account" }
             }
         }
@@ -573,17 +592,20 @@ fn devices_body(session: &Session, devices: &[runtall_store::accounts::Device], 
                         (d.name) ", made " (d.created_at.strftime("%Y-%m-%d"))
                         @if let Some(used) = d.last_used { ", last used " (used.strftime("%Y-%m-%d %H:%M UTC")) }
                         @else { ", not used yet" }
+                        " "
                         form method="post" action={ "/devices/" (d.id) "/revoke" } class="inline" {
                             (layout::csrf_field(session))
-                            button type="submit" class="button danger" { "Revoke" }
+                            button type="submit" class="button small danger" { "Revoke" }
                         }
                     }
                 }
             }
-            form method="post" action="/devices" {
+            form method="post" action="/devices" class="stack" {
                 (layout::csrf_field(session))
-                label for="device-name" { "Name of the new device" }
-                input id="device-name" name="name" required maxlength="60" placeholder="My laptop";
+                div class="field" {
+                    label for="device-name" { "Name of the new device" }
+                    input id="device-name" name="name" type="text" required maxlength="60" placeholder="My laptop";
+                }
                 button type="submit" class="button primary" { "Make a token" }
             }
         }
