@@ -324,7 +324,14 @@ fn main() {
     let state = AppState::new(Db::open_clinic(&path).expect("server database"), None).expect("state");
     let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
     let addr = listener.local_addr().expect("address");
-    server.spawn(Server::new(router(state)).run(listener, std::future::pending()));
+    // Every client of this benchmark comes from 127.0.0.1, where the default cap of 64 connections per client
+    // address (a defence against one greedy client) would close the rest: raise it, and the total, for the load.
+    let limits = runtall_web::Limits {
+        per_client: 4 * c.clients + 16,
+        max_connections: 4 * c.clients + 64,
+        ..Default::default()
+    };
+    server.spawn(Server::new(router(state)).limits(limits).run(listener, std::future::pending()));
     let load = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("load runtime");
 
     let clinician_cookie = |k: usize| format!("runtall_session=a.{}", token("c", k % c.clinicians));
