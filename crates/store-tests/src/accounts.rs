@@ -80,8 +80,12 @@ where
     assert_eq!(db.session(&hash("phone"), now).expect("session"), None, "signed out");
     assert!(db.session(&hash("laptop"), now).expect("session").is_some(), "other sessions stay");
 
+    // A session started after another expired clears the expired one away (only live sessions are kept).
     db.add_session(&hash("tablet"), ana.id, now, later).expect("session");
-    assert_eq!(db.delete_sessions_of(ana.id).expect("everywhere"), 2);
+    db.add_session(&hash("short"), ana.id, now, now + SignedDuration::from_mins(1)).expect("session");
+    db.add_session(&hash("next-day"), ana.id, now + SignedDuration::from_hours(24), later).expect("session");
+    assert!(!db.delete_session(&hash("short")).expect("gone"), "the expired session was cleared");
+    assert_eq!(db.delete_sessions_of(ana.id).expect("everywhere"), 3);
     assert_eq!(db.session(&hash("laptop"), now).expect("session"), None);
     assert_eq!(db.session(&hash("tablet"), now).expect("session"), None);
     assert!(db.session(&hash("bens"), now).expect("session").is_some(), "another account's sessions stay");

@@ -125,14 +125,22 @@ impl Accounts for SqliteDatabase {
     }
 
     fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()> {
-        self.conn()
-            .execute(
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        (|| {
+            // The account's expired sessions go as a new one starts, so the table holds live sessions only.
+            tx.execute(
+                "DELETE FROM account_sessions WHERE account_id = ?1 AND expires_epoch <= ?2",
+                params![account.get(), now.as_second()],
+            )?;
+            tx.execute(
                 "INSERT INTO account_sessions (token_hash, account_id, created_at, last_seen, expires_epoch)
                  VALUES (?1, ?2, ?3, ?3, ?4)",
                 params![token_hash, account.get(), ts(now), expires_at.as_second()],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+            )?;
+            tx.commit()
+        })()
+        .map_err(|e| self.err(e))
     }
 
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
