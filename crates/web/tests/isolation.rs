@@ -155,27 +155,33 @@ impl Ana {
                 .replace("{id}", "no-such-content");
             return (filled, false);
         }
-        let id = if path.contains("/runs/") {
-            self.run.to_string()
-        } else if path.contains("/pain/") {
-            self.pain.to_string()
-        } else if path.contains("/posture/") {
-            self.posture.to_string()
-        } else if path.contains("/import/jobs/") {
-            self.job.to_string()
-        } else if path.contains("/devices/") {
-            self.device.to_string()
-        } else if path.contains("/clinicians/") {
-            self.pat.to_string()
-        } else if path.contains("/athletes/") {
-            self.athlete.get().to_string()
-        } else {
-            // A parameter this suite does not know yet: treat it as naming Ana's run, the safe default.
-            self.run.to_string()
-        };
-        let filled = path.replace("{id}", &id).replace("{file}", "journal.jsonl");
-        let names_record = !path.starts_with("/export/");
-        (filled.replace(['{', '}'], ""), names_record)
+        // Each parameter by the segment before it: `/clinic/athletes/{id}/runs/{run}` names Ana and her run.
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut names_record = false;
+        let mut filled = Vec::with_capacity(segments.len());
+        for (i, segment) in segments.iter().enumerate() {
+            if !segment.starts_with('{') {
+                filled.push(segment.to_string());
+                continue;
+            }
+            let value = match segments[..i].last().copied().unwrap_or_default() {
+                "export" => {
+                    filled.push("journal.jsonl".to_string());
+                    continue;
+                }
+                "pain" => self.pain.to_string(),
+                "posture" => self.posture.to_string(),
+                "jobs" => self.job.to_string(),
+                "devices" => self.device.to_string(),
+                "clinicians" => self.pat.to_string(),
+                "athletes" => self.athlete.get().to_string(),
+                // Runs, and a parameter this suite does not know yet: Ana's run, the safe default.
+                _ => self.run.to_string(),
+            };
+            names_record = true;
+            filled.push(value);
+        }
+        (filled.join("/"), names_record)
     }
 }
 
