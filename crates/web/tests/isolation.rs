@@ -240,12 +240,16 @@ async fn ana_records(clinic: &Clinic, ana: &Client) -> Ana {
     let pains = clinic.get(ana, "/api/pain").await.json();
     let pain = pains.as_array().and_then(|p| p.first()).and_then(|p| p["id"].as_i64()).expect("Ana's report");
     let athlete = clinic.account("ana@example.org").athlete.expect("athlete");
-    let posture = clinic
-        .with_db(move |db| {
-            db.blocking_store(athlete, |s| s.add_posture("2026-11-02".parse().expect("date"), "standing", &json!({})))
-        })
-        .expect("store")
-        .expect("posture");
+    let landmarks = json!({
+        "image": { "width": 1000, "height": 1000 },
+        "points": {
+            "tragus": { "x": 600, "y": 200 }, "c7": { "x": 500, "y": 300 }, "shoulder": { "x": 520, "y": 330 },
+            "hip": { "x": 520, "y": 730 }, "ankle": { "x": 500, "y": 980 }, "nose": { "x": 680, "y": 190 }
+        }
+    });
+    let r = clinic.api(ana, "/api/posture", json!({ "landmarks": landmarks, "taken_on": "2026-11-02" })).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let posture = r.json()["id"].as_i64().expect("Ana's posture check");
     clinic.form(ana, "/devices", &[("name", "ana-laptop")]).await;
     let account = clinic.account("ana@example.org").id;
     let device =
