@@ -49,6 +49,6 @@ async fn only_the_athletes_own_device_reaches_sync_and_bad_batches_are_refused_b
 async fn the_one_runner_app_has_no_sync_routes() {
     let dir = tempfile::tempdir().expect("dir");
     let db = runtall_web::Db::open(&dir.path().join("r.db")).expect("db");
-    let local = Clinic::over(db, dir);
+    let local = Clinic::over(db, dir, None);
     assert_eq!(local.get(&Client::default(), "/api/sync/hello").await.status, StatusCode::NOT_FOUND);
 }
