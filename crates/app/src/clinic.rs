@@ -6,9 +6,10 @@ use crate::Result;
 use crate::experiments::history;
 use crate::progress::{EscalationReason, progress_in};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use runtall_domain::clinic::ProgramChange;
 use runtall_domain::clinic::attention::{self, AdherenceNow, Attention, FlagSeen, PainNow, SeeAPt, Signals};
+use runtall_domain::clinic::{Comment, CommentOn, ProgramChange};
 use runtall_insights::measures::ChangeCategory;
 use runtall_store::{AthleteId, Store};
 use serde::Serialize;
@@ -142,4 +143,23 @@ pub fn new_key(kind: &str, account: i64, at: Timestamp) -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{kind}-{account}-{}-{n}", at.as_microsecond())
+}
+
+/// A clinician's comments on one run (by its journal key), oldest first.
+pub fn comments_on_run(store: &dyn Store, run_key: &str) -> Result<Vec<Comment>> {
+    let mut all = store.comments()?;
+    all.retain(|c| matches!(&c.on, CommentOn::Run { run } if run == run_key));
+    Ok(all)
+}
+
+/// A clinician's comments on the weekly reports of weeks that overlap `[from, to]`, oldest first.
+pub fn comments_on_reports(store: &dyn Store, from: Date, to: Date) -> Result<Vec<Comment>> {
+    let mut all = store.comments()?;
+    all.retain(|c| match &c.on {
+        CommentOn::Report { week } => {
+            *week <= to && week.checked_add(jiff::Span::new().days(6)).is_ok_and(|end| end >= from)
+        }
+        CommentOn::Run { .. } => false,
+    });
+    Ok(all)
 }

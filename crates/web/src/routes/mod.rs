@@ -7,6 +7,7 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+mod audit;
 pub(crate) mod breaks;
 mod breathe;
 mod experiments;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router())
         .merge(sources::router())
         .merge(settings::router())
+        .merge(audit::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
         .merge(crate::pwa::router())
