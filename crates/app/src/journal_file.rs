@@ -4,6 +4,13 @@
 //! Import maps each line to what the store keeps (the domain's [`JournalRun::to_activity`] and friends) and streams
 //! the result into [`Store::import_journal_entries`], one transaction for the whole file; export reads the
 //! athlete's runs, run context, pain reports and days back as lines. The store itself knows nothing of the format.
+//!
+//! The records beyond runs, pain and days (screens, assessments, plans, sessions, experiments, posture checks,
+//! lessons) are few and small: import collects them while the store's transaction takes the runs, and applies
+//! them once it has committed, each matched to the stored record with the same stable id (so importing twice
+//! stores once). A bad line anywhere still keeps nothing, since the stream is read to its end before they are
+//! applied; a failed write while applying them keeps what was applied before it, and importing again completes
+//! it.
 
 use crate::Result;
 use jiff::Timestamp;
@@ -13,8 +20,9 @@ use runtall_domain::journal_format::{Journal, JournalPain, JournalRun, LineError
 use runtall_store::{ActivityFilter, ActivityRow, JournalEntry, JournalImportStats, Store};
 use std::collections::HashMap;
 
-/// What the store keeps for one journal line.
-pub fn entry(record: Record) -> JournalEntry {
+/// What the store keeps for one run, pain or day line (the other kinds are applied by the app, see
+/// `journal_others`).
+fn entry(record: Record) -> JournalEntry {
     match record {
         Record::Run(r) => JournalEntry::Run {
             activity: Box::new(r.to_activity()),
@@ -24,6 +32,7 @@ pub fn entry(record: Record) -> JournalEntry {
         },
         Record::Pain(p) => JournalEntry::Pain { report: p.to_report(None), run_key: p.run },
         Record::Day(d) => JournalEntry::Day(d),
+        other => unreachable!("{} records are applied by the app, not the store", other.kind()),
     }
 }
 
@@ -34,7 +43,40 @@ pub fn import_records(
     store: &dyn Store,
     records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
 ) -> Result<JournalImportStats> {
-    Ok(store.import_journal_entries(&mut records.map(|r| r.map(entry)))?)
+    import_with(store, records, &mut |_| None)
+}
+
+/// [`import_records`], with `full` giving the whole activity (samples, laps, device) to store for a run key the
+/// store does not hold yet, when the caller has it (a sync batch carries them); `None` stores the journal's
+/// summary.
+pub fn import_with(
+    store: &dyn Store,
+    records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
+    full: &mut dyn FnMut(&str) -> Option<runtall_domain::activity::Activity>,
+) -> Result<JournalImportStats> {
+    let mut others = Vec::new();
+    let mut entries = records.filter_map(|r| match r {
+        Ok(r @ (Record::Run(_) | Record::Pain(_) | Record::Day(_))) => {
+            let mut e = entry(r);
+            if let JournalEntry::Run { activity, .. } = &mut e
+                && let Some(mut a) = full(&activity.source.content_hash)
+            {
+                // The line's context and label win; the activity brings what the line cannot carry.
+                a.source.content_hash = activity.source.content_hash.clone();
+                **activity = a;
+            }
+            Some(Ok(e))
+        }
+        Ok(other) => {
+            others.push(other);
+            None
+        }
+        Err(e) => Some(Err(e)),
+    });
+    let mut stats = store.import_journal_entries(&mut entries)?;
+    drop(entries);
+    crate::journal_others::apply(store, others, &mut stats)?;
+    Ok(stats)
 }
 
 /// Applies a whole, already validated journal (see [`import_records`]).
@@ -69,7 +111,9 @@ pub fn export(store: &dyn Store) -> Result<Journal> {
         })
         .collect();
     let days = store.day_logs(Date::MIN, Date::MAX)?;
-    Ok(Journal { runs, pain, days })
+    let mut journal = Journal { runs, pain, days, ..Journal::default() };
+    crate::journal_others::export(store, &keys, &mut journal)?;
+    Ok(journal)
 }
 
 /// The journal line of a stored run and its context.
@@ -88,5 +132,7 @@ fn journal_run(r: ActivityRow, c: Option<&RunContext>) -> JournalRun {
         ate_within_2h: c.and_then(|c| c.ate_within_2h),
         pre_run_done: c.and_then(|c| c.pre_run_done),
         post_run_done: c.and_then(|c| c.post_run_done),
+        utc_offset_s: r.utc_offset_s,
+        avg_hr_bpm: r.avg_hr_bpm,
     }
 }

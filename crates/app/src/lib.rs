@@ -11,6 +11,7 @@ mod error;
 pub mod experiments;
 pub mod import;
 pub mod journal_file;
+mod journal_others;
 mod local;
 pub mod observations;
 pub mod plan;
@@ -21,6 +22,7 @@ pub mod run_link;
 pub mod safety;
 pub mod screen;
 pub mod sessions;
+pub mod sync;
 
 pub use error::AppError;
 pub use local::{LocalStore, connect_local, open_local};

@@ -23,6 +23,8 @@ fn run(key: &str, start: &str, km: f64, minutes: f64) -> JournalRun {
         ate_within_2h: None,
         pre_run_done: None,
         post_run_done: None,
+        utc_offset_s: None,
+        avg_hr_bpm: None,
     }
 }
 
@@ -45,6 +47,7 @@ fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
             day(date(2026, 3, 7), 1.5, Some(0.0)),
             day(date(2026, 3, 8), 2.0, None),
         ],
+        ..Journal::default()
     };
     runtall_app::journal_file::import(&store, &journal).expect("import");
     let obs = runtall_app::observations::observations(&store).expect("observations");
@@ -71,6 +74,7 @@ fn a_long_ride_the_day_before_is_context_the_engine_sees() {
         runs: vec![run("sat", "2026-03-07T08:00:00Z", 12.0, 66.0), run("sun", "2026-03-08T08:00:00Z", 21.0, 120.0)],
         pain: vec![],
         days: vec![],
+        ..Journal::default()
     };
     runtall_app::journal_file::import(&store, &only_runs).expect("import");
     let obs = runtall_app::observations::observations(&store).expect("observations");
@@ -78,7 +82,7 @@ fn a_long_ride_the_day_before_is_context_the_engine_sees() {
     // A 3-hour ride on Saturday afternoon.
     let mut ride = run("ride", "2026-03-07T13:00:00Z", 90.0, 180.0);
     ride.sport = Sport::Cycling;
-    runtall_app::journal_file::import(&store, &Journal { runs: vec![ride], pain: vec![], days: vec![] }).expect("ride");
+    runtall_app::journal_file::import(&store, &Journal { runs: vec![ride], ..Journal::default() }).expect("ride");
     let obs = runtall_app::observations::observations(&store).expect("observations");
     assert_eq!(obs.len(), 2, "the ride is not a run");
     let (sat, sun) = (&obs[0].1, &obs[1].1);

@@ -59,8 +59,10 @@ pub enum Command {
     Experiment(ExperimentArgs),
     /// Is the program working: pain against the baseline, functional scale re-scores, routines done
     Progress,
-    /// Export or import the whole journal (runs with context, pain, days) as JSON Lines or CSV
+    /// Export or import the whole journal (runs with context, pain, days, screens, plans, sessions, ...) as JSON Lines or CSV
     Journal(JournalArgs),
+    /// Send your journal to your clinic's runtall server and bring back what your clinician set
+    Sync(SyncArgs),
     /// Posture checks from side-photo or run-video landmarks: add, list, show, delete (CVA, head drift, trunk stack)
     Posture(PostureArgs),
     /// A guided session in the terminal: a routine (e.g. pre-run-long) or one exercise, with a breathing pacer
@@ -77,6 +79,9 @@ pub enum Command {
     Travel(TravelArgs),
     /// The web app in your browser (http://127.0.0.1:8080 by default)
     Serve(ServeArgs),
+    /// The clinic server: runners and their physiotherapist or coach, with accounts (SQLite --db, default
+    /// clinic.db, or PostgreSQL with --database-url)
+    Server(ServerArgs),
     /// A report to bring to a physical therapist: one or two pages as PDF or HTML, from your journal
     Report(ReportArgs),
     /// Your name, country (for the emergency number) and units
@@ -386,6 +391,22 @@ pub struct RunContextArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The clinic server's address (https://...); remembered after the first sync
+    #[arg(long)]
+    pub server: Option<String>,
+    /// The device token from the server's "Connect a device" page
+    #[arg(long, env = "RUNTALL_SYNC_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A PEM certificate to trust for a server with a self-signed certificate (a home or clinic network)
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Records per batch (at most 250): smaller batches lose less on a link that keeps dropping
+    #[arg(long, default_value_t = 250)]
+    pub batch_records: usize,
+}
+
+#[derive(Debug, Args)]
 pub struct JournalArgs {
     #[command(subcommand)]
     pub command: JournalCommand,
@@ -601,6 +622,66 @@ pub struct ServeArgs {
     /// The private key of --tls-cert (PEM)
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+    /// PostgreSQL connection string, as the application role (not the tables' owner); without it the server keeps
+    /// everything in the SQLite file --db [default: clinic.db]
+    #[arg(long, env = "DATABASE_URL", global = true, value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// With --database-url: the folder for uploads in progress and kept posture photos [default: .]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub files: Option<PathBuf>,
+    /// Address to listen on; anything but loopback should use TLS
+    #[arg(long, alias = "addr", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+    /// Also answer to this host name, e.g. clinic.example.org (repeatable)
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Accounts, from the server's machine: make the first clinician, or a password reset code
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// PostgreSQL only: create or upgrade the schema as the tables' owner, and grant the application role what the
+    /// server needs (run it once before the first start, and after each upgrade of runtall)
+    Migrate {
+        /// Connection string of the role that owns the tables (never the one the server runs as)
+        #[arg(long, env = "RUNTALL_OWNER_URL", value_name = "URL", hide_env_values = true)]
+        owner_url: String,
+        /// The role the server connects as (it must exist; it is granted rights, never ownership)
+        #[arg(long, default_value = "runtall_app", value_name = "ROLE")]
+        app_role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make a clinician (physiotherapist or coach) account; prints a one-time code to set its password
+    AddClinician {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Print a one-time code (valid one hour) with which the account's owner sets a new password on /reset
+    Reset {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -54,8 +54,9 @@ impl From<StoreError> for CliError {
             | StoreError::Journal(_)
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }
+            | StoreError::NotFound { .. }
             | StoreError::Invalid(_)
-            | StoreError::NotFound { .. } => CliError::User(e.to_string()),
+            | StoreError::Exists { .. } => CliError::User(e.to_string()),
             StoreError::Encode { .. } | StoreError::Decode { .. } | StoreError::Sql(_) => {
                 CliError::Internal(anyhow::Error::new(e))
             }

@@ -20,6 +20,9 @@ use crate::assess::{DayHours, Region, Score, Surface};
 use crate::classify::{Classification, Feature, RunLabel};
 use crate::error::InputError;
 use crate::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
+pub use crate::journal_records::{
+    JournalAssessment, JournalExperiment, JournalLesson, JournalPlan, JournalPosture, JournalScreening, JournalSession,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -48,6 +51,11 @@ pub struct JournalRun {
     pub pre_run_done: Option<bool>,
     #[serde(default)]
     pub post_run_done: Option<bool>,
+    /// The watch's offset from UTC at the start, in seconds (local time of day for the insights).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_s: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avg_hr_bpm: Option<f64>,
 }
 
 /// The path and format a run known only from a journal is stored under (no watch file behind it).
@@ -63,13 +71,13 @@ impl JournalRun {
             sub_sport: None,
             name: self.name.clone(),
             start: self.start,
-            utc_offset_s: None,
+            utc_offset_s: self.utc_offset_s,
             elapsed_s: self.elapsed_s,
             moving_s: self.moving_s,
             distance_m: self.distance_m,
             ascent_m: None,
             descent_m: None,
-            avg_hr_bpm: None,
+            avg_hr_bpm: self.avg_hr_bpm,
             max_hr_bpm: None,
             avg_cadence_spm: None,
             avg_respiration_brpm: None,
@@ -148,11 +156,19 @@ impl JournalPain {
     }
 }
 
+/// A whole journal, by kind. The CSV files carry `runs`, `pain` and `days`; JSON Lines carries every kind.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Journal {
     pub runs: Vec<JournalRun>,
     pub pain: Vec<JournalPain>,
     pub days: Vec<DayLog>,
+    pub screenings: Vec<JournalScreening>,
+    pub assessments: Vec<JournalAssessment>,
+    pub plans: Vec<JournalPlan>,
+    pub sessions: Vec<JournalSession>,
+    pub experiments: Vec<JournalExperiment>,
+    pub postures: Vec<JournalPosture>,
+    pub lessons: Vec<JournalLesson>,
 }
 
 /// One JSON Lines record.
@@ -162,7 +178,51 @@ enum Line {
     Run(JournalRun),
     Pain(JournalPain),
     Day(DayLog),
+    Screening(JournalScreening),
+    Assessment(JournalAssessment),
+    Plan(JournalPlan),
+    Session(JournalSession),
+    Experiment(JournalExperiment),
+    Posture(JournalPosture),
+    Lesson(JournalLesson),
 }
+
+impl From<Line> for Record {
+    fn from(line: Line) -> Record {
+        match line {
+            Line::Run(r) => Record::Run(r),
+            Line::Pain(p) => Record::Pain(p),
+            Line::Day(d) => Record::Day(d),
+            Line::Screening(x) => Record::Screening(x),
+            Line::Assessment(x) => Record::Assessment(x),
+            Line::Plan(x) => Record::Plan(x),
+            Line::Session(x) => Record::Session(x),
+            Line::Experiment(x) => Record::Experiment(x),
+            Line::Posture(x) => Record::Posture(x),
+            Line::Lesson(x) => Record::Lesson(x),
+        }
+    }
+}
+
+impl From<Record> for Line {
+    fn from(r: Record) -> Line {
+        match r {
+            Record::Run(r) => Line::Run(r),
+            Record::Pain(p) => Line::Pain(p),
+            Record::Day(d) => Line::Day(d),
+            Record::Screening(x) => Line::Screening(x),
+            Record::Assessment(x) => Line::Assessment(x),
+            Record::Plan(x) => Line::Plan(x),
+            Record::Session(x) => Line::Session(x),
+            Record::Experiment(x) => Line::Experiment(x),
+            Record::Posture(x) => Line::Posture(x),
+            Record::Lesson(x) => Line::Lesson(x),
+        }
+    }
+}
+
+/// The record types a JSON Lines journal may hold, for error messages.
+const TYPES: &str = "run, pain, day, screening, assessment, plan, session, experiment, posture or lesson";
 
 /// One JSON Lines record, with the field named in any error: the line is read as JSON first (a syntax error gives
 /// its column), then as the record its `type` says, tracking the path so "intensity: 12 is out of range" names
@@ -172,9 +232,9 @@ fn parse_line(text: &str) -> Result<Line, (String, String)> {
         serde_json::from_str(text).map_err(|e| ("record".to_string(), format!("{e} (column {})", e.column())))?;
     let kind = match value.as_object_mut().map(|m| m.remove("type")) {
         None => return Err(("record".into(), "expected a JSON object".into())),
-        Some(None) => return Err(("type".into(), "missing (run, pain or day)".into())),
+        Some(None) => return Err(("type".into(), format!("missing ({TYPES})"))),
         Some(Some(serde_json::Value::String(k))) => k,
-        Some(Some(other)) => return Err(("type".into(), format!("{other} is not run, pain or day"))),
+        Some(Some(other)) => return Err(("type".into(), format!("{other} is not {TYPES}"))),
     };
     fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, (String, String)> {
         serde_path_to_error::deserialize(value).map_err(|e| {
@@ -193,7 +253,14 @@ fn parse_line(text: &str) -> Result<Line, (String, String)> {
         "run" => typed(value).map(Line::Run),
         "pain" => typed(value).map(Line::Pain),
         "day" => typed(value).map(Line::Day),
-        other => Err(("type".into(), format!("'{other}' is not run, pain or day"))),
+        "screening" => typed(value).map(Line::Screening),
+        "assessment" => typed(value).map(Line::Assessment),
+        "plan" => typed(value).map(Line::Plan),
+        "session" => typed(value).map(Line::Session),
+        "experiment" => typed(value).map(Line::Experiment),
+        "posture" => typed(value).map(Line::Posture),
+        "lesson" => typed(value).map(Line::Lesson),
+        other => Err(("type".into(), format!("'{other}' is not {TYPES}"))),
     }
 }
 
@@ -217,10 +284,59 @@ pub enum Record {
     Run(JournalRun),
     Pain(JournalPain),
     Day(DayLog),
+    Screening(JournalScreening),
+    Assessment(JournalAssessment),
+    Plan(JournalPlan),
+    Session(JournalSession),
+    Experiment(JournalExperiment),
+    Posture(JournalPosture),
+    Lesson(JournalLesson),
+}
+
+impl Record {
+    /// What identifies this record in any database (docs/journal-format.md): importing or syncing a record whose
+    /// stable id is already stored updates or skips it rather than storing it twice.
+    pub fn stable_id(&self) -> String {
+        match self {
+            Record::Run(r) => format!("run:{}", r.key),
+            Record::Pain(p) => format!("pain:{}:{}:{}", p.at, p.region.id(), enum_id(&p.timing)),
+            Record::Day(d) => format!("day:{}", d.date),
+            Record::Screening(s) => format!("screening:{}", s.taken_at),
+            Record::Assessment(a) => format!("assessment:{}", a.taken_at),
+            Record::Plan(p) => format!("plan:{}", p.created_at),
+            Record::Session(s) => format!("session:{}:{}", s.started_at, s.routine_id),
+            Record::Experiment(e) => format!("experiment:{}", e.id),
+            Record::Posture(p) => format!("posture:{}", p.id),
+            Record::Lesson(l) => format!("lesson:{}", l.lesson_id),
+        }
+    }
+
+    /// The record's kind as its JSON Lines `type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Record::Run(_) => "run",
+            Record::Pain(_) => "pain",
+            Record::Day(_) => "day",
+            Record::Screening(_) => "screening",
+            Record::Assessment(_) => "assessment",
+            Record::Plan(_) => "plan",
+            Record::Session(_) => "session",
+            Record::Experiment(_) => "experiment",
+            Record::Posture(_) => "posture",
+            Record::Lesson(_) => "lesson",
+        }
+    }
+
+    /// The record as one JSON Lines line, without the newline.
+    pub fn to_jsonl_line(&self) -> String {
+        serde_json::to_string(&Line::from(self.clone())).unwrap_or_default()
+    }
 }
 
 impl Journal {
-    /// Every record: runs, then pain reports, then days (the export order).
+    /// Every record in the export order: runs, pain reports, days, then screens, assessments, plans (after the
+    /// screens and assessments they name), sessions, experiments (after the runs they name), posture checks and
+    /// lessons.
     pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
         self.runs
             .iter()
@@ -228,13 +344,27 @@ impl Journal {
             .map(Record::Run)
             .chain(self.pain.iter().cloned().map(Record::Pain))
             .chain(self.days.iter().cloned().map(Record::Day))
+            .chain(self.screenings.iter().cloned().map(Record::Screening))
+            .chain(self.assessments.iter().cloned().map(Record::Assessment))
+            .chain(self.plans.iter().cloned().map(Record::Plan))
+            .chain(self.sessions.iter().cloned().map(Record::Session))
+            .chain(self.experiments.iter().cloned().map(Record::Experiment))
+            .chain(self.postures.iter().cloned().map(Record::Posture))
+            .chain(self.lessons.iter().cloned().map(Record::Lesson))
     }
 
-    fn push(&mut self, r: Record) {
+    pub fn push(&mut self, r: Record) {
         match r {
             Record::Run(r) => self.runs.push(r),
             Record::Pain(p) => self.pain.push(p),
             Record::Day(d) => self.days.push(d),
+            Record::Screening(x) => self.screenings.push(x),
+            Record::Assessment(x) => self.assessments.push(x),
+            Record::Plan(x) => self.plans.push(x),
+            Record::Session(x) => self.sessions.push(x),
+            Record::Experiment(x) => self.experiments.push(x),
+            Record::Posture(x) => self.postures.push(x),
+            Record::Lesson(x) => self.lessons.push(x),
         }
     }
 
@@ -260,6 +390,10 @@ pub struct Checker {
     dates: std::collections::HashSet<Date>,
     /// Pain reports naming a run not seen yet: the first one per key, with where it was.
     pending: std::collections::HashMap<u128, (String, String, usize)>,
+    /// Stable ids of the records beyond runs, pain and days (each appears once).
+    others: std::collections::HashSet<u128>,
+    /// Whether a pain report may name a run outside this stream (a sync batch: the run came in an earlier one).
+    outside_runs: bool,
 }
 
 impl Checker {
@@ -271,7 +405,15 @@ impl Checker {
             keys: Default::default(),
             dates: Default::default(),
             pending: Default::default(),
+            others: Default::default(),
+            outside_runs: false,
         }
+    }
+
+    /// A checker for one part of a longer stream (a sync batch): a pain report may name a run this part does not
+    /// hold; the store links it when it has the run.
+    pub fn for_part(now: Timestamp) -> Self {
+        Checker { outside_runs: true, ..Checker::new(now) }
     }
 
     fn key_hash(&self, key: &str) -> u128 {
@@ -314,7 +456,7 @@ impl Checker {
             }
             Record::Pain(p) => {
                 p.to_report(None).check(self.now).map_err(|e| line_err(file, line, &e.field, e.message))?;
-                if let Some(k) = &p.run {
+                if let Some(k) = p.run.as_ref().filter(|_| !self.outside_runs) {
                     let h = self.key_hash(k);
                     if !self.keys.contains(&h) {
                         self.pending.entry(h).or_insert_with(|| (k.clone(), file.to_string(), line));
@@ -327,8 +469,64 @@ impl Checker {
                     return Err(line_err(file, line, "date", format!("{} appears twice", d.date)));
                 }
             }
+            other => {
+                self.check_other(other).map_err(|(field, msg)| line_err(file, line, field, msg))?;
+                let h = self.key_hash(&other.stable_id());
+                if !self.others.insert(h) {
+                    return Err(line_err(file, line, "id", format!("{} appears twice", other.stable_id())));
+                }
+            }
         }
         Ok(())
+    }
+
+    /// The rules of the records beyond runs, pain and days: times not in the future, names and ids of bounded
+    /// length. Their contents were checked by the app that stored them; the safety gate reads them afresh.
+    fn check_other(&self, record: &Record) -> Result<(), (&'static str, String)> {
+        let not_future = |field: &'static str, at: Timestamp| {
+            if at.as_second() > self.now.as_second() + 86_400 {
+                Err((field, format!("{at} is in the future")))
+            } else {
+                Ok(())
+            }
+        };
+        let bounded = |field: &'static str, text: &str| {
+            if text.trim().is_empty() || crate::text::longer_than(text, 128) {
+                Err((field, "must be 1–128 characters".to_string()))
+            } else {
+                Ok(())
+            }
+        };
+        let not_after_today = |field: &'static str, d: Date| {
+            if d > self.today { Err((field, format!("{d} is in the future"))) } else { Ok(()) }
+        };
+        match record {
+            Record::Run(_) | Record::Pain(_) | Record::Day(_) => Ok(()),
+            Record::Screening(s) => {
+                not_future("taken_at", s.taken_at)?;
+                s.clinician_checked_at.map_or(Ok(()), |at| not_future("clinician_checked_at", at))
+            }
+            Record::Assessment(a) => not_future("taken_at", a.taken_at),
+            Record::Plan(p) => not_future("created_at", p.created_at),
+            Record::Session(s) => {
+                not_future("started_at", s.started_at)?;
+                bounded("routine_id", &s.routine_id)
+            }
+            Record::Experiment(e) => {
+                bounded("id", &e.id)?;
+                not_after_today("started", e.started)?;
+                e.runs.iter().try_for_each(|k| bounded("runs", k))
+            }
+            Record::Posture(p) => {
+                bounded("id", &p.id)?;
+                bounded("kind", &p.kind)?;
+                not_after_today("taken_on", p.taken_on)
+            }
+            Record::Lesson(l) => {
+                bounded("lesson_id", &l.lesson_id)?;
+                not_future("done_at", l.done_at)
+            }
+        }
     }
 
     /// The rules that need the whole file: every run a pain report names is in it.
@@ -375,6 +573,11 @@ impl<R: std::io::BufRead> JsonlReader<R> {
         }
     }
 
+    /// A reader for one part of a longer stream (a sync batch), see [`Checker::for_part`].
+    pub fn part(file: &str, reader: R, now: Timestamp) -> Self {
+        JsonlReader { checker: Checker::for_part(now), ..JsonlReader::new(file, reader, now) }
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, LineError>> {
         use std::io::{BufRead, Read};
         loop {
@@ -412,7 +615,7 @@ impl<R: std::io::BufRead> JsonlReader<R> {
                     p.notes = non_empty(p.notes);
                     Record::Pain(p)
                 }
-                Ok(Line::Day(d)) => Record::Day(d),
+                Ok(line) => Record::from(line),
                 Err((field, msg)) => return Some(Err(line_err(&self.file, n, &field, msg))),
             };
             return Some(self.checker.check(&self.file, n, &record).map(|()| record));
@@ -459,14 +662,8 @@ pub fn to_jsonl(j: &Journal) -> String {
             out.push('\n');
         }
     };
-    for r in &j.runs {
-        push(Line::Run(r.clone()));
-    }
-    for p in &j.pain {
-        push(Line::Pain(p.clone()));
-    }
-    for d in &j.days {
-        push(Line::Day(d.clone()));
+    for r in j.records() {
+        push(Line::from(r));
     }
     out
 }
@@ -487,6 +684,8 @@ const RUN_HEADER: &[&str] = &[
     "ate_within_2h",
     "pre_run_done",
     "post_run_done",
+    "utc_offset_s",
+    "avg_hr_bpm",
 ];
 const PAIN_HEADER: &[&str] = &["at", "timing", "region", "intensity", "run", "notes"];
 const DAY_HEADER: &[&str] = &[
@@ -561,6 +760,8 @@ pub fn to_csv(j: &Journal) -> (String, String, String) {
                 opt(r.ate_within_2h),
                 opt(r.pre_run_done),
                 opt(r.post_run_done),
+                opt(r.utc_offset_s),
+                opt(r.avg_hr_bpm),
             ]
         })
         .collect();
@@ -661,6 +862,8 @@ impl Row<'_> {
             ate_within_2h: self.parse("ate_within_2h", "true or false")?,
             pre_run_done: self.parse("pre_run_done", "true or false")?,
             post_run_done: self.parse("post_run_done", "true or false")?,
+            utc_offset_s: self.parse("utc_offset_s", "whole seconds")?,
+            avg_hr_bpm: self.parse("avg_hr_bpm", "a number")?,
         })
     }
 
@@ -867,6 +1070,8 @@ mod tests {
                 ate_within_2h: Some(false),
                 pre_run_done: Some(true),
                 post_run_done: None,
+                utc_offset_s: Some(3_600),
+                avg_hr_bpm: Some(151.25),
             }],
             pain: vec![JournalPain {
                 at: "2026-11-20T10:00:00Z".parse().expect("ts"),
@@ -888,7 +1093,77 @@ mod tests {
                 relief: vec![ReliefUse::Heat, ReliefUse::Magnesium],
                 magnesium_mg: Some(200),
             }],
+            ..Journal::default()
         }
+    }
+
+    /// The sample plus one of each kind that has no domain constructor handy here (the app's round-trip test
+    /// covers screens, assessments and plans made by the real flows).
+    fn sample_with_others() -> Journal {
+        let mut j = sample();
+        j.sessions.push(JournalSession {
+            started_at: "2026-11-20T06:40:00Z".parse().expect("ts"),
+            routine_id: "pre-run-long".into(),
+            completed: true,
+            record: serde_json::json!({"steps": 5, "done": [1, 2, 3, 4, 5]}),
+        });
+        j.experiments.push(JournalExperiment {
+            id: "2026-11-01-abcd".into(),
+            started: "2026-11-01".parse().expect("date"),
+            active: true,
+            runs: vec!["abc123".into()],
+            data: serde_json::json!({"experiment": {"started": "2026-11-01"}, "recorded_runs": []}),
+        });
+        j.postures.push(JournalPosture {
+            id: "2026-11-10-standing-1234".into(),
+            taken_on: "2026-11-10".parse().expect("date"),
+            kind: "standing".into(),
+            data: serde_json::json!({"photo": {"landmarks": {}}}),
+        });
+        j.lessons.push(JournalLesson {
+            lesson_id: "why-exhale".into(),
+            done_at: "2026-11-02T20:00:00Z".parse().expect("ts"),
+        });
+        j
+    }
+
+    #[test]
+    fn every_kind_round_trips_in_json_lines_with_its_stable_id() {
+        let j = sample_with_others();
+        let text = to_jsonl(&j);
+        let back = from_jsonl("j.jsonl", &text, now()).expect("parse");
+        assert_eq!(back, j);
+        assert_eq!(to_jsonl(&back), text);
+        let ids: Vec<String> = back.records().map(|r| r.stable_id()).collect();
+        assert!(ids.contains(&"run:abc123".to_string()), "{ids:?}");
+        assert!(ids.contains(&"session:2026-11-20T06:40:00Z:pre-run-long".to_string()), "{ids:?}");
+        assert!(ids.contains(&"lesson:why-exhale".to_string()), "{ids:?}");
+        // The same record twice in one file is refused, naming the id.
+        let lesson = text.lines().last().expect("lesson line");
+        let err = from_jsonl("j.jsonl", &format!("{text}{lesson}\n"), now()).expect_err("twice");
+        assert_eq!((err.field.as_str(), err.line), ("id", text.lines().count() + 1), "{err}");
+    }
+
+    #[test]
+    fn an_old_journal_without_the_new_fields_and_kinds_still_imports() {
+        let old = "{\"type\":\"run\",\"key\":\"k1\",\"start\":\"2026-11-20T07:00:00Z\",\"sport\":\"running\",\
+                   \"label\":null,\"distance_m\":5000.0,\"moving_s\":1500.0,\"elapsed_s\":1520.0,\"name\":null,\
+                   \"pack\":null,\"surface\":null,\"ate_within_2h\":null,\"pre_run_done\":null,\"post_run_done\":null}\n";
+        let j = from_jsonl("old.jsonl", old, now()).expect("old file");
+        assert_eq!((j.runs.len(), j.runs[0].utc_offset_s, j.runs[0].avg_hr_bpm), (1, None, None));
+        let (r, p, d) = to_csv(&j);
+        let old_csv = r.replace(",utc_offset_s,avg_hr_bpm", "").replace(",,\n", "\n");
+        let back = from_csv(("runs.csv", &old_csv), ("pain.csv", &p), ("days.csv", &d), now()).expect("old CSV");
+        assert_eq!(back.runs, j.runs);
+    }
+
+    #[test]
+    fn a_sync_part_may_name_a_run_sent_earlier() {
+        let text = to_jsonl(&sample());
+        let pain_only: String = text.lines().filter(|l| l.contains("\"type\":\"pain\"")).collect();
+        assert!(from_jsonl("j.jsonl", &pain_only, now()).is_err(), "a whole file must hold the run");
+        let part = Journal::collect(JsonlReader::part("batch", pain_only.as_bytes(), now())).expect("a part may");
+        assert_eq!(part.pain, sample().pain);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod emergency;
 pub mod error;
 pub mod journal;
 pub mod journal_format;
+pub mod journal_records;
 pub mod plan;
 pub mod posture;
 pub mod profile;

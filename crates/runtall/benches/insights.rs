@@ -255,6 +255,8 @@ fn journal_of(runs: &[RunObservation], shift_days: i32) -> Journal {
             ate_within_2h: r.context.ate_within_2h,
             pre_run_done: r.context.pre_run_routine_done,
             post_run_done: r.context.post_run_reset_done,
+            utc_offset_s: None,
+            avg_hr_bpm: None,
         });
         if r.max_pain > 0 {
             j.pain.push(JournalPain {

@@ -8,6 +8,7 @@
 //! the tables' owner; the application connects with [`PgDatabase::connect`] as a role that does not own them, since
 //! owners bypass row-level security. `docs/storage.md` says how to set that up and how to run the tests.
 
+mod accounts;
 pub mod migrations;
 mod store;
 
@@ -132,18 +133,7 @@ impl Database for PgDatabase {
     fn create_athlete(&self, name: &str) -> Result<AthleteId> {
         let mut conn = self.conn()?;
         let mut tx = conn.transaction().map_err(|e| self.err(e))?;
-        let id: i64 = tx
-            .query_one(
-                "INSERT INTO athletes (name, created_at) VALUES ($1, $2) RETURNING id",
-                &[&name, &runtall_store::columns::ts(Timestamp::now())],
-            )
-            .map_err(|e| self.err(e))?
-            .get(0);
-        // The counters every athlete has from the start, written as that athlete (their tables are under policy).
-        name_athlete(&mut tx, id).map_err(|e| self.err(e))?;
-        tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES ($1, 0)", &[&id]).map_err(|e| self.err(e))?;
-        tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES ($1, NULL, 0)", &[&id])
-            .map_err(|e| self.err(e))?;
+        let id = insert_athlete(&mut tx, name).map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(AthleteId::new(id))
     }
@@ -193,6 +183,21 @@ impl PgStore {
     fn err(&self, e: postgres::Error) -> StoreError {
         self.db.err(e)
     }
+}
+
+/// Adds an athlete inside a transaction: its row and the counters every athlete has from the start, written as that
+/// athlete (their tables are under policy). The transaction names the athlete until it ends.
+fn insert_athlete(tx: &mut postgres::Transaction<'_>, name: &str) -> std::result::Result<i64, postgres::Error> {
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO athletes (name, created_at) VALUES ($1, $2) RETURNING id",
+            &[&name, &runtall_store::columns::ts(Timestamp::now())],
+        )?
+        .get(0);
+    name_athlete(tx, id)?;
+    tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES ($1, 0)", &[&id])?;
+    tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES ($1, NULL, 0)", &[&id])?;
+    Ok(id)
 }
 
 /// Refuses a schema older or newer than this build's.

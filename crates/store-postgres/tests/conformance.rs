@@ -43,3 +43,8 @@ runtall_store_tests::conformance_suite!(match Postgres::new(module_path!()) {
     Some(backend) => backend,
     None => return,
 });
+
+runtall_store_tests::accounts_suite!(match Postgres::new(module_path!()) {
+    Some(backend) => backend,
+    None => return,
+});

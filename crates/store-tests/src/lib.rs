@@ -9,6 +9,7 @@
 //! stored, and assert the counter rules (the journal revision) as "grows" and "stays", not as exact numbers.
 //! `docs/storage.md` explains the contract in words.
 
+pub mod accounts;
 pub mod cases;
 pub mod fixtures;
 
@@ -73,5 +74,33 @@ macro_rules! conformance_suite {
                 $crate::cases::$case(&backend);
             }
         )*
+    };
+}
+
+/// Expands to one `#[test]` per case of the clinic server's accounts ([`accounts`]), for a backend whose database
+/// also implements [`runtall_store::accounts::Accounts`].
+#[macro_export]
+macro_rules! accounts_suite {
+    ($backend:expr) => {
+        $crate::accounts_suite!(@cases $backend;
+            accounts_are_unique_by_email_in_any_case_and_athletes_own_one_athlete,
+            sessions_expire_and_end_one_or_all_at_once,
+            invitations_link_once_and_the_athlete_revokes,
+            device_tokens_name_their_athlete_until_revoked,
+            reset_codes_are_single_use_and_expire,
+            deleting_an_account_ends_everything_it_held,
+        );
+    };
+    (@cases $backend:expr; $($case:ident),* $(,)?) => {
+        mod accounts {
+            use super::*;
+            $(
+                #[test]
+                fn $case() {
+                    let backend = $backend;
+                    $crate::accounts::$case(&backend);
+                }
+            )*
+        }
     };
 }

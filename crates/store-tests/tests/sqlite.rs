@@ -30,6 +30,7 @@ impl Backend for SqliteFiles {
 }
 
 runtall_store_tests::conformance_suite!(SqliteFiles::new());
+runtall_store_tests::accounts_suite!(SqliteFiles::new());
 
 /// The local database's own athlete is a database athlete like any other: it is listed, and the suite's athletes
 /// never see its rows.

@@ -12,6 +12,7 @@
 //! sort or list by: the domain types evolve quickly, and a document column keeps old rows readable while
 //! migrations stay small.
 
+pub mod accounts;
 pub mod codec;
 pub mod columns;
 mod migrations;
@@ -62,6 +63,9 @@ pub enum StoreError {
     /// exists elsewhere.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// A unique thing is taken (an account's email, in any case); nothing was changed.
+    #[error("{what} already exists")]
+    Exists { what: &'static str },
     /// SQLite could not write because the disk (or the file system's quota) is full. The transaction that hit it
     /// was rolled back; everything committed before it is kept.
     #[error(
@@ -199,6 +203,11 @@ pub struct JournalImportStats {
     /// Pain reports already present (same time, region, timing and intensity).
     pub pain_duplicates: usize,
     pub days: usize,
+    /// Screens, assessments, plans, sessions, experiments, posture checks and lessons stored anew (the app
+    /// applies these; the store's own import leaves them at 0).
+    pub others_added: usize,
+    /// The same records already stored under their stable id (updated where they changed).
+    pub others_matched: usize,
 }
 
 /// A guided routine session as stored: the companion's completion record, kept as JSON.

@@ -396,6 +396,62 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER experiments_update_revision AFTER UPDATE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
     CREATE TRIGGER experiments_delete_revision AFTER DELETE ON experiments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
     "#,
+    // 11: the clinic server's accounts (`crate::accounts`), server-level rather than one athlete's. Secrets are kept
+    // only as hashes (hex SHA-256 of tokens and codes, argon2id PHC strings of passwords); expiry times are epoch
+    // seconds so a comparison needs no parsing. An athlete account owns one athlete; a clinician's access to an
+    // athlete is a row of `clinician_links`, deleted when the athlete revokes it. The local app never writes these.
+    r#"
+    CREATE TABLE accounts (
+        id         INTEGER PRIMARY KEY,
+        email      TEXT NOT NULL,
+        email_key  TEXT NOT NULL UNIQUE,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('athlete', 'clinician')),
+        password   TEXT,
+        athlete_id INTEGER UNIQUE REFERENCES athletes (id),
+        created_at TEXT NOT NULL,
+        CHECK ((role = 'athlete') = (athlete_id IS NOT NULL))
+    );
+    CREATE TABLE account_sessions (
+        token_hash    TEXT PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        created_at    TEXT NOT NULL,
+        last_seen     TEXT NOT NULL,
+        expires_epoch INTEGER NOT NULL
+    );
+    CREATE INDEX account_sessions_account ON account_sessions (account_id);
+    CREATE TABLE invitations (
+        code_hash     TEXT PRIMARY KEY,
+        clinician_id  INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        created_at    TEXT NOT NULL,
+        expires_epoch INTEGER NOT NULL,
+        used_by       INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+        used_at       TEXT
+    );
+    CREATE INDEX invitations_clinician ON invitations (clinician_id);
+    CREATE TABLE clinician_links (
+        clinician_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        athlete_id   INTEGER NOT NULL REFERENCES athletes (id),
+        since        TEXT NOT NULL,
+        PRIMARY KEY (clinician_id, athlete_id)
+    );
+    CREATE INDEX clinician_links_athlete ON clinician_links (athlete_id);
+    CREATE TABLE devices (
+        id         INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used  TEXT
+    );
+    CREATE INDEX devices_account ON devices (account_id);
+    CREATE TABLE reset_codes (
+        code_hash     TEXT PRIMARY KEY,
+        account_id    INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+        expires_epoch INTEGER NOT NULL,
+        used          INTEGER NOT NULL DEFAULT 0
+    );
+    "#,
     // Clinic records (issue 19): a clinician's program changes and comments, kept by a stable key so a sync that
     // sends one twice stores it once, and the audit log of who looked at or changed what. Times are microseconds
     // since the epoch (text timestamps of varying precision do not sort). Changes and comments move the journal

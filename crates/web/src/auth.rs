@@ -42,6 +42,21 @@ impl PasswordHash {
         Ok(PasswordHash(hash.to_string()))
     }
 
+    /// Hashes a new password a person typed (sign-up, reset): always hashed, even when it looks like a PHC
+    /// string, and at least 8 characters.
+    pub fn new_password(plain: &str) -> Result<PasswordHash, WebError> {
+        if plain.chars().count() < 8 {
+            return Err(WebError::WeakPassword);
+        }
+        let hash = Argon2::default().hash_password(plain.as_bytes()).map_err(|_| WebError::BadPasswordHash)?;
+        Ok(PasswordHash(hash.to_string()))
+    }
+
+    /// An account's stored PHC string, for [`verify`](Self::verify) (a damaged one matches nothing).
+    pub fn stored(phc: String) -> PasswordHash {
+        PasswordHash(phc)
+    }
+
     pub fn as_phc(&self) -> &str {
         &self.0
     }
@@ -106,30 +121,60 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     if fine { n.to_string() } else { "/".into() }
 }
 
-fn login_form(session: &Session, next: &str, error: Option<&str>) -> maud::Markup {
+/// How long an account session lasts from sign-in (a clinic server's; `runtall serve` keeps its own in memory).
+pub const ACCOUNT_SESSION: jiff::SignedDuration = jiff::SignedDuration::from_hours(14 * 24);
+
+/// A hash nobody's password matches, checked when an email is unknown or has no password yet, so the answer takes
+/// as long as for a real account and says nothing about which emails exist.
+fn decoy() -> &'static PasswordHash {
+    static DECOY: std::sync::OnceLock<PasswordHash> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        PasswordHash::new_password(&crate::session::random_token()).unwrap_or(PasswordHash(String::new()))
+    })
+}
+
+fn login_form(session: &Session, next: &str, error: Option<&str>, accounts: bool) -> maud::Markup {
     html! {
         h1 { "Sign in" }
-        p { "This runtall is reachable from other devices, so it asks for the password its owner set." }
+        @if accounts {
+            p { "Sign in with the email and password of your runtall account. New here? Your physiotherapist or "
+                "coach gives you an invitation code to " a href="/signup" { "create an account" } "." }
+        } @else {
+            p { "This runtall is reachable from other devices, so it asks for the password its owner set." }
+        }
         form method="post" action="/login" class="card" {
             (layout::csrf_field(session))
             input type="hidden" name="next" value=(next);
             @if let Some(e) = error { p class="field-error" role="alert" id="password-error" { (e) } }
+            @if accounts {
+                label for="email" { "Email" }
+                input id="email" name="email" type="email" autocomplete="username" required;
+            }
             label for="password" { "Password" }
             input id="password" name="password" type="password" autocomplete="current-password" required
                 aria-describedby=[error.map(|_| "password-error")];
             button type="submit" class="button primary" { "Sign in" }
         }
+        @if accounts { p { a href="/reset" { "Forgot your password, or setting it for the first time?" } } }
     }
 }
 
-async fn login_page(session: Session, Query(q): Query<Next>) -> Response {
+async fn login_page(State(state): State<AppState>, session: Session, Query(q): Query<Next>) -> Response {
     let next = safe_next(q.next.as_deref());
-    Page::bare("Sign in", login_form(&session, &next, None)).purge_offline().render(&session).into_response()
+    let form = login_form(&session, &next, None, state.db.is_multi_user());
+    Page::bare("Sign in", form).purge_offline().render(&session).into_response()
 }
 
 /// The sign-in form again, with a message and a status (401 wrong password, 429 wait first).
-fn login_again(session: &Session, next: &str, message: &str, status: StatusCode, wait: Option<u64>) -> Response {
-    let page = Page::bare("Sign in", login_form(session, next, Some(message)));
+fn login_again(
+    state: &AppState,
+    session: &Session,
+    next: &str,
+    message: &str,
+    status: StatusCode,
+    wait: Option<u64>,
+) -> Response {
+    let page = Page::bare("Sign in", login_form(session, next, Some(message), state.db.is_multi_user()));
     let mut response = page.render(session).into_response();
     *response.status_mut() = status;
     if let Some(seconds) = wait {
@@ -144,13 +189,16 @@ async fn login(
     peer: Option<Extension<Peer>>,
     form: FormData,
 ) -> Result<Response, HttpError> {
+    if state.db.is_multi_user() {
+        return account_login(state, session, peer, form).await;
+    }
     let next = safe_next(form.get("next"));
     let Some(hash) = state.password.clone() else {
         return Ok(Redirect::to(&next).into_response());
     };
     let too_many = |seconds: u64| {
         let message = format!("Too many sign-in attempts. Wait {} and try again.", seconds_text(seconds));
-        login_again(&session, &next, &message, StatusCode::TOO_MANY_REQUESTS, Some(seconds))
+        login_again(&state, &session, &next, &message, StatusCode::TOO_MANY_REQUESTS, Some(seconds))
     };
     let key = ClientKey::of(peer.as_ref().map(|p| p.remote.ip()));
     let mut ticket = match state.sign_in.admit(key) {
@@ -171,7 +219,7 @@ async fn login(
             0 | 1 => "That password is not right.".to_string(),
             s => format!("That password is not right. Wait {} before the next try.", seconds_text(s)),
         };
-        return Ok(login_again(&session, &next, &message, StatusCode::UNAUTHORIZED, None));
+        return Ok(login_again(&state, &session, &next, &message, StatusCode::UNAUTHORIZED, None));
     }
     // A fresh session id at sign-in, so a session id planted before login is worthless.
     let fresh = state.sessions.sign_in();
@@ -181,9 +229,82 @@ async fn login(
     Ok(response)
 }
 
-async fn logout(State(state): State<AppState>, session: Session, _headers: HeaderMap) -> Response {
+/// Sign-in to a clinic server: email and password, under the same throttle as the owner's password; a session in
+/// the database (its token's hash), so it outlives restarts and "sign out everywhere" can end it.
+async fn account_login(
+    state: AppState,
+    session: Session,
+    peer: Option<Extension<Peer>>,
+    form: FormData,
+) -> Result<Response, HttpError> {
+    let next = safe_next(form.get("next"));
+    let too_many = |seconds: u64| {
+        let message = format!("Too many sign-in attempts. Wait {} and try again.", seconds_text(seconds));
+        login_again(&state, &session, &next, &message, StatusCode::TOO_MANY_REQUESTS, Some(seconds))
+    };
+    let key = ClientKey::of(peer.as_ref().map(|p| p.remote.ip()));
+    let mut ticket = match state.sign_in.admit(key) {
+        Ok(ticket) => ticket,
+        Err(seconds) => return Ok(too_many(seconds)),
+    };
+    if let Err(seconds) = ticket.turn().await {
+        return Ok(too_many(seconds));
+    }
+    let email = form.get("email").unwrap_or_default().to_string();
+    let found = state.db.accounts(move |a| Ok(a.account_by_email(&email)?)).await?;
+    let candidate = form.get("password").unwrap_or_default().to_string();
+    let phc = found.as_ref().and_then(|(_, phc)| phc.clone());
+    let ok = ticket
+        .check(move || match phc {
+            Some(phc) => PasswordHash::stored(phc).verify(&candidate),
+            None => {
+                decoy().verify(&candidate);
+                false
+            }
+        })
+        .await
+        .ok_or_else(|| HttpError::internal("the password check thread stopped"))?;
+    let wait = ticket.record(ok);
+    let account = match found {
+        Some((account, _)) if ok => account,
+        _ => {
+            let message = match wait.as_secs() {
+                0 | 1 => "That email and password do not match an account.".to_string(),
+                s => format!(
+                    "That email and password do not match an account. Wait {} before the next try.",
+                    seconds_text(s)
+                ),
+            };
+            return Ok(login_again(&state, &session, &next, &message, StatusCode::UNAUTHORIZED, None));
+        }
+    };
+    let (token, hash) = crate::principal::new_secret();
+    let id = account.id;
+    state
+        .db
+        .accounts(move |a| {
+            let now = jiff::Timestamp::now();
+            Ok(a.add_session(&hash, id, now, now + ACCOUNT_SESSION)?)
+        })
+        .await?;
+    let to = match account.role {
+        runtall_store::accounts::Role::Clinician if !next.starts_with("/clinic") => "/clinic".to_string(),
+        _ => next,
+    };
+    let mut response = Redirect::to(&to).into_response();
+    let cookie = format!("{}{token}", crate::session::ACCOUNT_PREFIX);
+    set_cookie(response.headers_mut(), &cookie, peer.is_some_and(|p| p.tls));
     state.sessions.remove(&session.id);
-    Redirect::to("/login").into_response()
+    Ok(response)
+}
+
+async fn logout(State(state): State<AppState>, session: Session, _headers: HeaderMap) -> Result<Response, HttpError> {
+    if let Some(token) = session.id.strip_prefix(crate::session::ACCOUNT_PREFIX) {
+        let hash = crate::principal::hash_secret(token);
+        state.db.accounts(move |a| Ok(a.delete_session(&hash)?)).await?;
+    }
+    state.sessions.remove(&session.id);
+    Ok(Redirect::to("/login").into_response())
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! The database behind the handlers: a small pool of store connections (from [`runtall_app::open_local`]) used on
-//! blocking threads.
+//! The database behind the handlers: the local runner's SQLite file (`runtall serve`), or a clinic server's
+//! database of many athletes and their accounts (`runtall server`, on SQLite or on anything implementing
+//! [`SharedDatabase`], such as the PostgreSQL store), used on blocking threads.
 //!
 //! rusqlite is synchronous and one connection is not `Sync`. Opening a store per request costs the PRAGMAs and the
 //! migration check every time: measured with `examples/db_access.rs`, a page's reads (screen, profile, assessment)
@@ -12,20 +13,68 @@
 //! another. Under load (32 concurrent clients in `benches/latency`) an unbounded pool kept opening and closing
 //! connections — each with a cold page cache — for a few percent of requests, which cost more than the wait, and
 //! on a small machine more connections than cores only contend for the same CPUs.
+//!
+//! Whose store a handler gets: [`Db::run`] serves the athlete of the request being answered (the local runner, or
+//! the athlete signed in to a clinic server, see [`crate::principal`]); with nobody to serve — a clinician, who
+//! owns no records — it answers 404, so every athlete page is closed to clinicians without a check of its own.
+//! [`Db::run_for`] names the athlete explicitly, for the clinician pages after their access check.
 
 use crate::error::HttpError;
-use runtall_app::LocalStore as SqliteStore;
-use runtall_store::StoreError;
+use runtall_store::accounts::Accounts;
+use runtall_store::{AthleteId, Database, SqliteDatabase, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// Most connections open at once (idle or in use). Reads run concurrently up to this; more tasks wait.
 const MAX_OPEN: usize = 8;
 
+/// A database of many athletes with their accounts, as the clinic server needs it: the PostgreSQL store (which
+/// pools its own connections) implements it through the blanket impl below. Calls block.
+pub trait SharedDatabase: Send + Sync + 'static {
+    /// The store confined to `athlete`; [`StoreError::NotFound`] when there is no such athlete.
+    fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError>;
+    fn accounts(&self) -> &dyn Accounts;
+    /// Where it is, for messages (never a password).
+    fn describe(&self) -> String;
+}
+
+impl<D> SharedDatabase for D
+where
+    D: Database + Accounts + Send + Sync + 'static,
+    D::Store: 'static,
+{
+    fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError> {
+        Ok(Box::new(self.athlete(athlete)?))
+    }
+
+    fn accounts(&self) -> &dyn Accounts {
+        self
+    }
+
+    fn describe(&self) -> String {
+        std::any::type_name::<D>().rsplit("::").next().unwrap_or("database").to_string()
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The SQLite file, or for a shared database a path in the folder that keeps uploads and posture photos (the
+    /// files beside a database are found from its path).
     path: PathBuf,
-    pool: Arc<Pool>,
+    backend: Backend,
+}
+
+enum Backend {
+    /// `runtall serve`: the local runner ([`AthleteId::LOCAL`]) of a SQLite file.
+    Local(Pool),
+    /// `runtall server` on a SQLite file: many athletes and their accounts.
+    Clinic(Pool),
+    /// `runtall server` on another database (PostgreSQL).
+    Shared(Box<dyn SharedDatabase>),
 }
 
 struct Pool {
@@ -35,7 +84,7 @@ struct Pool {
 }
 
 struct PoolState {
-    idle: Vec<SqliteStore>,
+    idle: Vec<SqliteDatabase>,
     /// Connections open, idle or checked out.
     open: usize,
 }
@@ -43,81 +92,194 @@ struct PoolState {
 /// A checked-out connection: back to the pool when dropped, or closed if its task panicked (it may be mid-way
 /// through something).
 struct Lease<'a> {
-    db: &'a Db,
-    store: Option<SqliteStore>,
+    pool: &'a Pool,
+    conn: Option<SqliteDatabase>,
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        let Some(store) = self.store.take() else { return };
+        let Some(conn) = self.conn.take() else { return };
         let keep = !std::thread::panicking();
-        if let Ok(mut state) = self.db.pool.state.lock() {
+        if let Ok(mut state) = self.pool.state.lock() {
             if keep {
-                state.idle.push(store);
+                state.idle.push(conn);
             } else {
                 state.open -= 1;
             }
         }
-        self.db.pool.freed.notify_one();
+        self.pool.freed.notify_one();
     }
 }
 
-impl Db {
-    /// Opens the database (creating and migrating it), failing early with the store's clear message.
-    pub fn open(path: &Path) -> Result<Db, StoreError> {
-        // Also finishes a run-relabelling pass an import left unfinished (killed, disk full).
-        let first = runtall_app::open_local(path)?;
-        let state = PoolState { idle: vec![first], open: 1 };
-        Ok(Db { path: path.to_path_buf(), pool: Arc::new(Pool { state: Mutex::new(state), freed: Condvar::new() }) })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+impl Pool {
+    fn with(first: SqliteDatabase) -> Pool {
+        Pool { state: Mutex::new(PoolState { idle: vec![first], open: 1 }), freed: Condvar::new() }
     }
 
     /// An idle connection, a new one while fewer than [`MAX_OPEN`] are open, or the next one returned. Blocks:
     /// call it on a blocking thread.
-    fn checkout(&self) -> Result<Lease<'_>, HttpError> {
-        let poisoned = || HttpError::internal("database pool lock poisoned");
-        let mut state = self.pool.state.lock().map_err(|_| poisoned())?;
+    fn checkout(&self, path: &Path) -> Result<Lease<'_>, StoreError> {
+        let poisoned = || StoreError::Sql("database pool lock poisoned".into());
+        let mut state = self.state.lock().map_err(|_| poisoned())?;
         loop {
-            if let Some(store) = state.idle.pop() {
-                return Ok(Lease { db: self, store: Some(store) });
+            if let Some(conn) = state.idle.pop() {
+                return Ok(Lease { pool: self, conn: Some(conn) });
             }
             if state.open < MAX_OPEN {
                 state.open += 1;
                 drop(state);
-                return match runtall_app::connect_local(&self.path) {
-                    Ok(store) => Ok(Lease { db: self, store: Some(store) }),
+                return match SqliteDatabase::open(path) {
+                    Ok(conn) => Ok(Lease { pool: self, conn: Some(conn) }),
                     Err(e) => {
-                        if let Ok(mut state) = self.pool.state.lock() {
+                        if let Ok(mut state) = self.state.lock() {
                             state.open -= 1;
                         }
-                        self.pool.freed.notify_one();
-                        Err(e.into())
+                        self.freed.notify_one();
+                        Err(e)
                     }
                 };
             }
-            state = self.pool.freed.wait(state).map_err(|_| poisoned())?;
+            state = self.freed.wait(state).map_err(|_| poisoned())?;
+        }
+    }
+}
+
+impl Db {
+    /// Opens the local runner's database (creating and migrating it), failing early with the store's clear message.
+    pub fn open(path: &Path) -> Result<Db, StoreError> {
+        // Also finishes a run-relabelling pass an import left unfinished (killed, disk full).
+        let first = runtall_app::open_local(path)?;
+        let pool = Pool::with(first.database().clone());
+        Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), backend: Backend::Local(pool) }) })
+    }
+
+    /// Opens a clinic server's SQLite database (creating and migrating it): many athletes and their accounts.
+    pub fn open_clinic(path: &Path) -> Result<Db, StoreError> {
+        let first = SqliteDatabase::open(path)?;
+        Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), backend: Backend::Clinic(Pool::with(first)) }) })
+    }
+
+    /// A clinic server on another database (PostgreSQL). `files` is the folder for uploads in progress and kept
+    /// posture photos, which stay on this machine's disk.
+    pub fn shared(database: Box<dyn SharedDatabase>, files: &Path) -> Db {
+        let path = files.join("runtall-server");
+        Db { inner: Arc::new(Inner { path, backend: Backend::Shared(database) }) }
+    }
+
+    /// Whether this is a clinic server (accounts, many athletes) rather than one runner's app.
+    pub fn is_multi_user(&self) -> bool {
+        !matches!(self.inner.backend, Backend::Local(_))
+    }
+
+    /// The database file, or a path in the folder of a shared database's files; uploads and photos are kept beside
+    /// it.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// A path in `athlete`'s own folder of files (kept posture photos are beside it): the database itself for the
+    /// local runner, `athletes/<id>/` beside the database on a clinic server, so no athlete's files mix with
+    /// another's.
+    pub fn files_path(&self, athlete: AthleteId) -> PathBuf {
+        match self.inner.backend {
+            Backend::Local(_) => self.inner.path.clone(),
+            _ => {
+                let parent = self.inner.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                parent.join("athletes").join(athlete.get().to_string()).join("files")
+            }
         }
     }
 
-    /// Runs `f` with a connection on a blocking thread. Errors of `f` pass through; a panic becomes an internal
-    /// error (the connection is dropped rather than reused).
+    /// What the settings page names as where the data is.
+    pub fn describe(&self) -> String {
+        match &self.inner.backend {
+            Backend::Local(_) | Backend::Clinic(_) => self.inner.path.display().to_string(),
+            Backend::Shared(db) => db.describe(),
+        }
+    }
+
+    /// Calls `f` with `athlete`'s store on this thread (blocks: call it on a blocking thread).
+    pub fn blocking_store<T>(&self, athlete: AthleteId, f: impl FnOnce(&dyn Store) -> T) -> Result<T, StoreError> {
+        match &self.inner.backend {
+            Backend::Local(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                if athlete == AthleteId::LOCAL {
+                    Ok(f(&conn.local()))
+                } else {
+                    Err(StoreError::NotFound { what: "athlete", id: athlete.get() })
+                }
+            }
+            Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                let store = conn.athlete(athlete)?;
+                Ok(f(&store))
+            }
+            Backend::Shared(db) => {
+                let store = db.store(athlete)?;
+                Ok(f(&*store))
+            }
+        }
+    }
+
+    /// Calls `f` with the accounts on this thread (blocks). A one-runner app has none: 404.
+    pub fn blocking_accounts<T>(&self, f: impl FnOnce(&dyn Accounts) -> T) -> Result<T, StoreError> {
+        match &self.inner.backend {
+            Backend::Local(_) => Err(StoreError::NotFound { what: "account", id: 0 }),
+            Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                Ok(f(conn))
+            }
+            Backend::Shared(db) => Ok(f(db.accounts())),
+        }
+    }
+
+    /// The athlete the request being answered is about: the local runner, or the athlete signed in to a clinic
+    /// server. `None` for a clinician (who owns no records) or nobody.
+    pub fn serving(&self) -> Option<AthleteId> {
+        match self.inner.backend {
+            Backend::Local(_) => Some(AthleteId::LOCAL),
+            _ => crate::principal::serving(),
+        }
+    }
+
+    /// Runs `f` with the store of the athlete the request is about ([`Db::serving`]) on a blocking thread; 404 when
+    /// the request is about no athlete (a clinician on an athlete's page). Errors of `f` pass through; a panic
+    /// becomes an internal error (the connection is dropped rather than reused).
     pub async fn run<T, F>(&self, f: F) -> Result<T, HttpError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, HttpError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, HttpError> + Send + 'static,
+    {
+        let athlete = self.serving().ok_or(HttpError::NotFound)?;
+        self.run_for(athlete, f).await
+    }
+
+    /// Runs `f` with `athlete`'s store on a blocking thread. The caller has checked that the request may see that
+    /// athlete (the clinician pages go through the access check in `principal`).
+    pub async fn run_for<T, F>(&self, athlete: AthleteId, f: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, HttpError> + Send + 'static,
     {
         let db = self.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let lease = db.checkout()?;
-            match &lease.store {
-                Some(store) => f(store),
-                None => Err(HttpError::internal("database connection missing")),
-            }
-        })
-        .await;
+        let joined = tokio::task::spawn_blocking(move || db.blocking_store(athlete, f)?).await;
+        match joined {
+            Ok(result) => result,
+            Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
+        }
+    }
+
+    /// Runs `f` with the server's accounts on a blocking thread; 404 on a one-runner app.
+    pub async fn accounts<T, F>(&self, f: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Accounts) -> Result<T, HttpError> + Send + 'static,
+    {
+        let db = self.clone();
+        let joined = tokio::task::spawn_blocking(move || db.blocking_accounts(f)?).await;
         match joined {
             Ok(result) => result,
             Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),

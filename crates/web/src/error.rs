@@ -186,6 +186,7 @@ impl From<StoreError> for HttpError {
             StoreError::DiskFull { .. } => HttpError::DiskFull,
             StoreError::Journal(e) => HttpError::field("journal", format!("{e}; nothing was imported")),
             StoreError::NotFound { .. } => HttpError::NotFound,
+            StoreError::Exists { what } => HttpError::field("email", format!("{what} already exists")),
             e @ StoreError::Invalid(_) => HttpError::BadRequest(e.to_string()),
             other => HttpError::internal(other),
         }

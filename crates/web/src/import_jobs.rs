@@ -5,9 +5,11 @@
 //! its own database connection, and must not hold a blocking-pool slot that page requests need. The last
 //! [`KEEP`] jobs stay readable after they finish; the uploaded copies are deleted as soon as their job ends.
 
+use crate::db::Db;
 use jiff::Timestamp;
 use runtall_app::import::{FileResult, ImportEvent, ImportSettings, ImportSummary};
 use runtall_import::CancelToken;
+use runtall_store::AthleteId;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -60,6 +62,8 @@ pub struct JobView {
 
 /// One job: what the page shows, and the token that stops it.
 struct Job {
+    /// Whose import it is: only that athlete's requests find it.
+    athlete: AthleteId,
     view: Arc<Mutex<JobView>>,
     cancel: CancelToken,
 }
@@ -75,16 +79,21 @@ pub struct ImportJobs {
 const FILE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ImportJobs {
-    pub fn get(&self, id: u64) -> Option<JobView> {
+    /// The athlete's job `id`; another athlete's is `None`, as an unknown one.
+    pub fn get(&self, athlete: AthleteId, id: u64) -> Option<JobView> {
         let jobs = self.jobs.lock().ok()?;
-        jobs.iter().filter_map(|j| j.view.lock().ok()).find(|j| j.id == id).map(|j| j.clone())
+        jobs.iter()
+            .filter(|j| j.athlete == athlete)
+            .filter_map(|j| j.view.lock().ok())
+            .find(|j| j.id == id)
+            .map(|j| j.clone())
     }
 
     /// Asks a running job to stop: files stored so far are kept, the rest are not read. Returns `None` for an
     /// unknown job, `Some(false)` for one that already ended.
-    pub fn cancel(&self, id: u64) -> Option<bool> {
+    pub fn cancel(&self, athlete: AthleteId, id: u64) -> Option<bool> {
         let jobs = self.jobs.lock().ok()?;
-        let job = jobs.iter().find(|j| j.view.lock().is_ok_and(|v| v.id == id))?;
+        let job = jobs.iter().find(|j| j.athlete == athlete && j.view.lock().is_ok_and(|v| v.id == id))?;
         let mut view = job.view.lock().ok()?;
         if view.status != JobStatus::Running {
             return Some(false);
@@ -94,18 +103,19 @@ impl ImportJobs {
         Some(true)
     }
 
-    /// Newest first, without their per-file rows.
-    pub fn recent(&self) -> Vec<JobView> {
+    /// The athlete's jobs, newest first, without their per-file rows.
+    pub fn recent(&self, athlete: AthleteId) -> Vec<JobView> {
         let Ok(jobs) = self.jobs.lock() else { return vec![] };
         jobs.iter()
             .rev()
+            .filter(|j| j.athlete == athlete)
             .filter_map(|j| j.view.lock().ok().map(|j| JobView { files: vec![], summary: None, ..j.clone() }))
             .collect()
     }
 
-    /// Starts importing the files in `upload` (a directory the job owns and deletes) into the database at `db`.
+    /// Starts importing the files in `upload` (a directory the job owns and deletes) into `athlete`'s store.
     /// `names` maps each stored file name back to the name the runner gave it.
-    pub fn start(&self, db: PathBuf, upload: tempfile::TempDir, names: Vec<(String, String)>) -> u64 {
+    pub fn start(&self, db: Db, athlete: AthleteId, upload: tempfile::TempDir, names: Vec<(String, String)>) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let cancel = CancelToken::new();
         let view = Arc::new(Mutex::new(JobView {
@@ -138,9 +148,9 @@ impl ImportJobs {
                 };
                 jobs.remove(pos);
             }
-            jobs.push_back(Job { view: view.clone(), cancel: cancel.clone() });
+            jobs.push_back(Job { athlete, view: view.clone(), cancel: cancel.clone() });
         }
-        std::thread::spawn(move || run(&db, upload, &names, &view, cancel));
+        std::thread::spawn(move || run(&db, athlete, upload, &names, &view, cancel));
         id
     }
 }
@@ -185,35 +195,45 @@ fn shown_name(dir: &Path, names: &[(String, String)], source: &str) -> String {
     }
 }
 
-fn run(db: &Path, upload: tempfile::TempDir, names: &[(String, String)], view: &Mutex<JobView>, cancel: CancelToken) {
+fn run(
+    db: &Db,
+    athlete: AthleteId,
+    upload: tempfile::TempDir,
+    names: &[(String, String)],
+    view: &Mutex<JobView>,
+    cancel: CancelToken,
+) {
     let dir = upload.path().to_path_buf();
     let paths: Vec<PathBuf> = names.iter().map(|(stored, _)| dir.join(stored)).collect();
     let settings = ImportSettings { workers: 0, cancel, file_time_limit: Some(FILE_TIME_LIMIT) };
-    let outcome = runtall_app::connect_local(db).map_err(runtall_app::AppError::from).and_then(|store| {
-        runtall_app::import::import_paths_with(&store, &paths, &settings, |event| {
-            let Ok(mut v) = view.lock() else { return };
-            let (progress, summary) = match &event {
-                ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (*p, *s),
-            };
-            v.files_done = progress.files_done;
-            v.files_total = progress.files_total.max(v.uploaded);
-            v.bytes_done = progress.input_bytes_done;
-            v.bytes_total = progress.input_bytes_total;
-            v.current_bytes_done = progress.partial_bytes_done;
-            v.current_bytes_total = progress.partial_bytes_total;
-            v.imported = summary.imported;
-            v.duplicates = summary.duplicate_count;
-            v.not_activities = summary.not_activity_count;
-            v.failed = summary.failed_count;
-            if let ImportEvent::File(file, ..) = event
-                && v.files.len() < MAX_ROWS
-            {
-                let mut row = file.clone();
-                row.source = shown_name(&dir, names, &row.source);
-                v.files.push(row);
-            }
+    let outcome = db
+        .blocking_store(athlete, |store| {
+            runtall_app::import::import_paths_with(store, &paths, &settings, |event| {
+                let Ok(mut v) = view.lock() else { return };
+                let (progress, summary) = match &event {
+                    ImportEvent::File(_, p, s) | ImportEvent::Tick(p, s) => (*p, *s),
+                };
+                v.files_done = progress.files_done;
+                v.files_total = progress.files_total.max(v.uploaded);
+                v.bytes_done = progress.input_bytes_done;
+                v.bytes_total = progress.input_bytes_total;
+                v.current_bytes_done = progress.partial_bytes_done;
+                v.current_bytes_total = progress.partial_bytes_total;
+                v.imported = summary.imported;
+                v.duplicates = summary.duplicate_count;
+                v.not_activities = summary.not_activity_count;
+                v.failed = summary.failed_count;
+                if let ImportEvent::File(file, ..) = event
+                    && v.files.len() < MAX_ROWS
+                {
+                    let mut row = file.clone();
+                    row.source = shown_name(&dir, names, &row.source);
+                    v.files.push(row);
+                }
+            })
         })
-    });
+        .map_err(runtall_app::AppError::from)
+        .and_then(|imported| imported);
     // Delete the uploaded copies before reporting the end, so a finished job holds no disk.
     drop(upload);
     if let Ok(mut v) = view.lock() {

@@ -30,7 +30,9 @@ mod insight_charts;
 mod insights_cache;
 mod layout;
 mod openapi;
+mod per_athlete;
 mod posture_charts;
+pub mod principal;
 mod pwa;
 pub mod report_page;
 pub mod route_map;
@@ -40,7 +42,7 @@ mod session;
 mod sign_in_guard;
 mod units;
 
-pub use db::Db;
+pub use db::{Db, SharedDatabase};
 pub use error::{HttpError, WebError};
 pub use hosts::HostPolicy;
 pub use server::{Limits, Peer, Server, ServerStats, TlsFiles, tls_config};
@@ -95,12 +97,10 @@ pub struct AppState {
     pub(crate) hosts: Arc<HostPolicy>,
     pub(crate) program: &'static runtall_content::Program,
     pub(crate) imports: Arc<import_jobs::ImportJobs>,
-    /// What the insights page computes from the journal, kept until the journal changes (see `insights_cache`).
-    pub(crate) insights_cache: Arc<insights_cache::InsightsCache>,
-    /// The current plan, kept per journal revision (see `runtall_app::plan`).
-    pub(crate) plans: Arc<runtall_app::plan::PlanCache>,
-    /// The browser's sitting-break scheduler (see `routes::breaks`).
-    pub(crate) breaks: Arc<routes::breaks::BreakSlot>,
+    /// Per athlete: what the insights page computes from the journal, kept until the journal changes (see
+    /// `insights_cache`), the current plan, kept per journal revision (see `runtall_app::plan`), and the browser's
+    /// sitting-break scheduler (see `routes::breaks`).
+    pub(crate) derived: Arc<per_athlete::PerAthlete>,
 }
 
 impl AppState {
@@ -116,9 +116,7 @@ impl AppState {
             hosts: Arc::default(),
             program: runtall_content::program(),
             imports: Arc::default(),
-            insights_cache: Arc::default(),
-            plans: Arc::default(),
-            breaks: Arc::default(),
+            derived: Arc::default(),
         })
     }
 
@@ -140,9 +138,20 @@ impl AppState {
         self
     }
 
+    /// The derived state of the athlete the request serves; 404 for a request about no athlete (a clinician).
+    pub(crate) fn mine(&self) -> Result<Arc<per_athlete::Derived>, HttpError> {
+        self.db.serving().map(|a| self.derived.get(a)).ok_or(HttpError::NotFound)
+    }
+
+    /// The kept posture photos of the athlete the request serves; 404 for a request about no athlete.
+    pub(crate) fn photos(&self) -> Result<runtall_app::posture::PhotoStore, HttpError> {
+        let athlete = self.db.serving().ok_or(HttpError::NotFound)?;
+        Ok(runtall_app::posture::PhotoStore::beside(&self.db.files_path(athlete)))
+    }
+
     /// Whether pages and API calls need a login.
     pub fn requires_login(&self) -> bool {
-        self.password.is_some()
+        self.password.is_some() || self.db.is_multi_user()
     }
 
     /// Sessions held in server memory: only signed-in ones (anonymous sessions store nothing).
@@ -166,6 +175,102 @@ fn clear_text_warning(bound: SocketAddr, tls: bool) -> Option<&'static str> {
     (!tls && !bound.ip().is_loopback()).then_some(CLEAR_TEXT_WARNING)
 }
 
+/// Where a clinic server keeps its data.
+pub enum ClinicDatabase {
+    /// One SQLite file (`--db`, default `clinic.db`): one clinic on one machine, nothing to install.
+    Sqlite(PathBuf),
+    /// Another database, such as PostgreSQL (`--database-url`), with the folder for uploads and posture photos.
+    Shared { database: Box<dyn SharedDatabase>, files: PathBuf },
+}
+
+impl ClinicDatabase {
+    /// Opens it (a SQLite file is created and migrated).
+    pub fn open(self) -> Result<Db, WebError> {
+        Ok(match self {
+            ClinicDatabase::Sqlite(path) => Db::open_clinic(&path)?,
+            ClinicDatabase::Shared { database, files } => Db::shared(database, &files),
+        })
+    }
+}
+
+/// How `runtall server` starts: the web app with accounts, many athletes and their clinicians.
+pub struct ClinicConfig {
+    pub addr: SocketAddr,
+    pub database: ClinicDatabase,
+    /// As [`ServeConfig::allow_hosts`].
+    pub allow_hosts: Vec<String>,
+    pub tls: Option<TlsFiles>,
+    pub limits: Limits,
+}
+
+/// The commands an administrator runs on the server's machine (`runtall server admin ...`): there is no email
+/// service, so codes are printed for the administrator to hand over.
+pub mod admin {
+    use crate::Db;
+    use crate::error::HttpError;
+    use runtall_store::accounts::Role;
+
+    /// Why an admin command failed, in words.
+    #[derive(Debug, thiserror::Error)]
+    pub enum AdminError {
+        #[error(transparent)]
+        Store(#[from] runtall_store::StoreError),
+        #[error("{0}")]
+        User(String),
+    }
+
+    fn blocking<T>(
+        r: Result<Result<T, runtall_store::StoreError>, runtall_store::StoreError>,
+    ) -> Result<T, AdminError> {
+        Ok(r??)
+    }
+
+    /// Makes a clinician account without a password and returns a one-time code (valid 7 days) with which the
+    /// clinician sets it on the server's `/reset` page.
+    pub fn add_clinician(db: &Db, email: &str, name: &str) -> Result<String, AdminError> {
+        if let Err(problem) = crate::routes::check_new_account(name.trim(), email.trim()) {
+            return Err(AdminError::User(problem.to_string()));
+        }
+        let made = blocking(db.blocking_accounts(|a| {
+            a.create_account(email, name.trim(), Role::Clinician, None)?;
+            crate::routes::make_reset_code(a, email, crate::routes::FIRST_PASSWORD_VALID)
+        }))?;
+        made.map(|(_, code)| code).ok_or_else(|| AdminError::User("the account was not found after making it".into()))
+    }
+
+    /// A one-time password reset code (valid one hour) for the account with this email.
+    pub fn reset_code(db: &Db, email: &str) -> Result<String, AdminError> {
+        let made =
+            blocking(db.blocking_accounts(|a| crate::routes::make_reset_code(a, email, crate::routes::RESET_VALID)))?;
+        made.map(|(_, code)| code).ok_or_else(|| AdminError::User(format!("no account has the email {email}")))
+    }
+
+    impl From<AdminError> for HttpError {
+        fn from(e: AdminError) -> Self {
+            HttpError::internal(e)
+        }
+    }
+}
+
+/// Starts the clinic server and blocks until Ctrl-C. Sign-in is always required; other machines reach it only
+/// through `addr`, and off loopback without TLS it warns as [`serve`] does.
+pub fn serve_clinic(config: ClinicConfig) -> Result<(), WebError> {
+    let tls = config.tls.as_ref().map(server::tls_config).transpose()?;
+    for name in &config.allow_hosts {
+        HostPolicy::default().allow(name)?;
+    }
+    let db = config.database.open()?;
+    import_jobs::remove_stale_uploads(db.path());
+    let state = AppState::new(db, None)?.allow_hosts(&config.allow_hosts)?.allow_ip(config.addr.ip());
+    run_server(
+        state,
+        config.addr,
+        tls,
+        config.limits,
+        "Clinic server: sign in with an account (runtall server admin add-clinician makes the first).",
+    )
+}
+
 /// Starts the web app and blocks until Ctrl-C. Starts its own tokio runtime, so the CLI stays synchronous.
 pub fn serve(config: ServeConfig) -> Result<(), WebError> {
     if !config.addr.ip().is_loopback() && config.password.as_deref().is_none_or(|p| p.trim().is_empty()) {
@@ -183,24 +288,35 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
     let state = AppState::new(db, hashed.as_ref().map(auth::PasswordHash::as_phc))?
         .allow_hosts(&config.allow_hosts)?
         .allow_ip(config.addr.ip());
+    let note = if state.requires_login() { "A password is required to sign in." } else { "" };
+    run_server(state, config.addr, tls, config.limits, note)
+}
+
+/// The accept loop of both servers, on a runtime of its own, until Ctrl-C.
+fn run_server(
+    state: AppState,
+    addr: SocketAddr,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    limits: Limits,
+    note: &str,
+) -> Result<(), WebError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| WebError::Runtime(e.to_string()))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(config.addr)
-            .await
-            .map_err(|e| WebError::Bind { addr: config.addr, detail: e.to_string() })?;
-        let bound = listener.local_addr().map_err(|e| WebError::Bind { addr: config.addr, detail: e.to_string() })?;
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.map_err(|e| WebError::Bind { addr, detail: e.to_string() })?;
+        let bound = listener.local_addr().map_err(|e| WebError::Bind { addr, detail: e.to_string() })?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         println!("runtall is at {scheme}://{bound}/  (Ctrl-C to stop)");
-        if state.requires_login() {
-            println!("A password is required to sign in.");
+        if !note.is_empty() {
+            println!("{note}");
         }
         if let Some(warning) = clear_text_warning(bound, tls.is_some()) {
             eprintln!("{warning}");
         }
-        let mut server = Server::new(router(state)).limits(config.limits);
+        let mut server = Server::new(router(state)).limits(limits);
         if let Some(tls) = tls {
             server = server.tls(tls);
         }

@@ -14,6 +14,7 @@
 
 use crate::AppState;
 use crate::error::HttpError;
+use crate::principal::Principal;
 use crate::server::Peer;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
@@ -22,6 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use ring::hmac;
+use runtall_store::accounts::Role;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -182,9 +184,91 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Paths reachable without signing in: the sign-in page itself and the assets it needs.
+/// Paths reachable without signing in: the sign-in page itself and the assets it needs, and on a clinic server
+/// signing up with an invitation and resetting a password.
 fn public_path(path: &str) -> bool {
-    path == "/login" || path.starts_with("/assets/") || crate::pwa::public(path)
+    matches!(path, "/login" | "/signup" | "/reset") || path.starts_with("/assets/") || crate::pwa::public(path)
+}
+
+/// The prefix of a clinic server's session cookie: a random token whose SHA-256 is stored with the account, so
+/// sessions outlive restarts and "sign out everywhere" reaches every device.
+pub const ACCOUNT_PREFIX: &str = "a.";
+
+/// The CSRF token of an account session: derived from its secret token (never sent anywhere but this server's
+/// pages), so every server process agrees on it without storing it.
+pub fn account_csrf(token: &str) -> String {
+    crate::principal::hash_secret(&format!("csrf\0{token}"))
+}
+
+/// Who a request is from and its session.
+struct Resolved {
+    session: Session,
+    /// A new anonymous session whose cookie must be set.
+    fresh: bool,
+    principal: Option<Principal>,
+    /// Authenticated by a device token: no cookie, so no CSRF check either (a browser never sends the header on
+    /// its own).
+    bearer: bool,
+}
+
+/// The one-runner app: the owner is whoever passed the password, or anyone when there is none.
+fn resolve_local(state: &AppState, parts: &Parts) -> Resolved {
+    let existing = cookie_value(&parts.headers).and_then(|id| state.sessions.get(&id));
+    let fresh = existing.is_none();
+    let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
+    let principal = (session.signed_in || !state.requires_login()).then_some(Principal::Owner);
+    Resolved { session, fresh, principal, bearer: false }
+}
+
+/// A clinic server: a device token on the API, or an account session cookie, looked up in the database.
+async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Response> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(crate::principal::hash_secret);
+    if let Some(hash) = bearer.filter(|_| parts.uri.path().starts_with("/api/")) {
+        let device = state.db.accounts(move |a| Ok(a.device(&hash)?)).await;
+        return match device {
+            Ok(Some((account, athlete))) => Ok(Resolved {
+                session: Session { id: String::new(), csrf: String::new(), signed_in: true },
+                fresh: false,
+                principal: Some(Principal::Athlete { account, athlete }),
+                bearer: true,
+            }),
+            Ok(None) => Err(HttpError::Unauthorized.into_response()),
+            Err(e) => Err(e.into_response()),
+        };
+    }
+    let cookie = cookie_value(&parts.headers);
+    if let Some(token) = cookie.as_deref().and_then(|c| c.strip_prefix(ACCOUNT_PREFIX)).map(str::to_string) {
+        let hash = crate::principal::hash_secret(&token);
+        let found = state
+            .db
+            .accounts(move |a| {
+                let Some(info) = a.session(&hash, jiff::Timestamp::now())? else { return Ok(None) };
+                Ok(a.account(info.account)?)
+            })
+            .await;
+        match found {
+            Ok(Some(account)) => {
+                let principal = match (account.role, account.athlete) {
+                    (Role::Athlete, Some(athlete)) => Principal::Athlete { account: account.id, athlete },
+                    _ => Principal::Clinician { account: account.id, name: account.name },
+                };
+                let session =
+                    Session { id: format!("{ACCOUNT_PREFIX}{token}"), csrf: account_csrf(&token), signed_in: true };
+                return Ok(Resolved { session, fresh: false, principal: Some(principal), bearer: false });
+            }
+            Ok(None) => {}
+            Err(e) => return Err(e.into_response()),
+        }
+    }
+    let existing = cookie.and_then(|id| state.sessions.get(&id));
+    let fresh = existing.is_none();
+    let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
+    Ok(Resolved { session, fresh, principal: None, bearer: false })
 }
 
 /// The middleware: attach the session, gate on login, check CSRF on every state-changing request.
@@ -195,14 +279,20 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let existing = cookie_value(&parts.headers).and_then(|id| state.sessions.get(&id));
-    let fresh = existing.is_none();
-    let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
+    let resolved = if state.db.is_multi_user() {
+        resolve_account(&state, &parts).await
+    } else {
+        Ok(resolve_local(&state, &parts))
+    };
+    let Resolved { session, fresh, principal, bearer } = match resolved {
+        Ok(r) => r,
+        Err(response) => return response,
+    };
     let secure = parts.extensions.get::<Peer>().is_some_and(|p| p.tls);
     let path = parts.uri.path().to_string();
     let is_api = path.starts_with("/api/");
 
-    if state.requires_login() && !session.signed_in && !public_path(&path) {
+    if principal.is_none() && !public_path(&path) {
         let mut response = if is_api || parts.method != Method::GET {
             HttpError::Unauthorized.into_response()
         } else {
@@ -217,7 +307,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 
     let mut body = body;
-    if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+    if !bearer && !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let header_token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
         let is_form = parts
             .headers
@@ -261,7 +351,11 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
 
     parts.extensions.insert(session.clone());
-    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let athlete = principal.as_ref().and_then(Principal::athlete);
+    if let Some(principal) = principal {
+        parts.extensions.insert(principal);
+    }
+    let mut response = crate::principal::scope(athlete, next.run(Request::from_parts(parts, body))).await;
     if fresh {
         set_cookie(response.headers_mut(), &session.id, secure);
     }

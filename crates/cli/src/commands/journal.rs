@@ -20,6 +20,7 @@ pub fn run(ctx: &Ctx, args: JournalArgs) -> CliResult {
 fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
     let store = ctx.store()?;
     let journal = runtall_app::journal_file::export(&store)?;
+    let others = journal.records().count() - journal.runs.len() - journal.pain.len() - journal.days.len();
     let counts = format!(
         "{}, {}, {}",
         count(journal.runs.len() as u64, "run", "runs"),
@@ -35,13 +36,21 @@ fn export(ctx: &Ctx, format: &str, out: Option<&Path>) -> CliResult {
             std::fs::write(&path, text).map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
         }
         eprintln!("Exported {counts} to {}.", dir.display());
+        if others > 0 {
+            eprintln!(
+                "The CSV files hold runs, pain and days only; {} (screens, assessments, plans, sessions, \
+                 experiments, posture checks, lessons) are in the JSON Lines export.",
+                count(others as u64, "other record", "other records")
+            );
+        }
         return Ok(());
     }
     let text = journal_format::to_jsonl(&journal);
     match out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| CliError::user(format!("cannot write {}: {e}", path.display())))?;
-            eprintln!("Exported {counts} to {}.", path.display());
+            let others = count(others as u64, "other record", "other records");
+            eprintln!("Exported {counts} and {others} to {}.", path.display());
         }
         None => print!("{text}"),
     }
@@ -80,12 +89,14 @@ fn import(ctx: &Ctx, path: &Path) -> CliResult {
         return ctx.print_json(&stats);
     }
     println!(
-        "Imported: {} new, {} matched stored runs; {} ({} already there); {}.",
+        "Imported: {} new, {} matched stored runs; {} ({} already there); {}; {} ({} already there).",
         count(stats.runs_added as u64, "run", "runs"),
         stats.runs_matched,
         count(stats.pain_added as u64, "pain report", "pain reports"),
         stats.pain_duplicates,
-        count(stats.days as u64, "day", "days")
+        count(stats.days as u64, "day", "days"),
+        count(stats.others_added as u64, "other record", "other records"),
+        stats.others_matched,
     );
     Ok(())
 }

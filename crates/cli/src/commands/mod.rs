@@ -16,7 +16,9 @@ mod rescore;
 mod runs;
 mod screen;
 mod serve;
+mod server;
 mod status;
+mod sync;
 pub(crate) mod watch;
 
 use crate::args::{Cli, Command};
@@ -71,6 +73,11 @@ fn given_db(path: std::path::PathBuf) -> CliResult<std::path::PathBuf> {
 }
 
 pub fn run(cli: Cli) -> CliResult {
+    // The clinic server has its own default database (clinic.db here, not the runner's own journal).
+    let command = match cli.command {
+        Command::Server(a) => return server::run(cli.db.map(given_db).transpose()?, cli.json, a),
+        other => other,
+    };
     let db_path = match cli.db {
         Some(p) => given_db(p)?,
         None => crate::paths::default_db().ok_or_else(|| {
@@ -78,7 +85,7 @@ pub fn run(cli: Cli) -> CliResult {
         })?,
     };
     let ctx = Ctx { program: program(), db_path, json: cli.json };
-    match cli.command {
+    match command {
         Command::Screen(a) => screen::run(&ctx, a),
         Command::Assess(a) => assess::run(&ctx, a),
         Command::Plan(a) => plan::run(&ctx, a),
@@ -92,6 +99,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Runs(a) => runs::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Journal(a) => journal::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
         Command::Posture(a) => posture::run(&ctx, a),
         Command::Insights => insights::insights(&ctx),
         Command::Experiment(a) => insights::experiment(&ctx, a),
@@ -103,6 +111,7 @@ pub fn run(cli: Cli) -> CliResult {
         Command::Remind(a) => companion::remind(&ctx, a),
         Command::Travel(a) => companion::travel(&ctx, a),
         Command::Serve(a) => serve::run(&ctx, a),
+        Command::Server(a) => server::run(Some(ctx.db_path), ctx.json, a),
         Command::Report(a) => report::run(&ctx, a),
         Command::Profile(a) => profile::run(&ctx, a),
         Command::Demo(a) => demo::run(&ctx, a),

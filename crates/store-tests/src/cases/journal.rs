@@ -96,7 +96,14 @@ pub fn a_journal_import_matches_keys_links_later_runs_and_skips_duplicates<B: Ba
     let stats = import(&a, entries()).expect("import");
     assert_eq!(
         stats,
-        JournalImportStats { runs_added: 1, runs_matched: 1, pain_added: 3, pain_duplicates: 0, days: 1 },
+        JournalImportStats {
+            runs_added: 1,
+            runs_matched: 1,
+            pain_added: 3,
+            pain_duplicates: 0,
+            days: 1,
+            ..Default::default()
+        },
         "the watch-file run is matched by key, the journal-only run is added"
     );
     let runs = a.activities(&ActivityFilter::default()).expect("runs");
@@ -117,7 +124,14 @@ pub fn a_journal_import_matches_keys_links_later_runs_and_skips_duplicates<B: Ba
     let again = import(&a, entries()).expect("again");
     assert_eq!(
         again,
-        JournalImportStats { runs_added: 0, runs_matched: 2, pain_added: 0, pain_duplicates: 3, days: 1 }
+        JournalImportStats {
+            runs_added: 0,
+            runs_matched: 2,
+            pain_added: 0,
+            pain_duplicates: 3,
+            days: 1,
+            ..Default::default()
+        }
     );
     assert_eq!(a.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("pain").len(), 3);
     // Keys belong to the athlete: Ben's import of the same journal adds his own runs.

@@ -6,6 +6,7 @@
 //! its one transaction, so two handles of one database take turns, and two databases (two connections, as two
 //! programs or the web app's pool have) run side by side under SQLite's own locking.
 
+mod accounts;
 mod schema;
 mod store;
 
@@ -120,14 +121,7 @@ impl Database for SqliteDatabase {
         let conn = self.conn();
         let tx = write_tx(&conn).map_err(|e| self.err(e))?;
         let id = (|| {
-            tx.execute(
-                "INSERT INTO athletes (name, created_at) VALUES (?1, ?2)",
-                params![name, crate::columns::ts(Timestamp::now())],
-            )?;
-            let id = tx.last_insert_rowid();
-            // The counters every athlete has from the start: the revision the triggers bump and the label pass.
-            tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES (?1, 0)", [id])?;
-            tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES (?1, NULL, 0)", [id])?;
+            let id = insert_athlete(&tx, name)?;
             tx.commit()?;
             Ok(id)
         })()
@@ -212,6 +206,19 @@ impl SqliteStore {
     fn me(&self) -> i64 {
         self.athlete.get()
     }
+}
+
+/// Adds an athlete inside a transaction: its row and the counters every athlete has from the start (the revision
+/// the triggers bump and the label pass).
+fn insert_athlete(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<i64> {
+    tx.execute(
+        "INSERT INTO athletes (name, created_at) VALUES (?1, ?2)",
+        params![name, crate::columns::ts(Timestamp::now())],
+    )?;
+    let id = tx.last_insert_rowid();
+    tx.execute("INSERT INTO journal_revision (athlete_id, n) VALUES (?1, 0)", [id])?;
+    tx.execute("INSERT INTO label_pass (athlete_id, stale_from_epoch, generation) VALUES (?1, NULL, 0)", [id])?;
+    Ok(id)
 }
 
 /// How long a writer waits for another before giving up with "locked".

@@ -14,7 +14,6 @@ use axum::routing::get;
 use jiff::{SignedDuration, Timestamp};
 use maud::html;
 use runtall_domain::clinic::AuditEntry;
-use runtall_store::Store;
 use serde::Deserialize;
 
 /// Entries shown per page: a clinician who looks every day fills a year in a few hundred.

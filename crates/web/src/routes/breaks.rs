@@ -25,7 +25,6 @@ use runtall_companion::remind::{
     BreakStatus, BreakSummary, PromptKind, RemindError, ReminderConfig, Response as Answer, Scheduler, summarize,
 };
 use runtall_domain::safety::Permissions;
-use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 
@@ -103,7 +102,7 @@ fn remind_error(e: RemindError) -> HttpError {
 /// event in the shared history, and says where things stand.
 async fn run(st: &AppState, permissions: Permissions, act: Act) -> Result<View, HttpError> {
     let program = st.program;
-    let slot = st.breaks.clone();
+    let slot = st.mine()?.breaks.clone();
     st.db
         .run(move |store| {
             let now = Zoned::now();

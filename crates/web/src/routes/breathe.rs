@@ -20,7 +20,6 @@ use maud::{PreEscaped, html};
 use runtall_companion::breathe::{self, BreatheError, BreathingPlan, DEFAULT_MINUTES, DEFAULT_PATTERN, PATTERNS};
 use runtall_companion::guide::EndReason;
 use runtall_domain::safety::Mode;
-use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {

@@ -34,7 +34,6 @@ use runtall_companion::guide::{
 use runtall_content::RoutineKind;
 use runtall_domain::journal::DayLog;
 use runtall_domain::plan::{self, RoutineView};
-use runtall_store::Store;
 use serde::{Deserialize, Serialize};
 
 pub fn router() -> Router<AppState> {

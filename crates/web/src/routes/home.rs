@@ -23,6 +23,10 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn home(State(st): State<AppState>) -> Result<Response, HttpError> {
+    // A clinician owns no records: their start page lists their athletes.
+    if st.db.is_multi_user() && st.db.serving().is_none() {
+        return Ok(Redirect::to("/clinic").into_response());
+    }
     let s = snapshot(&st).await?;
     Ok(Redirect::to(needs_first(&s).unwrap_or("/today")).into_response())
 }

@@ -142,7 +142,8 @@ async fn receive(st: &AppState, mut multipart: Multipart) -> Result<u64, HttpErr
     if names.is_empty() {
         return Err(HttpError::field("files", "Choose at least one watch file (FIT, GPX, TCX, gz) or an export zip."));
     }
-    Ok(st.imports.start(st.db.path().to_path_buf(), dir, names))
+    let athlete = st.db.serving().ok_or(HttpError::NotFound)?;
+    Ok(st.imports.start(st.db.clone(), athlete, dir, names))
 }
 
 async fn upload_form(State(st): State<AppState>, multipart: Multipart) -> Result<Response, HttpError> {
@@ -285,7 +286,7 @@ fn drop_form(session: &Session) -> Markup {
 }
 
 async fn page(State(st): State<AppState>, session: Session) -> Result<Response, HttpError> {
-    let recent = st.imports.recent();
+    let recent = st.imports.recent(st.db.serving().ok_or(HttpError::NotFound)?);
     let body = html! {
         h1 { "Import runs" }
         p { "Your watch records each run as a file. Bring them here and runtall sorts each run into easy, long, "
@@ -319,7 +320,7 @@ async fn page(State(st): State<AppState>, session: Session) -> Result<Response, 
 }
 
 fn job(st: &AppState, id: u64) -> Result<JobView, HttpError> {
-    st.imports.get(id).ok_or(HttpError::NotFound)
+    st.imports.get(st.db.serving().ok_or(HttpError::NotFound)?, id).ok_or(HttpError::NotFound)
 }
 
 async fn job_page(State(st): State<AppState>, session: Session, Path(id): Path<u64>) -> Result<Response, HttpError> {
@@ -356,19 +357,19 @@ async fn api_job(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Resp
     Ok(json(job(&st, id)?))
 }
 
-async fn api_jobs(State(st): State<AppState>) -> Response {
-    json(st.imports.recent())
+async fn api_jobs(State(st): State<AppState>) -> Result<Response, HttpError> {
+    Ok(json(st.imports.recent(st.db.serving().ok_or(HttpError::NotFound)?)))
 }
 
 /// Stop a running job (the page's button): files stored so far are kept.
 async fn cancel_form(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, HttpError> {
-    st.imports.cancel(id).ok_or(HttpError::NotFound)?;
+    st.imports.cancel(st.db.serving().ok_or(HttpError::NotFound)?, id).ok_or(HttpError::NotFound)?;
     Ok(Redirect::to(&format!("/import/jobs/{id}")).into_response())
 }
 
 /// `POST /api/import/jobs/{id}/cancel`: 202 while the job stops, 409 if it had already ended.
 async fn cancel_api(State(st): State<AppState>, Path(id): Path<u64>) -> Result<Response, HttpError> {
-    match st.imports.cancel(id).ok_or(HttpError::NotFound)? {
+    match st.imports.cancel(st.db.serving().ok_or(HttpError::NotFound)?, id).ok_or(HttpError::NotFound)? {
         true => {
             let body = serde_json::json!({ "job": id, "cancelling": true, "status": format!("/api/import/jobs/{id}") });
             Ok((StatusCode::ACCEPTED, axum::Json(body)).into_response())

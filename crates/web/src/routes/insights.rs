@@ -255,7 +255,7 @@ fn suggestion_card(session: &Session, r: &InsightsReport, running: bool) -> Mark
 
 async fn load(st: &AppState, weeks_shown: Option<usize>) -> Result<Data, HttpError> {
     let today = today();
-    let cache = st.insights_cache.clone();
+    let cache = st.mine()?.insights.clone();
     st.db
         .run(move |store| {
             let report = cached_report(&cache, store)?;
@@ -300,7 +300,7 @@ async fn page(
 }
 
 async fn api_report(State(st): State<AppState>) -> Result<Response, HttpError> {
-    let cache = st.insights_cache.clone();
+    let cache = st.mine()?.insights.clone();
     let report = st.db.run(move |store| cached_report(&cache, store)).await?;
     Ok(json(&*report))
 }
@@ -308,7 +308,7 @@ async fn api_report(State(st): State<AppState>) -> Result<Response, HttpError> {
 async fn api_weekly(State(st): State<AppState>, Query(q): Query<WeeksQuery>) -> Result<Response, HttpError> {
     let n = weeks(&q)?.unwrap_or(26);
     let today = today();
-    let cache = st.insights_cache.clone();
+    let cache = st.mine()?.insights.clone();
     let view = st.db.run(move |store| cached_view(&cache, store, today, n)).await?;
     Ok(json(&view.weeks))
 }

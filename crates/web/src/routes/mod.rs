@@ -7,9 +7,11 @@
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
+mod accounts;
 mod audit;
 pub(crate) mod breaks;
 mod breathe;
+mod clinic;
 mod experiments;
 mod guided;
 mod home;
@@ -40,7 +42,8 @@ use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::profile::Profile;
 use runtall_domain::safety::{Mode, Permissions};
 use runtall_domain::screen::{ProgramState, ScreeningRecord, program_state};
-use runtall_store::Store;
+
+pub(crate) use accounts::{FIRST_PASSWORD_VALID, RESET_VALID, check_new_account, make_reset_code};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -64,6 +67,8 @@ pub fn router(state: AppState) -> Router {
         .merge(sources::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(accounts::router())
+        .merge(clinic::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
         .merge(crate::pwa::router())
@@ -128,7 +133,8 @@ fn allowed_when_locked(path: &str) -> bool {
 
 /// Level A: every page but the allowed ones redirects to the emergency screen.
 async fn lock_guard(State(st): State<AppState>, request: Request, next: Next) -> Response {
-    if request.method() == Method::GET && !allowed_when_locked(request.uri().path()) {
+    // A request about no athlete (a clinician's) has no emergency screen of its own to show.
+    if request.method() == Method::GET && !allowed_when_locked(request.uri().path()) && st.db.serving().is_some() {
         let locked = st
             .db
             .run(|store| Ok(matches!(program_state(store.latest_screening()?.as_ref()), ProgramState::Locked { .. })))

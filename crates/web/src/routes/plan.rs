@@ -21,7 +21,6 @@ use runtall_content::{CuePhase, Program, ReliefKind, RunType};
 use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
 use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::screen::is_stale;
-use runtall_store::Store;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -40,7 +39,7 @@ pub fn router() -> Router<AppState> {
 pub async fn current_plan(st: &AppState, s: &Snapshot) -> Result<Arc<PlanRecord>, HttpError> {
     let a = api_needs_first(s)?.clone();
     let inputs = PlanInputs::of(s.screening.as_ref(), &a, &s.safety);
-    let (program, safety, cache) = (st.program, s.safety.clone(), st.plans.clone());
+    let (program, safety, cache) = (st.program, s.safety.clone(), st.mine()?.plans.clone());
     st.db
         .run(move |store| {
             let build = || plan::build(program, &a.assessment, &safety).map_err(HttpError::from);
@@ -357,7 +356,7 @@ async fn today_page(
     // What the journal adds to today, in one database call: the re-score prompt (every 14 days), the reason to see
     // a physical therapist if any (from the insights cache, recomputed only when the journal changes), and what a
     // running self-experiment asks of today's run (or why it is on hold).
-    let cache = st.insights_cache.clone();
+    let cache = st.mine()?.insights.clone();
     let (rescore_due, escalation, (experiment, pack_off)) = st
         .db
         .run(move |store| {

@@ -41,8 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/posture/{id}/delete", post(api_delete))
 }
 
-fn photos(st: &AppState) -> PhotoStore {
-    PhotoStore::beside(st.db.path())
+fn photos(st: &AppState) -> Result<PhotoStore, HttpError> {
+    st.photos()
 }
 
 /// What the page posts: a landmark file with the kind and date chosen on the page.
@@ -97,7 +97,7 @@ async fn api_add(State(st): State<AppState>, axum::Json(body): axum::Json<AddBod
 }
 
 async fn api_photo(State(st): State<AppState>, Path(id): Path<i64>, body: Bytes) -> Result<Response, HttpError> {
-    let photos = photos(&st);
+    let photos = photos(&st)?;
     st.db.run(move |store| Ok(posture::keep_photo(store, &photos, id, &body)?)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -115,7 +115,7 @@ async fn api_report(State(st): State<AppState>) -> Result<Response, HttpError> {
 }
 
 async fn delete(st: &AppState, id: i64) -> Result<(), HttpError> {
-    let photos = photos(st);
+    let photos = photos(st)?;
     let existed = st.db.run(move |store| Ok(posture::delete(store, &photos, id)?)).await?;
     if existed { Ok(()) } else { Err(HttpError::NotFound) }
 }
@@ -135,7 +135,7 @@ async fn photo(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Respon
     let row =
         st.db.run(move |store| Ok(runtall_store::Store::posture(store, id)?)).await?.ok_or(HttpError::NotFound)?;
     let name = row.photo.ok_or(HttpError::NotFound)?;
-    let path = photos(&st).path(&name).ok_or(HttpError::NotFound)?;
+    let path = photos(&st)?.path(&name).ok_or(HttpError::NotFound)?;
     let bytes = tokio::fs::read(&path).await.map_err(|_| HttpError::NotFound)?;
     let kind = if name.ends_with(".png") { "image/png" } else { "image/jpeg" };
     Ok((

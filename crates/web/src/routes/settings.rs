@@ -30,7 +30,7 @@ use runtall_domain::emergency::is_known_country;
 use runtall_domain::journal_format;
 use runtall_domain::plan::Weekday;
 use runtall_domain::profile::{Profile, Units};
-use runtall_store::{JournalImportStats, Store};
+use runtall_store::JournalImportStats;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -207,7 +207,7 @@ async fn delete_all(State(st): State<AppState>, f: FormData) -> Result<Response,
     if f.get("confirm") != Some("yes") {
         return Err(HttpError::field("confirm", "Tick the box to confirm you want everything deleted."));
     }
-    let photos = runtall_app::posture::PhotoStore::beside(st.db.path());
+    let photos = st.photos()?;
     st.db.run(move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
     Ok(Redirect::to("/settings?deleted=1").into_response())
 }
@@ -253,7 +253,7 @@ async fn api_delete_all(
     if !b.confirm {
         return Err(HttpError::field("confirm", "send {\"confirm\": true} to delete everything"));
     }
-    let photos = runtall_app::posture::PhotoStore::beside(st.db.path());
+    let photos = st.photos()?;
     st.db.run(move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
     Ok(json(json!({ "deleted": true })))
 }
@@ -527,8 +527,16 @@ fn import_block(session: &Session, errors: &Errors, done: Option<&JournalImportS
 }
 
 fn import_summary(s: &JournalImportStats) -> String {
+    let others = if s.others_added + s.others_matched > 0 {
+        format!(
+            "; {} other records: screens, plans, sessions and the like ({} already there)",
+            s.others_added, s.others_matched
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days.",
+        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days{others}.",
         s.runs_added, s.runs_matched, s.pain_added, s.pain_duplicates, s.days
     )
 }
@@ -615,7 +623,7 @@ impl JournalUpload {
     /// Streams the records into the store in one transaction (all or nothing; a bad line names itself).
     fn import_into(
         &self,
-        store: &runtall_store::SqliteStore,
+        store: &dyn runtall_store::Store,
         now: jiff::Timestamp,
     ) -> Result<JournalImportStats, HttpError> {
         let stats = match self {

@@ -1,0 +1,271 @@
+//! `runtall sync --server URL --token T`: sends the local journal to a clinic server and brings back what the
+//! clinician set (docs/sync.md). The protocol is `runtall_app::sync`; this file only carries its bytes over
+//! HTTP(S) and says clearly what went wrong: an unreachable server, a refused token, a server too old.
+//!
+//! Each batch the server acknowledges is saved in the local settings at once, so a connection cut anywhere
+//! costs at most the batch in flight: a transfer error is retried twice, and running `runtall sync` again sends
+//! the rest.
+
+use super::Ctx;
+use crate::args::SyncArgs;
+use crate::error::{CliError, CliResult};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::Timestamp;
+use runtall_app::sync::{self, SyncError, SyncState};
+use std::time::Duration;
+
+/// What the server says about itself on `GET /api/sync/hello`.
+#[derive(Debug, serde::Deserialize)]
+struct Hello {
+    protocol: u32,
+}
+
+/// A server's error answer (`{"error": "..."}`), as the sync routes send it.
+#[derive(Debug, serde::Deserialize)]
+struct ServerError {
+    error: String,
+}
+
+/// Transfer attempts per batch before giving up (the sync resumes next time anyway).
+const ATTEMPTS: u32 = 3;
+
+pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
+    let store = ctx.store()?;
+    let state = SyncState::load(&store).map_err(sync_err)?;
+    let server = match args.server.as_deref().or(state.server.as_deref()) {
+        Some(s) => s.trim_end_matches('/').to_string(),
+        None => {
+            return Err(CliError::user(
+                "no clinic server yet: pass --server URL (the address on the server's \"Connect a device\" page); \
+                 it is remembered for the next sync",
+            ));
+        }
+    };
+    if !(server.starts_with("https://") || server.starts_with("http://")) {
+        return Err(CliError::user(format!("--server {server}: give the address with https:// (or http://)")));
+    }
+    let token = args.token.as_deref().map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+        CliError::user(
+            "no device token: pass --token T or set RUNTALL_SYNC_TOKEN (make one on the server's \
+             \"Connect a device\" page)",
+        )
+    })?;
+    let client = Client::new(&server, token, args.ca_cert.as_deref())?;
+    client.hello()?;
+
+    let limits = sync::BatchLimits { records: args.batch_records, ..Default::default() };
+    let out = sync::outgoing_in(&store, limits).map_err(sync_err)?;
+    let pending = out.pending_records();
+    let bar = if pending > 0 && !ctx.json {
+        let bar = ProgressBar::with_draw_target(Some(pending as u64), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} sending {pos}/{len} records {wide_bar} {bytes_per_sec} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let mut sent_bytes = 0usize;
+    let mut totals = sync::AckStats::default();
+    for (i, batch) in out.batches.iter().enumerate() {
+        let body = sync::encode_batch(&store, batch).map_err(sync_err)?;
+        sent_bytes += body.len();
+        let ack = client.send(&body).map_err(|e| {
+            bar.abandon();
+            match e {
+                CliError::User(msg) if i > 0 => CliError::user(format!(
+                    "{msg}\n{i} of {} batches were sent and acknowledged; run `runtall sync` again to send the rest",
+                    out.batches.len()
+                )),
+                other => other,
+            }
+        })?;
+        sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
+        add(&mut totals, ack.stats);
+        bar.inc(batch.len() as u64);
+    }
+    bar.finish_and_clear();
+    sync::finish(&store, &server, Timestamp::now()).map_err(sync_err)?;
+    let summary = serde_json::json!({
+        "server": server,
+        "records_in_journal": out.total_records,
+        "records_sent": pending,
+        "batches": out.batches.len(),
+        "bytes_sent": sent_bytes,
+        "server_stored": totals,
+    });
+    if ctx.json {
+        return ctx.print_json(&summary);
+    }
+    if pending == 0 {
+        println!("Up to date with {server}: nothing changed since the last sync.");
+    } else {
+        println!(
+            "Synced with {server}: {pending} of {} records sent in {} batches ({} KB); the server added {} runs, \
+             {} pain reports and {} other records, and already had {} runs.",
+            out.total_records,
+            out.batches.len(),
+            sent_bytes.div_ceil(1024),
+            totals.runs_added,
+            totals.pain_added,
+            totals.others_added,
+            totals.runs_matched
+        );
+    }
+    Ok(())
+}
+
+fn add(t: &mut sync::AckStats, s: sync::AckStats) {
+    t.runs_added += s.runs_added;
+    t.runs_matched += s.runs_matched;
+    t.pain_added += s.pain_added;
+    t.pain_duplicates += s.pain_duplicates;
+    t.days += s.days;
+    t.others_added += s.others_added;
+    t.others_matched += s.others_matched;
+}
+
+fn sync_err(e: SyncError) -> CliError {
+    match e {
+        SyncError::App(app) => app.into(),
+        other => CliError::user(other.to_string()),
+    }
+}
+
+/// The HTTP side: one agent with timeouts, the bearer token, and errors in the runner's words.
+struct Client {
+    agent: ureq::Agent,
+    server: String,
+    auth: String,
+}
+
+impl Client {
+    fn new(server: &str, token: &str, ca_cert: Option<&std::path::Path>) -> CliResult<Client> {
+        let mut config = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .timeout_global(Some(Duration::from_secs(300)))
+            .http_status_as_error(false)
+            .user_agent(concat!("runtall/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_cert {
+            let pem = std::fs::read(path)
+                .map_err(|e| CliError::user(format!("--ca-cert {}: cannot read: {e}", path.display())))?;
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(CliError::user(format!("--ca-cert {}: no PEM certificate in it", path.display())));
+            }
+            let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
+            config = config.tls_config(tls);
+        }
+        Ok(Client { agent: config.build().into(), server: server.to_string(), auth: format!("Bearer {token}") })
+    }
+
+    /// Checks that the server speaks sync and takes the token, before anything is sent.
+    fn hello(&self) -> CliResult<()> {
+        let url = format!("{}/api/sync/hello", self.server);
+        let mut resp =
+            self.agent.get(&url).header("Authorization", &self.auth).call().map_err(|e| self.unreachable(e))?;
+        let status = resp.status().as_u16();
+        let body = resp.body_mut().with_config().limit(64 << 10).read_to_vec().unwrap_or_default();
+        self.refused(status, &body)?;
+        if status == 404 || status == 405 {
+            return Err(CliError::user(format!(
+                "{} does not offer sync (no /api/sync here): it is not a runtall clinic server, or one too old for \
+                 sync; ask the clinic to upgrade runtall",
+                self.server
+            )));
+        }
+        let hello: Hello = serde_json::from_slice(&body).map_err(|_| {
+            CliError::user(format!(
+                "{} answered {status} with something that is not a runtall sync server's answer",
+                self.server
+            ))
+        })?;
+        if hello.protocol < sync::PROTOCOL {
+            return Err(CliError::user(format!(
+                "the server at {} speaks sync protocol {} and this runtall {}: the server is too old; ask the clinic \
+                 to upgrade runtall",
+                self.server,
+                hello.protocol,
+                sync::PROTOCOL
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sends one batch, retrying a transfer error; the server's acknowledgement.
+    fn send(&self, body: &[u8]) -> CliResult<sync::Ack> {
+        let url = format!("{}/api/sync/batch", self.server);
+        let mut last = None;
+        for attempt in 0..ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(Duration::from_millis(500 << attempt));
+            }
+            let result = self
+                .agent
+                .post(&url)
+                .header("Authorization", &self.auth)
+                .header("Content-Type", "application/gzip")
+                .send(body)
+                .and_then(|mut resp| {
+                    let status = resp.status().as_u16();
+                    let body = resp.body_mut().with_config().limit(16 << 20).read_to_vec()?;
+                    Ok((status, body))
+                });
+            let (status, bytes) = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    last = Some(self.unreachable(e));
+                    continue;
+                }
+            };
+            self.refused(status, &bytes)?;
+            if status == 200 {
+                return sync::decode_ack(&bytes).map_err(sync_err);
+            }
+            let reason = serde_json::from_slice::<ServerError>(&bytes)
+                .map(|e| e.error)
+                .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).chars().take(300).collect());
+            if status >= 500 {
+                last = Some(CliError::user(format!("the server failed ({status}): {reason}")));
+                continue;
+            }
+            return Err(CliError::user(format!("the server refused a batch ({status}): {reason}")));
+        }
+        Err(last.unwrap_or_else(|| CliError::user("the sync failed")))
+    }
+
+    fn refused(&self, status: u16, body: &[u8]) -> CliResult<()> {
+        if status == 401 || status == 403 {
+            let reason = serde_json::from_slice::<ServerError>(body).map(|e| format!(" ({})", e.error));
+            return Err(CliError::user(format!(
+                "the server at {} refused the device token{}: it may have been revoked or mistyped; make a new one \
+                 on the server's \"Connect a device\" page",
+                self.server,
+                reason.unwrap_or_default()
+            )));
+        }
+        if status == 426 {
+            let reason = serde_json::from_slice::<ServerError>(body).map(|e| e.error).unwrap_or_default();
+            return Err(CliError::user(format!("the server and this runtall do not speak the same sync: {reason}")));
+        }
+        Ok(())
+    }
+
+    fn unreachable(&self, e: ureq::Error) -> CliError {
+        let why = match &e {
+            ureq::Error::HostNotFound => "no such host".to_string(),
+            ureq::Error::Timeout(_) => "it did not answer in time".to_string(),
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                "connection refused (is the server running, on this port?)".to_string()
+            }
+            other => other.to_string(),
+        };
+        CliError::user(format!("cannot reach the clinic server at {}: {why}", self.server))
+    }
+}

@@ -1,0 +1,352 @@
+//! [`Accounts`] on PostgreSQL: the server-level tables of migration step 2, outside row-level security (see
+//! `migrations::SERVER_TABLES`). The same rules as the SQLite implementation, held to the same suite
+//! (`runtall_store_tests::accounts_suite!`).
+
+use crate::{PgDatabase, insert_athlete};
+use jiff::Timestamp;
+use postgres::error::SqlState;
+use postgres::{GenericClient, Row};
+use runtall_store::accounts::{
+    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Role, SessionInfo, email_key,
+};
+use runtall_store::columns::{parse_ts, ts};
+use runtall_store::{AthleteId, Result, StoreError};
+
+const ACCOUNT_COLUMNS: &str = "id, email, name, role, athlete_id";
+
+fn to_account(r: &Row) -> Result<Account> {
+    let id: i64 = r.get(0);
+    let role: String = r.get(3);
+    let role = Role::parse(&role).ok_or(StoreError::Decode { what: "account", id, detail: format!("role {role}") })?;
+    Ok(Account {
+        id: AccountId::new(id),
+        email: r.get(1),
+        name: r.get(2),
+        role,
+        athlete: r.get::<_, Option<i64>>(4).map(AthleteId::new),
+    })
+}
+
+impl PgDatabase {
+    fn one_account(&self, c: &mut impl GenericClient, id: i64) -> Result<Option<Account>> {
+        c.query_opt(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"), &[&id])
+            .map_err(|e| self.err(e))?
+            .as_ref()
+            .map(to_account)
+            .transpose()
+    }
+
+    fn execute(&self, sql: &str, params: &[&(dyn postgres::types::ToSql + Sync)]) -> Result<u64> {
+        self.conn()?.execute(sql, params).map_err(|e| self.err(e))
+    }
+}
+
+impl Accounts for PgDatabase {
+    fn create_account(&self, email: &str, name: &str, role: Role, password: Option<&str>) -> Result<Account> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let athlete = match role {
+            Role::Athlete => Some(insert_athlete(&mut tx, name).map_err(|e| self.err(e))?),
+            Role::Clinician => None,
+        };
+        let inserted = tx.query_one(
+            "INSERT INTO accounts (email, email_key, name, role, password, athlete_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            &[&email.trim(), &email_key(email), &name, &role.as_str(), &password, &athlete, &ts(Timestamp::now())],
+        );
+        let id: i64 = match inserted {
+            Ok(row) => row.get(0),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                return Err(StoreError::Exists { what: "an account with this email" });
+            }
+            Err(e) => return Err(self.err(e)),
+        };
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(Account {
+            id: AccountId::new(id),
+            email: email.trim().to_string(),
+            name: name.to_string(),
+            role,
+            athlete: athlete.map(AthleteId::new),
+        })
+    }
+
+    fn account(&self, id: AccountId) -> Result<Option<Account>> {
+        self.one_account(&mut *self.conn()?, id.get())
+    }
+
+    fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
+        let row = self
+            .conn()?
+            .query_opt(
+                &format!("SELECT {ACCOUNT_COLUMNS}, password FROM accounts WHERE email_key = $1"),
+                &[&email_key(email)],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| Ok((to_account(&r)?, r.get(5)))).transpose()
+    }
+
+    fn password_of(&self, id: AccountId) -> Result<Option<String>> {
+        let row = self
+            .conn()?
+            .query_opt("SELECT password FROM accounts WHERE id = $1", &[&id.get()])
+            .map_err(|e| self.err(e))?;
+        Ok(row.and_then(|r| r.get(0)))
+    }
+
+    fn set_password(&self, id: AccountId, password: &str) -> Result<()> {
+        if self.execute("UPDATE accounts SET password = $2 WHERE id = $1", &[&id.get(), &password])? == 0 {
+            return Err(StoreError::NotFound { what: "account", id: id.get() });
+        }
+        Ok(())
+    }
+
+    fn delete_account(&self, id: AccountId) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let Some(row) = tx
+            .query_opt("SELECT athlete_id FROM accounts WHERE id = $1 FOR UPDATE", &[&id.get()])
+            .map_err(|e| self.err(e))?
+        else {
+            return Ok(false);
+        };
+        if let Some(athlete) = row.get::<_, Option<i64>>(0) {
+            tx.execute("DELETE FROM clinician_links WHERE athlete_id = $1", &[&athlete]).map_err(|e| self.err(e))?;
+            tx.execute("UPDATE athletes SET name = '' WHERE id = $1", &[&athlete]).map_err(|e| self.err(e))?;
+        }
+        // Sessions, devices, invitations, reset codes and a clinician's links go with the account (cascade).
+        tx.execute("DELETE FROM accounts WHERE id = $1", &[&id.get()]).map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(true)
+    }
+
+    fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()> {
+        self.execute(
+            "INSERT INTO account_sessions (token_hash, account_id, created_at, last_seen, expires_epoch)
+             VALUES ($1, $2, $3, $3, $4)",
+            &[&token_hash, &account.get(), &ts(now), &expires_at.as_second()],
+        )?;
+        Ok(())
+    }
+
+    fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "UPDATE account_sessions SET last_seen = $3 WHERE token_hash = $1 AND expires_epoch > $2
+                 RETURNING account_id, created_at, expires_epoch",
+                &[&token_hash, &now.as_second(), &ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        let Some(r) = row else { return Ok(None) };
+        let account: i64 = r.get(0);
+        Ok(Some(SessionInfo {
+            account: AccountId::new(account),
+            created_at: parse_ts(r.get(1), "session", account)?,
+            last_seen: now,
+            expires_at: Timestamp::from_second(r.get(2)).unwrap_or(Timestamp::MAX),
+        }))
+    }
+
+    fn delete_session(&self, token_hash: &str) -> Result<bool> {
+        Ok(self.execute("DELETE FROM account_sessions WHERE token_hash = $1", &[&token_hash])? > 0)
+    }
+
+    fn delete_sessions_of(&self, account: AccountId) -> Result<usize> {
+        Ok(self.execute("DELETE FROM account_sessions WHERE account_id = $1", &[&account.get()])? as usize)
+    }
+
+    fn add_invitation(
+        &self,
+        code_hash: &str,
+        clinician: AccountId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        match self.one_account(&mut *conn, clinician.get())? {
+            Some(a) if a.role == Role::Clinician => {}
+            _ => return Err(StoreError::NotFound { what: "clinician", id: clinician.get() }),
+        }
+        conn.execute(
+            "INSERT INTO invitations (code_hash, clinician_id, created_at, expires_epoch) VALUES ($1, $2, $3, $4)",
+            &[&code_hash, &clinician.get(), &ts(now), &expires_at.as_second()],
+        )
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn accept_invitation(&self, code_hash: &str, athlete_account: AccountId, now: Timestamp) -> Result<Acceptance> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let athlete = tx
+            .query_opt("SELECT athlete_id FROM accounts WHERE id = $1 AND role = 'athlete'", &[&athlete_account.get()])
+            .map_err(|e| self.err(e))?
+            .and_then(|r| r.get::<_, Option<i64>>(0));
+        // Marking it used in the same statement that finds it: two athletes racing for one code cannot both win.
+        let clinician = tx
+            .query_opt(
+                "UPDATE invitations SET used_by = $3, used_at = $4
+                 WHERE code_hash = $1 AND used_by IS NULL AND used_at IS NULL AND expires_epoch > $2
+                 RETURNING clinician_id",
+                &[&code_hash, &now.as_second(), &athlete_account.get(), &ts(now)],
+            )
+            .map_err(|e| self.err(e))?
+            .map(|r| r.get::<_, i64>(0));
+        let (Some(athlete), Some(clinician)) = (athlete, clinician) else {
+            // Rolled back on drop: a code offered by a clinician's account stays unused.
+            return Ok(Acceptance::Invalid);
+        };
+        tx.execute(
+            "INSERT INTO clinician_links (clinician_id, athlete_id, since) VALUES ($1, $2, $3)
+             ON CONFLICT (clinician_id, athlete_id) DO NOTHING",
+            &[&clinician, &athlete, &ts(now)],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(Acceptance::Linked { clinician: AccountId::new(clinician) })
+    }
+
+    fn clinician_sees(&self, clinician: AccountId, athlete: AthleteId) -> Result<bool> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "SELECT 1 FROM clinician_links WHERE clinician_id = $1 AND athlete_id = $2",
+                &[&clinician.get(), &athlete.get()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(row.is_some())
+    }
+
+    fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT l.athlete_id, a.id, a.name, l.since FROM clinician_links l
+                 JOIN accounts a ON a.athlete_id = l.athlete_id
+                 WHERE l.clinician_id = $1 ORDER BY a.name COLLATE \"C\", l.athlete_id",
+                &[&clinician.get()],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                let athlete: i64 = r.get(0);
+                Ok(LinkedAthlete {
+                    id: AthleteId::new(athlete),
+                    account: AccountId::new(r.get(1)),
+                    name: r.get(2),
+                    since: parse_ts(r.get(3), "clinician link", athlete)?,
+                })
+            })
+            .collect()
+    }
+
+    fn clinicians_of(&self, athlete: AthleteId) -> Result<Vec<LinkedClinician>> {
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT a.id, a.name, a.email, l.since FROM clinician_links l
+                 JOIN accounts a ON a.id = l.clinician_id
+                 WHERE l.athlete_id = $1 ORDER BY l.since, a.id",
+                &[&athlete.get()],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                let account: i64 = r.get(0);
+                Ok(LinkedClinician {
+                    account: AccountId::new(account),
+                    name: r.get(1),
+                    email: r.get(2),
+                    since: parse_ts(r.get(3), "clinician link", account)?,
+                })
+            })
+            .collect()
+    }
+
+    fn revoke_link(&self, athlete: AthleteId, clinician: AccountId) -> Result<bool> {
+        let n = self.execute(
+            "DELETE FROM clinician_links WHERE athlete_id = $1 AND clinician_id = $2",
+            &[&athlete.get(), &clinician.get()],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn add_device(&self, token_hash: &str, account: AccountId, name: &str, now: Timestamp) -> Result<i64> {
+        let mut conn = self.conn()?;
+        match self.one_account(&mut *conn, account.get())? {
+            Some(a) if a.role == Role::Athlete => {}
+            _ => return Err(StoreError::NotFound { what: "athlete account", id: account.get() }),
+        }
+        let row = conn
+            .query_one(
+                "INSERT INTO devices (token_hash, account_id, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                &[&token_hash, &account.get(), &name, &ts(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(row.get(0))
+    }
+
+    fn device(&self, token_hash: &str) -> Result<Option<(AccountId, AthleteId)>> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "UPDATE devices d SET last_used = $2 FROM accounts a
+                 WHERE d.token_hash = $1 AND a.id = d.account_id AND a.athlete_id IS NOT NULL
+                 RETURNING a.id, a.athlete_id",
+                &[&token_hash, &ts(Timestamp::now())],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(row.map(|r| (AccountId::new(r.get(0)), AthleteId::new(r.get(1)))))
+    }
+
+    fn devices(&self, account: AccountId) -> Result<Vec<Device>> {
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT id, name, created_at, last_used FROM devices WHERE account_id = $1 ORDER BY id",
+                &[&account.get()],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.get(0);
+                Ok(Device {
+                    id,
+                    name: r.get(1),
+                    created_at: parse_ts(r.get(2), "device", id)?,
+                    last_used: r.get::<_, Option<&str>>(3).map(|t| parse_ts(t, "device", id)).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    fn revoke_device(&self, account: AccountId, id: i64) -> Result<bool> {
+        Ok(self.execute("DELETE FROM devices WHERE id = $1 AND account_id = $2", &[&id, &account.get()])? > 0)
+    }
+
+    fn add_reset_code(&self, code_hash: &str, account: AccountId, expires_at: Timestamp) -> Result<()> {
+        let mut conn = self.conn()?;
+        if self.one_account(&mut *conn, account.get())?.is_none() {
+            return Err(StoreError::NotFound { what: "account", id: account.get() });
+        }
+        conn.execute(
+            "INSERT INTO reset_codes (code_hash, account_id, expires_epoch) VALUES ($1, $2, $3)",
+            &[&code_hash, &account.get(), &expires_at.as_second()],
+        )
+        .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn use_reset_code(&self, code_hash: &str, now: Timestamp) -> Result<Option<AccountId>> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "UPDATE reset_codes SET used = TRUE WHERE code_hash = $1 AND NOT used AND expires_epoch > $2
+                 RETURNING account_id",
+                &[&code_hash, &now.as_second()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(row.map(|r| AccountId::new(r.get(0))))
+    }
+}

@@ -1,0 +1,249 @@
+//! The clinic server's accounts ([`Accounts`]): the same rules on every backend that serves many athletes. Expand
+//! [`accounts_suite!`](crate::accounts_suite) next to the conformance suite.
+
+use crate::Backend;
+use jiff::{SignedDuration, Timestamp};
+use runtall_store::accounts::{Acceptance, AccountId, Accounts, Role};
+use runtall_store::{Database, StoreError};
+
+/// A hash-shaped secret for the cases (the store never sees a secret in clear, only 64 hex digits).
+fn hash(label: &str) -> String {
+    let mut out = String::with_capacity(64);
+    for b in label.bytes().cycle().take(32) {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("timestamp")
+}
+
+const PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+
+pub fn accounts_are_unique_by_email_in_any_case_and_athletes_own_one_athlete<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account(" Ana@Example.org ", "Ana", Role::Athlete, Some(PHC)).expect("athlete");
+    assert_eq!(ana.email, "Ana@Example.org", "kept as typed, trimmed");
+    let athlete = ana.athlete.expect("an athlete account owns an athlete");
+    assert!(db.athletes().expect("athletes").iter().any(|a| a.id == athlete && a.name == "Ana"));
+    db.athlete(athlete).expect("the athlete has a store");
+
+    let taken = db.create_account("ana@EXAMPLE.org", "Other", Role::Clinician, None);
+    assert!(matches!(taken, Err(StoreError::Exists { .. })), "email taken in another case: {taken:?}");
+    let before = db.athletes().expect("athletes").len();
+    let taken = db.create_account("ANA@example.org", "Another", Role::Athlete, None);
+    assert!(matches!(taken, Err(StoreError::Exists { .. })));
+    assert_eq!(db.athletes().expect("athletes").len(), before, "a refused athlete account leaves no athlete");
+
+    let (found, password) = db.account_by_email("ana@example.ORG").expect("by email").expect("found");
+    assert_eq!((found.clone(), password.as_deref()), (ana.clone(), Some(PHC)));
+    assert_eq!(db.account(ana.id).expect("by id"), Some(ana.clone()));
+    assert_eq!(db.account_by_email("nobody@example.org").expect("by email"), None);
+
+    let clin = db.create_account("pt@example.org", "Dr Pat", Role::Clinician, None).expect("clinician");
+    assert_eq!((clin.role, clin.athlete), (Role::Clinician, None), "a clinician owns no athlete");
+    assert_eq!(db.password_of(clin.id).expect("password"), None, "set later with a reset code");
+    db.set_password(clin.id, PHC).expect("set password");
+    assert_eq!(db.password_of(clin.id).expect("password").as_deref(), Some(PHC));
+    assert!(matches!(db.set_password(AccountId::new(9_999), PHC), Err(StoreError::NotFound { .. })));
+}
+
+pub fn sessions_expire_and_end_one_or_all_at_once<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let now = at("2026-12-01T10:00:00Z");
+    let later = now + SignedDuration::from_hours(24 * 30);
+    for (token, who) in [("phone", ana.id), ("laptop", ana.id), ("bens", ben.id)] {
+        db.add_session(&hash(token), who, now, later).expect("session");
+    }
+    // A second connection (another server process, a restart) sees the same sessions.
+    let other = backend.connect(&db);
+    let seen = other.session(&hash("phone"), now + SignedDuration::from_mins(5)).expect("session").expect("live");
+    assert_eq!((seen.account, seen.created_at, seen.last_seen), (ana.id, now, now + SignedDuration::from_mins(5)));
+    assert_eq!(db.session(&hash("phone"), later).expect("session"), None, "expired at its expiry time");
+    assert_eq!(db.session(&hash("unknown"), now).expect("session"), None);
+
+    assert!(db.delete_session(&hash("phone")).expect("sign out"));
+    assert!(!db.delete_session(&hash("phone")).expect("twice"));
+    assert_eq!(db.session(&hash("phone"), now).expect("session"), None, "signed out");
+    assert!(db.session(&hash("laptop"), now).expect("session").is_some(), "other sessions stay");
+
+    db.add_session(&hash("tablet"), ana.id, now, later).expect("session");
+    assert_eq!(db.delete_sessions_of(ana.id).expect("everywhere"), 2);
+    assert_eq!(db.session(&hash("laptop"), now).expect("session"), None);
+    assert_eq!(db.session(&hash("tablet"), now).expect("session"), None);
+    assert!(db.session(&hash("bens"), now).expect("session").is_some(), "another account's sessions stay");
+}
+
+pub fn invitations_link_once_and_the_athlete_revokes<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let kim = db.create_account("kim@example.org", "Kim", Role::Clinician, Some(PHC)).expect("kim");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let (ana_id, ben_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"));
+    let now = at("2026-12-01T10:00:00Z");
+    let week = now + SignedDuration::from_hours(24 * 7);
+
+    assert!(
+        matches!(db.add_invitation(&hash("by-athlete"), ana.id, now, week), Err(StoreError::NotFound { .. })),
+        "only clinicians invite"
+    );
+    db.add_invitation(&hash("pat-1"), pat.id, now, week).expect("invite");
+    db.add_invitation(&hash("pat-2"), pat.id, now, week).expect("invite");
+    db.add_invitation(&hash("kim-1"), kim.id, now, week).expect("invite");
+    db.add_invitation(&hash("old"), kim.id, now, now + SignedDuration::from_mins(1)).expect("invite");
+
+    assert!(!db.clinician_sees(pat.id, ana_id).expect("sees"), "no link before accepting");
+    assert_eq!(
+        db.accept_invitation(&hash("pat-1"), pat.id, now).expect("accept"),
+        Acceptance::Invalid,
+        "a clinician cannot accept"
+    );
+    assert_eq!(
+        db.accept_invitation(&hash("pat-1"), ana.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id },
+        "the code stays usable after a refused attempt"
+    );
+    assert_eq!(db.accept_invitation(&hash("pat-1"), ben.id, now).expect("again"), Acceptance::Invalid, "single use");
+    assert_eq!(db.accept_invitation(&hash("nope"), ben.id, now).expect("unknown"), Acceptance::Invalid);
+    let late = now + SignedDuration::from_mins(2);
+    assert_eq!(db.accept_invitation(&hash("old"), ben.id, late).expect("expired"), Acceptance::Invalid);
+    assert_eq!(
+        db.accept_invitation(&hash("pat-2"), ben.id, now).expect("ben"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+    assert_eq!(
+        db.accept_invitation(&hash("kim-1"), ana.id, now).expect("kim"),
+        Acceptance::Linked { clinician: kim.id }
+    );
+
+    assert!(db.clinician_sees(pat.id, ana_id).expect("sees") && db.clinician_sees(pat.id, ben_id).expect("sees"));
+    assert!(db.clinician_sees(kim.id, ana_id).expect("sees"));
+    assert!(!db.clinician_sees(kim.id, ben_id).expect("sees"), "Kim was never invited by Ben");
+    let names: Vec<_> = db.athletes_of(pat.id).expect("list").into_iter().map(|a| (a.name, a.id, a.account)).collect();
+    assert_eq!(names, [("Ana".to_string(), ana_id, ana.id), ("Ben".to_string(), ben_id, ben.id)]);
+    let theirs: Vec<_> = db.clinicians_of(ana_id).expect("list").into_iter().map(|c| c.account).collect();
+    assert_eq!(theirs, [pat.id, kim.id]);
+    assert_eq!(db.athletes_of(kim.id).expect("list").len(), 1);
+
+    assert!(db.revoke_link(ana_id, pat.id).expect("revoke"));
+    assert!(!db.revoke_link(ana_id, pat.id).expect("twice"));
+    assert!(!db.clinician_sees(pat.id, ana_id).expect("sees"), "revoking ends access at once");
+    assert!(db.clinician_sees(kim.id, ana_id).expect("sees"), "other clinicians keep theirs");
+    assert!(db.clinician_sees(pat.id, ben_id).expect("sees"), "other athletes keep theirs");
+    assert_eq!(db.athletes_of(pat.id).expect("list").len(), 1);
+
+    // A new invitation links again.
+    db.add_invitation(&hash("pat-3"), pat.id, now, week).expect("invite");
+    assert_eq!(
+        db.accept_invitation(&hash("pat-3"), ana.id, now).expect("again"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+    assert!(db.clinician_sees(pat.id, ana_id).expect("sees"));
+}
+
+pub fn device_tokens_name_their_athlete_until_revoked<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let now = at("2026-12-01T10:00:00Z");
+    assert!(
+        matches!(db.add_device(&hash("pat-phone"), pat.id, "phone", now), Err(StoreError::NotFound { .. })),
+        "devices sync an athlete's journal; clinicians have none"
+    );
+    let laptop = db.add_device(&hash("ana-laptop"), ana.id, "laptop", now).expect("device");
+    db.add_device(&hash("ana-watch"), ana.id, "watch", now).expect("device");
+    let bens = db.add_device(&hash("ben-laptop"), ben.id, "laptop", now).expect("device");
+
+    assert_eq!(db.device(&hash("ana-laptop")).expect("device"), Some((ana.id, ana.athlete.expect("athlete"))));
+    assert_eq!(db.device(&hash("ben-laptop")).expect("device"), Some((ben.id, ben.athlete.expect("athlete"))));
+    assert_eq!(db.device(&hash("nope")).expect("device"), None);
+    let list = db.devices(ana.id).expect("list");
+    assert_eq!(list.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["laptop", "watch"]);
+    assert!(list[0].last_used.is_some() && list[1].last_used.is_none(), "used marks only the one used");
+
+    assert!(!db.revoke_device(ana.id, bens).expect("revoke"), "not Ana's to revoke");
+    assert!(db.device(&hash("ben-laptop")).expect("device").is_some());
+    assert!(db.revoke_device(ana.id, laptop).expect("revoke"));
+    assert_eq!(db.device(&hash("ana-laptop")).expect("device"), None, "revoked at once");
+    assert!(db.device(&hash("ana-watch")).expect("device").is_some());
+}
+
+pub fn reset_codes_are_single_use_and_expire<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let now = at("2026-12-01T10:00:00Z");
+    let hour = now + SignedDuration::from_hours(1);
+    db.add_reset_code(&hash("r1"), ana.id, hour).expect("code");
+    db.add_reset_code(&hash("r2"), ana.id, hour).expect("code");
+    assert!(matches!(db.add_reset_code(&hash("r3"), AccountId::new(9_999), hour), Err(StoreError::NotFound { .. })));
+    assert_eq!(db.use_reset_code(&hash("r1"), now).expect("use"), Some(ana.id));
+    assert_eq!(db.use_reset_code(&hash("r1"), now).expect("again"), None, "single use");
+    assert_eq!(db.use_reset_code(&hash("r2"), hour).expect("late"), None, "expired at its expiry time");
+    assert_eq!(db.use_reset_code(&hash("zz"), now).expect("unknown"), None);
+}
+
+pub fn deleting_an_account_ends_everything_it_held<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let athlete = ana.athlete.expect("athlete");
+    let now = at("2026-12-01T10:00:00Z");
+    let later = now + SignedDuration::from_hours(24);
+    db.add_session(&hash("s"), ana.id, now, later).expect("session");
+    db.add_device(&hash("d"), ana.id, "laptop", now).expect("device");
+    db.add_invitation(&hash("i"), pat.id, now, later).expect("invite");
+    assert_eq!(
+        db.accept_invitation(&hash("i"), ana.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+
+    assert!(db.delete_account(ana.id).expect("delete"));
+    assert!(!db.delete_account(ana.id).expect("twice"));
+    assert_eq!(db.account(ana.id).expect("gone"), None);
+    assert_eq!(db.account_by_email("ana@example.org").expect("gone"), None);
+    assert_eq!(db.session(&hash("s"), now).expect("session"), None);
+    assert_eq!(db.device(&hash("d")).expect("device"), None);
+    assert!(!db.clinician_sees(pat.id, athlete).expect("link"), "the clinician's access ends");
+    assert!(db.athletes_of(pat.id).expect("list").is_empty());
+    assert!(
+        db.athletes().expect("athletes").iter().all(|a| a.id != athlete || a.name.is_empty()),
+        "the athlete keeps no name"
+    );
+    // The email is free again.
+    db.create_account("ana@example.org", "Ana again", Role::Athlete, Some(PHC)).expect("new account");
+
+    // A clinician's deletion ends their links and invitations.
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    db.add_invitation(&hash("j"), pat.id, now, later).expect("invite");
+    db.add_invitation(&hash("k"), pat.id, now, later).expect("invite");
+    assert_eq!(
+        db.accept_invitation(&hash("j"), ben.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+    assert!(db.delete_account(pat.id).expect("delete"));
+    assert!(db.clinicians_of(ben.athlete.expect("athlete")).expect("list").is_empty());
+    assert_eq!(db.accept_invitation(&hash("k"), ben.id, now).expect("accept"), Acceptance::Invalid);
+}
