@@ -163,3 +163,45 @@ pub fn comments_on_reports(store: &dyn Store, from: Date, to: Date) -> Result<Ve
     });
     Ok(all)
 }
+
+/// The audit log's words for what a clinician did (the `action` of an [`AuditEntry`]).
+pub mod actions {
+    /// The dashboard read the athlete's signals (not a visit: the dashboard is not the athlete's page).
+    pub const DASHBOARD: &str = "viewed-dashboard";
+    /// The athlete's page: report summary, trends, runs, journal, program.
+    pub const ATHLETE: &str = "viewed-athlete";
+    pub const REPORT: &str = "viewed-report";
+    pub const CHANGED_PROGRAM: &str = "changed-program";
+    pub const COMMENTED: &str = "commented";
+    /// The views that count as a visit: red flags and finished experiments before the last one are not news.
+    pub const VISITS: [&str; 2] = [ATHLETE, REPORT];
+}
+
+/// When `account` last visited the athlete (opened their page or report), from the athlete's audit log.
+pub fn last_visit(store: &dyn Store, account: i64) -> Result<Option<Timestamp>> {
+    Ok(store
+        .audit_log(Timestamp::MIN, Timestamp::MAX)?
+        .into_iter()
+        .filter(|e| e.actor_account == account && actions::VISITS.contains(&e.action.as_str()))
+        .map(|e| e.at)
+        .max())
+}
+
+/// One dashboard row for the athlete of `store`: attention since the clinician's last visit (or since the athlete
+/// started sharing, `linked_since`), read before this look is written to the audit log.
+pub fn dashboard_row(
+    store: &dyn Store,
+    name: &str,
+    account: i64,
+    linked_since: Timestamp,
+    now: Timestamp,
+) -> Result<DashboardRow> {
+    let last_visit = last_visit(store, account)?;
+    let attention = attention(store, now, last_visit.unwrap_or(linked_since))?;
+    Ok(DashboardRow { athlete: store.athlete_id(), name: name.to_string(), last_visit, attention })
+}
+
+/// The Monday of `day`'s week: the week a report comment is about.
+pub fn week_of(day: Date) -> Date {
+    crate::progress::monday(day)
+}
