@@ -77,7 +77,7 @@ async fn the_dashboard_puts_the_worsening_athlete_first_with_the_reason() {
     assert_eq!(page.status, StatusCode::OK);
     let (b, a) = (page.body.find(">Ben<").expect("Ben"), page.body.find(">Ana<").expect("Ana"));
     assert!(b < a, "Ben is listed before Ana");
-    assert!(page.has("Pain meaningfully worse") && page.has("Nothing new since your last visit."));
+    assert!(page.has("Pain meaningfully worse") && page.has("Nothing needs a look now."));
 }
 
 #[tokio::test]

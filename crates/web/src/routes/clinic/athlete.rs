@@ -166,7 +166,7 @@ async fn page(
             @match v.last_visit { Some(t) => { (t.strftime("%Y-%m-%d %H:%M")) } None => { "never" } } }
         section class="card" aria-labelledby="attention" {
             h2 id="attention" { "What needs attention" }
-            @if v.attention.reasons.is_empty() { p { "Nothing new since your last visit." } }
+            @if v.attention.reasons.is_empty() { p { "Nothing needs a look now." } }
             ul class="reasons" { @for r in &v.attention.reasons { li { (r.text) } } }
             p { a class="button" href={ "/clinic/athletes/" (v.athlete) "/report" } { "The report" } }
         }

@@ -136,7 +136,7 @@ fn body(session: &Session, name: &str, rows: &[DashboardRow], invitation: Option
                                 " " span class=(level_class(r.attention.level)) { (r.attention.level.name()) }
                             }
                             @if r.attention.reasons.is_empty() {
-                                p class="muted" { "Nothing new since your last visit." }
+                                p class="muted" { @if r.last_visit.is_some() { "Nothing new since your last visit." } @else { "Nothing needs a look now." } }
                             } @else {
                                 ul class="reasons" { @for reason in &r.attention.reasons { li { (reason.text) } } }
                             }

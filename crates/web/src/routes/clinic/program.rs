@@ -123,7 +123,7 @@ pub(super) fn section(session: &Session, st: &AppState, v: &AthleteView) -> Mark
     let c = &v.clinician;
     let retire = |key: &str| {
         html! {
-            form method="post" action=(action) class="inline-form" {
+            form method="post" action=(action) class="withdraw-form" {
                 (csrf_field(session))
                 input type="hidden" name="kind" value="retire";
                 input type="hidden" name="key" value=(key);
@@ -143,7 +143,7 @@ pub(super) fn section(session: &Session, st: &AppState, v: &AthleteView) -> Mark
             p class="muted" { "Your changes apply only within what the safety check allows: an exercise it holds back "
                 "stays out, and doses are capped at the program's limits." }
             @if let Some(n) = &c.note {
-                p { strong { "Note on Today: " } (n.text) " " span class="muted" { "(" (n.by) ", " (n.at.strftime("%Y-%m-%d")) ")" } (retire(&n.key)) }
+                div { strong { "Note on Today: " } (n.text) " " span class="muted" { "(" (n.by) ", " (n.at.strftime("%Y-%m-%d")) ")" } (retire(&n.key)) }
             }
             @if !(c.off.is_empty() && c.on.is_empty() && c.doses.is_empty()) {
                 h3 { "In force" }
