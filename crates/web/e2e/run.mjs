@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { postureFlows } from './posture.mjs';
+import { clinicFlows } from './clinic.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..', '..');
@@ -544,6 +545,7 @@ async function main() {
     await shoot(browser, base, 'settings', '/settings');
 
     await postureFlows({ flow, expect, page, base, repo, log, shoot, browser });
+    await clinicFlows({ flow, expect, repo, log, browser, shotsDir, takeShots, freePort });
 
     await flow('no WCAG 2 A/AA violations on the main pages, phone and desktop (axe-core)', async () => {
       // axe is injected through the DevTools protocol (bypassCSP), so the app's strict CSP stays as it is for the

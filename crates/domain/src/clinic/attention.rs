@@ -49,7 +49,7 @@ impl Level {
     pub fn name(self) -> &'static str {
         match self {
             Level::Urgent => "urgent",
-            Level::Soon => "soon",
+            Level::Soon => "look soon",
             Level::Watch => "watch",
             Level::Info => "to discuss",
             Level::None => "nothing new",
