@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_domain::clinic::attention::{self, AdherenceNow, Attention, FlagSeen, PainNow, SeeAPt, Signals};
-use runtall_domain::clinic::{Comment, CommentOn, ProgramChange};
+use runtall_domain::clinic::{AuditEntry, Comment, CommentOn, ProgramChange};
 use runtall_insights::measures::ChangeCategory;
 use runtall_store::{AthleteId, Store};
 use serde::Serialize;
@@ -179,12 +179,23 @@ pub mod actions {
 
 /// When `account` last visited the athlete (opened their page or report), from the athlete's audit log.
 pub fn last_visit(store: &dyn Store, account: i64) -> Result<Option<Timestamp>> {
-    Ok(store
-        .audit_log(Timestamp::MIN, Timestamp::MAX)?
-        .into_iter()
-        .filter(|e| e.actor_account == account && actions::VISITS.contains(&e.action.as_str()))
-        .map(|e| e.at)
-        .max())
+    Ok(store.last_audit(account, &actions::VISITS)?)
+}
+
+/// The dashboard's look at an athlete is written at most this often per clinician: a dashboard left open and
+/// reloaded would otherwise bury the athlete's log in identical lines (the first look of each hour is kept).
+pub const DASHBOARD_AUDIT_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// Writes `entry` (a dashboard look) unless the same clinician's last dashboard look at this athlete is less than
+/// [`DASHBOARD_AUDIT_EVERY`] old; returns whether it was written.
+pub fn record_dashboard_look(store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
+    if let Some(last) = store.last_audit(entry.actor_account, &[actions::DASHBOARD])?
+        && entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY
+    {
+        return Ok(false);
+    }
+    store.add_audit(entry)?;
+    Ok(true)
 }
 
 /// One dashboard row for the athlete of `store`: attention since the clinician's last visit (or since the athlete

@@ -104,11 +104,14 @@ async fn an_adjusted_dose_and_a_note_reach_the_athletes_today_and_every_look_is_
     let page = clinic.get(&pat, &format!("/clinic/athletes/{id}")).await;
     assert!(page.has("2 × 8") && page.has("set the dose of Chin tuck: 2 sets, 8 reps (slowly)"), "the history");
 
+    dashboard(&clinic, &pat).await;
     let audit = clinic.get(&ana, "/api/settings/audit").await.json();
     let actions: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
     for action in ["viewed-dashboard", "viewed-athlete", "changed-program"] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
+    let looks = actions.iter().filter(|a| **a == "viewed-dashboard").count();
+    assert_eq!(looks, 1, "the dashboard opened twice within the hour is one line of the log: {actions:?}");
     assert!(audit.as_array().expect("log").iter().all(|e| e["actor_name"] == "Pat Physio"));
     let page = clinic.get(&ana, "/settings/audit").await;
     assert!(page.has("Pat Physio") && page.has("set the dose of Chin tuck"));

@@ -21,7 +21,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row};
+use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row, record_dashboard_look};
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
 use runtall_store::AthleteId;
@@ -76,7 +76,7 @@ pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -
 }
 
 /// Every linked athlete's row, most urgent first. Each athlete's signals are read in their own store call, with
-/// the dashboard's look written to their audit log.
+/// the dashboard's look written to their audit log (the first look of each hour).
 async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<DashboardRow>, HttpError> {
     let athletes = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
     let viewer = Viewer { account, name: name.to_string() };
@@ -88,7 +88,7 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<Dashb
             .db
             .run_for(linked.id, move |store| {
                 let row = dashboard_row(store, &linked.name, account.get(), linked.since, now)?;
-                store.add_audit(&entry)?;
+                record_dashboard_look(store, &entry)?;
                 Ok(row)
             })
             .await?;
