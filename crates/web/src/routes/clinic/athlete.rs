@@ -3,7 +3,7 @@
 //! last month's journal, and the report (`/clinic/athletes/{id}/report`, the same `app::pt_report` the athlete
 //! prints). Each view is one store call that reads and writes the audit entry.
 
-use super::{Viewer, access, program};
+use super::{Viewer, access, parse_id, program};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::layout::Page;
@@ -145,10 +145,6 @@ pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> 
             Ok(view)
         })
         .await
-}
-
-fn parse_id(id: &str) -> Result<AthleteId, HttpError> {
-    id.parse::<i64>().map(AthleteId::new).map_err(|_| HttpError::NotFound)
 }
 
 async fn page(

@@ -67,6 +67,11 @@ impl Viewer {
     }
 }
 
+/// The athlete of a `/clinic/athletes/{id}` path; anything but a number is 404, like an id nobody shares.
+pub(super) fn parse_id(id: &str) -> Result<AthleteId, HttpError> {
+    id.parse::<i64>().map(AthleteId::new).map_err(|_| HttpError::NotFound)
+}
+
 /// The one way a clinician page reaches an athlete: the access check (404 for anything not shared with this
 /// clinician, so ids reveal nothing). The handler writes [`Viewer::entry`] in the same store call as its read.
 pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<Viewer, HttpError> {

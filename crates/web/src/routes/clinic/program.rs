@@ -5,7 +5,7 @@
 //! change is written to the athlete's audit log.
 
 use super::athlete::AthleteView;
-use super::{Viewer, access};
+use super::{Viewer, access, parse_id};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::FormData;
@@ -36,10 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/clinic/athletes/{id}/comments", post(comment_form_post))
         .route("/api/clinic/athletes/{id}/program", post(api_program))
         .route("/api/clinic/athletes/{id}/comments", post(api_comment))
-}
-
-fn parse_id(id: &str) -> Result<AthleteId, HttpError> {
-    id.parse::<i64>().map(AthleteId::new).map_err(|_| HttpError::NotFound)
 }
 
 fn exercise_name(program: &Program, id: &str) -> String {
