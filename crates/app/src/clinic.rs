@@ -202,17 +202,59 @@ pub fn record_dashboard_look(store: &dyn Store, entry: &AuditEntry) -> Result<bo
 /// started sharing, `linked_since`), read before this look is written to the audit log.
 pub fn dashboard_row(
     store: &dyn Store,
+    cache: &AttentionCache,
     name: &str,
     account: i64,
     linked_since: Timestamp,
     now: Timestamp,
 ) -> Result<DashboardRow> {
     let last_visit = last_visit(store, account)?;
-    let attention = attention(store, now, last_visit.unwrap_or(linked_since))?;
+    let attention = cache.attention(store, now, last_visit.unwrap_or(linked_since))?;
     Ok(DashboardRow { athlete: store.athlete_id(), name: name.to_string(), last_visit, attention })
 }
 
 /// The Monday of `day`'s week: the week a report comment is about.
 pub fn week_of(day: Date) -> Date {
     crate::progress::monday(day)
+}
+
+/// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain
+/// trend, adherence, experiments), while the answer changes only when the journal does, when the day turns (the
+/// trend's window moves) or for another "since" (another clinician, or a new visit). A few "since"s are kept, one
+/// per clinician who looked recently.
+#[derive(Default)]
+pub struct AttentionCache {
+    kept: std::sync::Mutex<Vec<(AttentionKey, Attention)>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AttentionKey {
+    revision: u64,
+    day: Date,
+    since: Timestamp,
+}
+
+/// "Since"s kept per athlete: the clinicians who follow one athlete are few.
+const ATTENTION_KEEP: usize = 4;
+
+impl AttentionCache {
+    /// [`attention`] of the athlete of `store`, computed again only when its inputs changed.
+    pub fn attention(&self, store: &dyn Store, now: Timestamp, since: Timestamp) -> Result<Attention> {
+        let tz = TimeZone::system();
+        let key = AttentionKey { revision: store.journal_revision()?, day: now.to_zoned(tz.clone()).date(), since };
+        let lock = |m: &std::sync::Mutex<Vec<(AttentionKey, Attention)>>| {
+            m.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key).map(|(_, a)| a.clone())
+        };
+        if let Some(hit) = lock(&self.kept) {
+            return Ok(hit);
+        }
+        let fresh = attention_in(store, now, since, &tz)?;
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(k, _)| k.since != since);
+        if kept.len() >= ATTENTION_KEEP {
+            kept.remove(0);
+        }
+        kept.push((key, fresh.clone()));
+        Ok(fresh)
+    }
 }

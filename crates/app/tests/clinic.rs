@@ -192,3 +192,25 @@ fn adherence_falling_over_the_last_two_complete_weeks_is_a_reason_and_steady_adh
     assert!(!gus.reasons.iter().any(|r| r.kind == ReasonKind::AdherenceFalling), "{:?}", gus.reasons);
     assert_eq!(dashboard(rows)[0].name, "Fay (stopped)");
 }
+
+#[test]
+fn the_attention_cache_notices_a_new_pain_report_and_a_new_visit() {
+    let db = SqliteDatabase::in_memory().expect("db");
+    let store = db.athlete(db.create_athlete("Ana").expect("athlete")).expect("handle");
+    runner(&store, 5.0, 5.0);
+    let cache = runtall_app::clinic::AttentionCache::default();
+    let since = days_before(7);
+    let calm = cache.attention(&store, t(NOW), since).expect("attention");
+    assert!(!calm.reasons.iter().any(|r| r.kind == ReasonKind::PainWorse));
+    assert_eq!(cache.attention(&store, t(NOW), since).expect("again"), calm, "same journal, same answer");
+    for d in 1..=12 {
+        store.add_pain_report(&pain(&days_before(d).to_string(), 9.0, None)).expect("pain");
+    }
+    let worse = cache.attention(&store, t(NOW), since).expect("attention");
+    assert_eq!(worse.reasons[0].kind, ReasonKind::PainWorse, "the new reports are seen: {:?}", worse.reasons);
+    store.add_screening(&screening(&days_before(3).to_string(), &["night-pain-that-wakes"])).expect("flag");
+    let flagged = cache.attention(&store, t(NOW), since).expect("attention");
+    assert_eq!(flagged.reasons[0].kind, ReasonKind::RedFlagC);
+    let after_visit = cache.attention(&store, t(NOW), days_before(1)).expect("attention");
+    assert!(!after_visit.reasons.iter().any(|r| r.kind == ReasonKind::RedFlagC), "a visit since the flag");
+}

@@ -89,10 +89,11 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<Dashb
     let mut rows = Vec::with_capacity(athletes.len());
     for linked in athletes {
         let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
+        let cache = st.derived.get(linked.id).attention.clone();
         let row = st
             .db
             .run_for(linked.id, move |store| {
-                let row = dashboard_row(store, &linked.name, account.get(), linked.since, now)?;
+                let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
                 record_dashboard_look(store, &entry)?;
                 Ok(row)
             })
