@@ -4,9 +4,12 @@
 // RUNTALL_BIN names a built `runtall` binary; otherwise it is built here (debug).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const PASSWORD = 'a long enough password';
 
@@ -129,6 +132,30 @@ export async function clinicFlows({ flow, expect, repo, log, browser, shotsDir, 
           await p.close();
         }
       }
+    });
+
+    await flow('clinic: no WCAG 2 A/AA violations on the clinician pages and the audit log, phone and desktop (axe-core)', async () => {
+      const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+      const found = [];
+      const pages = [[pat, '/clinic'], [pat, `/clinic/athletes/${ben}`], [pat, `/clinic/athletes/${ben}/report`],
+        [athletes['Ben Okafor'], '/settings/audit'], [athletes['Ben Okafor'], '/today?run=easy']];
+      for (const width of [360, 1280]) {
+        for (const [who, path] of pages) {
+          const ctx = await browser.newContext({ viewport: { width, height: 900 }, bypassCSP: true,
+            storageState: await who.ctx.storageState() });
+          const p = await ctx.newPage();
+          await p.goto(base + path);
+          await p.evaluate(axeSource);
+          const result = await p.evaluate(async () => window.axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+          }));
+          for (const v of result.violations) {
+            found.push(`${path} @${width}: ${v.id} (${v.impact}) × ${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+          }
+          await ctx.close();
+        }
+      }
+      expect(found.length === 0, `accessibility violations:\n  ${found.join('\n  ')}`);
     });
   } finally {
     for (const c of contexts) await c.close();
