@@ -90,7 +90,10 @@ async fn an_adjusted_dose_and_a_note_reach_the_athletes_today_and_every_look_is_
 
     let page = clinic.get(&pat, &format!("/clinic/athletes/{id}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.has("Trends") && page.has("Latest runs") && page.has("Set a dose"));
+    assert!(
+        page.has("Trends") && page.has("Pain and weekly distance") && page.has("Latest runs") && page.has("Set a dose")
+    );
+    assert!(!page.has("href=\"/insights") && !page.has("href=\"/runs/"), "no links to the athlete's own pages");
     let path = format!("/clinic/athletes/{id}/program");
     let pairs = [("kind", "dose"), ("exercise", "chin-tuck"), ("sets", "2"), ("reps", "8"), ("note", "slowly")];
     let r = clinic.form(&pat, &path, &pairs).await;

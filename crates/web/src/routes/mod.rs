@@ -16,7 +16,7 @@ mod experiments;
 mod guided;
 mod home;
 mod import;
-mod insights;
+pub(crate) mod insights;
 mod journal;
 mod library;
 mod onboarding;

@@ -33,6 +33,8 @@ use serde::Serialize;
 const RUNS_SHOWN: usize = 20;
 /// Days of journal listed on the page.
 const JOURNAL_DAYS: i64 = 30;
+/// Weeks of the pain and distance chart.
+const TREND_WEEKS: usize = 12;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -72,6 +74,10 @@ pub(super) struct AthleteView {
     pub pain: Vec<PainReport>,
     pub days: Vec<DayLog>,
     pub report_comments: Vec<Comment>,
+    /// Weekly distance and pain for the chart (the last 12 weeks).
+    pub weekly: Vec<crate::insight_charts::WeekPoint>,
+    #[serde(skip)]
+    pub units: runtall_domain::profile::Units,
 }
 
 /// The athlete's name and when they started sharing, as this clinician's list has them.
@@ -114,6 +120,8 @@ fn gather_view(
     let mut days = store.day_logs(day_from, today)?;
     days.reverse();
     let report_comments = comments_on_reports(store, jiff::civil::Date::MIN, jiff::civil::Date::MAX)?;
+    let weekly = crate::routes::insights::weekly(store, today, TREND_WEEKS)?;
+    let units = store.profile()?.unwrap_or_default().units;
     Ok(AthleteView {
         athlete: store.athlete_id(),
         name,
@@ -130,6 +138,8 @@ fn gather_view(
         pain,
         days,
         report_comments,
+        weekly,
+        units,
     })
 }
 
@@ -168,6 +178,7 @@ async fn page(
         }
         (program::section(&session, &st, &v))
         (trends(&v))
+        (crate::routes::insights::trend_card(&v.weekly, v.units, None))
         (runs(&session, &v))
         (journal(&v))
     };
