@@ -1,0 +1,94 @@
+//! What a clinician's dashboard asks of one athlete's journal: the signals the attention rule
+//! (`runtall_domain::clinic::attention`) ranks, gathered with the same outcome measures the runner's own progress
+//! page uses, and the dashboard's order over many athletes.
+//!
+//! `dashboard` orders athletes and keeps their attention between views; `records` stores a clinician's program
+//! changes and comments and reads them back for the pages that show them.
+
+mod dashboard;
+mod records;
+
+pub use dashboard::{
+    AttentionCache, DASHBOARD_AUDIT_EVERY, DashboardRow, actions, dashboard, dashboard_row, last_visit,
+    record_dashboard_look,
+};
+pub use records::{ChangeOutcome, change_program, comments_on_reports, comments_on_run, new_key, week_of};
+
+use crate::Result;
+use crate::experiments::history;
+use crate::progress::{EscalationReason, progress_in};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use runtall_domain::clinic::attention::{self, AdherenceNow, Attention, FlagSeen, PainNow, SeeAPt, Signals};
+use runtall_insights::measures::ChangeCategory;
+use runtall_store::Store;
+
+/// Complete weeks compared for "adherence falling": the last two against the two before.
+pub const ADHERENCE_WEEKS: usize = 2;
+
+/// What needs a clinician's look for the athlete of `store`, with red-flag screens and finished experiments
+/// counted from `since` (the clinician's last visit). Dates are taken in the server's time zone.
+pub fn attention(store: &dyn Store, now: Timestamp, since: Timestamp) -> Result<Attention> {
+    attention_in(store, now, since, &TimeZone::system())
+}
+
+/// [`attention`] with dates taken in `tz`.
+pub fn attention_in(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZone) -> Result<Attention> {
+    Ok(attention::attention(&signals(store, now, since, tz)?))
+}
+
+/// The journal's signals for the attention rule.
+pub fn signals(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZone) -> Result<Signals> {
+    let today = now.to_zoned(tz.clone()).date();
+    let mut s = Signals::default();
+    for screen in store.screenings()? {
+        if screen.taken_at < since || screen.taken_at > now {
+            continue;
+        }
+        if let Some(level) = screen.outcome.level {
+            s.flags.push(FlagSeen {
+                at: screen.taken_at,
+                level,
+                answers: screen.outcome.triggered.iter().map(|f| f.short.clone()).collect(),
+            });
+        }
+    }
+    if store.latest_assessment()?.is_some() {
+        let p = progress_in(store, today, tz)?;
+        if let Some(current) = p.pain.current {
+            s.pain = Some(PainNow {
+                baseline: p.pain.baseline,
+                current,
+                change_percent: p.pain.change_percent,
+                meaningfully_worse: p.pain.category == ChangeCategory::MeaningfullyWorse,
+            });
+        }
+        s.see_a_pt =
+            p.escalation.map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
+        // Only complete weeks: the current one is not missed yet.
+        let mut shares: Vec<(jiff::civil::Date, f64)> = p
+            .adherence
+            .weeks
+            .iter()
+            .filter(|w| w.week_start.checked_add(jiff::Span::new().days(7)).is_ok_and(|end| end <= today))
+            .filter_map(|w| w.share.map(|sh| (w.week_start, sh)))
+            .collect();
+        shares.sort_by_key(|(d, _)| *d);
+        if shares.len() >= 2 * ADHERENCE_WEEKS {
+            let tail = &shares[shares.len() - 2 * ADHERENCE_WEEKS..];
+            let mean = |w: &[(jiff::civil::Date, f64)]| w.iter().map(|(_, s)| s).sum::<f64>() / w.len() as f64;
+            s.adherence = Some(AdherenceNow {
+                before: mean(&tail[..ADHERENCE_WEEKS]),
+                recent: mean(&tail[ADHERENCE_WEEKS..]),
+                weeks: ADHERENCE_WEEKS as u32,
+            });
+        }
+    }
+    let since_day = since.to_zoned(tz.clone()).date();
+    for past in history(store)? {
+        if past.experiment.stopped.is_some_and(|d| d >= since_day) {
+            s.experiments_finished.push(past.experiment.design.factor.label().to_string());
+        }
+    }
+    Ok(s)
+}
