@@ -214,3 +214,27 @@ fn the_attention_cache_notices_a_new_pain_report_and_a_new_visit() {
     let after_visit = cache.attention(&store, t(NOW), days_before(1)).expect("attention");
     assert!(!after_visit.reasons.iter().any(|r| r.kind == ReasonKind::RedFlagC), "a visit since the flag");
 }
+
+#[test]
+fn an_experiment_stopped_since_the_last_visit_is_a_reason_to_discuss() {
+    use runtall_app::experiments::{DesignChoice, design, factor, start, stop};
+    use runtall_insights::ExperimentUnit;
+    let db = SqliteDatabase::in_memory().expect("db");
+    let store = db.athlete(db.create_athlete("Ana").expect("athlete")).expect("handle");
+    runner(&store, 5.0, 2.0);
+    let today = t(NOW).to_zoned(TimeZone::UTC).date();
+    let d = design(factor("pre-run-breathing").expect("factor"), ExperimentUnit::Runs, 7, DesignChoice::default())
+        .expect("design");
+    start(&store, d, today.checked_sub(Span::new().days(20)).expect("date")).expect("start");
+    let before = attention_in(&store, t(NOW), days_before(7), &TimeZone::UTC).expect("attention");
+    assert!(!before.reasons.iter().any(|r| r.kind == ReasonKind::ExperimentFinished), "still running");
+    stop(&store, today).expect("stop");
+    let after = attention_in(&store, t(NOW), days_before(7), &TimeZone::UTC).expect("attention");
+    let reason = after.reasons.iter().find(|r| r.kind == ReasonKind::ExperimentFinished).expect("finished");
+    assert!(reason.text.contains("the pre-run breathing routine and no routine"), "{}", reason.text);
+    assert_eq!(after.level, Level::Info, "{:?}", after.reasons);
+    let next_visit =
+        attention_in(&store, t(NOW) + Span::new().hours(48), t(NOW) + Span::new().hours(24), &TimeZone::UTC)
+            .expect("attention");
+    assert!(!next_visit.reasons.iter().any(|r| r.kind == ReasonKind::ExperimentFinished), "seen at the last visit");
+}
