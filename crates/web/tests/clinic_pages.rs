@@ -108,6 +108,16 @@ async fn an_adjusted_dose_and_a_note_reach_the_athletes_today_and_every_look_is_
     assert!(page.has("2 × 8") && page.has("set the dose of Chin tuck: 2 sets, 8 reps (slowly)"), "the history");
 
     dashboard(&clinic, &pat).await;
+    // Withdrawing the note takes it off Today; the dose stays, and an unknown key is refused.
+    let view = clinic.get(&pat, &format!("/api/clinic/athletes/{id}")).await.json();
+    let note_key = view["clinician"]["note"]["key"].as_str().expect("the note in force").to_string();
+    let r = clinic.form(&pat, &path, &[("kind", "retire"), ("key", &note_key)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let today = clinic.get(&ana, "/today?run=easy").await;
+    assert!(!today.has("Easy week before the race") && today.has("2 × 8"), "the note is withdrawn, the dose stays");
+    let r = clinic.form(&pat, &path, &[("kind", "retire"), ("key", "pc-no-such")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
     let audit = clinic.get(&ana, "/api/settings/audit").await.json();
     let actions: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
     for action in ["viewed-dashboard", "viewed-athlete", "changed-program"] {
