@@ -4,12 +4,10 @@
 // RUNTALL_BIN names a built `runtall` binary; otherwise it is built here (debug).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { join } from 'node:path';
+import { axeViolations } from './axe.mjs';
 
 const PASSWORD = 'a long enough password';
 
@@ -135,7 +133,6 @@ export async function clinicFlows({ flow, expect, repo, log, browser, shotsDir, 
     });
 
     await flow('clinic: no WCAG 2 A/AA violations on the clinician pages and the audit log, phone and desktop (axe-core)', async () => {
-      const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
       const found = [];
       const pages = [[pat, '/clinic'], [pat, `/clinic/athletes/${ben}`], [pat, `/clinic/athletes/${ben}/report`],
         [athletes['Ben Okafor'], '/settings/audit'], [athletes['Ben Okafor'], '/today?run=easy']];
@@ -145,13 +142,7 @@ export async function clinicFlows({ flow, expect, repo, log, browser, shotsDir, 
             storageState: await who.ctx.storageState() });
           const p = await ctx.newPage();
           await p.goto(base + path);
-          await p.evaluate(axeSource);
-          const result = await p.evaluate(async () => window.axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          }));
-          for (const v of result.violations) {
-            found.push(`${path} @${width}: ${v.id} (${v.impact}) × ${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-          }
+          found.push(...await axeViolations(p, `${path} @${width}`));
           await ctx.close();
         }
       }
