@@ -210,6 +210,12 @@ async fn comments_reach_the_athlete_on_the_run_and_the_report() {
 
     assert!(clinic.get(&ana, &format!("/runs/{run}")).await.has("Even pace, well done"));
     assert!(clinic.get(&ana, "/report").await.has("Pain settling"));
+    let api = clinic.get(&pat, &format!("/api/clinic/athletes/{id}/report")).await.json();
+    assert_eq!(api["comments"][0]["text"], "Pain settling", "{}", api["comments"]);
+    assert!(api["report"]["who"].is_object(), "the report's data");
+    let audit = clinic.get(&ana, "/api/settings/audit").await.json();
+    let did: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(did.contains(&"viewed-report") && did.contains(&"commented"), "{did:?}");
     assert!(clinic.get(&pat, &format!("/clinic/athletes/{id}")).await.has("Even pace, well done"));
     let r = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/comments"), json!({ "run": 9999, "text": "x" })).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "another athlete's or no run");
