@@ -213,10 +213,14 @@ async fn comments_reach_the_athlete_on_the_run_and_the_report() {
     let api = clinic.get(&pat, &format!("/api/clinic/athletes/{id}/report")).await.json();
     assert_eq!(api["comments"][0]["text"], "Pain settling", "{}", api["comments"]);
     assert!(api["report"]["who"].is_object(), "the report's data");
+    assert!(clinic.get(&pat, &format!("/clinic/athletes/{id}")).await.has("Even pace, well done"));
+    let page = clinic.get(&pat, &format!("/clinic/athletes/{id}/runs/{run}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.has("Even pace, well done") && page.has("chart-figure") && page.has("8.00 km"), "{}", page.body);
+    assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{id}/runs/999999")).await.status, StatusCode::NOT_FOUND);
     let audit = clinic.get(&ana, "/api/settings/audit").await.json();
     let did: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
-    assert!(did.contains(&"viewed-report") && did.contains(&"commented"), "{did:?}");
-    assert!(clinic.get(&pat, &format!("/clinic/athletes/{id}")).await.has("Even pace, well done"));
+    assert!(did.contains(&"viewed-report") && did.contains(&"commented") && did.contains(&"viewed-run"), "{did:?}");
     let r = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/comments"), json!({ "run": 9999, "text": "x" })).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "another athlete's or no run");
 }
@@ -236,6 +240,7 @@ async fn another_clinician_and_the_athletes_get_404_and_leave_no_trace() {
             format!("/clinic/athletes/{id}/report"),
             format!("/api/clinic/athletes/{id}"),
             format!("/api/clinic/athletes/{id}/report"),
+            format!("/clinic/athletes/{id}/runs/1"),
             "/clinic/athletes/99999".to_string(),
         ] {
             assert_eq!(clinic.get(who, &path).await.status, StatusCode::NOT_FOUND, "{path}");

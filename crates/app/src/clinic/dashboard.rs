@@ -41,10 +41,12 @@ pub mod actions {
     /// The athlete's page: report summary, trends, runs, journal, program.
     pub const ATHLETE: &str = "viewed-athlete";
     pub const REPORT: &str = "viewed-report";
+    /// One run with its chart and comments.
+    pub const RUN: &str = "viewed-run";
     pub const CHANGED_PROGRAM: &str = "changed-program";
     pub const COMMENTED: &str = "commented";
     /// The views that count as a visit: red flags and finished experiments before the last one are not news.
-    pub const VISITS: [&str; 2] = [ATHLETE, REPORT];
+    pub const VISITS: [&str; 3] = [ATHLETE, REPORT, RUN];
 }
 
 /// When `account` last visited the athlete (opened their page or report), from the athlete's audit log.

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/clinic/athletes/{id}/report", get(report_page))
         .route("/api/clinic/athletes/{id}", get(api_athlete))
         .route("/api/clinic/athletes/{id}/report", get(api_report))
+        .route("/clinic/athletes/{id}/runs/{run}", get(run_page))
 }
 
 /// A run with the clinician's comments on it.
@@ -222,7 +223,8 @@ fn runs(session: &Session, v: &AthleteView) -> Markup {
             ul class="run-lines" {
                 @for r in &v.runs {
                     li {
-                        (r.row.start.strftime("%Y-%m-%d")) " · " (format!("{:.1} km", r.row.distance_m / 1000.0))
+                        a href={ "/clinic/athletes/" (v.athlete) "/runs/" (r.row.id) } { (r.row.start.strftime("%Y-%m-%d")) }
+                        " · " (format!("{:.1} km", r.row.distance_m / 1000.0))
                         " · " (format!("{:.0} min", r.row.moving_s / 60.0))
                         @if let Some(l) = r.row.label { " · " (crate::form::id_of(&l)) }
                         @for c in &r.comments { br; span class="note" { strong { (c.by) ": " } (c.text) } }
@@ -319,4 +321,61 @@ async fn report_page(
 async fn api_report(State(st): State<AppState>, who: Principal, Path(id): Path<String>) -> Result<Response, HttpError> {
     let (_, data, comments) = load_report(&st, &who, parse_id(&id)?).await?;
     Ok(json(serde_json::json!({ "report": data, "comments": comments })))
+}
+
+/// One run for the clinician: its facts, the chart of pace, heart rate and elevation, the pain logged with it, and
+/// the comments with a form to add one.
+async fn run_page(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    Path((id, run)): Path<(String, i64)>,
+) -> Result<Response, HttpError> {
+    let athlete = parse_id(&id)?;
+    let viewer = access(&st, &who, athlete).await?;
+    let (name, _) = linked(&st, &viewer, athlete).await?;
+    let (stored, units, comments, pain) = st
+        .db
+        .run_for(athlete, move |store| {
+            let stored = store.activity(run)?.ok_or(HttpError::NotFound)?;
+            let units = store.profile()?.unwrap_or_default().units;
+            let comments = runtall_app::clinic::comments_on_run(store, &stored.activity.source.content_hash)?;
+            let start = stored.activity.start;
+            let to = start.checked_add(SignedDuration::from_hours(48)).unwrap_or(start);
+            let pain: Vec<PainReport> =
+                store.pain_reports(start, to)?.into_iter().filter(|p| p.run_id == Some(run)).collect();
+            let when = start.strftime("%Y-%m-%d").to_string();
+            store.add_audit(&viewer.entry(actions::RUN, format!("your run of {when}")))?;
+            Ok((stored, units, comments, pain))
+        })
+        .await?;
+    let a = &stored.activity;
+    let chart = crate::charts::run_chart(&a.samples, units);
+    let body = html! {
+        p { a href={ "/clinic/athletes/" (athlete) "#runs" } { "← " (name) } }
+        h1 { (a.name.clone().unwrap_or_else(|| format!("Run of {}", a.start.strftime("%Y-%m-%d")))) }
+        dl class="facts" {
+            div { dt { "Start" } dd { (a.start.strftime("%Y-%m-%d %H:%M UTC")) } }
+            div { dt { "Distance" } dd { (crate::units::distance(a.distance_m, units)) } }
+            div { dt { "Moving time" } dd { (crate::units::duration(a.moving_s)) } }
+            div { dt { "Pace" } dd { (crate::units::speed(a.sport, a.moving_s, a.distance_m, units)) } }
+            @if let Some(hr) = a.avg_hr_bpm { div { dt { "Heart rate" } dd { (format!("{hr:.0}")) " bpm" } } }
+            @if let Some(c) = &stored.classification { div { dt { "Label" } dd { (crate::form::id_of(&c.label)) } } }
+        }
+        @match &chart {
+            Some((svg, text)) => { figure class="chart-figure" { (svg) figcaption { (text) } } }
+            None => { p class="empty" { "No sample stream for this run, so no chart." } }
+        }
+        section class="card" aria-labelledby="run-pain" {
+            h2 id="run-pain" { "Pain with this run" }
+            @if pain.is_empty() { p class="empty" { "None logged." } }
+            ul { @for p in &pain { li { (p.region.label()) " " (p.intensity.get()) "/10 · " (p.timing.id()) } } }
+        }
+        section class="card" aria-labelledby="run-comments" {
+            h2 id="run-comments" { "Comments" }
+            @for c in &comments { p { strong { (c.by) } " · " (c.at.strftime("%Y-%m-%d")) ": " (c.text) } }
+            (program::comment_form(&session, athlete, "run", &run.to_string()))
+        }
+    };
+    Ok(Page::bare(format!("{name} — run"), body).render(&session))
 }
