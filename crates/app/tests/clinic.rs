@@ -192,3 +192,49 @@ fn adherence_falling_over_the_last_two_complete_weeks_is_a_reason_and_steady_adh
     assert!(!gus.reasons.iter().any(|r| r.kind == ReasonKind::AdherenceFalling), "{:?}", gus.reasons);
     assert_eq!(dashboard(rows)[0].name, "Fay (stopped)");
 }
+
+#[test]
+fn the_attention_cache_notices_a_new_pain_report_and_a_new_visit() {
+    let db = SqliteDatabase::in_memory().expect("db");
+    let store = db.athlete(db.create_athlete("Ana").expect("athlete")).expect("handle");
+    runner(&store, 5.0, 5.0);
+    let cache = runtall_app::clinic::AttentionCache::default();
+    let since = days_before(7);
+    let calm = cache.attention(&store, t(NOW), since).expect("attention");
+    assert!(!calm.reasons.iter().any(|r| r.kind == ReasonKind::PainWorse));
+    assert_eq!(cache.attention(&store, t(NOW), since).expect("again"), calm, "same journal, same answer");
+    for d in 1..=12 {
+        store.add_pain_report(&pain(&days_before(d).to_string(), 9.0, None)).expect("pain");
+    }
+    let worse = cache.attention(&store, t(NOW), since).expect("attention");
+    assert_eq!(worse.reasons[0].kind, ReasonKind::PainWorse, "the new reports are seen: {:?}", worse.reasons);
+    store.add_screening(&screening(&days_before(3).to_string(), &["night-pain-that-wakes"])).expect("flag");
+    let flagged = cache.attention(&store, t(NOW), since).expect("attention");
+    assert_eq!(flagged.reasons[0].kind, ReasonKind::RedFlagC);
+    let after_visit = cache.attention(&store, t(NOW), days_before(1)).expect("attention");
+    assert!(!after_visit.reasons.iter().any(|r| r.kind == ReasonKind::RedFlagC), "a visit since the flag");
+}
+
+#[test]
+fn an_experiment_stopped_since_the_last_visit_is_a_reason_to_discuss() {
+    use runtall_app::experiments::{DesignChoice, design, factor, start, stop};
+    use runtall_insights::ExperimentUnit;
+    let db = SqliteDatabase::in_memory().expect("db");
+    let store = db.athlete(db.create_athlete("Ana").expect("athlete")).expect("handle");
+    runner(&store, 5.0, 2.0);
+    let today = t(NOW).to_zoned(TimeZone::UTC).date();
+    let d = design(factor("pre-run-breathing").expect("factor"), ExperimentUnit::Runs, 7, DesignChoice::default())
+        .expect("design");
+    start(&store, d, today.checked_sub(Span::new().days(20)).expect("date")).expect("start");
+    let before = attention_in(&store, t(NOW), days_before(7), &TimeZone::UTC).expect("attention");
+    assert!(!before.reasons.iter().any(|r| r.kind == ReasonKind::ExperimentFinished), "still running");
+    stop(&store, today).expect("stop");
+    let after = attention_in(&store, t(NOW), days_before(7), &TimeZone::UTC).expect("attention");
+    let reason = after.reasons.iter().find(|r| r.kind == ReasonKind::ExperimentFinished).expect("finished");
+    assert!(reason.text.contains("the pre-run breathing routine and no routine"), "{}", reason.text);
+    assert_eq!(after.level, Level::Info, "{:?}", after.reasons);
+    let next_visit =
+        attention_in(&store, t(NOW) + Span::new().hours(48), t(NOW) + Span::new().hours(24), &TimeZone::UTC)
+            .expect("attention");
+    assert!(!next_visit.reasons.iter().any(|r| r.kind == ReasonKind::ExperimentFinished), "seen at the last visit");
+}

@@ -175,3 +175,32 @@ fn the_note_for_today_is_the_latest_one_not_retired() {
     let p = within_gate(program(), perm(&a, &[]), &changes[..2], at("2026-11-04T08:00:00Z"));
     assert_eq!(p.clinician.note.as_ref().map(|n| n.text.as_str()), Some("Race week: skip strength"));
 }
+
+#[test]
+fn a_dose_for_an_exercise_the_gate_swaps_waits_and_the_clinician_is_told() {
+    // A shoulder injury swaps the prone raises for an easier exercise.
+    let a = assessment(|t| *t = t.replace("conditions = []", r#"conditions = ["shoulder-injury"]"#));
+    let base = perm(&a, &[]);
+    let (swapped, to) = base
+        .exercises
+        .iter()
+        .find_map(|d| match &d.verdict {
+            ExerciseVerdict::Swapped { to, .. } => Some((d.id.clone(), to.clone())),
+            _ => None,
+        })
+        .expect("an exercise swapped for the condition");
+    let dose = change(
+        "k1",
+        "2026-11-02T08:00:00Z",
+        Change::Dose {
+            exercise: swapped.clone(),
+            dose: DoseChange { reps: Some(12), ..DoseChange::default() },
+            note: None,
+        },
+    );
+    let p = within_gate(program(), base, &[dose], at("2026-11-03T08:00:00Z"));
+    let refused = p.clinician.refused.iter().find(|r| r.key == "k1").expect("reported");
+    let name = &program().exercise(&to).expect("the substitute").name;
+    assert!(refused.reason.contains(name.as_str()), "{}", refused.reason);
+    assert_eq!(p.clinician.dose_set(&to), None, "the substitute keeps its own dose");
+}

@@ -1166,6 +1166,19 @@ impl Store for PgStore {
             .collect()
     }
 
+    fn last_audit(&self, actor_account: i64, actions: &[&str]) -> Result<Option<Timestamp>> {
+        let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+        let row = self.tx(|tx| {
+            tx.query_opt(
+                "SELECT id, at_us FROM audit_log WHERE athlete_id = $1 AND actor_account = $2 AND action = ANY($3)
+                 ORDER BY at_us DESC, id DESC LIMIT 1",
+                &[&self.me(), &actor_account, &actions],
+            )
+            .map_err(|e| self.err(e))
+        })?;
+        row.map(|r| from_micros(r.get(1), "audit entry", r.get(0))).transpose()
+    }
+
     fn journal_revision(&self) -> Result<u64> {
         let row = self.tx(|tx| {
             tx.query_one("SELECT n FROM journal_revision WHERE athlete_id = $1", &[&self.me()]).map_err(|e| self.err(e))

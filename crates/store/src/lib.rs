@@ -396,6 +396,8 @@ pub trait Store {
     fn add_audit(&self, entry: &AuditEntry) -> Result<()>;
     /// Audit entries at `[from, to)`, oldest first.
     fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>>;
+    /// When `actor_account` last did one of `actions` (the clinician's last visit), without reading the whole log.
+    fn last_audit(&self, actor_account: i64, actions: &[&str]) -> Result<Option<Timestamp>>;
 
     /// A number that grows with every change to the athlete's records (profile, screens, assessments, plans, runs,
     /// pain, day logs, run context, guided sessions, experiments, a clinician's program changes and comments),

@@ -15,6 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { postureFlows } from './posture.mjs';
+import { clinicFlows } from './clinic.mjs';
+import { axeViolations } from './axe.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..', '..');
@@ -544,11 +546,11 @@ async function main() {
     await shoot(browser, base, 'settings', '/settings');
 
     await postureFlows({ flow, expect, page, base, repo, log, shoot, browser });
+    await clinicFlows({ flow, expect, repo, log, browser, shotsDir, takeShots, freePort });
 
     await flow('no WCAG 2 A/AA violations on the main pages, phone and desktop (axe-core)', async () => {
       // axe is injected through the DevTools protocol (bypassCSP), so the app's strict CSP stays as it is for the
       // pages under test; the rules checked include colour contrast, labels, names, landmarks and ARIA use.
-      const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
       const pages = ['/today', '/plan', '/pain', '/day', '/runs', '/runs/3', '/import', '/insights', '/experiments',
         '/library', '/learn', '/learn/2', '/settings', '/session/daily-mobility', '/rescore', '/run-mode', '/travel', '/posture',
         '/travel?race=2027-03-14&mode=drive&hours=4', '/sources', '/breathe', '/breaks', '/library/exercises/prone-y'];
@@ -558,13 +560,7 @@ async function main() {
         const p = await ctx.newPage();
         for (const path of pages) {
           await p.goto(base + path);
-          await p.evaluate(axeSource);
-          const result = await p.evaluate(async () => window.axe.run(document, {
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-          }));
-          for (const v of result.violations) {
-            found.push(`${path} @${width}: ${v.id} (${v.impact}) × ${v.nodes.length}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
-          }
+          found.push(...await axeViolations(p, `${path} @${width}`));
         }
         await ctx.close();
       }

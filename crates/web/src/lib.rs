@@ -20,6 +20,7 @@ mod assets;
 mod auth;
 mod body_limits;
 mod charts;
+mod comments;
 mod db;
 mod error;
 mod form;

@@ -111,6 +111,7 @@ pub const OPS: &[Op] = &[
     },
     op("get", "/api/runs/{id}", "One run with samples, laps and classification"),
     op("get", "/api/runs/{id}/context", "A run's context"),
+    op("get", "/api/runs/{id}/comments", "A clinician's comments on the run, oldest first"),
     with_body("post", "/api/runs/{id}/context", "Save a run's context", "RunContext"),
     with_body(
         "post",
@@ -142,6 +143,14 @@ pub const OPS: &[Op] = &[
     op("get", "/api/profile", "Profile and emergency number"),
     with_body("post", "/api/profile", "Change name, country or units", "Profile"),
     with_body("post", "/api/delete-all", "Delete every record", "DeleteAll"),
+    Op {
+        query: &[("days", "how many days back (default 365)")],
+        ..op(
+            "get",
+            "/api/settings/audit",
+            "Your audit log: every view or change of your records by a clinician, newest first",
+        )
+    },
     op("get", "/api/reminders", "Sitting-break reminder settings (used by `runtall remind` without options)"),
     with_body("post", "/api/reminders", "Change reminder settings (only the fields given)", "Reminders"),
     with_body(

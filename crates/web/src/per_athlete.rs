@@ -18,6 +18,8 @@ pub struct Derived {
     pub insights: Arc<InsightsCache>,
     pub plans: Arc<PlanCache>,
     pub breaks: Arc<crate::routes::breaks::BreakSlot>,
+    /// What needs a clinician's look (the dashboard), kept per journal revision, day and "since".
+    pub attention: Arc<runtall_app::clinic::AttentionCache>,
 }
 
 #[derive(Default)]

@@ -219,12 +219,15 @@ pub fn body(data: &ReportData) -> Markup {
                         p { strong { "What the plan asks for (plan of " (d(plan.made_on)) ", " (plan.mode) " program). " }
                             @if !plan.core.is_empty() { "Core: " (plan.core.join("; ")) "." } }
                         @if let Some(sf) = &plan.safety { p class="small" { (sf) } }
-                        table class="week" {
-                            thead { tr { @for day in &plan.week { th scope="col" { (day.day) } } } }
-                            tbody { tr { @for day in &plan.week { td {
-                                @if let Some(run) = &day.run { strong { (run) " run; " } }
-                                @if day.routines.is_empty() { "—" } @else { (day.routines.join("; ")) }
-                            } } } }
+                        // A phone scrolls the week sideways: the wrapper takes the focus a keyboard needs to do so.
+                        div class="week-wrap" tabindex="0" role="region" aria-label="The plan's week (scrolls sideways)" {
+                            table class="week" {
+                                thead { tr { @for day in &plan.week { th scope="col" { (day.day) } } } }
+                                tbody { tr { @for day in &plan.week { td {
+                                    @if let Some(run) = &day.run { strong { (run) " run; " } }
+                                    @if day.routines.is_empty() { "—" } @else { (day.routines.join("; ")) }
+                                } } } }
+                            }
                         }
                     }
                 }

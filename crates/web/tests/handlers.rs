@@ -551,6 +551,7 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         include_str!("../src/routes/rescore.rs"),
         include_str!("../src/routes/posture.rs"),
         include_str!("../src/routes/report.rs"),
+        include_str!("../src/routes/audit.rs"),
         include_str!("../src/openapi.rs"),
     ];
     let mut registered = 0;

@@ -49,7 +49,7 @@ impl Level {
     pub fn name(self) -> &'static str {
         match self {
             Level::Urgent => "urgent",
-            Level::Soon => "soon",
+            Level::Soon => "look soon",
             Level::Watch => "watch",
             Level::Info => "to discuss",
             Level::None => "nothing new",
@@ -138,7 +138,7 @@ pub struct Signals {
     pub pain: Option<PainNow>,
     pub see_a_pt: Option<SeeAPt>,
     pub adherence: Option<AdherenceNow>,
-    /// Experiments that finished since the last visit, by name.
+    /// Experiments that finished since the last visit, by what they compared ("pack on and pack off").
     pub experiments_finished: Vec<String>,
 }
 
@@ -212,7 +212,7 @@ pub fn attention(s: &Signals) -> Attention {
     for name in &s.experiments_finished {
         reasons.push(Reason {
             kind: ReasonKind::ExperimentFinished,
-            text: format!("Experiment finished: {name} (its result is on the report)"),
+            text: format!("Experiment finished, comparing {name}: its result is on the report"),
         });
     }
     reasons.sort_by_key(|r| r.kind);

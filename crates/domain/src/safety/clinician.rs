@@ -218,7 +218,7 @@ pub fn within_gate(
                 ExerciseVerdict::Swapped { to, reason } => out.refused.push(Refused {
                     key: c.key.clone(),
                     exercise: exercise.clone(),
-                    reason: format!("the safety check swaps it for {to}: {reason}"),
+                    reason: format!("the safety check swaps it for {}: {reason}", name_of(program, &to)),
                 }),
                 ExerciseVerdict::LeftOut { reason } => out.refused.push(Refused {
                     key: c.key.clone(),
@@ -237,13 +237,17 @@ pub fn within_gate(
         };
         let weeks = weeks_between(c.at, now);
         let set = grown(dose, weeks);
-        if let ExerciseVerdict::LeftOut { reason } = permissions.exercise(exercise) {
-            // Kept for the day the exercise comes back, but the clinician learns it is not done now.
-            out.refused.push(Refused {
-                key: c.key.clone(),
-                exercise: exercise.clone(),
-                reason: format!("the dose waits: the exercise is left out ({reason})"),
-            });
+        // A dose for an exercise the runner does not do now is kept for the day it comes back, but the clinician
+        // learns it is not applied.
+        let waits = match permissions.exercise(exercise) {
+            ExerciseVerdict::Allowed => None,
+            ExerciseVerdict::LeftOut { reason } => Some(format!("the dose waits: the exercise is left out ({reason})")),
+            ExerciseVerdict::Swapped { to, reason } => {
+                Some(format!("the dose waits: the safety check swaps it for {} ({reason})", name_of(program, &to)))
+            }
+        };
+        if let Some(reason) = waits {
+            out.refused.push(Refused { key: c.key.clone(), exercise: exercise.clone(), reason });
         } else if apply_dose(&ex.dose, &set).1 {
             out.capped.push(Refused {
                 key: c.key.clone(),
@@ -263,6 +267,11 @@ pub fn within_gate(
     }
     permissions.clinician = out;
     permissions
+}
+
+/// An exercise's name as the clinician reads it, else its id.
+fn name_of(program: &Program, id: &str) -> String {
+    program.exercise(id).map(|e| e.name.clone()).unwrap_or_else(|| id.to_string())
 }
 
 fn unknown(c: &ProgramChange, exercise: &str) -> Refused {

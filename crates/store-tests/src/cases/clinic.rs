@@ -119,6 +119,19 @@ pub fn the_audit_log_is_the_athletes_own_and_read_by_window<B: Backend>(backend:
     let day = a.audit_log(ts("2026-10-06T00:00:00Z"), ts("2026-10-07T10:00:00Z")).expect("window");
     assert_eq!(day.len(), 3, "`to` is exclusive");
     assert!(b.audit_log(Timestamp::MIN, Timestamp::MAX).expect("Ben's").is_empty(), "Ben reads only his own log");
+
+    // The last time one account did one of some actions: the newest match, whoever else came later.
+    let mut other = audit("2026-10-08T10:00:00Z", "viewed-report");
+    other.actor_account = 8;
+    a.add_audit(&other).expect("another clinician, later");
+    assert_eq!(
+        a.last_audit(7, &["viewed-report", "viewed-runs"]).expect("last"),
+        Some(ts("2026-10-06T10:00:00.000002Z"))
+    );
+    assert_eq!(a.last_audit(7, &["changed-program"]).expect("last"), Some(ts("2026-10-07T10:00:00Z")));
+    assert_eq!(a.last_audit(7, &["commented"]).expect("last"), None);
+    assert_eq!(a.last_audit(8, &["viewed-report"]).expect("last"), Some(ts("2026-10-08T10:00:00Z")));
+    assert_eq!(b.last_audit(7, &["viewed-report"]).expect("Ben's"), None, "Ana's log is not Ben's");
 }
 
 pub fn delete_all_removes_the_clinic_records_of_one_athlete<B: Backend>(backend: &B) {

@@ -1265,6 +1265,26 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn last_audit(&self, actor_account: i64, actions: &[&str]) -> Result<Option<Timestamp>> {
+        // Newest first on the (athlete, time) index, stopping at the first match.
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, at_us, action FROM audit_log WHERE athlete_id = ?1 AND actor_account = ?2
+                 ORDER BY at_us DESC, id DESC",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![self.me(), actor_account]).map_err(|e| self.err(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let action: String = row.get(2).map_err(|e| self.err(e))?;
+            if actions.contains(&action.as_str()) {
+                let id: i64 = row.get(0).map_err(|e| self.err(e))?;
+                return Ok(Some(from_micros(row.get(1).map_err(|e| self.err(e))?, "audit entry", id)?));
+            }
+        }
+        Ok(None)
+    }
+
     fn journal_revision(&self) -> Result<u64> {
         let n: i64 = self
             .conn()

@@ -56,7 +56,7 @@ fn default_weeks(first_run: Option<Date>, today: Date) -> usize {
     span.clamp(8, 26)
 }
 
-fn weekly(store: &dyn Store, today: Date, weeks: usize) -> Result<Vec<WeekPoint>, HttpError> {
+pub(crate) fn weekly(store: &dyn Store, today: Date, weeks: usize) -> Result<Vec<WeekPoint>, HttpError> {
     let runs: Vec<(Date, f64)> = store
         .activities(&ActivityFilter::default())?
         .into_iter()
@@ -144,7 +144,8 @@ fn progress_card(p: &Option<Progress>) -> Markup {
     }
 }
 
-fn trend_card(weeks: &[WeekPoint], units: Units) -> Markup {
+/// The chart card; `longer` is the page that shows more weeks (`?weeks=N` is added), if the viewer may open it.
+pub(crate) fn trend_card(weeks: &[WeekPoint], units: Units, longer: Option<&str>) -> Markup {
     let (svg, text) = trend_chart(weeks, units == Units::Km);
     html! {
         section class="card" aria-labelledby="h-trend" {
@@ -159,8 +160,10 @@ fn trend_card(weeks: &[WeekPoint], units: Units) -> Markup {
                     p class="muted" { (text) }
                 }
             }
-            p class="muted" { "Show " a href="/insights?weeks=13" { "3 months" } ", " a href="/insights?weeks=26" { "6 months" } " or "
-                a href="/insights?weeks=52" { "a year" } "." }
+            @if let Some(page) = longer {
+                p class="muted" { "Show " a href={ (page) "?weeks=13" } { "3 months" } ", " a href={ (page) "?weeks=26" } { "6 months" } " or "
+                    a href={ (page) "?weeks=52" } { "a year" } "." }
+            }
         }
     }
 }
@@ -289,7 +292,7 @@ async fn page(
                 p { a class="button primary" href="/import" { "Import runs" } " " a class="button" href="/pain" { "Log pain" } }
             }
         } @else {
-            (trend_card(&d.view.weeks, s.profile.units))
+            (trend_card(&d.view.weeks, s.profile.units, Some("/insights")))
             (factors_card(&d.report))
             (suggestion_card(&session, &d.report, d.experiment_running))
         }

@@ -8,6 +8,7 @@
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
 mod accounts;
+mod audit;
 pub(crate) mod breaks;
 mod breathe;
 mod clinic;
@@ -15,7 +16,7 @@ mod experiments;
 mod guided;
 mod home;
 mod import;
-mod insights;
+pub(crate) mod insights;
 mod journal;
 mod library;
 mod onboarding;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router())
         .merge(sources::router())
         .merge(settings::router())
+        .merge(audit::router())
         .merge(accounts::router())
         .merge(clinic::router())
         .merge(sync::router())

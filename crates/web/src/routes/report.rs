@@ -80,6 +80,8 @@ async fn page(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, HttpError> {
     let data = load(&st, options(&q)?).await?;
+    let (from, to) = (data.who.from, data.who.to);
+    let comments = st.db.run(move |store| Ok(runtall_app::clinic::comments_on_reports(store, from, to)?)).await?;
     let paper = match data.who.paper {
         Paper::A4 => "a4",
         Paper::Letter => "letter",
@@ -103,6 +105,7 @@ async fn page(
             p class="hint wide" { "To print, use your browser's Print command: the menus and this form are left off the paper. "
                 "The PDF is the same report, ready to e-mail or print (" (data.who.paper.name()) ", from your country setting)." }
         }
+        (crate::comments::block("Comments from your clinician", &comments))
         (report_page::body(&data))
     };
     Ok(Page::new("Report for your physical therapist", Nav::Insights, body).render(&session))

@@ -24,6 +24,7 @@ use runtall_content::RunType;
 use runtall_domain::activity::SpeedUnit;
 use runtall_domain::assess::Surface;
 use runtall_domain::classify::RunLabel;
+use runtall_domain::clinic::Comment;
 use runtall_domain::journal::{PainReport, RunContext};
 use runtall_domain::profile::Units;
 use runtall_store::{ActivityFilter, ActivityKind, ActivityRow, Store, StoredActivity};
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/runs", get(api_list))
         .route("/api/runs/{id}", get(api_detail))
         .route("/api/runs/{id}/context", get(api_context).post(api_context_put))
+        .route("/api/runs/{id}/comments", get(api_comments))
 }
 
 pub const LABELS: [RunLabel; 6] =
@@ -267,7 +269,8 @@ fn context_section(session: &Session, id: i64, ctx: &RunContext) -> Markup {
 }
 
 async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64>) -> Result<Response, HttpError> {
-    let (units, (run, ctx, pain)) = st.db.run(move |store| Ok((profile_units(store)?, load_run(store, id)?))).await?;
+    let (units, (run, ctx, pain, comments)) =
+        st.db.run(move |store| Ok((profile_units(store)?, load_run(store, id)?))).await?;
     let a = &run.activity;
     let is_run = a.sport.is_run();
     let label = run.classification.as_ref().map(|c| c.label);
@@ -359,6 +362,7 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
                 @if let Some(r) = post { " " a class="button" href={ "/session/" (r.id) "?run=" (id) } { "Do the post-run reset" } }
             }
         }
+        (crate::comments::block("From your clinician", &comments))
         @if is_run { (context_section(&session, id, &ctx)) }
         @if !a.warnings.is_empty() {
             details { summary { "Read with warnings" } ul { @for w in &a.warnings { li { (w) } } } }
@@ -407,7 +411,7 @@ async fn delete_run(st: &AppState, id: i64) -> Result<(), HttpError> {
     if st.db.run(move |store| Ok(store.delete_activity(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
-type Loaded = (StoredActivity, RunContext, Vec<PainReport>);
+type Loaded = (StoredActivity, RunContext, Vec<PainReport>, Vec<Comment>);
 
 fn load_run(store: &dyn Store, id: i64) -> Result<Loaded, HttpError> {
     let run = store.activity(id)?.ok_or(HttpError::NotFound)?;
@@ -416,7 +420,8 @@ fn load_run(store: &dyn Store, id: i64) -> Result<Loaded, HttpError> {
     let from = start.checked_sub(SignedDuration::from_hours(6)).unwrap_or(start);
     let to = start.checked_add(SignedDuration::from_hours(48)).unwrap_or(start);
     let pain = store.pain_reports(from, to)?.into_iter().filter(|p| p.run_id == Some(id)).collect();
-    Ok((run, ctx, pain))
+    let comments = runtall_app::clinic::comments_on_run(store, &run.activity.source.content_hash)?;
+    Ok((run, ctx, pain, comments))
 }
 
 fn empty_context(run_id: i64) -> RunContext {
@@ -475,6 +480,18 @@ async fn api_detail(State(st): State<AppState>, Path(id): Path<i64>) -> Result<R
     let mut run = st.db.run(move |store| store.activity(id)?.ok_or(HttpError::NotFound)).await?;
     run.activity.source.path = original_name(&run.activity.source.path);
     Ok(json(run))
+}
+
+/// A clinician's comments on the run, oldest first.
+async fn api_comments(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
+    Ok(json(
+        st.db
+            .run(move |store| {
+                let run = store.activity(id)?.ok_or(HttpError::NotFound)?;
+                Ok(runtall_app::clinic::comments_on_run(store, &run.activity.source.content_hash)?)
+            })
+            .await?,
+    ))
 }
 
 async fn api_context(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {

@@ -124,6 +124,7 @@ fn form(
                 li { a href="/export/runs.csv" download { "Runs (CSV)" } " · " a href="/export/pain.csv" download { "Pain (CSV)" } " · " a href="/export/days.csv" download { "Days (CSV)" } ": runs, pain and days only, for a spreadsheet" }
             }
             (journal_import)
+            p { a href="/settings/audit" { "Who has looked at your data" } " — every view or change by a clinician you share your records with." }
         }
         section class="card danger-zone" {
             h2 { "Delete all data" }

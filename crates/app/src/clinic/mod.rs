@@ -1,17 +1,27 @@
 //! What a clinician's dashboard asks of one athlete's journal: the signals the attention rule
 //! (`runtall_domain::clinic::attention`) ranks, gathered with the same outcome measures the runner's own progress
 //! page uses, and the dashboard's order over many athletes.
+//!
+//! `dashboard` orders athletes and keeps their attention between views; `records` stores a clinician's program
+//! changes and comments and reads them back for the pages that show them.
+
+mod dashboard;
+mod records;
+
+pub use dashboard::{
+    AttentionCache, DASHBOARD_AUDIT_EVERY, DashboardRow, actions, dashboard, dashboard_row, last_visit,
+    record_dashboard_look,
+};
+pub use records::{ChangeOutcome, change_program, comments_on_reports, comments_on_run, new_key, week_of};
 
 use crate::Result;
 use crate::experiments::history;
 use crate::progress::{EscalationReason, progress_in};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use runtall_domain::clinic::ProgramChange;
 use runtall_domain::clinic::attention::{self, AdherenceNow, Attention, FlagSeen, PainNow, SeeAPt, Signals};
 use runtall_insights::measures::ChangeCategory;
-use runtall_store::{AthleteId, Store};
-use serde::Serialize;
+use runtall_store::Store;
 
 /// Complete weeks compared for "adherence falling": the last two against the two before.
 pub const ADHERENCE_WEEKS: usize = 2;
@@ -81,65 +91,4 @@ pub fn signals(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZon
         }
     }
     Ok(s)
-}
-
-/// One athlete on a clinician's dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DashboardRow {
-    pub athlete: AthleteId,
-    pub name: String,
-    /// The clinician's last look at this athlete's data, if any.
-    pub last_visit: Option<Timestamp>,
-    pub attention: Attention,
-}
-
-/// The dashboard's order: most urgent first ([`Attention::urgency`]); on a tie, the athlete not looked at for
-/// longest (never first), then by name.
-pub fn dashboard(mut rows: Vec<DashboardRow>) -> Vec<DashboardRow> {
-    rows.sort_by(|a, b| {
-        a.attention
-            .urgency(&b.attention)
-            .then_with(|| a.last_visit.cmp(&b.last_visit))
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.athlete.cmp(&b.athlete))
-    });
-    rows
-}
-
-/// What became of a clinician's program change: whether it was new (a sync or a double click may send it again),
-/// and what the safety gate made of it, for the clinician to read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChangeOutcome {
-    pub new: bool,
-    /// Why the gate keeps the change out (it is stored, and applies if the gate allows it later).
-    pub refused: Option<String>,
-    /// The dose was applied only up to the program's limits.
-    pub capped: Option<String>,
-}
-
-/// Stores a clinician's program change and reports how the gate applies it as of `now`.
-pub fn change_program(
-    program: &runtall_domain::content::Program,
-    store: &dyn Store,
-    change: &ProgramChange,
-    now: Timestamp,
-) -> Result<ChangeOutcome> {
-    let new = store.add_program_change(change)?;
-    let permissions = crate::safety::permissions_at(program, store, now)?;
-    let find = |list: &[runtall_domain::safety::clinician::Refused]| {
-        list.iter().find(|r| r.key == change.key).map(|r| r.reason.clone())
-    };
-    Ok(ChangeOutcome {
-        new,
-        refused: find(&permissions.clinician.refused),
-        capped: find(&permissions.clinician.capped),
-    })
-}
-
-/// A key for a new clinician record (`kind` is `pc` for program changes, `c` for comments): unique per account
-/// and instant, with a counter for records made within the same microsecond by one process.
-pub fn new_key(kind: &str, account: i64, at: Timestamp) -> String {
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("{kind}-{account}-{}-{n}", at.as_microsecond())
 }

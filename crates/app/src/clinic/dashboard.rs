@@ -1,0 +1,127 @@
+//! The dashboard over many athletes: its order, each athlete's row with the clinician's last visit, the audit
+//! entry a dashboard look writes, and the attention kept between views.
+
+use super::attention_in;
+use crate::Result;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use runtall_domain::clinic::AuditEntry;
+use runtall_domain::clinic::attention::Attention;
+use runtall_store::{AthleteId, Store};
+use serde::Serialize;
+
+/// One athlete on a clinician's dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DashboardRow {
+    pub athlete: AthleteId,
+    pub name: String,
+    /// The clinician's last look at this athlete's data, if any.
+    pub last_visit: Option<Timestamp>,
+    pub attention: Attention,
+}
+
+/// The dashboard's order: most urgent first ([`Attention::urgency`]); on a tie, the athlete not looked at for
+/// longest (never first), then by name.
+pub fn dashboard(mut rows: Vec<DashboardRow>) -> Vec<DashboardRow> {
+    rows.sort_by(|a, b| {
+        a.attention
+            .urgency(&b.attention)
+            .then_with(|| a.last_visit.cmp(&b.last_visit))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.athlete.cmp(&b.athlete))
+    });
+    rows
+}
+
+/// The audit log's words for what a clinician did (the `action` of an [`AuditEntry`]).
+pub mod actions {
+    /// The dashboard read the athlete's signals (not a visit: the dashboard is not the athlete's page).
+    pub const DASHBOARD: &str = "viewed-dashboard";
+    /// The athlete's page: report summary, trends, runs, journal, program.
+    pub const ATHLETE: &str = "viewed-athlete";
+    pub const REPORT: &str = "viewed-report";
+    /// One run with its chart and comments.
+    pub const RUN: &str = "viewed-run";
+    pub const CHANGED_PROGRAM: &str = "changed-program";
+    pub const COMMENTED: &str = "commented";
+    /// The views that count as a visit: red flags and finished experiments before the last one are not news.
+    pub const VISITS: [&str; 3] = [ATHLETE, REPORT, RUN];
+}
+
+/// When `account` last visited the athlete (opened their page or report), from the athlete's audit log.
+pub fn last_visit(store: &dyn Store, account: i64) -> Result<Option<Timestamp>> {
+    Ok(store.last_audit(account, &actions::VISITS)?)
+}
+
+/// The dashboard's look at an athlete is written at most this often per clinician: a dashboard left open and
+/// reloaded would otherwise bury the athlete's log in identical lines (the first look of each hour is kept).
+pub const DASHBOARD_AUDIT_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+
+/// Writes `entry` (a dashboard look) unless the same clinician's last dashboard look at this athlete is less than
+/// [`DASHBOARD_AUDIT_EVERY`] old; returns whether it was written.
+pub fn record_dashboard_look(store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
+    if let Some(last) = store.last_audit(entry.actor_account, &[actions::DASHBOARD])?
+        && entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY
+    {
+        return Ok(false);
+    }
+    store.add_audit(entry)?;
+    Ok(true)
+}
+
+/// One dashboard row for the athlete of `store`: attention since the clinician's last visit (or since the athlete
+/// started sharing, `linked_since`), read before this look is written to the audit log.
+pub fn dashboard_row(
+    store: &dyn Store,
+    cache: &AttentionCache,
+    name: &str,
+    account: i64,
+    linked_since: Timestamp,
+    now: Timestamp,
+) -> Result<DashboardRow> {
+    let last_visit = last_visit(store, account)?;
+    let attention = cache.attention(store, now, last_visit.unwrap_or(linked_since))?;
+    Ok(DashboardRow { athlete: store.athlete_id(), name: name.to_string(), last_visit, attention })
+}
+
+/// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain
+/// trend, adherence, experiments), while the answer changes only when the journal does, when the day turns (the
+/// trend's window moves) or for another "since" (another clinician, or a new visit). A few "since"s are kept, one
+/// per clinician who looked recently.
+#[derive(Default)]
+pub struct AttentionCache {
+    kept: std::sync::Mutex<Vec<(AttentionKey, Attention)>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AttentionKey {
+    revision: u64,
+    day: Date,
+    since: Timestamp,
+}
+
+/// "Since"s kept per athlete: the clinicians who follow one athlete are few.
+const ATTENTION_KEEP: usize = 4;
+
+impl AttentionCache {
+    /// [`attention`] of the athlete of `store`, computed again only when its inputs changed.
+    pub fn attention(&self, store: &dyn Store, now: Timestamp, since: Timestamp) -> Result<Attention> {
+        let tz = TimeZone::system();
+        let key = AttentionKey { revision: store.journal_revision()?, day: now.to_zoned(tz.clone()).date(), since };
+        let lock = |m: &std::sync::Mutex<Vec<(AttentionKey, Attention)>>| {
+            m.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(k, _)| *k == key).map(|(_, a)| a.clone())
+        };
+        if let Some(hit) = lock(&self.kept) {
+            return Ok(hit);
+        }
+        let fresh = attention_in(store, now, since, &tz)?;
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(k, _)| k.since != since);
+        if kept.len() >= ATTENTION_KEEP {
+            kept.remove(0);
+        }
+        kept.push((key, fresh.clone()));
+        Ok(fresh)
+    }
+}

@@ -1,0 +1,195 @@
+//! The clinician's pages on a clinic server: the dashboard (athletes who share their records, most in need of a
+//! look first, with the reasons), invitations, one athlete's page ([`athlete`]) and adjusting their program or
+//! commenting ([`program`]). Athletes and the one-runner app get 404 here.
+//!
+//! Every view of an athlete's data goes through [`access`] (part of the accounts: the athlete accepted this
+//! clinician and has not revoked) and writes an entry to that athlete's audit log, which the athlete reads at
+//! `/settings/audit`. JSON twins live under `/api/clinic/...`.
+
+mod athlete;
+mod program;
+
+use super::json;
+use crate::AppState;
+use crate::error::HttpError;
+use crate::layout::{self, Page};
+use crate::principal::{Principal, clinician_access, new_secret};
+use crate::session::Session;
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::{get, post};
+use jiff::{SignedDuration, Timestamp};
+use maud::{Markup, html};
+use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row, record_dashboard_look};
+use runtall_domain::clinic::AuditEntry;
+use runtall_domain::clinic::attention::Level;
+use runtall_store::AthleteId;
+use runtall_store::accounts::AccountId;
+
+/// How long an invitation works.
+pub const INVITATION_VALID: SignedDuration = SignedDuration::from_hours(14 * 24);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clinic", get(page))
+        .route("/clinic/invitations", post(invite))
+        .route("/api/clinic/dashboard", get(api_dashboard))
+        .merge(athlete::router())
+        .merge(program::router())
+}
+
+/// The signed-in clinician, or 404 for anyone else (athletes, the one-runner app, visitors).
+fn clinician(st: &AppState, who: &Principal) -> Result<(AccountId, String), HttpError> {
+    match who {
+        Principal::Clinician { account, name } if st.db.is_multi_user() => Ok((*account, name.clone())),
+        _ => Err(HttpError::NotFound),
+    }
+}
+
+/// A clinician allowed to see one athlete: the access check passed.
+#[derive(Debug, Clone)]
+pub(super) struct Viewer {
+    pub account: AccountId,
+    pub name: String,
+}
+
+impl Viewer {
+    /// The audit entry for what this clinician does now.
+    pub fn entry(&self, action: &str, detail: impl Into<String>) -> AuditEntry {
+        AuditEntry {
+            at: Timestamp::now(),
+            actor_account: self.account.get(),
+            actor_name: self.name.clone(),
+            action: action.to_string(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The athlete of a `/clinic/athletes/{id}` path; anything but a number is 404, like an id nobody shares.
+pub(super) fn parse_id(id: &str) -> Result<AthleteId, HttpError> {
+    id.parse::<i64>().map(AthleteId::new).map_err(|_| HttpError::NotFound)
+}
+
+/// The one way a clinician page reaches an athlete: the access check (404 for anything not shared with this
+/// clinician, so ids reveal nothing). The handler writes [`Viewer::entry`] in the same store call as its read.
+pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<Viewer, HttpError> {
+    let (_, name) = clinician(st, who)?;
+    let account = clinician_access(st, who, athlete).await?;
+    Ok(Viewer { account, name })
+}
+
+/// Every linked athlete's row, most urgent first. Each athlete's signals are read in their own store call, with
+/// the dashboard's look written to their audit log (the first look of each hour).
+async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<DashboardRow>, HttpError> {
+    let athletes = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
+    let viewer = Viewer { account, name: name.to_string() };
+    let now = Timestamp::now();
+    let mut rows = Vec::with_capacity(athletes.len());
+    for linked in athletes {
+        let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
+        let cache = st.derived.get(linked.id).attention.clone();
+        let row = st
+            .db
+            .run_for(linked.id, move |store| {
+                let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
+                record_dashboard_look(store, &entry)?;
+                Ok(row)
+            })
+            .await?;
+        rows.push(row);
+    }
+    Ok(dashboard(rows))
+}
+
+fn level_class(level: Level) -> &'static str {
+    match level {
+        Level::Urgent => "badge level-urgent",
+        Level::Soon => "badge level-soon",
+        Level::Watch => "badge level-watch",
+        Level::Info => "badge level-info",
+        Level::None => "badge level-none",
+    }
+}
+
+fn body(session: &Session, name: &str, rows: &[DashboardRow], invitation: Option<&str>) -> Markup {
+    html! {
+        p { a href="/account" { "Your account" } }
+        h1 { "Your athletes" }
+        p class="muted" { "Signed in as " (name) ". Athletes who need a look come first, with the reason; red flags and "
+            "finished experiments count from your last visit to the athlete's page. Each look is written to the "
+            "athlete's audit log." }
+        @if let Some(code) = invitation {
+            section class="card" role="status" id="invitation" {
+                h2 { "New invitation" }
+                p { "Give this code to the athlete (it works once, for 14 days, and is shown only now). A new athlete "
+                    "opens " code { "/signup?code=" (code) } " on this server to create an account; an athlete who "
+                    "has one enters the code on their account page." }
+                p { code class="token" { (code) } }
+            }
+        }
+        section class="card" aria-labelledby="athletes" {
+            h2 id="athletes" class="visually-hidden" { "Athletes by what needs attention" }
+            @if rows.is_empty() {
+                p { "No athletes yet. Invite one below." }
+            } @else {
+                ol class="dashboard" {
+                    @for r in rows {
+                        li class="dashboard-row" {
+                            p {
+                                a href={ "/clinic/athletes/" (r.athlete) } { strong { (r.name) } }
+                                " " span class=(level_class(r.attention.level)) { (r.attention.level.name()) }
+                            }
+                            @if r.attention.reasons.is_empty() {
+                                p class="muted" { @if r.last_visit.is_some() { "Nothing new since your last visit." } @else { "Nothing needs a look now." } }
+                            } @else {
+                                ul class="reasons" { @for reason in &r.attention.reasons { li { (reason.text) } } }
+                            }
+                            p class="muted" { "Last visit: "
+                                @match r.last_visit { Some(t) => { (t.strftime("%Y-%m-%d")) } None => { "never" } } }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/clinic/invitations" {
+                (layout::csrf_field(session))
+                button type="submit" class="button primary" { "Invite an athlete" }
+            }
+        }
+    }
+}
+
+async fn render(
+    st: &AppState,
+    session: &Session,
+    who: &Principal,
+    invitation: Option<&str>,
+) -> Result<Response, HttpError> {
+    let (account, name) = clinician(st, who)?;
+    let rows = rows(st, account, &name).await?;
+    Ok(Page::bare("Your athletes", body(session, &name, &rows, invitation)).render(session))
+}
+
+async fn page(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
+    render(&st, &session, &who, None).await
+}
+
+/// The dashboard as data: athletes most in need of a look first, each with the level, the reasons and the last
+/// visit.
+async fn api_dashboard(State(st): State<AppState>, who: Principal) -> Result<Response, HttpError> {
+    let (account, name) = clinician(&st, &who)?;
+    Ok(json(rows(&st, account, &name).await?))
+}
+
+async fn invite(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
+    let (account, _) = clinician(&st, &who)?;
+    let (code, hash) = new_secret();
+    st.db
+        .accounts(move |a| {
+            let now = Timestamp::now();
+            Ok(a.add_invitation(&hash, account, now, now + INVITATION_VALID)?)
+        })
+        .await?;
+    render(&st, &session, &who, Some(&code)).await
+}

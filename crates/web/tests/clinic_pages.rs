@@ -1,0 +1,264 @@
+//! The clinician's pages on `runtall server`: the dashboard puts the athlete who needs a look first with the
+//! reason, an adjusted dose reaches the athlete's Today, the safety gate wins over a clinician's change, comments
+//! reach the athlete, and every look is in the athlete's audit log — while another clinician and the athletes get
+//! 404.
+
+mod clinic_support;
+
+use axum::http::StatusCode;
+use clinic_support::*;
+use jiff::{SignedDuration, Timestamp};
+use runtall_domain::assess::{Region, Score};
+use runtall_domain::journal::{PainReport, PainTiming};
+use runtall_store::AthleteId;
+use serde_json::{Value, json};
+
+/// The athletes on the clinician's dashboard as (name, id), in its order.
+async fn dashboard(clinic: &Clinic, who: &Client) -> Vec<(String, i64, Value)> {
+    let r = clinic.get(who, "/api/clinic/dashboard").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| (row["name"].as_str().expect("name").to_string(), row["athlete"].as_i64().expect("id"), row.clone()))
+        .collect()
+}
+
+/// Ten days of pain at `intensity` (the example assessment's baseline is 5), as the athlete's journal holds it.
+fn pain_days(clinic: &Clinic, athlete: i64, intensity: f64) {
+    clinic
+        .db
+        .blocking_store(AthleteId::new(athlete), |s| {
+            for d in 1..=10 {
+                let report = PainReport {
+                    id: None,
+                    at: Timestamp::now() - SignedDuration::from_hours(24 * d),
+                    timing: PainTiming::RightAfter,
+                    region: Region::Neck,
+                    intensity: Score::new(intensity).expect("score"),
+                    run_id: None,
+                    notes: None,
+                };
+                s.add_pain_report(&report).expect("pain");
+            }
+        })
+        .expect("store");
+}
+
+async fn two_athletes(clinic: &Clinic, pat: &Client) -> (Client, Client) {
+    let ana = clinic.athlete(&clinic.invite(pat).await, "ana@example.org", "Ana").await;
+    let ben = clinic.athlete(&clinic.invite(pat).await, "ben@example.org", "Ben").await;
+    clinic.onboard(&ana).await;
+    clinic.onboard(&ben).await;
+    (ana, ben)
+}
+
+#[tokio::test]
+async fn the_dashboard_puts_the_worsening_athlete_first_with_the_reason() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let _ = two_athletes(&clinic, &pat).await;
+    let rows = dashboard(&clinic, &pat).await;
+    let id = |name: &str| rows.iter().find(|r| r.0 == name).map(|r| r.1).expect("listed");
+    let (ana, ben) = (id("Ana"), id("Ben"));
+    pain_days(&clinic, ana, 2.0);
+    pain_days(&clinic, ben, 8.0);
+
+    let rows = dashboard(&clinic, &pat).await;
+    assert_eq!(rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["Ben", "Ana"]);
+    let ben_row = &rows[0].2;
+    assert_eq!(ben_row["attention"]["level"], "soon", "{ben_row}");
+    let reason = ben_row["attention"]["reasons"][0]["text"].as_str().expect("reason");
+    assert!(reason.starts_with("Pain meaningfully worse") && reason.contains("8.0"), "{reason}");
+    assert_eq!(rows[1].2["attention"]["reasons"], json!([]), "the improving athlete is not flagged");
+
+    let page = clinic.get(&pat, "/clinic").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let (b, a) = (page.body.find(">Ben<").expect("Ben"), page.body.find(">Ana<").expect("Ana"));
+    assert!(b < a, "Ben is listed before Ana");
+    assert!(page.has("Pain meaningfully worse") && page.has("Nothing needs a look now."));
+}
+
+#[tokio::test]
+async fn an_adjusted_dose_and_a_note_reach_the_athletes_today_and_every_look_is_audited() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    assert!(clinic.get(&ana, "/today?run=easy").await.has("Chin tuck</a> — 1 × 5, hold 10 s"));
+
+    let page = clinic.get(&pat, &format!("/clinic/athletes/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.has("Trends") && page.has("Pain and weekly distance") && page.has("Latest runs") && page.has("Set a dose")
+    );
+    assert!(!page.has("href=\"/insights") && !page.has("href=\"/runs/"), "no links to the athlete's own pages");
+    let path = format!("/clinic/athletes/{id}/program");
+    let pairs = [("kind", "dose"), ("exercise", "chin-tuck"), ("sets", "2"), ("reps", "8"), ("note", "slowly")];
+    let r = clinic.form(&pat, &path, &pairs).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = clinic.form(&pat, &path, &[("kind", "note"), ("text", "Easy week before the race")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let today = clinic.get(&ana, "/today?run=easy").await;
+    assert!(today.has("Chin tuck</a> — 2 × 8, hold 10 s"), "the adjusted dose on Today");
+    assert!(today.has("Dose set by Pat Physio: slowly") && today.has("Easy week before the race"));
+    let page = clinic.get(&pat, &format!("/clinic/athletes/{id}")).await;
+    assert!(page.has("2 × 8") && page.has("set the dose of Chin tuck: 2 sets, 8 reps (slowly)"), "the history");
+
+    dashboard(&clinic, &pat).await;
+    // Withdrawing the note takes it off Today; the dose stays, and an unknown key is refused.
+    let view = clinic.get(&pat, &format!("/api/clinic/athletes/{id}")).await.json();
+    let note_key = view["clinician"]["note"]["key"].as_str().expect("the note in force").to_string();
+    let r = clinic.form(&pat, &path, &[("kind", "retire"), ("key", &note_key)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let today = clinic.get(&ana, "/today?run=easy").await;
+    assert!(!today.has("Easy week before the race") && today.has("2 × 8"), "the note is withdrawn, the dose stays");
+    let r = clinic.form(&pat, &path, &[("kind", "retire"), ("key", "pc-no-such")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    let audit = clinic.get(&ana, "/api/settings/audit").await.json();
+    let actions: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
+    for action in ["viewed-dashboard", "viewed-athlete", "changed-program"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    let looks = actions.iter().filter(|a| **a == "viewed-dashboard").count();
+    assert_eq!(looks, 1, "the dashboard opened twice within the hour is one line of the log: {actions:?}");
+    assert!(audit.as_array().expect("log").iter().all(|e| e["actor_name"] == "Pat Physio"));
+    let page = clinic.get(&ana, "/settings/audit").await;
+    assert!(page.has("Pat Physio") && page.has("set the dose of Chin tuck"));
+}
+
+#[tokio::test]
+async fn the_safety_gate_wins_over_the_clinician_and_says_why() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    // A level C answer: the reduced program leaves some exercises out.
+    let flags = clinic.get(&ana, "/api/screen/questions").await.json();
+    let c = flags["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .find(|f| f["level"] == "C")
+        .and_then(|f| f["id"].as_str())
+        .expect("a level C question")
+        .to_string();
+    let r = clinic.api(&ana, "/api/screen", json!({ "yes": [c], "others": "no" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let held = clinic.get(&ana, "/api/safety").await.json()["exercises"]
+        .as_array()
+        .expect("exercises")
+        .iter()
+        .find(|e| e["verdict"] == "left-out")
+        .and_then(|e| e["id"].as_str())
+        .expect("held back")
+        .to_string();
+
+    let body = json!({ "change": { "kind": "exercise-on", "exercise": held } });
+    let r = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/program"), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let out = r.json();
+    assert_eq!(out["new"], true);
+    assert!(out["refused"].as_str().is_some_and(|m| m.contains("safety check")), "{out}");
+    let plan = clinic.get(&ana, "/api/plan").await.json();
+    assert!(!plan["plan"]["items"].as_array().expect("items").iter().any(|i| i["id"] == held.as_str()));
+    let page = clinic.get(&pat, &format!("/clinic/athletes/{id}")).await;
+    assert!(page.has("Not applied as asked"), "the clinician sees the refusal on the page");
+
+    let body = json!({ "change": { "kind": "dose", "exercise": "chin-tuck", "dose": { "sets": 50, "reps": 100 } } });
+    let out = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/program"), body).await.json();
+    assert!(out["capped"].as_str().is_some_and(|m| m.contains("limits")), "{out}");
+    let body = json!({ "change": { "kind": "exercise-off", "exercise": "no-such" } });
+    let r = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/program"), body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+}
+
+#[tokio::test]
+async fn comments_reach_the_athlete_on_the_run_and_the_report() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    let run = clinic
+        .db
+        .blocking_store(AthleteId::new(id), |s| {
+            let a = runtall_store_tests::fixtures::run("2026-11-02T07:00:00Z", 40.0, 8.0, "ana-run");
+            match s.add_activity(&a, None).expect("run") {
+                runtall_store::AddOutcome::Added { id } => id,
+                other => panic!("{other:?}"),
+            }
+        })
+        .expect("store");
+    let r = clinic
+        .form(
+            &pat,
+            &format!("/clinic/athletes/{id}/comments"),
+            &[("on", "run"), ("target", &run.to_string()), ("text", "Even pace, well done")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let report = clinic.get(&pat, &format!("/clinic/athletes/{id}/report")).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let week = jiff::Zoned::now().date().to_string();
+    let r = clinic
+        .api(&pat, &format!("/api/clinic/athletes/{id}/comments"), json!({ "week": week, "text": "Pain settling" }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    assert!(clinic.get(&ana, &format!("/runs/{run}")).await.has("Even pace, well done"));
+    assert!(clinic.get(&ana, "/report").await.has("Pain settling"));
+    let api = clinic.get(&pat, &format!("/api/clinic/athletes/{id}/report")).await.json();
+    assert_eq!(api["comments"][0]["text"], "Pain settling", "{}", api["comments"]);
+    assert!(api["report"]["who"].is_object(), "the report's data");
+    assert!(clinic.get(&pat, &format!("/clinic/athletes/{id}")).await.has("Even pace, well done"));
+    let page = clinic.get(&pat, &format!("/clinic/athletes/{id}/runs/{run}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.has("Even pace, well done") && page.has("chart-figure") && page.has("8.00 km"), "{}", page.body);
+    assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{id}/runs/999999")).await.status, StatusCode::NOT_FOUND);
+    let audit = clinic.get(&ana, "/api/settings/audit").await.json();
+    let did: Vec<&str> = audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(did.contains(&"viewed-report") && did.contains(&"commented") && did.contains(&"viewed-run"), "{did:?}");
+    let r = clinic.api(&pat, &format!("/api/clinic/athletes/{id}/comments"), json!({ "run": 9999, "text": "x" })).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another athlete's or no run");
+}
+
+#[tokio::test]
+async fn another_clinician_and_the_athletes_get_404_and_leave_no_trace() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let kim = clinic.clinician("kim@example.org", "Kim Coach").await;
+    let (ana, ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    assert!(dashboard(&clinic, &kim).await.is_empty(), "Kim follows nobody");
+    let before = clinic.get(&ana, "/api/settings/audit").await.json().as_array().map(Vec::len);
+    for who in [&kim, &ana, &ben] {
+        for path in [
+            format!("/clinic/athletes/{id}"),
+            format!("/clinic/athletes/{id}/report"),
+            format!("/api/clinic/athletes/{id}"),
+            format!("/api/clinic/athletes/{id}/report"),
+            format!("/clinic/athletes/{id}/runs/1"),
+            "/clinic/athletes/99999".to_string(),
+        ] {
+            assert_eq!(clinic.get(who, &path).await.status, StatusCode::NOT_FOUND, "{path}");
+        }
+        let body = json!({ "change": { "kind": "note", "text": "hello" } });
+        let r = clinic.api(who, &format!("/api/clinic/athletes/{id}/program"), body).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let r = clinic
+            .form(
+                who,
+                &format!("/clinic/athletes/{id}/comments"),
+                &[("on", "report"), ("target", "2026-11-16"), ("text", "x")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(clinic.get(&ana, "/api/clinic/dashboard").await.status, StatusCode::NOT_FOUND);
+    let after = clinic.get(&ana, "/api/settings/audit").await.json().as_array().map(Vec::len);
+    assert_eq!(before, after, "refused looks write nothing");
+    assert!(clinic.get(&ana, "/api/plan").await.json()["plan"].get("clinician").is_none(), "and change nothing");
+}
