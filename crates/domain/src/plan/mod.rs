@@ -22,11 +22,13 @@ pub mod named;
 mod routine;
 mod rules;
 mod run_day;
+mod today;
 mod week;
 
 pub use routine::{equipment_label, routine_view};
 pub use rules::{build, run_types};
 pub use run_day::for_run;
+pub use today::{DayBudget, Moment, Today, TodayBlock, priorities, today};
 
 /// Why a plan cannot be made right now.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
