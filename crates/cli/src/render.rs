@@ -371,6 +371,55 @@ pub fn run_day(program: &Program, day: &RunDay) {
     routine_view(program, "After", &day.post_run);
 }
 
+/// Today: each block under its moment, with its minutes and the day's total against the budget.
+pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
+    let run = t.run.map(|r| format!("{} run", r.as_str())).unwrap_or_else(|| "no run".into());
+    println!("TODAY — {} · {run} · {} of your {} min", t.day.name(), minutes(t.seconds), t.budget_min);
+    if mode == Mode::Reduced {
+        println_wrapped("Reduced program: keep any run short and easy.", "");
+    }
+    for b in &t.blocks {
+        let time = if b.seconds > 0 { format!(" ({})", minutes(b.seconds)) } else { String::new() };
+        heading(&format!("{} — {}{time}", b.moment.title(), b.title));
+        if let Some(d) = &b.detail {
+            println_wrapped(d, "  ");
+        }
+        for (i, s) in b.steps.iter().enumerate() {
+            let why = if t.priorities.contains(&s.exercise) { " · for your findings" } else { "" };
+            println_labelled(
+                &format!("  {}. ", i + 1),
+                &format!("{} — {} (~{}){why}", s.name, s.dose.line(), minutes(s.seconds)),
+            );
+            if let Some(c) = &s.clinician {
+                println_wrapped(c, "     ");
+            }
+            for c in &s.cautions {
+                println_wrapped(&format!("Caution: {c}"), "     ");
+            }
+        }
+        if let Some(r) = &b.routine {
+            println!("  Guided: runtall guide {r} --today");
+        }
+    }
+    if !t.rested.is_empty() {
+        let names: Vec<String> = t
+            .rested
+            .iter()
+            .map(|id| program.exercise(id).map(|e| e.name.clone()).unwrap_or_else(|| id.clone()))
+            .collect();
+        println!();
+        println_wrapped(
+            &format!("Rested today to keep to your minutes (back on other days): {}.", names.join(", ")),
+            "",
+        );
+    }
+    println!();
+    println_wrapped(
+        "The full plan: `runtall plan`. More or fewer minutes a day: `runtall profile --run-day-minutes N --rest-day-minutes N`.",
+        "",
+    );
+}
+
 fn phase_label(p: CuePhase) -> &'static str {
     match p {
         CuePhase::Start => "start",

@@ -169,3 +169,23 @@ fn a_run_the_gate_holds_back_adds_no_run_routines() {
     assert_eq!(t.run, None);
     assert!(t.blocks.iter().all(|b| !matches!(b.moment, Moment::BeforeRun | Moment::DuringRun | Moment::AfterRun)));
 }
+
+#[test]
+fn a_routine_played_from_today_holds_only_todays_steps() {
+    let a = assessment(|_| {});
+    let p = perm(&a, &[]);
+    let plan = plan::build(program(), &a, &p).expect("plan");
+    let t = plan::today(program(), &plan, &p, Weekday::Mon, None, DayBudget::default());
+    let block = t.blocks.iter().find(|b| b.routine.is_some()).expect("a routine block");
+    let id = block.routine.clone().expect("routine");
+    let mut view = plan::routine_view(program(), program().routine(&id).expect("routine"), &p);
+    let whole = view.steps.len();
+    assert!(t.trim(&mut view));
+    let played: Vec<&str> = view.steps.iter().map(|s| s.exercise.as_str()).collect();
+    let shown: Vec<&str> = block.steps.iter().map(|s| s.exercise.as_str()).collect();
+    assert_eq!(played, shown);
+    assert_eq!(view.seconds, block.seconds);
+    assert!(played.len() <= whole);
+    let mut other = plan::routine_view(program(), program().routine("travel-day").expect("travel"), &p);
+    assert!(!t.trim(&mut other), "a routine not in Today stays whole");
+}

@@ -32,7 +32,8 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     }
     runtall_app::posture::delete_all(&store, &runtall_app::posture::PhotoStore::beside(&ctx.db_path))?;
     let now = Timestamp::now();
-    let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
+    let profile =
+        Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true, day_budget: None };
     store.save_profile(&profile)?;
 
     // Sam started the program when the season began: screen, assessment and plan on its first morning, so progress

@@ -109,6 +109,17 @@ pub struct Today {
 }
 
 impl Today {
+    /// `view` as Today does it: only the steps Today chose from that routine, timed as Today times them, so both
+    /// players play what Today shows. A routine Today does not hold stays whole (false).
+    pub fn trim(&self, view: &mut RoutineView) -> bool {
+        let Some(block) = self.blocks.iter().find(|b| b.routine.as_deref() == Some(view.id.as_str())) else {
+            return false;
+        };
+        view.steps.retain(|s| block.steps.iter().any(|b| b.exercise == s.exercise));
+        view.seconds = block.seconds;
+        true
+    }
+
     /// Every exercise of the day, in order.
     pub fn exercises(&self) -> impl Iterator<Item = &StepView> {
         self.blocks.iter().flat_map(|b| b.steps.iter())
