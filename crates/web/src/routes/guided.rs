@@ -45,9 +45,44 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/{routine}/progress", post(api_progress))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RunQuery {
     run: Option<i64>,
+    /// Play only the steps Today chose from the routine (`plan::today`), for the run `for` when it is a run's
+    /// routine.
+    #[serde(default)]
+    today: Option<u8>,
+    #[serde(default, rename = "for")]
+    for_run: Option<String>,
+}
+
+impl RunQuery {
+    /// The query string that brings a report back to the same steps (`?today=1&for=easy`), empty for the whole
+    /// routine.
+    fn today_query(&self) -> String {
+        match (self.today, &self.for_run) {
+            (Some(1), Some(run)) => format!("?today=1&for={run}"),
+            (Some(1), None) => "?today=1".into(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The routine as the player plays it: whole, or with `?today=1` only the steps Today chose (as the Today page
+/// shows them), so the page, the timeline and the reports all describe the same session.
+async fn view_played(st: &AppState, s: &Snapshot, routine: &str, q: &RunQuery) -> Result<RoutineView, HttpError> {
+    let mut view = view_for(st, s, routine)?;
+    if q.today == Some(1) {
+        let record = super::plan::current_plan(st, s).await?;
+        let day = super::plan::today_weekday();
+        let run = match q.for_run.as_deref() {
+            Some(r) => Some(r.parse().map_err(HttpError::bad)?),
+            None => record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run),
+        };
+        let t = plan::today(st.program, &record.plan, &s.safety, day, run, s.profile.budget());
+        t.trim(&mut view);
+    }
+    Ok(view)
 }
 
 /// The routine as this runner does it, if the safety gate allows it now; otherwise 409 with the gate's reason.
@@ -91,10 +126,10 @@ async fn player(
     if let Some(to) = needs_first(&s) {
         return Ok(Redirect::to(to).into_response());
     }
-    let t = timeline_for(&st, &s, &routine)?;
+    let t = engine_timeline(&st, &view_played(&st, &s, &routine, &q).await?)?.for_player();
     let r = st.program.routine(&routine).ok_or(HttpError::NotFound)?;
     let data = embed_json(&t)?;
-    let progress = format!("/api/sessions/{}/progress", t.routine);
+    let progress = format!("/api/sessions/{}/progress{}", t.routine, q.today_query());
     let body = html! {
         h1 { (t.name) }
         p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
@@ -320,6 +355,7 @@ pub(super) fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpErr
 async fn api_progress(
     State(st): State<AppState>,
     Path(routine): Path<String>,
+    Query(q): Query<RunQuery>,
     axum::Json(b): axum::Json<ProgressBody>,
 ) -> Result<Response, HttpError> {
     if !b.speed.is_finite() || !(0.1..=500.0).contains(&b.speed) {
@@ -329,7 +365,7 @@ async fn api_progress(
         return Err(HttpError::field("ended", "in-progress, quit or finished"));
     }
     let s = snapshot(&st).await?;
-    let view = view_for(&st, &s, &routine)?;
+    let view = view_played(&st, &s, &routine, &q).await?;
     let t = engine_timeline(&st, &view)?;
     let now = Timestamp::now();
     let started = started_at(&b.started_at, now)?;
