@@ -239,7 +239,7 @@ fn item(program: &Program, i: &PlanItem) {
     println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
-pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
+pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Option<&runtall_domain::plan::Today>) {
     let p: &Plan = &record.plan;
     let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
     println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
@@ -259,6 +259,14 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
             println_wrapped(&format!("NO RUNNING: {headline}"), "");
         }
         _ => {}
+    }
+    if let Some(t) = today {
+        heading(&format!("Today, {}: {} of your {} min", t.day.name(), minutes(t.seconds), t.budget_min));
+        for b in &t.blocks {
+            let time = if b.seconds > 0 { format!(" ({})", minutes(b.seconds)) } else { String::new() };
+            println_wrapped(&format!("• {}: {}{time}", b.moment.title(), b.title), "  ");
+        }
+        println!("  Step by step: `runtall today`. The whole plan follows.");
     }
     for (section, items) in p.sections() {
         heading(section.title());

@@ -137,8 +137,16 @@ async fn onboarding_by_forms_gives_a_plan_with_reasons_and_sources() {
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/plan"), "{}", r.body);
     let plan = app.get("/plan").await;
     assert_eq!(plan.status, StatusCode::OK);
-    for text in ["Your plan", "Why: ", "From: ", "Your week", "class=\"ev ", "(your answer: when it hurts, long runs)"]
-    {
+    for text in [
+        "Your plan",
+        "Why: ",
+        "From: ",
+        "Your week",
+        "class=\"ev ",
+        "(your answer: when it hurts, long runs)",
+        "id=\"plan-today\"",
+        "href=\"/today\"",
+    ] {
         assert!(plan.has(text), "plan shows {text}");
     }
     // Answers are named in words, never by their field ids.

@@ -102,7 +102,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
          day, wears a pack on long runs, and has neck, right upper-trapezius and between-the-shoulder-blades pain \
          (5/10). Their red-flag screen was clear. This is Sam's plan:\n"
     );
-    render::plan(ctx.program, &record, &profile);
+    render::plan(ctx.program, &record, &profile, None);
     let report = super::insights::report(&store)?;
     println!();
     super::insights::print_report(&report);

@@ -77,7 +77,10 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     if ctx.json {
         return ctx.print_json(&record);
     }
-    render::plan(ctx.program, &record, &profile);
+    let day = this_weekday();
+    let run = record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run);
+    let today = plan::today(ctx.program, &record.plan, &perm, day, run, profile.budget());
+    render::plan(ctx.program, &record, &profile, Some(&today));
     if stale {
         println!("\nYour last red-flag screen is more than 4 weeks old: run `runtall screen` again.");
     }

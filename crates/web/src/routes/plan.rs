@@ -160,6 +160,9 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
     let p = &record.plan;
     let program = st.program;
     let who = if s.profile.name.is_empty() { String::new() } else { format!(" for {}", s.profile.name) };
+    let weekday = today_weekday();
+    let run = p.week.iter().find(|d| d.day == weekday).and_then(|d| d.run);
+    let today = plan::today(program, p, &s.safety, weekday, run, s.profile.budget());
     let body = html! {
         h1 { "Your plan" (who) }
         p class="lead" { "Baseline: pain " (p.baseline_pain) "/10, function " (format!("{:.1}", p.baseline_psfs)) "/10. "
@@ -167,6 +170,7 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
         p class="muted" { "Posture and breathing habits for running: wellness guidance, not treatment or diagnosis. "
             "Every item says why it is here and where the advice comes from." }
         (reduced_banner(&session, &s))
+        (today_summary(&today))
         nav class="toc" aria-label="Plan sections" {
             ul { @for (section, _) in p.sections() { li { a href={ "#s-" (crate::form::id_of(&section)) } { (section.title()) } } } li { a href="#week" { "Your week" } } }
         }
@@ -261,6 +265,21 @@ fn clinician_changes(program: &Program, c: &ClinicianChanges) -> Markup {
                 }
                 p class="muted" { "The safety check still decides first: a change it does not allow is not applied." }
             }
+        }
+    }
+}
+
+/// The top of the plan: today's few things in one card, one tap from Today.
+fn today_summary(t: &plan::Today) -> Markup {
+    html! {
+        section class="card today-summary" aria-labelledby="plan-today" {
+            h2 id="plan-today" { "Today, " (t.day.name()) ": " (minutes(t.seconds)) span class="muted" { " of your " (t.budget_min) " min" } }
+            ol {
+                @for b in &t.blocks {
+                    li { strong { (b.moment.title()) } ": " (b.title) @if b.seconds > 0 { " " span class="muted" { "~" (minutes(b.seconds)) } } }
+                }
+            }
+            p { a class="button primary" href="/today" { "Do today's" } " " span class="muted" { "The whole plan, every item with its reason, follows." } }
         }
     }
 }
