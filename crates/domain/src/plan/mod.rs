@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod named;
+pub mod progression;
 mod routine;
 mod rules;
 mod run_day;
