@@ -266,6 +266,11 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
             let time = if b.seconds > 0 { format!(" ({})", minutes(b.seconds)) } else { String::new() };
             println_wrapped(&format!("• {}: {}{time}", b.moment.title(), b.title), "  ");
         }
+        for s in t.exercises() {
+            if let Some(p) = &s.progression {
+                println_wrapped(&format!("◦ {}, {p}", s.name), "    ");
+            }
+        }
         println!("  Step by step: `runtall today`. The whole plan follows.");
     }
     for (section, items) in p.sections() {
@@ -398,6 +403,9 @@ pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
                 &format!("  {}. ", i + 1),
                 &format!("{} — {} (~{}){why}", s.name, s.dose.line(), minutes(s.seconds)),
             );
+            if let Some(p) = &s.progression {
+                println_wrapped(&format!("Progressed: {p}"), "     ");
+            }
             if let Some(c) = &s.clinician {
                 println_wrapped(c, "     ");
             }
@@ -530,6 +538,7 @@ pub fn routine(program: &Program, r: &Routine) {
                 cautions: Vec::new(),
                 substituted_for: None,
                 clinician: None,
+                progression: None,
             };
             step_line(i, &view);
         }

@@ -6,7 +6,7 @@ mod common;
 use common::{assessment, perm};
 use runtall_content::{FlagLevel, RunType, program};
 use runtall_domain::assess::Assessment;
-use runtall_domain::plan::{self, DayBudget, Moment, Today, Weekday};
+use runtall_domain::plan::{self, DayBudget, Moment, Progress, Today, Weekday};
 use runtall_domain::safety::{ExerciseVerdict, Permissions};
 use std::collections::BTreeSet;
 
@@ -21,7 +21,7 @@ fn week(a: &Assessment, p: &Permissions, budget: DayBudget) -> Vec<Today> {
         .iter()
         .map(|d| {
             let run = plan.week.iter().find(|w| w.day == *d).and_then(|w| w.run);
-            plan::today(program(), &plan, p, *d, run, budget)
+            plan::today(program(), &plan, p, *d, run, budget, &Progress::default())
         })
         .collect()
 }
@@ -165,7 +165,7 @@ fn a_run_the_gate_holds_back_adds_no_run_routines() {
     let p = perm(&a, &[&c_flag]);
     let plan = plan::build(program(), &a, &p).expect("reduced plan");
     let held = RunType::ALL.into_iter().find(|r| !p.run(*r).allowed).expect("the reduced program holds a run back");
-    let t = plan::today(program(), &plan, &p, Weekday::Mon, Some(held), DayBudget::default());
+    let t = plan::today(program(), &plan, &p, Weekday::Mon, Some(held), DayBudget::default(), &Progress::default());
     assert_eq!(t.run, None);
     assert!(t.blocks.iter().all(|b| !matches!(b.moment, Moment::BeforeRun | Moment::DuringRun | Moment::AfterRun)));
 }
@@ -175,7 +175,7 @@ fn a_routine_played_from_today_holds_only_todays_steps() {
     let a = assessment(|_| {});
     let p = perm(&a, &[]);
     let plan = plan::build(program(), &a, &p).expect("plan");
-    let t = plan::today(program(), &plan, &p, Weekday::Mon, None, DayBudget::default());
+    let t = plan::today(program(), &plan, &p, Weekday::Mon, None, DayBudget::default(), &Progress::default());
     let block = t.blocks.iter().find(|b| b.routine.is_some()).expect("a routine block");
     let id = block.routine.clone().expect("routine");
     let mut view = plan::routine_view(program(), program().routine(&id).expect("routine"), &p);
@@ -188,4 +188,26 @@ fn a_routine_played_from_today_holds_only_todays_steps() {
     assert!(played.len() <= whole);
     let mut other = plan::routine_view(program(), program().routine("travel-day").expect("travel"), &p);
     assert!(!t.trim(&mut other), "a routine not in Today stays whole");
+}
+
+#[test]
+fn today_shows_progressed_doses_and_a_clinicians_dose_wins() {
+    let a = assessment(|_| {});
+    let p = perm(&a, &[]);
+    let plan = plan::build(program(), &a, &p).expect("plan");
+    let progress = Progress { week: 5, steps: [("lower-trap-set".to_string(), 2)].into() };
+    let plain = plan::today(program(), &plan, &p, Weekday::Mon, None, DayBudget::default(), &Progress::default());
+    let grown = plan::today(program(), &plan, &p, Weekday::Mon, None, DayBudget::default(), &progress);
+    let find = |t: &Today| t.exercises().find(|s| s.exercise == "lower-trap-set").cloned().expect("lower-trap set");
+    let (before, after) = (find(&plain), find(&grown));
+    let reps = before.dose.reps.expect("reps");
+    assert_eq!(after.dose.reps, Some(reps + 4), "two steps of +2 reps");
+    assert_eq!(after.progression.as_deref(), Some(format!("week 5 of 12: {reps} → {} reps", reps + 4).as_str()));
+    assert!(grown.seconds <= grown.budget_min * 60, "still within the day's minutes");
+    // A dose a clinician set is theirs: progression leaves it alone.
+    let mut set = before.clone();
+    set.clinician = Some("Dose set by Dr Lee".into());
+    let kept = set.clone();
+    progress.apply(program(), &mut set);
+    assert_eq!(set, kept);
 }

@@ -79,7 +79,8 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     }
     let day = this_weekday();
     let run = record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run);
-    let today = plan::today(ctx.program, &record.plan, &perm, day, run, profile.budget());
+    let progress = runtall_app::doses::progress(&store, ctx.program, Timestamp::now())?;
+    let today = plan::today(ctx.program, &record.plan, &perm, day, run, profile.budget(), &progress);
     render::plan(ctx.program, &record, &profile, Some(&today));
     if stale {
         println!("\nYour last red-flag screen is more than 4 weeks old: run `runtall screen` again.");
@@ -145,7 +146,8 @@ pub(crate) fn current_today(
     let record = runtall_app::plan::keep_current(store, inputs, built, Timestamp::now())?;
     let day = day.unwrap_or_else(this_weekday);
     let run = run.unwrap_or_else(|| record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run));
-    Ok(plan::today(ctx.program, &record.plan, perm, day, run, profile.budget()))
+    let progress = runtall_app::doses::progress(store, ctx.program, Timestamp::now())?;
+    Ok(plan::today(ctx.program, &record.plan, perm, day, run, profile.budget(), &progress))
 }
 
 fn weekday(text: &str) -> Option<plan::Weekday> {

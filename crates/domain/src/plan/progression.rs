@@ -39,6 +39,36 @@ pub struct Standing {
     pub since_change: u32,
 }
 
+/// Where the program stands: its week, and each exercise's steps above the written dose (exercises not listed
+/// stay as written).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    /// The program's week, from 1.
+    pub week: u32,
+    pub steps: std::collections::BTreeMap<String, u32>,
+}
+
+/// The length of the program the plan is reviewed against, in weeks.
+pub const PROGRAM_WEEKS: u32 = 12;
+
+impl Progress {
+    /// `step` with its dose grown by the exercise's rule, unless a clinician set the dose (theirs wins); the step
+    /// says what changed ("week 3 of 12: 8 → 10 reps").
+    pub fn apply(&self, program: &Program, step: &mut super::StepView) {
+        if step.clinician.is_some() {
+            return;
+        }
+        let (Some(n), Some(ex)) = (self.steps.get(&step.exercise), program.exercise(&step.exercise)) else { return };
+        let Some(rule) = rule_for(program, ex) else { return };
+        let grown = stepped(&step.dose, rule, *n);
+        if let Some(words) = change_words(&step.dose, &grown) {
+            step.progression = Some(format!("week {} of {PROGRAM_WEEKS}: {words}", self.week.max(1)));
+            step.seconds = grown.estimated_seconds();
+            step.dose = grown;
+        }
+    }
+}
+
 /// Next-morning pain rising this much goes back one step (the brief: "rises ≥2 points").
 pub const STEP_BACK_RISE: f64 = 2.0;
 

@@ -82,6 +82,7 @@ pub(crate) fn step_view(
         cautions: permissions.cautions_for(chosen),
         substituted_for: substituted,
         clinician,
+        progression: None,
     }
 }
 

@@ -109,13 +109,14 @@ pub struct Today {
 }
 
 impl Today {
-    /// `view` as Today does it: only the steps Today chose from that routine, timed as Today times them, so both
+    /// `view` as Today does it: only the steps Today chose from that routine, at their progressed doses and timed as
+    /// Today times them, so both
     /// players play what Today shows. A routine Today does not hold stays whole (false).
     pub fn trim(&self, view: &mut RoutineView) -> bool {
         let Some(block) = self.blocks.iter().find(|b| b.routine.as_deref() == Some(view.id.as_str())) else {
             return false;
         };
-        view.steps.retain(|s| block.steps.iter().any(|b| b.exercise == s.exercise));
+        view.steps = block.steps.clone();
         view.seconds = block.seconds;
         true
     }
@@ -155,6 +156,7 @@ pub fn today(
     day: Weekday,
     run: Option<RunType>,
     budget: DayBudget,
+    progress: &super::Progress,
 ) -> Today {
     let run = run.filter(|r| permissions.run(*r).allowed);
     let budget_min = budget.minutes(run.is_some());
@@ -198,7 +200,8 @@ pub fn today(
         });
         let block = blocks.len() - 1;
         let mut first = true;
-        for step in view.steps {
+        for mut step in view.steps {
+            progress.apply(program, &mut step);
             if candidates.iter().any(|(_, s, _)| s.exercise == step.exercise) {
                 continue;
             }
@@ -228,7 +231,9 @@ pub fn today(
         let block = blocks.len() - 1;
         for id in missing {
             if let Some(ex) = program.exercise(id) {
-                candidates.push((block, step_view(ex, ex.dose.clone(), None, None, permissions), Rank::Finding));
+                let mut step = step_view(ex, ex.dose.clone(), None, None, permissions);
+                progress.apply(program, &mut step);
+                candidates.push((block, step, Rank::Finding));
             }
         }
     }

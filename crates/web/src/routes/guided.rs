@@ -79,7 +79,10 @@ async fn view_played(st: &AppState, s: &Snapshot, routine: &str, q: &RunQuery) -
             Some(r) => Some(r.parse().map_err(HttpError::bad)?),
             None => record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run),
         };
-        let t = plan::today(st.program, &record.plan, &s.safety, day, run, s.profile.budget());
+        let program = st.program;
+        let progress =
+            st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+        let t = plan::today(st.program, &record.plan, &s.safety, day, run, s.profile.budget(), &progress);
         t.trim(&mut view);
     }
     Ok(view)

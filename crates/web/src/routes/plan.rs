@@ -162,7 +162,8 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
     let who = if s.profile.name.is_empty() { String::new() } else { format!(" for {}", s.profile.name) };
     let weekday = today_weekday();
     let run = p.week.iter().find(|d| d.day == weekday).and_then(|d| d.run);
-    let today = plan::today(program, p, &s.safety, weekday, run, s.profile.budget());
+    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let today = plan::today(program, p, &s.safety, weekday, run, s.profile.budget(), &progress);
     let body = html! {
         h1 { "Your plan" (who) }
         p class="lead" { "Baseline: pain " (p.baseline_pain) "/10, function " (format!("{:.1}", p.baseline_psfs)) "/10. "
@@ -279,6 +280,9 @@ fn today_summary(t: &plan::Today) -> Markup {
                     li { strong { (b.moment.title()) } ": " (b.title) @if b.seconds > 0 { " " span class="muted" { "~" (minutes(b.seconds)) } } }
                 }
             }
+            @for s in t.exercises().filter(|s| s.progression.is_some()) {
+                p class="note progression" { (s.name) ", " (s.progression.as_deref().unwrap_or_default()) }
+            }
             p { a class="button primary" href="/today" { "Do today's" } " " span class="muted" { "The whole plan, every item with its reason, follows." } }
         }
     }
@@ -312,6 +316,7 @@ fn today_blocks(program: &Program, t: &plan::Today, day: Option<&RunDay>) -> Mar
                                         a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
                                         " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
                                         @if t.priorities.contains(&s.exercise) { br; span class="note" { "For what your assessment found" } }
+                                        @if let Some(p) = &s.progression { br; span class="note progression" { "Progressed, " (p) } }
                                         @if let Some(c) = &s.clinician { br; span class="note clinician" { (c) } }
                                         @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
                                     }
@@ -412,7 +417,8 @@ async fn today_page(
         Some(Err(e)) => return Err(e.into()),
     };
     // The day's few things within the runner's daily minutes; a run the gate refused adds none.
-    let today = plan::today(program, &record.plan, perm, weekday, chosen, s.profile.budget());
+    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let today = plan::today(program, &record.plan, perm, weekday, chosen, s.profile.budget(), &progress);
     let comfort: Vec<(&runtall_content::Relief, &runtall_domain::safety::ReliefDecision)> = perm
         .relief
         .iter()
