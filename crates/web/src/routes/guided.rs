@@ -163,6 +163,14 @@ async fn player(
                 label class="check" { input type="checkbox" id="voice"; " Voice cues" }
                 label class="check" { input type="checkbox" id="vibrate"; " Vibrate" }
             }
+            div id="effort" class="effort" role="group" aria-labelledby="effort-q" hidden {
+                p id="effort-q" { "How was " strong id="effort-name" {} "?" }
+                button type="button" class="button" data-effort="too-easy" { "Too easy" }
+                " " button type="button" class="button" data-effort="about-right" { "About right" }
+                " " button type="button" class="button" data-effort="too-hard" { "Too hard" }
+                " " button type="button" class="button link" data-effort="none" { "Skip" }
+                p class="hint" { "Your answers set how the dose grows: too hard holds it, too easy twice steps it up early." }
+            }
             p id="next-up" class="next-up" {}
             div id="cues" class="cues-box" {}
             div id="finished" class="notice ok" role="status" hidden {}
@@ -299,6 +307,16 @@ struct ProgressBody {
     speed: f64,
     #[serde(default)]
     run: Option<i64>,
+    /// How the runner found the exercises they marked at their end.
+    #[serde(default)]
+    efforts: Vec<EffortMark>,
+}
+
+/// "Too easy / about right / too hard" for one exercise of the session, by its index in the timeline's steps.
+#[derive(Debug, Deserialize)]
+struct EffortMark {
+    step: usize,
+    effort: runtall_companion::guide::Effort,
 }
 
 fn one() -> f64 {
@@ -327,10 +345,16 @@ fn record_from(
     started: Timestamp,
     now: Timestamp,
 ) -> Result<CompletionRecord, HttpError> {
-    let report = PlayedReport { skips_s: &b.skips, position_s: b.position_s, ended: b.ended };
+    if b.efforts.len() > 200 {
+        return Err(HttpError::field("efforts", "at most one mark per exercise"));
+    }
+    let efforts: Vec<(usize, runtall_companion::guide::Effort)> =
+        b.efforts.iter().map(|m| (m.step, m.effort)).collect();
+    let report = PlayedReport { skips_s: &b.skips, position_s: b.position_s, ended: b.ended, efforts: &efforts };
     let mut record = replay(t, &report).map_err(|e| match e {
         ReplayError::TooManySkips | ReplayError::Skip(_) => HttpError::field("skips", e.to_string()),
         ReplayError::Position { .. } | ReplayError::NotAtEnd => HttpError::field("position_s", e.to_string()),
+        ReplayError::Effort(_) => HttpError::field("efforts", e.to_string()),
         ReplayError::Session(e) => HttpError::internal(e),
     })?;
     record.started_at = Some(started);
