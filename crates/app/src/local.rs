@@ -1,7 +1,7 @@
 //! The one place front ends get the local app's store from: the CLI, the web app and its import jobs all open the
 //! database through here, so the way a store is made (and what happens when it opens) cannot drift between them.
 
-use runtall_store::{SqliteStore, StoreError};
+use runtall_store::{SqliteDatabase, SqliteStore, StoreError};
 use std::path::Path;
 
 /// The store of the local app: the one athlete ([`runtall_store::AthleteId::LOCAL`]) of the SQLite database on the
@@ -22,4 +22,10 @@ pub fn open_local(path: &Path) -> Result<LocalStore, StoreError> {
 /// migrates, nothing more.
 pub fn connect_local(path: &Path) -> Result<LocalStore, StoreError> {
     SqliteStore::open(path)
+}
+
+/// Opens (creating and migrating) a clinic server's SQLite database (`runtall server --db`): every athlete's records
+/// and the accounts, for the web app's pool, its admin commands and each further pooled connection.
+pub fn open_clinic(path: &Path) -> Result<SqliteDatabase, StoreError> {
+    SqliteDatabase::open(path)
 }

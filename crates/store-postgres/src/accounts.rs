@@ -121,12 +121,21 @@ impl Accounts for PgDatabase {
     }
 
     fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()> {
-        self.execute(
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        // The account's expired sessions go as a new one starts, so the table holds live sessions only.
+        tx.execute(
+            "DELETE FROM account_sessions WHERE account_id = $1 AND expires_epoch <= $2",
+            &[&account.get(), &now.as_second()],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.execute(
             "INSERT INTO account_sessions (token_hash, account_id, created_at, last_seen, expires_epoch)
              VALUES ($1, $2, $3, $3, $4)",
             &[&token_hash, &account.get(), &ts(now), &expires_at.as_second()],
-        )?;
-        Ok(())
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {

@@ -8,9 +8,18 @@
 //! the tables' owner; the application connects with [`PgDatabase::connect`] as a role that does not own them, since
 //! owners bypass row-level security. `docs/storage.md` says how to set that up and how to run the tests.
 
+// The test support module names this crate by its name, as the test binaries that include it do.
+extern crate self as runtall_store_postgres;
+
 mod accounts;
 pub mod migrations;
 mod store;
+
+/// A throwaway PostgreSQL cluster for tests (see `tests/support`), for other crates' tests on PostgreSQL.
+#[cfg(feature = "test-support")]
+#[doc(hidden)]
+#[path = "../tests/support/mod.rs"]
+pub mod test_support;
 
 use jiff::Timestamp;
 use postgres::error::SqlState;

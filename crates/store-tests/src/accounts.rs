@@ -68,6 +68,10 @@ where
     let other = backend.connect(&db);
     let seen = other.session(&hash("phone"), now + SignedDuration::from_mins(5)).expect("session").expect("live");
     assert_eq!((seen.account, seen.created_at, seen.last_seen), (ana.id, now, now + SignedDuration::from_mins(5)));
+    // Seen again within the minute: the time may stay (kept to the minute), but never goes back or beyond now.
+    let soon = now + SignedDuration::from_secs(5 * 60 + 20);
+    let again = db.session(&hash("phone"), soon).expect("session").expect("live");
+    assert!(again.last_seen >= seen.last_seen && again.last_seen <= soon, "{again:?}");
     assert_eq!(db.session(&hash("phone"), later).expect("session"), None, "expired at its expiry time");
     assert_eq!(db.session(&hash("unknown"), now).expect("session"), None);
 
@@ -76,8 +80,12 @@ where
     assert_eq!(db.session(&hash("phone"), now).expect("session"), None, "signed out");
     assert!(db.session(&hash("laptop"), now).expect("session").is_some(), "other sessions stay");
 
+    // A session started after another expired clears the expired one away (only live sessions are kept).
     db.add_session(&hash("tablet"), ana.id, now, later).expect("session");
-    assert_eq!(db.delete_sessions_of(ana.id).expect("everywhere"), 2);
+    db.add_session(&hash("short"), ana.id, now, now + SignedDuration::from_mins(1)).expect("session");
+    db.add_session(&hash("next-day"), ana.id, now + SignedDuration::from_hours(24), later).expect("session");
+    assert!(!db.delete_session(&hash("short")).expect("gone"), "the expired session was cleared");
+    assert_eq!(db.delete_sessions_of(ana.id).expect("everywhere"), 3);
     assert_eq!(db.session(&hash("laptop"), now).expect("session"), None);
     assert_eq!(db.session(&hash("tablet"), now).expect("session"), None);
     assert!(db.session(&hash("bens"), now).expect("session").is_some(), "another account's sessions stay");

@@ -139,7 +139,8 @@ pub trait Accounts {
 
     /// Stores a new session, valid until `expires_at`.
     fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()>;
-    /// The live session with this token (not expired at `now`), marking it seen at `now`.
+    /// The live session with this token (not expired at `now`), marking it seen at `now` (an implementation may
+    /// keep the time to the minute, to spare a write on every request).
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>>;
     /// Ends one session (sign out); returns whether it existed.
     fn delete_session(&self, token_hash: &str) -> Result<bool>;

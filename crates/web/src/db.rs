@@ -56,6 +56,10 @@ where
     }
 }
 
+fn closed() -> StoreError {
+    StoreError::Sql("the database is closed".into())
+}
+
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
@@ -68,7 +72,25 @@ struct Inner {
     backend: Backend,
 }
 
+impl Drop for Inner {
+    /// A shared database may be a synchronous client with a runtime of its own (the `postgres` crate's), which
+    /// panics when closed on a thread that drives async tasks: the last handle is often dropped there (the server
+    /// stopping), so the database is closed on a plain thread instead.
+    fn drop(&mut self) {
+        let backend = std::mem::replace(&mut self.backend, Backend::Closed);
+        if let Backend::Shared(db) = backend {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::spawn(move || drop(db)).join();
+            } else {
+                drop(db);
+            }
+        }
+    }
+}
+
 enum Backend {
+    /// Only while [`Inner`] is dropped.
+    Closed,
     /// `runtall serve`: the local runner ([`AthleteId::LOCAL`]) of a SQLite file.
     Local(Pool),
     /// `runtall server` on a SQLite file: many athletes and their accounts.
@@ -78,6 +100,8 @@ enum Backend {
 }
 
 struct Pool {
+    /// How a further connection is opened (the local runner's store, or the clinic's database).
+    open: fn(&Path) -> Result<SqliteDatabase, StoreError>,
     state: Mutex<PoolState>,
     /// Signalled when a connection is returned or closed.
     freed: Condvar,
@@ -112,8 +136,8 @@ impl Drop for Lease<'_> {
 }
 
 impl Pool {
-    fn with(first: SqliteDatabase) -> Pool {
-        Pool { state: Mutex::new(PoolState { idle: vec![first], open: 1 }), freed: Condvar::new() }
+    fn with(first: SqliteDatabase, open: fn(&Path) -> Result<SqliteDatabase, StoreError>) -> Pool {
+        Pool { open, state: Mutex::new(PoolState { idle: vec![first], open: 1 }), freed: Condvar::new() }
     }
 
     /// An idle connection, a new one while fewer than [`MAX_OPEN`] are open, or the next one returned. Blocks:
@@ -128,7 +152,7 @@ impl Pool {
             if state.open < MAX_OPEN {
                 state.open += 1;
                 drop(state);
-                return match SqliteDatabase::open(path) {
+                return match (self.open)(path) {
                     Ok(conn) => Ok(Lease { pool: self, conn: Some(conn) }),
                     Err(e) => {
                         if let Ok(mut state) = self.state.lock() {
@@ -149,14 +173,20 @@ impl Db {
     pub fn open(path: &Path) -> Result<Db, StoreError> {
         // Also finishes a run-relabelling pass an import left unfinished (killed, disk full).
         let first = runtall_app::open_local(path)?;
-        let pool = Pool::with(first.database().clone());
+        let pool =
+            Pool::with(first.database().clone(), |path| Ok(runtall_app::connect_local(path)?.database().clone()));
         Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), backend: Backend::Local(pool) }) })
     }
 
     /// Opens a clinic server's SQLite database (creating and migrating it): many athletes and their accounts.
     pub fn open_clinic(path: &Path) -> Result<Db, StoreError> {
-        let first = SqliteDatabase::open(path)?;
-        Ok(Db { inner: Arc::new(Inner { path: path.to_path_buf(), backend: Backend::Clinic(Pool::with(first)) }) })
+        let first = runtall_app::open_clinic(path)?;
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                backend: Backend::Clinic(Pool::with(first, runtall_app::open_clinic)),
+            }),
+        })
     }
 
     /// A clinic server on another database (PostgreSQL). `files` is the folder for uploads in progress and kept
@@ -195,6 +225,7 @@ impl Db {
         match &self.inner.backend {
             Backend::Local(_) | Backend::Clinic(_) => self.inner.path.display().to_string(),
             Backend::Shared(db) => db.describe(),
+            Backend::Closed => String::new(),
         }
     }
 
@@ -220,6 +251,7 @@ impl Db {
                 let store = db.store(athlete)?;
                 Ok(f(&*store))
             }
+            Backend::Closed => Err(closed()),
         }
     }
 
@@ -233,6 +265,7 @@ impl Db {
                 Ok(f(conn))
             }
             Backend::Shared(db) => Ok(f(db.accounts())),
+            Backend::Closed => Err(closed()),
         }
     }
 

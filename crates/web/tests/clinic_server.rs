@@ -6,18 +6,48 @@ mod clinic_support;
 
 use axum::http::StatusCode;
 use clinic_support::*;
-use runtall_store::accounts::Accounts;
-use runtall_store::{Database, SqliteDatabase};
 use serde_json::json;
+
+/// One `#[tokio::test]` per backend for each case: the same behaviour on SQLite and PostgreSQL.
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(super::Clinic::new()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(clinic) = super::Clinic::on(super::Backend::Postgres) else { return };
+                    super::$case(clinic).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    a_clinician_invites_two_athletes_who_each_see_only_their_own_records,
+    clinicians_get_404_on_athlete_pages_and_athletes_on_clinician_pages,
+    sign_in_is_by_email_in_any_case_and_a_wrong_password_is_refused,
+    sessions_survive_a_restart_and_sign_out_everywhere_ends_them_all,
+    invitations_work_once_and_the_athlete_can_revoke_at_any_time,
+    a_device_token_reaches_its_athletes_api_until_revoked,
+    a_reset_code_sets_a_new_password_once_and_ends_other_sessions,
+    an_athlete_exports_everything_and_deletes_the_account_with_the_password,
+);
 
 /// Waits out the sign-in throttle's pause after a failed attempt.
 async fn after_a_failure() {
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
 }
 
-#[tokio::test]
-async fn a_clinician_invites_two_athletes_who_each_see_only_their_own_records() {
-    let clinic = Clinic::new();
+async fn a_clinician_invites_two_athletes_who_each_see_only_their_own_records(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
     let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
     let ben = clinic.athlete(&clinic.invite(&pat).await, "ben@example.org", "Ben").await;
@@ -38,16 +68,13 @@ async fn a_clinician_invites_two_athletes_who_each_see_only_their_own_records() 
     assert_eq!(clinic.get(&ana, "/").await.location(), "/today");
 
     // The records are in the database under each athlete.
-    let db = SqliteDatabase::open(&clinic.dir.path().join("clinic.db")).expect("open");
-    let (ana_acc, _) = db.account_by_email("ana@example.org").expect("lookup").expect("ana");
-    let ana_store = db.athlete(ana_acc.athlete.expect("athlete")).expect("store");
-    use runtall_store::Store;
-    assert_eq!(ana_store.profile().expect("profile").expect("saved").name, "Ana Runner");
+    let ana_account = clinic.account("ana@example.org");
+    let athlete = ana_account.athlete.expect("athlete");
+    let profile = clinic.with_db(move |db| db.blocking_store(athlete, |s| s.profile())).expect("store");
+    assert_eq!(profile.expect("read").expect("saved").name, "Ana Runner");
 }
 
-#[tokio::test]
-async fn clinicians_get_404_on_athlete_pages_and_athletes_on_clinician_pages() {
-    let clinic = Clinic::new();
+async fn clinicians_get_404_on_athlete_pages_and_athletes_on_clinician_pages(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
     for path in
@@ -66,9 +93,7 @@ async fn clinicians_get_404_on_athlete_pages_and_athletes_on_clinician_pages() {
     assert_eq!(clinic.get(&nobody, "/api/state").await.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn sign_in_is_by_email_in_any_case_and_a_wrong_password_is_refused() {
-    let clinic = Clinic::new();
+async fn sign_in_is_by_email_in_any_case_and_a_wrong_password_is_refused(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     clinic.athlete(&clinic.invite(&pat).await, "Ana@Example.org", "Ana").await;
     let again = clinic.sign_in("ana@EXAMPLE.org", PASSWORD).await.expect("signed in");
@@ -90,17 +115,13 @@ async fn sign_in_is_by_email_in_any_case_and_a_wrong_password_is_refused() {
     assert_eq!(r.location(), "/clinic");
 }
 
-#[tokio::test]
-async fn sessions_survive_a_restart_and_sign_out_everywhere_ends_them_all() {
-    let clinic = Clinic::new();
+async fn sessions_survive_a_restart_and_sign_out_everywhere_ends_them_all(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
     let phone = clinic.sign_in("ana@example.org", PASSWORD).await.expect("second device");
 
     // A new server process over the same database: the sessions still work.
-    let Clinic { db, dir, .. } = clinic;
-    drop(db);
-    let clinic = Clinic::over(runtall_web::Db::open_clinic(&dir.path().join("clinic.db")).expect("reopen"), dir);
+    let clinic = clinic.restart();
     assert_eq!(clinic.get(&ana, "/api/state").await.status, StatusCode::OK, "kept across the restart");
     assert_eq!(clinic.get(&phone, "/api/state").await.status, StatusCode::OK);
 
@@ -119,9 +140,7 @@ async fn sessions_survive_a_restart_and_sign_out_everywhere_ends_them_all() {
     assert_eq!(clinic.get(&pat, "/clinic").await.status, StatusCode::OK, "another account's session stays");
 }
 
-#[tokio::test]
-async fn invitations_work_once_and_the_athlete_can_revoke_at_any_time() {
-    let clinic = Clinic::new();
+async fn invitations_work_once_and_the_athlete_can_revoke_at_any_time(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     let kim = clinic.clinician("kim@example.org", "Kim").await;
     let code = clinic.invite(&pat).await;
@@ -144,8 +163,7 @@ async fn invitations_work_once_and_the_athlete_can_revoke_at_any_time() {
     assert!(clinic.get(&kim, "/clinic").await.has("Ana"));
 
     // She stops sharing with Pat: Pat's list no longer has her, Kim's still does.
-    let db = SqliteDatabase::open(&clinic.dir.path().join("clinic.db")).expect("open");
-    let (pat_account, _) = db.account_by_email("pat@example.org").expect("lookup").expect("pat");
+    let pat_account = clinic.account("pat@example.org");
     let r = clinic.form(&ana, &format!("/account/clinicians/{}/revoke", pat_account.id), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(!clinic.get(&pat, "/clinic").await.has("Ana"), "revoked at once");
@@ -154,9 +172,7 @@ async fn invitations_work_once_and_the_athlete_can_revoke_at_any_time() {
     assert_eq!(again.status, StatusCode::NOT_FOUND, "nothing left to revoke");
 }
 
-#[tokio::test]
-async fn a_device_token_reaches_its_athletes_api_until_revoked() {
-    let clinic = Clinic::new();
+async fn a_device_token_reaches_its_athletes_api_until_revoked(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
     let ben = clinic.athlete(&clinic.invite(&pat).await, "ben@example.org", "Ben").await;
@@ -178,9 +194,9 @@ async fn a_device_token_reaches_its_athletes_api_until_revoked() {
 
     let page = clinic.get(&ana, "/devices").await;
     assert!(page.has("laptop") && !page.has(&token), "listed, the token never shown again");
-    let db = SqliteDatabase::open(&clinic.dir.path().join("clinic.db")).expect("open");
-    let (ana_account, _) = db.account_by_email("ana@example.org").expect("lookup").expect("ana");
-    let id = db.devices(ana_account.id).expect("devices")[0].id;
+    let ana_account = clinic.account("ana@example.org");
+    let devices = clinic.with_db(move |db| db.blocking_accounts(|a| a.devices(ana_account.id)));
+    let id = devices.expect("accounts").expect("devices")[0].id;
     assert_eq!(clinic.form(&ben, &format!("/devices/{id}/revoke"), &[]).await.status, StatusCode::NOT_FOUND);
     assert_eq!(clinic.get(&device, "/api/state").await.status, StatusCode::OK, "Ben cannot revoke Ana's device");
     assert_eq!(clinic.form(&ana, &format!("/devices/{id}/revoke"), &[]).await.status, StatusCode::SEE_OTHER);
@@ -189,13 +205,12 @@ async fn a_device_token_reaches_its_athletes_api_until_revoked() {
     assert_eq!(clinic.get(&wrong, "/api/state").await.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn a_reset_code_sets_a_new_password_once_and_ends_other_sessions() {
-    let clinic = Clinic::new();
+async fn a_reset_code_sets_a_new_password_once_and_ends_other_sessions(clinic: Clinic) {
     let pat = clinic.clinician("pat@example.org", "Pat").await;
     let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
-    let code = runtall_web::admin::reset_code(&clinic.db, "ANA@example.org").expect("code");
-    assert!(runtall_web::admin::reset_code(&clinic.db, "nobody@example.org").is_err(), "names a missing account");
+    let code = clinic.with_db(|db| runtall_web::admin::reset_code(db, "ANA@example.org")).expect("code");
+    let missing = clinic.with_db(|db| runtall_web::admin::reset_code(db, "nobody@example.org"));
+    assert!(missing.is_err(), "names a missing account");
 
     let v = clinic.visitor().await;
     let r = clinic.form(&v, "/reset", &[("step", "set"), ("code", &code), ("password", "the new password")]).await;
@@ -226,7 +241,7 @@ async fn a_reset_code_sets_a_new_password_once_and_ends_other_sessions() {
 async fn the_one_runner_app_has_no_account_pages() {
     let dir = tempfile::tempdir().expect("dir");
     let db = runtall_web::Db::open(&dir.path().join("r.db")).expect("db");
-    let clinic = Clinic::over(db, dir);
+    let clinic = Clinic::over(db, dir, None);
     let me = {
         let r = clinic.get(&Client::default(), "/api/session").await;
         let cookie = r.headers.get("set-cookie").and_then(|v| v.to_str().ok()).expect("cookie");
@@ -241,4 +256,43 @@ async fn the_one_runner_app_has_no_account_pages() {
     }
     let device = Client { bearer: Some("0".repeat(64)), ..me.clone() };
     assert_eq!(clinic.get(&device, "/api/state").await.status, StatusCode::OK, "a bearer header means nothing here");
+}
+
+async fn an_athlete_exports_everything_and_deletes_the_account_with_the_password(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat").await;
+    let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
+    let ben = clinic.athlete(&clinic.invite(&pat).await, "ben@example.org", "Ben").await;
+    let pain = json!({ "region": "neck", "intensity": 4, "timing": "at-desk", "notes": "ana-marker" });
+    assert_eq!(clinic.api(&ana, "/api/pain", pain).await.status, StatusCode::OK);
+    let device = clinic.form(&ana, "/devices", &[("name", "laptop")]).await.token();
+
+    let export = clinic.get(&ana, "/export/journal.jsonl").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.has("ana-marker"), "her journal holds her report: {}", export.body);
+    assert!(!clinic.get(&ben, "/export/journal.jsonl").await.has("ana-marker"), "and only hers");
+
+    let wrong = clinic.form(&ana, "/account/delete", &[("password", "not it")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.has("nothing was deleted"));
+    assert!(clinic.get(&ana, "/export/journal.jsonl").await.has("ana-marker"), "still there");
+    after_a_failure().await;
+
+    let athlete = clinic.account("ana@example.org").athlete.expect("athlete");
+    let r = clinic.form(&ana, "/account/delete", &[("password", PASSWORD)]).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/login"), "{}", r.body);
+    assert_eq!(clinic.get(&ana, "/api/state").await.status, StatusCode::UNAUTHORIZED, "signed out");
+    let token = Client { bearer: Some(device), ..Client::default() };
+    assert_eq!(clinic.get(&token, "/api/state").await.status, StatusCode::UNAUTHORIZED, "devices revoked");
+    assert!(clinic.sign_in("ana@example.org", PASSWORD).await.is_err(), "no account to sign in to");
+    assert!(!clinic.get(&pat, "/clinic").await.has("Ana"), "the clinician's access ended");
+    let left = clinic.with_db(move |db| {
+        db.blocking_store(athlete, |s| {
+            (s.holds_real_data(), s.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX))
+        })
+    });
+    let (real, reports) = left.expect("the nameless athlete row stays");
+    assert!(!real.expect("read") && reports.expect("read").is_empty(), "every record deleted");
+    assert!(clinic.get(&ben, "/api/state").await.status == StatusCode::OK, "other athletes untouched");
+    let ben_pain = clinic.get(&ben, "/api/pain").await;
+    assert_eq!(ben_pain.status, StatusCode::OK);
 }

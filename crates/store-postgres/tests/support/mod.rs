@@ -103,6 +103,13 @@ impl TestDatabase {
     pub fn connect(&self) -> PgDatabase {
         PgDatabase::connect_config(self.app.clone(), 4).expect("connect as the application role")
     }
+
+    /// How many rows of `table` the application role reads on a connection of its own that named no athlete
+    /// (row-level security's answer: none, whatever the table holds).
+    pub fn rows_as_app_role_without_athlete(&self, table: &str) -> i64 {
+        let mut c = self.app.connect(NoTls).expect("connect as the application role");
+        c.query_one(&format!("SELECT count(*) FROM {table}"), &[]).expect("count").get(0)
+    }
 }
 
 impl Drop for TestDatabase {

@@ -6,7 +6,7 @@ use crate::accounts::{
 };
 use crate::columns::{parse_ts, ts};
 use crate::{AthleteId, Result, StoreError};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
 
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, athlete_id";
@@ -125,34 +125,53 @@ impl Accounts for SqliteDatabase {
     }
 
     fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()> {
-        self.conn()
-            .execute(
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        (|| {
+            // The account's expired sessions go as a new one starts, so the table holds live sessions only.
+            tx.execute(
+                "DELETE FROM account_sessions WHERE account_id = ?1 AND expires_epoch <= ?2",
+                params![account.get(), now.as_second()],
+            )?;
+            tx.execute(
                 "INSERT INTO account_sessions (token_hash, account_id, created_at, last_seen, expires_epoch)
                  VALUES (?1, ?2, ?3, ?3, ?4)",
                 params![token_hash, account.get(), ts(now), expires_at.as_second()],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+            )?;
+            tx.commit()
+        })()
+        .map_err(|e| self.err(e))
     }
 
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
         let conn = self.conn();
-        let row: Option<(i64, String, i64)> = conn
+        let row: Option<(i64, String, String, i64)> = conn
             .query_row(
-                "SELECT account_id, created_at, expires_epoch FROM account_sessions
+                "SELECT account_id, created_at, last_seen, expires_epoch FROM account_sessions
                  WHERE token_hash = ?1 AND expires_epoch > ?2",
                 params![token_hash, now.as_second()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some((account, created_at, expires)) = row else { return Ok(None) };
-        conn.execute("UPDATE account_sessions SET last_seen = ?2 WHERE token_hash = ?1", params![token_hash, ts(now)])
+        let Some((account, created_at, last_seen, expires)) = row else { return Ok(None) };
+        // Kept to the minute: every page view is a session look-up, and a write each time would take SQLite's one
+        // write lock on every request of every user.
+        let last_seen = parse_ts(&last_seen, "session", account)?;
+        let last_seen = if now.duration_since(last_seen) >= SignedDuration::from_secs(60) || now < last_seen {
+            conn.execute(
+                "UPDATE account_sessions SET last_seen = ?2 WHERE token_hash = ?1",
+                params![token_hash, ts(now)],
+            )
             .map_err(|e| self.err(e))?;
+            now
+        } else {
+            last_seen
+        };
         Ok(Some(SessionInfo {
             account: AccountId::new(account),
             created_at: parse_ts(&created_at, "session", account)?,
-            last_seen: now,
+            last_seen,
             expires_at: Timestamp::from_second(expires).unwrap_or(Timestamp::MAX),
         }))
     }

@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/invitations", post(accept))
         .route("/account/clinicians/{id}/revoke", post(revoke))
         .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/delete", post(delete_account))
         .route("/devices", get(devices_page).post(add_device))
         .route("/devices/{id}/revoke", post(revoke_device))
 }
@@ -140,18 +141,27 @@ fn signup_form(session: &Session, code: &str, form: Option<&FormData>, error: Op
         p { "Your physiotherapist or coach gave you an invitation code. With an account you use runtall in this "
             "browser or sync it from the app on your computer, and the person who invited you sees your records "
             "until you stop sharing them (on your account page, at any time)." }
-        form method="post" action="/signup" class="card" {
+        form method="post" action="/signup" class="card stack" {
             (layout::csrf_field(session))
             (error_line(error))
-            label for="code" { "Invitation code" }
-            input id="code" name="code" required autocomplete="off" value=(code);
-            label for="name" { "Your name" }
-            input id="name" name="name" required maxlength=(MAX_NAME) autocomplete="name" value=(value("name"));
-            label for="email" { "Email" }
-            input id="email" name="email" type="email" required maxlength=(MAX_EMAIL) autocomplete="username"
-                value=(value("email"));
-            label for="password" { "Password (at least 8 characters)" }
-            input id="password" name="password" type="password" required minlength="8" autocomplete="new-password";
+            div class="field" {
+                label for="code" { "Invitation code" }
+                input id="code" name="code" type="text" required autocomplete="off" value=(code);
+            }
+            div class="field" {
+                label for="name" { "Your name" }
+                input id="name" name="name" type="text" required maxlength=(MAX_NAME) autocomplete="name"
+                    value=(value("name"));
+            }
+            div class="field" {
+                label for="email" { "Email" }
+                input id="email" name="email" type="email" required maxlength=(MAX_EMAIL) autocomplete="username"
+                    value=(value("email"));
+            }
+            div class="field" {
+                label for="password" { "Password (at least 8 characters)" }
+                input id="password" name="password" type="password" required minlength="8" autocomplete="new-password";
+            }
             button type="submit" class="button primary" { "Create account" }
         }
         p { "Already have an account? " a href="/login" { "Sign in" } " and enter the code on your account page." }
@@ -253,25 +263,31 @@ fn reset_form(session: &Session, code: &str, notice: Option<&str>, error: Option
             p { "This server sends no email. Ask for a code here and the person who runs the server reads it from "
                 "the server's log and gives it to you, or they make one for you with "
                 code { "runtall server admin reset --email you@example.org" } ". A code works once, for one hour." }
-            form method="post" action="/reset" {
+            form method="post" action="/reset" class="stack" {
                 (layout::csrf_field(session))
                 input type="hidden" name="step" value="ask";
-                label for="reset-email" { "Email" }
-                input id="reset-email" name="email" type="email" required autocomplete="username";
+                div class="field" {
+                    label for="reset-email" { "Email" }
+                    input id="reset-email" name="email" type="email" required autocomplete="username";
+                }
                 button type="submit" class="button" { "Ask for a code" }
             }
         }
         section class="card" {
             h2 { "2. Choose the new password" }
-            form method="post" action="/reset" {
+            form method="post" action="/reset" class="stack" {
                 (layout::csrf_field(session))
                 input type="hidden" name="step" value="set";
                 (error_line(error))
-                label for="reset-code" { "One-time code" }
-                input id="reset-code" name="code" required autocomplete="off" value=(code);
-                label for="reset-password" { "New password (at least 8 characters)" }
-                input id="reset-password" name="password" type="password" required minlength="8"
-                    autocomplete="new-password";
+                div class="field" {
+                    label for="reset-code" { "One-time code" }
+                    input id="reset-code" name="code" type="text" required autocomplete="off" value=(code);
+                }
+                div class="field" {
+                    label for="reset-password" { "New password (at least 8 characters)" }
+                    input id="reset-password" name="password" type="password" required minlength="8"
+                        autocomplete="new-password";
+                }
                 button type="submit" class="button primary" { "Set password" }
             }
             p class="muted" { "Setting a password signs you out on every other device." }
@@ -398,7 +414,7 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
                     ul {
                         @for c in &clinicians {
                             li {
-                                (c.name) " (" (c.email) "), since " (c.since.strftime("%Y-%m-%d"))
+                                (c.name) " (" (c.email) "), since " (c.since.strftime("%Y-%m-%d")) " "
                                 form method="post" action={ "/account/clinicians/" (c.account) "/revoke" } class="inline" {
                                     (layout::csrf_field(&session))
                                     button type="submit" class="button danger" { "Stop sharing with " (c.name) }
@@ -408,10 +424,12 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
                     }
                 }
                 h3 { "Accept an invitation" }
-                form method="post" action="/account/invitations" {
+                form method="post" action="/account/invitations" class="stack" {
                     (layout::csrf_field(&session))
-                    label for="invite-code" { "Invitation code" }
-                    input id="invite-code" name="code" required autocomplete="off";
+                    div class="field" {
+                        label for="invite-code" { "Invitation code" }
+                        input id="invite-code" name="code" type="text" required autocomplete="off";
+                    }
                     button type="submit" class="button" { "Share my records" }
                 }
             }
@@ -433,8 +451,76 @@ async fn account_page(State(st): State<AppState>, session: Session, who: Princip
             (layout::csrf_field(&session))
             button type="submit" class="button" { "Sign out" }
         }
+        (delete_card(&session, athlete.is_some(), None))
     };
     Ok(bare(&session, "Your account", body, StatusCode::OK))
+}
+
+/// Deleting the account, confirmed by the password: an athlete's records go with it (download them first).
+fn delete_card(session: &Session, athlete: bool, error: Option<&str>) -> Markup {
+    html! {
+        section class="card danger-zone" id="delete" {
+            h2 { "Delete your account" }
+            @if athlete {
+                p { "Deletes your account and every record in it (runs, pain reports, screens, assessments, plans, "
+                    "sessions, posture checks and photos), ends every clinician's access and every device token. "
+                    "It cannot be undone: " a href="/export/journal.jsonl" download { "download your journal" }
+                    " first to keep a copy (it imports into the runtall app on your computer)." }
+            } @else {
+                p { "Deletes your account and your invitations; your athletes' records stay theirs." }
+            }
+            form method="post" action="/account/delete" class="stack" {
+                (layout::csrf_field(session))
+                (error_line(error))
+                div class="field" {
+                    label for="delete-password" { "Your password, to confirm" }
+                    input id="delete-password" name="password" type="password" required autocomplete="current-password";
+                }
+                button type="submit" class="button danger" { "Delete my account" }
+            }
+        }
+    }
+}
+
+/// Deletes the signed-in account after checking its password (under the sign-in throttle): an athlete's records
+/// and kept photos first, then the account with its sessions, devices, links and codes.
+async fn delete_account(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    peer: Option<Extension<Peer>>,
+    form: FormData,
+) -> Result<Response, HttpError> {
+    multi_user(&st)?;
+    let account = who.account().ok_or(HttpError::NotFound)?;
+    let again = |message: &str, status: StatusCode| {
+        let body = html! { (account_links(&who)) (delete_card(&session, who.athlete().is_some(), Some(message))) };
+        bare(&session, "Delete your account", body, status)
+    };
+    let key = ClientKey::of(peer.as_ref().map(|p| p.remote.ip()));
+    let mut ticket = match st.sign_in.admit(key) {
+        Ok(ticket) => ticket,
+        Err(seconds) => return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS)),
+    };
+    if let Err(seconds) = ticket.turn().await {
+        return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS));
+    }
+    let phc = st.db.accounts(move |a| Ok(a.password_of(account)?)).await?;
+    let candidate = form.get("password").unwrap_or_default().to_string();
+    let ok = ticket
+        .check(move || phc.is_some_and(|phc| PasswordHash::stored(phc).verify(&candidate)))
+        .await
+        .ok_or_else(|| HttpError::internal("the password check thread stopped"))?;
+    ticket.record(ok);
+    if !ok {
+        return Ok(again("That password is not right; nothing was deleted.", StatusCode::UNAUTHORIZED));
+    }
+    if let Some(athlete) = who.athlete() {
+        let photos = runtall_app::posture::PhotoStore::beside(&st.db.files_path(athlete));
+        st.db.run_for(athlete, move |store| Ok(runtall_app::posture::delete_all(store, &photos)?)).await?;
+    }
+    st.db.accounts(move |a| Ok(a.delete_account(account)?)).await?;
+    Ok(Redirect::to("/login").into_response())
 }
 
 async fn accept(
@@ -506,17 +592,20 @@ fn devices_body(session: &Session, devices: &[runtall_store::accounts::Device], 
                         (d.name) ", made " (d.created_at.strftime("%Y-%m-%d"))
                         @if let Some(used) = d.last_used { ", last used " (used.strftime("%Y-%m-%d %H:%M UTC")) }
                         @else { ", not used yet" }
+                        " "
                         form method="post" action={ "/devices/" (d.id) "/revoke" } class="inline" {
                             (layout::csrf_field(session))
-                            button type="submit" class="button danger" { "Revoke" }
+                            button type="submit" class="button small danger" { "Revoke" }
                         }
                     }
                 }
             }
-            form method="post" action="/devices" {
+            form method="post" action="/devices" class="stack" {
                 (layout::csrf_field(session))
-                label for="device-name" { "Name of the new device" }
-                input id="device-name" name="name" required maxlength="60" placeholder="My laptop";
+                div class="field" {
+                    label for="device-name" { "Name of the new device" }
+                    input id="device-name" name="name" type="text" required maxlength="60" placeholder="My laptop";
+                }
                 button type="submit" class="button primary" { "Make a token" }
             }
         }

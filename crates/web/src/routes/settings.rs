@@ -130,7 +130,12 @@ fn form(
         (reminders)
         section class="card" {
             h2 { "Your data" }
-            p { "Everything stays in one file on this machine: " code { (db_path) } }
+            @if db_path.is_empty() {
+                p { "Your records are kept on this clinic server. Your " a href="/account" { "account page" }
+                    " shows who sees them, stops sharing, and connects a device." }
+            } @else {
+                p { "Everything stays in one file on this machine: " code { (db_path) } }
+            }
             p { "Download your journal in open formats (documented in the project's journal-format guide):" }
             ul {
                 li { a href="/export/journal.jsonl" download { "Journal (JSON Lines)" } }
@@ -154,7 +159,7 @@ fn form(
 async fn page(State(st): State<AppState>, session: Session, Query(f): Query<Flash>) -> Result<Response, HttpError> {
     let s = snapshot(&st).await?;
     let (r, problem) = load_reminders(&st).await?;
-    let db_path = st.db.path().display().to_string();
+    let db_path = where_kept(&st);
     let body = html! {
         h1 { "Settings" }
         @if f.saved.is_some() { div class="notice ok" role="status" { p { "Saved." } } }
@@ -243,7 +248,7 @@ async fn save(State(st): State<AppState>, session: Session, f: FormData) -> Resu
             Ok(Redirect::to("/settings?saved=1").into_response())
         }
         Err(errors) => {
-            let db_path = st.db.path().display().to_string();
+            let db_path = where_kept(&st);
             let (r, problem) = load_reminders(&st).await?;
             let card = reminder_card(&session, &r, &Errors::default(), problem.as_deref());
             let import = import_block(&session, &Errors::default(), None);
@@ -522,7 +527,7 @@ async fn save_reminders(State(st): State<AppState>, session: Session, f: FormDat
         }
         Err(errors) => {
             let s = snapshot(&st).await?;
-            let db_path = st.db.path().display().to_string();
+            let db_path = where_kept(&st);
             let card = reminder_card_with(&session, &current, &ReminderForm::submitted(&f), &errors, None);
             let import = import_block(&session, &Errors::default(), None);
             let body =
@@ -702,6 +707,12 @@ impl JournalUpload {
     }
 }
 
+/// The database file the settings page names, or nothing on a clinic server (whose files are not the athlete's to
+/// see).
+fn where_kept(st: &AppState) -> String {
+    if st.db.is_multi_user() { String::new() } else { st.db.path().display().to_string() }
+}
+
 async fn import(st: &AppState, files: Vec<(String, String)>) -> Result<JournalImportStats, HttpError> {
     let upload = JournalUpload::pick(files)?;
     st.db.run(move |store| upload.import_into(store, jiff::Timestamp::now())).await
@@ -726,7 +737,7 @@ async fn import_form(
     };
     let s = snapshot(&st).await?;
     let (r, problem) = load_reminders(&st).await?;
-    let db_path = st.db.path().display().to_string();
+    let db_path = where_kept(&st);
     let card = reminder_card(&session, &r, &Errors::default(), problem.as_deref());
     let body = html! { h1 { "Settings" } (form(&session, &s.profile, &Errors::default(), &db_path, card, block)) };
     let mut response = Page::new("Settings", Nav::Settings, body).render(&session);

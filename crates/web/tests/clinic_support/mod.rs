@@ -14,10 +14,22 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "a long enough password";
 
+/// The throwaway PostgreSQL cluster of the store's own tests (one per test binary).
+pub use runtall_store_postgres::test_support as pg;
+
 pub struct Clinic {
     pub router: Router,
     pub db: Db,
     pub dir: TempDir,
+    /// The PostgreSQL database of a clinic on PostgreSQL (dropped with it).
+    pub pg: Option<pg::TestDatabase>,
+}
+
+/// Which database a clinic runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
 #[derive(Clone, Default)]
@@ -65,17 +77,83 @@ impl Reply {
     }
 }
 
+/// Runs `f` on a plain thread (the `postgres` client must not be opened or closed on the test's runtime).
+pub fn off_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f).join().expect("thread")
+}
+
+impl Drop for Clinic {
+    fn drop(&mut self) {
+        if let Some(database) = self.pg.take() {
+            off_runtime(move || drop(database));
+        }
+    }
+}
+
 impl Clinic {
     pub fn new() -> Clinic {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = Db::open_clinic(&dir.path().join("clinic.db")).expect("clinic db");
-        Clinic::over(db, dir)
+        Clinic::on(Backend::Sqlite).expect("SQLite is always there")
     }
 
-    /// The server over an opened database (a restart is a new `Clinic` over the same file).
-    pub fn over(db: Db, dir: TempDir) -> Clinic {
+    /// A clinic on `backend`; `None` (after saying "skipped") for PostgreSQL when there is none outside CI.
+    pub fn on(backend: Backend) -> Option<Clinic> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => {
+                let db = Db::open_clinic(&dir.path().join("clinic.db")).expect("clinic db");
+                Some(Clinic::over(db, dir, None))
+            }
+            Backend::Postgres => {
+                let Some(server) = off_runtime(pg::server) else {
+                    pg::skipped("the clinic server on PostgreSQL");
+                    return None;
+                };
+                // The synchronous client runs a runtime of its own: connect (and later close) off the test's.
+                let (database, pool) = off_runtime(move || {
+                    let database = server.fresh_database();
+                    let pool = database.connect();
+                    (database, pool)
+                });
+                let db = Db::shared(Box::new(pool), dir.path());
+                Some(Clinic::over(db, dir, Some(database)))
+            }
+        }
+    }
+
+    /// The server over an opened database.
+    pub fn over(db: Db, dir: TempDir, pg: Option<pg::TestDatabase>) -> Clinic {
         let state = AppState::new(db.clone(), None).expect("state");
-        Clinic { router: router(state), db, dir }
+        Clinic { router: router(state), db, dir, pg }
+    }
+
+    /// A new server process over the same database (its own connections).
+    pub fn restart(mut self) -> Clinic {
+        let pg = self.pg.take();
+        let dir = tempfile::tempdir().expect("placeholder");
+        let dir = std::mem::replace(&mut self.dir, dir);
+        drop(self);
+        let files = dir.path().to_path_buf();
+        let (db, pg) = match pg {
+            Some(database) => off_runtime(move || {
+                let pool = database.connect();
+                (Db::shared(Box::new(pool), &files), Some(database))
+            }),
+            None => (Db::open_clinic(&files.join("clinic.db")).expect("reopen"), None),
+        };
+        Clinic::over(db, dir, pg)
+    }
+
+    /// The account with this email, read from the database.
+    pub fn account(&self, email: &str) -> runtall_store::accounts::Account {
+        let (db, email) = (self.db.clone(), email.to_string());
+        let found = off_runtime(move || db.blocking_accounts(|a| a.account_by_email(&email)));
+        found.expect("accounts").expect("lookup").expect("no such account").0
+    }
+
+    /// Runs `f` on the database, off the test's runtime.
+    pub fn with_db<T: Send + 'static>(&self, f: impl FnOnce(&Db) -> T + Send + 'static) -> T {
+        let db = self.db.clone();
+        off_runtime(move || f(&db))
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -142,7 +220,8 @@ impl Clinic {
 
     /// A clinician made with the admin command, who sets the password with the printed code.
     pub async fn clinician(&self, email: &str, name: &str) -> Client {
-        let code = runtall_web::admin::add_clinician(&self.db, email, name).expect("add clinician");
+        let (db, email_, name) = (self.db.clone(), email.to_string(), name.to_string());
+        let code = off_runtime(move || runtall_web::admin::add_clinician(&db, &email_, &name)).expect("add clinician");
         let v = self.visitor().await;
         let r = self.form(&v, "/reset", &[("step", "set"), ("code", &code), ("password", PASSWORD)]).await;
         self.signed_in(v, r, "/clinic").await
