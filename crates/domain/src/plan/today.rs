@@ -272,14 +272,7 @@ pub fn today(
     if let Some(run) = run
         && let Some(s) = program.schedule(run)
     {
-        let mut detail = format!("A posture and breathing check about every {} min", s.every_min);
-        if let Some(m) = s.last_third_every_min {
-            detail.push_str(&format!(", every {m} min in the last third"));
-        }
-        if s.per_rep {
-            detail.push_str(", before each fast rep and in each recovery");
-        }
-        detail.push('.');
+        let detail = super::rules::schedule_words(s);
         blocks.push(TodayBlock {
             moment: Moment::DuringRun,
             routine: None,
