@@ -20,10 +20,10 @@ use runtall_domain::journal_format::{Journal, JournalPain, JournalRun, LineError
 use runtall_store::{ActivityFilter, ActivityRow, JournalEntry, JournalImportStats, Store};
 use std::collections::HashMap;
 
-/// What the store keeps for one run, pain or day line (the other kinds are applied by the app, see
-/// `journal_others`).
-fn entry(record: Record) -> JournalEntry {
-    match record {
+/// What the store keeps for one run, pain or day line; the other kinds come back as they are, for the app to
+/// apply itself (see `journal_others`).
+fn entry(record: Record) -> Routed {
+    Routed::Store(match record {
         Record::Run(r) => JournalEntry::Run {
             activity: Box::new(r.to_activity()),
             classification: r.classification(),
@@ -32,8 +32,14 @@ fn entry(record: Record) -> JournalEntry {
         },
         Record::Pain(p) => JournalEntry::Pain { report: p.to_report(None), run_key: p.run },
         Record::Day(d) => JournalEntry::Day(d),
-        other => unreachable!("{} records are applied by the app, not the store", other.kind()),
-    }
+        other => return Routed::App(Box::new(other)),
+    })
+}
+
+/// Where a journal record is applied: by the store in its import transaction, or by the app afterwards.
+enum Routed {
+    Store(JournalEntry),
+    App(Box<Record>),
 }
 
 /// Applies a stream of journal records (as `JsonlReader` or `CsvReader` read them) in one transaction: the first
@@ -56,8 +62,14 @@ pub fn import_with(
 ) -> Result<JournalImportStats> {
     let mut others = Vec::new();
     let mut entries = records.filter_map(|r| match r {
-        Ok(r @ (Record::Run(_) | Record::Pain(_) | Record::Day(_))) => {
-            let mut e = entry(r);
+        Ok(r) => {
+            let mut e = match entry(r) {
+                Routed::Store(e) => e,
+                Routed::App(other) => {
+                    others.push(*other);
+                    return None;
+                }
+            };
             if let JournalEntry::Run { activity, .. } = &mut e
                 && let Some(mut a) = full(&activity.source.content_hash)
             {
@@ -66,10 +78,6 @@ pub fn import_with(
                 **activity = a;
             }
             Some(Ok(e))
-        }
-        Ok(other) => {
-            others.push(other);
-            None
         }
         Err(e) => Some(Err(e)),
     });

@@ -12,6 +12,7 @@
 use crate::{AppError, journal_file};
 use jiff::Timestamp;
 use runtall_domain::activity::Activity;
+use runtall_domain::clinic::{Comment, ProgramChange};
 use runtall_domain::journal_format::{JsonlReader, LineError, Record};
 use runtall_store::{JournalImportStats, Store};
 use serde::{Deserialize, Serialize};
@@ -77,9 +78,6 @@ pub struct SyncState {
     /// When the last sync finished with nothing left to send.
     #[serde(default)]
     pub last_complete: Option<Timestamp>,
-    /// Stable ids of clinician records received (program changes, notes), so each is applied once.
-    #[serde(default)]
-    pub received: Vec<String>,
 }
 
 impl SyncState {
@@ -98,15 +96,103 @@ impl SyncState {
     }
 }
 
-/// One batch as it travels (gzip-compressed JSON).
+/// One batch. On the wire (see [`Batch::encode`]) it is gzip of the [`MAGIC`] line, the length of a JSON header,
+/// the header (this struct, with the activities' samples left out) and each activity's samples in the store's
+/// compact codec (`runtall_store::codec`, about 46 KB for an hour at 1 Hz against 355 KB as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Batch {
     pub protocol: u32,
     /// Journal lines, in the journal's export order (runs before the pain that names them).
     pub records: Vec<String>,
-    /// Whole activities of runs the server has not acknowledged yet, keyed by the run's journal key.
+    /// Whole activities of runs the server has not acknowledged yet, keyed by the run's journal key
+    /// (`source.content_hash`).
     #[serde(default)]
     pub activities: Vec<Activity>,
+    /// On the wire: the byte length of each activity's sample blob, in order.
+    #[serde(default)]
+    pub sample_bytes: Vec<u64>,
+    /// The client wants the clinician's records in the acknowledgement (it asks on the last batch of a sync).
+    #[serde(default)]
+    pub want_inbox: bool,
+}
+
+/// The first bytes of a decompressed batch.
+pub const MAGIC: &[u8; 8] = b"RTSYNC1\n";
+
+impl Batch {
+    /// The batch's bytes: gzip of magic, header length (8 bytes, little-endian), JSON header, sample blobs.
+    pub fn encode(mut self) -> Result<Vec<u8>> {
+        use std::io::Write;
+        let blobs: Vec<Vec<u8>> =
+            self.activities.iter_mut().map(|a| runtall_store::codec::encode(&std::mem::take(&mut a.samples))).collect();
+        self.sample_bytes = blobs.iter().map(|b| b.len() as u64).collect();
+        let header = serde_json::to_vec(&self).map_err(|e| SyncError::Body(e.to_string()))?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let write = |gz: &mut flate2::write::GzEncoder<Vec<u8>>| -> std::io::Result<()> {
+            gz.write_all(MAGIC)?;
+            gz.write_all(&(header.len() as u64).to_le_bytes())?;
+            gz.write_all(&header)?;
+            for b in &blobs {
+                gz.write_all(b)?;
+            }
+            Ok(())
+        };
+        write(&mut gz).map_err(|e| SyncError::Body(e.to_string()))?;
+        gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+    }
+
+    /// Reads a batch's bytes in bounded memory: the protocol is checked before the rest of the header is read, so
+    /// a newer client hears "upgrade" rather than a parse error.
+    pub fn decode(body: &[u8]) -> Result<Batch> {
+        if body.len() > MAX_BATCH_BYTES {
+            return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
+        }
+        let mut data = Vec::new();
+        flate2::read::GzDecoder::new(body)
+            .take(MAX_BATCH_INFLATED + 1)
+            .read_to_end(&mut data)
+            .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
+        if data.len() as u64 > MAX_BATCH_INFLATED {
+            return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
+        }
+        let rest = data
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| SyncError::Body("not a runtall sync batch (no RTSYNC header)".into()))?;
+        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| SyncError::Body("the header is cut".into()))?;
+        let len = u64::from_le_bytes(len.try_into().unwrap_or_default());
+        let (header, mut blobs) = usize::try_from(len)
+            .ok()
+            .and_then(|len| rest.split_at_checked(len))
+            .ok_or_else(|| SyncError::Body("the header is cut".into()))?;
+        #[derive(Deserialize)]
+        struct Version {
+            protocol: u32,
+        }
+        let version: Version =
+            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        if version.protocol > PROTOCOL {
+            return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
+        }
+        let mut batch: Batch =
+            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        if batch.sample_bytes.len() != batch.activities.len() {
+            return Err(SyncError::Body("one sample length per activity expected".into()));
+        }
+        for (a, &n) in batch.activities.iter_mut().zip(&batch.sample_bytes) {
+            let key = &a.source.content_hash;
+            let (blob, next) = usize::try_from(n)
+                .ok()
+                .and_then(|n| blobs.split_at_checked(n))
+                .ok_or_else(|| SyncError::Body(format!("run {key}: its samples are cut")))?;
+            a.samples = runtall_store::codec::decode(blob)
+                .map_err(|e| SyncError::Body(format!("run {key}: samples unusable ({e})")))?;
+            blobs = next;
+        }
+        if !blobs.is_empty() {
+            return Err(SyncError::Body(format!("{} bytes after the last activity's samples", blobs.len())));
+        }
+        Ok(batch)
+    }
 }
 
 /// The server's answer to a batch.
@@ -116,10 +202,52 @@ pub struct Ack {
     /// Stable ids of the records applied (all of the batch: a batch is applied whole or not at all).
     pub applied: usize,
     pub stats: AckStats,
-    /// Records the clinician made for this athlete (program changes, notes), as JSON documents with a stable
-    /// `id`; the client applies each once. Empty until the clinic records exist on the server.
+    /// What the athlete's clinicians made for them, when the batch asked for it.
     #[serde(default)]
-    pub inbox: Vec<serde_json::Value>,
+    pub inbox: Inbox,
+}
+
+/// The clinician's records for one athlete: program changes (exercises off or on, doses, notes for Today,
+/// retirements) and comments on runs and reports. Each has a stable key, so the client stores each once however
+/// often it receives it; they are few, so the server sends them all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    #[serde(default)]
+    pub program_changes: Vec<ProgramChange>,
+    #[serde(default)]
+    pub comments: Vec<Comment>,
+}
+
+/// What the client stored of an inbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Received {
+    pub program_changes: usize,
+    pub comments: usize,
+}
+
+/// Server half: the clinician's records for the athlete of `store`.
+pub fn inbox_for(store: &dyn Store) -> Result<Inbox> {
+    Ok(Inbox {
+        program_changes: store.program_changes().map_err(AppError::from)?,
+        comments: store.comments().map_err(AppError::from)?,
+    })
+}
+
+/// Client half: stores the clinician's records not stored yet (matched by key; a stored change is never
+/// altered). The plan engine applies the changes within what the safety gate allows, as on the server.
+pub fn receive(store: &dyn Store, inbox: &Inbox) -> Result<Received> {
+    let mut received = Received::default();
+    for change in &inbox.program_changes {
+        if store.add_program_change(change).map_err(AppError::from)? {
+            received.program_changes += 1;
+        }
+    }
+    for comment in &inbox.comments {
+        if store.add_comment(comment).map_err(AppError::from)? {
+            received.comments += 1;
+        }
+    }
+    Ok(received)
 }
 
 /// What applying a batch did (the store's journal import figures).
@@ -239,8 +367,9 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
     Ok(out)
 }
 
-/// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it.
-pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
+/// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it. `last` asks the
+/// server for the clinician's records in its answer (a sync with nothing to send sends one empty, last batch).
+pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<Vec<u8>> {
     let new_runs: std::collections::HashSet<&str> = batch
         .iter()
         .filter(|p| p.new)
@@ -259,11 +388,14 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending]) -> Result<Vec<u8>> {
             }
         }
     }
-    let body =
-        Batch { protocol: PROTOCOL, records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(), activities };
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    serde_json::to_writer(&mut gz, &body).map_err(|e| SyncError::Body(e.to_string()))?;
-    gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+    Batch {
+        protocol: PROTOCOL,
+        records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(),
+        activities,
+        sample_bytes: vec![],
+        want_inbox: last,
+    }
+    .encode()
 }
 
 /// Client half, step 3: the server acknowledged `batch`; its records' fingerprints become the cursor. Saved at
@@ -277,6 +409,53 @@ pub fn acknowledge(store: &dyn Store, server: &str, batch: &[Pending]) -> Result
     state.save(store)
 }
 
+/// Why the client forgot its cursor before a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restart {
+    /// The cursor was about another server: this one has acknowledged nothing yet.
+    OtherServer,
+    /// The server holds fewer of the athlete's runs than it acknowledged (restored from a backup, or the account
+    /// was deleted and made again): everything is sent again, and what it still holds is matched, not doubled.
+    ServerLostRecords,
+}
+
+/// Client half, step 0: starts over when the cursor cannot be trusted for `server`, which says it holds
+/// `server_runs` of the athlete's runs. Sending again is safe (stable ids), trusting a wrong cursor is not.
+pub fn check_cursor(store: &dyn Store, server: &str, server_runs: Option<usize>) -> Result<Option<Restart>> {
+    let mut state = SyncState::load(store)?;
+    if state.acknowledged.is_empty() {
+        return Ok(None);
+    }
+    let restart = if state.server.as_deref() != Some(server) {
+        Some(Restart::OtherServer)
+    } else {
+        let acknowledged_runs = state.acknowledged.keys().filter(|id| id.starts_with("run:")).count();
+        server_runs.filter(|&n| n < acknowledged_runs).map(|_| Restart::ServerLostRecords)
+    };
+    if restart.is_some() {
+        state.acknowledged.clear();
+        state.last_complete = None;
+        state.server = Some(server.to_string());
+        state.save(store)?;
+    }
+    Ok(restart)
+}
+
+/// Server half of the hello: what the client needs to trust its cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    /// How many of the athlete's runs the server holds.
+    #[serde(default)]
+    pub runs: Option<usize>,
+}
+
+/// The server's hello for the athlete of `store`.
+pub fn hello(store: &dyn Store) -> Result<Hello> {
+    let runs = store.activities(&Default::default()).map_err(AppError::from)?.len();
+    Ok(Hello { protocol: PROTOCOL, runs: Some(runs) })
+}
+
 /// Client half, last step: nothing was left to send.
 pub fn finish(store: &dyn Store, server: &str, now: Timestamp) -> Result<()> {
     let mut state = SyncState::load(store)?;
@@ -288,29 +467,7 @@ pub fn finish(store: &dyn Store, server: &str, now: Timestamp) -> Result<()> {
 /// Server half: applies one batch to the athlete's store, all or nothing, and answers with an acknowledgement.
 /// Applying the same batch again changes nothing (records are matched by their stable ids).
 pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack> {
-    if body.len() > MAX_BATCH_BYTES {
-        return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
-    }
-    let mut text = Vec::new();
-    flate2::read::GzDecoder::new(body)
-        .take(MAX_BATCH_INFLATED + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
-    if text.len() as u64 > MAX_BATCH_INFLATED {
-        return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
-    }
-    // The protocol first, so a newer client hears "upgrade" rather than a parse error.
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let version: Version =
-        serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-    if version.protocol > PROTOCOL {
-        return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
-    }
-    let batch: Batch = serde_json::from_slice(&text).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-    drop(text);
+    let batch = Batch::decode(body)?;
     let mut lines = Vec::with_capacity(batch.records.len() * 200);
     for r in &batch.records {
         if r.contains('\n') {
@@ -318,6 +475,9 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
         }
         lines.extend_from_slice(r.as_bytes());
         lines.push(b'\n');
+    }
+    for a in &batch.activities {
+        check_activity(a)?;
     }
     let mut activities: HashMap<String, Activity> =
         batch.activities.into_iter().map(|a| (a.source.content_hash.clone(), a)).collect();
@@ -327,7 +487,26 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
             AppError::Store(s) => SyncError::from(s),
             other => SyncError::App(other),
         })?;
-    Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox: vec![] })
+    let inbox = if batch.want_inbox { inbox_for(store)? } else { Inbox::default() };
+    Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox })
+}
+
+/// Most samples one activity may bring: two days at one per second.
+pub const MAX_SAMPLES: usize = 172_800;
+
+/// An activity from a client is untrusted: its sample columns must line up (the charts index them together) and
+/// stay within [`MAX_SAMPLES`].
+fn check_activity(a: &Activity) -> Result<()> {
+    let s = &a.samples;
+    let n = s.t_s.len();
+    let key = &a.source.content_hash;
+    if n > MAX_SAMPLES {
+        return Err(SyncError::Body(format!("run {key}: {n} samples (at most {MAX_SAMPLES})")));
+    }
+    if !s.is_consistent() || s.t_s.iter().any(|t| !t.is_finite()) {
+        return Err(SyncError::Body(format!("run {key}: sample columns of different lengths or bad times")));
+    }
+    Ok(())
 }
 
 /// Reads an acknowledgement the server sent (JSON).

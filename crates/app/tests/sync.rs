@@ -102,15 +102,24 @@ fn runner(store: &dyn Store, runs: usize) {
     store.set_lesson_done("why-exhale", Some(at("2026-01-03T20:00:00Z"))).expect("lesson");
 }
 
-/// Runs a whole sync, every batch acknowledged; returns the acknowledgements.
+/// Runs a whole sync as `runtall sync` does, every batch acknowledged (an empty last batch when nothing is left to
+/// send) and the inbox received; returns the acknowledgements.
 fn sync_all(client: &dyn Store, server: &dyn Store) -> Vec<sync::Ack> {
     let out = sync::outgoing(client).expect("outgoing");
+    let mut batches: Vec<&[sync::Pending]> = out.batches.iter().map(Vec::as_slice).collect();
+    if batches.is_empty() {
+        batches.push(&[]);
+    }
     let mut acks = Vec::new();
-    for batch in &out.batches {
-        let body = sync::encode_batch(client, batch).expect("encode");
+    for (i, batch) in batches.iter().enumerate() {
+        let last = i + 1 == batches.len();
+        let body = sync::encode_batch(client, batch, last).expect("encode");
         let ack = sync::apply_batch(server, &body, now()).expect("apply");
         let ack = sync::decode_ack(&sync::encode_ack(&ack)).expect("ack travels");
         sync::acknowledge(client, SERVER, batch).expect("acknowledge");
+        if last {
+            sync::receive(client, &ack.inbox).expect("receive");
+        }
         acks.push(ack);
     }
     sync::finish(client, SERVER, now()).expect("finish");
@@ -144,7 +153,7 @@ fn a_batch_applied_twice_is_stored_once() {
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
     assert_eq!(out.batches.len(), 1);
-    let body = sync::encode_batch(&client, &out.batches[0]).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
     let first = sync::apply_batch(&server, &body, now()).expect("first");
     // The acknowledgement was lost: the client sends the same batch again.
     let again = sync::apply_batch(&server, &body, now()).expect("again");
@@ -165,7 +174,7 @@ fn a_batch_cut_halfway_stores_nothing_and_the_resent_batch_stores_it_once() {
     let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
-    let body = sync::encode_batch(&client, &out.batches[0]).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
     let cut = &body[..body.len() / 2];
     let err = sync::apply_batch(&server, cut, now()).expect_err("cut batch");
     assert!(matches!(err, SyncError::Body(_)), "{err}");
@@ -184,7 +193,7 @@ fn a_sync_cut_between_batches_resumes_after_the_last_acknowledged_one() {
     runner(&client, 300);
     let out = sync::outgoing(&client).expect("outgoing");
     let first = &out.batches[0];
-    sync::apply_batch(&server, &sync::encode_batch(&client, first).expect("encode"), now()).expect("apply");
+    sync::apply_batch(&server, &sync::encode_batch(&client, first, false).expect("encode"), now()).expect("apply");
     sync::acknowledge(&client, SERVER, first).expect("ack");
     // The connection drops here. Next time only the rest is sent.
     let rest = sync::outgoing(&client).expect("resume");
@@ -227,31 +236,33 @@ fn a_record_changed_after_a_sync_is_sent_again_and_only_it() {
     assert_eq!(journal_text(&server), journal_text(&client));
 }
 
+/// A batch's bytes around a hand-written JSON header and raw sample bytes (the wire format of `Batch::encode`).
+fn frame(header: &str, blobs: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(sync::MAGIC).expect("write");
+    gz.write_all(&(header.len() as u64).to_le_bytes()).expect("write");
+    gz.write_all(header.as_bytes()).expect("write");
+    gz.write_all(blobs).expect("write");
+    gz.finish().expect("gzip")
+}
+
 #[test]
 fn a_newer_client_is_told_to_upgrade_and_junk_is_refused_by_name() {
     let dir = tempfile::tempdir().expect("dir");
     let server = open(&dir, "server.db");
-    let newer = {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(br#"{"protocol": 99, "records": [], "future": true}"#).expect("write");
-        gz.finish().expect("gzip")
-    };
+    let newer = frame(r#"{"protocol": 99, "records": [], "future": true}"#, b"");
     let err = sync::apply_batch(&server, &newer, now()).expect_err("newer");
     assert!(matches!(err, SyncError::Protocol { theirs: 99, ours: sync::PROTOCOL }), "{err}");
     assert!(err.to_string().contains("upgrade"), "{err}");
     let err = sync::apply_batch(&server, b"hello", now()).expect_err("junk");
     assert!(err.to_string().contains("gzip"), "{err}");
-    let bad_line = {
-        use std::io::Write;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(br#"{"protocol": 1, "records": ["{\"type\":\"pain\",\"at\":\"2026-11-01T00:00:00Z\"}"]}"#)
-            .expect("write");
-        gz.finish().expect("gzip")
-    };
+    let bad_line = frame(r#"{"protocol": 1, "records": ["{\"type\":\"pain\",\"at\":\"2026-11-01T00:00:00Z\"}"]}"#, b"");
     let err = sync::apply_batch(&server, &bad_line, now()).expect_err("bad record");
     assert!(matches!(err, SyncError::Record(_)), "{err}");
     assert!(err.to_string().contains("line 1"), "{err}");
+    let stray = frame(r#"{"protocol": 1, "records": []}"#, b"trailing bytes");
+    assert!(sync::apply_batch(&server, &stray, now()).expect_err("stray bytes").to_string().contains("after the last"));
 }
 
 #[test]
@@ -270,4 +281,100 @@ fn a_gzip_bomb_is_refused_in_bounded_memory() {
     assert!(bomb.len() < sync::MAX_BATCH_BYTES);
     let err = sync::apply_batch(&server, &bomb, now()).expect_err("bomb");
     assert!(err.to_string().contains("decompressed"), "{err}");
+}
+
+#[test]
+fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("dir");
+    let server = open(&dir, "server.db");
+    let line = runtall_domain::journal_format::Record::Run(run(1));
+    let mut activity = run(1).to_activity();
+    activity.samples.t_s = (0..600).map(f64::from).collect();
+    for column in [
+        &mut activity.samples.distance_m,
+        &mut activity.samples.speed_mps,
+        &mut activity.samples.hr_bpm,
+        &mut activity.samples.cadence_spm,
+        &mut activity.samples.altitude_m,
+        &mut activity.samples.lat_deg,
+        &mut activity.samples.lon_deg,
+    ] {
+        *column = (0..600).map(|i| Some(f64::from(i) * 0.5)).collect();
+    }
+    let batch = sync::Batch {
+        protocol: sync::PROTOCOL,
+        records: vec![line.to_jsonl_line()],
+        activities: vec![activity],
+        sample_bytes: vec![],
+        want_inbox: false,
+    };
+    let good = batch.encode().expect("encode");
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(good.as_slice()).read_to_end(&mut raw).expect("gunzip");
+    raw.truncate(raw.len() - 10);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&raw).expect("write");
+    let cut = gz.finish().expect("gzip");
+    let err = sync::apply_batch(&server, &cut, now()).expect_err("cut samples");
+    assert!(err.to_string().contains("run run-0001"), "{err}");
+    assert!(server.activities(&Default::default()).expect("runs").is_empty());
+    let ack = sync::apply_batch(&server, &good, now()).expect("the whole batch");
+    assert_eq!(ack.stats.runs_added, 1);
+    let stored = server.activity(server.activities(&Default::default()).expect("runs")[0].id).expect("read");
+    assert_eq!(stored.expect("run").activity.samples.len(), 600, "the samples arrived");
+}
+
+#[test]
+fn the_clinicians_changes_and_comments_arrive_once_and_are_not_sent_back() {
+    use runtall_domain::clinic::{Change, Comment, CommentOn, ProgramChange};
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 10);
+    sync_all(&client, &server);
+    let note = ProgramChange {
+        key: "change-7-1".into(),
+        at: at("2026-11-29T10:00:00Z"),
+        by: "Pat Physio".into(),
+        change: Change::Note { text: "Easy week: keep every run conversational.".into() },
+    };
+    server.add_program_change(&note).expect("change on the server");
+    let comment = Comment {
+        key: "comment-7-1".into(),
+        at: at("2026-11-29T10:05:00Z"),
+        by: "Pat Physio".into(),
+        on: CommentOn::Run { run: run(3).key },
+        text: "Nice negative split.".into(),
+    };
+    server.add_comment(&comment).expect("comment on the server");
+
+    let acks = sync_all(&client, &server);
+    assert_eq!(acks.len(), 1, "nothing to send: one empty batch brings the inbox");
+    assert_eq!(acks[0].applied, 0);
+    assert_eq!(client.program_changes().expect("changes"), vec![note.clone()]);
+    assert_eq!(client.comments().expect("comments"), vec![comment]);
+    sync_all(&client, &server);
+    assert_eq!(client.program_changes().expect("changes").len(), 1, "received twice, stored once");
+    assert_eq!(sync::outgoing(&client).expect("outgoing").pending_records(), 0, "the clinician's records stay theirs");
+}
+
+#[test]
+fn a_cursor_about_another_server_or_records_the_server_lost_starts_over() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 5);
+    sync_all(&client, &server);
+    let same = sync::hello(&server).expect("hello").runs;
+    assert_eq!(sync::check_cursor(&client, SERVER, same).expect("check"), None, "the cursor holds");
+    assert_eq!(sync::outgoing(&client).expect("outgoing").pending_records(), 0);
+
+    assert_eq!(sync::check_cursor(&client, SERVER, Some(2)).expect("check"), Some(sync::Restart::ServerLostRecords));
+    let all = sync::outgoing(&client).expect("outgoing");
+    assert_eq!(all.pending_records(), all.total_records, "everything goes again");
+    sync_all(&client, &server);
+    assert_eq!(server.activities(&Default::default()).expect("runs").len(), 5, "and nothing is doubled");
+
+    let other = "https://other-clinic.example";
+    assert_eq!(sync::check_cursor(&client, other, Some(0)).expect("check"), Some(sync::Restart::OtherServer));
+    assert_eq!(SyncState::load(&client).expect("state").server.as_deref(), Some(other));
 }

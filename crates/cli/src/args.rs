@@ -422,6 +422,10 @@ pub struct SyncArgs {
     /// Records per batch (at most 250): smaller batches lose less on a link that keeps dropping
     #[arg(long, default_value_t = 250)]
     pub batch_records: usize,
+    /// Allow plain http:// to a server that is not on this machine (the token and your health data then travel
+    /// unencrypted)
+    #[arg(long)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,9 +1,12 @@
 //! Open journal formats: JSON Lines (one file) and CSV (three files), documented in `docs/journal-format.md`.
 //!
-//! The runner owns the data: `runtall journal export` writes everything the insights use, and
-//! `runtall journal import` reads it back losslessly (export → import into an empty database → export gives the
-//! same text). Runs are identified by a stable `key` (the content hash of the watch file, or any unique string for
-//! hand-written journals), so pain reports and run context can refer to them across databases.
+//! The runner owns the data: `runtall journal export` writes everything runtall keeps about them (runs, pain, days,
+//! and in JSON Lines also screens, assessments, plans, sessions, experiments, posture landmarks and lessons; see
+//! `journal_records`), and `runtall journal import` reads it back losslessly (export → import into an empty
+//! database → export gives the same text). Every record has a stable id ([`Record::stable_id`]); runs are
+//! identified by their `key` (the content hash of the watch file, or any unique string for hand-written
+//! journals), so pain reports, run context and experiments can refer to them across databases, and a sync to a
+//! clinic server stores each record once.
 //! Parsing validates every line before anything is stored; an error names the line and the field.
 //!
 //! Files are read as a stream of [`Record`]s ([`JsonlReader`], [`CsvReader`]): memory does not grow with the

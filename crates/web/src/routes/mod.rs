@@ -27,6 +27,7 @@ mod run_mode;
 mod runs;
 mod settings;
 mod sources;
+mod sync;
 mod travel;
 
 use crate::error::HttpError;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(settings::router())
         .merge(accounts::router())
         .merge(clinic::router())
+        .merge(sync::router())
         .merge(crate::auth::router())
         .merge(crate::assets::router())
         .merge(crate::pwa::router())

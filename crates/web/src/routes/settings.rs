@@ -138,8 +138,8 @@ fn form(
             }
             p { "Download your journal in open formats (documented in the project's journal-format guide):" }
             ul {
-                li { a href="/export/journal.jsonl" download { "Journal (JSON Lines)" } }
-                li { a href="/export/runs.csv" download { "Runs (CSV)" } " · " a href="/export/pain.csv" download { "Pain (CSV)" } " · " a href="/export/days.csv" download { "Days (CSV)" } }
+                li { a href="/export/journal.jsonl" download { "Journal (JSON Lines)" } ": everything you recorded — runs, pain, days, screens, assessments, plans, sessions, experiments, posture landmarks (not the photos) and lessons" }
+                li { a href="/export/runs.csv" download { "Runs (CSV)" } " · " a href="/export/pain.csv" download { "Pain (CSV)" } " · " a href="/export/days.csv" download { "Days (CSV)" } ": runs, pain and days only, for a spreadsheet" }
             }
             (journal_import)
         }

@@ -1,0 +1,156 @@
+//! How long one athlete's ten-year journal takes to sync to a clinic server (issue 19 asks for under 10 s on
+//! loopback), and how many bytes it sends.
+//!
+//! The journal is the web latency benchmark's seeded ten years (about 2,900 runs with 1 Hz streams, pain, day
+//! logs, run context, monthly screens, quarterly assessments and plans), written to a temporary SQLite file. Then:
+//!
+//! 1. **protocol**: the two halves in one process, no network — the client collects and encodes every batch,
+//!    the server half applies each to a fresh SQLite database;
+//! 2. **second sync**: nothing changed, so nothing is sent (the cost of finding that out);
+//! 3. **over loopback HTTP**: the clinic server's router (runtall-web, SQLite clinic database) on a random port
+//!    and the release `runtall sync` binary against it, with a device token, timed from start to exit — what a
+//!    runner waits for.
+//!
+//! ```sh
+//! cargo bench -p runtall --bench sync
+//! RUNTALL_BENCH_DB=/tmp/ten.db cargo bench -p runtall --bench sync   # reuse or keep the journal
+//! ```
+
+#[allow(dead_code)]
+#[path = "../../web/benches/latency/journal.rs"]
+mod journal;
+
+use runtall_app::sync;
+use runtall_store::{SqliteStore, Store};
+use std::time::{Duration, Instant};
+
+const SEED: u64 = 20_261_206;
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn main() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let path = std::env::var_os("RUNTALL_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| temp.path().join("ten.db"));
+    let fresh = !path.exists();
+    let local = SqliteStore::open(&path).expect("database");
+    if fresh {
+        let t = Instant::now();
+        let w = journal::generate(&local, 10, SEED).expect("journal");
+        println!(
+            "generated {} runs ({} samples), {} pain reports, {} screens, {} plans in {:.1} s",
+            w.run_ids.len(),
+            w.samples,
+            w.pain_reports,
+            w.screenings,
+            w.plans,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    // Start from "never synced" even when the journal is reused.
+    local.put_setting(sync::SETTING, &serde_json::json!({})).expect("reset the cursor");
+    let runs = local.activities(&Default::default()).expect("runs").len();
+    println!("journal: {runs} activities in {}", path.display());
+
+    let server_db = temp.path().join("server.db");
+    let server = SqliteStore::open(&server_db).expect("server database");
+
+    let t = Instant::now();
+    let out = sync::outgoing(&local).expect("outgoing");
+    let collect = t.elapsed();
+    let (mut encode, mut apply, mut bytes) = (Duration::ZERO, Duration::ZERO, 0usize);
+    let mut largest = 0usize;
+    for (i, batch) in out.batches.iter().enumerate() {
+        let t = Instant::now();
+        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len()).expect("encode");
+        encode += t.elapsed();
+        bytes += body.len();
+        largest = largest.max(body.len());
+        let t = Instant::now();
+        sync::apply_batch(&server, &body, jiff::Timestamp::now()).expect("apply");
+        apply += t.elapsed();
+        let t = Instant::now();
+        sync::acknowledge(&local, "bench", batch).expect("ack");
+        encode += t.elapsed();
+    }
+    let total = collect + encode + apply;
+    println!(
+        "protocol (in process): {} records in {} batches, {:.1} MB sent (largest batch {:.1} MB)",
+        out.pending_records(),
+        out.batches.len(),
+        bytes as f64 / 1e6,
+        largest as f64 / 1e6
+    );
+    println!(
+        "  collect {} + encode and acknowledge {} + server applies {} = {} (target < 10 s: {:.2} of it)",
+        secs(collect),
+        secs(encode),
+        secs(apply),
+        secs(total),
+        total.as_secs_f64() / 10.0
+    );
+    let server_runs = server.activities(&Default::default()).expect("runs").len();
+    assert_eq!(server_runs, runs, "every run arrived");
+
+    let t = Instant::now();
+    let again = sync::outgoing(&local).expect("outgoing");
+    println!(
+        "second sync, nothing changed: {} records to send, found in {}",
+        again.pending_records(),
+        secs(t.elapsed())
+    );
+
+    // The same journal through `runtall sync` and the real route.
+    local.put_setting(sync::SETTING, &serde_json::json!({})).expect("reset the cursor");
+    drop(local);
+    let clinic_db = temp.path().join("clinic.db");
+    let (url, token) = clinic_server(&clinic_db);
+    let t = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+        .arg("--db")
+        .arg(&path)
+        .args(["sync", "--server", &url, "--json"])
+        .env("RUNTALL_SYNC_TOKEN", &token)
+        .output()
+        .expect("runtall sync");
+    let wall = t.elapsed();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
+    println!(
+        "runtall sync over loopback HTTP: {} records, {} batches, {:.1} MB sent in {} (target < 10 s: {:.2} of it)",
+        summary["records_sent"],
+        summary["batches"],
+        summary["bytes_sent"].as_f64().unwrap_or(0.0) / 1e6,
+        secs(wall),
+        wall.as_secs_f64() / 10.0
+    );
+    let t = Instant::now();
+    let idle = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+        .arg("--db")
+        .arg(&path)
+        .args(["sync", "--json"])
+        .env("RUNTALL_SYNC_TOKEN", &token)
+        .output()
+        .expect("runtall sync");
+    assert!(idle.status.success());
+    println!("runtall sync again, nothing changed: {}", secs(t.elapsed()));
+}
+
+/// The clinic server's router on a random loopback port, with one athlete and a device token: (URL, token).
+fn clinic_server(clinic_db: &std::path::Path) -> (String, String) {
+    use runtall_store::accounts::{Accounts, Role};
+    let db = runtall_store::SqliteDatabase::open(clinic_db).expect("clinic db");
+    let account = db.create_account("alex@example.org", "Alex", Role::Athlete, None).expect("account");
+    let (token, hash) = runtall_web::principal::new_secret();
+    db.add_device(&hash, account.id, "bench", jiff::Timestamp::now()).expect("device");
+    let web = runtall_web::Db::open_clinic(clinic_db).expect("clinic db");
+    let app = runtall_web::router(runtall_web::AppState::new(web, None).expect("state"));
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || rt.block_on(async { axum::serve(listener, app).await }));
+    (url, token)
+}
