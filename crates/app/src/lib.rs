@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod breaks;
 pub mod clinic;
 pub mod completion;
+pub mod doses;
 mod error;
 pub mod experiments;
 pub mod import;

@@ -89,7 +89,13 @@ fn season(store: &dyn Store) {
 fn seeded() -> (tempfile::TempDir, SqliteStore) {
     let (dir, store) = store();
     store
-        .save_profile(&Profile { name: "Sam Runner".into(), units: Units::Km, country: Some("GB".into()), demo: false })
+        .save_profile(&Profile {
+            name: "Sam Runner".into(),
+            units: Units::Km,
+            country: Some("GB".into()),
+            demo: false,
+            day_budget: None,
+        })
         .unwrap();
     let s = screen(&store, "2026-05-01T07:00:00Z", &[]);
     let a = assess(&store, "2026-05-01T07:10:00Z", [3.0, 4.0, 5.0]);

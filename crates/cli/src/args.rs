@@ -33,6 +33,8 @@ pub enum Command {
     Screen(ScreenArgs),
     /// Assessment: where and when it hurts, exposures, baseline and functional scale
     Assess(AssessArgs),
+    /// Today's few things in order (before, during and after the run, any time, at the desk) within your daily minutes
+    Today(TodayArgs),
     /// Your personal plan, or what to do around one run with --for-run
     Plan(PlanArgs),
     /// The exercise library, or one exercise in full
@@ -177,6 +179,22 @@ pub struct ProfileArgs {
     /// Distance units for prompts and output
     #[arg(long, value_parser = ["km", "mi"])]
     pub units: Option<String>,
+    /// Minutes of routines Today keeps to on a run day (default 15; 5–60)
+    #[arg(long, value_name = "MIN")]
+    pub run_day_minutes: Option<u32>,
+    /// Minutes of routines Today keeps to on a rest day (default 20; 5–60)
+    #[arg(long, value_name = "MIN")]
+    pub rest_day_minutes: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    /// The run you do today instead of the week's ("none" for a rest day)
+    #[arg(long, value_name = "TYPE", value_parser = ["easy", "long", "speed", "race", "trail", "none"])]
+    pub run: Option<String>,
+    /// Another day of the week (mon … sun) instead of today
+    #[arg(long, value_name = "DAY", value_parser = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"])]
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -468,6 +486,9 @@ pub struct GuideArgs {
     /// Speak phase changes with espeak-ng when it is installed
     #[arg(long)]
     pub speak: bool,
+    /// Play only the steps `runtall today` chose from this routine for today
+    #[arg(long)]
+    pub today: bool,
     /// Sets (single exercise only)
     #[arg(long)]
     pub sets: Option<u32>,

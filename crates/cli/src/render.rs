@@ -239,7 +239,7 @@ fn item(program: &Program, i: &PlanItem) {
     println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
-pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
+pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Option<&runtall_domain::plan::Today>) {
     let p: &Plan = &record.plan;
     let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
     println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
@@ -259,6 +259,19 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile) {
             println_wrapped(&format!("NO RUNNING: {headline}"), "");
         }
         _ => {}
+    }
+    if let Some(t) = today {
+        heading(&format!("Today, {}: {} of your {} min", t.day.name(), minutes(t.seconds), t.budget_min));
+        for b in &t.blocks {
+            let time = if b.seconds > 0 { format!(" ({})", minutes(b.seconds)) } else { String::new() };
+            println_wrapped(&format!("• {}: {}{time}", b.moment.title(), b.title), "  ");
+        }
+        for s in t.exercises() {
+            if let Some(p) = &s.progression {
+                println_wrapped(&format!("◦ {}, {p}", s.name), "    ");
+            }
+        }
+        println!("  Step by step: `runtall today`. The whole plan follows.");
     }
     for (section, items) in p.sections() {
         heading(section.title());
@@ -371,6 +384,58 @@ pub fn run_day(program: &Program, day: &RunDay) {
     routine_view(program, "After", &day.post_run);
 }
 
+/// Today: each block under its moment, with its minutes and the day's total against the budget.
+pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
+    let run = t.run.map(|r| format!("{} run", r.as_str())).unwrap_or_else(|| "no run".into());
+    println!("TODAY — {} · {run} · {} of your {} min", t.day.name(), minutes(t.seconds), t.budget_min);
+    if mode == Mode::Reduced {
+        println_wrapped("Reduced program: keep any run short and easy.", "");
+    }
+    for b in &t.blocks {
+        let time = if b.seconds > 0 { format!(" ({})", minutes(b.seconds)) } else { String::new() };
+        heading(&format!("{} — {}{time}", b.moment.title(), b.title));
+        if let Some(d) = &b.detail {
+            println_wrapped(d, "  ");
+        }
+        for (i, s) in b.steps.iter().enumerate() {
+            let why = if t.priorities.contains(&s.exercise) { " · for your findings" } else { "" };
+            println_labelled(
+                &format!("  {}. ", i + 1),
+                &format!("{} — {} (~{}){why}", s.name, s.dose.line(), minutes(s.seconds)),
+            );
+            if let Some(p) = &s.progression {
+                println_wrapped(&format!("Progressed: {p}"), "     ");
+            }
+            if let Some(c) = &s.clinician {
+                println_wrapped(c, "     ");
+            }
+            for c in &s.cautions {
+                println_wrapped(&format!("Caution: {c}"), "     ");
+            }
+        }
+        if let Some(r) = &b.routine {
+            println!("  Guided: runtall guide {r} --today");
+        }
+    }
+    if !t.rested.is_empty() {
+        let names: Vec<String> = t
+            .rested
+            .iter()
+            .map(|id| program.exercise(id).map(|e| e.name.clone()).unwrap_or_else(|| id.clone()))
+            .collect();
+        println!();
+        println_wrapped(
+            &format!("Rested today to keep to your minutes (back on other days): {}.", names.join(", ")),
+            "",
+        );
+    }
+    println!();
+    println_wrapped(
+        "The full plan: `runtall plan`. More or fewer minutes a day: `runtall profile --run-day-minutes N --rest-day-minutes N`.",
+        "",
+    );
+}
+
 fn phase_label(p: CuePhase) -> &'static str {
     match p {
         CuePhase::Start => "start",
@@ -473,6 +538,7 @@ pub fn routine(program: &Program, r: &Routine) {
                 cautions: Vec::new(),
                 substituted_for: None,
                 clinician: None,
+                progression: None,
             };
             step_line(i, &view);
         }

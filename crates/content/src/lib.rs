@@ -34,6 +34,8 @@ pub struct Program {
     pub trace: Vec<TraceRow>,
     /// Start and end drawings of every exercise (`data/figures.toml`).
     pub figures: Vec<Figure>,
+    /// How each kind of exercise's dose steps up over the weeks (`data/progression.toml`).
+    pub progression: Vec<ProgressionRule>,
 }
 
 /// A content file failed to parse: names the file and, through `toml`'s message, the line and field.
@@ -51,7 +53,7 @@ macro_rules! content_file {
 }
 
 /// The bundled files, in the order they are read.
-pub const FILES: [(&str, &str); 10] = [
+pub const FILES: [(&str, &str); 11] = [
     content_file!("sources.toml"),
     content_file!("exercises.toml"),
     content_file!("routines.toml"),
@@ -62,6 +64,7 @@ pub const FILES: [(&str, &str); 10] = [
     content_file!("red_flags.toml"),
     content_file!("trace.toml"),
     content_file!("figures.toml"),
+    content_file!("progression.toml"),
 ];
 
 #[derive(Deserialize)]
@@ -115,6 +118,11 @@ struct FiguresFile {
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct ProgressionFile {
+    progression: Vec<ProgressionRule>,
+}
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct TraceFile {
     row: Vec<TraceRow>,
 }
@@ -141,6 +149,7 @@ impl Program {
         let flags: RedFlagsFile = parse("red_flags.toml")?;
         let trace: TraceFile = parse("trace.toml")?;
         let figures: FiguresFile = parse("figures.toml")?;
+        let progression: ProgressionFile = parse("progression.toml")?;
         let mut lessons = lessons.lesson;
         lessons.sort_by_key(|l| l.number);
         Ok(Program {
@@ -158,6 +167,7 @@ impl Program {
             red_flags: flags.flag,
             trace: trace.row,
             figures: figures.figure,
+            progression: progression.progression,
         })
     }
 

@@ -248,6 +248,26 @@ pub fn minutes_label(seconds: u32) -> String {
 /// The widest dose the program ever prescribes: every exercise's own dose is validated against these, and a
 /// clinician's dose override (`runtall_domain::clinic`) is capped by them, so no surface shows a dose the content
 /// would refuse.
+/// How one kind of exercise's dose steps up over the weeks (`data/progression.toml`, described there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressionRule {
+    pub category: ExerciseCategory,
+    /// Weeks between two steps up (at least 1).
+    pub every_weeks: u32,
+    /// Sessions with the exercise in those weeks needed to step up.
+    pub min_sessions: u32,
+    /// What one step adds.
+    #[serde(default)]
+    pub add_reps: u32,
+    #[serde(default)]
+    pub add_hold_s: u32,
+    /// Steps at most above the written dose.
+    pub max_steps: u32,
+    pub cite: Vec<Citation>,
+    pub evidence: Evidence,
+}
+
 pub mod dose_caps {
     pub const MAX_SETS: u32 = 10;
     pub const MAX_REPS: u32 = 30;

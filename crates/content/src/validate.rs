@@ -128,6 +128,7 @@ pub fn validate(p: &Program) -> Vec<Problem> {
     red_flags(&mut c);
     trace(&mut c);
     figures(&mut c);
+    progression(&mut c);
     c.problems
 }
 
@@ -532,6 +533,25 @@ fn trace(c: &mut Checker) {
 
 /// Every exercise has exactly one drawing, and each drawing's numbers are finite and its labels short enough to
 /// sit under a picture.
+/// Progression rules: one per kind, each stepping at most once a week (the brief's ceiling) and adding something.
+fn progression(c: &mut Checker) {
+    let p = c.program;
+    const F: &str = "progression.toml";
+    for (i, r) in p.progression.iter().enumerate() {
+        let item = format!("{:?}", r.category);
+        if p.progression[..i].iter().any(|o| o.category == r.category) {
+            c.fail(F, &item, "a second rule for the same kind of exercise");
+        }
+        if r.every_weeks == 0 || r.min_sessions == 0 {
+            c.fail(F, &item, "every_weeks and min_sessions must be at least 1");
+        }
+        if r.add_reps == 0 && r.add_hold_s == 0 {
+            c.fail(F, &item, "a step must add reps or hold time");
+        }
+        c.cites(F, &item, &r.cite);
+    }
+}
+
 fn figures(c: &mut Checker) {
     let p = c.program;
     const F: &str = "figures.toml";

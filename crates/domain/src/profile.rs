@@ -25,9 +25,18 @@ pub struct Profile {
     /// True for the bundled sample runner, so `runtall demo` knows it may replace it.
     #[serde(default)]
     pub demo: bool,
+    /// Minutes of routines a day the runner chose for Today; none means the default (15 on run days, 20 on rest
+    /// days). Left out of the stored profile when unset, so profiles stay readable by older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_budget: Option<crate::plan::DayBudget>,
 }
 
 impl Profile {
+    /// The daily budget Today keeps: the runner's choice, else the default.
+    pub fn budget(&self) -> crate::plan::DayBudget {
+        self.day_budget.unwrap_or_default()
+    }
+
     pub fn emergency_number(&self) -> String {
         emergency::emergency_number(self.country.as_deref())
     }

@@ -493,3 +493,56 @@ fn mistaken_pain_reports_and_wrong_runs_can_be_deleted_and_only_with_yes_for_run
         serde_json::from_slice(&runtall(&db, &["--json", "log", "list", "--days", "3660"]).stdout).expect("json");
     assert_eq!(pain.as_array().map(Vec::len), Some(2), "the journal's two reports stay: {pain}");
 }
+
+/// `runtall today`: the sample runner's days stay within their minutes, each exercise once, and a budget raised in
+/// the profile gives a longer day.
+#[test]
+fn today_keeps_the_demo_runners_days_within_their_minutes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("today.db");
+    assert!(runtall(&db, &["demo"]).status.success());
+    let day = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["--json", "today"];
+        all.extend_from_slice(args);
+        let out = runtall(&db, &all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    for d in ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] {
+        let t = day(&["--day", d]);
+        let limit = if t["run"].is_null() { 20 * 60 } else { 15 * 60 };
+        let seconds = t["seconds"].as_u64().expect("seconds");
+        assert!(seconds <= limit && seconds >= 5 * 60, "{d}: {seconds} s");
+        let mut ids: Vec<&str> = t["blocks"]
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .flat_map(|b| b["steps"].as_array().expect("steps").iter().map(|s| s["exercise"].as_str().expect("id")))
+            .collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "{d}: an exercise twice");
+    }
+    let text = stdout(
+        &Command::new(BIN)
+            .env("COLUMNS", "80")
+            .args(["--db"])
+            .arg(&db)
+            .args(["today", "--day", "tue"])
+            .output()
+            .expect("run"),
+    );
+    assert!(text.starts_with("TODAY — Tue · "), "{text}");
+    assert!(text.contains("Before the run") && text.contains("During the run") && text.contains("After the run"));
+    assert!(text.lines().all(|l| l.chars().count() <= 80), "fits 80 columns:\n{text}");
+    let short = day(&["--day", "mon"])["seconds"].as_u64().expect("seconds");
+    let set = runtall(&db, &["profile", "--rest-day-minutes", "45"]);
+    assert!(set.status.success(), "{}", stderr(&set));
+    assert!(stdout(&set).contains("20") || stdout(&set).contains("45"));
+    let long = day(&["--day", "mon"]);
+    assert_eq!(long["budget_min"], 45);
+    assert!(long["seconds"].as_u64().expect("seconds") > short, "a raised budget gives a longer rest day");
+    let bad = runtall(&db, &["profile", "--run-day-minutes", "500"]);
+    assert!(!bad.status.success() && stderr(&bad).contains("run-day minutes"), "{}", stderr(&bad));
+}

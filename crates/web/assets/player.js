@@ -94,6 +94,26 @@
     if (idx < 0) return 0;
     return segStart[idx] + segs[idx].seconds - Math.max(remaining, 0);
   }
+  // "Too easy / about right / too hard" for each exercise, asked as it ends; the engine stores the marks with
+  // the session and the dose progression reads them.
+  var marks = {};
+  var effortBox = $('effort'), effortName = $('effort-name'), asking = -1, onMarked = null;
+  function askEffort(step, then) {
+    if (!effortBox) { if (then) then(); return; }
+    asking = step; onMarked = then || null;
+    effortName.textContent = data.steps[step].name;
+    effortBox.hidden = false;
+  }
+  if (effortBox) {
+    effortBox.addEventListener('click', function (ev) {
+      var b = ev.target.closest('button[data-effort]');
+      if (!b || asking < 0) return;
+      if (b.getAttribute('data-effort') !== 'none') marks[asking] = b.getAttribute('data-effort');
+      effortBox.hidden = true; asking = -1;
+      var then = onMarked; onMarked = null;
+      if (then) then(); else checkpoint();
+    });
+  }
   function report(ended) {
     var now = performance.now();
     var paused = pausedMs + (pausedAt !== null ? now - pausedAt : 0);
@@ -105,7 +125,8 @@
       elapsed_s: Math.round((now - startPerf) / 1000),
       paused_s: Math.round(paused / 1000),
       speed: speed,
-      run: runAttr ? Number(runAttr) : null
+      run: runAttr ? Number(runAttr) : null,
+      efforts: Object.keys(marks).map(function (k) { return { step: Number(k), effort: marks[k] }; })
     };
   }
   function post(body, keepalive) {
@@ -197,7 +218,10 @@
     root.setAttribute('data-kind', seg.kind);
     var n = nextStepIndex(i);
     el.next.textContent = n >= 0 ? 'Next up: ' + data.steps[segs[n].step].name : 'Last exercise';
-    if (seg.step !== prevStep) { showCues(step); showFigure(step); say(step.name + '. ' + seg.label); if (prevStep >= 0) checkpoint(); } else { say(seg.label); }
+    if (seg.step !== prevStep) {
+      showCues(step); showFigure(step); say(step.name + '. ' + seg.label);
+      if (prevStep >= 0) { checkpoint(); askEffort(prevStep); }
+    } else { say(seg.label); }
     buzz(seg.kind === 'ready' || seg.kind === 'rest' ? [80, 60, 80] : 50);
     animate(seg.kind, seg.seconds);
     render();
@@ -283,6 +307,8 @@
       el.finished.classList.remove('ok');
       root.setAttribute('data-state', 'error');
     };
+    var lastStep = segs[segs.length - 1].step;
+    var send = function () {
     wanted = {
       ended: 'finished',
       done: function (res) {
@@ -293,6 +319,12 @@
       fail: failed
     };
     pump();
+    };
+    // The last exercise is asked about before the session is recorded (one final report, so the journal gets
+    // one entry); no answer within 20 s records it without a mark.
+    var sent = false, once = function () { if (!sent) { sent = true; if (effortBox) effortBox.hidden = true; send(); } };
+    askEffort(lastStep, once);
+    setTimeout(once, 20000);
   }
 
   el.start.addEventListener('click', start);

@@ -124,3 +124,53 @@ async fn a_session_left_part_way_is_recorded_as_the_terminal_records_it() {
         assert_eq!(browser["ended"], "quit", "{id}");
     }
 }
+
+/// "Too easy / about right / too hard": the browser's marks go through the same engine as the terminal's, are
+/// stored with the session, and a mark on an exercise the session never reached is refused.
+#[tokio::test]
+async fn how_an_exercise_felt_is_recorded_the_same_in_both_players() {
+    use runtall_companion::guide::Effort;
+    let app = app().await;
+    app.onboard().await;
+    let perm = permissions(&app);
+    let id = "daily-mobility";
+    let t = terminal_timeline(&perm, id);
+    assert!(t.steps.len() >= 2);
+    let total = t.total_ms();
+    // The terminal: play it through, mark the first exercise too hard and the last one too easy.
+    let mut s = Session::new(t.clone(), 1.0).expect("session");
+    s.start(Duration::ZERO);
+    assert!(!s.mark(t.steps.len() - 1, Effort::TooEasy), "an exercise not reached yet cannot be marked");
+    s.tick(Duration::from_millis(total + 1000));
+    assert!(s.mark(0, Effort::TooHard) && s.mark(t.steps.len() - 1, Effort::TooEasy));
+    let terminal = s.record();
+    assert_eq!(terminal.steps[0].effort, Some(Effort::TooHard));
+
+    let body = json!({
+        "started_at": started(900), "ended": "finished", "position_s": total as f64 / 1000.0,
+        "efforts": [{ "step": 0, "effort": "too-hard" }, { "step": t.steps.len() - 1, "effort": "too-easy" }],
+    });
+    let r = app.api(&format!("/api/sessions/{id}/progress"), body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let browser = &r.json()["record"];
+    assert_eq!(browser["steps"], serde_json::to_value(&terminal.steps).expect("json"));
+    assert_eq!(browser["steps"][0]["effort"], "too-hard");
+    // Stored with the session, where the dose progression reads it.
+    let stored = app.store().sessions(Timestamp::UNIX_EPOCH, Timestamp::now() + SignedDuration::from_hours(1));
+    let stored = stored.expect("sessions");
+    assert!(stored.iter().any(|row| row.record["steps"][0]["effort"] == "too-hard"), "stored with the session");
+
+    // A checkpoint early in the session cannot mark the last exercise.
+    let early = json!({
+        "started_at": started(960), "ended": "in-progress", "position_s": 1.0,
+        "efforts": [{ "step": t.steps.len() - 1, "effort": "too-hard" }],
+    });
+    let r = app.api(&format!("/api/sessions/{id}/progress"), early).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.has("efforts"), "{}", r.body);
+    // The player asks at the end of each exercise.
+    let page = app.get(&format!("/session/{id}")).await;
+    for text in ["data-effort=\"too-easy\"", "data-effort=\"about-right\"", "data-effort=\"too-hard\""] {
+        assert!(page.has(text), "{text}");
+    }
+}

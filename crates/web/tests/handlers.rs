@@ -137,8 +137,16 @@ async fn onboarding_by_forms_gives_a_plan_with_reasons_and_sources() {
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/plan"), "{}", r.body);
     let plan = app.get("/plan").await;
     assert_eq!(plan.status, StatusCode::OK);
-    for text in ["Your plan", "Why: ", "From: ", "Your week", "class=\"ev ", "(your answer: when it hurts, long runs)"]
-    {
+    for text in [
+        "Your plan",
+        "Why: ",
+        "From: ",
+        "Your week",
+        "class=\"ev ",
+        "(your answer: when it hurts, long runs)",
+        "id=\"plan-today\"",
+        "href=\"/today\"",
+    ] {
         assert!(plan.has(text), "plan shows {text}");
     }
     // Answers are named in words, never by their field ids.
@@ -264,9 +272,41 @@ async fn today_shows_the_run_day_and_the_player_gets_a_timeline() {
     app.onboard().await;
     let r = app.get("/today?run=long").await;
     assert_eq!(r.status, StatusCode::OK);
-    for text in ["Before: ", "During: mid-run cues", "After: ", "Start guided session", "From: "] {
+    for text in [
+        "Your few things today: ",
+        "of your 15 min",
+        "Before the run: ",
+        "During the run: Mid-run cues for long runs",
+        "After the run: ",
+        "Start guided session",
+        "href=\"/plan\"",
+    ] {
         assert!(r.has(text), "today shows {text}");
     }
+    // Before, during and after, in the day's order.
+    let at = |t: &str| r.body.find(t).unwrap_or(usize::MAX);
+    assert!(at("Before the run: ") < at("During the run: ") && at("During the run: ") < at("After the run: "));
+    // Each exercise once in the day: 90/90 breathing is before the run, not again after it.
+    assert_eq!(r.body.matches("href=\"/library/exercises/hooklying-90-90-breathing\"").count(), 1, "{}", r.body);
+    // The guided start plays Today's steps of the routine, and reports back about the same steps.
+    let whole = app.get("/api/sessions/post-run-reset/timeline").await.json();
+    let played = app.get("/session/post-run-reset?today=1&for=long").await;
+    assert_eq!(played.status, StatusCode::OK);
+    assert!(
+        played.has("data-progress=\"/api/sessions/post-run-reset/progress?today=1&amp;for=long\""),
+        "{}",
+        played.body
+    );
+    let whole_steps = whole["steps"].as_array().expect("steps").len();
+    let played_steps = played.body.matches("<li><a href=\"/library/exercises/").count();
+    assert!(played_steps < whole_steps, "Today plays {played_steps} of the reset's {whole_steps} steps");
+    // A raised budget in the settings gives a longer day.
+    let r = app.form("/settings", &[("run_day_minutes", "40"), ("rest_day_minutes", "40")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.get("/today?run=long").await.has("of your 40 min"));
+    let r = app.form("/settings", &[("run_day_minutes", "400")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.has("not a number of minutes from 5 to 60"));
     assert_eq!(app.get("/today?run=sprint").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.get("/today?run=none").await.status, StatusCode::OK);
     let day = app.get("/api/plan/for-run/speed").await.json();

@@ -159,7 +159,8 @@ async fn every_web_surface_offers_exactly_what_the_gate_allows() {
             let today = app.get(&format!("/today?run={r}")).await;
             if perm.allows_plan() {
                 let pre = program().pre_run_routine(run).expect("pre-run").id.clone();
-                assert_eq!(today.has(&format!("href=\"/session/{pre}\"")), allowed, "{name}: Today {r}");
+                let start = format!("href=\"/session/{pre}?today=1&amp;for={r}\"");
+                assert_eq!(today.has(&start), allowed, "{name}: Today {r}");
             }
         }
         for routine in &program().routines {

@@ -74,7 +74,16 @@ pub fn guide(ctx: &Ctx, a: GuideArgs) -> CliResult {
                     decision.reason.unwrap_or_default()
                 )));
             }
-            let view = plan::routine_view(program, r, &perm);
+            let mut view = plan::routine_view(program, r, &perm);
+            if a.today {
+                let t = super::plan::current_today(ctx, &store, &perm, None, None)?;
+                if !t.trim(&mut view) {
+                    return Err(CliError::user(format!(
+                        "{} is not in today's plan: see `runtall today`, or play it whole without --today",
+                        r.name
+                    )));
+                }
+            }
             run_session_with(program, &GuideInput::Routine(&view), &options, &mut checkpoint)
         }
         Target::Exercise(e) => {

@@ -32,7 +32,8 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     }
     runtall_app::posture::delete_all(&store, &runtall_app::posture::PhotoStore::beside(&ctx.db_path))?;
     let now = Timestamp::now();
-    let profile = Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true };
+    let profile =
+        Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true, day_budget: None };
     store.save_profile(&profile)?;
 
     // Sam started the program when the season began: screen, assessment and plan on its first morning, so progress
@@ -101,7 +102,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
          day, wears a pack on long runs, and has neck, right upper-trapezius and between-the-shoulder-blades pain \
          (5/10). Their red-flag screen was clear. This is Sam's plan:\n"
     );
-    render::plan(ctx.program, &record, &profile);
+    render::plan(ctx.program, &record, &profile, None);
     let report = super::insights::report(&store)?;
     println!();
     super::insights::print_report(&report);

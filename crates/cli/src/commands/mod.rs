@@ -88,6 +88,7 @@ pub fn run(cli: Cli) -> CliResult {
     match command {
         Command::Screen(a) => screen::run(&ctx, a),
         Command::Assess(a) => assess::run(&ctx, a),
+        Command::Today(a) => plan::today(&ctx, a),
         Command::Plan(a) => plan::run(&ctx, a),
         Command::Exercises(a) => library::exercises(&ctx, a),
         Command::Routines(a) => library::routines(&ctx, a),

@@ -10,7 +10,11 @@ use runtall_store::Store;
 pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     let store = ctx.store()?;
     let mut profile = ctx.profile_or_default(&store)?;
-    let changing = args.name.is_some() || args.country.is_some() || args.units.is_some();
+    let changing = args.name.is_some()
+        || args.country.is_some()
+        || args.units.is_some()
+        || args.run_day_minutes.is_some()
+        || args.rest_day_minutes.is_some();
     if let Some(name) = args.name {
         let name = name.trim().to_string();
         let max = runtall_domain::text::PROFILE_NAME_MAX_CHARS;
@@ -34,6 +38,15 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     if let Some(units) = args.units {
         profile.units = if units == "mi" { Units::Mi } else { Units::Km };
     }
+    if args.run_day_minutes.is_some() || args.rest_day_minutes.is_some() {
+        let now = profile.budget();
+        let budget = runtall_domain::plan::DayBudget::new(
+            args.run_day_minutes.unwrap_or(now.run_day_min),
+            args.rest_day_minutes.unwrap_or(now.rest_day_min),
+        )
+        .map_err(CliError::user)?;
+        profile.day_budget = Some(budget);
+    }
     if changing {
         store.save_profile(&profile)?;
     }
@@ -48,6 +61,8 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     println!("Country:          {}", profile.country.as_deref().unwrap_or("(not set)"));
     println!("Emergency number: {}", profile.emergency_number());
     println!("Units:            {}", if profile.units == Units::Mi { "miles" } else { "kilometres" });
+    let budget = profile.budget();
+    println!("Daily minutes:    {} on run days, {} on rest days", budget.run_day_min, budget.rest_day_min);
     println!("Database:         {}", ctx.db_path.display());
     Ok(())
 }

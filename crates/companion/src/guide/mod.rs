@@ -19,8 +19,8 @@ mod timeline;
 pub use player_data::{PlayerSegment, PlayerStep, PlayerTimeline, kind_name};
 pub use replay::{PlayedReport, ReplayError, replay};
 pub use session::{
-    CompletionRecord, EndReason, MAX_SPEED, MIN_SPEED, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
-    StepRecord,
+    CompletionRecord, Effort, EndReason, MAX_SPEED, MIN_SPEED, Session, SessionEvent, SessionState, Snapshot,
+    StepOutcome, StepRecord,
 };
 pub use timeline::{
     BreathPhase, Caption, DoseOverride, FIRST_PREPARE_S, GuideInput, GuideStep, MAX_BREATH_PHASE_S, MAX_HOLD_S,

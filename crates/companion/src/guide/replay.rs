@@ -7,6 +7,7 @@
 //! set as the terminal counts them.
 
 use super::SessionError;
+use super::session::Effort;
 use super::session::{CompletionRecord, EndReason, Session};
 use super::timeline::Timeline;
 use std::time::Duration;
@@ -23,6 +24,8 @@ pub struct PlayedReport<'a> {
     pub position_s: f64,
     /// `in-progress` for a checkpoint, `quit` when the page was left, `finished` at the end.
     pub ended: EndReason,
+    /// How the runner found each exercise they marked: (step index, effort).
+    pub efforts: &'a [(usize, Effort)],
 }
 
 /// Why a report does not describe a way through this timeline.
@@ -39,6 +42,8 @@ pub enum ReplayError {
     Position { position: f64, total: f64 },
     #[error("a finished session ends at the end of the timeline")]
     NotAtEnd,
+    #[error("exercise {0} is marked but was not reached in this session")]
+    Effort(usize),
 }
 
 /// Plays the report through a [`Session`] and returns its record, with `ended` as the player reported it.
@@ -68,6 +73,11 @@ pub fn replay(timeline: Timeline, report: &PlayedReport<'_>) -> Result<Completio
         return Err(ReplayError::NotAtEnd);
     }
     session.advance_to((position * 1000.0).min(total * 1000.0));
+    for &(step, effort) in report.efforts {
+        if !session.mark(step, effort) {
+            return Err(ReplayError::Effort(step));
+        }
+    }
     let mut record = session.record();
     record.ended = report.ended;
     Ok(record)

@@ -94,7 +94,12 @@ pub struct StepRecord {
     /// Seconds of exercise done (session time: a `--speed 10` demo records the routine's own seconds).
     pub active_s: u32,
     pub planned_active_s: u32,
+    /// How the runner found it, when they said (too easy / about right / too hard): read by the dose progression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<Effort>,
 }
+
+pub use runtall_domain::plan::progression::Effort;
 
 /// What the runner did, for the journal. Built at any moment, so it survives a quit or an interrupt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,6 +204,8 @@ pub struct Session {
     done: Vec<f64>,
     /// Steps the runner skipped out of.
     skipped: Vec<bool>,
+    /// How the runner found each step, when marked.
+    efforts: Vec<Option<Effort>>,
     end_reason: Option<EndReason>,
 }
 
@@ -235,6 +242,7 @@ impl Session {
             paused_total: Duration::ZERO,
             done: vec![0.0; n],
             skipped: vec![false; steps],
+            efforts: vec![None; steps],
             end_reason: None,
         })
     }
@@ -480,6 +488,7 @@ impl Session {
                     sets: step.dose.sets,
                     active_s: secs(done),
                     planned_active_s: secs(planned),
+                    effort: self.efforts.get(i).copied().flatten(),
                 }
             })
             .collect::<Vec<_>>();
@@ -502,6 +511,20 @@ impl Session {
             elapsed_s: end.saturating_sub(start).as_secs_f64().round() as u32,
             paused_s: paused.as_secs_f64().round() as u32,
             speed: self.speed,
+        }
+    }
+
+    /// Marks how the runner found step `step` (too easy / about right / too hard). Only a step already reached
+    /// can be marked; a later mark of the same step replaces the earlier one. False when the step is not reached.
+    pub fn mark(&mut self, step: usize, effort: Effort) -> bool {
+        let reached = self.timeline.segments.get(self.current).map_or(usize::MAX, |s| s.step);
+        let over = self.is_over();
+        match self.efforts.get_mut(step) {
+            Some(slot) if step <= reached || over => {
+                *slot = Some(effort);
+                true
+            }
+            _ => false,
         }
     }
 

@@ -19,14 +19,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod named;
+pub mod progression;
 mod routine;
 mod rules;
 mod run_day;
+mod today;
 mod week;
 
+pub use progression::Progress;
 pub use routine::{equipment_label, routine_view};
 pub use rules::{build, run_types};
 pub use run_day::for_run;
+pub use today::{DayBudget, Moment, Today, TodayBlock, priorities, today};
 
 /// Why a plan cannot be made right now.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -217,6 +221,9 @@ pub struct StepView {
     /// A clinician set this step's dose: who, and their note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clinician: Option<String>,
+    /// The dose grew by its progression rule: "week 3 of 12: 8 → 10 reps".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progression: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,23 +41,9 @@ pub fn routine_view(program: &Program, r: &Routine, permissions: &Permissions) -
             }
         };
         let dose = if substituted.is_none() { step_dose(ex, step) } else { chosen.dose.clone() };
-        // A clinician's dose for the exercise done, within the content's limits (the gate already decided which).
-        let (dose, clinician) = match permissions.clinician.dose_for(&chosen.id, &dose) {
-            Some((d, words)) => (d, Some(words)),
-            None => (dose, None),
-        };
-        let seconds = dose.estimated_seconds();
-        steps.push(StepView {
-            exercise: chosen.id.clone(),
-            name: chosen.name.clone(),
-            dose,
-            seconds,
-            // The routine's note explains the step it was written for; a substitute speaks for itself.
-            note: if substituted.is_none() { step.note.clone() } else { None },
-            cautions: permissions.cautions_for(chosen),
-            substituted_for: substituted,
-            clinician,
-        });
+        // The routine's note explains the step it was written for; a substitute speaks for itself.
+        let note = if substituted.is_none() { step.note.clone() } else { None };
+        steps.push(step_view(chosen, dose, note, substituted, permissions));
     }
     let seconds = steps.iter().map(|s| s.seconds).sum::<u32>() + 15 * steps.len().saturating_sub(1) as u32;
     RoutineView {
@@ -71,6 +57,32 @@ pub fn routine_view(program: &Program, r: &Routine, permissions: &Permissions) -
         seconds,
         cite: r.cite.clone(),
         evidence: r.evidence,
+    }
+}
+
+/// One exercise as this runner does it at `dose`: a clinician's dose for it wins, within the content's limits (the
+/// gate already decided which exercise is done).
+pub(crate) fn step_view(
+    chosen: &runtall_content::Exercise,
+    dose: runtall_content::Dose,
+    note: Option<String>,
+    substituted: Option<(String, String)>,
+    permissions: &Permissions,
+) -> StepView {
+    let (dose, clinician) = match permissions.clinician.dose_for(&chosen.id, &dose) {
+        Some((d, words)) => (d, Some(words)),
+        None => (dose, None),
+    };
+    StepView {
+        exercise: chosen.id.clone(),
+        name: chosen.name.clone(),
+        seconds: dose.estimated_seconds(),
+        dose,
+        note,
+        cautions: permissions.cautions_for(chosen),
+        substituted_for: substituted,
+        clinician,
+        progression: None,
     }
 }
 

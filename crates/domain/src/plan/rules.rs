@@ -132,14 +132,7 @@ impl Builder<'_> {
     fn schedule(&mut self, run: RunType, priority: Priority, reason: Reason) {
         if let Some(s) = self.program.schedule(run) {
             let title = format!("Mid-run cues for {} runs", run.as_str());
-            let mut summary = format!("A posture and breathing check about every {} min", s.every_min);
-            if let Some(m) = s.last_third_every_min {
-                summary.push_str(&format!(", every {m} min in the last third"));
-            }
-            if s.per_rep {
-                summary.push_str(", before each fast rep and in each recovery");
-            }
-            summary.push('.');
+            let summary = schedule_words(s);
             self.push(
                 Section::DuringRuns,
                 priority,
@@ -171,6 +164,19 @@ impl Builder<'_> {
             );
         }
     }
+}
+
+/// A cue schedule in one sentence: "A posture and breathing check about every 10 min, …".
+pub(super) fn schedule_words(s: &runtall_content::CueSchedule) -> String {
+    let mut words = format!("A posture and breathing check about every {} min", s.every_min);
+    if let Some(m) = s.last_third_every_min {
+        words.push_str(&format!(", every {m} min in the last third"));
+    }
+    if s.per_rep {
+        words.push_str(", before each fast rep and in each recovery");
+    }
+    words.push('.');
+    words
 }
 
 pub(super) fn reason(answer: impl Into<String>, text: impl Into<String>) -> Reason {

@@ -10,8 +10,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use runtall_companion::guide::{
-    BreathPhase, CompletionRecord, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot, StepOutcome,
-    Timeline, build_timeline, clock,
+    BreathPhase, CompletionRecord, Effort, GuideInput, SegmentKind, Session, SessionEvent, SessionState, Snapshot,
+    StepOutcome, Timeline, build_timeline, clock,
 };
 use runtall_content::Program;
 use std::io::{IsTerminal, Write};
@@ -190,7 +190,10 @@ pub fn render_with_figure(frame: &mut Frame<'_>, snap: &Snapshot<'_>, palette: P
         (None, _) => String::new(),
     };
     frame.render_widget(Paragraph::new(next_text), next);
-    frame.render_widget(Paragraph::new(Line::from(Span::styled(key_help(snap.state), palette.dim()))), keys);
+    frame.render_widget(
+        Paragraph::new(Line::from(Span::styled(key_help(snap.state, snap.step_index), palette.dim()))),
+        keys,
+    );
 }
 
 fn counter_line(snap: &Snapshot<'_>) -> String {
@@ -223,11 +226,25 @@ fn bar_line(fill: f64, width: u16) -> Line<'static> {
     Line::from(format!("{}{}", "█".repeat(filled), " ".repeat(w - filled)))
 }
 
-fn key_help(state: SessionState) -> &'static str {
+/// The keys that act now. After the first exercise, 1/2/3 say how the one just finished felt (the dose progression
+/// reads it); at the end they mark the last exercise.
+fn key_help(state: SessionState, step: usize) -> &'static str {
     match state {
         SessionState::Paused => "PAUSED · space resume · s/→ skip · q quit",
-        SessionState::Finished | SessionState::Stopped => "press any key",
+        SessionState::Finished => "Last one? 1 too easy · 2 about right · 3 too hard · other key: done",
+        SessionState::Stopped => "press any key",
+        _ if step > 0 => "space pause · s skip · q quit · last exercise: 1 too easy 2 right 3 too hard",
         _ => "space pause · s/→ skip · q quit",
+    }
+}
+
+/// The effort a key gives: 1 too easy, 2 about right, 3 too hard.
+fn effort_key(code: KeyCode) -> Option<Effort> {
+    match code {
+        KeyCode::Char('1') => Some(Effort::TooEasy),
+        KeyCode::Char('2') => Some(Effort::AboutRight),
+        KeyCode::Char('3') => Some(Effort::TooHard),
+        _ => None,
     }
 }
 
@@ -351,12 +368,20 @@ fn play(
         })?;
 
         if session.is_over() {
-            // Show the final screen briefly (or until a key) so the end does not flash by.
+            // Show the final screen for a while (or until a key) so the end does not flash by; a finished session
+            // waits longer, for how the last exercise felt (1/2/3).
             let shown = *finished_at.get_or_insert_with(Instant::now);
-            if shown.elapsed() >= Duration::from_millis(1500) {
+            let wait = if session.state() == SessionState::Finished { 10_000 } else { 1500 };
+            if shown.elapsed() >= Duration::from_millis(wait) {
                 return Ok(());
             }
-            if event::poll(Duration::from_millis(100))? && matches!(event::read()?, Event::Key(_)) {
+            if event::poll(Duration::from_millis(100))?
+                && let Event::Key(key) = event::read()?
+                && key.kind == KeyEventKind::Press
+            {
+                if let Some(effort) = effort_key(key.code) {
+                    session.mark(session.timeline().steps.len().saturating_sub(1), effort);
+                }
                 return Ok(());
             }
             continue;
@@ -382,7 +407,15 @@ fn play(
                 }
                 KeyCode::Char('s') | KeyCode::Right => events.extend(session.skip(now)),
                 KeyCode::Char('q') | KeyCode::Esc => session.quit(now),
-                _ => {}
+                code => {
+                    let step = session.snapshot().step_index;
+                    if let Some(effort) = effort_key(code)
+                        && step > 0
+                        && session.mark(step - 1, effort)
+                    {
+                        checkpoint(&session.record());
+                    }
+                }
             },
             Event::Resize(..) => {}
             _ => {}
@@ -538,4 +571,24 @@ pub fn frame_text(buffer: &ratatui::buffer::Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod effort_tests {
+    use super::*;
+
+    #[test]
+    fn keys_1_2_3_say_how_an_exercise_felt_and_the_help_fits_80_columns() {
+        assert_eq!(effort_key(KeyCode::Char('1')), Some(Effort::TooEasy));
+        assert_eq!(effort_key(KeyCode::Char('2')), Some(Effort::AboutRight));
+        assert_eq!(effort_key(KeyCode::Char('3')), Some(Effort::TooHard));
+        assert_eq!(effort_key(KeyCode::Char('s')), None);
+        // No exercise has ended during the first one: nothing to mark yet.
+        assert!(!key_help(SessionState::Running, 0).contains("too hard"));
+        for state in [SessionState::Running, SessionState::Finished] {
+            let help = key_help(state, 1);
+            assert!(help.contains("3 too hard"), "{help}");
+            assert!(help.chars().count() <= 78, "inside the 80-column frame: {help}");
+        }
+    }
 }

@@ -45,9 +45,47 @@ pub fn router() -> Router<AppState> {
         .route("/api/sessions/{routine}/progress", post(api_progress))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct RunQuery {
     run: Option<i64>,
+    /// Play only the steps Today chose from the routine (`plan::today`), for the run `for` when it is a run's
+    /// routine.
+    #[serde(default)]
+    today: Option<u8>,
+    #[serde(default, rename = "for")]
+    for_run: Option<String>,
+}
+
+impl RunQuery {
+    /// The query string that brings a report back to the same steps (`?today=1&for=easy`), empty for the whole
+    /// routine.
+    fn today_query(&self) -> String {
+        match (self.today, &self.for_run) {
+            (Some(1), Some(run)) => format!("?today=1&for={run}"),
+            (Some(1), None) => "?today=1".into(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The routine as the player plays it: whole, or with `?today=1` only the steps Today chose (as the Today page
+/// shows them), so the page, the timeline and the reports all describe the same session.
+async fn view_played(st: &AppState, s: &Snapshot, routine: &str, q: &RunQuery) -> Result<RoutineView, HttpError> {
+    let mut view = view_for(st, s, routine)?;
+    if q.today == Some(1) {
+        let record = super::plan::current_plan(st, s).await?;
+        let day = super::plan::today_weekday();
+        let run = match q.for_run.as_deref() {
+            Some(r) => Some(r.parse().map_err(HttpError::bad)?),
+            None => record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run),
+        };
+        let program = st.program;
+        let progress =
+            st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+        let t = plan::today(st.program, &record.plan, &s.safety, day, run, s.profile.budget(), &progress);
+        t.trim(&mut view);
+    }
+    Ok(view)
 }
 
 /// The routine as this runner does it, if the safety gate allows it now; otherwise 409 with the gate's reason.
@@ -91,10 +129,10 @@ async fn player(
     if let Some(to) = needs_first(&s) {
         return Ok(Redirect::to(to).into_response());
     }
-    let t = timeline_for(&st, &s, &routine)?;
+    let t = engine_timeline(&st, &view_played(&st, &s, &routine, &q).await?)?.for_player();
     let r = st.program.routine(&routine).ok_or(HttpError::NotFound)?;
     let data = embed_json(&t)?;
-    let progress = format!("/api/sessions/{}/progress", t.routine);
+    let progress = format!("/api/sessions/{}/progress{}", t.routine, q.today_query());
     let body = html! {
         h1 { (t.name) }
         p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
@@ -124,6 +162,14 @@ async fn player(
                 legend class="visually-hidden" { "Session options" }
                 label class="check" { input type="checkbox" id="voice"; " Voice cues" }
                 label class="check" { input type="checkbox" id="vibrate"; " Vibrate" }
+            }
+            div id="effort" class="effort" role="group" aria-labelledby="effort-q" hidden {
+                p id="effort-q" { "How was " strong id="effort-name" {} "?" }
+                button type="button" class="button" data-effort="too-easy" { "Too easy" }
+                " " button type="button" class="button" data-effort="about-right" { "About right" }
+                " " button type="button" class="button" data-effort="too-hard" { "Too hard" }
+                " " button type="button" class="button link" data-effort="none" { "Skip" }
+                p class="hint" { "Your answers set how the dose grows: too hard holds it, too easy twice steps it up early." }
             }
             p id="next-up" class="next-up" {}
             div id="cues" class="cues-box" {}
@@ -261,6 +307,16 @@ struct ProgressBody {
     speed: f64,
     #[serde(default)]
     run: Option<i64>,
+    /// How the runner found the exercises they marked at their end.
+    #[serde(default)]
+    efforts: Vec<EffortMark>,
+}
+
+/// "Too easy / about right / too hard" for one exercise of the session, by its index in the timeline's steps.
+#[derive(Debug, Deserialize)]
+struct EffortMark {
+    step: usize,
+    effort: runtall_companion::guide::Effort,
 }
 
 fn one() -> f64 {
@@ -289,10 +345,16 @@ fn record_from(
     started: Timestamp,
     now: Timestamp,
 ) -> Result<CompletionRecord, HttpError> {
-    let report = PlayedReport { skips_s: &b.skips, position_s: b.position_s, ended: b.ended };
+    if b.efforts.len() > 200 {
+        return Err(HttpError::field("efforts", "at most one mark per exercise"));
+    }
+    let efforts: Vec<(usize, runtall_companion::guide::Effort)> =
+        b.efforts.iter().map(|m| (m.step, m.effort)).collect();
+    let report = PlayedReport { skips_s: &b.skips, position_s: b.position_s, ended: b.ended, efforts: &efforts };
     let mut record = replay(t, &report).map_err(|e| match e {
         ReplayError::TooManySkips | ReplayError::Skip(_) => HttpError::field("skips", e.to_string()),
         ReplayError::Position { .. } | ReplayError::NotAtEnd => HttpError::field("position_s", e.to_string()),
+        ReplayError::Effort(_) => HttpError::field("efforts", e.to_string()),
         ReplayError::Session(e) => HttpError::internal(e),
     })?;
     record.started_at = Some(started);
@@ -320,6 +382,7 @@ pub(super) fn started_at(raw: &str, now: Timestamp) -> Result<Timestamp, HttpErr
 async fn api_progress(
     State(st): State<AppState>,
     Path(routine): Path<String>,
+    Query(q): Query<RunQuery>,
     axum::Json(b): axum::Json<ProgressBody>,
 ) -> Result<Response, HttpError> {
     if !b.speed.is_finite() || !(0.1..=500.0).contains(&b.speed) {
@@ -329,7 +392,7 @@ async fn api_progress(
         return Err(HttpError::field("ended", "in-progress, quit or finished"));
     }
     let s = snapshot(&st).await?;
-    let view = view_for(&st, &s, &routine)?;
+    let view = view_played(&st, &s, &routine, &q).await?;
     let t = engine_timeline(&st, &view)?;
     let now = Timestamp::now();
     let started = started_at(&b.started_at, now)?;

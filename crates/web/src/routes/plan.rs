@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use maud::{Markup, html};
 use runtall_app::plan::PlanInputs;
 use runtall_content::{CuePhase, Program, ReliefKind, RunType};
-use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RoutineView, RunDay, Weekday};
+use runtall_domain::plan::{self, Mode, PlanItem, PlanRecord, Priority, RefKind, RunDay, Weekday};
 use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::screen::is_stale;
 use serde::Deserialize;
@@ -160,6 +160,10 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
     let p = &record.plan;
     let program = st.program;
     let who = if s.profile.name.is_empty() { String::new() } else { format!(" for {}", s.profile.name) };
+    let weekday = today_weekday();
+    let run = p.week.iter().find(|d| d.day == weekday).and_then(|d| d.run);
+    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let today = plan::today(program, p, &s.safety, weekday, run, s.profile.budget(), &progress);
     let body = html! {
         h1 { "Your plan" (who) }
         p class="lead" { "Baseline: pain " (p.baseline_pain) "/10, function " (format!("{:.1}", p.baseline_psfs)) "/10. "
@@ -167,6 +171,7 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
         p class="muted" { "Posture and breathing habits for running: wellness guidance, not treatment or diagnosis. "
             "Every item says why it is here and where the advice comes from." }
         (reduced_banner(&session, &s))
+        (today_summary(&today))
         nav class="toc" aria-label="Plan sections" {
             ul { @for (section, _) in p.sections() { li { a href={ "#s-" (crate::form::id_of(&section)) } { (section.title()) } } } li { a href="#week" { "Your week" } } }
         }
@@ -204,7 +209,7 @@ struct TodayQuery {
     run: Option<String>,
 }
 
-fn today_weekday() -> Weekday {
+pub(super) fn today_weekday() -> Weekday {
     use jiff::civil::Weekday as W;
     match super::today().weekday() {
         W::Monday => Weekday::Mon,
@@ -265,60 +270,75 @@ fn clinician_changes(program: &Program, c: &ClinicianChanges) -> Markup {
     }
 }
 
-pub fn routine_block(program: &Program, title: &str, r: &RoutineView, run: Option<i64>) -> Markup {
-    let href = match run {
-        Some(id) => format!("/session/{}?run={id}", r.id),
-        None => format!("/session/{}", r.id),
-    };
+/// The top of the plan: today's few things in one card, one tap from Today.
+fn today_summary(t: &plan::Today) -> Markup {
     html! {
-        section class="routine card" {
-            h2 { (title) ": " (r.name) " " span class="muted" { "~" (minutes(r.seconds)) } }
-            p { (r.summary_for_runner(program)) }
-            ol class="steps-list" {
-                @for s in &r.steps {
-                    li class="with-figure" {
-                        (crate::layout::figure_img(program, &s.exercise, "thumb"))
-                        div {
-                            a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
-                            " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
-                            @if let Some(n) = &s.note { br; span class="note" { (n) } }
-                            @if let Some((from, why)) = &s.substituted_for { br; span class="note" { "Instead of " (name_of(program, from)) ": " (why) } }
-                            @if let Some(c) = &s.clinician { br; span class="note clinician" { (c) } }
-                            @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
-                        }
-                    }
+        section class="card today-summary" aria-labelledby="plan-today" {
+            h2 id="plan-today" { "Today, " (t.day.name()) ": " (minutes(t.seconds)) span class="muted" { " of your " (t.budget_min) " min" } }
+            ol {
+                @for b in &t.blocks {
+                    li { strong { (b.moment.title()) } ": " (b.title) @if b.seconds > 0 { " " span class="muted" { "~" (minutes(b.seconds)) } } }
                 }
             }
-            @for sk in r.skipped.iter().filter(|s| s.instead.is_none()) { p class="note" { "Left out: " (name_of(program, &sk.id)) " — " (sk.reason) } }
-            p { a class="button primary" href=(href) { "Start guided session" } }
-            (sources(program, &r.cite, r.evidence))
+            @for s in t.exercises().filter(|s| s.progression.is_some()) {
+                p class="note progression" { (s.name) ", " (s.progression.as_deref().unwrap_or_default()) }
+            }
+            p { a class="button primary" href="/today" { "Do today's" } " " span class="muted" { "The whole plan, every item with its reason, follows." } }
         }
     }
 }
 
-fn run_day(program: &Program, day: &RunDay) -> Markup {
-    let d = &day.during;
+/// Today's blocks in the day's order, each with its minutes and a guided start that plays only Today's steps;
+/// the day's total against the budget, what was rested, and the full plan one tap away.
+fn today_blocks(program: &Program, t: &plan::Today, day: Option<&RunDay>) -> Markup {
     html! {
-        @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run short and easy." } }
-        ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer_words()) ")" } } } }
-        (routine_block(program, "Before", &day.pre_run, None))
-        section class="routine card" {
-            h2 { "During: mid-run cues" }
-            p {
-                "A posture and breathing check about every " (d.every_min) " min"
-                @if let Some(m) = d.last_third_every_min { ", every " (m) " min in the last third" }
-                @if d.per_rep { ", before each fast rep and in each recovery" } "."
-            }
-            @for n in &d.notes { p class="note" { (n) } }
-            ul class="cues" {
-                @for c in &d.cues {
-                    li { strong { (c.text) } " " span class="muted" { "(" @for (i, p) in c.phases.iter().enumerate() { @if i > 0 { ", " } (phase_label(*p)) } ")" } }
+        section class="today" aria-labelledby="today-total" {
+            h2 id="today-total" { "Your few things today: " (minutes(t.seconds)) span class="muted" { " of your " (t.budget_min) " min" } }
+            @for b in &t.blocks {
+                section class={ "routine card moment-" (crate::form::id_of(&b.moment)) } {
+                    h3 { (b.moment.title()) ": " (b.title) @if b.seconds > 0 { " " span class="muted" { "~" (minutes(b.seconds)) } } }
+                    @if let Some(d) = &b.detail { p class="note" { (crate::layout::capitalised(d)) } }
+                    @if b.moment == plan::Moment::DuringRun && let Some(day) = day {
+                        @for n in &day.during.notes { p class="note" { (n) } }
+                        ul class="cues" {
+                            @for c in &day.during.cues {
+                                li { strong { (c.text) } " " span class="muted" { "(" @for (i, p) in c.phases.iter().enumerate() { @if i > 0 { ", " } (phase_label(*p)) } ")" } }
+                            }
+                        }
+                        p { a class="button" href={ "/run-mode?run=" (day.run_type.as_str()) } { "Have your phone speak the cues (run mode)" } }
+                    }
+                    @if !b.steps.is_empty() {
+                        ol class="steps-list" {
+                            @for s in &b.steps {
+                                li class="with-figure" {
+                                    (crate::layout::figure_img(program, &s.exercise, "thumb"))
+                                    div {
+                                        a href={ "/library/exercises/" (s.exercise) } { (s.name) } " — " (s.dose.line())
+                                        " " span class="muted" { "(~" (minutes(s.seconds)) ")" }
+                                        @if t.priorities.contains(&s.exercise) { br; span class="note" { "For what your assessment found" } }
+                                        @if let Some(p) = &s.progression { br; span class="note progression" { "Progressed, " (p) } }
+                                        @if let Some(c) = &s.clinician { br; span class="note clinician" { (c) } }
+                                        @for c in &s.cautions { br; span class="note" { strong { "Caution: " } (c) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if let Some(r) = &b.routine {
+                        @let for_run = match (b.moment, t.run) {
+                            (plan::Moment::BeforeRun | plan::Moment::AfterRun, Some(run)) => format!("&for={}", run.as_str()),
+                            _ => String::new(),
+                        };
+                        p { a class="button primary" href={ "/session/" (r) "?today=1" (for_run) } { "Start guided session" } }
+                    }
                 }
             }
-            p { a class="button" href={ "/run-mode?run=" (day.run_type.as_str()) } { "Have your phone speak the cues (run mode)" } }
-            (sources(program, &d.cite, d.evidence))
+            @if !t.rested.is_empty() {
+                p class="muted" { "Rested today to keep to your minutes, back on other days: "
+                    @for (i, id) in t.rested.iter().enumerate() { @if i > 0 { ", " } (name_of(program, id)) } "." }
+            }
+            p { a class="button" href="/plan" { "The full plan" } " " a class="button" href="/settings#f-run-min" { "More or fewer minutes a day" } }
         }
-        (routine_block(program, "After", &day.post_run, None))
     }
 }
 
@@ -396,19 +416,9 @@ async fn today_page(
         Some(Err(plan::PlanError::RunNotAllowed { run, reason })) => (None, Some((run, reason))),
         Some(Err(e)) => return Err(e.into()),
     };
-    let others: Vec<RoutineView> = planned
-        .map(|d| {
-            d.routines
-                .iter()
-                .filter_map(|id| program.routine(id))
-                .filter(|r| {
-                    !matches!(r.kind, runtall_content::RoutineKind::PreRun | runtall_content::RoutineKind::PostRun)
-                        && perm.routine(&r.id).allowed
-                })
-                .map(|r| plan::routine_view(program, r, perm))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The day's few things within the runner's daily minutes; a run the gate refused adds none.
+    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let today = plan::today(program, &record.plan, perm, weekday, chosen, s.profile.budget(), &progress);
     let comfort: Vec<(&runtall_content::Relief, &runtall_domain::safety::ReliefDecision)> = perm
         .relief
         .iter()
@@ -462,7 +472,10 @@ async fn today_page(
                 }
             }
         }
-        @if let Some(day) = &day { (run_day(program, day)) }
+        @if let Some(day) = &day {
+            @if day.mode == Mode::Reduced { p class="notice warn" { "Reduced program: keep this run short and easy." } }
+            ul class="why" { @for n in &day.notes { li { (n.text) " " span class="answer" { "(" (n.answer_words()) ")" } } } }
+        }
         @else if refused.is_none() {
             @if perm.allowed_runs().is_empty() {
                 p class="empty" { "No running for now. The gentle routines below are what your plan offers today." }
@@ -470,10 +483,7 @@ async fn today_page(
                 p class="empty" { "A rest day from running. The routines below keep your back and neck moving." }
             }
         }
-        @if !others.is_empty() {
-            h2 { "Also today" }
-            @for r in &others { (routine_block(program, "Routine", r, None)) }
-        }
+        (today_blocks(program, &today, day.as_ref()))
         @if !comfort.is_empty() {
             section class="card" {
                 h2 { "If you want comfort" }

@@ -107,6 +107,24 @@ fn form(
                     value=(p.country.as_deref().unwrap_or("")) aria-describedby="h-country";
                 datalist id="countries" { @for (code, name) in COMMON { option value=(code) { (name) } } }
             }
+            @let budget = p.budget();
+            fieldset class="group" {
+                legend { "Minutes a day for Today" }
+                p class="hint" { "Today picks the day's few things to fit: 15 minutes on a run day and 20 on a rest "
+                    "day unless you choose more (5–60). Programs people keep doing take about 10–20 minutes a day." }
+                div class={ "field" @if errors.get("run_day_minutes").is_some() { " has-error" } } {
+                    label for="f-run-min" { "On a run day (besides the run)" }
+                    (field_error(errors, "run_day_minutes"))
+                    input id="f-run-min" name="run_day_minutes" type="number" min="5" max="60" inputmode="numeric"
+                        value=(budget.run_day_min);
+                }
+                div class={ "field" @if errors.get("rest_day_minutes").is_some() { " has-error" } } {
+                    label for="f-rest-min" { "On a rest day" }
+                    (field_error(errors, "rest_day_minutes"))
+                    input id="f-rest-min" name="rest_day_minutes" type="number" min="5" max="60" inputmode="numeric"
+                        value=(budget.rest_day_min);
+                }
+            }
             button type="submit" class="button primary" { "Save settings" }
         }
         (reminders)
@@ -152,9 +170,43 @@ async fn page(State(st): State<AppState>, session: Session, Query(f): Query<Flas
     Ok(Page::new("Settings", Nav::Settings, body).render(&session))
 }
 
+/// The daily minutes the runner asked for, as typed (either may be left out to keep the current one).
+#[derive(Default)]
+struct BudgetInput<'a> {
+    run_day: Option<&'a str>,
+    rest_day: Option<&'a str>,
+}
+
 /// Applies the changes the runner asked for, with the CLI's checks.
-fn apply(mut p: Profile, name: Option<&str>, country: Option<&str>, units: Option<&str>) -> Result<Profile, Errors> {
+fn apply(
+    mut p: Profile,
+    name: Option<&str>,
+    country: Option<&str>,
+    units: Option<&str>,
+    budget: BudgetInput<'_>,
+) -> Result<Profile, Errors> {
     let mut e = Errors::default();
+    if budget.run_day.is_some() || budget.rest_day.is_some() {
+        let now = p.budget();
+        let mut minutes = |field: &str, raw: Option<&str>, current: u32| match raw.map(str::trim) {
+            None | Some("") => Some(current),
+            Some(v) => match v.parse::<u32>() {
+                Ok(m) if runtall_domain::plan::DayBudget::RANGE.contains(&m) => Some(m),
+                _ => {
+                    e.add(field, format!("'{v}' is not a number of minutes from 5 to 60"));
+                    None
+                }
+            },
+        };
+        let run = minutes("run_day_minutes", budget.run_day, now.run_day_min);
+        let rest = minutes("rest_day_minutes", budget.rest_day, now.rest_day_min);
+        if let (Some(run), Some(rest)) = (run, rest)
+            && let Ok(b) = runtall_domain::plan::DayBudget::new(run, rest)
+            && b != now
+        {
+            p.day_budget = Some(b);
+        }
+    }
     if let Some(name) = name {
         let name = name.trim();
         let max = runtall_domain::text::PROFILE_NAME_MAX_CHARS;
@@ -190,7 +242,8 @@ async fn save(State(st): State<AppState>, session: Session, f: FormData) -> Resu
     // A blank name field clears the name; a blank country clears it (the default wording is then shown).
     let name = Some(f.get("name").unwrap_or(""));
     let country = Some(f.get("country").unwrap_or(""));
-    match apply(s.profile.clone(), name, country, f.get("units")) {
+    let budget = BudgetInput { run_day: f.get("run_day_minutes"), rest_day: f.get("rest_day_minutes") };
+    match apply(s.profile.clone(), name, country, f.get("units"), budget) {
         Ok(p) => {
             st.db.run(move |store| Ok(store.save_profile(&p)?)).await?;
             Ok(Redirect::to("/settings?saved=1").into_response())
@@ -232,6 +285,8 @@ struct ProfileBody {
     name: Option<String>,
     country: Option<String>,
     units: Option<String>,
+    run_day_minutes: Option<u32>,
+    rest_day_minutes: Option<u32>,
 }
 
 async fn api_profile_put(
@@ -239,7 +294,10 @@ async fn api_profile_put(
     axum::Json(b): axum::Json<ProfileBody>,
 ) -> Result<Response, HttpError> {
     let current = snapshot(&st).await?.profile;
-    let p = apply(current, b.name.as_deref(), b.country.as_deref(), b.units.as_deref()).map_err(Errors::into_http)?;
+    let (run, rest) = (b.run_day_minutes.map(|m| m.to_string()), b.rest_day_minutes.map(|m| m.to_string()));
+    let budget = BudgetInput { run_day: run.as_deref(), rest_day: rest.as_deref() };
+    let p = apply(current, b.name.as_deref(), b.country.as_deref(), b.units.as_deref(), budget)
+        .map_err(Errors::into_http)?;
     let saved = p.clone();
     st.db.run(move |store| Ok(store.save_profile(&p)?)).await?;
     Ok(json(profile_json(&saved)))
