@@ -73,15 +73,19 @@ fn account_links(who: &Principal) -> Markup {
     }
 }
 
-/// Hashes a new password on the throttle's threads; `Err` with the response to send when throttled.
+/// Why a new password was not hashed: the words to show the runner and the status to answer with.
+type PasswordRefusal = (String, StatusCode);
+
+/// Hashes a new password on the throttle's threads; `Err` with what to show when throttled or refused.
 async fn hash_new_password(
     st: &AppState,
     peer: Option<&Extension<Peer>>,
     password: String,
-) -> Result<Result<String, String>, u64> {
+) -> Result<String, PasswordRefusal> {
+    let wait = |seconds: u64| (throttled(seconds), StatusCode::TOO_MANY_REQUESTS);
     let key = ClientKey::of(peer.map(|p| p.remote.ip()));
-    let mut ticket = st.sign_in.admit(key)?;
-    ticket.turn().await?;
+    let mut ticket = st.sign_in.admit(key).map_err(wait)?;
+    ticket.turn().await.map_err(wait)?;
     let out = Arc::new(Mutex::new(None));
     let slot = out.clone();
     let done = ticket
@@ -97,11 +101,12 @@ async fn hash_new_password(
     // Not recorded as a sign-in: a success must not clear a client's record of wrong passwords.
     drop(ticket);
     let hashed = out.lock().ok().and_then(|mut s| s.take());
-    Ok(match (done, hashed) {
+    let refused = |words: &str| Err((words.to_string(), StatusCode::UNPROCESSABLE_ENTITY));
+    match (done, hashed) {
         (Some(_), Some(Ok(phc))) => Ok(phc),
-        (Some(_), Some(Err(_))) => Err("Choose a password of at least 8 characters.".into()),
-        _ => Err("The password could not be saved; try again.".into()),
-    })
+        (Some(_), Some(Err(_))) => refused("Choose a password of at least 8 characters."),
+        _ => refused("The password could not be saved; try again."),
+    }
 }
 
 fn throttled(seconds: u64) -> String {
@@ -214,9 +219,8 @@ async fn signup(
     }
     let password = form.get("password").unwrap_or_default().to_string();
     let phc = match hash_new_password(&st, peer.as_ref(), password).await {
-        Err(seconds) => return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS)),
-        Ok(Err(problem)) => return Ok(again(&problem, StatusCode::UNPROCESSABLE_ENTITY)),
-        Ok(Ok(phc)) => phc,
+        Ok(phc) => phc,
+        Err((words, status)) => return Ok(again(&words, status)),
     };
     let code_hash = hash_secret(&code);
     let made = st
@@ -359,9 +363,8 @@ async fn reset(
     }
     let password = form.get("password").unwrap_or_default().to_string();
     let phc = match hash_new_password(&st, peer.as_ref(), password).await {
-        Err(seconds) => return Ok(again(&throttled(seconds), StatusCode::TOO_MANY_REQUESTS)),
-        Ok(Err(problem)) => return Ok(again(&problem, StatusCode::UNPROCESSABLE_ENTITY)),
-        Ok(Ok(phc)) => phc,
+        Ok(phc) => phc,
+        Err((words, status)) => return Ok(again(&words, status)),
     };
     let code_hash = hash_secret(&code);
     let account = st
