@@ -92,7 +92,7 @@ fn main() {
     let mut largest = 0usize;
     for (i, batch) in out.batches.iter().enumerate() {
         let t = Instant::now();
-        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len()).expect("encode");
+        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len(), &[]).expect("encode");
         encode += t.elapsed();
         bytes += body.len();
         largest = largest.max(body.len());
@@ -100,7 +100,7 @@ fn main() {
         sync::apply_batch(&server, &body, jiff::Timestamp::now()).expect("apply");
         apply += t.elapsed();
         let t = Instant::now();
-        sync::acknowledge(&local, "bench", batch).expect("ack");
+        sync::acknowledge(&local, "bench", batch, &[]).expect("ack");
         encode += t.elapsed();
     }
     let total = collect + encode + apply;

@@ -52,7 +52,7 @@ fn a_batch_applied_twice_on_postgres_is_stored_once_for_that_athlete_only() {
 
     let out = sync::outgoing(&local).expect("outgoing");
     assert_eq!(out.batches.len(), 1);
-    let body = sync::encode_batch(&local, &out.batches[0], true).expect("encode");
+    let body = sync::encode_batch(&local, &out.batches[0], true, &[]).expect("encode");
     let first = sync::apply_batch(&ana, &body, Timestamp::now()).expect("first");
     let again = sync::apply_batch(&ana, &body, Timestamp::now()).expect("again");
     assert_eq!((first.stats.runs_added, again.stats.runs_added, again.stats.runs_matched), (12, 0, 12));
