@@ -304,22 +304,9 @@ fn parse_time(s: &str) -> Option<Timestamp> {
     civil.to_zoned(TimeZone::system()).ok().map(|z| z.timestamp())
 }
 
-fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> Result<Option<i64>, HttpError> {
-    Ok(runtall_app::run_link::nearest_run(store, at, timing)?)
-}
-
 /// Stores a checked report, linking it to a run when none was given and the timing is about a run.
-fn save_pain(store: &dyn Store, mut report: PainReport) -> Result<PainReport, HttpError> {
-    match report.run_id {
-        Some(id) => {
-            store.activity(id)?.ok_or_else(|| HttpError::field("run", format!("no run with id {id}")))?;
-        }
-        None if report.timing.is_about_a_run() => report.run_id = nearest_run(store, report.at, report.timing)?,
-        None => {}
-    }
-    report.check(Timestamp::now())?;
-    report.id = Some(store.add_pain_report(&report)?);
-    Ok(report)
+fn save_pain(store: &dyn Store, report: PainReport) -> Result<PainReport, HttpError> {
+    Ok(runtall_app::journal::log_pain(store, report, Timestamp::now())?)
 }
 
 async fn pain_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
@@ -510,7 +497,7 @@ async fn day_page(
     let log = st
         .db
         .run(move |store| {
-            Ok(store.day_logs(date, date)?.into_iter().next().unwrap_or_else(|| super::guided::empty_day(date)))
+            Ok(runtall_app::journal::day(store, date)?.unwrap_or_else(|| super::guided::empty_day(date)))
         })
         .await?;
     let warnings = log.check(today()).unwrap_or_default();
@@ -578,7 +565,7 @@ async fn day_submit(State(st): State<AppState>, session: Session, form: FormData
     match day_from_form(&form) {
         Ok(log) => {
             let date = log.date;
-            st.db.run(move |store| Ok(store.put_day_log(&log)?)).await?;
+            st.db.run(move |store| Ok(runtall_app::journal::save_day(store, &log, today())?)).await?;
             Ok(Redirect::to(&format!("/day?date={date}&saved=1")).into_response())
         }
         Err(errors) => {
@@ -653,7 +640,8 @@ async fn api_pain_delete(State(st): State<AppState>, Path(id): Path<i64>) -> Res
 }
 
 async fn delete_report(st: &AppState, id: i64) -> Result<(), HttpError> {
-    if st.db.run(move |store| Ok(store.delete_pain_report(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
+    let deleted = st.db.run(move |store| Ok(runtall_app::journal::delete_pain_report(store, id)?)).await?;
+    if deleted { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 async fn api_pain_list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
@@ -700,12 +688,11 @@ struct DateQuery {
 
 async fn api_day(State(st): State<AppState>, Query(q): Query<DateQuery>) -> Result<Response, HttpError> {
     let date = parse_date(q.date.as_deref())?;
-    Ok(json(st.db.run(move |store| Ok(store.day_logs(date, date)?.into_iter().next())).await?))
+    Ok(json(st.db.run(move |store| Ok(runtall_app::journal::day(store, date)?)).await?))
 }
 
 async fn api_day_put(State(st): State<AppState>, axum::Json(log): axum::Json<DayLog>) -> Result<Response, HttpError> {
-    let warnings = log.check(today())?;
     let saved = log.clone();
-    st.db.run(move |store| Ok(store.put_day_log(&log)?)).await?;
+    let warnings = st.db.run(move |store| Ok(runtall_app::journal::save_day(store, &log, today())?)).await?;
     Ok(json(json!({ "day": saved, "warnings": warnings })))
 }

@@ -245,7 +245,7 @@ async fn save(State(st): State<AppState>, session: Session, f: FormData) -> Resu
     let budget = BudgetInput { run_day: f.get("run_day_minutes"), rest_day: f.get("rest_day_minutes") };
     match apply(s.profile.clone(), name, country, f.get("units"), budget) {
         Ok(p) => {
-            st.db.run(move |store| Ok(store.save_profile(&p)?)).await?;
+            st.db.run(move |store| Ok(runtall_app::profile::save(store, &p)?)).await?;
             Ok(Redirect::to("/settings?saved=1").into_response())
         }
         Err(errors) => {
@@ -299,7 +299,7 @@ async fn api_profile_put(
     let p = apply(current, b.name.as_deref(), b.country.as_deref(), b.units.as_deref(), budget)
         .map_err(Errors::into_http)?;
     let saved = p.clone();
-    st.db.run(move |store| Ok(store.save_profile(&p)?)).await?;
+    st.db.run(move |store| Ok(runtall_app::profile::save(store, &p)?)).await?;
     Ok(json(profile_json(&saved)))
 }
 
@@ -324,12 +324,8 @@ async fn api_delete_all(
 /// The saved reminder settings (the program's defaults when none were saved). A saved value that no longer reads
 /// is reported on the page with the defaults shown, so saving the form repairs it.
 async fn load_reminders(st: &AppState) -> Result<(ReminderSettings, Option<String>), HttpError> {
-    let defaults = &st.program.habit_defaults;
-    let saved = st.db.run(|store| Ok(store.setting(reminders::KEY)?)).await?;
-    Ok(match ReminderSettings::from_stored(saved.as_ref(), defaults) {
-        Ok(r) => (r, None),
-        Err(problem) => (ReminderSettings::from_defaults(defaults), Some(problem)),
-    })
+    let program = st.program;
+    st.db.run(move |store| Ok(runtall_app::breaks::settings_for_editing(store, program)?)).await
 }
 
 /// The values the form shows: what was submitted when it failed, otherwise what is saved.
@@ -508,8 +504,8 @@ fn field_errors(list: Vec<reminders::FieldError>) -> Errors {
 }
 
 async fn store_reminders(st: &AppState, r: &ReminderSettings) -> Result<(), HttpError> {
-    let value = serde_json::to_value(r).map_err(HttpError::internal)?;
-    st.db.run(move |store| Ok(store.put_setting(reminders::KEY, &value)?)).await
+    let r = r.clone();
+    st.db.run(move |store| Ok(runtall_app::breaks::save_settings(store, &r)?)).await
 }
 
 async fn save_reminders(State(st): State<AppState>, session: Session, f: FormData) -> Result<Response, HttpError> {
