@@ -175,14 +175,17 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
         let id = stored.iter().find(|a| a.start == r.sim.start).map(|a| a.id);
         ids.push(id);
         if let Some(run_id) = id {
-            runtall_app::journal::save_run_context(store, &RunContext {
-                run_id,
-                pack: Some(r.pack),
-                surface: Some(r.surface),
-                ate_within_2h: Some(r.ate_within_2h),
-                pre_run_done: Some(r.pre_run_done),
-                post_run_done: Some(r.post_run_done),
-            })?;
+            runtall_app::journal::save_run_context(
+                store,
+                &RunContext {
+                    run_id,
+                    pack: Some(r.pack),
+                    surface: Some(r.surface),
+                    ate_within_2h: Some(r.ate_within_2h),
+                    pre_run_done: Some(r.pre_run_done),
+                    post_run_done: Some(r.post_run_done),
+                },
+            )?;
         }
     }
     let spans: Vec<(i64, Timestamp, Timestamp)> = stored

@@ -496,9 +496,7 @@ async fn day_page(
     let date = parse_date(q.date.as_deref())?;
     let log = st
         .db
-        .run(move |store| {
-            Ok(runtall_app::journal::day(store, date)?.unwrap_or_else(|| super::guided::empty_day(date)))
-        })
+        .run(move |store| Ok(runtall_app::journal::day(store, date)?.unwrap_or_else(|| super::guided::empty_day(date))))
         .await?;
     let warnings = log.check(today()).unwrap_or_default();
     let prev = date.yesterday().ok();
