@@ -41,50 +41,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/journal/export", get(api_export))
 }
 
-/// Regions a runner can log, in the order of the assessment (chest excluded: it goes to the screen).
-const LOGGABLE: [Region; 8] = [
-    Region::Neck,
-    Region::UpperTrapLeft,
-    Region::UpperTrapRight,
-    Region::BetweenShoulderBlades,
-    Region::MidBack,
-    Region::RibSideLeft,
-    Region::RibSideRight,
-    Region::Shoulder,
-];
-
-fn timing_label(t: PainTiming) -> &'static str {
-    match t {
-        PainTiming::Before => "before a run",
-        PainTiming::During => "during a run",
-        PainTiming::RightAfter => "right after a run",
-        PainTiming::NextMorning => "the morning after",
-        PainTiming::AtDesk => "at the desk",
-        PainTiming::Other => "other",
-    }
-}
-
-fn short_region(r: Region) -> &'static str {
-    match r {
-        Region::Neck => "Neck",
-        Region::UpperTrapLeft => "Top of left shoulder",
-        Region::UpperTrapRight => "Top of right shoulder",
-        Region::BetweenShoulderBlades => "Between shoulder blades",
-        Region::MidBack => "Mid-back",
-        Region::RibSideLeft => "Left rib side",
-        Region::RibSideRight => "Right rib side",
-        Region::Shoulder => "Shoulder",
-        Region::Chest => "Chest",
-    }
-}
-
 /// One clickable region of the body map: a link (works without JavaScript) that the script turns into a choice.
 fn region(r: Region, selected: Option<Region>, shapes: Markup) -> Markup {
     let id = r.id();
     html! {
         a href={ "/pain?region=" (id) "#log" } class={ "region" @if selected == Some(r) { " selected" } } data-region=(id)
-            aria-label=(short_region(r)) {
-            title { (short_region(r)) }
+            aria-label=(r.short_label()) {
+            title { (r.short_label()) }
             (shapes)
         }
     }
@@ -177,8 +140,8 @@ fn pain_form(session: &Session, runs: &[ActivityRow], units: Units, f: &PainForm
                 (field_error(errors, "region"))
                 (body_map(f.selected))
                 div class="options regions" {
-                    @for r in LOGGABLE {
-                        label class="check" { input type="radio" name="region" value=(r.id()) checked[f.selected == Some(r)] required; " " (short_region(r)) }
+                    @for r in Region::LOGGABLE {
+                        label class="check" { input type="radio" name="region" value=(r.id()) checked[f.selected == Some(r)] required; " " (r.short_label()) }
                     }
                 }
                 p class="hint" { "Chest pain is not logged here: " a href="/pain/chest" { "it goes to the safety check" } "." }
@@ -194,7 +157,7 @@ fn pain_form(session: &Session, runs: &[ActivityRow], units: Units, f: &PainForm
                 (field_error(errors, "timing"))
                 div class="options" {
                     @for t in PainTiming::ALL {
-                        label class="check" { input type="radio" name="timing" value=(t.id()) checked[timing == t.id()]; " " (timing_label(t)) }
+                        label class="check" { input type="radio" name="timing" value=(t.id()) checked[timing == t.id()]; " " (t.label()) }
                     }
                 }
             }
@@ -237,14 +200,14 @@ fn recent_list(session: &Session, reports: &[PainReport]) -> Markup {
                 @for r in reports.iter().rev().take(30) {
                     li {
                         span class={ "intensity i" (r.intensity.get().round() as u32) } { (r.intensity.get()) }
-                        " " strong { (short_region(r.region)) } " · " (timing_label(r.timing)) " · "
+                        " " strong { (r.region.short_label()) } " · " (r.timing.label()) " · "
                         (r.at.to_zoned(TimeZone::system()).strftime("%a %d %b %H:%M"))
                         @if let Some(id) = r.run_id { " · " a href={ "/runs/" (id) } { "run #" (id) } }
                         @if let Some(n) = &r.notes { br; span class="note" { (n) } }
                         @if let Some(id) = r.id {
                             form class="inline" method="post" action={ "/pain/" (id) "/delete" } {
                                 (csrf_field(session))
-                                " " button type="submit" class="button small" aria-label={ "Delete this report (" (short_region(r.region)) ", " (r.intensity.get()) "/10)" } { "Delete" }
+                                " " button type="submit" class="button small" aria-label={ "Delete this report (" (r.region.short_label()) ", " (r.intensity.get()) "/10)" } { "Delete" }
                             }
                         }
                     }
@@ -281,7 +244,7 @@ async fn pain_page(
         @if q.deleted.is_some() { div class="notice ok" role="status" { p { "Report deleted." } } }
         @if let Some(r) = &logged {
             div class="notice ok" role="status" {
-                p { "Logged: " (short_region(r.region)) " " (r.intensity.get()) "/10, " (timing_label(r.timing))
+                p { "Logged: " (r.region.short_label()) " " (r.intensity.get()) "/10, " (r.timing.label())
                     @match r.run_id { Some(id) => { ", linked to " a href={ "/runs/" (id) } { "run #" (id) } "." }
                         None if r.timing.is_about_a_run() => { " (no run near that time to link)." } None => { "." } } }
                 @if r.intensity.get() > 5.0 {
