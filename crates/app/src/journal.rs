@@ -15,11 +15,10 @@ use runtall_store::{Store, StoreError};
 /// out-of-range values before anything is stored.
 pub fn log_pain(store: &dyn Store, mut report: PainReport, now: Timestamp) -> Result<PainReport> {
     match report.run_id {
-        Some(id) => {
-            if store.activity(id)?.is_none() {
-                return Err(InputError::new("run", format!("no run with id {id}")).into());
-            }
+        Some(id) if store.activity(id)?.is_none() => {
+            return Err(InputError::new("run", format!("no run with id {id}")).into());
         }
+        Some(_) => {}
         None if report.timing.is_about_a_run() => {
             report.run_id = crate::run_link::nearest_run(store, report.at, report.timing)?;
         }
