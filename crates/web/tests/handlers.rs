@@ -65,6 +65,39 @@ async fn unknown_addresses_get_friendly_pages_and_json_errors() {
     assert!(r.json()["message"].as_str().is_some_and(|m| !m.is_empty()));
 }
 
+/// Pages load static files by URLs keyed by their content, cached for good; the plain name and another build's
+/// key still answer with the current file, uncached; anything else is a clean 404.
+#[tokio::test]
+async fn asset_urls_are_keyed_by_content_and_old_ones_still_answer() {
+    let app = app().await;
+    let page = app.get("/welcome").await.body;
+    let start = page.find("/assets/app.").expect("the style sheet's URL");
+    let url = &page[start..start + page[start..].find('"').expect("closing quote")];
+    let key = url.trim_start_matches("/assets/app.").trim_end_matches(".css");
+    assert!(key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{url}");
+    let cache = |r: &common::Reply| r.headers[header::CACHE_CONTROL].to_str().unwrap_or("").to_string();
+    let current = app.get(url).await;
+    assert_eq!(current.status, StatusCode::OK);
+    assert!(
+        cache(&current).contains("immutable") && cache(&current).contains("max-age=31536000"),
+        "{}",
+        cache(&current)
+    );
+    let css = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/app.css")).expect("app.css");
+    assert_eq!(current.body, css);
+    for old in ["/assets/app.css", "/assets/app.css?v=0.0.1", "/assets/app.0123456789abcdef.css"] {
+        let r = app.get(old).await;
+        assert_eq!(r.status, StatusCode::OK, "{old}");
+        assert_eq!(cache(&r), "no-cache", "{old}");
+        assert_eq!(r.body, css, "{old}");
+    }
+    for bad in ["/assets/app.0123456789abcdeg.css", "/assets/nope.0123456789abcdef.css", "/assets/app.123.css"] {
+        assert_eq!(app.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+    // The service worker keeps the files by the same keyed names the pages use.
+    assert!(app.get("/sw.js").await.body.contains(&format!("\"{url}\"")), "the worker keeps {url}");
+}
+
 #[tokio::test]
 async fn every_response_carries_a_strict_csp_and_assets_are_embedded() {
     let app = app().await;
@@ -314,7 +347,7 @@ async fn today_shows_the_run_day_and_the_player_gets_a_timeline() {
     assert!(day["during"]["per_rep"].as_bool().unwrap_or(false));
     let page = app.get("/session/pre-run-long").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.has("id=\"timeline\"") && page.has("/assets/player.js"));
+    assert!(page.has("id=\"timeline\"") && page.has("/assets/player."));
     let t = app.get("/api/sessions/pre-run-long/timeline").await.json();
     assert!(t["segments"].as_array().is_some_and(|s| s.iter().any(|x| x["kind"] == "inhale")));
     assert_eq!(app.get("/session/nope").await.status, StatusCode::NOT_FOUND);
@@ -326,7 +359,7 @@ async fn run_mode_speaks_the_cue_plan_for_the_run() {
     app.onboard().await;
     let page = app.get("/run-mode?run=long&minutes=90&pack=on").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.has("id=\"run-cues\"") && page.has("/assets/runmode.js"), "cues embedded, script loaded");
+    assert!(page.has("id=\"run-cues\"") && page.has("/assets/runmode."), "cues embedded, script loaded");
     let plan = app.get("/api/run-mode?run=long&minutes=90&pack=on").await.json();
     let cues = plan["cues"].as_array().expect("cues");
     let late = cues.iter().filter(|c| c["at_s"].as_u64().is_some_and(|s| s >= 3600)).count();
