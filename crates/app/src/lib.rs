@@ -19,6 +19,7 @@ pub mod plan;
 pub mod posture;
 pub mod progress;
 pub mod pt_report;
+pub mod run_defaults;
 pub mod run_link;
 pub mod safety;
 pub mod screen;
