@@ -83,7 +83,7 @@ impl RepLength {
 
 /// A duration as a runner types it and [`parse_duration_s`] reads it back: `2min`, `90s`.
 pub fn duration_text(s: u32) -> String {
-    if s % 60 == 0 && s > 0 { format!("{}min", s / 60) } else { format!("{s}s") }
+    if s.is_multiple_of(60) && s > 0 { format!("{}min", s / 60) } else { format!("{s}s") }
 }
 
 /// A rep session: `reps` × `length`, with a recovery between reps and an optional warm-up and cool-down.
