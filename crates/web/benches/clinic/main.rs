@@ -103,6 +103,7 @@ fn copy(t: &Template, store: &dyn Store) {
             activity: Box::new(activity),
             classification: r.classification.clone(),
             context: t.contexts.get(&r.id).cloned(),
+            samples_blob: None,
         })
     });
     let pain = t.pain.iter().map(|p| {
