@@ -89,6 +89,7 @@ macro_rules! accounts_suite {
             invitations_link_once_and_the_athlete_revokes,
             device_tokens_name_their_athlete_until_revoked,
             reset_codes_are_single_use_and_expire,
+            expired_secrets_are_purged_and_live_ones_kept,
             deleting_an_account_ends_everything_it_held,
         );
     };

@@ -42,7 +42,9 @@ use runtall_domain::screen::ScreeningRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path} is locked by another program (is another runtall running?); try again in a moment")]
+    /// Another writer held the data this call needed for longer than the store waits (a second program on a SQLite
+    /// file, a conflicting transaction on a server). Nothing was changed and the same call can simply be retried.
+    #[error("database {path} is busy with another writer; nothing was changed, try again in a moment")]
     Locked { path: String },
     /// Front ends add what the runner can do about it (the CLI names `--db`).
     #[error("{path} is not a runtall database or is damaged ({detail}); nothing was changed")]
