@@ -87,18 +87,64 @@ pub struct SyncState {
 
 impl SyncState {
     pub fn load(store: &dyn Store) -> Result<SyncState> {
-        Ok(store
-            .setting(SETTING)
-            .map_err(AppError::from)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        load_setting(store, SETTING)
     }
 
     pub fn save(&self, store: &dyn Store) -> Result<()> {
-        let value = serde_json::to_value(self).map_err(|e| SyncError::Body(e.to_string()))?;
-        store.put_setting(SETTING, &value).map_err(AppError::from)?;
-        Ok(())
+        save_setting(store, SETTING, self)
     }
+}
+
+/// A sync state kept in the athlete's settings; an unreadable one counts as none (sending again is safe).
+fn load_setting<T: serde::de::DeserializeOwned + Default>(store: &dyn Store, key: &str) -> Result<T> {
+    Ok(store.setting(key).map_err(AppError::from)?.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default())
+}
+
+fn save_setting<T: Serialize>(store: &dyn Store, key: &str, state: &T) -> Result<()> {
+    let value = serde_json::to_value(state).map_err(|e| SyncError::Body(e.to_string()))?;
+    store.put_setting(key, &value).map_err(AppError::from)?;
+    Ok(())
+}
+
+/// Gzip of `parts`, one after the other, at the fastest level (the samples inside are compact already).
+fn gzip(parts: &[&[u8]]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for part in parts {
+        gz.write_all(part).map_err(|e| SyncError::Body(e.to_string()))?;
+    }
+    gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+}
+
+/// The bytes of a gzip body, refused past [`MAX_BATCH_BYTES`] compressed or [`MAX_BATCH_INFLATED`] once
+/// decompressed (a gzip bomb stops there, in bounded memory).
+fn gunzip(body: &[u8]) -> Result<Vec<u8>> {
+    if body.len() > MAX_BATCH_BYTES {
+        return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
+    }
+    let mut data = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .take(MAX_BATCH_INFLATED + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
+    if data.len() as u64 > MAX_BATCH_INFLATED {
+        return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
+    }
+    Ok(data)
+}
+
+/// Reads a JSON document of the protocol, its `protocol` first, so a newer peer hears "upgrade" rather than a
+/// parse error about fields this build does not know. `not_it` is the error's words ("not a sync batch").
+fn parse_versioned<T: serde::de::DeserializeOwned>(json: &[u8], not_it: &str) -> Result<T> {
+    #[derive(Deserialize)]
+    struct Version {
+        protocol: u32,
+    }
+    let version: Version = serde_json::from_slice(json).map_err(|e| SyncError::Body(format!("{not_it} ({e})")))?;
+    if version.protocol > PROTOCOL {
+        return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
+    }
+    serde_json::from_slice(json).map_err(|e| SyncError::Body(format!("{not_it} ({e})")))
 }
 
 /// One batch. On the wire (see [`Batch::encode`]) it is gzip of the [`MAGIC`] line, the length of a JSON header,
@@ -140,7 +186,6 @@ pub const MAGIC: &[u8; 8] = b"RTSYNC1\n";
 impl Batch {
     /// The batch's bytes: gzip of magic, header length (8 bytes, little-endian), JSON header, sample blobs.
     pub fn encode(mut self) -> Result<Vec<u8>> {
-        use std::io::Write;
         let mut blobs = std::mem::take(&mut self.sample_blobs);
         for a in self.activities.iter_mut().skip(blobs.len()) {
             blobs.push(runtall_store::codec::encode(&std::mem::take(&mut a.samples)));
@@ -148,18 +193,10 @@ impl Batch {
         blobs.truncate(self.activities.len());
         self.sample_bytes = blobs.iter().map(|b| b.len() as u64).collect();
         let header = serde_json::to_vec(&self).map_err(|e| SyncError::Body(e.to_string()))?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        let write = |gz: &mut flate2::write::GzEncoder<Vec<u8>>| -> std::io::Result<()> {
-            gz.write_all(MAGIC)?;
-            gz.write_all(&(header.len() as u64).to_le_bytes())?;
-            gz.write_all(&header)?;
-            for b in &blobs {
-                gz.write_all(b)?;
-            }
-            Ok(())
-        };
-        write(&mut gz).map_err(|e| SyncError::Body(e.to_string()))?;
-        gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+        let length = (header.len() as u64).to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![MAGIC, &length, &header];
+        parts.extend(blobs.iter().map(Vec::as_slice));
+        gzip(&parts)
     }
 
     /// Reads a batch's bytes in bounded memory: the protocol is checked before the rest of the header is read, so
@@ -167,17 +204,7 @@ impl Batch {
     /// codec's [`scan`](runtall_store::codec::scan) (damaged, or more than [`MAX_SAMPLES`]) and kept in
     /// `sample_blobs` as they came, for the store to keep as they are.
     pub fn decode(body: &[u8]) -> Result<Batch> {
-        if body.len() > MAX_BATCH_BYTES {
-            return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
-        }
-        let mut data = Vec::new();
-        flate2::read::GzDecoder::new(body)
-            .take(MAX_BATCH_INFLATED + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
-        if data.len() as u64 > MAX_BATCH_INFLATED {
-            return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
-        }
+        let data = gunzip(body)?;
         let rest = data
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| SyncError::Body("not a runtall sync batch (no RTSYNC header)".into()))?;
@@ -187,17 +214,7 @@ impl Batch {
             .ok()
             .and_then(|len| rest.split_at_checked(len))
             .ok_or_else(|| SyncError::Body("the header is cut".into()))?;
-        #[derive(Deserialize)]
-        struct Version {
-            protocol: u32,
-        }
-        let version: Version =
-            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-        if version.protocol > PROTOCOL {
-            return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
-        }
-        let mut batch: Batch =
-            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        let mut batch: Batch = parse_versioned(header, "not a sync batch")?;
         if batch.sample_bytes.len() != batch.activities.len() {
             return Err(SyncError::Body("one sample length per activity expected".into()));
         }
@@ -357,19 +374,30 @@ pub fn outgoing(store: &dyn Store) -> Result<Outgoing> {
     outgoing_in(store, BatchLimits::default())
 }
 
-/// [`outgoing`] with other batch limits (smaller batches for a slow link, or for tests).
-pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
-    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
-    let state = SyncState::load(store)?;
-    let journal = journal_file::export(store)?;
-    // Runs stored with an activity of their own (not only a journal line) travel with it when new.
-    let with_activity: HashMap<String, i64> = store
+/// The runs stored with an activity of their own (samples, laps: not only a journal line), by journal key: they
+/// travel with it to a side that does not hold them yet.
+fn runs_with_activity(store: &dyn Store) -> Result<HashMap<String, i64>> {
+    Ok(store
         .activities(&Default::default())
         .map_err(AppError::from)?
         .into_iter()
         .filter(|r| r.source_path != runtall_domain::journal_format::JOURNAL_SOURCE)
         .map(|r| (r.key, r.id))
-        .collect();
+        .collect())
+}
+
+/// About how many bytes a run's decoded samples take: about 8 columns of 8 bytes per second. Samples dominate a
+/// batch's size; the estimate bounds a batch without reading the run.
+fn activity_estimate(r: &runtall_domain::journal_format::JournalRun) -> usize {
+    (r.elapsed_s.max(0.0) as usize + 1) * 64
+}
+
+/// [`outgoing`] with other batch limits (smaller batches for a slow link, or for tests).
+pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
+    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
+    let state = SyncState::load(store)?;
+    let journal = journal_file::export(store)?;
+    let with_activity = runs_with_activity(store)?;
     let mut out = Outgoing::default();
     let mut batch: Vec<Pending> = Vec::new();
     let mut activity_bytes = 0usize;
@@ -389,8 +417,7 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
             && let Some(&id) = with_activity.get(&r.key)
         {
             activity = Some(id);
-            // Samples dominate a batch's size: about 8 columns of 8 bytes per sample once decoded.
-            let estimate = (r.elapsed_s.max(0.0) as usize + 1) * 64;
+            let estimate = activity_estimate(r);
             if activity_bytes + estimate > limits.activity_bytes && !batch.is_empty() {
                 out.batches.push(std::mem::take(&mut batch));
                 activity_bytes = 0;
@@ -526,17 +553,11 @@ pub struct ServerState {
 
 impl ServerState {
     pub fn load(store: &dyn Store) -> Result<ServerState> {
-        Ok(store
-            .setting(SERVER_SETTING)
-            .map_err(AppError::from)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        load_setting(store, SERVER_SETTING)
     }
 
     pub fn save(&self, store: &dyn Store) -> Result<()> {
-        let value = serde_json::to_value(self).map_err(|e| SyncError::Body(e.to_string()))?;
-        store.put_setting(SERVER_SETTING, &value).map_err(AppError::from)?;
-        Ok(())
+        save_setting(store, SERVER_SETTING, self)
     }
 
     /// Brings the state up to date with the records the server holds now (`current`): what devices were told
@@ -624,13 +645,10 @@ pub struct PullRequest {
 
 /// Client half, after the last batch: the body of a pull (gzip of the [`PullRequest`] JSON).
 pub fn pull_request(store: &dyn Store) -> Result<Vec<u8>> {
-    use std::io::Write;
     let state = SyncState::load(store)?;
     let json = serde_json::to_vec(&PullRequest { protocol: PROTOCOL, known: state.acknowledged })
         .map_err(|e| SyncError::Body(e.to_string()))?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    gz.write_all(&json).map_err(|e| SyncError::Body(e.to_string()))?;
-    gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+    gzip(&[&json])
 }
 
 /// Server half of a pull: the athlete's records the client does not hold as the server holds them — made or
@@ -646,13 +664,7 @@ pub fn answer_pull_in(store: &dyn Store, body: &[u8], now: Timestamp, limits: Ba
     let request = decode_pull_request(body)?;
     let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
     let journal = journal_file::export(store)?;
-    let with_activity: HashMap<String, i64> = store
-        .activities(&Default::default())
-        .map_err(AppError::from)?
-        .into_iter()
-        .filter(|r| r.source_path != runtall_domain::journal_format::JOURNAL_SOURCE)
-        .map(|r| (r.key, r.id))
-        .collect();
+    let with_activity = runs_with_activity(store)?;
     let mut current = std::collections::HashSet::new();
     let (mut records, mut activities, mut sample_blobs) = (Vec::new(), Vec::new(), Vec::new());
     let (mut activity_bytes, mut more) = (0usize, false);
@@ -674,7 +686,7 @@ pub fn answer_pull_in(store: &dyn Store, body: &[u8], now: Timestamp, limits: Ba
         if let (None, Record::Run(r)) = (known, &record)
             && let Some(&row) = with_activity.get(&r.key)
         {
-            let estimate = (r.elapsed_s.max(0.0) as usize + 1) * 64;
+            let estimate = activity_estimate(r);
             if activity_bytes + estimate > limits.activity_bytes && !records.is_empty() {
                 more = true;
                 continue;
@@ -707,27 +719,7 @@ pub fn answer_pull_in(store: &dyn Store, body: &[u8], now: Timestamp, limits: Ba
 
 /// Reads a pull's body in bounded memory, protocol first.
 fn decode_pull_request(body: &[u8]) -> Result<PullRequest> {
-    if body.len() > MAX_BATCH_BYTES {
-        return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
-    }
-    let mut data = Vec::new();
-    flate2::read::GzDecoder::new(body)
-        .take(MAX_BATCH_INFLATED + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
-    if data.len() as u64 > MAX_BATCH_INFLATED {
-        return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
-    }
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let version: Version =
-        serde_json::from_slice(&data).map_err(|e| SyncError::Body(format!("not a pull request ({e})")))?;
-    if version.protocol > PROTOCOL {
-        return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
-    }
-    serde_json::from_slice(&data).map_err(|e| SyncError::Body(format!("not a pull request ({e})")))
+    parse_versioned(&gunzip(body)?, "not a pull request")
 }
 
 /// What a pull brought to the runner's machine.
@@ -772,17 +764,7 @@ pub const MAX_SAMPLES: usize = 172_800;
 
 /// Reads an acknowledgement the server sent (JSON).
 pub fn decode_ack(bytes: &[u8]) -> Result<Ack> {
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let v: Version = serde_json::from_slice(bytes)
-        .map_err(|e| SyncError::Body(format!("the server's answer is not a sync acknowledgement ({e})")))?;
-    if v.protocol > PROTOCOL {
-        return Err(SyncError::Protocol { theirs: v.protocol, ours: PROTOCOL });
-    }
-    serde_json::from_slice(bytes)
-        .map_err(|e| SyncError::Body(format!("the server's answer is not a sync acknowledgement ({e})")))
+    parse_versioned(bytes, "the server's answer is not a sync acknowledgement")
 }
 
 /// Makes the acknowledgement's bytes (JSON).
