@@ -366,7 +366,8 @@ impl Client {
                 last = Some(CliError::user(format!("the server failed ({status}): {reason}")));
                 continue;
             }
-            return Err(CliError::user(format!("the server refused a batch ({status}): {reason}")));
+            let what = if route == "pull" { "the request for what it holds" } else { "a batch" };
+            return Err(CliError::user(format!("the server refused {what} ({status}): {reason}")));
         }
         Err(last.unwrap_or_else(|| CliError::user("the sync failed")))
     }
