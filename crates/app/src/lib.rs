@@ -21,6 +21,7 @@ pub mod posture;
 pub mod profile;
 pub mod progress;
 pub mod pt_report;
+pub mod run_defaults;
 pub mod run_link;
 pub mod safety;
 pub mod screen;

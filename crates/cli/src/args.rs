@@ -523,10 +523,10 @@ pub struct BreatheArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct CueSpecArgs {
-    /// easy, long, speed, race or trail
+    /// easy, long, speed, race or trail; default today's planned run, else the type of your last run
     #[arg(long)]
-    pub run: String,
-    /// Length of the run in minutes
+    pub run: Option<String>,
+    /// Length of the run in minutes; default about as long as your last run of the type
     #[arg(long)]
     pub minutes: Option<u32>,
     /// Repetitions for speed work, e.g. 6x800m or 5x3min

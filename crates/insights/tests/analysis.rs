@@ -193,7 +193,7 @@ fn empty_and_tiny_journals_are_fine() {
     assert!(report.factors.iter().all(|f| f.verdict == Verdict::NotEnoughData));
     let one = vec![run(0, RunLabel::Long, 21.0)];
     let report = analyze(&one, &AnalysisConfig::default()).unwrap();
-    assert!(report.summary[0].starts_with("Based on 1 runs"));
+    assert!(report.summary[0].starts_with("Based on 1 run,"), "{}", report.summary[0]);
 }
 
 #[test]

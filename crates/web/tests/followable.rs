@@ -320,3 +320,21 @@ async fn without_javascript_the_players_say_why_there_is_no_start() {
     let breathe = app.get("/breathe").await;
     assert!(breathe.has("<noscript>"), "{}", breathe.body);
 }
+
+/// Counts read as words do, on every surface outside the CLI too: "1 run", "1 minute", "1 week", never "1 runs"
+/// (one helper, `runtall_domain::text::count`, writes them all).
+#[tokio::test]
+async fn one_and_two_read_in_the_singular_and_the_plural() {
+    let app = app().await;
+    app.onboard().await;
+    add_run(&app.store(), 30, "first");
+    let runs = app.get("/runs").await;
+    assert!(runs.has(">1 run.") && !runs.has("1 runs") && !runs.has("run(s)"), "{}", runs.body);
+    let insights = app.get("/insights").await;
+    assert!(insights.has(", 1 run<") && !insights.has("1 runs"), "{}", insights.body);
+    add_run(&app.store(), 54, "second");
+    assert!(app.get("/runs").await.has(">2 runs."));
+    let one = app.get("/breathe?pattern=long-exhale&minutes=1").await;
+    assert!(one.has(", for 1 minute.") && !one.has("1 minutes"), "{}", one.body);
+    assert!(app.get("/breathe?pattern=long-exhale&minutes=2").await.has(", for 2 minutes."));
+}

@@ -23,7 +23,7 @@ use runtall_domain::classify::{self, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use runtall_domain::plan::{self, PlanRecord};
 use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord};
-use runtall_store::{AddOutcome, SqliteStore, Store};
+use runtall_store::{AddOutcome, Store};
 use std::collections::VecDeque;
 
 pub use runtall_insights::rng::SplitMix64;
@@ -345,7 +345,7 @@ const PAIN_NOTES: [&str; 5] = [
 ];
 
 /// Writes the journal into `store`: `years` years of runs ending yesterday, and everything around them.
-pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, Box<dyn std::error::Error>> {
+pub fn generate(store: &dyn Store, years: i64, seed: u64) -> Result<Written, Box<dyn std::error::Error>> {
     let program = runtall_content::program();
     let mut rng = SplitMix64::new(seed);
     let mut out = Written::default();
@@ -472,7 +472,7 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
 /// Simulates, classifies and stores one run with its context and any pain it brought.
 #[allow(clippy::too_many_arguments)]
 fn add_run(
-    store: &SqliteStore,
+    store: &dyn Store,
     rng: &mut SplitMix64,
     history: &mut VecDeque<RunSummary>,
     out: &mut Written,
