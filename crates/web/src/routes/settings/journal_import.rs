@@ -65,9 +65,14 @@ fn import_summary(s: &JournalImportStats) -> String {
     } else {
         String::new()
     };
+    use runtall_domain::text::count;
     format!(
-        "Imported: {} runs new, {} matched stored runs; {} pain reports ({} already there); {} days{others}.",
-        s.runs_added, s.runs_matched, s.pain_added, s.pain_duplicates, s.days
+        "Imported: {} new, {} matched stored runs; {} ({} already there); {}{others}.",
+        count(s.runs_added, "run", "runs"),
+        s.runs_matched,
+        count(s.pain_added, "pain report", "pain reports"),
+        s.pain_duplicates,
+        count(s.days, "day", "days")
     )
 }
 
