@@ -387,7 +387,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     .map(|l| crate::render::wrap(l, "") + "\n")
     .collect::<String>();
     print!("{}", if keys.is_some() { intro.replace('\n', "\r\n") } else { intro });
-    let mut read_history = || runtall_app::breaks::todays_events(&store, &jiff::Zoned::now()).unwrap_or_default();
+    let mut read_history = || runtall_app::breaks::recent_events(&store, &jiff::Zoned::now()).unwrap_or_default();
     let io = DriverIo {
         clock: &SystemClock,
         idle: idle.as_mut(),
