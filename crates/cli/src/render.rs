@@ -417,6 +417,10 @@ pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
             println!("  Guided: runtall guide {r} --today");
         }
     }
+    if let Some(m) = &t.moved {
+        println!();
+        println_wrapped(&m.words(program), "");
+    }
     if !t.rested.is_empty() {
         let names: Vec<String> = t
             .rested
