@@ -417,7 +417,7 @@ pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
             println!("  Guided: runtall guide {r} --today");
         }
     }
-    if let Some(m) = &t.moved {
+    if let Some(m) = &t.dropped {
         println!();
         println_wrapped(&m.words(program), "");
     }

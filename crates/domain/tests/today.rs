@@ -213,14 +213,16 @@ fn today_shows_progressed_doses_and_a_clinicians_dose_wins() {
 }
 
 /// A run on a day the week planned as a rest day: Today leaves that day's strength routine out (the week keeps
-/// strength off run days) and says which rest day it moves to; the same day without the run keeps it.
+/// strength off run days) and names the next strength day; the same day without the run keeps it.
 #[test]
-fn an_unplanned_run_on_a_rest_day_moves_its_strength_work() {
+fn an_unplanned_run_on_a_rest_day_drops_its_strength_work() {
     let a = assessment(|_| {});
     let p = perm(&a, &[]);
     let plan = plan::build(program(), &a, &p).expect("plan");
     let strength_id =
         program().routines_of(runtall_content::RoutineKind::RestDayStrength).next().expect("strength").id.clone();
+    let strength_days: Vec<Weekday> =
+        plan.week.iter().filter(|d| d.routines.contains(&strength_id)).map(|d| d.day).collect();
     let rest = plan
         .week
         .iter()
@@ -229,20 +231,20 @@ fn an_unplanned_run_on_a_rest_day_moves_its_strength_work() {
     let today = |run| plan::today(program(), &plan, &p, rest.day, run, DayBudget::default(), &Progress::default());
     let resting = today(None);
     assert!(resting.blocks.iter().any(|b| b.routine.as_ref() == Some(&strength_id)), "strength on the rest day");
-    assert_eq!(resting.moved, None);
+    assert_eq!(resting.dropped, None);
     let running = today(Some(RunType::Easy));
     check("unplanned run", &running, &p);
     assert!(running.blocks.iter().all(|b| b.routine.as_ref() != Some(&strength_id)), "{:?}", running.blocks);
     assert!(running.blocks.iter().any(|b| b.moment == Moment::BeforeRun), "the run's own routines come instead");
-    let moved = running.moved.clone().expect("the strength work is moved");
-    assert_eq!(moved.routine, strength_id);
-    // To a later rest day of the week that has no strength yet.
-    let to = moved.to.expect("the sample week has a free rest day later");
-    let target = plan.week.iter().find(|d| d.day == to).expect("day");
-    assert!(to > rest.day && target.run.is_none() && !target.routines.contains(&strength_id), "{to:?}");
-    assert!(moved.words(program()).contains(&format!("do it on {}", to.name())), "{}", moved.words(program()));
+    let dropped = running.dropped.clone().expect("the strength work is dropped");
+    assert_eq!(dropped.routine, strength_id);
+    // The next strength day of the week, wrapping round: the first strength day after this one.
+    let next = strength_days.iter().find(|d| **d > rest.day).or(strength_days.first()).copied();
+    assert!(strength_days.len() > 1 && dropped.next == next, "{strength_days:?} {dropped:?}");
+    let words = dropped.words(program());
+    assert!(words.contains("left out today because you are running"), "{words}");
     // A planned run day is unchanged by the rule.
     let run_day = plan.week.iter().find(|d| d.run.is_some()).expect("a run day");
     let t = plan::today(program(), &plan, &p, run_day.day, run_day.run, DayBudget::default(), &Progress::default());
-    assert_eq!(t.moved, None);
+    assert_eq!(t.dropped, None);
 }
