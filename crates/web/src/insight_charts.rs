@@ -326,10 +326,10 @@ mod tests {
     /// (the prior alone used to put one at 3.0 with an interval from <0.01 to >100).
     #[test]
     fn a_factor_without_pain_events_is_not_drawn_as_an_estimate() {
-        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        use runtall_insights::{AnalysisConfig, RunLabel, RunObservation, analyze};
         let runs: Vec<RunObservation> = (0..30)
             .map(|i| {
-                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunLabel::Easy, 8.0);
                 r.context.pack_worn = Some(i % 3 == 0);
                 r
             })

@@ -204,7 +204,10 @@ async fn the_app_installs_from_a_manifest_whose_icons_load_at_their_stated_sizes
         assert_eq!(r.status, StatusCode::OK, "{src}");
         assert_eq!(content_type(&r), icon["type"], "{src}");
         if icon["type"] == "image/png" {
-            let name = src.trim_start_matches("/assets/").split('?').next().expect("name");
+            // `/assets/icon-192.<content key>.png`: the file on disk is `icon-192.png`.
+            let keyed = src.trim_start_matches("/assets/");
+            let (rest, ext) = keyed.rsplit_once('.').expect("extension");
+            let name = format!("{}.{ext}", rest.rsplit_once('.').expect("content key").0);
             let bytes = std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).expect("icon file");
             let (w, h) = png_size(&bytes);
             assert_eq!(format!("{w}x{h}"), icon["sizes"].as_str().expect("sizes"), "{src}");
@@ -226,7 +229,10 @@ async fn the_service_worker_keeps_every_file_the_pages_load() {
     let cache = r.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert_eq!(cache, "no-cache", "browsers must see a new worker after an upgrade");
     assert!(!r.has("__VERSION__") && !r.has("__ASSETS__"), "placeholders filled in");
-    assert!(r.has(&format!("'{}'", env!("CARGO_PKG_VERSION"))), "the cache is named after the build");
+    assert!(
+        r.has("var VERSION = '") && !r.has(&format!("'{}'", env!("CARGO_PKG_VERSION"))),
+        "the cache is named after the files"
+    );
     // Every script and style sheet the offline pages load is in the worker's list, at the URL the page uses.
     for page in ["/today", "/session/daily-mobility", "/run-mode", "/breathe", "/pain", "/day"] {
         let p = app.get(page).await;

@@ -414,7 +414,8 @@ async fn api_delete(
 }
 
 async fn delete_run(st: &AppState, id: i64) -> Result<(), HttpError> {
-    if st.db.run(move |store| Ok(store.delete_activity(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
+    let deleted = st.db.run(move |store| Ok(runtall_app::journal::delete_run(store, id)?)).await?;
+    if deleted { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 type Loaded = (StoredActivity, RunContext, Vec<PainReport>, Vec<Comment>);
@@ -452,14 +453,8 @@ async fn context_form(State(st): State<AppState>, Path(id): Path<i64>, form: For
         pre_run_done: tri(&form, "pre_run_done"),
         post_run_done: tri(&form, "post_run_done"),
     };
-    st.db.run(move |store| save_context(store, &ctx)).await?;
+    st.db.run(move |store| Ok(runtall_app::journal::save_run_context(store, &ctx)?)).await?;
     Ok(Redirect::to(&format!("/runs/{id}#context")).into_response())
-}
-
-fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
-    store.activity(ctx.run_id)?.ok_or(HttpError::NotFound)?;
-    store.put_run_context(ctx)?;
-    Ok(())
 }
 
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
@@ -540,6 +535,6 @@ async fn api_context_put(
         post_run_done: b.post_run_done,
     };
     let saved = ctx.clone();
-    st.db.run(move |store| save_context(store, &ctx)).await?;
+    st.db.run(move |store| Ok(runtall_app::journal::save_run_context(store, &ctx)?)).await?;
     Ok(json(saved))
 }
