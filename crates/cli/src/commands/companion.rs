@@ -240,7 +240,17 @@ pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
         if let Some(words) = defaults {
             println!("{}\n", crate::render::wrap(&format!("{words} (Choose with --run, --minutes or --reps.)"), ""));
         }
-        print!("{}", plan.to_text());
+        // The cue lines hang under their text (22 columns of time and phase); notes under their dash.
+        for line in plan.to_text().lines() {
+            let hang = if line.starts_with("  - ") {
+                Some(4)
+            } else if line.get(8..10) == Some("  ") {
+                Some(22)
+            } else {
+                None
+            };
+            crate::render::println_fitted(line, hang);
+        }
     }
     Ok(())
 }
