@@ -240,11 +240,12 @@ pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
         if let Some(words) = defaults {
             println!("{}\n", crate::render::wrap(&format!("{words} (Choose with --run, --minutes or --reps.)"), ""));
         }
-        // The cue lines hang under their text (22 columns of time and phase); notes under their dash.
+        // Cue lines (`~ 29:50  before rep 4 Text`: the colon of the time at column 4) hang under their text at
+        // column 22; notes under their dash.
         for line in plan.to_text().lines() {
             let hang = if line.starts_with("  - ") {
                 Some(4)
-            } else if line.get(8..10) == Some("  ") {
+            } else if line.get(4..5) == Some(":") {
                 Some(22)
             } else {
                 None
