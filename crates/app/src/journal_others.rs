@@ -215,3 +215,87 @@ pub(crate) fn apply(store: &dyn Store, records: Vec<Record>, stats: &mut Journal
     }
     Ok(())
 }
+
+/// Deletes the athlete's records with these stable ids — the kinds a runner can delete: runs (with their
+/// context; pain reports stay, unlinked), pain reports, posture checks (the row; a kept photo is left for
+/// `PhotoStore::remove_orphans`) and lessons marked done. Ids of other kinds, and ids of nothing stored, are
+/// skipped: deleting twice is deleting once. Returns how many records were deleted.
+pub(crate) fn delete(store: &dyn Store, ids: &[String]) -> Result<usize> {
+    let mut wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+    if wanted.is_empty() {
+        return Ok(0);
+    }
+    let mut deleted = 0;
+    if wanted.iter().any(|id| id.starts_with("run:")) {
+        for row in store.activities(&Default::default())? {
+            if wanted.remove(format!("run:{}", row.key).as_str()) && store.delete_activity(row.id)? {
+                deleted += 1;
+            }
+        }
+    }
+    if wanted.iter().any(|id| id.starts_with("pain:")) {
+        for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+            let line = runtall_domain::journal_format::JournalPain {
+                at: p.at,
+                timing: p.timing,
+                region: p.region,
+                intensity: p.intensity,
+                run: None,
+                notes: None,
+            };
+            // Two copies of one report (same time, place and timing) are one record: both go.
+            if let Some(id) = p.id
+                && wanted.contains(Record::Pain(line).stable_id().as_str())
+                && store.delete_pain_report(id)?
+            {
+                deleted += 1;
+            }
+        }
+    }
+    if wanted.iter().any(|id| id.starts_with("posture:")) {
+        for p in store.postures()? {
+            let id = format!("posture:{}", posture_id(p.taken_on, &p.kind, &p.data));
+            if wanted.remove(id.as_str()) && store.delete_posture(p.id)? {
+                deleted += 1;
+            }
+        }
+    }
+    for lesson in store.lessons_done()? {
+        if wanted.remove(format!("lesson:{}", lesson.lesson_id).as_str()) {
+            store.set_lesson_done(&lesson.lesson_id, None)?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
+/// Makes room for incoming pain reports that replace a stored one: a report with the same stable id (time, place
+/// and timing) but other content — linked to another run, or unlinked because its run was deleted on the other
+/// side — is deleted, so the incoming line is stored in its place instead of beside it. Returns how many went.
+pub(crate) fn clear_replaced_pain(store: &dyn Store, incoming: &[Record]) -> Result<usize> {
+    let lines: HashMap<String, String> =
+        incoming.iter().filter(|r| matches!(r, Record::Pain(_))).map(|r| (r.stable_id(), r.to_jsonl_line())).collect();
+    if lines.is_empty() {
+        return Ok(0);
+    }
+    let keys: HashMap<i64, String> =
+        store.activities(&Default::default())?.into_iter().map(|r| (r.id, r.key)).collect();
+    let mut cleared = 0;
+    for p in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+        let record = Record::Pain(runtall_domain::journal_format::JournalPain {
+            at: p.at,
+            timing: p.timing,
+            region: p.region,
+            intensity: p.intensity,
+            run: p.run_id.and_then(|id| keys.get(&id).cloned()),
+            notes: p.notes.clone(),
+        });
+        if let (Some(line), Some(id)) = (lines.get(&record.stable_id()), p.id)
+            && *line != record.to_jsonl_line()
+            && store.delete_pain_report(id)?
+        {
+            cleared += 1;
+        }
+    }
+    Ok(cleared)
+}

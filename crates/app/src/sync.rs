@@ -20,8 +20,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 /// The protocol version both halves speak. A server answers a newer client's batch with
-/// [`SyncError::Protocol`]; the client tells the runner to upgrade whichever side is older.
-pub const PROTOCOL: u32 = 1;
+/// [`SyncError::Protocol`]; the client tells the runner to upgrade whichever side is older. Version 2 added
+/// deletions (both ways) and the pull of what the athlete made on the server; a version-2 server still takes a
+/// version-1 client's batches.
+pub const PROTOCOL: u32 = 2;
+
+/// The settings key a server keeps its own sync state under, per athlete ([`ServerState`]).
+pub const SERVER_SETTING: &str = "sync_server";
 
 /// The settings key the client keeps its sync state under.
 pub const SETTING: &str = "sync";
@@ -82,18 +87,64 @@ pub struct SyncState {
 
 impl SyncState {
     pub fn load(store: &dyn Store) -> Result<SyncState> {
-        Ok(store
-            .setting(SETTING)
-            .map_err(AppError::from)?
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default())
+        load_setting(store, SETTING)
     }
 
     pub fn save(&self, store: &dyn Store) -> Result<()> {
-        let value = serde_json::to_value(self).map_err(|e| SyncError::Body(e.to_string()))?;
-        store.put_setting(SETTING, &value).map_err(AppError::from)?;
-        Ok(())
+        save_setting(store, SETTING, self)
     }
+}
+
+/// A sync state kept in the athlete's settings; an unreadable one counts as none (sending again is safe).
+fn load_setting<T: serde::de::DeserializeOwned + Default>(store: &dyn Store, key: &str) -> Result<T> {
+    Ok(store.setting(key).map_err(AppError::from)?.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default())
+}
+
+fn save_setting<T: Serialize>(store: &dyn Store, key: &str, state: &T) -> Result<()> {
+    let value = serde_json::to_value(state).map_err(|e| SyncError::Body(e.to_string()))?;
+    store.put_setting(key, &value).map_err(AppError::from)?;
+    Ok(())
+}
+
+/// Gzip of `parts`, one after the other, at the fastest level (the samples inside are compact already).
+fn gzip(parts: &[&[u8]]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for part in parts {
+        gz.write_all(part).map_err(|e| SyncError::Body(e.to_string()))?;
+    }
+    gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+}
+
+/// The bytes of a gzip body, refused past [`MAX_BATCH_BYTES`] compressed or [`MAX_BATCH_INFLATED`] once
+/// decompressed (a gzip bomb stops there, in bounded memory).
+fn gunzip(body: &[u8]) -> Result<Vec<u8>> {
+    if body.len() > MAX_BATCH_BYTES {
+        return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
+    }
+    let mut data = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .take(MAX_BATCH_INFLATED + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
+    if data.len() as u64 > MAX_BATCH_INFLATED {
+        return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
+    }
+    Ok(data)
+}
+
+/// Reads a JSON document of the protocol, its `protocol` first, so a newer peer hears "upgrade" rather than a
+/// parse error about fields this build does not know. `not_it` is the error's words ("not a sync batch").
+fn parse_versioned<T: serde::de::DeserializeOwned>(json: &[u8], not_it: &str) -> Result<T> {
+    #[derive(Deserialize)]
+    struct Version {
+        protocol: u32,
+    }
+    let version: Version = serde_json::from_slice(json).map_err(|e| SyncError::Body(format!("{not_it} ({e})")))?;
+    if version.protocol > PROTOCOL {
+        return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
+    }
+    serde_json::from_slice(json).map_err(|e| SyncError::Body(format!("{not_it} ({e})")))
 }
 
 /// One batch. On the wire (see [`Batch::encode`]) it is gzip of the [`MAGIC`] line, the length of a JSON header,
@@ -119,6 +170,14 @@ pub struct Batch {
     /// The client wants the clinician's records in the acknowledgement (it asks on the last batch of a sync).
     #[serde(default)]
     pub want_inbox: bool,
+    /// Stable ids of records deleted on the sending side that the other side holds (tombstones). A client's first
+    /// batch carries the records the runner deleted since the last sync; a pull's answer the records deleted on
+    /// the server. Applied before the batch's records.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<String>,
+    /// In a pull's answer: more is waiting (the answer stopped at the batch limits); pull again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
 }
 
 /// The first bytes of a decompressed batch.
@@ -127,7 +186,6 @@ pub const MAGIC: &[u8; 8] = b"RTSYNC1\n";
 impl Batch {
     /// The batch's bytes: gzip of magic, header length (8 bytes, little-endian), JSON header, sample blobs.
     pub fn encode(mut self) -> Result<Vec<u8>> {
-        use std::io::Write;
         let mut blobs = std::mem::take(&mut self.sample_blobs);
         for a in self.activities.iter_mut().skip(blobs.len()) {
             blobs.push(runtall_store::codec::encode(&std::mem::take(&mut a.samples)));
@@ -135,18 +193,10 @@ impl Batch {
         blobs.truncate(self.activities.len());
         self.sample_bytes = blobs.iter().map(|b| b.len() as u64).collect();
         let header = serde_json::to_vec(&self).map_err(|e| SyncError::Body(e.to_string()))?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        let write = |gz: &mut flate2::write::GzEncoder<Vec<u8>>| -> std::io::Result<()> {
-            gz.write_all(MAGIC)?;
-            gz.write_all(&(header.len() as u64).to_le_bytes())?;
-            gz.write_all(&header)?;
-            for b in &blobs {
-                gz.write_all(b)?;
-            }
-            Ok(())
-        };
-        write(&mut gz).map_err(|e| SyncError::Body(e.to_string()))?;
-        gz.finish().map_err(|e| SyncError::Body(e.to_string()))
+        let length = (header.len() as u64).to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![MAGIC, &length, &header];
+        parts.extend(blobs.iter().map(Vec::as_slice));
+        gzip(&parts)
     }
 
     /// Reads a batch's bytes in bounded memory: the protocol is checked before the rest of the header is read, so
@@ -154,17 +204,7 @@ impl Batch {
     /// codec's [`scan`](runtall_store::codec::scan) (damaged, or more than [`MAX_SAMPLES`]) and kept in
     /// `sample_blobs` as they came, for the store to keep as they are.
     pub fn decode(body: &[u8]) -> Result<Batch> {
-        if body.len() > MAX_BATCH_BYTES {
-            return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
-        }
-        let mut data = Vec::new();
-        flate2::read::GzDecoder::new(body)
-            .take(MAX_BATCH_INFLATED + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| SyncError::Body(format!("not a complete gzip stream ({e})")))?;
-        if data.len() as u64 > MAX_BATCH_INFLATED {
-            return Err(SyncError::Body(format!("more than {MAX_BATCH_INFLATED} bytes once decompressed")));
-        }
+        let data = gunzip(body)?;
         let rest = data
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| SyncError::Body("not a runtall sync batch (no RTSYNC header)".into()))?;
@@ -174,17 +214,7 @@ impl Batch {
             .ok()
             .and_then(|len| rest.split_at_checked(len))
             .ok_or_else(|| SyncError::Body("the header is cut".into()))?;
-        #[derive(Deserialize)]
-        struct Version {
-            protocol: u32,
-        }
-        let version: Version =
-            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
-        if version.protocol > PROTOCOL {
-            return Err(SyncError::Protocol { theirs: version.protocol, ours: PROTOCOL });
-        }
-        let mut batch: Batch =
-            serde_json::from_slice(header).map_err(|e| SyncError::Body(format!("not a sync batch ({e})")))?;
+        let mut batch: Batch = parse_versioned(header, "not a sync batch")?;
         if batch.sample_bytes.len() != batch.activities.len() {
             return Err(SyncError::Body("one sample length per activity expected".into()));
         }
@@ -218,6 +248,9 @@ pub struct Ack {
     /// Stable ids of the records applied (all of the batch: a batch is applied whole or not at all).
     pub applied: usize,
     pub stats: AckStats,
+    /// How many of the batch's deletions removed a record the server held (the others were gone already).
+    #[serde(default)]
+    pub deleted: usize,
     /// What the athlete's clinicians made for them, when the batch asked for it.
     #[serde(default)]
     pub inbox: Inbox,
@@ -310,6 +343,10 @@ pub struct Outgoing {
     pub batches: Vec<Vec<Pending>>,
     /// Records in the journal, sent or not.
     pub total_records: usize,
+    /// Stable ids of records the server acknowledged that are no longer in the runner's journal: the runner
+    /// deleted them. They travel in the first batch (before records that may have changed because of them, such
+    /// as a pain report no longer linked to a deleted run).
+    pub deleted: Vec<String>,
 }
 
 impl Outgoing {
@@ -337,25 +374,38 @@ pub fn outgoing(store: &dyn Store) -> Result<Outgoing> {
     outgoing_in(store, BatchLimits::default())
 }
 
-/// [`outgoing`] with other batch limits (smaller batches for a slow link, or for tests).
-pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
-    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
-    let state = SyncState::load(store)?;
-    let journal = journal_file::export(store)?;
-    // Runs stored with an activity of their own (not only a journal line) travel with it when new.
-    let with_activity: HashMap<String, i64> = store
+/// The runs stored with an activity of their own (samples, laps: not only a journal line), by journal key: they
+/// travel with it to a side that does not hold them yet.
+fn runs_with_activity(store: &dyn Store) -> Result<HashMap<String, i64>> {
+    Ok(store
         .activities(&Default::default())
         .map_err(AppError::from)?
         .into_iter()
         .filter(|r| r.source_path != runtall_domain::journal_format::JOURNAL_SOURCE)
         .map(|r| (r.key, r.id))
-        .collect();
+        .collect())
+}
+
+/// About how many bytes a run's decoded samples take: about 8 columns of 8 bytes per second. Samples dominate a
+/// batch's size; the estimate bounds a batch without reading the run.
+fn activity_estimate(r: &runtall_domain::journal_format::JournalRun) -> usize {
+    (r.elapsed_s.max(0.0) as usize + 1) * 64
+}
+
+/// [`outgoing`] with other batch limits (smaller batches for a slow link, or for tests).
+pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
+    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
+    let state = SyncState::load(store)?;
+    let journal = journal_file::export(store)?;
+    let with_activity = runs_with_activity(store)?;
     let mut out = Outgoing::default();
     let mut batch: Vec<Pending> = Vec::new();
     let mut activity_bytes = 0usize;
+    let mut present = std::collections::HashSet::new();
     for record in journal.records() {
         out.total_records += 1;
         let id = record.stable_id();
+        present.insert(id.clone());
         let fingerprint = crate::journal_others::fingerprint(&record.to_jsonl_line());
         let known = state.acknowledged.get(&id);
         if known == Some(&fingerprint) {
@@ -367,8 +417,7 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
             && let Some(&id) = with_activity.get(&r.key)
         {
             activity = Some(id);
-            // Samples dominate a batch's size: about 8 columns of 8 bytes per sample once decoded.
-            let estimate = (r.elapsed_s.max(0.0) as usize + 1) * 64;
+            let estimate = activity_estimate(r);
             if activity_bytes + estimate > limits.activity_bytes && !batch.is_empty() {
                 out.batches.push(std::mem::take(&mut batch));
                 activity_bytes = 0;
@@ -384,13 +433,15 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
     if !batch.is_empty() {
         out.batches.push(batch);
     }
+    out.deleted = state.acknowledged.keys().filter(|id| !present.contains(*id)).cloned().collect();
     Ok(out)
 }
 
 /// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it. `last` asks the
-/// server for the clinician's records in its answer (a sync with nothing to send sends one empty, last batch).
+/// server for the clinician's records in its answer (a sync with nothing to send sends one empty, last batch);
+/// `deleted` are the runner's deletions ([`Outgoing::deleted`], in the first batch only).
 /// The samples go as the store keeps them, in its codec: never decoded here.
-pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<Vec<u8>> {
+pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool, deleted: &[String]) -> Result<Vec<u8>> {
     let mut activities = Vec::new();
     let mut sample_blobs = Vec::new();
     for id in batch.iter().filter(|p| p.new).filter_map(|p| p.activity) {
@@ -406,17 +457,23 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<
         sample_bytes: vec![],
         sample_blobs,
         want_inbox: last,
+        deleted: deleted.to_vec(),
+        more: false,
     }
     .encode()
 }
 
-/// Client half, step 3: the server acknowledged `batch`; its records' fingerprints become the cursor. Saved at
-/// once, so a sync cut after this point resumes after this batch.
-pub fn acknowledge(store: &dyn Store, server: &str, batch: &[Pending]) -> Result<()> {
+/// Client half, step 3: the server acknowledged `batch` (and the `deleted` it carried); its records'
+/// fingerprints become the cursor, and the deleted records leave it. Saved at once, so a sync cut after this
+/// point resumes after this batch.
+pub fn acknowledge(store: &dyn Store, server: &str, batch: &[Pending], deleted: &[String]) -> Result<()> {
     let mut state = SyncState::load(store)?;
     state.server = Some(server.to_string());
     for p in batch {
         state.acknowledged.insert(p.id.clone(), p.fingerprint.clone());
+    }
+    for id in deleted {
+        state.acknowledged.remove(id);
     }
     state.save(store)
 }
@@ -457,15 +514,60 @@ pub fn check_cursor(store: &dyn Store, server: &str, server_runs: Option<usize>)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hello {
     pub protocol: u32,
-    /// How many of the athlete's runs the server holds.
+    /// How many of the athlete's runs the server holds, or knows were deleted (on the server, or by one of the
+    /// athlete's devices): a device's cursor never names more runs than that unless the server lost some.
     #[serde(default)]
     pub runs: Option<usize>,
 }
 
 /// The server's hello for the athlete of `store`.
 pub fn hello(store: &dyn Store) -> Result<Hello> {
-    let runs = store.activities(&Default::default()).map_err(AppError::from)?.len();
-    Ok(Hello { protocol: PROTOCOL, runs: Some(runs) })
+    let keys: std::collections::HashSet<String> =
+        store.activities(&Default::default()).map_err(AppError::from)?.into_iter().map(|r| r.key).collect();
+    let state = ServerState::load(store)?;
+    let gone: std::collections::HashSet<&str> = state
+        .deleted
+        .keys()
+        .chain(&state.held)
+        .filter_map(|id| id.strip_prefix("run:"))
+        .filter(|key| !keys.contains(*key))
+        .collect();
+    Ok(Hello { protocol: PROTOCOL, runs: Some(keys.len() + gone.len()) })
+}
+
+/// What a server remembers per athlete for sync (in the athlete's settings under [`SERVER_SETTING`]), so that
+/// records deleted on the server reach the athlete's devices: a device deletes only what the server says was
+/// deleted, never what it merely does not find (a server restored from a backup must not empty a runner's
+/// machine).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServerState {
+    /// Stable ids of the records the server held when it last answered a pull: what devices may hold.
+    #[serde(default)]
+    pub held: std::collections::BTreeSet<String>,
+    /// Records deleted since a device may have received them — in the browser, or by a device's sync — and
+    /// when. A device that holds one deletes it at its next pull; a record stored again under the same id (a
+    /// runner's edit, a file imported again) leaves this list.
+    #[serde(default)]
+    pub deleted: BTreeMap<String, Timestamp>,
+}
+
+impl ServerState {
+    pub fn load(store: &dyn Store) -> Result<ServerState> {
+        load_setting(store, SERVER_SETTING)
+    }
+
+    pub fn save(&self, store: &dyn Store) -> Result<()> {
+        save_setting(store, SERVER_SETTING, self)
+    }
+
+    /// Brings the state up to date with the records the server holds now (`current`): what devices were told
+    /// of and is gone was deleted; what is back is not deleted any more.
+    fn catch_up(&mut self, current: &std::collections::HashSet<String>, now: Timestamp) {
+        for id in self.held.iter().filter(|id| !current.contains(*id)) {
+            self.deleted.entry(id.clone()).or_insert(now);
+        }
+        self.deleted.retain(|id, _| !current.contains(id));
+    }
 }
 
 /// Client half, last step: nothing was left to send.
@@ -480,6 +582,26 @@ pub fn finish(store: &dyn Store, server: &str, now: Timestamp) -> Result<()> {
 /// Applying the same batch again changes nothing (records are matched by their stable ids).
 pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack> {
     let batch = Batch::decode(body)?;
+    let (applied, want_inbox, deleted_ids) = (batch.records.len(), batch.want_inbox, batch.deleted.clone());
+    let (stats, deleted, _) = apply(store, batch, now)?;
+    if !deleted_ids.is_empty() {
+        // The athlete's other devices learn of these deletions at their next pull.
+        let mut state = ServerState::load(store)?;
+        for id in deleted_ids {
+            state.held.remove(&id);
+            state.deleted.entry(id).or_insert(now);
+        }
+        state.save(store)?;
+    }
+    let inbox = if want_inbox { inbox_for(store)? } else { Inbox::default() };
+    Ok(Ack { protocol: PROTOCOL, applied, stats: stats.into(), deleted, inbox })
+}
+
+/// Applies a decoded batch to `store`, on either side: every record is read and checked by the journal's rules
+/// first (a bad one keeps nothing), then the deletions, then the records (one store transaction) with the
+/// activities of new runs, their samples stored as they came. Returns the import figures, how many records were
+/// deleted and the stable id of each record, in order.
+fn apply(store: &dyn Store, batch: Batch, now: Timestamp) -> Result<(JournalImportStats, usize, Vec<String>)> {
     let mut lines = Vec::with_capacity(batch.records.len() * 200);
     for r in &batch.records {
         if r.contains('\n') {
@@ -488,6 +610,15 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
         lines.extend_from_slice(r.as_bytes());
         lines.push(b'\n');
     }
+    let records: Vec<Record> = JsonlReader::part("sync batch", lines.as_slice(), now)
+        .collect::<std::result::Result<_, LineError>>()
+        .map_err(SyncError::Record)?;
+    let ids = records.iter().map(Record::stable_id).collect();
+    // Deletions first: a pain report that was linked to a deleted run arrives unlinked and must match the
+    // stored report once that run is gone.
+    let deleted = crate::journal_others::delete(store, &batch.deleted)?;
+    // A pain report is one record by its time, place and timing: a changed copy replaces the stored one.
+    crate::journal_others::clear_replaced_pain(store, &records)?;
     // Decoding checked every sample blob (whole, at most MAX_SAMPLES): they are stored as they came.
     let mut activities: HashMap<String, (Activity, Option<Vec<u8>>)> = batch
         .activities
@@ -495,14 +626,136 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
         .zip(batch.sample_blobs.into_iter().map(Some))
         .map(|(a, blob)| (a.source.content_hash.clone(), (a, blob)))
         .collect();
-    let mut reader = JsonlReader::part("sync batch", lines.as_slice(), now);
-    let stats =
-        journal_file::import_with(store, &mut reader, &mut |key| activities.remove(key)).map_err(|e| match e {
-            AppError::Store(s) => SyncError::from(s),
-            other => SyncError::App(other),
-        })?;
-    let inbox = if batch.want_inbox { inbox_for(store)? } else { Inbox::default() };
-    Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox })
+    let stats = journal_file::import_with(store, &mut records.into_iter().map(Ok), &mut |key| activities.remove(key))
+        .map_err(|e| match e {
+        AppError::Store(s) => SyncError::from(s),
+        other => SyncError::App(other),
+    })?;
+    Ok((stats, deleted, ids))
+}
+
+/// What a client sends to pull: the fingerprint of every record it holds as the server last had it (its
+/// cursor). The server answers with what differs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub protocol: u32,
+    #[serde(default)]
+    pub known: BTreeMap<String, String>,
+}
+
+/// Client half, after the last batch: the body of a pull (gzip of the [`PullRequest`] JSON).
+pub fn pull_request(store: &dyn Store) -> Result<Vec<u8>> {
+    let state = SyncState::load(store)?;
+    let json = serde_json::to_vec(&PullRequest { protocol: PROTOCOL, known: state.acknowledged })
+        .map_err(|e| SyncError::Body(e.to_string()))?;
+    gzip(&[&json])
+}
+
+/// Server half of a pull: the athlete's records the client does not hold as the server holds them — made or
+/// changed in the browser, or by another of the athlete's devices — with the whole activity of runs new to the
+/// client, and the records deleted on the server that the client holds. A batch in the usual format (at most
+/// [`BATCH_RECORDS`] records and about [`BATCH_ACTIVITY_BYTES`] of activities; `more` says to pull again).
+pub fn answer_pull(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Vec<u8>> {
+    answer_pull_in(store, body, now, BatchLimits::default())
+}
+
+/// [`answer_pull`] with other batch limits (for tests).
+pub fn answer_pull_in(store: &dyn Store, body: &[u8], now: Timestamp, limits: BatchLimits) -> Result<Vec<u8>> {
+    let request = decode_pull_request(body)?;
+    let limits = BatchLimits { records: limits.records.clamp(1, BATCH_RECORDS), ..limits };
+    let journal = journal_file::export(store)?;
+    let with_activity = runs_with_activity(store)?;
+    let mut current = std::collections::HashSet::new();
+    let (mut records, mut activities, mut sample_blobs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut activity_bytes, mut more) = (0usize, false);
+    for record in journal.records() {
+        let id = record.stable_id();
+        current.insert(id.clone());
+        if more {
+            continue;
+        }
+        let line = record.to_jsonl_line();
+        let known = request.known.get(&id);
+        if known.is_some_and(|fp| *fp == crate::journal_others::fingerprint(&line)) {
+            continue;
+        }
+        if records.len() >= limits.records {
+            more = true;
+            continue;
+        }
+        if let (None, Record::Run(r)) = (known, &record)
+            && let Some(&row) = with_activity.get(&r.key)
+        {
+            let estimate = activity_estimate(r);
+            if activity_bytes + estimate > limits.activity_bytes && !records.is_empty() {
+                more = true;
+                continue;
+            }
+            if let Some(a) = store.activity_encoded(row).map_err(AppError::from)? {
+                activity_bytes += estimate;
+                activities.push(a.activity);
+                sample_blobs.push(a.samples_blob);
+            }
+        }
+        records.push(line);
+    }
+    let mut state = ServerState::load(store)?;
+    state.catch_up(&current, now);
+    let deleted = state.deleted.keys().filter(|id| request.known.contains_key(*id)).cloned().collect();
+    state.held = current.into_iter().collect();
+    state.save(store)?;
+    Batch {
+        protocol: PROTOCOL,
+        records,
+        activities,
+        sample_bytes: vec![],
+        sample_blobs,
+        want_inbox: false,
+        deleted,
+        more,
+    }
+    .encode()
+}
+
+/// Reads a pull's body in bounded memory, protocol first.
+fn decode_pull_request(body: &[u8]) -> Result<PullRequest> {
+    parse_versioned(&gunzip(body)?, "not a pull request")
+}
+
+/// What a pull brought to the runner's machine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Pulled {
+    /// Records received (new, or changed on the server).
+    pub records: usize,
+    pub stats: AckStats,
+    /// Records deleted here because they were deleted on the server.
+    pub deleted: usize,
+    /// The server has more: pull again.
+    pub more: bool,
+}
+
+/// Client half of a pull: stores what the server sent, deletes what it deleted, and records each received record
+/// in the cursor as the server holds it, so it is neither sent back up nor pulled again. Applying the same answer
+/// twice changes nothing.
+pub fn apply_pull(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Pulled> {
+    let batch = Batch::decode(body)?;
+    let mut state = SyncState::load(store)?;
+    // Only what this machine received from the server (it is in the cursor) is deleted; and never on the word
+    // of absence alone.
+    let deleted_ids: Vec<String> =
+        batch.deleted.iter().filter(|id| state.acknowledged.contains_key(*id)).cloned().collect();
+    // The cursor keeps the fingerprint of each line as the server sent it: the server's version.
+    let fingerprints: Vec<String> = batch.records.iter().map(|l| crate::journal_others::fingerprint(l)).collect();
+    let more = batch.more;
+    let records = batch.records.len();
+    let batch = Batch { deleted: deleted_ids.clone(), ..batch };
+    let (stats, deleted, ids) = apply(store, batch, now)?;
+    for id in &deleted_ids {
+        state.acknowledged.remove(id);
+    }
+    state.acknowledged.extend(ids.into_iter().zip(fingerprints));
+    state.save(store)?;
+    Ok(Pulled { records, stats: stats.into(), deleted, more })
 }
 
 /// Most samples one activity may bring: two days at one per second. (The codec itself makes every column as
@@ -511,17 +764,7 @@ pub const MAX_SAMPLES: usize = 172_800;
 
 /// Reads an acknowledgement the server sent (JSON).
 pub fn decode_ack(bytes: &[u8]) -> Result<Ack> {
-    #[derive(Deserialize)]
-    struct Version {
-        protocol: u32,
-    }
-    let v: Version = serde_json::from_slice(bytes)
-        .map_err(|e| SyncError::Body(format!("the server's answer is not a sync acknowledgement ({e})")))?;
-    if v.protocol > PROTOCOL {
-        return Err(SyncError::Protocol { theirs: v.protocol, ours: PROTOCOL });
-    }
-    serde_json::from_slice(bytes)
-        .map_err(|e| SyncError::Body(format!("the server's answer is not a sync acknowledgement ({e})")))
+    parse_versioned(bytes, "the server's answer is not a sync acknowledgement")
 }
 
 /// Makes the acknowledgement's bytes (JSON).

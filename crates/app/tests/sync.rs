@@ -102,9 +102,15 @@ fn runner(store: &dyn Store, runs: usize) {
     store.set_lesson_done("why-exhale", Some(at("2026-01-03T20:00:00Z"))).expect("lesson");
 }
 
-/// Runs a whole sync as `runtall sync` does, every batch acknowledged (an empty last batch when nothing is left to
-/// send) and the inbox received; returns the acknowledgements.
+/// Runs a whole sync as `runtall sync` does: every batch acknowledged (the runner's deletions in the first, an
+/// empty last batch when nothing is left to send), the inbox received, then pulls until the server has nothing
+/// more; returns the acknowledgements.
 fn sync_all(client: &dyn Store, server: &dyn Store) -> Vec<sync::Ack> {
+    sync_all_pulled(client, server).0
+}
+
+/// [`sync_all`], with what the pulls brought.
+fn sync_all_pulled(client: &dyn Store, server: &dyn Store) -> (Vec<sync::Ack>, sync::Pulled) {
     let out = sync::outgoing(client).expect("outgoing");
     let mut batches: Vec<&[sync::Pending]> = out.batches.iter().map(Vec::as_slice).collect();
     if batches.is_empty() {
@@ -113,17 +119,28 @@ fn sync_all(client: &dyn Store, server: &dyn Store) -> Vec<sync::Ack> {
     let mut acks = Vec::new();
     for (i, batch) in batches.iter().enumerate() {
         let last = i + 1 == batches.len();
-        let body = sync::encode_batch(client, batch, last).expect("encode");
+        let deleted = if i == 0 { out.deleted.as_slice() } else { &[] };
+        let body = sync::encode_batch(client, batch, last, deleted).expect("encode");
         let ack = sync::apply_batch(server, &body, now()).expect("apply");
         let ack = sync::decode_ack(&sync::encode_ack(&ack)).expect("ack travels");
-        sync::acknowledge(client, SERVER, batch).expect("acknowledge");
+        sync::acknowledge(client, SERVER, batch, deleted).expect("acknowledge");
         if last {
             sync::receive(client, &ack.inbox).expect("receive");
         }
         acks.push(ack);
     }
+    let mut pulled = sync::Pulled::default();
+    loop {
+        let answer = sync::answer_pull(server, &sync::pull_request(client).expect("request"), now()).expect("pull");
+        let page = sync::apply_pull(client, &answer, now()).expect("apply the pull");
+        pulled.records += page.records;
+        pulled.deleted += page.deleted;
+        if !page.more {
+            break;
+        }
+    }
     sync::finish(client, SERVER, now()).expect("finish");
-    acks
+    (acks, pulled)
 }
 
 fn journal_text(store: &dyn Store) -> String {
@@ -153,7 +170,7 @@ fn a_batch_applied_twice_is_stored_once() {
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
     assert_eq!(out.batches.len(), 1);
-    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true, &[]).expect("encode");
     let first = sync::apply_batch(&server, &body, now()).expect("first");
     // The acknowledgement was lost: the client sends the same batch again.
     let again = sync::apply_batch(&server, &body, now()).expect("again");
@@ -174,14 +191,14 @@ fn a_batch_cut_halfway_stores_nothing_and_the_resent_batch_stores_it_once() {
     let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
     runner(&client, 20);
     let out = sync::outgoing(&client).expect("outgoing");
-    let body = sync::encode_batch(&client, &out.batches[0], true).expect("encode");
+    let body = sync::encode_batch(&client, &out.batches[0], true, &[]).expect("encode");
     let cut = &body[..body.len() / 2];
     let err = sync::apply_batch(&server, cut, now()).expect_err("cut batch");
     assert!(matches!(err, SyncError::Body(_)), "{err}");
     assert!(err.to_string().contains("nothing of it was stored"), "{err}");
     assert!(server.activities(&Default::default()).expect("runs").is_empty());
     sync::apply_batch(&server, &body, now()).expect("resent");
-    sync::acknowledge(&client, SERVER, &out.batches[0]).expect("ack");
+    sync::acknowledge(&client, SERVER, &out.batches[0], &[]).expect("ack");
     assert_eq!(server.activities(&Default::default()).expect("runs").len(), 20);
     assert_eq!(journal_text(&server), journal_text(&client));
 }
@@ -193,8 +210,8 @@ fn a_sync_cut_between_batches_resumes_after_the_last_acknowledged_one() {
     runner(&client, 300);
     let out = sync::outgoing(&client).expect("outgoing");
     let first = &out.batches[0];
-    sync::apply_batch(&server, &sync::encode_batch(&client, first, false).expect("encode"), now()).expect("apply");
-    sync::acknowledge(&client, SERVER, first).expect("ack");
+    sync::apply_batch(&server, &sync::encode_batch(&client, first, false, &[]).expect("encode"), now()).expect("apply");
+    sync::acknowledge(&client, SERVER, first, &[]).expect("ack");
     // The connection drops here. Next time only the rest is sent.
     let rest = sync::outgoing(&client).expect("resume");
     assert_eq!(rest.pending_records(), out.pending_records() - first.len());
@@ -309,6 +326,8 @@ fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
         sample_bytes: vec![],
         sample_blobs: vec![],
         want_inbox: false,
+        deleted: vec![],
+        more: false,
     };
     let good = batch.encode().expect("encode");
     let mut raw = Vec::new();
@@ -403,4 +422,201 @@ fn a_runs_samples_arrive_as_the_runners_store_keeps_them() {
     let decoded = server.activity(id(&server)).expect("read").expect("run").activity.samples;
     assert_eq!(decoded, client.activity(id(&client)).expect("read").expect("run").activity.samples);
     assert_eq!(decoded.hr_bpm.iter().filter(|v| v.is_none()).count(), 56, "gaps stay gaps");
+}
+
+fn hours(h: f64) -> runtall_domain::assess::DayHours {
+    runtall_domain::assess::DayHours::new(h).expect("hours")
+}
+
+/// A pain report at `when`, as a runner enters one (in the app or in the server's browser).
+fn desk_pain(when: &str, intensity: f64) -> PainReport {
+    PainReport {
+        id: None,
+        at: at(when),
+        timing: PainTiming::AtDesk,
+        region: Region::Neck,
+        intensity: Score::new(intensity).expect("score"),
+        run_id: None,
+        notes: None,
+    }
+}
+
+#[test]
+fn what_the_runner_deletes_is_deleted_on_the_server_at_the_next_sync() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 12);
+    client.add_pain_report(&desk_pain("2026-02-01T15:00:00Z", 2.0)).expect("pain");
+    sync_all(&client, &server);
+    assert_eq!(server.activities(&Default::default()).expect("runs").len(), 12);
+    // The runner deletes a run (its pain report stays, unlinked), a desk pain report and a lesson's mark.
+    let run = client.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0004");
+    assert!(client.delete_activity(run.expect("run-0004").id).expect("delete run"));
+    let desk = client.pain_reports(at("2026-02-01T00:00:00Z"), at("2026-02-02T00:00:00Z")).expect("pain");
+    assert!(client.delete_pain_report(desk[0].id.expect("id")).expect("delete pain"));
+    client.set_lesson_done("why-exhale", None).expect("unmark");
+    let out = sync::outgoing(&client).expect("outgoing");
+    let mut deleted = out.deleted.clone();
+    deleted.sort();
+    assert_eq!(deleted, ["lesson:why-exhale", "pain:2026-02-01T15:00:00Z:neck:at-desk", "run:run-0004"]);
+    let (acks, pulled) = sync_all_pulled(&client, &server);
+    assert_eq!(acks[0].deleted, 3, "{acks:?}");
+    assert_eq!(pulled.records + pulled.deleted, 0, "nothing comes back down");
+    assert!(server.activities(&Default::default()).expect("runs").iter().all(|r| r.key != "run-0004"));
+    assert_eq!(server.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("pain").len(), 12, "12 run reports");
+    assert!(server.lessons_done().expect("lessons").is_empty());
+    assert_eq!(journal_text(&server), journal_text(&client), "the same journal on both sides");
+    let again = sync::outgoing(&client).expect("again");
+    assert_eq!((again.pending_records(), again.deleted.len()), (0, 0), "a deletion travels once");
+    // A deletion sent again (its acknowledgement lost) deletes nothing more.
+    let body = sync::encode_batch(&client, &[], true, &["run:run-0004".into()]).expect("encode");
+    assert_eq!(sync::apply_batch(&server, &body, now()).expect("again").deleted, 0);
+}
+
+#[test]
+fn what_the_athlete_enters_on_the_server_comes_down_once_and_is_not_sent_back() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 10);
+    sync_all(&client, &server);
+    // In the server's browser: a pain report, a day log, the context of a run, a finished session.
+    server.add_pain_report(&desk_pain("2026-03-02T16:30:00Z", 3.0)).expect("pain");
+    let day = DayLog {
+        date: "2026-03-02".parse().expect("date"),
+        sitting_h: Some(hours(7.5)),
+        longest_sitting_h: Some(hours(2.0)),
+        car_h: None,
+        sleep_h: Some(hours(7.0)),
+        stress: None,
+        strength_done: true,
+        mobility_done: true,
+        relief: vec![],
+        magnesium_mg: None,
+    };
+    server.put_day_log(&day).expect("day");
+    let run = server.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0002");
+    let run_id = run.expect("run-0002").id;
+    let ctx = server.run_context(run_id).expect("ctx").expect("context");
+    server.put_run_context(&RunContext { ate_within_2h: Some(true), ..ctx }).expect("context");
+    server
+        .put_session(at("2026-03-02T06:30:00Z"), "pre-run-easy", true, &serde_json::json!({"steps": 4}))
+        .expect("session");
+    let (acks, pulled) = sync_all_pulled(&client, &server);
+    assert_eq!(acks.iter().map(|a| a.applied).sum::<usize>(), 0, "the runner had nothing new to send");
+    assert_eq!(pulled.records, 4, "the report, the day, the run's line and the session: {pulled:?}");
+    assert_eq!(journal_text(&client), journal_text(&server), "the runner's machine holds what the server holds");
+    let local = client.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0002");
+    let local_ctx = client.run_context(local.expect("run").id).expect("ctx").expect("context");
+    assert_eq!(local_ctx.ate_within_2h, Some(true));
+    // Nothing is sent back up, nothing comes down twice, nothing is stored twice.
+    assert_eq!(sync::outgoing(&client).expect("again").pending_records(), 0, "no echo");
+    let (_, pulled) = sync_all_pulled(&client, &server);
+    assert_eq!((pulled.records, pulled.deleted), (0, 0));
+    assert_eq!(client.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("pain").len(), 11);
+}
+
+#[test]
+fn a_run_added_in_the_browser_comes_down_with_its_samples_in_pages() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 3);
+    sync_all(&client, &server);
+    for i in 20..25 {
+        let mut a = run(i).to_activity();
+        a.source.path = format!("watch-{i}.fit");
+        a.samples.t_s = (0..600).map(f64::from).collect();
+        for column in [&mut a.samples.distance_m, &mut a.samples.speed_mps, &mut a.samples.hr_bpm] {
+            *column = (0..600).map(|s| Some(f64::from(s) * 0.5)).collect();
+        }
+        a.samples.cadence_spm = vec![None; 600];
+        a.samples.altitude_m = vec![None; 600];
+        a.samples.lat_deg = vec![None; 600];
+        a.samples.lon_deg = vec![None; 600];
+        server.add_activity(&a, None).expect("uploaded in the browser");
+    }
+    // Two records per answer: the client pulls until the server has nothing more.
+    let limits = sync::BatchLimits { records: 2, ..Default::default() };
+    let mut pages = 0;
+    loop {
+        let request = sync::pull_request(&client).expect("request");
+        let answer = sync::answer_pull_in(&server, &request, now(), limits).expect("pull");
+        let page = sync::apply_pull(&client, &answer, now()).expect("apply");
+        pages += 1;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3, "five runs, two per answer");
+    let key = run(22).key;
+    let local = client.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == key);
+    let stored = client.activity(local.expect("the run came down").id).expect("read").expect("run");
+    assert_eq!(stored.activity.samples.len(), 600, "with its samples");
+    assert_eq!(journal_text(&client), journal_text(&server));
+    assert_eq!(sync::outgoing(&client).expect("again").pending_records(), 0, "and is not sent back");
+}
+
+#[test]
+fn what_is_deleted_on_the_server_is_deleted_on_the_runners_machine_and_the_cursor_stays() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 8);
+    sync_all(&client, &server);
+    let run = server.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0005");
+    assert!(server.delete_activity(run.expect("run").id).expect("deleted in the browser"));
+    let pain = server.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("pain");
+    assert!(server.delete_pain_report(pain[0].id.expect("id")).expect("deleted in the browser"));
+    // The server holds one run fewer than the runner's cursor names, and says it knows where it went: the
+    // runner's machine does not start over (which would send the deleted run back).
+    let hello = sync::hello(&server).expect("hello");
+    assert_eq!(sync::check_cursor(&client, SERVER, hello.runs).expect("cursor"), None);
+    let (_, pulled) = sync_all_pulled(&client, &server);
+    assert_eq!(pulled.deleted, 2, "{pulled:?}");
+    assert!(client.activities(&Default::default()).expect("runs").iter().all(|r| r.key != "run-0005"));
+    assert_eq!(client.pain_reports(Timestamp::MIN, Timestamp::MAX).expect("pain").len(), 7);
+    assert_eq!(journal_text(&client), journal_text(&server));
+    let out = sync::outgoing(&client).expect("again");
+    assert_eq!((out.pending_records(), out.deleted.len()), (0, 0), "no echo either way");
+    // A device that never held them is told nothing; one that did but syncs later still hears of it.
+    let second = open(&dir, "second.db");
+    runner(&second, 8);
+    sync_all(&second, &server);
+    assert!(second.activities(&Default::default()).expect("runs").iter().any(|r| r.key == "run-0005"), "resent");
+}
+
+#[test]
+fn when_both_sides_changed_a_record_the_runners_machine_wins_and_an_edit_beats_a_deletion() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    runner(&client, 6);
+    sync_all(&client, &server);
+    let date: jiff::civil::Date = "2026-01-03".parse().expect("date");
+    let day = |sleep: f64| DayLog {
+        date,
+        sitting_h: None,
+        longest_sitting_h: None,
+        car_h: None,
+        sleep_h: Some(hours(sleep)),
+        stress: None,
+        strength_done: false,
+        mobility_done: false,
+        relief: vec![],
+        magnesium_mg: None,
+    };
+    client.put_day_log(&day(6.0)).expect("edited on the runner's machine");
+    server.put_day_log(&day(8.0)).expect("edited in the browser");
+    // A run the runner gave context to after the server deleted it comes back.
+    let local = client.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0001");
+    let local_id = local.expect("run").id;
+    let ctx = client.run_context(local_id).expect("ctx").expect("context");
+    client.put_run_context(&RunContext { surface: None, post_run_done: Some(true), ..ctx }).expect("edit");
+    let remote = server.activities(&Default::default()).expect("runs").into_iter().find(|r| r.key == "run-0001");
+    assert!(server.delete_activity(remote.expect("run").id).expect("deleted in the browser"));
+    sync_all(&client, &server);
+    let days = server.day_logs(date, date.tomorrow().expect("date")).expect("days");
+    assert_eq!(days[0].sleep_h, Some(hours(6.0)), "the runner's copy won on the server");
+    let days = client.day_logs(date, date.tomorrow().expect("date")).expect("days");
+    assert_eq!(days[0].sleep_h, Some(hours(6.0)), "and stayed on the runner's machine");
+    assert!(server.activities(&Default::default()).expect("runs").iter().any(|r| r.key == "run-0001"), "back");
+    assert!(client.activities(&Default::default()).expect("runs").iter().any(|r| r.key == "run-0001"), "kept");
+    assert_eq!(journal_text(&client), journal_text(&server));
 }

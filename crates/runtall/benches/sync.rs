@@ -6,7 +6,8 @@
 //!
 //! 1. **protocol**: the two halves in one process, no network — the client collects and encodes every batch,
 //!    the server half applies each to a fresh SQLite database;
-//! 2. **second sync**: nothing changed, so nothing is sent (the cost of finding that out);
+//! 2. **pull and second sync**: the pull that ends a sync (nothing comes down after a first sync) and a sync with
+//!    nothing changed (the cost of finding that out);
 //! 3. **over loopback HTTP**: the clinic server's router (runtall-web, SQLite clinic database) on a random port
 //!    and the release `runtall sync` binary against it, with a device token, timed from start to exit — what a
 //!    runner waits for.
@@ -92,7 +93,7 @@ fn main() {
     let mut largest = 0usize;
     for (i, batch) in out.batches.iter().enumerate() {
         let t = Instant::now();
-        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len()).expect("encode");
+        let body = sync::encode_batch(&local, batch, i + 1 == out.batches.len(), &[]).expect("encode");
         encode += t.elapsed();
         bytes += body.len();
         largest = largest.max(body.len());
@@ -100,7 +101,7 @@ fn main() {
         sync::apply_batch(&server, &body, jiff::Timestamp::now()).expect("apply");
         apply += t.elapsed();
         let t = Instant::now();
-        sync::acknowledge(&local, "bench", batch).expect("ack");
+        sync::acknowledge(&local, "bench", batch, &[]).expect("ack");
         encode += t.elapsed();
     }
     let total = collect + encode + apply;
@@ -123,6 +124,22 @@ fn main() {
     );
     let server_runs = server.activities(&Default::default()).expect("runs").len();
     assert_eq!(server_runs, runs, "every run arrived");
+
+    // The pull that ends every sync: after a first sync the server holds what the runner sent, so nothing comes
+    // down, but both sides compare every record's fingerprint to find that out.
+    let t = Instant::now();
+    let request = sync::pull_request(&local).expect("pull request");
+    let answer = sync::answer_pull(&server, &request, jiff::Timestamp::now()).expect("pull");
+    let pulled = sync::apply_pull(&local, &answer, jiff::Timestamp::now()).expect("apply the pull");
+    println!(
+        "pull after the first sync: {} records down, {} deleted, {:.0} KB up and {:.0} KB down in {}",
+        pulled.records,
+        pulled.deleted,
+        request.len() as f64 / 1e3,
+        answer.len() as f64 / 1e3,
+        secs(t.elapsed())
+    );
+    assert_eq!(pulled.records + pulled.deleted, 0, "the runner's own records do not come back down");
 
     let t = Instant::now();
     let again = sync::outgoing(&local).expect("outgoing");

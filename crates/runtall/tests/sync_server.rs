@@ -381,13 +381,27 @@ mod stand_in {
         }
     }
 
+    async fn pull(State(s): State<Server>, headers: HeaderMap, body: Bytes) -> Response {
+        if !authorised(&headers) {
+            return json_error(StatusCode::UNAUTHORIZED, "unknown device token");
+        }
+        let store = SqliteStore::open(&s.db).expect("server store");
+        match runtall_app::sync::answer_pull(&store, &body, jiff::Timestamp::now()) {
+            Ok(bytes) => (StatusCode::OK, bytes).into_response(),
+            Err(e) => json_error(StatusCode::BAD_REQUEST, &e.to_string()),
+        }
+    }
+
     /// Starts a stand-in server; `with_sync` false answers 404 on the sync routes (a server too old for sync).
     fn start(server: Server, with_sync: bool) -> String {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
         let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let app = if with_sync {
-            Router::new().route("/api/sync/hello", get(hello)).route("/api/sync/batch", post(batch))
+            Router::new()
+                .route("/api/sync/hello", get(hello))
+                .route("/api/sync/batch", post(batch))
+                .route("/api/sync/pull", post(pull))
         } else {
             Router::new().route("/", get(|| async { "an older runtall" }))
         }
@@ -500,4 +514,67 @@ mod stand_in {
         assert!(stderr(&out).contains("unencrypted"), "{}", stderr(&out));
         assert!(stderr(&out).contains("--allow-http"), "{}", stderr(&out));
     }
+}
+
+#[test]
+fn deletions_travel_both_ways_and_what_ana_enters_in_the_browser_reaches_her_laptop() {
+    use runtall_domain::assess::{Region, Score};
+    use runtall_domain::journal::{PainReport, PainTiming};
+    let dir = tempfile::tempdir().expect("dir");
+    let clinic_db = dir.path().join("clinic.db");
+    let url = start_server(&clinic_db);
+    let (ana, ana_token) = athlete_with_device(&clinic_db, "ana@example.org", "Ana");
+    let (ben, ben_token) = athlete_with_device(&clinic_db, "ben@example.org", "Ben");
+    // Both run the same demo season: the same stable ids in two accounts.
+    let (ana_local, ben_local) = (dir.path().join("ana.db"), dir.path().join("ben.db"));
+    for (db, token) in [(&ana_local, &ana_token), (&ben_local, &ben_token)] {
+        assert!(runtall(db, &["demo"]).status.success());
+        let first = runtall(db, &["sync", "--server", &url, "--token", token]);
+        assert!(first.status.success(), "{}", text(&first));
+    }
+    let (ana_server, ben_server) = (server_store(&clinic_db, ana), server_store(&clinic_db, ben));
+    let ben_before = journal(&ben_server);
+    let laptop = SqliteStore::open(&ana_local).expect("Ana's laptop");
+
+    // On the laptop Ana deletes a run and a pain report.
+    let run = laptop.activities(&Default::default()).expect("runs")[1].clone();
+    assert!(laptop.delete_activity(run.id).expect("delete the run"));
+    let pains = laptop.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain");
+    let gone_pain = pains.last().expect("a pain report").clone();
+    assert!(laptop.delete_pain_report(gone_pain.id.expect("id")).expect("delete the report"));
+    // In the browser on the server she logs a pain report and deletes another one.
+    let at = jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(2)).expect("time");
+    let typed = PainReport {
+        id: None,
+        at,
+        timing: PainTiming::AtDesk,
+        region: Region::Neck,
+        intensity: Score::new(3.0).expect("score"),
+        run_id: None,
+        notes: Some("logged in the browser".into()),
+    };
+    ana_server.add_pain_report(&typed).expect("typed in the browser");
+    let on_server = ana_server.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain");
+    let deleted_there = on_server.iter().find(|p| p.at != gone_pain.at && p.at != at).expect("another report");
+    assert!(ana_server.delete_pain_report(deleted_there.id.expect("id")).expect("deleted in the browser"));
+
+    let synced = runtall(&ana_local, &["sync", "--token", &ana_token, "--json"]);
+    assert!(synced.status.success(), "{}", text(&synced));
+    let summary: serde_json::Value = serde_json::from_slice(&synced.stdout).expect("json");
+    assert_eq!(summary["deleted_on_server"], 2, "{summary}");
+    assert_eq!(summary["pulled"]["deleted"], 1, "{summary}");
+    assert!(summary["pulled"]["records"].as_u64().expect("count") >= 1, "{summary}");
+
+    assert!(ana_server.activities(&Default::default()).expect("runs").iter().all(|r| r.key != run.key));
+    let laptop_pain = laptop.pain_reports(jiff::Timestamp::MIN, jiff::Timestamp::MAX).expect("pain");
+    assert!(laptop_pain.iter().any(|p| p.notes.as_deref() == Some("logged in the browser")), "came down");
+    assert!(laptop_pain.iter().all(|p| p.at != deleted_there.at), "deleted on the laptop too");
+    assert_eq!(journal(&ana_server), journal(&laptop), "the laptop and the server hold the same journal");
+    assert_eq!(journal(&ben_server), ben_before, "nothing of Ben's changed");
+    assert!(ben_server.activities(&Default::default()).expect("runs").iter().any(|r| r.key == run.key));
+
+    // The next sync neither sends nor brings anything.
+    let idle = runtall(&ana_local, &["sync", "--token", &ana_token]);
+    assert!(text(&idle).contains("nothing changed"), "{}", text(&idle));
+    assert!(!text(&idle).contains("From the server"), "{}", text(&idle));
 }

@@ -52,7 +52,7 @@ fn a_batch_applied_twice_on_postgres_is_stored_once_for_that_athlete_only() {
 
     let out = sync::outgoing(&local).expect("outgoing");
     assert_eq!(out.batches.len(), 1);
-    let body = sync::encode_batch(&local, &out.batches[0], true).expect("encode");
+    let body = sync::encode_batch(&local, &out.batches[0], true, &[]).expect("encode");
     let first = sync::apply_batch(&ana, &body, Timestamp::now()).expect("first");
     let again = sync::apply_batch(&ana, &body, Timestamp::now()).expect("again");
     assert_eq!((first.stats.runs_added, again.stats.runs_added, again.stats.runs_matched), (12, 0, 12));
@@ -62,4 +62,48 @@ fn a_batch_applied_twice_on_postgres_is_stored_once_for_that_athlete_only() {
     assert_eq!(ana.activities(&Default::default()).expect("runs").len(), 12);
     assert!(ben.activities(&Default::default()).expect("runs").is_empty(), "nothing reached Ben");
     assert!(ben.sessions(Timestamp::MIN, Timestamp::MAX).expect("sessions").is_empty());
+}
+
+#[test]
+fn deletions_and_the_pull_on_postgres_touch_one_athlete_only() {
+    let Some(server) = support::server() else {
+        support::skipped("deletions_and_the_pull_on_postgres_touch_one_athlete_only");
+        return;
+    };
+    let database = server.fresh_database();
+    let db = database.connect();
+    let (ana, ben) = (db.create_athlete("Ana").expect("ana"), db.create_athlete("Ben").expect("ben"));
+    let (ana, ben) = (db.athlete(ana).expect("store"), db.athlete(ben).expect("store"));
+    let text = |s: &dyn Store| runtall_domain::journal_format::to_jsonl(&journal_file::export(s).expect("export"));
+
+    let dir = tempfile::tempdir().expect("dir");
+    let local = SqliteStore::open(&dir.path().join("local.db")).expect("local");
+    journal_file::import(&local, &Journal { runs: (0..6).map(run).collect(), ..Journal::default() }).expect("runs");
+    // Ben holds the very same records (same stable ids) in his own account.
+    let out = sync::outgoing(&local).expect("outgoing");
+    let body = sync::encode_batch(&local, &out.batches[0], true, &[]).expect("encode");
+    sync::apply_batch(&ana, &body, Timestamp::now()).expect("Ana's first sync");
+    sync::apply_batch(&ben, &body, Timestamp::now()).expect("Ben's first sync");
+    sync::acknowledge(&local, "https://clinic.example", &out.batches[0], &[]).expect("ack");
+    let pull = |local: &SqliteStore| {
+        let answer = sync::answer_pull(&ana, &sync::pull_request(local).expect("request"), Timestamp::now());
+        sync::apply_pull(local, &answer.expect("pull"), Timestamp::now()).expect("apply the pull")
+    };
+    assert_eq!(pull(&local).records, 0, "nothing new on the server yet");
+
+    // The runner deletes a run on the laptop; Ana deletes another in the browser.
+    let runs = local.activities(&Default::default()).expect("runs");
+    assert!(local.delete_activity(runs.iter().find(|r| r.key == "pg-run-2").expect("run").id).expect("delete"));
+    let on_server = ana.activities(&Default::default()).expect("runs");
+    assert!(ana.delete_activity(on_server.iter().find(|r| r.key == "pg-run-4").expect("run").id).expect("delete"));
+    let out = sync::outgoing(&local).expect("outgoing");
+    assert_eq!(out.deleted, ["run:pg-run-2"]);
+    let body = sync::encode_batch(&local, &[], true, &out.deleted).expect("encode");
+    assert_eq!(sync::apply_batch(&ana, &body, Timestamp::now()).expect("deletion").deleted, 1);
+    sync::acknowledge(&local, "https://clinic.example", &[], &out.deleted).expect("ack");
+    let pulled = pull(&local);
+    assert_eq!((pulled.records, pulled.deleted), (0, 1), "{pulled:?}");
+    assert_eq!(text(&ana), text(&local), "the laptop and Ana's records on PostgreSQL agree");
+    assert_eq!(ana.activities(&Default::default()).expect("runs").len(), 4);
+    assert_eq!(ben.activities(&Default::default()).expect("runs").len(), 6, "Ben's runs are all there");
 }

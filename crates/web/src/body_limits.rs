@@ -25,7 +25,8 @@ pub const LANDMARKS_LIMIT: usize = 16 * 1024 * 1024;
 /// Largest kept posture photo, with room for the multipart framing around it.
 pub const POSTURE_PHOTO_LIMIT: usize = runtall_app::posture::MAX_PHOTO_BYTES + 1024;
 
-/// Largest sync batch (`runtall sync`): the protocol's own limit, so the client never builds one the server refuses.
+/// Largest sync batch or pull request (`runtall sync`): the protocol's own limit, so the client never builds one
+/// the server refuses.
 pub const SYNC_LIMIT: usize = runtall_app::sync::MAX_BATCH_BYTES;
 
 /// The limit of the route at `path` (the routers of `import`, `settings` and `posture` apply the same constants).
@@ -34,7 +35,8 @@ pub fn limit_for(path: &str) -> usize {
         "/import" | "/api/import" => UPLOAD_LIMIT,
         "/settings/journal-import" | "/api/journal/import" => JOURNAL_LIMIT,
         "/api/posture" | "/api/posture/measure" => LANDMARKS_LIMIT,
-        "/api/sync/batch" => SYNC_LIMIT,
+        // A pull names every record the device holds: a ten-year journal's list is about 280 KB compressed.
+        "/api/sync/batch" | "/api/sync/pull" => SYNC_LIMIT,
         p if p.starts_with("/api/posture/") && p.ends_with("/photo") => POSTURE_PHOTO_LIMIT,
         _ => BODY_LIMIT,
     }
@@ -67,6 +69,7 @@ mod tests {
         assert_eq!(limit_for("/api/posture/12/delete"), BODY_LIMIT);
         assert_eq!(limit_for("/api/import"), UPLOAD_LIMIT);
         assert_eq!(limit_for("/api/sync/batch"), runtall_app::sync::MAX_BATCH_BYTES);
+        assert_eq!(limit_for("/api/sync/pull"), runtall_app::sync::MAX_BATCH_BYTES);
         assert_eq!(limit_for("/pain"), BODY_LIMIT);
     }
 }

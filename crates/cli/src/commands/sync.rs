@@ -36,6 +36,10 @@ impl ServerError {
 /// Transfer attempts per batch before giving up (the sync resumes next time anyway).
 const ATTEMPTS: u32 = 3;
 
+/// Pull answers per sync at most (each holds up to 250 records): a server that keeps saying "more" without
+/// sending anything new cannot keep the client busy.
+const MAX_PULLS: usize = 1_000;
+
 pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     let store = ctx.store()?;
     let state = SyncState::load(&store).map_err(sync_err)?;
@@ -92,6 +96,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     let mut sent_bytes = 0usize;
     let mut totals = sync::AckStats::default();
     let mut received = sync::Received::default();
+    let mut deleted_there = 0usize;
     // Nothing to send still sends one empty batch: its answer brings the clinician's records.
     let mut batches: Vec<&[sync::Pending]> = out.batches.iter().map(Vec::as_slice).collect();
     if batches.is_empty() {
@@ -104,6 +109,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
     std::thread::scope(|scope| -> CliResult {
         let (tx, rx) = std::sync::mpsc::sync_channel::<CliResult<Vec<u8>>>(1);
         let to_encode = &batches;
+        let deletions = out.deleted.as_slice();
         scope.spawn(move || {
             let reader = match runtall_app::connect_local(&db_path) {
                 Ok(r) => r,
@@ -113,7 +119,8 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
                 }
             };
             for (i, batch) in to_encode.iter().enumerate() {
-                let body = sync::encode_batch(&reader, batch, i + 1 == to_encode.len()).map_err(sync_err);
+                let deleted = if i == 0 { deletions } else { &[] };
+                let body = sync::encode_batch(&reader, batch, i + 1 == to_encode.len(), deleted).map_err(sync_err);
                 let failed = body.is_err();
                 if tx.send(body).is_err() || failed {
                     return;
@@ -134,8 +141,9 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
                     other => other,
                 }
             })?;
-            sync::acknowledge(&store, &server, batch).map_err(sync_err)?;
+            sync::acknowledge(&store, &server, batch, if i == 0 { &out.deleted } else { &[] }).map_err(sync_err)?;
             add(&mut totals, ack.stats);
+            deleted_there += ack.deleted;
             bar.set_message(megabytes(sent_bytes));
             if i + 1 == batches.len() {
                 received = sync::receive(&store, &ack.inbox).map_err(sync_err)?;
@@ -145,6 +153,23 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         Ok(())
     })?;
     bar.finish_and_clear();
+    // Then what the athlete made or deleted on the server (in the browser, or from another device) comes down.
+    let mut pulled = sync::Pulled::default();
+    for _ in 0..MAX_PULLS {
+        let body = sync::pull_request(&store).map_err(sync_err)?;
+        let answer = client.pull(&body)?;
+        let page = sync::apply_pull(&store, &answer, Timestamp::now()).map_err(sync_err)?;
+        pulled.records += page.records;
+        pulled.deleted += page.deleted;
+        add(&mut pulled.stats, page.stats);
+        if !page.more || page.records == 0 {
+            break;
+        }
+    }
+    if pulled.deleted > 0 {
+        // A posture check deleted on the server may have left its photo here: private files, swept now.
+        runtall_app::posture::PhotoStore::beside(&ctx.db_path).remove_orphans(&store)?;
+    }
     sync::finish(&store, &server, Timestamp::now()).map_err(sync_err)?;
     let summary = serde_json::json!({
         "server": server,
@@ -153,7 +178,9 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
         "batches": out.batches.len(),
         "bytes_sent": sent_bytes,
         "server_stored": totals,
+        "deleted_on_server": deleted_there,
         "received": received,
+        "pulled": pulled,
     });
     if ctx.json {
         return ctx.print_json(&summary);
@@ -171,6 +198,16 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> CliResult {
             totals.pain_added,
             totals.others_added,
             totals.runs_matched
+        );
+    }
+    if deleted_there > 0 {
+        println!("Deleted on {server} as on this machine: {}.", count(deleted_there as u64, "record", "records"));
+    }
+    if pulled.records + pulled.deleted > 0 {
+        println!(
+            "From the server (what you entered in the browser or on another device): {} received, {} deleted here.",
+            count(pulled.records as u64, "record", "records"),
+            count(pulled.deleted as u64, "record", "records")
         );
     }
     if received.program_changes + received.comments > 0 {
@@ -284,7 +321,19 @@ impl Client {
 
     /// Sends one batch, retrying a transfer error; the server's acknowledgement.
     fn send(&self, body: &[u8]) -> CliResult<sync::Ack> {
-        let url = format!("{}/api/sync/batch", self.server);
+        let bytes = self.post("batch", body, 16 << 20)?;
+        sync::decode_ack(&bytes).map_err(sync_err)
+    }
+
+    /// Asks for what the server holds that this machine does not (a batch in the sync format).
+    fn pull(&self, body: &[u8]) -> CliResult<Vec<u8>> {
+        self.post("pull", body, sync::MAX_BATCH_BYTES as u64)
+    }
+
+    /// POSTs a gzip body to `/api/sync/<route>`, retrying a transfer error or a server failure; the answer's
+    /// bytes (at most `limit`).
+    fn post(&self, route: &str, body: &[u8], limit: u64) -> CliResult<Vec<u8>> {
+        let url = format!("{}/api/sync/{route}", self.server);
         let mut last = None;
         for attempt in 0..ATTEMPTS {
             if attempt > 0 {
@@ -298,7 +347,7 @@ impl Client {
                 .send(body)
                 .and_then(|mut resp| {
                     let status = resp.status().as_u16();
-                    let body = resp.body_mut().with_config().limit(16 << 20).read_to_vec()?;
+                    let body = resp.body_mut().with_config().limit(limit).read_to_vec()?;
                     Ok((status, body))
                 });
             let (status, bytes) = match result {
@@ -310,14 +359,15 @@ impl Client {
             };
             self.refused(status, &bytes)?;
             if status == 200 {
-                return sync::decode_ack(&bytes).map_err(sync_err);
+                return Ok(bytes);
             }
             let reason = ServerError::reason(&bytes);
             if status >= 500 {
                 last = Some(CliError::user(format!("the server failed ({status}): {reason}")));
                 continue;
             }
-            return Err(CliError::user(format!("the server refused a batch ({status}): {reason}")));
+            let what = if route == "pull" { "the request for what it holds" } else { "a batch" };
+            return Err(CliError::user(format!("the server refused {what} ({status}): {reason}")));
         }
         Err(last.unwrap_or_else(|| CliError::user("the sync failed")))
     }

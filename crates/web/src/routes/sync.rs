@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/sync/hello", get(hello))
         .route("/api/sync/batch", post(batch))
+        .route("/api/sync/pull", post(pull))
         .layer(DefaultBodyLimit::max(SYNC_LIMIT))
 }
 
@@ -45,6 +46,32 @@ async fn hello(State(st): State<AppState>, who: Principal) -> Result<Response, H
     }
 }
 
+/// What the athlete made or changed on the server (in the browser, or from another device) and what was deleted
+/// here, for a device that says what it holds; a batch in the sync format.
+async fn pull(State(st): State<AppState>, who: Principal, body: Bytes) -> Result<Response, HttpError> {
+    let athlete = athlete_of(&who)?;
+    let answer =
+        st.db.run_for(athlete, move |store| Ok(sync::answer_pull(store, &body, jiff::Timestamp::now()))).await?;
+    match answer {
+        Ok(bytes) => Ok(([(header::CONTENT_TYPE, "application/gzip")], bytes).into_response()),
+        Err(e) => refusal(e),
+    }
+}
+
+/// A sync error as the client hears it: 426 "upgrade" for a newer protocol, 400 with the reason for an unusable
+/// body.
+fn refusal(e: SyncError) -> Result<Response, HttpError> {
+    match e {
+        e @ SyncError::Protocol { .. } => Ok((
+            StatusCode::UPGRADE_REQUIRED,
+            axum::Json(serde_json::json!({ "error": "upgrade", "message": e.to_string() })),
+        )
+            .into_response()),
+        e @ (SyncError::Body(_) | SyncError::Record(_)) => Err(HttpError::bad(e.to_string())),
+        SyncError::App(e) => Err(e.into()),
+    }
+}
+
 /// Applies one batch to the athlete's store and answers with the acknowledgement.
 async fn batch(State(st): State<AppState>, who: Principal, body: Bytes) -> Result<Response, HttpError> {
     let athlete = athlete_of(&who)?;
@@ -52,12 +79,6 @@ async fn batch(State(st): State<AppState>, who: Principal, body: Bytes) -> Resul
         st.db.run_for(athlete, move |store| Ok(sync::apply_batch(store, &body, jiff::Timestamp::now()))).await?;
     match applied {
         Ok(ack) => Ok(([(header::CONTENT_TYPE, "application/json")], sync::encode_ack(&ack)).into_response()),
-        Err(e @ SyncError::Protocol { .. }) => Ok((
-            StatusCode::UPGRADE_REQUIRED,
-            axum::Json(serde_json::json!({ "error": "upgrade", "message": e.to_string() })),
-        )
-            .into_response()),
-        Err(e @ (SyncError::Body(_) | SyncError::Record(_))) => Err(HttpError::bad(e.to_string())),
-        Err(SyncError::App(e)) => Err(e.into()),
+        Err(e) => refusal(e),
     }
 }
