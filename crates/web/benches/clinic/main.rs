@@ -63,6 +63,8 @@ struct Config {
     clients: usize,
     full_samples: usize,
     pool: u32,
+    /// Only the levels whose name contains this (for profiling one page).
+    only: Option<String>,
 }
 
 fn config() -> Config {
@@ -87,6 +89,7 @@ fn config() -> Config {
         clients: value("--clients").unwrap_or(clinicians),
         full_samples: value("--full-samples").unwrap_or(3).max(1),
         pool: value("--pool").map(|p| p as u32).unwrap_or(runtall_store_postgres::DEFAULT_POOL_SIZE),
+        only: text("--only"),
     }
 }
 
@@ -440,6 +443,7 @@ fn main() {
         format!("/clinic/athletes/{}", theirs[n % theirs.len()])
     };
 
+    let wanted = |name: &str| c.only.as_deref().is_none_or(|o| name.contains(o));
     let mut ok = true;
     // Each clinician's first look today: nothing derived is cached yet, and the look is written to the audit log.
     let t = load.block_on(level(addr, c.clinicians, 0, clinician_cookie, |_, _| "/clinic".to_string()));
@@ -447,14 +451,22 @@ fn main() {
     // Warm-up, not recorded.
     load.block_on(level(addr, 8, 2, clinician_cookie, |_, _| "/clinic".to_string()));
 
-    let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, |_, _| "/clinic".to_string()));
-    ok &= report("dashboard /clinic (clinicians)", c.clients, c.secs, &t, Some(TARGET_DASHBOARD_P99));
-    let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, athlete_page));
-    ok &= report("athlete page (clinicians)", c.clients, c.secs, &t, Some(TARGET_ATHLETE_P99));
-    let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/today".to_string()));
-    report("Today (athletes, their own)", c.clients, c.secs, &t, None);
-    let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/api/state".to_string()));
-    report("/api/state (athletes, their own)", c.clients, c.secs, &t, None);
+    if wanted("dashboard") {
+        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, |_, _| "/clinic".to_string()));
+        ok &= report("dashboard /clinic (clinicians)", c.clients, c.secs, &t, Some(TARGET_DASHBOARD_P99));
+    }
+    if wanted("athlete page") {
+        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, athlete_page));
+        ok &= report("athlete page (clinicians)", c.clients, c.secs, &t, Some(TARGET_ATHLETE_P99));
+    }
+    if wanted("Today") {
+        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/today".to_string()));
+        report("Today (athletes, their own)", c.clients, c.secs, &t, None);
+    }
+    if wanted("/api/state") {
+        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/api/state".to_string()));
+        report("/api/state (athletes, their own)", c.clients, c.secs, &t, None);
+    }
 
     let hwm = proc_status_mb("VmHWM").unwrap_or(f64::NAN);
     server.shutdown_timeout(Duration::from_secs(2));
