@@ -52,6 +52,7 @@ macro_rules! conformance_suite {
             run_context_is_kept_only_for_the_athletes_runs,
             a_journal_import_matches_keys_links_later_runs_and_skips_duplicates,
             a_bad_journal_line_keeps_nothing_of_the_import,
+            a_run_imported_with_encoded_samples_keeps_them_byte_for_byte,
             sessions_break_events_lessons_and_settings,
             one_experiment_is_active_per_athlete,
             posture_checks_round_trip_and_delete,
