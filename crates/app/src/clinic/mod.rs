@@ -79,8 +79,10 @@ pub(crate) fn signals_from(
                 meaningfully_worse: p.pain.category == ChangeCategory::MeaningfullyWorse,
             });
         }
-        s.see_a_pt =
-            p.escalation.as_ref().map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
+        s.see_a_pt = p
+            .escalation
+            .as_ref()
+            .map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
         // Only complete weeks: the current one is not missed yet.
         let mut shares: Vec<(jiff::civil::Date, f64)> = p
             .adherence

@@ -9,7 +9,8 @@
 //! Options: `--backend sqlite|postgres` (sqlite), `--athletes N` (1000), `--clinicians C` (100; each follows
 //! N / C athletes), `--secs S` per load level (10), `--clients K` (concurrent clients per level, default the number
 //! of clinicians), `--full-samples F` (3: athletes whose runs keep their 1 Hz samples), `--pool P` (PostgreSQL
-//! connections, the server's default 8).
+//! connections, the server's default 8), `--with-laps` (copies keep their runs' laps: about 2.5 times the database),
+//! `--only NAME` (only the levels whose name contains NAME, for profiling).
 //!
 //! 1. Seeds a clinic database: accounts, invitations, links and sessions through `Accounts`; the first athlete's
 //!    year generated second by second through the `Store` trait (the latency benchmark's generator: runs with 1 Hz
@@ -65,6 +66,8 @@ struct Config {
     pool: u32,
     /// Only the levels whose name contains this (for profiling one page).
     only: Option<String>,
+    /// Copies keep their runs' laps.
+    laps: bool,
 }
 
 fn config() -> Config {
@@ -90,6 +93,7 @@ fn config() -> Config {
         full_samples: value("--full-samples").unwrap_or(3).max(1),
         pool: value("--pool").map(|p| p as u32).unwrap_or(runtall_store_postgres::DEFAULT_POOL_SIZE),
         only: text("--only"),
+        laps: args.iter().any(|a| a == "--with-laps"),
     }
 }
 
@@ -150,11 +154,20 @@ where
         athletes.push(athlete);
         bar.inc(1);
         if (i + 1) % (c.athletes / 10).max(1) == 0 {
-            bar.println(format!("  {} accounts in {:.0} s", i + 1, started.elapsed().as_secs_f64()));
+            say(&bar, format!("  {} accounts in {:.0} s", i + 1, started.elapsed().as_secs_f64()));
         }
     }
     bar.finish_and_clear();
     (athletes, follows)
+}
+
+/// A line above the bar, or on its own when there is no bar (output to a file: indicatif hides it, and its lines).
+fn say(bar: &indicatif::ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        bar.println(line);
+    }
 }
 
 fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
@@ -173,11 +186,11 @@ fn seed_copies(sql: &mut dyn bulk::Sql, athletes: &[AthleteId], c: &Config, star
     let empty = runtall_store::codec::encode(&Samples::default());
     let tenth = (targets.len() / 10).max(1);
     let mut said = 0;
-    bulk::copy_template(sql, athletes[0].get(), &targets, c.full_samples, &empty, |done| {
+    bulk::copy_template(sql, athletes[0].get(), &targets, c.full_samples, c.laps, &empty, |done| {
         bar.set_position(done as u64);
         if done / tenth > said {
             said = done / tenth;
-            bar.println(format!("  {done} copies in {:.0} s", started.elapsed().as_secs_f64()));
+            say(&bar, format!("  {done} copies in {:.0} s", started.elapsed().as_secs_f64()));
         }
     })
     .expect("bulk copy");
