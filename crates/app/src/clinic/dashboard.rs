@@ -100,10 +100,13 @@ pub fn dashboard_row(
 #[derive(Default)]
 pub struct AttentionCache {
     kept: std::sync::Mutex<Vec<(AttentionKey, Attention)>>,
-    progress: std::sync::Mutex<Option<((u64, Date), Option<Progress>)>>,
+    progress: std::sync::Mutex<Option<KeptProgress>>,
     /// Per clinician account: their last dashboard look on record, as this process last saw or wrote it.
     looks: std::sync::Mutex<Vec<(i64, Timestamp)>>,
 }
+
+/// The progress kept for a (journal revision, day): `None` before any assessment.
+type KeptProgress = ((u64, Date), Option<Progress>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct AttentionKey {
