@@ -1,4 +1,5 @@
-//! Seeding many athletes in bulk: the first athlete's year (written through the `Store` trait) is copied to every
+//! Seeding many athletes in bulk (the clinic benchmark's, `crates/web/benches/clinic`; SQL stays in the store
+//! crates): the first athlete's year (written through the `Store` trait) is copied to every
 //! other athlete inside the database, with one `INSERT … SELECT` per table and slice of athletes — the rows never
 //! leave the database server, which is faster than streaming them back in with `COPY` — on SQLite in one
 //! transaction, on PostgreSQL one transaction per slice with triggers and foreign-key checks off
@@ -65,6 +66,12 @@ pub trait Sql {
     }
     /// After the copies (sequences past the copied ids, statistics).
     fn finish(&mut self, copied: &[String]) -> Result<(), String>;
+    /// The largest tables (with their indexes where the database counts them so) and their bytes.
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String>;
+    /// How many runs the database holds, all athletes together.
+    fn runs(&mut self) -> Result<i64, String> {
+        Ok(self.query_i64("SELECT count(*) FROM activities")?.unwrap_or(0))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -73,6 +80,12 @@ fn hex(bytes: &[u8]) -> String {
 
 /// SQLite through its own connection to the clinic file.
 pub struct Sqlite(pub rusqlite::Connection);
+
+impl Sqlite {
+    pub fn open(path: &std::path::Path) -> Result<Sqlite, String> {
+        rusqlite::Connection::open(path).map(Sqlite).map_err(|e| e.to_string())
+    }
+}
 
 impl Sql for Sqlite {
     fn execute(&mut self, sql: &str) -> Result<u64, String> {
@@ -119,10 +132,25 @@ impl Sql for Sqlite {
         // INTEGER PRIMARY KEY takes the largest id + 1 by itself; the planner's statistics.
         self.execute("ANALYZE").map(|_| ())
     }
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")
+            .map_err(|e| e.to_string())?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+    }
 }
 
 /// PostgreSQL as the tables' owner (a superuser on the benchmark's throwaway cluster).
 pub struct Postgres(pub postgres::Client);
+
+impl Postgres {
+    pub fn connect(config: &postgres::Config) -> Result<Postgres, String> {
+        config.connect(postgres::NoTls).map(Postgres).map_err(|e| e.to_string())
+    }
+}
 
 impl Sql for Postgres {
     fn execute(&mut self, sql: &str) -> Result<u64, String> {
@@ -179,6 +207,24 @@ impl Sql for Postgres {
             }
         }
         self.execute("ANALYZE").map(|_| ())
+    }
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String> {
+        let rows = self
+            .0
+            .query(
+                "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class \
+                 WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 6",
+                &[],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+}
+
+impl Postgres {
+    /// The database's size in bytes.
+    pub fn database_bytes(&mut self) -> Result<i64, String> {
+        Ok(self.query_i64("SELECT pg_database_size(current_database())")?.unwrap_or(0))
     }
 }
 
