@@ -320,6 +320,11 @@ pub const MIGRATIONS: &[&str] = &[
     END
     $$;
     "#,
+    // 4: as SQLite's audit index step (issue 19 scale): a clinician's last look of one kind at one athlete is one
+    // index seek per action, however long the athlete's audit log has grown.
+    r#"
+    CREATE INDEX audit_log_actor ON audit_log (athlete_id, actor_account, action, at_us, id);
+    "#,
 ];
 
 /// The tables whose rows belong to one athlete, each under row-level security.

@@ -1221,9 +1221,13 @@ impl Store for PgStore {
     fn last_audit(&self, actor_account: i64, actions: &[&str]) -> Result<Option<Timestamp>> {
         let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
         let row = self.tx(|tx| {
+            // The newest of each action's newest (one seek each on `audit_log_actor`).
             tx.query_opt(
-                "SELECT id, at_us FROM audit_log WHERE athlete_id = $1 AND actor_account = $2 AND action = ANY($3)
-                 ORDER BY at_us DESC, id DESC LIMIT 1",
+                "SELECT a.id, a.at_us FROM unnest($3::text[]) AS act (action),
+                 LATERAL (SELECT id, at_us FROM audit_log
+                          WHERE athlete_id = $1 AND actor_account = $2 AND action = act.action
+                          ORDER BY at_us DESC, id DESC LIMIT 1) AS a
+                 ORDER BY a.at_us DESC, a.id DESC LIMIT 1",
                 &[&self.me(), &actor_account, &actions],
             )
             .map_err(|e| self.err(e))

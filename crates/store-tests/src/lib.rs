@@ -10,6 +10,7 @@
 //! `docs/storage.md` explains the contract in words.
 
 pub mod accounts;
+pub mod bulk;
 pub mod cases;
 pub mod fixtures;
 

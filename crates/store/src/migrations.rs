@@ -493,4 +493,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER clinician_comments_update_revision AFTER UPDATE ON clinician_comments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = NEW.athlete_id; END;
     CREATE TRIGGER clinician_comments_delete_revision AFTER DELETE ON clinician_comments BEGIN UPDATE journal_revision SET n = n + 1 WHERE athlete_id = OLD.athlete_id; END;
     "#,
+    // Issue 19 scale: a clinician's last look of one kind at one athlete (the dashboard's "last visit", the hourly
+    // dashboard entry) is one index seek per action, however long the athlete's audit log has grown.
+    r#"
+    CREATE INDEX audit_log_actor ON audit_log (athlete_id, actor_account, action, at_us);
+    "#,
 ];

@@ -1,13 +1,14 @@
 //! The dashboard over many athletes: its order, each athlete's row with the clinician's last visit, the audit
 //! entry a dashboard look writes, and the attention kept between views.
 
-use super::attention_in;
+use super::signals_from;
 use crate::Result;
+use crate::progress::{Progress, progress_in};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_domain::clinic::AuditEntry;
-use runtall_domain::clinic::attention::Attention;
+use runtall_domain::clinic::attention::{self, Attention};
 use runtall_store::{AthleteId, Store};
 use serde::Serialize;
 
@@ -61,13 +62,18 @@ pub const DASHBOARD_AUDIT_EVERY: jiff::SignedDuration = jiff::SignedDuration::fr
 /// Writes `entry` (a dashboard look) unless the same clinician's last dashboard look at this athlete is less than
 /// [`DASHBOARD_AUDIT_EVERY`] old; returns whether it was written.
 pub fn record_dashboard_look(store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
+    Ok(record_look(store, entry)?.1)
+}
+
+/// [`record_dashboard_look`], also returning the time of the clinician's last dashboard look now on record.
+fn record_look(store: &dyn Store, entry: &AuditEntry) -> Result<(Timestamp, bool)> {
     if let Some(last) = store.last_audit(entry.actor_account, &[actions::DASHBOARD])?
         && entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY
     {
-        return Ok(false);
+        return Ok((last, false));
     }
     store.add_audit(entry)?;
-    Ok(true)
+    Ok((entry.at, true))
 }
 
 /// One dashboard row for the athlete of `store`: attention since the clinician's last visit (or since the athlete
@@ -88,11 +94,19 @@ pub fn dashboard_row(
 /// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain
 /// trend, adherence, experiments), while the answer changes only when the journal does, when the day turns (the
 /// trend's window moves) or for another "since" (another clinician, or a new visit). A few "since"s are kept, one
-/// per clinician who looked recently.
+/// per clinician who looked recently. The progress it rests on (outcome measures and adherence: most of the cost)
+/// does not depend on "since" and is kept once per journal revision and day, so a new visit — which moves "since"
+/// — and the athlete's page, which shows that progress, do not compute it again.
 #[derive(Default)]
 pub struct AttentionCache {
     kept: std::sync::Mutex<Vec<(AttentionKey, Attention)>>,
+    progress: std::sync::Mutex<Option<KeptProgress>>,
+    /// Per clinician account: their last dashboard look on record, as this process last saw or wrote it.
+    looks: std::sync::Mutex<Vec<(i64, Timestamp)>>,
 }
+
+/// The progress kept for a (journal revision, day): `None` before any assessment.
+type KeptProgress = ((u64, Date), Option<Progress>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct AttentionKey {
@@ -115,13 +129,60 @@ impl AttentionCache {
         if let Some(hit) = lock(&self.kept) {
             return Ok(hit);
         }
-        let fresh = attention_in(store, now, since, &tz)?;
+        let progress = self.progress_at(store, key.revision, key.day, &tz)?;
+        let fresh = attention::attention(&signals_from(store, now, since, &tz, progress.as_ref())?);
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         kept.retain(|(k, _)| k.since != since);
         if kept.len() >= ATTENTION_KEEP {
             kept.remove(0);
         }
         kept.push((key, fresh.clone()));
+        Ok(fresh)
+    }
+
+    /// [`record_dashboard_look`] that skips the store while this process knows the clinician's last look is less
+    /// than [`DASHBOARD_AUDIT_EVERY`] old (it wrote or read it): a dashboard reloaded within the hour then reads
+    /// nothing of the audit log. When it does not know (first look, another server process, a restart), the store
+    /// decides, so the rule holds across processes.
+    pub fn record_dashboard_look(&self, store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
+        let known = self
+            .looks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(account, _)| *account == entry.actor_account)
+            .map(|(_, at)| *at);
+        if known.is_some_and(|last| entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY) {
+            return Ok(false);
+        }
+        let (last, written) = record_look(store, entry)?;
+        let mut looks = self.looks.lock().unwrap_or_else(|e| e.into_inner());
+        looks.retain(|(account, _)| *account != entry.actor_account);
+        if looks.len() >= ATTENTION_KEEP {
+            looks.remove(0);
+        }
+        looks.push((entry.actor_account, last));
+        Ok(written)
+    }
+
+    /// The athlete's progress as of `today` in `tz` (`None` before any assessment), computed again only when the
+    /// journal or the day changed.
+    pub fn progress(&self, store: &dyn Store, today: Date, tz: &TimeZone) -> Result<Option<Progress>> {
+        self.progress_at(store, store.journal_revision()?, today, tz)
+    }
+
+    fn progress_at(&self, store: &dyn Store, revision: u64, today: Date, tz: &TimeZone) -> Result<Option<Progress>> {
+        let key = (revision, today);
+        if let Some((k, p)) = &*self.progress.lock().unwrap_or_else(|e| e.into_inner())
+            && *k == key
+        {
+            return Ok(p.clone());
+        }
+        let fresh = match store.latest_assessment()? {
+            Some(_) => Some(progress_in(store, today, tz)?),
+            None => None,
+        };
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, fresh.clone()));
         Ok(fresh)
     }
 }

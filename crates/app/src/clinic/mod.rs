@@ -42,6 +42,23 @@ pub fn attention_in(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &Ti
 /// The journal's signals for the attention rule.
 pub fn signals(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZone) -> Result<Signals> {
     let today = now.to_zoned(tz.clone()).date();
+    let progress = match store.latest_assessment()? {
+        Some(_) => Some(progress_in(store, today, tz)?),
+        None => None,
+    };
+    signals_from(store, now, since, tz, progress.as_ref())
+}
+
+/// [`signals`] with the progress (outcome measures and adherence, `None` before any assessment) already known: it
+/// is the costly part, and does not depend on `since`.
+pub(crate) fn signals_from(
+    store: &dyn Store,
+    now: Timestamp,
+    since: Timestamp,
+    tz: &TimeZone,
+    progress: Option<&crate::progress::Progress>,
+) -> Result<Signals> {
+    let today = now.to_zoned(tz.clone()).date();
     let mut s = Signals::default();
     for screen in store.screenings()? {
         if screen.taken_at < since || screen.taken_at > now {
@@ -55,8 +72,7 @@ pub fn signals(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZon
             });
         }
     }
-    if store.latest_assessment()?.is_some() {
-        let p = progress_in(store, today, tz)?;
+    if let Some(p) = progress {
         if let Some(current) = p.pain.current {
             s.pain = Some(PainNow {
                 baseline: p.pain.baseline,
@@ -65,8 +81,10 @@ pub fn signals(store: &dyn Store, now: Timestamp, since: Timestamp, tz: &TimeZon
                 meaningfully_worse: p.pain.category == ChangeCategory::MeaningfullyWorse,
             });
         }
-        s.see_a_pt =
-            p.escalation.map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
+        s.see_a_pt = p
+            .escalation
+            .as_ref()
+            .map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
         // Only complete weeks: the current one is not missed yet.
         let mut shares: Vec<(jiff::civil::Date, f64)> = p
             .adherence

@@ -1315,23 +1315,25 @@ impl Store for SqliteStore {
     }
 
     fn last_audit(&self, actor_account: i64, actions: &[&str]) -> Result<Option<Timestamp>> {
-        // Newest first on the (athlete, time) index, stopping at the first match.
+        // The newest of each action's newest: one seek each on `audit_log_actor`.
         let conn = self.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT id, at_us, action FROM audit_log WHERE athlete_id = ?1 AND actor_account = ?2
-                 ORDER BY at_us DESC, id DESC",
+                "SELECT id, at_us FROM audit_log WHERE athlete_id = ?1 AND actor_account = ?2 AND action = ?3
+                 ORDER BY at_us DESC, id DESC LIMIT 1",
             )
             .map_err(|e| self.err(e))?;
-        let mut rows = stmt.query(params![self.me(), actor_account]).map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let action: String = row.get(2).map_err(|e| self.err(e))?;
-            if actions.contains(&action.as_str()) {
-                let id: i64 = row.get(0).map_err(|e| self.err(e))?;
-                return Ok(Some(from_micros(row.get(1).map_err(|e| self.err(e))?, "audit entry", id)?));
-            }
+        let mut newest: Option<(i64, i64)> = None;
+        for action in actions {
+            let found = stmt
+                .query_row(params![self.me(), actor_account, action], |r| {
+                    Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(0)?))
+                })
+                .optional()
+                .map_err(|e| self.err(e))?;
+            newest = newest.max(found);
         }
-        Ok(None)
+        newest.map(|(at_us, id)| from_micros(at_us, "audit entry", id)).transpose()
     }
 
     fn journal_revision(&self) -> Result<u64> {

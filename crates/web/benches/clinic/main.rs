@@ -9,12 +9,13 @@
 //! Options: `--backend sqlite|postgres` (sqlite), `--athletes N` (1000), `--clinicians C` (100; each follows
 //! N / C athletes), `--secs S` per load level (10), `--clients K` (concurrent clients per level, default the number
 //! of clinicians), `--full-samples F` (3: athletes whose runs keep their 1 Hz samples), `--pool P` (PostgreSQL
-//! connections, the server's default 8).
+//! connections, the server's default 8), `--with-laps` (copies keep their runs' laps: about 2.5 times the database),
+//! `--only NAME` (only the levels whose name contains NAME, for profiling).
 //!
 //! 1. Seeds a clinic database: accounts, invitations, links and sessions through `Accounts`; the first athlete's
 //!    year generated second by second through the `Store` trait (the latency benchmark's generator: runs with 1 Hz
 //!    samples, pain reports, day logs, run context, monthly screens, quarterly assessments and plans); every other
-//!    athlete a copy of that year made inside the database in bulk (`bulk.rs`: every other run, as summaries
+//!    athlete a copy of that year made inside the database in bulk (`runtall_store_tests::bulk`: every other run, as summaries
 //!    without sample streams, except for the first F athletes). On PostgreSQL the database is a throwaway cluster
 //!    started like the store's tests start theirs (`RUNTALL_TEST_DATABASE_URL` names a running server instead).
 //! 2. Serves the real router through the real accept loop (`runtall_web::Server`) on 127.0.0.1:0.
@@ -28,7 +29,6 @@
 //! The load generator shares the machine's cores with the server (and with PostgreSQL): the figures are an upper
 //! bound. The database is deleted at the end.
 
-mod bulk;
 #[allow(dead_code)]
 #[path = "../latency/client.rs"]
 mod client;
@@ -41,6 +41,7 @@ use runtall_domain::activity::Samples;
 use runtall_store::accounts::{AccountId, Accounts, Role};
 use runtall_store::{AthleteId, Database, SqliteDatabase};
 use runtall_store_postgres::test_support as pg;
+use runtall_store_tests::bulk::{self, Sql};
 use runtall_web::{AppState, Db, Server, router};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -63,6 +64,10 @@ struct Config {
     clients: usize,
     full_samples: usize,
     pool: u32,
+    /// Only the levels whose name contains this (for profiling one page).
+    only: Option<String>,
+    /// Copies keep their runs' laps.
+    laps: bool,
 }
 
 fn config() -> Config {
@@ -87,6 +92,8 @@ fn config() -> Config {
         clients: value("--clients").unwrap_or(clinicians),
         full_samples: value("--full-samples").unwrap_or(3).max(1),
         pool: value("--pool").map(|p| p as u32).unwrap_or(runtall_store_postgres::DEFAULT_POOL_SIZE),
+        only: text("--only"),
+        laps: args.iter().any(|a| a == "--with-laps"),
     }
 }
 
@@ -147,11 +154,20 @@ where
         athletes.push(athlete);
         bar.inc(1);
         if (i + 1) % (c.athletes / 10).max(1) == 0 {
-            bar.println(format!("  {} accounts in {:.0} s", i + 1, started.elapsed().as_secs_f64()));
+            say(&bar, format!("  {} accounts in {:.0} s", i + 1, started.elapsed().as_secs_f64()));
         }
     }
     bar.finish_and_clear();
     (athletes, follows)
+}
+
+/// A line above the bar, or on its own when there is no bar (output to a file: indicatif hides it, and its lines).
+fn say(bar: &indicatif::ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        bar.println(line);
+    }
 }
 
 fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
@@ -170,11 +186,11 @@ fn seed_copies(sql: &mut dyn bulk::Sql, athletes: &[AthleteId], c: &Config, star
     let empty = runtall_store::codec::encode(&Samples::default());
     let tenth = (targets.len() / 10).max(1);
     let mut said = 0;
-    bulk::copy_template(sql, athletes[0].get(), &targets, c.full_samples, &empty, |done| {
+    bulk::copy_template(sql, athletes[0].get(), &targets, c.full_samples, c.laps, &empty, |done| {
         bar.set_position(done as u64);
         if done / tenth > said {
             said = done / tenth;
-            bar.println(format!("  {done} copies in {:.0} s", started.elapsed().as_secs_f64()));
+            say(&bar, format!("  {done} copies in {:.0} s", started.elapsed().as_secs_f64()));
         }
     })
     .expect("bulk copy");
@@ -197,12 +213,12 @@ fn seed(c: &Config) -> (SeededDb, Seeded) {
                 let db = SqliteDatabase::open(&path).expect("clinic database");
                 seed_accounts(&db, c, started)
             };
-            let conn = rusqlite::Connection::open(&path).expect("open for the copies");
-            let mut sql = bulk::Sqlite(conn);
-            bulk::Sql::execute(&mut sql, "BEGIN").expect("begin");
+            let mut sql = bulk::Sqlite::open(&path).expect("open for the copies");
+            // The whole copy in one transaction (each slice a savepoint).
+            sql.execute("BEGIN").expect("begin");
             seed_copies(&mut sql, &athletes, c, started);
-            bulk::Sql::execute(&mut sql, "COMMIT").expect("commit");
-            let runs = bulk::Sql::query_i64(&mut sql, "SELECT count(*) FROM activities").ok().flatten().unwrap_or(0);
+            sql.execute("COMMIT").expect("commit");
+            let runs = sql.runs().unwrap_or(0);
             let seeded = Seeded { follows, runs, seconds: started.elapsed().as_secs_f64() };
             (SeededDb::Sqlite { dir, path }, seeded)
         }
@@ -216,10 +232,9 @@ fn seed(c: &Config) -> (SeededDb, Seeded) {
                 let db = database.connect();
                 seed_accounts(&db, c, started)
             };
-            let client = database.owner.connect(postgres::NoTls).expect("connect as the owner");
-            let mut sql = bulk::Postgres(client);
+            let mut sql = bulk::Postgres::connect(&database.owner).expect("connect as the owner");
             seed_copies(&mut sql, &athletes, c, started);
-            let runs = bulk::Sql::query_i64(&mut sql, "SELECT count(*) FROM activities").ok().flatten().unwrap_or(0);
+            let runs = sql.runs().unwrap_or(0);
             let seeded = Seeded { follows, runs, seconds: started.elapsed().as_secs_f64() };
             (SeededDb::Postgres { database: Box::new(database) }, seeded)
         }
@@ -228,39 +243,22 @@ fn seed(c: &Config) -> (SeededDb, Seeded) {
 
 /// The database's size in MB, and its largest tables.
 fn size(db: &SeededDb) -> (f64, String) {
+    let words = |tables: Result<Vec<(String, i64)>, String>| match tables {
+        Ok(t) => t.iter().map(|(n, b)| format!("{n} {:.0} MB", *b as f64 / 1e6)).collect::<Vec<_>>().join(", "),
+        Err(e) => format!("(per table: {e})"),
+    };
     match db {
         SeededDb::Sqlite { dir, path } => {
-            let tables = rusqlite::Connection::open(path)
-                .and_then(|conn| {
-                    let mut stmt =
-                        conn.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")?;
-                    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-                    rows.collect::<Result<Vec<_>, _>>()
-                })
-                .map(|rows| rows.iter().map(|(n, b)| format!("{n} {:.0} MB", *b as f64 / 1e6)).collect::<Vec<_>>())
-                .map(|v| v.join(", "))
-                .unwrap_or_else(|e| format!("(per table: {e})"));
-            (dir_mb(dir.path()), tables)
+            let tables = bulk::Sqlite::open(path).and_then(|mut s| s.largest_tables());
+            (dir_mb(dir.path()), words(tables))
         }
-        SeededDb::Postgres { database } => {
-            let Ok(mut c) = database.owner.connect(postgres::NoTls) else { return (f64::NAN, String::new()) };
-            let total: i64 =
-                c.query_one("SELECT pg_database_size(current_database())", &[]).map(|r| r.get(0)).unwrap_or(0);
-            let tables = c
-                .query(
-                    "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class \
-                     WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 6",
-                    &[],
-                )
-                .map(|rows| {
-                    rows.iter()
-                        .map(|r| format!("{} {:.0} MB", r.get::<_, String>(0), r.get::<_, i64>(1) as f64 / 1e6))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            (total as f64 / 1e6, tables)
-        }
+        SeededDb::Postgres { database } => match bulk::Postgres::connect(&database.owner) {
+            Ok(mut s) => {
+                let total = s.database_bytes().unwrap_or(0) as f64 / 1e6;
+                (total, words(s.largest_tables()))
+            }
+            Err(e) => (f64::NAN, e),
+        },
     }
 }
 
@@ -440,6 +438,7 @@ fn main() {
         format!("/clinic/athletes/{}", theirs[n % theirs.len()])
     };
 
+    let wanted = |name: &str| c.only.as_deref().is_none_or(|o| name.contains(o));
     let mut ok = true;
     // Each clinician's first look today: nothing derived is cached yet, and the look is written to the audit log.
     let t = load.block_on(level(addr, c.clinicians, 0, clinician_cookie, |_, _| "/clinic".to_string()));
@@ -447,14 +446,22 @@ fn main() {
     // Warm-up, not recorded.
     load.block_on(level(addr, 8, 2, clinician_cookie, |_, _| "/clinic".to_string()));
 
-    let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, |_, _| "/clinic".to_string()));
-    ok &= report("dashboard /clinic (clinicians)", c.clients, c.secs, &t, Some(TARGET_DASHBOARD_P99));
-    let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, athlete_page));
-    ok &= report("athlete page (clinicians)", c.clients, c.secs, &t, Some(TARGET_ATHLETE_P99));
-    let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/today".to_string()));
-    report("Today (athletes, their own)", c.clients, c.secs, &t, None);
-    let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/api/state".to_string()));
-    report("/api/state (athletes, their own)", c.clients, c.secs, &t, None);
+    if wanted("dashboard") {
+        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, |_, _| "/clinic".to_string()));
+        ok &= report("dashboard /clinic (clinicians)", c.clients, c.secs, &t, Some(TARGET_DASHBOARD_P99));
+    }
+    if wanted("athlete page") {
+        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, athlete_page));
+        ok &= report("athlete page (clinicians)", c.clients, c.secs, &t, Some(TARGET_ATHLETE_P99));
+    }
+    if wanted("Today") {
+        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/today".to_string()));
+        report("Today (athletes, their own)", c.clients, c.secs, &t, None);
+    }
+    if wanted("/api/state") {
+        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/api/state".to_string()));
+        report("/api/state (athletes, their own)", c.clients, c.secs, &t, None);
+    }
 
     let hwm = proc_status_mb("VmHWM").unwrap_or(f64::NAN);
     server.shutdown_timeout(Duration::from_secs(2));

@@ -19,7 +19,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
 use runtall_app::clinic::{AttentionCache, actions, comments_on_reports, last_visit};
-use runtall_app::progress::{Progress, progress_in};
+use runtall_app::progress::Progress;
 use runtall_app::pt_report::{ReportData, ReportOptions, gather};
 use runtall_domain::clinic::attention::Attention;
 use runtall_domain::clinic::{Comment, CommentOn, ProgramChange};
@@ -90,7 +90,7 @@ async fn linked(st: &AppState, viewer: &Viewer, athlete: AthleteId) -> Result<(S
 
 fn gather_view(
     program: &runtall_domain::content::Program,
-    attention: &AttentionCache,
+    kept: &AttentionCache,
     store: &dyn Store,
     viewer: &Viewer,
     (name, since): (String, Timestamp),
@@ -100,12 +100,9 @@ fn gather_view(
     let today = now.to_zoned(tz.clone()).date();
     let last = last_visit(store, viewer.account.get())?;
     // The dashboard's kept answer when it has one for this "since" (the same last visit).
-    let attention = attention.attention(store, now, last.unwrap_or(since))?;
+    let attention = kept.attention(store, now, last.unwrap_or(since))?;
     let permissions = runtall_app::safety::permissions_at(program, store, now)?;
-    let progress = match store.latest_assessment()? {
-        Some(_) => Some(progress_in(store, today, &tz)?),
-        None => None,
-    };
+    let progress = kept.progress(store, today, &tz)?;
     let comments = store.comments()?;
     let filter = ActivityFilter { limit: Some(RUNS_SHOWN), kind: ActivityKind::Runs, ..ActivityFilter::default() };
     let runs = store

@@ -21,7 +21,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row, record_dashboard_look};
+use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row};
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
 use runtall_store::AthleteId;
@@ -96,7 +96,7 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<Dashb
                 linked.next().ok_or_else(|| HttpError::internal("the dashboard's athletes ran out"))?;
             let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
             let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
-            record_dashboard_look(store, &entry)?;
+            cache.record_dashboard_look(store, &entry)?;
             Ok(row)
         })
         .await?;

@@ -1,4 +1,5 @@
-//! Seeding many athletes in bulk: the first athlete's year (written through the `Store` trait) is copied to every
+//! Seeding many athletes in bulk (the clinic benchmark's, `crates/web/benches/clinic`; SQL stays in the store
+//! crates): the first athlete's year (written through the `Store` trait) is copied to every
 //! other athlete inside the database, with one `INSERT … SELECT` per table and slice of athletes — the rows never
 //! leave the database server, which is faster than streaming them back in with `COPY` — on SQLite in one
 //! transaction, on PostgreSQL one transaction per slice with triggers and foreign-key checks off
@@ -6,9 +7,11 @@
 //!
 //! Every copy is the template's year with its ids moved by `k × STRIDE` (k is the copy's ordinal), so references
 //! between one athlete's records (a pain report's run, a plan's screen) stay inside the copy. Copies keep every
-//! other run (alternating with k, so athletes differ) without their 1 Hz sample streams: about 150 runs a year as
-//! run summaries, laps and labels, the issue's 1.5 M runs at 10,000 athletes. The first `full` athletes keep every
-//! run with its samples, so the athlete pages of a few still draw charts from real streams.
+//! other run (alternating with k, so athletes differ) without their 1 Hz sample streams and (unless asked) without
+//! their laps: about 150 runs a year as run summaries and labels, the issue's 1.5 M runs at 10,000 athletes (laps
+//! were two thirds of a stored summary, and 10,000 athletes with them did not fit the disk). Of each year's
+//! quarterly plans, copies keep the first (the program's week counts from it) and the newest. The first `full`
+//! athletes keep everything, so the athlete pages of a few still draw charts from real streams and laps.
 
 /// How far the ids of one copy are moved from the next: larger than any id the template uses.
 pub const STRIDE: i64 = 1 << 24;
@@ -48,6 +51,8 @@ const IDS: &[&str] = &["id", "run_id", "screening_id", "assessment_id"];
 pub trait Sql {
     fn execute(&mut self, sql: &str) -> Result<u64, String>;
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, String>;
+    /// Rows of an id and a text.
+    fn id_texts(&mut self, sql: &str) -> Result<Vec<(i64, String)>, String>;
     /// The columns of `table` that an insert may name (not those the database always generates).
     fn columns(&mut self, table: &str) -> Result<Vec<String>, String>;
     /// Tables with an `athlete_id` column.
@@ -61,6 +66,12 @@ pub trait Sql {
     }
     /// After the copies (sequences past the copied ids, statistics).
     fn finish(&mut self, copied: &[String]) -> Result<(), String>;
+    /// The largest tables (with their indexes where the database counts them so) and their bytes.
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String>;
+    /// How many runs the database holds, all athletes together.
+    fn runs(&mut self) -> Result<i64, String> {
+        Ok(self.query_i64("SELECT count(*) FROM activities")?.unwrap_or(0))
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -70,11 +81,23 @@ fn hex(bytes: &[u8]) -> String {
 /// SQLite through its own connection to the clinic file.
 pub struct Sqlite(pub rusqlite::Connection);
 
+impl Sqlite {
+    pub fn open(path: &std::path::Path) -> Result<Sqlite, String> {
+        rusqlite::Connection::open(path).map(Sqlite).map_err(|e| e.to_string())
+    }
+}
+
 impl Sql for Sqlite {
     fn execute(&mut self, sql: &str) -> Result<u64, String> {
         let before = self.0.total_changes();
         self.0.execute_batch(sql).map_err(|e| format!("{e}: {sql}"))?;
         Ok(self.0.total_changes() - before)
+    }
+    fn id_texts(&mut self, sql: &str) -> Result<Vec<(i64, String)>, String> {
+        let mut stmt = self.0.prepare(sql).map_err(|e| e.to_string())?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).map_err(|e| e.to_string())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
     }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, String> {
         self.0.query_row(sql, [], |r| r.get::<_, Option<i64>>(0)).map_err(|e| format!("{e}: {sql}"))
@@ -109,14 +132,33 @@ impl Sql for Sqlite {
         // INTEGER PRIMARY KEY takes the largest id + 1 by itself; the planner's statistics.
         self.execute("ANALYZE").map(|_| ())
     }
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String> {
+        let mut stmt = self
+            .0
+            .prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6")
+            .map_err(|e| e.to_string())?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(|e| e.to_string())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+    }
 }
 
 /// PostgreSQL as the tables' owner (a superuser on the benchmark's throwaway cluster).
 pub struct Postgres(pub postgres::Client);
 
+impl Postgres {
+    pub fn connect(config: &postgres::Config) -> Result<Postgres, String> {
+        config.connect(postgres::NoTls).map(Postgres).map_err(|e| e.to_string())
+    }
+}
+
 impl Sql for Postgres {
     fn execute(&mut self, sql: &str) -> Result<u64, String> {
         self.0.execute(sql, &[]).map_err(|e| format!("{e}: {sql}"))
+    }
+    fn id_texts(&mut self, sql: &str) -> Result<Vec<(i64, String)>, String> {
+        let rows = self.0.query(sql, &[]).map_err(|e| format!("{e}: {sql}"))?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
     }
     fn query_i64(&mut self, sql: &str) -> Result<Option<i64>, String> {
         let row = self.0.query_one(sql, &[]).map_err(|e| format!("{e}: {sql}"))?;
@@ -166,6 +208,24 @@ impl Sql for Postgres {
         }
         self.execute("ANALYZE").map(|_| ())
     }
+    fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String> {
+        let rows = self
+            .0
+            .query(
+                "SELECT relname::text, pg_total_relation_size(oid) FROM pg_class \
+                 WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 2 DESC LIMIT 6",
+                &[],
+            )
+            .map_err(|e| e.to_string())?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+}
+
+impl Postgres {
+    /// The database's size in bytes.
+    pub fn database_bytes(&mut self) -> Result<i64, String> {
+        Ok(self.query_i64("SELECT pg_database_size(current_database())")?.unwrap_or(0))
+    }
 }
 
 /// Copies athlete `template`'s records to each of `targets` (their ordinals k are 1, 2, …), the first `full` − 1 of
@@ -175,6 +235,7 @@ pub fn copy_template(
     template: i64,
     targets: &[i64],
     full: usize,
+    laps: bool,
     empty_samples: &[u8],
     mut progress: impl FnMut(usize),
 ) -> Result<Vec<String>, String> {
@@ -195,6 +256,21 @@ pub fn copy_template(
         }
     }
     sql.execute("CREATE TEMP TABLE bench_targets (k BIGINT PRIMARY KEY, athlete_id BIGINT NOT NULL)")?;
+    // The template's run summaries without laps, for the copies.
+    sql.execute("CREATE TEMP TABLE bench_summaries (id BIGINT PRIMARY KEY, summary TEXT NOT NULL)")?;
+    if !laps {
+        let summaries = sql.id_texts(&format!("SELECT id, summary FROM activities WHERE athlete_id = {template}"))?;
+        for chunk in summaries.chunks(50) {
+            let values: Vec<String> = chunk
+                .iter()
+                .map(|(id, summary)| format!("({id}, '{}')", without_laps(summary).replace('\'', "''")))
+                .collect();
+            sql.execute(&format!("INSERT INTO bench_summaries (id, summary) VALUES {}", values.join(", ")))?;
+        }
+    }
+    let plans_kept = format!(
+        "(SELECT min(id) FROM plans WHERE athlete_id = {template}), (SELECT max(id) FROM plans WHERE athlete_id = {template})"
+    );
     for (chunk_no, chunk) in targets.chunks(500).enumerate() {
         let values: Vec<String> =
             chunk.iter().enumerate().map(|(i, a)| format!("({}, {a})", chunk_no * 500 + i + 1)).collect();
@@ -205,11 +281,12 @@ pub fn copy_template(
         .map(|table| {
             let columns = sql.columns(table)?;
             let exprs: Vec<String> =
-                columns.iter().map(|c| copy_expr(table, c, full, &sql.blob(empty_samples))).collect();
+                columns.iter().map(|c| copy_expr(table, c, full, laps, &sql.blob(empty_samples))).collect();
             let names: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
             let keep = match table.as_str() {
                 "activities" => format!(" AND (b.k < {full} OR (s.id + b.k) % 2 = 0)"),
                 "run_context" => format!(" AND (b.k < {full} OR (s.run_id + b.k) % 2 = 0)"),
+                "plans" => format!(" AND (b.k < {full} OR s.id IN ({plans_kept}))"),
                 _ => String::new(),
             };
             let insert = format!(
@@ -247,12 +324,13 @@ pub fn copy_template(
     }
     debug_assert_eq!(done, targets.len());
     sql.execute("DROP TABLE bench_targets")?;
+    sql.execute("DROP TABLE bench_summaries")?;
     sql.finish(&tables)?;
     Ok(tables)
 }
 
 /// The value of `column` in athlete k's copy of a row `s` of `table`.
-fn copy_expr(table: &str, column: &str, full: usize, empty_samples: &str) -> String {
+fn copy_expr(table: &str, column: &str, full: usize, laps: bool, empty_samples: &str) -> String {
     let moved = |c: &str| format!("s.\"{c}\" + b.k * {STRIDE}");
     match (table, column) {
         (_, "athlete_id") => "b.athlete_id".to_string(),
@@ -261,7 +339,41 @@ fn copy_expr(table: &str, column: &str, full: usize, empty_samples: &str) -> Str
             format!("CASE WHEN b.k < {full} OR (s.run_id + b.k) % 2 = 0 THEN {} END", moved("run_id"))
         }
         ("activities", "samples") => format!("CASE WHEN b.k < {full} THEN s.samples ELSE {empty_samples} END"),
+        ("activities", "summary") if !laps => format!(
+            "CASE WHEN b.k < {full} THEN s.summary ELSE (SELECT t.summary FROM bench_summaries t WHERE t.id = s.id) END"
+        ),
         (_, c) if IDS.contains(&c) => moved(c),
         (_, c) => format!("s.\"{c}\""),
     }
+}
+
+/// A stored summary document with its `"laps"` array emptied, the rest byte for byte (key order included).
+pub fn without_laps(summary: &str) -> String {
+    const KEY: &str = "\"laps\":[";
+    let Some(at) = summary.find(KEY) else { return summary.to_string() };
+    let open = at + KEY.len() - 1;
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, c) in summary[open..].char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return format!("{}[]{}", &summary[..open], &summary[open + i + 1..]);
+                }
+            }
+            _ => {}
+        }
+    }
+    summary.to_string()
 }
