@@ -73,11 +73,12 @@ fn legs(bytes: &[u8]) -> Vec<Activity> {
     d.activities
 }
 
-/// Every lap of `a` starts within its samples' time span (give or take the few seconds a watch is off).
+/// Every lap of `a` starts within its samples' time span, give or take the few seconds a watch is off (samples on
+/// a session boundary go to the next session, so a transition's last-second lap can start just past its samples).
 fn laps_within_samples(a: &Activity) -> bool {
     let Some(last) = a.samples.t_s.last() else { return a.laps.is_empty() };
     let first = a.samples.t_s[0];
-    a.laps.iter().all(|l| l.start_offset_s >= first - 5.0 && l.start_offset_s < *last)
+    a.laps.iter().all(|l| l.start_offset_s >= first - 5.0 && l.start_offset_s <= *last + 5.0)
 }
 
 #[test]
