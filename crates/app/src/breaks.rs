@@ -24,6 +24,24 @@ pub fn saved_settings(store: &dyn Store, program: &Program) -> Result<ReminderSe
     ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults).map_err(crate::AppError::State)
 }
 
+/// The saved settings for a settings page: a saved value that no longer reads gives the program's defaults and
+/// the problem in words, so the page can say so and saving the form repairs it.
+pub fn settings_for_editing(store: &dyn Store, program: &Program) -> Result<(ReminderSettings, Option<String>)> {
+    let saved = store.setting(settings::KEY)?;
+    Ok(match ReminderSettings::from_stored(saved.as_ref(), &program.habit_defaults) {
+        Ok(r) => (r, None),
+        Err(problem) => (ReminderSettings::from_defaults(&program.habit_defaults), Some(problem)),
+    })
+}
+
+/// Saves the reminder settings both front ends start from.
+pub fn save_settings(store: &dyn Store, reminders: &ReminderSettings) -> Result<()> {
+    let value = serde_json::to_value(reminders)
+        .map_err(|e| runtall_store::StoreError::Encode { what: "reminder settings", detail: e.to_string() })?;
+    store.put_setting(settings::KEY, &value)?;
+    Ok(())
+}
+
 /// Every break event of `now`'s day, from every front end, in time order. Rows that do not decode as events
 /// (none are written so) are left out rather than stopping the reminders.
 pub fn todays_events(store: &dyn Store, now: &Zoned) -> Result<Vec<BreakEvent>> {

@@ -29,6 +29,7 @@ fn entry(record: Record) -> Routed {
             classification: r.classification(),
             // The store sets the run id of the run it matches or stores.
             context: r.context(0),
+            samples_blob: None,
         },
         Record::Pain(p) => JournalEntry::Pain { report: p.to_report(None), run_key: p.run },
         Record::Day(d) => JournalEntry::Day(d),
@@ -54,11 +55,12 @@ pub fn import_records(
 
 /// [`import_records`], with `full` giving the whole activity (samples, laps, device) to store for a run key the
 /// store does not hold yet, when the caller has it (a sync batch carries them); `None` stores the journal's
-/// summary.
+/// summary. The activity's samples may come already in the store's codec, checked with
+/// `runtall_store::codec::scan` (a sync batch brings them so): they are stored as they are.
 pub fn import_with(
     store: &dyn Store,
     records: &mut dyn Iterator<Item = std::result::Result<Record, LineError>>,
-    full: &mut dyn FnMut(&str) -> Option<runtall_domain::activity::Activity>,
+    full: &mut dyn FnMut(&str) -> Option<FullRun>,
 ) -> Result<JournalImportStats> {
     let mut others = Vec::new();
     let mut entries = records.filter_map(|r| match r {
@@ -70,12 +72,13 @@ pub fn import_with(
                     return None;
                 }
             };
-            if let JournalEntry::Run { activity, .. } = &mut e
-                && let Some(mut a) = full(&activity.source.content_hash)
+            if let JournalEntry::Run { activity, samples_blob, .. } = &mut e
+                && let Some((mut a, blob)) = full(&activity.source.content_hash)
             {
                 // The line's context and label win; the activity brings what the line cannot carry.
                 a.source.content_hash = activity.source.content_hash.clone();
                 **activity = a;
+                *samples_blob = blob;
             }
             Some(Ok(e))
         }
@@ -86,6 +89,10 @@ pub fn import_with(
     crate::journal_others::apply(store, others, &mut stats)?;
     Ok(stats)
 }
+
+/// A run's whole activity for [`import_with`], with its samples in the store's codec when the caller has them
+/// so (then `activity.samples` is not read).
+pub type FullRun = (runtall_domain::activity::Activity, Option<Vec<u8>>);
 
 /// Applies a whole, already validated journal (see [`import_records`]).
 pub fn import(store: &dyn Store, journal: &Journal) -> Result<JournalImportStats> {

@@ -9,7 +9,7 @@ use runtall_domain::assess::Surface;
 use runtall_domain::classify::RunLabel;
 use runtall_domain::journal::{DayLog, PainTiming, RunContext};
 use runtall_insights::{
-    AnalysisConfig, InsightsReport, LinkedPainReport, RunObservation, RunType, SurfaceKind, analyze, fill_load_flags,
+    AnalysisConfig, InsightsReport, LinkedPainReport, RunObservation, SurfaceKind, analyze, fill_load_flags,
     run_outcome,
 };
 use runtall_store::{ActivityFilter, ActivityKind, ActivityRow, Store};
@@ -21,14 +21,15 @@ pub fn local_date(t: Timestamp, offset_s: Option<i32>) -> Date {
     shifted.to_zoned(TimeZone::UTC).date()
 }
 
-fn run_type(label: Option<RunLabel>) -> RunType {
+fn run_type(label: Option<RunLabel>) -> runtall_insights::RunLabel {
+    use runtall_insights::RunLabel as Observed;
     match label {
-        Some(RunLabel::Long) => RunType::Long,
-        Some(RunLabel::Intervals) => RunType::Intervals,
-        Some(RunLabel::Tempo) => RunType::Tempo,
-        Some(RunLabel::Race) => RunType::Race,
-        Some(RunLabel::Trail) => RunType::Trail,
-        Some(RunLabel::Easy) | None => RunType::Easy,
+        Some(RunLabel::Long) => Observed::Long,
+        Some(RunLabel::Intervals) => Observed::Intervals,
+        Some(RunLabel::Tempo) => Observed::Tempo,
+        Some(RunLabel::Race) => Observed::Race,
+        Some(RunLabel::Trail) => Observed::Trail,
+        Some(RunLabel::Easy) | None => Observed::Easy,
     }
 }
 

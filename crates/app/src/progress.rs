@@ -139,8 +139,9 @@ pub fn escalation(days: i64, pain: &PainTrend, psfs: Option<&PsfsChange>) -> Opt
             reason: EscalationReason::Worse,
             weeks,
             sentence: format!(
-                "After {weeks} weeks your pain is meaningfully worse than at the start: book a physical therapist \
-                 now rather than waiting (in most places you can go without a doctor's referral)."
+                "After {} your pain is meaningfully worse than at the start: book a physical therapist \
+                 now rather than waiting (in most places you can go without a doctor's referral).",
+                runtall_domain::text::count(weeks, "week", "weeks")
             ),
             habit: SEE_A_PT_HABIT,
         });
@@ -156,8 +157,9 @@ pub fn escalation(days: i64, pain: &PainTrend, psfs: Option<&PsfsChange>) -> Opt
             reason: EscalationReason::NoProgress,
             weeks,
             sentence: format!(
-                "After {weeks} weeks {how}. The program's rule is to see a physical therapist when nothing changes \
-                 in 2 to 4 weeks: an in-person assessment can find what an app cannot."
+                "After {} {how}. The program's rule is to see a physical therapist when nothing changes \
+                 in 2 to 4 weeks: an in-person assessment can find what an app cannot.",
+                runtall_domain::text::count(weeks, "week", "weeks")
             ),
             habit: SEE_A_PT_HABIT,
         });

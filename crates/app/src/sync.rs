@@ -111,6 +111,11 @@ pub struct Batch {
     /// On the wire: the byte length of each activity's sample blob, in order.
     #[serde(default)]
     pub sample_bytes: Vec<u64>,
+    /// Each activity's samples in the store's codec, in order, when the sender has them so (a client reads them
+    /// from its store as they are; [`Batch::decode`] gives them so, checked). An activity past the end of this
+    /// list has its `samples` encoded instead.
+    #[serde(skip)]
+    pub sample_blobs: Vec<Vec<u8>>,
     /// The client wants the clinician's records in the acknowledgement (it asks on the last batch of a sync).
     #[serde(default)]
     pub want_inbox: bool,
@@ -123,8 +128,11 @@ impl Batch {
     /// The batch's bytes: gzip of magic, header length (8 bytes, little-endian), JSON header, sample blobs.
     pub fn encode(mut self) -> Result<Vec<u8>> {
         use std::io::Write;
-        let blobs: Vec<Vec<u8>> =
-            self.activities.iter_mut().map(|a| runtall_store::codec::encode(&std::mem::take(&mut a.samples))).collect();
+        let mut blobs = std::mem::take(&mut self.sample_blobs);
+        for a in self.activities.iter_mut().skip(blobs.len()) {
+            blobs.push(runtall_store::codec::encode(&std::mem::take(&mut a.samples)));
+        }
+        blobs.truncate(self.activities.len());
         self.sample_bytes = blobs.iter().map(|b| b.len() as u64).collect();
         let header = serde_json::to_vec(&self).map_err(|e| SyncError::Body(e.to_string()))?;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -142,7 +150,9 @@ impl Batch {
     }
 
     /// Reads a batch's bytes in bounded memory: the protocol is checked before the rest of the header is read, so
-    /// a newer client hears "upgrade" rather than a parse error.
+    /// a newer client hears "upgrade" rather than a parse error. Each activity's samples are checked with the
+    /// codec's [`scan`](runtall_store::codec::scan) (damaged, or more than [`MAX_SAMPLES`]) and kept in
+    /// `sample_blobs` as they came, for the store to keep as they are.
     pub fn decode(body: &[u8]) -> Result<Batch> {
         if body.len() > MAX_BATCH_BYTES {
             return Err(SyncError::Body(format!("{} bytes is over the {MAX_BATCH_BYTES}-byte limit", body.len())));
@@ -184,8 +194,14 @@ impl Batch {
                 .ok()
                 .and_then(|n| blobs.split_at_checked(n))
                 .ok_or_else(|| SyncError::Body(format!("run {key}: its samples are cut")))?;
-            a.samples = runtall_store::codec::decode(blob)
+            let samples = runtall_store::codec::scan(blob)
                 .map_err(|e| SyncError::Body(format!("run {key}: samples unusable ({e})")))?;
+            if samples > MAX_SAMPLES {
+                return Err(SyncError::Body(format!("run {key}: {samples} samples (at most {MAX_SAMPLES})")));
+            }
+            // The header's own samples, if a sender put any there, are not what is stored: the blob is.
+            a.samples = Default::default();
+            batch.sample_blobs.push(blob.to_vec());
             blobs = next;
         }
         if !blobs.is_empty() {
@@ -284,6 +300,8 @@ pub struct Pending {
     pub record: Record,
     /// Whether the server has never acknowledged this record (a new run travels with its activity).
     pub new: bool,
+    /// For a new run stored with an activity of its own: the activity's row id, to send it whole.
+    pub activity: Option<i64>,
 }
 
 /// What the client has to send: every record new or changed since the last acknowledgement, cut into batches.
@@ -325,12 +343,12 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
     let state = SyncState::load(store)?;
     let journal = journal_file::export(store)?;
     // Runs stored with an activity of their own (not only a journal line) travel with it when new.
-    let with_activity: std::collections::HashSet<String> = store
+    let with_activity: HashMap<String, i64> = store
         .activities(&Default::default())
         .map_err(AppError::from)?
         .into_iter()
         .filter(|r| r.source_path != runtall_domain::journal_format::JOURNAL_SOURCE)
-        .map(|r| r.key)
+        .map(|r| (r.key, r.id))
         .collect();
     let mut out = Outgoing::default();
     let mut batch: Vec<Pending> = Vec::new();
@@ -344,9 +362,11 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
             continue;
         }
         let new = known.is_none();
+        let mut activity = None;
         if let (true, Record::Run(r)) = (new, &record)
-            && with_activity.contains(&r.key)
+            && let Some(&id) = with_activity.get(&r.key)
         {
+            activity = Some(id);
             // Samples dominate a batch's size: about 8 columns of 8 bytes per sample once decoded.
             let estimate = (r.elapsed_s.max(0.0) as usize + 1) * 64;
             if activity_bytes + estimate > limits.activity_bytes && !batch.is_empty() {
@@ -355,7 +375,7 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
             }
             activity_bytes += estimate;
         }
-        batch.push(Pending { id, fingerprint, record, new });
+        batch.push(Pending { id, fingerprint, record, new, activity });
         if batch.len() >= limits.records {
             out.batches.push(std::mem::take(&mut batch));
             activity_bytes = 0;
@@ -369,23 +389,14 @@ pub fn outgoing_in(store: &dyn Store, limits: BatchLimits) -> Result<Outgoing> {
 
 /// Client half, step 2: the bytes of one batch, with the whole activity of every new run in it. `last` asks the
 /// server for the clinician's records in its answer (a sync with nothing to send sends one empty, last batch).
+/// The samples go as the store keeps them, in its codec: never decoded here.
 pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<Vec<u8>> {
-    let new_runs: std::collections::HashSet<&str> = batch
-        .iter()
-        .filter(|p| p.new)
-        .filter_map(|p| match &p.record {
-            Record::Run(r) => Some(r.key.as_str()),
-            _ => None,
-        })
-        .collect();
     let mut activities = Vec::new();
-    if !new_runs.is_empty() {
-        for row in store.activities(&Default::default()).map_err(AppError::from)? {
-            if new_runs.contains(row.key.as_str())
-                && let Some(stored) = store.activity(row.id).map_err(AppError::from)?
-            {
-                activities.push(stored.activity);
-            }
+    let mut sample_blobs = Vec::new();
+    for id in batch.iter().filter(|p| p.new).filter_map(|p| p.activity) {
+        if let Some(stored) = store.activity_encoded(id).map_err(AppError::from)? {
+            activities.push(stored.activity);
+            sample_blobs.push(stored.samples_blob);
         }
     }
     Batch {
@@ -393,6 +404,7 @@ pub fn encode_batch(store: &dyn Store, batch: &[Pending], last: bool) -> Result<
         records: batch.iter().map(|p| p.record.to_jsonl_line()).collect(),
         activities,
         sample_bytes: vec![],
+        sample_blobs,
         want_inbox: last,
     }
     .encode()
@@ -476,11 +488,13 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
         lines.extend_from_slice(r.as_bytes());
         lines.push(b'\n');
     }
-    for a in &batch.activities {
-        check_activity(a)?;
-    }
-    let mut activities: HashMap<String, Activity> =
-        batch.activities.into_iter().map(|a| (a.source.content_hash.clone(), a)).collect();
+    // Decoding checked every sample blob (whole, at most MAX_SAMPLES): they are stored as they came.
+    let mut activities: HashMap<String, (Activity, Option<Vec<u8>>)> = batch
+        .activities
+        .into_iter()
+        .zip(batch.sample_blobs.into_iter().map(Some))
+        .map(|(a, blob)| (a.source.content_hash.clone(), (a, blob)))
+        .collect();
     let mut reader = JsonlReader::part("sync batch", lines.as_slice(), now);
     let stats =
         journal_file::import_with(store, &mut reader, &mut |key| activities.remove(key)).map_err(|e| match e {
@@ -491,23 +505,9 @@ pub fn apply_batch(store: &dyn Store, body: &[u8], now: Timestamp) -> Result<Ack
     Ok(Ack { protocol: PROTOCOL, applied: batch.records.len(), stats: stats.into(), inbox })
 }
 
-/// Most samples one activity may bring: two days at one per second.
+/// Most samples one activity may bring: two days at one per second. (The codec itself makes every column as
+/// long as the time column, with finite values, so a blob that scans is one the charts can index.)
 pub const MAX_SAMPLES: usize = 172_800;
-
-/// An activity from a client is untrusted: its sample columns must line up (the charts index them together) and
-/// stay within [`MAX_SAMPLES`].
-fn check_activity(a: &Activity) -> Result<()> {
-    let s = &a.samples;
-    let n = s.t_s.len();
-    let key = &a.source.content_hash;
-    if n > MAX_SAMPLES {
-        return Err(SyncError::Body(format!("run {key}: {n} samples (at most {MAX_SAMPLES})")));
-    }
-    if !s.is_consistent() || s.t_s.iter().any(|t| !t.is_finite()) {
-        return Err(SyncError::Body(format!("run {key}: sample columns of different lengths or bad times")));
-    }
-    Ok(())
-}
 
 /// Reads an acknowledgement the server sent (JSON).
 pub fn decode_ack(bytes: &[u8]) -> Result<Ack> {

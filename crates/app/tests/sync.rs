@@ -307,6 +307,7 @@ fn damaged_samples_are_refused_naming_the_run_and_nothing_is_stored() {
         records: vec![line.to_jsonl_line()],
         activities: vec![activity],
         sample_bytes: vec![],
+        sample_blobs: vec![],
         want_inbox: false,
     };
     let good = batch.encode().expect("encode");
@@ -377,4 +378,29 @@ fn a_cursor_about_another_server_or_records_the_server_lost_starts_over() {
     let other = "https://other-clinic.example";
     assert_eq!(sync::check_cursor(&client, other, Some(0)).expect("check"), Some(sync::Restart::OtherServer));
     assert_eq!(SyncState::load(&client).expect("state").server.as_deref(), Some(other));
+}
+
+#[test]
+fn a_runs_samples_arrive_as_the_runners_store_keeps_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (client, server) = (open(&dir, "local.db"), open(&dir, "server.db"));
+    let mut activity = run(3).to_activity();
+    activity.source.path = "watch.fit".into();
+    activity.samples.t_s = (0..2_760).map(f64::from).collect();
+    activity.samples.distance_m = (0..2_760).map(|i| Some(f64::from(i) * 2.9)).collect();
+    activity.samples.speed_mps = (0..2_760).map(|i| Some(2.9 + f64::from(i % 7) * 0.01)).collect();
+    activity.samples.hr_bpm = (0..2_760).map(|i| (i % 50 != 0).then_some(140.0 + f64::from(i % 20))).collect();
+    activity.samples.cadence_spm = vec![None; 2_760];
+    activity.samples.altitude_m = (0..2_760).map(|i| Some(100.0 + f64::from(i % 30) * 0.1)).collect();
+    activity.samples.lat_deg = (0..2_760).map(|i| Some(46.0 + f64::from(i) * 1e-5)).collect();
+    activity.samples.lon_deg = (0..2_760).map(|i| Some(14.0 + f64::from(i) * 1e-5)).collect();
+    client.add_activity(&activity, None).expect("the run from a watch");
+    sync_all(&client, &server);
+    let id = |s: &dyn Store| s.activities(&Default::default()).expect("runs")[0].id;
+    let mine = client.activity_encoded(id(&client)).expect("read").expect("run");
+    let theirs = server.activity_encoded(id(&server)).expect("read").expect("run");
+    assert_eq!(theirs.samples_blob, mine.samples_blob, "the stream is stored on the server exactly as sent");
+    let decoded = server.activity(id(&server)).expect("read").expect("run").activity.samples;
+    assert_eq!(decoded, client.activity(id(&client)).expect("read").expect("run").activity.samples);
+    assert_eq!(decoded.hr_bpm.iter().filter(|v| v.is_none()).count(), 56, "gaps stay gaps");
 }

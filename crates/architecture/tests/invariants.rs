@@ -239,3 +239,41 @@ fn the_safety_gate_is_the_one_place_that_decides_permissions() {
     let defined = find(&sources(&safety), &["pub fn gate("], |_| false);
     assert_eq!(defined.len(), 1, "the gate: {defined:?}");
 }
+
+#[test]
+fn a_dependency_of_several_crates_is_declared_once_for_the_workspace() {
+    // name -> crates that declare it without `workspace = true`, and how many crates use it at all.
+    let mut by_name: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for (krate, m) in members() {
+        let manifest: toml::Table = toml::from_str(&read(&m.dir.join("Cargo.toml"))).expect("Cargo.toml parses");
+        let mut tables: Vec<&toml::Value> = ["dependencies", "dev-dependencies", "build-dependencies"]
+            .iter()
+            .filter_map(|k| manifest.get(*k))
+            .collect();
+        if let Some(targets) = manifest.get("target").and_then(|t| t.as_table()) {
+            for t in targets.values() {
+                tables.extend(["dependencies", "dev-dependencies"].iter().filter_map(|k| t.get(*k)));
+            }
+        }
+        for table in tables.iter().filter_map(|t| t.as_table()) {
+            for (name, spec) in table {
+                let entry = by_name.entry(name.clone()).or_default();
+                entry.1.insert(krate.clone());
+                if spec.get("workspace").and_then(|w| w.as_bool()) != Some(true) {
+                    entry.0.insert(krate.clone());
+                }
+            }
+        }
+    }
+    let loose: Vec<String> = by_name
+        .iter()
+        .filter(|(_, (own, users))| users.len() > 1 && !own.is_empty())
+        .map(|(name, (own, _))| format!("{name} in {own:?}"))
+        .collect();
+    assert!(
+        loose.is_empty(),
+        "declare these in [workspace.dependencies] and use `workspace = true`:\n{}",
+        loose.join("\n")
+    );
+    assert!(by_name.get("serde").is_some_and(|(_, users)| users.len() > 3), "the manifests were read");
+}

@@ -523,10 +523,10 @@ pub struct BreatheArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct CueSpecArgs {
-    /// easy, long, speed, race or trail
+    /// easy, long, speed, race or trail; default today's planned run, else the type of your last run
     #[arg(long)]
-    pub run: String,
-    /// Length of the run in minutes
+    pub run: Option<String>,
+    /// Length of the run in minutes; default about as long as your last run of the type
     #[arg(long)]
     pub minutes: Option<u32>,
     /// Repetitions for speed work, e.g. 6x800m or 5x3min
@@ -773,4 +773,22 @@ pub struct ReportArgs {
     /// The file to write: report.pdf or report.html (default: runtall-report-DATE.pdf in this folder)
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+    use runtall_domain::assess::Region;
+
+    /// The help of `runtall log pain` names the regions by hand (clap needs a literal); this keeps it the domain's list.
+    #[test]
+    fn the_pain_help_lists_exactly_the_loggable_regions() {
+        let mut cli = Cli::command();
+        let pain = cli.find_subcommand_mut("log").and_then(|l| l.find_subcommand_mut("pain")).expect("log pain");
+        let help = pain.get_arguments().find(|a| a.get_id() == "region").and_then(|a| a.get_help()).expect("help");
+        let help = help.to_string();
+        let listed: Vec<&str> = help.split(',').map(str::trim).collect();
+        assert_eq!(listed, Region::LOGGABLE.map(|r| r.id()));
+    }
 }

@@ -49,8 +49,8 @@ impl From<StoreError> for CliError {
         match e {
             // The store says what is wrong; the command line adds what to do about it here.
             StoreError::Corrupt { .. } => CliError::User(format!("{e}. Move it aside or pass another file with --db")),
-            StoreError::Locked { .. }
-            | StoreError::DiskFull { .. }
+            StoreError::Locked { .. } => CliError::User(format!("{e} (is another runtall using this file?)")),
+            StoreError::DiskFull { .. }
             | StoreError::Journal(_)
             | StoreError::Open { .. }
             | StoreError::TooNew { .. }

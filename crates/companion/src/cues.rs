@@ -70,6 +70,22 @@ pub enum RepLength {
     Time { s: u32 },
 }
 
+impl RepLength {
+    /// As a runner types it, and as [`parse_rep_length`] reads it back: `800m`, `1.5km`, `3min`, `90s`.
+    pub fn text(&self) -> String {
+        match *self {
+            RepLength::Distance { m } if m >= 1000 && m % 100 == 0 => format!("{}km", f64::from(m) / 1000.0),
+            RepLength::Distance { m } => format!("{m}m"),
+            RepLength::Time { s } => duration_text(s),
+        }
+    }
+}
+
+/// A duration as a runner types it and [`parse_duration_s`] reads it back: `2min`, `90s`.
+pub fn duration_text(s: u32) -> String {
+    if s.is_multiple_of(60) && s > 0 { format!("{}min", s / 60) } else { format!("{s}s") }
+}
+
 /// A rep session: `reps` × `length`, with a recovery between reps and an optional warm-up and cool-down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepSpec {
@@ -168,28 +184,44 @@ pub fn parse_reps(input: &str) -> Result<(u32, RepLength), CueError> {
     if reps == 0 || reps > MAX_REPS {
         return Err(CueError::Reps(reps));
     }
+    let length = rep_length(length).map_err(|reason| bad(reason.as_str()))?;
+    Ok((reps, length))
+}
+
+/// Reads one rep's length on its own, as run mode's separate fields give it: `800m`, `1km`, `1mi`, `3min`,
+/// `90s`, `2:30`. The error is a [`CueError::BadReps`] naming what was typed.
+pub fn parse_rep_length(input: &str) -> Result<RepLength, CueError> {
+    let s: String = input.trim().to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    rep_length(&s).map_err(|reason| CueError::BadReps {
+        input: input.to_string(),
+        reason: format!("{reason}; a rep length is a distance (800m, 1km) or a time (3min, 90s)"),
+    })
+}
+
+/// A rep length from lower-case text without spaces, or why not.
+fn rep_length(length: &str) -> Result<RepLength, String> {
     let (num, unit) = split_number(length);
     if num.is_empty() {
-        return Err(bad("the rep length needs a number"));
+        return Err("the rep length needs a number".into());
     }
-    let length = if unit.is_empty() && num.contains(':') {
-        RepLength::Time { s: parse_duration_s(length).map_err(|_| bad("times look like 3min, 90s or 2:30"))? }
-    } else {
-        let value: f64 = num.parse().map_err(|_| bad("the rep length must be a number"))?;
-        if !value.is_finite() || value <= 0.0 {
-            return Err(bad("the rep length must be more than zero"));
-        }
-        match unit {
-            "m" => RepLength::Distance { m: round_u32(value) },
-            "km" | "k" => RepLength::Distance { m: round_u32(value * 1000.0) },
-            "mi" | "mile" | "miles" => RepLength::Distance { m: round_u32(value * 1609.344) },
-            "s" | "sec" | "secs" => RepLength::Time { s: round_u32(value) },
-            "min" | "mins" | "minute" | "minutes" | "'" => RepLength::Time { s: round_u32(value * 60.0) },
-            "" => return Err(bad("add a unit: m, km or mi for distance; s or min for time (m means metres)")),
-            other => return Err(bad(&format!("unknown unit '{other}' (use m, km, mi, s or min)"))),
-        }
-    };
-    Ok((reps, length))
+    if unit.is_empty() && num.contains(':') {
+        return parse_duration_s(length)
+            .map(|s| RepLength::Time { s })
+            .map_err(|_| "times look like 3min, 90s or 2:30".into());
+    }
+    let value: f64 = num.parse().map_err(|_| "the rep length must be a number".to_string())?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err("the rep length must be more than zero".into());
+    }
+    Ok(match unit {
+        "m" => RepLength::Distance { m: round_u32(value) },
+        "km" | "k" => RepLength::Distance { m: round_u32(value * 1000.0) },
+        "mi" | "mile" | "miles" => RepLength::Distance { m: round_u32(value * 1609.344) },
+        "s" | "sec" | "secs" => RepLength::Time { s: round_u32(value) },
+        "min" | "mins" | "minute" | "minutes" | "'" => RepLength::Time { s: round_u32(value * 60.0) },
+        "" => return Err("add a unit: m, km or mi for distance; s or min for time (m means metres)".into()),
+        other => return Err(format!("unknown unit '{other}' (use m, km, mi, s or min)")),
+    })
 }
 
 /// Reads a recovery or other duration: `90s`, `2min`, `2m`, `1:30`, `2m30s`.

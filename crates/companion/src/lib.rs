@@ -4,6 +4,7 @@
 //!   state machine driven by a clock the caller passes in; the terminal player (`runtall-tui`) and the browser
 //!   player (`runtall-web`) both play it.
 //! - [`cues`]: a timed list of posture and breathing cues for one run, from the content's cue schedules.
+//! - [`run_defaults`]: the run a cue plan starts from when the runner has not said (today's plan, the last run).
 //! - [`export`]: that cue plan as a FIT workout for a watch, or as voice-cue files (`ics`, `json`, `ssml`).
 //! - [`remind`]: the sitting-break reminder scheduler (pure, fake-clock tested); `runtall-tui` drives it in real
 //!   time.
@@ -19,6 +20,7 @@ pub mod cues;
 pub mod export;
 pub mod guide;
 pub mod remind;
+pub mod run_defaults;
 pub mod travel;
 
 pub use cues::{CueError, CueOptions, RepLength, RepSpec, RunPlan, Spec, TimedCue, plan_cues, plan_run};

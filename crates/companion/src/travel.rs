@@ -282,7 +282,10 @@ pub fn plan_travel(
         warnings.push(TravelWarning {
             code: WarningCode::LateArrival,
             date: Some(depart),
-            message: format!("Arriving {before} day(s) before the race; {min_before}–{max_before} days is the advice."),
+            message: format!(
+                "Arriving {} before the race; {min_before}–{max_before} days is the advice.",
+                runtall_domain::text::count(before, "day", "days")
+            ),
         });
     }
     if return_on == race && long {

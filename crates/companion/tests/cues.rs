@@ -247,3 +247,99 @@ fn cue_plans_follow_the_safety_gate() {
         assert!(err.to_string().contains("no running"), "{err}");
     }
 }
+
+/// Run mode's live cues for speed work: the phone speaks "get ready" shortly before each rep and a reset at the
+/// start of each recovery, and nothing else inside a recovery (the rule: the recovery belongs to getting the
+/// breath back, not to posture checks) — even a long one.
+#[test]
+fn a_cue_before_each_rep_and_no_checks_inside_recoveries() {
+    for (spec, recovery) in [("4x5min", "6min"), ("8x400m", "90s"), ("3x1km", "3:00")] {
+        let plan =
+            plan_run(program(), &common::open(), RunType::Speed, &reps(spec, recovery, 10, 5), &CueOptions::default())
+                .expect("plan");
+        let rep_starts: Vec<u32> = plan.blocks.iter().filter(|b| b.kind == BlockKind::Rep).map(|b| b.start_s).collect();
+        let before: Vec<u32> = plan.cues.iter().filter(|c| c.phase == CuePhase::BeforeRep).map(|c| c.at_s).collect();
+        assert_eq!(before.len(), rep_starts.len(), "{spec}: one get-ready cue per rep");
+        for (cue, start) in before.iter().zip(&rep_starts) {
+            assert!(
+                *cue <= *start && start - cue <= 10,
+                "{spec}: the cue at {cue} s comes just before the rep at {start} s"
+            );
+        }
+        for rec in plan.blocks.iter().filter(|b| b.kind == BlockKind::Recovery) {
+            let inside: Vec<(u32, CuePhase)> = plan
+                .cues
+                .iter()
+                .filter(|c| c.at_s >= rec.start_s && c.at_s < rec.end_s())
+                .map(|c| (c.at_s, c.phase))
+                .collect();
+            assert_eq!(
+                inside,
+                [(rec.start_s, CuePhase::Recovery), (rec.end_s() - 10, CuePhase::BeforeRep)],
+                "{spec}: only the reset at its start and the next rep's cue at its end"
+            );
+        }
+        // No cue is spoken during a rep but the one at its very start (when there was no time before it).
+        for rep in plan.blocks.iter().filter(|b| b.kind == BlockKind::Rep) {
+            assert!(plan.cues.iter().all(|c| c.at_s <= rep.start_s || c.at_s >= rep.end_s()), "{spec}");
+        }
+    }
+}
+
+/// A rep's length on its own (run mode's separate box) reads like the length inside `6x800m`, and prints back.
+#[test]
+fn a_rep_length_on_its_own_reads_and_prints_back() {
+    use runtall_companion::cues::{duration_text, parse_rep_length};
+    for (text, length) in [
+        ("800m", RepLength::Distance { m: 800 }),
+        ("1km", RepLength::Distance { m: 1000 }),
+        ("1.5km", RepLength::Distance { m: 1500 }),
+        ("3min", RepLength::Time { s: 180 }),
+        ("90s", RepLength::Time { s: 90 }),
+    ] {
+        assert_eq!(parse_rep_length(text), Ok(length), "{text}");
+        assert_eq!(length.text(), text);
+    }
+    assert_eq!(parse_rep_length("2:30"), Ok(RepLength::Time { s: 150 }));
+    let err = parse_rep_length("800").expect_err("no unit").to_string();
+    assert!(err.contains("'800'") && err.contains("add a unit"), "{err}");
+    assert_eq!((duration_text(120), duration_text(90)), ("2min".to_string(), "90s".to_string()));
+}
+
+/// Run mode and `runtall cues` start from today's plan, then the last run, at the last run's length — not an easy
+/// 45 minutes for everyone — and never from a run the safety gate holds back.
+#[test]
+fn defaults_come_from_todays_plan_then_the_last_run() {
+    use runtall_companion::run_defaults::{PastRun, Source, USUAL_REPS, run_defaults};
+    let open = common::open();
+    let recent = [
+        PastRun { run: RunType::Long, moving_s: 97.0 * 60.0 },
+        PastRun { run: RunType::Easy, moving_s: 38.0 * 60.0 },
+        PastRun { run: RunType::Long, moving_s: 80.0 * 60.0 },
+    ];
+    // Today's plan wins; the length is the last run of that type, to the nearest 5 minutes.
+    let d = run_defaults(Some(RunType::Easy), &recent, &open);
+    assert_eq!(
+        (d.run, d.run_from, d.spec, d.length_from),
+        (RunType::Easy, Source::Plan, Spec::Minutes(40), Source::LastRun)
+    );
+    assert!(d.words().contains("planned for today") && d.words().contains("40 minutes"), "{}", d.words());
+    // No plan for today: the type of the last run, at its length.
+    let d = run_defaults(None, &recent, &open);
+    assert_eq!((d.run, d.run_from, d.spec), (RunType::Long, Source::LastRun, Spec::Minutes(95)));
+    // A speed day starts as reps, so the phone has reps to cue.
+    let d = run_defaults(Some(RunType::Speed), &recent, &open);
+    assert_eq!((d.run, d.spec), (RunType::Speed, Spec::Reps(USUAL_REPS)));
+    assert!(d.words().contains("6×3:00"), "{}", d.words());
+    // A trail run planned with no trail run in the journal: the usual length of a trail run.
+    let d = run_defaults(Some(RunType::Trail), &recent, &open);
+    assert_eq!((d.spec, d.length_from), (Spec::Minutes(60), Source::Usual));
+    // Nothing at all: easy, 45 minutes.
+    let d = run_defaults(None, &[], &open);
+    assert_eq!((d.run, d.run_from, d.spec), (RunType::Easy, Source::Usual, Spec::Minutes(45)));
+    // The gate holds long and speed runs back: a planned speed day and a last long run both fall to easy.
+    let reduced = common::with_flags(&["night-pain-that-wakes"]);
+    assert!(!reduced.run(RunType::Long).allowed && !reduced.run(RunType::Speed).allowed);
+    let d = run_defaults(Some(RunType::Speed), &recent, &reduced);
+    assert_eq!((d.run, d.spec), (RunType::Easy, Spec::Minutes(40)));
+}

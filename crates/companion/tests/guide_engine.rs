@@ -242,7 +242,7 @@ fn speed_multiplies_the_clock_and_finishing_completes_everything() {
     assert_eq!(r.active_s, 280, "session seconds, not wall seconds");
     assert_eq!(r.elapsed_s, 35);
     assert_eq!(r.speed, 10.0);
-    assert!(r.summary().contains("1 of 1 steps completed"), "{}", r.summary());
+    assert!(r.summary().contains("1 of 1 step completed"), "{}", r.summary());
 }
 
 #[test]

@@ -135,6 +135,36 @@ impl Region {
         Region::Chest,
     ];
 
+    /// The regions pain can be logged in, in the assessment's order: all but the chest, which goes to the red-flag
+    /// screen instead of the journal. Both front ends offer this list; [`crate::journal::PainReport::check`]
+    /// refuses the rest.
+    pub const LOGGABLE: [Region; 8] = [
+        Region::Neck,
+        Region::UpperTrapLeft,
+        Region::UpperTrapRight,
+        Region::BetweenShoulderBlades,
+        Region::MidBack,
+        Region::RibSideLeft,
+        Region::RibSideRight,
+        Region::Shoulder,
+    ];
+
+    /// A short capitalised name for tight places (a body-map tooltip, a radio button, a list row); [`Region::label`]
+    /// is the full one.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Region::Neck => "Neck",
+            Region::UpperTrapLeft => "Top of left shoulder",
+            Region::UpperTrapRight => "Top of right shoulder",
+            Region::BetweenShoulderBlades => "Between shoulder blades",
+            Region::MidBack => "Mid-back",
+            Region::RibSideLeft => "Left rib side",
+            Region::RibSideRight => "Right rib side",
+            Region::Shoulder => "Shoulder",
+            Region::Chest => "Chest",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Region::Neck => "neck",
@@ -472,6 +502,14 @@ mod tests {
     use super::*;
 
     pub(crate) const EXAMPLE: &str = include_str!("../../../examples/assessment.toml");
+
+    #[test]
+    fn every_region_but_the_chest_is_loggable_and_named_shortly() {
+        let all_but_chest: Vec<Region> = Region::ALL.into_iter().filter(|r| *r != Region::Chest).collect();
+        assert_eq!(Region::LOGGABLE.to_vec(), all_but_chest);
+        let short: std::collections::BTreeSet<&str> = Region::ALL.iter().map(|r| r.short_label()).collect();
+        assert_eq!(short.len(), Region::ALL.len(), "two regions share a short name");
+    }
 
     #[test]
     fn the_example_file_parses_and_routes_to_a_plan() {

@@ -42,6 +42,18 @@ impl PainTiming {
         }
     }
 
+    /// When it hurt, in words for a form or a list ("right after a run").
+    pub fn label(self) -> &'static str {
+        match self {
+            PainTiming::Before => "before a run",
+            PainTiming::During => "during a run",
+            PainTiming::RightAfter => "right after a run",
+            PainTiming::NextMorning => "the morning after",
+            PainTiming::AtDesk => "at the desk",
+            PainTiming::Other => "other",
+        }
+    }
+
     /// Whether this timing ties the report to a run (and so the auto-link looks for one).
     pub fn is_about_a_run(self) -> bool {
         matches!(self, PainTiming::Before | PainTiming::During | PainTiming::RightAfter | PainTiming::NextMorning)

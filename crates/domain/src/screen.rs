@@ -121,8 +121,8 @@ pub fn evaluate(program: &Program, answers: &ScreenAnswers) -> Result<ScreenOutc
         return Err(InputError::new(
             "answers",
             format!(
-                "{} question(s) unanswered: {} (an unanswered safety question is never taken as no)",
-                missing.len(),
+                "{} unanswered: {} (an unanswered safety question is never taken as no)",
+                crate::text::count(missing.len(), "question", "questions"),
                 missing.join(", ")
             ),
         ));

@@ -46,9 +46,17 @@ mod tests {
 
 /// A count with its noun, singular for one: "1 run", "3 runs", "1 day". Every front end counts things in sentences;
 /// this keeps "1 runs" out of all of them.
-pub fn count(n: impl Into<u64>, one: &str, many: &str) -> String {
-    let n = n.into();
+pub fn count(n: impl TryInto<u64>, one: &str, many: &str) -> String {
+    // Counts are never negative or past u64; such a value is a bug upstream, shown as a large number, not a panic.
+    let n = n.try_into().unwrap_or(u64::MAX);
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// An amount that may have a fraction, with its noun: "1 run a week", "1.5 runs", "4 runs" (no trailing ".0").
+pub fn amount(x: f64, one: &str, many: &str) -> String {
+    let text = if (x - x.round()).abs() < 0.05 { format!("{:.0}", x.round()) } else { format!("{x:.1}") };
+    let noun = if text == "1" { one } else { many };
+    format!("{text} {noun}")
 }
 
 #[cfg(test)]
@@ -58,5 +66,9 @@ mod count_tests {
         assert_eq!(super::count(1u32, "run", "runs"), "1 run");
         assert_eq!(super::count(0u32, "run", "runs"), "0 runs");
         assert_eq!(super::count(2u64, "pain report", "pain reports"), "2 pain reports");
+        assert_eq!(super::count(1usize, "week", "weeks"), "1 week");
+        assert_eq!(super::amount(1.0, "run", "runs"), "1 run");
+        assert_eq!(super::amount(1.5, "run", "runs"), "1.5 runs");
+        assert_eq!(super::amount(4.0, "run", "runs"), "4 runs");
     }
 }

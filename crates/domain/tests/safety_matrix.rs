@@ -45,7 +45,7 @@ fn screens() -> Vec<(&'static str, ScreeningRecord)> {
 
 /// Every region a plan is made for (chest pain goes to the screen instead).
 fn regions() -> impl Iterator<Item = Region> {
-    Region::ALL.into_iter().filter(|r| *r != Region::Chest)
+    Region::LOGGABLE.into_iter()
 }
 
 /// Every surface in the domain must stay within the permissions; returns the number of offers checked.

@@ -3,6 +3,7 @@
 mod support;
 
 use runtall_fit::{FitError, Intensity, StepDuration, StepTarget, WarningKind, WorkoutHr, decode};
+use runtall_insights::rng::SplitMix64;
 use support::*;
 
 const T0_UNIX: i64 = 1_700_000_000;
@@ -506,31 +507,31 @@ fn empty_data_section_is_no_messages() {
 
 #[test]
 fn random_bytes_never_panic() {
-    let mut rng = Rng::new(0x5EED_F17E);
+    let mut rng = SplitMix64::new(0x5EED_F17E);
     let valid = small_activity(false, 20).finish(14);
     let rounds: usize = std::env::var("FIT_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
     for round in 0..rounds {
         let mut buf: Vec<u8> = match round % 3 {
             // Pure noise.
-            0 => (0..rng.below(400)).map(|_| rng.byte()).collect(),
+            0 => (0..rng.index(400)).map(|_| rng.next_u64() as u8).collect(),
             // A valid header then noise.
             1 => {
                 let mut b = valid[..14].to_vec();
-                b.extend((0..rng.below(400)).map(|_| rng.byte()));
+                b.extend((0..rng.index(400)).map(|_| rng.next_u64() as u8));
                 b
             }
             // A valid file with a few bytes changed.
             _ => {
                 let mut b = valid.clone();
-                for _ in 0..1 + rng.below(6) {
-                    let i = rng.below(b.len());
-                    b[i] = rng.byte();
+                for _ in 0..1 + rng.index(6) {
+                    let i = rng.index(b.len());
+                    b[i] = rng.next_u64() as u8;
                 }
                 b
             }
         };
         if round % 7 == 0 {
-            let n = rng.below(buf.len() + 1);
+            let n = rng.index(buf.len() + 1);
             buf.truncate(n);
         }
         let _ = decode(&buf);
@@ -544,15 +545,15 @@ fn mutated_corpus_files_never_panic() {
         println!("skipped: corpus not found");
         return;
     };
-    let mut rng = Rng::new(20_241_122);
+    let mut rng = SplitMix64::new(20_241_122);
     let rounds: usize = std::env::var("FIT_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000) / 10;
     for name in ["fenix5-run.fit", "compressed-speed-distance.fit", "elemnt-bolt-no-application-id.fit"] {
         let Ok(orig) = std::fs::read(corpus.join("fit").join(name)) else { continue };
         for _ in 0..rounds {
             let mut b = orig.clone();
-            for _ in 0..1 + rng.below(8) {
-                let i = rng.below(b.len());
-                b[i] ^= 1 << rng.below(8);
+            for _ in 0..1 + rng.index(8) {
+                let i = rng.index(b.len());
+                b[i] ^= 1 << rng.index(8);
             }
             if let Ok(a) = decode(&b) {
                 assert!(a.stats.data_messages > 0);

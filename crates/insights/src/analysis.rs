@@ -425,9 +425,11 @@ pub fn analyze(runs: &[RunObservation], config: &AnalysisConfig) -> Result<Insig
         fit_model(&mut work, &judged, &features, config, &mut method);
     } else {
         method.model_note = format!(
-            "the combined model needs {} runs with at least 3 followed by pain and 3 without (now {} runs, {} with \
+            "the combined model needs {} runs with at least 3 followed by pain and 3 without (now {}, {} with \
              pain); until then each factor is judged alone at its fixed cut against a stricter bar",
-            config.min_runs_for_model, n, pain_runs
+            config.min_runs_for_model,
+            runtall_domain::text::count(n, "run", "runs"),
+            pain_runs
         );
     }
 

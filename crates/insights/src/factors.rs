@@ -188,9 +188,9 @@ impl Factor {
     pub fn value(self, run: &RunObservation, c: &Cutoffs) -> Option<bool> {
         let ctx = &run.context;
         match self {
-            Factor::LongRun => Some(run.run_type == crate::RunType::Long || run.distance_km >= c.long_run_km),
+            Factor::LongRun => Some(run.run_type == crate::RunLabel::Long || run.distance_km >= c.long_run_km),
             Factor::SpeedWork => Some(run.run_type.is_speed()),
-            Factor::TrailRun => Some(run.run_type == crate::RunType::Trail),
+            Factor::TrailRun => Some(run.run_type == crate::RunLabel::Trail),
             Factor::PackWorn => ctx.pack_worn,
             Factor::HardSurface => ctx.surface.map(|s| s == SurfaceKind::Hard),
             Factor::LongSittingDay => ctx.sitting_hours.map(|h| h >= c.sitting_hours),

@@ -37,6 +37,6 @@ pub use exposures::{Lag, Measure};
 pub use factors::{Cutoffs, Factor};
 pub use features::Reading;
 pub use observation::{
-    LinkedPainReport, LoadFlags, PAIN_THRESHOLD, PainOutcome, PainTiming, RunContext, RunDistance, RunObservation,
-    RunType, SurfaceKind, compute_load_flags, fill_load_flags, run_outcome,
+    LinkedPainReport, LoadFlags, PAIN_THRESHOLD, PainOutcome, PainTiming, RunContext, RunDistance, RunLabel,
+    RunObservation, SurfaceKind, compute_load_flags, fill_load_flags, run_outcome,
 };

@@ -120,9 +120,9 @@ pub fn pain_trend(
     };
     let sentence = match (current, category) {
         (None, _) => format!(
-            "Not enough pain ratings in the last {window_days} days to compare with your baseline ({} days rated; 3 \
+            "Not enough pain ratings in the last {window_days} days to compare with your baseline ({} rated; 3 \
              needed).",
-            recent.len()
+            runtall_domain::text::count(recent.len(), "day", "days")
         ),
         (Some(c), cat) => {
             let pct = change_percent.map(|p| format!(" ({p:+.0}%)")).unwrap_or_default();

@@ -22,10 +22,12 @@ use serde::{Deserialize, Serialize};
 /// run.
 pub const PAIN_THRESHOLD: u8 = 3;
 
-/// The kind of run, using the same labels as runtall's run classifier.
+/// The run classifier's label (`runtall_domain::classify::RunLabel`), as the statistics see it: the same six
+/// labels and the same name, because this crate sits below the domain and cannot use its type (the app layer maps
+/// one to the other). Not the plan's `runtall_content::RunType`, which folds intervals and tempo into "speed".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum RunType {
+pub enum RunLabel {
     Easy,
     Long,
     Intervals,
@@ -34,24 +36,24 @@ pub enum RunType {
     Trail,
 }
 
-impl RunType {
-    pub const ALL: [RunType; 6] =
-        [RunType::Easy, RunType::Long, RunType::Intervals, RunType::Tempo, RunType::Race, RunType::Trail];
+impl RunLabel {
+    pub const ALL: [RunLabel; 6] =
+        [RunLabel::Easy, RunLabel::Long, RunLabel::Intervals, RunLabel::Tempo, RunLabel::Race, RunLabel::Trail];
 
     pub fn id(self) -> &'static str {
         match self {
-            RunType::Easy => "easy",
-            RunType::Long => "long",
-            RunType::Intervals => "intervals",
-            RunType::Tempo => "tempo",
-            RunType::Race => "race",
-            RunType::Trail => "trail",
+            RunLabel::Easy => "easy",
+            RunLabel::Long => "long",
+            RunLabel::Intervals => "intervals",
+            RunLabel::Tempo => "tempo",
+            RunLabel::Race => "race",
+            RunLabel::Trail => "trail",
         }
     }
 
     /// Intervals, tempo and races: the efforts where breathing and posture change most.
     pub fn is_speed(self) -> bool {
-        matches!(self, RunType::Intervals | RunType::Tempo | RunType::Race)
+        matches!(self, RunLabel::Intervals | RunLabel::Tempo | RunLabel::Race)
     }
 }
 
@@ -120,7 +122,7 @@ pub struct RunObservation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub date: Date,
-    pub run_type: RunType,
+    pub run_type: RunLabel,
     pub distance_km: f64,
     /// Moving time in minutes, when known (pace is distance over this).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,7 +154,7 @@ impl RunObservation {
     }
 
     /// A run with no context yet; handy for callers and tests that fill fields one by one.
-    pub fn new(date: Date, run_type: RunType, distance_km: f64) -> Self {
+    pub fn new(date: Date, run_type: RunLabel, distance_km: f64) -> Self {
         RunObservation {
             id: None,
             date,
@@ -225,7 +227,8 @@ impl RunObservation {
     }
 }
 
-/// When a pain report was made relative to the run it is linked to.
+/// When a pain report was made relative to the run it is linked to: the journal's
+/// `runtall_domain::journal::PainTiming`, mirrored here for the same reason as [`RunLabel`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PainTiming {
@@ -458,7 +461,7 @@ mod tests {
 
     #[test]
     fn validation_names_the_field() {
-        let mut r = RunObservation::new(date(2025, 1, 1), RunType::Easy, 8.0);
+        let mut r = RunObservation::new(date(2025, 1, 1), RunLabel::Easy, 8.0);
         r.context.sleep_hours = Some(30.0);
         let e = r.validate(4).unwrap_err().to_string();
         assert!(e.contains("run #5: sleep_hours"), "{e}");

@@ -1,5 +1,11 @@
-//! A tiny seeded generator (SplitMix64). Written here rather than pulled in so results are reproducible across
-//! dependency upgrades: the same seed gives the same experiment schedule and the same simulated runners forever.
+//! The workspace's one seeded generator (SplitMix64): the experiment schedules, the simulator, the sample season
+//! and journals (`runtall-sample`, the latency bench) and the decoders' no-panic loops all draw from it. Written here
+//! rather than pulled in so results are reproducible across dependency upgrades: the same seed gives the same
+//! experiment schedule, the same simulated runners and the same demo season forever.
+//!
+//! One seeding rule: a seed is a named `u64` constant (or one the caller stores, like an experiment's), never the
+//! clock or the OS; each independent part (a runner, a pair of days) takes its own stream with
+//! [`SplitMix64::fork`] so it does not depend on how many numbers the parts before it drew.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +50,11 @@ impl SplitMix64 {
         }
         // Multiply-shift keeps the bias far below anything a schedule or simulation could notice.
         ((self.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+
+    /// Uniform index in [0, n) for a length; `n == 0` gives 0.
+    pub fn index(&mut self, n: usize) -> usize {
+        self.below(n as u64) as usize
     }
 
     /// Standard normal draw (Box–Muller; one of the pair is discarded to keep the state simple).

@@ -20,7 +20,7 @@ use crate::exposures::{Lag, Measure};
 use crate::factors::Factor;
 use crate::features::Reading;
 use crate::model::fit_logistic;
-use crate::observation::{RunDistance, RunObservation, RunType, SurfaceKind, fill_load_flags};
+use crate::observation::{RunDistance, RunLabel, RunObservation, SurfaceKind, fill_load_flags};
 use crate::rng::SplitMix64;
 use crate::{InsightsError, PAIN_THRESHOLD};
 use jiff::civil::{Date, Weekday, date};
@@ -131,9 +131,9 @@ impl Trigger {
         let b = |x: bool| if x { 1.0 } else { 0.0 };
         let c = &run.context;
         match (self.exposure, self.shape) {
-            (Exposure::LongRun, _) => b(run.run_type == RunType::Long),
+            (Exposure::LongRun, _) => b(run.run_type == RunLabel::Long),
             (Exposure::SpeedWork, _) => b(run.run_type.is_speed()),
-            (Exposure::TrailRun, _) => b(run.run_type == RunType::Trail),
+            (Exposure::TrailRun, _) => b(run.run_type == RunLabel::Trail),
             (Exposure::Pack, _) => b(c.pack_worn == Some(true)),
             (Exposure::HardSurface, _) => b(c.surface == Some(SurfaceKind::Hard)),
             (Exposure::AteBefore, _) => b(c.ate_within_2h == Some(true)),
@@ -727,22 +727,22 @@ pub fn simulate(scenario: &Scenario, seed: u64, index: usize, runs: usize) -> Re
                 continue;
             }
             let run_type = if wd == long_day {
-                if race_week { RunType::Race } else { RunType::Long }
+                if race_week { RunLabel::Race } else { RunLabel::Long }
             } else if wd == Weekday::Tuesday && speed_week {
-                if r.chance(0.5) { RunType::Intervals } else { RunType::Tempo }
+                if r.chance(0.5) { RunLabel::Intervals } else { RunLabel::Tempo }
             } else if r.chance(h.trail_share) {
-                RunType::Trail
+                RunLabel::Trail
             } else {
-                RunType::Easy
+                RunLabel::Easy
             };
             let scale = if big_week { 1.35 } else { 1.0 };
             let distance_km = scale
                 * match run_type {
-                    RunType::Long => long_km + r.uniform(-1.0, 1.0),
-                    RunType::Race => [5.0, 10.0, 21.1][r.below(3) as usize],
-                    RunType::Intervals | RunType::Tempo => r.uniform(7.0, 12.0),
-                    RunType::Trail => r.uniform(7.0, 17.0),
-                    RunType::Easy => r.uniform(5.0, 10.0),
+                    RunLabel::Long => long_km + r.uniform(-1.0, 1.0),
+                    RunLabel::Race => [5.0, 10.0, 21.1][r.below(3) as usize],
+                    RunLabel::Intervals | RunLabel::Tempo => r.uniform(7.0, 12.0),
+                    RunLabel::Trail => r.uniform(7.0, 17.0),
+                    RunLabel::Easy => r.uniform(5.0, 10.0),
                 };
             if !in_journal {
                 earlier.push(RunDistance { date: day, distance_km });
@@ -751,30 +751,30 @@ pub fn simulate(scenario: &Scenario, seed: u64, index: usize, runs: usize) -> Re
             let pace = h.easy_pace
                 + 0.15 * r.normal()
                 + match run_type {
-                    RunType::Long => 0.2,
-                    RunType::Tempo => -0.7,
-                    RunType::Intervals => -0.4,
-                    RunType::Race => -0.9,
-                    RunType::Trail => 1.0,
-                    RunType::Easy => 0.0,
+                    RunLabel::Long => 0.2,
+                    RunLabel::Tempo => -0.7,
+                    RunLabel::Intervals => -0.4,
+                    RunLabel::Race => -0.9,
+                    RunLabel::Trail => 1.0,
+                    RunLabel::Easy => 0.0,
                 };
             let climb = match run_type {
-                RunType::Trail => r.uniform(15.0, 45.0),
+                RunLabel::Trail => r.uniform(15.0, 45.0),
                 _ => (h.hilly_home * r.uniform(0.5, 1.5)).max(0.0),
             };
-            let is_long = run_type == RunType::Long;
+            let is_long = run_type == RunLabel::Long;
             let pack = r.chance(match run_type {
-                RunType::Long => h.pack_long,
-                RunType::Trail => h.pack_trail,
-                RunType::Race => 0.02,
+                RunLabel::Long => h.pack_long,
+                RunLabel::Trail => h.pack_trail,
+                RunLabel::Race => 0.02,
                 _ => h.pack_other,
             });
             let hard = match run_type {
-                RunType::Trail => false,
-                RunType::Race => true,
-                RunType::Long => r.chance(0.85),
-                RunType::Intervals | RunType::Tempo => r.chance(0.5),
-                RunType::Easy => r.chance(0.75),
+                RunLabel::Trail => false,
+                RunLabel::Race => true,
+                RunLabel::Long => r.chance(0.85),
+                RunLabel::Intervals | RunLabel::Tempo => r.chance(0.5),
+                RunLabel::Easy => r.chance(0.75),
             };
             let ate = r.chance(h.eat_prob + if is_long { 0.2 } else { 0.0 });
             let rushed = r.chance(if workday { 0.35 } else { 0.15 });

@@ -5,6 +5,7 @@ use crate::analysis::{AnalysisConfig, Counts, Entanglement, ExperimentSuggestion
 use crate::experiment::ExperimentUnit;
 use crate::factors::Factor;
 use crate::features::Reading;
+use runtall_domain::text::count;
 
 /// Runs with both, only the first, only the second, neither (where both are known), and the correlation (phi);
 /// `None` when either factor never varies.
@@ -58,21 +59,21 @@ pub(crate) fn entanglement(
     let (la, lb) = (fa.label(), fb.label());
     let sentence = if together {
         format!(
-            "{} and {} travel together in your journal ({} runs had both, {} only the first, {} only the second), so \
+            "{} and {} travel together in your journal ({} had both, {} only the first, {} only the second), so \
              the data cannot tell which of them goes with pain.",
             capitalize(la),
             lb,
-            n11,
+            count(n11, "run", "runs"),
             n10,
             n01
         )
     } else {
         format!(
-            "{} and {} almost never happen together in your journal ({} runs had both, {} runs had neither), so the data \
+            "{} and {} almost never happen together in your journal ({} had both, {} had neither), so the data \
              cannot tell which of them goes with pain.",
             capitalize(la),
             lb,
-            n11,
+            count(n11, "run", "runs"),
             n00
         )
     };
@@ -284,7 +285,7 @@ pub(crate) fn summarize(
     suggestion: Option<&ExperimentSuggestion>,
     model_used: bool,
 ) -> Vec<String> {
-    let mut out = vec![format!("Based on {n} runs, {pain} followed by pain.")];
+    let mut out = vec![format!("Based on {}, {pain} followed by pain.", count(n, "run", "runs"))];
     let flagged: Vec<&FactorResult> = ranked.iter().filter(|r| r.verdict.flagged()).collect();
     if flagged.is_empty() {
         out.push("No factor clearly goes with pain yet.".to_string());

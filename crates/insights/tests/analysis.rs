@@ -4,14 +4,14 @@
 use jiff::civil::{Date, date};
 use runtall_insights::analysis::{AnalysisConfig, Verdict, analyze};
 use runtall_insights::experiment::ExperimentFactor;
-use runtall_insights::{Factor, RunObservation, RunType, SurfaceKind};
+use runtall_insights::{Factor, RunLabel, RunObservation, SurfaceKind};
 
 fn day(i: usize) -> Date {
     date(2025, 3, 1).checked_add(jiff::Span::new().days(i as i64)).unwrap()
 }
 
 /// A run with every context field filled with a neutral value.
-fn run(i: usize, run_type: RunType, km: f64) -> RunObservation {
+fn run(i: usize, run_type: RunLabel, km: f64) -> RunObservation {
     let mut r = RunObservation::new(day(i), run_type, km);
     r.context.pack_worn = Some(false);
     r.context.surface = Some(if i.is_multiple_of(3) { SurfaceKind::Soft } else { SurfaceKind::Hard });
@@ -37,7 +37,7 @@ fn counts_sentence_and_not_enough_data() {
     // 15 runs: the vest on 7 of them with pain on 6; without it pain on 1 of 8.
     let mut runs = Vec::new();
     for i in 0..15 {
-        let mut r = run(i, RunType::Easy, 8.0);
+        let mut r = run(i, RunLabel::Easy, 8.0);
         let vest = i < 7;
         r.context.pack_worn = Some(vest);
         pain(&mut r, if (vest && i != 3) || i == 10 { 5 } else { 0 });
@@ -72,7 +72,7 @@ fn inseparable_factors_are_named_with_the_experiment_that_separates_them() {
     let mut runs = Vec::new();
     for i in 0..48 {
         let long = i % 4 == 3;
-        let mut r = run(i, if long { RunType::Long } else { RunType::Easy }, if long { 20.0 } else { 8.0 });
+        let mut r = run(i, if long { RunLabel::Long } else { RunLabel::Easy }, if long { 20.0 } else { 8.0 });
         r.context.pack_worn = Some(long);
         let p = if long { i % 8 != 7 || i % 24 == 7 } else { i % 9 == 0 };
         pain(&mut r, if p { 5 } else { 0 });
@@ -107,7 +107,7 @@ fn a_clear_trigger_is_a_likely_link_and_quiet_factors_are_not() {
     // Eating shortly before goes with pain; it does not travel with anything else.
     let mut runs = Vec::new();
     for i in 0..60 {
-        let mut r = run(i, RunType::Easy, 8.0);
+        let mut r = run(i, RunLabel::Easy, 8.0);
         let ate = i % 4 == 1;
         r.context.ate_within_2h = Some(ate);
         let p = if ate { i % 8 != 5 } else { i % 10 == 0 };
@@ -154,7 +154,7 @@ fn wording_never_claims_cause() {
 fn deterministic_and_serializable() {
     let runs: Vec<RunObservation> = (0..30)
         .map(|i| {
-            let mut r = run(i, if i % 5 == 0 { RunType::Intervals } else { RunType::Easy }, 9.0);
+            let mut r = run(i, if i % 5 == 0 { RunLabel::Intervals } else { RunLabel::Easy }, 9.0);
             pain(&mut r, if i % 5 == 0 || i % 7 == 0 { 4 } else { 0 });
             r
         })
@@ -174,7 +174,7 @@ fn deterministic_and_serializable() {
 
 #[test]
 fn bad_input_names_the_run_and_field() {
-    let mut runs: Vec<RunObservation> = (0..5).map(|i| run(i, RunType::Easy, 8.0)).collect();
+    let mut runs: Vec<RunObservation> = (0..5).map(|i| run(i, RunLabel::Easy, 8.0)).collect();
     runs[3].max_pain = 12;
     let e = analyze(&runs, &AnalysisConfig::default()).unwrap_err().to_string();
     assert!(e.contains("run #4: max_pain") && e.contains("0–10"), "{e}");
@@ -191,9 +191,9 @@ fn empty_and_tiny_journals_are_fine() {
     let report = analyze(&[], &AnalysisConfig::default()).unwrap();
     assert_eq!(report.runs, 0);
     assert!(report.factors.iter().all(|f| f.verdict == Verdict::NotEnoughData));
-    let one = vec![run(0, RunType::Long, 21.0)];
+    let one = vec![run(0, RunLabel::Long, 21.0)];
     let report = analyze(&one, &AnalysisConfig::default()).unwrap();
-    assert!(report.summary[0].starts_with("Based on 1 runs"));
+    assert!(report.summary[0].starts_with("Based on 1 run,"), "{}", report.summary[0]);
 }
 
 #[test]
@@ -202,7 +202,7 @@ fn entangled_pairs_get_advice_that_fits_them() {
     let mut runs = Vec::new();
     for i in 0..40 {
         let trail = i % 4 == 0;
-        let mut r = run(i, if trail { RunType::Trail } else { RunType::Easy }, 10.0);
+        let mut r = run(i, if trail { RunLabel::Trail } else { RunLabel::Easy }, 10.0);
         r.context.surface = Some(if trail { SurfaceKind::Soft } else { SurfaceKind::Hard });
         pain(&mut r, if (trail && i % 8 == 0) || i % 13 == 0 { 5 } else { 0 });
         runs.push(r);
@@ -222,7 +222,7 @@ fn entangled_pairs_get_advice_that_fits_them() {
     let mut runs = Vec::new();
     for i in 0..40 {
         let long = i % 4 == 0;
-        let mut r = run(i, if long { RunType::Long } else { RunType::Easy }, if long { 18.0 } else { 8.0 });
+        let mut r = run(i, if long { RunLabel::Long } else { RunLabel::Easy }, if long { 18.0 } else { 8.0 });
         r.context.sitting_hours = Some(if long { 8.0 } else { 2.0 });
         pain(&mut r, if (long && i % 8 == 0) || i % 13 == 0 { 5 } else { 0 });
         runs.push(r);
@@ -252,7 +252,7 @@ fn ratios_read_plainly_at_the_extremes() {
 fn a_cut_point_the_data_support_is_found_and_shown() {
     let mut runs = Vec::new();
     for i in 0..90 {
-        let mut r = run(i, RunType::Easy, 8.0);
+        let mut r = run(i, RunLabel::Easy, 8.0);
         // Sitting cycles through 2, 4, 6.5, 7.5, 8.5 and 9.5 h.
         let sitting = [2.0, 4.0, 6.5, 7.5, 8.5, 9.5][i % 6];
         r.context.sitting_hours = Some(sitting);
@@ -282,7 +282,7 @@ fn a_cut_point_the_data_support_is_found_and_shown() {
 fn no_cut_point_is_shown_without_support() {
     let mut runs = Vec::new();
     for i in 0..90 {
-        let mut r = run(i, RunType::Easy, 8.0);
+        let mut r = run(i, RunLabel::Easy, 8.0);
         r.context.sitting_hours = Some([2.0, 4.0, 6.5, 7.5, 8.5, 9.5][i % 6]);
         r.context.longest_sitting_hours = Some(1.0);
         pain(&mut r, if i % 7 == 2 || i % 13 == 5 { 4 } else { 0 });
@@ -302,7 +302,7 @@ fn pain_that_is_clearly_rarer_with_a_factor_reads_as_less_pain() {
     // Pain after 2 of 30 runs on soft ground and 24 of 30 on hard ground: the soft side goes with less pain.
     let mut runs = Vec::new();
     for i in 0..60 {
-        let mut r = run(i, RunType::Easy, 8.0);
+        let mut r = run(i, RunLabel::Easy, 8.0);
         let hard = i % 2 == 0;
         r.context.surface = Some(if hard { SurfaceKind::Hard } else { SurfaceKind::Soft });
         // "Hard surface" is the suspected side; here the post-run reset is skipped exactly on soft days, so the
@@ -322,7 +322,7 @@ fn pain_that_is_clearly_rarer_with_a_factor_reads_as_less_pain() {
 #[test]
 fn without_pain_events_there_is_no_estimate_to_draw() {
     let runs: Vec<RunObservation> =
-        (0..40).map(|i| run(i, if i % 4 == 0 { RunType::Long } else { RunType::Easy }, 9.0)).collect();
+        (0..40).map(|i| run(i, if i % 4 == 0 { RunLabel::Long } else { RunLabel::Easy }, 9.0)).collect();
     let report = analyze(&runs, &AnalysisConfig::default()).unwrap();
     let long = report.factor(Factor::LongRun).unwrap();
     assert_eq!(long.verdict, Verdict::NoPainYet);
@@ -334,7 +334,7 @@ fn without_pain_events_there_is_no_estimate_to_draw() {
 
 #[test]
 fn yesterdays_drive_does_not_count_as_todays_car_travel() {
-    let mut r = run(0, RunType::Easy, 8.0);
+    let mut r = run(0, RunLabel::Easy, 8.0);
     r.context.car_hours_same_day = Some(0.0);
     r.context.car_hours_day_before = Some(5.0);
     let cut = runtall_insights::Cutoffs::default();

@@ -85,9 +85,9 @@ pub fn pain(f: &mut Flow, p: &PainOutcome, height: f32) {
         hi.min(10.0),
         match (rated.first(), rated.last()) {
             (Some(a), Some(b)) => format!(
-                "Rated in {} of {} weeks, from {:.1} (week of {}) to {:.1} (week of {}).",
+                "Rated in {} of {}, from {:.1} (week of {}) to {:.1} (week of {}).",
                 rated.len(),
-                p.weeks.len(),
+                runtall_domain::text::count(p.weeks.len(), "week", "weeks"),
                 a.value.unwrap_or(0.0),
                 a.week_start,
                 b.value.unwrap_or(0.0),

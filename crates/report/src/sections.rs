@@ -258,7 +258,13 @@ fn outcomes(f: &mut Flow, data: &ReportData) {
             rows.push(mean);
             f.table(&widths, &header, &rows, BODY);
             if t.hidden_scorings > 0 {
-                f.text(&[r(format!("{} scoring(s) between these not shown.", t.hidden_scorings))], SMALL);
+                f.text(
+                    &[r(format!(
+                        "{} between these not shown.",
+                        runtall_domain::text::count(t.hidden_scorings, "scoring", "scorings")
+                    ))],
+                    SMALL,
+                );
             }
             match &t.change {
                 Some(c) if c.contains("3 points") => f.text(&[r(c.clone())], BODY),

@@ -27,7 +27,7 @@ use runtall_domain::classify::RunLabel;
 use runtall_domain::journal::{DayLog, PainTiming};
 use runtall_domain::journal_format::{Journal, JournalPain, JournalRun};
 use runtall_insights::scenarios::{World, simulate, suite};
-use runtall_insights::{RunObservation, RunType, SurfaceKind};
+use runtall_insights::{RunLabel as SimLabel, RunObservation, SurfaceKind};
 use runtall_store::{SqliteStore, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -239,12 +239,12 @@ fn journal_of(runs: &[RunObservation], shift_days: i32) -> Journal {
             start,
             sport: Sport::Running,
             label: Some(match r.run_type {
-                RunType::Easy => RunLabel::Easy,
-                RunType::Long => RunLabel::Long,
-                RunType::Intervals => RunLabel::Intervals,
-                RunType::Tempo => RunLabel::Tempo,
-                RunType::Race => RunLabel::Race,
-                RunType::Trail => RunLabel::Trail,
+                SimLabel::Easy => RunLabel::Easy,
+                SimLabel::Long => RunLabel::Long,
+                SimLabel::Intervals => RunLabel::Intervals,
+                SimLabel::Tempo => RunLabel::Tempo,
+                SimLabel::Race => RunLabel::Race,
+                SimLabel::Trail => RunLabel::Trail,
             }),
             distance_m: r.distance_km * 1000.0,
             moving_s: moving,

@@ -15,6 +15,9 @@
 //! cargo bench -p runtall --bench sync
 //! RUNTALL_BENCH_DB=/tmp/ten.db cargo bench -p runtall --bench sync   # reuse or keep the journal
 //! ```
+//!
+//! `RUNTALL_BENCH_BIN=/path/to/runtall` runs another build's client (with this build's server) for a before and
+//! after comparison.
 
 #[allow(dead_code)]
 #[path = "../../web/benches/latency/journal.rs"]
@@ -28,6 +31,28 @@ const SEED: u64 = 20_261_206;
 
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
+}
+
+/// CPU seconds (user + system) of this process and of its waited-for children, from `/proc/self/stat` (Linux;
+/// zeros elsewhere). On a shared, loaded machine wall time mostly measures waiting for a core: CPU time is what
+/// the sync itself costs.
+fn cpu() -> (f64, f64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces): utime is field 14 overall.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(0.0)).collect();
+    let tick = 100.0; // USER_HZ on Linux
+    let at = |i: usize| f.get(i).copied().unwrap_or(0.0) / tick;
+    (at(11) + at(12), at(13) + at(14))
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn main() {
@@ -58,6 +83,8 @@ fn main() {
     let server_db = temp.path().join("server.db");
     let server = SqliteStore::open(&server_db).expect("server database");
 
+    println!("load average before: {}", load());
+    let cpu_before = cpu().0;
     let t = Instant::now();
     let out = sync::outgoing(&local).expect("outgoing");
     let collect = t.elapsed();
@@ -77,6 +104,7 @@ fn main() {
         encode += t.elapsed();
     }
     let total = collect + encode + apply;
+    let protocol_cpu = cpu().0 - cpu_before;
     println!(
         "protocol (in process): {} records in {} batches, {:.1} MB sent (largest batch {:.1} MB)",
         out.pending_records(),
@@ -85,12 +113,13 @@ fn main() {
         largest as f64 / 1e6
     );
     println!(
-        "  collect {} + encode and acknowledge {} + server applies {} = {} (target < 10 s: {:.2} of it)",
+        "  collect {} + encode and acknowledge {} + server applies {} = {} (target < 10 s: {:.2} of it); CPU {:.2} s",
         secs(collect),
         secs(encode),
         secs(apply),
         secs(total),
-        total.as_secs_f64() / 10.0
+        total.as_secs_f64() / 10.0,
+        protocol_cpu
     );
     let server_runs = server.activities(&Default::default()).expect("runs").len();
     assert_eq!(server_runs, runs, "every run arrived");
@@ -108,8 +137,12 @@ fn main() {
     drop(local);
     let clinic_db = temp.path().join("clinic.db");
     let (url, token) = clinic_server(&clinic_db);
+    // RUNTALL_BENCH_BIN runs another build's `runtall` (a copy kept to compare before and after a change).
+    let bin = std::env::var_os("RUNTALL_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_runtall").into());
+    println!("load average before: {}", load());
+    let (server_before, client_before) = cpu();
     let t = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+    let out = std::process::Command::new(&bin)
         .arg("--db")
         .arg(&path)
         .args(["sync", "--server", &url, "--json"])
@@ -117,6 +150,7 @@ fn main() {
         .output()
         .expect("runtall sync");
     let wall = t.elapsed();
+    let (server_after, client_after) = cpu();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary");
     println!(
@@ -127,8 +161,13 @@ fn main() {
         secs(wall),
         wall.as_secs_f64() / 10.0
     );
+    println!(
+        "  CPU: client (runtall sync) {:.2} s, server (this process) {:.2} s",
+        client_after - client_before,
+        server_after - server_before
+    );
     let t = Instant::now();
-    let idle = std::process::Command::new(env!("CARGO_BIN_EXE_runtall"))
+    let idle = std::process::Command::new(&bin)
         .arg("--db")
         .arg(&path)
         .args(["sync", "--json"])

@@ -359,6 +359,14 @@ fn cues_follow_the_run_type_and_the_watch_workout_decodes() {
     );
     assert!(stdout(&ics).contains("BEGIN:VCALENDAR") && stdout(&ics).contains("BEGIN:VALARM"));
 
+    // Left out, the run comes from today's plan or the last run (none here: an easy run of a usual length), and a
+    // speed run starts as reps, so there is a cue before each of them.
+    let out = runtall(&db, &["cues"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("An easy run; 45 minutes, a usual length."), "{}", stdout(&out));
+    let out = stdout(&runtall(&db, &["cues", "--run", "speed"]));
+    assert!(out.contains("6×3:00, 2:00 recovery") && out.contains("before rep 6"), "{out}");
+
     for bad in [
         vec!["cues", "--run", "easy", "--minutes", "0"],
         vec!["cues", "--run", "speed", "--reps", "200x400m"],

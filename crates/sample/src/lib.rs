@@ -2,5 +2,4 @@
 //! files (so they go through the same import path as a runner's own watch files) and a generated season.
 
 pub mod fit;
-pub mod rng;
 pub mod season;

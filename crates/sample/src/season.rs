@@ -12,7 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use runtall_domain::assess::{DayHours, Region, Score, Surface};
 use runtall_domain::journal::{DayLog, PainTiming};
 
-pub use crate::rng::Rng;
+pub use runtall_insights::rng::SplitMix64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -62,7 +62,7 @@ fn at(date: Date, hour: i8, minute: i8) -> Timestamp {
 }
 
 /// Builds the samples of a run from segments of (distance m, speed m/s, heart rate, lap kind).
-fn simulate(rng: &mut Rng, start: Timestamp, segments: &[(f64, f64, f64, LapKind)], hilly: bool) -> SimRun {
+fn simulate(rng: &mut SplitMix64, start: Timestamp, segments: &[(f64, f64, f64, LapKind)], hilly: bool) -> SimRun {
     const STEP_S: u32 = 3; // "smart recording": a sample every few seconds
     let mut samples = Vec::new();
     let mut laps = Vec::new();
@@ -72,7 +72,7 @@ fn simulate(rng: &mut Rng, start: Timestamp, segments: &[(f64, f64, f64, LapKind
         let lap_start = samples.len();
         let target = d + dist;
         while d < target {
-            let v = (speed * rng.range(0.96, 1.04)).max(0.5);
+            let v = (speed * rng.uniform(0.96, 1.04)).max(0.5);
             let angle = d / radius_m;
             let lat = CENTER.0 + (radius_m * angle.cos()) / 111_320.0;
             let lon = CENTER.1 + (radius_m * angle.sin()) / (111_320.0 * CENTER.0.to_radians().cos());
@@ -82,8 +82,8 @@ fn simulate(rng: &mut Rng, start: Timestamp, segments: &[(f64, f64, f64, LapKind
                 t_s: t,
                 distance_m: d,
                 speed_mps: v,
-                hr_bpm: (hr + rng.range(-3.0, 3.0) + f64::from(t) / 600.0).clamp(60.0, 200.0) as u8,
-                cadence_spm: (150.0 + speed * 8.0 + rng.range(-2.0, 2.0)).round(),
+                hr_bpm: (hr + rng.uniform(-3.0, 3.0) + f64::from(t) / 600.0).clamp(60.0, 200.0) as u8,
+                cadence_spm: (150.0 + speed * 8.0 + rng.uniform(-2.0, 2.0)).round(),
                 altitude_m: 420.0 + hills,
                 lat_deg: lat,
                 lon_deg: lon,
@@ -115,7 +115,7 @@ pub fn generate(
     experiment: Option<(Date, &runtall_insights::ExperimentDesign)>,
 ) -> Season {
     let mut experiment_runs = 0u32;
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut season = Season::default();
     let first = last_day.checked_sub(SignedDuration::from_hours(24 * 7 * weeks - 24)).unwrap_or(last_day);
     let total_days = weeks * 7;
@@ -126,12 +126,12 @@ pub fn generate(
         let week = day_index / 7;
         let weekday = date.weekday();
         let workday = !matches!(weekday, Weekday::Saturday | Weekday::Sunday);
-        let sitting = if workday { rng.range(7.5, 10.5) } else { rng.range(2.0, 4.5) };
-        let longest = (sitting * rng.range(0.25, 0.45)).min(sitting);
+        let sitting = if workday { rng.uniform(7.5, 10.5) } else { rng.uniform(2.0, 4.5) };
+        let longest = (sitting * rng.uniform(0.25, 0.45)).min(sitting);
         let car = if rng.chance(0.08) {
-            rng.range(2.0, 4.0)
+            rng.uniform(2.0, 4.0)
         } else if workday {
-            rng.range(0.3, 0.8)
+            rng.uniform(0.3, 0.8)
         } else {
             0.0
         };
@@ -141,8 +141,8 @@ pub fn generate(
             sitting_h: DayHours::new((sitting * 2.0).round() / 2.0).ok(),
             longest_sitting_h: DayHours::new((longest * 2.0).round() / 2.0).ok(),
             car_h: DayHours::new((car * 2.0).round() / 2.0).ok(),
-            sleep_h: DayHours::new((rng.range(6.0, 8.5) * 2.0).round() / 2.0).ok(),
-            stress: Score::new(if workday { rng.range(3.0, 7.0) } else { rng.range(1.0, 4.0) }.round()).ok(),
+            sleep_h: DayHours::new((rng.uniform(6.0, 8.5) * 2.0).round() / 2.0).ok(),
+            stress: Score::new(if workday { rng.uniform(3.0, 7.0) } else { rng.uniform(1.0, 4.0) }.round()).ok(),
             strength_done: matches!(weekday, Weekday::Monday | Weekday::Wednesday) && rng.chance(adherence),
             mobility_done: rng.chance(adherence),
             relief: vec![],
@@ -154,7 +154,7 @@ pub fn generate(
                 at: at(date, 16, 30),
                 timing: PainTiming::AtDesk,
                 region: Region::Neck,
-                intensity: (rng.range(2.0, 4.0) - progress).round().max(1.0),
+                intensity: (rng.uniform(2.0, 4.0) - progress).round().max(1.0),
                 run: None,
             });
         }
@@ -174,8 +174,8 @@ pub fn generate(
             let start = at(date, hour, minute);
             let long_km = 14.0 + (week as f64 * 0.6).min(7.0) - if week % 4 == 3 { 3.0 } else { 0.0 };
             let (segments, hilly) = match kind {
-                Kind::Easy => (km_segments(rng.range(7.0, 9.5), 2.95, 142.0), false),
-                Kind::Trail => (km_segments(rng.range(9.0, 12.0), 2.55, 148.0), true),
+                Kind::Easy => (km_segments(rng.uniform(7.0, 9.5), 2.95, 142.0), false),
+                Kind::Trail => (km_segments(rng.uniform(9.0, 12.0), 2.55, 148.0), true),
                 Kind::Long => (km_segments(long_km, 2.8, 146.0), rng.chance(0.5)),
                 Kind::Intervals => {
                     let mut s = vec![(2000.0, 2.85, 138.0, LapKind::Warmup)];
@@ -217,7 +217,7 @@ pub fn generate(
                 p += 0.07;
             }
             if rng.chance(p.min(0.95)) {
-                let intensity = (rng.range(3.0, 6.0) - 1.5 * progress).round().clamp(2.0, 7.0);
+                let intensity = (rng.uniform(3.0, 6.0) - 1.5 * progress).round().clamp(2.0, 7.0);
                 let next_morning = rng.chance(0.35);
                 let (when, timing) = if next_morning {
                     (at(date.tomorrow().unwrap_or(date), 7, 10), PainTiming::NextMorning)

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::{GenericClient, Row};
 use runtall_store::accounts::{
-    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Role, SessionInfo, email_key,
+    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Purged, Role, SessionInfo,
+    email_key,
 };
 use runtall_store::columns::{parse_ts, ts};
 use runtall_store::{AthleteId, Result, StoreError};
@@ -357,5 +358,22 @@ impl Accounts for PgDatabase {
             )
             .map_err(|e| self.err(e))?;
         Ok(row.map(|r| AccountId::new(r.get(0))))
+    }
+
+    fn purge_expired(&self, now: Timestamp) -> Result<Purged> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let now = now.as_second();
+        let mut delete = |sql: &str| tx.execute(sql, &[&now]).map(|n| n as usize);
+        let purged = (|| {
+            Ok(Purged {
+                sessions: delete("DELETE FROM account_sessions WHERE expires_epoch <= $1")?,
+                invitations: delete("DELETE FROM invitations WHERE expires_epoch <= $1")?,
+                reset_codes: delete("DELETE FROM reset_codes WHERE expires_epoch <= $1 OR used")?,
+            })
+        })()
+        .map_err(|e: postgres::Error| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(purged)
     }
 }

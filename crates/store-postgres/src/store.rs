@@ -27,8 +27,8 @@ use runtall_store::columns::{
     parse_ts, ts,
 };
 use runtall_store::{
-    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
-    LessonDone, PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
+    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, EncodedActivity, JournalEntry,
+    JournalImportStats, LessonDone, PostureRow, Result, SessionRow, Store, StoreError, StoredActivity,
 };
 use serde::de::DeserializeOwned;
 
@@ -57,8 +57,13 @@ const ACTIVITY_COLUMNS: [&str; 18] = [
     "samples",
 ];
 
-/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy.
-fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<dyn ToSql + Sync>>> {
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy. `blob` is the
+/// samples already in the codec (checked by the caller), stored as they are instead of encoding `a.samples`.
+fn activity_values(
+    a: &Activity,
+    c: Option<&Classification>,
+    blob: Option<&[u8]>,
+) -> Result<Vec<Box<dyn ToSql + Sync>>> {
     Ok(vec![
         Box::new(a.start.as_second()),
         Box::new(ts(a.start)),
@@ -77,7 +82,7 @@ fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<d
         Box::new(ts(Timestamp::now())),
         Box::new(summary_json(a)?),
         Box::new(c.map(|c| encode("classification", c)).transpose()?),
-        Box::new(codec::encode(&a.samples)),
+        Box::new(blob.map_or_else(|| codec::encode(&a.samples), <[u8]>::to_vec)),
     ])
 }
 
@@ -221,9 +226,15 @@ impl PgStore {
     }
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
-    fn insert_activity(&self, tx: Tx<'_, '_>, a: &Activity, c: Option<&Classification>) -> Result<i64> {
+    fn insert_activity(
+        &self,
+        tx: Tx<'_, '_>,
+        a: &Activity,
+        c: Option<&Classification>,
+        blob: Option<&[u8]>,
+    ) -> Result<i64> {
         let me = self.me();
-        let values = activity_values(a, c)?;
+        let values = activity_values(a, c, blob)?;
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&me];
         params.extend(values.iter().map(|v| v.as_ref()));
         let slots: Vec<String> = (1..=params.len()).map(|i| format!("${i}")).collect();
@@ -322,6 +333,7 @@ impl PgStore {
         activity: &Activity,
         classification: Option<&Classification>,
         context: Option<&RunContext>,
+        blob: Option<&[u8]>,
         stats: &mut JournalImportStats,
     ) -> Result<()> {
         let id = match self.run_id_by_key(tx, &activity.source.content_hash)? {
@@ -331,7 +343,7 @@ impl PgStore {
             }
             None => {
                 stats.runs_added += 1;
-                self.insert_activity(tx, activity, classification)?
+                self.insert_activity(tx, activity, classification, blob)?
             }
         };
         if let Some(c) = context {
@@ -537,7 +549,7 @@ impl Store for PgStore {
             if let Some(existing) = self.same_recording(tx, a)? {
                 return Ok(AddOutcome::DuplicateRun { existing });
             }
-            let id = self.insert_activity(tx, a, classification)?;
+            let id = self.insert_activity(tx, a, classification, None)?;
             if a.sport.is_run() {
                 self.mark_labels_stale(tx, a.start.as_second())?;
             }
@@ -570,7 +582,7 @@ impl Store for PgStore {
                 } else {
                     None
                 };
-                let id = self.insert_activity(tx, a, c.as_ref())?;
+                let id = self.insert_activity(tx, a, c.as_ref(), None)?;
                 if a.sport.is_run() {
                     let start = a.start.as_second();
                     stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
@@ -585,7 +597,7 @@ impl Store for PgStore {
     }
 
     fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
-        let values = activity_values(a, classification)?;
+        let values = activity_values(a, classification, None)?;
         self.tx(|tx| {
             self.lock_athlete(tx)?;
             let old = tx
@@ -631,6 +643,18 @@ impl Store for PgStore {
         })?;
         let classification = row.get::<_, Option<&str>>(1).map(|c| decode("activity", id, c)).transpose()?;
         Ok(Some(StoredActivity { id, activity, classification }))
+    }
+
+    fn activity_encoded(&self, id: i64) -> Result<Option<EncodedActivity>> {
+        let row = self.tx(|tx| {
+            tx.query_opt(
+                "SELECT summary, samples FROM activities WHERE id = $1 AND athlete_id = $2",
+                &[&id, &self.me()],
+            )
+            .map_err(|e| self.err(e))
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(EncodedActivity { id, activity: decode("activity", id, row.get(0))?, samples_blob: row.get(1) }))
     }
 
     fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
@@ -856,8 +880,15 @@ impl Store for PgStore {
             let mut forward: Vec<(i64, String)> = Vec::new();
             for entry in entries {
                 match entry.map_err(StoreError::Journal)? {
-                    JournalEntry::Run { activity, classification, context } => {
-                        self.import_run(tx, &activity, classification.as_ref(), context.as_ref(), &mut stats)?;
+                    JournalEntry::Run { activity, classification, context, samples_blob } => {
+                        self.import_run(
+                            tx,
+                            &activity,
+                            classification.as_ref(),
+                            context.as_ref(),
+                            samples_blob.as_deref(),
+                            &mut stats,
+                        )?;
                     }
                     JournalEntry::Pain { report, run_key } => {
                         forward.extend(self.import_pain(tx, report, run_key, &mut stats)?);

@@ -210,6 +210,49 @@ where
     assert_eq!(db.use_reset_code(&hash("zz"), now).expect("unknown"), None);
 }
 
+pub fn expired_secrets_are_purged_and_live_ones_kept<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let then = at("2026-12-01T10:00:00Z");
+    let hour = then + SignedDuration::from_hours(1);
+    let day = then + SignedDuration::from_hours(24);
+    db.add_session(&hash("old-session"), ana.id, then, hour).expect("session");
+    db.add_session(&hash("live-session"), ana.id, then, day).expect("session");
+    db.add_invitation(&hash("old-invite"), pat.id, then, hour).expect("invite");
+    db.add_invitation(&hash("live-invite"), pat.id, then, day).expect("invite");
+    db.add_reset_code(&hash("old-code"), ana.id, hour).expect("code");
+    db.add_reset_code(&hash("used-code"), ana.id, day).expect("code");
+    db.add_reset_code(&hash("live-code"), ana.id, day).expect("code");
+    assert_eq!(db.use_reset_code(&hash("used-code"), then).expect("use"), Some(ana.id));
+
+    // Nothing has expired yet an hour early, but the used code is dead already.
+    let purged = db.purge_expired(then).expect("purge");
+    assert_eq!((purged.sessions, purged.invitations, purged.reset_codes), (0, 0, 1));
+
+    let now = hour + SignedDuration::from_mins(5);
+    assert_eq!(db.use_reset_code(&hash("old-code"), now).expect("use"), None, "an expired code does not work");
+    let purged = db.purge_expired(now).expect("purge");
+    assert_eq!((purged.sessions, purged.invitations, purged.reset_codes), (1, 1, 1));
+    assert_eq!(purged.total(), 3);
+    assert_eq!(db.purge_expired(now).expect("again"), Default::default(), "gone: nothing left to purge");
+    // Gone even for a clock turned back: the rows no longer exist.
+    assert_eq!(db.use_reset_code(&hash("old-code"), then).expect("use"), None);
+    assert_eq!(db.session(&hash("old-session"), then).expect("session"), None);
+    assert_eq!(db.accept_invitation(&hash("old-invite"), ana.id, then).expect("accept"), Acceptance::Invalid);
+
+    // What is still valid is untouched and works.
+    assert_eq!(db.session(&hash("live-session"), now).expect("session").map(|s| s.account), Some(ana.id));
+    assert_eq!(db.use_reset_code(&hash("live-code"), now).expect("use"), Some(ana.id));
+    assert_eq!(
+        db.accept_invitation(&hash("live-invite"), ana.id, now).expect("accept"),
+        Acceptance::Linked { clinician: pat.id }
+    );
+}
+
 pub fn deleting_an_account_ends_everything_it_held<B: Backend>(backend: &B)
 where
     B::Db: Accounts,

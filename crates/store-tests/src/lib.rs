@@ -53,6 +53,7 @@ macro_rules! conformance_suite {
             run_context_is_kept_only_for_the_athletes_runs,
             a_journal_import_matches_keys_links_later_runs_and_skips_duplicates,
             a_bad_journal_line_keeps_nothing_of_the_import,
+            a_run_imported_with_encoded_samples_keeps_them_byte_for_byte,
             sessions_break_events_lessons_and_settings,
             one_experiment_is_active_per_athlete,
             posture_checks_round_trip_and_delete,
@@ -89,6 +90,7 @@ macro_rules! accounts_suite {
             invitations_link_once_and_the_athlete_revokes,
             device_tokens_name_their_athlete_until_revoked,
             reset_codes_are_single_use_and_expire,
+            expired_secrets_are_purged_and_live_ones_kept,
             deleting_an_account_ends_everything_it_held,
         );
     };

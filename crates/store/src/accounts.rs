@@ -109,6 +109,20 @@ pub struct Device {
     pub last_used: Option<Timestamp>,
 }
 
+/// What [`Accounts::purge_expired`] deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Purged {
+    pub sessions: usize,
+    pub invitations: usize,
+    pub reset_codes: usize,
+}
+
+impl Purged {
+    pub fn total(&self) -> usize {
+        self.sessions + self.invitations + self.reset_codes
+    }
+}
+
 /// What accepting an invitation did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Acceptance {
@@ -181,6 +195,12 @@ pub trait Accounts {
     fn add_reset_code(&self, code_hash: &str, account: AccountId, expires_at: Timestamp) -> Result<()>;
     /// Uses a reset code: the account it was made for, if it is unused and not expired at `now`, and marks it used.
     fn use_reset_code(&self, code_hash: &str, now: Timestamp) -> Result<Option<AccountId>>;
+
+    /// Deletes the secrets that can no longer be used at `now`: sessions, invitations (used or not: the link an
+    /// invitation made keeps its own date) and reset codes past their expiry, and reset codes already used. Hashes
+    /// of dead secrets are of no use to anyone and only grow the tables the server reads on every request. One
+    /// transaction; returns how many of each.
+    fn purge_expired(&self, now: Timestamp) -> Result<Purged>;
 }
 
 /// The form of an email the uniqueness rule compares: trimmed and lowercased.

@@ -42,7 +42,9 @@ use runtall_domain::screen::ScreeningRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database {path} is locked by another program (is another runtall running?); try again in a moment")]
+    /// Another writer held the data this call needed for longer than the store waits (a second program on a SQLite
+    /// file, a conflicting transaction on a server). Nothing was changed and the same call can simply be retried.
+    #[error("database {path} is busy with another writer; nothing was changed, try again in a moment")]
     Locked { path: String },
     /// Front ends add what the runner can do about it (the CLI names `--db`).
     #[error("{path} is not a runtall database or is damaged ({detail}); nothing was changed")]
@@ -139,7 +141,16 @@ pub enum JournalEntry {
     /// A run under its journal key (`activity.source.content_hash`): matched to the athlete's stored activity with
     /// that key, or else stored as `activity` with `classification`. `context`, when given, replaces the run's
     /// stored context; its `run_id` is ignored (the store sets the run it matched or stored).
-    Run { activity: Box<Activity>, classification: Option<Classification>, context: Option<RunContext> },
+    ///
+    /// `samples_blob`, when given, is the run's sample stream already in the store's codec ([`codec::encode`]),
+    /// checked by the caller with [`codec::scan`]: it is stored as it is and `activity.samples` is ignored. A
+    /// sync batch brings runs this way, so the server never decodes a stream only to encode it again.
+    Run {
+        activity: Box<Activity>,
+        classification: Option<Classification>,
+        context: Option<RunContext>,
+        samples_blob: Option<Vec<u8>>,
+    },
     /// A pain report, linked to the run whose key is `run_key` when the athlete has it (the run may come later in
     /// the stream); `report.run_id` is ignored. Skipped when the very same report is stored already.
     Pain { report: PainReport, run_key: Option<String> },
@@ -190,6 +201,17 @@ pub struct StoredActivity {
     pub id: i64,
     pub activity: Activity,
     pub classification: Option<Classification>,
+}
+
+/// One stored activity with its sample stream as the store keeps it (the codec's bytes), for a caller that only
+/// passes the stream on (sync sends it to a server as it is, instead of decoding and encoding it again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedActivity {
+    pub id: i64,
+    /// The activity with empty `samples`.
+    pub activity: Activity,
+    /// The samples in [`codec`]'s format.
+    pub samples_blob: Vec<u8>,
 }
 
 /// What a journal import did.
@@ -314,6 +336,8 @@ pub trait Store {
         label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
     ) -> Result<Vec<AddOutcome>>;
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;
+    /// [`Store::activity`] without decoding the samples: they come as the codec's bytes.
+    fn activity_encoded(&self, id: i64) -> Result<Option<EncodedActivity>>;
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivityRow>>;
     /// Runs that started in `[from, to)`, oldest first: the history classification compares a run against.
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>>;

@@ -10,6 +10,9 @@
   var status = document.getElementById("rm-status");
   var clock = document.getElementById("rm-clock");
   var next = document.getElementById("rm-next");
+  var where = document.getElementById("rm-block");
+  var blocksData = document.getElementById("run-blocks");
+  var blocks = blocksData ? JSON.parse(blocksData.textContent || "[]") : [];
   var speed = Number(new URLSearchParams(location.search).get("speed")) || 1;
   var t0 = 0, timer = null, index = 0, lock = null;
 
@@ -21,9 +24,23 @@
   function wake() {
     if ("wakeLock" in navigator) navigator.wakeLock.request("screen").then(function (l) { lock = l; }).catch(function () {});
   }
+  // Which part of a rep session the clock is in ("Rep 3 of 6", "Recovery"), from the planner's blocks.
+  function part(elapsed) {
+    for (var i = 0; i < blocks.length; i++) {
+      var b = blocks[i];
+      if (b.kind === "after" || elapsed < b.start_s || elapsed >= b.start_s + b.duration_s) continue;
+      if (b.kind === "rep") return "Rep " + b.rep + " of " + b.reps + (b.distance_m ? " (" + b.distance_m + " m)" : "");
+      if (b.kind === "recovery") return "Recovery, " + fmt(b.start_s + b.duration_s - elapsed) + " to the next rep";
+      if (b.kind === "warm-up") return "Warm-up";
+      if (b.kind === "cool-down") return "Cool-down";
+      return "";
+    }
+    return "";
+  }
   function tick() {
     var elapsed = (Date.now() - t0) / 1000 * speed;
     clock.textContent = fmt(elapsed);
+    if (where) where.textContent = part(elapsed);
     while (index < cues.length && cues[index].at_s <= elapsed) {
       status.textContent = cues[index].text;
       say(cues[index].spoken);

@@ -537,6 +537,30 @@ async function main() {
     await shoot(browser, base, 'insights', '/insights');
     await shoot(browser, base, 'experiments', '/experiments');
     await shoot(browser, base, 'pain', '/pain?region=neck');
+    await flow('the laps table reads on a 360 px phone without sideways scrolling', async () => {
+      const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, storageState: await context.storageState() });
+      const p = await ctx.newPage();
+      try {
+        await p.goto(`${base}/runs/3`);
+        const laps = p.locator('table.laps');
+        expect((await laps.locator('tbody tr').count()) >= 3, 'the seeded run has laps');
+        const fit = await p.evaluate(() => {
+          const t = document.querySelector('table.laps');
+          const cells = [...t.querySelectorAll('tbody td')];
+          const outside = cells.filter((c) => { const b = c.getBoundingClientRect(); return b.left < 0 || b.right > window.innerWidth; });
+          return { page: document.documentElement.scrollWidth, table: t.scrollWidth, box: t.clientWidth, outside: outside.length,
+            label: getComputedStyle(cells[1], '::before').content };
+        });
+        expect(fit.page <= 360, `the page scrolls sideways: ${fit.page} px wide`);
+        expect(fit.table <= fit.box && fit.outside === 0, `laps clipped: ${JSON.stringify(fit)}`);
+        expect(fit.label === '"Distance"', `each value is labelled on a phone: ${fit.label}`);
+        // The column headers are still there for screen readers.
+        expect((await p.getByRole('columnheader', { name: 'Pace' }).count()) === 1, 'table semantics kept');
+      } finally {
+        await ctx.close();
+      }
+    });
+
     await shoot(browser, base, 'runs', '/runs');
     await shoot(browser, base, 'run', '/runs/3');
     await shoot(browser, base, 'library', '/library');

@@ -1,4 +1,9 @@
 //! Static files, embedded in the binary so the app works offline and from any directory. No CDN, ever.
+//!
+//! Pages load each file by a name keyed by its content (`app.css` as `/assets/app.1f0c9a3e5b7d2c46.css`, see
+//! [`url`]), served with a year's `immutable` caching: a browser never asks again for a file it has, and a
+//! changed file is a new URL, whatever the crate version says. The plain name and an older build's key still
+//! answer, with the current file and no caching, so a page kept from before an upgrade keeps working.
 
 use crate::AppState;
 use crate::error::HttpError;
@@ -7,6 +12,8 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 /// (name, content type, bytes).
 const FILES: [(&str, &str, &[u8]); 14] = [
@@ -32,6 +39,61 @@ const FILES: [(&str, &str, &[u8]); 14] = [
 /// The names of the embedded files pages load (not the posture model), for the service worker to keep.
 pub fn names() -> impl Iterator<Item = &'static str> {
     FILES.iter().map(|(n, _, _)| *n).filter(|n| *n != "posture.js")
+}
+
+/// Hex digits of the content key in a file's URL: 64 bits of SHA-256, far beyond any chance of two versions of
+/// one file colliding.
+const KEY_LEN: usize = 16;
+
+fn key_of(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().take(KEY_LEN / 2).map(|b| format!("{b:02x}")).collect()
+}
+
+/// `app.css` with `key` between stem and extension: `app.<key>.css`.
+fn keyed(name: &str, key: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{key}.{ext}"),
+        None => format!("{name}.{key}"),
+    }
+}
+
+/// Each embedded file's keyed name, in the order of [`FILES`], worked out once.
+static KEYED: LazyLock<Vec<String>> =
+    LazyLock::new(|| FILES.iter().map(|(name, _, bytes)| keyed(name, &key_of(bytes))).collect());
+
+/// The URL pages load an embedded file by: keyed by its content, so it can be cached for good.
+/// A name that is not an embedded file (an exercise drawing under `figures/`) gets the crate version instead.
+pub fn url(name: &str) -> String {
+    match FILES.iter().position(|(n, _, _)| *n == name) {
+        Some(i) => format!("/assets/{}", KEYED[i]),
+        None => format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// One key for all the embedded files together: the service worker names its cache after it, so a build that
+/// changed any file starts a fresh cache (and one that changed none keeps the old).
+pub fn fingerprint() -> String {
+    key_of(KEYED.join("\n").as_bytes())
+}
+
+/// The embedded file a request names and whether the name is the current key (cacheable for good). The plain name
+/// and a key of another build name the same file, answered uncached.
+fn lookup(name: &str) -> Option<(usize, bool)> {
+    if let Some(i) = KEYED.iter().position(|k| k == name) {
+        return Some((i, true));
+    }
+    if let Some(i) = FILES.iter().position(|(n, _, _)| *n == name) {
+        return Some((i, false));
+    }
+    // `stem.<16 hex>.ext` of an older build.
+    let (rest, ext) = name.rsplit_once('.')?;
+    let (stem, key) = rest.rsplit_once('.')?;
+    if key.len() != KEY_LEN || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let plain = format!("{stem}.{ext}");
+    FILES.iter().position(|(n, _, _)| *n == plain).map(|i| (i, false))
 }
 
 /// MediaPipe Pose (npm `@mediapipe/pose` 0.5.1675469404, Apache-2.0), vendored unmodified in `assets/pose/` with its
@@ -78,7 +140,7 @@ pub fn router() -> Router<AppState> {
         .route("/assets/{name}", get(asset))
         .route("/assets/pose/{name}", get(pose_asset))
         .route("/assets/figures/{name}", get(figure))
-        .route("/favicon.ico", get(|| async { asset(Path("icon.svg".into())).await }))
+        .route("/favicon.ico", get(|| async { serve(&FILES, "icon.svg", "public, max-age=86400") }))
 }
 
 type Files = [(&'static str, &'static str, &'static [u8])];
@@ -97,8 +159,9 @@ fn serve(files: &Files, name: &str, cache: &'static str) -> Result<Response, Htt
 }
 
 async fn asset(Path(name): Path<String>) -> Result<Response, HttpError> {
-    // URLs carry the version (`?v=`), so a day of caching is safe and makes phones fast.
-    serve(&FILES, &name, "public, max-age=86400")
+    let (i, current) = lookup(&name).ok_or(HttpError::NotFound)?;
+    let cache = if current { "public, max-age=31536000, immutable" } else { "no-cache" };
+    serve(&FILES, FILES[i].0, cache)
 }
 
 async fn pose_asset(Path(name): Path<String>) -> Result<Response, HttpError> {

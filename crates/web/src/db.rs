@@ -255,6 +255,25 @@ impl Db {
         }
     }
 
+    /// Calls `f` with each athlete's store in turn on this thread (blocks), on one connection where the backend
+    /// has connections of its own (SQLite): a dashboard over a hundred athletes takes one connection, not a
+    /// hundred check-outs.
+    pub fn blocking_each<T>(
+        &self,
+        athletes: &[AthleteId],
+        mut f: impl FnMut(&dyn Store) -> T,
+    ) -> Result<Vec<T>, StoreError> {
+        match &self.inner.backend {
+            Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                athletes.iter().map(|a| Ok(f(&conn.athlete(*a)?))).collect()
+            }
+            Backend::Shared(db) => athletes.iter().map(|a| Ok(f(&*db.store(*a)?))).collect(),
+            Backend::Local(_) | Backend::Closed => athletes.iter().map(|a| self.blocking_store(*a, |s| f(s))).collect(),
+        }
+    }
+
     /// Calls `f` with the accounts on this thread (blocks). A one-runner app has none: 404.
     pub fn blocking_accounts<T>(&self, f: impl FnOnce(&dyn Accounts) -> T) -> Result<T, StoreError> {
         match &self.inner.backend {
@@ -301,6 +320,21 @@ impl Db {
         let joined = tokio::task::spawn_blocking(move || db.blocking_store(athlete, f)?).await;
         match joined {
             Ok(result) => result,
+            Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
+        }
+    }
+
+    /// Runs `f` for each athlete in one blocking task ([`Db::blocking_each`]), answers in the same order. The caller
+    /// has checked that the request may see every one of them.
+    pub async fn run_for_each<T, F>(&self, athletes: Vec<AthleteId>, f: F) -> Result<Vec<T>, HttpError>
+    where
+        T: Send + 'static,
+        F: FnMut(&dyn Store) -> Result<T, HttpError> + Send + 'static,
+    {
+        let db = self.clone();
+        let joined = tokio::task::spawn_blocking(move || db.blocking_each(&athletes, f)).await;
+        match joined {
+            Ok(result) => result?.into_iter().collect(),
             Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
         }
     }

@@ -7,6 +7,7 @@
 
 use jiff::civil::Date;
 use maud::{Markup, html};
+use runtall_domain::text::count;
 use runtall_insights::{FactorResult, Verdict, ratio_text};
 
 /// One calendar week (Monday start) of the trend chart.
@@ -108,19 +109,19 @@ pub fn trend_chart(weeks: &[WeekPoint], units_km: bool) -> (Markup, String) {
         let pain_text = match (with_pain.first(), with_pain.last()) {
             (Some(a), Some(b)) => format!(
                 "Weekly pain went from {:.1} (week of {}) to {:.1} (week of {}) out of 10, with pain logged in {} of \
-                 {} weeks",
+                 {}",
                 a.pain.unwrap_or(0.0),
                 a.week_start,
                 b.pain.unwrap_or(0.0),
                 b.week_start,
                 with_pain.len(),
-                weeks.len()
+                count(weeks.len(), "week", "weeks")
             ),
             _ => "No pain was logged in these weeks".to_string(),
         };
         format!(
-            "{} weeks from {} to {}: {:.0} {unit} run in all, {:.0} {unit} in the busiest week. {pain_text}.",
-            weeks.len(),
+            "{} from {} to {}: {:.0} {unit} run in all, {:.0} {unit} in the busiest week. {pain_text}.",
+            count(weeks.len(), "week", "weeks"),
             first.week_start,
             last.week_start,
             total,
@@ -143,7 +144,7 @@ pub fn trend_chart(weeks: &[WeekPoint], units_km: bool) -> (Markup, String) {
                 @if w.km > 0.0 {
                     rect class="km" x=(format!("{:.1}", xc(i) - bar_w / 2.0)) y=(format!("{:.1}", yd(w.km * factor)))
                         width=(format!("{bar_w:.1}")) height=(format!("{:.1}", T + plot_h - yd(w.km * factor))) {
-                        title { "Week of " (w.week_start) ": " (format!("{:.1}", w.km * factor)) " " (unit) ", " (w.runs) " runs" }
+                        title { "Week of " (w.week_start) ": " (format!("{:.1}", w.km * factor)) " " (unit) ", " (count(w.runs, "run", "runs")) }
                     }
                 }
                 @if i % label_every == 0 {
@@ -325,10 +326,10 @@ mod tests {
     /// (the prior alone used to put one at 3.0 with an interval from <0.01 to >100).
     #[test]
     fn a_factor_without_pain_events_is_not_drawn_as_an_estimate() {
-        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        use runtall_insights::{AnalysisConfig, RunLabel, RunObservation, analyze};
         let runs: Vec<RunObservation> = (0..30)
             .map(|i| {
-                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+                let mut r = RunObservation::new(date(2026, 9, 1) + jiff::Span::new().days(i), RunLabel::Easy, 8.0);
                 r.context.pack_worn = Some(i % 3 == 0);
                 r
             })

@@ -6,9 +6,10 @@ use axum::response::{IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
 use runtall_content::{Citation, Evidence, Program, SourceKind};
 
-/// Asset URLs carry the crate version so a new build is never served a stale cached file.
+/// The URL of an embedded file, keyed by its content ([`crate::assets::url`]) so a changed file is never served
+/// from a stale cache.
 pub fn asset(name: &str) -> String {
-    format!("/assets/{name}?v={}", env!("CARGO_PKG_VERSION"))
+    crate::assets::url(name)
 }
 
 /// The drawing of an exercise (start and end positions, without words) as a small image for lists; its text

@@ -25,6 +25,7 @@ mod db;
 mod error;
 mod form;
 mod hosts;
+pub mod housekeeping;
 mod import_jobs;
 mod insight_charts;
 mod insights_cache;
@@ -261,6 +262,8 @@ pub fn serve_clinic(config: ClinicConfig) -> Result<(), WebError> {
     }
     let db = config.database.open()?;
     import_jobs::remove_stale_uploads(db.path());
+    housekeeping::purge_and_say(&db);
+    let purging = db.clone();
     let state = AppState::new(db, None)?.allow_hosts(&config.allow_hosts)?.allow_ip(config.addr.ip());
     run_server(
         state,
@@ -268,6 +271,7 @@ pub fn serve_clinic(config: ClinicConfig) -> Result<(), WebError> {
         tls,
         config.limits,
         "Clinic server: sign in with an account (runtall server admin add-clinician makes the first).",
+        Some(purging),
     )
 }
 
@@ -289,7 +293,7 @@ pub fn serve(config: ServeConfig) -> Result<(), WebError> {
         .allow_hosts(&config.allow_hosts)?
         .allow_ip(config.addr.ip());
     let note = if state.requires_login() { "A password is required to sign in." } else { "" };
-    run_server(state, config.addr, tls, config.limits, note)
+    run_server(state, config.addr, tls, config.limits, note, None)
 }
 
 /// The accept loop of both servers, on a runtime of its own, until Ctrl-C.
@@ -299,6 +303,7 @@ fn run_server(
     tls: Option<Arc<rustls::ServerConfig>>,
     limits: Limits,
     note: &str,
+    housekeeping: Option<Db>,
 ) -> Result<(), WebError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -315,6 +320,9 @@ fn run_server(
         }
         if let Some(warning) = clear_text_warning(bound, tls.is_some()) {
             eprintln!("{warning}");
+        }
+        if let Some(db) = housekeeping {
+            housekeeping::spawn(db, housekeeping::EVERY);
         }
         let mut server = Server::new(router(state)).limits(limits);
         if let Some(tls) = tls {

@@ -258,8 +258,8 @@ fn schemas() -> Value {
         "Completion": { "type": "object", "properties": { "run": { "type": ["integer", "null"], "description": "run id for pre/post-run routines" } } },
         "PainReport": { "type": "object", "required": ["timing", "region", "intensity"], "properties": {
             "at": { "type": "string", "format": "date-time", "description": "default now" },
-            "timing": { "enum": ["before", "during", "right-after", "next-morning", "at-desk", "other"] },
-            "region": { "enum": ["neck", "upper-trap-left", "upper-trap-right", "between-shoulder-blades", "mid-back", "rib-side-left", "rib-side-right", "shoulder"] },
+            "timing": { "enum": runtall_domain::journal::PainTiming::ALL.map(|t| t.id()) },
+            "region": { "enum": runtall_domain::assess::Region::LOGGABLE.map(|r| r.id()) },
             "intensity": { "type": "number", "minimum": 0, "maximum": 10 },
             "run_id": { "type": ["integer", "null"] },
             "notes": { "type": ["string", "null"], "maxLength": 500 } } },

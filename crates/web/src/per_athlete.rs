@@ -12,20 +12,26 @@ use std::sync::{Arc, Mutex};
 /// Athletes whose derived state is kept at once; the least recently served goes first (it is only a cache).
 const KEEP: usize = 256;
 
+/// Athletes whose attention (the dashboard's) is kept at once. Far more than [`KEEP`]: a clinician's dashboard reads
+/// every athlete they follow on each load, so 100 clinicians with 100 athletes each would otherwise evict each
+/// other's on every request; one athlete's attention is a few hundred bytes.
+const KEEP_ATTENTION: usize = 50_000;
+
 /// One athlete's derived state.
 #[derive(Default)]
 pub struct Derived {
     pub insights: Arc<InsightsCache>,
     pub plans: Arc<PlanCache>,
     pub breaks: Arc<crate::routes::breaks::BreakSlot>,
-    /// What needs a clinician's look (the dashboard), kept per journal revision, day and "since".
-    pub attention: Arc<runtall_app::clinic::AttentionCache>,
 }
 
 #[derive(Default)]
 pub struct PerAthlete {
     kept: Mutex<HashMap<AthleteId, (Arc<Derived>, u64)>>,
     clock: AtomicU64,
+    /// What needs a clinician's look (the dashboard), kept per journal revision, day and "since"; apart from
+    /// [`Derived`] for its larger bound.
+    attention: Mutex<HashMap<AthleteId, (Arc<runtall_app::clinic::AttentionCache>, u64)>>,
 }
 
 impl PerAthlete {
@@ -45,6 +51,27 @@ impl PerAthlete {
         let derived = Arc::new(Derived::default());
         kept.insert(athlete, (derived.clone(), tick));
         derived
+    }
+
+    /// The athlete's kept attention, made empty on first use.
+    pub fn attention(&self, athlete: AthleteId) -> Arc<runtall_app::clinic::AttentionCache> {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.attention.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((cache, used)) = kept.get_mut(&athlete) {
+            *used = tick;
+            return cache.clone();
+        }
+        if kept.len() >= KEEP_ATTENTION {
+            // Drop the least recently used tenth at once, so that the scan is paid once per many insertions.
+            let mut ticks: Vec<u64> = kept.values().map(|(_, used)| *used).collect();
+            let cut = KEEP_ATTENTION / 10;
+            let (_, nth, _) = ticks.select_nth_unstable(cut);
+            let limit = *nth;
+            kept.retain(|_, (_, used)| *used > limit);
+        }
+        let cache = Arc::new(runtall_app::clinic::AttentionCache::default());
+        kept.insert(athlete, (cache.clone(), tick));
+        cache
     }
 }
 

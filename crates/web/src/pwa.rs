@@ -3,7 +3,8 @@
 //!
 //! The service worker keeps the guided player, run mode, breathing sessions and the pain and day forms usable
 //! without the server, and queues the logs made offline until it is back (see the comments in `sw.js`). It is
-//! served with the crate version and the asset list filled in, so a new build replaces the old cache.
+//! served with the asset list (each file keyed by its content) and their joint fingerprint filled in, so a build that
+//! changed any file replaces the old cache.
 
 use crate::AppState;
 use crate::layout::asset;
@@ -80,7 +81,7 @@ fn asset_urls() -> Vec<String> {
 
 pub fn service_worker_js() -> String {
     let assets = serde_json::to_string(&asset_urls()).unwrap_or_else(|_| "[]".into());
-    include_str!("../assets/sw.js").replace("__VERSION__", env!("CARGO_PKG_VERSION")).replace("__ASSETS__", &assets)
+    include_str!("../assets/sw.js").replace("__VERSION__", &crate::assets::fingerprint()).replace("__ASSETS__", &assets)
 }
 
 async fn service_worker() -> Response {

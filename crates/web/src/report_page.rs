@@ -135,7 +135,7 @@ pub fn body(data: &ReportData) -> Markup {
                                 }
                             }
                         }
-                        @if t.hidden_scorings > 0 { p class="small" { (t.hidden_scorings) " scoring(s) between these not shown." } }
+                        @if t.hidden_scorings > 0 { p class="small" { (runtall_domain::text::count(t.hidden_scorings, "scoring", "scorings")) " between these not shown." } }
                         @match &t.change {
                             Some(c) if c.contains("3 points") => p { (c) },
                             Some(c) => p { (c) " One activity changing by 3 points or more is also real." },

@@ -40,6 +40,7 @@ on_both!(
     a_device_token_reaches_its_athletes_api_until_revoked,
     a_reset_code_sets_a_new_password_once_and_ends_other_sessions,
     an_athlete_exports_everything_and_deletes_the_account_with_the_password,
+    expired_codes_and_sessions_do_not_work_and_the_servers_timer_purges_them,
 );
 
 /// Waits out the sign-in throttle's pause after a failed attempt.
@@ -295,4 +296,61 @@ async fn an_athlete_exports_everything_and_deletes_the_account_with_the_password
     assert!(clinic.get(&ben, "/api/state").await.status == StatusCode::OK, "other athletes untouched");
     let ben_pain = clinic.get(&ben, "/api/pain").await;
     assert_eq!(ben_pain.status, StatusCode::OK);
+}
+
+async fn expired_codes_and_sessions_do_not_work_and_the_servers_timer_purges_them(clinic: Clinic) {
+    use jiff::{SignedDuration, Timestamp};
+    use runtall_web::principal::hash_secret;
+    let pat = clinic.clinician("pat@example.org", "Pat").await;
+    let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
+    let ana_id = clinic.account("ana@example.org").id;
+    let pat_id = clinic.account("pat@example.org").id;
+    let then = Timestamp::now() - SignedDuration::from_hours(2);
+    let expired = Timestamp::now() - SignedDuration::from_mins(1);
+    let (old_code, old_session, old_invite) = ("an expired reset code", "e".repeat(64), "an expired invitation");
+    let (session_hash, code_hash) = (hash_secret(&old_session), hash_secret(old_code));
+    let (s, c, i) = (session_hash.clone(), code_hash.clone(), hash_secret(old_invite));
+    clinic
+        .with_db(move |db| {
+            db.blocking_accounts(|a| {
+                a.add_session(&s, ana_id, then, expired)?;
+                a.add_reset_code(&c, ana_id, expired)?;
+                a.add_invitation(&i, pat_id, then, expired)
+            })
+        })
+        .expect("database")
+        .expect("expired secrets stored");
+
+    // Expired is refused before any purge.
+    let v = clinic.visitor().await;
+    let r =
+        clinic.form(&v, "/reset", &[("step", "set"), ("code", old_code), ("password", "a brand new password")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an expired code sets no password");
+    let stale = Client { cookie: format!("runtall_session=a.{old_session}"), ..Client::default() };
+    assert_eq!(clinic.get(&stale, "/api/state").await.status, StatusCode::UNAUTHORIZED, "an expired session");
+
+    // The server's timer (every 50 ms here, hourly in `runtall server`) deletes them. Whether a row is still there
+    // is asked with a clock turned back to before its expiry, when it would still be valid.
+    let timer = runtall_web::housekeeping::spawn(clinic.db.clone(), std::time::Duration::from_millis(50));
+    let mut gone = false;
+    for _ in 0..200 {
+        let h = session_hash.clone();
+        let there = clinic.with_db(move |db| db.blocking_accounts(|a| a.session(&h, then))).expect("db").expect("look");
+        if there.is_none() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    timer.abort();
+    assert!(gone, "the expired session was purged by the timer");
+    let c = code_hash.clone();
+    let code = clinic.with_db(move |db| db.blocking_accounts(|a| a.use_reset_code(&c, then))).expect("db");
+    assert_eq!(code.expect("look"), None, "the expired reset code is gone");
+    let i = hash_secret(old_invite);
+    let invite = clinic.with_db(move |db| db.blocking_accounts(|a| a.accept_invitation(&i, ana_id, then))).expect("db");
+    assert_eq!(invite.expect("look"), runtall_store::accounts::Acceptance::Invalid, "the expired invitation is gone");
+    // What is live stays.
+    assert_eq!(clinic.get(&ana, "/api/state").await.status, StatusCode::OK, "a live session survives the purge");
+    assert_eq!(clinic.get(&pat, "/clinic").await.status, StatusCode::OK);
 }

@@ -320,3 +320,90 @@ async fn the_import_api_takes_json_lines_or_csv_files_beyond_the_form_limit() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(counts(&big_app.store()), (0, 0, 1500));
 }
+
+/// Run mode for speed work: the reps, each rep's length (a distance or a time) and the recovery are fields, and
+/// the cues the page embeds for the phone include one just before each rep, and inside each recovery only its
+/// reset and the next rep's cue.
+#[tokio::test]
+async fn run_mode_takes_reps_and_recoveries_and_cues_each_rep() {
+    let app = app().await;
+    app.onboard().await;
+    let page =
+        app.get("/run-mode?run=speed&shape=reps&reps=6&length=800m&recovery=90s&warmup=10&cooldown=5&minutes=45").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.has("6×800 m, 1:30 recovery"), "the session is named");
+    assert!(page.has("before rep 1") && page.has("before rep 6") && page.has("recovery 5"), "{}", page.body);
+    let embedded = |id: &str| -> serde_json::Value {
+        let start = format!("id=\"{id}\">");
+        let json = page.body.split(&start).nth(1).and_then(|s| s.split("</script>").next()).expect(id);
+        serde_json::from_str(json).expect("embedded json")
+    };
+    let (cues, blocks) = (embedded("run-cues"), embedded("run-blocks"));
+    let (cues, blocks) = (cues.as_array().expect("cues"), blocks.as_array().expect("blocks"));
+    let at = |c: &serde_json::Value| c["at_s"].as_u64().expect("at_s");
+    let reps: Vec<&serde_json::Value> = blocks.iter().filter(|b| b["kind"] == "rep").collect();
+    assert_eq!(reps.len(), 6);
+    let before: Vec<u64> = cues.iter().filter(|c| c["phase"] == "before-rep").map(at).collect();
+    let starts: Vec<u64> = reps.iter().map(|b| b["start_s"].as_u64().expect("start")).collect();
+    assert_eq!(before, starts.iter().map(|s| s - 10).collect::<Vec<_>>(), "10 s before each rep");
+    for rec in blocks.iter().filter(|b| b["kind"] == "recovery") {
+        let (from, len) = (rec["start_s"].as_u64().expect("s"), rec["duration_s"].as_u64().expect("d"));
+        let inside: Vec<&str> = cues
+            .iter()
+            .filter(|c| (from..from + len).contains(&at(c)))
+            .map(|c| c["phase"].as_str().expect("phase"))
+            .collect();
+        assert_eq!(inside, ["recovery", "before-rep"], "recovery at {from} s");
+    }
+    // The form keeps what was typed; the steady minutes are ignored when the run is reps.
+    assert!(page.has(r#"name="length" type="text" inputmode="text" value="800m""#), "{}", page.body);
+
+    // The whole session in one box, as the CLI takes it, plans the same cues.
+    let api = app.get("/api/run-mode?run=speed&reps=6x800m&recovery=90s&warmup=10&cooldown=5").await.json();
+    assert_eq!(api["cues"].as_array().expect("cues"), cues);
+
+    for (query, field, words) in [
+        ("run=speed&shape=reps&reps=6", "length", "each rep's length"),
+        ("run=speed&shape=reps&reps=6&length=800", "length", "add a unit"),
+        ("run=speed&shape=reps&reps=six&length=800m", "reps", "not a whole number of reps"),
+        ("run=speed&shape=reps&reps=6&length=20m", "length", "out of range"),
+        ("run=speed&shape=reps&reps=6&length=3min&recovery=soon", "recovery", "cannot read the duration"),
+        ("run=easy&shape=steady&minutes=", "minutes", "give minutes"),
+    ] {
+        let r = app.get(&format!("/run-mode?{query}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(r.has(&format!("id=\"e-{field}\"")) && r.has(words), "{query}: {}", r.body);
+    }
+}
+
+/// With nothing chosen, run mode starts from today's planned run (else the last run) at the last run's length,
+/// not an easy 45 minutes for everyone; the API and the page agree.
+#[tokio::test]
+async fn run_mode_starts_from_todays_plan_and_the_last_run() {
+    let app = app().await;
+    app.onboard().await;
+    // A 33-minute run yesterday, not yet labelled: it counts as an easy run.
+    add_run(&app.store(), 24, "last-run");
+    let plan = app.get("/api/plan").await.json();
+    let weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        [jiff::Zoned::now().date().weekday().to_monday_zero_offset() as usize];
+    let day = plan["plan"]["week"].as_array().expect("week").iter().find(|d| d["day"] == weekday).cloned();
+    let planned = day.as_ref().and_then(|d| d["run"].as_str()).map(str::to_string);
+    let api = app.get("/api/run-mode").await.json();
+    let expected = planned.clone().unwrap_or_else(|| "easy".into());
+    assert_eq!(api["run_type"], expected.as_str(), "today's plan: {planned:?}");
+    match expected.as_str() {
+        "easy" => assert_eq!(api["spec"], serde_json::json!({ "minutes": 35 }), "the last easy run's length"),
+        "speed" => assert_eq!(api["spec"]["reps"]["reps"], 6, "speed days start as reps"),
+        _ => assert!(api["spec"]["minutes"].as_u64().is_some_and(|m| m >= 45), "{}", api["spec"]),
+    }
+    let page = app.get("/run-mode").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has("id=\"rm-defaults\"") && page.has("id=\"run-cues\""), "planned at once: {}", page.body);
+    assert!(page.has(&format!(r#"<option value="{expected}" selected>"#)), "{}", page.body);
+    // A run type alone (Today's link) takes the length of the latest run of that type, else its usual length.
+    let easy = app.get("/api/run-mode?run=easy").await.json();
+    assert_eq!((&easy["run_type"], &easy["spec"]["minutes"]), (&"easy".into(), &35.into()));
+    let long = app.get("/run-mode?run=long").await;
+    assert!(long.has("A long run; 90 minutes, a usual length.") && long.has("id=\"run-cues\""), "{}", long.body);
+}

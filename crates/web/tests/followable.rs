@@ -210,7 +210,10 @@ async fn the_app_installs_from_a_manifest_whose_icons_load_at_their_stated_sizes
         assert_eq!(r.status, StatusCode::OK, "{src}");
         assert_eq!(content_type(&r), icon["type"], "{src}");
         if icon["type"] == "image/png" {
-            let name = src.trim_start_matches("/assets/").split('?').next().expect("name");
+            // `/assets/icon-192.<content key>.png`: the file on disk is `icon-192.png`.
+            let keyed = src.trim_start_matches("/assets/");
+            let (rest, ext) = keyed.rsplit_once('.').expect("extension");
+            let name = format!("{}.{ext}", rest.rsplit_once('.').expect("content key").0);
             let bytes = std::fs::read(format!("{}/assets/{name}", env!("CARGO_MANIFEST_DIR"))).expect("icon file");
             let (w, h) = png_size(&bytes);
             assert_eq!(format!("{w}x{h}"), icon["sizes"].as_str().expect("sizes"), "{src}");
@@ -232,7 +235,10 @@ async fn the_service_worker_keeps_every_file_the_pages_load() {
     let cache = r.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
     assert_eq!(cache, "no-cache", "browsers must see a new worker after an upgrade");
     assert!(!r.has("__VERSION__") && !r.has("__ASSETS__"), "placeholders filled in");
-    assert!(r.has(&format!("'{}'", env!("CARGO_PKG_VERSION"))), "the cache is named after the build");
+    assert!(
+        r.has("var VERSION = '") && !r.has(&format!("'{}'", env!("CARGO_PKG_VERSION"))),
+        "the cache is named after the files"
+    );
     // Every script and style sheet the offline pages load is in the worker's list, at the URL the page uses.
     for page in ["/today", "/session/daily-mobility", "/run-mode", "/breathe", "/pain", "/day"] {
         let p = app.get(page).await;
@@ -313,4 +319,22 @@ async fn without_javascript_the_players_say_why_there_is_no_start() {
     assert!(run.has("<noscript>") && run.has("Speaking the cues needs JavaScript"), "{}", run.body);
     let breathe = app.get("/breathe").await;
     assert!(breathe.has("<noscript>"), "{}", breathe.body);
+}
+
+/// Counts read as words do, on every surface outside the CLI too: "1 run", "1 minute", "1 week", never "1 runs"
+/// (one helper, `runtall_domain::text::count`, writes them all).
+#[tokio::test]
+async fn one_and_two_read_in_the_singular_and_the_plural() {
+    let app = app().await;
+    app.onboard().await;
+    add_run(&app.store(), 30, "first");
+    let runs = app.get("/runs").await;
+    assert!(runs.has(">1 run.") && !runs.has("1 runs") && !runs.has("run(s)"), "{}", runs.body);
+    let insights = app.get("/insights").await;
+    assert!(insights.has(", 1 run<") && !insights.has("1 runs"), "{}", insights.body);
+    add_run(&app.store(), 54, "second");
+    assert!(app.get("/runs").await.has(">2 runs."));
+    let one = app.get("/breathe?pattern=long-exhale&minutes=1").await;
+    assert!(one.has(", for 1 minute.") && !one.has("1 minutes"), "{}", one.body);
+    assert!(app.get("/breathe?pattern=long-exhale&minutes=2").await.has(", for 2 minutes."));
 }

@@ -262,7 +262,10 @@ async fn data_is_never_cached_and_assets_are() {
         let cache = r.headers.get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).unwrap_or("");
         assert_eq!(cache, "no-store", "{path} ({})", r.status);
     }
-    let css = app.get("/assets/app.css").await;
+    // Assets stay cacheable at the (content-keyed) URL the pages use.
+    let page = app.get("/welcome").await.body;
+    let start = page.find("/assets/app.").expect("the style sheet's URL");
+    let css = app.get(&page[start..start + page[start..].find('"').expect("closing quote")]).await;
     assert!(css.headers[header::CACHE_CONTROL].to_str().unwrap_or("").contains("max-age"), "assets stay cacheable");
 }
 

@@ -14,6 +14,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use runtall_domain::assess::{AssessmentRecord, PackUse, Region};
 use runtall_domain::journal::PainTiming;
+use runtall_domain::text::amount;
 use runtall_insights::measures::{PSFS_ITEM_MEANINGFUL, PainPoint, meaningful_change_band};
 use runtall_insights::{Cutoffs, Factor, RunObservation, ratio_text};
 use std::collections::BTreeMap;
@@ -39,11 +40,11 @@ pub(super) fn complaint(ctx: &Ctx, assessments: &[AssessmentRecord]) -> Result<O
     let e = &a.exposures;
     let u = unit(ctx.units);
     let mut exposures = vec![format!(
-        "{} runs a week, about {} {u} a week; usual long run {} {u}; {} speed session(s) a week",
-        num(e.runs_per_week.get()),
+        "{} a week, about {} {u} a week; usual long run {} {u}; {} a week",
+        amount(e.runs_per_week.get(), "run", "runs"),
         num(distance(e.weekly_km.get(), ctx.units)),
         num(distance(e.long_run_km.get(), ctx.units)),
-        num(e.speed_sessions_per_week.get())
+        amount(e.speed_sessions_per_week.get(), "speed session", "speed sessions")
     )];
     exposures.push(format!(
         "sits about {} h a day; {} h in a car a week; running for {} years",
@@ -150,13 +151,13 @@ pub(super) fn load(ctx: &Ctx, obs: &[RunObservation], daily: &[PainPoint]) -> Lo
         let busiest = out.iter().map(|w| w.distance).fold(0.0, f64::max);
         format!(
             "{} over {}: {total:.0} {u} in all ({busiest:.0} {u} in the busiest week), {} and {}; pain rated in {} of \
-             {} weeks.",
+             {}.",
             count(runs, "run", "runs"),
             count(out.len(), "week", "weeks"),
             count(long_runs, "long run", "long runs"),
             count(speed_sessions, "speed session", "speed sessions"),
             rated,
-            out.len()
+            count(out.len(), "week", "weeks")
         )
     };
     LoadSection { weeks: out, runs, distance: total, unit: u, long_runs, speed_sessions, text }

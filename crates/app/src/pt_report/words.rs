@@ -42,10 +42,7 @@ pub(super) fn percent(share: f64) -> String {
     format!("{:.0}%", 100.0 * share)
 }
 
-/// "1 run", "3 runs".
-pub(super) fn count(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
+pub(super) use runtall_domain::text::count;
 
 /// A number without a trailing ".0" ("5", "4.5").
 pub(super) fn num(x: f64) -> String {

@@ -197,29 +197,49 @@ fn tick_day_log(store: &dyn Store, program: &runtall_content::Program, record: &
     Ok(())
 }
 
-/// The cue plan for the options, within what the safety gate allows (the stored screen and assessment).
-fn cue_plan(ctx: &Ctx, s: &CueSpecArgs) -> CliResult<RunPlan> {
-    let run: RunType = s.run.parse().map_err(CliError::user)?;
+/// The cue plan for the options, within what the safety gate allows (the stored screen and assessment). What the
+/// runner leaves out comes from the same defaults as run mode: today's planned run, else the last run, at the
+/// length of the last run of that type (speed work as reps); the second value says so when they were used.
+fn cue_plan(ctx: &Ctx, s: &CueSpecArgs) -> CliResult<(RunPlan, Option<String>)> {
+    let asked: Option<RunType> = s.run.as_deref().map(str::parse).transpose().map_err(CliError::user)?;
     let store = ctx.store()?;
     let perm = require_open(ctx, &store)?;
-    let spec = match (&s.reps, s.minutes) {
+    let given = match (&s.reps, s.minutes) {
         (Some(reps), None) => {
             let recovery = s.recovery.as_deref().unwrap_or("2min");
-            Spec::Reps(RepSpec::parse(reps, recovery, s.warmup, s.cooldown).map_err(err)?)
+            Some(Spec::Reps(RepSpec::parse(reps, recovery, s.warmup, s.cooldown).map_err(err)?))
         }
-        (None, Some(m)) => Spec::Minutes(m),
+        (None, Some(m)) => Some(Spec::Minutes(m)),
         (Some(_), Some(_)) => return Err(CliError::user("give either --minutes or --reps, not both")),
-        (None, None) => return Err(CliError::user("give --minutes M, or --reps like 6x800m with --recovery 2min")),
+        (None, None) => None,
+    };
+    let (run, spec, words) = match (asked, given) {
+        (Some(run), Some(spec)) => (run, spec, None),
+        (Some(run), None) => {
+            let d = runtall_app::run_defaults::for_run(&store, run, Timestamp::now())?;
+            (run, d.spec, Some(d.words()))
+        }
+        (None, given) => {
+            // Today's planned run (none without an assessment), then the journal's latest runs.
+            let planned = super::plan::current_today(ctx, &store, &perm, None, None).ok().and_then(|t| t.run);
+            let d = runtall_app::run_defaults::for_today(&store, &perm, planned, Timestamp::now())?;
+            let words = if given.is_none() { d.words() } else { format!("{}.", d.run_words()) };
+            (d.run, given.unwrap_or(d.spec), Some(words))
+        }
     };
     let options = CueOptions { pack: s.pack, ..CueOptions::default() };
-    plan_run(ctx.program, &perm, run, &spec, &options).map_err(err)
+    let plan = plan_run(ctx.program, &perm, run, &spec, &options).map_err(err)?;
+    Ok((plan, words))
 }
 
 pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
-    let plan = cue_plan(ctx, &s)?;
+    let (plan, defaults) = cue_plan(ctx, &s)?;
     if ctx.json {
         println!("{}", plan.to_json());
     } else {
+        if let Some(words) = defaults {
+            println!("{}\n", crate::render::wrap(&format!("{words} (Choose with --run, --minutes or --reps.)"), ""));
+        }
         print!("{}", plan.to_text());
     }
     Ok(())
@@ -228,7 +248,7 @@ pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
 pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
     match a.command {
         ExportCommand::Workout { spec, out, device } => {
-            let plan = cue_plan(ctx, &spec)?;
+            let (plan, _) = cue_plan(ctx, &spec)?;
             let bytes = workout_fit(&plan, &FitOptions::default()).map_err(err)?;
             let out = match out {
                 Some(out) if !device => out,
@@ -246,7 +266,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
             Ok(())
         }
         ExportCommand::Cues { spec, format, start, out } => {
-            let plan = cue_plan(ctx, &spec)?;
+            let (plan, _) = cue_plan(ctx, &spec)?;
             let start = match start {
                 Some(s) => super::log::parse_time(&s)?,
                 None => Timestamp::now(),

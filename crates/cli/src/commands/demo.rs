@@ -8,10 +8,11 @@ use crate::args::DemoArgs;
 use crate::error::{CliError, CliResult};
 use crate::render;
 use jiff::{Timestamp, ToSpan};
-use runtall_domain::assess::{Assessment, AssessmentRecord, parse_answers};
-use runtall_domain::plan::{self, PlanRecord};
+use runtall_app::plan::PlanInputs;
+use runtall_domain::assess::{Assessment, parse_answers};
+use runtall_domain::plan;
 use runtall_domain::profile::{Profile, Units};
-use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord};
+use runtall_domain::screen::ScreenAnswers;
 use runtall_store::Store;
 
 /// The sample runner's answers: the documented example file, so the README's example and the demo agree.
@@ -34,22 +35,18 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     let now = Timestamp::now();
     let profile =
         Profile { name: "Sam (sample runner)".into(), units: Units::Km, country: None, demo: true, day_budget: None };
-    store.save_profile(&profile)?;
+    runtall_app::profile::save(&store, &profile)?;
 
     // Sam started the program when the season began: screen, assessment and plan on its first morning, so progress
     // has a season of adherence to show; a re-score of the functional scale six weeks in; and a fresh screen today.
     let first_day = season_first_day(now);
     let started = first_day.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(now);
     let answers = ScreenAnswers::all_no(ctx.program);
-    let outcome = screen::evaluate(ctx.program, &answers)?;
-    let mut screening =
-        ScreeningRecord { id: None, taken_at: started, answers: answers.clone(), outcome, clinician_checked_at: None };
-    screening.id = Some(store.add_screening(&screening)?);
+    let (screening, _) = runtall_app::screen::record(&store, ctx.program, answers.clone(), started)?;
 
     let assessment = sample_assessment()?;
     assessment.check()?;
-    let mut assessed = AssessmentRecord { id: None, taken_at: started, assessment };
-    assessed.id = Some(store.add_assessment(&assessed)?);
+    let assessed = runtall_app::assessment::record(&store, assessment, started)?;
 
     let perm = runtall_domain::safety::gate(
         ctx.program,
@@ -57,30 +54,17 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     );
     let built = plan::build(ctx.program, &assessed.assessment, &perm)?;
     let planned_at = started.checked_add(10.minutes()).unwrap_or(started);
-    let mut record = PlanRecord {
-        id: None,
-        created_at: planned_at,
-        screening_id: screening.id,
-        assessment_id: assessed.id,
-        plan: built,
-    };
-    record.id = Some(store.add_plan(&record)?);
-    let mut rescored = assessed.clone();
-    rescored.id = None;
-    rescored.taken_at = started.checked_add(jiff::SignedDuration::from_hours(24 * 7 * 6)).unwrap_or(started);
-    for (item, score) in rescored.assessment.psfs.iter_mut().zip([7.0, 6.0, 8.0]) {
+    // A fresh journal has no plan yet, so the plan-storage rule stores this one.
+    let inputs = PlanInputs::of(Some(&screening), &assessed, &perm);
+    let record = runtall_app::plan::keep_current(&store, inputs, built, planned_at)?;
+    let mut rescored = assessed.assessment.clone();
+    let rescored_at = started.checked_add(jiff::SignedDuration::from_hours(24 * 7 * 6)).unwrap_or(started);
+    for (item, score) in rescored.psfs.iter_mut().zip([7.0, 6.0, 8.0]) {
         item.score = runtall_domain::assess::Score::new(score)?;
     }
-    store.add_assessment(&rescored)?;
-    let outcome = screen::evaluate(ctx.program, &answers)?;
+    runtall_app::assessment::record(&store, rescored, rescored_at)?;
     let today_screen = now.checked_sub(10.minutes()).unwrap_or(now);
-    store.add_screening(&ScreeningRecord {
-        id: None,
-        taken_at: today_screen,
-        answers,
-        outcome,
-        clinician_checked_at: None,
-    })?;
+    runtall_app::screen::record(&store, ctx.program, answers, today_screen)?;
 
     let season = load_season(ctx, &store)?;
 
@@ -161,7 +145,8 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
     use runtall_domain::journal::{PainReport, RunContext, link_run};
     use runtall_sample::{fit, season};
 
-    let last_day = season_last_day(Timestamp::now());
+    let now = Timestamp::now();
+    let last_day = season_last_day(now);
     // Sam started a pack-on/pack-off experiment two weeks ago, as the insights suggested.
     let experiment_start = last_day.checked_sub(jiff::SignedDuration::from_hours(24 * 13)).unwrap_or(last_day);
     let design = runtall_insights::ExperimentDesign::recommended(
@@ -190,14 +175,17 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
         let id = stored.iter().find(|a| a.start == r.sim.start).map(|a| a.id);
         ids.push(id);
         if let Some(run_id) = id {
-            store.put_run_context(&RunContext {
-                run_id,
-                pack: Some(r.pack),
-                surface: Some(r.surface),
-                ate_within_2h: Some(r.ate_within_2h),
-                pre_run_done: Some(r.pre_run_done),
-                post_run_done: Some(r.post_run_done),
-            })?;
+            runtall_app::journal::save_run_context(
+                store,
+                &RunContext {
+                    run_id,
+                    pack: Some(r.pack),
+                    surface: Some(r.surface),
+                    ate_within_2h: Some(r.ate_within_2h),
+                    pre_run_done: Some(r.pre_run_done),
+                    post_run_done: Some(r.post_run_done),
+                },
+            )?;
         }
     }
     let spans: Vec<(i64, Timestamp, Timestamp)> = stored
@@ -220,10 +208,11 @@ fn load_season(ctx: &Ctx, store: &dyn Store) -> CliResult<SeasonLoaded> {
             run_id,
             notes: None,
         };
-        store.add_pain_report(&report)?;
+        runtall_app::journal::log_pain(store, report, now)?;
     }
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     for d in &s.days {
-        store.put_day_log(d)?;
+        runtall_app::journal::save_day(store, d, today)?;
     }
     super::insights::start_experiment(store, design, experiment_start)?;
     Ok(SeasonLoaded { watch_dir: dir, runs: summary.imported, pain_reports: s.pain.len(), days: s.days.len() })

@@ -473,9 +473,9 @@ mod tests {
     /// data support under its factor.
     #[test]
     fn insights_fit_80_columns_and_say_no_pain_yet_in_words() {
-        use runtall_insights::{AnalysisConfig, RunObservation, RunType, analyze};
+        use runtall_insights::{AnalysisConfig, RunLabel, RunObservation, analyze};
         let run = |i: i64, sitting: f64, pain: u8| {
-            let mut r = RunObservation::new(date(2026, 1, 1) + jiff::Span::new().days(i), RunType::Easy, 8.0);
+            let mut r = RunObservation::new(date(2026, 1, 1) + jiff::Span::new().days(i), RunLabel::Easy, 8.0);
             r.context.sitting_hours = Some(sitting);
             r.context.pack_worn = Some(i % 3 == 0);
             r.max_pain = pain;

@@ -74,7 +74,7 @@ fn pain_rows(reports: &[runtall_domain::journal::PainReport], tz: &TimeZone) -> 
 /// `runtall log delete ID`: removes one pain report.
 fn delete(ctx: &Ctx, id: i64) -> CliResult {
     let store = ctx.store()?;
-    if !store.delete_pain_report(id)? {
+    if !runtall_app::journal::delete_pain_report(&store, id)? {
         return Err(CliError::user(format!("no pain report #{id} (see `runtall log list`)")));
     }
     if ctx.json {
@@ -126,17 +126,14 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
         None => Timestamp::now(),
     };
     let store = ctx.store()?;
-    let run_id = match a.run {
-        Some(id) => {
-            store.activity(id)?.ok_or_else(|| CliError::user(format!("no run with id {id} (see `runtall runs`)")))?;
-            Some(id)
+    let report = PainReport { id: None, at, timing, region, intensity, run_id: a.run, notes: a.note };
+    let report = match runtall_app::journal::log_pain(&store, report, Timestamp::now()) {
+        Err(runtall_app::AppError::Input(e)) if e.field == "run" => {
+            return Err(CliError::user(format!("{} (see `runtall runs`)", e.message)));
         }
-        None if timing.is_about_a_run() => runtall_app::run_link::nearest_run(&store, at, timing)?,
-        None => None,
+        other => other?,
     };
-    let mut report = PainReport { id: None, at, timing, region, intensity, run_id, notes: a.note };
-    report.check(Timestamp::now())?;
-    report.id = Some(store.add_pain_report(&report)?);
+    let run_id = report.run_id;
     if ctx.json {
         return ctx.print_json(&report);
     }
@@ -187,7 +184,7 @@ fn day(ctx: &Ctx, a: DayArgs) -> CliResult {
     }
     let store = ctx.store()?;
     // Merge into the day's existing entry so several quick logs in a day add up instead of overwriting.
-    let existing = store.day_logs(date, date)?.into_iter().next();
+    let existing = runtall_app::journal::day(&store, date)?;
     let mut log = existing.unwrap_or_else(|| DayLog::empty(date));
     if let Some(h) = hours("sitting", a.sitting)? {
         log.sitting_h = Some(h);
@@ -214,8 +211,7 @@ fn day(ctx: &Ctx, a: DayArgs) -> CliResult {
     if a.magnesium_mg.is_some() {
         log.magnesium_mg = a.magnesium_mg;
     }
-    let warnings = log.check(today())?;
-    store.put_day_log(&log)?;
+    let warnings = runtall_app::journal::save_day(&store, &log, today())?;
     if ctx.json {
         return ctx.print_json(&serde_json::json!({ "day": log, "warnings": warnings }));
     }
@@ -260,7 +256,7 @@ fn run_context(ctx: &Ctx, a: RunContextArgs) -> CliResult {
     c.ate_within_2h = yes_no(a.ate, a.no_ate).or(c.ate_within_2h);
     c.pre_run_done = yes_no(a.pre_run, a.no_pre_run).or(c.pre_run_done);
     c.post_run_done = yes_no(a.post_run, a.no_post_run).or(c.post_run_done);
-    store.put_run_context(&c)?;
+    runtall_app::journal::save_run_context(&store, &c)?;
     if ctx.json {
         return ctx.print_json(&c);
     }

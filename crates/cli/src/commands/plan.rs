@@ -31,11 +31,9 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
         Mode::Reduced | Mode::NoRunning if !ctx.json && perm.awaits_clinician() && std::io::stdin().is_terminal() => {
             // Ask again at each plan whether a clinician has checked.
             if prompt::clinician_checked(&perm.open_flags, &perm.holds)?
-                && let Some(record) = latest.as_ref()
-                && let Some(id) = record.id
+                && let Some(checked) = runtall_app::screen::clinician_checked(&store, ctx.program, Timestamp::now())?
             {
-                store.mark_clinician_checked(id, Timestamp::now())?;
-                latest = store.latest_screening()?;
+                latest = Some(checked);
                 perm = ctx.permissions(&store)?;
             }
         }

@@ -5,7 +5,6 @@ use crate::args::ProfileArgs;
 use crate::error::{CliError, CliResult};
 use runtall_domain::emergency::is_known_country;
 use runtall_domain::profile::Units;
-use runtall_store::Store;
 
 pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
     let store = ctx.store()?;
@@ -48,7 +47,7 @@ pub fn run(ctx: &Ctx, args: ProfileArgs) -> CliResult {
         profile.day_budget = Some(budget);
     }
     if changing {
-        store.save_profile(&profile)?;
+        runtall_app::profile::save(&store, &profile)?;
     }
     if ctx.json {
         return ctx.print_json(&serde_json::json!({

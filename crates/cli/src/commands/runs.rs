@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
                 "this would delete {what} and its run context (its pain reports stay, unlinked); add --yes to do it"
             )));
         }
-        store.delete_activity(id)?;
+        runtall_app::journal::delete_run(&store, id)?;
         if ctx.json {
             return ctx.print_json(&serde_json::json!({ "deleted": id }));
         }

@@ -144,10 +144,10 @@ impl CompletionRecord {
             EndReason::InProgress => "in progress",
         };
         format!(
-            "{}: {how} — {} of {} steps completed, {} partly, {} skipped; {} of exercise",
+            "{}: {how} — {} of {} completed, {} partly, {} skipped; {} of exercise",
             self.title,
             completed,
-            self.steps.len(),
+            runtall_domain::text::count(self.steps.len(), "step", "steps"),
             self.count(StepOutcome::Partial),
             self.count(StepOutcome::Skipped),
             super::clock(self.active_s),

@@ -18,6 +18,7 @@ use jiff::{SignedDuration, Timestamp, Zoned};
 use runtall_content::{HabitDefaults, Program};
 use runtall_domain::plan::Weekday;
 use runtall_domain::safety::Permissions;
+use runtall_domain::text::count;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -41,9 +42,9 @@ pub enum RemindError {
     NotAllowed(String),
     #[error("reminder {0} is no longer waiting for an answer")]
     NoSuchPrompt(u64),
-    #[error("you have skipped {cap} breaks today, the daily limit: take this one, or snooze it")]
+    #[error("you have skipped {} today, the daily limit: take this one, or snooze it", count(*cap, "break", "breaks"))]
     SkipCapReached { cap: u32 },
-    #[error("this reminder was snoozed {max} times already: take the break or skip it")]
+    #[error("this reminder was snoozed {} already: take the break or skip it", count(*max, "time", "times"))]
     SnoozeLimit { max: u32 },
     #[error("could not show the reminder: {0}")]
     Notify(String),

@@ -192,7 +192,10 @@ pub fn attention(s: &Signals) -> Attention {
         let why = if pt.because_worse { "pain is worse" } else { "no meaningful progress" };
         reasons.push(Reason {
             kind: ReasonKind::SeeAPt,
-            text: format!("The runner is being told to see a physical therapist ({why} after {} weeks)", pt.weeks),
+            text: format!(
+                "The runner is being told to see a physical therapist ({why} after {})",
+                crate::text::count(pt.weeks, "week", "weeks")
+            ),
         });
     }
     if let Some(a) = s.adherence
@@ -201,11 +204,11 @@ pub fn attention(s: &Signals) -> Attention {
         reasons.push(Reason {
             kind: ReasonKind::AdherenceFalling,
             text: format!(
-                "Adherence falling: {:.0} % of planned routines done in the last {} weeks, {:.0} % in the {} weeks before",
+                "Adherence falling: {:.0} % of planned routines done in the last {}, {:.0} % in the {} before",
                 a.recent * 100.0,
-                a.weeks,
+                crate::text::count(a.weeks, "week", "weeks"),
                 a.before * 100.0,
-                a.weeks
+                crate::text::count(a.weeks, "week", "weeks")
             ),
         });
     }

@@ -232,30 +232,6 @@ impl Body {
     }
 }
 
-/// Small deterministic PRNG (xorshift64*) for the no-panic loops.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Self(seed.max(1))
-    }
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
-    }
-    pub fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-}
-
 /// FIT seconds for a Unix time.
 pub fn fit_time(unix_s: i64) -> u32 {
     (unix_s - 631_065_600) as u32

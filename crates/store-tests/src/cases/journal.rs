@@ -72,6 +72,7 @@ fn journal_run(key: &str, start: &str, pack: Option<bool>) -> JournalEntry {
         activity: Box::new(activity),
         classification: Some(labelled(runtall_domain::classify::RunLabel::Easy)),
         context: pack.map(|p| context(0, p)),
+        samples_blob: None,
     }
 }
 
@@ -139,6 +140,35 @@ pub fn a_journal_import_matches_keys_links_later_runs_and_skips_duplicates<B: Ba
     assert_eq!((bens.runs_added, bens.runs_matched, bens.pain_added), (2, 0, 3));
     assert_eq!(a.activities(&ActivityFilter::default()).expect("runs").len(), 2, "Ana's runs unchanged");
     assert_eq!(import(&a, vec![]).expect("empty"), JournalImportStats::default(), "an empty journal is fine");
+}
+
+/// A sync server stores a run's samples as the client's store kept them (the codec's bytes), and hands them out
+/// the same way: what it stores reads back as the same samples, and only to the athlete whose run it is.
+pub fn a_run_imported_with_encoded_samples_keeps_them_byte_for_byte<B: Backend>(backend: &B) {
+    let (_db, a, b) = two(backend);
+    let full = run("2026-10-04T07:00:00Z", 30.0, 6.0, "synced");
+    let blob = runtall_store::codec::encode(&full.samples);
+    // The entry's own samples are ignored when the blob is given: an empty stream here must not win.
+    let mut activity = full.clone();
+    activity.samples = Default::default();
+    let entry = JournalEntry::Run {
+        activity: Box::new(activity),
+        classification: None,
+        context: None,
+        samples_blob: Some(blob.clone()),
+    };
+    let stats = import(&a, vec![Ok(entry)]).expect("import");
+    assert_eq!(stats.runs_added, 1);
+    let id = a.activities(&ActivityFilter::default()).expect("runs")[0].id;
+    let stored = a.activity(id).expect("read").expect("the run");
+    assert_eq!(stored.activity.samples.len(), full.samples.len(), "every sample is stored");
+    assert_eq!(stored.activity.samples, runtall_store::codec::decode(&blob).expect("decode"), "the same samples");
+    let encoded = a.activity_encoded(id).expect("read encoded").expect("the run");
+    assert_eq!(encoded.samples_blob, blob, "handed out as the very bytes stored");
+    assert!(encoded.activity.samples.is_empty(), "the activity comes without decoded samples");
+    assert_eq!(encoded.activity.distance_m, full.distance_m);
+    assert_eq!(b.activity_encoded(id).expect("Ben reads"), None, "Ana's run is missing for Ben");
+    assert_eq!(a.activity_encoded(id + 1_000).expect("unknown id"), None);
 }
 
 pub fn a_bad_journal_line_keeps_nothing_of_the_import<B: Backend>(backend: &B) {

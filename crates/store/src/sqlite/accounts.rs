@@ -2,7 +2,8 @@
 
 use super::{SqliteDatabase, insert_athlete, write_tx};
 use crate::accounts::{
-    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Role, SessionInfo, email_key,
+    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Purged, Role, SessionInfo,
+    email_key,
 };
 use crate::columns::{parse_ts, ts};
 use crate::{AthleteId, Result, StoreError};
@@ -417,6 +418,22 @@ impl Accounts for SqliteDatabase {
             tx.execute("UPDATE reset_codes SET used = 1 WHERE code_hash = ?1", [code_hash])?;
             tx.commit()?;
             Ok(Some(AccountId::new(account)))
+        })();
+        outcome.map_err(|e: rusqlite::Error| self.err(e))
+    }
+
+    fn purge_expired(&self, now: Timestamp) -> Result<Purged> {
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        let outcome = (|| {
+            let now = now.as_second();
+            let purged = Purged {
+                sessions: tx.execute("DELETE FROM account_sessions WHERE expires_epoch <= ?1", [now])?,
+                invitations: tx.execute("DELETE FROM invitations WHERE expires_epoch <= ?1", [now])?,
+                reset_codes: tx.execute("DELETE FROM reset_codes WHERE expires_epoch <= ?1 OR used <> 0", [now])?,
+            };
+            tx.commit()?;
+            Ok(purged)
         })();
         outcome.map_err(|e: rusqlite::Error| self.err(e))
     }

@@ -11,8 +11,8 @@ use crate::columns::{
     parse_ts, ts,
 };
 use crate::{
-    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, JournalEntry, JournalImportStats,
-    LessonDone, PostureRow, SessionRow, StoredActivity,
+    ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, EncodedActivity, JournalEntry,
+    JournalImportStats, LessonDone, PostureRow, SessionRow, StoredActivity,
 };
 use crate::{Result, Store, StoreError};
 use jiff::civil::Date;
@@ -51,8 +51,13 @@ const ACTIVITY_COLUMNS: [&str; 18] = [
     "samples",
 ];
 
-/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy.
-fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy. `blob` is the
+/// samples already in the codec (checked by the caller), stored as they are instead of encoding `a.samples`.
+fn activity_values(
+    a: &Activity,
+    c: Option<&Classification>,
+    blob: Option<&[u8]>,
+) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
     Ok(vec![
         Box::new(a.start.as_second()),
         Box::new(ts(a.start)),
@@ -71,7 +76,7 @@ fn activity_values(a: &Activity, c: Option<&Classification>) -> Result<Vec<Box<d
         Box::new(ts(Timestamp::now())),
         Box::new(summary_json(a)?),
         Box::new(c.map(|c| encode("classification", c)).transpose()?),
-        Box::new(codec::encode(&a.samples)),
+        Box::new(blob.map_or_else(|| codec::encode(&a.samples), <[u8]>::to_vec)),
     ])
 }
 
@@ -232,7 +237,13 @@ impl SqliteStore {
     }
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
-    fn insert_activity(&self, tx: &Transaction<'_>, a: &Activity, c: Option<&Classification>) -> Result<i64> {
+    fn insert_activity(
+        &self,
+        tx: &Transaction<'_>,
+        a: &Activity,
+        c: Option<&Classification>,
+        blob: Option<&[u8]>,
+    ) -> Result<i64> {
         static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
             let slots: Vec<String> = (1..=ACTIVITY_COLUMNS.len() + 1).map(|i| format!("?{i}")).collect();
             format!(
@@ -242,7 +253,7 @@ impl SqliteStore {
             )
         });
         let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(self.me())];
-        values.extend(activity_values(a, c)?);
+        values.extend(activity_values(a, c, blob)?);
         tx.prepare_cached(&INSERT)
             .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(Box::as_ref))))
             .map_err(|e| self.err(e))?;
@@ -393,6 +404,7 @@ impl SqliteStore {
         activity: &Activity,
         classification: Option<&Classification>,
         context: Option<&RunContext>,
+        blob: Option<&[u8]>,
         stats: &mut JournalImportStats,
     ) -> Result<()> {
         let id = match self.run_id_by_key(tx, &activity.source.content_hash)? {
@@ -402,7 +414,7 @@ impl SqliteStore {
             }
             None => {
                 stats.runs_added += 1;
-                self.insert_activity(tx, activity, classification)?
+                self.insert_activity(tx, activity, classification, blob)?
             }
         };
         if let Some(c) = context {
@@ -570,7 +582,7 @@ impl Store for SqliteStore {
         if let Some(existing) = self.same_recording(&tx, a)? {
             return Ok(AddOutcome::DuplicateRun { existing });
         }
-        let id = self.insert_activity(&tx, a, classification)?;
+        let id = self.insert_activity(&tx, a, classification, None)?;
         if a.sport.is_run() {
             self.mark_labels_stale(&tx, start)?;
         }
@@ -590,7 +602,7 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         let Some((old_start, old_sport)) = old else { return Ok(false) };
-        let mut values = activity_values(a, classification)?;
+        let mut values = activity_values(a, classification, None)?;
         values.push(Box::new(id));
         values.push(Box::new(self.me()));
         let n = ACTIVITY_COLUMNS.len();
@@ -633,7 +645,7 @@ impl Store for SqliteStore {
             } else {
                 None
             };
-            let id = self.insert_activity(&tx, a, c.as_ref())?;
+            let id = self.insert_activity(&tx, a, c.as_ref(), None)?;
             if a.sport.is_run() {
                 let start = a.start.as_second();
                 stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
@@ -663,6 +675,20 @@ impl Store for SqliteStore {
             codec::decode(&blob).map_err(|e| StoreError::Decode { what: "activity", id, detail: e.to_string() })?;
         let classification = class.map(|c| decode("activity", id, &c)).transpose()?;
         Ok(Some(StoredActivity { id, activity, classification }))
+    }
+
+    fn activity_encoded(&self, id: i64) -> Result<Option<EncodedActivity>> {
+        let row: Option<(String, Vec<u8>)> = self
+            .conn()
+            .query_row(
+                "SELECT summary, samples FROM activities WHERE id = ?1 AND athlete_id = ?2",
+                params![id, self.me()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((summary, samples_blob)) = row else { return Ok(None) };
+        Ok(Some(EncodedActivity { id, activity: decode("activity", id, &summary)?, samples_blob }))
     }
 
     fn activities(&self, f: &ActivityFilter) -> Result<Vec<ActivityRow>> {
@@ -924,8 +950,15 @@ impl Store for SqliteStore {
         let mut forward: Vec<(i64, String)> = Vec::new();
         for entry in entries {
             match entry.map_err(StoreError::Journal)? {
-                JournalEntry::Run { activity, classification, context } => {
-                    self.import_run(&tx, &activity, classification.as_ref(), context.as_ref(), &mut stats)?;
+                JournalEntry::Run { activity, classification, context, samples_blob } => {
+                    self.import_run(
+                        &tx,
+                        &activity,
+                        classification.as_ref(),
+                        context.as_ref(),
+                        samples_blob.as_deref(),
+                        &mut stats,
+                    )?;
                 }
                 JournalEntry::Pain { report, run_key } => {
                     let run_id = match &run_key {

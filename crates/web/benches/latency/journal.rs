@@ -23,10 +23,10 @@ use runtall_domain::classify::{self, RunSummary};
 use runtall_domain::journal::{DayLog, PainReport, PainTiming, ReliefUse, RunContext};
 use runtall_domain::plan::{self, PlanRecord};
 use runtall_domain::screen::{self, ScreenAnswers, ScreeningRecord};
-use runtall_store::{AddOutcome, SqliteStore, Store};
+use runtall_store::{AddOutcome, Store};
 use std::collections::VecDeque;
 
-pub use runtall_sample::rng::Rng;
+pub use runtall_insights::rng::SplitMix64;
 
 /// The documented example answers (the demo runner's), varied over the years.
 const ASSESSMENT: &str = include_str!("../../../../examples/assessment.toml");
@@ -113,17 +113,17 @@ fn easy_speed(years: f64, date: Date) -> f64 {
 }
 
 /// The session for a kind of run, as segments; the long run grows through each training block.
-fn session(rng: &mut Rng, kind: Kind, v: f64, week_in_block: i64) -> (Vec<Segment>, Option<String>) {
+fn session(rng: &mut SplitMix64, kind: Kind, v: f64, week_in_block: i64) -> (Vec<Segment>, Option<String>) {
     match kind {
-        Kind::Easy | Kind::Treadmill => (vec![Segment::steady(rng.range(6.0, 12.0) * 1000.0, v, 142.0)], None),
-        Kind::Recovery => (vec![Segment::steady(rng.range(4.5, 7.0) * 1000.0, v * 0.92, 132.0)], None),
-        Kind::Trail => (vec![Segment::steady(rng.range(10.0, 24.0) * 1000.0, v * 0.84, 150.0)], None),
+        Kind::Easy | Kind::Treadmill => (vec![Segment::steady(rng.uniform(6.0, 12.0) * 1000.0, v, 142.0)], None),
+        Kind::Recovery => (vec![Segment::steady(rng.uniform(4.5, 7.0) * 1000.0, v * 0.92, 132.0)], None),
+        Kind::Trail => (vec![Segment::steady(rng.uniform(10.0, 24.0) * 1000.0, v * 0.84, 150.0)], None),
         Kind::Long => {
-            let km = 16.0 + (week_in_block as f64 * 1.2).min(14.0) + rng.range(-1.5, 1.5);
+            let km = 16.0 + (week_in_block as f64 * 1.2).min(14.0) + rng.uniform(-1.5, 1.5);
             (vec![Segment::steady(km * 1000.0, v * 0.96, 146.0)], None)
         }
         Kind::Tempo => {
-            let km = rng.range(5.0, 9.0).round();
+            let km = rng.uniform(5.0, 9.0).round();
             let segs = vec![
                 Segment::lap(2000.0, v, 138.0, LapIntensity::Warmup),
                 Segment::lap(km * 1000.0, v * 1.17, 166.0, LapIntensity::Active),
@@ -134,7 +134,7 @@ fn session(rng: &mut Rng, kind: Kind, v: f64, week_in_block: i64) -> (Vec<Segmen
         Kind::Intervals => {
             let (reps, dist, factor, rest) =
                 [(10, 400.0, 1.32, 200.0), (6, 800.0, 1.27, 400.0), (5, 1000.0, 1.24, 400.0), (4, 1600.0, 1.2, 400.0)]
-                    [rng.below(4)];
+                    [rng.index(4)];
             let mut segs = vec![Segment::lap(2000.0, v, 138.0, LapIntensity::Warmup)];
             for _ in 0..reps {
                 segs.push(Segment::lap(dist, v * factor, 172.0, LapIntensity::Interval));
@@ -144,10 +144,10 @@ fn session(rng: &mut Rng, kind: Kind, v: f64, week_in_block: i64) -> (Vec<Segmen
             (segs, Some(format!("{reps} × {dist:.0} m")))
         }
         Kind::Race => {
-            let (name, dist) = RACES[rng.below(RACES.len())];
+            let (name, dist) = RACES[rng.index(RACES.len())];
             // Riegel: race speed relative to the runner's 10 km speed (~1.25 × easy).
             let speed = v * 1.25 * (10_000.0f64 / dist).powf(0.06);
-            let gps = 1.0 + rng.range(-0.005, 0.015);
+            let gps = 1.0 + rng.uniform(-0.005, 0.015);
             (vec![Segment::steady(dist * gps, speed, 174.0)], Some(name.to_string()))
         }
     }
@@ -185,7 +185,7 @@ struct Recording {
     descent_m: f64,
 }
 
-fn simulate(rng: &mut Rng, segments: &[Segment], route: u64, hilly: bool, indoor: bool) -> Recording {
+fn simulate(rng: &mut SplitMix64, segments: &[Segment], route: u64, hilly: bool, indoor: bool) -> Recording {
     let mut s = Samples::default();
     let mut laps = Vec::new();
     let (mut t, mut paused, mut d) = (0.0f64, 0.0f64, 0.0f64);
@@ -193,15 +193,15 @@ fn simulate(rng: &mut Rng, segments: &[Segment], route: u64, hilly: bool, indoor
     let mut wobble = 0.0f64;
     // Optical heart-rate and GPS dropouts: a stretch of the run with no value.
     let hr_gap = rng.chance(0.05).then(|| {
-        let from = rng.range(300.0, 1800.0);
-        (from, from + rng.range(30.0, 180.0))
+        let from = rng.uniform(300.0, 1800.0);
+        (from, from + rng.uniform(30.0, 180.0))
     });
     let gps_gap = (!indoor && rng.chance(0.02)).then(|| {
-        let from = rng.range(200.0, 1500.0);
-        (from, from + rng.range(20.0, 90.0))
+        let from = rng.uniform(200.0, 1500.0);
+        (from, from + rng.uniform(20.0, 90.0))
     });
     let stops = !indoor && !hilly;
-    let mut next_stop = rng.range(800.0, 4000.0);
+    let mut next_stop = rng.uniform(800.0, 4000.0);
     for seg in segments {
         let seg_end = d + seg.dist_m;
         let mut lap_from = s.len();
@@ -211,11 +211,11 @@ fn simulate(rng: &mut Rng, segments: &[Segment], route: u64, hilly: bool, indoor
         while d < seg_end {
             if stops && d > next_stop && seg.auto_lap {
                 // A red light: the watch auto-pauses; no samples while standing.
-                let wait = rng.range(10.0, 50.0);
+                let wait = rng.uniform(10.0, 50.0);
                 t += wait;
                 paused += wait;
                 hr -= 10.0;
-                next_stop = d + rng.range(1500.0, 6000.0);
+                next_stop = d + rng.uniform(1500.0, 6000.0);
             }
             wobble = 0.96 * wobble + 0.008 * rng.normal();
             let alt = terrain(route, d, hilly);
@@ -291,7 +291,7 @@ fn lap_of(s: &Samples, from: usize, t0: f64, t1: f64, d0: f64, d1: f64, paused: 
     }
 }
 
-fn hex_hash(rng: &mut Rng) -> String {
+fn hex_hash(rng: &mut SplitMix64) -> String {
     (0..4).map(|_| format!("{:016x}", rng.next_u64())).collect()
 }
 
@@ -306,7 +306,7 @@ fn device(years: f64) -> &'static str {
 }
 
 /// Which run, if any, the runner does on a day of the week (before skips and breaks).
-fn planned(rng: &mut Rng, weekday: Weekday, week: i64, race_week: bool, winter: bool) -> Option<Kind> {
+fn planned(rng: &mut SplitMix64, weekday: Weekday, week: i64, race_week: bool, winter: bool) -> Option<Kind> {
     match weekday {
         Weekday::Monday => rng.chance(0.2).then_some(Kind::Recovery),
         Weekday::Tuesday if winter && rng.chance(0.3) => Some(Kind::Treadmill),
@@ -345,9 +345,9 @@ const PAIN_NOTES: [&str; 5] = [
 ];
 
 /// Writes the journal into `store`: `years` years of runs ending yesterday, and everything around them.
-pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, Box<dyn std::error::Error>> {
+pub fn generate(store: &dyn Store, years: i64, seed: u64) -> Result<Written, Box<dyn std::error::Error>> {
     let program = runtall_content::program();
-    let mut rng = Rng::new(seed);
+    let mut rng = SplitMix64::new(seed);
     let mut out = Written::default();
     let today = Timestamp::now().to_zoned(TimeZone::UTC).date();
     let last_day = today.yesterday()?;
@@ -385,10 +385,10 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
                 ScreeningRecord { id: None, taken_at: at(date, 7, 30), answers, outcome, clinician_checked_at: None };
             r.id = Some(store.add_screening(&r)?);
             out.screenings += 1;
-            next_screen = date.checked_add(SignedDuration::from_hours(24 * (28 + rng.below(14) as i64)))?;
+            next_screen = date.checked_add(SignedDuration::from_hours(24 * (28 + rng.index(14) as i64)))?;
             if date >= next_assessment {
                 let mut a = base_assessment.clone();
-                let pain = (5.0 - 3.0 * progress + rng.range(-1.0, 1.0)).round().clamp(1.0, 8.0);
+                let pain = (5.0 - 3.0 * progress + rng.uniform(-1.0, 1.0)).round().clamp(1.0, 8.0);
                 a.baseline_pain = Score::new(pain)?;
                 let mut record = AssessmentRecord { id: None, taken_at: at(date, 7, 40), assessment: a };
                 record.id = Some(store.add_assessment(&record)?);
@@ -415,7 +415,7 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
 
         // One short day log on most days.
         let workday = !matches!(weekday, Weekday::Saturday | Weekday::Sunday);
-        let sitting = if workday { rng.range(6.5, 10.5) } else { rng.range(1.5, 4.5) };
+        let sitting = if workday { rng.uniform(6.5, 10.5) } else { rng.uniform(1.5, 4.5) };
         if rng.chance(0.8) {
             let half = |h: f64| DayHours::new((h * 2.0).round() / 2.0).ok();
             let mut relief = Vec::new();
@@ -429,10 +429,10 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
             store.put_day_log(&DayLog {
                 date,
                 sitting_h: half(sitting),
-                longest_sitting_h: half(sitting * rng.range(0.2, 0.45)),
-                car_h: half(if rng.chance(0.08) { rng.range(1.5, 4.0) } else { 0.0 }),
-                sleep_h: half(rng.range(5.5, 8.5)),
-                stress: Score::new(if workday { rng.range(3.0, 7.0) } else { rng.range(1.0, 4.0) }.round()).ok(),
+                longest_sitting_h: half(sitting * rng.uniform(0.2, 0.45)),
+                car_h: half(if rng.chance(0.08) { rng.uniform(1.5, 4.0) } else { 0.0 }),
+                sleep_h: half(rng.uniform(5.5, 8.5)),
+                stress: Score::new(if workday { rng.uniform(3.0, 7.0) } else { rng.uniform(1.0, 4.0) }.round()).ok(),
                 strength_done: matches!(weekday, Weekday::Monday | Weekday::Thursday)
                     && rng.chance(0.4 + 0.4 * progress),
                 mobility_done: rng.chance(0.35 + 0.5 * progress),
@@ -447,7 +447,7 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
                 at: at(date, 16, 30),
                 timing: PainTiming::AtDesk,
                 region: if rng.chance(0.7) { Region::Neck } else { Region::UpperTrapRight },
-                intensity: Score::new(rng.range(2.0, 4.0).round())?,
+                intensity: Score::new(rng.uniform(2.0, 4.0).round())?,
                 run_id: None,
                 notes: None,
             })?;
@@ -472,8 +472,8 @@ pub fn generate(store: &SqliteStore, years: i64, seed: u64) -> Result<Written, B
 /// Simulates, classifies and stores one run with its context and any pain it brought.
 #[allow(clippy::too_many_arguments)]
 fn add_run(
-    store: &SqliteStore,
-    rng: &mut Rng,
+    store: &dyn Store,
+    rng: &mut SplitMix64,
     history: &mut VecDeque<RunSummary>,
     out: &mut Written,
     date: Date,
@@ -484,13 +484,13 @@ fn add_run(
 ) -> Result<i64, Box<dyn std::error::Error>> {
     let weekend = matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday);
     let (hour, minute) = if weekend {
-        (8 + rng.below(2) as i8, 15 * rng.below(4) as i8)
+        (8 + rng.index(2) as i8, 15 * rng.index(4) as i8)
     } else if rng.chance(0.3) {
         (6, 30)
     } else if rng.chance(0.2) {
         (12, 10)
     } else {
-        (18, 5 * rng.below(10) as i8)
+        (18, 5 * rng.index(10) as i8)
     };
     let start = at(date, hour, minute);
     let v = easy_speed(years_in, date);
@@ -527,12 +527,12 @@ fn add_run(
         avg_hr_bpm: mean(&hrs),
         max_hr_bpm: hrs.iter().copied().reduce(f64::max),
         avg_cadence_spm: avg_cadence,
-        avg_respiration_brpm: (years_device >= 7.0).then(|| (28.0 + 4.0 * speed + rng.range(-2.0, 2.0)).round()),
+        avg_respiration_brpm: (years_device >= 7.0).then(|| (28.0 + 4.0 * speed + rng.uniform(-2.0, 2.0)).round()),
         dynamics: (years_device >= 4.0).then(|| RunningDynamics {
-            vertical_oscillation_mm: Some(rng.range(82.0, 96.0).round()),
-            stance_time_ms: Some(rng.range(235.0, 265.0).round()),
+            vertical_oscillation_mm: Some(rng.uniform(82.0, 96.0).round()),
+            stance_time_ms: Some(rng.uniform(235.0, 265.0).round()),
             step_length_mm: avg_cadence.map(|c| (speed / (c / 60.0) * 1000.0).round()),
-            vertical_ratio_pct: Some((rng.range(7.2, 8.6) * 10.0).round() / 10.0),
+            vertical_ratio_pct: Some((rng.uniform(7.2, 8.6) * 10.0).round() / 10.0),
         }),
         device: Some(device(years_device).into()),
         quality: Default::default(),
@@ -595,22 +595,22 @@ fn add_run(
     }
     if rng.chance(p) {
         let end = plus_s(start, activity.elapsed_s);
-        let (when, timing) = match rng.below(20) {
+        let (when, timing) = match rng.index(20) {
             0..=10 => (plus_s(end, 40.0 * 60.0), PainTiming::RightAfter),
             11..=16 => (at(date.tomorrow()?, 7, 10), PainTiming::NextMorning),
             _ => (plus_s(start, activity.elapsed_s * 0.7), PainTiming::During),
         };
         let region =
             [Region::Neck, Region::Neck, Region::BetweenShoulderBlades, Region::UpperTrapRight, Region::MidBack]
-                [rng.below(5)];
+                [rng.index(5)];
         store.add_pain_report(&PainReport {
             id: None,
             at: when,
             timing,
             region,
-            intensity: Score::new((rng.range(2.5, 6.5) - 1.5 * progress).round().clamp(1.0, 8.0))?,
+            intensity: Score::new((rng.uniform(2.5, 6.5) - 1.5 * progress).round().clamp(1.0, 8.0))?,
             run_id: Some(id),
-            notes: rng.chance(0.2).then(|| PAIN_NOTES[rng.below(PAIN_NOTES.len())].to_string()),
+            notes: rng.chance(0.2).then(|| PAIN_NOTES[rng.index(PAIN_NOTES.len())].to_string()),
         })?;
         out.pain_reports += 1;
     }

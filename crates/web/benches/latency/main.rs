@@ -242,7 +242,7 @@ async fn client_loop(
     routes: Arc<Vec<usize>>,
     seed: u64,
 ) -> ClientResult {
-    let mut rng = journal::Rng::new(seed);
+    let mut rng = journal::SplitMix64::new(seed);
     let mut result = ClientResult { samples: Vec::with_capacity(4096), failures: vec![] };
     let mut conn = None;
     let mut cookie = None;
@@ -265,10 +265,10 @@ async fn client_loop(
                 }
             },
         };
-        let r = routes[rng.below(routes.len())];
+        let r = routes[rng.index(routes.len())];
         let route = &ROUTES[r];
         let path = if route.path.contains("{run}") {
-            let id = run_ids.get(rng.below(run_ids.len().max(1))).copied().unwrap_or(1);
+            let id = run_ids.get(rng.index(run_ids.len().max(1))).copied().unwrap_or(1);
             route.path.replace("{run}", &id.to_string())
         } else {
             route.path.to_string()

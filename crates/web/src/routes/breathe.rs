@@ -146,7 +146,7 @@ async fn page(State(st): State<AppState>, session: Session, Query(q): Query<Choi
             }
             div id="finished" class="notice ok" role="status" hidden {}
             noscript { p class="notice" { "The pacer needs JavaScript. Without it, follow the counts above with a clock: "
-                (breathe::rhythm(&plan.breath)) ", for " (plan.minutes) " minutes." } }
+                (breathe::rhythm(&plan.breath)) ", for " (runtall_domain::text::count(plan.minutes, "minute", "minutes")) "." } }
         }
         section class="card" {
             h2 { "Choose a pattern" }

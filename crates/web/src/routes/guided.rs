@@ -135,7 +135,7 @@ async fn player(
     let progress = format!("/api/sessions/{}/progress{}", t.routine, q.today_query());
     let body = html! {
         h1 { (t.name) }
-        p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (t.steps.len()) " exercises. "
+        p class="lead" { "About " (minutes(t.total_seconds.round() as u32)) ", " (runtall_domain::text::count(t.steps.len(), "exercise", "exercises")) ". "
             "Stop if anything brings sharp, spreading or chest pain." }
         // The player is shown by its script; without JavaScript the page says why there is no Start button.
         noscript { div class="notice warn" { p { strong { "The guided player needs JavaScript" } " to count, pace the "
@@ -437,10 +437,14 @@ async fn api_progress(
             format!("{name} done: the session is recorded in your journal.")
         }
         (true, EndReason::Finished, None) => format!(
-            "Session recorded in your journal: {completed_steps} of {steps} exercises completed. The day's log is \
-             ticked only when every exercise is done — use \"Mark as done\" below if you did the rest on your own."
+            "Session recorded in your journal: {completed_steps} of {} completed. The day's log is \
+             ticked only when every exercise is done — use \"Mark as done\" below if you did the rest on your own.",
+            runtall_domain::text::count(steps, "exercise", "exercises")
         ),
-        _ => format!("Progress saved: {completed_steps} of {steps} exercises completed so far."),
+        _ => format!(
+            "Progress saved: {completed_steps} of {} completed so far.",
+            runtall_domain::text::count(steps, "exercise", "exercises")
+        ),
     };
     Ok(json(ProgressReply {
         stored,

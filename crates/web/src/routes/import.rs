@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::{Markup, html};
 use runtall_app::import::FileResult;
+use runtall_domain::text::count;
 use tokio::io::AsyncWriteExt;
 
 /// Files in one upload: a season of single files, or one export zip (whose entries do not count here).
@@ -166,10 +167,6 @@ fn mb(bytes: u64) -> String {
     if m >= 10.0 { format!("{m:.0} MB") } else { format!("{m:.1} MB") }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn result_cell(f: &FileResult) -> Markup {
     html! {
         @if let Some(reason) = &f.error {
@@ -199,7 +196,7 @@ fn status_fragment(job: &JobView, session: &Session) -> Markup {
         div id="job-status" data-running=(if running { "true" } else { "false" }) data-job=(job.id) aria-live="polite" {
             @match job.status {
                 JobStatus::Running => {
-                    p { strong { "Importing… " } (plural(job.files_done, "file", "files")) " of " (job.files_total)
+                    p { strong { "Importing… " } (count(job.files_done, "file", "files")) " of " (job.files_total)
                         " read, " (mb(job.bytes_done)) " of " (mb(job.bytes_total)) "." }
                     progress max="100" value=(format!("{percent:.0}")) aria-label="Import progress" { (format!("{percent:.0}%")) }
                     @if job.current_bytes_total >= LARGE_FILE_BYTES {
@@ -222,7 +219,7 @@ fn status_fragment(job: &JobView, session: &Session) -> Markup {
                         "stored are skipped." }
                 }
                 JobStatus::Done => {
-                    p { strong { "Import finished." } " " (plural(job.files_total, "file", "files")) " read"
+                    p { strong { "Import finished." } " " (count(job.files_total, "file", "files")) " read"
                         @if let Some(s) = &job.summary { " in " (format!("{:.1}", s.seconds)) " s" } "." }
                 }
                 JobStatus::Failed => {
@@ -309,7 +306,7 @@ async fn page(State(st): State<AppState>, session: Session) -> Result<Response, 
                 ul {
                     @for j in &recent {
                         li { a href={ "/import/jobs/" (j.id) } { "Import " (j.id) } " — "
-                            (plural(j.uploaded, "file", "files")) " uploaded, " (j.imported) " added"
+                            (count(j.uploaded, "file", "files")) " uploaded, " (j.imported) " added"
                             @if j.status == JobStatus::Running { " (running)" } }
                     }
                 }
@@ -328,7 +325,7 @@ async fn job_page(State(st): State<AppState>, session: Session, Path(id): Path<u
     let body = html! {
         p { a href="/import" { "← Import more" } }
         h1 { "Import " (id) }
-        p class="muted" { (plural(job.uploaded, "file", "files")) " uploaded at " (job.started.strftime("%H:%M:%S UTC")) "." }
+        p class="muted" { (count(job.uploaded, "file", "files")) " uploaded at " (job.started.strftime("%H:%M:%S UTC")) "." }
         (status_fragment(&job, &session))
         @if job.status == JobStatus::Running {
             noscript { p { "This page reloads itself until the import is done." } }

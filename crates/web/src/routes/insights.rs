@@ -181,7 +181,7 @@ fn factors_card(r: &InsightsReport) -> Markup {
     html! {
         section class="card" aria-labelledby="h-factors" {
             h2 id="h-factors" { "What goes with pain after your runs" }
-            p { (r.runs) " runs; pain followed " (r.runs_with_pain) " of them. These are associations in your own journal, "
+            p { (runtall_domain::text::count(r.runs, "run", "runs")) "; pain followed " (r.runs_with_pain) " of them. These are associations in your own journal, "
                 "not causes — the way to know is to change one thing at a time." }
             @if r.summary.is_empty() {
                 p class="empty" { "Nothing to say yet." }

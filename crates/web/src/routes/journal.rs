@@ -41,50 +41,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/journal/export", get(api_export))
 }
 
-/// Regions a runner can log, in the order of the assessment (chest excluded: it goes to the screen).
-const LOGGABLE: [Region; 8] = [
-    Region::Neck,
-    Region::UpperTrapLeft,
-    Region::UpperTrapRight,
-    Region::BetweenShoulderBlades,
-    Region::MidBack,
-    Region::RibSideLeft,
-    Region::RibSideRight,
-    Region::Shoulder,
-];
-
-fn timing_label(t: PainTiming) -> &'static str {
-    match t {
-        PainTiming::Before => "before a run",
-        PainTiming::During => "during a run",
-        PainTiming::RightAfter => "right after a run",
-        PainTiming::NextMorning => "the morning after",
-        PainTiming::AtDesk => "at the desk",
-        PainTiming::Other => "other",
-    }
-}
-
-fn short_region(r: Region) -> &'static str {
-    match r {
-        Region::Neck => "Neck",
-        Region::UpperTrapLeft => "Top of left shoulder",
-        Region::UpperTrapRight => "Top of right shoulder",
-        Region::BetweenShoulderBlades => "Between shoulder blades",
-        Region::MidBack => "Mid-back",
-        Region::RibSideLeft => "Left rib side",
-        Region::RibSideRight => "Right rib side",
-        Region::Shoulder => "Shoulder",
-        Region::Chest => "Chest",
-    }
-}
-
 /// One clickable region of the body map: a link (works without JavaScript) that the script turns into a choice.
 fn region(r: Region, selected: Option<Region>, shapes: Markup) -> Markup {
     let id = r.id();
     html! {
         a href={ "/pain?region=" (id) "#log" } class={ "region" @if selected == Some(r) { " selected" } } data-region=(id)
-            aria-label=(short_region(r)) {
-            title { (short_region(r)) }
+            aria-label=(r.short_label()) {
+            title { (r.short_label()) }
             (shapes)
         }
     }
@@ -177,8 +140,8 @@ fn pain_form(session: &Session, runs: &[ActivityRow], units: Units, f: &PainForm
                 (field_error(errors, "region"))
                 (body_map(f.selected))
                 div class="options regions" {
-                    @for r in LOGGABLE {
-                        label class="check" { input type="radio" name="region" value=(r.id()) checked[f.selected == Some(r)] required; " " (short_region(r)) }
+                    @for r in Region::LOGGABLE {
+                        label class="check" { input type="radio" name="region" value=(r.id()) checked[f.selected == Some(r)] required; " " (r.short_label()) }
                     }
                 }
                 p class="hint" { "Chest pain is not logged here: " a href="/pain/chest" { "it goes to the safety check" } "." }
@@ -194,7 +157,7 @@ fn pain_form(session: &Session, runs: &[ActivityRow], units: Units, f: &PainForm
                 (field_error(errors, "timing"))
                 div class="options" {
                     @for t in PainTiming::ALL {
-                        label class="check" { input type="radio" name="timing" value=(t.id()) checked[timing == t.id()]; " " (timing_label(t)) }
+                        label class="check" { input type="radio" name="timing" value=(t.id()) checked[timing == t.id()]; " " (t.label()) }
                     }
                 }
             }
@@ -237,14 +200,14 @@ fn recent_list(session: &Session, reports: &[PainReport]) -> Markup {
                 @for r in reports.iter().rev().take(30) {
                     li {
                         span class={ "intensity i" (r.intensity.get().round() as u32) } { (r.intensity.get()) }
-                        " " strong { (short_region(r.region)) } " · " (timing_label(r.timing)) " · "
+                        " " strong { (r.region.short_label()) } " · " (r.timing.label()) " · "
                         (r.at.to_zoned(TimeZone::system()).strftime("%a %d %b %H:%M"))
                         @if let Some(id) = r.run_id { " · " a href={ "/runs/" (id) } { "run #" (id) } }
                         @if let Some(n) = &r.notes { br; span class="note" { (n) } }
                         @if let Some(id) = r.id {
                             form class="inline" method="post" action={ "/pain/" (id) "/delete" } {
                                 (csrf_field(session))
-                                " " button type="submit" class="button small" aria-label={ "Delete this report (" (short_region(r.region)) ", " (r.intensity.get()) "/10)" } { "Delete" }
+                                " " button type="submit" class="button small" aria-label={ "Delete this report (" (r.region.short_label()) ", " (r.intensity.get()) "/10)" } { "Delete" }
                             }
                         }
                     }
@@ -281,7 +244,7 @@ async fn pain_page(
         @if q.deleted.is_some() { div class="notice ok" role="status" { p { "Report deleted." } } }
         @if let Some(r) = &logged {
             div class="notice ok" role="status" {
-                p { "Logged: " (short_region(r.region)) " " (r.intensity.get()) "/10, " (timing_label(r.timing))
+                p { "Logged: " (r.region.short_label()) " " (r.intensity.get()) "/10, " (r.timing.label())
                     @match r.run_id { Some(id) => { ", linked to " a href={ "/runs/" (id) } { "run #" (id) } "." }
                         None if r.timing.is_about_a_run() => { " (no run near that time to link)." } None => { "." } } }
                 @if r.intensity.get() > 5.0 {
@@ -304,22 +267,9 @@ fn parse_time(s: &str) -> Option<Timestamp> {
     civil.to_zoned(TimeZone::system()).ok().map(|z| z.timestamp())
 }
 
-fn nearest_run(store: &dyn Store, at: Timestamp, timing: PainTiming) -> Result<Option<i64>, HttpError> {
-    Ok(runtall_app::run_link::nearest_run(store, at, timing)?)
-}
-
 /// Stores a checked report, linking it to a run when none was given and the timing is about a run.
-fn save_pain(store: &dyn Store, mut report: PainReport) -> Result<PainReport, HttpError> {
-    match report.run_id {
-        Some(id) => {
-            store.activity(id)?.ok_or_else(|| HttpError::field("run", format!("no run with id {id}")))?;
-        }
-        None if report.timing.is_about_a_run() => report.run_id = nearest_run(store, report.at, report.timing)?,
-        None => {}
-    }
-    report.check(Timestamp::now())?;
-    report.id = Some(store.add_pain_report(&report)?);
-    Ok(report)
+fn save_pain(store: &dyn Store, report: PainReport) -> Result<PainReport, HttpError> {
+    Ok(runtall_app::journal::log_pain(store, report, Timestamp::now())?)
 }
 
 async fn pain_submit(State(st): State<AppState>, session: Session, form: FormData) -> Result<Response, HttpError> {
@@ -509,9 +459,7 @@ async fn day_page(
     let date = parse_date(q.date.as_deref())?;
     let log = st
         .db
-        .run(move |store| {
-            Ok(store.day_logs(date, date)?.into_iter().next().unwrap_or_else(|| super::guided::empty_day(date)))
-        })
+        .run(move |store| Ok(runtall_app::journal::day(store, date)?.unwrap_or_else(|| super::guided::empty_day(date))))
         .await?;
     let warnings = log.check(today()).unwrap_or_default();
     let prev = date.yesterday().ok();
@@ -578,7 +526,7 @@ async fn day_submit(State(st): State<AppState>, session: Session, form: FormData
     match day_from_form(&form) {
         Ok(log) => {
             let date = log.date;
-            st.db.run(move |store| Ok(store.put_day_log(&log)?)).await?;
+            st.db.run(move |store| Ok(runtall_app::journal::save_day(store, &log, today())?)).await?;
             Ok(Redirect::to(&format!("/day?date={date}&saved=1")).into_response())
         }
         Err(errors) => {
@@ -653,7 +601,8 @@ async fn api_pain_delete(State(st): State<AppState>, Path(id): Path<i64>) -> Res
 }
 
 async fn delete_report(st: &AppState, id: i64) -> Result<(), HttpError> {
-    if st.db.run(move |store| Ok(store.delete_pain_report(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
+    let deleted = st.db.run(move |store| Ok(runtall_app::journal::delete_pain_report(store, id)?)).await?;
+    if deleted { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 async fn api_pain_list(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, HttpError> {
@@ -700,12 +649,11 @@ struct DateQuery {
 
 async fn api_day(State(st): State<AppState>, Query(q): Query<DateQuery>) -> Result<Response, HttpError> {
     let date = parse_date(q.date.as_deref())?;
-    Ok(json(st.db.run(move |store| Ok(store.day_logs(date, date)?.into_iter().next())).await?))
+    Ok(json(st.db.run(move |store| Ok(runtall_app::journal::day(store, date)?)).await?))
 }
 
 async fn api_day_put(State(st): State<AppState>, axum::Json(log): axum::Json<DayLog>) -> Result<Response, HttpError> {
-    let warnings = log.check(today())?;
     let saved = log.clone();
-    st.db.run(move |store| Ok(store.put_day_log(&log)?)).await?;
+    let warnings = st.db.run(move |store| Ok(runtall_app::journal::save_day(store, &log, today())?)).await?;
     Ok(json(json!({ "day": saved, "warnings": warnings })))
 }

@@ -166,9 +166,9 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
         .await
         .map(|(u, p, r)| (u, r, p))?;
     let (what, heading) = match kind {
-        ActivityKind::Runs => ("run(s)", "Runs"),
-        ActivityKind::CrossTraining => ("other activities", "Cross-training"),
-        ActivityKind::All => ("activities", "All activities"),
+        ActivityKind::Runs => (("run", "runs"), "Runs"),
+        ActivityKind::CrossTraining => (("other activity", "other activities"), "Cross-training"),
+        ActivityKind::All => (("activity", "activities"), "All activities"),
     };
     let body = html! {
         h1 { (heading) }
@@ -219,7 +219,7 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
                     }
                 }
             }
-            p class="muted" { (rows.len()) " " (what)
+            p class="muted" { (runtall_domain::text::count(rows.len(), what.0, what.1))
                 @if f_before.is_some() { ", from " (rows.first().map(local_time).unwrap_or_default()) " back" } "." }
             nav aria-label="More runs" class="pager" {
                 @if f_before.is_some() { a href=(page_href(kind, current, None)) { "← Newest runs" } " " }
@@ -335,18 +335,24 @@ async fn detail(State(st): State<AppState>, session: Session, Path(id): Path<i64
         @if !a.laps.is_empty() {
             section class="card" {
                 h2 { "Laps" }
-                div class="table-wrap" tabindex="0" role="region" aria-label="Laps (scrolls sideways)" {
-                    table {
-                        thead { tr { th scope="col" { "#" } th scope="col" { "Distance" } th scope="col" { "Time" } th scope="col" { "Pace" } th scope="col" { "HR" } th scope="col" { "Type" } } }
-                        tbody {
-                            @for (i, l) in a.laps.iter().enumerate() {
-                                @let t = l.moving_s.unwrap_or(l.elapsed_s);
-                                tr {
-                                    td { (i + 1) } td { (distance(l.distance_m, units)) } td { (duration(t)) }
-                                    td { (speed(a.sport, t, l.distance_m, units)) }
-                                    td { (l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into())) }
-                                    td { (l.intensity.map(|x| id_of(&x)).unwrap_or_default()) }
-                                }
+                // On a phone each lap is a small card (the column names move next to the values, see `table.stack`
+                // in app.css); the roles keep it a table for screen readers whatever the CSS display.
+                table class="stack laps" role="table" {
+                    thead role="rowgroup" { tr role="row" {
+                        th scope="col" role="columnheader" { "Lap" } th scope="col" role="columnheader" { "Distance" }
+                        th scope="col" role="columnheader" { "Time" } th scope="col" role="columnheader" { "Pace" }
+                        th scope="col" role="columnheader" { "HR" } th scope="col" role="columnheader" { "Type" }
+                    } }
+                    tbody role="rowgroup" {
+                        @for (i, l) in a.laps.iter().enumerate() {
+                            @let t = l.moving_s.unwrap_or(l.elapsed_s);
+                            tr role="row" {
+                                td role="cell" class="lap" data-label="Lap" { (i + 1) }
+                                td role="cell" data-label="Distance" { (distance(l.distance_m, units)) }
+                                td role="cell" data-label="Time" { (duration(t)) }
+                                td role="cell" data-label="Pace" { (speed(a.sport, t, l.distance_m, units)) }
+                                td role="cell" data-label="HR" { (l.avg_hr_bpm.map(|h| format!("{h:.0}")).unwrap_or_else(|| "–".into())) }
+                                td role="cell" data-label="Type" { (l.intensity.map(|x| id_of(&x)).unwrap_or_else(|| "–".into())) }
                             }
                         }
                     }
@@ -408,7 +414,8 @@ async fn api_delete(
 }
 
 async fn delete_run(st: &AppState, id: i64) -> Result<(), HttpError> {
-    if st.db.run(move |store| Ok(store.delete_activity(id)?)).await? { Ok(()) } else { Err(HttpError::NotFound) }
+    let deleted = st.db.run(move |store| Ok(runtall_app::journal::delete_run(store, id)?)).await?;
+    if deleted { Ok(()) } else { Err(HttpError::NotFound) }
 }
 
 type Loaded = (StoredActivity, RunContext, Vec<PainReport>, Vec<Comment>);
@@ -446,14 +453,8 @@ async fn context_form(State(st): State<AppState>, Path(id): Path<i64>, form: For
         pre_run_done: tri(&form, "pre_run_done"),
         post_run_done: tri(&form, "post_run_done"),
     };
-    st.db.run(move |store| save_context(store, &ctx)).await?;
+    st.db.run(move |store| Ok(runtall_app::journal::save_run_context(store, &ctx)?)).await?;
     Ok(Redirect::to(&format!("/runs/{id}#context")).into_response())
-}
-
-fn save_context(store: &dyn Store, ctx: &RunContext) -> Result<(), HttpError> {
-    store.activity(ctx.run_id)?.ok_or(HttpError::NotFound)?;
-    store.put_run_context(ctx)?;
-    Ok(())
 }
 
 async fn chart_svg(State(st): State<AppState>, Path(id): Path<i64>) -> Result<Response, HttpError> {
@@ -534,6 +535,6 @@ async fn api_context_put(
         post_run_done: b.post_run_done,
     };
     let saved = ctx.clone();
-    st.db.run(move |store| save_context(store, &ctx)).await?;
+    st.db.run(move |store| Ok(runtall_app::journal::save_run_context(store, &ctx)?)).await?;
     Ok(json(saved))
 }

@@ -18,7 +18,7 @@ use axum::routing::get;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use runtall_app::clinic::{actions, attention, comments_on_reports, last_visit};
+use runtall_app::clinic::{AttentionCache, actions, comments_on_reports, last_visit};
 use runtall_app::progress::{Progress, progress_in};
 use runtall_app::pt_report::{ReportData, ReportOptions, gather};
 use runtall_domain::clinic::attention::Attention;
@@ -90,6 +90,7 @@ async fn linked(st: &AppState, viewer: &Viewer, athlete: AthleteId) -> Result<(S
 
 fn gather_view(
     program: &runtall_domain::content::Program,
+    attention: &AttentionCache,
     store: &dyn Store,
     viewer: &Viewer,
     (name, since): (String, Timestamp),
@@ -98,7 +99,8 @@ fn gather_view(
     let tz = TimeZone::system();
     let today = now.to_zoned(tz.clone()).date();
     let last = last_visit(store, viewer.account.get())?;
-    let attention = attention(store, now, last.unwrap_or(since))?;
+    // The dashboard's kept answer when it has one for this "since" (the same last visit).
+    let attention = attention.attention(store, now, last.unwrap_or(since))?;
     let permissions = runtall_app::safety::permissions_at(program, store, now)?;
     let progress = match store.latest_assessment()? {
         Some(_) => Some(progress_in(store, today, &tz)?),
@@ -149,9 +151,10 @@ pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> 
     let viewer = access(st, who, athlete).await?;
     let linked = linked(st, &viewer, athlete).await?;
     let program = st.program;
+    let attention = st.derived.attention(athlete);
     st.db
         .run_for(athlete, move |store| {
-            let view = gather_view(program, store, &viewer, linked)?;
+            let view = gather_view(program, &attention, store, &viewer, linked)?;
             store.add_audit(&viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program"))?;
             Ok(view)
         })

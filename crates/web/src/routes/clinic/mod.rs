@@ -80,26 +80,26 @@ pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -
     Ok(Viewer { account, name })
 }
 
-/// Every linked athlete's row, most urgent first. Each athlete's signals are read in their own store call, with
-/// the dashboard's look written to their audit log (the first look of each hour).
+/// Every linked athlete's row, most urgent first: all of them read in one blocking task (one connection on SQLite),
+/// each athlete through their own store, with the dashboard's look written to their audit log (the first look of
+/// each hour).
 async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<DashboardRow>, HttpError> {
     let athletes = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
     let viewer = Viewer { account, name: name.to_string() };
     let now = Timestamp::now();
-    let mut rows = Vec::with_capacity(athletes.len());
-    for linked in athletes {
-        let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
-        let cache = st.derived.get(linked.id).attention.clone();
-        let row = st
-            .db
-            .run_for(linked.id, move |store| {
-                let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
-                record_dashboard_look(store, &entry)?;
-                Ok(row)
-            })
-            .await?;
-        rows.push(row);
-    }
+    let ids: Vec<AthleteId> = athletes.iter().map(|l| l.id).collect();
+    let mut linked = athletes.into_iter().map(|l| (st.derived.attention(l.id), l)).collect::<Vec<_>>().into_iter();
+    let rows = st
+        .db
+        .run_for_each(ids, move |store| {
+            let (cache, linked) =
+                linked.next().ok_or_else(|| HttpError::internal("the dashboard's athletes ran out"))?;
+            let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
+            let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
+            record_dashboard_look(store, &entry)?;
+            Ok(row)
+        })
+        .await?;
     Ok(dashboard(rows))
 }
 
