@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Richness};
 use runtall_domain::classify::{self, Classification, RunSummary};
 use runtall_import::{CancelToken, ErrorKind, ImportOptions, Importer, Poll, Progress};
-use runtall_store::{ActivityFilter, AddOutcome, Store};
+use runtall_store::{ActivityFilter, AddOutcome, Database, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -394,6 +394,20 @@ fn keep_richest(store: &dyn Store, existing: i64, a: &Activity) -> Result<Option
 /// changed.
 pub fn settle_labels(store: &dyn Store) -> Result<usize> {
     settle_labels_with(store, &Labelled::default())
+}
+
+/// [`settle_labels`] for every athlete of a database, as a clinic server opens it: the pass marks are per athlete,
+/// so a server killed during one athlete's import leaves that athlete's labels stale until this runs. One athlete's
+/// failure (another writer holds the database) does not stop the others: the pass is derived state, and the next
+/// open or that athlete's next import finishes it. Returns how many labels changed.
+pub fn settle_every_athlete<D: Database>(db: &D) -> Result<usize> {
+    let mut changed = 0;
+    for athlete in db.athletes()? {
+        if let Ok(store) = db.athlete(athlete.id) {
+            changed += settle_labels(&store).unwrap_or(0);
+        }
+    }
+    Ok(changed)
 }
 
 /// [`settle_labels`], skipping the runs this import labelled against the very history they have now.
