@@ -230,7 +230,7 @@ async fn journal_import_adds_runs_pain_and_days_and_says_what_it_did() {
     let r = upload(&app, &[("journal.jsonl", &journal())], Some(&app.csrf)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(
-        r.has("Imported: 2 runs new, 0 matched stored runs; 2 pain reports (0 already there); 1 days."),
+        r.has("Imported: 2 runs new, 0 matched stored runs; 2 pain reports (0 already there); 1 day."),
         "{}",
         r.body
     );
