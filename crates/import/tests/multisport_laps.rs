@@ -39,7 +39,7 @@ fn triathlon(t2_lap: Option<(i64, i64)>, indexes: bool, t2_session_late: i64) ->
     }
     let mut first = 0u16;
     let mut firsts = Vec::new();
-    for leg in 0..LEGS.len() {
+    for (leg, &(_, _, speed, _)) in LEGS.iter().enumerate() {
         let mut laps = leg_laps(leg);
         if leg == 3
             && let Some(l) = t2_lap
@@ -48,7 +48,7 @@ fn triathlon(t2_lap: Option<(i64, i64)>, indexes: bool, t2_session_late: i64) ->
         }
         firsts.push((first, laps.len() as u16));
         for (start, secs) in laps {
-            w.lap(T0 + start, secs as f64, secs as f64 * LEGS[leg].2);
+            w.lap(T0 + start, secs as f64, secs as f64 * speed);
             first += 1;
         }
     }
