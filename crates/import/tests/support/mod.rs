@@ -191,6 +191,11 @@ impl FitWriter {
     pub fn session(&mut self, start: i64, secs: f64, dist_m: f64, sport: u8, sub_sport: u8) -> &mut Self {
         self.define(3, SESSION);
         self.data.push(3);
+        self.session_fields(start, secs, dist_m, sport, sub_sport)
+    }
+
+    /// The fields [`SESSION`] and [`SESSION_LAPS`] share, in their order.
+    fn session_fields(&mut self, start: i64, secs: f64, dist_m: f64, sport: u8, sub_sport: u8) -> &mut Self {
         self.data.extend_from_slice(&Self::fit_time(start + secs as i64).to_le_bytes());
         self.data.extend_from_slice(&Self::fit_time(start).to_le_bytes());
         self.data.push(sport);
@@ -215,13 +220,7 @@ impl FitWriter {
     ) -> &mut Self {
         self.define(5, SESSION_LAPS);
         self.data.push(5);
-        self.data.extend_from_slice(&Self::fit_time(start + secs as i64).to_le_bytes());
-        self.data.extend_from_slice(&Self::fit_time(start).to_le_bytes());
-        self.data.push(sport);
-        self.data.push(sub_sport);
-        self.data.extend_from_slice(&((secs * 1000.0) as u32).to_le_bytes());
-        self.data.extend_from_slice(&((secs * 1000.0) as u32).to_le_bytes());
-        self.data.extend_from_slice(&((dist_m * 100.0) as u32).to_le_bytes());
+        self.session_fields(start, secs, dist_m, sport, sub_sport);
         self.data.extend_from_slice(&first_lap.to_le_bytes());
         self.data.extend_from_slice(&num_laps.to_le_bytes());
         self
