@@ -42,12 +42,24 @@ pub fn save_settings(store: &dyn Store, reminders: &ReminderSettings) -> Result<
     Ok(())
 }
 
-/// Every break event of `now`'s day, from every front end, in time order. Rows that do not decode as events
-/// (none are written so) are left out rather than stopping the reminders.
-pub fn todays_events(store: &dyn Store, now: &Zoned) -> Result<Vec<BreakEvent>> {
-    let start = now.start_of_day().map(|d| d.timestamp()).unwrap_or(now.timestamp());
-    let rows = store.break_events(start, Timestamp::MAX)?;
+/// Hours of history the schedulers are given: more than their longest window ([`Scheduler::history_from`]: twice
+/// the longest allowed interval, 240 min, plus the longest snooze, 60 min — 9 hours).
+const HISTORY_HOURS: i64 = 12;
+
+/// The break events the schedulers start from and follow, from every front end, in time order: since the earlier
+/// of `now`'s local midnight (the day's skips) and 12 hours ago (the timers, across midnight). Rows that do not
+/// decode as events (none are written so) are left out rather than stopping the reminders.
+pub fn recent_events(store: &dyn Store, now: &Zoned) -> Result<Vec<BreakEvent>> {
+    let midnight = now.start_of_day().map(|d| d.timestamp()).unwrap_or(now.timestamp());
+    let window = now.timestamp().checked_sub(jiff::SignedDuration::from_hours(HISTORY_HOURS)).unwrap_or(midnight);
+    let rows = store.break_events(midnight.min(window), Timestamp::MAX)?;
     Ok(rows.into_iter().filter_map(|r| serde_json::from_value::<BreakEvent>(r.event).ok()).collect())
+}
+
+/// The break events of `now`'s calendar day, for the day's summary.
+pub fn todays_events(store: &dyn Store, now: &Zoned) -> Result<Vec<BreakEvent>> {
+    let midnight = now.start_of_day().map(|d| d.timestamp()).unwrap_or(now.timestamp());
+    Ok(recent_events(store, now)?.into_iter().filter(|e| e.at >= midnight).collect())
 }
 
 /// Stores one event in the shared history.
@@ -73,7 +85,7 @@ pub fn start(
         .with_source(source);
     let first = scheduler.tick(now, None);
     debug_assert!(first.is_none(), "a new scheduler does not prompt on its first tick");
-    scheduler.resume(now, &todays_events(store, now)?);
+    scheduler.resume(now, &recent_events(store, now)?);
     for e in scheduler.take_log() {
         store_event(store, &e)?;
     }

@@ -1,5 +1,5 @@
-//! The one place front ends get the local app's store from: the CLI, the web app and its import jobs all open the
-//! database through here, so the way a store is made (and what happens when it opens) cannot drift between them.
+//! The one place front ends get a store from: the CLI, the web app and its import jobs open the local database
+//! (and a clinic server its SQLite or PostgreSQL database) through here, so the way a store is made (and what happens when it opens) cannot drift between them.
 
 use runtall_store::{SqliteDatabase, SqliteStore, StoreError};
 use std::path::Path;
@@ -22,6 +22,19 @@ pub fn open_local(path: &Path) -> Result<LocalStore, StoreError> {
 /// migrates, nothing more.
 pub fn connect_local(path: &Path) -> Result<LocalStore, StoreError> {
     SqliteStore::open(path)
+}
+
+/// Connects a clinic server to its PostgreSQL database (`runtall server --database-url`): a pool of connections
+/// as the application role. Nothing is migrated here: `runtall server migrate` does that with the owner's role.
+pub fn connect_clinic_postgres(url: &str) -> Result<runtall_store_postgres::PgDatabase, StoreError> {
+    runtall_store_postgres::PgDatabase::connect(url)
+}
+
+/// Creates or upgrades a clinic server's PostgreSQL schema as the tables' owner and grants `app_role` its rights
+/// (`runtall server migrate`); returns the schema version it is now at.
+pub fn migrate_clinic_postgres(owner_url: &str, app_role: &str) -> Result<i64, StoreError> {
+    runtall_store_postgres::PgDatabase::migrate(owner_url, app_role)?;
+    Ok(runtall_store_postgres::SCHEMA_VERSION)
 }
 
 /// Opens (creating and migrating) a clinic server's SQLite database (`runtall server --db`): every athlete's records

@@ -277,3 +277,101 @@ fn a_dependency_of_several_crates_is_declared_once_for_the_workspace() {
     );
     assert!(by_name.get("serde").is_some_and(|(_, users)| users.len() > 3), "the manifests were read");
 }
+
+/// The front ends: argument parsing, pages and terminal screens over `runtall_app`.
+const FRONT_ENDS: [&str; 3] = ["runtall-cli", "runtall-web", "runtall-tui"];
+
+/// Verbs that start the name of a `Store` method that changes the journal.
+const WRITE_VERBS: [&str; 10] =
+    ["add_", "put_", "save_", "set_", "delete_", "mark_", "replace_", "import_", "finish_", "create_"];
+
+/// The write methods of the `Store` and `Database` traits, read from their definitions so a new one is covered.
+fn store_write_methods() -> Vec<String> {
+    let text = read(&root().join("crates/store/src/lib.rs"));
+    let mut out = Vec::new();
+    for header in ["pub trait Store {", "pub trait Database {"] {
+        let start = text.find(header).unwrap_or_else(|| panic!("{header} in crates/store/src/lib.rs"));
+        let body = &text[start..];
+        let body = &body[..body.find("\n}").unwrap_or(body.len())];
+        for line in body.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("fn ") else { continue };
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if WRITE_VERBS.iter().any(|v| name.starts_with(v)) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A front end's sources without the unit tests at the bottom of a module (tests may build their own fixtures).
+fn front_end_code() -> Vec<(PathBuf, String)> {
+    let members = members();
+    let mut out = Vec::new();
+    for krate in FRONT_ENDS {
+        for f in sources(&members[krate].dir.join("src")) {
+            let text = read(&f);
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+            out.push((f, code));
+        }
+    }
+    out
+}
+
+/// `file:line: text` for every code line (comments skipped) containing one of `needles`.
+fn hits_in(code: &[(PathBuf, String)], needles: &[String]) -> Vec<String> {
+    let mut hits = Vec::new();
+    for (f, text) in code {
+        for (i, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if !trimmed.starts_with("//") && needles.iter().any(|n| trimmed.contains(n.as_str())) {
+                let shown = f.strip_prefix(root()).unwrap_or(f).display().to_string();
+                hits.push(format!("{shown}:{}: {trimmed}", i + 1));
+            }
+        }
+    }
+    hits
+}
+
+#[test]
+fn front_ends_write_to_the_journal_only_through_app() {
+    let writes = store_write_methods();
+    for known in ["add_pain_report", "put_day_log", "save_profile", "delete_activity", "create_athlete"] {
+        assert!(writes.iter().any(|w| w == known), "{known} not found among the store's writes: {writes:?}");
+    }
+    let calls: Vec<String> = writes.iter().map(|w| format!(".{w}(")).collect();
+    let code = front_end_code();
+    assert!(code.len() > 40, "found only {} front-end source files", code.len());
+    let hits = hits_in(&code, &calls);
+    assert!(
+        hits.is_empty(),
+        "a front end writes to the store itself; add or use a runtall_app use case:\n{}",
+        hits.join("\n")
+    );
+    // The scan looks for the right words: the app layer makes exactly these calls.
+    let app: Vec<(PathBuf, String)> =
+        sources(&members()["runtall-app"].dir.join("src")).into_iter().map(|f| (f.clone(), read(&f))).collect();
+    assert!(hits_in(&app, &[".add_pain_report(".to_string()]).len() == 1);
+}
+
+#[test]
+fn front_ends_open_no_store_themselves() {
+    // What happens on open (migrations, finishing an interrupted label pass) lives in `runtall_app::open_local`,
+    // `connect_local` and `open_clinic`: a front end opening the database itself would let it drift.
+    let makers: Vec<String> = [
+        "SqliteStore::open",
+        "SqliteStore::in_memory",
+        "SqliteDatabase::open",
+        "SqliteDatabase::in_memory",
+        "PgDatabase::connect",
+        "PgDatabase::connect_config",
+        "PgDatabase::migrate",
+    ]
+    .map(String::from)
+    .to_vec();
+    let hits = hits_in(&front_end_code(), &makers);
+    assert!(hits.is_empty(), "open stores through runtall_app::open_local instead:\n{}", hits.join("\n"));
+    let app: Vec<(PathBuf, String)> =
+        sources(&members()["runtall-app"].dir.join("src")).into_iter().map(|f| (f.clone(), read(&f))).collect();
+    assert!(!hits_in(&app, &makers).is_empty(), "the makers' names are wrong: runtall_app opens stores with them");
+}

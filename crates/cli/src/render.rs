@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 /// Text width: the terminal's (or `COLUMNS`) less one, between 60 and 100, so an 80-column terminal wraps at word
 /// boundaries rather than mid-word; 100 when printing to a file or pipe.
-fn width() -> usize {
+pub(crate) fn width() -> usize {
     use std::io::IsTerminal;
     static WIDTH: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *WIDTH.get_or_init(|| {
@@ -52,6 +52,29 @@ pub fn println_labelled(label: &str, text: &str) {
 
 pub fn println_wrapped(text: &str, indent: &str) {
     println!("{}", wrap(text, indent));
+}
+
+/// A line laid out elsewhere (a table row, a timed cue, an indented note), fitted to the terminal: printed as it is
+/// when it fits, else wrapped with its first `hang` characters kept and the rest under where its text starts;
+/// `None` keeps the line's own indent and hangs the rest two further in.
+pub fn println_fitted(line: &str, hang: Option<usize>) {
+    if line.chars().count() <= width() {
+        println!("{line}");
+        return;
+    }
+    match hang.filter(|h| *h < width() / 2) {
+        Some(h) => {
+            let split = line.char_indices().nth(h).map_or(line.len(), |(i, _)| i);
+            let (prefix, rest) = line.split_at(split);
+            println_labelled(prefix, rest.trim_start());
+        }
+        None => {
+            let lead = line.chars().take_while(|c| *c == ' ').count();
+            let indent = " ".repeat(lead + 2);
+            let wrapped = wrap(line.trim_start(), &indent);
+            println!("{}{}", " ".repeat(lead), wrapped.strip_prefix(indent.as_str()).unwrap_or(&wrapped));
+        }
+    }
 }
 
 /// "PT article › Foam Roller (or Towel Roll) Stretches; evidence brief › §2 Doses — practical advice, not studied".
@@ -243,11 +266,14 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
     let p: &Plan = &record.plan;
     let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
     println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
-    println!(
-        "Baseline: pain {}/10, function {:.1}/10. Review in {} days: re-rate pain and your activities.",
-        p.baseline_pain, p.baseline_psfs, p.review_in_days
+    println_wrapped(
+        &format!(
+            "Baseline: pain {}/10, function {:.1}/10. Review in {} days: re-rate pain and your activities.",
+            p.baseline_pain, p.baseline_psfs, p.review_in_days
+        ),
+        "",
     );
-    println!("Posture and breathing habits for running: wellness guidance, not treatment or diagnosis.");
+    println_wrapped("Posture and breathing habits for running: wellness guidance, not treatment or diagnosis.", "");
     let headline = p.safety.as_deref().unwrap_or_default();
     match p.mode {
         Mode::Reduced => {
@@ -292,9 +318,9 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
                 format!("{} ({})", r.map(|r| r.name.as_str()).unwrap_or(id), seconds.map(minutes).unwrap_or_default())
             })
             .collect();
-        println!("  {:<4} {:<11} {}", d.day.name(), run, routines.join(" · "));
+        println_fitted(&format!("  {:<4} {:<11} {}", d.day.name(), run, routines.join(" · ")), Some(19));
         for n in &d.notes {
-            println!("  {:<4} {:<11} {}", "", "", n);
+            println_fitted(&format!("  {:<4} {:<11} {}", "", "", n), Some(19));
         }
     }
     clinician_changes(program, &p.clinician);
@@ -305,11 +331,15 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
             println!("  - {}: {}{instead}", e.id, e.reason);
         }
     }
-    println!(
-        "\nStop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, \
-         more is too much.\nFor one run: `runtall plan --for-run long|speed|easy|race|trail`.\n\
-         Every source named in full, and what the evidence levels mean: `runtall sources`."
-    );
+    println!();
+    for line in [
+        "Stop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, more \
+         is too much.",
+        "For one run: `runtall plan --for-run long|speed|easy|race|trail`.",
+        "Every source named in full, and what the evidence levels mean: `runtall sources`.",
+    ] {
+        println_wrapped(line, "");
+    }
 }
 
 pub fn plan_history(plans: &[PlanRecord]) {
@@ -330,7 +360,7 @@ pub fn plan_history(plans: &[PlanRecord]) {
 }
 
 fn step_line(i: usize, s: &StepView) {
-    println!("  {}. {} — {} (~{})", i + 1, s.name, s.dose.line(), minutes(s.seconds));
+    println_fitted(&format!("  {}. {} — {} (~{})", i + 1, s.name, s.dose.line(), minutes(s.seconds)), Some(5));
     if let Some(n) = &s.note {
         println_wrapped(n, "       ");
     }
@@ -378,7 +408,7 @@ pub fn run_day(program: &Program, day: &RunDay) {
     }
     for c in &d.cues {
         let phases: Vec<&str> = c.phases.iter().map(|p| phase_label(*p)).collect();
-        println!("  ◦ {:<48} [{}]", c.text, phases.join(", "));
+        println_fitted(&format!("  ◦ {:<48} [{}]", c.text, phases.join(", ")), Some(4));
     }
     println_wrapped(&format!("from: {}", sources_line(program, &d.cite, d.evidence)), "  ");
     routine_view(program, "After", &day.post_run);
@@ -416,6 +446,10 @@ pub fn today(program: &Program, t: &runtall_domain::plan::Today, mode: Mode) {
         if let Some(r) = &b.routine {
             println!("  Guided: runtall guide {r} --today");
         }
+    }
+    if let Some(m) = &t.dropped {
+        println!();
+        println_wrapped(&m.words(program), "");
     }
     if !t.rested.is_empty() {
         let names: Vec<String> = t
@@ -517,7 +551,10 @@ pub fn routine_list(program: &Program) {
     for r in &program.routines {
         let runs: Vec<&str> = r.for_runs.iter().map(|r| r.as_str()).collect();
         let runs = if runs.is_empty() { String::new() } else { format!(" [{}]", runs.join(", ")) };
-        println!("  {:<20} {:<40} ~{}{runs}", r.id, r.name, minutes(program.routine_seconds(r)));
+        println_fitted(
+            &format!("  {:<20} {:<40} ~{}{runs}", r.id, r.name, minutes(program.routine_seconds(r))),
+            Some(23),
+        );
     }
     println!("\nShow one: `runtall routines ID`.");
 }
@@ -569,11 +606,12 @@ pub fn lesson(program: &Program, l: &Lesson) {
     }
     bullets("Key points", &l.key_points);
     if let Some(ex) = l.practice.as_deref().and_then(|id| program.exercise(id)) {
-        println!("\nPractise: {} — `runtall exercises {}`", ex.name, ex.id);
+        println!();
+        println_wrapped(&format!("Practise: {} — `runtall exercises {}`", ex.name, ex.id), "  ");
     }
     println_wrapped(&format!("From: {}", sources_line(program, &l.cite, l.evidence)), "");
     if let Some(next) = program.lessons.iter().find(|n| n.number == l.number + 1) {
-        println!("Next: `runtall learn {}` — {}", next.number, next.title);
+        println_wrapped(&format!("Next: `runtall learn {}` — {}", next.number, next.title), "  ");
     }
 }
 
@@ -586,11 +624,11 @@ pub fn relief_list(program: &Program) {
             ReliefKind::Topical => "topical",
             _ => "support",
         };
-        println!("  {:<20} {} ({kind})", r.id, r.name);
+        println_fitted(&format!("  {:<20} {} ({kind})", r.id, r.name), Some(23));
     }
     heading("Food and supplements: general nutrition, not a pain treatment");
     for r in program.relief.iter().filter(|r| r.kind == ReliefKind::Supplement) {
-        println!("  {:<20} {} (only after a pharmacist or doctor has agreed)", r.id, r.name);
+        println_fitted(&format!("  {:<20} {} (only after a pharmacist or doctor has agreed)", r.id, r.name), Some(23));
     }
     heading("Cardio that feels close to running, for weeks when running hurts");
     for a in &program.alternatives {
@@ -650,7 +688,8 @@ pub fn habits(program: &Program, habits: &[&Habit]) {
 pub fn sources(program: &Program) {
     heading("Sources: where the advice comes from");
     for s in &program.sources {
-        println!("\n  {} [{}]", s.title, s.id);
+        println!();
+        println_fitted(&format!("  {} [{}]", s.title, s.id), None);
         println_wrapped(&format!("who:  {}", s.who), "      ");
         println_wrapped(&format!("when: {}", s.date), "      ");
         println_wrapped(&format!("what: {} ({})", s.form, s.kind.label()), "      ");
@@ -667,8 +706,10 @@ pub fn sources(program: &Program) {
         println!("  {}", e.label());
         println_wrapped(e.explanation(), "      ");
     }
-    println!(
-        "\nA \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief)."
+    println!();
+    println_wrapped(
+        "A \"from:\" line names the source and the part of it (a seed's own heading, or a section of the brief).",
+        "",
     );
 }
 

@@ -46,10 +46,13 @@ pub fn list(rows: &[ActivityRow], units: Units) {
             r.name.as_deref().unwrap_or("")
         );
     }
-    println!(
-        "\n{} activit{}. Details: `runtall runs show ID`; other sports: `runtall runs --cross-training`.",
-        rows.len(),
-        if rows.len() == 1 { "y" } else { "ies" }
+    println!();
+    crate::render::println_wrapped(
+        &format!(
+            "{}. Details: `runtall runs show ID`; other sports: `runtall runs --cross-training`.",
+            runtall_domain::text::count(rows.len(), "activity", "activities")
+        ),
+        "",
     );
 }
 
@@ -83,16 +86,17 @@ pub fn sparkline(values: &[Option<f64>], width: usize) -> Option<(String, f64, f
 }
 
 fn charts(s: &Samples, units: Units) {
-    const WIDTH: usize = 60;
+    // As wide as the terminal leaves room for beside the labels (the pace legend is the longest, ~36 columns).
+    let width = crate::render::width().saturating_sub(46).clamp(24, 60);
     // Speed is charted (higher = faster) and labelled in pace, which is what runners read.
     let speed: Vec<Option<f64>> = s.speed_mps.iter().map(|v| v.filter(|x| *x > 0.3)).collect();
-    if let Some((line, lo, hi)) = sparkline(&speed, WIDTH) {
+    if let Some((line, lo, hi)) = sparkline(&speed, width) {
         println!("  pace  {line}  {} – {} (higher = faster)", pace(1.0, hi, units), pace(1.0, lo, units));
     }
-    if let Some((line, lo, hi)) = sparkline(&s.hr_bpm, WIDTH) {
+    if let Some((line, lo, hi)) = sparkline(&s.hr_bpm, width) {
         println!("  HR    {line}  {lo:.0} – {hi:.0} bpm");
     }
-    if let Some((line, lo, hi)) = sparkline(&s.altitude_m, WIDTH) {
+    if let Some((line, lo, hi)) = sparkline(&s.altitude_m, width) {
         println!("  elev  {line}  {lo:.0} – {hi:.0} m");
     }
 }
@@ -155,7 +159,7 @@ pub fn show(run: &StoredActivity, units: Units) {
     if let Some(c) = &run.classification {
         println!("\nWhy “{}”:", label_name(Some(c.label)));
         for f in &c.reasons {
-            println!("  • {}", reason_line(f));
+            crate::render::println_fitted(&format!("  • {}", reason_line(f)), Some(4));
         }
         if !c.also.is_empty() {
             let also: Vec<&str> = c.also.iter().map(|l| label_name(Some(*l))).collect();

@@ -357,3 +357,59 @@ fn a_new_scheduler_picks_up_where_the_day_left_off() {
     assert_eq!(page.status(&at(9, 50)).next.map(|n| (n.kind, n.at)), Some((Walk, at(10, 0).timestamp())));
     assert_eq!(page.skips_left(), 3);
 }
+
+/// Minutes from `from` on, as the clock reads them, crossing midnight.
+fn minutes_from(from: &Zoned, n: i64) -> impl Iterator<Item = Zoned> + '_ {
+    (0..=n).map(move |m| from.checked_add(jiff::SignedDuration::from_mins(m)).expect("time"))
+}
+
+/// At any time of day, sitting through midnight is still sitting: the timers neither restart at 00:00 in a running
+/// scheduler nor forget a break taken at 23:50 when a new one starts at 00:20; only the daily skip cap starts again.
+#[test]
+fn the_break_history_crosses_local_midnight() {
+    let any_time = ReminderConfig { working_hours: None, ..config() };
+    let new =
+        |source: &str| Scheduler::new(program(), any_time.clone(), &common::open()).expect("s").with_source(source);
+    let (evening, night) = (at(23, 40), on(3, 0, 40));
+    // A running scheduler answered each prompt: walks every 30 minutes and position changes in between carry on
+    // through midnight (the walk due at 00:00 comes, and no fresh 30 minutes start at 00:00).
+    let mut s = new("terminal");
+    s.tick(&at(23, 0), None);
+    let mut prompts = Vec::new();
+    for now in minutes_from(&at(23, 1), 100) {
+        if let Some(p) = s.tick(&now, None) {
+            if now >= evening && now <= night {
+                prompts.push((now.strftime("%H:%M").to_string(), p.kind));
+            }
+            s.respond(&now, p.id, Response::Done).expect("done");
+        }
+    }
+    assert_eq!(prompts, [hm("23:50", Shift), hm("00:00", Walk), hm("00:20", Shift), hm("00:30", Walk)]);
+
+    // A position change skipped at 23:45 and a walk taken at 23:50 in the terminal; the break page opens at 00:20.
+    let event = |at: Zoned, outcome, kind| BreakEvent {
+        at: at.timestamp(),
+        outcome,
+        kind: Some(kind),
+        prompt: Some(1),
+        exercise: None,
+        source: Some("terminal".into()),
+    };
+    let history = vec![event(at(23, 45), BreakOutcome::Skipped, Shift), event(at(23, 50), BreakOutcome::Taken, Walk)];
+    let mut page = new("browser");
+    let midnight_20 = on(3, 0, 20);
+    assert!(page.history_from(&midnight_20) <= at(23, 50).timestamp(), "the window reaches back before midnight");
+    page.tick(&midnight_20, None);
+    page.resume(&midnight_20, &history);
+    // The position change was due 20 minutes after the 23:50 walk (not 20 minutes after the page opened), and
+    // the walk 30 minutes after it: both come now.
+    assert_eq!(page.status(&midnight_20).next.map(|n| (n.kind, n.at)), Some((Shift, on(3, 0, 10).timestamp())));
+    assert!(page.tick(&midnight_20, None).is_some(), "overdue since 00:10");
+    // Yesterday's skip does not count against today's cap.
+    assert_eq!(page.skips_left(), 3);
+    // With a scheduler that was off for hours, the old history no longer moves the timers: sitting counts from now.
+    let mut morning = new("browser");
+    morning.tick(&on(3, 9, 0), None);
+    morning.resume(&on(3, 9, 0), &history);
+    assert_eq!(morning.status(&on(3, 9, 0)).next.map(|n| n.at), Some(on(3, 9, 20).timestamp()));
+}

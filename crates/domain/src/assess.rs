@@ -138,16 +138,16 @@ impl Region {
     /// The regions pain can be logged in, in the assessment's order: all but the chest, which goes to the red-flag
     /// screen instead of the journal. Both front ends offer this list; [`crate::journal::PainReport::check`]
     /// refuses the rest.
-    pub const LOGGABLE: [Region; 8] = [
-        Region::Neck,
-        Region::UpperTrapLeft,
-        Region::UpperTrapRight,
-        Region::BetweenShoulderBlades,
-        Region::MidBack,
-        Region::RibSideLeft,
-        Region::RibSideRight,
-        Region::Shoulder,
-    ];
+    pub const LOGGABLE: [Region; 8] = {
+        // `ALL` without its last entry, the chest (the test below holds it to that).
+        let mut out = [Region::Neck; 8];
+        let mut i = 0;
+        while i < out.len() {
+            out[i] = Region::ALL[i];
+            i += 1;
+        }
+        out
+    };
 
     /// A short capitalised name for tight places (a body-map tooltip, a radio button, a list row); [`Region::label`]
     /// is the full one.

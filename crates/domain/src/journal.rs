@@ -70,9 +70,9 @@ impl std::str::FromStr for PainTiming {
     }
 }
 
-/// One pain report.
+/// One pain report. Stored state (the forms, the API and journals each read their own shapes), so a field a newer
+/// binary adds is ignored here rather than making every stored report unreadable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PainReport {
     #[serde(default)]
     pub id: Option<i64>,
@@ -187,9 +187,9 @@ impl DayLog {
     }
 }
 
-/// Context of one run, logged after it.
+/// Context of one run, logged after it. Stored state (the page and the API read their own shape), so unknown
+/// fields from a newer binary are ignored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RunContext {
     pub run_id: i64,
     #[serde(default)]

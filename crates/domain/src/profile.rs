@@ -13,8 +13,11 @@ pub enum Units {
     Mi,
 }
 
+/// Stored state, never typed by the runner as a whole (the settings form and `runtall profile` take their own
+/// fields), so unknown fields are ignored: a profile saved by a newer binary stays readable here. Fields added
+/// after the first release are stored beside the record (`runtall_store::profile_shape`) so earlier binaries,
+/// which did refuse unknown fields, can still read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
     #[serde(default)]
@@ -26,7 +29,7 @@ pub struct Profile {
     #[serde(default)]
     pub demo: bool,
     /// Minutes of routines a day the runner chose for Today; none means the default (15 on run days, 20 on rest
-    /// days). Left out of the stored profile when unset, so profiles stay readable by older versions.
+    /// days). Stored beside the profile record, not in it (see above).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_budget: Option<crate::plan::DayBudget>,
 }

@@ -211,3 +211,40 @@ fn today_shows_progressed_doses_and_a_clinicians_dose_wins() {
     progress.apply(program(), &mut set);
     assert_eq!(set, kept);
 }
+
+/// A run on a day the week planned as a rest day: Today leaves that day's strength routine out (the week keeps
+/// strength off run days) and names the next strength day; the same day without the run keeps it.
+#[test]
+fn an_unplanned_run_on_a_rest_day_drops_its_strength_work() {
+    let a = assessment(|_| {});
+    let p = perm(&a, &[]);
+    let plan = plan::build(program(), &a, &p).expect("plan");
+    let strength_id =
+        program().routines_of(runtall_content::RoutineKind::RestDayStrength).next().expect("strength").id.clone();
+    let strength_days: Vec<Weekday> =
+        plan.week.iter().filter(|d| d.routines.contains(&strength_id)).map(|d| d.day).collect();
+    let rest = plan
+        .week
+        .iter()
+        .find(|d| d.run.is_none() && d.routines.contains(&strength_id))
+        .expect("a rest day with strength");
+    let today = |run| plan::today(program(), &plan, &p, rest.day, run, DayBudget::default(), &Progress::default());
+    let resting = today(None);
+    assert!(resting.blocks.iter().any(|b| b.routine.as_ref() == Some(&strength_id)), "strength on the rest day");
+    assert_eq!(resting.dropped, None);
+    let running = today(Some(RunType::Easy));
+    check("unplanned run", &running, &p);
+    assert!(running.blocks.iter().all(|b| b.routine.as_ref() != Some(&strength_id)), "{:?}", running.blocks);
+    assert!(running.blocks.iter().any(|b| b.moment == Moment::BeforeRun), "the run's own routines come instead");
+    let dropped = running.dropped.clone().expect("the strength work is dropped");
+    assert_eq!(dropped.routine, strength_id);
+    // The next strength day of the week, wrapping round: the first strength day after this one.
+    let next = strength_days.iter().find(|d| **d > rest.day).or(strength_days.first()).copied();
+    assert!(strength_days.len() > 1 && dropped.next == next, "{strength_days:?} {dropped:?}");
+    let words = dropped.words(program());
+    assert!(words.contains("left out today because you are running"), "{words}");
+    // A planned run day is unchanged by the rule.
+    let run_day = plan.week.iter().find(|d| d.run.is_some()).expect("a run day");
+    let t = plan::today(program(), &plan, &p, run_day.day, run_day.run, DayBudget::default(), &Progress::default());
+    assert_eq!(t.dropped, None);
+}

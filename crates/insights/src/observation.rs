@@ -37,20 +37,6 @@ pub enum RunLabel {
 }
 
 impl RunLabel {
-    pub const ALL: [RunLabel; 6] =
-        [RunLabel::Easy, RunLabel::Long, RunLabel::Intervals, RunLabel::Tempo, RunLabel::Race, RunLabel::Trail];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            RunLabel::Easy => "easy",
-            RunLabel::Long => "long",
-            RunLabel::Intervals => "intervals",
-            RunLabel::Tempo => "tempo",
-            RunLabel::Race => "race",
-            RunLabel::Trail => "trail",
-        }
-    }
-
     /// Intervals, tempo and races: the efforts where breathing and posture change most.
     pub fn is_speed(self) -> bool {
         matches!(self, RunLabel::Intervals | RunLabel::Tempo | RunLabel::Race)

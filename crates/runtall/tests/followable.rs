@@ -132,3 +132,38 @@ fn an_assessment_before_the_safety_check_points_to_the_check_first() {
     let out = runtall(&db, &["assess", "--answers", answers.to_str().expect("path")]);
     assert!(stdout(&out).contains("Next: `runtall plan`."), "{}", stdout(&out));
 }
+
+/// On the demo runner's season, every screen a new user walks through fits an 80-column terminal: no line runs
+/// past the edge (timed cues, the week's table, progress, status, a run's charts and reasons, lists, lessons).
+#[test]
+fn the_demo_runners_screens_fit_80_columns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    assert!(runtall(&db, &["demo"]).status.success());
+    for args in [
+        vec!["today"],
+        vec!["today", "--run", "speed"],
+        vec!["plan"],
+        vec!["plan", "--for-run", "long"],
+        vec!["cues"],
+        vec!["cues", "--run", "speed"],
+        vec!["cues", "--run", "long", "--minutes", "90", "--pack"],
+        vec!["runs"],
+        vec!["runs", "show", "3"],
+        vec!["insights"],
+        vec!["progress"],
+        vec!["status"],
+        vec!["experiment", "status"],
+        vec!["routines"],
+        vec!["relief"],
+        vec!["sources"],
+        vec!["learn", "1"],
+        vec!["posture", "list"],
+    ] {
+        let out = runtall(&db, &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        let long: Vec<&str> = text.lines().filter(|l| l.chars().count() > 80).collect();
+        assert!(long.is_empty(), "{args:?} has lines past 80 columns:\n{}", long.join("\n"));
+    }
+}

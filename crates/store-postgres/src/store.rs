@@ -404,17 +404,38 @@ impl Store for PgStore {
             let row = tx
                 .query_opt("SELECT data FROM profile WHERE athlete_id = $1", &[&self.me()])
                 .map_err(|e| self.err(e))?;
-            row.map(|r| decode("profile", self.me(), r.get(0))).transpose()
+            let Some(base) = row.map(|r| decode::<Profile>("profile", self.me(), r.get(0))).transpose()? else {
+                return Ok(None);
+            };
+            let extra = tx
+                .query_opt(
+                    "SELECT seq, data FROM settings WHERE athlete_id = $1 AND key = $2",
+                    &[&self.me(), &runtall_store::profile_shape::PROFILE_EXTRA_KEY],
+                )
+                .map_err(|e| self.err(e))?
+                .map(|r| decode::<serde_json::Value>("setting", r.get(0), r.get(1)))
+                .transpose()?;
+            Ok(Some(runtall_store::profile_shape::join(base, extra.as_ref())))
         })
     }
 
+    /// The record in the shape earlier binaries read, and the later fields beside it, in one transaction (see
+    /// `runtall_store::profile_shape`).
     fn save_profile(&self, profile: &Profile) -> Result<()> {
-        let json = encode("profile", profile)?;
+        let (base, extra) = runtall_store::profile_shape::split(profile);
+        let json = encode("profile", &base)?;
+        let now = ts(Timestamp::now());
         self.tx(|tx| {
             tx.execute(
                 "INSERT INTO profile (athlete_id, data, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (athlete_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                &[&self.me(), &json, &ts(Timestamp::now())],
+                &[&self.me(), &json, &now],
+            )
+            .map_err(|e| self.err(e))?;
+            tx.execute(
+                "INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (athlete_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+                &[&self.me(), &runtall_store::profile_shape::PROFILE_EXTRA_KEY, &extra.to_string(), &now],
             )
             .map_err(|e| self.err(e))?;
             Ok(())

@@ -105,8 +105,12 @@ fn the_application_role_sees_no_rows_without_an_athlete_and_only_that_athletes_w
     let owners: Vec<i64> =
         tx.query("SELECT athlete_id FROM activities", &[]).expect("rows").iter().map(|r| r.get(0)).collect();
     assert_eq!(owners, [ana]);
+    // Ana's settings as the owner counts them (her reminder settings, and the profile's later fields).
+    let anas: i64 =
+        owner.query_one("SELECT count(*) FROM settings WHERE athlete_id = $1", &[&ana]).expect("count").get(0);
+    assert!(anas >= 1 && anas < count(&mut owner, "settings"), "Ben has settings too");
     let changed = tx.execute("UPDATE settings SET data = '{\"on\": false}'", &[]).expect("update without a filter");
-    assert_eq!(changed, 1, "an update that forgets the athlete changes Ana's setting only");
+    assert_eq!(changed, anas as u64, "an update that forgets the athlete changes Ana's settings only");
     let err = tx
         .execute("INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, 'x', '{}', 'now')", &[&ben])
         .expect_err("writing Ben's row as Ana is refused");

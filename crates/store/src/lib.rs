@@ -17,6 +17,7 @@ pub mod codec;
 pub mod columns;
 mod migrations;
 pub mod private_files;
+pub mod profile_shape;
 mod sqlite;
 
 pub use sqlite::{SqliteDatabase, SqliteStore};

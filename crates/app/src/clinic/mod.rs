@@ -12,7 +12,9 @@ pub use dashboard::{
     AttentionCache, DASHBOARD_AUDIT_EVERY, DashboardRow, actions, dashboard, dashboard_row, last_visit,
     record_dashboard_look,
 };
-pub use records::{ChangeOutcome, change_program, comments_on_reports, comments_on_run, new_key, week_of};
+pub use records::{
+    ChangeOutcome, audit, change_program, comment, comments_on_reports, comments_on_run, new_key, week_of,
+};
 
 use crate::Result;
 use crate::experiments::history;

@@ -4,7 +4,7 @@
 use crate::Result;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use runtall_domain::clinic::{Comment, CommentOn, ProgramChange};
+use runtall_domain::clinic::{AuditEntry, Comment, CommentOn, ProgramChange};
 use runtall_store::Store;
 use serde::Serialize;
 
@@ -36,6 +36,19 @@ pub fn change_program(
         refused: find(&permissions.clinician.refused),
         capped: find(&permissions.clinician.capped),
     })
+}
+
+/// Writes one line to the athlete's audit log: which clinician looked at or changed what, and when. Every clinician
+/// page that reads or changes an athlete's records writes one, so the athlete can see who saw what.
+pub fn audit(store: &dyn Store, entry: &AuditEntry) -> Result<()> {
+    Ok(store.add_audit(entry)?)
+}
+
+/// Stores a clinician's (checked) comment and the audit line that tells the athlete; whether it was new.
+pub fn comment(store: &dyn Store, comment: &Comment, entry: &AuditEntry) -> Result<bool> {
+    let new = store.add_comment(comment)?;
+    store.add_audit(entry)?;
+    Ok(new)
 }
 
 /// A key for a new clinician record (`kind` is `pc` for program changes, `c` for comments): unique per account

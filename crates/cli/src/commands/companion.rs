@@ -240,7 +240,18 @@ pub fn cues(ctx: &Ctx, s: CueSpecArgs) -> CliResult {
         if let Some(words) = defaults {
             println!("{}\n", crate::render::wrap(&format!("{words} (Choose with --run, --minutes or --reps.)"), ""));
         }
-        print!("{}", plan.to_text());
+        // Cue lines (`~ 29:50  before rep 4 Text`: the colon of the time at column 4) hang under their text at
+        // column 22; notes under their dash.
+        for line in plan.to_text().lines() {
+            let hang = if line.starts_with("  - ") {
+                Some(4)
+            } else if line.get(4..5) == Some(":") {
+                Some(22)
+            } else {
+                None
+            };
+            crate::render::println_fitted(line, hang);
+        }
     }
     Ok(())
 }
@@ -387,7 +398,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     .map(|l| crate::render::wrap(l, "") + "\n")
     .collect::<String>();
     print!("{}", if keys.is_some() { intro.replace('\n', "\r\n") } else { intro });
-    let mut read_history = || runtall_app::breaks::todays_events(&store, &jiff::Zoned::now()).unwrap_or_default();
+    let mut read_history = || runtall_app::breaks::recent_events(&store, &jiff::Zoned::now()).unwrap_or_default();
     let io = DriverIo {
         clock: &SystemClock,
         idle: idle.as_mut(),

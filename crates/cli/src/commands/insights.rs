@@ -167,22 +167,25 @@ pub fn experiment_line(store: &dyn Store) -> CliResult<Option<String>> {
 pub fn print_status(store: &dyn Store) -> CliResult {
     let Some(s) = experiments::status(store, today(), false)? else { return Ok(()) };
     let result = &s.result;
-    println!(
+    let fitted = |line: String| crate::render::println_fitted(&line, None);
+    fitted(format!(
         "Experiment: {} — {} of {} runs or days done, {} of {} as assigned.",
         s.experiment.design.factor.label(),
         result.units_done,
         result.units_needed,
         result.adherence.followed,
         result.adherence.recorded
-    );
+    ));
     match (&s.hold, &s.next) {
-        (Some(hold), _) => println!("  {hold}"),
-        (None, Some(next)) => {
-            println!("  Next: {}{}", next.instruction, if next.washout { " (wash-out: not analysed)" } else { "" })
-        }
+        (Some(hold), _) => fitted(format!("  {hold}")),
+        (None, Some(next)) => fitted(format!(
+            "  Next: {}{}",
+            next.instruction,
+            if next.washout { " (wash-out: not analysed)" } else { "" }
+        )),
         (None, None) => {}
     }
-    println!("  {}", result.sentence);
+    fitted(format!("  {}", result.sentence));
     Ok(())
 }
 
@@ -322,7 +325,7 @@ pub fn progress(ctx: &Ctx) -> CliResult {
         return ctx.print_json(&v);
     }
     for line in progress_lines(&p).into_iter().chain(super::posture::progress_lines(&posture)) {
-        println!("{line}");
+        crate::render::println_fitted(&line, None);
     }
     Ok(())
 }

@@ -63,7 +63,8 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
         render::run_day(ctx.program, &day);
         render::clinician_note(&perm.clinician);
         if let Some(line) = super::insights::experiment_line(&store)? {
-            println!("\n{line}");
+            println!();
+            render::println_fitted(&line, None);
         }
         return Ok(());
     }

@@ -44,9 +44,10 @@ pub fn run(ctx: &Ctx, args: PostureArgs) -> CliResult {
                 return ctx.print_json(&checks);
             }
             if checks.is_empty() {
-                println!(
+                crate::render::println_wrapped(
                     "No posture checks yet. Take a side photo on the web app's Posture page (`runtall serve`), or \
-                     add landmarks with `runtall posture add --landmarks FILE.json`."
+                     add landmarks with `runtall posture add --landmarks FILE.json`.",
+                    "",
                 );
                 return Ok(());
             }

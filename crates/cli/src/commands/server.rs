@@ -3,7 +3,6 @@
 
 use crate::args::{AdminCommand, ServerArgs, ServerCommand};
 use crate::error::{CliError, CliResult};
-use runtall_store_postgres::PgDatabase;
 use runtall_web::admin::AdminError;
 use runtall_web::{ClinicConfig, ClinicDatabase, TlsFiles, WebError};
 use std::path::PathBuf;
@@ -12,7 +11,7 @@ use std::path::PathBuf;
 fn database(db: Option<PathBuf>, a: &ServerArgs) -> CliResult<ClinicDatabase> {
     match &a.database_url {
         Some(url) => {
-            let database = PgDatabase::connect(url)?;
+            let database = runtall_app::connect_clinic_postgres(url)?;
             let files = a.files.clone().unwrap_or_else(|| PathBuf::from("."));
             Ok(ClinicDatabase::Shared { database: Box::new(database), files })
         }
@@ -38,11 +37,10 @@ fn admin_error(e: AdminError) -> CliError {
 pub fn run(db: Option<PathBuf>, json: bool, a: ServerArgs) -> CliResult {
     match &a.command {
         Some(ServerCommand::Migrate { owner_url, app_role }) => {
-            PgDatabase::migrate(owner_url, app_role)?;
+            let version = runtall_app::migrate_clinic_postgres(owner_url, app_role)?;
             println!(
-                "The schema is at version {} and {app_role} may use it. Start the server with --database-url as \
-                 {app_role}.",
-                runtall_store_postgres::SCHEMA_VERSION
+                "The schema is at version {version} and {app_role} may use it. Start the server with --database-url \
+                 as {app_role}."
             );
             Ok(())
         }

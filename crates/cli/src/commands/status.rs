@@ -85,14 +85,14 @@ pub fn run(ctx: &Ctx) -> CliResult {
     if store.latest_assessment()?.is_some() {
         let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::system()).date();
         if let Some(e) = runtall_app::progress::progress(&store, today)?.escalation {
-            println!("! {} See `runtall habits --area care`.", e.sentence);
+            crate::render::println_fitted(&format!("! {} See `runtall habits --area care`.", e.sentence), None);
         }
     }
     if let Some(line) = super::insights::experiment_line(&store)? {
-        println!("{line}");
+        crate::render::println_fitted(&line, None);
     }
     if let Some(line) = super::rescore::due_line(&store)? {
-        println!("{line}");
+        crate::render::println_fitted(&line, None);
     }
     Ok(())
 }

@@ -435,17 +435,35 @@ impl Scheduler {
         }
     }
 
-    /// Picks up where the reminders left off today, in this front end or the other: the timers run from the last
-    /// break taken or skipped (not from now), the day's skips count, and a pause still in force stays on. Call it
-    /// after the first [`tick`](Self::tick) of a new scheduler.
-    pub fn resume(&mut self, now: &Zoned, today: &[BreakEvent]) {
+    /// How far back the history moves the timers: breaks older than twice the longest interval (plus a snooze)
+    /// mean the reminders were off, or the runner away, since — sitting is then counted from now. The window
+    /// crosses local midnight (a walk at 23:40 still counts at 00:10); with working hours it starts no earlier
+    /// than today's start, since a working day never spans midnight.
+    pub fn history_from(&self, now: &Zoned) -> Timestamp {
+        let longest = self.config.walk_every_min.max(self.config.shift_every_min);
+        let from = now.timestamp() - Self::mins(2 * longest + self.config.snooze_min);
+        let start = self.config.working_hours.as_ref().and_then(|h| now.with().time(h.start).build().ok());
+        start.map_or(from, |s| from.max(s.timestamp()))
+    }
+
+    /// Picks up where the reminders left off, in this front end or the other: the timers run from the last break
+    /// taken or skipped within [`history_from`](Self::history_from) (not from now, and not from local midnight),
+    /// the calendar day's skips count toward the daily cap, and a pause still in force stays on. `recent` holds
+    /// the events since the earlier of the day's start and the history window. Call it after the first
+    /// [`tick`](Self::tick) of a new scheduler.
+    pub fn resume(&mut self, now: &Zoned, recent: &[BreakEvent]) {
         if !self.in_hours {
             return;
         }
         let day = now.date();
         let zone = now.time_zone().clone();
-        let todays: Vec<&BreakEvent> =
-            today.iter().filter(|e| e.at.to_zoned(zone.clone()).date() == day && e.at <= now.timestamp()).collect();
+        let from = self.history_from(now);
+        let skips = recent
+            .iter()
+            .filter(|e| e.at.to_zoned(zone.clone()).date() == day && e.at <= now.timestamp())
+            .filter(|e| e.outcome == BreakOutcome::Skipped)
+            .count() as u32;
+        let todays: Vec<&BreakEvent> = recent.iter().filter(|e| e.at >= from && e.at <= now.timestamp()).collect();
         let resets_walk = |e: &&&BreakEvent| {
             matches!(
                 (e.outcome, e.kind),
@@ -466,22 +484,26 @@ impl Scheduler {
         {
             self.shift_from = Some(e.at);
         }
-        self.skips_today = todays.iter().filter(|e| e.outcome == BreakOutcome::Skipped).count() as u32;
+        self.skips_today = skips;
         if let Some(e) = todays.iter().rfind(|e| matches!(e.outcome, BreakOutcome::DndOn | BreakOutcome::DndOff)) {
             self.dnd = e.outcome == BreakOutcome::DndOn;
             self.dnd_at = Some(e.at);
         }
     }
 
-    /// Follows what the other front end did today (its events in `today`, every source's, in time order): a
-    /// break it recorded as taken or skipped restarts the timers here and closes a prompt it answered, its skips
-    /// count toward the daily cap, and its pause or resume applies here. Idempotent, so the caller can pass the
-    /// whole day each time.
-    pub fn sync(&mut self, now: &Zoned, today: &[BreakEvent]) {
+    /// Follows what the other front end did (its events in `recent`, every source's, in time order, as for
+    /// [`resume`](Self::resume)): a break it recorded as taken or skipped restarts the timers here and closes a
+    /// prompt it answered, its skips today count toward the daily cap, and its pause or resume applies here.
+    /// Idempotent, so the caller can pass the whole window each time.
+    pub fn sync(&mut self, now: &Zoned, recent: &[BreakEvent]) {
         let day = now.date();
         let zone = now.time_zone().clone();
-        let todays = || today.iter().filter(|e| e.at.to_zoned(zone.clone()).date() == day);
-        let skips = todays().filter(|e| e.outcome == BreakOutcome::Skipped).count() as u32;
+        let from = self.history_from(now);
+        let skips = recent
+            .iter()
+            .filter(|e| e.at.to_zoned(zone.clone()).date() == day && e.outcome == BreakOutcome::Skipped)
+            .count() as u32;
+        let todays = || recent.iter().filter(|e| e.at >= from);
         if self.day == Some(day) {
             self.skips_today = self.skips_today.max(skips);
         }
@@ -595,13 +617,17 @@ impl Scheduler {
     pub fn tick(&mut self, now: &Zoned, idle: Option<Duration>) -> Option<Prompt> {
         let ts = now.timestamp();
         if self.day != Some(now.date()) {
-            // A new day starts fresh, even if nothing ticked between yesterday's last hour and now.
+            // The daily skip cap starts again. With working hours a new day is a new working day and starts fresh,
+            // even if nothing ticked between yesterday's last hour and now; at any time of day, sitting through
+            // midnight is still sitting, so the timers and an open prompt carry on.
             self.day = Some(now.date());
             self.skips_today = 0;
-            self.in_hours = false;
-            self.pending = None;
-            self.snoozed_until = None;
-            self.snoozes = 0;
+            if self.config.working_hours.is_some() {
+                self.in_hours = false;
+                self.pending = None;
+                self.snoozed_until = None;
+                self.snoozes = 0;
+            }
         }
         let inside = self.config.working_hours.as_ref().is_none_or(|h| h.contains(now));
         if !inside {

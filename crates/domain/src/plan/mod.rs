@@ -30,7 +30,7 @@ pub use progression::Progress;
 pub use routine::{equipment_label, routine_view};
 pub use rules::{build, run_types};
 pub use run_day::for_run;
-pub use today::{DayBudget, Moment, Today, TodayBlock, priorities, today};
+pub use today::{DayBudget, DroppedStrength, Moment, Today, TodayBlock, priorities, today};
 
 /// Why a plan cannot be made right now.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -106,6 +106,28 @@ pub struct Today {
     pub priorities: Vec<String>,
     /// Exercises of the day's routines rested today to stay within the budget (they come back on other days).
     pub rested: Vec<String>,
+    /// A strength routine the week put on this rest day, left out because the runner runs today after all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<DroppedStrength>,
+}
+
+/// Strength work left out of a planned rest day that became a run day: the week keeps strength off run days (see
+/// `week`: strength on rest days, a day apart), so today's is dropped rather than squeezed in next to the run, and
+/// the next strength day of the week follows as planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DroppedStrength {
+    pub routine: String,
+    /// The next day the week has this routine on, if it has another.
+    pub next: Option<Weekday>,
+}
+
+impl DroppedStrength {
+    /// "Strength is left out today because you are running (strength stays off run days); next on Friday."
+    pub fn words(&self, program: &Program) -> String {
+        let name = program.routine(&self.routine).map_or(self.routine.as_str(), |r| r.name.as_str());
+        let next = self.next.map(|d| format!(" The next one is on {}.", d.name())).unwrap_or_default();
+        format!("{name} is left out today because you are running: strength stays off run days.{next}")
+    }
 }
 
 impl Today {
@@ -168,8 +190,15 @@ pub fn today(
         sources.extend(program.post_run_routine(run).filter(allowed).map(|r| (Moment::AfterRun, r)));
     }
     let planned = plan.week.iter().find(|d| d.day == day);
+    // A run on a day the week planned as a rest day: its strength work is left out (strength stays off run days).
+    let unplanned_run = run.is_some() && planned.is_some_and(|d| d.run.is_none());
+    let mut dropped = None;
     for id in planned.map(|d| d.routines.as_slice()).unwrap_or_default() {
         let Some(r) = program.routine(id).filter(|r| allowed(r)) else { continue };
+        if unplanned_run && r.kind == RoutineKind::RestDayStrength {
+            dropped = Some(DroppedStrength { routine: r.id.clone(), next: next_day_with(plan, day, &r.id) });
+            continue;
+        }
         let moment = match r.kind {
             RoutineKind::PreRun | RoutineKind::PostRun => continue,
             RoutineKind::DeskBreak => Moment::AtDesk,
@@ -284,5 +313,14 @@ pub fn today(
     }
     blocks.sort_by_key(|b| b.moment);
     let seconds = blocks.iter().map(|b| b.seconds).sum();
-    Today { day, run, budget_min, blocks, seconds, priorities: wanted, rested }
+    Today { day, run, budget_min, blocks, seconds, priorities: wanted, rested, dropped }
+}
+
+/// The next day after `day` (through the week, wrapping to next week's) that has `routine`.
+fn next_day_with(plan: &Plan, day: Weekday, routine: &str) -> Option<Weekday> {
+    (1..7)
+        .map(|k| (day as usize + k) % 7)
+        .filter_map(|i| plan.week.iter().find(|d| d.day as usize == i))
+        .find(|d| d.routines.iter().any(|r| r == routine))
+        .map(|d| d.day)
 }

@@ -17,6 +17,13 @@ pub fn the_profile_is_one_per_athlete_and_replaced_by_saving<B: Backend>(backend
     let ana = a.profile().expect("read").expect("some");
     assert_eq!((ana.name.as_str(), ana.country.as_deref()), ("Ana K", Some("DE")), "the latest save wins");
     assert_eq!(b.profile().expect("read").expect("some").name, "Ben", "each athlete has their own");
+    // Fields stored beside the record (the daily budget) come back with it, and go when the runner clears them.
+    let budget = runtall_domain::plan::DayBudget::new(25, 30).expect("budget");
+    a.save_profile(&runtall_domain::profile::Profile { day_budget: Some(budget), ..ana.clone() }).expect("budget");
+    assert_eq!(a.profile().expect("read").expect("some").day_budget, Some(budget));
+    assert_eq!(b.profile().expect("read").expect("some").day_budget, None, "not another athlete's");
+    a.save_profile(&ana).expect("cleared");
+    assert_eq!(a.profile().expect("read").expect("some").day_budget, None);
     // The bundled sample runner is not real data; a real profile is.
     a.save_profile(&runtall_domain::profile::Profile { demo: true, ..profile("Sam") }).expect("demo");
     a.add_screening(&screening("2026-11-01T08:00:00Z", &[])).expect("screen");

@@ -435,18 +435,34 @@ impl Store for SqliteStore {
             .query_row("SELECT data FROM profile WHERE athlete_id = ?1", [self.me()], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
-        json.map(|j| decode("profile", self.me(), &j)).transpose()
+        let Some(base) = json.map(|j| decode::<Profile>("profile", self.me(), &j)).transpose()? else {
+            return Ok(None);
+        };
+        let extra = self.setting(crate::profile_shape::PROFILE_EXTRA_KEY)?;
+        Ok(Some(crate::profile_shape::join(base, extra.as_ref())))
     }
 
+    /// The record in the shape earlier binaries read, and the later fields beside it, in one transaction (see
+    /// `profile_shape`).
     fn save_profile(&self, profile: &Profile) -> Result<()> {
-        let json = encode("profile", profile)?;
-        self.conn()
-            .execute(
-                "INSERT INTO profile (athlete_id, data, updated_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (athlete_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-                params![self.me(), json, ts(Timestamp::now())],
-            )
-            .map_err(|e| self.err(e))?;
+        let (base, extra) = crate::profile_shape::split(profile);
+        let json = encode("profile", &base)?;
+        let now = ts(Timestamp::now());
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO profile (athlete_id, data, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (athlete_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            params![self.me(), json, now],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.execute(
+            "INSERT INTO settings (athlete_id, key, data, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (athlete_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            params![self.me(), crate::profile_shape::PROFILE_EXTRA_KEY, extra.to_string(), now],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))?;
         Ok(())
     }
 

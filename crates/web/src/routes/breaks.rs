@@ -126,7 +126,7 @@ async fn run(st: &AppState, permissions: Permissions, act: Act) -> Result<View, 
                 return Err(HttpError::internal("the break scheduler was not started"));
             };
             let s = &mut running.scheduler;
-            s.sync(&now, &breaks::todays_events(store, &now).map_err(app_error)?);
+            s.sync(&now, &breaks::recent_events(store, &now).map_err(app_error)?);
             s.tick(&now, None);
             let outcome = match act {
                 Act::Look => Ok(()),

@@ -333,6 +333,7 @@ fn today_blocks(program: &Program, t: &plan::Today, day: Option<&RunDay>) -> Mar
                     }
                 }
             }
+            @if let Some(m) = &t.dropped { p class="note" { (m.words(program)) } }
             @if !t.rested.is_empty() {
                 p class="muted" { "Rested today to keep to your minutes, back on other days: "
                     @for (i, id) in t.rested.iter().enumerate() { @if i > 0 { ", " } (name_of(program, id)) } "." }

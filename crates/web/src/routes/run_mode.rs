@@ -23,7 +23,7 @@ use runtall_companion::cues::{
     parse_duration_s, parse_rep_length, plan_run,
 };
 use runtall_companion::export::{ExportError, FitOptions, IcsOptions, to_ics, workout_fit};
-use runtall_companion::run_defaults::RunDefaults;
+use runtall_companion::run_defaults::{RunDefaults, usual_minutes};
 use runtall_content::CuePhase;
 use runtall_content::{Program, RunType};
 use runtall_domain::plan::PlanError;
@@ -70,6 +70,8 @@ impl CueQuery {
             }
             Spec::Reps(r) => {
                 q.shape = Some("reps".into());
+                // Ready for a switch to steady running, at the usual length of this run type.
+                q.minutes = Some(usual_minutes(d.run).to_string());
                 q.reps = Some(r.reps.to_string());
                 q.length = Some(r.length.text());
                 q.recovery = Some(duration_text(r.recovery_s));

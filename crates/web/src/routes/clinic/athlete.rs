@@ -155,7 +155,10 @@ pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> 
     st.db
         .run_for(athlete, move |store| {
             let view = gather_view(program, &attention, store, &viewer, linked)?;
-            store.add_audit(&viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program"))?;
+            runtall_app::clinic::audit(
+                store,
+                &viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program"),
+            )?;
             Ok(view)
         })
         .await
@@ -286,7 +289,8 @@ async fn load_report(
         .run_for(athlete, move |store| {
             let data = gather(store, &ReportOptions::default(), today, &TimeZone::system())?;
             let comments = comments_on_reports(store, data.who.from, data.who.to)?;
-            store.add_audit(
+            runtall_app::clinic::audit(
+                store,
                 &viewer.entry(actions::REPORT, format!("your report ({} to {})", data.who.from, data.who.to)),
             )?;
             Ok((name, data, comments))
@@ -348,7 +352,7 @@ async fn run_page(
             let pain: Vec<PainReport> =
                 store.pain_reports(start, to)?.into_iter().filter(|p| p.run_id == Some(run)).collect();
             let when = start.strftime("%Y-%m-%d").to_string();
-            store.add_audit(&viewer.entry(actions::RUN, format!("your run of {when}")))?;
+            runtall_app::clinic::audit(store, &viewer.entry(actions::RUN, format!("your run of {when}")))?;
             Ok((stored, units, comments, pain))
         })
         .await?;

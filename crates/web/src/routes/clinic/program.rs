@@ -291,7 +291,10 @@ async fn apply(
                 return Err(HttpError::field("key", "no such change for this athlete"));
             }
             let outcome = change_program(program, store, &record, now)?;
-            store.add_audit(&viewer.entry(actions::CHANGED_PROGRAM, describe(program, &record.change)))?;
+            runtall_app::clinic::audit(
+                store,
+                &viewer.entry(actions::CHANGED_PROGRAM, describe(program, &record.change)),
+            )?;
             Ok((record.key, outcome))
         })
         .await
@@ -375,8 +378,7 @@ async fn add_comment(
             let comment =
                 Comment { key: new_key("c", viewer.account.get(), now), at: now, by: viewer.name.clone(), on, text };
             comment.check().map_err(|e| HttpError::field("text", e.to_string()))?;
-            store.add_comment(&comment)?;
-            store.add_audit(&viewer.entry(actions::COMMENTED, what))?;
+            runtall_app::clinic::comment(store, &comment, &viewer.entry(actions::COMMENTED, what))?;
             Ok(comment)
         })
         .await
