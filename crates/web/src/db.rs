@@ -37,7 +37,7 @@ pub trait SharedDatabase: Send + Sync + 'static {
     /// Where it is, for messages (never a password).
     fn describe(&self) -> String;
     /// Finishes every athlete's run-relabelling pass an import left unfinished (see
-    /// [`runtall_app::import::settle_every_athlete`]); the server calls it once as it opens the database.
+    /// [`runtall_app::import::settle_every_athlete`]). Blocking: call it off the async runtime.
     fn settle_labels(&self);
 }
 
@@ -200,7 +200,6 @@ impl Db {
     /// A clinic server on another database (PostgreSQL). `files` is the folder for uploads in progress and kept
     /// posture photos, which stay on this machine's disk.
     pub fn shared(database: Box<dyn SharedDatabase>, files: &Path) -> Db {
-        database.settle_labels();
         let path = files.join("runtall-server");
         Db { inner: Arc::new(Inner { path, backend: Backend::Shared(database) }) }
     }
