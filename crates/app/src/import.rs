@@ -1,17 +1,20 @@
 //! Watch files, folders and bulk exports into the journal: the loop shared by `runtall import`, the demo and the
 //! web app's upload page.
 //!
-//! Decoding runs on worker threads inside `runtall-import`; this loop stores each activity in its own transaction
-//! as results arrive, so a crash or kill leaves every stored run complete, and running the same import again
-//! finishes the job without duplicates.
+//! Decoding runs on worker threads inside `runtall-import` while this loop stores what they have finished: the
+//! results already decoded go into the store together, in one transaction per batch (see [`BATCH_ACTIVITIES`]),
+//! so the writer keeps pace with the decoders without a commit per run. A crash or kill leaves every stored run
+//! complete, and running the same import again finishes the job without duplicates.
 
 use crate::Result;
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Richness};
-use runtall_domain::classify::{self, Classification};
+use runtall_domain::classify::{self, Classification, RunSummary};
 use runtall_import::{CancelToken, ErrorKind, ImportOptions, Importer, Poll, Progress};
-use runtall_store::{ActivityFilter, AddOutcome, Store};
+use runtall_store::{ActivityFilter, AddOutcome, Database, Store};
 use serde::Serialize;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -190,10 +193,20 @@ pub fn import_paths_with(
     };
 
     let mut running = plan.start_cancellable(settings.cancel.clone());
+    let mut batch = Batch::default();
+    let mut labelled = Labelled::default();
     loop {
-        let job = match running.poll(TICK) {
+        // While results wait in the batch, only look for ones already decoded: when none is, the batch is stored
+        // at once, so the writer never idles while the workers decode and a slow trickle of files is stored (and
+        // shown) as it comes.
+        let wait = if batch.is_empty() { TICK } else { Duration::ZERO };
+        let job = match running.poll(wait) {
             Poll::Ready(job) => job,
             Poll::Pending => {
+                if !batch.is_empty() {
+                    batch.store(store, &mut summary, &running.progress(), &mut labelled, &mut on_event)?;
+                    continue;
+                }
                 if settings.cancel.is_cancelled() {
                     summary.cancelled = true;
                     break;
@@ -203,60 +216,101 @@ pub fn import_paths_with(
             }
             Poll::Done => break,
         };
-        let mut file = FileResult {
-            source: job.source.clone(),
-            added: vec![],
-            salvaged: 0,
-            duplicates: vec![],
-            replaced: vec![],
-            error: None,
-            not_activity: false,
-        };
         match job.result {
-            Ok(activities) => {
-                for a in activities {
-                    let c = classify_with_history(store, &a)?;
-                    let (existing, why) = match store.add_activity(&a, c.as_ref())? {
-                        AddOutcome::Added { id } => {
-                            summary.imported += 1;
-                            summary.imported_ids.push(id);
-                            file.added.push(id);
-                            if a.quality.salvaged {
-                                summary.salvaged += 1;
-                                file.salvaged += 1;
-                            }
-                            continue;
-                        }
-                        AddOutcome::DuplicateFile { existing } => (existing, "same file"),
-                        AddOutcome::DuplicateRun { existing } => {
-                            if let Some(why) = keep_richest(store, existing, &a, c.as_ref())? {
-                                file.replaced.push(existing);
-                                summary.replaced_count += 1;
-                                if summary.replaced.len() < MAX_LISTED {
-                                    summary.replaced.push(ReplacedNote { source: job.source.clone(), existing, why });
-                                }
-                                continue;
-                            }
-                            (existing, "same recording (overlapping time, same track), and the stored copy is as good")
-                        }
-                    };
-                    file.duplicates.push(existing);
-                    summary.duplicate_count += 1;
-                    if summary.duplicates.len() < MAX_LISTED {
-                        summary.duplicates.push(DuplicateNote { source: job.source.clone(), existing, why });
-                    }
-                }
-            }
+            Ok(activities) => batch.push(job.source, activities),
             Err(runtall_import::ImportError::Cancelled) => {
                 // Not read because the runner stopped the import: not a problem with the file.
                 summary.cancelled = true;
                 continue;
             }
-            Err(e) => {
-                let note = FileNote { source: job.source.clone(), reason: e.to_string() };
-                file.error = Some(note.reason.clone());
-                if e.kind() == ErrorKind::NotActivity {
-                    file.not_activity = true;
+            Err(e) => batch.push_refused(job.source, &e),
+        }
+        if batch.is_full() {
+            batch.store(store, &mut summary, &running.progress(), &mut labelled, &mut on_event)?;
+        }
+    }
+    batch.store(store, &mut summary, &running.progress(), &mut labelled, &mut on_event)?;
+    let progress = running.progress();
+    // Read before the run is dropped: dropping it cancels the shared token to stop its threads.
+    summary.cancelled |= settings.cancel.is_cancelled();
+    drop(running);
+
+    // Files arrive in any order; labels that depend on history ("long for this runner") are settled afterwards
+    // in date order over the window the new runs can affect (recorded in the store as each run was added).
+    summary.reclassified = settle_labels_with(store, &labelled)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    summary.activities_per_s = progress.activities_per_s();
+    summary.mb_per_s = progress.mb_per_s();
+    Ok(summary)
+}
+
+/// Activities stored per transaction at most. Batches only fill up when the writer falls behind the decoders, so
+/// this bounds what one batch holds (with [`BATCH_SAMPLES`]) and how late its files show up in a live view.
+const BATCH_ACTIVITIES: usize = 64;
+
+/// Samples held in one batch at most (about 120 bytes each decoded): a few hour-long runs, so memory stays
+/// bounded by a few files however far the writer falls behind.
+const BATCH_SAMPLES: usize = 40_000;
+
+/// Decoded files waiting to be stored together in one transaction, in plan order.
+#[derive(Default)]
+struct Batch {
+    files: Vec<FileResult>,
+    /// Per file: its activities in `activities` (a range, as many as it brought).
+    counts: Vec<usize>,
+    activities: Vec<Activity>,
+    samples: usize,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    fn is_full(&self) -> bool {
+        self.files.len().max(self.activities.len()) >= BATCH_ACTIVITIES || self.samples >= BATCH_SAMPLES
+    }
+
+    fn push(&mut self, source: String, activities: Vec<Activity>) {
+        self.samples += activities.iter().map(|a| a.samples.len()).sum::<usize>();
+        self.counts.push(activities.len());
+        self.activities.extend(activities);
+        self.files.push(FileResult::new(source));
+    }
+
+    /// A file that could not be read: kept in line so the results list stays in plan order.
+    fn push_refused(&mut self, source: String, e: &runtall_import::ImportError) {
+        let mut file = FileResult::new(source);
+        file.error = Some(e.to_string());
+        file.not_activity = e.kind() == ErrorKind::NotActivity;
+        self.files.push(file);
+        self.counts.push(0);
+    }
+
+    /// Stores the batch in one transaction, then keeps the better copy of each recording already stored, counts
+    /// and reports every file in order, and empties the batch.
+    fn store(
+        &mut self,
+        store: &dyn Store,
+        summary: &mut ImportSummary,
+        progress: &Progress,
+        labelled: &mut Labelled,
+        on_event: &mut impl FnMut(ImportEvent<'_>),
+    ) -> Result<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let outcomes = store.add_activities(&self.activities, HISTORY, &mut |a, history| {
+            if labelled.by_id.len() < Labelled::MAX {
+                labelled.by_key.insert(a.source.content_hash.clone(), fingerprint(history));
+            }
+            classify::classify(a, history)
+        })?;
+        let mut next = self.activities.drain(..).zip(outcomes);
+        for (mut file, count) in self.files.drain(..).zip(self.counts.drain(..)) {
+            if let Some(reason) = file.error.clone() {
+                let note = FileNote { source: file.source.clone(), reason };
+                if file.not_activity {
                     summary.not_activity_count += 1;
                     if summary.not_activities.len() < MAX_LISTED {
                         summary.not_activities.push(note);
@@ -268,58 +322,168 @@ pub fn import_paths_with(
                     }
                 }
             }
+            for (a, outcome) in next.by_ref().take(count) {
+                let (existing, why) = match outcome {
+                    AddOutcome::Added { id } => {
+                        if let Some(f) = labelled.by_key.remove(&a.source.content_hash) {
+                            labelled.by_id.insert(id, f);
+                        }
+                        summary.imported += 1;
+                        summary.imported_ids.push(id);
+                        file.added.push(id);
+                        if a.quality.salvaged {
+                            summary.salvaged += 1;
+                            file.salvaged += 1;
+                        }
+                        continue;
+                    }
+                    AddOutcome::DuplicateFile { existing } => (existing, "same file"),
+                    AddOutcome::DuplicateRun { existing } => {
+                        if let Some(why) = keep_richest(store, existing, &a)? {
+                            labelled.by_id.remove(&existing);
+                            file.replaced.push(existing);
+                            summary.replaced_count += 1;
+                            if summary.replaced.len() < MAX_LISTED {
+                                summary.replaced.push(ReplacedNote { source: file.source.clone(), existing, why });
+                            }
+                            continue;
+                        }
+                        (existing, "same recording (overlapping time, same track), and the stored copy is as good")
+                    }
+                };
+                file.duplicates.push(existing);
+                summary.duplicate_count += 1;
+                if summary.duplicates.len() < MAX_LISTED {
+                    summary.duplicates.push(DuplicateNote { source: file.source.clone(), existing, why });
+                }
+            }
+            on_event(ImportEvent::File(&file, progress, summary));
         }
-        on_event(ImportEvent::File(&file, &running.progress(), &summary));
+        self.samples = 0;
+        labelled.by_key.clear();
+        Ok(())
     }
-    let progress = running.progress();
-    // Read before the run is dropped: dropping it cancels the shared token to stop its threads.
-    summary.cancelled |= settings.cancel.is_cancelled();
-    drop(running);
+}
 
-    // Files arrive in any order; labels that depend on history ("long for this runner") are settled afterwards
-    // in date order over the window the new runs can affect (recorded in the store as each run was added).
-    summary.reclassified = settle_labels(store)?;
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.activities_per_s = progress.activities_per_s();
-    summary.mb_per_s = progress.mb_per_s();
-    Ok(summary)
+impl FileResult {
+    fn new(source: String) -> FileResult {
+        FileResult {
+            source,
+            added: vec![],
+            salvaged: 0,
+            duplicates: vec![],
+            replaced: vec![],
+            error: None,
+            not_activity: false,
+        }
+    }
 }
 
 /// When `a` is a better copy of the stored activity `existing` (see [`Richness::better_than`]: intact over
 /// damaged, longer, FIT over TCX over GPX, more kinds of values, more samples), replaces it keeping the run's number,
 /// context and pain links, and says why. `None` keeps the stored copy.
-fn keep_richest(store: &dyn Store, existing: i64, a: &Activity, c: Option<&Classification>) -> Result<Option<String>> {
+fn keep_richest(store: &dyn Store, existing: i64, a: &Activity) -> Result<Option<String>> {
     let Some(stored) = store.activity(existing)? else { return Ok(None) };
     let Some(why) = Richness::of(a).better_than(&Richness::of(&stored.activity)) else { return Ok(None) };
-    Ok(store.replace_activity(existing, a, c)?.then_some(why))
+    let c = classify_with_history(store, a)?;
+    Ok(store.replace_activity(existing, a, c.as_ref())?.then_some(why))
 }
 
 /// Brings run labels up to date if any run was added or deleted since the last complete pass (see
 /// [`Store::labels_stale_from`]): a pass that was killed half-way is finished here. Returns how many labels
 /// changed.
 pub fn settle_labels(store: &dyn Store) -> Result<usize> {
+    settle_labels_with(store, &Labelled::default())
+}
+
+/// [`settle_labels`] for every athlete of a database, as a clinic server opens it: the pass marks are per athlete,
+/// so a server killed during one athlete's import leaves that athlete's labels stale until this runs. One athlete's
+/// failure (another writer holds the database) does not stop the others: the pass is derived state, and the next
+/// open or that athlete's next import finishes it. Returns how many labels changed.
+pub fn settle_every_athlete<D: Database>(db: &D) -> Result<usize> {
+    let mut changed = 0;
+    for athlete in db.athletes()? {
+        if let Ok(store) = db.athlete(athlete.id) {
+            changed += settle_labels(&store).unwrap_or(0);
+        }
+    }
+    Ok(changed)
+}
+
+/// [`settle_labels`], skipping the runs this import labelled against the very history they have now.
+fn settle_labels_with(store: &dyn Store, known: &Labelled) -> Result<usize> {
     let Some((from, generation)) = store.labels_stale_from()? else { return Ok(0) };
-    let changed = reclassify_from(store, from)?;
+    let changed = reclassify(store, from, known)?;
     store.finish_label_pass(generation)?;
     Ok(changed)
 }
 
 /// Re-labels runs from `from` onwards in date order, each against the runs before it. Returns how many changed.
 pub fn reclassify_from(store: &dyn Store, from: Timestamp) -> Result<usize> {
+    reclassify(store, from, &Labelled::default())
+}
+
+fn reclassify(store: &dyn Store, from: Timestamp, known: &Labelled) -> Result<usize> {
     let rows = store.activities(&ActivityFilter { from: Some(from), ..Default::default() })?;
+    // Every history the pass needs, read once: relabelling changes labels, never the summaries histories hold.
+    let earliest = from.checked_sub(HISTORY).unwrap_or(Timestamp::MIN);
+    let summaries = store.run_summaries(earliest, Timestamp::MAX)?;
     let mut changed = 0;
     for row in rows.iter().rev() {
         if !row.sport.is_run() {
             continue;
         }
+        // A run labelled by this import against the history it still has would get the same label again: the
+        // label depends only on the run and that history. Skipping it spares reading its samples back.
+        if known.get(row.id) == Some(fingerprint(history_before(&summaries, row.start))) {
+            continue;
+        }
         let Some(stored) = store.activity(row.id)? else { continue };
-        let Some(c) = classify_with_history(store, &stored.activity)? else { continue };
+        let c = classify::classify(&stored.activity, history_before(&summaries, stored.activity.start));
         if stored.classification.as_ref() != Some(&c) {
             store.set_classification(row.id, &c)?;
             changed += 1;
         }
     }
     Ok(changed)
+}
+
+/// The runs of `summaries` (oldest first) a run starting at `start` is compared with: those that started in the
+/// [`HISTORY`] before it, on whole seconds as [`Store::run_summaries`] selects them.
+fn history_before(summaries: &[RunSummary], start: Timestamp) -> &[RunSummary] {
+    let lo = start.checked_sub(HISTORY).unwrap_or(Timestamp::MIN).as_second();
+    let hi = start.as_second();
+    let first = summaries.partition_point(|s| s.start.as_second() < lo);
+    let end = summaries.partition_point(|s| s.start.as_second() < hi);
+    &summaries[first..end.max(first)]
+}
+
+/// A digest of the history a run was labelled against, to tell later whether it is still the same.
+fn fingerprint(history: &[RunSummary]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for s in history {
+        (s.start.as_nanosecond(), s.distance_m.to_bits(), s.moving_s.to_bits()).hash(&mut h);
+    }
+    history.len().hash(&mut h);
+    h.finish()
+}
+
+/// The history fingerprints of the runs an import stored, by id, so the label pass after it skips the runs whose
+/// history did not change since (most of them when files come roughly in date order, as exports list them).
+/// Bounded: past [`Labelled::MAX`] runs the rest are simply relabelled.
+#[derive(Default)]
+struct Labelled {
+    by_id: HashMap<i64, u64>,
+    /// Filled while a batch is labelled inside the store's transaction, before the ids are known.
+    by_key: HashMap<String, u64>,
+}
+
+impl Labelled {
+    const MAX: usize = 200_000;
+
+    fn get(&self, id: i64) -> Option<u64> {
+        self.by_id.get(&id).copied()
+    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,10 @@ pub mod sessions;
 pub mod sync;
 
 pub use error::AppError;
-pub use local::{LocalStore, connect_clinic_postgres, connect_local, migrate_clinic_postgres, open_clinic, open_local};
+pub use local::{
+    LocalStore, connect_clinic_postgres, connect_local, migrate_clinic_postgres, open_clinic, open_clinic_settled,
+    open_local,
+};
 pub use observations::{observations, report};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

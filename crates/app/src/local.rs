@@ -42,3 +42,11 @@ pub fn migrate_clinic_postgres(owner_url: &str, app_role: &str) -> Result<i64, S
 pub fn open_clinic(path: &Path) -> Result<SqliteDatabase, StoreError> {
     SqliteDatabase::open(path)
 }
+
+/// [`open_clinic`] for the server's first connection: also finishes every athlete's run-relabelling pass an import
+/// left unfinished (see [`crate::import::settle_every_athlete`]), as [`open_local`] does for the one runner.
+pub fn open_clinic_settled(path: &Path) -> Result<SqliteDatabase, StoreError> {
+    let db = open_clinic(path)?;
+    let _ = crate::import::settle_every_athlete(&db);
+    Ok(db)
+}

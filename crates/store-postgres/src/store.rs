@@ -8,8 +8,8 @@
 //! both find no duplicate. Other athletes' writers never wait for it.
 
 use crate::{PgStore, migrations};
-use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
 use postgres::Transaction;
 use postgres::types::ToSql;
 use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
@@ -204,6 +204,25 @@ impl PgStore {
             .query_opt("SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2", &[&self.me(), &key])
             .map_err(|e| self.err(e))?
             .map(|r| r.get(0)))
+    }
+
+    /// Runs that started in `[from, to)`, oldest first (see [`Store::run_summaries`]), inside `tx`.
+    fn summaries(&self, tx: Tx<'_, '_>, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>> {
+        let rows = tx
+            .query(
+                "SELECT start_utc, sport, distance_m, moving_s FROM activities
+                 WHERE athlete_id = $1 AND start_epoch >= $2 AND start_epoch < $3 ORDER BY start_epoch",
+                &[&self.me(), &from.as_second(), &to.as_second()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                let is_run = from_name::<Sport>(r.get(1)).is_some_and(|s| s.is_run());
+                let start = r.get::<_, &str>(0).parse().ok()?;
+                is_run.then(|| RunSummary { start, distance_m: r.get(2), moving_s: r.get(3) })
+            })
+            .collect())
     }
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
@@ -559,6 +578,45 @@ impl Store for PgStore {
         })
     }
 
+    fn add_activities(
+        &self,
+        batch: &[Activity],
+        history: SignedDuration,
+        label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
+    ) -> Result<Vec<AddOutcome>> {
+        self.tx(|tx| {
+            self.lock_athlete(tx)?;
+            let mut out = Vec::with_capacity(batch.len());
+            let mut stale_from: Option<i64> = None;
+            for a in batch {
+                if let Some(existing) = self.run_id_by_key(tx, &a.source.content_hash)? {
+                    out.push(AddOutcome::DuplicateFile { existing });
+                    continue;
+                }
+                if let Some(existing) = self.same_recording(tx, a)? {
+                    out.push(AddOutcome::DuplicateRun { existing });
+                    continue;
+                }
+                let c = if a.sport.is_run() {
+                    let from = a.start.checked_sub(history).unwrap_or(Timestamp::MIN);
+                    Some(label(a, &self.summaries(tx, from, a.start)?))
+                } else {
+                    None
+                };
+                let id = self.insert_activity(tx, a, c.as_ref(), None)?;
+                if a.sport.is_run() {
+                    let start = a.start.as_second();
+                    stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
+                }
+                out.push(AddOutcome::Added { id });
+            }
+            if let Some(start) = stale_from {
+                self.mark_labels_stale(tx, start)?;
+            }
+            Ok(out)
+        })
+    }
+
     fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
         let values = activity_values(a, classification, None)?;
         self.tx(|tx| {
@@ -683,22 +741,7 @@ impl Store for PgStore {
     }
 
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>> {
-        let rows = self.tx(|tx| {
-            tx.query(
-                "SELECT start_utc, sport, distance_m, moving_s FROM activities
-                 WHERE athlete_id = $1 AND start_epoch >= $2 AND start_epoch < $3 ORDER BY start_epoch",
-                &[&self.me(), &from.as_second(), &to.as_second()],
-            )
-            .map_err(|e| self.err(e))
-        })?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| {
-                let is_run = from_name::<Sport>(r.get(1)).is_some_and(|s| s.is_run());
-                let start = r.get::<_, &str>(0).parse().ok()?;
-                is_run.then(|| RunSummary { start, distance_m: r.get(2), moving_s: r.get(3) })
-            })
-            .collect())
+        self.tx(|tx| self.summaries(tx, from, to))
     }
 
     fn set_classification(&self, id: i64, c: &Classification) -> Result<()> {

@@ -46,6 +46,7 @@ macro_rules! conformance_suite {
             activities_round_trip_with_their_list_fields,
             duplicates_are_recognised_within_one_athlete_only,
             partial_copies_are_one_recording_and_a_better_copy_replaces_in_place,
+            a_batch_stores_in_order_labels_against_earlier_runs_and_reports_duplicates,
             activity_filters_and_run_summaries,
             classification_and_the_label_pass_belong_to_one_athlete,
             pain_reports_and_day_logs_round_trip_and_delete,

@@ -29,8 +29,8 @@ pub const SCHEMA_VERSION: i64 = migrations::MIGRATIONS.len() as i64;
 #[doc(hidden)]
 pub use migrations::MIGRATIONS;
 
-use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Sport};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
@@ -159,7 +159,7 @@ pub enum JournalEntry {
     Day(DayLog),
 }
 
-/// What happened to an activity handed to [`Store::add_activity`].
+/// What happened to an activity handed to [`Store::add_activity`] or [`Store::add_activities`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum AddOutcome {
@@ -325,6 +325,17 @@ pub trait Store {
     /// one, FIT for GPX), in one transaction. The row keeps its id, so the runner's context and linked pain reports
     /// stay with the run; labels from the earlier of the two starts are marked stale. Returns whether it existed.
     fn replace_activity(&self, id: i64, activity: &Activity, classification: Option<&Classification>) -> Result<bool>;
+    /// Stores `batch` in one transaction, in order, with the outcome [`Store::add_activity`] gives each one: an
+    /// import's batch, so a large export costs one commit per batch rather than per run. Each new run is labelled
+    /// by `label` against the runs that started in the `history` before it as stored so far (earlier runs of the
+    /// batch included), the same history [`Store::run_summaries`] would give one call later; other sports get no
+    /// label. An error stores none of the batch.
+    fn add_activities(
+        &self,
+        batch: &[Activity],
+        history: SignedDuration,
+        label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
+    ) -> Result<Vec<AddOutcome>>;
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>>;
     /// [`Store::activity`] without decoding the samples: they come as the codec's bytes.
     fn activity_encoded(&self, id: i64) -> Result<Option<EncodedActivity>>;

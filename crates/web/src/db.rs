@@ -36,6 +36,9 @@ pub trait SharedDatabase: Send + Sync + 'static {
     fn accounts(&self) -> &dyn Accounts;
     /// Where it is, for messages (never a password).
     fn describe(&self) -> String;
+    /// Finishes every athlete's run-relabelling pass an import left unfinished (see
+    /// [`runtall_app::import::settle_every_athlete`]). Blocking: call it off the async runtime.
+    fn settle_labels(&self);
 }
 
 impl<D> SharedDatabase for D
@@ -49,6 +52,10 @@ where
 
     fn accounts(&self) -> &dyn Accounts {
         self
+    }
+
+    fn settle_labels(&self) {
+        let _ = runtall_app::import::settle_every_athlete(self);
     }
 
     fn describe(&self) -> String {
@@ -180,7 +187,8 @@ impl Db {
 
     /// Opens a clinic server's SQLite database (creating and migrating it): many athletes and their accounts.
     pub fn open_clinic(path: &Path) -> Result<Db, StoreError> {
-        let first = runtall_app::open_clinic(path)?;
+        // Also finishes every athlete's run-relabelling pass an import left unfinished (a killed server).
+        let first = runtall_app::open_clinic_settled(path)?;
         Ok(Db {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),

@@ -652,7 +652,25 @@ fn drop_altitude_jumps(points: &mut [Point]) -> usize {
         window.clear();
         gaps.clear();
         let lo = j.saturating_sub(ALTITUDE_NEIGHBOURS);
-        for (k, &(_, tk, ak)) in with.iter().enumerate().take((j + ALTITUDE_NEIGHBOURS + 1).min(n)).skip(lo) {
+        let hi = (j + ALTITUDE_NEIGHBOURS + 1).min(n);
+        // The median lies between the lowest and highest neighbour: when both are within the jump of this
+        // altitude (the rule's smallest allowance), it stays, and the two selections below are not needed. Most
+        // points of a real track take this path; it was a tenth of an import's time.
+        if !placeholder && a.is_finite() {
+            let (mut low, mut high) = (a, a);
+            let mut finite = true;
+            for (k, &(_, _, ak)) in with.iter().enumerate().take(hi).skip(lo) {
+                if k != j {
+                    finite &= ak.is_finite();
+                    low = low.min(ak);
+                    high = high.max(ak);
+                }
+            }
+            if finite && a - low <= ALTITUDE_JUMP_M && high - a <= ALTITUDE_JUMP_M {
+                continue;
+            }
+        }
+        for (k, &(_, tk, ak)) in with.iter().enumerate().take(hi).skip(lo) {
             if k != j {
                 window.push(ak);
                 gaps.push((tk - t).abs());

@@ -105,6 +105,21 @@ const RECORD: (u16, &[FieldDef]) = (
 const LAP: (u16, &[FieldDef]) = (19, &[(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86)]);
 const SESSION: (u16, &[FieldDef]) =
     (18, &[(253, 4, 0x86), (2, 4, 0x86), (5, 1, 0x00), (6, 1, 0x00), (7, 4, 0x86), (8, 4, 0x86), (9, 4, 0x86)]);
+/// A session that also names its laps: `first_lap_index` (25) and `num_laps` (26).
+const SESSION_LAPS: (u16, &[FieldDef]) = (
+    18,
+    &[
+        (253, 4, 0x86),
+        (2, 4, 0x86),
+        (5, 1, 0x00),
+        (6, 1, 0x00),
+        (7, 4, 0x86),
+        (8, 4, 0x86),
+        (9, 4, 0x86),
+        (25, 2, 0x84),
+        (26, 2, 0x84),
+    ],
+);
 const ACTIVITY: (u16, &[FieldDef]) = (34, &[(253, 4, 0x86), (1, 2, 0x84), (5, 4, 0x86)]);
 
 impl Default for FitWriter {
@@ -176,6 +191,11 @@ impl FitWriter {
     pub fn session(&mut self, start: i64, secs: f64, dist_m: f64, sport: u8, sub_sport: u8) -> &mut Self {
         self.define(3, SESSION);
         self.data.push(3);
+        self.session_fields(start, secs, dist_m, sport, sub_sport)
+    }
+
+    /// The fields [`SESSION`] and [`SESSION_LAPS`] share, in their order.
+    fn session_fields(&mut self, start: i64, secs: f64, dist_m: f64, sport: u8, sub_sport: u8) -> &mut Self {
         self.data.extend_from_slice(&Self::fit_time(start + secs as i64).to_le_bytes());
         self.data.extend_from_slice(&Self::fit_time(start).to_le_bytes());
         self.data.push(sport);
@@ -183,6 +203,26 @@ impl FitWriter {
         self.data.extend_from_slice(&((secs * 1000.0) as u32).to_le_bytes());
         self.data.extend_from_slice(&((secs * 1000.0) as u32).to_le_bytes());
         self.data.extend_from_slice(&((dist_m * 100.0) as u32).to_le_bytes());
+        self
+    }
+
+    /// A session as [`FitWriter::session`] that names its laps by index in the file (`first_lap`, `num_laps`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn session_with_laps(
+        &mut self,
+        start: i64,
+        secs: f64,
+        dist_m: f64,
+        sport: u8,
+        sub_sport: u8,
+        first_lap: u16,
+        num_laps: u16,
+    ) -> &mut Self {
+        self.define(5, SESSION_LAPS);
+        self.data.push(5);
+        self.session_fields(start, secs, dist_m, sport, sub_sport);
+        self.data.extend_from_slice(&first_lap.to_le_bytes());
+        self.data.extend_from_slice(&num_laps.to_le_bytes());
         self
     }
 

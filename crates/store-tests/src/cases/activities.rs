@@ -189,3 +189,45 @@ pub fn deleting_a_run_keeps_its_pain_reports_unlinked<B: Backend>(backend: &B) {
     assert!(!a.delete_activity(id).expect("again"), "already gone");
     added(&a, &run("2026-11-02T07:00:00Z", 40.0, 8.0, "del"));
 }
+
+pub fn a_batch_stores_in_order_labels_against_earlier_runs_and_reports_duplicates<B: Backend>(backend: &B) {
+    let (_db, a, b) = two(backend);
+    let before = added(&a, &run("2026-10-01T07:00:00Z", 40.0, 8.0, "before"));
+    assert_eq!(a.finish_label_pass(a.labels_stale_from().expect("stale").expect("marked").1).ok(), Some(true));
+    let batch = vec![
+        run("2026-10-03T07:00:00Z", 50.0, 10.0, "first"),
+        ride("2026-10-04T07:00:00Z", "ride"),
+        // The same file twice in one batch, and a GPX copy of the stored run before it.
+        run("2026-10-05T07:00:00Z", 60.0, 12.0, "second"),
+        run("2026-10-05T07:00:00Z", 60.0, 12.0, "second"),
+        run("2026-10-01T07:00:20Z", 39.5, 7.9, "before-gpx"),
+    ];
+    let mut seen: Vec<(String, Vec<f64>)> = Vec::new();
+    let out = a
+        .add_activities(&batch, jiff::SignedDuration::from_hours(24 * 7), &mut |act, history| {
+            seen.push((act.source.content_hash.clone(), history.iter().map(|h| h.distance_m).collect()));
+            labelled(RunLabel::Easy)
+        })
+        .expect("batch");
+    assert_eq!(out.len(), 5, "one outcome per activity, in order");
+    let (AddOutcome::Added { id: first }, AddOutcome::Added { id: ride_id }, AddOutcome::Added { id: second }) =
+        (out[0], out[1], out[2])
+    else {
+        panic!("the first three are stored: {out:?}")
+    };
+    assert_eq!(out[3], AddOutcome::DuplicateFile { existing: second });
+    assert_eq!(out[4], AddOutcome::DuplicateRun { existing: before });
+    // Only runs are labelled, each against the runs stored before it in the window, earlier ones of the batch too.
+    assert_eq!(seen, [("first".to_string(), vec![8000.0]), ("second".to_string(), vec![8000.0, 10_000.0])]);
+    assert_eq!(a.activity(first).expect("read").expect("some").classification.map(|c| c.label), Some(RunLabel::Easy));
+    assert!(a.activity(ride_id).expect("read").expect("some").classification.is_none(), "a ride has no label");
+    let stale = a.labels_stale_from().expect("stale").map(|(t, _)| t);
+    assert_eq!(stale, Some(ts("2026-10-03T07:00:00Z")), "labels are stale from the earliest new run");
+    // Another athlete's batch sees none of Ana's runs.
+    let theirs = b.add_activities(&batch[..1], jiff::SignedDuration::from_hours(24 * 7), &mut |_, history| {
+        assert!(history.is_empty(), "Ben's history is his own");
+        labelled(RunLabel::Long)
+    });
+    assert!(matches!(theirs.expect("Ben's batch")[..], [AddOutcome::Added { .. }]));
+    assert_eq!(a.activities(&ActivityFilter::default()).expect("list").len(), 4);
+}

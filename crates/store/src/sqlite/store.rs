@@ -15,8 +15,8 @@ use crate::{
     JournalImportStats, LessonDone, PostureRow, SessionRow, StoredActivity,
 };
 use crate::{Result, Store, StoreError};
-use jiff::Timestamp;
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
@@ -230,13 +230,10 @@ impl SqliteStore {
 
     /// The athlete's stored run with this journal key (its content hash), if any.
     fn run_id_by_key(&self, tx: &Transaction<'_>, key: &str) -> Result<Option<i64>> {
-        tx.query_row(
-            "SELECT id FROM activities WHERE athlete_id = ?1 AND content_hash = ?2",
-            params![self.me(), key],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(|e| self.err(e))
+        // Cached statements here and below: an import's batch runs them once per activity in one transaction.
+        tx.prepare_cached("SELECT id FROM activities WHERE athlete_id = ?1 AND content_hash = ?2")
+            .and_then(|mut stmt| stmt.query_row(params![self.me(), key], |row| row.get(0)).optional())
+            .map_err(|e| self.err(e))
     }
 
     /// Inserts an activity row (no duplicate checks) and returns its id.
@@ -247,18 +244,19 @@ impl SqliteStore {
         c: Option<&Classification>,
         blob: Option<&[u8]>,
     ) -> Result<i64> {
-        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(self.me())];
-        values.extend(activity_values(a, c, blob)?);
-        let slots: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
-        tx.execute(
-            &format!(
+        static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let slots: Vec<String> = (1..=ACTIVITY_COLUMNS.len() + 1).map(|i| format!("?{i}")).collect();
+            format!(
                 "INSERT INTO activities (athlete_id, {}) VALUES ({})",
                 ACTIVITY_COLUMNS.join(", "),
                 slots.join(", ")
-            ),
-            rusqlite::params_from_iter(values.iter().map(Box::as_ref)),
-        )
-        .map_err(|e| self.err(e))?;
+            )
+        });
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(self.me())];
+        values.extend(activity_values(a, c, blob)?);
+        tx.prepare_cached(&INSERT)
+            .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(Box::as_ref))))
+            .map_err(|e| self.err(e))?;
         Ok(tx.last_insert_rowid())
     }
 
@@ -272,7 +270,7 @@ impl SqliteStore {
         let mut candidates = Vec::new();
         {
             let mut stmt = tx
-                .prepare(
+                .prepare_cached(
                     "SELECT id, start_utc, sport, elapsed_s FROM activities
                      WHERE athlete_id = ?1 AND start_epoch BETWEEN ?2 AND ?3 AND start_epoch + elapsed_s >= ?4",
                 )
@@ -296,7 +294,8 @@ impl SqliteStore {
         for (id, other_start) in candidates {
             // Two people's runs at the same hour (a shared account, a partner's watch) are told apart by position.
             let blob: Vec<u8> = tx
-                .query_row("SELECT samples FROM activities WHERE id = ?1", [id], |r| r.get(0))
+                .prepare_cached("SELECT samples FROM activities WHERE id = ?1")
+                .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))
                 .map_err(|e| self.err(e))?;
             let other =
                 codec::decode(&blob).map_err(|e| StoreError::Decode { what: "activity", id, detail: e.to_string() })?;
@@ -305,6 +304,31 @@ impl SqliteStore {
             }
         }
         Ok(None)
+    }
+
+    /// Runs that started in `[from, to)`, oldest first (see [`Store::run_summaries`]), inside `conn`'s
+    /// transaction when it has one.
+    fn summaries(&self, conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>> {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT start_utc, sport, distance_m, moving_s FROM activities
+                 WHERE athlete_id = ?1 AND start_epoch >= ?2 AND start_epoch < ?3 ORDER BY start_epoch",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![self.me(), from.as_second(), to.as_second()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, f64>(3)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (start, sport, distance_m, moving_s) = row.map_err(|e| self.err(e))?;
+            let is_run = from_name::<Sport>(&sport).is_some_and(|s| s.is_run());
+            if let (true, Ok(start)) = (is_run, start.parse()) {
+                out.push(RunSummary { start, distance_m, moving_s });
+            }
+        }
+        Ok(out)
     }
 
     /// Inserts or replaces a run's context (the run is known to be the athlete's).
@@ -612,6 +636,45 @@ impl Store for SqliteStore {
         Ok(true)
     }
 
+    fn add_activities(
+        &self,
+        batch: &[Activity],
+        history: SignedDuration,
+        label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
+    ) -> Result<Vec<AddOutcome>> {
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(batch.len());
+        let mut stale_from: Option<i64> = None;
+        for a in batch {
+            if let Some(existing) = self.run_id_by_key(&tx, &a.source.content_hash)? {
+                out.push(AddOutcome::DuplicateFile { existing });
+                continue;
+            }
+            if let Some(existing) = self.same_recording(&tx, a)? {
+                out.push(AddOutcome::DuplicateRun { existing });
+                continue;
+            }
+            let c = if a.sport.is_run() {
+                let from = a.start.checked_sub(history).unwrap_or(Timestamp::MIN);
+                Some(label(a, &self.summaries(&tx, from, a.start)?))
+            } else {
+                None
+            };
+            let id = self.insert_activity(&tx, a, c.as_ref(), None)?;
+            if a.sport.is_run() {
+                let start = a.start.as_second();
+                stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
+            }
+            out.push(AddOutcome::Added { id });
+        }
+        if let Some(start) = stale_from {
+            self.mark_labels_stale(&tx, start)?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(out)
+    }
+
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>> {
         let row: Option<(String, Option<String>, Vec<u8>)> = self
             .conn()
@@ -732,27 +795,7 @@ impl Store for SqliteStore {
     }
 
     fn run_summaries(&self, from: Timestamp, to: Timestamp) -> Result<Vec<RunSummary>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT start_utc, sport, distance_m, moving_s FROM activities
-                 WHERE athlete_id = ?1 AND start_epoch >= ?2 AND start_epoch < ?3 ORDER BY start_epoch",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![self.me(), from.as_second(), to.as_second()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?, r.get::<_, f64>(3)?))
-            })
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (start, sport, distance_m, moving_s) = row.map_err(|e| self.err(e))?;
-            let is_run = from_name::<Sport>(&sport).is_some_and(|s| s.is_run());
-            if let (true, Ok(start)) = (is_run, start.parse()) {
-                out.push(RunSummary { start, distance_m, moving_s });
-            }
-        }
-        Ok(out)
+        self.summaries(&self.conn(), from, to)
     }
 
     fn set_classification(&self, id: i64, c: &Classification) -> Result<()> {
@@ -769,7 +812,6 @@ impl Store for SqliteStore {
         }
         Ok(())
     }
-
     fn labels_stale_from(&self) -> Result<Option<(Timestamp, u64)>> {
         let (from, generation): (Option<i64>, i64) = self
             .conn()
