@@ -16,7 +16,54 @@ const WEEK: SignedDuration = SignedDuration::from_hours(24 * 7);
 /// The runner's progress as of `now`: week 1 and nothing stepped before the first plan or within its first week.
 pub fn progress(store: &dyn Store, program: &Program, now: Timestamp) -> Result<Progress> {
     let Some(start) = store.plans()?.iter().map(|p| p.created_at).min() else { return Ok(Progress::default()) };
-    let full_weeks = (now.duration_since(start).as_secs().max(0) / WEEK.as_secs()) as usize;
+    progress_from(store, program, start, now)
+}
+
+/// Whole weeks from the first plan to `now`.
+fn full_weeks(start: Timestamp, now: Timestamp) -> usize {
+    (now.duration_since(start).as_secs().max(0) / WEEK.as_secs()) as usize
+}
+
+/// The progress kept for a long-running front end (the web app), per athlete: [`progress`] reads every stored plan
+/// and the sessions of the whole program, about 10 ms on a ten-year journal, and Today, the plan and the player
+/// each ask for it on every view. It only changes when the journal does (a new revision) or a week turns over.
+#[derive(Default)]
+pub struct ProgressCache {
+    kept: std::sync::Mutex<Option<KeptProgress>>,
+}
+
+struct KeptProgress {
+    revision: u64,
+    start: Option<Timestamp>,
+    progress: Progress,
+}
+
+impl ProgressCache {
+    /// [`progress`] as of `now`, computed again only after a write to the journal or when the program's week changed.
+    pub fn progress(&self, store: &dyn Store, program: &Program, now: Timestamp) -> Result<Progress> {
+        let revision = store.journal_revision()?;
+        {
+            let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(k) = kept.as_ref()
+                && k.revision == revision
+                && k.start.is_none_or(|start| full_weeks(start, now) as u32 + 1 == k.progress.week)
+            {
+                return Ok(k.progress.clone());
+            }
+        }
+        let start = store.plans()?.iter().map(|p| p.created_at).min();
+        let progress = match start {
+            Some(start) => progress_from(store, program, start, now)?,
+            None => Progress::default(),
+        };
+        *self.kept.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(KeptProgress { revision, start, progress: progress.clone() });
+        Ok(progress)
+    }
+}
+
+fn progress_from(store: &dyn Store, program: &Program, start: Timestamp, now: Timestamp) -> Result<Progress> {
+    let full_weeks = full_weeks(start, now);
     let week = full_weeks as u32 + 1;
     let mut weeks: BTreeMap<String, Vec<WeekSignals>> = BTreeMap::new();
     let mut morning: Vec<f64> = Vec::new();

@@ -96,3 +96,31 @@ fn too_easy_twice_steps_up_early() {
     session(&store, 3, Some("too-easy"));
     assert_eq!(lower_trap_step(&store, 7).1, 1);
 }
+
+/// The web app's kept progress answers like `progress` itself: it follows a new session at once (a write changes the
+/// journal revision) and a week turning over without any write.
+#[test]
+fn kept_progress_follows_new_sessions_and_the_turn_of_a_week() {
+    let (_d, store) = store();
+    let cache = runtall_app::doses::ProgressCache::default();
+    let at = |days: i32| start() + DAY * days + SignedDuration::from_hours(1);
+    let step = |p: runtall_domain::plan::Progress| (p.week, p.steps.get("lower-trap-set").copied().unwrap_or(0));
+    for day in (0..13).step_by(2) {
+        session(&store, day, None);
+    }
+    assert_eq!(step(cache.progress(&store, program(), at(13)).expect("kept")), (2, 0));
+    // Same revision, a week later: the cache must not hand back week 2.
+    assert_eq!(step(cache.progress(&store, program(), at(14)).expect("kept")), (3, 1));
+    assert_eq!(
+        cache.progress(&store, program(), at(14)).expect("kept"),
+        progress(&store, program(), at(14)).expect("p")
+    );
+    // A too-easy pair in week 3 steps early only once those sessions are stored.
+    session(&store, 15, Some("too-easy"));
+    session(&store, 16, Some("too-easy"));
+    assert_eq!(
+        cache.progress(&store, program(), at(21)).expect("kept"),
+        progress(&store, program(), at(21)).expect("fresh"),
+        "a write is seen at once"
+    );
+}

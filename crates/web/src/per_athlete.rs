@@ -22,6 +22,8 @@ const KEEP_ATTENTION: usize = 50_000;
 pub struct Derived {
     pub insights: Arc<InsightsCache>,
     pub plans: Arc<PlanCache>,
+    /// Where each exercise's dose stands (Today, the plan and the player read it on every view).
+    pub doses: Arc<runtall_app::doses::ProgressCache>,
     pub breaks: Arc<crate::routes::breaks::BreakSlot>,
 }
 

@@ -80,8 +80,10 @@ async fn view_played(st: &AppState, s: &Snapshot, routine: &str, q: &RunQuery) -
             None => record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run),
         };
         let program = st.program;
-        let progress =
-            st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+        let progress = {
+            let doses = st.mine()?.doses.clone();
+            st.db.run(move |store| Ok(doses.progress(store, program, Timestamp::now())?)).await?
+        };
         let t = plan::today(st.program, &record.plan, &s.safety, day, run, s.profile.budget(), &progress);
         t.trim(&mut view);
     }

@@ -162,7 +162,10 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
     let who = if s.profile.name.is_empty() { String::new() } else { format!(" for {}", s.profile.name) };
     let weekday = today_weekday();
     let run = p.week.iter().find(|d| d.day == weekday).and_then(|d| d.run);
-    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let progress = {
+        let doses = st.mine()?.doses.clone();
+        st.db.run(move |store| Ok(doses.progress(store, program, Timestamp::now())?)).await?
+    };
     let today = plan::today(program, p, &s.safety, weekday, run, s.profile.budget(), &progress);
     let body = html! {
         h1 { "Your plan" (who) }
@@ -418,7 +421,10 @@ async fn today_page(
         Some(Err(e)) => return Err(e.into()),
     };
     // The day's few things within the runner's daily minutes; a run the gate refused adds none.
-    let progress = st.db.run(move |store| Ok(runtall_app::doses::progress(store, program, Timestamp::now())?)).await?;
+    let progress = {
+        let doses = st.mine()?.doses.clone();
+        st.db.run(move |store| Ok(doses.progress(store, program, Timestamp::now())?)).await?
+    };
     let today = plan::today(program, &record.plan, perm, weekday, chosen, s.profile.budget(), &progress);
     let comfort: Vec<(&runtall_content::Relief, &runtall_domain::safety::ReliefDecision)> = perm
         .relief
