@@ -189,7 +189,15 @@ impl ClinicDatabase {
     pub fn open(self) -> Result<Db, WebError> {
         Ok(match self {
             ClinicDatabase::Sqlite(path) => Db::open_clinic(&path)?,
-            ClinicDatabase::Shared { database, files } => Db::shared(database, &files),
+            ClinicDatabase::Shared { database, files } => {
+                // Every athlete's relabelling pass an import left unfinished is finished before serving, as a SQLite
+                // clinic database does on opening; on a plain thread, because the PostgreSQL client blocks on a
+                // runtime of its own and panics when called on the server's.
+                std::thread::scope(|s| {
+                    s.spawn(|| database.settle_labels());
+                });
+                Db::shared(database, &files)
+            }
         })
     }
 }

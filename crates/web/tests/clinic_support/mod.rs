@@ -114,7 +114,12 @@ impl Clinic {
                     let pool = database.connect();
                     (database, pool)
                 });
-                let db = Db::shared(Box::new(pool), dir.path());
+                // Opened as `runtall server --database-url` opens it, on the test's runtime: that also finishes any
+                // athlete's pending relabelling pass before serving, which must not run the client on this runtime.
+                let db =
+                    runtall_web::ClinicDatabase::Shared { database: Box::new(pool), files: dir.path().to_path_buf() }
+                        .open()
+                        .expect("clinic database");
                 Some(Clinic::over(db, dir, Some(database)))
             }
         }
