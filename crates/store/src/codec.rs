@@ -115,11 +115,9 @@ impl Reader<'_> {
     }
 }
 
-/// Checks a blob the way [`decode`] would read it, without building the columns: the number of samples it
-/// holds, or the same error `decode` would give. A sync server checks what a client sends with this and stores
-/// the blob as it came, instead of decoding it into floats only to encode it again (two of the four codec passes
-/// a synced run used to cost).
-pub fn scan(buf: &[u8]) -> Result<usize, CodecError> {
+/// Reads the magic and the sample count that [`scan`] and [`decode`] both start with, refusing a count the blob
+/// cannot hold: every sample takes at least one byte of time delta, so a short blob cannot claim many samples.
+fn header(buf: &[u8]) -> Result<(Reader<'_>, usize), CodecError> {
     if buf.len() < 4 || &buf[..4] != MAGIC {
         return Err(CodecError::BadMagic);
     }
@@ -131,6 +129,15 @@ pub fn scan(buf: &[u8]) -> Result<usize, CodecError> {
     if n > buf.len() {
         return Err(CodecError::Damaged(r.pos));
     }
+    Ok((r, n))
+}
+
+/// Checks a blob the way [`decode`] would read it, without building the columns: the number of samples it
+/// holds, or the same error `decode` would give. A sync server checks what a client sends with this and stores
+/// the blob as it came, instead of decoding it into floats only to encode it again (two of the four codec passes
+/// a synced run used to cost).
+pub fn scan(buf: &[u8]) -> Result<usize, CodecError> {
+    let (mut r, n) = header(buf)?;
     for _ in 0..n {
         r.varint()?;
     }
@@ -157,18 +164,7 @@ pub fn scan(buf: &[u8]) -> Result<usize, CodecError> {
 
 /// Decodes samples written by [`encode`].
 pub fn decode(buf: &[u8]) -> Result<Samples, CodecError> {
-    if buf.len() < 4 || &buf[..4] != MAGIC {
-        return Err(CodecError::BadMagic);
-    }
-    let mut r = Reader { buf, pos: 4 };
-    let n = r.varint()? as usize;
-    if n > MAX_SAMPLES {
-        return Err(CodecError::TooMany(n));
-    }
-    // Every sample takes at least one byte of time delta, so a short blob cannot claim many samples.
-    if n > buf.len() {
-        return Err(CodecError::Damaged(r.pos));
-    }
+    let (mut r, n) = header(buf)?;
     let mut s = Samples { t_s: Vec::with_capacity(n), ..Samples::default() };
     let mut prev = 0i64;
     for _ in 0..n {
