@@ -12,6 +12,7 @@
 extern crate self as runtall_store_postgres;
 
 mod accounts;
+mod dashboard;
 pub mod migrations;
 mod store;
 

@@ -93,6 +93,7 @@ macro_rules! accounts_suite {
             reset_codes_are_single_use_and_expire,
             expired_secrets_are_purged_and_live_ones_kept,
             deleting_an_account_ends_everything_it_held,
+            the_dashboard_state_is_the_clinicians_current_athletes_and_nobody_elses,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod codec;
 pub mod columns;
+pub mod dashboard;
 mod migrations;
 pub mod private_files;
 pub mod profile_shape;

@@ -21,6 +21,7 @@
 
 use crate::error::HttpError;
 use runtall_store::accounts::Accounts;
+use runtall_store::dashboard::Dashboards;
 use runtall_store::{AthleteId, Database, SqliteDatabase, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -34,6 +35,8 @@ pub trait SharedDatabase: Send + Sync + 'static {
     /// The store confined to `athlete`; [`StoreError::NotFound`] when there is no such athlete.
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError>;
     fn accounts(&self) -> &dyn Accounts;
+    /// The dashboard's reads and writes across one clinician's athletes.
+    fn dashboards(&self) -> &dyn Dashboards;
     /// Where it is, for messages (never a password).
     fn describe(&self) -> String;
     /// Finishes every athlete's run-relabelling pass an import left unfinished (see
@@ -43,7 +46,7 @@ pub trait SharedDatabase: Send + Sync + 'static {
 
 impl<D> SharedDatabase for D
 where
-    D: Database + Accounts + Send + Sync + 'static,
+    D: Database + Accounts + Dashboards + Send + Sync + 'static,
     D::Store: 'static,
 {
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError> {
@@ -51,6 +54,10 @@ where
     }
 
     fn accounts(&self) -> &dyn Accounts {
+        self
+    }
+
+    fn dashboards(&self) -> &dyn Dashboards {
         self
     }
 
@@ -296,6 +303,21 @@ impl Db {
         }
     }
 
+    /// Calls `f` with the dashboards' cross-athlete reads and writes on this thread (blocks). A one-runner app has
+    /// none: 404.
+    pub fn blocking_dashboards<T>(&self, f: impl FnOnce(&dyn Dashboards) -> T) -> Result<T, StoreError> {
+        match &self.inner.backend {
+            Backend::Local(_) => Err(StoreError::NotFound { what: "account", id: 0 }),
+            Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                Ok(f(conn))
+            }
+            Backend::Shared(db) => Ok(f(db.dashboards())),
+            Backend::Closed => Err(closed()),
+        }
+    }
+
     /// The athlete the request being answered is about: the local runner, or the athlete signed in to a clinic
     /// server. `None` for a clinician (who owns no records) or nobody.
     pub fn serving(&self) -> Option<AthleteId> {
@@ -343,6 +365,20 @@ impl Db {
         let joined = tokio::task::spawn_blocking(move || db.blocking_each(&athletes, f)).await;
         match joined {
             Ok(result) => result?.into_iter().collect(),
+            Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
+        }
+    }
+
+    /// Runs `f` with the dashboards' cross-athlete reads and writes on a blocking thread; 404 on a one-runner app.
+    pub async fn dashboards<T, F>(&self, f: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Dashboards) -> Result<T, HttpError> + Send + 'static,
+    {
+        let db = self.clone();
+        let joined = tokio::task::spawn_blocking(move || db.blocking_dashboards(f)?).await;
+        match joined {
+            Ok(result) => result,
             Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
         }
     }

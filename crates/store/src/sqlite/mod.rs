@@ -7,6 +7,7 @@
 //! programs or the web app's pool have) run side by side under SQLite's own locking.
 
 mod accounts;
+mod dashboard;
 mod schema;
 mod store;
 
