@@ -433,6 +433,7 @@ fn main() {
         max_connections: 4 * c.clients + 64,
         ..Default::default()
     };
+    let mut warming = None;
     if !c.cold {
         // What `runtall server` does as it starts, here timed before the load begins; then the background passes.
         let warmed = runtall_web::attention_warming::warm_once(&state).expect("warm");
@@ -444,7 +445,7 @@ fn main() {
             warmed.elapsed.as_secs_f64()
         );
         let _entered = server.enter();
-        runtall_web::attention_warming::spawn(state.clone(), runtall_web::attention_warming::EVERY);
+        warming = Some(runtall_web::attention_warming::spawn(state.clone(), runtall_web::attention_warming::EVERY));
     }
     server.spawn(Server::new(router(state)).limits(limits).run(listener, std::future::pending()));
     let load = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("load runtime");
@@ -483,6 +484,9 @@ fn main() {
     }
 
     let hwm = proc_status_mb("VmHWM").unwrap_or(f64::NAN);
+    if let Some(warming) = warming {
+        warming.abort();
+    }
     server.shutdown_timeout(Duration::from_secs(2));
     println!(
         "memory: peak RSS while serving {hwm:.0} MB ({}; server and load generator in one process{})",
