@@ -274,6 +274,18 @@ struct Timings {
     micros: Vec<u32>,
     errors: usize,
     first_error: Option<String>,
+    /// CPU time this process (server and load generator) spent during the level.
+    cpu: Duration,
+}
+
+/// CPU time this process has used so far (user and system), from `/proc/self/stat` (in USER_HZ, 100 a second).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are the
+    // 12th and 13th of them.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let field = |i: usize| rest.split_whitespace().nth(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    Duration::from_millis((field(11) + field(12)) * 10)
 }
 
 /// K clients for `secs` seconds (or, with `secs` 0, one request each), client `k` signed in with `cookie(k)` and
@@ -286,6 +298,7 @@ async fn level(
     path: impl Fn(usize, usize) -> String,
 ) -> Timings {
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let cpu_before = process_cpu();
     let mut tasks = Vec::new();
     for k in 0..clients {
         let cookie = cookie(k);
@@ -332,6 +345,7 @@ async fn level(
             }
         }
     }
+    all.cpu = process_cpu().saturating_sub(cpu_before);
     all.micros.sort_unstable();
     all
 }
@@ -365,6 +379,12 @@ fn report(name: &str, clients: usize, secs: u64, t: &Timings, target: Option<Dur
         ms(pct(&t.micros, 100.0)),
         t.errors
     );
+    if !t.micros.is_empty() {
+        println!(
+            "    CPU of this process (server and load generator): {:.2} ms a request",
+            t.cpu.as_secs_f64() * 1e3 / t.micros.len() as f64
+        );
+    }
     if let Some(e) = &t.first_error {
         println!("    first error: {e}");
     }
