@@ -9,37 +9,26 @@ use runtall_domain::clinic::AuditEntry;
 use rusqlite::params;
 use rusqlite::types::Value;
 
-/// This clinician's newest audit entry of one action (column `{}` of `p`) at the linked athlete: one seek on
-/// `audit_log_actor`.
+/// This clinician's newest audit entry of one action at the linked athlete: one seek on `audit_log_actor`.
 const NEWEST: &str = "(SELECT g.at_us FROM audit_log g
-     WHERE g.athlete_id = l.athlete_id AND g.actor_account = p.clinician AND g.action = p.{}
+     WHERE g.athlete_id = l.athlete_id AND g.actor_account = ?1 AND g.action = ?
      ORDER BY g.at_us DESC LIMIT 1)";
 
 impl Dashboards for SqliteDatabase {
     fn dashboard_state(&self, clinician: AccountId, visits: &[&str], look: &str) -> Result<Vec<DashboardAthlete>> {
         // One column per action (the look first): each is a single index seek, where one subquery over all the
         // visit actions would read every visit this clinician ever made to the athlete.
-        //
-        // The parameters reach the query through `p`, materialised, rather than compared with indexed columns
-        // directly: once `ANALYZE` has kept samples (`sqlite_stat4`, which this SQLite build uses), a statement
-        // whose parameters meet indexed columns is prepared again each time they are bound, and preparing this
-        // one was a fifth of a dashboard's CPU in the clinic benchmark.
-        let mut params = String::from("?1 AS clinician, ?2 AS a0");
         let mut columns = String::new();
-        for i in 0..=visits.len() {
-            if i > 0 {
-                params.push_str(&format!(", ?{} AS a{i}", i + 2));
-            }
+        for _ in 0..=visits.len() {
             columns.push_str(", ");
-            columns.push_str(&NEWEST.replace("{}", &format!("a{i}")));
+            columns.push_str(NEWEST);
         }
         let sql = format!(
-            "WITH p AS MATERIALIZED (SELECT {params})
-             SELECT l.athlete_id, a.id, a.name, l.since, r.n{columns}
-             FROM p CROSS JOIN clinician_links l
+            "SELECT l.athlete_id, a.id, a.name, l.since, r.n{columns}
+             FROM clinician_links l
              JOIN accounts a ON a.athlete_id = l.athlete_id
              JOIN journal_revision r ON r.athlete_id = l.athlete_id
-             WHERE l.clinician_id = p.clinician ORDER BY a.name, l.athlete_id"
+             WHERE l.clinician_id = ?1 ORDER BY a.name, l.athlete_id"
         );
         let mut values = vec![Value::Integer(clinician.get()), Value::Text(look.to_string())];
         values.extend(visits.iter().map(|v| Value::Text(v.to_string())));
