@@ -334,13 +334,18 @@ pub const MIGRATIONS: &[&str] = &[
     // and names (server tables, outside row-level security); what it gains is the revision and those times for
     // exactly those athletes, which it would read anyway by naming each athlete in turn. The search path is pinned
     // (with `pg_temp` last) so nobody can put a table of their own in front of the owner's, and only the
-    // application role may call it (`grant`).
+    // application role may call it (`grant`). PL/pgSQL rather than SQL: it keeps the query's plan between calls on
+    // a connection, where an SQL function that cannot be inlined (a `SECURITY DEFINER` one) is planned on every
+    // call.
     r#"
     CREATE FUNCTION runtall_dashboard_state(p_clinician BIGINT, p_visits TEXT[], p_look TEXT)
     RETURNS TABLE (athlete_id BIGINT, account_id BIGINT, name TEXT, since TEXT, revision BIGINT,
                    last_visit_us BIGINT, last_look_us BIGINT)
-    LANGUAGE sql STABLE SECURITY DEFINER AS $$
-        SELECT l.athlete_id, a.id, a.name, l.since, r.n,
+    LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+    #variable_conflict use_column
+    BEGIN
+        RETURN QUERY
+        SELECT l.athlete_id, a.id, a.name, l.since::TEXT, r.n,
                (SELECT max(v.at_us) FROM unnest(p_visits) AS act (action),
                     LATERAL (SELECT g.at_us FROM audit_log g
                              WHERE g.athlete_id = l.athlete_id AND g.actor_account = p_clinician
@@ -353,7 +358,8 @@ pub const MIGRATIONS: &[&str] = &[
           JOIN accounts a ON a.athlete_id = l.athlete_id
           JOIN journal_revision r ON r.athlete_id = l.athlete_id
          WHERE l.clinician_id = p_clinician
-         ORDER BY a.name COLLATE "C", l.athlete_id
+         ORDER BY a.name COLLATE "C", l.athlete_id;
+    END
     $$;
     DO $$
     BEGIN

@@ -129,8 +129,12 @@ impl Sql for Sqlite {
         self.execute("RELEASE slice").map(|_| ())
     }
     fn finish(&mut self, _copied: &[String]) -> Result<(), String> {
-        // INTEGER PRIMARY KEY takes the largest id + 1 by itself; the planner's statistics.
-        self.execute("ANALYZE").map(|_| ())
+        // INTEGER PRIMARY KEY takes the largest id + 1 by itself; the planner's statistics. Only the table-level
+        // ones (`sqlite_stat1`): the store never runs ANALYZE, so a clinic's database has no `sqlite_stat4`, and
+        // with its samples present (this SQLite build has SQLITE_ENABLE_STAT4) every prepared statement whose
+        // parameter meets an indexed column is prepared again on every call, which a server never pays.
+        self.execute("ANALYZE")?;
+        self.execute("DELETE FROM sqlite_stat4").map(|_| ())
     }
     fn largest_tables(&mut self) -> Result<Vec<(String, i64)>, String> {
         let mut stmt = self

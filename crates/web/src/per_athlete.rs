@@ -34,6 +34,8 @@ pub struct PerAthlete {
     /// What needs a clinician's look (the dashboard), kept per journal revision, day and "since"; apart from
     /// [`Derived`] for its larger bound.
     attention: Mutex<HashMap<AthleteId, (Arc<runtall_app::clinic::AttentionCache>, u64)>>,
+    /// Each clinician's last dashboard rows, kept while nothing they were made from changed.
+    dashboards: runtall_app::clinic::KeptDashboards,
 }
 
 impl PerAthlete {
@@ -53,6 +55,11 @@ impl PerAthlete {
         let derived = Arc::new(Derived::default());
         kept.insert(athlete, (derived.clone(), tick));
         derived
+    }
+
+    /// The clinicians' kept dashboards.
+    pub fn dashboards(&self) -> &runtall_app::clinic::KeptDashboards {
+        &self.dashboards
     }
 
     /// The athlete's kept attention, made empty on first use.

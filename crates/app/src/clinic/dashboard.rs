@@ -192,3 +192,62 @@ impl AttentionCache {
         Ok(fresh)
     }
 }
+
+/// Each clinician's last dashboard, kept while everything it was made from is unchanged: the athletes they follow
+/// (names, link dates), each one's journal revision, this clinician's last visits, and the day. Those come from the
+/// dashboard's one read ([`Dashboards::dashboard_state`]) on every view, so a dashboard reloaded with nothing new
+/// is that read and nothing else: no per-athlete look-up, no copying of reasons, no sorting.
+#[derive(Default)]
+pub struct KeptDashboards {
+    kept: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<KeptDashboard>>>,
+}
+
+struct KeptDashboard {
+    day: Date,
+    athletes: Vec<DashboardAthlete>,
+    rows: std::sync::Arc<Vec<DashboardRow>>,
+}
+
+/// Clinicians whose last dashboard is kept at once; past it, all are dropped (each is rebuilt from kept attention
+/// on its next view, which is cheap).
+const KEEP_DASHBOARDS: usize = 1_000;
+
+/// Whether two reads of a dashboard's state make the same rows (the last dashboard look does not show).
+fn same_rows(a: &[DashboardAthlete], b: &[DashboardAthlete]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.id == b.id
+                && a.revision == b.revision
+                && a.last_visit == b.last_visit
+                && a.since == b.since
+                && a.name == b.name
+        })
+}
+
+impl KeptDashboards {
+    /// The rows kept for this clinician, if they were made from the same state on the same day.
+    pub fn get(
+        &self,
+        clinician: i64,
+        athletes: &[DashboardAthlete],
+        day: Date,
+    ) -> Option<std::sync::Arc<Vec<DashboardRow>>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).get(&clinician).cloned()?;
+        (kept.day == day && same_rows(&kept.athletes, athletes)).then(|| kept.rows.clone())
+    }
+
+    /// Keeps `rows`, made from `athletes` on `day`, for this clinician's next view.
+    pub fn keep(
+        &self,
+        clinician: i64,
+        athletes: Vec<DashboardAthlete>,
+        day: Date,
+        rows: std::sync::Arc<Vec<DashboardRow>>,
+    ) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= KEEP_DASHBOARDS && !kept.contains_key(&clinician) {
+            kept.clear();
+        }
+        kept.insert(clinician, std::sync::Arc::new(KeptDashboard { day, athletes, rows }));
+    }
+}

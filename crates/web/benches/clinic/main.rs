@@ -274,6 +274,18 @@ struct Timings {
     micros: Vec<u32>,
     errors: usize,
     first_error: Option<String>,
+    /// CPU time this process (server and load generator) spent during the level.
+    cpu: Duration,
+}
+
+/// CPU time this process has used so far (user and system), from `/proc/self/stat` (in USER_HZ, 100 a second).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are the
+    // 12th and 13th of them.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let field = |i: usize| rest.split_whitespace().nth(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    Duration::from_millis((field(11) + field(12)) * 10)
 }
 
 /// K clients for `secs` seconds (or, with `secs` 0, one request each), client `k` signed in with `cookie(k)` and
@@ -286,6 +298,7 @@ async fn level(
     path: impl Fn(usize, usize) -> String,
 ) -> Timings {
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let cpu_before = process_cpu();
     let mut tasks = Vec::new();
     for k in 0..clients {
         let cookie = cookie(k);
@@ -332,6 +345,7 @@ async fn level(
             }
         }
     }
+    all.cpu = process_cpu().saturating_sub(cpu_before);
     all.micros.sort_unstable();
     all
 }
@@ -365,6 +379,12 @@ fn report(name: &str, clients: usize, secs: u64, t: &Timings, target: Option<Dur
         ms(pct(&t.micros, 100.0)),
         t.errors
     );
+    if !t.micros.is_empty() {
+        println!(
+            "    CPU of this process (server and load generator): {:.2} ms a request",
+            t.cpu.as_secs_f64() * 1e3 / t.micros.len() as f64
+        );
+    }
     if let Some(e) = &t.first_error {
         println!("    first error: {e}");
     }
@@ -433,6 +453,7 @@ fn main() {
         max_connections: 4 * c.clients + 64,
         ..Default::default()
     };
+    let mut warming = None;
     if !c.cold {
         // What `runtall server` does as it starts, here timed before the load begins; then the background passes.
         let warmed = runtall_web::attention_warming::warm_once(&state).expect("warm");
@@ -444,7 +465,7 @@ fn main() {
             warmed.elapsed.as_secs_f64()
         );
         let _entered = server.enter();
-        runtall_web::attention_warming::spawn(state.clone(), runtall_web::attention_warming::EVERY);
+        warming = Some(runtall_web::attention_warming::spawn(state.clone(), runtall_web::attention_warming::EVERY));
     }
     server.spawn(Server::new(router(state)).limits(limits).run(listener, std::future::pending()));
     let load = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("load runtime");
@@ -483,6 +504,9 @@ fn main() {
     }
 
     let hwm = proc_status_mb("VmHWM").unwrap_or(f64::NAN);
+    if let Some(warming) = warming {
+        warming.abort();
+    }
     server.shutdown_timeout(Duration::from_secs(2));
     println!(
         "memory: peak RSS while serving {hwm:.0} MB ({}; server and load generator in one process{})",

@@ -28,6 +28,7 @@ use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
 use runtall_store::AthleteId;
 use runtall_store::accounts::AccountId;
+use std::sync::Arc;
 
 /// How long an invitation works.
 pub const INVITATION_VALID: SignedDuration = SignedDuration::from_hours(14 * 24);
@@ -87,10 +88,11 @@ pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -
 /// dashboard's look is written to the audit log of each athlete not looked at this hour, in one transaction, before
 /// the rows are shown. An athlete's attention comes from memory when it is kept for their revision, today and this
 /// clinician's "since" (the background warming in `attention_warming` keeps it so); only the others are read from
-/// their stores, all in one blocking task.
+/// their stores, all in one blocking task. When nothing the rows are made from changed since this clinician's last
+/// dashboard, the rows kept from it are shown as they are.
 ///
 /// [`Dashboards::dashboard_state`]: runtall_store::dashboard::Dashboards::dashboard_state
-async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<DashboardRow>, HttpError> {
+async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<Vec<DashboardRow>>, HttpError> {
     let now = Timestamp::now();
     let viewer = Viewer { account, name: name.to_string() };
     let mut entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
@@ -104,13 +106,17 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<Dashb
         })
         .await?;
     let day = attention_day(now);
+    let kept = st.derived.dashboards();
+    if let Some(rows) = kept.get(account.get(), &athletes, day) {
+        return Ok(rows);
+    }
     let mut rows = Vec::with_capacity(athletes.len());
     let mut missing = Vec::new();
-    for athlete in athletes {
+    for athlete in &athletes {
         let cache = st.derived.attention(athlete.id);
-        match kept_row(&athlete, &cache, day) {
+        match kept_row(athlete, &cache, day) {
             Some(row) => rows.push(row),
-            None => missing.push((athlete, cache)),
+            None => missing.push((athlete.clone(), cache)),
         }
     }
     if !missing.is_empty() {
@@ -126,7 +132,9 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<Dashb
             .await?;
         rows.extend(fresh);
     }
-    Ok(dashboard(rows))
+    let rows = Arc::new(dashboard(rows));
+    kept.keep(account.get(), athletes, day, rows.clone());
+    Ok(rows)
 }
 
 fn level_class(level: Level) -> &'static str {
@@ -205,7 +213,7 @@ async fn page(State(st): State<AppState>, session: Session, who: Principal) -> R
 /// visit.
 async fn api_dashboard(State(st): State<AppState>, who: Principal) -> Result<Response, HttpError> {
     let (account, name) = clinician(&st, &who)?;
-    Ok(json(rows(&st, account, &name).await?))
+    Ok(json(&*rows(&st, account, &name).await?))
 }
 
 async fn invite(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
