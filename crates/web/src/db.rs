@@ -20,6 +20,7 @@
 //! [`Db::run_for`] names the athlete explicitly, for the clinician pages after their access check.
 
 use crate::error::HttpError;
+use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::Accounts;
 use runtall_store::{AthleteId, Database, SqliteDatabase, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,9 @@ pub trait SharedDatabase: Send + Sync + 'static {
     /// The store confined to `athlete`; [`StoreError::NotFound`] when there is no such athlete.
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError>;
     fn accounts(&self) -> &dyn Accounts;
+    /// Writes audit entries of any athletes in one transaction, all or none
+    /// ([`runtall_app::clinic::audit_together`]).
+    fn audit_together(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()>;
     /// Where it is, for messages (never a password).
     fn describe(&self) -> String;
     /// Finishes every athlete's run-relabelling pass an import left unfinished (see
@@ -54,6 +58,10 @@ where
         self
     }
 
+    fn audit_together(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()> {
+        runtall_app::clinic::audit_together(self, entries)
+    }
+
     fn settle_labels(&self) {
         let _ = runtall_app::import::settle_every_athlete(self);
     }
@@ -70,6 +78,18 @@ fn closed() -> StoreError {
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+}
+
+/// A handle that does not keep the database open (a background writer's): the database closes when the last
+/// [`Db`] goes.
+#[derive(Clone)]
+pub(crate) struct WeakDb(std::sync::Weak<Inner>);
+
+impl WeakDb {
+    /// The database, while it is open.
+    pub fn upgrade(&self) -> Option<Db> {
+        self.0.upgrade().map(|inner| Db { inner })
+    }
 }
 
 struct Inner {
@@ -280,6 +300,24 @@ impl Db {
             Backend::Shared(db) => athletes.iter().map(|a| Ok(f(&*db.store(*a)?))).collect(),
             Backend::Local(_) | Backend::Closed => athletes.iter().map(|a| self.blocking_store(*a, |s| f(s))).collect(),
         }
+    }
+
+    /// Writes audit entries of any athletes in one transaction, all or none (blocks: call it on a blocking thread).
+    pub fn blocking_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()> {
+        match &self.inner.backend {
+            Backend::Local(pool) | Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                runtall_app::clinic::audit_together(conn, entries)
+            }
+            Backend::Shared(db) => db.audit_together(entries),
+            Backend::Closed => Err(closed().into()),
+        }
+    }
+
+    /// A handle that does not keep the database open.
+    pub(crate) fn downgrade(&self) -> WeakDb {
+        WeakDb(Arc::downgrade(&self.inner))
     }
 
     /// Calls `f` with the accounts on this thread (blocks). A one-runner app has none: 404.

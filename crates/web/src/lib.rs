@@ -17,6 +17,7 @@
 //! template files to keep in sync with field names; it also builds faster here.
 
 mod assets;
+mod audit_writer;
 mod auth;
 mod body_limits;
 mod charts;
@@ -102,6 +103,8 @@ pub struct AppState {
     /// `insights_cache`), the current plan, kept per journal revision (see `runtall_app::plan`), and the browser's
     /// sitting-break scheduler (see `routes::breaks`).
     pub(crate) derived: Arc<per_athlete::PerAthlete>,
+    /// Clinicians' looks, written to the athletes' audit logs together (see `audit_writer`).
+    pub(crate) audit: Arc<audit_writer::AuditWriter>,
 }
 
 impl AppState {
@@ -110,6 +113,7 @@ impl AppState {
     pub fn new(db: Db, password: Option<&str>) -> Result<AppState, WebError> {
         let password = password.map(auth::PasswordHash::from_config).transpose()?.map(Arc::new);
         Ok(AppState {
+            audit: Arc::new(audit_writer::AuditWriter::new(&db)),
             db,
             sessions: Arc::new(session::Sessions::default()),
             password,

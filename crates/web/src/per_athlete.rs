@@ -34,6 +34,8 @@ pub struct PerAthlete {
     /// What needs a clinician's look (the dashboard), kept per journal revision, day and "since"; apart from
     /// [`Derived`] for its larger bound.
     attention: Mutex<HashMap<AthleteId, (Arc<runtall_app::clinic::AttentionCache>, u64)>>,
+    /// What a clinician's page of each athlete shows whoever looks, kept per journal revision and day.
+    pub pages: crate::routes::clinic::KeptPages,
 }
 
 impl PerAthlete {

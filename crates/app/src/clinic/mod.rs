@@ -13,7 +13,8 @@ pub use dashboard::{
     record_dashboard_look,
 };
 pub use records::{
-    ChangeOutcome, audit, change_program, comment, comments_on_reports, comments_on_run, new_key, week_of,
+    ChangeOutcome, audit, audit_together, change_program, comment, comments_on_reports, comments_on_run, new_key,
+    week_of,
 };
 
 use crate::Result;

@@ -259,6 +259,30 @@ impl Accounts for SqliteDatabase {
         Ok(found.is_some())
     }
 
+    fn link(&self, clinician: AccountId, athlete: AthleteId) -> Result<Option<LinkedAthlete>> {
+        let found: Option<(i64, String, String)> = self
+            .conn()
+            .query_row(
+                "SELECT a.id, a.name, l.since FROM clinician_links l
+                 JOIN accounts a ON a.athlete_id = l.athlete_id
+                 WHERE l.clinician_id = ?1 AND l.athlete_id = ?2",
+                params![clinician.get(), athlete.get()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        found
+            .map(|(account, name, since)| {
+                Ok(LinkedAthlete {
+                    id: athlete,
+                    account: AccountId::new(account),
+                    name,
+                    since: parse_ts(&since, "clinician link", athlete.get())?,
+                })
+            })
+            .transpose()
+    }
+
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {
         let conn = self.conn();
         let mut stmt = conn
