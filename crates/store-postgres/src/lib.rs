@@ -12,6 +12,7 @@
 extern crate self as runtall_store_postgres;
 
 mod accounts;
+mod dashboard;
 pub mod migrations;
 mod store;
 
@@ -26,7 +27,6 @@ use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
 use r2d2_postgres::PostgresConnectionManager;
-use runtall_domain::clinic::AuditEntry;
 use runtall_store::{Athlete, AthleteId, Database, Result, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,39 +175,6 @@ impl Database for PgDatabase {
             Some(_) => Ok(PgStore { db: self.clone(), athlete }),
             None => Err(StoreError::NotFound { what: "athlete", id: athlete.get() }),
         }
-    }
-
-    /// Row-level security admits a row of the athlete the transaction names, so each entry names its athlete
-    /// first: several athletes' entries then go in one transaction, one commit.
-    fn add_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
-        let insert = tx
-            .prepare(
-                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .map_err(|e| self.err(e))?;
-        for (athlete, entry) in entries {
-            let id = athlete.get();
-            name_athlete(&mut tx, id).map_err(|e| self.err(e))?;
-            tx.execute(
-                &insert,
-                &[
-                    &id,
-                    &runtall_store::columns::micros(entry.at),
-                    &entry.actor_account,
-                    &entry.actor_name,
-                    &entry.action,
-                    &entry.detail,
-                ],
-            )
-            .map_err(|e| self.err(e))?;
-        }
-        tx.commit().map_err(|e| self.err(e))
     }
 }
 

@@ -325,6 +325,44 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX audit_log_actor ON audit_log (athlete_id, actor_account, action, at_us, id);
     "#,
+    // 5: a clinician's dashboard in one statement (`runtall_store::dashboard`). Its rows span many athletes, which
+    // row-level security keeps the application role from reading in one transaction, so the function runs as the
+    // tables' owner (`SECURITY DEFINER`) and does the confinement itself: it starts from `clinician_links`, so it
+    // answers only for the athletes the named clinician follows now (a revoked link is a deleted row), and it
+    // returns no journal content, only each athlete's name, link date, journal revision and the newest time of
+    // this clinician's own audit entries of the given actions. The application role could already read the links
+    // and names (server tables, outside row-level security); what it gains is the revision and those times for
+    // exactly those athletes, which it would read anyway by naming each athlete in turn. The search path is pinned
+    // (with `pg_temp` last) so nobody can put a table of their own in front of the owner's, and only the
+    // application role may call it (`grant`).
+    r#"
+    CREATE FUNCTION runtall_dashboard_state(p_clinician BIGINT, p_visits TEXT[], p_look TEXT)
+    RETURNS TABLE (athlete_id BIGINT, account_id BIGINT, name TEXT, since TEXT, revision BIGINT,
+                   last_visit_us BIGINT, last_look_us BIGINT)
+    LANGUAGE sql STABLE SECURITY DEFINER AS $$
+        SELECT l.athlete_id, a.id, a.name, l.since, r.n,
+               (SELECT max(v.at_us) FROM unnest(p_visits) AS act (action),
+                    LATERAL (SELECT g.at_us FROM audit_log g
+                             WHERE g.athlete_id = l.athlete_id AND g.actor_account = p_clinician
+                               AND g.action = act.action
+                             ORDER BY g.at_us DESC LIMIT 1) AS v),
+               (SELECT g.at_us FROM audit_log g
+                 WHERE g.athlete_id = l.athlete_id AND g.actor_account = p_clinician AND g.action = p_look
+                 ORDER BY g.at_us DESC LIMIT 1)
+          FROM clinician_links l
+          JOIN accounts a ON a.athlete_id = l.athlete_id
+          JOIN journal_revision r ON r.athlete_id = l.athlete_id
+         WHERE l.clinician_id = p_clinician
+         ORDER BY a.name COLLATE "C", l.athlete_id
+    $$;
+    DO $$
+    BEGIN
+        EXECUTE format('ALTER FUNCTION runtall_dashboard_state(BIGINT, TEXT[], TEXT) SET search_path = %I, pg_temp',
+                       current_schema());
+    END
+    $$;
+    REVOKE ALL ON FUNCTION runtall_dashboard_state(BIGINT, TEXT[], TEXT) FROM PUBLIC;
+    "#,
 ];
 
 /// The tables whose rows belong to one athlete, each under row-level security.
@@ -354,6 +392,10 @@ pub(crate) const ATHLETE_TABLES: [&str; 19] = [
 /// application role under the server's own checks.
 pub const SERVER_TABLES: [&str; 6] =
     ["accounts", "account_sessions", "invitations", "clinician_links", "devices", "reset_codes"];
+
+/// The functions the application role may call that run as the tables' owner (`SECURITY DEFINER`), each of which
+/// confines itself (see step 5). Nobody else may call them.
+pub const APP_FUNCTIONS: [&str; 1] = ["runtall_dashboard_state(BIGINT, TEXT[], TEXT)"];
 
 /// A key for the session-level advisory lock that keeps two migrating programs from running a step twice.
 const MIGRATION_LOCK: i64 = 0x7275_6e74_616c_6c00; // "runtall\0"
@@ -412,6 +454,9 @@ fn grant(client: &mut Client, target: &str, app_role: &str) -> Result<()> {
     }
     let schema: String = client.query_one("SELECT current_schema()", &[]).map_err(|e| classify(target, e))?.get(0);
     sql.push_str(&format!("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {role};", quote_ident(&schema)));
+    for function in APP_FUNCTIONS {
+        sql.push_str(&format!("GRANT EXECUTE ON FUNCTION {function} TO {role};"));
+    }
     client.batch_execute(&sql).map_err(|e| classify(target, e))
 }
 

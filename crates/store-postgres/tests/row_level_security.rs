@@ -254,3 +254,76 @@ fn concurrent_writers_of_one_athlete_take_turns() {
         assert_eq!(active, 1, "round {round}: one experiment active");
     }
 }
+
+/// The dashboard's one statement runs as the tables' owner (row-level security would otherwise keep it to one
+/// athlete), so it must confine itself: the application role calling it gets a clinician's current athletes and
+/// nothing else, cannot reach the audit log or the journal through it, and nobody but the application role may call
+/// it at all.
+#[test]
+fn the_dashboard_function_answers_only_for_a_clinicians_current_links() {
+    use runtall_store::accounts::{Acceptance, Accounts, Role};
+    use runtall_store::dashboard::Dashboards;
+    let Some(server) = support::server() else { return support::skipped("the dashboard function") };
+    let database = server.fresh_database();
+    let db = database.connect();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, None).expect("pat");
+    let kim = db.create_account("kim@example.org", "Kim", Role::Clinician, None).expect("kim");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, None).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, None).expect("ben");
+    let now: jiff::Timestamp = "2026-12-01T10:00:00Z".parse().expect("time");
+    for (code, by, athlete) in [("a".repeat(64), pat.id, ana.id), ("b".repeat(64), kim.id, ben.id)] {
+        db.add_invitation(&code, by, now, now + jiff::SignedDuration::from_hours(1)).expect("invite");
+        assert_eq!(db.accept_invitation(&code, athlete, now).expect("accept"), Acceptance::Linked { clinician: by });
+    }
+    let (ana_id, ben_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"));
+    clinic_records(&db.athlete(ben_id).expect("ben's store"));
+
+    // As the application role, straight SQL with no athlete named: Pat's call returns Ana alone, never Kim's Ben;
+    // Kim's returns Ben; an athlete's account and an unknown one return nothing.
+    let mut app = database.app.connect(NoTls).expect("application role");
+    let athletes = |c: &mut postgres::Client, who: i64| -> Vec<i64> {
+        c.query(
+            "SELECT athlete_id FROM runtall_dashboard_state($1, ARRAY['viewed-report'], 'viewed-dashboard')",
+            &[&who],
+        )
+        .expect("call")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+    };
+    assert_eq!(athletes(&mut app, pat.id.get()), [ana_id.get()]);
+    assert_eq!(athletes(&mut app, kim.id.get()), [ben_id.get()]);
+    assert!(athletes(&mut app, ana.id.get()).is_empty() && athletes(&mut app, 0).is_empty());
+    // Ben's log holds a `viewed-report` entry by another account (`clinic_records`): Kim's last visit is her own.
+    let kims_visit: Option<i64> = app
+        .query_one(
+            "SELECT last_visit_us FROM runtall_dashboard_state($1, ARRAY['viewed-report'], 'viewed-dashboard')",
+            &[&kim.id.get()],
+        )
+        .expect("call")
+        .get(0);
+    assert_eq!(kims_visit, None);
+    // The function lent its rights for its own statement only: the audit log is still closed to the role.
+    assert_eq!(count(&mut app, "audit_log"), 0);
+    // Through the store, the same answer; a revoked link is gone at once.
+    assert_eq!(db.dashboard_state(pat.id, &["viewed-report"], "viewed-dashboard").expect("state").len(), 1);
+    assert!(db.revoke_link(ana_id, pat.id).expect("revoke"));
+    assert!(athletes(&mut app, pat.id.get()).is_empty(), "revoked");
+
+    // It runs as the owner with a pinned search path, and only the application role may call it.
+    let mut owner = database.owner.connect(NoTls).expect("owner");
+    let row = owner
+        .query_one(
+            "SELECT p.prosecdef, array_to_string(p.proconfig, ','),
+                    has_function_privilege('public', p.oid, 'EXECUTE'),
+                    has_function_privilege($1, p.oid, 'EXECUTE')
+             FROM pg_proc p WHERE p.proname = 'runtall_dashboard_state'",
+            &[&support::APP_ROLE],
+        )
+        .expect("catalogue");
+    let (definer, config, public, app_may): (bool, String, bool, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert!(definer, "SECURITY DEFINER");
+    assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
+    assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
+}

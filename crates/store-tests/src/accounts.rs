@@ -3,8 +3,10 @@
 
 use crate::Backend;
 use jiff::{SignedDuration, Timestamp};
+use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::{Acceptance, AccountId, Accounts, Role};
-use runtall_store::{Database, StoreError};
+use runtall_store::dashboard::{DashboardAthlete, Dashboards};
+use runtall_store::{AthleteId, Database, Store, StoreError};
 
 /// A hash-shaped secret for the cases (the store never sees a secret in clear, only 64 hex digits).
 fn hash(label: &str) -> String {
@@ -301,4 +303,117 @@ where
     assert!(db.delete_account(pat.id).expect("delete"));
     assert!(db.clinicians_of(ben.athlete.expect("athlete")).expect("list").is_empty());
     assert_eq!(db.accept_invitation(&hash("k"), ben.id, now).expect("accept"), Acceptance::Invalid);
+}
+
+/// An audit entry by `account` at `when`.
+fn entry(account: AccountId, action: &str, when: Timestamp) -> AuditEntry {
+    AuditEntry {
+        at: when,
+        actor_account: account.get(),
+        actor_name: "someone".into(),
+        action: action.into(),
+        detail: String::new(),
+    }
+}
+
+pub fn the_dashboard_state_is_the_clinicians_current_athletes_and_nobody_elses<B: Backend>(backend: &B)
+where
+    B::Db: Accounts + Dashboards,
+{
+    const VISITS: [&str; 2] = ["viewed-athlete", "viewed-report"];
+    const LOOK: &str = "viewed-dashboard";
+    let db = backend.fresh();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let kim = db.create_account("kim@example.org", "Kim", Role::Clinician, Some(PHC)).expect("kim");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let cy = db.create_account("cy@example.org", "Cy", Role::Athlete, Some(PHC)).expect("cy");
+    let (ana_id, ben_id, cy_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"), cy.athlete.expect("cy's"));
+    let now = at("2026-12-01T10:00:00Z");
+    let week = now + SignedDuration::from_hours(24 * 7);
+    for (code, by, athlete) in
+        [("p1", pat.id, ana.id), ("p2", pat.id, ben.id), ("k1", kim.id, ana.id), ("k2", kim.id, cy.id)]
+    {
+        db.add_invitation(&hash(code), by, now, week).expect("invite");
+        assert_eq!(
+            db.accept_invitation(&hash(code), athlete, now).expect("accept"),
+            Acceptance::Linked { clinician: by }
+        );
+    }
+    let state = |who: AccountId| db.dashboard_state(who, &VISITS, LOOK).expect("state");
+    let ids = |who: AccountId| state(who).iter().map(|a| a.id).collect::<Vec<_>>();
+
+    // Nothing looked at yet: the links, the names and the revisions the athletes' own stores report.
+    let pats = state(pat.id);
+    let revision = |id| db.athlete(id).expect("store").journal_revision().expect("revision");
+    assert_eq!(
+        pats,
+        [
+            DashboardAthlete {
+                id: ana_id,
+                account: ana.id,
+                name: "Ana".into(),
+                since: now,
+                revision: revision(ana_id),
+                last_visit: None,
+                last_look: None
+            },
+            DashboardAthlete {
+                id: ben_id,
+                account: ben.id,
+                name: "Ben".into(),
+                since: now,
+                revision: revision(ben_id),
+                last_visit: None,
+                last_look: None
+            },
+        ]
+    );
+    assert_eq!(ids(kim.id), [ana_id, cy_id], "Kim's athletes, never Ben");
+
+    // The last visit is the newest of this clinician's visit actions; other actions and other clinicians' visits
+    // do not count.
+    let minute = |n: i64| now + SignedDuration::from_mins(n);
+    let anas = db.athlete(ana_id).expect("ana's store");
+    anas.add_audit(&entry(pat.id, "viewed-athlete", minute(1))).expect("audit");
+    anas.add_audit(&entry(pat.id, "viewed-report", minute(2))).expect("audit");
+    anas.add_audit(&entry(pat.id, "commented", minute(5))).expect("audit");
+    anas.add_audit(&entry(pat.id, LOOK, minute(3))).expect("audit");
+    anas.add_audit(&entry(kim.id, "viewed-athlete", minute(9))).expect("audit");
+    let ana_row = state(pat.id).into_iter().find(|a| a.id == ana_id).expect("ana");
+    assert_eq!((ana_row.last_visit, ana_row.last_look), (Some(minute(2)), Some(minute(3))));
+    let kims_ana = state(kim.id).into_iter().find(|a| a.id == ana_id).expect("ana");
+    assert_eq!((kims_ana.last_visit, kims_ana.last_look), (Some(minute(9)), None));
+
+    // A change to Ben's journal moves his revision, and only his.
+    let before = state(pat.id);
+    db.athlete(ben_id).expect("ben's store").save_profile(&crate::fixtures::profile("Ben")).expect("profile");
+    let after = state(pat.id);
+    assert!(after[1].revision > before[1].revision, "Ben's revision grew");
+    assert_eq!(after[0].revision, before[0].revision, "Ana's stays");
+
+    // One batch of dashboard looks goes to each athlete's own log.
+    db.add_audit_entries(&[(ana_id, entry(pat.id, LOOK, minute(20))), (ben_id, entry(pat.id, LOOK, minute(20)))])
+        .expect("batch");
+    assert!(state(pat.id).iter().all(|a| a.last_look == Some(minute(20))));
+    let bens_log = db.athlete(ben_id).expect("ben's store").audit_log(now, minute(60)).expect("log");
+    assert_eq!(bens_log.iter().map(|e| e.at).collect::<Vec<_>>(), [minute(20)], "Ben's log has his entry only");
+    let cys_log = db.athlete(cy_id).expect("cy's store").audit_log(now, minute(60)).expect("log");
+    assert!(cys_log.is_empty(), "nothing reached Cy's log");
+    // A batch with one bad entry keeps none of them.
+    let nobody = AthleteId::new(987_654);
+    let bad =
+        db.add_audit_entries(&[(cy_id, entry(kim.id, LOOK, minute(30))), (nobody, entry(kim.id, LOOK, minute(30)))]);
+    assert!(bad.is_err(), "an entry for no athlete fails the batch");
+    assert!(db.athlete(cy_id).expect("cy's store").audit_log(now, minute(60)).expect("log").is_empty(), "all or none");
+
+    // Revoking ends the athlete's place on that dashboard at once; nobody else's changes.
+    assert!(db.revoke_link(ana_id, pat.id).expect("revoke"));
+    assert_eq!(ids(pat.id), [ben_id]);
+    assert_eq!(ids(kim.id), [ana_id, cy_id]);
+    // An athlete's account, or no account, follows nobody.
+    assert!(state(ana.id).is_empty() && state(AccountId::new(424_242)).is_empty());
+    let mut following = db.clinicians_following().expect("clinicians");
+    following.sort();
+    assert_eq!(following, [pat.id, kim.id]);
 }

@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod codec;
 pub mod columns;
+pub mod dashboard;
 mod migrations;
 pub mod private_files;
 pub mod profile_shape;
@@ -133,10 +134,6 @@ pub trait Database {
     /// A handle whose every call reads and writes `athlete`'s records only; [`StoreError::NotFound`] when there is
     /// no such athlete.
     fn athlete(&self, athlete: AthleteId) -> Result<Self::Store>;
-    /// Writes audit entries of any athletes in one transaction: all of them or, on any failure (an athlete that does
-    /// not exist, a full disk), none. A clinic server collects the entries of concurrent views and writes them
-    /// together, so a hundred clinicians' page views cost one write transaction rather than a hundred.
-    fn add_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()>;
 }
 
 /// One record of a journal import as the store keeps it, mapped from the journal's lines by the app

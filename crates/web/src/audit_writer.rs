@@ -5,7 +5,7 @@
 //! write lock (the busy handler sleeps between tries, which is where a page's slowest times came from), on
 //! PostgreSQL each is a commit. Here a view hands its entry to one writer thread and awaits the answer for its own
 //! entry; the thread takes every entry waiting, writes them in one transaction
-//! ([`runtall_store::Database::add_audits`]) and answers each view. While one batch commits the next one gathers,
+//! ([`runtall_app::clinic::audit_together`]) and answers each view. While one batch commits the next one gathers,
 //! so under load many views share a commit, and a lone view waits only for its own.
 //!
 //! A failed write fails every view of the batch (the page answers [`HttpError::NotAudited`]), so no page is ever

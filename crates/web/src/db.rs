@@ -22,6 +22,7 @@
 use crate::error::HttpError;
 use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::Accounts;
+use runtall_store::dashboard::Dashboards;
 use runtall_store::{AthleteId, Database, SqliteDatabase, Store, StoreError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
@@ -35,9 +36,8 @@ pub trait SharedDatabase: Send + Sync + 'static {
     /// The store confined to `athlete`; [`StoreError::NotFound`] when there is no such athlete.
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError>;
     fn accounts(&self) -> &dyn Accounts;
-    /// Writes audit entries of any athletes in one transaction, all or none
-    /// ([`runtall_app::clinic::audit_together`]).
-    fn audit_together(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()>;
+    /// The dashboard's reads and writes across one clinician's athletes.
+    fn dashboards(&self) -> &dyn Dashboards;
     /// Where it is, for messages (never a password).
     fn describe(&self) -> String;
     /// Finishes every athlete's run-relabelling pass an import left unfinished (see
@@ -47,7 +47,7 @@ pub trait SharedDatabase: Send + Sync + 'static {
 
 impl<D> SharedDatabase for D
 where
-    D: Database + Accounts + Send + Sync + 'static,
+    D: Database + Accounts + Dashboards + Send + Sync + 'static,
     D::Store: 'static,
 {
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError> {
@@ -58,8 +58,8 @@ where
         self
     }
 
-    fn audit_together(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()> {
-        runtall_app::clinic::audit_together(self, entries)
+    fn dashboards(&self) -> &dyn Dashboards {
+        self
     }
 
     fn settle_labels(&self) {
@@ -304,15 +304,7 @@ impl Db {
 
     /// Writes audit entries of any athletes in one transaction, all or none (blocks: call it on a blocking thread).
     pub fn blocking_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()> {
-        match &self.inner.backend {
-            Backend::Local(pool) | Backend::Clinic(pool) => {
-                let lease = pool.checkout(&self.inner.path)?;
-                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
-                runtall_app::clinic::audit_together(conn, entries)
-            }
-            Backend::Shared(db) => db.audit_together(entries),
-            Backend::Closed => Err(closed().into()),
-        }
+        self.blocking_dashboards(|d| runtall_app::clinic::audit_together(d, entries))?
     }
 
     /// A handle that does not keep the database open.
@@ -330,6 +322,21 @@ impl Db {
                 Ok(f(conn))
             }
             Backend::Shared(db) => Ok(f(db.accounts())),
+            Backend::Closed => Err(closed()),
+        }
+    }
+
+    /// Calls `f` with the dashboards' cross-athlete reads and writes on this thread (blocks). A one-runner app has
+    /// none: 404.
+    pub fn blocking_dashboards<T>(&self, f: impl FnOnce(&dyn Dashboards) -> T) -> Result<T, StoreError> {
+        match &self.inner.backend {
+            Backend::Local(_) => Err(StoreError::NotFound { what: "account", id: 0 }),
+            Backend::Clinic(pool) => {
+                let lease = pool.checkout(&self.inner.path)?;
+                let conn = lease.conn.as_ref().ok_or_else(|| StoreError::Sql("connection missing".into()))?;
+                Ok(f(conn))
+            }
+            Backend::Shared(db) => Ok(f(db.dashboards())),
             Backend::Closed => Err(closed()),
         }
     }
@@ -381,6 +388,20 @@ impl Db {
         let joined = tokio::task::spawn_blocking(move || db.blocking_each(&athletes, f)).await;
         match joined {
             Ok(result) => result?.into_iter().collect(),
+            Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
+        }
+    }
+
+    /// Runs `f` with the dashboards' cross-athlete reads and writes on a blocking thread; 404 on a one-runner app.
+    pub async fn dashboards<T, F>(&self, f: F) -> Result<T, HttpError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Dashboards) -> Result<T, HttpError> + Send + 'static,
+    {
+        let db = self.clone();
+        let joined = tokio::task::spawn_blocking(move || db.blocking_dashboards(f)?).await;
+        match joined {
+            Ok(result) => result,
             Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
         }
     }

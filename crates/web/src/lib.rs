@@ -17,6 +17,7 @@
 //! template files to keep in sync with field names; it also builds faster here.
 
 mod assets;
+pub mod attention_warming;
 mod audit_writer;
 mod auth;
 mod body_limits;
@@ -335,6 +336,7 @@ fn run_server(
         }
         if let Some(db) = housekeeping {
             housekeeping::spawn(db, housekeeping::EVERY);
+            attention_warming::spawn(state.clone(), attention_warming::EVERY);
         }
         let mut server = Server::new(router(state)).limits(limits);
         if let Some(tls) = tls {

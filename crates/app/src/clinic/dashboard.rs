@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::{self, Attention};
+use runtall_store::dashboard::{DashboardAthlete, Dashboards};
 use runtall_store::{AthleteId, Store};
 use serde::Serialize;
 
@@ -59,36 +60,61 @@ pub fn last_visit(store: &dyn Store, account: i64) -> Result<Option<Timestamp>> 
 /// reloaded would otherwise bury the athlete's log in identical lines (the first look of each hour is kept).
 pub const DASHBOARD_AUDIT_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
 
-/// Writes `entry` (a dashboard look) unless the same clinician's last dashboard look at this athlete is less than
-/// [`DASHBOARD_AUDIT_EVERY`] old; returns whether it was written.
-pub fn record_dashboard_look(store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
-    Ok(record_look(store, entry)?.1)
+/// The day attention is computed for at `now` (the server's time zone): the pain trend's window moves with it.
+pub fn attention_day(now: Timestamp) -> Date {
+    now.to_zoned(TimeZone::system()).date()
 }
 
-/// [`record_dashboard_look`], also returning the time of the clinician's last dashboard look now on record.
-fn record_look(store: &dyn Store, entry: &AuditEntry) -> Result<(Timestamp, bool)> {
-    if let Some(last) = store.last_audit(entry.actor_account, &[actions::DASHBOARD])?
-        && entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY
-    {
-        return Ok((last, false));
-    }
-    store.add_audit(entry)?;
-    Ok((entry.at, true))
+/// "Since" for one clinician's view of an athlete: their last visit, or when the athlete started sharing.
+fn since_of(athlete: &DashboardAthlete) -> Timestamp {
+    athlete.last_visit.unwrap_or(athlete.since)
 }
 
-/// One dashboard row for the athlete of `store`: attention since the clinician's last visit (or since the athlete
-/// started sharing, `linked_since`), read before this look is written to the audit log.
-pub fn dashboard_row(
+/// The athlete's dashboard row from what is kept in memory, when `cache` holds attention for the athlete's current
+/// journal revision, `day` and this clinician's "since" (all known from the dashboard's one read,
+/// [`Dashboards::dashboard_state`]); `None` when it must be computed from the athlete's records ([`fresh_row`]).
+pub fn kept_row(athlete: &DashboardAthlete, cache: &AttentionCache, day: Date) -> Option<DashboardRow> {
+    let attention = cache.kept(athlete.revision, day, since_of(athlete))?;
+    Some(DashboardRow { athlete: athlete.id, name: athlete.name.clone(), last_visit: athlete.last_visit, attention })
+}
+
+/// The athlete's dashboard row computed from their records (`store` is theirs), kept in `cache` for the next view.
+pub fn fresh_row(
     store: &dyn Store,
     cache: &AttentionCache,
-    name: &str,
-    account: i64,
-    linked_since: Timestamp,
+    athlete: &DashboardAthlete,
     now: Timestamp,
 ) -> Result<DashboardRow> {
-    let last_visit = last_visit(store, account)?;
-    let attention = cache.attention(store, now, last_visit.unwrap_or(linked_since))?;
-    Ok(DashboardRow { athlete: store.athlete_id(), name: name.to_string(), last_visit, attention })
+    let attention = cache.attention(store, now, since_of(athlete))?;
+    Ok(DashboardRow { athlete: athlete.id, name: athlete.name.clone(), last_visit: athlete.last_visit, attention })
+}
+
+/// Computes and keeps the athlete's attention for this clinician's view unless it is kept already; returns whether
+/// it computed. For work ahead of the dashboard (at start, after a journal changed), off the request path.
+pub fn warm(store: &dyn Store, cache: &AttentionCache, athlete: &DashboardAthlete, now: Timestamp) -> Result<bool> {
+    if cache.kept(athlete.revision, attention_day(now), since_of(athlete)).is_some() {
+        return Ok(false);
+    }
+    cache.attention(store, now, since_of(athlete))?;
+    Ok(true)
+}
+
+/// The dashboard's look written to the audit log of each athlete whose last one by this clinician is
+/// [`DASHBOARD_AUDIT_EVERY`] old or more (or who has none), all in one transaction; returns how many were written.
+/// The times come from the same read as the dashboard ([`Dashboards::dashboard_state`]), so the rule holds across
+/// server processes and restarts.
+pub fn record_dashboard_looks(
+    dashboards: &dyn Dashboards,
+    athletes: &[DashboardAthlete],
+    entry: &AuditEntry,
+) -> Result<usize> {
+    let due: Vec<(AthleteId, AuditEntry)> = athletes
+        .iter()
+        .filter(|a| a.last_look.is_none_or(|last| entry.at.duration_since(last) >= DASHBOARD_AUDIT_EVERY))
+        .map(|a| (a.id, entry.clone()))
+        .collect();
+    dashboards.add_audit_entries(&due)?;
+    Ok(due.len())
 }
 
 /// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain
@@ -101,8 +127,6 @@ pub fn dashboard_row(
 pub struct AttentionCache {
     kept: std::sync::Mutex<Vec<(AttentionKey, Attention)>>,
     progress: std::sync::Mutex<Option<KeptProgress>>,
-    /// Per clinician account: their last dashboard look on record, as this process last saw or wrote it.
-    looks: std::sync::Mutex<Vec<(i64, Timestamp)>>,
 }
 
 /// The progress kept for a (journal revision, day): `None` before any assessment.
@@ -119,6 +143,13 @@ struct AttentionKey {
 const ATTENTION_KEEP: usize = 4;
 
 impl AttentionCache {
+    /// The attention kept for this journal revision, day and "since", if any (reads nothing).
+    pub fn kept(&self, revision: u64, day: Date, since: Timestamp) -> Option<Attention> {
+        let key = AttentionKey { revision, day, since };
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|(k, _)| *k == key).map(|(_, a)| a.clone())
+    }
+
     /// [`attention`] of the athlete of `store`, computed again only when its inputs changed.
     pub fn attention(&self, store: &dyn Store, now: Timestamp, since: Timestamp) -> Result<Attention> {
         let tz = TimeZone::system();
@@ -138,31 +169,6 @@ impl AttentionCache {
         }
         kept.push((key, fresh.clone()));
         Ok(fresh)
-    }
-
-    /// [`record_dashboard_look`] that skips the store while this process knows the clinician's last look is less
-    /// than [`DASHBOARD_AUDIT_EVERY`] old (it wrote or read it): a dashboard reloaded within the hour then reads
-    /// nothing of the audit log. When it does not know (first look, another server process, a restart), the store
-    /// decides, so the rule holds across processes.
-    pub fn record_dashboard_look(&self, store: &dyn Store, entry: &AuditEntry) -> Result<bool> {
-        let known = self
-            .looks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .find(|(account, _)| *account == entry.actor_account)
-            .map(|(_, at)| *at);
-        if known.is_some_and(|last| entry.at.duration_since(last) < DASHBOARD_AUDIT_EVERY) {
-            return Ok(false);
-        }
-        let (last, written) = record_look(store, entry)?;
-        let mut looks = self.looks.lock().unwrap_or_else(|e| e.into_inner());
-        looks.retain(|(account, _)| *account != entry.actor_account);
-        if looks.len() >= ATTENTION_KEEP {
-            looks.remove(0);
-        }
-        looks.push((entry.actor_account, last));
-        Ok(written)
     }
 
     /// The athlete's progress as of `today` in `tz` (`None` before any assessment), computed again only when the

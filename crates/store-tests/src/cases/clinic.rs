@@ -134,39 +134,6 @@ pub fn the_audit_log_is_the_athletes_own_and_read_by_window<B: Backend>(backend:
     assert_eq!(b.last_audit(7, &["viewed-report"]).expect("Ben's"), None, "Ana's log is not Ben's");
 }
 
-/// A clinic server writes the entries of concurrent views together: several athletes' in one transaction, each in
-/// its own athlete's log, and nothing of a batch that fails.
-pub fn audit_entries_of_several_athletes_are_written_together_or_not_at_all<B: Backend>(backend: &B) {
-    let (db, a, b) = two(backend);
-    let rev = (a.journal_revision().expect("revision"), b.journal_revision().expect("revision"));
-    let (ana, ben) = (a.athlete_id(), b.athlete_id());
-    db.add_audits(&[]).expect("nothing to write");
-    db.add_audits(&[
-        (ana, audit("2026-10-06T10:00:00Z", "viewed-athlete")),
-        (ben, audit("2026-10-06T10:00:01Z", "viewed-report")),
-        (ana, audit("2026-10-06T10:00:02Z", "viewed-run")),
-    ])
-    .expect("a batch of two athletes");
-    let actions = |s: &dyn Store| -> Vec<String> {
-        s.audit_log(Timestamp::MIN, Timestamp::MAX).expect("log").into_iter().map(|e| e.action).collect()
-    };
-    assert_eq!(actions(&a), ["viewed-athlete", "viewed-run"], "Ana's entries in Ana's log");
-    assert_eq!(actions(&b), ["viewed-report"], "Ben's in Ben's");
-    assert_eq!(
-        (a.journal_revision().expect("revision"), b.journal_revision().expect("revision")),
-        rev,
-        "looking at data does not change it"
-    );
-
-    let nobody = runtall_store::AthleteId::new(ben.get().max(ana.get()) + 1000);
-    let failed = db.add_audits(&[
-        (ana, audit("2026-10-07T10:00:00Z", "viewed-athlete")),
-        (nobody, audit("2026-10-07T10:00:01Z", "viewed-athlete")),
-    ]);
-    assert!(failed.is_err(), "an entry for an athlete who does not exist fails the batch");
-    assert_eq!(actions(&a), ["viewed-athlete", "viewed-run"], "and nothing of it is kept");
-}
-
 pub fn delete_all_removes_the_clinic_records_of_one_athlete<B: Backend>(backend: &B) {
     let (db, a, b) = two(backend);
     for s in [&a, &b] {

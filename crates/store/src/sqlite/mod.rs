@@ -7,12 +7,12 @@
 //! programs or the web app's pool have) run side by side under SQLite's own locking.
 
 mod accounts;
+mod dashboard;
 mod schema;
 mod store;
 
 use crate::{Athlete, AthleteId, Database, Result, StoreError};
 use jiff::Timestamp;
-use runtall_domain::clinic::AuditEntry;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -156,21 +156,6 @@ impl Database for SqliteDatabase {
             Some(_) => Ok(SqliteStore { db: self.clone(), athlete }),
             None => Err(StoreError::NotFound { what: "athlete", id: athlete.get() }),
         }
-    }
-
-    fn add_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let conn = self.conn();
-        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
-        (|| {
-            for (athlete, entry) in entries {
-                store::insert_audit(&tx, athlete.get(), entry)?;
-            }
-            tx.commit()
-        })()
-        .map_err(|e| self.err(e))
     }
 }
 

@@ -1318,7 +1318,14 @@ impl Store for SqliteStore {
     }
 
     fn add_audit(&self, entry: &AuditEntry) -> Result<()> {
-        insert_audit(&self.conn(), self.me(), entry).map_err(|e| self.err(e))
+        self.conn()
+            .execute(
+                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![self.me(), micros(entry.at), entry.actor_account, entry.actor_name, entry.action, entry.detail],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
     }
 
     fn audit_log(&self, from: Timestamp, to: Timestamp) -> Result<Vec<AuditEntry>> {
@@ -1417,21 +1424,4 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(|e| self.err(e))
     }
-}
-
-/// One line of `athlete`'s audit log, on its own or inside a batch ([`crate::Database::add_audits`]).
-pub(super) fn insert_audit(conn: &Connection, athlete: i64, entry: &AuditEntry) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        athlete,
-        micros(entry.at),
-        entry.actor_account,
-        entry.actor_name,
-        entry.action,
-        entry.detail
-    ])?;
-    Ok(())
 }

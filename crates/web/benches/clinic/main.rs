@@ -10,7 +10,8 @@
 //! N / C athletes), `--secs S` per load level (10), `--clients K` (concurrent clients per level, default the number
 //! of clinicians), `--full-samples F` (3: athletes whose runs keep their 1 Hz samples), `--pool P` (PostgreSQL
 //! connections, the server's default 8), `--with-laps` (copies keep their runs' laps: about 2.5 times the database),
-//! `--only NAME` (only the levels whose name contains NAME, for profiling).
+//! `--only NAME` (only the levels whose name contains NAME, for profiling), `--cold` (no attention worked out ahead:
+//! the first dashboards compute every athlete's, as a server does without `attention_warming`).
 //!
 //! 1. Seeds a clinic database: accounts, invitations, links and sessions through `Accounts`; the first athlete's
 //!    year generated second by second through the `Store` trait (the latency benchmark's generator: runs with 1 Hz
@@ -18,7 +19,9 @@
 //!    athlete a copy of that year made inside the database in bulk (`runtall_store_tests::bulk`: every other run, as summaries
 //!    without sample streams, except for the first F athletes). On PostgreSQL the database is a throwaway cluster
 //!    started like the store's tests start theirs (`RUNTALL_TEST_DATABASE_URL` names a running server instead).
-//! 2. Serves the real router through the real accept loop (`runtall_web::Server`) on 127.0.0.1:0.
+//! 2. Serves the real router through the real accept loop (`runtall_web::Server`) on 127.0.0.1:0. As
+//!    `runtall server` does, works out every followed athlete's attention before the first dashboard
+//!    (`runtall_web::attention_warming`, timed and printed) and then keeps it up in the background.
 //! 3. Drives it with K keep-alive clients, each signed in as a clinician (or, for the athlete levels, as an
 //!    athlete) with a session cookie: each clinician's first dashboard of the day (one request each, nothing
 //!    cached), then S seconds each of the dashboard (`/clinic`), one athlete's page (`/clinic/athletes/{id}`), and
@@ -68,6 +71,8 @@ struct Config {
     only: Option<String>,
     /// Copies keep their runs' laps.
     laps: bool,
+    /// No attention worked out ahead of the dashboards.
+    cold: bool,
 }
 
 fn config() -> Config {
@@ -94,6 +99,7 @@ fn config() -> Config {
         pool: value("--pool").map(|p| p as u32).unwrap_or(runtall_store_postgres::DEFAULT_POOL_SIZE),
         only: text("--only"),
         laps: args.iter().any(|a| a == "--with-laps"),
+        cold: args.iter().any(|a| a == "--cold"),
     }
 }
 
@@ -427,6 +433,19 @@ fn main() {
         max_connections: 4 * c.clients + 64,
         ..Default::default()
     };
+    if !c.cold {
+        // What `runtall server` does as it starts, here timed before the load begins; then the background passes.
+        let warmed = runtall_web::attention_warming::warm_once(&state).expect("warm");
+        println!(
+            "attention worked out ahead: {} links, {} computed, {} failed, in {:.1} s",
+            warmed.links,
+            warmed.computed,
+            warmed.failed,
+            warmed.elapsed.as_secs_f64()
+        );
+        let _entered = server.enter();
+        runtall_web::attention_warming::spawn(state.clone(), runtall_web::attention_warming::EVERY);
+    }
     server.spawn(Server::new(router(state)).limits(limits).run(listener, std::future::pending()));
     let load = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("load runtime");
 
@@ -440,7 +459,7 @@ fn main() {
 
     let wanted = |name: &str| c.only.as_deref().is_none_or(|o| name.contains(o));
     let mut ok = true;
-    // Each clinician's first look today: nothing derived is cached yet, and the look is written to the audit log.
+    // Each clinician's first look today, written to the audit log; with `--cold`, nothing derived is kept yet.
     let t = load.block_on(level(addr, c.clinicians, 0, clinician_cookie, |_, _| "/clinic".to_string()));
     report("first dashboard (each clinician once)", c.clinicians, 1, &t, None);
     // Warm-up, not recorded.

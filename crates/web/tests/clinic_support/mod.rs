@@ -19,6 +19,8 @@ pub use runtall_store_postgres::test_support as pg;
 
 pub struct Clinic {
     pub router: Router,
+    /// The state behind `router` (its caches), for work the server does outside requests.
+    pub state: AppState,
     pub db: Db,
     pub dir: TempDir,
     /// The PostgreSQL database of a clinic on PostgreSQL (dropped with it).
@@ -128,7 +130,7 @@ impl Clinic {
     /// The server over an opened database.
     pub fn over(db: Db, dir: TempDir, pg: Option<pg::TestDatabase>) -> Clinic {
         let state = AppState::new(db.clone(), None).expect("state");
-        Clinic { router: router(state), db, dir, pg }
+        Clinic { router: router(state.clone()), state, db, dir, pg }
     }
 
     /// A new server process over the same database (its own connections).

@@ -24,7 +24,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use runtall_app::clinic::{DashboardRow, actions, dashboard, dashboard_row};
+use runtall_app::clinic::{
+    DashboardRow, actions, attention_day, dashboard, fresh_row, kept_row, record_dashboard_looks,
+};
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
 use runtall_store::AthleteId;
@@ -95,26 +97,50 @@ pub(super) async fn access_linked(
     Ok((Viewer { account, name }, link))
 }
 
-/// Every linked athlete's row, most urgent first: all of them read in one blocking task (one connection on SQLite),
-/// each athlete through their own store, with the dashboard's look written to their audit log (the first look of
-/// each hour).
+/// Every linked athlete's row, most urgent first. One read gives every athlete the clinician follows with their
+/// journal revision, this clinician's last visit and last dashboard look ([`Dashboards::dashboard_state`]); the
+/// dashboard's look is written to the audit log of each athlete not looked at this hour, in one transaction, before
+/// the rows are shown. An athlete's attention comes from memory when it is kept for their revision, today and this
+/// clinician's "since" (the background warming in `attention_warming` keeps it so); only the others are read from
+/// their stores, all in one blocking task.
+///
+/// [`Dashboards::dashboard_state`]: runtall_store::dashboard::Dashboards::dashboard_state
 async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Vec<DashboardRow>, HttpError> {
-    let athletes = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
-    let viewer = Viewer { account, name: name.to_string() };
     let now = Timestamp::now();
-    let ids: Vec<AthleteId> = athletes.iter().map(|l| l.id).collect();
-    let mut linked = athletes.into_iter().map(|l| (st.derived.attention(l.id), l)).collect::<Vec<_>>().into_iter();
-    let rows = st
+    let viewer = Viewer { account, name: name.to_string() };
+    let mut entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
+    entry.at = now;
+    let athletes = st
         .db
-        .run_for_each(ids, move |store| {
-            let (cache, linked) =
-                linked.next().ok_or_else(|| HttpError::internal("the dashboard's athletes ran out"))?;
-            let entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
-            let row = dashboard_row(store, &cache, &linked.name, account.get(), linked.since, now)?;
-            cache.record_dashboard_look(store, &entry)?;
-            Ok(row)
+        .dashboards(move |d| {
+            let athletes = d.dashboard_state(account, &actions::VISITS, actions::DASHBOARD)?;
+            record_dashboard_looks(d, &athletes, &entry)?;
+            Ok(athletes)
         })
         .await?;
+    let day = attention_day(now);
+    let mut rows = Vec::with_capacity(athletes.len());
+    let mut missing = Vec::new();
+    for athlete in athletes {
+        let cache = st.derived.attention(athlete.id);
+        match kept_row(&athlete, &cache, day) {
+            Some(row) => rows.push(row),
+            None => missing.push((athlete, cache)),
+        }
+    }
+    if !missing.is_empty() {
+        let ids: Vec<AthleteId> = missing.iter().map(|(a, _)| a.id).collect();
+        let mut missing = missing.into_iter();
+        let fresh = st
+            .db
+            .run_for_each(ids, move |store| {
+                let (athlete, cache) =
+                    missing.next().ok_or_else(|| HttpError::internal("the dashboard's athletes ran out"))?;
+                Ok(fresh_row(store, &cache, &athlete, now)?)
+            })
+            .await?;
+        rows.extend(fresh);
+    }
     Ok(dashboard(rows))
 }
 

@@ -1,0 +1,76 @@
+//! [`Dashboards`] on PostgreSQL. The dashboard's read spans many athletes, which row-level security keeps the
+//! application role from doing in one transaction: it calls `runtall_dashboard_state` (migration step 5), a
+//! function that runs as the tables' owner and confines itself to the clinician's current links. The batched audit
+//! write stays under row-level security: one transaction that names each athlete before writing their entry.
+
+use crate::{PgDatabase, name_athlete};
+use runtall_domain::clinic::AuditEntry;
+use runtall_store::accounts::AccountId;
+use runtall_store::columns::{from_micros, micros, parse_ts};
+use runtall_store::dashboard::{DashboardAthlete, Dashboards};
+use runtall_store::{AthleteId, Result};
+
+impl Dashboards for PgDatabase {
+    fn dashboard_state(&self, clinician: AccountId, visits: &[&str], look: &str) -> Result<Vec<DashboardAthlete>> {
+        let visits: Vec<&str> = visits.to_vec();
+        let rows = self
+            .conn()?
+            .query(
+                "SELECT athlete_id, account_id, name, since, revision, last_visit_us, last_look_us
+                 FROM runtall_dashboard_state($1, $2, $3)",
+                &[&clinician.get(), &visits, &look],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                let athlete: i64 = r.get(0);
+                let at = |us: Option<i64>| us.map(|us| from_micros(us, "audit entry", athlete)).transpose();
+                Ok(DashboardAthlete {
+                    id: AthleteId::new(athlete),
+                    account: AccountId::new(r.get(1)),
+                    name: r.get(2),
+                    since: parse_ts(r.get(3), "clinician link", athlete)?,
+                    revision: u64::try_from(r.get::<_, i64>(4)).unwrap_or(0),
+                    last_visit: at(r.get(5))?,
+                    last_look: at(r.get(6))?,
+                })
+            })
+            .collect()
+    }
+
+    fn add_audit_entries(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .map_err(|e| self.err(e))?;
+        let mut named = None;
+        for (athlete, e) in entries {
+            // Each entry is written as its athlete: the policy checks it like any other write.
+            if named != Some(*athlete) {
+                name_athlete(&mut tx, athlete.get()).map_err(|e| self.err(e))?;
+                named = Some(*athlete);
+            }
+            tx.execute(
+                &insert,
+                &[&athlete.get(), &micros(e.at), &e.actor_account, &e.actor_name, &e.action, &e.detail],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn clinicians_following(&self) -> Result<Vec<AccountId>> {
+        let rows = self
+            .conn()?
+            .query("SELECT DISTINCT clinician_id FROM clinician_links ORDER BY clinician_id", &[])
+            .map_err(|e| self.err(e))?;
+        Ok(rows.iter().map(|r| AccountId::new(r.get(0))).collect())
+    }
+}

@@ -1,0 +1,201 @@
+//! The clinician's dashboard read in one statement with attention kept in memory: a change to an athlete's journal
+//! shows on the next dashboard all the same, another clinician's athletes never appear, the hourly look reaches
+//! each athlete's audit log once, and the work done ahead of the dashboard (`attention_warming`) computes only
+//! what went stale. On SQLite and on PostgreSQL.
+
+mod clinic_support;
+
+use axum::http::StatusCode;
+use clinic_support::*;
+use jiff::{SignedDuration, Timestamp};
+use runtall_store::AthleteId;
+use runtall_web::attention_warming::warm_once;
+use serde_json::Value;
+
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(super::Clinic::new()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(clinic) = super::Clinic::on(super::Backend::Postgres) else { return };
+                    super::$case(clinic).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both!(
+    a_journal_change_shows_on_the_next_dashboard,
+    another_clinicians_athletes_are_never_on_the_dashboard,
+    warming_computes_each_followed_athlete_once_and_then_only_what_changed,
+);
+
+/// The dashboard's rows as (name, id, row) in its order.
+async fn dashboard(clinic: &Clinic, who: &Client) -> Vec<(String, i64, Value)> {
+    let r = clinic.get(who, "/api/clinic/dashboard").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| (row["name"].as_str().expect("name").to_string(), row["athlete"].as_i64().expect("id"), row.clone()))
+        .collect()
+}
+
+fn names(rows: &[(String, i64, Value)]) -> Vec<&str> {
+    rows.iter().map(|r| r.0.as_str()).collect()
+}
+
+fn id_of(rows: &[(String, i64, Value)], name: &str) -> i64 {
+    rows.iter().find(|r| r.0 == name).map(|r| r.1).unwrap_or_else(|| panic!("{name} not on the dashboard"))
+}
+
+/// Writes to one athlete's journal through their store, off the test's runtime.
+fn journal(clinic: &Clinic, athlete: i64, f: impl FnOnce(&dyn runtall_store::Store) + Send + 'static) {
+    clinic.with_db(move |db| db.blocking_store(AthleteId::new(athlete), f).expect("store"));
+}
+
+/// Ten days of pain at `intensity` (the example assessment's baseline is 5).
+fn pain_days(clinic: &Clinic, athlete: i64, intensity: f64) {
+    journal(clinic, athlete, move |s| {
+        for d in 1..=10 {
+            let at = (Timestamp::now() - SignedDuration::from_hours(24 * d)).to_string();
+            s.add_pain_report(&runtall_store_tests::fixtures::pain(&at, intensity, None)).expect("pain");
+        }
+    });
+}
+
+/// A red-flag screen taken now.
+fn red_flag(clinic: &Clinic, athlete: i64) {
+    journal(clinic, athlete, |s| {
+        let at = Timestamp::now().to_string();
+        s.add_screening(&runtall_store_tests::fixtures::screening(&at, &["night-pain-that-wakes"])).expect("screen");
+    });
+}
+
+/// Athletes who accept this clinician's invitations, all made before anyone accepts (making one shows the
+/// dashboard, which would already keep the attention of those who accepted).
+async fn athletes(clinic: &Clinic, clinician: &Client, names: &[&str]) -> Vec<Client> {
+    let mut codes = Vec::new();
+    for _ in names {
+        codes.push(clinic.invite(clinician).await);
+    }
+    let mut out = Vec::new();
+    for (name, code) in names.iter().zip(codes) {
+        let who = clinic.athlete(&code, &format!("{}@example.org", name.to_lowercase()), name).await;
+        clinic.onboard(&who).await;
+        out.push(who);
+    }
+    out
+}
+
+async fn a_journal_change_shows_on_the_next_dashboard(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    athletes(&clinic, &pat, &["Ana", "Ben"]).await;
+    let rows = dashboard(&clinic, &pat).await;
+    assert!(rows.iter().all(|r| r.2["attention"]["reasons"] == serde_json::json!([])), "nothing yet: {rows:?}");
+    let (ana, ben) = (id_of(&rows, "Ana"), id_of(&rows, "Ben"));
+    // Both athletes' attention is kept now; the same dashboard again is the same.
+    assert_eq!(dashboard(&clinic, &pat).await, rows);
+
+    // Ben's pain worsens: his revision moves, so the kept answer no longer counts.
+    pain_days(&clinic, ana, 2.0);
+    pain_days(&clinic, ben, 8.0);
+    let rows = dashboard(&clinic, &pat).await;
+    assert_eq!(names(&rows), ["Ben", "Ana"]);
+    let reason = rows[0].2["attention"]["reasons"][0]["text"].as_str().expect("reason");
+    assert!(reason.starts_with("Pain meaningfully worse"), "{reason}");
+
+    // A red flag for Ana puts her first at once.
+    red_flag(&clinic, ana);
+    let rows = dashboard(&clinic, &pat).await;
+    assert_eq!(names(&rows), ["Ana", "Ben"]);
+    assert_eq!(rows[0].2["attention"]["level"], "urgent", "{}", rows[0].2);
+    // Pat opens Ana's page: the flag is seen, and her row says so ("since" moved with the visit).
+    assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{ana}")).await.status, StatusCode::OK);
+    let rows = dashboard(&clinic, &pat).await;
+    let anas = rows.iter().find(|r| r.0 == "Ana").expect("Ana");
+    assert_ne!(anas.2["attention"]["level"], "urgent", "the flag was seen at the visit: {}", anas.2);
+    assert!(anas.2["last_visit"].is_string(), "{}", anas.2);
+
+    // Every dashboard within the hour wrote one look to each athlete's log, Ben's included.
+    for id in [ana, ben] {
+        let looks = clinic.with_db(move |db| {
+            db.blocking_store(AthleteId::new(id), |s| {
+                let log = s.audit_log(Timestamp::now() - SignedDuration::from_hours(1), Timestamp::now()).expect("log");
+                log.iter().filter(|e| e.action == "viewed-dashboard").count()
+            })
+            .expect("store")
+        });
+        assert_eq!(looks, 1, "athlete {id}: one dashboard look this hour");
+    }
+}
+
+async fn another_clinicians_athletes_are_never_on_the_dashboard(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let kim = clinic.clinician("kim@example.org", "Kim Coach").await;
+    let ana = athletes(&clinic, &pat, &["Ana", "Ben"]).await.remove(0);
+    athletes(&clinic, &kim, &["Cy"]).await;
+    assert_eq!(names(&dashboard(&clinic, &pat).await), ["Ana", "Ben"]);
+    assert_eq!(names(&dashboard(&clinic, &kim).await), ["Cy"]);
+
+    // Ana also accepts Kim: on both dashboards now, each with their own last visit.
+    let code = clinic.invite(&kim).await;
+    let r = clinic.form(&ana, "/account/invitations", &[("code", &code)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let kims = dashboard(&clinic, &kim).await;
+    assert_eq!(names(&kims), ["Ana", "Cy"]);
+    let anas = id_of(&kims, "Ana");
+    assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{anas}")).await.status, StatusCode::OK);
+    assert!(dashboard(&clinic, &pat).await.iter().any(|r| r.0 == "Ana" && r.2["last_visit"].is_string()));
+    assert!(dashboard(&clinic, &kim).await.iter().any(|r| r.0 == "Ana" && r.2["last_visit"].is_null()), "Pat's");
+
+    // Ana revokes Pat: gone from Pat's dashboard at once (kept attention or not), still on Kim's.
+    let pat_account = clinic.account("pat@example.org").id;
+    let r = clinic.form(&ana, &format!("/account/clinicians/{pat_account}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(names(&dashboard(&clinic, &pat).await), ["Ben"]);
+    assert_eq!(names(&dashboard(&clinic, &kim).await), ["Ana", "Cy"]);
+    // Athletes have no dashboard.
+    assert_eq!(clinic.get(&ana, "/api/clinic/dashboard").await.status, StatusCode::NOT_FOUND);
+}
+
+async fn warming_computes_each_followed_athlete_once_and_then_only_what_changed(clinic: Clinic) {
+    let warm = |clinic: &Clinic| {
+        let state = clinic.state.clone();
+        off_runtime(move || warm_once(&state)).expect("warm")
+    };
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let kim = clinic.clinician("kim@example.org", "Kim Coach").await;
+    athletes(&clinic, &pat, &["Ana", "Ben"]).await;
+    athletes(&clinic, &kim, &["Cy"]).await;
+
+    let first = warm(&clinic);
+    assert_eq!((first.links, first.computed, first.failed), (3, 3, 0), "{first:?}");
+    let again = warm(&clinic);
+    assert_eq!((again.links, again.computed), (3, 0), "nothing changed: {again:?}");
+    // The dashboard serves what was warmed, and leaves nothing stale behind.
+    let rows = dashboard(&clinic, &pat).await;
+    assert_eq!(names(&rows), ["Ana", "Ben"]);
+    assert_eq!(warm(&clinic).computed, 0);
+
+    // A change to Ben's journal: the next pass computes Ben alone, and the dashboard then shows it.
+    pain_days(&clinic, id_of(&rows, "Ben"), 8.0);
+    let after = warm(&clinic);
+    assert_eq!(after.computed, 1, "{after:?}");
+    assert_eq!(names(&dashboard(&clinic, &pat).await), ["Ben", "Ana"]);
+    // A visit moves "since" for Pat's view of Ana only.
+    let ana = id_of(&rows, "Ana");
+    assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{ana}")).await.status, StatusCode::OK);
+    assert_eq!(warm(&clinic).computed, 1);
+}
