@@ -379,3 +379,30 @@ async fn a_look_that_cannot_be_written_to_the_audit_log_is_not_shown() {
     assert!(clinic.get(&pat, &page).await.has("neck 7/10"), "shown again once the log takes entries");
     assert_eq!(audit_actions(&clinic, &ana).await.len(), logged + 1);
 }
+
+#[tokio::test]
+async fn a_red_flag_screen_shows_on_the_next_view_and_counts_from_the_last_visit() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    let path = format!("/api/clinic/athletes/{id}");
+    let reasons = |v: &Value| v["attention"]["reasons"].to_string();
+    let first = clinic.get(&pat, &path).await.json();
+    assert!(!reasons(&first).contains("Red-flag screen"), "{}", reasons(&first));
+
+    let questions = clinic.get(&ana, "/api/screen/questions").await.json();
+    let c = questions["questions"].as_array().expect("questions").iter().find(|q| q["level"] == "C").expect("flag")
+        ["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let r = clinic.api(&ana, "/api/screen", json!({ "yes": [c], "others": "no" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let next = clinic.get(&pat, &path).await.json();
+    assert!(reasons(&next).contains("Red-flag screen"), "the new screen on the next view: {}", reasons(&next));
+    assert_ne!(next["mode"], first["mode"], "and the safety check's new mode");
+    let after = clinic.get(&pat, &path).await.json();
+    assert!(!reasons(&after).contains("Red-flag screen"), "seen at the last visit: {}", reasons(&after));
+}

@@ -21,7 +21,7 @@ use axum::routing::get;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, PreEscaped, html};
-use runtall_app::clinic::{AttentionCache, actions, comments_on_reports, last_visit};
+use runtall_app::clinic::{AttentionCache, SinceInputs, actions, comments_on_reports, last_visit};
 use runtall_app::progress::Progress;
 use runtall_app::pt_report::{ReportData, ReportOptions, gather};
 use runtall_domain::clinic::attention::Attention;
@@ -108,6 +108,9 @@ pub(super) struct Shown {
     pub weekly: Vec<crate::insight_charts::WeekPoint>,
     #[serde(skip)]
     pub units: runtall_domain::profile::Units,
+    /// What the attention rule counts from a visit, so each view works out its clinician's attention in memory.
+    #[serde(skip)]
+    since_inputs: SinceInputs,
     /// The sections without a form (trends, the chart, the journal), rendered by the first view that shows HTML:
     /// they carry no session's token and nothing of the clinician looking.
     #[serde(skip)]
@@ -131,6 +134,7 @@ impl Shown {
             report_comments: Vec::new(),
             weekly: Vec::new(),
             units: runtall_domain::profile::Units::default(),
+            since_inputs: SinceInputs::default(),
             html: OnceLock::new(),
         }
     }
@@ -201,6 +205,7 @@ fn gather_shown(
         report_comments,
         weekly,
         units,
+        since_inputs: SinceInputs::read(store)?,
         html: OnceLock::new(),
     };
     Ok((shown, until))
@@ -212,7 +217,7 @@ fn gather_shown(
 pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<AthleteView, HttpError> {
     let (viewer, link) = access_linked(st, who, athlete).await?;
     let program = st.program;
-    let attention = st.derived.attention(athlete);
+    let kept = st.derived.attention(athlete);
     let derived = st.derived.clone();
     let account = viewer.account.get();
     let view = st
@@ -225,15 +230,15 @@ pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> 
             let shown = match derived.pages.get(athlete, key, now) {
                 Some(shown) => shown,
                 None => {
-                    let (shown, until) = gather_shown(program, &attention, store, now, today, &tz)?;
+                    let (shown, until) = gather_shown(program, &kept, store, now, today, &tz)?;
                     let shown = Arc::new(shown);
                     derived.pages.keep(athlete, key, until, shown.clone());
                     shown
                 }
             };
             let last = last_visit(store, account)?;
-            // The dashboard's kept answer when it has one for this "since" (the same last visit).
-            let attention = attention.attention(store, now, last.unwrap_or(link.since))?;
+            let since = last.unwrap_or(link.since);
+            let attention = shown.since_inputs.attention(now, since, &tz, shown.progress.as_ref());
             Ok(AthleteView {
                 athlete,
                 name: link.name,
