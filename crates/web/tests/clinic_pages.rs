@@ -392,11 +392,11 @@ async fn a_red_flag_screen_shows_on_the_next_view_and_counts_from_the_last_visit
     assert!(!reasons(&first).contains("Red-flag screen"), "{}", reasons(&first));
 
     let questions = clinic.get(&ana, "/api/screen/questions").await.json();
-    let c = questions["questions"].as_array().expect("questions").iter().find(|q| q["level"] == "C").expect("flag")
-        ["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let c =
+        questions["questions"].as_array().expect("questions").iter().find(|q| q["level"] == "C").expect("flag")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
     let r = clinic.api(&ana, "/api/screen", json!({ "yes": [c], "others": "no" })).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
