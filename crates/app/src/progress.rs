@@ -46,8 +46,14 @@ pub struct Progress {
 
 /// The day's worst report is the day's pain.
 pub fn daily_pain(store: &dyn Store) -> Result<Vec<PainPoint>> {
+    daily_pain_from(store, Timestamp::MIN)
+}
+
+/// [`daily_pain`] of the reports made at `from` or later (a chart of the last weeks reads only those; a day that
+/// starts before `from` may be incomplete, so start a day early).
+pub fn daily_pain_from(store: &dyn Store, from: Timestamp) -> Result<Vec<PainPoint>> {
     let mut by_day: BTreeMap<Date, u8> = BTreeMap::new();
-    for r in store.pain_reports(Timestamp::MIN, Timestamp::MAX)? {
+    for r in store.pain_reports(from, Timestamp::MAX)? {
         let e = by_day.entry(local_date(r.at, None)).or_insert(0);
         *e = (*e).max(r.intensity.get().round().clamp(0.0, 10.0) as u8);
     }

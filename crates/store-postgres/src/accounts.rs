@@ -228,6 +228,27 @@ impl Accounts for PgDatabase {
         Ok(row.is_some())
     }
 
+    fn link(&self, clinician: AccountId, athlete: AthleteId) -> Result<Option<LinkedAthlete>> {
+        let row = self
+            .conn()?
+            .query_opt(
+                "SELECT a.id, a.name, l.since FROM clinician_links l
+                 JOIN accounts a ON a.athlete_id = l.athlete_id
+                 WHERE l.clinician_id = $1 AND l.athlete_id = $2",
+                &[&clinician.get(), &athlete.get()],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| {
+            Ok(LinkedAthlete {
+                id: athlete,
+                account: AccountId::new(r.get(0)),
+                name: r.get(1),
+                since: parse_ts(r.get(2), "clinician link", athlete.get())?,
+            })
+        })
+        .transpose()
+    }
+
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {
         let rows = self
             .conn()?

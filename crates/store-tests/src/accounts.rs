@@ -147,10 +147,14 @@ where
     let theirs: Vec<_> = db.clinicians_of(ana_id).expect("list").into_iter().map(|c| c.account).collect();
     assert_eq!(theirs, [pat.id, kim.id]);
     assert_eq!(db.athletes_of(kim.id).expect("list").len(), 1);
+    let link = db.link(pat.id, ben_id).expect("link").expect("Pat follows Ben");
+    assert_eq!((link.id, link.account, link.name.as_str(), link.since), (ben_id, ben.id, "Ben", now));
+    assert_eq!(db.link(kim.id, ben_id).expect("link"), None, "one look-up, the same answer as clinician_sees");
 
     assert!(db.revoke_link(ana_id, pat.id).expect("revoke"));
     assert!(!db.revoke_link(ana_id, pat.id).expect("twice"));
     assert!(!db.clinician_sees(pat.id, ana_id).expect("sees"), "revoking ends access at once");
+    assert_eq!(db.link(pat.id, ana_id).expect("link"), None, "and the link with it");
     assert!(db.clinician_sees(kim.id, ana_id).expect("sees"), "other clinicians keep theirs");
     assert!(db.clinician_sees(pat.id, ben_id).expect("sees"), "other athletes keep theirs");
     assert_eq!(db.athletes_of(pat.id).expect("list").len(), 1);

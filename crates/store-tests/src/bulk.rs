@@ -85,6 +85,17 @@ impl Sqlite {
     pub fn open(path: &std::path::Path) -> Result<Sqlite, String> {
         rusqlite::Connection::open(path).map(Sqlite).map_err(|e| e.to_string())
     }
+
+    /// Makes the database refuse every new audit entry (`refuse`), as a full disk or a broken file would, or take
+    /// them again: for tests of what a server does when it cannot record a look.
+    pub fn refuse_audit_entries(&mut self, refuse: bool) -> Result<(), String> {
+        self.execute(if refuse {
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+        } else {
+            "DROP TRIGGER refuse_audit"
+        })
+        .map(|_| ())
+    }
 }
 
 impl Sql for Sqlite {

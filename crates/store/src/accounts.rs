@@ -174,6 +174,9 @@ pub trait Accounts {
     fn accept_invitation(&self, code_hash: &str, athlete_account: AccountId, now: Timestamp) -> Result<Acceptance>;
     /// Whether the clinician follows the athlete now (a revoked link answers `false` at once).
     fn clinician_sees(&self, clinician: AccountId, athlete: AthleteId) -> Result<bool>;
+    /// The athlete as the clinician follows them (name, since when), or `None` when the clinician does not follow
+    /// them now: the access check and what the athlete's page names, in one keyed look-up.
+    fn link(&self, clinician: AccountId, athlete: AthleteId) -> Result<Option<LinkedAthlete>>;
     /// The athletes the clinician follows, by name.
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>>;
     /// The clinicians who follow the athlete, oldest link first.

@@ -20,6 +20,7 @@
 //! [`Db::run_for`] names the athlete explicitly, for the clinician pages after their access check.
 
 use crate::error::HttpError;
+use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::Accounts;
 use runtall_store::dashboard::Dashboards;
 use runtall_store::{AthleteId, Database, SqliteDatabase, Store, StoreError};
@@ -77,6 +78,18 @@ fn closed() -> StoreError {
 #[derive(Clone)]
 pub struct Db {
     inner: Arc<Inner>,
+}
+
+/// A handle that does not keep the database open (a background writer's): the database closes when the last
+/// [`Db`] goes.
+#[derive(Clone)]
+pub(crate) struct WeakDb(std::sync::Weak<Inner>);
+
+impl WeakDb {
+    /// The database, while it is open.
+    pub fn upgrade(&self) -> Option<Db> {
+        self.0.upgrade().map(|inner| Db { inner })
+    }
 }
 
 struct Inner {
@@ -287,6 +300,16 @@ impl Db {
             Backend::Shared(db) => athletes.iter().map(|a| Ok(f(&*db.store(*a)?))).collect(),
             Backend::Local(_) | Backend::Closed => athletes.iter().map(|a| self.blocking_store(*a, |s| f(s))).collect(),
         }
+    }
+
+    /// Writes audit entries of any athletes in one transaction, all or none (blocks: call it on a blocking thread).
+    pub fn blocking_audits(&self, entries: &[(AthleteId, AuditEntry)]) -> runtall_app::Result<()> {
+        self.blocking_dashboards(|d| runtall_app::clinic::audit_together(d, entries))?
+    }
+
+    /// A handle that does not keep the database open.
+    pub(crate) fn downgrade(&self) -> WeakDb {
+        WeakDb(Arc::downgrade(&self.inner))
     }
 
     /// Calls `f` with the accounts on this thread (blocks). A one-runner app has none: 404.

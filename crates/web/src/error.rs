@@ -71,6 +71,9 @@ pub enum HttpError {
     DiskFull,
     /// 500: logged with this reference; the detail never reaches the response.
     Internal(u64),
+    /// 500: the athlete's audit log could not record a clinician's look, so the page is not shown (every look at an
+    /// athlete's records is in their log). The cause is logged once per failed write (see `audit_writer`).
+    NotAudited,
 }
 
 static INCIDENT: AtomicU64 = AtomicU64::new(1);
@@ -104,7 +107,7 @@ impl HttpError {
             HttpError::Conflict(_) => StatusCode::CONFLICT,
             HttpError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             HttpError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
-            HttpError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HttpError::Internal(_) | HttpError::NotAudited => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -124,6 +127,7 @@ impl HttpError {
             HttpError::Busy => "busy",
             HttpError::DiskFull => "disk-full",
             HttpError::Internal(_) => "internal",
+            HttpError::NotAudited => "not-audited",
         }
     }
 
@@ -151,6 +155,9 @@ impl HttpError {
             HttpError::Busy => "The database is busy (another runtall may be writing). Try again in a moment.".into(),
             HttpError::DiskFull => "The disk that holds your data is full. Everything saved before is kept; what you \
                                     just sent was not saved. Free some space on this computer and try again."
+                .into(),
+            HttpError::NotAudited => "This page is not shown because the athlete's audit log could not record this \
+                                        look (every look at an athlete's records is recorded). Try again in a moment."
                 .into(),
             HttpError::Internal(id) => {
                 format!("Something went wrong on our side (reference {id}). Nothing you entered was lost.")

@@ -18,6 +18,7 @@
 
 mod assets;
 pub mod attention_warming;
+mod audit_writer;
 mod auth;
 mod body_limits;
 mod charts;
@@ -103,6 +104,8 @@ pub struct AppState {
     /// `insights_cache`), the current plan, kept per journal revision (see `runtall_app::plan`), and the browser's
     /// sitting-break scheduler (see `routes::breaks`).
     pub(crate) derived: Arc<per_athlete::PerAthlete>,
+    /// Clinicians' looks, written to the athletes' audit logs together (see `audit_writer`).
+    pub(crate) audit: Arc<audit_writer::AuditWriter>,
 }
 
 impl AppState {
@@ -111,6 +114,7 @@ impl AppState {
     pub fn new(db: Db, password: Option<&str>) -> Result<AppState, WebError> {
         let password = password.map(auth::PasswordHash::from_config).transpose()?.map(Arc::new);
         Ok(AppState {
+            audit: Arc::new(audit_writer::AuditWriter::new(&db)),
             db,
             sessions: Arc::new(session::Sessions::default()),
             password,

@@ -36,6 +36,8 @@ pub struct PerAthlete {
     attention: Mutex<HashMap<AthleteId, (Arc<runtall_app::clinic::AttentionCache>, u64)>>,
     /// Each clinician's last dashboard rows, kept while nothing they were made from changed.
     dashboards: runtall_app::clinic::KeptDashboards,
+    /// What a clinician's page of each athlete shows whoever looks, kept per journal revision and day.
+    pub pages: crate::routes::clinic::KeptPages,
 }
 
 impl PerAthlete {

@@ -20,7 +20,7 @@ use crate::error::HttpError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use runtall_store::AthleteId;
-use runtall_store::accounts::AccountId;
+use runtall_store::accounts::{AccountId, LinkedAthlete};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +82,20 @@ pub(crate) async fn scope<F: std::future::Future>(athlete: Option<AthleteId>, fu
 /// has not revoked it. Anything else — another clinician's athlete, an id that does not exist, an athlete asking —
 /// is 404, so ids reveal nothing.
 pub async fn clinician_access(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<AccountId, HttpError> {
+    Ok(clinician_link(st, who, athlete).await?.0)
+}
+
+/// [`clinician_access`] with the link it found: the athlete's name and since when they share, as the clinician's
+/// pages show them (one keyed look-up).
+pub async fn clinician_link(
+    st: &AppState,
+    who: &Principal,
+    athlete: AthleteId,
+) -> Result<(AccountId, LinkedAthlete), HttpError> {
     let Principal::Clinician { account, .. } = who else { return Err(HttpError::NotFound) };
     let account = *account;
-    let sees = st.db.accounts(move |accounts| Ok(accounts.clinician_sees(account, athlete)?)).await?;
-    if sees { Ok(account) } else { Err(HttpError::NotFound) }
+    let link = st.db.accounts(move |accounts| Ok(accounts.link(account, athlete)?)).await?;
+    link.map(|l| (account, l)).ok_or(HttpError::NotFound)
 }
 
 /// A new random secret (32 bytes as hex) and the hash the database keeps of it.

@@ -262,3 +262,147 @@ async fn another_clinician_and_the_athletes_get_404_and_leave_no_trace() {
     assert_eq!(before, after, "refused looks write nothing");
     assert!(clinic.get(&ana, "/api/plan").await.json()["plan"].get("clinician").is_none(), "and change nothing");
 }
+
+/// The actions in the athlete's audit log, as they read it.
+async fn audit_actions(clinic: &Clinic, athlete: &Client) -> Vec<String> {
+    let audit = clinic.get(athlete, "/api/settings/audit").await.json();
+    audit.as_array().expect("log").iter().filter_map(|e| e["action"].as_str().map(str::to_string)).collect()
+}
+
+#[tokio::test]
+async fn the_athletes_page_shows_a_new_pain_report_and_program_change_on_the_next_view() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (_ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    let path = format!("/clinic/athletes/{id}");
+    let first = clinic.get(&pat, &path).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(first.has("None logged.") && !first.has("/10 · "), "no pain yet");
+    assert_eq!(clinic.get(&pat, &path).await.status, StatusCode::OK, "a second view, from what was kept");
+
+    pain_days(&clinic, id, 7.0);
+    let page = clinic.get(&pat, &path).await;
+    assert!(page.has("neck 7/10"), "the new pain reports on the very next view: {}", page.body);
+    let api = clinic.get(&pat, &format!("/api/clinic/athletes/{id}")).await.json();
+    assert_eq!(api["pain"].as_array().map(Vec::len), Some(10), "and in its JSON twin: {}", api["pain"]);
+
+    let form = format!("/clinic/athletes/{id}/program");
+    let r = clinic.form(&pat, &form, &[("kind", "note"), ("text", "Rest day tomorrow")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(clinic.get(&pat, &path).await.has("Rest day tomorrow"), "the program change on the next view");
+
+    assert!(first.has("your last visit: never"), "the first look");
+    assert!(
+        clinic.get(&pat, &path).await.has("your last visit: 20"),
+        "each look is a visit (read before it is written)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_views_each_write_their_own_audit_entry() {
+    let clinic = std::sync::Arc::new(Clinic::new());
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, ben) = two_athletes(&clinic, &pat).await;
+    let rows = dashboard(&clinic, &pat).await;
+    let id = |name: &str| rows.iter().find(|r| r.0 == name).map(|r| r.1).expect("listed");
+    let (ana_id, ben_id) = (id("Ana"), id("Ben"));
+    let before = (audit_actions(&clinic, &ana).await.len(), audit_actions(&clinic, &ben).await.len());
+
+    // 24 views at once, over two athletes and three kinds of page.
+    let mut views = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let (clinic, pat) = (clinic.clone(), pat.clone());
+        let athlete = if i % 2 == 0 { ana_id } else { ben_id };
+        let path = match i % 3 {
+            0 => format!("/clinic/athletes/{athlete}"),
+            1 => format!("/api/clinic/athletes/{athlete}"),
+            _ => format!("/clinic/athletes/{athlete}/report"),
+        };
+        views.spawn(async move { (path.clone(), clinic.get(&pat, &path).await.status) });
+    }
+    while let Some(done) = views.join_next().await {
+        let (path, status) = done.expect("view");
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    let (ana_log, ben_log) = (audit_actions(&clinic, &ana).await, audit_actions(&clinic, &ben).await);
+    assert_eq!(ana_log.len() - before.0, 12, "Ana's twelve views, one entry each: {ana_log:?}");
+    assert_eq!(ben_log.len() - before.1, 12, "Ben's twelve: {ben_log:?}");
+    let count = |log: &[String], action: &str| log.iter().filter(|a| *a == action).count();
+    // Views i = 0..24: Ana has the even ones, Ben the odd; i % 3 is the page (0, 1: the page and its twin).
+    assert_eq!(count(&ana_log, "viewed-athlete"), 8);
+    assert_eq!(count(&ana_log, "viewed-report"), 4);
+    assert_eq!(count(&ben_log, "viewed-athlete"), 8);
+    assert_eq!(count(&ben_log, "viewed-report"), 4);
+}
+
+#[tokio::test]
+async fn a_look_that_cannot_be_written_to_the_audit_log_is_not_shown() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    pain_days(&clinic, id, 7.0);
+    let run = clinic
+        .db
+        .blocking_store(AthleteId::new(id), |s| {
+            let a = runtall_store_tests::fixtures::run("2026-11-02T07:00:00Z", 40.0, 8.0, "ana-run");
+            match s.add_activity(&a, None).expect("run") {
+                runtall_store::AddOutcome::Added { id } => id,
+                other => panic!("{other:?}"),
+            }
+        })
+        .expect("store");
+    let page = format!("/clinic/athletes/{id}");
+    assert!(clinic.get(&pat, &page).await.has("neck 7/10"), "shown while the log takes entries");
+
+    // The audit log refuses every entry (as a full disk or a broken file would).
+    let db_path = clinic.dir.path().join("clinic.db");
+    let mut sql = runtall_store_tests::bulk::Sqlite::open(&db_path).expect("open");
+    sql.refuse_audit_entries(true).expect("refuse");
+    let logged = audit_actions(&clinic, &ana).await.len();
+    for path in [
+        page.clone(),
+        format!("/api/clinic/athletes/{id}"),
+        format!("/clinic/athletes/{id}/report"),
+        format!("/api/clinic/athletes/{id}/report"),
+        format!("/clinic/athletes/{id}/runs/{run}"),
+    ] {
+        let r = clinic.get(&pat, &path).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {}", r.body);
+        assert!(r.has("audit log could not record this look"), "{path} says why: {}", r.body);
+        assert!(!r.has("7/10") && !r.has("Trends") && !r.has("8.00 km"), "{path} shows none of Ana's records");
+    }
+    assert_eq!(audit_actions(&clinic, &ana).await.len(), logged, "nothing was written");
+
+    sql.refuse_audit_entries(false).expect("take again");
+    assert!(clinic.get(&pat, &page).await.has("neck 7/10"), "shown again once the log takes entries");
+    assert_eq!(audit_actions(&clinic, &ana).await.len(), logged + 1);
+}
+
+#[tokio::test]
+async fn a_red_flag_screen_shows_on_the_next_view_and_counts_from_the_last_visit() {
+    let clinic = Clinic::new();
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let (ana, _ben) = two_athletes(&clinic, &pat).await;
+    let id = dashboard(&clinic, &pat).await.iter().find(|r| r.0 == "Ana").map(|r| r.1).expect("Ana");
+    let path = format!("/api/clinic/athletes/{id}");
+    let reasons = |v: &Value| v["attention"]["reasons"].to_string();
+    let first = clinic.get(&pat, &path).await.json();
+    assert!(!reasons(&first).contains("Red-flag screen"), "{}", reasons(&first));
+
+    let questions = clinic.get(&ana, "/api/screen/questions").await.json();
+    let c =
+        questions["questions"].as_array().expect("questions").iter().find(|q| q["level"] == "C").expect("flag")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+    let r = clinic.api(&ana, "/api/screen", json!({ "yes": [c], "others": "no" })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let next = clinic.get(&pat, &path).await.json();
+    assert!(reasons(&next).contains("Red-flag screen"), "the new screen on the next view: {}", reasons(&next));
+    assert_ne!(next["mode"], first["mode"], "and the safety check's new mode");
+    let after = clinic.get(&pat, &path).await.json();
+    assert!(!reasons(&after).contains("Red-flag screen"), "seen at the last visit: {}", reasons(&after));
+}

@@ -13,7 +13,8 @@ pub use dashboard::{
     kept_row, last_visit, record_dashboard_looks, warm,
 };
 pub use records::{
-    ChangeOutcome, audit, change_program, comment, comments_on_reports, comments_on_run, new_key, week_of,
+    ChangeOutcome, audit, audit_together, change_program, comment, comments_on_reports, comments_on_run, new_key,
+    week_of,
 };
 
 use crate::Result;
@@ -58,57 +59,100 @@ pub(crate) fn signals_from(
     tz: &TimeZone,
     progress: Option<&crate::progress::Progress>,
 ) -> Result<Signals> {
-    let today = now.to_zoned(tz.clone()).date();
-    let mut s = Signals::default();
-    for screen in store.screenings()? {
-        if screen.taken_at < since || screen.taken_at > now {
-            continue;
+    Ok(SinceInputs::read(store)?.signals(now, since, tz, progress))
+}
+
+/// What the attention rule counts from a clinician's last visit, read from the journal whatever the visit: every
+/// flagged screen and every stopped experiment. A page that keeps these (per journal revision) works attention out
+/// for any "since" without reading the journal again.
+#[derive(Debug, Clone, Default)]
+pub struct SinceInputs {
+    flags: Vec<FlagSeen>,
+    /// Stopped experiments: the day each stopped, and its factor in words.
+    stopped: Vec<(jiff::civil::Date, String)>,
+}
+
+impl SinceInputs {
+    pub fn read(store: &dyn Store) -> Result<SinceInputs> {
+        let mut flags = Vec::new();
+        for screen in store.screenings()? {
+            if let Some(level) = screen.outcome.level {
+                flags.push(FlagSeen {
+                    at: screen.taken_at,
+                    level,
+                    answers: screen.outcome.triggered.iter().map(|f| f.short.clone()).collect(),
+                });
+            }
         }
-        if let Some(level) = screen.outcome.level {
-            s.flags.push(FlagSeen {
-                at: screen.taken_at,
-                level,
-                answers: screen.outcome.triggered.iter().map(|f| f.short.clone()).collect(),
-            });
-        }
-    }
-    if let Some(p) = progress {
-        if let Some(current) = p.pain.current {
-            s.pain = Some(PainNow {
-                baseline: p.pain.baseline,
-                current,
-                change_percent: p.pain.change_percent,
-                meaningfully_worse: p.pain.category == ChangeCategory::MeaningfullyWorse,
-            });
-        }
-        s.see_a_pt = p
-            .escalation
-            .as_ref()
-            .map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
-        // Only complete weeks: the current one is not missed yet.
-        let mut shares: Vec<(jiff::civil::Date, f64)> = p
-            .adherence
-            .weeks
-            .iter()
-            .filter(|w| w.week_start.checked_add(jiff::Span::new().days(7)).is_ok_and(|end| end <= today))
-            .filter_map(|w| w.share.map(|sh| (w.week_start, sh)))
+        let stopped = history(store)?
+            .into_iter()
+            .filter_map(|past| {
+                let stopped = past.experiment.stopped?;
+                Some((stopped, past.experiment.design.factor.label().to_string()))
+            })
             .collect();
-        shares.sort_by_key(|(d, _)| *d);
-        if shares.len() >= 2 * ADHERENCE_WEEKS {
-            let tail = &shares[shares.len() - 2 * ADHERENCE_WEEKS..];
-            let mean = |w: &[(jiff::civil::Date, f64)]| w.iter().map(|(_, s)| s).sum::<f64>() / w.len() as f64;
-            s.adherence = Some(AdherenceNow {
-                before: mean(&tail[..ADHERENCE_WEEKS]),
-                recent: mean(&tail[ADHERENCE_WEEKS..]),
-                weeks: ADHERENCE_WEEKS as u32,
-            });
-        }
+        Ok(SinceInputs { flags, stopped })
     }
-    let since_day = since.to_zoned(tz.clone()).date();
-    for past in history(store)? {
-        if past.experiment.stopped.is_some_and(|d| d >= since_day) {
-            s.experiments_finished.push(past.experiment.design.factor.label().to_string());
-        }
+
+    /// What needs a look, with flags and finished experiments counted from `since`, for an athlete with this
+    /// `progress`.
+    pub fn attention(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        tz: &TimeZone,
+        progress: Option<&crate::progress::Progress>,
+    ) -> Attention {
+        attention::attention(&self.signals(now, since, tz, progress))
     }
-    Ok(s)
+
+    fn signals(
+        &self,
+        now: Timestamp,
+        since: Timestamp,
+        tz: &TimeZone,
+        progress: Option<&crate::progress::Progress>,
+    ) -> Signals {
+        let today = now.to_zoned(tz.clone()).date();
+        let mut s = Signals {
+            flags: self.flags.iter().filter(|f| f.at >= since && f.at <= now).cloned().collect(),
+            ..Signals::default()
+        };
+        if let Some(p) = progress {
+            if let Some(current) = p.pain.current {
+                s.pain = Some(PainNow {
+                    baseline: p.pain.baseline,
+                    current,
+                    change_percent: p.pain.change_percent,
+                    meaningfully_worse: p.pain.category == ChangeCategory::MeaningfullyWorse,
+                });
+            }
+            s.see_a_pt = p
+                .escalation
+                .as_ref()
+                .map(|e| SeeAPt { because_worse: e.reason == EscalationReason::Worse, weeks: e.weeks });
+            // Only complete weeks: the current one is not missed yet.
+            let mut shares: Vec<(jiff::civil::Date, f64)> = p
+                .adherence
+                .weeks
+                .iter()
+                .filter(|w| w.week_start.checked_add(jiff::Span::new().days(7)).is_ok_and(|end| end <= today))
+                .filter_map(|w| w.share.map(|sh| (w.week_start, sh)))
+                .collect();
+            shares.sort_by_key(|(d, _)| *d);
+            if shares.len() >= 2 * ADHERENCE_WEEKS {
+                let tail = &shares[shares.len() - 2 * ADHERENCE_WEEKS..];
+                let mean = |w: &[(jiff::civil::Date, f64)]| w.iter().map(|(_, s)| s).sum::<f64>() / w.len() as f64;
+                s.adherence = Some(AdherenceNow {
+                    before: mean(&tail[..ADHERENCE_WEEKS]),
+                    recent: mean(&tail[ADHERENCE_WEEKS..]),
+                    weeks: ADHERENCE_WEEKS as u32,
+                });
+            }
+        }
+        let since_day = since.to_zoned(tz.clone()).date();
+        s.experiments_finished =
+            self.stopped.iter().filter(|(day, _)| *day >= since_day).map(|(_, label)| label.clone()).collect();
+        s
+    }
 }

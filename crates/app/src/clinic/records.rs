@@ -5,7 +5,8 @@ use crate::Result;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use runtall_domain::clinic::{AuditEntry, Comment, CommentOn, ProgramChange};
-use runtall_store::Store;
+use runtall_store::dashboard::Dashboards;
+use runtall_store::{AthleteId, Store};
 use serde::Serialize;
 
 /// What became of a clinician's program change: whether it was new (a sync or a double click may send it again),
@@ -42,6 +43,12 @@ pub fn change_program(
 /// page that reads or changes an athlete's records writes one, so the athlete can see who saw what.
 pub fn audit(store: &dyn Store, entry: &AuditEntry) -> Result<()> {
     Ok(store.add_audit(entry)?)
+}
+
+/// Writes clinicians' looks at any athletes in one transaction, all or none: a clinic server gathers the entries
+/// of concurrent views and writes them together, one write transaction for many views.
+pub fn audit_together(dashboards: &dyn Dashboards, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
+    Ok(dashboards.add_audit_entries(entries)?)
 }
 
 /// Stores a clinician's (checked) comment and the audit line that tells the athlete; whether it was new.

@@ -147,6 +147,21 @@ fn weeks_between(since: Timestamp, now: Timestamp) -> u32 {
     u32::try_from(secs / (7 * 86_400)).unwrap_or(u32::MAX)
 }
 
+/// The next moment after `now` at which `changes` apply differently with no new record: a dose with a weekly
+/// progression grows a step at each full week since it was made. `None` when nothing grows. A page that keeps what
+/// [`within_gate`] answered (per journal revision) keeps it until then.
+pub fn next_step(changes: &[ProgramChange], now: Timestamp) -> Option<Timestamp> {
+    changes
+        .iter()
+        .filter(|c| matches!(&c.change, Change::Dose { dose, .. } if dose.weekly.is_some()))
+        .filter_map(|c| {
+            let weeks = i64::from(weeks_between(c.at, now)) + 1;
+            c.at.checked_add(jiff::SignedDuration::from_secs(weeks * 7 * 86_400)).ok()
+        })
+        .filter(|at| *at > now)
+        .min()
+}
+
 /// The dose change as of `now`: its weekly steps added for each full week since it was made.
 fn grown(set: &DoseChange, weeks: u32) -> DoseChange {
     let Some(step) = set.weekly else { return *set };
@@ -279,5 +294,37 @@ fn unknown(c: &ProgramChange, exercise: &str) -> Refused {
         key: c.key.clone(),
         exercise: exercise.to_string(),
         reason: format!("'{exercise}' is not an exercise of the program"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clinic::Progression;
+
+    fn dose(key: &str, at: &str, weekly: Option<Progression>) -> ProgramChange {
+        let dose = DoseChange { reps: Some(8), weekly, ..DoseChange::default() };
+        ProgramChange {
+            key: key.into(),
+            at: at.parse().expect("time"),
+            by: "Pat".into(),
+            change: Change::Dose { exercise: "chin-tuck".into(), dose, note: None },
+        }
+    }
+
+    #[test]
+    fn the_next_step_is_the_next_full_week_of_a_growing_dose() {
+        let t = |s: &str| s.parse::<Timestamp>().expect("time");
+        let step = Some(Progression { reps: 1, ..Progression::default() });
+        let grows = dose("pc-1", "2026-10-05T09:30:00Z", step);
+        let fixed = dose("pc-2", "2026-10-01T00:00:00Z", None);
+        let changes = [fixed.clone(), grows];
+        assert_eq!(next_step(&changes, t("2026-10-08T12:00:00Z")), Some(t("2026-10-12T09:30:00Z")));
+        assert_eq!(
+            next_step(&changes, t("2026-10-12T09:30:00Z")),
+            Some(t("2026-10-19T09:30:00Z")),
+            "at the step itself, the one after"
+        );
+        assert_eq!(next_step(&[fixed], t("2026-10-08T12:00:00Z")), None, "a dose without progression never grows");
     }
 }

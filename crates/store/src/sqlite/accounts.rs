@@ -31,8 +31,8 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 
 impl SqliteDatabase {
     fn one_account(&self, conn: &Connection, id: i64) -> Result<Option<Account>> {
-        conn.query_row(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"), [id], account_row)
-            .optional()
+        conn.prepare_cached(&format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"))
+            .and_then(|mut s| s.query_row([id], account_row).optional())
             .map_err(|e| self.err(e))?
             .map(to_account)
             .transpose()
@@ -147,13 +147,14 @@ impl Accounts for SqliteDatabase {
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
         let conn = self.conn();
         let row: Option<(i64, String, String, i64)> = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT account_id, created_at, last_seen, expires_epoch FROM account_sessions
                  WHERE token_hash = ?1 AND expires_epoch > ?2",
-                params![token_hash, now.as_second()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
-            .optional()
+            .and_then(|mut s| {
+                s.query_row(params![token_hash, now.as_second()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()
+            })
             .map_err(|e| self.err(e))?;
         let Some((account, created_at, last_seen, expires)) = row else { return Ok(None) };
         // Kept to the minute: every page view is a session look-up, and a write each time would take SQLite's one
@@ -257,6 +258,31 @@ impl Accounts for SqliteDatabase {
             .optional()
             .map_err(|e| self.err(e))?;
         Ok(found.is_some())
+    }
+
+    fn link(&self, clinician: AccountId, athlete: AthleteId) -> Result<Option<LinkedAthlete>> {
+        let found: Option<(i64, String, String)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT a.id, a.name, l.since FROM clinician_links l
+                 JOIN accounts a ON a.athlete_id = l.athlete_id
+                 WHERE l.clinician_id = ?1 AND l.athlete_id = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![clinician.get(), athlete.get()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
+            .map_err(|e| self.err(e))?;
+        found
+            .map(|(account, name, since)| {
+                Ok(LinkedAthlete {
+                    id: athlete,
+                    account: AccountId::new(account),
+                    name,
+                    since: parse_ts(&since, "clinician link", athlete.get())?,
+                })
+            })
+            .transpose()
     }
 
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {

@@ -149,8 +149,8 @@ impl Database for SqliteDatabase {
     fn athlete(&self, athlete: AthleteId) -> Result<SqliteStore> {
         let exists: Option<i64> = self
             .conn()
-            .query_row("SELECT id FROM athletes WHERE id = ?1", [athlete.get()], |r| r.get(0))
-            .optional()
+            .prepare_cached("SELECT id FROM athletes WHERE id = ?1")
+            .and_then(|mut s| s.query_row([athlete.get()], |r| r.get(0)).optional())
             .map_err(|e| self.err(e))?;
         match exists {
             Some(_) => Ok(SqliteStore { db: self.clone(), athlete }),

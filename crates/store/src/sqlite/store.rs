@@ -1360,7 +1360,7 @@ impl Store for SqliteStore {
         // The newest of each action's newest: one seek each on `audit_log_actor`.
         let conn = self.conn();
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, at_us FROM audit_log WHERE athlete_id = ?1 AND actor_account = ?2 AND action = ?3
                  ORDER BY at_us DESC, id DESC LIMIT 1",
             )
@@ -1381,7 +1381,8 @@ impl Store for SqliteStore {
     fn journal_revision(&self) -> Result<u64> {
         let n: i64 = self
             .conn()
-            .query_row("SELECT n FROM journal_revision WHERE athlete_id = ?1", [self.me()], |r| r.get(0))
+            .prepare_cached("SELECT n FROM journal_revision WHERE athlete_id = ?1")
+            .and_then(|mut s| s.query_row([self.me()], |r| r.get(0)))
             .map_err(|e| self.err(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }

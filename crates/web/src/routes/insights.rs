@@ -19,11 +19,11 @@ use axum::routing::get;
 use jiff::civil::Date;
 use maud::{Markup, html};
 use runtall_app::observations::local_date;
-use runtall_app::progress::{Progress, daily_pain};
+use runtall_app::progress::{Progress, daily_pain_from};
 use runtall_domain::profile::Units;
 use runtall_insights::measures::ChangeCategory;
 use runtall_insights::{InsightsReport, Verdict, ratio_text};
-use runtall_store::{ActivityFilter, Store};
+use runtall_store::{ActivityFilter, ActivityKind, Store};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -56,14 +56,22 @@ fn default_weeks(first_run: Option<Date>, today: Date) -> usize {
     span.clamp(8, 26)
 }
 
+/// The last `weeks` weeks of distance and pain. Only the runs and pain reports that can fall in them are read (from
+/// two days before the first week, in UTC, which covers any local date's offset): a year's journal otherwise costs
+/// every page that shows the chart a read of every run.
 pub(crate) fn weekly(store: &dyn Store, today: Date, weeks: usize) -> Result<Vec<WeekPoint>, HttpError> {
+    let first = crate::insight_charts::week_start(today)
+        .checked_sub(jiff::Span::new().weeks(weeks.saturating_sub(1) as i64).days(2))
+        .unwrap_or(Date::MIN);
+    let from = first.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::MIN);
+    let filter = ActivityFilter { from: Some(from), kind: ActivityKind::Runs, ..ActivityFilter::default() };
     let runs: Vec<(Date, f64)> = store
-        .activities(&ActivityFilter::default())?
+        .activities(&filter)?
         .into_iter()
         .filter(|r| r.sport.is_run())
         .map(|r| (local_date(r.start, r.utc_offset_s), r.distance_m / 1000.0))
         .collect();
-    let pain: Vec<(Date, u8)> = daily_pain(store)?.into_iter().map(|p| (p.date, p.intensity)).collect();
+    let pain: Vec<(Date, u8)> = daily_pain_from(store, from)?.into_iter().map(|p| (p.date, p.intensity)).collect();
     Ok(weekly_series(&runs, &pain, today, weeks))
 }
 

@@ -11,7 +11,7 @@ mod accounts;
 mod audit;
 pub(crate) mod breaks;
 mod breathe;
-mod clinic;
+pub(crate) mod clinic;
 mod experiments;
 mod guided;
 mod home;

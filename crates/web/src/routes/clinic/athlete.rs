@@ -1,9 +1,12 @@
 //! One athlete's page for their clinician: what needs attention and why, where the program stands (the safety
 //! gate's mode and the clinician's changes, with forms to adjust it), trends, the latest runs with comments, the
 //! last month's journal, and the report (`/clinic/athletes/{id}/report`, the same `app::pt_report` the athlete
-//! prints). Each view is one store call that reads and writes the audit entry.
+//! prints). Each view's look is written to the athlete's audit log (together with other views', see
+//! `crate::audit_writer`) before the page is shown; what the page shows whoever looks is kept between views
+//! ([`super::kept_page`]).
 
-use super::{Viewer, access, parse_id, program};
+use super::kept_page::Key;
+use super::{access_linked, parse_id, program};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::layout::Page;
@@ -17,8 +20,8 @@ use axum::response::Response;
 use axum::routing::get;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use maud::{Markup, html};
-use runtall_app::clinic::{AttentionCache, actions, comments_on_reports, last_visit};
+use maud::{Markup, PreEscaped, html};
+use runtall_app::clinic::{AttentionCache, SinceInputs, actions, comments_on_reports, last_visit};
 use runtall_app::progress::Progress;
 use runtall_app::pt_report::{ReportData, ReportOptions, gather};
 use runtall_domain::clinic::attention::Attention;
@@ -28,6 +31,7 @@ use runtall_domain::safety::clinician::ClinicianChanges;
 use runtall_domain::safety::{ExerciseDecision, Mode};
 use runtall_store::{ActivityFilter, ActivityKind, ActivityRow, AthleteId, Store};
 use serde::Serialize;
+use std::sync::{Arc, OnceLock};
 
 /// Runs listed on the page, newest first.
 const RUNS_SHOWN: usize = 20;
@@ -53,7 +57,8 @@ pub(super) struct RunLine {
     pub comments: Vec<Comment>,
 }
 
-/// Everything the athlete's page shows, as its JSON twin gives it.
+/// Everything the athlete's page shows, as its JSON twin gives it: who is looked at and what concerns this
+/// clinician (their last visit, the attention counted from it), and the rest, the same whoever looks ([`Shown`]).
 #[derive(Debug, Clone, Serialize)]
 pub(super) struct AthleteView {
     pub athlete: AthleteId,
@@ -62,6 +67,30 @@ pub(super) struct AthleteView {
     /// The clinician's previous visit (this one not counted).
     pub last_visit: Option<Timestamp>,
     pub attention: Attention,
+    #[serde(flatten)]
+    pub shown: KeptShown,
+}
+
+/// A kept [`Shown`], shared by the views that show it.
+#[derive(Debug, Clone)]
+pub(super) struct KeptShown(pub Arc<Shown>);
+
+impl std::ops::Deref for KeptShown {
+    type Target = Shown;
+    fn deref(&self) -> &Shown {
+        &self.0
+    }
+}
+
+impl Serialize for KeptShown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// What the athlete's page shows that does not depend on who looks, kept between views (see [`super::kept_page`]).
+#[derive(Debug, Serialize)]
+pub(super) struct Shown {
     pub mode: Mode,
     pub headline: String,
     /// The changes in force as the gate applied them, and those it kept out or capped.
@@ -79,30 +108,70 @@ pub(super) struct AthleteView {
     pub weekly: Vec<crate::insight_charts::WeekPoint>,
     #[serde(skip)]
     pub units: runtall_domain::profile::Units,
+    /// What the attention rule counts from a visit, so each view works out its clinician's attention in memory.
+    #[serde(skip)]
+    since_inputs: SinceInputs,
+    /// The sections without a form (trends, the chart, the journal), rendered by the first view that shows HTML:
+    /// they carry no session's token and nothing of the clinician looking.
+    #[serde(skip)]
+    html: OnceLock<(String, String)>,
 }
 
-/// The athlete's name and when they started sharing, as this clinician's list has them.
-async fn linked(st: &AppState, viewer: &Viewer, athlete: AthleteId) -> Result<(String, Timestamp), HttpError> {
-    let account = viewer.account;
-    let list = st.db.accounts(move |a| Ok(a.athletes_of(account)?)).await?;
-    list.into_iter().find(|l| l.id == athlete).map(|l| (l.name, l.since)).ok_or(HttpError::NotFound)
+impl Shown {
+    /// An athlete with no records, for tests of the keeping.
+    #[cfg(test)]
+    pub fn empty() -> Shown {
+        Shown {
+            mode: Mode::Full,
+            headline: String::new(),
+            clinician: ClinicianChanges::default(),
+            exercises: Vec::new(),
+            program_changes: Vec::new(),
+            progress: None,
+            runs: Vec::new(),
+            pain: Vec::new(),
+            days: Vec::new(),
+            report_comments: Vec::new(),
+            weekly: Vec::new(),
+            units: runtall_domain::profile::Units::default(),
+            since_inputs: SinceInputs::default(),
+            html: OnceLock::new(),
+        }
+    }
+
+    /// The sections without a form — trends with the chart, and the journal — rendered once per kept page.
+    fn sections(&self) -> (PreEscaped<&str>, PreEscaped<&str>) {
+        let (trends_and_chart, journal_part) = self.html.get_or_init(|| {
+            let first = html! {
+                (trends(self))
+                (crate::routes::insights::trend_card(&self.weekly, self.units, None))
+            };
+            (first.into_string(), journal(self).into_string())
+        });
+        (PreEscaped(trends_and_chart), PreEscaped(journal_part))
+    }
 }
 
-fn gather_view(
+/// The athlete's page as the journal stands at `now` (the revision read before anything else, see
+/// [`super::kept_page`]), with the time after which it reads differently even with no new record.
+fn gather_shown(
     program: &runtall_domain::content::Program,
     kept: &AttentionCache,
     store: &dyn Store,
-    viewer: &Viewer,
-    (name, since): (String, Timestamp),
-) -> Result<AthleteView, HttpError> {
-    let now = Timestamp::now();
-    let tz = TimeZone::system();
-    let today = now.to_zoned(tz.clone()).date();
-    let last = last_visit(store, viewer.account.get())?;
-    // The dashboard's kept answer when it has one for this "since" (the same last visit).
-    let attention = kept.attention(store, now, last.unwrap_or(since))?;
-    let permissions = runtall_app::safety::permissions_at(program, store, now)?;
-    let progress = kept.progress(store, today, &tz)?;
+    now: Timestamp,
+    today: jiff::civil::Date,
+    tz: &TimeZone,
+) -> Result<(Shown, Option<Timestamp>), HttpError> {
+    let changes = store.program_changes()?;
+    let permissions = runtall_app::safety::with_records(
+        program,
+        store,
+        store.latest_screening()?.as_ref(),
+        store.latest_assessment()?.as_ref(),
+        now,
+    )?;
+    let until = runtall_domain::safety::clinician::next_step(&changes, now);
+    let progress = kept.progress(store, today, tz)?;
     let comments = store.comments()?;
     let filter = ActivityFilter { limit: Some(RUNS_SHOWN), kind: ActivityKind::Runs, ..ActivityFilter::default() };
     let runs = store
@@ -113,8 +182,9 @@ fn gather_view(
             RunLine { comments: comments.iter().filter(|c| c.on == on).cloned().collect(), row }
         })
         .collect();
-    let from = now.checked_sub(SignedDuration::from_hours(24 * JOURNAL_DAYS)).unwrap_or(Timestamp::MIN);
+    // Whole days, as the day logs beside them: what is listed changes when the day turns, not every second.
     let day_from = today.checked_sub(jiff::Span::new().days(JOURNAL_DAYS)).unwrap_or(today);
+    let from = day_from.to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
     let mut pain = store.pain_reports(from, Timestamp::MAX)?;
     pain.reverse();
     let mut days = store.day_logs(day_from, today)?;
@@ -122,17 +192,12 @@ fn gather_view(
     let report_comments = comments_on_reports(store, jiff::civil::Date::MIN, jiff::civil::Date::MAX)?;
     let weekly = crate::routes::insights::weekly(store, today, TREND_WEEKS)?;
     let units = store.profile()?.unwrap_or_default().units;
-    Ok(AthleteView {
-        athlete: store.athlete_id(),
-        name,
-        sharing_since: since,
-        last_visit: last,
-        attention,
+    let shown = Shown {
         mode: permissions.mode,
-        headline: permissions.headline.clone(),
-        clinician: permissions.clinician.clone(),
-        exercises: permissions.exercises.clone(),
-        program_changes: store.program_changes()?,
+        headline: permissions.headline,
+        clinician: permissions.clinician,
+        exercises: permissions.exercises,
+        program_changes: changes,
         progress,
         runs,
         pain,
@@ -140,25 +205,52 @@ fn gather_view(
         report_comments,
         weekly,
         units,
-    })
+        since_inputs: SinceInputs::read(store)?,
+        html: OnceLock::new(),
+    };
+    Ok((shown, until))
 }
 
-/// The athlete's page data after the access check, with this look written to their audit log.
+/// The athlete's page data after the access check, with this look written to their audit log before it is
+/// returned. What does not depend on the clinician comes from the kept page while the journal and the day are the
+/// same; their last visit is read before this look is written.
 pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<AthleteView, HttpError> {
-    let viewer = access(st, who, athlete).await?;
-    let linked = linked(st, &viewer, athlete).await?;
+    let (viewer, link) = access_linked(st, who, athlete).await?;
     let program = st.program;
-    let attention = st.derived.attention(athlete);
-    st.db
+    let kept = st.derived.attention(athlete);
+    let derived = st.derived.clone();
+    let account = viewer.account.get();
+    let view = st
+        .db
         .run_for(athlete, move |store| {
-            let view = gather_view(program, &attention, store, &viewer, linked)?;
-            runtall_app::clinic::audit(
-                store,
-                &viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program"),
-            )?;
-            Ok(view)
+            let now = Timestamp::now();
+            let tz = TimeZone::system();
+            let today = now.to_zoned(tz.clone()).date();
+            let key = Key { revision: store.journal_revision()?, day: today };
+            let shown = match derived.pages.get(athlete, key, now) {
+                Some(shown) => shown,
+                None => {
+                    let (shown, until) = gather_shown(program, &kept, store, now, today, &tz)?;
+                    let shown = Arc::new(shown);
+                    derived.pages.keep(athlete, key, until, shown.clone());
+                    shown
+                }
+            };
+            let last = last_visit(store, account)?;
+            let since = last.unwrap_or(link.since);
+            let attention = shown.since_inputs.attention(now, since, &tz, shown.progress.as_ref());
+            Ok(AthleteView {
+                athlete,
+                name: link.name,
+                sharing_since: link.since,
+                last_visit: last,
+                attention,
+                shown: KeptShown(shown),
+            })
         })
-        .await
+        .await?;
+    st.audit.write(athlete, viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program")).await?;
+    Ok(view)
 }
 
 async fn page(
@@ -169,6 +261,7 @@ async fn page(
 ) -> Result<Response, HttpError> {
     let athlete = parse_id(&id)?;
     let v = load(&st, &who, athlete).await?;
+    let (trends_and_chart, journal_part) = v.shown.sections();
     let body = html! {
         p { a href="/clinic" { "← Your athletes" } }
         h1 { (v.name) }
@@ -181,15 +274,14 @@ async fn page(
             p { a class="button" href={ "/clinic/athletes/" (v.athlete) "/report" } { "The report" } }
         }
         (program::section(&session, &st, &v))
-        (trends(&v))
-        (crate::routes::insights::trend_card(&v.weekly, v.units, None))
+        (trends_and_chart)
         (runs(&session, &v))
-        (journal(&v))
+        (journal_part)
     };
     Ok(Page::bare(format!("{} — athlete", v.name), body).render(&session))
 }
 
-fn trends(v: &AthleteView) -> Markup {
+fn trends(v: &Shown) -> Markup {
     html! {
         section class="card" aria-labelledby="trends" {
             h2 id="trends" { "Trends" }
@@ -222,9 +314,9 @@ fn runs(session: &Session, v: &AthleteView) -> Markup {
     html! {
         section class="card" aria-labelledby="runs" {
             h2 id="runs" { "Latest runs" }
-            @if v.runs.is_empty() { p class="empty" { "No runs yet." } }
+            @if v.shown.runs.is_empty() { p class="empty" { "No runs yet." } }
             ul class="run-lines" {
-                @for r in &v.runs {
+                @for r in &v.shown.runs {
                     li {
                         a href={ "/clinic/athletes/" (v.athlete) "/runs/" (r.row.id) } { (r.row.start.strftime("%Y-%m-%d")) }
                         " · " (format!("{:.1} km", r.row.distance_m / 1000.0))
@@ -242,7 +334,7 @@ fn runs(session: &Session, v: &AthleteView) -> Markup {
     }
 }
 
-fn journal(v: &AthleteView) -> Markup {
+fn journal(v: &Shown) -> Markup {
     html! {
         section class="card" aria-labelledby="journal" {
             h2 id="journal" { "The last " (JOURNAL_DAYS) " days of the journal" }
@@ -279,20 +371,19 @@ async fn load_report(
     who: &Principal,
     athlete: AthleteId,
 ) -> Result<(String, ReportData, Vec<Comment>), HttpError> {
-    let viewer = access(st, who, athlete).await?;
-    let (name, _) = linked(st, &viewer, athlete).await?;
+    let (viewer, link) = access_linked(st, who, athlete).await?;
     let today = today();
-    st.db
+    let (data, comments) = st
+        .db
         .run_for(athlete, move |store| {
             let data = gather(store, &ReportOptions::default(), today, &TimeZone::system())?;
             let comments = comments_on_reports(store, data.who.from, data.who.to)?;
-            runtall_app::clinic::audit(
-                store,
-                &viewer.entry(actions::REPORT, format!("your report ({} to {})", data.who.from, data.who.to)),
-            )?;
-            Ok((name, data, comments))
+            Ok((data, comments))
         })
-        .await
+        .await?;
+    let entry = viewer.entry(actions::REPORT, format!("your report ({} to {})", data.who.from, data.who.to));
+    st.audit.write(athlete, entry).await?;
+    Ok((link.name, data, comments))
 }
 
 async fn report_page(
@@ -336,8 +427,8 @@ async fn run_page(
     Path((id, run)): Path<(String, i64)>,
 ) -> Result<Response, HttpError> {
     let athlete = parse_id(&id)?;
-    let viewer = access(&st, &who, athlete).await?;
-    let (name, _) = linked(&st, &viewer, athlete).await?;
+    let (viewer, link) = access_linked(&st, &who, athlete).await?;
+    let name = link.name;
     let (stored, units, comments, pain) = st
         .db
         .run_for(athlete, move |store| {
@@ -348,11 +439,11 @@ async fn run_page(
             let to = start.checked_add(SignedDuration::from_hours(48)).unwrap_or(start);
             let pain: Vec<PainReport> =
                 store.pain_reports(start, to)?.into_iter().filter(|p| p.run_id == Some(run)).collect();
-            let when = start.strftime("%Y-%m-%d").to_string();
-            runtall_app::clinic::audit(store, &viewer.entry(actions::RUN, format!("your run of {when}")))?;
             Ok((stored, units, comments, pain))
         })
         .await?;
+    let when = stored.activity.start.strftime("%Y-%m-%d").to_string();
+    st.audit.write(athlete, viewer.entry(actions::RUN, format!("your run of {when}"))).await?;
     let a = &stored.activity;
     let chart = crate::charts::run_chart(&a.samples, units);
     let body = html! {

@@ -7,13 +7,16 @@
 //! `/settings/audit`. JSON twins live under `/api/clinic/...`.
 
 mod athlete;
+mod kept_page;
 mod program;
+
+pub(crate) use kept_page::KeptPages;
 
 use super::json;
 use crate::AppState;
 use crate::error::HttpError;
 use crate::layout::{self, Page};
-use crate::principal::{Principal, clinician_access, new_secret};
+use crate::principal::{Principal, clinician_access, clinician_link, new_secret};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::State;
@@ -27,7 +30,7 @@ use runtall_app::clinic::{
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
 use runtall_store::AthleteId;
-use runtall_store::accounts::AccountId;
+use runtall_store::accounts::{AccountId, LinkedAthlete};
 use std::sync::Arc;
 
 /// How long an invitation works.
@@ -81,6 +84,18 @@ pub(super) async fn access(st: &AppState, who: &Principal, athlete: AthleteId) -
     let (_, name) = clinician(st, who)?;
     let account = clinician_access(st, who, athlete).await?;
     Ok(Viewer { account, name })
+}
+
+/// [`access`] with the link it found: the athlete's name and since when they share (one keyed look-up, for the pages
+/// that name the athlete).
+pub(super) async fn access_linked(
+    st: &AppState,
+    who: &Principal,
+    athlete: AthleteId,
+) -> Result<(Viewer, LinkedAthlete), HttpError> {
+    let (_, name) = clinician(st, who)?;
+    let (account, link) = clinician_link(st, who, athlete).await?;
+    Ok((Viewer { account, name }, link))
 }
 
 /// Every linked athlete's row, most urgent first. One read gives every athlete the clinician follows with their

@@ -116,7 +116,7 @@ pub(super) fn comment_form(session: &Session, athlete: AthleteId, on: &str, targ
 pub(super) fn section(session: &Session, st: &AppState, v: &AthleteView) -> Markup {
     let program = st.program;
     let action = format!("/clinic/athletes/{}/program", v.athlete);
-    let c = &v.clinician;
+    let c = &v.shown.clinician;
     let retire = |key: &str| {
         html! {
             form method="post" action=(action) class="withdraw-form" {
@@ -128,14 +128,14 @@ pub(super) fn section(session: &Session, st: &AppState, v: &AthleteView) -> Mark
         }
     };
     let options = html! {
-        @for d in &v.exercises {
+        @for d in &v.shown.exercises {
             option value=(d.id) { (exercise_name(program, &d.id)) " — " (verdict_words(program, &d.verdict)) }
         }
     };
     html! {
         section class="card" id="program" aria-labelledby="program-h" {
             h2 id="program-h" { "Program" }
-            p { strong { "Safety check: " } (v.mode.name()) @if v.mode != Mode::Full { " — " (v.headline) } }
+            p { strong { "Safety check: " } (v.shown.mode.name()) @if v.shown.mode != Mode::Full { " — " (v.shown.headline) } }
             p class="muted" { "Your changes apply only within what the safety check allows: an exercise it holds back "
                 "stays out, and doses are capped at the program's limits." }
             @if let Some(n) = &c.note {
@@ -208,10 +208,10 @@ pub(super) fn section(session: &Session, st: &AppState, v: &AthleteView) -> Mark
                     button type="submit" class="button primary" { "Save note" }
                 }
             }
-            @if !v.program_changes.is_empty() {
+            @if !v.shown.program_changes.is_empty() {
                 details {
-                    summary { "History of changes (" (v.program_changes.len()) ")" }
-                    ol { @for p in &v.program_changes {
+                    summary { "History of changes (" (v.shown.program_changes.len()) ")" }
+                    ol { @for p in &v.shown.program_changes {
                         li { (p.at.strftime("%Y-%m-%d %H:%M")) " · " (p.by) ": " (describe(program, &p.change)) }
                     } }
                 }
