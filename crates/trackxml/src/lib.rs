@@ -33,6 +33,7 @@
 mod error;
 mod gpx;
 mod input;
+mod simple;
 mod tcx;
 mod value;
 mod xml;
