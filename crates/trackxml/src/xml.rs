@@ -667,22 +667,32 @@ pub(crate) fn run<'a, H: Handler<'a>>(
     Ok(Ending::Complete)
 }
 
-#[cfg(test)]
+#[cfg(any(test, feature = "differential"))]
 thread_local! {
-    /// Tests turn the simple scan off to compare against `quick-xml` alone.
+    /// Tests and the fuzz target turn the simple scan off to compare against `quick-xml` alone.
     pub(crate) static NO_SCAN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[inline]
 fn scan_enabled() -> bool {
-    #[cfg(test)]
+    #[cfg(any(test, feature = "differential"))]
     {
         !NO_SCAN.with(std::cell::Cell::get)
     }
-    #[cfg(not(test))]
+    #[cfg(not(any(test, feature = "differential")))]
     {
         true
     }
+}
+
+/// Runs `f` with the simple scan turned off on this thread, so that everything is read by `quick-xml` alone: for
+/// the `track_xml` fuzz target's differential check. Only with the `differential` feature.
+#[cfg(feature = "differential")]
+pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
+    NO_SCAN.with(|c| c.set(true));
+    let out = f();
+    NO_SCAN.with(|c| c.set(false));
+    out
 }
 
 /// Most events one [`simple::scan`] gathers before they are handled: a whole `<trk>` of a few thousand points
