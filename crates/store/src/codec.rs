@@ -46,7 +46,17 @@ fn unzigzag(v: u64) -> i64 {
 }
 
 fn quantize(v: f64, scale: f64) -> Option<i64> {
-    let q = (v * scale).round();
+    let x = v * scale;
+    // Below 2^52 `f64::round` (half away from zero) is done here with a truncating conversion: `round` is a libm
+    // call on x86-64, and it was a sixth of the encoder's time on a 3,000-run import (8 million samples × 8
+    // channels). `x - t` is exact in this range, so the result is the same as `round` for every such value
+    // (`fast_rounding_matches_round` checks it).
+    if x.abs() < 4_503_599_627_370_496.0 {
+        let t = x as i64;
+        let frac = x - t as f64;
+        return Some(t + i64::from(frac >= 0.5) - i64::from(frac <= -0.5));
+    }
+    let q = x.round();
     // Values beyond ±2^53 cannot come from a real watch; treat them as missing rather than wrap.
     (q.is_finite() && q.abs() < 9.0e15).then_some(q as i64)
 }
@@ -63,24 +73,26 @@ pub fn encode(s: &Samples) -> Vec<u8> {
         put_varint(&mut out, zigzag(q - prev));
         prev = q;
     }
+    // One pass per channel fills the presence bitmap and the present values; both buffers serve every channel.
+    let mut bits = vec![0u8; n.div_ceil(8)];
+    let mut values: Vec<i64> = Vec::with_capacity(n);
     for (col, scale) in channels(s).into_iter().zip(SCALES) {
-        let quantized: Vec<Option<i64>> =
-            (0..n).map(|i| col.get(i).copied().flatten().and_then(|v| quantize(v, scale))).collect();
-        let present = quantized.iter().filter(|q| q.is_some()).count();
-        if present == 0 {
+        bits.fill(0);
+        values.clear();
+        for i in 0..n {
+            if let Some(q) = col.get(i).copied().flatten().and_then(|v| quantize(v, scale)) {
+                bits[i / 8] |= 1 << (i % 8);
+                values.push(q);
+            }
+        }
+        if values.is_empty() {
             out.push(0); // channel absent
             continue;
         }
         out.push(1);
-        let mut bits = vec![0u8; n.div_ceil(8)];
-        for (i, q) in quantized.iter().enumerate() {
-            if q.is_some() {
-                bits[i / 8] |= 1 << (i % 8);
-            }
-        }
         out.extend_from_slice(&bits);
         let mut prev = 0i64;
-        for q in quantized.into_iter().flatten() {
+        for &q in &values {
             put_varint(&mut out, zigzag(q.wrapping_sub(prev)));
             prev = q;
         }
@@ -251,6 +263,37 @@ mod tests {
         }
         let json = serde_json::to_vec(&s).expect("json").len();
         assert!(blob.len() * 6 < json, "codec {} bytes vs json {json}", blob.len());
+    }
+
+    /// The encoder's own rounding against `f64::round` (what earlier versions stored), on values around every
+    /// rounding boundary, random values of every magnitude, and the edges of the fast range.
+    #[test]
+    fn fast_rounding_matches_round() {
+        let slow = |x: f64| {
+            let q = x.round();
+            (q.is_finite() && q.abs() < 9.0e15).then_some(q as i64)
+        };
+        let mut cases = vec![0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994];
+        for k in [4_503_599_627_370_495.5f64, 4_503_599_627_370_496.0, 8.99e15, 9.0e15, 1e300, f64::INFINITY] {
+            cases.extend([k, -k, f64::from_bits(k.to_bits() - 1), -f64::from_bits(k.to_bits() - 1)]);
+        }
+        cases.push(f64::NAN);
+        for i in -2000..2000 {
+            let h = f64::from(i) + 0.5;
+            cases.extend([h, f64::from_bits(h.to_bits() + 1), f64::from_bits(h.to_bits().wrapping_sub(1))]);
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let x = f64::from_bits(state);
+            let scaled = (state >> 11) as f64 / (1u64 << 53) as f64 * 2e7 - 1e7;
+            cases.extend([x, scaled, scaled * 1e-3]);
+        }
+        for x in cases {
+            assert_eq!(quantize(x, 1.0), slow(x), "{x:e} ({:#x})", x.to_bits());
+        }
     }
 
     #[test]

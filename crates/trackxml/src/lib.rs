@@ -33,6 +33,7 @@
 mod error;
 mod gpx;
 mod input;
+mod simple;
 mod tcx;
 mod value;
 mod xml;
@@ -46,6 +47,9 @@ pub use tcx::{
     parse_tcx_watched, parse_tcx_with,
 };
 pub use value::{ParsedTime, parse_number, parse_time};
+#[cfg(feature = "differential")]
+#[doc(hidden)]
+pub use xml::with_quick_xml_only;
 
 /// Default cap on the input size: 64 MiB. A 24-hour run recorded every second with heart rate,
 /// cadence and power is about 40 MB of GPX or TCX; anything much larger is not a single run.

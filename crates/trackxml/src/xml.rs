@@ -13,6 +13,9 @@ use std::ops::ControlFlow;
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesStart, Event};
+use std::io::BufRead;
+
+use crate::simple::{self, Simple};
 
 use crate::error::{Dropped, TrackXmlError, Warning, WarningKind, shorten};
 use crate::input::LineIndex;
@@ -431,9 +434,23 @@ impl<'a> TextBuf<'a> {
 /// The local name of the element whose `<` is at `offset`, for messages.
 pub(crate) fn name_at(src: &str, offset: usize) -> &str {
     let rest = src.get(offset + 1..).unwrap_or("");
-    let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
+    let ends = |c: char| c.is_whitespace() || c == '>' || c == '/';
+    // Byte by byte while the name is ASCII (every GPX and TCX element name): this runs for every value element,
+    // and the `char` search was 2-3% of a GPX import. From the first non-ASCII byte (a char boundary, since all
+    // before it are ASCII) the `char` search decides, so Unicode whitespace still ends a name.
+    let mut end = rest.len();
+    for (i, &b) in rest.as_bytes().iter().enumerate() {
+        if !b.is_ascii() {
+            end = rest[i..].find(ends).map_or(rest.len(), |j| i + j);
+            break;
+        }
+        if ends(char::from(b)) {
+            end = i;
+            break;
+        }
+    }
     let name = &rest[..end];
-    name.rsplit(':').next().unwrap_or(name)
+    name.rfind(':').map_or(name, |i| &name[i + 1..])
 }
 
 /// Describes a `quick-xml` error in words.
@@ -462,6 +479,9 @@ fn describe(err: &XmlError) -> (WarningKind, String) {
 ///
 /// Returns how reading ended; errors only for problems that leave nothing to salvage (no root,
 /// wrong root, DOCTYPE).
+///
+/// Inside the root, runs of plain markup are found by [`simple::scan`] instead of `quick-xml` (see that module
+/// for why) and go through the same event handling below; `quick-xml` reads everything else.
 pub(crate) fn run<'a, H: Handler<'a>>(
     doc: &mut Doc<'a>,
     handler: &mut H,
@@ -477,11 +497,20 @@ pub(crate) fn run<'a, H: Handler<'a>>(
         config.allow_dangling_amp = true;
         config.check_end_names = true;
     }
-    let mut stack: Vec<Frame<'a, H::Node>> = Vec::with_capacity(16);
+    let mut st = State {
+        src,
+        root_name,
+        stack: Vec::with_capacity(16),
+        text: TextBuf { first: "", joined: String::new(), pieces: 0, offset: None },
+        root_seen: false,
+        wrong_root: Some(wrong_root),
+    };
     let mut next_tick = TICK_BYTES;
-    let mut text = TextBuf { first: "", joined: String::new(), pieces: 0, offset: None };
-    let mut root_seen = false;
-    let mut wrong_root = Some(wrong_root);
+    // Where `quick-xml` must have read past before the next scan (see `simple::Stop::Unusual`), and whether it
+    // stands where it reads text next (not after a text event, when it already stands on a `<` or `&`).
+    let mut scan_from = 0usize;
+    let mut at_text = false;
+    let mut scanned: Vec<Simple> = Vec::new();
 
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -493,17 +522,51 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                 return Err(TrackXmlError::Stopped { at: position });
             }
         }
+        if at_text && scan_enabled() && !st.stack.is_empty() && position >= scan_from {
+            scanned.clear();
+            let (end, stop) = simple::scan(src, position, SCAN_EVENTS, &mut scanned);
+            if let simple::Stop::Unusual(at) = stop {
+                scan_from = at;
+            }
+            if end > position {
+                for ev in &scanned {
+                    let at = ev.start();
+                    if at >= next_tick {
+                        next_tick = at.saturating_add(TICK_BYTES);
+                        if let Some(w) = watch.as_mut()
+                            && w(at).is_break()
+                        {
+                            return Err(TrackXmlError::Stopped { at });
+                        }
+                    }
+                    doc.work += 1;
+                    let step = match *ev {
+                        Simple::Start { start, content_end, name_len, empty } => {
+                            let tag = BytesStart::from_content(&src[start + 1..content_end], name_len);
+                            st.start(doc, handler, &tag, empty)
+                        }
+                        Simple::End { .. } => st.end(doc, handler),
+                        Simple::Text { start, end } => st.text(doc, Cow::Borrowed(&src[start..end])),
+                    };
+                    if let Some(done) = step {
+                        return done;
+                    }
+                }
+                BufRead::consume(&mut reader.stream(), end - position);
+                continue;
+            }
+        }
         doc.work += 1;
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(err) => {
                 let offset = usize::try_from(reader.error_position()).unwrap_or(src.len()).min(src.len());
-                if !root_seen {
+                if !st.root_seen {
                     let (line, column) = doc.locate(offset);
                     let (_, reason) = describe(&err);
                     return Err(TrackXmlError::Malformed { line, column, reason });
                 }
-                if stack.is_empty() {
+                if st.stack.is_empty() {
                     // Broken markup after the root was closed: the document itself is complete.
                     doc.warn(
                         offset,
@@ -519,107 +582,22 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                 return Ok(Ending::Stopped { offset, kind, reason });
             }
         };
-        match event {
-            Event::Start(start) | Event::Empty(start) if stack.is_empty() && root_seen => {
-                let offset = doc.offset_of(&start).map_or(0, |o| o.saturating_sub(1));
-                doc.warn(
-                    offset,
-                    WarningKind::TrailingContent,
-                    start.local_name().into_inner(),
-                    None,
-                    Dropped::RestOfFile,
-                    "elements after the end of the root element were ignored",
-                );
-                return Ok(Ending::Complete);
-            }
-            Event::Start(ref start) | Event::Empty(ref start) => {
-                let is_empty = matches!(event, Event::Empty(_));
-                let offset = doc.offset_of(start).map_or(0, |o| o.saturating_sub(1));
-                let local = start.local_name().into_inner();
-                let node = match stack.last() {
-                    None => {
-                        if local != root_name {
-                            let (line, column) = doc.locate(offset);
-                            let make = wrong_root.take().ok_or_else(|| TrackXmlError::Malformed {
-                                line,
-                                column,
-                                reason: "unexpected root element".into(),
-                            })?;
-                            return Err(make(local, line, column));
-                        }
-                        root_seen = true;
-                        handler.root(doc, start)
-                    }
-                    Some(parent) => match handler.enter(doc, parent.node, local, start, offset) {
-                        Ok(node) => node,
-                        Err(reason) => {
-                            return Ok(Ending::Stopped { offset, kind: WarningKind::Malformed, reason });
-                        }
-                    },
-                };
-                if is_empty {
-                    handler.leave(doc, node, "", offset);
-                    if stack.is_empty() {
-                        // `<gpx/>`: a complete, empty document.
-                        return Ok(Ending::Complete);
-                    }
-                } else {
-                    if stack.len() >= MAX_DEPTH {
-                        return Ok(Ending::Stopped {
-                            offset,
-                            kind: WarningKind::Malformed,
-                            reason: format!("elements are nested deeper than {MAX_DEPTH} levels"),
-                        });
-                    }
-                    let captures = H::captures(node);
-                    if captures {
-                        text.reset();
-                    }
-                    let local = if captures { name_at(src, offset) } else { "" };
-                    doc.work += local.len() as u64;
-                    stack.push(Frame { node, offset, captures, local });
-                }
-            }
-            Event::End(_) => {
-                // quick-xml has checked that the name matches the open element.
-                if let Some(frame) = stack.pop() {
-                    if frame.captures {
-                        let at = text.offset.unwrap_or(frame.offset);
-                        handler.leave(doc, frame.node, text.get(), at);
-                    } else {
-                        handler.leave(doc, frame.node, "", frame.offset);
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let Some(frame) = stack.last() {
-                    if frame.captures {
-                        let inner = t.into_inner();
-                        let at = doc.offset_of(&inner);
-                        doc.work += text.push(inner, at) as u64;
-                    }
-                } else if root_seen && !value::trim_xml(&t).is_empty() {
-                    let at = doc.offset_of(&t).unwrap_or(src.len());
-                    doc.warn(
-                        at,
-                        WarningKind::TrailingContent,
-                        "file",
-                        Some(value::trim_xml(&t)),
-                        Dropped::RestOfFile,
-                        "text after the end of the root element was ignored",
-                    );
-                    return Ok(Ending::Complete);
-                }
-            }
+        at_text = !matches!(event, Event::Text(_));
+        let step = match event {
+            Event::Start(ref start) => st.start(doc, handler, start, false),
+            Event::Empty(ref start) => st.start(doc, handler, start, true),
+            Event::End(_) => st.end(doc, handler),
+            Event::Text(t) => st.text(doc, t.into_inner()),
             Event::CData(c) => {
-                if stack.last().is_some_and(|f| f.captures) {
+                if st.stack.last().is_some_and(|f| f.captures) {
                     let inner = c.into_inner();
                     let at = doc.offset_of(&inner);
-                    doc.work += text.push(inner, at) as u64;
+                    doc.work += st.text.push(inner, at) as u64;
                 }
+                None
             }
             Event::GeneralRef(r) => {
-                if stack.last().is_some_and(|f| f.captures) {
+                if st.stack.last().is_some_and(|f| f.captures) {
                     let at = doc.offset_of(&r).map(|o| o.saturating_sub(1));
                     let resolved: Option<char> = match r.resolve_char_ref() {
                         Ok(Some(c)) => Some(c),
@@ -634,11 +612,11 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                         Err(_) => None,
                     };
                     match resolved {
-                        Some(c) => doc.work += text.push(Cow::Owned(c.to_string()), at) as u64,
+                        Some(c) => doc.work += st.text.push(Cow::Owned(c.to_string()), at) as u64,
                         None => {
                             let literal = format!("&{};", &*r);
                             doc.work += literal.len() as u64;
-                            let element = stack.last().map_or("file", |f| f.local);
+                            let element = st.stack.last().map_or("file", |f| f.local);
                             doc.warn(
                                 at.unwrap_or(0),
                                 WarningKind::UnknownEntity,
@@ -647,10 +625,11 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                                 Dropped::Nothing,
                                 "entity is not one of the five XML defines and was left as written",
                             );
-                            doc.work += text.push(Cow::Owned(literal), at) as u64;
+                            doc.work += st.text.push(Cow::Owned(literal), at) as u64;
                         }
                     }
                 }
+                None
             }
             Event::DocType(d) => {
                 let inner = doc.offset_of(&d).unwrap_or(0);
@@ -658,22 +637,25 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                 let (line, column) = doc.locate(offset);
                 let content = value::trim_xml(&d);
                 if content.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("html"))
-                    && let Some(make) = wrong_root.take()
+                    && let Some(make) = st.wrong_root.take()
                 {
                     return Err(make("html", line, column));
                 }
                 return Err(TrackXmlError::DoctypeRefused { line, column });
             }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => None,
             Event::Eof => break,
+        };
+        if let Some(done) = step {
+            return done;
         }
     }
 
-    if !root_seen {
+    if !st.root_seen {
         let (line, column) = doc.locate(src.len());
         return Err(TrackXmlError::Malformed { line, column, reason: "the file has no root element".into() });
     }
-    if let Some(innermost) = stack.last() {
+    if let Some(innermost) = st.stack.last() {
         let name = name_at(src, innermost.offset);
         let (line, column) = doc.locate(innermost.offset);
         return Ok(Ending::Stopped {
@@ -685,10 +667,281 @@ pub(crate) fn run<'a, H: Handler<'a>>(
     Ok(Ending::Complete)
 }
 
+#[cfg(any(test, feature = "differential"))]
+thread_local! {
+    /// Tests and the fuzz target turn the simple scan off to compare against `quick-xml` alone.
+    pub(crate) static NO_SCAN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[inline]
+fn scan_enabled() -> bool {
+    #[cfg(any(test, feature = "differential"))]
+    {
+        !NO_SCAN.with(std::cell::Cell::get)
+    }
+    #[cfg(not(any(test, feature = "differential")))]
+    {
+        true
+    }
+}
+
+/// Runs `f` with the simple scan turned off on this thread, so that everything is read by `quick-xml` alone: for
+/// the `track_xml` fuzz target's differential check. Only with the `differential` feature.
+#[cfg(feature = "differential")]
+pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
+    NO_SCAN.with(|c| c.set(true));
+    let out = f();
+    NO_SCAN.with(|c| c.set(false));
+    out
+}
+
+/// Most events one [`simple::scan`] gathers before they are handled: a whole `<trk>` of a few thousand points
+/// fits, and the buffer stays near a megabyte.
+const SCAN_EVENTS: usize = 65_536;
+
+/// What `run` keeps between events, and the handling of start, end and text events shared by both readers
+/// (`quick-xml` and [`simple::scan`]). `Some` ends the reading with that result.
+struct State<'a, 'r, N, F> {
+    src: &'a str,
+    root_name: &'r str,
+    stack: Vec<Frame<'a, N>>,
+    text: TextBuf<'a>,
+    root_seen: bool,
+    wrong_root: Option<F>,
+}
+
+type Step = Option<Result<Ending, TrackXmlError>>;
+
+impl<'a, N: Copy, F: FnOnce(&str, u32, u32) -> TrackXmlError> State<'a, '_, N, F> {
+    fn start<H: Handler<'a, Node = N>>(
+        &mut self,
+        doc: &mut Doc<'a>,
+        handler: &mut H,
+        start: &BytesStart<'a>,
+        is_empty: bool,
+    ) -> Step {
+        let offset = doc.offset_of(start).map_or(0, |o| o.saturating_sub(1));
+        if self.stack.is_empty() && self.root_seen {
+            doc.warn(
+                offset,
+                WarningKind::TrailingContent,
+                start.local_name().into_inner(),
+                None,
+                Dropped::RestOfFile,
+                "elements after the end of the root element were ignored",
+            );
+            return Some(Ok(Ending::Complete));
+        }
+        let local = start.local_name().into_inner();
+        let node = match self.stack.last() {
+            None => {
+                if local != self.root_name {
+                    let (line, column) = doc.locate(offset);
+                    let Some(make) = self.wrong_root.take() else {
+                        return Some(Err(TrackXmlError::Malformed {
+                            line,
+                            column,
+                            reason: "unexpected root element".into(),
+                        }));
+                    };
+                    return Some(Err(make(local, line, column)));
+                }
+                self.root_seen = true;
+                handler.root(doc, start)
+            }
+            Some(parent) => match handler.enter(doc, parent.node, local, start, offset) {
+                Ok(node) => node,
+                Err(reason) => return Some(Ok(Ending::Stopped { offset, kind: WarningKind::Malformed, reason })),
+            },
+        };
+        if is_empty {
+            handler.leave(doc, node, "", offset);
+            if self.stack.is_empty() {
+                // `<gpx/>`: a complete, empty document.
+                return Some(Ok(Ending::Complete));
+            }
+        } else {
+            if self.stack.len() >= MAX_DEPTH {
+                return Some(Ok(Ending::Stopped {
+                    offset,
+                    kind: WarningKind::Malformed,
+                    reason: format!("elements are nested deeper than {MAX_DEPTH} levels"),
+                }));
+            }
+            let captures = H::captures(node);
+            if captures {
+                self.text.reset();
+            }
+            let local = if captures { name_at(self.src, offset) } else { "" };
+            doc.work += local.len() as u64;
+            self.stack.push(Frame { node, offset, captures, local });
+        }
+        None
+    }
+
+    fn end<H: Handler<'a, Node = N>>(&mut self, doc: &mut Doc<'a>, handler: &mut H) -> Step {
+        // quick-xml (or the simple scan) has checked that the name matches the open element.
+        if let Some(frame) = self.stack.pop() {
+            if frame.captures {
+                let at = self.text.offset.unwrap_or(frame.offset);
+                handler.leave(doc, frame.node, self.text.get(), at);
+            } else {
+                handler.leave(doc, frame.node, "", frame.offset);
+            }
+        }
+        None
+    }
+
+    fn text(&mut self, doc: &mut Doc<'a>, t: Cow<'a, str>) -> Step {
+        if let Some(frame) = self.stack.last() {
+            if frame.captures {
+                let at = doc.offset_of(&t);
+                doc.work += self.text.push(t, at) as u64;
+            }
+        } else if self.root_seen && !value::trim_xml(&t).is_empty() {
+            let at = doc.offset_of(&t).unwrap_or(self.src.len());
+            doc.warn(
+                at,
+                WarningKind::TrailingContent,
+                "file",
+                Some(value::trim_xml(&t)),
+                Dropped::RestOfFile,
+                "text after the end of the root element was ignored",
+            );
+            return Some(Ok(Ending::Complete));
+        }
+        None
+    }
+}
+
 /// Milliseconds since the Unix epoch according to the system clock (0 if the clock is before
 /// 1970, which only makes every time "in the future" and so dropped with a warning).
 pub(crate) fn system_now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NO_SCAN, name_at};
+    use crate::{ParseOptions, parse_gpx_with, parse_tcx_with};
+
+    /// Parses `doc` as GPX and as TCX with the simple scan and with `quick-xml` alone; everything read (points,
+    /// warnings with their lines and columns, work units, errors) must be the same.
+    fn same_both_ways(doc: &[u8]) {
+        let options = ParseOptions { now_ms: Some(1_800_000_000_000), ..ParseOptions::default() };
+        let with = (parse_gpx_with(doc, &options), parse_tcx_with(doc, &options));
+        NO_SCAN.with(|c| c.set(true));
+        let without = (parse_gpx_with(doc, &options), parse_tcx_with(doc, &options));
+        NO_SCAN.with(|c| c.set(false));
+        assert_eq!(with.0, without.0, "GPX differs on {:?}", String::from_utf8_lossy(doc));
+        assert_eq!(with.1, without.1, "TCX differs on {:?}", String::from_utf8_lossy(doc));
+    }
+
+    const GPX: &str = "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"a &amp; b\" \
+        xmlns:gpxtpx=\"http://www.garmin.com/xmlschemas/TrackPointExtension/v1\">\n\
+        <metadata><name>Run &amp; Fun</name><time>2024-05-01T07:00:00Z</time></metadata>\n\
+        <trk><name>Morning</name><type>running</type><trkseg>\n\
+        <trkpt lat=\"48.2\" lon=\"16.37\"><ele>200.5</ele><time>2024-05-01T07:00:00Z</time>\
+        <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>150</gpxtpx:hr><gpxtpx:cad>85</gpxtpx:cad>\
+        </gpxtpx:TrackPointExtension></extensions></trkpt>\n\
+        <trkpt lat='48.20001' lon=\"16.37\" ><ele>  201 </ele><time>2024-05-01T07:00:01Z</time><speed/></trkpt>\n\
+        <trkpt lat=\"48.20002\" lon=\"16.37\"><ele>x</ele><time>2024-05-01T07:00:02Z</time></trkpt>\n\
+        <trkpt lat=\"91\" lon=\"16.37\"><time>2024-05-01T07:00:03Z</time></trkpt>\n\
+        <trkpt lat=\"48.20003\" lon=\"16.37\"><!-- c --><ele>202</ele><time>2024-05-01T07:00:04Z</time></trkpt>\n\
+        <trkpt lat=\"48.20004\" lon=\"16.37\"><ele><![CDATA[203]]></ele><time>2024-05-01T07:00:05Z</time></trkpt>\n\
+        <trkpt lat=\"48.20005\" lon=\"16.37\"><ele>2&#48;4</ele><time>2024-05-01T07:00:06Z</time ></trkpt>\n\
+        <trkpt lat=\"48.20006\" lon=\"16.37\" note=\"a>b\"><ele>205</ele><time>2024-05-01T07:00:07Z</time></trkpt>\n\
+        <trkpt lat=\"48.20007\" lon=\"16.37\"><ele>206</ele><time>2024-05-01T07:00:08</time><x:unknown a='1'/></trkpt>\n\
+        <trkpt lat=\"48.20008\" lon=\"16.37\"><ele>207</ele><time>2024-05-01T07:00:09Z</time></trkpt></trkseg>\n\
+        <trkseg><trkpt lat=\"48.3\" lon=\"16.4\"><time>2024-05-01T07:10:00Z</time></trkpt></trkseg></trk>\n\
+        <wpt lat=\"1\" lon=\"2\"/><rte><rtept lat=\"1\" lon=\"2\"/></rte>\n</gpx>\n";
+
+    const TCX: &str = "<?xml version=\"1.0\"?><TrainingCenterDatabase><Activities><Activity Sport=\"Running\">\
+        <Id>2024-05-01T07:00:00Z</Id><Lap StartTime=\"2024-05-01T07:00:00Z\"><TotalTimeSeconds>60</TotalTimeSeconds>\
+        <DistanceMeters>180.5</DistanceMeters><Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod>\
+        <Track><Trackpoint><Time>2024-05-01T07:00:00Z</Time><Position><LatitudeDegrees>48.2</LatitudeDegrees>\
+        <LongitudeDegrees>16.37</LongitudeDegrees></Position><AltitudeMeters>200</AltitudeMeters>\
+        <DistanceMeters>0</DistanceMeters><HeartRateBpm><Value>150</Value></HeartRateBpm></Trackpoint>\
+        <Trackpoint><Time>2024-05-01T07:01:00Z</Time><DistanceMeters>180</DistanceMeters><!-- x -->\
+        <HeartRateBpm><Value>15&amp;1</Value></HeartRateBpm></Trackpoint></Track></Lap>\
+        <Creator><Name>Forerunner &lt;945&gt;</Name></Creator></Activity></Activities></TrainingCenterDatabase>";
+
+    #[test]
+    fn the_simple_scan_reads_what_quick_xml_reads() {
+        for doc in [GPX, TCX] {
+            // Every prefix (cut-off files), and the whole document with each byte changed to markup that matters.
+            for cut in 0..=doc.len() {
+                same_both_ways(&doc.as_bytes()[..cut]);
+            }
+            for (i, _) in doc.char_indices().step_by(3) {
+                for with in ["<", ">", "/", "&", "\"", " ", "</trkpt>", "<!--", "x"] {
+                    let mut changed = doc.to_string();
+                    let end = changed[i..].chars().next().map_or(i, |c| i + c.len_utf8());
+                    changed.replace_range(i..end, with);
+                    same_both_ways(changed.as_bytes());
+                }
+            }
+        }
+        // Text after the root, and elements after it, and a document that is only plain markup.
+        same_both_ways(b"<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"><time>2024-05-01T07:00:00Z</time></trkpt></trkseg></trk></gpx> x <a/>");
+        same_both_ways(b"<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"><time>2024-05-01T07:00:00Z</time></trkpt></trkseg></trk></gpx><gpx/>");
+    }
+
+    /// Files of the shared corpus (when it is next to the repository), read both ways.
+    #[test]
+    fn the_simple_scan_reads_the_corpus_as_quick_xml_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let Some(corpus) = [root.join("../../../shared/corpus"), root.join("../../../../shared/corpus")]
+            .into_iter()
+            .find(|p| p.is_dir())
+        else {
+            println!("skipped: corpus not found");
+            return;
+        };
+        let mut files = 0;
+        for dir in ["gpx", "tcx", "bad"] {
+            let Ok(entries) = std::fs::read_dir(corpus.join(dir)) else { continue };
+            for e in entries.flatten() {
+                if let Ok(bytes) = std::fs::read(e.path()) {
+                    same_both_ways(&bytes);
+                    files += 1;
+                }
+            }
+        }
+        println!("{files} corpus files read both ways");
+    }
+
+    /// `name_at` as it was written first (a `char` search), the reference for the byte scan.
+    fn reference(src: &str, offset: usize) -> &str {
+        let rest = src.get(offset + 1..).unwrap_or("");
+        let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
+        let name = &rest[..end];
+        name.rsplit(':').next().unwrap_or(name)
+    }
+
+    #[test]
+    fn element_names_are_read_as_the_char_search_reads_them() {
+        let docs = [
+            "<gpxtpx:hr>150</gpxtpx:hr>",
+            "<ele>1</ele>",
+            "<a:b:c attr='1'>",
+            "<x/>",
+            "<x\u{0B}y>",
+            "<x\u{0C}y>",
+            "<naïve\u{00A0}x>",
+            "<ns:名前\u{2028}z>",
+            "<ab\u{85}c>",
+            "<",
+            "<a:",
+            "",
+            "<élan:hr>",
+        ];
+        for doc in docs {
+            for offset in 0..=doc.len() + 1 {
+                assert_eq!(name_at(doc, offset), reference(doc, offset), "{doc:?} at {offset}");
+            }
+        }
+    }
 }
