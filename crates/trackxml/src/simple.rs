@@ -41,10 +41,13 @@ pub(crate) enum Stop {
     /// At the end tag of the element the scan started in, or at the event limit after a whole child: `quick-xml`
     /// reads on from the end of what was found, and a scan may follow at once.
     Done,
-    /// At something only `quick-xml` should read (or the end of the input, or a first child with more events than
-    /// the limit); the scan looked at bytes up to this position. The caller lets `quick-xml` read past it before
-    /// scanning again, so no byte is looked at by two scans that found nothing: the work stays linear.
+    /// At something only `quick-xml` should read (or the end of the input); the scan looked at bytes up to this
+    /// position. The caller lets `quick-xml` read past it before scanning again, so no byte is looked at by two
+    /// scans that found nothing: the work stays linear.
     Unusual(usize),
+    /// The first child alone has more events than the limit: `quick-xml` reads its start tag (which ends here) and
+    /// the next scan starts inside it. Each element costs at most one such scan of the limit's size.
+    Enter(usize),
 }
 
 /// Deepest nesting inside one scanned element; deeper content is left to `quick-xml` (no track file nests like
@@ -94,6 +97,8 @@ pub(crate) fn scan(src: &str, from: usize, max_events: usize, out: &mut Vec<Simp
     // Events and position after the last whole child (or text between children).
     let mut committed = (out.len(), from);
     let mut depth = 0usize;
+    // Where the start tag of the child being scanned ends.
+    let mut first_tag_end = from;
     let mut names: [(usize, usize); MAX_NESTING] = [(0, 0); MAX_NESTING];
     // Text up to the next `<`, then the markup there.
     while let Some(lt) = memchr::memchr(b'<', &b[pos..]).map(|i| pos + i) {
@@ -181,6 +186,9 @@ pub(crate) fn scan(src: &str, from: usize, max_events: usize, out: &mut Vec<Simp
             let content_end = if empty { gt - 1 } else { gt };
             out.push(Simple::Start { start: lt, content_end, name_len, empty });
             pos = gt + 1;
+            if depth == 0 {
+                first_tag_end = pos;
+            }
             if empty {
                 if depth == 0 {
                     committed = (out.len(), pos);
@@ -202,13 +210,12 @@ pub(crate) fn scan(src: &str, from: usize, max_events: usize, out: &mut Vec<Simp
             return (committed.1, Stop::Unusual(lt));
         }
         if depth > 0 && out.len() - committed.0 >= max_events {
-            // One child with more events than the limit: quick-xml reads it, at least as far as scanned.
-            let scanned = pos;
             out.truncate(committed.0);
             if committed.1 > from {
                 return (committed.1, Stop::Done);
             }
-            return (committed.1, Stop::Unusual(scanned));
+            // One child with more events than the limit: quick-xml opens it, and the scan goes on inside.
+            return (committed.1, Stop::Enter(first_tag_end));
         }
     }
     // The input ends inside a child (or in text after the last one).
@@ -267,7 +274,7 @@ mod tests {
         let mut out = Vec::new();
         let (end, stop) = scan(src, 3, 4, &mut out);
         assert!(out.is_empty());
-        assert_eq!((end, stop), (3, Stop::Unusual(src.find("<c>2").expect("c2"))), "one child over the limit");
+        assert_eq!((end, stop), (3, Stop::Enter(6)), "one child over the limit is opened by quick-xml");
         let from = src.find("<d/>").expect("d");
         let (end2, stop) = scan(src, from, 2, &mut out);
         assert_eq!((out.len(), &src[end2..], stop), (2, "<d/><d/></a>", Stop::Done));

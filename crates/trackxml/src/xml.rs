@@ -525,7 +525,7 @@ pub(crate) fn run<'a, H: Handler<'a>>(
         if at_text && scan_enabled() && !st.stack.is_empty() && position >= scan_from {
             scanned.clear();
             let (end, stop) = simple::scan(src, position, SCAN_EVENTS, &mut scanned);
-            if let simple::Stop::Unusual(at) = stop {
+            if let simple::Stop::Unusual(at) | simple::Stop::Enter(at) = stop {
                 scan_from = at;
             }
             if end > position {
@@ -695,9 +695,10 @@ pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Most events one [`simple::scan`] gathers before they are handled: a whole `<trk>` of a few thousand points
-/// fits, and the buffer stays near a megabyte.
-const SCAN_EVENTS: usize = 65_536;
+/// Most events one [`simple::scan`] gathers before they are handled (a few hundred track points): the buffer
+/// stays near 128 KiB per reader (65,536 events cost 2 MiB each and broke the import's in-flight memory budget,
+/// `crates/import/tests/in_flight_memory.rs`); a larger element is opened by `quick-xml` and scanned inside.
+const SCAN_EVENTS: usize = 4_096;
 
 /// What `run` keeps between events, and the handling of start, end and text events shared by both readers
 /// (`quick-xml` and [`simple::scan`]). `Some` ends the reading with that result.
