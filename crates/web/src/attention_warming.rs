@@ -14,6 +14,7 @@
 //! standard error and tried again at the next pass.
 
 use crate::AppState;
+use crate::routes::clinic::warm_page;
 use jiff::Timestamp;
 use runtall_app::clinic::{actions, attention_day, kept_row, warm};
 use runtall_store::StoreError;
@@ -29,7 +30,9 @@ pub struct Warmed {
     pub links: usize,
     /// Attention computed from the athletes' records (the rest was kept already).
     pub computed: usize,
-    /// Athletes whose attention could not be computed (said on standard error).
+    /// Clinician's pages of an athlete gathered ahead (`routes::clinic::warm_page`).
+    pub pages: usize,
+    /// Athletes whose attention or page could not be worked out (said on standard error).
     pub failed: usize,
     pub elapsed: Duration,
 }
@@ -50,16 +53,33 @@ pub fn warm_once(state: &AppState) -> Result<Warmed, StoreError> {
             warmed.links += 1;
             let now = Timestamp::now();
             let cache = state.derived.attention(athlete.id);
-            // Kept already: not even a connection.
-            if kept_row(&athlete, &cache, attention_day(now)).is_some() {
+            let day = attention_day(now);
+            let attention_kept = kept_row(&athlete, &cache, day).is_some();
+            let page_kept = state.derived.pages.holds(athlete.id, athlete.revision, day, now);
+            // Both kept already: not even a connection.
+            if attention_kept && page_kept {
                 continue;
             }
-            match db.blocking_store(athlete.id, |store| warm(store, &cache, &athlete, now)) {
-                Ok(Ok(true)) => warmed.computed += 1,
-                Ok(Ok(false)) => {}
+            let done = db.blocking_store(athlete.id, |store| {
+                let attention = if attention_kept {
+                    false
+                } else {
+                    warm(store, &cache, &athlete, now).map_err(|e| e.to_string())?
+                };
+                let page = !page_kept && warm_page(state, store).map_err(|e| format!("{e:?}"))?;
+                Ok::<_, String>((attention, page))
+            });
+            match done {
+                Ok(Ok((attention, page))) => {
+                    warmed.computed += usize::from(attention);
+                    warmed.pages += usize::from(page);
+                }
                 Ok(Err(e)) => {
                     warmed.failed += 1;
-                    eprintln!("runtall server: could not work out athlete {}'s attention ahead: {e}", athlete.id);
+                    eprintln!(
+                        "runtall server: could not work out athlete {}'s attention or page ahead: {e}",
+                        athlete.id
+                    );
                 }
                 // Deleted since the list was read, or the database is away: the dashboard will say.
                 Err(_) => warmed.failed += 1,

@@ -182,8 +182,10 @@ async fn warming_computes_each_followed_athlete_once_and_then_only_what_changed(
 
     let first = warm(&clinic);
     assert_eq!((first.links, first.computed, first.failed), (3, 3, 0), "{first:?}");
+    // Each athlete's page for their clinician is gathered ahead too.
+    assert_eq!(first.pages, 3, "{first:?}");
     let again = warm(&clinic);
-    assert_eq!((again.links, again.computed), (3, 0), "nothing changed: {again:?}");
+    assert_eq!((again.links, again.computed, again.pages), (3, 0, 0), "nothing changed: {again:?}");
     // The dashboard serves what was warmed, and leaves nothing stale behind.
     let rows = dashboard(&clinic, &pat).await;
     assert_eq!(names(&rows), ["Ana", "Ben"]);
@@ -192,10 +194,12 @@ async fn warming_computes_each_followed_athlete_once_and_then_only_what_changed(
     // A change to Ben's journal: the next pass computes Ben alone, and the dashboard then shows it.
     pain_days(&clinic, id_of(&rows, "Ben"), 8.0);
     let after = warm(&clinic);
-    assert_eq!(after.computed, 1, "{after:?}");
+    assert_eq!((after.computed, after.pages), (1, 1), "{after:?}");
     assert_eq!(names(&dashboard(&clinic, &pat).await), ["Ben", "Ana"]);
     // A visit moves "since" for Pat's view of Ana only.
     let ana = id_of(&rows, "Ana");
     assert_eq!(clinic.get(&pat, &format!("/clinic/athletes/{ana}")).await.status, StatusCode::OK);
-    assert_eq!(warm(&clinic).computed, 1);
+    // A visit writes only to the audit log: Ana's page still holds.
+    let visited = warm(&clinic);
+    assert_eq!((visited.computed, visited.pages), (1, 0), "{visited:?}");
 }

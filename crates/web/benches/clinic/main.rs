@@ -458,9 +458,10 @@ fn main() {
         // What `runtall server` does as it starts, here timed before the load begins; then the background passes.
         let warmed = runtall_web::attention_warming::warm_once(&state).expect("warm");
         println!(
-            "attention worked out ahead: {} links, {} computed, {} failed, in {:.1} s",
+            "attention worked out ahead: {} links, {} computed, {} athlete pages gathered, {} failed, in {:.1} s",
             warmed.links,
             warmed.computed,
+            warmed.pages,
             warmed.failed,
             warmed.elapsed.as_secs_f64()
         );

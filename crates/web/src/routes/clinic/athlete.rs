@@ -211,6 +211,25 @@ fn gather_shown(
     Ok((shown, until))
 }
 
+/// Gathers the athlete's page before any clinician asks (the warming pass of
+/// [`crate::attention_warming`]), unless the page kept for them still holds for the journal as it stands: a
+/// clinician going through their athletes then finds each page ready, as the dashboard finds attention ready.
+/// Returns whether it gathered. Blocking.
+pub(crate) fn warm_page(st: &AppState, store: &dyn Store) -> Result<bool, HttpError> {
+    let athlete = store.athlete_id();
+    let now = Timestamp::now();
+    let tz = TimeZone::system();
+    let today = now.to_zoned(tz.clone()).date();
+    let key = Key { revision: store.journal_revision()?, day: today };
+    if st.derived.pages.get(athlete, key, now).is_some() {
+        return Ok(false);
+    }
+    let kept = st.derived.attention(athlete);
+    let (shown, until) = gather_shown(st.program, &kept, store, now, today, &tz)?;
+    st.derived.pages.keep(athlete, key, until, Arc::new(shown));
+    Ok(true)
+}
+
 /// The athlete's page data after the access check, with this look written to their audit log before it is
 /// returned. What does not depend on the clinician comes from the kept page while the journal and the day are the
 /// same; their last visit is read before this look is written.

@@ -21,8 +21,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Athletes whose page is kept at once; the least recently viewed tenth goes when full.
-const KEEP: usize = 4_096;
+/// Athletes whose page is kept at once; the least recently viewed tenth goes when full. A kept page takes about
+/// 25 KB, so this is at most about 400 MB: enough for a clinic of 10,000 athletes to have every page ready (the
+/// warming pass gathers them ahead), measured in `docs/scaling.md`.
+const KEEP: usize = 16_384;
 
 /// When a kept page is still the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +59,13 @@ impl KeptPages {
         }
         k.used = tick;
         Some(k.shown.clone())
+    }
+
+    /// Whether the athlete's kept page still holds for this journal revision and day at `now`, without a store
+    /// (the warming pass asks before it takes a connection).
+    pub(crate) fn holds(&self, athlete: AthleteId, revision: u64, day: Date, now: Timestamp) -> bool {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(&athlete).is_some_and(|k| k.key == Key { revision, day } && k.until.is_none_or(|until| now < until))
     }
 
     /// Keeps the athlete's page as gathered for `key`, until `until` at the latest.

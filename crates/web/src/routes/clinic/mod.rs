@@ -10,6 +10,7 @@ mod athlete;
 mod kept_page;
 mod program;
 
+pub(crate) use athlete::warm_page;
 pub(crate) use kept_page::KeptPages;
 
 use super::json;
