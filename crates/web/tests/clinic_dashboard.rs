@@ -3,6 +3,7 @@
 //! each athlete's audit log once, and the work done ahead of the dashboard (`attention_warming`) computes only
 //! what went stale. On SQLite and on PostgreSQL.
 
+#[macro_use]
 mod clinic_support;
 
 use axum::http::StatusCode;
@@ -12,45 +13,11 @@ use runtall_store::AthleteId;
 use runtall_web::attention_warming::warm_once;
 use serde_json::Value;
 
-macro_rules! on_both {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::$case(super::Clinic::new()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(clinic) = super::Clinic::on(super::Backend::Postgres) else { return };
-                    super::$case(clinic).await;
-                }
-            )*
-        }
-    };
-}
-
 on_both!(
     a_journal_change_shows_on_the_next_dashboard,
     another_clinicians_athletes_are_never_on_the_dashboard,
     warming_computes_each_followed_athlete_once_and_then_only_what_changed,
 );
-
-/// The dashboard's rows as (name, id, row) in its order.
-async fn dashboard(clinic: &Clinic, who: &Client) -> Vec<(String, i64, Value)> {
-    let r = clinic.get(who, "/api/clinic/dashboard").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| (row["name"].as_str().expect("name").to_string(), row["athlete"].as_i64().expect("id"), row.clone()))
-        .collect()
-}
 
 fn names(rows: &[(String, i64, Value)]) -> Vec<&str> {
     rows.iter().map(|r| r.0.as_str()).collect()

@@ -13,18 +13,6 @@ use runtall_domain::journal::{PainReport, PainTiming};
 use runtall_store::AthleteId;
 use serde_json::{Value, json};
 
-/// The athletes on the clinician's dashboard as (name, id), in its order.
-async fn dashboard(clinic: &Clinic, who: &Client) -> Vec<(String, i64, Value)> {
-    let r = clinic.get(who, "/api/clinic/dashboard").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.json()
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| (row["name"].as_str().expect("name").to_string(), row["athlete"].as_i64().expect("id"), row.clone()))
-        .collect()
-}
-
 /// Ten days of pain at `intensity` (the example assessment's baseline is 5), as the athlete's journal holds it.
 fn pain_days(clinic: &Clinic, athlete: i64, intensity: f64) {
     clinic

@@ -2,34 +2,12 @@
 //! sign-in by email, sessions that survive a restart and end everywhere at once, device tokens on the API, and
 //! each athlete on their own records. (The route-by-route isolation suite is `isolation.rs`.)
 
+#[macro_use]
 mod clinic_support;
 
 use axum::http::StatusCode;
 use clinic_support::*;
 use serde_json::json;
-
-/// One `#[tokio::test]` per backend for each case: the same behaviour on SQLite and PostgreSQL.
-macro_rules! on_both {
-    ($($case:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    super::$case(super::Clinic::new()).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let Some(clinic) = super::Clinic::on(super::Backend::Postgres) else { return };
-                    super::$case(clinic).await;
-                }
-            )*
-        }
-    };
-}
 
 on_both!(
     a_clinician_invites_two_athletes_who_each_see_only_their_own_records,

@@ -12,6 +12,31 @@ use serde_json::Value;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// One `#[tokio::test]` per backend for each case: the same behaviour on SQLite and PostgreSQL (the file that uses it
+/// declares `#[macro_use] mod clinic_support;` and brings `Clinic` and `Backend` into scope).
+#[allow(unused_macros)]
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case(super::Clinic::new()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(clinic) = super::Clinic::on(super::Backend::Postgres) else { return };
+                    super::$case(clinic).await;
+                }
+            )*
+        }
+    };
+}
+
 pub const PASSWORD: &str = "a long enough password";
 
 /// The throwaway PostgreSQL cluster of the store's own tests (one per test binary).
@@ -279,4 +304,16 @@ pub fn example_assessment() -> Value {
         "psfs": [ { "activity": "Run 90 minutes", "score": 4 }, { "activity": "Laptop morning", "score": 5 },
                   { "activity": "Sleep through", "score": 7 } ]
     })
+}
+
+/// The clinician's dashboard as (name, athlete id, row) in its order, through its JSON twin.
+pub async fn dashboard(clinic: &Clinic, who: &Client) -> Vec<(String, i64, Value)> {
+    let r = clinic.get(who, "/api/clinic/dashboard").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| (row["name"].as_str().expect("name").to_string(), row["athlete"].as_i64().expect("id"), row.clone()))
+        .collect()
 }
