@@ -66,6 +66,14 @@ impl Dashboards for PgDatabase {
         tx.commit().map_err(|e| self.err(e))
     }
 
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64> {
+        let row = self
+            .conn()?
+            .query_opt("SELECT version FROM clinician_dashboard WHERE clinician_id = $1", &[&clinician.get()])
+            .map_err(|e| self.err(e))?;
+        Ok(row.map_or(0, |r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
+    }
+
     fn clinicians_following(&self) -> Result<Vec<AccountId>> {
         let rows = self
             .conn()?

@@ -42,6 +42,13 @@ pub trait Dashboards {
     /// either every entry is kept or none is.
     fn add_audit_entries(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()>;
 
+    /// A number that moves, in the same transaction, with every write that can change what `dashboard_state` returns
+    /// for `clinician` (a followed athlete's journal revision, a link made or ended, a followed athlete's account
+    /// renamed or deleted, an audit entry by this clinician at an athlete they follow), whoever writes it; writes
+    /// about athletes the clinician does not follow leave it alone. One primary-key read: a dashboard kept at this
+    /// version may be shown again without reading its state. 0 for a clinician who never followed anyone.
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64>;
+
     /// The clinicians who follow at least one athlete, for work done ahead of their dashboards.
     fn clinicians_following(&self) -> Result<Vec<AccountId>>;
 }

@@ -6,8 +6,8 @@ use crate::columns::{from_micros, micros, parse_ts};
 use crate::dashboard::{DashboardAthlete, Dashboards};
 use crate::{AthleteId, Result};
 use runtall_domain::clinic::AuditEntry;
-use rusqlite::params;
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
 
 /// This clinician's newest audit entry of one action at the linked athlete: one seek on `audit_log_actor`.
 const NEWEST: &str = "(SELECT g.at_us FROM audit_log g
@@ -78,6 +78,16 @@ impl Dashboards for SqliteDatabase {
             }
         }
         tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT version FROM clinician_dashboard WHERE clinician_id = ?1")
+            .map_err(|e| self.err(e))?;
+        let version: Option<i64> =
+            stmt.query_row([clinician.get()], |r| r.get(0)).optional().map_err(|e| self.err(e))?;
+        Ok(version.map_or(0, |v| u64::try_from(v).unwrap_or(0)))
     }
 
     fn clinicians_following(&self) -> Result<Vec<AccountId>> {
