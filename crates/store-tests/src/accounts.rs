@@ -489,6 +489,16 @@ where
         (ben_id, entry(pat.id, "viewed-dashboard", minute(3))),
     ];
     assert_eq!(moved("Pat's looks", &|| db.add_audit_entries(&looks).expect("batch")), (true, false));
+    // A dashboard's looks written together say the version just before and just after them: one move per look.
+    let before = db.dashboard_version(pat.id).expect("pat's");
+    let around = std::cell::Cell::new((0, 0));
+    let more = [
+        (ana_id, entry(pat.id, "viewed-dashboard", minute(4))),
+        (ben_id, entry(pat.id, "viewed-dashboard", minute(4))),
+    ];
+    let write = || around.set(db.add_dashboard_looks(pat.id, &more).expect("looks"));
+    assert_eq!(moved("Pat's dashboard looks", &write), (true, false));
+    assert_eq!(around.get(), (before, before + 2), "the version around the two looks");
     let kims = entry(kim.id, "viewed-dashboard", minute(4));
     assert_eq!(
         moved("Kim's look at Cy", &|| db.add_audit_entries(&[(cy_id, kims.clone())]).expect("batch")),

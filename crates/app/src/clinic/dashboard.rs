@@ -100,18 +100,22 @@ pub fn warm(store: &dyn Store, cache: &AttentionCache, athlete: &DashboardAthlet
 }
 
 /// The dashboard's look written to the audit log of each athlete whose last one by this clinician is
-/// [`DASHBOARD_AUDIT_EVERY`] old or more (or who has none), all in one transaction; returns how many were written.
-/// The times come from the same read as the dashboard ([`Dashboards::dashboard_state`]), so the rule holds across
-/// server processes and restarts.
+/// [`DASHBOARD_AUDIT_EVERY`] old or more (or who has none), all in one transaction. The times come from the same read
+/// as the dashboard ([`Dashboards::dashboard_state`]), so the rule holds across server processes and restarts.
+/// Returns `None` when no look was due, else the clinician's dashboard version just before and just after the looks
+/// ([`Dashboards::add_dashboard_looks`]): the looks move it, and a dashboard read at `before` holds at `after`.
 pub fn record_dashboard_looks(
     dashboards: &dyn Dashboards,
     athletes: &[DashboardAthlete],
     entry: &AuditEntry,
-) -> Result<usize> {
+) -> Result<Option<(u64, u64)>> {
     let due: Vec<(AthleteId, AuditEntry)> =
         athletes.iter().filter(|a| look_due(a.last_look, entry.at)).map(|a| (a.id, entry.clone())).collect();
-    dashboards.add_audit_entries(&due)?;
-    Ok(due.len())
+    if due.is_empty() {
+        return Ok(None);
+    }
+    let clinician = runtall_store::accounts::AccountId::new(entry.actor_account);
+    Ok(Some(dashboards.add_dashboard_looks(clinician, &due)?))
 }
 
 /// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain

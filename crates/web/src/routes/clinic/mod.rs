@@ -110,7 +110,8 @@ pub(super) async fn access_linked(
 /// athlete's attention comes from memory when it is kept for their revision, today and this clinician's "since"
 /// (the background warming in `attention_warming` keeps it so); only the others are read from their stores, all
 /// in one blocking task. The version is read before the state, so a dashboard is never kept under a version newer
-/// than what it shows: a write between the two reads only makes the next view read the state again.
+/// than what it shows: a write between the two reads only makes the next view read the state again. The looks move
+/// the version too; when they alone moved it, the dashboard is kept under the version after them.
 ///
 /// [`KeptDashboards`]: runtall_app::clinic::KeptDashboards
 /// [`Dashboards::dashboard_version`]: runtall_store::dashboard::Dashboards::dashboard_version
@@ -126,14 +127,19 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<KeptD
     let viewer = Viewer { account, name: name.to_string() };
     let mut entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
     entry.at = now;
-    let athletes = st
+    let (athletes, looks) = st
         .db
         .dashboards(move |d| {
             let athletes = d.dashboard_state(account, &actions::VISITS, actions::DASHBOARD)?;
-            record_dashboard_looks(d, &athletes, &entry)?;
-            Ok(athletes)
+            let looks = record_dashboard_looks(d, &athletes, &entry)?;
+            Ok((athletes, looks))
         })
         .await?;
+    // The looks just written moved the version; when nothing else did since it was read, the rows hold after them.
+    let version = match looks {
+        Some((before, after)) if before == version => after,
+        _ => version,
+    };
     if let Some(same) = kept.same(account.get(), &athletes, day) {
         return Ok(kept.keep_again(account.get(), version, &same, athletes, now));
     }
