@@ -4,6 +4,7 @@
 //! write stays under row-level security: one transaction that names each athlete before writing their entry.
 
 use crate::{PgDatabase, name_athlete};
+use postgres::SimpleQueryMessage;
 use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::AccountId;
 use runtall_store::columns::{from_micros, micros, parse_ts};
@@ -44,6 +45,55 @@ impl Dashboards for PgDatabase {
         }
         let mut conn = self.conn()?;
         let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        self.insert_audit(&mut tx, entries)?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn add_dashboard_looks(&self, clinician: AccountId, entries: &[(AthleteId, AuditEntry)]) -> Result<(u64, u64)> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        self.insert_audit(&mut tx, entries)?;
+        // The application role may not lock the counter row itself (it only reads it), but the first look that
+        // moved it took the row's lock for this transaction, so after the inserts nobody else can move it until the
+        // commit. "Before" is then "after" less the moves of these looks: one per entry by this clinician at an
+        // athlete they follow (links changed by others wait on the same lock, so this transaction's view of them
+        // is the one its triggers saw). With no move at all, no lock is held, and both are the one read.
+        let after = version_of(&mut tx, clinician).map_err(|e| self.err(e))?;
+        let athletes: Vec<i64> = entries.iter().map(|(a, _)| a.get()).collect();
+        let linked: Vec<i64> = tx
+            .query(
+                "SELECT athlete_id FROM clinician_links WHERE clinician_id = $1 AND athlete_id = ANY($2)",
+                &[&clinician.get(), &athletes],
+            )
+            .map_err(|e| self.err(e))?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let moves =
+            entries.iter().filter(|(a, e)| e.actor_account == clinician.get() && linked.contains(&a.get())).count()
+                as u64;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok((after.saturating_sub(moves), after))
+    }
+
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64> {
+        // Read on every dashboard view, so one round trip: the simple query protocol with the id written in (an
+        // integer, nothing to quote), where a bound parameter would first prepare the statement, a second one.
+        version_of(&mut *self.conn()?, clinician).map_err(|e| self.err(e))
+    }
+
+    fn clinicians_following(&self) -> Result<Vec<AccountId>> {
+        let rows = self
+            .conn()?
+            .query("SELECT DISTINCT clinician_id FROM clinician_links ORDER BY clinician_id", &[])
+            .map_err(|e| self.err(e))?;
+        Ok(rows.iter().map(|r| AccountId::new(r.get(0))).collect())
+    }
+}
+
+impl PgDatabase {
+    /// Each entry into its athlete's audit log, named for row-level security like any other write.
+    fn insert_audit(&self, tx: &mut postgres::Transaction<'_>, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
         let insert = tx
             .prepare(
                 "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
@@ -54,7 +104,7 @@ impl Dashboards for PgDatabase {
         for (athlete, e) in entries {
             // Each entry is written as its athlete: the policy checks it like any other write.
             if named != Some(*athlete) {
-                name_athlete(&mut tx, athlete.get()).map_err(|e| self.err(e))?;
+                name_athlete(tx, athlete.get()).map_err(|e| self.err(e))?;
                 named = Some(*athlete);
             }
             tx.execute(
@@ -63,14 +113,20 @@ impl Dashboards for PgDatabase {
             )
             .map_err(|e| self.err(e))?;
         }
-        tx.commit().map_err(|e| self.err(e))
+        Ok(())
     }
+}
 
-    fn clinicians_following(&self) -> Result<Vec<AccountId>> {
-        let rows = self
-            .conn()?
-            .query("SELECT DISTINCT clinician_id FROM clinician_links ORDER BY clinician_id", &[])
-            .map_err(|e| self.err(e))?;
-        Ok(rows.iter().map(|r| AccountId::new(r.get(0))).collect())
+/// The clinician's dashboard version as `client` sees it, in one round trip (see `dashboard_version`).
+fn version_of(
+    client: &mut impl postgres::GenericClient,
+    clinician: AccountId,
+) -> std::result::Result<u64, postgres::Error> {
+    let sql = format!("SELECT version FROM clinician_dashboard WHERE clinician_id = {}", clinician.get());
+    for message in client.simple_query(&sql)? {
+        if let SimpleQueryMessage::Row(row) = message {
+            return Ok(row.get(0).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0));
+        }
     }
+    Ok(0)
 }

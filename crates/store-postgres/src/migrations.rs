@@ -369,6 +369,96 @@ pub const MIGRATIONS: &[&str] = &[
     $$;
     REVOKE ALL ON FUNCTION runtall_dashboard_state(BIGINT, TEXT[], TEXT) FROM PUBLIC;
     "#,
+    // 6: each clinician's dashboard version, as SQLite's step of the same name: a counter moved in the same
+    // transaction as anything the clinician's dashboard is made from (a followed athlete's journal revision, a link
+    // made or ended, a followed athlete's account added, renamed or deleted, an audit entry by the clinician at an
+    // athlete they follow), so a server may show a dashboard it kept while the counter has not moved, whichever
+    // process or program wrote. The application role may only read it (`COUNTER_TABLES`): were it able to write,
+    // a bug could set a counter back and make a stale dashboard look current. The triggers therefore run as the
+    // tables' owner (`SECURITY DEFINER`), which is safe because each does one thing only: add 1 to the counters
+    // of the clinicians that the triggering row (already checked by row-level security, as the invoker's write)
+    // names or links to. They return nothing, read no journal content, take no argument but that row, and cannot
+    // be called except as triggers; the search path is pinned (with `pg_temp` last) so nobody can put a table of
+    // their own in front of the owner's. Where one write moves several clinicians (a journal change of an athlete
+    // two clinicians follow), their rows are locked in clinician order first, so two such writes cannot deadlock.
+    r#"
+    CREATE TABLE clinician_dashboard (
+        clinician_id BIGINT PRIMARY KEY,
+        version      BIGINT NOT NULL
+    );
+    INSERT INTO clinician_dashboard (clinician_id, version) SELECT DISTINCT clinician_id, 1 FROM clinician_links;
+
+    -- Moves the dashboards of the clinicians following one athlete.
+    CREATE FUNCTION runtall_bump_followers(p_athlete BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM 1 FROM clinician_dashboard
+          WHERE clinician_id IN (SELECT clinician_id FROM clinician_links WHERE athlete_id = p_athlete)
+          ORDER BY clinician_id FOR UPDATE;
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id IN (SELECT clinician_id FROM clinician_links WHERE athlete_id = p_athlete);
+    END
+    $$;
+    CREATE FUNCTION runtall_dashboard_on_revision() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+        PERFORM runtall_bump_followers(NEW.athlete_id);
+        RETURN NULL;
+    END
+    $$;
+    CREATE FUNCTION runtall_dashboard_on_link() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            UPDATE clinician_dashboard SET version = version + 1 WHERE clinician_id = OLD.clinician_id;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO clinician_dashboard AS d (clinician_id, version) VALUES (NEW.clinician_id, 1)
+                ON CONFLICT (clinician_id) DO UPDATE SET version = d.version + 1;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE FUNCTION runtall_dashboard_on_account() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.athlete_id IS NOT NULL THEN
+            PERFORM runtall_bump_followers(OLD.athlete_id);
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.athlete_id IS NOT NULL
+           AND (TG_OP = 'INSERT' OR NEW.athlete_id IS DISTINCT FROM OLD.athlete_id) THEN
+            PERFORM runtall_bump_followers(NEW.athlete_id);
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    CREATE FUNCTION runtall_dashboard_on_audit() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+    DECLARE e audit_log;
+    BEGIN
+        IF TG_OP = 'DELETE' THEN e := OLD; ELSE e := NEW; END IF;
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id = e.actor_account
+           AND EXISTS (SELECT 1 FROM clinician_links
+                        WHERE clinician_id = e.actor_account AND athlete_id = e.athlete_id);
+        RETURN NULL;
+    END
+    $$;
+    CREATE TRIGGER journal_revision_dashboard AFTER UPDATE OF n ON journal_revision
+        FOR EACH ROW EXECUTE FUNCTION runtall_dashboard_on_revision();
+    CREATE TRIGGER clinician_links_dashboard AFTER INSERT OR UPDATE OR DELETE ON clinician_links
+        FOR EACH ROW EXECUTE FUNCTION runtall_dashboard_on_link();
+    CREATE TRIGGER accounts_dashboard AFTER INSERT OR DELETE OR UPDATE OF name, athlete_id ON accounts
+        FOR EACH ROW EXECUTE FUNCTION runtall_dashboard_on_account();
+    CREATE TRIGGER audit_log_dashboard AFTER INSERT OR DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION runtall_dashboard_on_audit();
+    DO $$
+    DECLARE f TEXT;
+    BEGIN
+        FOREACH f IN ARRAY ARRAY['runtall_bump_followers(BIGINT)', 'runtall_dashboard_on_revision()',
+                                 'runtall_dashboard_on_link()', 'runtall_dashboard_on_account()',
+                                 'runtall_dashboard_on_audit()'] LOOP
+            EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
+            EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+        END LOOP;
+    END
+    $$;
+    "#,
 ];
 
 /// The tables whose rows belong to one athlete, each under row-level security.
@@ -398,6 +488,10 @@ pub(crate) const ATHLETE_TABLES: [&str; 19] = [
 /// application role under the server's own checks.
 pub const SERVER_TABLES: [&str; 6] =
     ["accounts", "account_sessions", "invitations", "clinician_links", "devices", "reset_codes"];
+
+/// Server-level tables the application role may only read: counters its writes move through triggers that run as
+/// the tables' owner (see step 6), so no bug in the server can set one back.
+pub const COUNTER_TABLES: [&str; 1] = ["clinician_dashboard"];
 
 /// The functions the application role may call that run as the tables' owner (`SECURITY DEFINER`), each of which
 /// confines itself (see step 5). Nobody else may call them.
@@ -454,6 +548,9 @@ fn grant(client: &mut Client, target: &str, app_role: &str) -> Result<()> {
     );
     for table in SERVER_TABLES {
         sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};"));
+    }
+    for table in COUNTER_TABLES {
+        sql.push_str(&format!("GRANT SELECT ON {table} TO {role};"));
     }
     for table in ATHLETE_TABLES {
         sql.push_str(&format!("GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {role};"));

@@ -327,3 +327,65 @@ fn the_dashboard_function_answers_only_for_a_clinicians_current_links() {
     assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
     assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
 }
+
+/// The dashboard versions move through triggers that run as the tables' owner: a journal write as the application
+/// role (under row-level security, one athlete named) moves the version of the clinician who follows that athlete,
+/// while the role itself can read the counters but never write one (a counter set back would make a stale
+/// dashboard look current). The trigger functions run with a pinned search path and nobody may call them.
+#[test]
+fn dashboard_versions_move_under_row_level_security_and_the_application_cannot_set_them() {
+    use runtall_store::accounts::{Accounts, Role};
+    use runtall_store::dashboard::Dashboards;
+    let Some(server) = support::server() else { return support::skipped("the dashboard versions") };
+    let database = server.fresh_database();
+    let db = database.connect();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, None).expect("pat");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, None).expect("ana");
+    let now: jiff::Timestamp = "2026-12-01T10:00:00Z".parse().expect("time");
+    let code = "c".repeat(64);
+    db.add_invitation(&code, pat.id, now, now + jiff::SignedDuration::from_hours(1)).expect("invite");
+    db.accept_invitation(&code, ana.id, now).expect("accept");
+    let ana_id = ana.athlete.expect("ana's");
+
+    let before = db.dashboard_version(pat.id).expect("version");
+    let mut app = database.app.connect(NoTls).expect("application role");
+    let mut tx = app.transaction().expect("transaction");
+    tx.execute("SELECT set_config('app.athlete_id', $1, true)", &[&ana_id.get().to_string()]).expect("set athlete");
+    tx.execute("INSERT INTO day_logs (athlete_id, date, data) VALUES ($1, '2026-12-01', '{}')", &[&ana_id.get()])
+        .expect("a journal write as Ana");
+    tx.commit().expect("commit");
+    assert!(db.dashboard_version(pat.id).expect("version") > before, "Ana's journal moved Pat's dashboard");
+
+    let seen: i64 = app
+        .query_one("SELECT version FROM clinician_dashboard WHERE clinician_id = $1", &[&pat.id.get()])
+        .expect("the role reads the counters")
+        .get(0);
+    for sql in [
+        "UPDATE clinician_dashboard SET version = 0",
+        "DELETE FROM clinician_dashboard",
+        "INSERT INTO clinician_dashboard (clinician_id, version) VALUES (424242, 1)",
+    ] {
+        let err = app.execute(sql, &[]).expect_err("the role cannot write the counters");
+        assert!(message(&err).contains("permission denied"), "{sql}: {err:?}");
+    }
+    assert_eq!(db.dashboard_version(pat.id).expect("version"), u64::try_from(seen).expect("positive"));
+
+    let mut owner = database.owner.connect(NoTls).expect("owner");
+    let rows = owner
+        .query(
+            "SELECT p.proname::text, p.prosecdef, array_to_string(p.proconfig, ','),
+                    has_function_privilege('public', p.oid, 'EXECUTE')
+             FROM pg_proc p WHERE p.proname LIKE 'runtall_dashboard_on_%' OR p.proname = 'runtall_bump_followers'",
+            &[],
+        )
+        .expect("catalogue");
+    assert_eq!(rows.len(), 5, "four trigger functions and their helper");
+    for row in rows {
+        let (name, definer, config, public): (String, bool, Option<String>, bool) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let config = config.unwrap_or_default();
+        assert!(definer || name == "runtall_bump_followers", "{name} runs as the owner");
+        assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "{name}: {config}");
+        assert!(!public, "{name}: nobody may call it");
+    }
+}

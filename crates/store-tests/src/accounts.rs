@@ -417,3 +417,113 @@ where
     following.sort();
     assert_eq!(following, [pat.id, kim.id]);
 }
+
+pub fn the_dashboard_version_moves_with_what_the_dashboard_shows_and_only_that<B: Backend>(backend: &B)
+where
+    B::Db: Accounts + Dashboards,
+{
+    let db = backend.fresh();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let kim = db.create_account("kim@example.org", "Kim", Role::Clinician, Some(PHC)).expect("kim");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let cy = db.create_account("cy@example.org", "Cy", Role::Athlete, Some(PHC)).expect("cy");
+    let (ana_id, ben_id, cy_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"), cy.athlete.expect("cy's"));
+    let now = at("2026-12-01T10:00:00Z");
+    let week = now + SignedDuration::from_hours(24 * 7);
+    let versions = || (db.dashboard_version(pat.id).expect("pat's"), db.dashboard_version(kim.id).expect("kim's"));
+    assert_eq!(versions(), (0, 0), "nobody followed yet");
+
+    // Each link made moves its clinician's version, and only theirs.
+    let mut last = versions();
+    for (code, by, athlete) in [("p1", pat.id, ana.id), ("p2", pat.id, ben.id), ("k1", kim.id, cy.id)] {
+        db.add_invitation(&hash(code), by, now, week).expect("invite");
+        db.accept_invitation(&hash(code), athlete, now).expect("accept");
+        let next = versions();
+        if by == pat.id {
+            assert!(next.0 > last.0 && next.1 == last.1, "{code}: {last:?} -> {next:?}");
+        } else {
+            assert!(next.0 == last.0 && next.1 > last.1, "{code}: {last:?} -> {next:?}");
+        }
+        last = next;
+    }
+    // A write, then which clinicians' versions moved: (Pat's, Kim's).
+    let mut moved = |what: &str, write: &dyn Fn()| {
+        write();
+        let next = versions();
+        let out = (next.0 != last.0, next.1 != last.1);
+        assert!(next.0 >= last.0 && next.1 >= last.1, "{what}: versions never go back");
+        last = next;
+        out
+    };
+    let store = |id| db.athlete(id).expect("store");
+    let minute = |n: i64| now + SignedDuration::from_mins(n);
+
+    // A followed athlete's journal: a profile, a red-flag screen, a pain report.
+    assert_eq!(
+        moved("Ana's profile", &|| store(ana_id).save_profile(&crate::fixtures::profile("Ana")).expect("p")),
+        (true, false)
+    );
+    let screen = crate::fixtures::screening("2026-12-01T10:05:00Z", &["night-pain-that-wakes"]);
+    assert_eq!(
+        moved("Ben's screen", &|| {
+            store(ben_id).add_screening(&screen).expect("screen");
+        }),
+        (true, false)
+    );
+    let pain = crate::fixtures::pain("2026-12-01T10:06:00Z", 7.0, None);
+    assert_eq!(
+        moved("Cy's pain", &|| {
+            store(cy_id).add_pain_report(&pain).expect("pain");
+        }),
+        (false, true)
+    );
+
+    // This clinician's audit entries at athletes they follow (a visit, a dashboard look, a batch of looks).
+    let visit = entry(pat.id, "viewed-athlete", minute(1));
+    assert_eq!(moved("Pat visits Ana", &|| store(ana_id).add_audit(&visit).expect("audit")), (true, false));
+    let look = entry(pat.id, "viewed-dashboard", minute(2));
+    assert_eq!(moved("Pat's look at Ben", &|| store(ben_id).add_audit(&look).expect("audit")), (true, false));
+    let looks = [
+        (ana_id, entry(pat.id, "viewed-dashboard", minute(3))),
+        (ben_id, entry(pat.id, "viewed-dashboard", minute(3))),
+    ];
+    assert_eq!(moved("Pat's looks", &|| db.add_audit_entries(&looks).expect("batch")), (true, false));
+    // A dashboard's looks written together say the version just before and just after them: one move per look.
+    let before = db.dashboard_version(pat.id).expect("pat's");
+    let around = std::cell::Cell::new((0, 0));
+    let more = [
+        (ana_id, entry(pat.id, "viewed-dashboard", minute(4))),
+        (ben_id, entry(pat.id, "viewed-dashboard", minute(4))),
+    ];
+    let write = || around.set(db.add_dashboard_looks(pat.id, &more).expect("looks"));
+    assert_eq!(moved("Pat's dashboard looks", &write), (true, false));
+    assert_eq!(around.get(), (before, before + 2), "the version around the two looks");
+    let kims = entry(kim.id, "viewed-dashboard", minute(4));
+    assert_eq!(
+        moved("Kim's look at Cy", &|| db.add_audit_entries(&[(cy_id, kims.clone())]).expect("batch")),
+        (false, true)
+    );
+
+    // Nothing moves for what the dashboards do not show: an athlete nobody follows, an entry by a clinician at an
+    // athlete they do not follow, an athlete's own entry, another athlete's account made.
+    let dee = db.create_account("dee@example.org", "Dee", Role::Athlete, Some(PHC)).expect("dee");
+    let dee_id = dee.athlete.expect("dee's");
+    assert_eq!(
+        moved("Dee's profile", &|| store(dee_id).save_profile(&crate::fixtures::profile("Dee")).expect("p")),
+        (false, false)
+    );
+    let stray = entry(kim.id, "viewed-athlete", minute(5));
+    assert_eq!(moved("Kim's entry at Ana", &|| store(ana_id).add_audit(&stray).expect("audit")), (false, false));
+    let own = entry(ana.id, "exported", minute(6));
+    assert_eq!(moved("Ana's own entry", &|| store(ana_id).add_audit(&own).expect("audit")), (false, false));
+
+    // A link ended, by the athlete revoking it or by deleting the account, moves that clinician's version only.
+    assert_eq!(moved("Ana revokes Pat", &|| assert!(db.revoke_link(ana_id, pat.id).expect("revoke"))), (true, false));
+    assert_eq!(
+        moved("Ana's journal after", &|| store(ana_id).save_profile(&crate::fixtures::profile("A")).expect("p")),
+        (false, false)
+    );
+    assert_eq!(moved("Ben's account deleted", &|| assert!(db.delete_account(ben.id).expect("delete"))), (true, false));
+    assert_eq!(moved("Cy's account deleted", &|| assert!(db.delete_account(cy.id).expect("delete"))), (false, true));
+}

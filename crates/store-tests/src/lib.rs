@@ -94,6 +94,7 @@ macro_rules! accounts_suite {
             expired_secrets_are_purged_and_live_ones_kept,
             deleting_an_account_ends_everything_it_held,
             the_dashboard_state_is_the_clinicians_current_athletes_and_nobody_elses,
+            the_dashboard_version_moves_with_what_the_dashboard_shows_and_only_that,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

@@ -42,6 +42,19 @@ pub trait Dashboards {
     /// either every entry is kept or none is.
     fn add_audit_entries(&self, entries: &[(AthleteId, AuditEntry)]) -> Result<()>;
 
+    /// Adds a dashboard's looks (`entries`, each by `clinician`) as [`Dashboards::add_audit_entries`] does, and
+    /// returns the clinician's dashboard version just before them and just after them, as seen by their own
+    /// transaction. Each look moves the version; when `before` is the version a dashboard's state was read at,
+    /// nothing else moved it in between, and that dashboard holds at `after`.
+    fn add_dashboard_looks(&self, clinician: AccountId, entries: &[(AthleteId, AuditEntry)]) -> Result<(u64, u64)>;
+
+    /// A number that moves, in the same transaction, with every write that can change what `dashboard_state` returns
+    /// for `clinician` (a followed athlete's journal revision, a link made or ended, a followed athlete's account
+    /// renamed or deleted, an audit entry by this clinician at an athlete they follow), whoever writes it; writes
+    /// about athletes the clinician does not follow leave it alone. One primary-key read: a dashboard kept at this
+    /// version may be shown again without reading its state. 0 for a clinician who never followed anyone.
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64>;
+
     /// The clinicians who follow at least one athlete, for work done ahead of their dashboards.
     fn clinicians_following(&self) -> Result<Vec<AccountId>>;
 }

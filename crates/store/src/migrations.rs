@@ -498,4 +498,61 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX audit_log_actor ON audit_log (athlete_id, actor_account, action, at_us);
     "#,
+    // Issue 19 scale: each clinician's dashboard version, a counter that moves in the same transaction as anything
+    // their dashboard is made from, whoever writes it (this server, another process on the same database, a sync,
+    // the CLI): a followed athlete's journal revision, a link made or ended, a followed athlete's account renamed,
+    // added or deleted, and an audit entry by the clinician at an athlete they follow (a visit moves the dashboard's
+    // "since"; a dashboard look moves when the next look is due). A server that kept a clinician's dashboard at
+    // version v may show it again while the counter still reads v: one primary-key read instead of the dashboard's
+    // state. A row appears with the clinician's first link; a clinician without one reads as version 0, and has no
+    // athletes to show. No foreign key to `accounts`: deleting a clinician's account ends their links by cascade,
+    // and those triggers must still find (or miss) the row without a dangling reference. Writes of athletes nobody
+    // follows touch nothing here.
+    r#"
+    CREATE TABLE clinician_dashboard (
+        clinician_id INTEGER PRIMARY KEY,
+        version      INTEGER NOT NULL
+    );
+    INSERT INTO clinician_dashboard (clinician_id, version) SELECT DISTINCT clinician_id, 1 FROM clinician_links;
+    CREATE TRIGGER journal_revision_dashboard AFTER UPDATE OF n ON journal_revision BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id IN (SELECT clinician_id FROM clinician_links WHERE athlete_id = NEW.athlete_id);
+    END;
+    CREATE TRIGGER clinician_links_insert_dashboard AFTER INSERT ON clinician_links BEGIN
+        INSERT OR IGNORE INTO clinician_dashboard (clinician_id, version) VALUES (NEW.clinician_id, 0);
+        UPDATE clinician_dashboard SET version = version + 1 WHERE clinician_id = NEW.clinician_id;
+    END;
+    CREATE TRIGGER clinician_links_update_dashboard AFTER UPDATE ON clinician_links BEGIN
+        INSERT OR IGNORE INTO clinician_dashboard (clinician_id, version) VALUES (NEW.clinician_id, 0);
+        UPDATE clinician_dashboard SET version = version + 1 WHERE clinician_id IN (OLD.clinician_id, NEW.clinician_id);
+    END;
+    CREATE TRIGGER clinician_links_delete_dashboard AFTER DELETE ON clinician_links BEGIN
+        UPDATE clinician_dashboard SET version = version + 1 WHERE clinician_id = OLD.clinician_id;
+    END;
+    CREATE TRIGGER accounts_insert_dashboard AFTER INSERT ON accounts WHEN NEW.athlete_id IS NOT NULL BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id IN (SELECT clinician_id FROM clinician_links WHERE athlete_id = NEW.athlete_id);
+    END;
+    CREATE TRIGGER accounts_update_dashboard AFTER UPDATE OF name, athlete_id ON accounts BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id IN (SELECT clinician_id FROM clinician_links
+                                 WHERE athlete_id IN (OLD.athlete_id, NEW.athlete_id));
+    END;
+    CREATE TRIGGER accounts_delete_dashboard AFTER DELETE ON accounts WHEN OLD.athlete_id IS NOT NULL BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id IN (SELECT clinician_id FROM clinician_links WHERE athlete_id = OLD.athlete_id);
+    END;
+    CREATE TRIGGER audit_log_insert_dashboard AFTER INSERT ON audit_log BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id = NEW.actor_account
+           AND EXISTS (SELECT 1 FROM clinician_links
+                        WHERE clinician_id = NEW.actor_account AND athlete_id = NEW.athlete_id);
+    END;
+    CREATE TRIGGER audit_log_delete_dashboard AFTER DELETE ON audit_log BEGIN
+        UPDATE clinician_dashboard SET version = version + 1
+         WHERE clinician_id = OLD.actor_account
+           AND EXISTS (SELECT 1 FROM clinician_links
+                        WHERE clinician_id = OLD.actor_account AND athlete_id = OLD.athlete_id);
+    END;
+    "#,
 ];

@@ -1,7 +1,8 @@
 //! The clinician's dashboard read in one statement with attention kept in memory: a change to an athlete's journal
 //! shows on the next dashboard all the same, another clinician's athletes never appear, the hourly look reaches
 //! each athlete's audit log once, and the work done ahead of the dashboard (`attention_warming`) computes only
-//! what went stale. On SQLite and on PostgreSQL.
+//! what went stale. A dashboard shown again from memory (nothing it is made from changed) still shows a red flag or
+//! a revoked link on the very next view, whoever wrote it. On SQLite and on PostgreSQL.
 
 #[macro_use]
 mod clinic_support;
@@ -17,6 +18,8 @@ on_both!(
     a_journal_change_shows_on_the_next_dashboard,
     another_clinicians_athletes_are_never_on_the_dashboard,
     warming_computes_each_followed_athlete_once_and_then_only_what_changed,
+    a_red_flag_the_athlete_logs_is_on_the_clinicians_very_next_dashboard,
+    a_revoked_link_leaves_the_dashboard_at_once,
 );
 
 fn names(rows: &[(String, i64, Value)]) -> Vec<&str> {
@@ -169,4 +172,74 @@ async fn warming_computes_each_followed_athlete_once_and_then_only_what_changed(
     // A visit writes only to the audit log: Ana's page still holds.
     let visited = warm(&clinic);
     assert_eq!((visited.computed, visited.pages), (1, 0), "{visited:?}");
+}
+
+/// The clinician's dashboard page, and the athletes on it in their order.
+async fn page(clinic: &Clinic, who: &Client) -> (String, Vec<String>) {
+    let r = clinic.get(who, "/clinic").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let names = r
+        .body
+        .split("<li class=\"dashboard-row\">")
+        .skip(1)
+        .map(|row| {
+            let name = row.split("<strong>").nth(1).and_then(|s| s.split("</strong>").next()).expect("a name");
+            name.to_string()
+        })
+        .collect();
+    (r.body, names)
+}
+
+/// The dashboard viewed until it is kept and shown from memory (the first view writes the hourly looks).
+async fn seen_a_few_times(clinic: &Clinic, who: &Client) -> String {
+    let (first, _) = page(clinic, who).await;
+    for _ in 0..3 {
+        assert_eq!(page(clinic, who).await.0, first, "nothing changed, the same page");
+    }
+    first
+}
+
+async fn a_red_flag_the_athlete_logs_is_on_the_clinicians_very_next_dashboard(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let who = athletes(&clinic, &pat, &["Ana", "Ben", "Cy"]).await;
+    let before = seen_a_few_times(&clinic, &pat).await;
+    assert!(!before.contains("level-urgent"), "nobody urgent yet");
+    assert_eq!(page(&clinic, &pat).await.1, ["Ana", "Ben", "Cy"]);
+
+    // Cy answers yes to a red-flag question on the screen.
+    let r = clinic
+        .api(&who[2], "/api/screen", serde_json::json!({ "yes": ["night-pain-that-wakes"], "others": "no" }))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (body, names) = page(&clinic, &pat).await;
+    assert_eq!(names, ["Cy", "Ana", "Ben"], "the very next dashboard puts Cy first");
+    assert!(body.contains("level-urgent"), "and says it is urgent");
+    let rows = dashboard(&clinic, &pat).await;
+    assert_eq!((rows[0].0.as_str(), &rows[0].2["attention"]["level"]), ("Cy", &serde_json::json!("urgent")));
+
+    // Kept again, then a flag written by another program on the same database (the CLI, a sync): the same.
+    seen_a_few_times(&clinic, &pat).await;
+    red_flag(&clinic, id_of(&rows, "Ben"));
+    assert_eq!(page(&clinic, &pat).await.1[..2], ["Ben", "Cy"], "two urgent now, by name");
+}
+
+async fn a_revoked_link_leaves_the_dashboard_at_once(clinic: Clinic) {
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let who = athletes(&clinic, &pat, &["Ana", "Ben", "Cy"]).await;
+    seen_a_few_times(&clinic, &pat).await;
+    let rows = dashboard(&clinic, &pat).await;
+
+    // Ana revokes Pat on her account page: gone from the very next dashboard, page and data alike.
+    let pat_account = clinic.account("pat@example.org").id;
+    let r = clinic.form(&who[0], &format!("/account/clinicians/{pat_account}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(page(&clinic, &pat).await.1, ["Ben", "Cy"]);
+    assert_eq!(names(&dashboard(&clinic, &pat).await), ["Ben", "Cy"]);
+
+    // Kept again, then Ben's link ended by another program on the same database: gone at once too.
+    seen_a_few_times(&clinic, &pat).await;
+    let ben = AthleteId::new(id_of(&rows, "Ben"));
+    let revoked = clinic.with_db(move |db| db.blocking_accounts(|a| a.revoke_link(ben, pat_account)).expect("db"));
+    assert!(revoked.expect("revoke"));
+    assert_eq!(page(&clinic, &pat).await.1, ["Cy"]);
 }

@@ -100,21 +100,22 @@ pub fn warm(store: &dyn Store, cache: &AttentionCache, athlete: &DashboardAthlet
 }
 
 /// The dashboard's look written to the audit log of each athlete whose last one by this clinician is
-/// [`DASHBOARD_AUDIT_EVERY`] old or more (or who has none), all in one transaction; returns how many were written.
-/// The times come from the same read as the dashboard ([`Dashboards::dashboard_state`]), so the rule holds across
-/// server processes and restarts.
+/// [`DASHBOARD_AUDIT_EVERY`] old or more (or who has none), all in one transaction. The times come from the same read
+/// as the dashboard ([`Dashboards::dashboard_state`]), so the rule holds across server processes and restarts.
+/// Returns `None` when no look was due, else the clinician's dashboard version just before and just after the looks
+/// ([`Dashboards::add_dashboard_looks`]): the looks move it, and a dashboard read at `before` holds at `after`.
 pub fn record_dashboard_looks(
     dashboards: &dyn Dashboards,
     athletes: &[DashboardAthlete],
     entry: &AuditEntry,
-) -> Result<usize> {
-    let due: Vec<(AthleteId, AuditEntry)> = athletes
-        .iter()
-        .filter(|a| a.last_look.is_none_or(|last| entry.at.duration_since(last) >= DASHBOARD_AUDIT_EVERY))
-        .map(|a| (a.id, entry.clone()))
-        .collect();
-    dashboards.add_audit_entries(&due)?;
-    Ok(due.len())
+) -> Result<Option<(u64, u64)>> {
+    let due: Vec<(AthleteId, AuditEntry)> =
+        athletes.iter().filter(|a| look_due(a.last_look, entry.at)).map(|a| (a.id, entry.clone())).collect();
+    if due.is_empty() {
+        return Ok(None);
+    }
+    let clinician = runtall_store::accounts::AccountId::new(entry.actor_account);
+    Ok(Some(dashboards.add_dashboard_looks(clinician, &due)?))
 }
 
 /// The attention of one athlete kept between dashboard views: computing it reads the whole journal (the pain
@@ -193,19 +194,41 @@ impl AttentionCache {
     }
 }
 
-/// Each clinician's last dashboard, kept while everything it was made from is unchanged: the athletes they follow
-/// (names, link dates), each one's journal revision, this clinician's last visits, and the day. Those come from the
-/// dashboard's one read ([`Dashboards::dashboard_state`]) on every view, so a dashboard reloaded with nothing new
-/// is that read and nothing else: no per-athlete look-up, no copying of reasons, no sorting.
+/// Each clinician's last dashboard with what it was made from: the dashboard version it was read at
+/// ([`Dashboards::dashboard_version`]), the day, the state ([`Dashboards::dashboard_state`]) and when its next
+/// hourly look falls due. While the version has not moved, the day is the same and no look is due, a view is the
+/// version's one read and nothing else ([`KeptDashboards::current`]): no state read, no per-athlete look-up, no
+/// sorting, and the rows as the front end rendered them last time. When the version moved but the state makes the
+/// same rows (it moved for a dashboard look, which shows nothing), the rows are kept again under the new version
+/// ([`KeptDashboards::same`]).
 #[derive(Default)]
 pub struct KeptDashboards {
     kept: std::sync::Mutex<std::collections::HashMap<i64, std::sync::Arc<KeptDashboard>>>,
 }
 
-struct KeptDashboard {
+/// One clinician's kept dashboard (see [`KeptDashboards`]).
+pub struct KeptDashboard {
+    version: u64,
     day: Date,
+    /// When the first of the athletes' next hourly looks falls due; `None` with no athletes.
+    look_due: Option<Timestamp>,
     athletes: Vec<DashboardAthlete>,
     rows: std::sync::Arc<Vec<DashboardRow>>,
+    /// The rows as the front end rendered them, made on the first view that needs them and shared by every
+    /// dashboard kept from the same rows.
+    rendered: std::sync::Arc<std::sync::OnceLock<String>>,
+}
+
+impl KeptDashboard {
+    pub fn rows(&self) -> &std::sync::Arc<Vec<DashboardRow>> {
+        &self.rows
+    }
+
+    /// The rows as `render` renders them, rendered once per kept dashboard (the front end's markup, kept opaque
+    /// here; it must not hold anything of one session, such as a CSRF token, since every view shares it).
+    pub fn rendered(&self, render: impl FnOnce(&[DashboardRow]) -> String) -> &str {
+        self.rendered.get_or_init(|| render(&self.rows))
+    }
 }
 
 /// Clinicians whose last dashboard is kept at once; past it, all are dropped (each is rebuilt from kept attention
@@ -224,30 +247,129 @@ fn same_rows(a: &[DashboardAthlete], b: &[DashboardAthlete]) -> bool {
         })
 }
 
+/// Whether the dashboard's look at an athlete last looked at `last` is to be written at `now`: the rule of
+/// [`DASHBOARD_AUDIT_EVERY`].
+fn look_due(last: Option<Timestamp>, now: Timestamp) -> bool {
+    last.is_none_or(|last| now.duration_since(last) >= DASHBOARD_AUDIT_EVERY)
+}
+
+/// When the first athlete's next look falls due, given the state read before a dashboard shown at `now` that
+/// wrote the looks due then ([`record_dashboard_looks`]).
+fn next_look_due(athletes: &[DashboardAthlete], now: Timestamp) -> Option<Timestamp> {
+    athletes
+        .iter()
+        .map(|a| if look_due(a.last_look, now) { now } else { a.last_look.unwrap_or(now) })
+        .min()
+        .map(|last| last + DASHBOARD_AUDIT_EVERY)
+}
+
 impl KeptDashboards {
-    /// The rows kept for this clinician, if they were made from the same state on the same day.
-    pub fn get(
+    /// The dashboard kept for this clinician if nothing it was made from can have changed: the database's dashboard
+    /// version is still `version`, it is still `day`, and no athlete's hourly look is due at `now`.
+    pub fn current(
+        &self,
+        clinician: i64,
+        version: u64,
+        day: Date,
+        now: Timestamp,
+    ) -> Option<std::sync::Arc<KeptDashboard>> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).get(&clinician).cloned()?;
+        (kept.version == version && kept.day == day && kept.look_due.is_none_or(|due| now < due)).then_some(kept)
+    }
+
+    /// The rows kept for this clinician, if they were made from the same state (`athletes`) on the same day.
+    pub fn same(
         &self,
         clinician: i64,
         athletes: &[DashboardAthlete],
         day: Date,
-    ) -> Option<std::sync::Arc<Vec<DashboardRow>>> {
+    ) -> Option<std::sync::Arc<KeptDashboard>> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner()).get(&clinician).cloned()?;
-        (kept.day == day && same_rows(&kept.athletes, athletes)).then(|| kept.rows.clone())
+        (kept.day == day && same_rows(&kept.athletes, athletes)).then_some(kept)
     }
 
-    /// Keeps `rows`, made from `athletes` on `day`, for this clinician's next view.
+    /// Keeps `rows`, made on `day` from `athletes` (read at dashboard version `version` or later, before the looks
+    /// due at `now` were written), for this clinician's next view.
     pub fn keep(
         &self,
         clinician: i64,
-        athletes: Vec<DashboardAthlete>,
+        version: u64,
         day: Date,
+        athletes: Vec<DashboardAthlete>,
+        now: Timestamp,
         rows: std::sync::Arc<Vec<DashboardRow>>,
-    ) {
+    ) -> std::sync::Arc<KeptDashboard> {
+        let look_due = next_look_due(&athletes, now);
+        self.put(clinician, KeptDashboard { version, day, look_due, athletes, rows, rendered: Default::default() })
+    }
+
+    /// Keeps the rows of `same` (found by [`KeptDashboards::same`] for `athletes`), rendered or not, again under
+    /// `version`.
+    pub fn keep_again(
+        &self,
+        clinician: i64,
+        version: u64,
+        same: &KeptDashboard,
+        athletes: Vec<DashboardAthlete>,
+        now: Timestamp,
+    ) -> std::sync::Arc<KeptDashboard> {
+        let look_due = next_look_due(&athletes, now);
+        let (day, rows, rendered) = (same.day, same.rows.clone(), same.rendered.clone());
+        self.put(clinician, KeptDashboard { version, day, look_due, athletes, rows, rendered })
+    }
+
+    /// A dashboard kept at a later version stays: two views at once may finish in either order.
+    fn put(&self, clinician: i64, fresh: KeptDashboard) -> std::sync::Arc<KeptDashboard> {
+        let fresh = std::sync::Arc::new(fresh);
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.get(&clinician).is_some_and(|k| k.version > fresh.version) {
+            return fresh;
+        }
         if kept.len() >= KEEP_DASHBOARDS && !kept.contains_key(&clinician) {
             kept.clear();
         }
-        kept.insert(clinician, std::sync::Arc::new(KeptDashboard { day, athletes, rows }));
+        kept.insert(clinician, fresh.clone());
+        fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runtall_store::accounts::AccountId;
+    use std::sync::Arc;
+
+    fn athlete(id: i64, last_look: Option<Timestamp>) -> DashboardAthlete {
+        DashboardAthlete {
+            id: AthleteId::new(id),
+            account: AccountId::new(100 + id),
+            name: format!("athlete {id}"),
+            since: "2026-12-01T08:00:00Z".parse().expect("since"),
+            revision: 1,
+            last_visit: None,
+            last_look,
+        }
+    }
+
+    #[test]
+    fn a_kept_dashboard_is_current_only_at_its_version_on_its_day_until_a_look_is_due() {
+        let now: Timestamp = "2026-12-07T10:30:00Z".parse().expect("now");
+        let day = attention_day(now);
+        let min = |m: i64| now + jiff::SignedDuration::from_mins(m);
+        let kept = KeptDashboards::default();
+        // Ana was looked at 40 minutes ago (not due now, due in 20 minutes); Ben is due now, so this view looks.
+        let athletes = vec![athlete(1, Some(min(-40))), athlete(2, None)];
+        kept.keep(7, 5, day, athletes.clone(), now, Arc::new(Vec::new()));
+        assert!(kept.current(7, 5, day, min(19)).is_some(), "same version, day, no look due");
+        assert!(kept.current(7, 6, day, min(1)).is_none(), "the version moved");
+        assert!(kept.current(7, 5, day, min(20)).is_none(), "Ana's hourly look is due");
+        assert!(kept.current(7, 5, day.tomorrow().expect("tomorrow"), min(1)).is_none(), "another day");
+        assert!(kept.current(8, 5, day, min(1)).is_none(), "another clinician");
+
+        // Kept again at a later version with the same rows; an older version does not replace it.
+        let same = kept.same(7, &athletes, day).expect("same state");
+        kept.keep_again(7, 9, &same, athletes.clone(), now);
+        kept.keep(7, 8, day, athletes, now, Arc::new(Vec::new()));
+        assert!(kept.current(7, 9, day, min(1)).is_some() && kept.current(7, 8, day, min(1)).is_none());
     }
 }

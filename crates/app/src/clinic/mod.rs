@@ -9,8 +9,8 @@ mod dashboard;
 mod records;
 
 pub use dashboard::{
-    AttentionCache, DASHBOARD_AUDIT_EVERY, DashboardRow, KeptDashboards, actions, attention_day, dashboard, fresh_row,
-    kept_row, last_visit, record_dashboard_looks, warm,
+    AttentionCache, DASHBOARD_AUDIT_EVERY, DashboardRow, KeptDashboard, KeptDashboards, actions, attention_day,
+    dashboard, fresh_row, kept_row, last_visit, record_dashboard_looks, warm,
 };
 pub use records::{
     ChangeOutcome, audit, audit_together, change_program, comment, comments_on_reports, comments_on_run, new_key,

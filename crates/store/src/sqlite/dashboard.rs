@@ -6,8 +6,8 @@ use crate::columns::{from_micros, micros, parse_ts};
 use crate::dashboard::{DashboardAthlete, Dashboards};
 use crate::{AthleteId, Result};
 use runtall_domain::clinic::AuditEntry;
-use rusqlite::params;
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
 
 /// This clinician's newest audit entry of one action at the linked athlete: one seek on `audit_log_actor`.
 const NEWEST: &str = "(SELECT g.at_us FROM audit_log g
@@ -64,6 +64,47 @@ impl Dashboards for SqliteDatabase {
         }
         let conn = self.conn();
         let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        self.insert_audit(&tx, entries)?;
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    fn add_dashboard_looks(&self, clinician: AccountId, entries: &[(AthleteId, AuditEntry)]) -> Result<(u64, u64)> {
+        // The write transaction holds SQLite's one write lock from its start, so no other writer moves the version
+        // between the two reads.
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        let before = self.version_in(&tx, clinician)?;
+        self.insert_audit(&tx, entries)?;
+        let after = self.version_in(&tx, clinician)?;
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok((before, after))
+    }
+
+    fn dashboard_version(&self, clinician: AccountId) -> Result<u64> {
+        self.version_in(&self.conn(), clinician)
+    }
+
+    fn clinicians_following(&self) -> Result<Vec<AccountId>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT DISTINCT clinician_id FROM clinician_links ORDER BY clinician_id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).map_err(|e| self.err(e))?;
+        rows.map(|r| r.map(AccountId::new).map_err(|e| self.err(e))).collect()
+    }
+}
+
+impl SqliteDatabase {
+    fn version_in(&self, conn: &rusqlite::Connection, clinician: AccountId) -> Result<u64> {
+        let mut stmt = conn
+            .prepare_cached("SELECT version FROM clinician_dashboard WHERE clinician_id = ?1")
+            .map_err(|e| self.err(e))?;
+        let version: Option<i64> =
+            stmt.query_row([clinician.get()], |r| r.get(0)).optional().map_err(|e| self.err(e))?;
+        Ok(version.map_or(0, |v| u64::try_from(v).unwrap_or(0)))
+    }
+
+    fn insert_audit(&self, tx: &rusqlite::Transaction<'_>, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
         {
             let mut insert = tx
                 .prepare_cached(
@@ -77,15 +118,6 @@ impl Dashboards for SqliteDatabase {
                     .map_err(|e| self.err(e))?;
             }
         }
-        tx.commit().map_err(|e| self.err(e))
-    }
-
-    fn clinicians_following(&self) -> Result<Vec<AccountId>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached("SELECT DISTINCT clinician_id FROM clinician_links ORDER BY clinician_id")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).map_err(|e| self.err(e))?;
-        rows.map(|r| r.map(AccountId::new).map_err(|e| self.err(e))).collect()
+        Ok(())
     }
 }

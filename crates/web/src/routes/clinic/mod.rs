@@ -24,9 +24,9 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use runtall_app::clinic::{
-    DashboardRow, actions, attention_day, dashboard, fresh_row, kept_row, record_dashboard_looks,
+    DashboardRow, KeptDashboard, actions, attention_day, dashboard, fresh_row, kept_row, record_dashboard_looks,
 };
 use runtall_domain::clinic::AuditEntry;
 use runtall_domain::clinic::attention::Level;
@@ -99,32 +99,49 @@ pub(super) async fn access_linked(
     Ok((Viewer { account, name }, link))
 }
 
-/// Every linked athlete's row, most urgent first. One read gives every athlete the clinician follows with their
-/// journal revision, this clinician's last visit and last dashboard look ([`Dashboards::dashboard_state`]); the
-/// dashboard's look is written to the audit log of each athlete not looked at this hour, in one transaction, before
-/// the rows are shown. An athlete's attention comes from memory when it is kept for their revision, today and this
-/// clinician's "since" (the background warming in `attention_warming` keeps it so); only the others are read from
-/// their stores, all in one blocking task. When nothing the rows are made from changed since this clinician's last
-/// dashboard, the rows kept from it are shown as they are.
+/// Every linked athlete's row, most urgent first, kept with what it was made from ([`KeptDashboards`]).
 ///
+/// First the clinician's dashboard version (one primary-key read, [`Dashboards::dashboard_version`]): the database
+/// moves it in the same transaction as any write that could change these rows, whoever writes, so while it equals
+/// the version of the kept dashboard, on the same day and with no hourly look due, the kept dashboard is shown as
+/// it is. Otherwise, one read gives every athlete the clinician follows with their journal revision, this
+/// clinician's last visit and last dashboard look ([`Dashboards::dashboard_state`]); the dashboard's look is written
+/// to the audit log of each athlete not looked at this hour, in one transaction, before the rows are shown. An
+/// athlete's attention comes from memory when it is kept for their revision, today and this clinician's "since"
+/// (the background warming in `attention_warming` keeps it so); only the others are read from their stores, all
+/// in one blocking task. The version is read before the state, so a dashboard is never kept under a version newer
+/// than what it shows: a write between the two reads only makes the next view read the state again. The looks move
+/// the version too; when they alone moved it, the dashboard is kept under the version after them.
+///
+/// [`KeptDashboards`]: runtall_app::clinic::KeptDashboards
+/// [`Dashboards::dashboard_version`]: runtall_store::dashboard::Dashboards::dashboard_version
 /// [`Dashboards::dashboard_state`]: runtall_store::dashboard::Dashboards::dashboard_state
-async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<Vec<DashboardRow>>, HttpError> {
+async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<KeptDashboard>, HttpError> {
     let now = Timestamp::now();
+    let day = attention_day(now);
+    let kept = st.derived.dashboards();
+    let version = st.db.dashboards(move |d| Ok(d.dashboard_version(account)?)).await?;
+    if let Some(current) = kept.current(account.get(), version, day, now) {
+        return Ok(current);
+    }
     let viewer = Viewer { account, name: name.to_string() };
     let mut entry = viewer.entry(actions::DASHBOARD, "the dashboard: what needs attention, and why");
     entry.at = now;
-    let athletes = st
+    let (athletes, looks) = st
         .db
         .dashboards(move |d| {
             let athletes = d.dashboard_state(account, &actions::VISITS, actions::DASHBOARD)?;
-            record_dashboard_looks(d, &athletes, &entry)?;
-            Ok(athletes)
+            let looks = record_dashboard_looks(d, &athletes, &entry)?;
+            Ok((athletes, looks))
         })
         .await?;
-    let day = attention_day(now);
-    let kept = st.derived.dashboards();
-    if let Some(rows) = kept.get(account.get(), &athletes, day) {
-        return Ok(rows);
+    // The looks just written moved the version; when nothing else did since it was read, the rows hold after them.
+    let version = match looks {
+        Some((before, after)) if before == version => after,
+        _ => version,
+    };
+    if let Some(same) = kept.same(account.get(), &athletes, day) {
+        return Ok(kept.keep_again(account.get(), version, &same, athletes, now));
     }
     let mut rows = Vec::with_capacity(athletes.len());
     let mut missing = Vec::new();
@@ -148,9 +165,7 @@ async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<Vec<D
             .await?;
         rows.extend(fresh);
     }
-    let rows = Arc::new(dashboard(rows));
-    kept.keep(account.get(), athletes, day, rows.clone());
-    Ok(rows)
+    Ok(kept.keep(account.get(), version, day, athletes, now, Arc::new(dashboard(rows))))
 }
 
 fn level_class(level: Level) -> &'static str {
@@ -163,7 +178,35 @@ fn level_class(level: Level) -> &'static str {
     }
 }
 
-fn body(session: &Session, name: &str, rows: &[DashboardRow], invitation: Option<&str>) -> Markup {
+/// The dashboard's rows: the same for every view of one kept dashboard, so rendered once
+/// ([`KeptDashboard::rendered`]) and nothing of the session in them.
+fn rows_html(rows: &[DashboardRow]) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            p { "No athletes yet. Invite one below." }
+        } @else {
+            ol class="dashboard" {
+                @for r in rows {
+                    li class="dashboard-row" {
+                        p {
+                            a href={ "/clinic/athletes/" (r.athlete) } { strong { (r.name) } }
+                            " " span class=(level_class(r.attention.level)) { (r.attention.level.name()) }
+                        }
+                        @if r.attention.reasons.is_empty() {
+                            p class="muted" { @if r.last_visit.is_some() { "Nothing new since your last visit." } @else { "Nothing needs a look now." } }
+                        } @else {
+                            ul class="reasons" { @for reason in &r.attention.reasons { li { (reason.text) } } }
+                        }
+                        p class="muted" { "Last visit: "
+                            @match r.last_visit { Some(t) => { (t.strftime("%Y-%m-%d")) } None => { "never" } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn body(session: &Session, name: &str, rows: PreEscaped<&str>, invitation: Option<&str>) -> Markup {
     html! {
         p { a href="/account" { "Your account" } }
         h1 { "Your athletes" }
@@ -181,27 +224,7 @@ fn body(session: &Session, name: &str, rows: &[DashboardRow], invitation: Option
         }
         section class="card" aria-labelledby="athletes" {
             h2 id="athletes" class="visually-hidden" { "Athletes by what needs attention" }
-            @if rows.is_empty() {
-                p { "No athletes yet. Invite one below." }
-            } @else {
-                ol class="dashboard" {
-                    @for r in rows {
-                        li class="dashboard-row" {
-                            p {
-                                a href={ "/clinic/athletes/" (r.athlete) } { strong { (r.name) } }
-                                " " span class=(level_class(r.attention.level)) { (r.attention.level.name()) }
-                            }
-                            @if r.attention.reasons.is_empty() {
-                                p class="muted" { @if r.last_visit.is_some() { "Nothing new since your last visit." } @else { "Nothing needs a look now." } }
-                            } @else {
-                                ul class="reasons" { @for reason in &r.attention.reasons { li { (reason.text) } } }
-                            }
-                            p class="muted" { "Last visit: "
-                                @match r.last_visit { Some(t) => { (t.strftime("%Y-%m-%d")) } None => { "never" } } }
-                        }
-                    }
-                }
-            }
+            (rows)
             form method="post" action="/clinic/invitations" {
                 (layout::csrf_field(session))
                 button type="submit" class="button primary" { "Invite an athlete" }
@@ -217,8 +240,9 @@ async fn render(
     invitation: Option<&str>,
 ) -> Result<Response, HttpError> {
     let (account, name) = clinician(st, who)?;
-    let rows = rows(st, account, &name).await?;
-    Ok(Page::bare("Your athletes", body(session, &name, &rows, invitation)).render(session))
+    let kept = rows(st, account, &name).await?;
+    let rows = PreEscaped(kept.rendered(|rows| rows_html(rows).into_string()));
+    Ok(Page::bare("Your athletes", body(session, &name, rows, invitation)).render(session))
 }
 
 async fn page(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
@@ -229,7 +253,7 @@ async fn page(State(st): State<AppState>, session: Session, who: Principal) -> R
 /// visit.
 async fn api_dashboard(State(st): State<AppState>, who: Principal) -> Result<Response, HttpError> {
     let (account, name) = clinician(&st, &who)?;
-    Ok(json(&*rows(&st, account, &name).await?))
+    Ok(json(&**rows(&st, account, &name).await?.rows()))
 }
 
 async fn invite(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
