@@ -327,3 +327,48 @@ fn the_dashboard_function_answers_only_for_a_clinicians_current_links() {
     assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
     assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
 }
+
+#[test]
+fn a_clinicians_view_names_the_athlete_for_its_own_query_only() {
+    use runtall_store::accounts::{Acceptance, Accounts, Role};
+    let Some(server) = support::server() else { return support::skipped("the clinician's view") };
+    let database = server.fresh_database();
+    // One connection: every call below takes the same one from the pool.
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, None).expect("pat");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, None).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, None).expect("ben");
+    let now: jiff::Timestamp = "2026-12-01T10:00:00Z".parse().expect("time");
+    let code = "a".repeat(64);
+    db.add_invitation(&code, pat.id, now, now + jiff::SignedDuration::from_hours(1)).expect("invite");
+    assert_eq!(db.accept_invitation(&code, ana.id, now).expect("accept"), Acceptance::Linked { clinician: pat.id });
+    let (ana_id, ben_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"));
+    clinic_records(&db.athlete(ana_id).expect("ana's store"));
+    clinic_records(&db.athlete(ben_id).expect("ben's store"));
+
+    // The view reads Ana's revision under her policies (a revision hidden from it would be no row at all).
+    let view = db.clinician_view(pat.id, ana_id, &["viewed-report"]).expect("view").expect("Pat follows Ana");
+    assert_eq!(view.revision, db.athlete(ana_id).expect("store").journal_revision().expect("revision"));
+    assert_eq!(view.link.name, "Ana");
+    assert_eq!(db.clinician_view(pat.id, ben_id, &["viewed-report"]).expect("view"), None, "no link to Ben");
+
+    // What it relies on, as the application role in straight SQL: a query of several statements is one
+    // transaction, so naming the athlete in its first statement holds for the rest of that query and for nothing
+    // after it on the same connection.
+    let mut app = database.app.connect(NoTls).expect("application role");
+    let named = app
+        .simple_query(&format!(
+            "SELECT set_config('app.athlete_id', '{}', true); SELECT count(*) FROM audit_log",
+            ana_id.get()
+        ))
+        .expect("query");
+    let counted: Vec<&str> = named
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(counted[1], "1", "Ana's one audit entry, and not Ben's");
+    assert_eq!(count(&mut app, "audit_log"), 0, "the next statement on the connection names nobody");
+}
