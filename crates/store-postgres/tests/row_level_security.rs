@@ -372,3 +372,30 @@ fn a_clinicians_view_names_the_athlete_for_its_own_query_only() {
     assert_eq!(counted[1], "1", "Ana's one audit entry, and not Ben's");
     assert_eq!(count(&mut app, "audit_log"), 0, "the next statement on the connection names nobody");
 }
+
+#[test]
+fn a_failed_call_leaves_its_connection_naming_nobody_and_free_of_its_transaction() {
+    use runtall_store_tests::fixtures;
+    let Some(server) = support::server() else { return support::skipped("a failed call's connection") };
+    let database = server.fresh_database();
+    // One connection: every call below takes the same one from the pool.
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let (ana, ben) = (db.create_athlete("Ana").expect("ana"), db.create_athlete("Ben").expect("ben"));
+    let anas = db.athlete(ana).expect("ana's store");
+    anas.save_profile(&fixtures::profile("Ana")).expect("profile");
+    let plans_before = anas.plans().expect("plans").len();
+    // Fails inside its transaction (the screen it names is not Ana's): rolled back, nothing written.
+    let failed = anas.add_plan(&fixtures::plan("2026-10-01T08:00:00Z", Some(987_654), None));
+    assert!(matches!(failed, Err(StoreError::NotFound { .. })), "{failed:?}");
+    assert_eq!(anas.plans().expect("plans").len(), plans_before, "nothing of the failed call stays");
+    // The same connection serves Ben next, as Ben only, and commits his write on its own.
+    let bens = db.athlete(ben).expect("ben's store");
+    assert_eq!(bens.profile().expect("profile"), None, "Ana's profile is not Ben's");
+    bens.save_profile(&fixtures::profile("Ben")).expect("profile");
+    assert_eq!(bens.profile().expect("profile").map(|p| p.name), Some("Ben".into()));
+    assert_eq!(anas.profile().expect("profile").map(|p| p.name), Some("Ana".into()));
+    // Seen from another connection: both writes committed, and the role still reads nothing naming nobody.
+    let other = database.connect();
+    assert_eq!(other.athlete(ben).expect("ben").profile().expect("profile").map(|p| p.name), Some("Ben".into()));
+    assert_eq!(database.rows_as_app_role_without_athlete("profile"), 0);
+}
