@@ -9,6 +9,8 @@
 
 use quick_xml::events::BytesStart;
 
+mod plain;
+
 use crate::error::{Dropped, TrackXmlError, WarningKind};
 use crate::value::ParsedTime;
 use crate::xml::{self, Doc, Ending, Handler};
@@ -302,32 +304,40 @@ impl GpxReader {
             } else {
                 attr.value.clone()
             };
-            let range = if is_lat { &xml::LAT } else { &xml::LON };
-            match doc.number(&raw, at, name, Dropped::Point) {
-                Ok(Some(v)) if v >= range.lo && v <= range.hi => {
-                    if is_lat {
-                        self.pt.lat = Some(v);
-                    } else {
-                        self.pt.lon = Some(v);
-                    }
+            self.coordinate(doc, is_lat, &raw, at);
+        }
+    }
+
+    /// Reads the `lat` or `lon` attribute of the pending point from its text (`at`: where it is), warning and
+    /// marking the point bad when it is not a number within range. Shared by [`Self::start_point`] and the plain
+    /// point reader ([`crate::plain_point`]), so both read coordinates alike.
+    fn coordinate(&mut self, doc: &mut Doc<'_>, is_lat: bool, raw: &str, at: usize) {
+        let name = if is_lat { "trkpt@lat" } else { "trkpt@lon" };
+        let range = if is_lat { &xml::LAT } else { &xml::LON };
+        match doc.number(raw, at, name, Dropped::Point) {
+            Ok(Some(v)) if v >= range.lo && v <= range.hi => {
+                if is_lat {
+                    self.pt.lat = Some(v);
+                } else {
+                    self.pt.lon = Some(v);
                 }
-                Ok(Some(v)) => {
-                    doc.warn(
-                        at,
-                        WarningKind::OutOfRange,
-                        name,
-                        Some(&v.to_string()),
-                        Dropped::Point,
-                        format!("{} must be within {}..={} degrees", range.what, range.lo, range.hi),
-                    );
-                    self.pt.bad = true;
-                }
-                Ok(None) => {
-                    doc.warn(at, WarningKind::MissingValue, name, None, Dropped::Point, "the attribute is empty");
-                    self.pt.bad = true;
-                }
-                Err(()) => self.pt.bad = true,
             }
+            Ok(Some(v)) => {
+                doc.warn(
+                    at,
+                    WarningKind::OutOfRange,
+                    name,
+                    Some(&v.to_string()),
+                    Dropped::Point,
+                    format!("{} must be within {}..={} degrees", range.what, range.lo, range.hi),
+                );
+                self.pt.bad = true;
+            }
+            Ok(None) => {
+                doc.warn(at, WarningKind::MissingValue, name, None, Dropped::Point, "the attribute is empty");
+                self.pt.bad = true;
+            }
+            Err(()) => self.pt.bad = true,
         }
     }
 
@@ -483,6 +493,25 @@ impl<'a> Handler<'a> for GpxReader {
             (Node::Rte, "rtept") => Node::Rtept,
             _ => Node::Skip,
         })
+    }
+
+    /// Track points of the common shape, read in one pass (see `gpx/plain.rs` for why and what shape): the same
+    /// calls, in the same order, as their events make through `enter` and `leave`.
+    fn plain_child(&mut self, doc: &mut Doc<'a>, parent: Node, at: usize) -> Result<usize, usize> {
+        if parent != Node::Seg {
+            return Err(at);
+        }
+        let (point, end) = plain::read(doc.src, at)?;
+        doc.work += point.work;
+        self.pt = PendingPoint { offset: point.offset, ..PendingPoint::default() };
+        for (is_lat, raw, at) in point.coordinates {
+            self.coordinate(doc, is_lat, raw, at);
+        }
+        for &(node, text, at) in &point.values[..point.value_count] {
+            self.leave(doc, node, text, at);
+        }
+        self.finish_point(doc);
+        Ok(end)
     }
 
     fn leave(&mut self, doc: &mut Doc<'a>, node: Node, text: &str, at: usize) {
