@@ -212,7 +212,7 @@ fn ext_field(local: &str) -> Option<Ext> {
 }
 
 /// What an element means where it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Node {
     Gpx,
     Metadata,
@@ -231,6 +231,7 @@ enum Node {
     PtSpeed,
     PtExt,
     PtExtValue(Ext),
+    #[default]
     Skip,
 }
 
@@ -253,6 +254,8 @@ struct GpxReader {
     /// Whether the last track / segment was opened but not yet closed.
     trk_open: bool,
     seg_open: bool,
+    /// The last point read by the plain path (`gpx/plain.rs`), kept to be filled again.
+    plain: plain::PlainPoint,
 }
 
 impl GpxReader {
@@ -501,14 +504,17 @@ impl<'a> Handler<'a> for GpxReader {
         if parent != Node::Seg {
             return Err(at);
         }
-        let (point, end) = plain::read(doc.src, at)?;
-        doc.work += point.work;
-        self.pt = PendingPoint { offset: point.offset, ..PendingPoint::default() };
-        for (is_lat, raw, at) in point.coordinates {
-            self.coordinate(doc, is_lat, raw, at);
+        let end = plain::read(doc.src, at, &mut self.plain)?;
+        let src = doc.src;
+        let text = |start: u32, end: u32| src.get(start as usize..end as usize).unwrap_or("");
+        doc.work += self.plain.work;
+        self.pt = PendingPoint { offset: self.plain.offset, ..PendingPoint::default() };
+        for (is_lat, start, end) in self.plain.coordinates {
+            self.coordinate(doc, is_lat, text(start, end), start as usize);
         }
-        for &(node, text, at) in &point.values[..point.value_count] {
-            self.leave(doc, node, text, at);
+        for i in 0..self.plain.value_count {
+            let (node, start, end, at) = self.plain.values[i];
+            self.leave(doc, node, text(start, end), at as usize);
         }
         self.finish_point(doc);
         Ok(end)

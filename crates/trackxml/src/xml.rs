@@ -525,6 +525,8 @@ pub(crate) fn run<'a, H: Handler<'a>>(
     let mut scan_from = 0usize;
     let mut at_text = false;
     let mut scanned: Vec<Simple> = Vec::new();
+    // Events one scan gathers at most: small at first, doubled while scans fill up (see `SCAN_FIRST_EVENTS`).
+    let mut scan_limit = SCAN_FIRST_EVENTS;
     // Where the handler's own path (see `Handler::plain_child`) may be tried next.
     let mut plain_from = 0usize;
 
@@ -569,9 +571,12 @@ pub(crate) fn run<'a, H: Handler<'a>>(
         }
         if at_text && scan_enabled() && !st.stack.is_empty() && position >= scan_from {
             scanned.clear();
-            let (end, stop) = simple::scan(src, position, SCAN_EVENTS, &mut scanned);
+            let (end, stop) = simple::scan(src, position, scan_limit, &mut scanned);
             if let simple::Stop::Unusual(at) | simple::Stop::Enter(at) = stop {
                 scan_from = at;
+            }
+            if stop == simple::Stop::Done && scanned.len() >= scan_limit {
+                scan_limit = (scan_limit * 2).min(SCAN_EVENTS);
             }
             if end > position {
                 for ev in &scanned {
@@ -745,6 +750,12 @@ pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
 /// stays near 128 KiB per reader (65,536 events cost 2 MiB each and broke the import's in-flight memory budget,
 /// `crates/import/tests/in_flight_memory.rs`); a larger element is opened by `quick-xml` and scanned inside.
 const SCAN_EVENTS: usize = 4_096;
+
+/// Events the first scan gathers at most. A scan whose first child is larger than its limit gives the events it
+/// gathered up (`quick-xml` opens the child): in a GPX file that happens at `<gpx>`, `<trk>` and `<trkseg>`, and at
+/// 4,096 events each that was about 650 track points (of a 45-minute run's 2,700) scanned for nothing. The limit doubles up to [`SCAN_EVENTS`] while
+/// scans fill up, so long runs of small elements still go in large scans.
+const SCAN_FIRST_EVENTS: usize = 64;
 
 /// What `run` keeps between events, and the handling of start, end and text events shared by both readers
 /// (`quick-xml` and [`simple::scan`]). `Some` ends the reading with that result.

@@ -27,23 +27,36 @@ const MAX_NESTING: usize = 4;
 const MAX_DEPTH: usize = MAX_NESTING + 3;
 const _: () = assert!(MAX_DEPTH <= crate::xml::PLAIN_CHILD_DEPTH);
 
-/// A point read from plain markup, not yet handed on.
-pub(super) struct PlainPoint<'a> {
+/// A point read from plain markup, not yet handed on: positions in the document only, so the reader keeps one and
+/// fills it again for each point (returning it by value copied its few hundred bytes for every point).
+#[derive(Debug, Clone, Default)]
+pub(super) struct PlainPoint {
     /// Where its `<` is.
     pub offset: usize,
-    /// `lat` / `lon` in the order written: (is it `lat`, text, where the text is).
-    pub coordinates: [(bool, &'a str, usize); 2],
-    /// Value elements in file order: (what it is, its text, where the text is or, when empty, its `<`).
-    pub values: [(Node, &'a str, usize); MAX_VALUES],
+    /// `lat` / `lon` in the order written: whether it is `lat`, and where its text starts and ends.
+    pub coordinates: [(bool, u32, u32); 2],
+    /// Value elements in file order: what it is, where its text starts and ends, and where it is placed (its text,
+    /// or its `<` when empty).
+    pub values: [(Node, u32, u32, u32); MAX_VALUES],
     pub value_count: usize,
     /// The work units the event loop would have counted for the same markup (events and captured names).
     pub work: u64,
 }
 
-/// Reads optional text (not holding `&`) and then one whole `<trkpt>` element from `from`. Returns the point and
-/// where it ends, or `Err(looked)`: the markup is not of the plain shape; bytes up to `looked` were examined.
-pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), usize> {
+/// A position as stored in a [`PlainPoint`]; documents past 4 GiB never take this path.
+#[inline]
+fn pos(at: usize) -> Result<u32, usize> {
+    u32::try_from(at).map_err(|_| usize::MAX)
+}
+
+/// Reads optional text (not holding `&`) and then one whole `<trkpt>` element from `from` into `p`. Returns where
+/// it ends, or `Err(looked)`: the markup is not of the plain shape (what `p` holds is then meaningless); bytes up to
+/// `looked` were examined.
+pub(super) fn read(src: &str, from: usize, p: &mut PlainPoint) -> Result<usize, usize> {
     let b = src.as_bytes();
+    if u32::try_from(b.len()).is_err() {
+        return Err(usize::MAX);
+    }
     let mut work = 0u64;
     let point_lt = text_end(b, from)?;
     if point_lt > from {
@@ -54,7 +67,6 @@ pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), us
         return Err(name_end.min(b.len()));
     }
     let mut i = name_end;
-    let mut coordinates = [(false, "", 0usize); 2];
     let mut found = 0usize;
     loop {
         let spaces = i;
@@ -88,10 +100,10 @@ pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), us
                 Some(_) => end += 1,
             }
         }
-        if found == 2 || (found == 1 && coordinates[0].0 == is_lat) {
+        if found == 2 || (found == 1 && p.coordinates[0].0 == is_lat) {
             return Err(end + 1);
         }
-        coordinates[found] = (is_lat, &src[start..end], start);
+        p.coordinates[found] = (is_lat, pos(start)?, pos(end)?);
         found += 1;
         i = end + 1;
     }
@@ -100,7 +112,6 @@ pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), us
     }
     work += 1;
 
-    let mut values = [(Node::Skip, "", 0usize); MAX_VALUES];
     let mut value_count = 0usize;
     // Open containers: `trkpt` first, then `extensions` and what is inside it (name start and length).
     let mut open = [(0usize, 0usize); MAX_NESTING + 2];
@@ -118,8 +129,10 @@ pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), us
                 work += 1;
                 depth -= 1;
                 if depth == 0 {
-                    let point = PlainPoint { offset: point_lt, coordinates, values, value_count, work };
-                    return Ok((point, i));
+                    p.offset = point_lt;
+                    p.value_count = value_count;
+                    p.work = work;
+                    return Ok(i);
                 }
             }
             Some(&c) if is_name_byte(c) => {
@@ -149,11 +162,11 @@ pub(super) fn read(src: &str, from: usize) -> Result<(PlainPoint<'_>, usize), us
                     return Err(text_stop + 1);
                 }
                 i = end_tag(b, text_stop, name_start, name_len)?;
-                let text = &src[text_start..text_stop];
-                let at = if text.is_empty() { lt } else { text_start };
+                let empty = text_stop == text_start;
+                let at = if empty { lt } else { text_start };
                 // Its text (when there is some) and end events, and the captured element's name (the start is counted).
-                work += 1 + u64::from(!text.is_empty()) + local.len() as u64;
-                values[value_count] = (node, text, at);
+                work += 1 + u64::from(!empty) + local.len() as u64;
+                p.values[value_count] = (node, pos(text_start)?, pos(text_stop)?, pos(at)?);
                 value_count += 1;
             }
             _ => return Err((lt + 2).min(b.len())),
@@ -227,11 +240,13 @@ mod tests {
         let src = "\n  <trkpt lat=\"48.2\" lon='16.37'><ele>200.5</ele><time>2024-05-01T07:00:00Z</time>\
             <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>150</gpxtpx:hr><gpxtpx:cad></gpxtpx:cad>\
             </gpxtpx:TrackPointExtension></extensions></trkpt>\n";
-        let (p, end) = read(src, 0).expect("plain");
+        let mut p = PlainPoint::default();
+        let end = read(src, 0, &mut p).expect("plain");
         assert_eq!(&src[end..], "\n");
         assert_eq!(p.offset, 3);
-        assert_eq!(p.coordinates.map(|c| (c.0, c.1)), [(true, "48.2"), (false, "16.37")]);
-        let values: Vec<_> = p.values[..p.value_count].iter().map(|v| (v.0, v.1)).collect();
+        let text = |start: u32, end: u32| &src[start as usize..end as usize];
+        assert_eq!(p.coordinates.map(|c| (c.0, text(c.1, c.2))), [(true, "48.2"), (false, "16.37")]);
+        let values: Vec<_> = p.values[..p.value_count].iter().map(|v| (v.0, text(v.1, v.2))).collect();
         assert_eq!(
             values,
             [
@@ -242,7 +257,8 @@ mod tests {
             ]
         );
         // The empty cadence is placed at its `<`.
-        assert_eq!(&src[p.values[3].2..p.values[3].2 + 11], "<gpxtpx:cad");
+        let at = p.values[3].3 as usize;
+        assert_eq!(&src[at..at + 11], "<gpxtpx:cad");
     }
 
     #[test]
@@ -269,7 +285,8 @@ mod tests {
             "&amp;<trkpt lat=\"1\" lon=\"2\"></trkpt>",
             "</trkseg>",
         ] {
-            let looked = read(src, 0).err().unwrap_or_else(|| panic!("read as plain: {src}"));
+            let looked =
+                read(src, 0, &mut PlainPoint::default()).err().unwrap_or_else(|| panic!("read as plain: {src}"));
             assert!(looked <= src.len(), "{src}");
         }
     }
