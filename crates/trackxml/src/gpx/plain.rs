@@ -190,6 +190,26 @@ fn text_end(b: &[u8], from: usize) -> Result<usize, usize> {
     Err(b.len())
 }
 
+/// What a byte is in a name on this path: [`OTHER`] (ends it: not ASCII or not a name character), [`NAME`], or
+/// [`COLON`]. One table look-up per byte: these loops run for every element of every point.
+static NAME_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c == b':' {
+            t[b] = COLON;
+        } else if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.') {
+            t[b] = NAME;
+        }
+        b += 1;
+    }
+    t
+};
+const OTHER: u8 = 0;
+const NAME: u8 = 1;
+const COLON: u8 = 2;
+
 /// A start tag `<name>` at `lt` (no attributes, not empty): the name's start and length and its local part. The
 /// name must be ASCII name characters with at most one `:`, so `quick-xml`'s local name (after the first `:`) and
 /// the one messages use (after the last) are the same.
@@ -200,14 +220,11 @@ fn start_tag(src: &str, lt: usize) -> Result<(usize, usize, &str), usize> {
     let mut i = start;
     let mut colon = None;
     while let Some(&c) = b.get(i) {
-        if !c.is_ascii() || !is_name_byte(c) {
-            break;
-        }
-        if c == b':' {
-            if colon.is_some() {
-                return Err(i + 1);
-            }
-            colon = Some(i);
+        match NAME_CLASS[usize::from(c)] {
+            NAME => {}
+            COLON if colon.is_none() => colon = Some(i),
+            COLON => return Err(i + 1),
+            _ => break,
         }
         i += 1;
     }
@@ -219,16 +236,22 @@ fn start_tag(src: &str, lt: usize) -> Result<(usize, usize, &str), usize> {
 }
 
 /// An end tag written exactly `</name>` at `lt`, closing the element whose name is `b[start..start + len]`;
-/// returns where it ends.
+/// returns where it ends. Compared byte by byte: names are a few bytes, and a `memcmp` call cost more than that.
 #[inline]
 fn end_tag(b: &[u8], lt: usize, start: usize, len: usize) -> Result<usize, usize> {
     let name = lt + 2;
     let end = name + len;
-    if b.get(lt + 1) == Some(&b'/') && b.get(name..end) == b.get(start..start + len) && b.get(end) == Some(&b'>') {
-        Ok(end + 1)
-    } else {
-        Err((end + 1).min(b.len()))
+    let fail = Err((end + 1).min(b.len()));
+    if b.get(lt + 1) != Some(&b'/') || b.get(end) != Some(&b'>') {
+        return fail;
     }
+    // `end < b.len()` and `start + len <= name` (the open name comes first), so both ranges are in bounds.
+    for k in 0..len {
+        if b[name + k] != b[start + k] {
+            return fail;
+        }
+    }
+    Ok(end + 1)
 }
 
 #[cfg(test)]
