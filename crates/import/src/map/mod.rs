@@ -513,31 +513,19 @@ pub(crate) fn finalize(mut d: Draft, ctx: &Finish<'_>) -> Result<Activity, Impor
 
     let laps = finish_laps(&d.laps, start, vmax, foot);
 
-    let mut samples = Samples::default();
-    for c in [
-        &mut samples.distance_m,
-        &mut samples.speed_mps,
-        &mut samples.hr_bpm,
-        &mut samples.cadence_spm,
-        &mut samples.altitude_m,
-        &mut samples.lat_deg,
-        &mut samples.lon_deg,
-    ] {
-        c.reserve_exact(points.len());
-    }
-    samples.t_s.reserve_exact(points.len());
-    for p in &points {
-        samples.push(
-            p.t - start,
-            p.distance_m,
-            p.speed_mps,
-            p.hr_bpm,
-            if foot { p.cadence_spm } else { None },
-            p.altitude_m,
-            p.lat_deg,
-            p.lon_deg,
-        );
-    }
+    // Column by column (each a plain copy the compiler can vectorise) rather than `Samples::push` per point: that
+    // call is not inlined across crates and was 3% of a 3,000-run import. Same values, same exact capacities.
+    let column = |f: fn(&Point) -> Option<f64>| points.iter().map(f).collect::<Vec<_>>();
+    let samples = Samples {
+        t_s: points.iter().map(|p| p.t - start).collect(),
+        distance_m: column(|p| p.distance_m),
+        speed_mps: column(|p| p.speed_mps),
+        hr_bpm: column(|p| p.hr_bpm),
+        cadence_spm: if foot { column(|p| p.cadence_spm) } else { vec![None; points.len()] },
+        altitude_m: column(|p| p.altitude_m),
+        lat_deg: column(|p| p.lat_deg),
+        lon_deg: column(|p| p.lon_deg),
+    };
 
     dropped.report(&mut warnings, d.sport);
     let start_ts = ts_from_unix_s(start).ok_or_else(|| ImportError::no_data("start time out of range"))?;
