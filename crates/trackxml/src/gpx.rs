@@ -9,6 +9,8 @@
 
 use quick_xml::events::BytesStart;
 
+mod plain;
+
 use crate::error::{Dropped, TrackXmlError, WarningKind};
 use crate::value::ParsedTime;
 use crate::xml::{self, Doc, Ending, Handler};
@@ -210,7 +212,7 @@ fn ext_field(local: &str) -> Option<Ext> {
 }
 
 /// What an element means where it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 enum Node {
     Gpx,
     Metadata,
@@ -229,6 +231,7 @@ enum Node {
     PtSpeed,
     PtExt,
     PtExtValue(Ext),
+    #[default]
     Skip,
 }
 
@@ -251,6 +254,8 @@ struct GpxReader {
     /// Whether the last track / segment was opened but not yet closed.
     trk_open: bool,
     seg_open: bool,
+    /// The last point read by the plain path (`gpx/plain.rs`), kept to be filled again.
+    plain: plain::PlainPoint,
 }
 
 impl GpxReader {
@@ -302,32 +307,40 @@ impl GpxReader {
             } else {
                 attr.value.clone()
             };
-            let range = if is_lat { &xml::LAT } else { &xml::LON };
-            match doc.number(&raw, at, name, Dropped::Point) {
-                Ok(Some(v)) if v >= range.lo && v <= range.hi => {
-                    if is_lat {
-                        self.pt.lat = Some(v);
-                    } else {
-                        self.pt.lon = Some(v);
-                    }
+            self.coordinate(doc, is_lat, &raw, at);
+        }
+    }
+
+    /// Reads the `lat` or `lon` attribute of the pending point from its text (`at`: where it is), warning and
+    /// marking the point bad when it is not a number within range. Shared by [`Self::start_point`] and the plain
+    /// point reader ([`crate::plain_point`]), so both read coordinates alike.
+    fn coordinate(&mut self, doc: &mut Doc<'_>, is_lat: bool, raw: &str, at: usize) {
+        let name = if is_lat { "trkpt@lat" } else { "trkpt@lon" };
+        let range = if is_lat { &xml::LAT } else { &xml::LON };
+        match doc.number(raw, at, name, Dropped::Point) {
+            Ok(Some(v)) if v >= range.lo && v <= range.hi => {
+                if is_lat {
+                    self.pt.lat = Some(v);
+                } else {
+                    self.pt.lon = Some(v);
                 }
-                Ok(Some(v)) => {
-                    doc.warn(
-                        at,
-                        WarningKind::OutOfRange,
-                        name,
-                        Some(&v.to_string()),
-                        Dropped::Point,
-                        format!("{} must be within {}..={} degrees", range.what, range.lo, range.hi),
-                    );
-                    self.pt.bad = true;
-                }
-                Ok(None) => {
-                    doc.warn(at, WarningKind::MissingValue, name, None, Dropped::Point, "the attribute is empty");
-                    self.pt.bad = true;
-                }
-                Err(()) => self.pt.bad = true,
             }
+            Ok(Some(v)) => {
+                doc.warn(
+                    at,
+                    WarningKind::OutOfRange,
+                    name,
+                    Some(&v.to_string()),
+                    Dropped::Point,
+                    format!("{} must be within {}..={} degrees", range.what, range.lo, range.hi),
+                );
+                self.pt.bad = true;
+            }
+            Ok(None) => {
+                doc.warn(at, WarningKind::MissingValue, name, None, Dropped::Point, "the attribute is empty");
+                self.pt.bad = true;
+            }
+            Err(()) => self.pt.bad = true,
         }
     }
 
@@ -483,6 +496,28 @@ impl<'a> Handler<'a> for GpxReader {
             (Node::Rte, "rtept") => Node::Rtept,
             _ => Node::Skip,
         })
+    }
+
+    /// Track points of the common shape, read in one pass (see `gpx/plain.rs` for why and what shape): the same
+    /// calls, in the same order, as their events make through `enter` and `leave`.
+    fn plain_child(&mut self, doc: &mut Doc<'a>, parent: Node, at: usize) -> Result<usize, usize> {
+        if parent != Node::Seg {
+            return Err(at);
+        }
+        let end = plain::read(doc.src, at, &mut self.plain)?;
+        let src = doc.src;
+        let text = |start: u32, end: u32| src.get(start as usize..end as usize).unwrap_or("");
+        doc.work += self.plain.work;
+        self.pt = PendingPoint { offset: self.plain.offset, ..PendingPoint::default() };
+        for (is_lat, start, end) in self.plain.coordinates {
+            self.coordinate(doc, is_lat, text(start, end), start as usize);
+        }
+        for i in 0..self.plain.value_count {
+            let (node, start, end, at) = self.plain.values[i];
+            self.leave(doc, node, text(start, end), at as usize);
+        }
+        self.finish_point(doc);
+        Ok(end)
     }
 
     fn leave(&mut self, doc: &mut Doc<'a>, node: Node, text: &str, at: usize) {

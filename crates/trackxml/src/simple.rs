@@ -55,7 +55,8 @@ pub(crate) enum Stop {
 const MAX_NESTING: usize = 32;
 
 /// XML whitespace, as `quick-xml` ends a name on.
-fn is_space(b: u8) -> bool {
+#[inline]
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\r' | b'\n' | b'\t')
 }
 
@@ -74,7 +75,7 @@ static NAME_BYTE: [bool; 256] = {
 };
 
 #[inline]
-fn is_name_byte(b: u8) -> bool {
+pub(crate) fn is_name_byte(b: u8) -> bool {
     NAME_BYTE[usize::from(b)]
 }
 

@@ -346,7 +346,21 @@ pub(crate) trait Handler<'a> {
     /// Called when the element ends, with its collected text (empty unless `captures`), the
     /// offset of that text (or of the element when there is none).
     fn leave(&mut self, doc: &mut Doc<'a>, node: Self::Node, text: &str, text_offset: usize);
+
+    /// Reads one whole child of a `parent` element (with the text before it) from `at` by the format's own path
+    /// for the shape nearly all of them have (GPX track points: see `gpx/plain.rs`), handing it on exactly as its
+    /// events would have been. `Ok(end)`: read up to `end`. `Err(looked)`: not that shape, nothing handed on, and
+    /// bytes up to `looked` were examined (the path is not tried again before the reader has passed them, so the
+    /// work stays linear). Such a path may open at most [`PLAIN_CHILD_DEPTH`] levels. Formats without one keep
+    /// this `Err(usize::MAX)`.
+    fn plain_child(&mut self, _doc: &mut Doc<'a>, _parent: Self::Node, _at: usize) -> Result<usize, usize> {
+        Err(usize::MAX)
+    }
 }
+
+/// Most element levels a [`Handler::plain_child`] path opens: it is tried only where that many fit under
+/// [`MAX_DEPTH`], so it never has to reproduce the depth error.
+pub(crate) const PLAIN_CHILD_DEPTH: usize = 8;
 
 /// How reading ended.
 pub(crate) enum Ending {
@@ -511,6 +525,10 @@ pub(crate) fn run<'a, H: Handler<'a>>(
     let mut scan_from = 0usize;
     let mut at_text = false;
     let mut scanned: Vec<Simple> = Vec::new();
+    // Events one scan gathers at most: small at first, doubled while scans fill up (see `SCAN_FIRST_EVENTS`).
+    let mut scan_limit = SCAN_FIRST_EVENTS;
+    // Where the handler's own path (see `Handler::plain_child`) may be tried next.
+    let mut plain_from = 0usize;
 
     loop {
         let position = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -522,11 +540,43 @@ pub(crate) fn run<'a, H: Handler<'a>>(
                 return Err(TrackXmlError::Stopped { at: position });
             }
         }
+        if at_text
+            && scan_enabled()
+            && position >= plain_from
+            && let Some(parent) = st.stack.last().map(|f| f.node)
+            && st.stack.len() + PLAIN_CHILD_DEPTH <= MAX_DEPTH
+        {
+            let mut at = position;
+            loop {
+                if at >= next_tick {
+                    next_tick = at.saturating_add(TICK_BYTES);
+                    if let Some(w) = watch.as_mut()
+                        && w(at).is_break()
+                    {
+                        return Err(TrackXmlError::Stopped { at });
+                    }
+                }
+                match handler.plain_child(doc, parent, at) {
+                    Ok(end) => at = end,
+                    Err(looked) => {
+                        plain_from = looked;
+                        break;
+                    }
+                }
+            }
+            if at > position {
+                BufRead::consume(&mut reader.stream(), at - position);
+                continue;
+            }
+        }
         if at_text && scan_enabled() && !st.stack.is_empty() && position >= scan_from {
             scanned.clear();
-            let (end, stop) = simple::scan(src, position, SCAN_EVENTS, &mut scanned);
+            let (end, stop) = simple::scan(src, position, scan_limit, &mut scanned);
             if let simple::Stop::Unusual(at) | simple::Stop::Enter(at) = stop {
                 scan_from = at;
+            }
+            if stop == simple::Stop::Done && scanned.len() >= scan_limit {
+                scan_limit = (scan_limit * 2).min(SCAN_EVENTS);
             }
             if end > position {
                 for ev in &scanned {
@@ -669,7 +719,8 @@ pub(crate) fn run<'a, H: Handler<'a>>(
 
 #[cfg(any(test, feature = "differential"))]
 thread_local! {
-    /// Tests and the fuzz target turn the simple scan off to compare against `quick-xml` alone.
+    /// Tests and the fuzz target turn the simple scan and the handlers' own paths (`Handler::plain_child`) off to
+    /// compare against `quick-xml` alone.
     pub(crate) static NO_SCAN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -685,7 +736,7 @@ fn scan_enabled() -> bool {
     }
 }
 
-/// Runs `f` with the simple scan turned off on this thread, so that everything is read by `quick-xml` alone: for
+/// Runs `f` with the simple scan and the handlers' own paths turned off on this thread, so that everything is read by `quick-xml` alone: for
 /// the `track_xml` fuzz target's differential check. Only with the `differential` feature.
 #[cfg(feature = "differential")]
 pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
@@ -699,6 +750,12 @@ pub fn with_quick_xml_only<T>(f: impl FnOnce() -> T) -> T {
 /// stays near 128 KiB per reader (65,536 events cost 2 MiB each and broke the import's in-flight memory budget,
 /// `crates/import/tests/in_flight_memory.rs`); a larger element is opened by `quick-xml` and scanned inside.
 const SCAN_EVENTS: usize = 4_096;
+
+/// Events the first scan gathers at most. A scan whose first child is larger than its limit gives the events it
+/// gathered up (`quick-xml` opens the child): in a GPX file that happens at `<gpx>`, `<trk>` and `<trkseg>`, and at
+/// 4,096 events each that was about 650 track points (of a 45-minute run's 2,700) scanned for nothing. The limit doubles up to [`SCAN_EVENTS`] while
+/// scans fill up, so long runs of small elements still go in large scans.
+const SCAN_FIRST_EVENTS: usize = 64;
 
 /// What `run` keeps between events, and the handling of start, end and text events shared by both readers
 /// (`quick-xml` and [`simple::scan`]). `Some` ends the reading with that result.
@@ -859,6 +916,28 @@ mod tests {
         <trkseg><trkpt lat=\"48.3\" lon=\"16.4\"><time>2024-05-01T07:10:00Z</time></trkpt></trkseg></trk>\n\
         <wpt lat=\"1\" lon=\"2\"/><rte><rtept lat=\"1\" lon=\"2\"/></rte>\n</gpx>\n";
 
+    /// Track points of the shape the GPX reader's own path reads (`gpx/plain.rs`), with values it must warn about
+    /// exactly as the event loop does: coordinates in either order, out of range or empty, prefixed names, nested
+    /// extension containers, empty and bad values, more bad values of one kind than are listed one by one.
+    const GPX_PLAIN: &str = "<gpx version=\"1.1\"><trk><trkseg>\n\
+        <trkpt lon=\"16.37\" lat=\"48.2\"><ele>200.5</ele><time>2024-05-01T07:00:00Z</time><speed>3.1</speed></trkpt>\n\
+        <trkpt lat=\"48.20001\"\tlon='16.37' ><gpx:ele> 201 </gpx:ele><time>2024-05-01T07:00:01</time><extensions>\
+        <ns3:TrackPointExtension><ns3:atemp>21</ns3:atemp><ns3:hr>400</ns3:hr><ns3:cad></ns3:cad>\
+        </ns3:TrackPointExtension><power>250</power><gpxdata:distance>12.5</gpxdata:distance></extensions></trkpt>\n\
+        <trkpt lat=\"95\" lon=\"16.37\"><time>2024-05-01T07:00:02Z</time></trkpt>\
+        <trkpt lat=\"\" lon=\"16.37\"><time>2024-05-01T07:00:03Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"x\"><time>2024-05-01T07:00:04Z</time></trkpt>\n\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>x</ele><time>1970-01-01T00:00:00Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>y</ele><time>2024-05-01T07:00:05Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>z</ele><time>2024-05-01T07:00:06Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>-</ele><time>2024-05-01T07:00:07Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>.</ele><time>2024-05-01T07:00:08Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>e</ele><time>2024-05-01T07:00:09Z</time></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>1,5</ele><time>2024-05-01T07:00:10Z</time></trkpt>\n\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><time>soon</time><extensions><a><b><c><hr>150</hr></c></b></a></extensions></trkpt>\
+        <trkpt lat=\"48.3\" lon=\"16.4\"><ele>99999</ele><time>2024-05-01T07:00:11Z</time></trkpt>\n\
+        </trkseg></trk></gpx>\n";
+
     const TCX: &str = "<?xml version=\"1.0\"?><TrainingCenterDatabase><Activities><Activity Sport=\"Running\">\
         <Id>2024-05-01T07:00:00Z</Id><Lap StartTime=\"2024-05-01T07:00:00Z\"><TotalTimeSeconds>60</TotalTimeSeconds>\
         <DistanceMeters>180.5</DistanceMeters><Intensity>Active</Intensity><TriggerMethod>Manual</TriggerMethod>\
@@ -871,7 +950,7 @@ mod tests {
 
     #[test]
     fn the_simple_scan_reads_what_quick_xml_reads() {
-        for doc in [GPX, TCX] {
+        for doc in [GPX, GPX_PLAIN, TCX] {
             // Every prefix (cut-off files), and the whole document with each byte changed to markup that matters.
             for cut in 0..=doc.len() {
                 same_both_ways(&doc.as_bytes()[..cut]);
@@ -888,6 +967,19 @@ mod tests {
         // Text after the root, and elements after it, and a document that is only plain markup.
         same_both_ways(b"<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"><time>2024-05-01T07:00:00Z</time></trkpt></trkseg></trk></gpx> x <a/>");
         same_both_ways(b"<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"><time>2024-05-01T07:00:00Z</time></trkpt></trkseg></trk></gpx><gpx/>");
+    }
+
+    #[test]
+    fn plain_points_keep_their_warnings() {
+        let options = ParseOptions { now_ms: Some(1_800_000_000_000), ..ParseOptions::default() };
+        let file = parse_gpx_with(GPX_PLAIN.as_bytes(), &options).expect("gpx");
+        assert_eq!(file.point_count(), 3, "{:?}", file.tracks);
+        assert!(
+            file.warnings.iter().any(|w| w.detail.contains("more warnings of the same kind")),
+            "{:?}",
+            file.warnings
+        );
+        assert!(file.warnings.iter().any(|w| w.kind == crate::WarningKind::TimeWithoutZone), "{:?}", file.warnings);
     }
 
     /// Files of the shared corpus (when it is next to the repository), read both ways.
