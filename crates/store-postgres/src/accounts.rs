@@ -5,26 +5,84 @@
 use crate::{PgDatabase, insert_athlete};
 use jiff::Timestamp;
 use postgres::error::SqlState;
-use postgres::{GenericClient, Row};
+use postgres::types::Type;
+use postgres::{GenericClient, Row, SimpleQueryMessage};
 use runtall_store::accounts::{
-    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Purged, Role, SessionInfo,
-    email_key,
+    Acceptance, Account, AccountId, Accounts, ClinicianView, Device, LAST_SEEN_EVERY, LinkedAthlete, LinkedClinician,
+    Purged, Role, SessionInfo, SignedIn, email_key, plain_action,
 };
-use runtall_store::columns::{parse_ts, ts};
+use runtall_store::columns::{from_micros, parse_ts, ts};
 use runtall_store::{AthleteId, Result, StoreError};
 
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, athlete_id";
 
+/// A live session and its account, its `last_seen` written in the same statement when a minute or more old or ahead
+/// of now (`$3` is now, `$4` a minute before; the text is cast to compare times, not characters). A session ended or
+/// expired finds no row, whatever was seen before.
+const SIGNED_IN: &str = "
+    WITH s AS (
+        SELECT token_hash, account_id, created_at, last_seen, expires_epoch FROM account_sessions
+         WHERE token_hash = $1 AND expires_epoch > $2),
+    seen AS (
+        UPDATE account_sessions t SET last_seen = $3 FROM s
+         WHERE t.token_hash = s.token_hash
+           AND (s.last_seen::timestamptz <= $4::timestamptz OR s.last_seen::timestamptz > $3::timestamptz)
+        RETURNING t.token_hash)
+    SELECT s.account_id, s.created_at, s.last_seen, s.expires_epoch, EXISTS (SELECT 1 FROM seen),
+           a.id, a.email, a.name, a.role, a.athlete_id
+      FROM s JOIN accounts a ON a.id = s.account_id";
+
+/// The two statements of [`Accounts::clinician_view`], sent as one simple query: PostgreSQL runs a query of several
+/// statements as one transaction, so the first names the athlete for row-level security
+/// (`set_config(…, true)` lasts until that transaction ends, so the pooled connection names nobody afterwards) and
+/// the second reads the link, the journal revision and the last visit under the policies: one round trip where
+/// `BEGIN`, naming, a prepared statement and `COMMIT` take four or five. The simple protocol has no parameters, so
+/// the values are written into the text: two numbers, and action names held to [`plain_action`] (refused
+/// otherwise), which need no escaping. The link is in the `WHERE`: with no link, no row and nothing of the athlete's
+/// records comes back.
+fn clinician_view_sql(clinician: AccountId, athlete: AthleteId, visits: &[&str]) -> Result<String> {
+    if let Some(odd) = visits.iter().find(|v| !plain_action(v)) {
+        return Err(StoreError::Sql(format!("an audit action named {odd:?} cannot be looked up")));
+    }
+    let (c, a) = (clinician.get(), athlete.get());
+    let newest = if visits.is_empty() {
+        "NULL::BIGINT".to_string()
+    } else {
+        let actions: Vec<String> = visits.iter().map(|v| format!("('{v}')")).collect();
+        // The newest of each action's newest: one seek each on `audit_log_actor`.
+        format!(
+            "(SELECT max(v.at_us) FROM (VALUES {}) AS act (action),
+                  LATERAL (SELECT g.at_us FROM audit_log g
+                           WHERE g.athlete_id = l.athlete_id AND g.actor_account = {c} AND g.action = act.action
+                           ORDER BY g.at_us DESC LIMIT 1) AS v)",
+            actions.join(", ")
+        )
+    };
+    Ok(format!(
+        "SELECT set_config('app.athlete_id', '{a}', true);
+         SELECT a.id, a.name, l.since, r.n, {newest}
+           FROM clinician_links l
+           JOIN accounts a ON a.athlete_id = l.athlete_id
+           JOIN journal_revision r ON r.athlete_id = l.athlete_id
+          WHERE l.clinician_id = {c} AND l.athlete_id = {a}"
+    ))
+}
+
 fn to_account(r: &Row) -> Result<Account> {
-    let id: i64 = r.get(0);
-    let role: String = r.get(3);
+    to_account_at(r, 0)
+}
+
+/// The account in the five columns of [`ACCOUNT_COLUMNS`] from column `at` on.
+fn to_account_at(r: &Row, at: usize) -> Result<Account> {
+    let id: i64 = r.get(at);
+    let role: String = r.get(at + 3);
     let role = Role::parse(&role).ok_or(StoreError::Decode { what: "account", id, detail: format!("role {role}") })?;
     Ok(Account {
         id: AccountId::new(id),
-        email: r.get(1),
-        name: r.get(2),
+        email: r.get(at + 1),
+        name: r.get(at + 2),
         role,
-        athlete: r.get::<_, Option<i64>>(4).map(AthleteId::new),
+        athlete: r.get::<_, Option<i64>>(at + 4).map(AthleteId::new),
     })
 }
 
@@ -140,21 +198,36 @@ impl Accounts for PgDatabase {
     }
 
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
+        Ok(self.signed_in(token_hash, now)?.map(|s| s.session))
+    }
+
+    fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>> {
+        // One statement, sent with its parameters' types so it needs no separate prepare: one round trip. The
+        // session's time is written only when stale (`last_seen_is_stale`, the same rule in SQL): the data-modifying
+        // part touches no row otherwise, so most look-ups write nothing.
         let row = self
             .conn()?
-            .query_opt(
-                "UPDATE account_sessions SET last_seen = $3 WHERE token_hash = $1 AND expires_epoch > $2
-                 RETURNING account_id, created_at, expires_epoch",
-                &[&token_hash, &now.as_second(), &ts(now)],
+            .query_typed_opt(
+                SIGNED_IN,
+                &[
+                    (&token_hash, Type::TEXT),
+                    (&now.as_second(), Type::INT8),
+                    (&ts(now), Type::TEXT),
+                    (&ts(now - LAST_SEEN_EVERY), Type::TEXT),
+                ],
             )
             .map_err(|e| self.err(e))?;
         let Some(r) = row else { return Ok(None) };
         let account: i64 = r.get(0);
-        Ok(Some(SessionInfo {
-            account: AccountId::new(account),
-            created_at: parse_ts(r.get(1), "session", account)?,
-            last_seen: now,
-            expires_at: Timestamp::from_second(r.get(2)).unwrap_or(Timestamp::MAX),
+        let written: bool = r.get(4);
+        Ok(Some(SignedIn {
+            session: SessionInfo {
+                account: AccountId::new(account),
+                created_at: parse_ts(r.get(1), "session", account)?,
+                last_seen: if written { now } else { parse_ts(r.get(2), "session", account)? },
+                expires_at: Timestamp::from_second(r.get(3)).unwrap_or(Timestamp::MAX),
+            },
+            account: to_account_at(&r, 5)?,
         }))
     }
 
@@ -247,6 +320,52 @@ impl Accounts for PgDatabase {
             })
         })
         .transpose()
+    }
+
+    fn clinician_view(
+        &self,
+        clinician: AccountId,
+        athlete: AthleteId,
+        visits: &[&str],
+    ) -> Result<Option<ClinicianView>> {
+        let sql = clinician_view_sql(clinician, athlete, visits)?;
+        let messages = self.conn()?.simple_query(&sql).map_err(|e| self.err(e))?;
+        // The first statement (naming the athlete) answers one row of its own; the view is the second's.
+        let mut done = 0;
+        let mut found = None;
+        for m in &messages {
+            match m {
+                SimpleQueryMessage::CommandComplete(_) => done += 1,
+                SimpleQueryMessage::Row(r) if done == 1 => found = Some(r),
+                _ => {}
+            }
+        }
+        let Some(r) = found else { return Ok(None) };
+        let id = athlete.get();
+        let text = |i: usize| -> Result<&str> {
+            r.try_get(i).ok().flatten().ok_or(StoreError::Decode {
+                what: "clinician view",
+                id,
+                detail: format!("column {i} missing"),
+            })
+        };
+        let number = |i: usize| -> Result<i64> {
+            text(i)?.parse().map_err(|e| StoreError::Decode { what: "clinician view", id, detail: format!("{e}") })
+        };
+        let last_visit = match r.try_get(4).ok().flatten() {
+            Some(_) => Some(from_micros(number(4)?, "audit entry", id)?),
+            None => None,
+        };
+        Ok(Some(ClinicianView {
+            link: LinkedAthlete {
+                id: athlete,
+                account: AccountId::new(number(0)?),
+                name: text(1)?.to_string(),
+                since: parse_ts(text(2)?, "clinician link", id)?,
+            },
+            revision: u64::try_from(number(3)?).unwrap_or(0),
+            last_visit,
+        }))
     }
 
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {

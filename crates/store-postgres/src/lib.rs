@@ -12,6 +12,7 @@
 extern crate self as runtall_store_postgres;
 
 mod accounts;
+mod athlete_tx;
 mod dashboard;
 pub mod migrations;
 mod store;
@@ -22,8 +23,10 @@ mod store;
 #[path = "../tests/support/mod.rs"]
 pub mod test_support;
 
+use athlete_tx::AthleteTx;
 use jiff::Timestamp;
 use postgres::error::SqlState;
+use postgres::types::Type;
 use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
 use r2d2_postgres::PostgresConnectionManager;
@@ -127,10 +130,9 @@ impl PgDatabase {
 
     /// Runs `f` in one transaction that names `athlete` for row-level security, and commits it when `f` succeeds
     /// (a failure drops the transaction, which rolls it back).
-    fn in_tx<T>(&self, athlete: i64, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn in_tx<T>(&self, athlete: i64, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
-        name_athlete(&mut tx, athlete).map_err(|e| self.err(e))?;
+        let mut tx = AthleteTx::begin(&mut conn, athlete).map_err(|e| self.err(e))?;
         let out = f(&mut tx)?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(out)
@@ -167,9 +169,11 @@ impl Database for PgDatabase {
     }
 
     fn athlete(&self, athlete: AthleteId) -> Result<PgStore> {
+        // Asked before every request's store calls: sent with its parameter's type, so it needs no separate prepare
+        // (one round trip, not two).
         let found = self
             .conn()?
-            .query_opt("SELECT 1 FROM athletes WHERE id = $1", &[&athlete.get()])
+            .query_typed_opt("SELECT 1 FROM athletes WHERE id = $1", &[(&athlete.get(), Type::INT8)])
             .map_err(|e| self.err(e))?;
         match found {
             Some(_) => Ok(PgStore { db: self.clone(), athlete }),
@@ -190,7 +194,7 @@ impl PgStore {
     }
 
     /// One transaction as this handle's athlete (see [`PgDatabase::in_tx`]).
-    fn tx<T>(&self, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>) -> Result<T> {
+    fn tx<T>(&self, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
         self.db.in_tx(self.me(), f)
     }
 

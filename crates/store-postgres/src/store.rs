@@ -7,10 +7,10 @@
 //! advisory lock keyed by the athlete: PostgreSQL's default isolation would otherwise let two imports of one file
 //! both find no duplicate. Other athletes' writers never wait for it.
 
+use crate::athlete_tx::AthleteTx;
 use crate::{PgStore, migrations};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use postgres::Transaction;
 use postgres::types::ToSql;
 use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
@@ -32,7 +32,7 @@ use runtall_store::{
 };
 use serde::de::DeserializeOwned;
 
-type Tx<'a, 'b> = &'a mut Transaction<'b>;
+type Tx<'a, 'b> = &'a mut AthleteTx<'b>;
 type Params<'a> = [&'a (dyn ToSql + Sync)];
 
 /// The columns an activity row is written with besides its athlete, in the order of [`activity_values`].

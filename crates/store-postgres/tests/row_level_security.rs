@@ -389,3 +389,75 @@ fn dashboard_versions_move_under_row_level_security_and_the_application_cannot_s
         assert!(!public, "{name}: nobody may call it");
     }
 }
+
+#[test]
+fn a_clinicians_view_names_the_athlete_for_its_own_query_only() {
+    use runtall_store::accounts::{Acceptance, Accounts, Role};
+    let Some(server) = support::server() else { return support::skipped("the clinician's view") };
+    let database = server.fresh_database();
+    // One connection: every call below takes the same one from the pool.
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, None).expect("pat");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, None).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, None).expect("ben");
+    let now: jiff::Timestamp = "2026-12-01T10:00:00Z".parse().expect("time");
+    let code = "a".repeat(64);
+    db.add_invitation(&code, pat.id, now, now + jiff::SignedDuration::from_hours(1)).expect("invite");
+    assert_eq!(db.accept_invitation(&code, ana.id, now).expect("accept"), Acceptance::Linked { clinician: pat.id });
+    let (ana_id, ben_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"));
+    clinic_records(&db.athlete(ana_id).expect("ana's store"));
+    clinic_records(&db.athlete(ben_id).expect("ben's store"));
+
+    // The view reads Ana's revision under her policies (a revision hidden from it would be no row at all).
+    let view = db.clinician_view(pat.id, ana_id, &["viewed-report"]).expect("view").expect("Pat follows Ana");
+    assert_eq!(view.revision, db.athlete(ana_id).expect("store").journal_revision().expect("revision"));
+    assert_eq!(view.link.name, "Ana");
+    assert_eq!(db.clinician_view(pat.id, ben_id, &["viewed-report"]).expect("view"), None, "no link to Ben");
+
+    // What it relies on, as the application role in straight SQL: a query of several statements is one
+    // transaction, so naming the athlete in its first statement holds for the rest of that query and for nothing
+    // after it on the same connection.
+    let mut app = database.app.connect(NoTls).expect("application role");
+    let named = app
+        .simple_query(&format!(
+            "SELECT set_config('app.athlete_id', '{}', true); SELECT count(*) FROM audit_log",
+            ana_id.get()
+        ))
+        .expect("query");
+    let counted: Vec<&str> = named
+        .iter()
+        .filter_map(|m| match m {
+            postgres::SimpleQueryMessage::Row(r) => r.get(0),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(counted[1], "1", "Ana's one audit entry, and not Ben's");
+    assert_eq!(count(&mut app, "audit_log"), 0, "the next statement on the connection names nobody");
+}
+
+#[test]
+fn a_failed_call_leaves_its_connection_naming_nobody_and_free_of_its_transaction() {
+    use runtall_store_tests::fixtures;
+    let Some(server) = support::server() else { return support::skipped("a failed call's connection") };
+    let database = server.fresh_database();
+    // One connection: every call below takes the same one from the pool.
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let (ana, ben) = (db.create_athlete("Ana").expect("ana"), db.create_athlete("Ben").expect("ben"));
+    let anas = db.athlete(ana).expect("ana's store");
+    anas.save_profile(&fixtures::profile("Ana")).expect("profile");
+    let plans_before = anas.plans().expect("plans").len();
+    // Fails inside its transaction (the screen it names is not Ana's): rolled back, nothing written.
+    let failed = anas.add_plan(&fixtures::plan("2026-10-01T08:00:00Z", Some(987_654), None));
+    assert!(matches!(failed, Err(StoreError::NotFound { .. })), "{failed:?}");
+    assert_eq!(anas.plans().expect("plans").len(), plans_before, "nothing of the failed call stays");
+    // The same connection serves Ben next, as Ben only, and commits his write on its own.
+    let bens = db.athlete(ben).expect("ben's store");
+    assert_eq!(bens.profile().expect("profile"), None, "Ana's profile is not Ben's");
+    bens.save_profile(&fixtures::profile("Ben")).expect("profile");
+    assert_eq!(bens.profile().expect("profile").map(|p| p.name), Some("Ben".into()));
+    assert_eq!(anas.profile().expect("profile").map(|p| p.name), Some("Ana".into()));
+    // Seen from another connection: both writes committed, and the role still reads nothing naming nobody.
+    let other = database.connect();
+    assert_eq!(other.athlete(ben).expect("ben").profile().expect("profile").map(|p| p.name), Some("Ben".into()));
+    assert_eq!(database.rows_as_app_role_without_athlete("profile"), 0);
+}

@@ -93,6 +93,50 @@ where
     assert!(db.session(&hash("bens"), now).expect("session").is_some(), "another account's sessions stay");
 }
 
+pub fn a_session_and_its_account_come_together_seen_at_most_once_a_minute<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    let db = backend.fresh();
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let pat = db.create_account("pat@example.org", "Dr Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let now = at("2026-12-01T10:00:00Z");
+    let expires = now + SignedDuration::from_hours(2);
+    db.add_session(&hash("ana"), ana.id, now, expires).expect("session");
+    db.add_session(&hash("pat"), pat.id, now, expires).expect("session");
+    let after = |secs: i64| now + SignedDuration::from_secs(secs);
+
+    let seen = db.signed_in(&hash("ana"), after(10)).expect("look").expect("live");
+    assert_eq!(seen.account, ana, "the session's own account");
+    assert_eq!((seen.session.account, seen.session.created_at, seen.session.expires_at), (ana.id, now, expires));
+    assert_eq!(seen.session.last_seen, now, "seen within the minute: not written");
+    let pats = db.signed_in(&hash("pat"), after(10)).expect("look").expect("live").account;
+    assert_eq!((pats.id, pats.role, pats.athlete), (pat.id, Role::Clinician, None));
+
+    // A second connection (another server process) sees what was written, and only that.
+    let other = backend.connect(&db);
+    assert_eq!(other.session(&hash("ana"), after(59)).expect("look").expect("live").last_seen, now);
+    assert_eq!(db.signed_in(&hash("ana"), after(60)).expect("look").expect("live").session.last_seen, after(60));
+    assert_eq!(other.session(&hash("ana"), after(100)).expect("look").expect("live").last_seen, after(60));
+    assert_eq!(db.session(&hash("ana"), after(125)).expect("look").expect("live").last_seen, after(125));
+    // A clock set back is written too: the stored time never passes the last look-up.
+    assert_eq!(other.session(&hash("ana"), after(30)).expect("look").expect("live").last_seen, after(30));
+
+    // Expired at its expiry time, to the second, however recently it was seen.
+    let last_second = expires - SignedDuration::from_secs(1);
+    assert!(db.signed_in(&hash("ana"), last_second).expect("look").is_some());
+    assert_eq!(db.signed_in(&hash("ana"), expires).expect("look"), None, "expired");
+    // Signed out everywhere: refused at once, within the minute of the last look.
+    assert!(db.signed_in(&hash("pat"), after(20)).expect("look").is_some());
+    assert_eq!(db.delete_sessions_of(pat.id).expect("everywhere"), 1);
+    assert_eq!(db.signed_in(&hash("pat"), after(21)).expect("look"), None, "signed out everywhere");
+    assert_eq!(other.signed_in(&hash("pat"), after(21)).expect("look"), None, "on every connection");
+    // A deleted account's sessions go with it.
+    assert!(db.delete_account(ana.id).expect("delete"));
+    assert_eq!(db.signed_in(&hash("ana"), after(40)).expect("look"), None, "the account is gone");
+    assert_eq!(db.signed_in(&hash("nobody"), after(40)).expect("look"), None);
+}
+
 pub fn invitations_link_once_and_the_athlete_revokes<B: Backend>(backend: &B)
 where
     B::Db: Accounts,
@@ -314,6 +358,63 @@ fn entry(account: AccountId, action: &str, when: Timestamp) -> AuditEntry {
         action: action.into(),
         detail: String::new(),
     }
+}
+
+pub fn a_clinicians_view_of_an_athlete_comes_with_the_link_check_and_nothing_without_it<B: Backend>(backend: &B)
+where
+    B::Db: Accounts,
+{
+    const VISITS: [&str; 2] = ["viewed-athlete", "viewed-report"];
+    let db = backend.fresh();
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, Some(PHC)).expect("pat");
+    let kim = db.create_account("kim@example.org", "Kim", Role::Clinician, Some(PHC)).expect("kim");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, Some(PHC)).expect("ana");
+    let ben = db.create_account("ben@example.org", "Ben", Role::Athlete, Some(PHC)).expect("ben");
+    let (ana_id, ben_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"));
+    let now = at("2026-12-01T10:00:00Z");
+    let week = now + SignedDuration::from_hours(24 * 7);
+    for (code, by, athlete) in [("p1", pat.id, ana.id), ("k1", kim.id, ben.id)] {
+        db.add_invitation(&hash(code), by, now, week).expect("invite");
+        assert_eq!(
+            db.accept_invitation(&hash(code), athlete, now).expect("accept"),
+            Acceptance::Linked { clinician: by }
+        );
+    }
+    let view = |who: AccountId, athlete: AthleteId| db.clinician_view(who, athlete, &VISITS).expect("view");
+
+    // The link as `link` gives it, the revision the athlete's own store reports, no visit yet.
+    let anas = db.athlete(ana_id).expect("ana's store");
+    let first = view(pat.id, ana_id).expect("Pat follows Ana");
+    assert_eq!(Some(first.link.clone()), db.link(pat.id, ana_id).expect("link"));
+    assert_eq!((first.revision, first.last_visit), (anas.journal_revision().expect("revision"), None));
+
+    // The last visit is the newest of this clinician's visit actions at this athlete, as `last_audit` finds it:
+    // other actions, other clinicians and other athletes do not count.
+    let minute = |n: i64| now + SignedDuration::from_mins(n);
+    anas.add_audit(&entry(pat.id, "viewed-athlete", minute(1))).expect("audit");
+    anas.add_audit(&entry(pat.id, "viewed-report", minute(2))).expect("audit");
+    anas.add_audit(&entry(pat.id, "commented", minute(5))).expect("audit");
+    anas.add_audit(&entry(kim.id, "viewed-athlete", minute(9))).expect("audit");
+    db.athlete(ben_id).expect("ben's store").add_audit(&entry(pat.id, "viewed-athlete", minute(7))).expect("audit");
+    let seen = view(pat.id, ana_id).expect("view");
+    assert_eq!(seen.last_visit, Some(minute(2)));
+    assert_eq!(seen.last_visit, anas.last_audit(pat.id.get(), &VISITS).expect("last audit"));
+    // A change to Ana's journal moves the revision the view reads.
+    anas.save_profile(&crate::fixtures::profile("Ana")).expect("profile");
+    assert!(view(pat.id, ana_id).expect("view").revision > first.revision);
+    assert_eq!(view(pat.id, ana_id).expect("view").revision, anas.journal_revision().expect("revision"));
+
+    // Without a link there is nothing: another clinician's athlete, an athlete asking, an id nobody has.
+    assert_eq!(view(pat.id, ben_id), None, "Ben shares with Kim only");
+    assert_eq!(view(ana.id, ana_id), None, "an athlete's account follows nobody");
+    assert_eq!(view(pat.id, AthleteId::new(987_654)), None);
+    // An action name that is not a plain word is refused, not written into a statement.
+    assert!(db.clinician_view(pat.id, ana_id, &["viewed'); DELETE FROM accounts; --"]).is_err());
+    assert!(db.account(pat.id).expect("account").is_some());
+    // Revoked: refused at once.
+    assert!(db.revoke_link(ana_id, pat.id).expect("revoke"));
+    assert_eq!(view(pat.id, ana_id), None, "revoked");
+    assert!(view(kim.id, ben_id).is_some(), "Kim's link stays");
 }
 
 pub fn the_dashboard_state_is_the_clinicians_current_athletes_and_nobody_elses<B: Backend>(backend: &B)

@@ -88,6 +88,7 @@ macro_rules! accounts_suite {
         $crate::accounts_suite!(@cases $backend;
             accounts_are_unique_by_email_in_any_case_and_athletes_own_one_athlete,
             sessions_expire_and_end_one_or_all_at_once,
+            a_session_and_its_account_come_together_seen_at_most_once_a_minute,
             invitations_link_once_and_the_athlete_revokes,
             device_tokens_name_their_athlete_until_revoked,
             reset_codes_are_single_use_and_expire,
@@ -95,6 +96,7 @@ macro_rules! accounts_suite {
             deleting_an_account_ends_everything_it_held,
             the_dashboard_state_is_the_clinicians_current_athletes_and_nobody_elses,
             the_dashboard_version_moves_with_what_the_dashboard_shows_and_only_that,
+            a_clinicians_view_of_an_athlete_comes_with_the_link_check_and_nothing_without_it,
         );
     };
     (@cases $backend:expr; $($case:ident),* $(,)?) => {

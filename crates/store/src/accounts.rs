@@ -10,7 +10,18 @@
 //! The front end makes and hashes them; the store only matches hashes.
 
 use crate::{AthleteId, Result};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+
+/// How stale a session's `last_seen` may be before a look-up writes it again. Every request of a signed-in person
+/// looks their session up: writing the time each time would make every page view a write (SQLite's one write lock,
+/// a commit on PostgreSQL) for a figure nobody needs to the second.
+pub const LAST_SEEN_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// Whether a session last seen at `last_seen` is written as seen at `now`: a minute or more old, or ahead of `now`
+/// (a clock set back), so the stored time never passes the last look-up.
+pub fn last_seen_is_stale(last_seen: Timestamp, now: Timestamp) -> bool {
+    now.duration_since(last_seen) >= LAST_SEEN_EVERY || now < last_seen
+}
 
 /// An account's id (never an [`AthleteId`]: a clinician has no athlete, and ids of the two kinds must not mix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -81,6 +92,13 @@ pub struct SessionInfo {
     pub expires_at: Timestamp,
 }
 
+/// A live session with its account: what every signed-in request needs first ([`Accounts::signed_in`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub session: SessionInfo,
+    pub account: Account,
+}
+
 /// An athlete a clinician follows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LinkedAthlete {
@@ -89,6 +107,18 @@ pub struct LinkedAthlete {
     pub name: String,
     /// When the athlete accepted the invitation.
     pub since: Timestamp,
+}
+
+/// Where a clinician's view of one athlete starts ([`Accounts::clinician_view`]): the link, and what the view needs
+/// of the athlete's records before it can tell whether anything is kept for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicianView {
+    pub link: LinkedAthlete,
+    /// The athlete's journal revision ([`Store::journal_revision`](crate::Store::journal_revision)).
+    pub revision: u64,
+    /// The newest of this clinician's audit entries at the athlete among the actions asked for (as
+    /// [`Store::last_audit`](crate::Store::last_audit) gives it).
+    pub last_visit: Option<Timestamp>,
 }
 
 /// A clinician who follows an athlete, as the athlete's settings list them.
@@ -153,9 +183,14 @@ pub trait Accounts {
 
     /// Stores a new session, valid until `expires_at`.
     fn add_session(&self, token_hash: &str, account: AccountId, now: Timestamp, expires_at: Timestamp) -> Result<()>;
-    /// The live session with this token (not expired at `now`), marking it seen at `now` (an implementation may
-    /// keep the time to the minute, to spare a write on every request).
+    /// The live session with this token (not expired at `now`), marking it seen at `now` when its `last_seen` is
+    /// stale ([`last_seen_is_stale`]): written at most once a minute, never on every request.
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>>;
+    /// [`session`](Self::session) and the account it belongs to, in one look-up: the first thing every signed-in
+    /// request asks, so on a database server one round trip rather than two. The same rules, with no copy kept
+    /// anywhere: `None` at once when the session expired at `now`, was ended (sign out, sign out everywhere) or its
+    /// account was deleted.
+    fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>>;
     /// Ends one session (sign out); returns whether it existed.
     fn delete_session(&self, token_hash: &str) -> Result<bool>;
     /// Ends every session of the account (sign out everywhere, a password change); returns how many.
@@ -177,6 +212,18 @@ pub trait Accounts {
     /// The athlete as the clinician follows them (name, since when), or `None` when the clinician does not follow
     /// them now: the access check and what the athlete's page names, in one keyed look-up.
     fn link(&self, clinician: AccountId, athlete: AthleteId) -> Result<Option<LinkedAthlete>>;
+    /// The access check of a clinician's view of one athlete and the state the view starts from, read together (one
+    /// round trip on a database server, where the link, the revision and the last visit asked one by one were a
+    /// transaction each): the link as [`link`](Self::link) gives it, the athlete's journal revision, and the newest
+    /// of this clinician's audit entries at the athlete whose action is one of `visits`. `None` when the clinician
+    /// does not follow the athlete now; nothing of the athlete's records is returned then. Action names are the
+    /// program's own words (letters, digits, `-`, `_`, `.`, `:`); any other is refused.
+    fn clinician_view(
+        &self,
+        clinician: AccountId,
+        athlete: AthleteId,
+        visits: &[&str],
+    ) -> Result<Option<ClinicianView>>;
     /// The athletes the clinician follows, by name.
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>>;
     /// The clinicians who follow the athlete, oldest link first.
@@ -209,4 +256,10 @@ pub trait Accounts {
 /// The form of an email the uniqueness rule compares: trimmed and lowercased.
 pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// Whether `action` is a word an audit action may be named with (see [`Accounts::clinician_view`]): a backend may
+/// then write it into a statement as it is.
+pub fn plain_action(action: &str) -> bool {
+    !action.is_empty() && action.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }

@@ -20,7 +20,7 @@ use crate::error::HttpError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use runtall_store::AthleteId;
-use runtall_store::accounts::{AccountId, LinkedAthlete};
+use runtall_store::accounts::{AccountId, ClinicianView, LinkedAthlete};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +96,21 @@ pub async fn clinician_link(
     let account = *account;
     let link = st.db.accounts(move |accounts| Ok(accounts.link(account, athlete)?)).await?;
     link.map(|l| (account, l)).ok_or(HttpError::NotFound)
+}
+
+/// [`clinician_access`] with where the clinician's view of the athlete starts — the link, the athlete's journal
+/// revision and this clinician's last visit among `visits` — in one look-up
+/// ([`Accounts::clinician_view`](runtall_store::accounts::Accounts::clinician_view)): the same check, the same 404.
+pub async fn clinician_view(
+    st: &AppState,
+    who: &Principal,
+    athlete: AthleteId,
+    visits: &'static [&'static str],
+) -> Result<(AccountId, ClinicianView), HttpError> {
+    let Principal::Clinician { account, .. } = who else { return Err(HttpError::NotFound) };
+    let account = *account;
+    let view = st.db.accounts(move |accounts| Ok(accounts.clinician_view(account, athlete, visits)?)).await?;
+    view.map(|v| (account, v)).ok_or(HttpError::NotFound)
 }
 
 /// A new random secret (32 bytes as hex) and the hash the database keeps of it.

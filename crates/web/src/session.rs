@@ -244,15 +244,11 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
     let cookie = cookie_value(&parts.headers);
     if let Some(token) = cookie.as_deref().and_then(|c| c.strip_prefix(ACCOUNT_PREFIX)).map(str::to_string) {
         let hash = crate::principal::hash_secret(&token);
-        let found = state
-            .db
-            .accounts(move |a| {
-                let Some(info) = a.session(&hash, jiff::Timestamp::now())? else { return Ok(None) };
-                Ok(a.account(info.account)?)
-            })
-            .await;
+        // The session and its account in one look-up (one round trip on PostgreSQL), read from the database on
+        // every request: no copy is kept here, so an expiry, a sign-out or "sign out everywhere" holds at once.
+        let found = state.db.accounts(move |a| Ok(a.signed_in(&hash, jiff::Timestamp::now())?)).await;
         match found {
-            Ok(Some(account)) => {
+            Ok(Some(runtall_store::accounts::SignedIn { account, .. })) => {
                 let principal = match (account.role, account.athlete) {
                     (Role::Athlete, Some(athlete)) => Principal::Athlete { account: account.id, athlete },
                     _ => Principal::Clinician { account: account.id, name: account.name },

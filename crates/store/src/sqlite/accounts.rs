@@ -2,12 +2,13 @@
 
 use super::{SqliteDatabase, insert_athlete, write_tx};
 use crate::accounts::{
-    Acceptance, Account, AccountId, Accounts, Device, LinkedAthlete, LinkedClinician, Purged, Role, SessionInfo,
-    email_key,
+    Acceptance, Account, AccountId, Accounts, ClinicianView, Device, LinkedAthlete, LinkedClinician, Purged, Role,
+    SessionInfo, SignedIn, email_key, last_seen_is_stale, plain_action,
 };
-use crate::columns::{parse_ts, ts};
+use crate::columns::{from_micros, parse_ts, ts};
 use crate::{AthleteId, Result, StoreError};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
+use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Row, params};
 
 const ACCOUNT_COLUMNS: &str = "id, email, name, role, athlete_id";
@@ -145,22 +146,37 @@ impl Accounts for SqliteDatabase {
     }
 
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>> {
+        Ok(self.signed_in(token_hash, now)?.map(|s| s.session))
+    }
+
+    fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>> {
+        type Found = (i64, String, String, i64, (i64, String, String, String, Option<i64>));
         let conn = self.conn();
-        let row: Option<(i64, String, String, i64)> = conn
+        let row: Option<Found> = conn
             .prepare_cached(
-                "SELECT account_id, created_at, last_seen, expires_epoch FROM account_sessions
-                 WHERE token_hash = ?1 AND expires_epoch > ?2",
+                "SELECT s.account_id, s.created_at, s.last_seen, s.expires_epoch,
+                        a.id, a.email, a.name, a.role, a.athlete_id
+                 FROM account_sessions s JOIN accounts a ON a.id = s.account_id
+                 WHERE s.token_hash = ?1 AND s.expires_epoch > ?2",
             )
             .and_then(|mut s| {
-                s.query_row(params![token_hash, now.as_second()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                    .optional()
+                s.query_row(params![token_hash, now.as_second()], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
+                    ))
+                })
+                .optional()
             })
             .map_err(|e| self.err(e))?;
-        let Some((account, created_at, last_seen, expires)) = row else { return Ok(None) };
+        let Some((account, created_at, last_seen, expires, row)) = row else { return Ok(None) };
         // Kept to the minute: every page view is a session look-up, and a write each time would take SQLite's one
         // write lock on every request of every user.
         let last_seen = parse_ts(&last_seen, "session", account)?;
-        let last_seen = if now.duration_since(last_seen) >= SignedDuration::from_secs(60) || now < last_seen {
+        let last_seen = if last_seen_is_stale(last_seen, now) {
             conn.execute(
                 "UPDATE account_sessions SET last_seen = ?2 WHERE token_hash = ?1",
                 params![token_hash, ts(now)],
@@ -170,11 +186,14 @@ impl Accounts for SqliteDatabase {
         } else {
             last_seen
         };
-        Ok(Some(SessionInfo {
-            account: AccountId::new(account),
-            created_at: parse_ts(&created_at, "session", account)?,
-            last_seen,
-            expires_at: Timestamp::from_second(expires).unwrap_or(Timestamp::MAX),
+        Ok(Some(SignedIn {
+            session: SessionInfo {
+                account: AccountId::new(account),
+                created_at: parse_ts(&created_at, "session", account)?,
+                last_seen,
+                expires_at: Timestamp::from_second(expires).unwrap_or(Timestamp::MAX),
+            },
+            account: to_account(row)?,
         }))
     }
 
@@ -283,6 +302,59 @@ impl Accounts for SqliteDatabase {
                 })
             })
             .transpose()
+    }
+
+    fn clinician_view(
+        &self,
+        clinician: AccountId,
+        athlete: AthleteId,
+        visits: &[&str],
+    ) -> Result<Option<ClinicianView>> {
+        if let Some(odd) = visits.iter().find(|v| !plain_action(v)) {
+            return Err(StoreError::Sql(format!("an audit action named {odd:?} cannot be looked up")));
+        }
+        // One column per action, each a single seek on `audit_log_actor` (as the dashboard's query).
+        let mut columns = String::new();
+        for i in 0..visits.len() {
+            columns.push_str(&format!(
+                ", (SELECT g.at_us FROM audit_log g
+                    WHERE g.athlete_id = l.athlete_id AND g.actor_account = ?1 AND g.action = ?{}
+                    ORDER BY g.at_us DESC LIMIT 1)",
+                3 + i
+            ));
+        }
+        let sql = format!(
+            "SELECT a.id, a.name, l.since, r.n{columns}
+             FROM clinician_links l
+             JOIN accounts a ON a.athlete_id = l.athlete_id
+             JOIN journal_revision r ON r.athlete_id = l.athlete_id
+             WHERE l.clinician_id = ?1 AND l.athlete_id = ?2"
+        );
+        let mut values = vec![Value::Integer(clinician.get()), Value::Integer(athlete.get())];
+        values.extend(visits.iter().map(|v| Value::Text(v.to_string())));
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let found = stmt
+            .query_row(rusqlite::params_from_iter(values), |r| {
+                let mut visit: Option<i64> = None;
+                for i in 0..visits.len() {
+                    visit = visit.max(r.get::<_, Option<i64>>(4 + i)?);
+                }
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?, visit))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((account, name, since, revision, visit)) = found else { return Ok(None) };
+        Ok(Some(ClinicianView {
+            link: LinkedAthlete {
+                id: athlete,
+                account: AccountId::new(account),
+                name,
+                since: parse_ts(&since, "clinician link", athlete.get())?,
+            },
+            revision: u64::try_from(revision).unwrap_or(0),
+            last_visit: visit.map(|us| from_micros(us, "audit entry", athlete.get())).transpose()?,
+        }))
     }
 
     fn athletes_of(&self, clinician: AccountId) -> Result<Vec<LinkedAthlete>> {

@@ -21,7 +21,7 @@ use axum::routing::get;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, PreEscaped, html};
-use runtall_app::clinic::{AttentionCache, SinceInputs, actions, comments_on_reports, last_visit};
+use runtall_app::clinic::{AttentionCache, SinceInputs, actions, comments_on_reports};
 use runtall_app::progress::Progress;
 use runtall_app::pt_report::{ReportData, ReportOptions, gather};
 use runtall_domain::clinic::attention::Attention;
@@ -231,45 +231,46 @@ pub(crate) fn warm_page(st: &AppState, store: &dyn Store) -> Result<bool, HttpEr
 }
 
 /// The athlete's page data after the access check, with this look written to their audit log before it is
-/// returned. What does not depend on the clinician comes from the kept page while the journal and the day are the
-/// same; their last visit is read before this look is written.
+/// returned. The check, the journal revision and the clinician's last visit come in one look-up
+/// ([`crate::principal::clinician_view`], read before this look is written); what does not depend on the clinician
+/// comes from the kept page while the revision and the day are the same, so a repeat view reads nothing more of the
+/// athlete's records. Otherwise the records are read after that revision (see [`super::kept_page`]).
 pub(super) async fn load(st: &AppState, who: &Principal, athlete: AthleteId) -> Result<AthleteView, HttpError> {
-    let (viewer, link) = access_linked(st, who, athlete).await?;
-    let program = st.program;
-    let kept = st.derived.attention(athlete);
-    let derived = st.derived.clone();
-    let account = viewer.account.get();
-    let view = st
-        .db
-        .run_for(athlete, move |store| {
-            let now = Timestamp::now();
-            let tz = TimeZone::system();
-            let today = now.to_zoned(tz.clone()).date();
-            let key = Key { revision: store.journal_revision()?, day: today };
-            let shown = match derived.pages.get(athlete, key, now) {
-                Some(shown) => shown,
-                None => {
+    let (_, name) = super::clinician(st, who)?;
+    let (account, view) = crate::principal::clinician_view(st, who, athlete, &actions::VISITS).await?;
+    let viewer = super::Viewer { account, name };
+    let now = Timestamp::now();
+    let tz = TimeZone::system();
+    let today = now.to_zoned(tz.clone()).date();
+    let key = Key { revision: view.revision, day: today };
+    let shown = match st.derived.pages.get(athlete, key, now) {
+        Some(shown) => shown,
+        None => {
+            let (program, kept, derived) = (st.program, st.derived.attention(athlete), st.derived.clone());
+            let tz = tz.clone();
+            st.db
+                .run_for(athlete, move |store| {
                     let (shown, until) = gather_shown(program, &kept, store, now, today, &tz)?;
                     let shown = Arc::new(shown);
                     derived.pages.keep(athlete, key, until, shown.clone());
-                    shown
-                }
-            };
-            let last = last_visit(store, account)?;
-            let since = last.unwrap_or(link.since);
-            let attention = shown.since_inputs.attention(now, since, &tz, shown.progress.as_ref());
-            Ok(AthleteView {
-                athlete,
-                name: link.name,
-                sharing_since: link.since,
-                last_visit: last,
-                attention,
-                shown: KeptShown(shown),
-            })
-        })
-        .await?;
+                    Ok(shown)
+                })
+                .await?
+        }
+    };
+    let link = view.link;
+    let since = view.last_visit.unwrap_or(link.since);
+    let attention = shown.since_inputs.attention(now, since, &tz, shown.progress.as_ref());
+    let out = AthleteView {
+        athlete,
+        name: link.name,
+        sharing_since: link.since,
+        last_visit: view.last_visit,
+        attention,
+        shown: KeptShown(shown),
+    };
     st.audit.write(athlete, viewer.entry(actions::ATHLETE, "your page: trends, runs, journal and program")).await?;
-    Ok(view)
+    Ok(out)
 }
 
 async fn page(
