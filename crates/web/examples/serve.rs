@@ -143,7 +143,10 @@ fn seed_runs(db: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
     let store = SqliteStore::open(db)?;
     let now = Timestamp::now();
     for (i, (days, km, label, sport, pace, name)) in RUNS.iter().enumerate() {
-        let start = now.checked_sub(SignedDuration::from_hours(24 * days + 6))?;
+        // At 18:00 UTC of its day, whatever the time now: a seeded run must never overlap `--write-fit`'s
+        // morning run (yesterday 07:00 UTC), or the import would rightly take that file as the same recording.
+        let day = now.checked_sub(SignedDuration::from_hours(24 * days))?.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let start = day.at(18, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC)?.timestamp();
         let distance = km * 1000.0;
         let moving = distance / 1000.0 * pace;
         let mut samples = Samples::default();
