@@ -131,7 +131,7 @@ impl Accounts for PgDatabase {
     }
 
     fn account(&self, id: AccountId) -> Result<Option<Account>> {
-        self.one_account(&mut *self.conn()?, id.get())
+        self.one_account(&mut **self.conn()?, id.get())
     }
 
     fn account_by_email(&self, email: &str) -> Result<Option<(Account, Option<String>)>> {
@@ -202,19 +202,15 @@ impl Accounts for PgDatabase {
     }
 
     fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>> {
-        // One statement, sent with its parameters' types so it needs no separate prepare: one round trip. The
-        // session's time is written only when stale (`last_seen_is_stale`, the same rule in SQL): the data-modifying
-        // part touches no row otherwise, so most look-ups write nothing.
+        // One statement the connection keeps prepared (with its parameters' types: two are times as text): one
+        // round trip. The session's time is written only when stale (`last_seen_is_stale`, the same rule in SQL):
+        // the data-modifying part touches no row otherwise, so most look-ups write nothing.
         let row = self
             .conn()?
-            .query_typed_opt(
+            .query_opt_typed(
                 SIGNED_IN,
-                &[
-                    (&token_hash, Type::TEXT),
-                    (&now.as_second(), Type::INT8),
-                    (&ts(now), Type::TEXT),
-                    (&ts(now - LAST_SEEN_EVERY), Type::TEXT),
-                ],
+                &[Type::TEXT, Type::INT8, Type::TEXT, Type::TEXT],
+                &[&token_hash, &now.as_second(), &ts(now), &ts(now - LAST_SEEN_EVERY)],
             )
             .map_err(|e| self.err(e))?;
         let Some(r) = row else { return Ok(None) };
@@ -247,7 +243,7 @@ impl Accounts for PgDatabase {
         expires_at: Timestamp,
     ) -> Result<()> {
         let mut conn = self.conn()?;
-        match self.one_account(&mut *conn, clinician.get())? {
+        match self.one_account(&mut **conn, clinician.get())? {
             Some(a) if a.role == Role::Clinician => {}
             _ => return Err(StoreError::NotFound { what: "clinician", id: clinician.get() }),
         }
@@ -424,7 +420,7 @@ impl Accounts for PgDatabase {
 
     fn add_device(&self, token_hash: &str, account: AccountId, name: &str, now: Timestamp) -> Result<i64> {
         let mut conn = self.conn()?;
-        match self.one_account(&mut *conn, account.get())? {
+        match self.one_account(&mut **conn, account.get())? {
             Some(a) if a.role == Role::Athlete => {}
             _ => return Err(StoreError::NotFound { what: "athlete account", id: account.get() }),
         }
@@ -477,7 +473,7 @@ impl Accounts for PgDatabase {
 
     fn add_reset_code(&self, code_hash: &str, account: AccountId, expires_at: Timestamp) -> Result<()> {
         let mut conn = self.conn()?;
-        if self.one_account(&mut *conn, account.get())?.is_none() {
+        if self.one_account(&mut **conn, account.get())?.is_none() {
             return Err(StoreError::NotFound { what: "account", id: account.get() });
         }
         conn.execute(
