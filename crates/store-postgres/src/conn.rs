@@ -14,7 +14,7 @@ use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, Error, NoTls, Row, Statement};
 use r2d2::ManageConnection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::{Deref, DerefMut};
 
 /// Statements kept per connection at most. The store's statement texts are a fixed set (a few are formatted from
@@ -26,11 +26,15 @@ const MAX_KEPT: usize = 512;
 pub(crate) struct PgConn {
     client: Client,
     kept: HashMap<Box<str>, Statement>,
+    /// Statements prepared with SQL's own `PREPARE`, by name: a simple query runs them with `EXECUTE`, in the same
+    /// round trip as its other statements (naming the athlete), where the protocol's prepared statements need a
+    /// round trip of their own.
+    named: HashSet<&'static str>,
 }
 
 impl PgConn {
     fn new(client: Client) -> PgConn {
-        PgConn { client, kept: HashMap::new() }
+        PgConn { client, kept: HashMap::new(), named: HashSet::new() }
     }
 
     /// `sql` prepared on this connection: kept from an earlier call, or prepared now (one round trip) and kept.
@@ -81,9 +85,26 @@ impl PgConn {
         out
     }
 
+    /// Prepares `definition` (`PREPARE name … AS …`) on this connection unless it already was.
+    pub fn prepare_named(&mut self, name: &'static str, definition: &str) -> Result<(), Error> {
+        if !self.named.contains(name) {
+            self.client.batch_execute(definition)?;
+            self.named.insert(name);
+        }
+        Ok(())
+    }
+
+    /// After an error of a simple query that ran a named statement: forgets what the server no longer has.
+    pub fn forget_if_gone(&mut self, e: &Error) {
+        self.forget("", e);
+    }
+
     fn forget(&mut self, sql: &str, e: &Error) {
         match e.code() {
-            Some(c) if *c == SqlState::INVALID_SQL_STATEMENT_NAME => self.kept.clear(),
+            Some(c) if *c == SqlState::INVALID_SQL_STATEMENT_NAME => {
+                self.kept.clear();
+                self.named.clear();
+            }
             Some(c) if *c == SqlState::FEATURE_NOT_SUPPORTED => {
                 self.kept.remove(sql);
             }

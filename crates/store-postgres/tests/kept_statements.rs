@@ -92,3 +92,37 @@ fn statements_the_server_forgot_fail_one_call_and_are_prepared_again() {
     assert_eq!(db.athlete(ana).expect("store").profile().expect("profile").map(|p| p.name), Some("Ana".into()));
     assert_eq!(named(&db), "");
 }
+
+#[test]
+fn a_clinicians_view_prepared_by_name_survives_the_server_forgetting_it() {
+    use runtall_store::accounts::Acceptance;
+    let Some(server) = support::server() else { return support::skipped("the clinician's view, prepared") };
+    let database = server.fresh_database();
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let pat = db.create_account("pat@example.org", "Pat", Role::Clinician, None).expect("pat");
+    let ana = db.create_account("ana@example.org", "Ana", Role::Athlete, None).expect("ana");
+    let now: jiff::Timestamp = "2026-12-01T10:00:00Z".parse().expect("time");
+    let code = "a".repeat(64);
+    db.add_invitation(&code, pat.id, now, now + jiff::SignedDuration::from_hours(1)).expect("invite");
+    assert_eq!(db.accept_invitation(&code, ana.id, now).expect("accept"), Acceptance::Linked { clinician: pat.id });
+    let ana_id = ana.athlete.expect("ana's");
+    let view = || db.clinician_view(pat.id, ana_id, &["viewed-athlete", "viewed-report"]);
+    let first = view().expect("view").expect("Pat follows Ana");
+    assert_eq!((first.link.name.as_str(), first.last_visit), ("Ana", None));
+    // Seen again on the same connection, with a visit since: the statement prepared once reads the new entry.
+    let visit = runtall_domain::clinic::AuditEntry {
+        at: now,
+        actor_account: pat.id.get(),
+        actor_name: "Pat".into(),
+        action: "viewed-report".into(),
+        detail: String::new(),
+    };
+    db.athlete(ana_id).expect("store").add_audit(&visit).expect("audit");
+    assert_eq!(view().expect("view").expect("link").last_visit, Some(now));
+    assert_eq!(named(&db), "");
+
+    db.on_pooled_connection("DEALLOCATE ALL").expect("deallocate");
+    assert!(view().is_err(), "the one call that finds its statement gone");
+    assert_eq!(view().expect("view").expect("link").last_visit, Some(now), "prepared again");
+    assert_eq!(named(&db), "", "neither call left the athlete named");
+}

@@ -102,19 +102,21 @@ impl Statements {
             );
         }
         let top = self.sql.0.query(
-            "SELECT calls::float8, plans::float8, total_exec_time::float8, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
+            "SELECT calls::float8, plans::float8, total_exec_time::float8, total_plan_time::float8,
+                    left(regexp_replace(query, '\\s+', ' ', 'g'), 90)
              FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1
-             ORDER BY total_exec_time DESC LIMIT 8",
+             ORDER BY total_exec_time + total_plan_time DESC LIMIT 10",
             &[&dbname],
         );
         for r in top.iter().flatten() {
-            let (calls, plans, total): (f64, f64, f64) = (r.get(0), r.get(1), r.get(2));
+            let (calls, plans, total, planning): (f64, f64, f64, f64) = (r.get(0), r.get(1), r.get(2), r.get(3));
             println!(
-                "      {:>6.2}/req planned {:>6.2}/req {:>7.1} µs each  {}",
+                "      {:>6.2}/req planned {:>6.2}/req {:>7.1} µs each (+{:>5.1} planning)  {}",
                 per(calls),
                 per(plans),
                 if calls > 0.0 { total * 1e3 / calls } else { 0.0 },
-                r.get::<_, String>(3)
+                if plans > 0.0 { planning * 1e3 / plans } else { 0.0 },
+                r.get::<_, String>(4)
             );
         }
         self.reset();
