@@ -27,12 +27,6 @@ impl<'a> AthleteTx<'a> {
         Ok(tx)
     }
 
-    /// Names another athlete for the rest of the transaction (for writes of several athletes' rows, each under
-    /// its own athlete's policies).
-    pub fn name(&mut self, athlete: i64) -> Result<(), Error> {
-        self.client.batch_execute(&format!("SELECT set_config('app.athlete_id', '{athlete}', true)"))
-    }
-
     /// Commits; the transaction is over whether or not this succeeds (a failed `COMMIT` rolls back).
     pub fn commit(mut self) -> Result<(), Error> {
         self.open = false;

@@ -1,7 +1,8 @@
 //! [`Dashboards`] on PostgreSQL. The dashboard's read spans many athletes, which row-level security keeps the
 //! application role from doing in one transaction: it calls `runtall_dashboard_state` (migration step 5), a
 //! function that runs as the tables' owner and confines itself to the clinician's current links. The batched audit
-//! write stays under row-level security: one transaction that names each athlete before writing their entry.
+//! write stays under row-level security: one statement per athlete that names the athlete and writes their entries
+//! (see `AUDIT_INSERT`), in one transaction when the batch holds several athletes.
 
 use crate::PgDatabase;
 use crate::athlete_tx::AthleteTx;
@@ -44,8 +45,16 @@ impl Dashboards for PgDatabase {
             return Ok(());
         }
         let mut conn = self.conn()?;
+        let groups = by_athlete(entries);
+        if let [only] = groups.as_slice() {
+            // One athlete's entries: one statement, which is its own transaction (one round trip).
+            conn.execute(AUDIT_INSERT, &only.params()).map_err(|e| self.err(e))?;
+            return Ok(());
+        }
         let mut tx = AthleteTx::begin(&mut conn, entries[0].0.get()).map_err(|e| self.err(e))?;
-        self.insert_audit(&mut tx, entries)?;
+        for group in &groups {
+            tx.execute(AUDIT_INSERT, &group.params()).map_err(|e| self.err(e))?;
+        }
         tx.commit().map_err(|e| self.err(e))
     }
 
@@ -54,7 +63,9 @@ impl Dashboards for PgDatabase {
         // Names the first entry's athlete (or nobody's: an athlete id of 0 is no athlete's).
         let first = entries.first().map_or(0, |(a, _)| a.get());
         let mut tx = AthleteTx::begin(&mut conn, first).map_err(|e| self.err(e))?;
-        self.insert_audit(&mut tx, entries)?;
+        for group in &by_athlete(entries) {
+            tx.execute(AUDIT_INSERT, &group.params()).map_err(|e| self.err(e))?;
+        }
         // The application role may not lock the counter row itself (it only reads it), but the first look that
         // moved it took the row's lock for this transaction, so after the inserts nobody else can move it until the
         // commit. "Before" is then "after" less the moves of these looks: one per entry by this clinician at an
@@ -93,26 +104,61 @@ impl Dashboards for PgDatabase {
     }
 }
 
-impl PgDatabase {
-    /// Each entry into its athlete's audit log, named for row-level security like any other write. `tx` names the
-    /// first entry's athlete.
-    fn insert_audit(&self, tx: &mut AthleteTx<'_>, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
-        let mut named = entries.first().map(|(a, _)| *a);
-        for (athlete, e) in entries {
-            // Each entry is written as its athlete: the policy checks it like any other write.
-            if named != Some(*athlete) {
-                tx.name(athlete.get()).map_err(|e| self.err(e))?;
-                named = Some(*athlete);
-            }
-            tx.execute(
-                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                &[&athlete.get(), &micros(e.at), &e.actor_account, &e.actor_name, &e.action, &e.detail],
-            )
-            .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+/// Audit entries of one athlete into that athlete's log, in one statement that names the athlete for row-level
+/// security itself: the `MATERIALIZED` step runs `set_config('app.athlete_id', $1, true)` and the rows written take
+/// their `athlete_id` from what it returns, so no row exists before the naming ran, and the policy's check of each
+/// row (`WITH CHECK`, evaluated as the row is written) sees that athlete. Written like any other write, under the
+/// policies; the naming lasts until the transaction ends (this statement's own when sent alone). The entries come
+/// as arrays, in order.
+const AUDIT_INSERT: &str = "
+    WITH named AS MATERIALIZED (SELECT set_config('app.athlete_id', $1::TEXT, true) AS athlete)
+    INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+    SELECT named.athlete::BIGINT, e.at_us, e.actor_account, e.actor_name, e.action, e.detail
+      FROM named, unnest($2::BIGINT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[])
+                  WITH ORDINALITY AS e (at_us, actor_account, actor_name, action, detail, n)
+     ORDER BY e.n";
+
+/// One athlete's consecutive entries of a batch, as the arrays of [`AUDIT_INSERT`].
+struct AuditGroup<'a> {
+    athlete: String,
+    at_us: Vec<i64>,
+    actors: Vec<i64>,
+    names: Vec<&'a str>,
+    actions: Vec<&'a str>,
+    details: Vec<&'a str>,
+}
+
+impl AuditGroup<'_> {
+    fn params(&self) -> [&(dyn postgres::types::ToSql + Sync); 6] {
+        [&self.athlete, &self.at_us, &self.actors, &self.names, &self.actions, &self.details]
     }
+}
+
+/// The batch in runs of one athlete's entries, in the batch's order.
+fn by_athlete(entries: &[(AthleteId, AuditEntry)]) -> Vec<AuditGroup<'_>> {
+    let mut groups: Vec<AuditGroup<'_>> = Vec::new();
+    let mut last = None;
+    for (athlete, e) in entries {
+        if last != Some(*athlete) {
+            groups.push(AuditGroup {
+                athlete: athlete.get().to_string(),
+                at_us: Vec::new(),
+                actors: Vec::new(),
+                names: Vec::new(),
+                actions: Vec::new(),
+                details: Vec::new(),
+            });
+            last = Some(*athlete);
+        }
+        if let Some(g) = groups.last_mut() {
+            g.at_us.push(micros(e.at));
+            g.actors.push(e.actor_account);
+            g.names.push(&e.actor_name);
+            g.actions.push(&e.action);
+            g.details.push(&e.detail);
+        }
+    }
+    groups
 }
 
 /// The clinician's dashboard version.

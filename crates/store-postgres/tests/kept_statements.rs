@@ -126,3 +126,43 @@ fn a_clinicians_view_prepared_by_name_survives_the_server_forgetting_it() {
     assert_eq!(view().expect("view").expect("link").last_visit, Some(now), "prepared again");
     assert_eq!(named(&db), "", "neither call left the athlete named");
 }
+
+#[test]
+fn audit_batches_write_each_entry_as_its_athlete_and_leave_the_connection_naming_nobody() {
+    use runtall_store::dashboard::Dashboards;
+    let Some(server) = support::server() else { return support::skipped("audit batches") };
+    let database = server.fresh_database();
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let (ana, ben) = (db.create_athlete("Ana").expect("ana"), db.create_athlete("Ben").expect("ben"));
+    let at = |s: &str| s.parse::<jiff::Timestamp>().expect("time");
+    let entry = |s: &str, action: &str| runtall_domain::clinic::AuditEntry {
+        at: at(s),
+        actor_account: 7,
+        actor_name: "Pat O'Neil; DROP TABLE audit_log".into(),
+        action: action.into(),
+        detail: "it's \u{1F3C3} $$ \\".into(),
+    };
+    // One athlete's entries alone: one statement, its own transaction.
+    db.add_audit_entries(&[(ana, entry("2026-12-01T10:00:00Z", "one"))]).expect("alone");
+    assert_eq!(named(&db), "");
+    // Several athletes, in runs: Ana twice, Ben, Ana again.
+    let batch = [
+        (ana, entry("2026-12-01T10:01:00Z", "two")),
+        (ana, entry("2026-12-01T10:01:00Z", "three")),
+        (ben, entry("2026-12-01T10:02:00Z", "four")),
+        (ana, entry("2026-12-01T10:03:00Z", "five")),
+    ];
+    db.add_audit_entries(&batch).expect("batch");
+    assert_eq!(named(&db), "", "the batch's connection names nobody afterwards");
+    let log = |id| {
+        let from = at("2026-12-01T00:00:00Z");
+        let entries = db.athlete(id).expect("store").audit_log(from, from + jiff::SignedDuration::from_hours(24));
+        entries.expect("log").into_iter().map(|e| (e.action, e.actor_name, e.detail)).collect::<Vec<_>>()
+    };
+    let anas = log(ana);
+    let actions: Vec<&str> = anas.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["one", "two", "three", "five"], "Ana's, in order");
+    assert!(anas.iter().all(|(_, n, d)| n == "Pat O'Neil; DROP TABLE audit_log" && d == "it's \u{1F3C3} $$ \\"));
+    assert_eq!(log(ben).iter().map(|(a, _, _)| a.as_str()).collect::<Vec<_>>(), ["four"], "Ben's only");
+    assert_eq!(database.rows_as_app_role_without_athlete("audit_log"), 0);
+}
