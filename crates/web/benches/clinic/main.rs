@@ -11,7 +11,8 @@
 //! of clinicians), `--full-samples F` (3: athletes whose runs keep their 1 Hz samples), `--pool P` (PostgreSQL
 //! connections, the server's default 8), `--with-laps` (copies keep their runs' laps: about 2.5 times the database),
 //! `--only NAME` (only the levels whose name contains NAME, for profiling), `--cold` (no attention worked out ahead:
-//! the first dashboards compute every athlete's, as a server does without `attention_warming`).
+//! the first dashboards compute every athlete's, as a server does without `attention_warming`), `--statements`
+//! (PostgreSQL: each level's statements from `pg_stat_statements`, see `pg_profile.rs`).
 //!
 //! 1. Seeds a clinic database: accounts, invitations, links and sessions through `Accounts`; the first athlete's
 //!    year generated second by second through the `Store` trait (the latency benchmark's generator: runs with 1 Hz
