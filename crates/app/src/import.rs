@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::{Activity, Richness};
 use runtall_domain::classify::{self, Classification, RunSummary};
 use runtall_import::{CancelToken, ErrorKind, ImportOptions, Importer, Poll, Progress};
-use runtall_store::{ActivityFilter, AddOutcome, Database, Store};
+use runtall_store::{ActivityFilter, AddOutcome, Database, PreparedActivity, Store};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -192,7 +192,9 @@ pub fn import_paths_with(
         ..Default::default()
     };
 
-    let mut running = plan.start_cancellable(settings.cancel.clone());
+    // Each activity's stored form (summary document, encoded samples) is made on the decoding threads: pure work
+    // that would otherwise sit on this one thread, which must also look up duplicates, label and write.
+    let mut running = plan.start_prepared(settings.cancel.clone(), PreparedActivity::of);
     let mut batch = Batch::default();
     let mut labelled = Labelled::default();
     loop {
@@ -217,13 +219,17 @@ pub fn import_paths_with(
             Poll::Done => break,
         };
         match job.result {
-            Ok(activities) => batch.push(job.source, activities),
+            Ok(activities) => match job.prepared.into_iter().collect::<runtall_store::Result<Vec<_>>>() {
+                Ok(prepared) => batch.push(job.source, activities, prepared),
+                // Not expected (the summary is plain data), but it is this file's problem, not the import's.
+                Err(e) => batch.push_failed(job.source, e.to_string(), false),
+            },
             Err(runtall_import::ImportError::Cancelled) => {
                 // Not read because the runner stopped the import: not a problem with the file.
                 summary.cancelled = true;
                 continue;
             }
-            Err(e) => batch.push_refused(job.source, &e),
+            Err(e) => batch.push_failed(job.source, e.to_string(), e.kind() == ErrorKind::NotActivity),
         }
         if batch.is_full() {
             batch.store(store, &mut summary, &running.progress(), &mut labelled, &mut on_event)?;
@@ -259,6 +265,8 @@ struct Batch {
     /// Per file: its activities in `activities` (a range, as many as it brought).
     counts: Vec<usize>,
     activities: Vec<Activity>,
+    /// The stored form of each of `activities`, made on the decoding threads.
+    prepared: Vec<PreparedActivity>,
     samples: usize,
 }
 
@@ -271,18 +279,19 @@ impl Batch {
         self.files.len().max(self.activities.len()) >= BATCH_ACTIVITIES || self.samples >= BATCH_SAMPLES
     }
 
-    fn push(&mut self, source: String, activities: Vec<Activity>) {
+    fn push(&mut self, source: String, activities: Vec<Activity>, prepared: Vec<PreparedActivity>) {
         self.samples += activities.iter().map(|a| a.samples.len()).sum::<usize>();
         self.counts.push(activities.len());
         self.activities.extend(activities);
+        self.prepared.extend(prepared);
         self.files.push(FileResult::new(source));
     }
 
     /// A file that could not be read: kept in line so the results list stays in plan order.
-    fn push_refused(&mut self, source: String, e: &runtall_import::ImportError) {
+    fn push_failed(&mut self, source: String, reason: String, not_activity: bool) {
         let mut file = FileResult::new(source);
-        file.error = Some(e.to_string());
-        file.not_activity = e.kind() == ErrorKind::NotActivity;
+        file.error = Some(reason);
+        file.not_activity = not_activity;
         self.files.push(file);
         self.counts.push(0);
     }
@@ -300,12 +309,14 @@ impl Batch {
         if self.is_empty() {
             return Ok(());
         }
-        let outcomes = store.add_activities(&self.activities, HISTORY, &mut |a, history| {
-            if labelled.by_id.len() < Labelled::MAX {
-                labelled.by_key.insert(a.source.content_hash.clone(), fingerprint(history));
-            }
-            classify::classify(a, history)
-        })?;
+        let outcomes =
+            store.add_prepared_activities(&self.activities, &self.prepared, HISTORY, &mut |a, history| {
+                if labelled.by_id.len() < Labelled::MAX {
+                    labelled.by_key.insert(a.source.content_hash.clone(), fingerprint(history));
+                }
+                classify::classify(a, history)
+            })?;
+        self.prepared.clear();
         let mut next = self.activities.drain(..).zip(outcomes);
         for (mut file, count) in self.files.drain(..).zip(self.counts.drain(..)) {
             if let Some(reason) = file.error.clone() {

@@ -5,7 +5,9 @@
 //! files inside), decodes them on several threads with runtall's own decoders
 //! (`runtall-fit`, `runtall-trackxml`), maps every format into the one
 //! [`Activity`](runtall_domain::activity::Activity) shape, and hands the results back in a stable
-//! order on the caller's thread, where the CLI stores each one in its own transaction.
+//! order on the caller's thread, where the importer stores them (a batch per transaction). The caller's own
+//! per-activity work can run on the workers too ([`Plan::start_prepared`]), and the caller decodes small files
+//! itself while it would otherwise wait for the next result.
 //!
 //! Forgiving and safe at once: one bad file never stops the rest (each result is `Ok` or an
 //! [`ImportError`] naming the reason, next to the file name); damaged files give what can be

@@ -2,19 +2,22 @@
 //! thread.
 //!
 //! ```text
-//!  reader ──(bounded queue)──▶ worker × N ──▶ reorder buffer ──▶ caller (next())
-//!    ▲                                                              │
-//!    └──────────── waits while more than `window` results are ahead ┘
+//!  reader ──(queue)──▶ worker × N ──▶ reorder buffer ──▶ caller (next(), poll())
+//!    ▲          └──── small files, while the caller would wait ────▶ │
+//!    └──────────── waits while more than `window` results are ahead ──┘
 //! ```
 //!
-//! Why this shape: decoding is CPU-bound and parallel, but the caller writes to SQLite one
-//! activity per transaction on its own thread and wants a stable order (the plan's) so that
-//! re-running an interrupted import gives the same sequence. The reader walks directories and
-//! archives in order and hands out files (plain files as paths, read by the workers; archive
-//! entries as bytes, since a zip can only be read sequentially cheaply). The window caps how far
-//! decoding may run ahead of the caller, so memory stays at about `window` files however big the
-//! archive. std threads and channels only: the pipeline is small and rayon's work stealing would
-//! not keep order.
+//! Why this shape: decoding is CPU-bound and parallel, but the caller writes to SQLite on its own
+//! thread and wants a stable order (the plan's) so that re-running an interrupted import gives the
+//! same sequence. The reader walks directories and archives in order and hands out files (plain
+//! files as paths, read by the workers; archive entries as bytes, since a zip can only be read
+//! sequentially cheaply). The window caps how far decoding may run ahead of the caller, so memory
+//! stays at about `window` files however big the archive. The caller's pure per-activity work
+//! runs on the workers ([`Plan::start_prepared`]), and a caller that would wait for the next
+//! result decodes a small queued file instead: on a machine busy with other work a waiting thread
+//! gives its share of the CPU away, and a descheduled worker would otherwise hold everyone up.
+//! std threads and channels only: the pipeline is small and rayon's work stealing would not keep
+//! order.
 
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
@@ -34,9 +37,10 @@ use crate::format::{self, Format, ReadError, ReadLimits};
 use crate::plan::{JobKind, Plan};
 use crate::types::{ImportOptions, Item, Payload, SkipCounts};
 
-/// The outcome for one file (or archive entry), delivered in plan order.
+/// The outcome for one file (or archive entry), delivered in plan order. `P` is what the run's `prepare` step made
+/// of each activity on the worker thread (see [`Plan::start_prepared`]; nothing for a plain [`Plan::start`]).
 #[derive(Debug)]
-pub struct JobResult {
+pub struct JobResult<P = ()> {
     /// 0-based position in the run.
     pub seq: usize,
     /// The file as shown to the runner: a path, or `archive.zip!inner/path` (nested archives
@@ -50,9 +54,11 @@ pub struct JobResult {
     pub bytes: u64,
     /// The activities (several for multisport FIT and multi-activity TCX), or why there are none.
     pub result: Result<Vec<Activity>, ImportError>,
+    /// What `prepare` made of each activity of `result`, in the same order; empty when the file failed.
+    pub prepared: Vec<P>,
 }
 
-impl JobResult {
+impl<P> JobResult<P> {
     /// `source: reason` for a failed job, the line an import summary prints.
     #[must_use]
     pub fn failure(&self) -> Option<String> {
@@ -98,7 +104,7 @@ pub struct Progress {
 
 impl Progress {
     /// Counts one delivered result.
-    fn count(&mut self, r: &JobResult) {
+    fn count<P>(&mut self, r: &JobResult<P>) {
         self.files_done += 1;
         self.input_bytes_done += r.input_bytes;
         self.bytes_done += r.bytes;
@@ -179,6 +185,51 @@ impl Shared {
     }
 }
 
+/// The reader's files waiting for a decoder. Workers take them in order, blocking (holding the lock) while there
+/// are none. The caller takes one only when it would otherwise wait for a result (see [`Running::help`]), only
+/// without blocking, and only a small one: a file it cannot take goes back in `front` for the next worker, so the
+/// order is kept.
+struct WorkQueue {
+    inner: Mutex<Queued>,
+}
+
+struct Queued {
+    rx: Receiver<(usize, Item)>,
+    /// A file the caller looked at and left (too large for it): the next worker's.
+    front: Option<(usize, Item)>,
+}
+
+impl WorkQueue {
+    /// The next file for a worker; `None` when the reader is done and every file was taken.
+    fn take(&self) -> Option<(usize, Item)> {
+        let mut q = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        match q.front.take() {
+            Some(item) => Some(item),
+            None => q.rx.recv().ok(),
+        }
+    }
+
+    /// A file of at most `max_bytes` ready right now, for the caller; `None` when a worker is waiting for the
+    /// next one (then there is none), none is queued, or the next is larger.
+    fn try_take_small(&self, max_bytes: u64) -> Option<(usize, Item)> {
+        let mut q = self.inner.try_lock().ok()?;
+        let item = match q.front.take() {
+            Some(item) => item,
+            None => q.rx.try_recv().ok()?,
+        };
+        if item.1.input_bytes <= max_bytes {
+            Some(item)
+        } else {
+            q.front = Some(item);
+            None
+        }
+    }
+}
+
+/// Largest file (bytes read from disk or the archive) the caller decodes itself while it waits: a few
+/// milliseconds of work, so a caller that shows progress between results is never held up long.
+const HELP_MAX_BYTES: u64 = 1 << 20;
+
 struct ReaderSink {
     shared: Arc<Shared>,
     tx: SyncSender<(usize, Item)>,
@@ -229,17 +280,19 @@ fn plain_file_need(path: &std::path::Path, size: u64, opts: &ImportOptions) -> u
 
 /// A plan being run: an iterator of [`JobResult`]s in plan order. Decoding happens on
 /// background threads; dropping the iterator early cancels the rest and joins the threads.
-pub struct Running {
+pub struct Running<P = ()> {
     shared: Arc<Shared>,
-    results: Receiver<(usize, JobResult)>,
-    pending: BTreeMap<usize, JobResult>,
+    results: Receiver<(usize, JobResult<P>)>,
+    pending: BTreeMap<usize, JobResult<P>>,
     next: usize,
     progress: Progress,
     started: Instant,
     threads: Vec<JoinHandle<()>>,
+    /// Decodes one small queued file on the caller's thread, if there is one (see [`Running::help`]).
+    helper: Box<dyn Fn() -> Option<(usize, JobResult<P>)> + Send>,
 }
 
-impl std::fmt::Debug for Running {
+impl<P> std::fmt::Debug for Running<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Running").field("next", &self.next).field("progress", &self.progress).finish_non_exhaustive()
     }
@@ -257,21 +310,36 @@ impl Plan {
     /// [`Running`] cancels `cancel` too (that is how its threads are told to stop).
     #[must_use]
     pub fn start_cancellable(self, cancel: CancelToken) -> Running {
+        self.start_prepared(cancel, |_| ())
+    }
+
+    /// [`Plan::start_cancellable`], with `prepare` run on the decoding thread for each activity as soon as it is
+    /// decoded; what it makes comes with the result ([`JobResult::prepared`]). For the caller's pure per-activity
+    /// work (an importer that stores runs encodes them here), so that work runs on all the workers instead of
+    /// adding to the one thread that consumes the results in order. A panic in `prepare` fails that file only.
+    #[must_use]
+    pub fn start_prepared<P, F>(self, cancel: CancelToken, prepare: F) -> Running<P>
+    where
+        P: Send + 'static,
+        F: Fn(&Activity) -> P + Send + Sync + 'static,
+    {
+        let prepare = Arc::new(prepare);
         let workers = self.options.worker_count();
         let window = self.options.window_size();
         let shared = Arc::new(Shared {
             cancel,
             budget: Budget::new(self.options.max_in_flight_bytes),
-            slots: (0..workers).map(|_| Slot::default()).collect(),
+            // One per worker, and the last for the caller (see `Running::help`).
+            slots: (0..=workers).map(|_| Slot::default()).collect(),
             delivered: Mutex::new(0),
             cv: Condvar::new(),
             files_total: AtomicIsize::new(self.files() as isize),
             skipped: Mutex::new(self.skipped),
         });
         let progress = Progress { input_bytes_total: self.bytes(), files_total: self.files(), ..Progress::default() };
-        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(workers * 2);
-        let (res_tx, res_rx) = mpsc::channel::<(usize, JobResult)>();
-        let work_rx = Arc::new(Mutex::new(work_rx));
+        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Item)>(window);
+        let (res_tx, res_rx) = mpsc::channel::<(usize, JobResult<P>)>();
+        let queue = Arc::new(WorkQueue { inner: Mutex::new(Queued { rx: work_rx, front: None }) });
         let options = Arc::new(self.options);
         let mut threads = Vec::with_capacity(workers + 1);
 
@@ -320,21 +388,21 @@ impl Plan {
                 .expect("spawning the import reader thread"),
         );
         for n in 0..workers {
-            let rx = Arc::clone(&work_rx);
+            let queue = Arc::clone(&queue);
             let tx = res_tx.clone();
             let sh = Arc::clone(&shared);
             let opts = Arc::clone(&options);
+            let prepare = Arc::clone(&prepare);
             threads.push(
                 std::thread::Builder::new()
                     .name(format!("import-worker-{n}"))
                     .spawn(move || {
                         loop {
-                            let msg = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                            let Ok((seq, item)) = msg else { break };
+                            let Some((seq, item)) = queue.take() else { break };
                             if sh.cancelled() {
                                 continue;
                             }
-                            let r = process(seq, item, &opts, &sh.cancel, &sh.slots[n]);
+                            let r = with_prepared(process(seq, item, &opts, &sh.cancel, &sh.slots[n]), &*prepare);
                             if tx.send((seq, r)).is_err() {
                                 break;
                             }
@@ -344,6 +412,14 @@ impl Plan {
             );
         }
         drop(res_tx);
+        let sh = Arc::clone(&shared);
+        let helper = Box::new(move || {
+            if sh.cancelled() {
+                return None;
+            }
+            let (seq, item) = queue.try_take_small(HELP_MAX_BYTES)?;
+            Some((seq, with_prepared(process(seq, item, &options, &sh.cancel, &sh.slots[workers]), &*prepare)))
+        });
         Running {
             shared,
             results: res_rx,
@@ -352,6 +428,7 @@ impl Plan {
             progress,
             started: Instant::now(),
             threads,
+            helper,
         }
     }
 
@@ -370,7 +447,7 @@ impl Plan {
     }
 }
 
-impl Running {
+impl<P> Running<P> {
     /// Counters so far (see [`Progress`]).
     #[must_use]
     pub fn progress(&self) -> Progress {
@@ -403,12 +480,16 @@ impl Running {
 
     /// The next result if one arrives within `wait`: [`Poll::Pending`] otherwise, so a caller can show
     /// progress within a large file (or notice a cancel) while it decodes. [`Poll::Done`] at the end.
-    pub fn poll(&mut self, wait: Duration) -> Poll {
+    pub fn poll(&mut self, wait: Duration) -> Poll<P> {
         let deadline = Instant::now() + wait;
         loop {
             if let Some(r) = self.pending.remove(&self.next) {
                 self.deliver(&r);
                 return Poll::Ready(r);
+            }
+            // Help only when asked to wait: a caller polling without waiting has work of its own to do.
+            if !wait.is_zero() && self.help() {
+                continue;
             }
             let left = deadline.saturating_duration_since(Instant::now());
             match self.results.recv_timeout(left) {
@@ -434,7 +515,30 @@ impl Running {
         }
     }
 
-    fn deliver(&mut self, r: &JobResult) {
+    /// Instead of waiting for the next result: takes the results already sent, and when the one needed is not
+    /// among them, decodes one small queued file on this thread. Returns whether it got anything. Why: the caller
+    /// (the importer's writer) has less to do than each decoder, and a thread that waits gives its share of a busy
+    /// machine away; decoding while it would wait keeps every thread of the import working, on a quiet machine and
+    /// a loaded one alike, without starting another thread.
+    fn help(&mut self) -> bool {
+        let mut got = false;
+        while let Ok((seq, r)) = self.results.try_recv() {
+            self.pending.insert(seq, r);
+            got = true;
+        }
+        if got && self.pending.contains_key(&self.next) {
+            return true;
+        }
+        match (self.helper)() {
+            Some((seq, r)) => {
+                self.pending.insert(seq, r);
+                true
+            }
+            None => got,
+        }
+    }
+
+    fn deliver(&mut self, r: &JobResult<P>) {
         self.next += 1;
         self.progress.count(r);
         let mut delivered = self.shared.delivered.lock().unwrap_or_else(PoisonError::into_inner);
@@ -445,23 +549,26 @@ impl Running {
 
 /// What [`Running::poll`] found.
 #[derive(Debug)]
-pub enum Poll {
+pub enum Poll<P = ()> {
     /// The next result in plan order.
-    Ready(JobResult),
+    Ready(JobResult<P>),
     /// Nothing yet; call again.
     Pending,
     /// Every result was delivered.
     Done,
 }
 
-impl Iterator for Running {
-    type Item = JobResult;
+impl<P> Iterator for Running<P> {
+    type Item = JobResult<P>;
 
-    fn next(&mut self) -> Option<JobResult> {
+    fn next(&mut self) -> Option<JobResult<P>> {
         loop {
             if let Some(r) = self.pending.remove(&self.next) {
                 self.deliver(&r);
                 return Some(r);
+            }
+            if self.help() {
+                continue;
             }
             match self.results.recv() {
                 Ok((seq, r)) => {
@@ -480,7 +587,7 @@ impl Iterator for Running {
     }
 }
 
-impl Drop for Running {
+impl<P> Drop for Running<P> {
     fn drop(&mut self) {
         self.cancel();
         for t in self.threads.drain(..) {
@@ -493,7 +600,8 @@ impl Drop for Running {
 /// `slot` how far they are, and stop when the import is cancelled or the file's time is up.
 fn process(seq: usize, item: Item, opts: &ImportOptions, cancel: &CancelToken, slot: &Slot) -> JobResult {
     let Item { source, input_bytes, payload, meta, reservation } = item;
-    let mut out = JobResult { seq, source, format: None, input_bytes, bytes: 0, result: Ok(Vec::new()) };
+    let mut out =
+        JobResult { seq, source, format: None, input_bytes, bytes: 0, result: Ok(Vec::new()), prepared: Vec::new() };
     let bytes = match payload {
         Payload::Error(e) => {
             out.result = Err(e);
@@ -539,16 +647,32 @@ fn process(seq: usize, item: Item, opts: &ImportOptions, cancel: &CancelToken, s
             out.result = Ok(d.activities);
         }
         Ok(Err(e)) => out.result = Err(stopped.unwrap_or(e)),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            out.result = Err(ImportError::Internal { detail });
+        Err(panic) => out.result = Err(ImportError::Internal { detail: panic_detail(&*panic) }),
+    }
+    out
+}
+
+/// Runs the caller's `prepare` on each activity of a decoded file. A panic in it becomes an error for this file
+/// only, as in the decoders.
+fn with_prepared<P>(r: JobResult, prepare: &(dyn Fn(&Activity) -> P + Sync)) -> JobResult<P> {
+    let JobResult { seq, source, format, input_bytes, bytes, result, prepared: _ } = r;
+    let mut out = JobResult { seq, source, format, input_bytes, bytes, result, prepared: Vec::new() };
+    if let Ok(activities) = &out.result {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| activities.iter().map(prepare).collect())) {
+            Ok(prepared) => out.prepared = prepared,
+            Err(panic) => out.result = Err(ImportError::Internal { detail: panic_detail(&*panic) }),
         }
     }
     out
+}
+
+/// The message of a caught panic.
+fn panic_detail(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 /// Read a plain file, refusing one larger than the single-file limit without reading it all.

@@ -1,7 +1,7 @@
 //! `runtall import PATH...`: watch files, folders and bulk exports into the journal, with progress and a summary.
 //!
-//! Decoding runs on worker threads inside `runtall-import`; this loop stores each activity in its own
-//! transaction as results arrive, so a crash or kill leaves every stored run complete, and running the same
+//! Decoding runs on worker threads inside `runtall-import`; `runtall_app::import` stores the results as they
+//! arrive, a batch per transaction, so a crash or kill leaves every stored run complete, and running the same
 //! import again finishes the job without duplicates.
 
 use super::Ctx;

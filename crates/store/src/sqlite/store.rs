@@ -14,10 +14,10 @@ use crate::{
     ActivityFilter, ActivityKind, ActivityRow, AddOutcome, AthleteId, BreakEventRow, EncodedActivity, JournalEntry,
     JournalImportStats, LessonDone, PostureRow, SessionRow, StoredActivity,
 };
-use crate::{Result, Store, StoreError};
+use crate::{PreparedActivity, Result, Store, StoreError, summary_json};
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use runtall_domain::activity::{Activity, Samples, Sport, same_run, same_track};
+use runtall_domain::activity::{Activity, Sport, same_run, same_track};
 use runtall_domain::assess::AssessmentRecord;
 use runtall_domain::classify::{Classification, RunLabel, RunSummary};
 use runtall_domain::clinic::{AuditEntry, Comment, ProgramChange};
@@ -51,13 +51,41 @@ const ACTIVITY_COLUMNS: [&str; 18] = [
     "samples",
 ];
 
-/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy. `blob` is the
-/// samples already in the codec (checked by the caller), stored as they are instead of encoding `a.samples`.
-fn activity_values(
+/// An activity's stored form when the caller made it beforehand ([`PreparedActivity`]) or brought the samples
+/// already in the codec (a journal's run): used as they are instead of encoding `a` again.
+#[derive(Clone, Copy, Default)]
+struct Made<'a> {
+    /// The summary document ([`summary_json`] of the activity).
+    summary: Option<&'a str>,
+    /// The samples in the codec (checked by the caller).
+    blob: Option<&'a [u8]>,
+}
+
+impl<'a> Made<'a> {
+    fn blob(blob: Option<&'a [u8]>) -> Self {
+        Made { summary: None, blob }
+    }
+
+    fn prepared(p: &'a PreparedActivity) -> Self {
+        Made { summary: Some(p.summary()), blob: Some(p.samples_blob()) }
+    }
+}
+
+/// The values of [`ACTIVITY_COLUMNS`] for one activity, for inserting it or replacing a stored copy. What `made`
+/// holds is bound as it is (borrowed, not copied); the rest is encoded from `a`.
+fn activity_values<'a>(
     a: &Activity,
     c: Option<&Classification>,
-    blob: Option<&[u8]>,
-) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
+    made: Made<'a>,
+) -> Result<Vec<Box<dyn rusqlite::ToSql + 'a>>> {
+    let summary: Box<dyn rusqlite::ToSql + 'a> = match made.summary {
+        Some(s) => Box::new(s),
+        None => Box::new(summary_json(a)?),
+    };
+    let samples: Box<dyn rusqlite::ToSql + 'a> = match made.blob {
+        Some(b) => Box::new(b),
+        None => Box::new(codec::encode(&a.samples)),
+    };
     Ok(vec![
         Box::new(a.start.as_second()),
         Box::new(ts(a.start)),
@@ -74,9 +102,9 @@ fn activity_values(
         Box::new(a.source.path.clone()),
         Box::new(a.source.format.clone()),
         Box::new(ts(Timestamp::now())),
-        Box::new(summary_json(a)?),
+        summary,
         Box::new(c.map(|c| encode("classification", c)).transpose()?),
-        Box::new(blob.map_or_else(|| codec::encode(&a.samples), <[u8]>::to_vec)),
+        samples,
     ])
 }
 
@@ -99,12 +127,6 @@ const ATHLETE_TABLES: [&str; 17] = [
     "clinician_comments",
     "audit_log",
 ];
-
-/// The summary document: the activity without its sample stream (stored separately, compactly).
-fn summary_json(a: &Activity) -> Result<String> {
-    let copy = Activity { samples: Samples::default(), ..a.clone() };
-    encode("activity", &copy)
-}
 
 impl SqliteStore {
     /// `(id, document)` rows of `sql`, which selects those two columns and takes the athlete as `?1`.
@@ -217,6 +239,48 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// [`Store::add_activities`], with the stored forms made beforehand when `prepared` is given.
+    fn add_batch(
+        &self,
+        batch: &[Activity],
+        prepared: Option<&[PreparedActivity]>,
+        history: SignedDuration,
+        label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
+    ) -> Result<Vec<AddOutcome>> {
+        let conn = self.conn();
+        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(batch.len());
+        let mut stale_from: Option<i64> = None;
+        for (i, a) in batch.iter().enumerate() {
+            if let Some(existing) = self.run_id_by_key(&tx, &a.source.content_hash)? {
+                out.push(AddOutcome::DuplicateFile { existing });
+                continue;
+            }
+            if let Some(existing) = self.same_recording(&tx, a)? {
+                out.push(AddOutcome::DuplicateRun { existing });
+                continue;
+            }
+            let c = if a.sport.is_run() {
+                let from = a.start.checked_sub(history).unwrap_or(Timestamp::MIN);
+                Some(label(a, &self.summaries(&tx, from, a.start)?))
+            } else {
+                None
+            };
+            let made = prepared.and_then(|p| p.get(i)).map_or_else(Made::default, Made::prepared);
+            let id = self.insert_activity(&tx, a, c.as_ref(), made)?;
+            if a.sport.is_run() {
+                let start = a.start.as_second();
+                stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
+            }
+            out.push(AddOutcome::Added { id });
+        }
+        if let Some(start) = stale_from {
+            self.mark_labels_stale(&tx, start)?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(out)
+    }
+
     /// Marks run labels from `start` on as needing the pass again (inside the caller's write transaction).
     fn mark_labels_stale(&self, tx: &Transaction<'_>, start: i64) -> Result<()> {
         tx.execute(
@@ -242,7 +306,7 @@ impl SqliteStore {
         tx: &Transaction<'_>,
         a: &Activity,
         c: Option<&Classification>,
-        blob: Option<&[u8]>,
+        made: Made<'_>,
     ) -> Result<i64> {
         static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
             let slots: Vec<String> = (1..=ACTIVITY_COLUMNS.len() + 1).map(|i| format!("?{i}")).collect();
@@ -252,8 +316,8 @@ impl SqliteStore {
                 slots.join(", ")
             )
         });
-        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(self.me())];
-        values.extend(activity_values(a, c, blob)?);
+        let mut values: Vec<Box<dyn rusqlite::ToSql + '_>> = vec![Box::new(self.me())];
+        values.extend(activity_values(a, c, made)?);
         tx.prepare_cached(&INSERT)
             .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(values.iter().map(Box::as_ref))))
             .map_err(|e| self.err(e))?;
@@ -414,7 +478,7 @@ impl SqliteStore {
             }
             None => {
                 stats.runs_added += 1;
-                self.insert_activity(tx, activity, classification, blob)?
+                self.insert_activity(tx, activity, classification, Made::blob(blob))?
             }
         };
         if let Some(c) = context {
@@ -598,7 +662,7 @@ impl Store for SqliteStore {
         if let Some(existing) = self.same_recording(&tx, a)? {
             return Ok(AddOutcome::DuplicateRun { existing });
         }
-        let id = self.insert_activity(&tx, a, classification, None)?;
+        let id = self.insert_activity(&tx, a, classification, Made::default())?;
         if a.sport.is_run() {
             self.mark_labels_stale(&tx, start)?;
         }
@@ -618,7 +682,7 @@ impl Store for SqliteStore {
             .optional()
             .map_err(|e| self.err(e))?;
         let Some((old_start, old_sport)) = old else { return Ok(false) };
-        let mut values = activity_values(a, classification, None)?;
+        let mut values = activity_values(a, classification, Made::default())?;
         values.push(Box::new(id));
         values.push(Box::new(self.me()));
         let n = ACTIVITY_COLUMNS.len();
@@ -642,37 +706,24 @@ impl Store for SqliteStore {
         history: SignedDuration,
         label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
     ) -> Result<Vec<AddOutcome>> {
-        let conn = self.conn();
-        let tx = write_tx(&conn).map_err(|e| self.err(e))?;
-        let mut out = Vec::with_capacity(batch.len());
-        let mut stale_from: Option<i64> = None;
-        for a in batch {
-            if let Some(existing) = self.run_id_by_key(&tx, &a.source.content_hash)? {
-                out.push(AddOutcome::DuplicateFile { existing });
-                continue;
-            }
-            if let Some(existing) = self.same_recording(&tx, a)? {
-                out.push(AddOutcome::DuplicateRun { existing });
-                continue;
-            }
-            let c = if a.sport.is_run() {
-                let from = a.start.checked_sub(history).unwrap_or(Timestamp::MIN);
-                Some(label(a, &self.summaries(&tx, from, a.start)?))
-            } else {
-                None
-            };
-            let id = self.insert_activity(&tx, a, c.as_ref(), None)?;
-            if a.sport.is_run() {
-                let start = a.start.as_second();
-                stale_from = Some(stale_from.map_or(start, |s| s.min(start)));
-            }
-            out.push(AddOutcome::Added { id });
+        self.add_batch(batch, None, history, label)
+    }
+
+    fn add_prepared_activities(
+        &self,
+        batch: &[Activity],
+        prepared: &[PreparedActivity],
+        history: SignedDuration,
+        label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
+    ) -> Result<Vec<AddOutcome>> {
+        if prepared.len() != batch.len() {
+            return Err(StoreError::Invalid(format!(
+                "{} prepared forms for a batch of {} activities",
+                prepared.len(),
+                batch.len()
+            )));
         }
-        if let Some(start) = stale_from {
-            self.mark_labels_stale(&tx, start)?;
-        }
-        tx.commit().map_err(|e| self.err(e))?;
-        Ok(out)
+        self.add_batch(batch, Some(prepared), history, label)
     }
 
     fn activity(&self, id: i64) -> Result<Option<StoredActivity>> {
