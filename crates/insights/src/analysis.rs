@@ -1014,8 +1014,9 @@ fn check_config(c: &AnalysisConfig) -> Result<(), InsightsError> {
 /// journal whose twinges and strong pains follow the same factors as pain leans graded; one where they are noise
 /// leans yes/no. The prior favours graded 2 : 1 ([`AnalysisConfig::graded_prior`]) because a factor that changes how
 /// often pain reaches 3/10 almost always moves twinges and strong pain too; the yes/no family is the safeguard for
-/// journals where it does not. Bands nobody used are merged away; with no split inside either side, only the yes/no
-/// family is fitted.
+/// journals where it does not. Bands nobody used are merged away; with no split inside either side, or fewer than
+/// [`AnalysisConfig::min_runs_each_side`] pain-free runs rated above 0 (no twinges to see the scale move), only the
+/// yes/no family is fitted.
 fn outcome_families(bands: &[usize], config: &AnalysisConfig) -> Vec<Family> {
     let mut counts = [0usize; BANDS];
     bands.iter().for_each(|&b| counts[b] += 1);
@@ -1028,7 +1029,13 @@ fn outcome_families(bands: &[usize], config: &AnalysisConfig) -> Vec<Family> {
         log_prior: 0.0,
     }];
     let used: Vec<usize> = (0..BANDS).filter(|&b| counts[b] > 0).collect();
-    if !config.use_intensity || used.len() <= 2 || config.graded_prior <= 0.0 {
+    // Twinges: pain-free runs rated above 0. A journal that (almost) never has them records pain and its strength,
+    // not a scale: the graded family's premise — a factor moves twinges and strong pain alike — cannot show in it,
+    // and grading the strength of a handful of pain runs adds noise without telling factors apart (measured on the
+    // development scenario `pain-only-ratings`: 2 points of ranking lost after 80 runs).
+    let threshold = usize::from(crate::PAIN_THRESHOLD);
+    let twinges: usize = counts[1..threshold].iter().sum();
+    if !config.use_intensity || used.len() <= 2 || config.graded_prior <= 0.0 || twinges < config.min_runs_each_side {
         return families;
     }
     let mut map = vec![0usize; BANDS];
@@ -1041,7 +1048,6 @@ fn outcome_families(bands: &[usize], config: &AnalysisConfig) -> Vec<Family> {
         }
     }
     // Within-side split of the yes/no family: counts of each band among pain-free runs and among pain runs.
-    let threshold = usize::from(crate::PAIN_THRESHOLD);
     let side = |lo: usize, hi: usize| -> Vec<usize> { (lo..hi).map(|b| counts[b]).filter(|&c| c > 0).collect() };
     let extra = dirichlet_multinomial_log_evidence(&side(0, threshold))
         + dirichlet_multinomial_log_evidence(&side(threshold, BANDS));

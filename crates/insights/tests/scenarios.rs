@@ -82,3 +82,27 @@ fn scenario_runners_are_reproducible_and_the_sets_are_apart() {
         }
     }
 }
+
+/// A journal where pain-free runs are never rated above 0 records pain and its strength, not a scale: the model is
+/// fitted to pain yes/no alone, and says so. A journal with twinges keeps both outcome families.
+#[test]
+fn journals_without_twinges_are_read_as_pain_yes_no() {
+    let config = AnalysisConfig::default();
+    let pain_only = scenario("pain-only-ratings");
+    let graded = scenario("yes-no-triggers");
+    let mut checked = 0;
+    for i in 0..20 {
+        let report = analyze(&simulate(&pain_only, 3, i, 60).unwrap().runs, &config).unwrap();
+        if report.method.model_used {
+            checked += 1;
+            assert_eq!(report.method.graded_outcome_probability, None, "runner {i}: {}", report.method.outcome);
+            assert_eq!(report.method.outcome, "pain followed the run or not");
+        }
+        let report = analyze(&simulate(&graded, 3, i, 60).unwrap().runs, &config).unwrap();
+        if report.method.model_used {
+            checked += 1;
+            assert!(report.method.graded_outcome_probability.is_some(), "runner {i}: {}", report.method.outcome);
+        }
+    }
+    assert!(checked >= 30, "most of these journals are long enough for the model ({checked} of 40)");
+}

@@ -7,23 +7,30 @@
 //! call costs one round trip less. The naming is `set_config(…, true)`, undone when the transaction ends, so a
 //! connection goes back to the pool naming nobody.
 
+use crate::conn::PgConn;
 use postgres::types::ToSql;
-use postgres::{Client, Error, Row, ToStatement};
+use postgres::{Error, Row};
 
 /// An open transaction naming one athlete, on a connection of the pool.
 pub(crate) struct AthleteTx<'a> {
-    client: &'a mut Client,
+    client: &'a mut PgConn,
     /// Not yet committed: dropping it rolls it back.
     open: bool,
 }
 
 impl<'a> AthleteTx<'a> {
     /// Opens a transaction naming `athlete` (one round trip).
-    pub fn begin(client: &'a mut Client, athlete: i64) -> Result<AthleteTx<'a>, Error> {
+    pub fn begin(client: &'a mut PgConn, athlete: i64) -> Result<AthleteTx<'a>, Error> {
         // Made before the query: should the naming fail after `BEGIN`, dropping it rolls the block back.
         let tx = AthleteTx { client, open: true };
         tx.client.batch_execute(&format!("BEGIN; SELECT set_config('app.athlete_id', '{athlete}', true)"))?;
         Ok(tx)
+    }
+
+    /// Names another athlete for the rest of the transaction (for writes of several athletes' rows, each under
+    /// its own athlete's policies).
+    pub fn name(&mut self, athlete: i64) -> Result<(), Error> {
+        self.client.batch_execute(&format!("SELECT set_config('app.athlete_id', '{athlete}', true)"))
     }
 
     /// Commits; the transaction is over whether or not this succeeds (a failed `COMMIT` rolls back).
@@ -32,31 +39,19 @@ impl<'a> AthleteTx<'a> {
         self.client.batch_execute("COMMIT")
     }
 
-    pub fn execute<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<u64, Error>
-    where
-        T: ?Sized + ToStatement,
-    {
+    pub fn execute(&mut self, query: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, Error> {
         self.client.execute(query, params)
     }
 
-    pub fn query<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error>
-    where
-        T: ?Sized + ToStatement,
-    {
+    pub fn query(&mut self, query: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, Error> {
         self.client.query(query, params)
     }
 
-    pub fn query_one<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<Row, Error>
-    where
-        T: ?Sized + ToStatement,
-    {
+    pub fn query_one(&mut self, query: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row, Error> {
         self.client.query_one(query, params)
     }
 
-    pub fn query_opt<T>(&mut self, query: &T, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>, Error>
-    where
-        T: ?Sized + ToStatement,
-    {
+    pub fn query_opt(&mut self, query: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>, Error> {
         self.client.query_opt(query, params)
     }
 }

@@ -3,8 +3,8 @@
 //! function that runs as the tables' owner and confines itself to the clinician's current links. The batched audit
 //! write stays under row-level security: one transaction that names each athlete before writing their entry.
 
-use crate::{PgDatabase, name_athlete};
-use postgres::SimpleQueryMessage;
+use crate::PgDatabase;
+use crate::athlete_tx::AthleteTx;
 use runtall_domain::clinic::AuditEntry;
 use runtall_store::accounts::AccountId;
 use runtall_store::columns::{from_micros, micros, parse_ts};
@@ -44,14 +44,16 @@ impl Dashboards for PgDatabase {
             return Ok(());
         }
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        let mut tx = AthleteTx::begin(&mut conn, entries[0].0.get()).map_err(|e| self.err(e))?;
         self.insert_audit(&mut tx, entries)?;
         tx.commit().map_err(|e| self.err(e))
     }
 
     fn add_dashboard_looks(&self, clinician: AccountId, entries: &[(AthleteId, AuditEntry)]) -> Result<(u64, u64)> {
         let mut conn = self.conn()?;
-        let mut tx = conn.transaction().map_err(|e| self.err(e))?;
+        // Names the first entry's athlete (or nobody's: an athlete id of 0 is no athlete's).
+        let first = entries.first().map_or(0, |(a, _)| a.get());
+        let mut tx = AthleteTx::begin(&mut conn, first).map_err(|e| self.err(e))?;
         self.insert_audit(&mut tx, entries)?;
         // The application role may not lock the counter row itself (it only reads it), but the first look that
         // moved it took the row's lock for this transaction, so after the inserts nobody else can move it until the
@@ -77,9 +79,9 @@ impl Dashboards for PgDatabase {
     }
 
     fn dashboard_version(&self, clinician: AccountId) -> Result<u64> {
-        // Read on every dashboard view, so one round trip: the simple query protocol with the id written in (an
-        // integer, nothing to quote), where a bound parameter would first prepare the statement, a second one.
-        version_of(&mut *self.conn()?, clinician).map_err(|e| self.err(e))
+        // Read on every dashboard view: a statement the connection keeps prepared, so one round trip.
+        let row = self.conn()?.query_opt(VERSION, &[&clinician.get()]).map_err(|e| self.err(e))?;
+        Ok(row.map_or(0, |r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
     }
 
     fn clinicians_following(&self) -> Result<Vec<AccountId>> {
@@ -92,23 +94,19 @@ impl Dashboards for PgDatabase {
 }
 
 impl PgDatabase {
-    /// Each entry into its athlete's audit log, named for row-level security like any other write.
-    fn insert_audit(&self, tx: &mut postgres::Transaction<'_>, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
-        let insert = tx
-            .prepare(
-                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut named = None;
+    /// Each entry into its athlete's audit log, named for row-level security like any other write. `tx` names the
+    /// first entry's athlete.
+    fn insert_audit(&self, tx: &mut AthleteTx<'_>, entries: &[(AthleteId, AuditEntry)]) -> Result<()> {
+        let mut named = entries.first().map(|(a, _)| *a);
         for (athlete, e) in entries {
             // Each entry is written as its athlete: the policy checks it like any other write.
             if named != Some(*athlete) {
-                name_athlete(tx, athlete.get()).map_err(|e| self.err(e))?;
+                tx.name(athlete.get()).map_err(|e| self.err(e))?;
                 named = Some(*athlete);
             }
             tx.execute(
-                &insert,
+                "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
                 &[&athlete.get(), &micros(e.at), &e.actor_account, &e.actor_name, &e.action, &e.detail],
             )
             .map_err(|e| self.err(e))?;
@@ -117,16 +115,11 @@ impl PgDatabase {
     }
 }
 
-/// The clinician's dashboard version as `client` sees it, in one round trip (see `dashboard_version`).
-fn version_of(
-    client: &mut impl postgres::GenericClient,
-    clinician: AccountId,
-) -> std::result::Result<u64, postgres::Error> {
-    let sql = format!("SELECT version FROM clinician_dashboard WHERE clinician_id = {}", clinician.get());
-    for message in client.simple_query(&sql)? {
-        if let SimpleQueryMessage::Row(row) = message {
-            return Ok(row.get(0).and_then(|t| t.parse::<u64>().ok()).unwrap_or(0));
-        }
-    }
-    Ok(0)
+/// The clinician's dashboard version.
+const VERSION: &str = "SELECT version FROM clinician_dashboard WHERE clinician_id = $1";
+
+/// The clinician's dashboard version as the transaction sees it.
+fn version_of(tx: &mut AthleteTx<'_>, clinician: AccountId) -> std::result::Result<u64, postgres::Error> {
+    let row = tx.query_opt(VERSION, &[&clinician.get()])?;
+    Ok(row.map_or(0, |r| u64::try_from(r.get::<_, i64>(0)).unwrap_or(0)))
 }

@@ -13,6 +13,7 @@ extern crate self as runtall_store_postgres;
 
 mod accounts;
 mod athlete_tx;
+mod conn;
 mod dashboard;
 pub mod migrations;
 mod store;
@@ -26,10 +27,8 @@ pub mod test_support;
 use athlete_tx::AthleteTx;
 use jiff::Timestamp;
 use postgres::error::SqlState;
-use postgres::types::Type;
 use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
-use r2d2_postgres::PostgresConnectionManager;
 use runtall_store::{Athlete, AthleteId, Database, Result, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,7 +39,7 @@ pub const SCHEMA_VERSION: i64 = migrations::MIGRATIONS.len() as i64;
 /// How many connections a pool opens at most unless told otherwise.
 pub const DEFAULT_POOL_SIZE: u32 = 8;
 
-type Manager = PostgresConnectionManager<NoTls>;
+type Manager = conn::Manager;
 type Conn = PooledConnection<Manager>;
 
 /// A pool of connections to a runtall database on PostgreSQL, shared by the handles made from it.
@@ -89,7 +88,7 @@ impl PgDatabase {
             .min_idle(Some(1))
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(30))
-            .build(PostgresConnectionManager::new(config.clone(), NoTls))
+            .build(conn::Manager::new(config.clone()))
             .map_err(|e| StoreError::Open { path: target.to_string(), detail: e.to_string() })?;
         Ok(PgDatabase { pool, config: Arc::new(config), target })
     }
@@ -115,12 +114,29 @@ impl PgDatabase {
 
     /// The schema version this database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        migrations::version(&mut *self.conn()?, &self.target)
+        migrations::version(&mut **self.conn()?, &self.target)
     }
 
     /// Where this database is (`host:port/dbname as user`), for messages.
     pub fn target(&self) -> &str {
         &self.target
+    }
+
+    /// Runs `sql` (simple queries) on a connection of the pool as the pool lends it and returns the rows as text:
+    /// for tests of what a pooled connection carries from one call to the next (the athlete it names, the
+    /// statements it keeps). Not for the application, which has the traits.
+    #[doc(hidden)]
+    pub fn on_pooled_connection(&self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        let messages = self.conn()?.simple_query(sql).map_err(|e| self.err(e))?;
+        Ok(messages
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    Some((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect())
+                }
+                _ => None,
+            })
+            .collect())
     }
 
     /// A connection of the pool, for one call.
@@ -169,11 +185,10 @@ impl Database for PgDatabase {
     }
 
     fn athlete(&self, athlete: AthleteId) -> Result<PgStore> {
-        // Asked before every request's store calls: sent with its parameter's type, so it needs no separate prepare
-        // (one round trip, not two).
+        // Asked before every request's store calls: a statement the connection keeps prepared (one round trip).
         let found = self
             .conn()?
-            .query_typed_opt("SELECT 1 FROM athletes WHERE id = $1", &[(&athlete.get(), Type::INT8)])
+            .query_opt("SELECT 1 FROM athletes WHERE id = $1", &[&athlete.get()])
             .map_err(|e| self.err(e))?;
         match found {
             Some(_) => Ok(PgStore { db: self.clone(), athlete }),

@@ -532,7 +532,15 @@ where
     let (ana_id, ben_id, cy_id) = (ana.athlete.expect("ana's"), ben.athlete.expect("ben's"), cy.athlete.expect("cy's"));
     let now = at("2026-12-01T10:00:00Z");
     let week = now + SignedDuration::from_hours(24 * 7);
-    let versions = || (db.dashboard_version(pat.id).expect("pat's"), db.dashboard_version(kim.id).expect("kim's"));
+    db.add_session(&hash("pat's session"), pat.id, now, week).expect("session");
+    db.add_session(&hash("kim's session"), kim.id, now, week).expect("session");
+    let versions = || {
+        let read = (db.dashboard_version(pat.id).expect("pat's"), db.dashboard_version(kim.id).expect("kim's"));
+        // The session look-up reads the same version with the session, for the kept dashboard of every request.
+        let signed = |s: &str| db.signed_in(&hash(s), now).expect("look").expect("live").dashboard_version;
+        assert_eq!((signed("pat's session"), signed("kim's session")), read, "the session look-up's version");
+        read
+    };
     assert_eq!(versions(), (0, 0), "nobody followed yet");
 
     // Each link made moves its clinician's version, and only theirs.

@@ -97,6 +97,11 @@ pub struct SessionInfo {
 pub struct SignedIn {
     pub session: SessionInfo,
     pub account: Account,
+    /// The account's dashboard version ([`Dashboards::dashboard_version`](crate::dashboard::Dashboards::dashboard_version)),
+    /// read in the same look-up: a clinician's dashboard kept in memory is then shown after one read, where a second
+    /// read of the version would be a second round trip on a database server. 0 for an athlete's account and for
+    /// a clinician nobody follows yet.
+    pub dashboard_version: u64,
 }
 
 /// An athlete a clinician follows.
@@ -186,8 +191,8 @@ pub trait Accounts {
     /// The live session with this token (not expired at `now`), marking it seen at `now` when its `last_seen` is
     /// stale ([`last_seen_is_stale`]): written at most once a minute, never on every request.
     fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionInfo>>;
-    /// [`session`](Self::session) and the account it belongs to, in one look-up: the first thing every signed-in
-    /// request asks, so on a database server one round trip rather than two. The same rules, with no copy kept
+    /// [`session`](Self::session), the account it belongs to and its dashboard version, in one look-up: the first
+    /// thing every signed-in request asks, so on a database server one round trip rather than three. The same rules, with no copy kept
     /// anywhere: `None` at once when the session expired at `now`, was ended (sign out, sign out everywhere) or its
     /// account was deleted.
     fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>>;

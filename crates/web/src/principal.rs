@@ -64,6 +64,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     }
 }
 
+/// The signed-in clinician's dashboard version as the session look-up read it
+/// ([`SignedIn::dashboard_version`](runtall_store::accounts::SignedIn::dashboard_version)), at the start of the
+/// request: the dashboard compares it with the version of the dashboard it keeps, so a repeat view needs no read of
+/// its own. `None` when the request has none (not a clinician's session); the dashboard then reads it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DashboardVersion(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for DashboardVersion {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<DashboardVersion>().copied().unwrap_or_default())
+    }
+}
+
 tokio::task_local! {
     static SERVING: Option<AthleteId>;
 }

@@ -209,6 +209,8 @@ struct Resolved {
     /// Authenticated by a device token: no cookie, so no CSRF check either (a browser never sends the header on
     /// its own).
     bearer: bool,
+    /// A clinician's dashboard version, read with the session.
+    dashboard_version: Option<u64>,
 }
 
 /// The one-runner app: the owner is whoever passed the password, or anyone when there is none.
@@ -217,7 +219,7 @@ fn resolve_local(state: &AppState, parts: &Parts) -> Resolved {
     let fresh = existing.is_none();
     let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
     let principal = (session.signed_in || !state.requires_login()).then_some(Principal::Owner);
-    Resolved { session, fresh, principal, bearer: false }
+    Resolved { session, fresh, principal, bearer: false, dashboard_version: None }
 }
 
 /// A clinic server: a device token on the API, or an account session cookie, looked up in the database.
@@ -236,6 +238,7 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
                 fresh: false,
                 principal: Some(Principal::Athlete { account, athlete }),
                 bearer: true,
+                dashboard_version: None,
             }),
             Ok(None) => Err(HttpError::Unauthorized.into_response()),
             Err(e) => Err(e.into_response()),
@@ -244,18 +247,20 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
     let cookie = cookie_value(&parts.headers);
     if let Some(token) = cookie.as_deref().and_then(|c| c.strip_prefix(ACCOUNT_PREFIX)).map(str::to_string) {
         let hash = crate::principal::hash_secret(&token);
-        // The session and its account in one look-up (one round trip on PostgreSQL), read from the database on
-        // every request: no copy is kept here, so an expiry, a sign-out or "sign out everywhere" holds at once.
+        // The session, its account and a clinician's dashboard version in one look-up (one round trip on
+        // PostgreSQL), read from the database on every request: no copy is kept here, so an expiry, a sign-out or
+        // "sign out everywhere" holds at once.
         let found = state.db.accounts(move |a| Ok(a.signed_in(&hash, jiff::Timestamp::now())?)).await;
         match found {
-            Ok(Some(runtall_store::accounts::SignedIn { account, .. })) => {
-                let principal = match (account.role, account.athlete) {
-                    (Role::Athlete, Some(athlete)) => Principal::Athlete { account: account.id, athlete },
-                    _ => Principal::Clinician { account: account.id, name: account.name },
+            Ok(Some(runtall_store::accounts::SignedIn { account, dashboard_version, .. })) => {
+                let (principal, dashboard_version) = match (account.role, account.athlete) {
+                    (Role::Athlete, Some(athlete)) => (Principal::Athlete { account: account.id, athlete }, None),
+                    _ => (Principal::Clinician { account: account.id, name: account.name }, Some(dashboard_version)),
                 };
                 let session =
                     Session { id: format!("{ACCOUNT_PREFIX}{token}"), csrf: account_csrf(&token), signed_in: true };
-                return Ok(Resolved { session, fresh: false, principal: Some(principal), bearer: false });
+                let principal = Some(principal);
+                return Ok(Resolved { session, fresh: false, principal, bearer: false, dashboard_version });
             }
             Ok(None) => {}
             Err(e) => return Err(e.into_response()),
@@ -264,7 +269,7 @@ async fn resolve_account(state: &AppState, parts: &Parts) -> Result<Resolved, Re
     let existing = cookie.and_then(|id| state.sessions.get(&id));
     let fresh = existing.is_none();
     let session = existing.unwrap_or_else(|| state.sessions.create_anonymous());
-    Ok(Resolved { session, fresh, principal: None, bearer: false })
+    Ok(Resolved { session, fresh, principal: None, bearer: false, dashboard_version: None })
 }
 
 /// The middleware: attach the session, gate on login, check CSRF on every state-changing request.
@@ -280,7 +285,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     } else {
         Ok(resolve_local(&state, &parts))
     };
-    let Resolved { session, fresh, principal, bearer } = match resolved {
+    let Resolved { session, fresh, principal, bearer, dashboard_version } = match resolved {
         Ok(r) => r,
         Err(response) => return response,
     };
@@ -350,6 +355,9 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let athlete = principal.as_ref().and_then(Principal::athlete);
     if let Some(principal) = principal {
         parts.extensions.insert(principal);
+    }
+    if dashboard_version.is_some() {
+        parts.extensions.insert(crate::principal::DashboardVersion(dashboard_version));
     }
     let mut response = crate::principal::scope(athlete, next.run(Request::from_parts(parts, body))).await;
     if fresh {

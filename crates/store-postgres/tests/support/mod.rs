@@ -139,9 +139,12 @@ impl Cluster {
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
         // Durability is not what these tests are about: without fsync a case's database is created in milliseconds.
+        // `RUNTALL_TEST_PG_OPTIONS` adds server settings, for profiling (the clinic benchmark's `--statements`
+        // wants `-c shared_preload_libraries=pg_stat_statements`).
+        let extra = std::env::var("RUNTALL_TEST_PG_OPTIONS").unwrap_or_default();
         let options = format!(
             "-p {port} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200"
+             -c full_page_writes=off -c max_connections=200 {extra}"
         );
         let log = format!("{d}/server.log");
         as_postgres(&pg("pg_ctl"), &["-D", &data_s, "-o", &options, "-l", &log, "-w", "start"]);

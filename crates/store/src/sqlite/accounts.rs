@@ -150,12 +150,13 @@ impl Accounts for SqliteDatabase {
     }
 
     fn signed_in(&self, token_hash: &str, now: Timestamp) -> Result<Option<SignedIn>> {
-        type Found = (i64, String, String, i64, (i64, String, String, String, Option<i64>));
+        type Found = (i64, String, String, i64, (i64, String, String, String, Option<i64>), i64);
         let conn = self.conn();
         let row: Option<Found> = conn
             .prepare_cached(
                 "SELECT s.account_id, s.created_at, s.last_seen, s.expires_epoch,
-                        a.id, a.email, a.name, a.role, a.athlete_id
+                        a.id, a.email, a.name, a.role, a.athlete_id,
+                        coalesce((SELECT d.version FROM clinician_dashboard d WHERE d.clinician_id = a.id), 0)
                  FROM account_sessions s JOIN accounts a ON a.id = s.account_id
                  WHERE s.token_hash = ?1 AND s.expires_epoch > ?2",
             )
@@ -167,12 +168,13 @@ impl Accounts for SqliteDatabase {
                         r.get(2)?,
                         r.get(3)?,
                         (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
+                        r.get(9)?,
                     ))
                 })
                 .optional()
             })
             .map_err(|e| self.err(e))?;
-        let Some((account, created_at, last_seen, expires, row)) = row else { return Ok(None) };
+        let Some((account, created_at, last_seen, expires, row, version)) = row else { return Ok(None) };
         // Kept to the minute: every page view is a session look-up, and a write each time would take SQLite's one
         // write lock on every request of every user.
         let last_seen = parse_ts(&last_seen, "session", account)?;
@@ -194,6 +196,7 @@ impl Accounts for SqliteDatabase {
                 expires_at: Timestamp::from_second(expires).unwrap_or(Timestamp::MAX),
             },
             account: to_account(row)?,
+            dashboard_version: u64::try_from(version).unwrap_or(0),
         }))
     }
 

@@ -38,6 +38,7 @@ mod client;
 #[allow(dead_code)]
 #[path = "../latency/journal.rs"]
 mod journal;
+mod pg_profile;
 
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::Samples;
@@ -73,6 +74,8 @@ struct Config {
     laps: bool,
     /// No attention worked out ahead of the dashboards.
     cold: bool,
+    /// PostgreSQL: print each level's statements (`pg_stat_statements`, which the cluster must preload).
+    statements: bool,
 }
 
 fn config() -> Config {
@@ -100,6 +103,7 @@ fn config() -> Config {
         only: text("--only"),
         laps: args.iter().any(|a| a == "--with-laps"),
         cold: args.iter().any(|a| a == "--cold"),
+        statements: args.iter().any(|a| a == "--statements"),
     }
 }
 
@@ -276,6 +280,8 @@ struct Timings {
     first_error: Option<String>,
     /// CPU time this process (server and load generator) spent during the level.
     cpu: Duration,
+    /// CPU time PostgreSQL's processes spent during the level (PostgreSQL runs on this machine only).
+    db_cpu: Option<Duration>,
 }
 
 /// CPU time this process has used so far (user and system), from `/proc/self/stat` (in USER_HZ, 100 a second).
@@ -292,6 +298,7 @@ fn process_cpu() -> Duration {
 /// asking `path(k, n)` for its n-th request.
 async fn level(
     addr: SocketAddr,
+    cluster: Option<&pg_profile::Cluster>,
     clients: usize,
     secs: u64,
     cookie: impl Fn(usize) -> String,
@@ -299,6 +306,7 @@ async fn level(
 ) -> Timings {
     let deadline = Instant::now() + Duration::from_secs(secs);
     let cpu_before = process_cpu();
+    let db_cpu_before = cluster.map(|c| c.cpu());
     let mut tasks = Vec::new();
     for k in 0..clients {
         let cookie = cookie(k);
@@ -346,6 +354,7 @@ async fn level(
         }
     }
     all.cpu = process_cpu().saturating_sub(cpu_before);
+    all.db_cpu = cluster.zip(db_cpu_before).map(|(c, before)| c.cpu().saturating_sub(before));
     all.micros.sort_unstable();
     all
 }
@@ -384,6 +393,12 @@ fn report(name: &str, clients: usize, secs: u64, t: &Timings, target: Option<Dur
             "    CPU of this process (server and load generator): {:.2} ms a request",
             t.cpu.as_secs_f64() * 1e3 / t.micros.len() as f64
         );
+        if let Some(db) = t.db_cpu {
+            println!(
+                "    CPU of PostgreSQL's processes: {:.2} ms a request",
+                db.as_secs_f64() * 1e3 / t.micros.len() as f64
+            );
+        }
     }
     if let Some(e) = &t.first_error {
         println!("    first error: {e}");
@@ -429,6 +444,21 @@ fn main() {
         c.full_samples.min(c.athletes),
     );
 
+    let cluster = match &database {
+        SeededDb::Postgres { database } => pg_profile::Cluster::find(database),
+        SeededDb::Sqlite { .. } => None,
+    };
+    let mut statements = match &database {
+        SeededDb::Postgres { database } if c.statements => match pg_profile::Statements::open(database) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("--statements: {e} (start the cluster with RUNTALL_TEST_PG_OPTIONS, see pg_profile.rs)");
+                None
+            }
+        },
+        _ => None,
+    };
+    let cluster = cluster.as_ref();
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let db = match &database {
         SeededDb::Sqlite { path, .. } => Db::open_clinic(path).expect("server database"),
@@ -482,26 +512,37 @@ fn main() {
     let wanted = |name: &str| c.only.as_deref().is_none_or(|o| name.contains(o));
     let mut ok = true;
     // Each clinician's first look today, written to the audit log; with `--cold`, nothing derived is kept yet.
-    let t = load.block_on(level(addr, c.clinicians, 0, clinician_cookie, |_, _| "/clinic".to_string()));
+    let t = load.block_on(level(addr, cluster, c.clinicians, 0, clinician_cookie, |_, _| "/clinic".to_string()));
     report("first dashboard (each clinician once)", c.clinicians, 1, &t, None);
     // Warm-up, not recorded.
-    load.block_on(level(addr, 8, 2, clinician_cookie, |_, _| "/clinic".to_string()));
+    load.block_on(level(addr, cluster, 8, 2, clinician_cookie, |_, _| "/clinic".to_string()));
 
-    if wanted("dashboard") {
-        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, |_, _| "/clinic".to_string()));
-        ok &= report("dashboard /clinic (clinicians)", c.clients, c.secs, &t, Some(TARGET_DASHBOARD_P99));
-    }
-    if wanted("athlete page") {
-        let t = load.block_on(level(addr, c.clients, c.secs, clinician_cookie, athlete_page));
-        ok &= report("athlete page (clinicians)", c.clients, c.secs, &t, Some(TARGET_ATHLETE_P99));
-    }
-    if wanted("Today") {
-        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/today".to_string()));
-        report("Today (athletes, their own)", c.clients, c.secs, &t, None);
-    }
-    if wanted("/api/state") {
-        let t = load.block_on(level(addr, c.clients, c.secs, athlete_cookie, |_, _| "/api/state".to_string()));
-        report("/api/state (athletes, their own)", c.clients, c.secs, &t, None);
+    // Each level: its name, its clients' cookies and paths, its target.
+    type Paths<'a> = Box<dyn Fn(usize, usize) -> String + 'a>;
+    type Level<'a> = (&'a str, &'a dyn Fn(usize) -> String, Paths<'a>, Option<Duration>);
+    let levels: [Level<'_>; 4] = [
+        (
+            "dashboard /clinic (clinicians)",
+            &clinician_cookie,
+            Box::new(|_, _| "/clinic".to_string()),
+            Some(TARGET_DASHBOARD_P99),
+        ),
+        ("athlete page (clinicians)", &clinician_cookie, Box::new(athlete_page), Some(TARGET_ATHLETE_P99)),
+        ("Today (athletes, their own)", &athlete_cookie, Box::new(|_, _| "/today".to_string()), None),
+        ("/api/state (athletes, their own)", &athlete_cookie, Box::new(|_, _| "/api/state".to_string()), None),
+    ];
+    for (name, cookie, path, target) in levels {
+        if !wanted(name) {
+            continue;
+        }
+        if let Some(s) = statements.as_mut() {
+            s.reset();
+        }
+        let t = load.block_on(level(addr, cluster, c.clients, c.secs, cookie, path));
+        ok &= report(name, c.clients, c.secs, &t, target);
+        if let Some(s) = statements.as_mut() {
+            s.print(t.micros.len() + t.errors);
+        }
     }
 
     let hwm = proc_status_mb("VmHWM").unwrap_or(f64::NAN);

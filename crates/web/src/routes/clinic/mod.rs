@@ -17,7 +17,7 @@ use super::json;
 use crate::AppState;
 use crate::error::HttpError;
 use crate::layout::{self, Page};
-use crate::principal::{Principal, clinician_access, clinician_link, new_secret};
+use crate::principal::{DashboardVersion, Principal, clinician_access, clinician_link, new_secret};
 use crate::session::Session;
 use axum::Router;
 use axum::extract::State;
@@ -101,7 +101,8 @@ pub(super) async fn access_linked(
 
 /// Every linked athlete's row, most urgent first, kept with what it was made from ([`KeptDashboards`]).
 ///
-/// First the clinician's dashboard version (one primary-key read, [`Dashboards::dashboard_version`]): the database
+/// First the clinician's dashboard version (read with the session, [`DashboardVersion`], or else one primary-key
+/// read, [`Dashboards::dashboard_version`]): the database
 /// moves it in the same transaction as any write that could change these rows, whoever writes, so while it equals
 /// the version of the kept dashboard, on the same day and with no hourly look due, the kept dashboard is shown as
 /// it is. Otherwise, one read gives every athlete the clinician follows with their journal revision, this
@@ -116,11 +117,21 @@ pub(super) async fn access_linked(
 /// [`KeptDashboards`]: runtall_app::clinic::KeptDashboards
 /// [`Dashboards::dashboard_version`]: runtall_store::dashboard::Dashboards::dashboard_version
 /// [`Dashboards::dashboard_state`]: runtall_store::dashboard::Dashboards::dashboard_state
-async fn rows(st: &AppState, account: AccountId, name: &str) -> Result<Arc<KeptDashboard>, HttpError> {
+async fn rows(
+    st: &AppState,
+    account: AccountId,
+    name: &str,
+    known: DashboardVersion,
+) -> Result<Arc<KeptDashboard>, HttpError> {
     let now = Timestamp::now();
     let day = attention_day(now);
     let kept = st.derived.dashboards();
-    let version = st.db.dashboards(move |d| Ok(d.dashboard_version(account)?)).await?;
+    // Read before anything else of this request, like the read here would be: a write after it only makes the next
+    // view read the state again.
+    let version = match known.0 {
+        Some(version) => version,
+        None => st.db.dashboards(move |d| Ok(d.dashboard_version(account)?)).await?,
+    };
     if let Some(current) = kept.current(account.get(), version, day, now) {
         return Ok(current);
     }
@@ -237,26 +248,41 @@ async fn render(
     st: &AppState,
     session: &Session,
     who: &Principal,
+    known: DashboardVersion,
     invitation: Option<&str>,
 ) -> Result<Response, HttpError> {
     let (account, name) = clinician(st, who)?;
-    let kept = rows(st, account, &name).await?;
+    let kept = rows(st, account, &name, known).await?;
     let rows = PreEscaped(kept.rendered(|rows| rows_html(rows).into_string()));
     Ok(Page::bare("Your athletes", body(session, &name, rows, invitation)).render(session))
 }
 
-async fn page(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
-    render(&st, &session, &who, None).await
+async fn page(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    known: DashboardVersion,
+) -> Result<Response, HttpError> {
+    render(&st, &session, &who, known, None).await
 }
 
 /// The dashboard as data: athletes most in need of a look first, each with the level, the reasons and the last
 /// visit.
-async fn api_dashboard(State(st): State<AppState>, who: Principal) -> Result<Response, HttpError> {
+async fn api_dashboard(
+    State(st): State<AppState>,
+    who: Principal,
+    known: DashboardVersion,
+) -> Result<Response, HttpError> {
     let (account, name) = clinician(&st, &who)?;
-    Ok(json(&**rows(&st, account, &name).await?.rows()))
+    Ok(json(&**rows(&st, account, &name, known).await?.rows()))
 }
 
-async fn invite(State(st): State<AppState>, session: Session, who: Principal) -> Result<Response, HttpError> {
+async fn invite(
+    State(st): State<AppState>,
+    session: Session,
+    who: Principal,
+    known: DashboardVersion,
+) -> Result<Response, HttpError> {
     let (account, _) = clinician(&st, &who)?;
     let (code, hash) = new_secret();
     st.db
@@ -265,5 +291,6 @@ async fn invite(State(st): State<AppState>, session: Session, who: Principal) ->
             Ok(a.add_invitation(&hash, account, now, now + INVITATION_VALID)?)
         })
         .await?;
-    render(&st, &session, &who, Some(&code)).await
+    // The version the session look-up read came before the invitation was written (which does not move it).
+    render(&st, &session, &who, known, Some(&code)).await
 }
