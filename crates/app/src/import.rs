@@ -193,8 +193,10 @@ pub fn import_paths_with(
     };
 
     // Each activity's stored form (summary document, encoded samples) is made on the decoding threads: pure work
-    // that would otherwise sit on this one thread, which must also look up duplicates, label and write.
-    let mut running = plan.start_prepared(settings.cancel.clone(), PreparedActivity::of);
+    // that would otherwise sit on this one thread, which must also look up duplicates, label and write. Only for a
+    // store that takes it (SQLite); another makes its own at the write.
+    let prepare = store.takes_prepared_activities();
+    let mut running = plan.start_prepared(settings.cancel.clone(), move |a| prepare.then(|| PreparedActivity::of(a)));
     let mut batch = Batch::default();
     let mut labelled = Labelled::default();
     loop {
@@ -219,7 +221,7 @@ pub fn import_paths_with(
             Poll::Done => break,
         };
         match job.result {
-            Ok(activities) => match job.prepared.into_iter().collect::<runtall_store::Result<Vec<_>>>() {
+            Ok(activities) => match job.prepared.into_iter().flatten().collect::<runtall_store::Result<Vec<_>>>() {
                 Ok(prepared) => batch.push(job.source, activities, prepared),
                 // Not expected (the summary is plain data), but it is this file's problem, not the import's.
                 Err(e) => batch.push_failed(job.source, e.to_string(), false),
@@ -265,7 +267,7 @@ struct Batch {
     /// Per file: its activities in `activities` (a range, as many as it brought).
     counts: Vec<usize>,
     activities: Vec<Activity>,
-    /// The stored form of each of `activities`, made on the decoding threads.
+    /// The stored form of each of `activities`, made on the decoding threads (none for a store that makes its own).
     prepared: Vec<PreparedActivity>,
     samples: usize,
 }
@@ -309,13 +311,18 @@ impl Batch {
         if self.is_empty() {
             return Ok(());
         }
-        let outcomes =
-            store.add_prepared_activities(&self.activities, &self.prepared, HISTORY, &mut |a, history| {
-                if labelled.by_id.len() < Labelled::MAX {
-                    labelled.by_key.insert(a.source.content_hash.clone(), fingerprint(history));
-                }
-                classify::classify(a, history)
-            })?;
+        let mut label = |a: &Activity, history: &[RunSummary]| {
+            if labelled.by_id.len() < Labelled::MAX {
+                labelled.by_key.insert(a.source.content_hash.clone(), fingerprint(history));
+            }
+            classify::classify(a, history)
+        };
+        // Every activity comes prepared or none does (see `Store::takes_prepared_activities`).
+        let outcomes = if self.prepared.len() == self.activities.len() {
+            store.add_prepared_activities(&self.activities, &self.prepared, HISTORY, &mut label)?
+        } else {
+            store.add_activities(&self.activities, HISTORY, &mut label)?
+        };
         self.prepared.clear();
         let mut next = self.activities.drain(..).zip(outcomes);
         for (mut file, count) in self.files.drain(..).zip(self.counts.drain(..)) {

@@ -241,6 +241,57 @@ fn results_keep_plan_order_with_many_workers_and_cancel_cleanly() {
     rx.recv_timeout(Duration::from_secs(60)).expect("dropping a running import joins its threads");
 }
 
+#[test]
+fn prepared_work_comes_with_each_activity_in_plan_order_and_a_panic_in_it_fails_that_file_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..30i64 {
+        let secs = match i {
+            13 => 3_333,
+            _ if i % 4 == 0 => 5400,
+            _ => 90,
+        };
+        write(dir.path(), &format!("{i:03}.fit"), &fit_run(&steady_run(T0 + i * 86_400, secs, 3.0), 600));
+    }
+    let opts = ImportOptions { workers: 2, window: 4, ..options() };
+    let plan = Importer::new(opts).plan([dir.path()]);
+    let mut running = plan.start_prepared(runtall_import::CancelToken::new(), |a| {
+        assert!((a.elapsed_s - 3_333.0).abs() > 1.0, "this one is refused by the caller's own step");
+        (a.source.content_hash.clone(), a.samples.len(), std::thread::current().name().map(str::to_string))
+    });
+    let mut results = Vec::new();
+    // Polled with a wait, as the importer does: the caller may decode small files itself meanwhile.
+    loop {
+        match running.poll(Duration::from_secs(5)) {
+            runtall_import::Poll::Ready(r) => results.push(r),
+            runtall_import::Poll::Pending => {}
+            runtall_import::Poll::Done => break,
+        }
+    }
+    let names: Vec<&str> = results.iter().map(|r| r.source.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted, "plan order");
+    assert_eq!(results.len(), 30);
+    for r in &results {
+        match &r.result {
+            Ok(acts) => {
+                assert_eq!(r.prepared.len(), acts.len(), "{}", r.source);
+                for (a, (hash, samples, thread)) in acts.iter().zip(&r.prepared) {
+                    assert_eq!((hash, *samples), (&a.source.content_hash, a.samples.len()), "{}", r.source);
+                    assert_ne!(thread.as_deref(), Some("import-reader"), "decoded by a worker or the caller");
+                }
+            }
+            Err(e) => {
+                assert!(r.source.ends_with("013.fit"), "only the refused one fails: {} {e}", r.source);
+                assert!(matches!(e, ImportError::Internal { .. }) && e.to_string().contains("refused"), "{e}");
+                assert!(r.prepared.is_empty());
+            }
+        }
+    }
+    let p = running.progress();
+    assert_eq!((p.activities, p.failed), (29, 1));
+}
+
 // ------------------------------------------------------------------------------------------------ archives
 
 const STRAVA_CSV: &str = "Activity ID,Activity Date,Activity Name,Activity Type,Activity Description,Elapsed Time,Distance,Filename,Distance\n\

@@ -416,6 +416,11 @@ pub trait Store {
         history: SignedDuration,
         label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
     ) -> Result<Vec<AddOutcome>>;
+    /// Whether [`Store::add_prepared_activities`] uses the prepared forms; when not (the default), a caller does
+    /// not make them, as they would be made for nothing and again at the write.
+    fn takes_prepared_activities(&self) -> bool {
+        false
+    }
     /// [`Store::add_activities`] with each activity's stored form made beforehand: `prepared[i]` is
     /// [`PreparedActivity::of`] `batch[i]`. A backend that keeps another form ignores `prepared` (the default).
     fn add_prepared_activities(

@@ -79,6 +79,7 @@ fn batch() -> Vec<Activity> {
 fn a_prepared_batch_is_stored_exactly_as_a_plain_one() {
     let plain = SqliteStore::in_memory().expect("store");
     let prepared_store = SqliteStore::in_memory().expect("store");
+    assert!(prepared_store.takes_prepared_activities(), "SQLite stores the prepared forms as they are");
     let acts = batch();
     let prepared: Vec<PreparedActivity> = acts.iter().map(|a| PreparedActivity::of(a).expect("prepare")).collect();
     let week = SignedDuration::from_hours(24 * 7);

@@ -709,6 +709,10 @@ impl Store for SqliteStore {
         self.add_batch(batch, None, history, label)
     }
 
+    fn takes_prepared_activities(&self) -> bool {
+        true
+    }
+
     fn add_prepared_activities(
         &self,
         batch: &[Activity],
