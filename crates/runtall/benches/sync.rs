@@ -8,12 +8,14 @@
 //!    the server half applies each to a fresh SQLite database;
 //! 2. **pull and second sync**: the pull that ends a sync (nothing comes down after a first sync) and a sync with
 //!    nothing changed (the cost of finding that out);
-//! 3. **over loopback HTTP**: the clinic server's router (runtall-web, SQLite clinic database) on a random port
-//!    and the release `runtall sync` binary against it, with a device token, timed from start to exit — what a
-//!    runner waits for.
+//! 3. **over loopback HTTP**: the clinic server's router (runtall-web, SQLite clinic database, or with
+//!    `--backend postgres` a PostgreSQL one on the throwaway cluster of `crates/store-postgres/tests/support`) on a
+//!    random port and the release `runtall sync` binary against it, with a device token, timed from start to exit —
+//!    what a runner waits for.
 //!
 //! ```sh
 //! cargo bench -p runtall --bench sync
+//! cargo bench -p runtall --bench sync -- --backend postgres   # step 3 against a PostgreSQL clinic server
 //! RUNTALL_BENCH_DB=/tmp/ten.db cargo bench -p runtall --bench sync   # reuse or keep the journal
 //! ```
 //!
@@ -26,6 +28,7 @@ mod journal;
 
 use runtall_app::sync;
 use runtall_store::{SqliteStore, Store};
+use runtall_store_postgres::test_support as pg;
 use std::time::{Duration, Instant};
 
 const SEED: u64 = 20_261_206;
@@ -152,8 +155,10 @@ fn main() {
     // The same journal through `runtall sync` and the real route.
     local.put_setting(sync::SETTING, &serde_json::json!({})).expect("reset the cursor");
     drop(local);
-    let clinic_db = temp.path().join("clinic.db");
-    let (url, token) = clinic_server(&clinic_db);
+    let postgres = std::env::args().skip_while(|a| a != "--backend").nth(1).is_some_and(|b| b.starts_with("p"));
+    let clinic = if postgres { Clinic::postgres() } else { Clinic::Sqlite(temp.path().join("clinic.db")) };
+    let (url, token) = clinic_server(&clinic, temp.path());
+    println!("clinic server on {}", clinic.name());
     // RUNTALL_BENCH_BIN runs another build's `runtall` (a copy kept to compare before and after a change).
     let bin = std::env::var_os("RUNTALL_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_runtall").into());
     println!("load average before: {}", load());
@@ -195,14 +200,53 @@ fn main() {
     println!("runtall sync again, nothing changed: {}", secs(t.elapsed()));
 }
 
+/// The clinic server's database: a SQLite file, or a fresh database on the throwaway PostgreSQL cluster (dropped
+/// when this is).
+enum Clinic {
+    Sqlite(std::path::PathBuf),
+    Postgres(Box<pg::TestDatabase>),
+}
+
+impl Clinic {
+    fn postgres() -> Clinic {
+        let Some(server) = pg::server() else {
+            pg::skipped("the sync benchmark on PostgreSQL");
+            std::process::exit(0);
+        };
+        Clinic::Postgres(Box::new(server.fresh_database()))
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Clinic::Sqlite(_) => "SQLite",
+            Clinic::Postgres(_) => "PostgreSQL (its own processes' CPU is not counted below)",
+        }
+    }
+}
+
 /// The clinic server's router on a random loopback port, with one athlete and a device token: (URL, token).
-fn clinic_server(clinic_db: &std::path::Path) -> (String, String) {
+fn clinic_server(clinic: &Clinic, files: &std::path::Path) -> (String, String) {
     use runtall_store::accounts::{Accounts, Role};
-    let db = runtall_store::SqliteDatabase::open(clinic_db).expect("clinic db");
-    let account = db.create_account("alex@example.org", "Alex", Role::Athlete, None).expect("account");
     let (token, hash) = runtall_web::principal::new_secret();
-    db.add_device(&hash, account.id, "bench", jiff::Timestamp::now()).expect("device");
-    let web = runtall_web::Db::open_clinic(clinic_db).expect("clinic db");
+    let add_athlete = |db: &dyn Accounts| {
+        let account = db.create_account("alex@example.org", "Alex", Role::Athlete, None).expect("account");
+        db.add_device(&hash, account.id, "bench", jiff::Timestamp::now()).expect("device");
+    };
+    let web = match clinic {
+        Clinic::Sqlite(path) => {
+            add_athlete(&runtall_store::SqliteDatabase::open(path).expect("clinic db"));
+            runtall_web::Db::open_clinic(path).expect("clinic db")
+        }
+        Clinic::Postgres(database) => {
+            add_athlete(&database.connect());
+            let pool = runtall_store_postgres::PgDatabase::connect_config(
+                database.app.clone(),
+                runtall_store_postgres::DEFAULT_POOL_SIZE,
+            )
+            .expect("connect as the application role");
+            runtall_web::Db::shared(Box::new(pool), files)
+        }
+    };
     let app = runtall_web::router(runtall_web::AppState::new(web, None).expect("state"));
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
