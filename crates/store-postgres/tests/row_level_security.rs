@@ -461,3 +461,29 @@ fn a_failed_call_leaves_its_connection_naming_nobody_and_free_of_its_transaction
     assert_eq!(other.athlete(ben).expect("ben").profile().expect("profile").map(|p| p.name), Some("Ben".into()));
     assert_eq!(database.rows_as_app_role_without_athlete("profile"), 0);
 }
+
+#[test]
+fn stored_activities_are_compressed_with_lz4_where_the_server_has_it() {
+    let Some(server) = support::server() else { return support::skipped("activity compression") };
+    let database = server.fresh_database();
+    let _db = database.connect();
+    let mut owner = database.owner.connect(NoTls).expect("connect as the owner");
+    // Whether this PostgreSQL was built with LZ4: a scratch column may ask for it only then.
+    let lz4 = owner.batch_execute("CREATE TEMP TABLE lz4_probe (v BYTEA COMPRESSION lz4)").is_ok();
+    let methods: Vec<(String, String)> = owner
+        .query(
+            "SELECT attname::TEXT, attcompression::TEXT FROM pg_attribute
+              WHERE attrelid = 'activities'::regclass AND attname IN ('samples', 'summary') ORDER BY attname",
+            &[],
+        )
+        .expect("columns")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let expected = if lz4 { "l" } else { "" };
+    assert_eq!(
+        methods,
+        vec![("samples".to_string(), expected.to_string()), ("summary".to_string(), expected.to_string())],
+        "step 7 sets LZ4 on the activity's big columns (or leaves the default where the server lacks it)"
+    );
+}

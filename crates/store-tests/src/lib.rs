@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod bulk;
 pub mod cases;
 pub mod fixtures;
+pub mod pg_profile;
 
 use runtall_store::Database;
 

@@ -12,7 +12,7 @@
 //! connections, the server's default 8), `--with-laps` (copies keep their runs' laps: about 2.5 times the database),
 //! `--only NAME` (only the levels whose name contains NAME, for profiling), `--cold` (no attention worked out ahead:
 //! the first dashboards compute every athlete's, as a server does without `attention_warming`), `--statements`
-//! (PostgreSQL: each level's statements from `pg_stat_statements`, see `pg_profile.rs`).
+//! (PostgreSQL: each level's statements from `pg_stat_statements`, see `runtall_store_tests::pg_profile`).
 //!
 //! 1. Seeds a clinic database: accounts, invitations, links and sessions through `Accounts`; the first athlete's
 //!    year generated second by second through the `Store` trait (the latency benchmark's generator: runs with 1 Hz
@@ -39,7 +39,6 @@ mod client;
 #[allow(dead_code)]
 #[path = "../latency/journal.rs"]
 mod journal;
-mod pg_profile;
 
 use jiff::{SignedDuration, Timestamp};
 use runtall_domain::activity::Samples;
@@ -47,6 +46,7 @@ use runtall_store::accounts::{AccountId, Accounts, Role};
 use runtall_store::{AthleteId, Database, SqliteDatabase};
 use runtall_store_postgres::test_support as pg;
 use runtall_store_tests::bulk::{self, Sql};
+use runtall_store_tests::pg_profile;
 use runtall_web::{AppState, Db, Server, router};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -446,14 +446,16 @@ fn main() {
     );
 
     let cluster = match &database {
-        SeededDb::Postgres { database } => pg_profile::Cluster::find(database),
+        SeededDb::Postgres { database } => pg_profile::Cluster::find(&database.owner),
         SeededDb::Sqlite { .. } => None,
     };
     let mut statements = match &database {
-        SeededDb::Postgres { database } if c.statements => match pg_profile::Statements::open(database) {
+        SeededDb::Postgres { database } if c.statements => match pg_profile::Statements::open(&database.owner) {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("--statements: {e} (start the cluster with RUNTALL_TEST_PG_OPTIONS, see pg_profile.rs)");
+                eprintln!(
+                    "--statements: {e} (start the cluster with RUNTALL_TEST_PG_OPTIONS, see runtall_store_tests::pg_profile)"
+                );
                 None
             }
         },

@@ -5,10 +5,10 @@
 //!
 //! The CPU is read from `/proc`: the postmaster's own and its waited-for children's (`cutime`, `cstime`: backends
 //! that have exited) plus every live child's. Counted only on a throwaway cluster on this machine (the benchmark's
-//! own), where the postmaster's id is in its data folder.
+//! own), where the postmaster's id is in its data folder. It lives here, in a store crate, because it speaks SQL
+//! (the architecture test keeps SQL inside the store crates).
 
-use runtall_store_postgres::test_support as pg;
-use runtall_store_tests::bulk;
+use crate::bulk;
 use std::time::Duration;
 
 /// The cluster's processes, found through its postmaster.
@@ -28,8 +28,8 @@ fn stat(pid: u32) -> Option<(u32, u64, u64)> {
 
 impl Cluster {
     /// The cluster behind `owner` (a superuser on the benchmark's throwaway cluster), when it runs on this machine.
-    pub fn find(database: &pg::TestDatabase) -> Option<Cluster> {
-        let mut sql = bulk::Postgres::connect(&database.owner).ok()?;
+    pub fn find(owner: &postgres::Config) -> Option<Cluster> {
+        let mut sql = bulk::Postgres::connect(owner).ok()?;
         let dir: String = sql.0.query_one("SHOW data_directory", &[]).ok()?.get(0);
         let pid = std::fs::read_to_string(format!("{dir}/postmaster.pid")).ok()?;
         let postmaster = pid.lines().next()?.trim().parse().ok()?;
@@ -59,14 +59,16 @@ pub struct Statements {
 }
 
 impl Statements {
-    pub fn open(database: &pg::TestDatabase) -> Result<Statements, String> {
-        let mut sql = bulk::Postgres::connect(&database.owner)?;
+    /// Counts from now on, on the database `owner` connects to.
+    pub fn open(owner: &postgres::Config) -> Result<Statements, String> {
+        let mut sql = bulk::Postgres::connect(owner)?;
         sql.0.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").map_err(|e| e.to_string())?;
         let mut s = Statements { sql };
         s.reset();
         Ok(s)
     }
 
+    /// Starts counting again.
     pub fn reset(&mut self) {
         let _ = self.sql.0.batch_execute("SELECT pg_stat_statements_reset(); SELECT pg_stat_reset()");
     }
