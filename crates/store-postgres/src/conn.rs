@@ -38,14 +38,9 @@ impl PgConn {
     }
 
     /// `sql` prepared on this connection: kept from an earlier call, or prepared now (one round trip) and kept.
-    pub fn statement(&mut self, sql: &str) -> Result<Statement, Error> {
-        self.statement_typed(sql, &[])
-    }
-
-    /// [`statement`](Self::statement) with its parameters' types given, for parameters whose type the server would
-    /// infer otherwise than the values sent (text compared as times). The types belong to the text: one text,
-    /// one set of types.
-    fn statement_typed(&mut self, sql: &str, types: &[Type]) -> Result<Statement, Error> {
+    /// `types` names parameters' types where the server would infer others than the values sent (text compared as
+    /// times); empty, the server infers them all. The types belong to the text: one text, one set of types.
+    fn statement(&mut self, sql: &str, types: &[Type]) -> Result<Statement, Error> {
         if let Some(s) = self.kept.get(sql) {
             return Ok(s.clone());
         }
@@ -64,12 +59,7 @@ impl PgConn {
         types: &[Type],
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Option<Row>, Error> {
-        let s = self.statement_typed(sql, types)?;
-        let out = self.client.query_opt(&s, params);
-        if let Err(e) = &out {
-            self.forget(sql, e);
-        }
-        out
+        self.with_typed(sql, types, |c, s| c.query_opt(s, params))
     }
 
     /// Runs `run` with `sql` prepared. When the server no longer knows the kept statement (something ran
@@ -77,7 +67,17 @@ impl PgConn {
     /// (a schema change by another program), what is kept is forgotten and this call fails: the next prepares again.
     /// Not run again here: inside a transaction the error has already aborted it.
     fn with<T>(&mut self, sql: &str, run: impl Fn(&mut Client, &Statement) -> Result<T, Error>) -> Result<T, Error> {
-        let s = self.statement(sql)?;
+        self.with_typed(sql, &[], run)
+    }
+
+    /// [`with`](Self::with) for a statement prepared with its parameters' types.
+    fn with_typed<T>(
+        &mut self,
+        sql: &str,
+        types: &[Type],
+        run: impl Fn(&mut Client, &Statement) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let s = self.statement(sql, types)?;
         let out = run(&mut self.client, &s);
         if let Err(e) = &out {
             self.forget(sql, e);
