@@ -8,6 +8,9 @@
 //! fixed cut has 3 runs on each side). With `-v`, each runner where they disagree: the planted factor's and the
 //! winner's score, most probable reading, counts and per-RR probability. Development set only: the report set is
 //! not for tuning.
+#[path = "support/config.rs"]
+mod config;
+use config::merged_config;
 use runtall_insights::AnalysisConfig;
 use runtall_insights::analysis::simple_risk_ratio;
 use runtall_insights::scenarios::{DEV_SEED, Set, rank_by_risk_ratio, simulate, suite, top_factor};
@@ -17,13 +20,10 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let id = args.first().cloned().unwrap_or_else(|| "yes-no-only-ratings".into());
     let n: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(40);
-    let mut config = AnalysisConfig::default();
-    if let Some(j) = args.get(2) {
-        let mut base = serde_json::to_value(&config).expect("config");
-        let over: serde_json::Value = serde_json::from_str(j).expect("json");
-        merge(&mut base, over);
-        config = serde_json::from_value(base).expect("config");
-    }
+    let config = match args.get(2) {
+        Some(j) => merged_config(j).unwrap_or_else(|e| panic!("settings {j}: {e}")),
+        None => AnalysisConfig::default(),
+    };
     let runners: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(500);
     let sc = suite().into_iter().find(|s| s.id == id && s.set == Set::Development).expect("dev scenario");
     let seed = sc.id.bytes().fold(DEV_SEED, |s, b| s.rotate_left(5) ^ u64::from(b));
@@ -112,15 +112,4 @@ fn main() {
         100.0 * (both + eng_only) as f64 / runners as f64,
         100.0 * (both + rr_only) as f64 / runners as f64
     );
-}
-
-fn merge(base: &mut serde_json::Value, over: serde_json::Value) {
-    match (base, over) {
-        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
-            for (k, v) in o {
-                merge(b.entry(k).or_insert(serde_json::Value::Null), v);
-            }
-        }
-        (b, o) => *b = o,
-    }
 }

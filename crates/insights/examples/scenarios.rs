@@ -7,6 +7,9 @@
 //! stderr; the table (or JSON) to stdout.
 //! Same arguments, same numbers.
 
+#[path = "support/config.rs"]
+mod config;
+use config::merged_config;
 use runtall_insights::AnalysisConfig;
 use runtall_insights::scenarios::{Set, measure, render, suite};
 use std::io::{IsTerminal, Write};
@@ -91,24 +94,6 @@ fn main() {
         );
         print!("{}", render(&reports));
     }
-}
-
-/// The default settings with the keys of `json` put over them (objects merged key by key).
-fn merged_config(json: &str) -> Result<AnalysisConfig, String> {
-    fn merge(base: &mut serde_json::Value, over: serde_json::Value) {
-        match (base, over) {
-            (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
-                for (k, v) in o {
-                    merge(b.entry(k).or_insert(serde_json::Value::Null), v);
-                }
-            }
-            (b, o) => *b = o,
-        }
-    }
-    let mut base = serde_json::to_value(AnalysisConfig::default()).map_err(|e| e.to_string())?;
-    let over: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    merge(&mut base, over);
-    serde_json::from_value(base).map_err(|e| e.to_string())
 }
 
 fn exit_usage(msg: &str) -> ! {
