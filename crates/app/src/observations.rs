@@ -111,11 +111,23 @@ pub fn linked_pain(store: &dyn Store, from: Timestamp) -> Result<HashMap<i64, Ve
     Ok(pain)
 }
 
+/// Hours in a car on a logged day, as the statistics read them. People note a drive when there was one and leave
+/// the field empty on the days without: read as "unknown", car travel would have no runs without it and could
+/// never be judged (issue 13: car travel was "not judged" for about a third of simulated runners who logged this
+/// way). So once a journal holds car hours on any day, a day logged without them counts as no driving (0 h); a
+/// runner who never fills the field keeps "unknown", and a day with no log at all stays unknown either way. The
+/// journal itself is untouched: the blank stays blank in exports.
+pub fn car_hours_of(days: &HashMap<Date, DayLog>) -> impl Fn(&DayLog) -> Option<f64> {
+    let logs_car = days.values().any(|d| d.car_h.is_some());
+    move |d: &DayLog| d.car_h.map(|h| h.get()).or(logs_car.then_some(0.0))
+}
+
 /// One observation per run, oldest first, with the run's id so results can point back at it.
 pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
     let rows = runs(store)?;
     let contexts = run_contexts(store, &rows)?;
     let days: HashMap<Date, DayLog> = store.day_logs(Date::MIN, Date::MAX)?.into_iter().map(|d| (d.date, d)).collect();
+    let car = car_hours_of(&days);
     let pain = linked_pain(store, Timestamp::MIN)?;
     let other_sports = cross_training_hours(store)?;
     let mut ids = Vec::with_capacity(rows.len());
@@ -137,14 +149,14 @@ pub fn observations(store: &dyn Store) -> Result<Vec<(i64, RunObservation)>> {
         if let Some(d) = days.get(&date) {
             o.context.sitting_hours = d.sitting_h.map(|h| h.get());
             o.context.longest_sitting_hours = d.longest_sitting_h.map(|h| h.get());
-            o.context.car_hours_same_day = d.car_h.map(|h| h.get());
+            o.context.car_hours_same_day = car(d);
             o.context.sleep_hours = d.sleep_h.map(|h| h.get());
             o.context.stress = d.stress.map(|s| s.get().round() as u8);
         }
         // The day before is kept apart from the day itself: a Saturday run does not inherit Friday's drive; the
         // engine tests the day-before readings as lagged effects of their own.
         if let Some(prev) = date.yesterday().ok().and_then(|y| days.get(&y)) {
-            o.context.car_hours_day_before = prev.car_h.map(|h| h.get());
+            o.context.car_hours_day_before = car(prev);
             o.context.sitting_hours_day_before = prev.sitting_h.map(|h| h.get());
         }
         // Other sports count as context: none the day before is a real zero once the journal holds any.

@@ -62,8 +62,53 @@ fn fridays_drive_is_not_saturdays_car_travel_and_raw_values_reach_the_engine() {
     let cut = runtall_insights::Cutoffs::default();
     assert_eq!(runtall_insights::Factor::CarTravel.value(sat, &cut), Some(false), "no car travel on Saturday");
     let sun = &obs[1].1;
-    assert_eq!(sun.context.car_hours_same_day, None, "not logged is unknown, not zero");
+    assert_eq!(sun.context.car_hours_same_day, Some(0.0), "a logged day without car hours had no drive");
     assert_eq!(sun.context.car_hours_day_before, Some(0.0));
+    assert_eq!(sun.context.sitting_hours, Some(2.0));
+}
+
+/// People note a drive when there was one. Car travel can only be judged when the days without a drive count as
+/// such: a day logged with the car field empty is 0 h once the journal holds car hours anywhere, a day not logged
+/// at all stays unknown, and a runner who never logs car hours keeps "unknown" (no zeros invented).
+#[test]
+fn car_hours_left_empty_count_as_no_driving_only_for_runners_who_log_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("j.db")).expect("store");
+    let mut runs = Vec::new();
+    let mut days = Vec::new();
+    for (i, d) in (2..=9).map(|d| date(2026, 3, d)).enumerate() {
+        runs.push(run(&format!("r{i}"), &format!("{d}T18:00:00Z"), 10.0, 55.0));
+        // A drive on the 4th; the 8th is not logged at all; every other day is logged with the car field empty.
+        if d.day() != 8 {
+            days.push(day(d, 7.0, (d.day() == 4).then_some(3.0)));
+        }
+    }
+    let journal = Journal { runs: runs.clone(), pain: vec![], days: days.clone(), ..Journal::default() };
+    runtall_app::journal_file::import(&store, &journal).expect("import");
+    let obs = runtall_app::observations::observations(&store).expect("observations");
+    let car: Vec<Option<f64>> = obs.iter().map(|(_, o)| o.context.car_hours_same_day).collect();
+    assert_eq!(car, [Some(0.0), Some(0.0), Some(3.0), Some(0.0), Some(0.0), Some(0.0), None, Some(0.0)]);
+    let before: Vec<Option<f64>> = obs.iter().map(|(_, o)| o.context.car_hours_day_before).collect();
+    assert_eq!(before, [None, Some(0.0), Some(0.0), Some(3.0), Some(0.0), Some(0.0), Some(0.0), None]);
+    let cut = runtall_insights::Cutoffs::default();
+    let judged = obs.iter().filter(|(_, o)| runtall_insights::Factor::CarTravel.value(o, &cut).is_some()).count();
+    assert_eq!(judged, 7, "car travel is known on every logged day");
+    // The export keeps the blanks as they were written.
+    let out = runtall_app::journal_file::export(&store).expect("export");
+    assert_eq!(out.days.iter().filter(|d| d.car_h.is_none()).count(), 6);
+
+    // A runner who never fills the field: nothing is invented.
+    let dir = tempfile::tempdir().expect("dir");
+    let store = SqliteStore::open(&dir.path().join("j.db")).expect("store");
+    for d in &mut days {
+        d.car_h = None;
+    }
+    let journal = Journal { runs, pain: vec![], days, ..Journal::default() };
+    runtall_app::journal_file::import(&store, &journal).expect("import");
+    let obs = runtall_app::observations::observations(&store).expect("observations");
+    assert!(
+        obs.iter().all(|(_, o)| o.context.car_hours_same_day.is_none() && o.context.car_hours_day_before.is_none())
+    );
 }
 
 #[test]

@@ -351,7 +351,7 @@ pub struct DayArgs {
     /// Longest unbroken sitting, hours
     #[arg(long)]
     pub longest_sitting: Option<f64>,
-    /// Hours in a car
+    /// Hours in a car (a day logged without it counts as no driving, once you have logged car hours)
     #[arg(long)]
     pub car: Option<f64>,
     /// Hours of sleep last night

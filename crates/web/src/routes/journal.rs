@@ -373,7 +373,7 @@ const RELIEF: [(ReliefUse, &str); 5] = [
 const HOURS: [(&str, &str); 4] = [
     ("sitting_h", "Hours sitting in total"),
     ("longest_sitting_h", "Longest unbroken sitting (h)"),
-    ("car_h", "Hours in a car"),
+    ("car_h", "Hours in a car (empty: no driving)"),
     ("sleep_h", "Hours of sleep last night"),
 ];
 
