@@ -16,6 +16,7 @@ mod athlete_tx;
 mod conn;
 mod dashboard;
 pub mod migrations;
+mod scope;
 mod store;
 
 /// A throwaway PostgreSQL cluster for tests (see `tests/support`), for other crates' tests on PostgreSQL.
@@ -52,11 +53,15 @@ pub struct PgDatabase {
     target: Arc<str>,
 }
 
-/// A [`Store`](runtall_store::Store) confined to one athlete of a [`PgDatabase`].
+/// A [`Store`](runtall_store::Store) confined to one athlete of a [`PgDatabase`]: from
+/// [`Database::athlete`], each call is a transaction of its own; from [`Database::scope`], the calls share one
+/// connection and one transaction until [`Store::end_scope`](runtall_store::Store::end_scope) (see `scope.rs`).
 #[derive(Clone)]
 pub struct PgStore {
     db: PgDatabase,
     athlete: AthleteId,
+    /// The scope's connection and open transaction, shared by the handle's clones; `None` for a plain handle.
+    scope: Option<Arc<scope::Scope>>,
 }
 
 impl PgDatabase {
@@ -191,9 +196,16 @@ impl Database for PgDatabase {
             .query_opt("SELECT 1 FROM athletes WHERE id = $1", &[&athlete.get()])
             .map_err(|e| self.err(e))?;
         match found {
-            Some(_) => Ok(PgStore { db: self.clone(), athlete }),
+            Some(_) => Ok(PgStore { db: self.clone(), athlete, scope: None }),
             None => Err(StoreError::NotFound { what: "athlete", id: athlete.get() }),
         }
+    }
+
+    /// One connection and one transaction naming the athlete for every call until `end_scope`; opening it (the
+    /// `BEGIN`, the naming and the athlete's existence check) is one round trip.
+    fn scope(&self, athlete: AthleteId) -> Result<PgStore> {
+        let opened = scope::Scope::open(self.conn()?, athlete.get(), self.target.clone())?;
+        Ok(PgStore { db: self.clone(), athlete, scope: Some(Arc::new(opened)) })
     }
 }
 
@@ -208,9 +220,30 @@ impl PgStore {
         self.athlete.get()
     }
 
-    /// One transaction as this handle's athlete (see [`PgDatabase::in_tx`]).
+    /// A call that only reads: one transaction as this handle's athlete (see [`PgDatabase::in_tx`]), or in a
+    /// scope, the scope's.
     fn tx<T>(&self, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
-        self.db.in_tx(self.me(), f)
+        match &self.scope {
+            None => self.db.in_tx(self.me(), f),
+            Some(scope) => scope.call(false, f),
+        }
+    }
+
+    /// A call that writes: [`tx`](Self::tx), but in a scope under a savepoint, so that a failure leaves nothing of
+    /// the call and the scope's transaction goes on.
+    fn write<T>(&self, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
+        match &self.scope {
+            None => self.db.in_tx(self.me(), f),
+            Some(scope) => scope.call(true, f),
+        }
+    }
+
+    /// Ends the scope, if this handle has one (see [`Store::end_scope`](runtall_store::Store::end_scope)).
+    fn end(&self, commit: bool) -> Result<()> {
+        match &self.scope {
+            None => Ok(()),
+            Some(scope) => scope.end(commit),
+        }
     }
 
     fn err(&self, e: postgres::Error) -> StoreError {

@@ -1,6 +1,7 @@
-//! [`Store`] on PostgreSQL. Each method is one transaction (see `PgDatabase::in_tx`) whose statements all name the
-//! handle's athlete (`athlete_id = $n`), so another athlete's rows are invisible and their ids behave as ids that
-//! do not exist, with row-level security behind that.
+//! [`Store`] on PostgreSQL. Each method is one transaction (see `PgDatabase::in_tx`), or on a scoped handle one
+//! step of the scope's transaction (`self.tx` for reads, `self.write` for writes, which a scope runs under a
+//! savepoint; see `scope.rs`), whose statements all name the handle's athlete (`athlete_id = $n`), so another
+//! athlete's rows are invisible and their ids behave as ids that do not exist, with row-level security behind that.
 //!
 //! Writes whose check and change must not interleave with another writer of the same athlete (duplicate detection,
 //! replacing a copy, the one active experiment, a journal import, delete-all) first take a transaction-level
@@ -399,6 +400,10 @@ impl Store for PgStore {
         self.athlete
     }
 
+    fn end_scope(&self, commit: bool) -> Result<()> {
+        self.end(commit)
+    }
+
     fn profile(&self) -> Result<Option<Profile>> {
         self.tx(|tx| {
             let row = tx
@@ -425,7 +430,7 @@ impl Store for PgStore {
         let (base, extra) = runtall_store::profile_shape::split(profile);
         let json = encode("profile", &base)?;
         let now = ts(Timestamp::now());
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO profile (athlete_id, data, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (athlete_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -445,7 +450,7 @@ impl Store for PgStore {
     fn add_screening(&self, r: &ScreeningRecord) -> Result<i64> {
         let level = r.outcome.level.map(|l| format!("{l:?}"));
         let checked = r.clinician_checked_at.map(ts);
-        self.tx(|tx| {
+        self.write(|tx| {
             self.insert_doc(
                 tx,
                 "screening",
@@ -474,7 +479,7 @@ impl Store for PgStore {
     }
 
     fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE screenings SET clinician_checked_at = $1 WHERE id = $2 AND athlete_id = $3",
                 &[&ts(at), &screening_id, &self.me()],
@@ -488,7 +493,7 @@ impl Store for PgStore {
     }
 
     fn add_assessment(&self, r: &AssessmentRecord) -> Result<i64> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.insert_doc(
                 tx,
                 "assessment",
@@ -519,7 +524,7 @@ impl Store for PgStore {
 
     fn add_plan(&self, r: &PlanRecord) -> Result<i64> {
         let mode = format!("{:?}", r.plan.mode).to_lowercase();
-        self.tx(|tx| {
+        self.write(|tx| {
             // The screen and assessment a plan was built from are the same athlete's (the schema's keys say so
             // too; this names what is missing).
             if let Some(id) = r.screening_id
@@ -562,7 +567,7 @@ impl Store for PgStore {
     }
 
     fn add_activity(&self, a: &Activity, classification: Option<&Classification>) -> Result<AddOutcome> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             if let Some(existing) = self.run_id_by_key(tx, &a.source.content_hash)? {
                 return Ok(AddOutcome::DuplicateFile { existing });
@@ -584,7 +589,7 @@ impl Store for PgStore {
         history: SignedDuration,
         label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
     ) -> Result<Vec<AddOutcome>> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let mut out = Vec::with_capacity(batch.len());
             let mut stale_from: Option<i64> = None;
@@ -619,7 +624,7 @@ impl Store for PgStore {
 
     fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
         let values = activity_values(a, classification, None)?;
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let old = tx
                 .query_opt(
@@ -746,7 +751,7 @@ impl Store for PgStore {
 
     fn set_classification(&self, id: i64, c: &Classification) -> Result<()> {
         let json = encode("classification", c)?;
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE activities SET classification = $1, label = $2 WHERE id = $3 AND athlete_id = $4",
                 &[&json, &enum_name(&c.label), &id, &self.me()],
@@ -770,7 +775,7 @@ impl Store for PgStore {
 
     fn finish_label_pass(&self, generation: u64) -> Result<bool> {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE label_pass SET stale_from_epoch = NULL WHERE athlete_id = $1 AND generation = $2",
                 &[&self.me(), &generation],
@@ -782,7 +787,7 @@ impl Store for PgStore {
 
     fn add_pain_report(&self, r: &PainReport) -> Result<i64> {
         let stored = PainReport { id: None, ..r.clone() };
-        self.tx(|tx| {
+        self.write(|tx| {
             if let Some(run) = r.run_id
                 && !self.owns(tx, "activities", run)?
             {
@@ -818,7 +823,7 @@ impl Store for PgStore {
     }
 
     fn put_day_log(&self, log: &DayLog) -> Result<()> {
-        self.tx(|tx| self.upsert_day_log(tx, log))
+        self.write(|tx| self.upsert_day_log(tx, log))
     }
 
     fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>> {
@@ -833,7 +838,7 @@ impl Store for PgStore {
     }
 
     fn delete_pain_report(&self, id: i64) -> Result<bool> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute("DELETE FROM pain_reports WHERE id = $1 AND athlete_id = $2", &[&id, &self.me()])
                 .map_err(|e| self.err(e))
         })?;
@@ -841,7 +846,7 @@ impl Store for PgStore {
     }
 
     fn delete_activity(&self, id: i64) -> Result<bool> {
-        self.tx(|tx| {
+        self.write(|tx| {
             let start = tx
                 .query_opt(
                     "SELECT start_epoch FROM activities WHERE id = $1 AND athlete_id = $2 FOR UPDATE",
@@ -867,7 +872,7 @@ impl Store for PgStore {
     }
 
     fn put_run_context(&self, ctx: &RunContext) -> Result<()> {
-        if self.tx(|tx| self.upsert_run_context(tx, ctx))? == 0 {
+        if self.write(|tx| self.upsert_run_context(tx, ctx))? == 0 {
             return Err(StoreError::NotFound { what: "run", id: ctx.run_id });
         }
         Ok(())
@@ -894,7 +899,7 @@ impl Store for PgStore {
         entries: &mut dyn Iterator<Item = std::result::Result<JournalEntry, LineError>>,
     ) -> Result<JournalImportStats> {
         // One transaction for the whole stream: any error below drops it, and nothing is kept.
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let mut stats = JournalImportStats::default();
             // Pain reports that named a run appearing later in the stream: linked once the stream is through.
@@ -937,7 +942,7 @@ impl Store for PgStore {
         record: &serde_json::Value,
     ) -> Result<()> {
         let key = format!("{}|{routine_id}", started_at.as_millisecond());
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO routine_sessions (athlete_id, key, started_epoch, routine_id, completed, data)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -979,7 +984,7 @@ impl Store for PgStore {
     }
 
     fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO break_events (athlete_id, at_epoch, kind, data) VALUES ($1, $2, $3, $4)",
                 &[&self.me(), &at.as_second(), &kind, &event.to_string()],
@@ -1025,7 +1030,7 @@ impl Store for PgStore {
     }
 
     fn set_lesson_done(&self, lesson_id: &str, at: Option<Timestamp>) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             match at {
                 Some(at) => tx.execute(
                     "INSERT INTO lesson_progress (athlete_id, lesson_id, done_at) VALUES ($1, $2, $3)
@@ -1051,7 +1056,7 @@ impl Store for PgStore {
     }
 
     fn put_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (athlete_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -1064,7 +1069,7 @@ impl Store for PgStore {
 
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64> {
         let (started, data) = (started.to_string(), data.to_string());
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let id = match id {
                 Some(id) => {
@@ -1129,7 +1134,7 @@ impl Store for PgStore {
     }
 
     fn add_posture(&self, taken_on: Date, kind: &str, data: &serde_json::Value) -> Result<i64> {
-        self.tx(|tx| {
+        self.write(|tx| {
             Ok(tx
                 .query_one(
                     "INSERT INTO posture_checks (athlete_id, taken_on, kind, created_at, data)
@@ -1160,7 +1165,7 @@ impl Store for PgStore {
     }
 
     fn set_posture_photo(&self, id: i64, photo: Option<&str>) -> Result<()> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE posture_checks SET photo = $1 WHERE id = $2 AND athlete_id = $3",
                 &[&photo, &id, &self.me()],
@@ -1174,7 +1179,7 @@ impl Store for PgStore {
     }
 
     fn delete_posture(&self, id: i64) -> Result<bool> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute("DELETE FROM posture_checks WHERE id = $1 AND athlete_id = $2", &[&id, &self.me()])
                 .map_err(|e| self.err(e))
         })?;
@@ -1184,7 +1189,7 @@ impl Store for PgStore {
     fn add_program_change(&self, change: &ProgramChange) -> Result<bool> {
         checked(change.check())?;
         let data = encode("program change", change)?;
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "INSERT INTO program_changes (athlete_id, key, at_us, data) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (athlete_id, key) DO NOTHING",
@@ -1207,7 +1212,7 @@ impl Store for PgStore {
         checked(comment.check())?;
         let data = encode("comment", comment)?;
         let (kind, target) = comment_target(&comment.on);
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "INSERT INTO clinician_comments (athlete_id, key, at_us, on_kind, on_ref, data)
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (athlete_id, key) DO NOTHING",
@@ -1227,7 +1232,7 @@ impl Store for PgStore {
     }
 
     fn add_audit(&self, entry: &AuditEntry) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1311,7 +1316,7 @@ impl Store for PgStore {
     }
 
     fn delete_all(&self) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             tx.execute(
                 "UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1 WHERE athlete_id = $1",
