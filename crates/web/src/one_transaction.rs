@@ -9,7 +9,8 @@
 //! rolled back otherwise, so a request that fails keeps none of its writes. A commit that fails turns the answer
 //! into the error (the page must not claim what was not kept). A request cancelled half-way (the client went) drops
 //! its slot, and the scope is rolled back on a blocking thread (the database client blocks, which the async threads
-//! must not).
+//! must not). Whenever a scope is rolled back, the athlete's kept derived results are forgotten (see
+//! [`rolled_back`]).
 //!
 //! Only the pages listed in [`shares_one_transaction`]: a scope holds its pooled connection from its first store
 //! call to the end of the request, so a page that also asked the pool for a second connection (the accounts, the
@@ -17,8 +18,10 @@
 //! write the athlete's own store. SQLite backends ignore the slot: each run checks a connection of their own pool
 //! out, and a call there costs no round trip.
 
+use crate::AppState;
 use crate::error::HttpError;
-use axum::extract::Request;
+use crate::per_athlete::PerAthlete;
+use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -29,9 +32,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub(crate) type Held = Option<(AthleteId, Box<dyn Store + Send>)>;
 
 /// Where a request keeps its scope between its `Db::run` calls (each on a blocking thread of its own).
-#[derive(Default)]
 pub(crate) struct Slot {
     held: Mutex<Held>,
+    /// The server's per-athlete caches: a scope rolled back makes its athlete's forgotten (see [`rolled_back`]).
+    derived: Arc<PerAthlete>,
 }
 
 impl Slot {
@@ -46,11 +50,19 @@ impl Slot {
     }
 }
 
+/// After a scope of `athlete` was rolled back: what the request's caches (the current plan, the insights, the doses)
+/// kept from its writes is forgotten. They key on the journal revision, which the rollback takes back to a number
+/// the athlete's next write reaches again, when the kept results would pass for current.
+fn rolled_back(derived: &PerAthlete, athlete: AthleteId) {
+    derived.forget(athlete);
+}
+
 impl Drop for Slot {
     /// A scope nobody ended (the request was cancelled, or a run panicked): rolled back off the async threads.
     fn drop(&mut self) {
         let held = self.held.get_mut().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some((_, store)) = held {
+        if let Some((athlete, store)) = held {
+            rolled_back(&self.derived, athlete);
             let end = move || {
                 let _ = store.end_scope(false);
             };
@@ -78,16 +90,20 @@ fn shares_one_transaction(request: &Request) -> bool {
 }
 
 /// Gives the pages of [`shares_one_transaction`] a slot for their scope and ends the scope with the response.
-pub(crate) async fn layer(request: Request, next: Next) -> Response {
+pub(crate) async fn layer(State(st): State<AppState>, request: Request, next: Next) -> Response {
     if !shares_one_transaction(&request) {
         return next.run(request).await;
     }
-    let slot = Arc::new(Slot::default());
+    let slot = Arc::new(Slot { held: Mutex::new(None), derived: st.derived.clone() });
     let response = SLOT.scope(slot.clone(), next.run(request)).await;
-    let Some((_, store)) = slot.take() else { return response };
+    let Some((athlete, store)) = slot.take() else { return response };
     let status = response.status();
     let commit = status.is_success() || status.is_redirection();
-    match tokio::task::spawn_blocking(move || store.end_scope(commit)).await {
+    let ended = tokio::task::spawn_blocking(move || store.end_scope(commit)).await;
+    if !commit || !matches!(ended, Ok(Ok(()))) {
+        rolled_back(&st.derived, athlete);
+    }
+    match ended {
         Ok(Ok(())) => response,
         Ok(Err(e)) => HttpError::from(e).into_response(),
         Err(e) => HttpError::internal(format!("database task failed: {e}")).into_response(),

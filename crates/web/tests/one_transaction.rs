@@ -65,25 +65,9 @@ impl SharedDatabase for Counting {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn today_and_the_state_run_in_one_transaction_on_the_pools_only_connection() {
-    let Some(server) = off_runtime(pg::server) else { return pg::skipped("one transaction per page") };
     // One connection in the pool: a page that asked for a second while its scope held the first would wait for
     // itself (and fail after the pool's timeout).
-    let (database, pool) = off_runtime(move || {
-        let database = server.fresh_database();
-        let pool = database.connect().reconnect(1).expect("a pool of one");
-        (database, pool)
-    });
-    let counts = Arc::new(Counts::default());
-    let dir = tempfile::tempdir().expect("temp dir");
-    let shared = Counting { db: pool.clone(), counts: counts.clone() };
-    let db = runtall_web::ClinicDatabase::Shared { database: Box::new(shared), files: dir.path().to_path_buf() }
-        .open()
-        .expect("clinic database");
-    let clinic = Clinic::over(db, dir, Some(database));
-    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
-    let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
-    clinic.onboard(&ana).await;
-
+    let Some((clinic, counts, pool, _, ana)) = counted_clinic(1).await else { return };
     counts.take();
     let today = clinic.get(&ana, "/today?run=easy").await;
     assert_eq!(today.status, StatusCode::OK, "{}", today.body);
@@ -104,4 +88,55 @@ async fn today_and_the_state_run_in_one_transaction_on_the_pools_only_connection
     // The only connection, after those requests: no transaction left open, nobody named.
     let (named, in_transaction) = off_runtime(move || pg::pooled_connection_state(&pool));
     assert_eq!((named.as_str(), in_transaction), ("", false));
+}
+
+/// A clinic on PostgreSQL whose stores are counted, with Pat the clinician and Ana, onboarded, following each other;
+/// the pool has `connections` connections.
+async fn counted_clinic(connections: u32) -> Option<(Clinic, Arc<Counts>, PgDatabase, Client, Client)> {
+    let Some(server) = off_runtime(pg::server) else {
+        pg::skipped("one transaction per page");
+        return None;
+    };
+    let (database, pool) = off_runtime(move || {
+        let database = server.fresh_database();
+        let pool = database.connect().reconnect(connections).expect("a pool");
+        (database, pool)
+    });
+    let counts = Arc::new(Counts::default());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shared = Counting { db: pool.clone(), counts: counts.clone() };
+    let db = runtall_web::ClinicDatabase::Shared { database: Box::new(shared), files: dir.path().to_path_buf() }
+        .open()
+        .expect("clinic database");
+    let clinic = Clinic::over(db, dir, Some(database));
+    let pat = clinic.clinician("pat@example.org", "Pat Physio").await;
+    let ana = clinic.athlete(&clinic.invite(&pat).await, "ana@example.org", "Ana").await;
+    clinic.onboard(&ana).await;
+    Some((clinic, counts, pool, pat, ana))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_today_that_fails_keeps_none_of_its_writes_nor_what_its_caches_made_of_them() {
+    let Some((clinic, _, _, pat, ana)) = counted_clinic(2).await else { return };
+    let athlete = clinic.account("ana@example.org").athlete.expect("Ana's athlete");
+    let plans = || clinic.with_db(move |db| db.blocking_store(athlete, |s| s.plans().map(|p| p.len())));
+    // A dose set by the clinician: Ana's next Today builds a plan that differs from the stored one and stores it.
+    let path = format!("/clinic/athletes/{athlete}/program");
+    let pairs = [("kind", "dose"), ("exercise", "chin-tuck"), ("sets", "2"), ("reps", "8"), ("note", "slowly")];
+    assert_eq!(clinic.form(&pat, &path, &pairs).await.status, StatusCode::SEE_OTHER);
+    let before = plans().expect("store").expect("plans");
+
+    // Today stores the new plan, then refuses the run it was asked for (400): nothing of the request is kept.
+    let refused = clinic.get(&ana, "/today?run=no-such-run").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(plans().expect("store").expect("plans"), before, "the failed page's plan was rolled back");
+
+    // A write that moves the journal revision to the number the rolled-back plan had, with the same plan inputs:
+    // a plan kept from the failed request would now pass for current and never be stored.
+    let day = serde_json::json!({ "date": "2026-11-02" });
+    assert_eq!(clinic.api(&ana, "/api/day", day).await.status, StatusCode::OK);
+    let today = clinic.get(&ana, "/today?run=easy").await;
+    assert_eq!(today.status, StatusCode::OK, "{}", today.body);
+    assert!(today.has("Chin tuck</a> — 2 × 8, hold 10 s"), "the clinician's dose: {}", today.body);
+    assert_eq!(plans().expect("store").expect("plans"), before + 1, "this Today's plan is stored, and committed");
 }

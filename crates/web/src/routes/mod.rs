@@ -77,7 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::openapi::router())
         .fallback(|| async { HttpError::NotFound })
         .layer(from_fn_with_state(state.clone(), lock_guard))
-        .layer(from_fn(crate::one_transaction::layer))
+        .layer(from_fn_with_state(state.clone(), crate::one_transaction::layer))
         .layer(from_fn_with_state(state.clone(), crate::session::layer))
         .layer(from_fn(crate::body_limits::guard))
         .layer(from_fn_with_state(state.hosts.clone(), crate::hosts::guard))
