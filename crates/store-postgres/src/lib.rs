@@ -32,6 +32,7 @@ use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
 use runtall_store::{Athlete, AthleteId, Database, Result, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The schema version a database is at once [`PgDatabase::migrate`] has run (one per step).
@@ -51,6 +52,9 @@ pub struct PgDatabase {
     config: Arc<Config>,
     /// The server and database, for messages (never the password).
     target: Arc<str>,
+    /// Whether the runs table was found to have statistics (see `runtall_analyze_runs_once`, PostgreSQL step 8):
+    /// from then on the batch writers no longer ask.
+    runs_analyzed: Arc<AtomicBool>,
 }
 
 /// A [`Store`](runtall_store::Store) confined to one athlete of a [`PgDatabase`]: from
@@ -95,7 +99,7 @@ impl PgDatabase {
             .connection_timeout(Duration::from_secs(30))
             .build(conn::Manager::new(config.clone()))
             .map_err(|e| StoreError::Open { path: target.to_string(), detail: e.to_string() })?;
-        Ok(PgDatabase { pool, config: Arc::new(config), target })
+        Ok(PgDatabase { pool, config: Arc::new(config), target, runs_analyzed: Arc::default() })
     }
 
     /// Creates or upgrades the schema on a connection as the tables' owner (`owner_url`), and grants `app_role`
@@ -142,6 +146,15 @@ impl PgDatabase {
                 _ => None,
             })
             .collect())
+    }
+
+    /// Whether the runs table has been found to have statistics (see `PgStore::analyze_runs_once`).
+    fn runs_have_statistics(&self) -> bool {
+        self.runs_analyzed.load(Ordering::Relaxed)
+    }
+
+    fn found_run_statistics(&self) {
+        self.runs_analyzed.store(true, Ordering::Relaxed);
     }
 
     /// A connection of the pool, for one call.

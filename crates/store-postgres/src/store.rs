@@ -87,6 +87,14 @@ fn activity_values(
     ])
 }
 
+/// The athlete's run with a journal key (its content hash): the look-up before every run a batch stores.
+const RUN_BY_KEY: &str = "SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2";
+
+/// Inserts or replaces a run's context when the run is the athlete's.
+const RUN_CONTEXT_UPSERT: &str = "INSERT INTO run_context (run_id, athlete_id, data)
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1 AND athlete_id = $2)
+             ON CONFLICT (run_id) DO UPDATE SET data = excluded.data";
+
 /// The summary document: the activity without its sample stream (stored separately, compactly).
 fn summary_json(a: &Activity) -> Result<String> {
     let copy = Activity { samples: Samples::default(), ..a.clone() };
@@ -97,6 +105,21 @@ impl PgStore {
     /// Waits for the athlete's other writers that hold the same lock (until this transaction ends).
     fn lock_athlete(&self, tx: Tx<'_, '_>) -> Result<()> {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&self.me()]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// After a batch that stored runs, in its transaction: statistics for a new server's runs table, once
+    /// (`runtall_analyze_runs_once`, PostgreSQL step 8, which says why). Until the function has found statistics
+    /// there, each batch asks (one round trip); from then on this pool no longer asks.
+    fn analyze_runs_once(&self, tx: Tx<'_, '_>) -> Result<()> {
+        if self.database().runs_have_statistics() {
+            return Ok(());
+        }
+        let analyzed: bool = tx.query_one("SELECT runtall_analyze_runs_once()", &[]).map_err(|e| self.err(e))?.get(0);
+        // Analyzed now, the statistics are this transaction's until it commits: the next batch asks again.
+        if !analyzed {
+            self.database().found_run_statistics();
+        }
         Ok(())
     }
 
@@ -201,10 +224,7 @@ impl PgStore {
 
     /// The athlete's stored run with this journal key (its content hash), if any.
     fn run_id_by_key(&self, tx: Tx<'_, '_>, key: &str) -> Result<Option<i64>> {
-        Ok(tx
-            .query_opt("SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2", &[&self.me(), &key])
-            .map_err(|e| self.err(e))?
-            .map(|r| r.get(0)))
+        Ok(tx.query_opt(RUN_BY_KEY, &[&self.me(), &key]).map_err(|e| self.err(e))?.map(|r| r.get(0)))
     }
 
     /// Runs that started in `[from, to)`, oldest first (see [`Store::run_summaries`]), inside `tx`.
@@ -290,13 +310,7 @@ impl PgStore {
     /// Inserts or replaces a run's context when the run is the athlete's; returns how many rows it wrote.
     fn upsert_run_context(&self, tx: Tx<'_, '_>, ctx: &RunContext) -> Result<u64> {
         let json = encode("run context", ctx)?;
-        tx.execute(
-            "INSERT INTO run_context (run_id, athlete_id, data)
-             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1 AND athlete_id = $2)
-             ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
-            &[&ctx.run_id, &self.me(), &json],
-        )
-        .map_err(|e| self.err(e))
+        tx.execute(RUN_CONTEXT_UPSERT, &[&ctx.run_id, &self.me(), &json]).map_err(|e| self.err(e))
     }
 
     fn upsert_day_log(&self, tx: Tx<'_, '_>, log: &DayLog) -> Result<()> {
@@ -618,6 +632,9 @@ impl Store for PgStore {
             if let Some(start) = stale_from {
                 self.mark_labels_stale(tx, start)?;
             }
+            if out.iter().any(|o| matches!(o, AddOutcome::Added { .. })) {
+                self.analyze_runs_once(tx)?;
+            }
             Ok(out)
         })
     }
@@ -929,6 +946,9 @@ impl Store for PgStore {
                 if let Some(run_id) = self.run_id_by_key(tx, &key)? {
                     self.relink_pain(tx, pain_id, Some(run_id))?;
                 }
+            }
+            if stats.runs_added > 0 {
+                self.analyze_runs_once(tx)?;
             }
             Ok(stats)
         })
