@@ -19,6 +19,8 @@
 
 use crate::athlete_tx::AthleteTx;
 use crate::{Conn, classify};
+use runtall_domain::assess::AssessmentRecord;
+use runtall_domain::screen::ScreeningRecord;
 use runtall_store::{Result, StoreError};
 use std::sync::{Mutex, MutexGuard};
 
@@ -37,6 +39,19 @@ struct State {
     conn: Option<Conn>,
     /// Why the transaction can no longer be committed (a call failed in a way that may have aborted it).
     failed: Option<String>,
+    memo: Memo,
+}
+
+/// Reads a scope answers from memory until its next write. A page asks for a few things more than once: the latest
+/// screen (the emergency lock, then the page's snapshot), the latest assessment, and the journal revision (each
+/// kept result, the plan, the insights and the doses, checks its own). Forgotten at every write of the scope, so
+/// the scope always reads its own writes; another transaction's commit in between is not seen, as if the read had
+/// come first (a kept result keyed by an older revision is only worked out again).
+#[derive(Default)]
+pub(crate) struct Memo {
+    pub screening: Option<Option<ScreeningRecord>>,
+    pub assessment: Option<Option<AssessmentRecord>>,
+    pub revision: Option<u64>,
 }
 
 impl Scope {
@@ -48,7 +63,8 @@ impl Scope {
         );
         let opened = conn.simple_query(&sql);
         // From here, dropping the scope rolls back whatever `BEGIN` opened.
-        let scope = Scope { state: Mutex::new(State { conn: Some(conn), failed: None }), target };
+        let scope =
+            Scope { state: Mutex::new(State { conn: Some(conn), failed: None, memo: Memo::default() }), target };
         let messages = opened.map_err(|e| classify(&scope.target, e))?;
         if messages.iter().filter(|m| matches!(m, postgres::SimpleQueryMessage::Row(_))).count() != 2 {
             return Err(StoreError::NotFound { what: "athlete", id: athlete });
@@ -70,8 +86,33 @@ impl Scope {
 
     /// Runs one call of the scope: a read as it is, a write (`write`) under a savepoint. See the module's comment.
     pub fn call<T>(&self, write: bool, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
+        self.call_in(&mut self.lock(), write, f)
+    }
+
+    /// A read the scope keeps in `slot` of its [`Memo`] until its next write: answered from there when it is kept.
+    pub fn remembered<T: Clone>(
+        &self,
+        slot: fn(&mut Memo) -> &mut Option<T>,
+        f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut state = self.lock();
-        let State { conn, failed } = &mut *state;
+        // A scope that failed or ended answers nothing, from memory or not.
+        if state.failed.is_none()
+            && state.conn.is_some()
+            && let Some(kept) = slot(&mut state.memo)
+        {
+            return Ok(kept.clone());
+        }
+        let value = self.call_in(&mut state, false, f)?;
+        *slot(&mut state.memo) = Some(value.clone());
+        Ok(value)
+    }
+
+    fn call_in<T>(&self, state: &mut State, write: bool, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
+        let State { conn, failed, memo } = state;
+        if write {
+            *memo = Memo::default();
+        }
         if let Some(why) = failed {
             return Err(StoreError::Sql(format!(
                 "an earlier call of this request failed ({why}); nothing of the request will be kept"

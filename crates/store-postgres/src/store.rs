@@ -163,19 +163,22 @@ impl PgStore {
     /// Screening records from `sql` (selecting `id, data, clinician_checked_at` for athlete `$1`), with the id and
     /// the clinician check taken from their columns (the check is set after the record is written).
     fn screening_rows(&self, sql: &str) -> Result<Vec<ScreeningRecord>> {
-        self.tx(|tx| {
-            let rows = tx.query(sql, &[&self.me()]).map_err(|e| self.err(e))?;
-            rows.iter()
-                .map(|row| {
-                    let id: i64 = row.get(0);
-                    let mut r: ScreeningRecord = decode("screening", id, row.get(1))?;
-                    r.id = Some(id);
-                    r.clinician_checked_at =
-                        row.get::<_, Option<&str>>(2).map(|c| parse_ts(c, "screening", id)).transpose()?;
-                    Ok(r)
-                })
-                .collect()
-        })
+        self.tx(|tx| self.screening_rows_in(tx, sql))
+    }
+
+    /// [`screening_rows`](Self::screening_rows) inside `tx`.
+    fn screening_rows_in(&self, tx: Tx<'_, '_>, sql: &str) -> Result<Vec<ScreeningRecord>> {
+        let rows = tx.query(sql, &[&self.me()]).map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.get(0);
+                let mut r: ScreeningRecord = decode("screening", id, row.get(1))?;
+                r.id = Some(id);
+                r.clinician_checked_at =
+                    row.get::<_, Option<&str>>(2).map(|c| parse_ts(c, "screening", id)).transpose()?;
+                Ok(r)
+            })
+            .collect()
     }
 
     /// Documents that carry their id in an `id` field (assessments, plans) from `sql`, with the id set.
@@ -477,13 +480,13 @@ impl Store for PgStore {
     }
 
     fn latest_screening(&self) -> Result<Option<ScreeningRecord>> {
-        // Only the newest row (the last of `screenings()`'s order): every page asks for it.
-        Ok(self
-            .screening_rows(
-                "SELECT id, data, clinician_checked_at FROM screenings WHERE athlete_id = $1
-                 ORDER BY taken_at DESC, id DESC LIMIT 1",
-            )?
-            .pop())
+        // Only the newest row (the last of `screenings()`'s order): every page asks for it, a scoped page twice.
+        const LATEST: &str = "SELECT id, data, clinician_checked_at FROM screenings WHERE athlete_id = $1
+                 ORDER BY taken_at DESC, id DESC LIMIT 1";
+        match &self.scope {
+            None => Ok(self.screening_rows(LATEST)?.pop()),
+            Some(scope) => scope.remembered(|m| &mut m.screening, |tx| Ok(self.screening_rows_in(tx, LATEST)?.pop())),
+        }
     }
 
     fn screenings(&self) -> Result<Vec<ScreeningRecord>> {
@@ -519,13 +522,26 @@ impl Store for PgStore {
     }
 
     fn latest_assessment(&self) -> Result<Option<AssessmentRecord>> {
-        Ok(self
-            .records(
-                "assessment",
-                "SELECT id, data FROM assessments WHERE athlete_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1",
-                |r: &mut AssessmentRecord, id| r.id = Some(id),
-            )?
-            .pop())
+        let read = |tx: Tx<'_, '_>| {
+            let rows = tx
+                .query(
+                    "SELECT id, data FROM assessments WHERE athlete_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1",
+                    &[&self.me()],
+                )
+                .map_err(|e| self.err(e))?;
+            rows.first()
+                .map(|r| {
+                    let id: i64 = r.get(0);
+                    let mut record: AssessmentRecord = decode("assessment", id, r.get(1))?;
+                    record.id = Some(id);
+                    Ok(record)
+                })
+                .transpose()
+        };
+        match &self.scope {
+            None => self.tx(read),
+            Some(scope) => scope.remembered(|m| &mut m.assessment, read),
+        }
     }
 
     fn assessments(&self) -> Result<Vec<AssessmentRecord>> {
@@ -1304,10 +1320,16 @@ impl Store for PgStore {
     }
 
     fn journal_revision(&self) -> Result<u64> {
-        let row = self.tx(|tx| {
-            tx.query_one("SELECT n FROM journal_revision WHERE athlete_id = $1", &[&self.me()]).map_err(|e| self.err(e))
-        })?;
-        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        let read = |tx: Tx<'_, '_>| {
+            let row = tx
+                .query_one("SELECT n FROM journal_revision WHERE athlete_id = $1", &[&self.me()])
+                .map_err(|e| self.err(e))?;
+            Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        };
+        match &self.scope {
+            None => self.tx(read),
+            Some(scope) => scope.remembered(|m| &mut m.revision, read),
+        }
     }
 
     fn holds_real_data(&self) -> Result<bool> {

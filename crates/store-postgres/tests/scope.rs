@@ -177,3 +177,31 @@ impl AddedRun {
         }
     }
 }
+
+#[test]
+fn reads_a_scope_answers_again_from_memory_follow_its_own_writes_and_fail_with_it() {
+    let Some(server) = support::server() else { return support::skipped("a scope's repeated reads") };
+    let database = server.fresh_database();
+    let db = PgDatabase::connect_config(database.app.clone(), 2).expect("connect as the application role");
+    let ana = db.create_athlete("Ana").expect("ana");
+    let scope = db.scope(ana).expect("ana's scope");
+    assert_eq!(scope.latest_screening().expect("screen"), None);
+    assert_eq!(scope.latest_assessment().expect("assessment"), None);
+    let revision = scope.journal_revision().expect("revision");
+    assert_eq!(scope.journal_revision().expect("again"), revision);
+    // The scope's own writes are read back at once, though the reads were answered before.
+    let id = scope.add_screening(&fixtures::screening("2026-10-01T08:00:00Z", &[])).expect("screen");
+    assert_eq!(scope.latest_screening().expect("screen").and_then(|s| s.id), Some(id));
+    assert!(scope.journal_revision().expect("revision") > revision);
+    let assessment = scope.add_assessment(&fixtures::assessment("2026-10-01T09:00:00Z")).expect("assessment");
+    assert_eq!(scope.latest_assessment().expect("assessment").and_then(|a| a.id), Some(assessment));
+    let after = scope.journal_revision().expect("revision");
+    // Once the scope has failed, even a read it holds in memory fails.
+    assert!(scope.setting("\u{0}").is_err());
+    assert!(scope.journal_revision().is_err(), "not answered from memory after the failure");
+    assert!(scope.latest_screening().is_err());
+    assert!(scope.end_scope(true).is_err());
+    let plain = db.athlete(ana).expect("store");
+    assert_eq!(plain.latest_screening().expect("screen"), None, "nothing of the failed scope was kept");
+    assert!(plain.journal_revision().expect("revision") < after);
+}
