@@ -27,6 +27,12 @@ impl<'a> AthleteTx<'a> {
         Ok(tx)
     }
 
+    /// The calls of a scope (`crate::scope`) on the transaction the scope opened and ends: neither begun nor ended
+    /// here.
+    pub fn within(client: &'a mut PgConn) -> AthleteTx<'a> {
+        AthleteTx { client, open: false }
+    }
+
     /// Commits; the transaction is over whether or not this succeeds (a failed `COMMIT` rolls back).
     pub fn commit(mut self) -> Result<(), Error> {
         self.open = false;
@@ -52,10 +58,10 @@ impl<'a> AthleteTx<'a> {
 
 impl Drop for AthleteTx<'_> {
     /// A call that failed or panicked: rolled back before the connection goes back to the pool. Should that fail,
-    /// the connection is broken, and the pool drops a closed connection rather than lend it again.
+    /// the connection is marked broken, and the pool drops it rather than lend it again.
     fn drop(&mut self) {
-        if self.open {
-            let _ = self.client.batch_execute("ROLLBACK");
+        if self.open && self.client.batch_execute("ROLLBACK").is_err() {
+            self.client.mark_broken();
         }
     }
 }

@@ -30,11 +30,19 @@ pub(crate) struct PgConn {
     /// round trip as its other statements (naming the athlete), where the protocol's prepared statements need a
     /// round trip of their own.
     named: HashSet<&'static str>,
+    /// A transaction on it could not be ended (its `ROLLBACK` failed): the pool drops it rather than lend it again
+    /// mid-transaction, naming an athlete.
+    broken: bool,
 }
 
 impl PgConn {
     fn new(client: Client) -> PgConn {
-        PgConn { client, kept: HashMap::new(), named: HashSet::new() }
+        PgConn { client, kept: HashMap::new(), named: HashSet::new(), broken: false }
+    }
+
+    /// Tells the pool not to lend this connection again (see `broken`).
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
     }
 
     /// `sql` prepared on this connection: kept from an earlier call, or prepared now (one round trip) and kept.
@@ -168,6 +176,6 @@ impl ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut PgConn) -> bool {
-        conn.client.is_closed()
+        conn.broken || conn.client.is_closed()
     }
 }

@@ -16,6 +16,7 @@ mod athlete_tx;
 mod conn;
 mod dashboard;
 pub mod migrations;
+mod scope;
 mod store;
 
 /// A throwaway PostgreSQL cluster for tests (see `tests/support`), for other crates' tests on PostgreSQL.
@@ -31,6 +32,7 @@ use postgres::{Client, Config, NoTls};
 use r2d2::{Pool, PooledConnection};
 use runtall_store::{Athlete, AthleteId, Database, Result, StoreError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The schema version a database is at once [`PgDatabase::migrate`] has run (one per step).
@@ -50,13 +52,20 @@ pub struct PgDatabase {
     config: Arc<Config>,
     /// The server and database, for messages (never the password).
     target: Arc<str>,
+    /// Whether the runs table was found to have statistics (see `runtall_analyze_runs_once`, PostgreSQL step 8):
+    /// from then on the batch writers no longer ask.
+    runs_analyzed: Arc<AtomicBool>,
 }
 
-/// A [`Store`](runtall_store::Store) confined to one athlete of a [`PgDatabase`].
+/// A [`Store`](runtall_store::Store) confined to one athlete of a [`PgDatabase`]: from
+/// [`Database::athlete`], each call is a transaction of its own; from [`Database::scope`], the calls share one
+/// connection and one transaction until [`Store::end_scope`](runtall_store::Store::end_scope) (see `scope.rs`).
 #[derive(Clone)]
 pub struct PgStore {
     db: PgDatabase,
     athlete: AthleteId,
+    /// The scope's connection and open transaction, shared by the handle's clones; `None` for a plain handle.
+    scope: Option<Arc<scope::Scope>>,
 }
 
 impl PgDatabase {
@@ -90,7 +99,7 @@ impl PgDatabase {
             .connection_timeout(Duration::from_secs(30))
             .build(conn::Manager::new(config.clone()))
             .map_err(|e| StoreError::Open { path: target.to_string(), detail: e.to_string() })?;
-        Ok(PgDatabase { pool, config: Arc::new(config), target })
+        Ok(PgDatabase { pool, config: Arc::new(config), target, runs_analyzed: Arc::default() })
     }
 
     /// Creates or upgrades the schema on a connection as the tables' owner (`owner_url`), and grants `app_role`
@@ -137,6 +146,15 @@ impl PgDatabase {
                 _ => None,
             })
             .collect())
+    }
+
+    /// Whether the runs table has been found to have statistics (see `PgStore::analyze_runs_once`).
+    fn runs_have_statistics(&self) -> bool {
+        self.runs_analyzed.load(Ordering::Relaxed)
+    }
+
+    fn found_run_statistics(&self) {
+        self.runs_analyzed.store(true, Ordering::Relaxed);
     }
 
     /// A connection of the pool, for one call.
@@ -191,9 +209,16 @@ impl Database for PgDatabase {
             .query_opt("SELECT 1 FROM athletes WHERE id = $1", &[&athlete.get()])
             .map_err(|e| self.err(e))?;
         match found {
-            Some(_) => Ok(PgStore { db: self.clone(), athlete }),
+            Some(_) => Ok(PgStore { db: self.clone(), athlete, scope: None }),
             None => Err(StoreError::NotFound { what: "athlete", id: athlete.get() }),
         }
+    }
+
+    /// One connection and one transaction naming the athlete for every call until `end_scope`; opening it (the
+    /// `BEGIN`, the naming and the athlete's existence check) is one round trip.
+    fn scope(&self, athlete: AthleteId) -> Result<PgStore> {
+        let opened = scope::Scope::open(self.conn()?, athlete.get(), self.target.clone())?;
+        Ok(PgStore { db: self.clone(), athlete, scope: Some(Arc::new(opened)) })
     }
 }
 
@@ -208,9 +233,30 @@ impl PgStore {
         self.athlete.get()
     }
 
-    /// One transaction as this handle's athlete (see [`PgDatabase::in_tx`]).
+    /// A call that only reads: one transaction as this handle's athlete (see [`PgDatabase::in_tx`]), or in a
+    /// scope, the scope's.
     fn tx<T>(&self, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
-        self.db.in_tx(self.me(), f)
+        match &self.scope {
+            None => self.db.in_tx(self.me(), f),
+            Some(scope) => scope.call(false, f),
+        }
+    }
+
+    /// A call that writes: [`tx`](Self::tx), but in a scope under a savepoint, so that a failure leaves nothing of
+    /// the call and the scope's transaction goes on.
+    fn write<T>(&self, f: impl FnOnce(&mut AthleteTx<'_>) -> Result<T>) -> Result<T> {
+        match &self.scope {
+            None => self.db.in_tx(self.me(), f),
+            Some(scope) => scope.call(true, f),
+        }
+    }
+
+    /// Ends the scope, if this handle has one (see [`Store::end_scope`](runtall_store::Store::end_scope)).
+    fn end(&self, commit: bool) -> Result<()> {
+        match &self.scope {
+            None => Ok(()),
+            Some(scope) => scope.end(commit),
+        }
     }
 
     fn err(&self, e: postgres::Error) -> StoreError {

@@ -474,6 +474,35 @@ pub const MIGRATIONS: &[&str] = &[
     END
     $$;
     "#,
+    // 8: statistics for a new server's runs, once (`runtall_analyze_runs_once`). The store keeps its statements
+    // prepared, and PostgreSQL plans a kept statement generically after its first five runs and keeps that plan
+    // until the table's statistics change. On a new server, before autovacuum's first pass, the runs table has
+    // none: the look-up of a run by content hash and the foreign-key check of a run's context then tie in cost
+    // between their unique index and the `(athlete_id, label, start_epoch)` index, which wins and stays, so each
+    // later look-up reads all the athlete's runs (auto_explain on a ten-year first sync: about 0.5 ms each, 3 s of
+    // PostgreSQL's time). The batch writers call this after their writes: while `activities` has no statistics it
+    // analyzes it (a few milliseconds at that size), which also makes every connection plan those statements
+    // again; once it has some, it only says so. It runs as the tables' owner (only an owner may analyze), reads no
+    // row of anyone's, takes no argument, and only the application role may call it; the search path is pinned as
+    // step 6's are.
+    r#"
+    CREATE FUNCTION runtall_analyze_runs_once() RETURNS BOOLEAN LANGUAGE plpgsql SECURITY DEFINER AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM pg_stats
+                   WHERE schemaname = current_schema() AND tablename = 'activities' AND attname = 'athlete_id') THEN
+            RETURN false;
+        END IF;
+        ANALYZE activities;
+        RETURN true;
+    END
+    $$;
+    DO $$
+    BEGIN
+        EXECUTE format('ALTER FUNCTION runtall_analyze_runs_once() SET search_path = %I, pg_temp', current_schema());
+        REVOKE ALL ON FUNCTION runtall_analyze_runs_once() FROM PUBLIC;
+    END
+    $$;
+    "#,
 ];
 
 /// The tables whose rows belong to one athlete, each under row-level security.
@@ -509,8 +538,8 @@ pub const SERVER_TABLES: [&str; 6] =
 pub const COUNTER_TABLES: [&str; 1] = ["clinician_dashboard"];
 
 /// The functions the application role may call that run as the tables' owner (`SECURITY DEFINER`), each of which
-/// confines itself (see step 5). Nobody else may call them.
-pub const APP_FUNCTIONS: [&str; 1] = ["runtall_dashboard_state(BIGINT, TEXT[], TEXT)"];
+/// confines itself (see steps 5 and 8). Nobody else may call them.
+pub const APP_FUNCTIONS: [&str; 2] = ["runtall_dashboard_state(BIGINT, TEXT[], TEXT)", "runtall_analyze_runs_once()"];
 
 /// A key for the session-level advisory lock that keeps two migrating programs from running a step twice.
 const MIGRATION_LOCK: i64 = 0x7275_6e74_616c_6c00; // "runtall\0"

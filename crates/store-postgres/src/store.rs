@@ -1,6 +1,7 @@
-//! [`Store`] on PostgreSQL. Each method is one transaction (see `PgDatabase::in_tx`) whose statements all name the
-//! handle's athlete (`athlete_id = $n`), so another athlete's rows are invisible and their ids behave as ids that
-//! do not exist, with row-level security behind that.
+//! [`Store`] on PostgreSQL. Each method is one transaction (see `PgDatabase::in_tx`), or on a scoped handle one
+//! step of the scope's transaction (`self.tx` for reads, `self.write` for writes, which a scope runs under a
+//! savepoint; see `scope.rs`), whose statements all name the handle's athlete (`athlete_id = $n`), so another
+//! athlete's rows are invisible and their ids behave as ids that do not exist, with row-level security behind that.
 //!
 //! Writes whose check and change must not interleave with another writer of the same athlete (duplicate detection,
 //! replacing a copy, the one active experiment, a journal import, delete-all) first take a transaction-level
@@ -86,6 +87,14 @@ fn activity_values(
     ])
 }
 
+/// The athlete's run with a journal key (its content hash): the look-up before every run a batch stores.
+const RUN_BY_KEY: &str = "SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2";
+
+/// Inserts or replaces a run's context when the run is the athlete's.
+const RUN_CONTEXT_UPSERT: &str = "INSERT INTO run_context (run_id, athlete_id, data)
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1 AND athlete_id = $2)
+             ON CONFLICT (run_id) DO UPDATE SET data = excluded.data";
+
 /// The summary document: the activity without its sample stream (stored separately, compactly).
 fn summary_json(a: &Activity) -> Result<String> {
     let copy = Activity { samples: Samples::default(), ..a.clone() };
@@ -96,6 +105,21 @@ impl PgStore {
     /// Waits for the athlete's other writers that hold the same lock (until this transaction ends).
     fn lock_athlete(&self, tx: Tx<'_, '_>) -> Result<()> {
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&self.me()]).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// After a batch that stored runs, in its transaction: statistics for a new server's runs table, once
+    /// (`runtall_analyze_runs_once`, PostgreSQL step 8, which says why). Until the function has found statistics
+    /// there, each batch asks (one round trip); from then on this pool no longer asks.
+    fn analyze_runs_once(&self, tx: Tx<'_, '_>) -> Result<()> {
+        if self.database().runs_have_statistics() {
+            return Ok(());
+        }
+        let analyzed: bool = tx.query_one("SELECT runtall_analyze_runs_once()", &[]).map_err(|e| self.err(e))?.get(0);
+        // Analyzed now, the statistics are this transaction's until it commits: the next batch asks again.
+        if !analyzed {
+            self.database().found_run_statistics();
+        }
         Ok(())
     }
 
@@ -139,19 +163,22 @@ impl PgStore {
     /// Screening records from `sql` (selecting `id, data, clinician_checked_at` for athlete `$1`), with the id and
     /// the clinician check taken from their columns (the check is set after the record is written).
     fn screening_rows(&self, sql: &str) -> Result<Vec<ScreeningRecord>> {
-        self.tx(|tx| {
-            let rows = tx.query(sql, &[&self.me()]).map_err(|e| self.err(e))?;
-            rows.iter()
-                .map(|row| {
-                    let id: i64 = row.get(0);
-                    let mut r: ScreeningRecord = decode("screening", id, row.get(1))?;
-                    r.id = Some(id);
-                    r.clinician_checked_at =
-                        row.get::<_, Option<&str>>(2).map(|c| parse_ts(c, "screening", id)).transpose()?;
-                    Ok(r)
-                })
-                .collect()
-        })
+        self.tx(|tx| self.screening_rows_in(tx, sql))
+    }
+
+    /// [`screening_rows`](Self::screening_rows) inside `tx`.
+    fn screening_rows_in(&self, tx: Tx<'_, '_>, sql: &str) -> Result<Vec<ScreeningRecord>> {
+        let rows = tx.query(sql, &[&self.me()]).map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|row| {
+                let id: i64 = row.get(0);
+                let mut r: ScreeningRecord = decode("screening", id, row.get(1))?;
+                r.id = Some(id);
+                r.clinician_checked_at =
+                    row.get::<_, Option<&str>>(2).map(|c| parse_ts(c, "screening", id)).transpose()?;
+                Ok(r)
+            })
+            .collect()
     }
 
     /// Documents that carry their id in an `id` field (assessments, plans) from `sql`, with the id set.
@@ -200,10 +227,7 @@ impl PgStore {
 
     /// The athlete's stored run with this journal key (its content hash), if any.
     fn run_id_by_key(&self, tx: Tx<'_, '_>, key: &str) -> Result<Option<i64>> {
-        Ok(tx
-            .query_opt("SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2", &[&self.me(), &key])
-            .map_err(|e| self.err(e))?
-            .map(|r| r.get(0)))
+        Ok(tx.query_opt(RUN_BY_KEY, &[&self.me(), &key]).map_err(|e| self.err(e))?.map(|r| r.get(0)))
     }
 
     /// Runs that started in `[from, to)`, oldest first (see [`Store::run_summaries`]), inside `tx`.
@@ -289,13 +313,7 @@ impl PgStore {
     /// Inserts or replaces a run's context when the run is the athlete's; returns how many rows it wrote.
     fn upsert_run_context(&self, tx: Tx<'_, '_>, ctx: &RunContext) -> Result<u64> {
         let json = encode("run context", ctx)?;
-        tx.execute(
-            "INSERT INTO run_context (run_id, athlete_id, data)
-             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM activities WHERE id = $1 AND athlete_id = $2)
-             ON CONFLICT (run_id) DO UPDATE SET data = excluded.data",
-            &[&ctx.run_id, &self.me(), &json],
-        )
-        .map_err(|e| self.err(e))
+        tx.execute(RUN_CONTEXT_UPSERT, &[&ctx.run_id, &self.me(), &json]).map_err(|e| self.err(e))
     }
 
     fn upsert_day_log(&self, tx: Tx<'_, '_>, log: &DayLog) -> Result<()> {
@@ -399,6 +417,10 @@ impl Store for PgStore {
         self.athlete
     }
 
+    fn end_scope(&self, commit: bool) -> Result<()> {
+        self.end(commit)
+    }
+
     fn profile(&self) -> Result<Option<Profile>> {
         self.tx(|tx| {
             let row = tx
@@ -425,7 +447,7 @@ impl Store for PgStore {
         let (base, extra) = runtall_store::profile_shape::split(profile);
         let json = encode("profile", &base)?;
         let now = ts(Timestamp::now());
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO profile (athlete_id, data, updated_at) VALUES ($1, $2, $3)
                  ON CONFLICT (athlete_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -445,7 +467,7 @@ impl Store for PgStore {
     fn add_screening(&self, r: &ScreeningRecord) -> Result<i64> {
         let level = r.outcome.level.map(|l| format!("{l:?}"));
         let checked = r.clinician_checked_at.map(ts);
-        self.tx(|tx| {
+        self.write(|tx| {
             self.insert_doc(
                 tx,
                 "screening",
@@ -458,13 +480,13 @@ impl Store for PgStore {
     }
 
     fn latest_screening(&self) -> Result<Option<ScreeningRecord>> {
-        // Only the newest row (the last of `screenings()`'s order): every page asks for it.
-        Ok(self
-            .screening_rows(
-                "SELECT id, data, clinician_checked_at FROM screenings WHERE athlete_id = $1
-                 ORDER BY taken_at DESC, id DESC LIMIT 1",
-            )?
-            .pop())
+        // Only the newest row (the last of `screenings()`'s order): every page asks for it, a scoped page twice.
+        const LATEST: &str = "SELECT id, data, clinician_checked_at FROM screenings WHERE athlete_id = $1
+                 ORDER BY taken_at DESC, id DESC LIMIT 1";
+        match &self.scope {
+            None => Ok(self.screening_rows(LATEST)?.pop()),
+            Some(scope) => scope.remembered(|m| &mut m.screening, |tx| Ok(self.screening_rows_in(tx, LATEST)?.pop())),
+        }
     }
 
     fn screenings(&self) -> Result<Vec<ScreeningRecord>> {
@@ -474,7 +496,7 @@ impl Store for PgStore {
     }
 
     fn mark_clinician_checked(&self, screening_id: i64, at: Timestamp) -> Result<()> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE screenings SET clinician_checked_at = $1 WHERE id = $2 AND athlete_id = $3",
                 &[&ts(at), &screening_id, &self.me()],
@@ -488,7 +510,7 @@ impl Store for PgStore {
     }
 
     fn add_assessment(&self, r: &AssessmentRecord) -> Result<i64> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.insert_doc(
                 tx,
                 "assessment",
@@ -500,13 +522,26 @@ impl Store for PgStore {
     }
 
     fn latest_assessment(&self) -> Result<Option<AssessmentRecord>> {
-        Ok(self
-            .records(
-                "assessment",
-                "SELECT id, data FROM assessments WHERE athlete_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1",
-                |r: &mut AssessmentRecord, id| r.id = Some(id),
-            )?
-            .pop())
+        let read = |tx: Tx<'_, '_>| {
+            let rows = tx
+                .query(
+                    "SELECT id, data FROM assessments WHERE athlete_id = $1 ORDER BY taken_at DESC, id DESC LIMIT 1",
+                    &[&self.me()],
+                )
+                .map_err(|e| self.err(e))?;
+            rows.first()
+                .map(|r| {
+                    let id: i64 = r.get(0);
+                    let mut record: AssessmentRecord = decode("assessment", id, r.get(1))?;
+                    record.id = Some(id);
+                    Ok(record)
+                })
+                .transpose()
+        };
+        match &self.scope {
+            None => self.tx(read),
+            Some(scope) => scope.remembered(|m| &mut m.assessment, read),
+        }
     }
 
     fn assessments(&self) -> Result<Vec<AssessmentRecord>> {
@@ -519,7 +554,7 @@ impl Store for PgStore {
 
     fn add_plan(&self, r: &PlanRecord) -> Result<i64> {
         let mode = format!("{:?}", r.plan.mode).to_lowercase();
-        self.tx(|tx| {
+        self.write(|tx| {
             // The screen and assessment a plan was built from are the same athlete's (the schema's keys say so
             // too; this names what is missing).
             if let Some(id) = r.screening_id
@@ -562,7 +597,7 @@ impl Store for PgStore {
     }
 
     fn add_activity(&self, a: &Activity, classification: Option<&Classification>) -> Result<AddOutcome> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             if let Some(existing) = self.run_id_by_key(tx, &a.source.content_hash)? {
                 return Ok(AddOutcome::DuplicateFile { existing });
@@ -584,7 +619,7 @@ impl Store for PgStore {
         history: SignedDuration,
         label: &mut dyn FnMut(&Activity, &[RunSummary]) -> Classification,
     ) -> Result<Vec<AddOutcome>> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let mut out = Vec::with_capacity(batch.len());
             let mut stale_from: Option<i64> = None;
@@ -613,13 +648,16 @@ impl Store for PgStore {
             if let Some(start) = stale_from {
                 self.mark_labels_stale(tx, start)?;
             }
+            if out.iter().any(|o| matches!(o, AddOutcome::Added { .. })) {
+                self.analyze_runs_once(tx)?;
+            }
             Ok(out)
         })
     }
 
     fn replace_activity(&self, id: i64, a: &Activity, classification: Option<&Classification>) -> Result<bool> {
         let values = activity_values(a, classification, None)?;
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let old = tx
                 .query_opt(
@@ -746,7 +784,7 @@ impl Store for PgStore {
 
     fn set_classification(&self, id: i64, c: &Classification) -> Result<()> {
         let json = encode("classification", c)?;
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE activities SET classification = $1, label = $2 WHERE id = $3 AND athlete_id = $4",
                 &[&json, &enum_name(&c.label), &id, &self.me()],
@@ -770,7 +808,7 @@ impl Store for PgStore {
 
     fn finish_label_pass(&self, generation: u64) -> Result<bool> {
         let generation = i64::try_from(generation).unwrap_or(i64::MAX);
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE label_pass SET stale_from_epoch = NULL WHERE athlete_id = $1 AND generation = $2",
                 &[&self.me(), &generation],
@@ -782,7 +820,7 @@ impl Store for PgStore {
 
     fn add_pain_report(&self, r: &PainReport) -> Result<i64> {
         let stored = PainReport { id: None, ..r.clone() };
-        self.tx(|tx| {
+        self.write(|tx| {
             if let Some(run) = r.run_id
                 && !self.owns(tx, "activities", run)?
             {
@@ -818,7 +856,7 @@ impl Store for PgStore {
     }
 
     fn put_day_log(&self, log: &DayLog) -> Result<()> {
-        self.tx(|tx| self.upsert_day_log(tx, log))
+        self.write(|tx| self.upsert_day_log(tx, log))
     }
 
     fn day_logs(&self, from: Date, to: Date) -> Result<Vec<DayLog>> {
@@ -833,7 +871,7 @@ impl Store for PgStore {
     }
 
     fn delete_pain_report(&self, id: i64) -> Result<bool> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute("DELETE FROM pain_reports WHERE id = $1 AND athlete_id = $2", &[&id, &self.me()])
                 .map_err(|e| self.err(e))
         })?;
@@ -841,7 +879,7 @@ impl Store for PgStore {
     }
 
     fn delete_activity(&self, id: i64) -> Result<bool> {
-        self.tx(|tx| {
+        self.write(|tx| {
             let start = tx
                 .query_opt(
                     "SELECT start_epoch FROM activities WHERE id = $1 AND athlete_id = $2 FOR UPDATE",
@@ -867,7 +905,7 @@ impl Store for PgStore {
     }
 
     fn put_run_context(&self, ctx: &RunContext) -> Result<()> {
-        if self.tx(|tx| self.upsert_run_context(tx, ctx))? == 0 {
+        if self.write(|tx| self.upsert_run_context(tx, ctx))? == 0 {
             return Err(StoreError::NotFound { what: "run", id: ctx.run_id });
         }
         Ok(())
@@ -894,7 +932,7 @@ impl Store for PgStore {
         entries: &mut dyn Iterator<Item = std::result::Result<JournalEntry, LineError>>,
     ) -> Result<JournalImportStats> {
         // One transaction for the whole stream: any error below drops it, and nothing is kept.
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let mut stats = JournalImportStats::default();
             // Pain reports that named a run appearing later in the stream: linked once the stream is through.
@@ -925,6 +963,9 @@ impl Store for PgStore {
                     self.relink_pain(tx, pain_id, Some(run_id))?;
                 }
             }
+            if stats.runs_added > 0 {
+                self.analyze_runs_once(tx)?;
+            }
             Ok(stats)
         })
     }
@@ -937,7 +978,7 @@ impl Store for PgStore {
         record: &serde_json::Value,
     ) -> Result<()> {
         let key = format!("{}|{routine_id}", started_at.as_millisecond());
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO routine_sessions (athlete_id, key, started_epoch, routine_id, completed, data)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -979,7 +1020,7 @@ impl Store for PgStore {
     }
 
     fn add_break_event(&self, at: Timestamp, kind: &str, event: &serde_json::Value) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO break_events (athlete_id, at_epoch, kind, data) VALUES ($1, $2, $3, $4)",
                 &[&self.me(), &at.as_second(), &kind, &event.to_string()],
@@ -1025,7 +1066,7 @@ impl Store for PgStore {
     }
 
     fn set_lesson_done(&self, lesson_id: &str, at: Option<Timestamp>) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             match at {
                 Some(at) => tx.execute(
                     "INSERT INTO lesson_progress (athlete_id, lesson_id, done_at) VALUES ($1, $2, $3)
@@ -1051,7 +1092,7 @@ impl Store for PgStore {
     }
 
     fn put_setting(&self, key: &str, value: &serde_json::Value) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO settings (athlete_id, key, data, updated_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (athlete_id, key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
@@ -1064,7 +1105,7 @@ impl Store for PgStore {
 
     fn put_experiment(&self, id: Option<i64>, started: Date, active: bool, data: &serde_json::Value) -> Result<i64> {
         let (started, data) = (started.to_string(), data.to_string());
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             let id = match id {
                 Some(id) => {
@@ -1129,7 +1170,7 @@ impl Store for PgStore {
     }
 
     fn add_posture(&self, taken_on: Date, kind: &str, data: &serde_json::Value) -> Result<i64> {
-        self.tx(|tx| {
+        self.write(|tx| {
             Ok(tx
                 .query_one(
                     "INSERT INTO posture_checks (athlete_id, taken_on, kind, created_at, data)
@@ -1160,7 +1201,7 @@ impl Store for PgStore {
     }
 
     fn set_posture_photo(&self, id: i64, photo: Option<&str>) -> Result<()> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "UPDATE posture_checks SET photo = $1 WHERE id = $2 AND athlete_id = $3",
                 &[&photo, &id, &self.me()],
@@ -1174,7 +1215,7 @@ impl Store for PgStore {
     }
 
     fn delete_posture(&self, id: i64) -> Result<bool> {
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute("DELETE FROM posture_checks WHERE id = $1 AND athlete_id = $2", &[&id, &self.me()])
                 .map_err(|e| self.err(e))
         })?;
@@ -1184,7 +1225,7 @@ impl Store for PgStore {
     fn add_program_change(&self, change: &ProgramChange) -> Result<bool> {
         checked(change.check())?;
         let data = encode("program change", change)?;
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "INSERT INTO program_changes (athlete_id, key, at_us, data) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (athlete_id, key) DO NOTHING",
@@ -1207,7 +1248,7 @@ impl Store for PgStore {
         checked(comment.check())?;
         let data = encode("comment", comment)?;
         let (kind, target) = comment_target(&comment.on);
-        let n = self.tx(|tx| {
+        let n = self.write(|tx| {
             tx.execute(
                 "INSERT INTO clinician_comments (athlete_id, key, at_us, on_kind, on_ref, data)
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (athlete_id, key) DO NOTHING",
@@ -1227,7 +1268,7 @@ impl Store for PgStore {
     }
 
     fn add_audit(&self, entry: &AuditEntry) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO audit_log (athlete_id, at_us, actor_account, actor_name, action, detail)
                  VALUES ($1, $2, $3, $4, $5, $6)",
@@ -1279,10 +1320,16 @@ impl Store for PgStore {
     }
 
     fn journal_revision(&self) -> Result<u64> {
-        let row = self.tx(|tx| {
-            tx.query_one("SELECT n FROM journal_revision WHERE athlete_id = $1", &[&self.me()]).map_err(|e| self.err(e))
-        })?;
-        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        let read = |tx: Tx<'_, '_>| {
+            let row = tx
+                .query_one("SELECT n FROM journal_revision WHERE athlete_id = $1", &[&self.me()])
+                .map_err(|e| self.err(e))?;
+            Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        };
+        match &self.scope {
+            None => self.tx(read),
+            Some(scope) => scope.remembered(|m| &mut m.revision, read),
+        }
     }
 
     fn holds_real_data(&self) -> Result<bool> {
@@ -1311,7 +1358,7 @@ impl Store for PgStore {
     }
 
     fn delete_all(&self) -> Result<()> {
-        self.tx(|tx| {
+        self.write(|tx| {
             self.lock_athlete(tx)?;
             tx.execute(
                 "UPDATE label_pass SET stale_from_epoch = NULL, generation = generation + 1 WHERE athlete_id = $1",

@@ -166,3 +166,46 @@ fn audit_batches_write_each_entry_as_its_athlete_and_leave_the_connection_naming
     assert_eq!(log(ben).iter().map(|(a, _, _)| a.as_str()).collect::<Vec<_>>(), ["four"], "Ben's only");
     assert_eq!(database.rows_as_app_role_without_athlete("audit_log"), 0);
 }
+
+#[test]
+fn a_first_import_leaves_statistics_so_look_ups_by_content_hash_use_the_unique_key() {
+    use runtall_store::JournalEntry;
+    let Some(server) = support::server() else { return support::skipped("plans of a batch import") };
+    let database = server.fresh_database();
+    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let ana = db.create_athlete("Ana").expect("ana");
+    let store = db.athlete(ana).expect("ana's store");
+    // A first sync on a new server: batches of runs with their context, into a table without statistics.
+    for batch in 0..4 {
+        let entries: Vec<_> = (0..100)
+            .map(|i| {
+                let n = batch * 100 + i;
+                let start = format!("20{}-{:02}-{:02}T07:00:00Z", 20 + n / 336, 1 + n % 336 / 28, 1 + n % 28);
+                Ok(JournalEntry::Run {
+                    activity: Box::new(fixtures::run(&start, 5.0, 1.0, &format!("hash-{n}"))),
+                    classification: None,
+                    context: Some(fixtures::context(0, n % 2 == 0)),
+                    samples_blob: None,
+                })
+            })
+            .collect();
+        let stats = store.import_journal_entries(&mut entries.into_iter()).expect("import");
+        assert_eq!(stats.runs_added, 100);
+    }
+    // The look-up by content hash ran 400 times on the pool's one connection. Its plan is PostgreSQL's generic one
+    // by now; made after its fifth run on a table without statistics, it would read every run of the athlete
+    // through the `(athlete_id, label, start_epoch)` index. The first batch left statistics (PostgreSQL step 8),
+    // and the plan made after them uses the unique key.
+    let name = one(
+        &db,
+        "SELECT name FROM pg_prepared_statements
+         WHERE statement = 'SELECT id FROM activities WHERE athlete_id = $1 AND content_hash = $2'",
+    )
+    .expect("the look-up is kept on the connection");
+    let plan = db.on_pooled_connection(&format!("EXPLAIN EXECUTE {name}({}, 'hash-7')", ana.get())).expect("plan");
+    let plan: Vec<String> = plan.into_iter().flatten().flatten().collect();
+    let plan = plan.join("\n");
+    assert!(plan.contains("activities_athlete_id_content_hash_key"), "{plan}");
+    assert!(!plan.contains("activities_label"), "{plan}");
+    assert_eq!(named(&db), "");
+}

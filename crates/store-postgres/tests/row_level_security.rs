@@ -487,3 +487,41 @@ fn stored_activities_are_compressed_with_lz4_where_the_server_has_it() {
         "step 7 sets LZ4 on the activity's big columns (or leaves the default where the server lacks it)"
     );
 }
+
+/// PostgreSQL step 8: the batch writers' one analyze of a new server's runs table runs as the owner (only an owner
+/// may analyze), with a pinned search path, callable by the application role only, and analyzes only while the
+/// table has no statistics.
+#[test]
+fn the_runs_table_is_analyzed_through_the_owners_function_only_while_it_has_no_statistics() {
+    let Some(server) = support::server() else { return support::skipped("the runs table's one analyze") };
+    let database = server.fresh_database();
+    let db = database.connect();
+    let mut app = database.app.connect(NoTls).expect("application role");
+    let analyze = |app: &mut postgres::Client| -> bool {
+        app.query_one("SELECT runtall_analyze_runs_once()", &[]).expect("call").get(0)
+    };
+    assert!(analyze(&mut app), "no statistics yet: it analyzes");
+    let ana = db.create_athlete("Ana").expect("ana");
+    let store = db.athlete(ana).expect("store");
+    store
+        .add_activity(&runtall_store_tests::fixtures::run("2026-10-04T07:00:00Z", 30.0, 5.0, "one"), None)
+        .expect("run");
+    assert!(analyze(&mut app), "still none (an empty table leaves none): it analyzes, and now there are");
+    assert!(!analyze(&mut app), "statistics found: nothing to do");
+
+    let mut owner = database.owner.connect(NoTls).expect("owner");
+    let row = owner
+        .query_one(
+            "SELECT p.prosecdef, array_to_string(p.proconfig, ','),
+                    has_function_privilege('public', p.oid, 'EXECUTE'),
+                    has_function_privilege($1, p.oid, 'EXECUTE')
+             FROM pg_proc p WHERE p.proname = 'runtall_analyze_runs_once'",
+            &[&support::APP_ROLE],
+        )
+        .expect("catalogue");
+    let (definer, config, public, app_may): (bool, String, bool, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3));
+    assert!(definer, "SECURITY DEFINER");
+    assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
+    assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
+}

@@ -134,6 +134,15 @@ pub trait Database {
     /// A handle whose every call reads and writes `athlete`'s records only; [`StoreError::NotFound`] when there is
     /// no such athlete.
     fn athlete(&self, athlete: AthleteId) -> Result<Self::Store>;
+    /// A handle like [`Database::athlete`]'s for the calls of one request, which a backend may run in one
+    /// transaction on one connection until [`Store::end_scope`]: a server page's dozen reads then name the athlete
+    /// and commit once instead of once each. Each call stays all-or-nothing (a failed write leaves nothing of itself
+    /// behind), but the scope's writes are durable only once `end_scope(true)` has succeeded, and a failed read
+    /// ends the scope's chance to commit (later calls fail, `end_scope` rolls back and reports it). By default the
+    /// plain handle, whose calls each commit at once (SQLite, where a call costs no round trip).
+    fn scope(&self, athlete: AthleteId) -> Result<Self::Store> {
+        self.athlete(athlete)
+    }
 }
 
 /// One record of a journal import as the store keeps it, mapped from the journal's lines by the app
@@ -376,7 +385,8 @@ pub enum ActivityKind {
 }
 
 /// Everything runtall persists about one athlete. Each method is one transaction: a failure leaves earlier data
-/// untouched. Every call is confined to the handle's athlete; an id of another athlete's record behaves as an id
+/// untouched. A handle from [`Database::scope`] may instead run its calls in one shared transaction, committed by
+/// [`Store::end_scope`]: each call is still all or nothing, and the scope's writes are kept together or not at all. Every call is confined to the handle's athlete; an id of another athlete's record behaves as an id
 /// that does not exist (`None`, `false` or [`StoreError::NotFound`]).
 pub trait Store {
     /// The athlete this handle is confined to (caches of derived results key on it with the revision).
@@ -544,4 +554,13 @@ pub trait Store {
     /// Deletes every record of the athlete, and nobody else's (used by `runtall demo --force` and "delete all my
     /// data"). The athlete stays, and its journal revision keeps growing.
     fn delete_all(&self) -> Result<()>;
+
+    /// Ends a handle from [`Database::scope`]: commits the calls' writes when `commit` and every call of the scope
+    /// could be kept, else rolls them all back. An error says the writes were not kept (a commit that failed, or a
+    /// read that failed earlier in the scope). Later calls on the handle fail. On a handle whose calls commit one by
+    /// one (any handle from [`Database::athlete`], every SQLite handle) there is nothing to end: `Ok(())`.
+    fn end_scope(&self, commit: bool) -> Result<()> {
+        let _ = commit;
+        Ok(())
+    }
 }

@@ -35,6 +35,9 @@ const MAX_OPEN: usize = 8;
 pub trait SharedDatabase: Send + Sync + 'static {
     /// The store confined to `athlete`; [`StoreError::NotFound`] when there is no such athlete.
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError>;
+    /// The store confined to `athlete` for the calls of one request, until [`Store::end_scope`] (see
+    /// [`Database::scope`]: on PostgreSQL one connection and one transaction).
+    fn scope(&self, athlete: AthleteId) -> Result<Box<dyn Store + Send>, StoreError>;
     fn accounts(&self) -> &dyn Accounts;
     /// The dashboard's reads and writes across one clinician's athletes.
     fn dashboards(&self) -> &dyn Dashboards;
@@ -48,10 +51,14 @@ pub trait SharedDatabase: Send + Sync + 'static {
 impl<D> SharedDatabase for D
 where
     D: Database + Accounts + Dashboards + Send + Sync + 'static,
-    D::Store: 'static,
+    D::Store: Send + 'static,
 {
     fn store(&self, athlete: AthleteId) -> Result<Box<dyn Store>, StoreError> {
         Ok(Box::new(self.athlete(athlete)?))
+    }
+
+    fn scope(&self, athlete: AthleteId) -> Result<Box<dyn Store + Send>, StoreError> {
+        Ok(Box::new(Database::scope(self, athlete)?))
     }
 
     fn accounts(&self) -> &dyn Accounts {
@@ -352,14 +359,47 @@ impl Db {
 
     /// Runs `f` with the store of the athlete the request is about ([`Db::serving`]) on a blocking thread; 404 when
     /// the request is about no athlete (a clinician on an athlete's page). Errors of `f` pass through; a panic
-    /// becomes an internal error (the connection is dropped rather than reused).
+    /// becomes an internal error (the connection is dropped rather than reused). On a shared database, a page
+    /// that shares one transaction ([`crate::one_transaction`]) runs every `f` of the request on the same scoped
+    /// store.
     pub async fn run<T, F>(&self, f: F) -> Result<T, HttpError>
     where
         T: Send + 'static,
         F: FnOnce(&dyn Store) -> Result<T, HttpError> + Send + 'static,
     {
         let athlete = self.serving().ok_or(HttpError::NotFound)?;
-        self.run_for(athlete, f).await
+        let slot = match (&self.inner.backend, crate::one_transaction::current()) {
+            (Backend::Shared(_), Some(slot)) => slot,
+            _ => return self.run_for(athlete, f).await,
+        };
+        let db = self.clone();
+        let joined = tokio::task::spawn_blocking(move || db.blocking_scoped(&slot, athlete, f)?).await;
+        match joined {
+            Ok(result) => result,
+            Err(e) => Err(HttpError::internal(format!("database task failed: {e}"))),
+        }
+    }
+
+    /// Calls `f` with the request's scoped store for `athlete`, opening it on the first call (blocks).
+    fn blocking_scoped<T>(
+        &self,
+        slot: &crate::one_transaction::Slot,
+        athlete: AthleteId,
+        f: impl FnOnce(&dyn Store) -> T,
+    ) -> Result<T, StoreError> {
+        let Backend::Shared(db) = &self.inner.backend else { return self.blocking_store(athlete, f) };
+        let mut held = slot.lock();
+        if held.is_none() {
+            *held = Some((athlete, db.scope(athlete)?));
+        }
+        match &*held {
+            Some((scoped, store)) if *scoped == athlete => Ok(f(&**store)),
+            // A request serves one athlete; should another be asked for, it gets a store of its own.
+            _ => {
+                drop(held);
+                self.blocking_store(athlete, f)
+            }
+        }
     }
 
     /// Runs `f` with `athlete`'s store on a blocking thread. The caller has checked that the request may see that

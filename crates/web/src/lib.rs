@@ -32,6 +32,7 @@ mod import_jobs;
 mod insight_charts;
 mod insights_cache;
 mod layout;
+mod one_transaction;
 mod openapi;
 mod per_athlete;
 mod posture_charts;

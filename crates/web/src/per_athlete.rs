@@ -59,6 +59,12 @@ impl PerAthlete {
         derived
     }
 
+    /// Forgets what is kept for `athlete`: a request's writes were rolled back after its caches may have kept what
+    /// they made from them (`one_transaction`), and the journal revision they were keyed on will be reached again.
+    pub fn forget(&self, athlete: AthleteId) {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner()).remove(&athlete);
+    }
+
     /// The clinicians' kept dashboards.
     pub fn dashboards(&self) -> &runtall_app::clinic::KeptDashboards {
         &self.dashboards

@@ -194,3 +194,16 @@ fn as_postgres(program: &str, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// What a connection of `db`'s pool carries as the pool lends it: the athlete it names (empty: nobody), and whether
+/// an earlier query left a transaction block open on it (`now()` is the block's start, so it differs from the time
+/// this query arrived; the `pg_sleep` makes sure the clock moved). For tests that a connection goes back clean.
+pub fn pooled_connection_state(db: &PgDatabase) -> (String, bool) {
+    let last = |sql: &str| {
+        let rows = db.on_pooled_connection(sql).expect("query on a pooled connection");
+        rows.into_iter().last().and_then(|r| r.into_iter().next().flatten()).unwrap_or_default()
+    };
+    let named = last("SELECT current_setting('app.athlete_id', true)");
+    let in_transaction = last("SELECT pg_sleep(0.002); SELECT now() <> statement_timestamp()") == "t";
+    (named, in_transaction)
+}

@@ -2,8 +2,8 @@
 //!
 //! Layers, outermost first: security headers (CSP and friends, `Cache-Control: no-store` on data) → error
 //! rendering (HTML page or JSON by path; touches only responses) → the `Host` allow-list and cross-site check →
-//! the declared body size → sessions, login gate and CSRF → the emergency lock (level A shows only the emergency
-//! screen) → handlers.
+//! the declared body size → sessions, login gate and CSRF → one transaction for the pages that share one
+//! (`one_transaction`) → the emergency lock (level A shows only the emergency screen) → handlers.
 //!
 //! The watch-file upload (`import`) sets its own larger body limit on its own routes.
 
@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::openapi::router())
         .fallback(|| async { HttpError::NotFound })
         .layer(from_fn_with_state(state.clone(), lock_guard))
+        .layer(from_fn_with_state(state.clone(), crate::one_transaction::layer))
         .layer(from_fn_with_state(state.clone(), crate::session::layer))
         .layer(from_fn(crate::body_limits::guard))
         .layer(from_fn_with_state(state.hosts.clone(), crate::hosts::guard))
