@@ -178,7 +178,8 @@ pub fn write(season: &Season, rng: &mut Rng) -> (String, Written) {
         if !rng.chance(rate) {
             continue;
         }
-        let field = |rng: &mut Rng, logs: bool, v: f64| if logs && rng.chance(0.95) { json!(v) } else { Value::Null };
+        let field =
+            |rng: &mut Rng, logs: bool, v: f64| if logs && rng.chance(h.p_field) { json!(v) } else { Value::Null };
         let sitting = half(d.sitting);
         let sitting_v = field(rng, h.logs_sitting, sitting);
         let longest_v =

@@ -31,11 +31,12 @@ struct Args {
     threads: usize,
     seed: u64,
     only: Option<Vec<String>>,
+    perfect_logs: bool,
     journal: Option<(String, usize, String)>,
 }
 
 fn args() -> Result<Args, String> {
-    let mut a = Args { runners: 400, threads: 2, seed: 13, only: None, journal: None };
+    let mut a = Args { runners: 400, threads: 2, seed: 13, only: None, perfect_logs: false, journal: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -43,6 +44,7 @@ fn args() -> Result<Args, String> {
             "--runners" => a.runners = value()?.parse().map_err(|e| format!("--runners: {e}"))?,
             "--threads" => a.threads = value()?.parse::<usize>().map_err(|e| format!("--threads: {e}"))?.max(1),
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
+            "--perfect-logs" => a.perfect_logs = true,
             "--only" => a.only = Some(value()?.split(',').map(str::to_string).collect()),
             "--journal" => {
                 let v = value()?;
@@ -59,11 +61,22 @@ fn args() -> Result<Args, String> {
 }
 
 /// One simulated runner's journal text and what was written in it.
-fn journal(s: &Scenario, si: usize, ri: usize, seed: u64) -> (String, logbook::Written, runner::Season) {
+/// With `perfect_logs` the same runners live the same seasons but log every day, every field and every pain, so
+/// the loss that logging gaps cause can be told apart from the loss in the analysis.
+fn journal(
+    s: &Scenario,
+    si: usize,
+    ri: usize,
+    seed: u64,
+    perfect_logs: bool,
+) -> (String, logbook::Written, runner::Season) {
     let mut rng = Rng::new(seed_for(seed, si, ri));
     let mut habits = runner::Habits::draw(&mut rng);
     s.population.adjust(&mut habits, &mut rng);
     habits.base = rng.range(s.base.0, s.base.1);
+    if perfect_logs {
+        habits.log_everything();
+    }
     let start = jiff::civil::date(2025, 1, 6)
         .checked_add(jiff::Span::new().days(7 * rng.below(20) as i64))
         .unwrap_or(jiff::civil::date(2025, 1, 6));
@@ -82,8 +95,8 @@ struct Outcome {
     table: [[usize; 2]; 2],
 }
 
-fn run_one(s: &Scenario, si: usize, ri: usize, seed: u64, plantable: &[Factor]) -> Result<Outcome, String> {
-    let (text, written, season) = journal(s, si, ri, seed);
+fn run_one(s: &Scenario, si: usize, ri: usize, a: &Args, plantable: &[Factor]) -> Result<Outcome, String> {
+    let (text, written, season) = journal(s, si, ri, a.seed, a.perfect_logs);
     let (checks, pain) = measure::measure(&text, &written, s.planted, plantable)
         .map_err(|e| format!("scenario {} runner {ri}: {e}", s.name))?;
     let mut table = [[0usize; 2]; 2];
@@ -128,7 +141,7 @@ fn main() {
             eprintln!("blind: no scenario {sname}");
             std::process::exit(2);
         };
-        let (text, w, _) = journal(s, si, *ri, a.seed);
+        let (text, w, _) = journal(s, si, *ri, a.seed, a.perfect_logs);
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("blind: cannot write {path}: {e}");
             std::process::exit(1);
@@ -152,7 +165,7 @@ fn main() {
                     if failure.lock().map(|f| f.is_some()).unwrap_or(true) {
                         break;
                     }
-                    match run_one(&SCENARIOS[si], si, ri, a.seed, &plantable) {
+                    match run_one(&SCENARIOS[si], si, ri, &a, &plantable) {
                         Ok(o) => {
                             if let Ok(mut r) = results.lock() {
                                 r.entry(si).or_default().push(o);
@@ -196,7 +209,8 @@ fn print_tables(
 ) {
     let total: usize = results.values().map(Vec::len).sum();
     println!(
-        "# blind simulator: {} scenarios x {} runners (seed {}), {total} journals imported losslessly, {secs:.0} s on {} threads\n",
+        "# blind simulator{}: {} scenarios x {} runners (seed {}), {total} journals imported losslessly, {secs:.0} s on {} threads\n",
+        if a.perfect_logs { " (perfect logs)" } else { "" },
         chosen.len(),
         a.runners,
         a.seed,
@@ -209,8 +223,10 @@ fn print_tables(
     println!("Realised RR: pain as the engine sees it (after logging and rating noise) on runs with the trigger truly");
     println!("present against runs without, pooled over the runners' first 80 runs. Planted judged: the engine had");
     println!("enough logged runs to judge a planted factor after 80 runs.\n");
-    println!("| scenario | planted | trigger on runs | realised RR | planted judged @80 | pain runs/80 | what |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| scenario | planted | trigger on runs | realised RR | planted judged @80 | engine first @80 when judged | pain runs/80 | what |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for &(si, s) in chosen {
         let outs = &results[&si];
         let n = outs.len().max(1) as f64;
@@ -219,12 +235,23 @@ fn print_tables(
         let planted = s.planted.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(" + ");
         let sum = |r: usize, c: usize| outs.iter().map(|o| o.table[r][c]).sum::<usize>() as f64;
         let rr = (sum(0, 1) / sum(0, 0).max(1.0)) / (sum(1, 1) / sum(1, 0).max(1.0)).max(1e-9);
-        let (planted, rr, judged) = if s.is_null() {
-            ("—".to_string(), "—".to_string(), "—".to_string())
+        let judged_n = count(outs, 1, |c| c.planted_judged);
+        let (planted, rr, judged, when) = if s.is_null() {
+            ("—".to_string(), "—".to_string(), "—".to_string(), "—".to_string())
         } else {
-            (planted, format!("{rr:.2}"), pct(count(outs, 1, |c| c.planted_judged), outs.len()))
+            (
+                planted,
+                format!("{rr:.2}"),
+                pct(judged_n, outs.len()),
+                pct(count(outs, 1, |c| c.planted_judged && c.engine_first), judged_n),
+            )
         };
-        println!("| {} | {planted} | {:.0}% | {rr} | {judged} | {pain:.1} | {} |", s.name, 100.0 * prev, s.what);
+        println!(
+            "| {} | {planted} | {:.0}% | {rr} | {judged} | {when} | {pain:.1} | {} |",
+            s.name,
+            100.0 * prev,
+            s.what
+        );
     }
     let triggers: Vec<&(usize, &Scenario)> = chosen.iter().filter(|(_, s)| !s.is_null()).collect();
     let pooled = |k: usize, f: &dyn Fn(&Check) -> bool| -> String {

@@ -63,6 +63,8 @@ pub struct Habits {
     pub p_zero_report: f64,
     pub timing_pref: &'static str,
     pub log_day_rate: f64,
+    /// Chance that a field the runner usually fills in is filled in on a logged day.
+    pub p_field: f64,
     pub logs_sitting: bool,
     pub logs_longest: bool,
     pub logs_car: bool,
@@ -129,6 +131,7 @@ impl Habits {
             p_zero_report: if rng.chance(0.4) { rng.range(0.3, 0.9) } else { rng.range(0.0, 0.1) },
             timing_pref: rng.pick(&["during", "right-after", "right-after", "next-morning"]),
             log_day_rate: rng.range(0.5, 0.98),
+            p_field: 0.95,
             logs_sitting: !rng.chance(0.1),
             logs_longest: !rng.chance(0.35),
             logs_car: !rng.chance(0.3),
@@ -143,6 +146,26 @@ impl Habits {
             p_label: rng.range(0.9, 1.0),
             utc_offset_s: rng.pick(&[0, 3600, 3600, 7200, -18_000]),
         }
+    }
+}
+
+impl Habits {
+    /// Every day, every field, every pain logged (ratings keep their noise: that is the scale, not a gap).
+    pub fn log_everything(&mut self) {
+        self.log_day_rate = 1.0;
+        self.p_field = 1.0;
+        self.logs_sitting = true;
+        self.logs_longest = true;
+        self.logs_car = true;
+        self.car_zero_as_null = false;
+        self.logs_sleep = true;
+        self.logs_stress = true;
+        self.p_log_pack = 1.0;
+        self.p_log_surface = 1.0;
+        self.p_log_eat = 1.0;
+        self.p_log_routines = 1.0;
+        self.p_log_pain = 1.0;
+        self.p_label = 1.0;
     }
 }
 
