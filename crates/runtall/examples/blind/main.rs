@@ -254,8 +254,9 @@ fn print_tables(
         );
     }
     let triggers: Vec<&(usize, &Scenario)> = chosen.iter().filter(|(_, s)| !s.is_null()).collect();
+    let pooled_in: Vec<&(usize, &Scenario)> = triggers.iter().copied().filter(|(_, s)| s.counts()).collect();
     let pooled = |k: usize, f: &dyn Fn(&Check) -> bool| -> String {
-        let outs: Vec<&Outcome> = triggers.iter().flat_map(|(si, _)| results[si].iter()).collect();
+        let outs: Vec<&Outcome> = pooled_in.iter().flat_map(|(si, _)| results[si].iter()).collect();
         pct(outs.iter().filter(|o| f(&o.checks[k])).count(), outs.len())
     };
     type Col<'a> = (&'a str, &'a dyn Fn(&Check) -> bool);
@@ -290,7 +291,13 @@ fn print_tables(
             }
             println!();
         }
-        print!("| **all trigger scenarios** | {} |", triggers.iter().map(|(si, _)| results[si].len()).sum::<usize>());
+        if pooled_in.is_empty() {
+            continue;
+        }
+        print!(
+            "| **all trigger scenarios, control excluded** | {} |",
+            pooled_in.iter().map(|(si, _)| results[si].len()).sum::<usize>()
+        );
         for k in 0..CHECKPOINTS.len() {
             for (_, f) in cols {
                 print!(" {} |", pooled(k, *f));

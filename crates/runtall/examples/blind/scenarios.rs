@@ -4,7 +4,7 @@
 //! cut the engine may use (this file was written without reading it).
 
 use crate::rng::Rng;
-use crate::runner::{Exposure, Habits, Slot};
+use crate::runner::{Exposure, Habits, Kind, Slot};
 use runtall_insights::Factor;
 
 /// What raises the chance of a pain event on a run, as a multiplier of the runner's base chance.
@@ -35,6 +35,8 @@ pub enum Trigger {
     ResetSkipped { rr: f64 },
     /// Stress that day at or above `cut` (0–10).
     Stress { cut: f64, rr: f64 },
+    /// Intervals, tempo runs and races: the runner's label says which runs these are.
+    SpeedSession { rr: f64 },
 }
 
 impl Trigger {
@@ -55,6 +57,7 @@ impl Trigger {
             Trigger::Ate { rr } => on(e.run.ate, rr),
             Trigger::ResetSkipped { rr } => on(!e.run.post_done, rr),
             Trigger::Stress { cut, rr } => on(e.day.stress >= cut, rr),
+            Trigger::SpeedSession { rr } => on(matches!(e.run.kind, Kind::Intervals | Kind::Tempo | Kind::Race), rr),
         }
     }
 }
@@ -115,11 +118,19 @@ pub struct Scenario {
     pub base: (f64, f64),
     pub population: Population,
     pub triggers: &'static [Trigger],
+    /// A positive control: a strong trigger the runner's own labels mark, to show the harness can see a planted
+    /// factor at all. Printed, but kept out of the pooled rows.
+    pub control: bool,
 }
 
 impl Scenario {
     pub fn multiplier(&self, e: &Exposure) -> f64 {
         self.triggers.iter().map(|t| t.multiplier(e)).product()
+    }
+
+    /// A trigger scenario that counts in the pooled figures.
+    pub fn counts(&self) -> bool {
+        !self.is_null() && !self.control
     }
 
     pub fn is_null(&self) -> bool {
@@ -137,6 +148,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::LongSittingDay],
         base: (0.08, 0.20),
         population: Population::DeskWorkers,
+        control: false,
         triggers: &[Trigger::SittingBeforeRun { cut: 8.0, rr: 3.0 }],
     },
     Scenario {
@@ -145,6 +157,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::UnbrokenSitting],
         base: (0.10, 0.25),
         population: Population::DeskWorkers,
+        control: false,
         triggers: &[Trigger::Unbroken { cut: 2.0, rr: 2.5 }],
     },
     Scenario {
@@ -153,6 +166,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::CarTravel],
         base: (0.08, 0.15),
         population: Population::FridayDrivers,
+        control: false,
         triggers: &[Trigger::CarDayBefore { cut: 2.5, rr: 4.0 }],
     },
     Scenario {
@@ -161,6 +175,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::ShortSleep],
         base: (0.10, 0.25),
         population: Population::Anyone,
+        control: false,
         triggers: &[Trigger::ShortSleep { cut: 6.5, rr: 2.5 }],
     },
     Scenario {
@@ -169,6 +184,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::LongRun],
         base: (0.06, 0.15),
         population: Population::LongRunners,
+        control: false,
         triggers: &[Trigger::Distance { cut: 18.0, rr: 3.0 }],
     },
     Scenario {
@@ -177,6 +193,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::PackWorn],
         base: (0.08, 0.20),
         population: Population::Anyone,
+        control: false,
         triggers: &[Trigger::Pack { rr: 3.0 }],
     },
     Scenario {
@@ -185,6 +202,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::TrailRun],
         base: (0.08, 0.20),
         population: Population::TrailRunners,
+        control: false,
         triggers: &[Trigger::Climb { cut: 25.0, rr: 3.0 }],
     },
     Scenario {
@@ -193,6 +211,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::SpeedWork],
         base: (0.08, 0.20),
         population: Population::Quick,
+        control: false,
         triggers: &[Trigger::Faster { cut: 5.0, rr: 2.5 }],
     },
     Scenario {
@@ -201,6 +220,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::LongSittingDay],
         base: (0.05, 0.12),
         population: Population::DeskWorkers,
+        control: false,
         triggers: &[Trigger::SittingYesterdayDose { from: 4.0, rr: 1.3 }],
     },
     Scenario {
@@ -209,6 +229,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::AteBeforeRun],
         base: (0.08, 0.20),
         population: Population::RareEaters,
+        control: false,
         triggers: &[Trigger::Ate { rr: 5.0 }],
     },
     Scenario {
@@ -217,6 +238,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::PostRunResetSkipped],
         base: (0.15, 0.30),
         population: Population::Anyone,
+        control: false,
         triggers: &[Trigger::ResetSkipped { rr: 1.7 }],
     },
     Scenario {
@@ -225,6 +247,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[F::HighStress, F::ShortSleep],
         base: (0.08, 0.20),
         population: Population::Anyone,
+        control: false,
         triggers: &[Trigger::Stress { cut: 7.0, rr: 1.8 }, Trigger::ShortSleep { cut: 6.0, rr: 1.8 }],
     },
     Scenario {
@@ -233,6 +256,7 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[],
         base: (0.05, 0.30),
         population: Population::Anyone,
+        control: false,
         triggers: &[],
     },
     Scenario {
@@ -241,7 +265,17 @@ pub const SCENARIOS: &[Scenario] = &[
         planted: &[],
         base: (0.15, 0.30),
         population: Population::Gappy,
+        control: false,
         triggers: &[],
+    },
+    Scenario {
+        name: "control",
+        what: "positive control: intervals, tempo runs and races (as labelled), RR 4",
+        planted: &[F::SpeedWork],
+        base: (0.08, 0.20),
+        population: Population::Quick,
+        control: true,
+        triggers: &[Trigger::SpeedSession { rr: 4.0 }],
     },
 ];
 
