@@ -4,7 +4,11 @@
 //! and 80 runs beside the two simple baselines, per scenario, with 95% intervals.
 //!
 //! `cargo run --release -p runtall --example blind [-- --runners 400 --threads 2 --seed 13 --only sit8,pack
-//!  --journal sit8:0:/tmp/sit8-0.jsonl]`
+//!  --perfect-logs --journal sit8:0:/tmp/sit8-0.jsonl]`
+//!
+//! `--perfect-logs`: the same runners, logging everything; `--journal S:I:PATH`: write runner I of scenario S's
+//! journal to PATH (for `runtall journal import`) instead of measuring. The engine runs with the settings the
+//! Insights page uses (`report_of`), the baselines with `AnalysisConfig::default()`.
 //!
 //! Written without reading `crates/insights/src/{analysis,model,features,exposures,factors,measures,scenarios,
 //! special,wording}.rs`, the engine's examples or the method sections of `docs/insights.md`: only the engine's input
@@ -42,9 +46,9 @@ fn args() -> Result<Args, String> {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--runners" => a.runners = value()?.parse().map_err(|e| format!("--runners: {e}"))?,
+            "--perfect-logs" => a.perfect_logs = true,
             "--threads" => a.threads = value()?.parse::<usize>().map_err(|e| format!("--threads: {e}"))?.max(1),
             "--seed" => a.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
-            "--perfect-logs" => a.perfect_logs = true,
             "--only" => a.only = Some(value()?.split(',').map(str::to_string).collect()),
             "--journal" => {
                 let v = value()?;
@@ -57,11 +61,13 @@ fn args() -> Result<Args, String> {
             other => return Err(format!("unknown argument {other}")),
         }
     }
+    if a.runners == 0 {
+        return Err("--runners must be at least 1".into());
+    }
     Ok(a)
 }
 
-/// One simulated runner's journal text and what was written in it.
-/// With `perfect_logs` the same runners live the same seasons but log every day, every field and every pain, so
+/// One simulated runner's journal text and what was written in it. With `perfect_logs` the same runners live the same seasons but log every day, every field and every pain, so
 /// the loss that logging gaps cause can be told apart from the loss in the analysis.
 fn journal(
     s: &Scenario,
@@ -136,6 +142,11 @@ fn main() {
         .enumerate()
         .filter(|(_, s)| a.only.as_ref().is_none_or(|o| o.iter().any(|n| n == s.name)))
         .collect();
+    if chosen.is_empty() {
+        let names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        eprintln!("blind: no such scenario; there are {}", names.join(", "));
+        std::process::exit(2);
+    }
     if let Some((sname, ri, path)) = &a.journal {
         let Some((si, s)) = SCENARIOS.iter().enumerate().find(|(_, s)| s.name == sname) else {
             eprintln!("blind: no scenario {sname}");
