@@ -316,6 +316,19 @@ fn print_tables(
         }
         println!();
     }
+    println!("\n## A planted factor among the first three after 80 runs, % (95% interval)\n");
+    println!("| scenario | engine | per-RR | ridge |");
+    println!("|---|---|---|---|");
+    let top3: [Col; 3] = [("engine", &|c| c.engine_top3), ("per-RR", &|c| c.rr_top3), ("ridge", &|c| c.ridge_top3)];
+    for &&(si, s) in &triggers {
+        let outs = &results[&si];
+        let cells: Vec<String> = top3.iter().map(|(_, f)| pct(count(outs, 1, f), outs.len())).collect();
+        println!("| {} | {} |", s.name, cells.join(" | "));
+    }
+    if !pooled_in.is_empty() {
+        let cells: Vec<String> = top3.iter().map(|(_, f)| pooled(1, *f)).collect();
+        println!("| **all trigger scenarios, control excluded** | {} |", cells.join(" | "));
+    }
     println!("\n## Verdicts, % of runners (95% interval)\n");
     println!(
         "| scenario | planted likely @40 | other likely @40 | planted likely @80 | other likely @80 | any possible-or-likely @80 |"

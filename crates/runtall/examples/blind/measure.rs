@@ -29,6 +29,10 @@ pub struct Check {
     pub any_possible: bool,
     /// The engine judged a planted factor (not "not enough data"): the runner logged enough of it.
     pub planted_judged: bool,
+    /// A planted factor among the first three (engine: among judged factors).
+    pub engine_top3: bool,
+    pub rr_top3: bool,
+    pub ridge_top3: bool,
     /// The engine's first factor (None: nothing judged yet).
     pub engine_top: Option<Factor>,
     pub runs_with_pain: usize,
@@ -102,6 +106,9 @@ pub fn measure(
                 .factors
                 .iter()
                 .any(|r| matches!(r.verdict, Verdict::LikelyLink | Verdict::PossibleLink)),
+            engine_top3: report.factors.iter().filter(|r| r.verdict.judged()).take(3).any(|r| is_planted(&r.factor)),
+            rr_top3: rr.iter().take(3).any(is_planted),
+            ridge_top3: ridge.iter().take(3).any(is_planted),
             planted_judged: report.factors.iter().any(|r| is_planted(&r.factor) && r.verdict.judged()),
             engine_top,
             runs_with_pain: part.iter().filter(|o| o.pain_followed).count(),
