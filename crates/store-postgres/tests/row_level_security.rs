@@ -311,21 +311,7 @@ fn the_dashboard_function_answers_only_for_a_clinicians_current_links() {
     assert!(athletes(&mut app, pat.id.get()).is_empty(), "revoked");
 
     // It runs as the owner with a pinned search path, and only the application role may call it.
-    let mut owner = database.owner.connect(NoTls).expect("owner");
-    let row = owner
-        .query_one(
-            "SELECT p.prosecdef, array_to_string(p.proconfig, ','),
-                    has_function_privilege('public', p.oid, 'EXECUTE'),
-                    has_function_privilege($1, p.oid, 'EXECUTE')
-             FROM pg_proc p WHERE p.proname = 'runtall_dashboard_state'",
-            &[&support::APP_ROLE],
-        )
-        .expect("catalogue");
-    let (definer, config, public, app_may): (bool, String, bool, bool) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
-    assert!(definer, "SECURITY DEFINER");
-    assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
-    assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
+    assert_confined_definer(&database, "runtall_dashboard_state");
 }
 
 /// The dashboard versions move through triggers that run as the tables' owner: a journal write as the application
@@ -509,19 +495,25 @@ fn the_runs_table_is_analyzed_through_the_owners_function_only_while_it_has_no_s
     assert!(analyze(&mut app), "still none (an empty table leaves none): it analyzes, and now there are");
     assert!(!analyze(&mut app), "statistics found: nothing to do");
 
+    assert_confined_definer(&database, "runtall_analyze_runs_once");
+}
+
+/// The function `name` runs as the tables' owner with a pinned search path, and only the application role may call
+/// it (what every `SECURITY DEFINER` step of the migrations promises).
+fn assert_confined_definer(database: &support::TestDatabase, name: &str) {
     let mut owner = database.owner.connect(NoTls).expect("owner");
     let row = owner
         .query_one(
             "SELECT p.prosecdef, array_to_string(p.proconfig, ','),
                     has_function_privilege('public', p.oid, 'EXECUTE'),
                     has_function_privilege($1, p.oid, 'EXECUTE')
-             FROM pg_proc p WHERE p.proname = 'runtall_analyze_runs_once'",
-            &[&support::APP_ROLE],
+             FROM pg_proc p WHERE p.proname = $2",
+            &[&support::APP_ROLE, &name],
         )
         .expect("catalogue");
     let (definer, config, public, app_may): (bool, String, bool, bool) =
         (row.get(0), row.get(1), row.get(2), row.get(3));
-    assert!(definer, "SECURITY DEFINER");
-    assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "pinned search path: {config}");
-    assert!(!public && app_may, "only the application role may call it (public {public}, app {app_may})");
+    assert!(definer, "{name}: SECURITY DEFINER");
+    assert!(config.starts_with("search_path=") && config.ends_with("pg_temp"), "{name}: pinned search path: {config}");
+    assert!(!public && app_may, "{name}: only the application role may call it (public {public}, app {app_may})");
 }
