@@ -11,6 +11,18 @@ use runtall_store_postgres::PgDatabase;
 use runtall_store_tests::fixtures;
 use serde_json::json;
 
+/// A fresh database and the application role's pool of `connections` on it (the database lives as long as the
+/// first part); `None`, said as skipped, without PostgreSQL.
+fn pooled(what: &str, connections: u32) -> Option<(support::TestDatabase, PgDatabase)> {
+    let Some(server) = support::server() else {
+        support::skipped(what);
+        return None;
+    };
+    let database = server.fresh_database();
+    let db = PgDatabase::connect_config(database.app.clone(), connections).expect("connect as the application role");
+    Some((database, db))
+}
+
 /// The athlete a pooled connection names (empty: nobody).
 fn named(db: &PgDatabase) -> String {
     support::pooled_connection_state(db).0
@@ -23,9 +35,7 @@ fn in_transaction(db: &PgDatabase) -> bool {
 
 #[test]
 fn the_probe_for_an_open_transaction_sees_one() {
-    let Some(server) = support::server() else { return support::skipped("the transaction probe") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((_database, db)) = pooled("the transaction probe", 1) else { return };
     assert!(!in_transaction(&db));
     // Left open on the pool's only connection on purpose (the pool does not reset what it gets back).
     db.on_pooled_connection("BEGIN").expect("begin");
@@ -44,9 +54,7 @@ fn bad_line() -> LineError {
 
 #[test]
 fn a_scopes_calls_share_one_transaction_committed_at_its_end() {
-    let Some(server) = support::server() else { return support::skipped("scope commit") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 2).expect("connect as the application role");
+    let Some((_database, db)) = pooled("scope commit", 2) else { return };
     let ana = db.create_athlete("Ana").expect("ana");
     let scope = db.scope(ana).expect("ana's scope");
     scope.save_profile(&fixtures::profile("Ana")).expect("profile");
@@ -67,9 +75,7 @@ fn a_scopes_calls_share_one_transaction_committed_at_its_end() {
 
 #[test]
 fn a_scope_ended_without_commit_keeps_nothing() {
-    let Some(server) = support::server() else { return support::skipped("scope rollback") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((_database, db)) = pooled("scope rollback", 1) else { return };
     let ana = db.create_athlete("Ana").expect("ana");
     let scope = db.scope(ana).expect("ana's scope");
     scope.put_day_log(&fixtures::day("2026-10-01", true)).expect("day");
@@ -91,9 +97,7 @@ fn a_scope_ended_without_commit_keeps_nothing() {
 
 #[test]
 fn a_failed_write_in_a_scope_leaves_nothing_of_itself_and_the_rest_is_kept() {
-    let Some(server) = support::server() else { return support::skipped("a failed write in a scope") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((_database, db)) = pooled("a failed write in a scope", 1) else { return };
     let ana = db.create_athlete("Ana").expect("ana");
     let scope = db.scope(ana).expect("ana's scope");
     scope.put_day_log(&fixtures::day("2026-10-01", true)).expect("before");
@@ -113,9 +117,7 @@ fn a_failed_write_in_a_scope_leaves_nothing_of_itself_and_the_rest_is_kept() {
 
 #[test]
 fn a_failed_read_in_a_scope_keeps_none_of_its_writes() {
-    let Some(server) = support::server() else { return support::skipped("a failed read in a scope") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((_database, db)) = pooled("a failed read in a scope", 1) else { return };
     let ana = db.create_athlete("Ana").expect("ana");
     let scope = db.scope(ana).expect("ana's scope");
     scope.put_day_log(&fixtures::day("2026-10-01", true)).expect("day");
@@ -134,9 +136,7 @@ fn a_failed_read_in_a_scope_keeps_none_of_its_writes() {
 
 #[test]
 fn a_scope_sees_only_its_athlete_and_its_connection_goes_back_naming_nobody() {
-    let Some(server) = support::server() else { return support::skipped("scope isolation") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((database, db)) = pooled("scope isolation", 1) else { return };
     let (ana, ben) = (db.create_athlete("Ana").expect("ana"), db.create_athlete("Ben").expect("ben"));
     let bens = db.athlete(ben).expect("ben's store");
     bens.save_profile(&fixtures::profile("Ben")).expect("profile");
@@ -158,9 +158,7 @@ fn a_scope_sees_only_its_athlete_and_its_connection_goes_back_naming_nobody() {
 
 #[test]
 fn a_scope_for_no_such_athlete_is_refused_and_leaves_the_connection_clean() {
-    let Some(server) = support::server() else { return support::skipped("scope of nobody") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 1).expect("connect as the application role");
+    let Some((_database, db)) = pooled("scope of nobody", 1) else { return };
     let missing = db.scope(runtall_store::AthleteId::new(4242));
     assert!(matches!(missing, Err(StoreError::NotFound { what: "athlete", id: 4242 })), "{:?}", missing.err());
     assert_eq!((named(&db), in_transaction(&db)), (String::new(), false));
@@ -180,9 +178,7 @@ impl AddedRun {
 
 #[test]
 fn reads_a_scope_answers_again_from_memory_follow_its_own_writes_and_fail_with_it() {
-    let Some(server) = support::server() else { return support::skipped("a scope's repeated reads") };
-    let database = server.fresh_database();
-    let db = PgDatabase::connect_config(database.app.clone(), 2).expect("connect as the application role");
+    let Some((_database, db)) = pooled("a scope's repeated reads", 2) else { return };
     let ana = db.create_athlete("Ana").expect("ana");
     let scope = db.scope(ana).expect("ana's scope");
     assert_eq!(scope.latest_screening().expect("screen"), None);
