@@ -13,7 +13,7 @@
 //! reading strength. Pain already there before a run
 //! and desk pain exist only in the journal (`logbook`), not in the true events the oracle reads.
 //!
-//! Three columns:
+//! Three ceilings and one check:
 //! - `oracle`: also knows the runner's true base chance and which weeks were flare weeks (every hidden value: the
 //!   most generous ceiling).
 //! - `oracle-u`: knows the generator but not the runner: the base chance is averaged over the plan's scenario range
@@ -24,6 +24,9 @@
 //!   plan: an artefact of how the suite was built, which no journal reader can use.
 //! - `oracle-c`: the same with one base range for every plan (5–30%, the union of the plans' ranges), so the overall
 //!   pain rate says nothing about the plan: the fairer "realistic" ceiling.
+//! - `oracle-l` (not a ceiling, a measure of where the loss is): `oracle-c` reading the pain as the engine receives it
+//!   from the journal (pain that followed a run, after rating noise, unlogged events and pain already there before
+//!   the run) instead of the true events, with the same true exposures. Its likelihood is then only approximate.
 //!
 //! Every plan gets the same prior. A plan whose population rule would not have recruited this runner (a desk-worker
 //! plan for a runner without a desk job) is still scored on the runner's exposures: the oracle does not know which
@@ -99,6 +102,17 @@ impl Truth {
             flares: season.runs.iter().map(|r| r.flare).collect(),
             weeks: season.runs.iter().map(|r| week_of_day[r.day]).collect(),
             base: season.habits.base,
+        }
+    }
+
+    /// The same exposures with other pain events (one per run, in run order): the pain as a journal shows it.
+    pub fn with_events(&self, events: Vec<bool>) -> Truth {
+        Truth {
+            mult: self.mult.clone(),
+            events,
+            flares: self.flares.clone(),
+            weeks: self.weeks.clone(),
+            base: self.base,
         }
     }
 
@@ -209,15 +223,21 @@ pub fn judge(truth: &Truth, plans: &[&Scenario], n: usize) -> Pick {
     let n = n.min(truth.events.len());
     let known: Vec<f64> = (0..plans.len()).map(|p| truth.known(p, n)).collect();
     let unknown: Vec<f64> = plans.iter().enumerate().map(|(p, s)| truth.unknown(p, n, s.base)).collect();
-    let range = plans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s.base.0), hi.max(s.base.1)));
-    let common: Vec<f64> = (0..plans.len()).map(|p| truth.unknown(p, n, range)).collect();
     let best = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     Pick {
         known: first_factor(plans, &posterior(&known)),
         unknown: first_factor(plans, &posterior(&unknown)),
-        common: first_factor(plans, &posterior(&common)),
+        common: judge_common(truth, plans, n),
         best_vs_none: best - truth.none(n),
     }
+}
+
+/// The first place with base and flare weeks unknown and one base range for every plan (`oracle-c`).
+pub fn judge_common(truth: &Truth, plans: &[&Scenario], n: usize) -> Factor {
+    let n = n.min(truth.events.len());
+    let range = plans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s.base.0), hi.max(s.base.1)));
+    let common: Vec<f64> = (0..plans.len()).map(|p| truth.unknown(p, n, range)).collect();
+    first_factor(plans, &posterior(&common))
 }
 
 #[cfg(test)]
