@@ -373,9 +373,9 @@ fn print_tables(
         };
         println!("\n## The engine against the ceiling (all trigger scenarios, control excluded)\n");
         println!(
-            "| | oracle | oracle-u | oracle-c | engine / oracle | engine / oracle-c | engine R / oracle | engine R / oracle-c |"
+            "| | oracle | oracle-u | oracle-c | oracle-l | engine / oracle | engine / oracle-c | engine R / oracle | engine R / oracle-c |"
         );
-        println!("|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|");
         for (k, n) in CHECKPOINTS.iter().enumerate() {
             let (e, er) = (rate(k, &|c| c.engine_first), rate(k, &|c| c.engine_first_r));
             let (o, ou, oc, ol) = (
