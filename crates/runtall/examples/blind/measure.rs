@@ -42,6 +42,8 @@ pub struct Check {
     pub oracle_u_first: bool,
     /// The oracle with base and flare weeks unknown and one base range for every plan.
     pub oracle_c_first: bool,
+    /// The same, not knowing the effect sizes either.
+    pub oracle_r_first: bool,
     /// `oracle-c` reading the pain as the journal shows it (not a ceiling: where the loss is).
     pub oracle_l_first: bool,
     /// The knowing oracle's first factor, and whether "no trigger" fitted better than every plan.

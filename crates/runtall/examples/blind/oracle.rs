@@ -24,6 +24,9 @@
 //!   plan: an artefact of how the suite was built, which no journal reader can use.
 //! - `oracle-c`: the same with one base range for every plan (5–30%, the union of the plans' ranges), so the overall
 //!   pain rate says nothing about the plan: the fairer "realistic" ceiling.
+//! - `oracle-r`: `oracle-c` not knowing the effect sizes either: each plan's effect (its RR; for the dose-response
+//!   plan, the RR four hours above its start) averaged over 1.5–5, issue 13's range, log-uniform on 8 grid points,
+//!   the base on 10. It still knows each plan's exposure (cut, day, lag), the shape the engine must search for.
 //! - `oracle-l` (not a ceiling, a measure of where the loss is): `oracle-c` reading the pain as the engine receives it
 //!   from the journal (pain that followed a run, after rating noise, unlogged events and pain already there before
 //!   the run) instead of the true events, with the same true exposures. Its likelihood is then only approximate.
@@ -45,6 +48,10 @@ const FLARE: f64 = 2.0;
 const FLARE_RATE: (f64, f64) = (0.0, 0.08);
 const BASE_GRID: usize = 20;
 const RATE_GRID: usize = 4;
+/// Issue 13's range of effect sizes, for the oracle that does not know them.
+const EFFECT: (f64, f64) = (1.5, 5.0);
+const EFFECT_GRID: usize = 8;
+const EFFECT_BASE_GRID: usize = 10;
 
 /// The candidate plans: the trigger scenarios that count in the pooled figures (the positive control and the null
 /// scenarios are not candidates).
@@ -61,6 +68,8 @@ pub struct Pick {
     pub unknown: Factor,
     /// The same, the base over one range for all plans.
     pub common: Factor,
+    /// The same, not knowing the plans' effect sizes either.
+    pub effect_unknown: Factor,
     /// Knowing base and flare weeks: the log Bayes factor of the best-fitting plan against "no trigger at all"
     /// (not a candidate for the ranking; shown for null runners, where it should stay small).
     pub best_vs_none: f64,
@@ -70,6 +79,9 @@ pub struct Pick {
 /// knowing column) and the week of each run (for the flare process).
 pub struct Truth {
     mult: Vec<Vec<f64>>,
+    /// Per plan and run, how many times the plan's effect applies (0 or 1 for a yes/no trigger, 2 when both of two
+    /// are present, hours above the start over four for the dose-response plan).
+    expo: Vec<Vec<f64>>,
     events: Vec<bool>,
     flares: Vec<bool>,
     weeks: Vec<usize>,
@@ -96,8 +108,12 @@ impl Truth {
                 yesterday: r.day.checked_sub(1).map(|i| &season.days[i]),
             })
             .collect();
+        let expo = |s: &Scenario, e: &Exposure| -> f64 {
+            s.triggers.iter().map(|t| t.multiplier(e).ln() / t.effect().ln()).sum()
+        };
         Truth {
             mult: plans.iter().map(|p| exposures.iter().map(|e| p.multiplier(e)).collect()).collect(),
+            expo: plans.iter().map(|p| exposures.iter().map(|e| expo(p, e)).collect()).collect(),
             events: season.runs.iter().map(|r| r.pain_event).collect(),
             flares: season.runs.iter().map(|r| r.flare).collect(),
             weeks: season.runs.iter().map(|r| week_of_day[r.day]).collect(),
@@ -109,6 +125,7 @@ impl Truth {
     pub fn with_events(&self, events: Vec<bool>) -> Truth {
         Truth {
             mult: self.mult.clone(),
+            expo: self.expo.clone(),
             events,
             flares: self.flares.clone(),
             weeks: self.weeks.clone(),
@@ -119,6 +136,12 @@ impl Truth {
     /// The chance of a pain event on run `i` under plan `p` (the generator's formula, in its order of operations).
     pub fn chance(&self, p: usize, i: usize, base: f64, flare: bool) -> f64 {
         (base * if flare { FLARE } else { 1.0 } * self.mult[p][i]).min(CAP)
+    }
+
+    /// The chance under plan `p` with its effect replaced by `exp(log_effect)`.
+    fn chance_with_effect(&self, p: usize, i: usize, base: f64, flare: bool, log_effect: f64) -> f64 {
+        let m = if self.expo[p][i] == 0.0 { 1.0 } else { (self.expo[p][i] * log_effect).exp() };
+        (base * if flare { FLARE } else { 1.0 } * m).min(CAP)
     }
 
     fn log_bernoulli(&self, i: usize, q: f64) -> f64 {
@@ -138,11 +161,15 @@ impl Truth {
     /// Log-likelihood of each week's runs (among the first `n`) under plan `p` for one base, outside and inside a
     /// flare.
     fn week_likes(&self, p: usize, n: usize, base: f64) -> Vec<[f64; 2]> {
+        self.week_likes_by(n, |i, flare| self.chance(p, i, base, flare))
+    }
+
+    fn week_likes_by(&self, n: usize, chance: impl Fn(usize, bool) -> f64) -> Vec<[f64; 2]> {
         let weeks = if n == 0 { 0 } else { self.weeks[n - 1] + 1 };
         let mut likes = vec![[0.0; 2]; weeks];
         for i in 0..n {
             for (f, l) in likes[self.weeks[i]].iter_mut().enumerate() {
-                *l += self.log_bernoulli(i, self.chance(p, i, base, f == 1));
+                *l += self.log_bernoulli(i, chance(i, f == 1));
             }
         }
         likes
@@ -158,12 +185,20 @@ impl Truth {
     /// Log of the likelihood averaged over the plan's base range and the flare rate's range (uniform priors).
     fn unknown(&self, p: usize, n: usize, range: (f64, f64)) -> f64 {
         let mut terms = Vec::with_capacity(BASE_GRID * RATE_GRID);
-        for b in 0..BASE_GRID {
-            let base = range.0 + (range.1 - range.0) * (b as f64 + 0.5) / BASE_GRID as f64;
+        for base in grid(range, BASE_GRID) {
             let likes = self.week_likes(p, n, base);
-            for r in 0..RATE_GRID {
-                let rate = FLARE_RATE.0 + (FLARE_RATE.1 - FLARE_RATE.0) * (r as f64 + 0.5) / RATE_GRID as f64;
-                terms.push(forward(&likes, rate));
+            terms.extend(grid(FLARE_RATE, RATE_GRID).map(|rate| forward(&likes, rate)));
+        }
+        log_mean_exp(&terms)
+    }
+
+    /// The same, the plan's effect also averaged over issue 13's range (log-uniform).
+    fn unknown_effect(&self, p: usize, n: usize, range: (f64, f64)) -> f64 {
+        let mut terms = Vec::with_capacity(EFFECT_BASE_GRID * EFFECT_GRID * RATE_GRID);
+        for log_effect in grid((EFFECT.0.ln(), EFFECT.1.ln()), EFFECT_GRID) {
+            for base in grid(range, EFFECT_BASE_GRID) {
+                let likes = self.week_likes_by(n, |i, flare| self.chance_with_effect(p, i, base, flare, log_effect));
+                terms.extend(grid(FLARE_RATE, RATE_GRID).map(|rate| forward(&likes, rate)));
             }
         }
         log_mean_exp(&terms)
@@ -188,6 +223,11 @@ fn forward(likes: &[[f64; 2]], rate: f64) -> f64 {
         log_z += top + z.ln();
     }
     log_z
+}
+
+/// `n` midpoints of equal cells over `range`.
+fn grid(range: (f64, f64), n: usize) -> impl Iterator<Item = f64> {
+    (0..n).map(move |k| range.0 + (range.1 - range.0) * (k as f64 + 0.5) / n as f64)
 }
 
 fn log_mean_exp(xs: &[f64]) -> f64 {
@@ -228,6 +268,11 @@ pub fn judge(truth: &Truth, plans: &[&Scenario], n: usize) -> Pick {
         known: first_factor(plans, &posterior(&known)),
         unknown: first_factor(plans, &posterior(&unknown)),
         common: judge_common(truth, plans, n),
+        effect_unknown: {
+            let range = common_range(plans);
+            let l: Vec<f64> = (0..plans.len()).map(|p| truth.unknown_effect(p, n, range)).collect();
+            first_factor(plans, &posterior(&l))
+        },
         best_vs_none: best - truth.none(n),
     }
 }
@@ -235,9 +280,14 @@ pub fn judge(truth: &Truth, plans: &[&Scenario], n: usize) -> Pick {
 /// The first place with base and flare weeks unknown and one base range for every plan (`oracle-c`).
 pub fn judge_common(truth: &Truth, plans: &[&Scenario], n: usize) -> Factor {
     let n = n.min(truth.events.len());
-    let range = plans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s.base.0), hi.max(s.base.1)));
+    let range = common_range(plans);
     let common: Vec<f64> = (0..plans.len()).map(|p| truth.unknown(p, n, range)).collect();
     first_factor(plans, &posterior(&common))
+}
+
+/// One base range for every plan: the union of the plans' ranges.
+fn common_range(plans: &[&Scenario]) -> (f64, f64) {
+    plans.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s.base.0), hi.max(s.base.1)))
 }
 
 #[cfg(test)]
@@ -258,8 +308,12 @@ mod tests {
             for ri in 0..5 {
                 let season = live(s, si, ri, 7, false, None);
                 let truth = Truth::of(&season, &plans);
+                let log_effect = s.triggers[0].effect().ln();
                 for (i, r) in season.runs.iter().enumerate() {
                     assert_eq!(truth.chance(p, i, season.habits.base, r.flare), r.p_pain, "{} run {i}", s.name);
+                    // At the plan's own effect (both of stress+sleep's are 1.8) the rescaled chance is the same.
+                    let q = truth.chance_with_effect(p, i, season.habits.base, r.flare, log_effect);
+                    assert!((q - r.p_pain).abs() < 1e-12, "{} run {i}: {q} against {}", s.name, r.p_pain);
                 }
             }
         }
@@ -322,7 +376,7 @@ mod tests {
     #[test]
     fn many_runs_find_the_planted_trigger() {
         let plans = plans();
-        let (mut hits_k, mut hits_u, mut hits_c, mut all) = (0, 0, 0, 0);
+        let (mut hits_k, mut hits_u, mut hits_c, mut hits_r, mut all) = (0, 0, 0, 0, 0);
         for s in &plans {
             let si = index(s.name);
             let mut hit = 0;
@@ -332,16 +386,20 @@ mod tests {
                 hit += usize::from(s.planted.contains(&pick.known));
                 hits_u += usize::from(s.planted.contains(&pick.unknown));
                 hits_c += usize::from(s.planted.contains(&pick.common));
+                hits_r += usize::from(s.planted.contains(&pick.effect_unknown));
                 all += 1;
             }
             eprintln!("{}: knowing oracle {hit}/6", s.name);
             hits_k += hit;
             assert!(hit >= 4, "{}: the knowing oracle named the planted factor for {hit} of 6 runners", s.name);
         }
-        eprintln!("all: knowing {hits_k}/{all}, base and flares unknown {hits_u}/{all}, one base range {hits_c}/{all}");
+        eprintln!(
+            "all: knowing {hits_k}/{all}, base and flares unknown {hits_u}/{all}, one base range {hits_c}/{all}, effects unknown {hits_r}/{all}"
+        );
         assert!(hits_k * 10 >= all * 9, "knowing oracle: {hits_k} of {all}");
         assert!(hits_u * 10 >= all * 8, "oracle with base and flares unknown: {hits_u} of {all}");
         assert!(hits_c * 10 >= all * 8, "oracle with one base range: {hits_c} of {all}");
+        assert!(hits_r * 10 >= all * 8, "oracle not knowing the effect sizes: {hits_r} of {all}");
     }
 
     /// Null runners have no trigger: their first places are spread over the plans rather than piled on one, and
