@@ -319,6 +319,32 @@ mod tests {
         }
     }
 
+    /// The weeks the oracle steps the flare process on are the generator's: every run of one week shares its flare
+    /// state, no flare lasts three weeks, and flares do happen (runners with frequent flares, 400 runs each).
+    #[test]
+    fn the_weeks_are_the_generators() {
+        let plans = plans();
+        let si = index("null-gappy");
+        let mut flare_weeks = 0;
+        for ri in 0..20 {
+            let season = live(&SCENARIOS[si], si, ri, 3, false, Some(400));
+            let truth = Truth::of(&season, &plans);
+            let last = truth.weeks[truth.weeks.len() - 1];
+            let mut state: Vec<Option<bool>> = vec![None; last + 1];
+            for (i, &w) in truth.weeks.iter().enumerate() {
+                match state[w] {
+                    None => state[w] = Some(truth.flares[i]),
+                    Some(f) => assert_eq!(f, truth.flares[i], "runner {ri}: week {w} has runs in and out of a flare"),
+                }
+            }
+            flare_weeks += state.iter().filter(|f| **f == Some(true)).count();
+            for w in state.windows(3) {
+                assert!(w.iter().any(|f| *f != Some(true)), "runner {ri}: a flare of three weeks");
+            }
+        }
+        assert!(flare_weeks >= 20, "only {flare_weeks} flare weeks among 20 runners");
+    }
+
     /// The forward pass sums the flare weeks out correctly: against every path of the flare process written out
     /// one by one (a flare starts with chance `rate` in a week without one left, with one or two weeks left, and a
     /// week's count steps down by one), on the first 15 runs, with flares made common so they matter.
