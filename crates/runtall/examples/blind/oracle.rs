@@ -255,6 +255,7 @@ pub fn first_factor(plans: &[&Scenario], post: &[f64]) -> Factor {
             }
         }
     }
+    // The plans are never empty: the fallback only keeps this function total.
     by.into_iter().max_by(|x, y| x.1.total_cmp(&y.1)).map(|(f, _)| f).unwrap_or(Factor::LongRun)
 }
 
