@@ -1,7 +1,8 @@
 //! Issue 13's check, done again on a simulator written without reading the engine or its own scenario suite:
 //! seeded runners with habits and logging habits of their own, a planted trigger (or two, or none), their journal
 //! written as JSON Lines and imported the way `runtall journal import` does, and the engine's report on the first 40
-//! and 80 runs beside the two simple baselines, per scenario, with 95% intervals.
+//! and 80 runs beside the two simple baselines, per scenario, with 95% intervals; beside them, a ceiling
+//! (`oracle.rs`): a Bayes oracle that reads each runner's true exposures and pain events and knows the planted plans.
 //!
 //! `cargo run --release -p runtall --example blind [-- --runners 400 --threads 2 --seed 13 --only sit8,pack
 //!  --perfect-logs --journal sit8:0:/tmp/sit8-0.jsonl]`
@@ -17,6 +18,7 @@
 
 mod logbook;
 mod measure;
+mod oracle;
 mod rng;
 mod runner;
 mod scenarios;
@@ -67,15 +69,17 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// One simulated runner's journal text and what was written in it. With `perfect_logs` the same runners live the same seasons but log every day, every field and every pain, so
-/// the loss that logging gaps cause can be told apart from the loss in the analysis.
-fn journal(
+/// One simulated runner's season, as lived (before anything is written down), and the generator to write the
+/// journal with. `runs` replaces the drawn season length (84–100 runs) for the oracle's tests; the draw is made
+/// either way, so the streams are the same.
+fn live_with_rng(
     s: &Scenario,
     si: usize,
     ri: usize,
     seed: u64,
     perfect_logs: bool,
-) -> (String, logbook::Written, runner::Season) {
+    runs: Option<usize>,
+) -> (runner::Season, Rng) {
     let mut rng = Rng::new(seed_for(seed, si, ri));
     let mut habits = runner::Habits::draw(&mut rng);
     s.population.adjust(&mut habits, &mut rng);
@@ -86,8 +90,28 @@ fn journal(
     let start = jiff::civil::date(2025, 1, 6)
         .checked_add(jiff::Span::new().days(7 * rng.below(20) as i64))
         .unwrap_or(jiff::civil::date(2025, 1, 6));
-    let target = 84 + rng.below(17) as usize;
+    let drawn = 84 + rng.below(17) as usize;
+    let target = runs.unwrap_or(drawn);
     let season = runner::simulate(&habits, start, target, &mut rng, &|e| s.multiplier(e));
+    (season, rng)
+}
+
+#[cfg(test)]
+fn live(s: &Scenario, si: usize, ri: usize, seed: u64, perfect_logs: bool, runs: Option<usize>) -> runner::Season {
+    live_with_rng(s, si, ri, seed, perfect_logs, runs).0
+}
+
+/// One simulated runner's journal text and what was written in it. With `perfect_logs` the same runners live the
+/// same seasons but log every day, every field and every pain, so the loss that logging gaps cause can be told apart
+/// from the loss in the analysis.
+fn journal(
+    s: &Scenario,
+    si: usize,
+    ri: usize,
+    seed: u64,
+    perfect_logs: bool,
+) -> (String, logbook::Written, runner::Season) {
+    let (season, mut rng) = live_with_rng(s, si, ri, seed, perfect_logs, None);
     let (text, written) = logbook::write(&season, &mut rng);
     (text, written, season)
 }
@@ -103,8 +127,21 @@ struct Outcome {
 
 fn run_one(s: &Scenario, si: usize, ri: usize, a: &Args, plantable: &[Factor]) -> Result<Outcome, String> {
     let (text, written, season) = journal(s, si, ri, a.seed, a.perfect_logs);
-    let (checks, pain) = measure::measure(&text, &written, s.planted, plantable)
+    let (mut checks, pain) = measure::measure(&text, &written, s.planted, plantable)
         .map_err(|e| format!("scenario {} runner {ri}: {e}", s.name))?;
+    let plans = oracle::plans();
+    let truth = oracle::Truth::of(&season, &plans);
+    let logged = truth.with_events(pain.iter().copied().take(season.runs.len()).collect());
+    for (c, n) in checks.iter_mut().zip(CHECKPOINTS) {
+        let pick = oracle::judge(&truth, &plans, n);
+        c.oracle_first = s.planted.contains(&pick.known);
+        c.oracle_u_first = s.planted.contains(&pick.unknown);
+        c.oracle_c_first = s.planted.contains(&pick.common);
+        c.oracle_r_first = s.planted.contains(&pick.effect_unknown);
+        c.oracle_l_first = s.planted.contains(&oracle::judge_common(&logged, &plans, n));
+        c.oracle_top = Some(pick.known);
+        c.oracle_none = pick.best_vs_none < 0.0;
+    }
     let mut table = [[0usize; 2]; 2];
     for (r, &pain) in season.runs.iter().zip(&pain).take(80) {
         let e = runner::Exposure {
@@ -271,17 +308,33 @@ fn print_tables(
         pct(outs.iter().filter(|o| f(&o.checks[k])).count(), outs.len())
     };
     type Col<'a> = (&'a str, &'a dyn Fn(&Check) -> bool);
-    let ranked: [Col; 6] = [
+    let ranked: [Col; 11] = [
         ("engine", &|c| c.engine_first),
         ("per-RR", &|c| c.rr_first),
         ("ridge", &|c| c.ridge_first),
+        ("oracle", &|c| c.oracle_first),
+        ("oracle-u", &|c| c.oracle_u_first),
+        ("oracle-c", &|c| c.oracle_c_first),
+        ("oracle-r", &|c| c.oracle_r_first),
+        ("oracle-l", &|c| c.oracle_l_first),
         ("engine R", &|c| c.engine_first_r),
         ("per-RR R", &|c| c.rr_first_r),
         ("ridge R", &|c| c.ridge_first_r),
     ];
+    for line in [
+        "",
+        "The oracle (a ceiling; see oracle.rs) reads each runner's true exposures and pain events (never the journal),",
+        "knows the 12 plans of the pooled scenarios, and names the factor of the most likely plan. `oracle` also knows",
+        "the runner's base chance, flare weeks and the plans' effect sizes; `oracle-u` averages over base and flares,",
+        "the base over the plan's scenario range (so the overall pain rate hints at the plan); `oracle-c` averages the",
+        "base over one range for every plan; `oracle-r` is `oracle-c` not knowing the effect sizes either (RR 1.5-5).",
+        "`oracle-l` is `oracle-c` reading the pain as the journal shows it (not a ceiling: the loss in the logged pain).",
+    ] {
+        println!("{line}");
+    }
     for (title, cols) in [
-        ("Planted trigger ranked first, % (95% interval)", &ranked[..3]),
-        ("… restricted to the plantable factors (R)", &ranked[3..]),
+        ("Planted trigger ranked first, % (95% interval)", &ranked[..8]),
+        ("… restricted to the plantable factors (R)", &ranked[8..]),
     ] {
         println!("\n## {title}\n");
         print!("| scenario | n |");
@@ -315,6 +368,37 @@ fn print_tables(
             }
         }
         println!();
+    }
+    if !pooled_in.is_empty() {
+        let outs: Vec<&Outcome> = pooled_in.iter().flat_map(|(si, _)| results[si].iter()).collect();
+        let rate = |k: usize, f: &dyn Fn(&Check) -> bool| {
+            outs.iter().filter(|o| f(&o.checks[k])).count() as f64 / outs.len().max(1) as f64
+        };
+        println!("\n## The engine against the ceiling (all trigger scenarios, control excluded)\n");
+        let oracles: [Col; 5] = [
+            ("oracle", &|c| c.oracle_first),
+            ("oracle-u", &|c| c.oracle_u_first),
+            ("oracle-c", &|c| c.oracle_c_first),
+            ("oracle-r", &|c| c.oracle_r_first),
+            ("oracle-l", &|c| c.oracle_l_first),
+        ];
+        // The engine's share of the three ceilings that read the true events without hints from the suite's design.
+        let ceilings = [0, 2, 3];
+        print!("| |");
+        oracles.iter().for_each(|(t, _)| print!(" {t} |"));
+        ceilings.iter().for_each(|&i| print!(" engine / {} |", oracles[i].0));
+        ceilings.iter().for_each(|&i| print!(" engine R / {} |", oracles[i].0));
+        println!("\n|---|{}", "---|".repeat(oracles.len() + 2 * ceilings.len()));
+        for (k, n) in CHECKPOINTS.iter().enumerate() {
+            let (e, er) = (rate(k, &|c| c.engine_first), rate(k, &|c| c.engine_first_r));
+            let o: Vec<f64> = oracles.iter().map(|(_, f)| rate(k, *f)).collect();
+            let share = |x: f64, y: f64| if y > 0.0 { format!("{:.0}%", 100.0 * x / y) } else { "—".into() };
+            print!("| after {n} runs |");
+            o.iter().for_each(|r| print!(" {:.1}% |", 100.0 * r));
+            ceilings.iter().for_each(|&i| print!(" {} |", share(e, o[i])));
+            ceilings.iter().for_each(|&i| print!(" {} |", share(er, o[i])));
+            println!();
+        }
     }
     println!("\n## A planted factor among the first three after 80 runs, % (95% interval)\n");
     println!("| scenario | engine | per-RR | ridge |");
@@ -357,21 +441,37 @@ fn print_tables(
             );
         }
     }
-    println!("\n## Where the engine's first place goes when it is not the planted factor (after 80 runs)\n");
-    println!("| scenario | misses | most common first places instead (% of misses) |");
-    println!("|---|---|---|");
-    for &(si, s) in chosen {
-        let outs = &results[&si];
+    println!("\n## Where the first place goes when it is not the planted factor (after 80 runs)\n");
+    println!(
+        "The oracle columns are the knowing oracle's; on null rows, `no trigger fits best` is the share of runners"
+    );
+    println!("whose true events fit \"no trigger\" better than every plan (the oracle still has to name one).\n");
+    println!(
+        "| scenario | engine misses | engine's first places instead (% of misses) | oracle misses | oracle's first places instead |"
+    );
+    println!("|---|---|---|---|---|");
+    let instead = |outs: &[Outcome], miss: &dyn Fn(&Check) -> bool, top: &dyn Fn(&Check) -> Option<Factor>| {
         let mut by: BTreeMap<String, usize> = BTreeMap::new();
         let mut misses = 0;
-        for o in outs.iter().filter(|o| !o.checks[1].engine_first) {
+        for o in outs.iter().filter(|o| miss(&o.checks[1])) {
             misses += 1;
-            *by.entry(name(o.checks[1].engine_top)).or_default() += 1;
+            *by.entry(name(top(&o.checks[1]))).or_default() += 1;
         }
         let mut v: Vec<(String, usize)> = by.into_iter().collect();
         v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
         let top: Vec<String> =
             v.iter().take(4).map(|(f, c)| format!("{f} {:.0}", 100.0 * *c as f64 / misses.max(1) as f64)).collect();
-        println!("| {} | {misses}/{} | {} |", s.name, outs.len(), top.join(", "));
+        (misses, top.join(", "))
+    };
+    for &(si, s) in chosen {
+        let outs = &results[&si];
+        let (em, et) = instead(outs, &|c| !c.engine_first, &|c| c.engine_top);
+        let (om, ot) = instead(outs, &|c| !c.oracle_first, &|c| c.oracle_top);
+        let ot = if s.is_null() {
+            format!("{ot}; no trigger fits best {}", pct(count(outs, 1, |c| c.oracle_none), outs.len()))
+        } else {
+            ot
+        };
+        println!("| {} | {em}/{} | {et} | {om}/{} | {ot} |", s.name, outs.len(), outs.len());
     }
 }

@@ -36,6 +36,19 @@ pub struct Check {
     /// The engine's first factor (None: nothing judged yet).
     pub engine_top: Option<Factor>,
     pub runs_with_pain: usize,
+    /// The oracle (`oracle.rs`, from the true season) ranked a planted factor first: knowing the base and flare
+    /// weeks, and not knowing them.
+    pub oracle_first: bool,
+    pub oracle_u_first: bool,
+    /// The oracle with base and flare weeks unknown and one base range for every plan.
+    pub oracle_c_first: bool,
+    /// The same, not knowing the effect sizes either.
+    pub oracle_r_first: bool,
+    /// `oracle-c` reading the pain as the journal shows it (not a ceiling: where the loss is).
+    pub oracle_l_first: bool,
+    /// The knowing oracle's first factor, and whether "no trigger" fitted better than every plan.
+    pub oracle_top: Option<Factor>,
+    pub oracle_none: bool,
 }
 
 /// The import check failed: what was written and what came back differ.
@@ -112,6 +125,7 @@ pub fn measure(
             planted_judged: report.factors.iter().any(|r| is_planted(&r.factor) && r.verdict.judged()),
             engine_top,
             runs_with_pain: part.iter().filter(|o| o.pain_followed).count(),
+            ..Check::default()
         });
     }
     Ok((out, obs.iter().map(|o| o.pain_followed).collect()))

@@ -215,6 +215,8 @@ pub struct Run {
     pub pain_true: f64,
     /// The chance of a pain event this run had (for the scenario's realised base rates).
     pub p_pain: f64,
+    /// The run fell in a flare week (the chance doubled): recorded for the oracle, never written to the journal.
+    pub flare: bool,
 }
 
 impl Run {
@@ -332,6 +334,7 @@ pub fn simulate(
                 let flare = if flare_left > 0 { 2.0 } else { 1.0 };
                 let p = (h.base * flare * multiplier(&e)).min(0.9);
                 run.p_pain = p;
+                run.flare = flare_left > 0;
                 run.pain_event = rng.chance(p);
                 run.pain_true = if run.pain_event {
                     (3.0 + rng.exponential(1.5)).min(9.5)
@@ -465,5 +468,6 @@ fn make_run(h: &Habits, day: &Day, di: usize, kind: Kind, week: u32, rng: &mut R
         pain_event: false,
         pain_true: 0.0,
         p_pain: 0.0,
+        flare: false,
     }
 }

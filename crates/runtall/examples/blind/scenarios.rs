@@ -40,6 +40,26 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// The effect at which the trigger is "on" once: its RR for a yes/no trigger, the RR of four hours above the
+    /// start for the dose-response one (`rr` per hour). The oracle that does not know effect sizes rescales this.
+    pub fn effect(&self) -> f64 {
+        match *self {
+            Trigger::SittingYesterdayDose { rr, .. } => rr.powi(4),
+            Trigger::SittingBeforeRun { rr, .. }
+            | Trigger::Unbroken { rr, .. }
+            | Trigger::CarDayBefore { rr, .. }
+            | Trigger::ShortSleep { rr, .. }
+            | Trigger::Distance { rr, .. }
+            | Trigger::Pack { rr }
+            | Trigger::Climb { rr, .. }
+            | Trigger::Faster { rr, .. }
+            | Trigger::Ate { rr }
+            | Trigger::ResetSkipped { rr }
+            | Trigger::Stress { rr, .. }
+            | Trigger::SpeedSession { rr } => rr,
+        }
+    }
+
     pub fn multiplier(&self, e: &Exposure) -> f64 {
         let on = |yes: bool, rr: f64| if yes { rr } else { 1.0 };
         match *self {
