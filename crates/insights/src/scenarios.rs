@@ -400,6 +400,13 @@ pub fn suite() -> Vec<Scenario> {
             plans: [E::Pack, E::LongRun, E::AteBefore].map(|e| vec![yes(e, 3.0)]).to_vec(),
         },
         Scenario {
+            id: "load-flags",
+            set: Set::Development,
+            about: "runs in a week 25% or more above the two before ×2.5, or 20% or more longer than the recent longest ×3",
+            world: w(),
+            plans: vec![vec![cut(M::WeekJump, SameDay, 1.25, 2.5)], vec![cut(M::LongestRatio, SameDay, 1.2, 3.0)]],
+        },
+        Scenario {
             id: "null",
             set: Set::Development,
             about: "no trigger, base 5–30%",
