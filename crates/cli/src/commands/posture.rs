@@ -95,23 +95,12 @@ fn list_line(c: &PostureCheck) -> String {
             if m.quality.is_empty() { String::new() } else { format!("  ({} to check)", m.quality.len()) }
         ),
         Detail::Video { summary: s } => format!(
-            "{} of video, {}",
-            video_length(s.duration_s),
+            "{} min of video, {}",
+            s.minutes.len(),
             if s.drift.is_some() { "drift measured" } else { "too short for drift" }
         ),
     };
     format!("#{:<4} {}  {:<17} {main}", c.id, c.taken_on, c.kind.label())
-}
-
-/// "45 s", "1 min 35 s", "12 min": the video's own length. (Counting the minutes that had enough frames said
-/// "0 min" for a 95 s clip.)
-fn video_length(seconds: f64) -> String {
-    let total = seconds.max(0.0).round() as u64;
-    match (total / 60, total % 60) {
-        (0, s) => format!("{s} s"),
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
-    }
 }
 
 fn print_check(c: &PostureCheck) {
@@ -202,17 +191,4 @@ pub fn progress_lines(r: &PostureReport) -> Vec<String> {
         out.push(format!("Run video of {}: {}", v.taken_on, posture::drift_sentence(&v.summary)));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::video_length;
-
-    #[test]
-    fn a_run_video_is_listed_with_its_own_length() {
-        assert_eq!(video_length(95.2), "1 min 35 s");
-        assert_eq!(video_length(44.6), "45 s");
-        assert_eq!(video_length(720.0), "12 min");
-        assert_eq!(video_length(-3.0), "0 s");
-    }
 }
