@@ -126,6 +126,10 @@ fn level_a_shows_the_emergency_number_and_locks_plans_until_a_clinician_checked(
     assert!(stderr(&plan).contains("locked"), "{}", stderr(&plan));
     let run = runtall(&db, &["plan", "--for-run", "easy"]);
     assert_eq!(run.status.code(), Some(1), "no run-day plan either");
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date").to_string();
+    let trip = runtall(&db, &["travel", "--race", &race, "--drive-hours", "3"]);
+    assert_eq!(trip.status.code(), Some(1), "no race trip either: {}", stdout(&trip));
+    assert!(stderr(&trip).contains("locked"), "{}", stderr(&trip));
     assert!(runtall(&db, &["screen", "--clinician-checked"]).status.success());
     let plan = runtall(&db, &["plan"]);
     assert!(plan.status.success(), "{}", stderr(&plan));
@@ -384,6 +388,12 @@ fn travel_plans_arrive_early_and_keep_long_drives_away_from_the_race() {
     let db = dir.path().join("t.db");
     let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(60)).expect("date");
     let day = |n: i64| race.checked_sub(jiff::Span::new().days(n)).expect("date").to_string();
+    // A race trip asks the safety gate like cues do: nothing before a screen.
+    let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
+    let clear = repo("examples/screen-clear.toml");
+    assert!(runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]).status.success());
     let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "5", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");

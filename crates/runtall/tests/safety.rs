@@ -61,6 +61,12 @@ fn rib_pain_with_meals_stops_runs_in_plan_for_run_status_and_cues() {
         let o = runtall(&db, &args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", out(&o));
     }
+    // No race trip either: it would plan a race day, its pre-race routine and a shake-out run.
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date").to_string();
+    let o = runtall(&db, &["travel", "--race", &race, "--drive-hours", "4"]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(out(&o).contains("no race trip to plan now: no running"), "{}", out(&o));
+    assert!(!out(&o).contains("race day"), "{}", out(&o));
     let o = runtall(&db, &["guide", "pre-run-speed"]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
     // A clinician's check clears the hold, although the screen itself flagged nothing.
