@@ -438,6 +438,11 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
     for label in ["long", "intervals", "easy"] {
         assert!(rows.iter().any(|r| r["label"] == label), "some {label} runs");
     }
+    // Runs but no other sports, and a filter that matches nothing: neither is an empty journal.
+    let other = stdout(&runtall(&db, &["runs", "--cross-training"]));
+    assert!(other.starts_with("No other sports yet") && !other.contains("import your watch files"), "{other}");
+    let none = stdout(&runtall(&db, &["runs", "--from", "2099-01-01"]));
+    assert!(none.starts_with("No activities match these filters"), "{none}");
     let out = runtall(&db, &["insights", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["runs"].as_u64(), Some(48));

@@ -78,10 +78,17 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
             ActivityKind::Runs
         },
     };
+    let asked = if filter.from.is_some() || filter.to.is_some() || filter.label.is_some() {
+        render_runs::Asked::Filtered
+    } else if args.cross_training {
+        render_runs::Asked::CrossTraining
+    } else {
+        render_runs::Asked::Runs
+    };
     let rows = store.activities(&filter)?;
     if ctx.json {
         return ctx.print_json(&rows);
     }
-    render_runs::list(&rows, profile.units);
+    render_runs::list(&rows, profile.units, asked);
     Ok(())
 }
