@@ -43,6 +43,11 @@ fn demo_prints_a_plan_whose_every_item_says_why_and_where_from() {
         assert!(block.contains("from: "), "item without a source:\n{block}");
     }
     assert!(text.contains("Your week"));
+    // The plan shown is the one `runtall plan` shows next (today's screen, the re-scored assessment), today on top.
+    let shown = text.lines().find(|l| l.starts_with("PLAN for ")).expect("a plan header");
+    let plan = stdout(&runtall(&db, &["plan"]));
+    assert_eq!(Some(shown), plan.lines().next(), "the demo showed another plan than `runtall plan`:\n{plan}");
+    assert!(text.contains("function 7.0/10") && text.contains("\nToday, "), "{text}");
     // The demo filled the database through the normal path.
     let status = runtall(&db, &["status", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
