@@ -262,7 +262,14 @@ fn item(program: &Program, i: &PlanItem) {
     println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
-pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Option<&runtall_domain::plan::Today>) {
+/// The whole plan; `runs` are the run types the safety gate allows now (the only ones `plan --for-run` will show).
+pub fn plan(
+    program: &Program,
+    record: &PlanRecord,
+    profile: &Profile,
+    today: Option<&runtall_domain::plan::Today>,
+    runs: &[RunType],
+) {
     let p: &Plan = &record.plan;
     let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
     println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
@@ -332,13 +339,22 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
         }
     }
     println!();
+    // Only the runs the gate allows: with no running, every `--for-run` would be refused.
+    let for_run = (!runs.is_empty()).then(|| {
+        let names: Vec<&str> = runs.iter().map(|r| r.as_str()).collect();
+        format!("For one run: `runtall plan --for-run {}`.", names.join("|"))
+    });
     for line in [
-        "Stop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, more \
-         is too much.",
-        "For one run: `runtall plan --for-run long|speed|easy|race|trail`.",
-        "Every source named in full, and what the evidence levels mean: `runtall sources`.",
-    ] {
-        println_wrapped(line, "");
+        Some("Stop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, more \
+         is too much."
+            .to_string()),
+        for_run,
+        Some("Every source named in full, and what the evidence levels mean: `runtall sources`.".to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        println_wrapped(&line, "");
     }
 }
 

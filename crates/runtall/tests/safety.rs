@@ -53,6 +53,9 @@ fn rib_pain_with_meals_stops_runs_in_plan_for_run_status_and_cues() {
     assert!(v["plan"]["week"].as_array().expect("week").iter().all(|d| d["run"].is_null()));
     let o = runtall(&db, &["status"]);
     assert!(out(&o).to_lowercase().contains("no running"), "{}", out(&o));
+    // The plan does not point to `plan --for-run` commands that would all be refused.
+    let o = runtall(&db, &["plan"]);
+    assert!(o.status.success() && !out(&o).contains("--for-run"), "{}", out(&o));
     for args in [
         vec!["cues", "--run", "long", "--minutes", "90"],
         vec!["export", "workout", "--run", "speed", "--reps", "6x800m", "-o", "x.fit"],

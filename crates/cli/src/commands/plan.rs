@@ -106,7 +106,7 @@ pub(crate) fn render_with_today(
     let run = record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run);
     let progress = runtall_app::doses::progress(store, ctx.program, Timestamp::now())?;
     let today = plan::today(ctx.program, &record.plan, perm, day, run, profile.budget(), &progress);
-    render::plan(ctx.program, record, profile, Some(&today));
+    render::plan(ctx.program, record, profile, Some(&today), &perm.allowed_runs());
     Ok(())
 }
 
