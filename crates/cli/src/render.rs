@@ -126,8 +126,11 @@ fn flags(list: &[TriggeredFlag]) {
 }
 
 /// What the screen (with the assessment, if any) means now, as the safety gate decided.
-pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) {
+/// What the screen means and the next step; `assessed`: an assessment is already stored, so the next step is the
+/// plan (a returning runner who screens again is not sent to answer the assessment again).
+pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile, assessed: bool) {
     let list = &perm.open_flags;
+    let next = if assessed { "Next: `runtall plan`." } else { "Next: `runtall assess`, then `runtall plan`." };
     match perm.mode {
         Mode::Locked => {
             println!("\n!!  STOP — this needs emergency care now  !!\n");
@@ -180,12 +183,12 @@ pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) 
                 println!();
                 println_wrapped(&info.action, "");
             }
-            println!("\nMeanwhile you get a reduced, gentle program. Next: `runtall assess`, then `runtall plan`.");
+            println!("\nMeanwhile you get a reduced, gentle program. {next}");
         }
         Mode::Full => {
             println!("Screen clear: none of the red flags applies to you today.");
             println!("This is a safety check, not a diagnosis: if symptoms change, screen again.");
-            println!("Next: `runtall assess`, then `runtall plan`.");
+            println!("{next}");
         }
         Mode::NotScreened => println!("No screen yet: run `runtall screen`."),
     }

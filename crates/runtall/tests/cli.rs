@@ -107,6 +107,13 @@ fn the_full_flow_from_answer_files() {
         let again = runtall(&db, &["plan"]);
         assert!(again.status.success(), "{}", stderr(&again));
     }
+    // Screening again later: the assessment is stored, so the next step is the plan, not the assessment again.
+    let out = runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]);
+    assert!(
+        stdout(&out).contains("Next: `runtall plan`.") && !stdout(&out).contains("runtall assess"),
+        "{}",
+        stdout(&out)
+    );
     let history = runtall(&db, &["plan", "--history", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&history.stdout).expect("json");
     assert_eq!(v.as_array().map(|a| a.len()), Some(1), "one plan for one screen and assessment");

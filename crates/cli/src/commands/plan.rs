@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     let mut latest = store.latest_screening()?;
     let mut perm = ctx.permissions(&store)?;
     match perm.mode {
-        Mode::Locked | Mode::Paused if !ctx.json => render::screen_outcome(ctx.program, &perm, &profile),
+        Mode::Locked | Mode::Paused if !ctx.json => render::screen_outcome(ctx.program, &perm, &profile, true),
         Mode::Reduced | Mode::NoRunning if !ctx.json && perm.awaits_clinician() && std::io::stdin().is_terminal() => {
             // Ask again at each plan whether a clinician has checked.
             if prompt::clinician_checked(&perm.open_flags, &perm.holds)?
@@ -117,7 +117,7 @@ pub fn today(ctx: &Ctx, args: crate::args::TodayArgs) -> CliResult {
     let profile = ctx.profile_or_default(&store)?;
     let perm = ctx.permissions(&store)?;
     if PlanError::refusal(&perm).is_some() && !ctx.json {
-        render::screen_outcome(ctx.program, &perm, &profile);
+        render::screen_outcome(ctx.program, &perm, &profile, true);
     }
     let day = match args.day.as_deref() {
         Some(d) => Some(weekday(d).ok_or_else(|| CliError::user(format!("--day '{d}' is not mon … sun")))?),
