@@ -374,6 +374,11 @@ fn cues_follow_the_run_type_and_the_watch_workout_decodes() {
         &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ics", "--start", "2026-12-01T07:00:00Z"],
     );
     assert!(stdout(&ics).contains("BEGIN:VCALENDAR") && stdout(&ics).contains("BEGIN:VALARM"));
+    // A start time that is not a time is named by the option that was typed.
+    let bad =
+        runtall(&db, &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ics", "--start", "soon"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("--start 'soon' is not a time"), "{}", stderr(&bad));
 
     // Left out, the run comes from today's plan or the last run (none here: an easy run of a usual length), and a
     // speed run starts as reps, so there is a cue before each of them.
@@ -455,6 +460,9 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
     assert!(other.starts_with("No other sports yet") && !other.contains("import your watch files"), "{other}");
     let none = stdout(&runtall(&db, &["runs", "--from", "2099-01-01"]));
     assert!(none.starts_with("No activities match these filters"), "{none}");
+    let zero = runtall(&db, &["runs", "--limit", "0"]);
+    assert_eq!(zero.status.code(), Some(1), "{}", stdout(&zero));
+    assert!(stderr(&zero).contains("--limit 0"), "{}", stderr(&zero));
     let out = runtall(&db, &["insights", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["runs"].as_u64(), Some(48));

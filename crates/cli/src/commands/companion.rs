@@ -279,7 +279,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
         ExportCommand::Cues { spec, format, start, out } => {
             let (plan, _) = cue_plan(ctx, &spec)?;
             let start = match start {
-                Some(s) => super::log::parse_time(&s)?,
+                Some(s) => super::log::parse_time("--start", &s)?,
                 None => Timestamp::now(),
             };
             let text = match format.parse::<VoiceFormat>().map_err(err)? {

@@ -64,6 +64,9 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
         ),
         None => None,
     };
+    if args.limit == 0 {
+        return Err(CliError::user("--limit 0: choose 1 or more runs to list"));
+    }
     let filter = ActivityFilter {
         from: args.from.as_deref().map(|s| parse_date("--from", s)).transpose()?,
         to,
