@@ -55,6 +55,23 @@ fn pick_many<T: Copy>(question: &str, items: &[T], label: fn(T) -> &'static str)
     Ok(chosen.into_iter().filter_map(|o| items.get(o.index).copied()).collect())
 }
 
+/// Multiple choice that needs at least one answer, asked again on the spot: the assessment is refused without it,
+/// and finding that out at the end would lose every answer given after it.
+fn pick_at_least_one<T: Copy>(
+    question: &str,
+    items: &[T],
+    label: fn(T) -> &'static str,
+    why: &'static str,
+) -> CliResult<Vec<T>> {
+    let labels: Vec<&str> = items.iter().map(|i| label(*i)).collect();
+    let chosen = MultiSelect::new(question, labels)
+        .with_validator(move |chosen: &[inquire::list_option::ListOption<&&str>]| {
+            Ok(if chosen.is_empty() { Validation::Invalid(why.into()) } else { Validation::Valid })
+        })
+        .raw_prompt()?;
+    Ok(chosen.into_iter().filter_map(|o| items.get(o.index).copied()).collect())
+}
+
 fn pick_one<T: Copy>(question: &str, items: &[T], label: fn(T) -> &'static str) -> CliResult<T> {
     let labels: Vec<&str> = items.iter().map(|i| label(*i)).collect();
     let chosen = Select::new(question, labels).raw_prompt()?;
@@ -90,7 +107,12 @@ fn bounded<T>(value: f64, make: fn(f64) -> Result<T, runtall_domain::InputError>
 pub fn assessment(units: Units) -> CliResult<Assessment> {
     need_terminal()?;
     println!("Assessment: about 3 minutes. Space selects, Enter confirms.\n");
-    let regions = pick_many("Where does it hurt?", &Region::ALL, Region::label)?;
+    let regions = pick_at_least_one(
+        "Where does it hurt?",
+        &Region::ALL,
+        Region::label,
+        "choose at least one region where it hurts (space selects)",
+    )?;
     if regions.contains(&Region::Chest) {
         return Ok(Assessment {
             regions,
@@ -107,7 +129,18 @@ pub fn assessment(units: Units) -> CliResult<Assessment> {
     let baseline = number("Usual pain over the last week, 0 (none) to 10 (worst imaginable)", 0.0, 10.0, "")?;
     let runs = number("Runs per week", 0.0, 14.0, "")?;
     let weekly = distance("Distance per week", 400.0, units)?;
-    let long = distance("Usual long run (0 if none)", 250.0, units)?;
+    // Asked again on the spot when longer than the week's distance: the assessment is refused otherwise, at the end.
+    let long = loop {
+        let long = distance("Usual long run (0 if none)", 250.0, units)?;
+        if weekly <= 0.0 || long <= weekly {
+            break long;
+        }
+        let shown = |km: f64| match units {
+            Units::Km => format!("{km:.1} km"),
+            Units::Mi => format!("{:.1} miles", km / KM_PER_MI),
+        };
+        println!("  A usual long run of {} is longer than the week's {}: type it again.", shown(long), shown(weekly));
+    };
     let speed = number("Speed sessions (intervals, tempo, hills) per week", 0.0, runs, "")?;
     let surfaces = pick_many("Surfaces you run on", &Surface::ALL, Surface::label)?;
     let pack =

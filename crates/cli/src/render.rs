@@ -126,8 +126,11 @@ fn flags(list: &[TriggeredFlag]) {
 }
 
 /// What the screen (with the assessment, if any) means now, as the safety gate decided.
-pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) {
+/// What the screen means and the next step; `assessed`: an assessment is already stored, so the next step is the
+/// plan (a returning runner who screens again is not sent to answer the assessment again).
+pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile, assessed: bool) {
     let list = &perm.open_flags;
+    let next = if assessed { "Next: `runtall plan`." } else { "Next: `runtall assess`, then `runtall plan`." };
     match perm.mode {
         Mode::Locked => {
             println!("\n!!  STOP — this needs emergency care now  !!\n");
@@ -180,12 +183,12 @@ pub fn screen_outcome(program: &Program, perm: &Permissions, profile: &Profile) 
                 println!();
                 println_wrapped(&info.action, "");
             }
-            println!("\nMeanwhile you get a reduced, gentle program. Next: `runtall assess`, then `runtall plan`.");
+            println!("\nMeanwhile you get a reduced, gentle program. {next}");
         }
         Mode::Full => {
             println!("Screen clear: none of the red flags applies to you today.");
             println!("This is a safety check, not a diagnosis: if symptoms change, screen again.");
-            println!("Next: `runtall assess`, then `runtall plan`.");
+            println!("{next}");
         }
         Mode::NotScreened => println!("No screen yet: run `runtall screen`."),
     }
@@ -262,7 +265,14 @@ fn item(program: &Program, i: &PlanItem) {
     println_wrapped(&format!("from: {}", sources_line(program, &i.cite, i.evidence)), "      ");
 }
 
-pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Option<&runtall_domain::plan::Today>) {
+/// The whole plan; `runs` are the run types the safety gate allows now (the only ones `plan --for-run` will show).
+pub fn plan(
+    program: &Program,
+    record: &PlanRecord,
+    profile: &Profile,
+    today: Option<&runtall_domain::plan::Today>,
+    runs: &[RunType],
+) {
     let p: &Plan = &record.plan;
     let who = if profile.name.is_empty() { String::new() } else { format!(" for {}", profile.name) };
     println!("PLAN{who} — {} (#{})", record.created_at.strftime("%Y-%m-%d"), record.id.unwrap_or(0));
@@ -332,13 +342,22 @@ pub fn plan(program: &Program, record: &PlanRecord, profile: &Profile, today: Op
         }
     }
     println!();
+    // Only the runs the gate allows: with no running, every `--for-run` would be refused.
+    let for_run = (!runs.is_empty()).then(|| {
+        let names: Vec<&str> = runs.iter().map(|r| r.as_str()).collect();
+        format!("For one run: `runtall plan --for-run {}`.", names.join("|"))
+    });
     for line in [
-        "Stop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, more \
-         is too much.",
-        "For one run: `runtall plan --for-run long|speed|easy|race|trail`.",
-        "Every source named in full, and what the evidence levels mean: `runtall sources`.",
-    ] {
-        println_wrapped(line, "");
+        Some("Stop any exercise that brings sharp, spreading or chest pain; pain up to 3/10 is fine, 4–5 acceptable, more \
+         is too much."
+            .to_string()),
+        for_run,
+        Some("Every source named in full, and what the evidence levels mean: `runtall sources`.".to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        println_wrapped(&line, "");
     }
 }
 

@@ -20,10 +20,28 @@ pub fn label_name(l: Option<RunLabel>) -> &'static str {
     }
 }
 
-pub fn list(rows: &[ActivityRow], units: Units) {
+/// What an empty list means depends on what was asked: an empty journal, no other sports, or filters that match
+/// nothing in a journal that has runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked {
+    Runs,
+    CrossTraining,
+    Filtered,
+}
+
+pub fn list(rows: &[ActivityRow], units: Units, asked: Asked) {
     if rows.is_empty() {
         println!(
-            "No runs yet: import your watch files with `runtall import PATH` (FIT, GPX, TCX, or a bulk export zip)."
+            "{}",
+            match asked {
+                Asked::Runs => {
+                    "No runs yet: import your watch files with `runtall import PATH` (FIT, GPX, TCX, or a bulk export zip)."
+                }
+                Asked::CrossTraining => {
+                    "No other sports yet: rides, swims and walks you import are listed here (runs: `runtall runs`)."
+                }
+                Asked::Filtered => "No activities match these filters; `runtall runs` lists every run.",
+            }
         );
         return;
     }

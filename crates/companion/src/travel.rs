@@ -9,10 +9,15 @@
 //! day after the race is the recommended day to go home. A journey counts as long above
 //! `HabitDefaults::long_drive_hours`; long flights are treated like long drives, because the seat is the
 //! problem, not the vehicle.
+//!
+//! The plan is a race plan (a race day, its pre-race routine, a shake-out run), so it follows the safety gate like
+//! the cue planner does: when the gate holds race runs back (locked, paused, no running, or a reduced program) there
+//! is no trip to plan, and the refusal carries the gate's reason.
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 use runtall_content::{Citation, HabitArea, Program, RunType};
+use runtall_domain::safety::Permissions;
 use serde::{Deserialize, Serialize};
 
 /// Longest single-day drive the planner accepts.
@@ -38,6 +43,9 @@ pub enum TravelError {
     ReturnTooLate { ret: Date },
     #[error("date arithmetic failed near {0}")]
     Date(Date),
+    /// The safety gate holds race runs back; the reason is the gate's own ("race runs wait: …").
+    #[error("no race trip to plan now: {0}")]
+    NotAllowed(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -173,14 +181,20 @@ fn days_between(a: Date, b: Date) -> i32 {
     a.until(b).map_or(0, |s| s.get_days())
 }
 
-/// Plans the trip. `long_run_dates` are the runner's planned long runs (past ones are ignored).
+/// Plans the trip within what the safety gate allows (`permissions`: the race run type must be allowed).
+/// `long_run_dates` are the runner's planned long runs (past ones are ignored).
 pub fn plan_travel(
     program: &Program,
+    permissions: &Permissions,
     race: Date,
     travel: TravelMode,
     long_run_dates: &[Date],
     options: &TravelOptions,
 ) -> Result<TravelPlan, TravelError> {
+    let race_run = permissions.run(RunType::Race);
+    if !race_run.allowed {
+        return Err(TravelError::NotAllowed(race_run.reason.clone().unwrap_or_default()));
+    }
     let d = &program.habit_defaults;
     let today = options.today;
     let (mode, max) = match travel {

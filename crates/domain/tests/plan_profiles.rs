@@ -197,6 +197,12 @@ fn rib_pain_after_eating_goes_to_a_clinician_and_magnesium_is_withheld() {
     let mg = plan.excluded.iter().find(|e| e.id == "magnesium").expect("magnesium excluded");
     assert!(mg.instead.as_deref().is_some_and(|i| i.contains("pharmacist")));
     assert!(!has(&plan, RefKind::Relief, "magnesium"));
+    // No race to travel to with no running: the race-trip habits are left out with the gate's reason, not advised.
+    for id in ["arrive-early-for-races", "return-home-day-after", "no-long-drive-next-to-long-run"] {
+        assert!(!has(&plan, RefKind::Habit, id), "{id} advised with no running");
+        let left = plan.excluded.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} not listed as left out"));
+        assert!(left.reason.contains("no running"), "{}", left.reason);
+    }
     // Pain 7 would bring "taper, don't stop" and cardio alternatives, but not while running is held.
     assert!(!has(&plan, RefKind::Habit, "taper-dont-stop"), "no advice to keep running while it is held");
     assert!(!has(&plan, RefKind::Alternative, "elliptical"), "no hard cardio either");

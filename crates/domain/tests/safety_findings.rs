@@ -190,6 +190,10 @@ fn relief_items_in_the_plan_carry_their_limits_and_magnesium_is_not_relief() {
     assert!(text("kinesiology-tape").contains("5 days"), "tape without its day limit");
     assert!(text("kinesiology-tape").to_lowercase().contains("test strip"), "tape without the patch test");
     assert!(text("magnesium").contains("350"), "magnesium without its upper limit");
+    // Each cap is said once: the content's words and the line made from the cap used to repeat it.
+    let limits = |id: &str| plan.items.iter().find(|i| i.id == id).map(|i| i.limits.join(" | ")).unwrap_or_default();
+    assert_eq!(limits("kinesiology-tape").matches("5 days").count(), 1, "{}", limits("kinesiology-tape"));
+    assert_eq!(limits("magnesium").matches("350 mg").count(), 1, "{}", limits("magnesium"));
     let mg = plan.items.iter().find(|i| i.id == "magnesium").expect("magnesium");
     assert_ne!(mg.section, Section::Relief, "magnesium is not a comfort or pain-relief option");
 }

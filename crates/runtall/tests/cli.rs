@@ -43,6 +43,11 @@ fn demo_prints_a_plan_whose_every_item_says_why_and_where_from() {
         assert!(block.contains("from: "), "item without a source:\n{block}");
     }
     assert!(text.contains("Your week"));
+    // The plan shown is the one `runtall plan` shows next (today's screen, the re-scored assessment), today on top.
+    let shown = text.lines().find(|l| l.starts_with("PLAN for ")).expect("a plan header");
+    let plan = stdout(&runtall(&db, &["plan"]));
+    assert_eq!(Some(shown), plan.lines().next(), "the demo showed another plan than `runtall plan`:\n{plan}");
+    assert!(text.contains("function 7.0/10") && text.contains("\nToday, "), "{text}");
     // The demo filled the database through the normal path.
     let status = runtall(&db, &["status", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
@@ -102,6 +107,13 @@ fn the_full_flow_from_answer_files() {
         let again = runtall(&db, &["plan"]);
         assert!(again.status.success(), "{}", stderr(&again));
     }
+    // Screening again later: the assessment is stored, so the next step is the plan, not the assessment again.
+    let out = runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]);
+    assert!(
+        stdout(&out).contains("Next: `runtall plan`.") && !stdout(&out).contains("runtall assess"),
+        "{}",
+        stdout(&out)
+    );
     let history = runtall(&db, &["plan", "--history", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&history.stdout).expect("json");
     assert_eq!(v.as_array().map(|a| a.len()), Some(1), "one plan for one screen and assessment");
@@ -126,6 +138,10 @@ fn level_a_shows_the_emergency_number_and_locks_plans_until_a_clinician_checked(
     assert!(stderr(&plan).contains("locked"), "{}", stderr(&plan));
     let run = runtall(&db, &["plan", "--for-run", "easy"]);
     assert_eq!(run.status.code(), Some(1), "no run-day plan either");
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date").to_string();
+    let trip = runtall(&db, &["travel", "--race", &race, "--drive-hours", "3"]);
+    assert_eq!(trip.status.code(), Some(1), "no race trip either: {}", stdout(&trip));
+    assert!(stderr(&trip).contains("locked"), "{}", stderr(&trip));
     assert!(runtall(&db, &["screen", "--clinician-checked"]).status.success());
     let plan = runtall(&db, &["plan"]);
     assert!(plan.status.success(), "{}", stderr(&plan));
@@ -358,6 +374,11 @@ fn cues_follow_the_run_type_and_the_watch_workout_decodes() {
         &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ics", "--start", "2026-12-01T07:00:00Z"],
     );
     assert!(stdout(&ics).contains("BEGIN:VCALENDAR") && stdout(&ics).contains("BEGIN:VALARM"));
+    // A start time that is not a time is named by the option that was typed.
+    let bad =
+        runtall(&db, &["export", "cues", "--run", "easy", "--minutes", "30", "--format", "ics", "--start", "soon"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("--start 'soon' is not a time"), "{}", stderr(&bad));
 
     // Left out, the run comes from today's plan or the last run (none here: an easy run of a usual length), and a
     // speed run starts as reps, so there is a cue before each of them.
@@ -384,6 +405,12 @@ fn travel_plans_arrive_early_and_keep_long_drives_away_from_the_race() {
     let db = dir.path().join("t.db");
     let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(60)).expect("date");
     let day = |n: i64| race.checked_sub(jiff::Span::new().days(n)).expect("date").to_string();
+    // A race trip asks the safety gate like cues do: nothing before a screen.
+    let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("runtall screen"), "{}", stderr(&out));
+    let clear = repo("examples/screen-clear.toml");
+    assert!(runtall(&db, &["screen", "--answers", clear.to_str().expect("path")]).status.success());
     let out = runtall(&db, &["travel", "--race", &race.to_string(), "--drive-hours", "5", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -428,6 +455,14 @@ fn demo_season_gives_insights_with_numbers_and_an_experiment_in_progress() {
     for label in ["long", "intervals", "easy"] {
         assert!(rows.iter().any(|r| r["label"] == label), "some {label} runs");
     }
+    // Runs but no other sports, and a filter that matches nothing: neither is an empty journal.
+    let other = stdout(&runtall(&db, &["runs", "--cross-training"]));
+    assert!(other.starts_with("No other sports yet") && !other.contains("import your watch files"), "{other}");
+    let none = stdout(&runtall(&db, &["runs", "--from", "2099-01-01"]));
+    assert!(none.starts_with("No activities match these filters"), "{none}");
+    let zero = runtall(&db, &["runs", "--limit", "0"]);
+    assert_eq!(zero.status.code(), Some(1), "{}", stdout(&zero));
+    assert!(stderr(&zero).contains("--limit 0"), "{}", stderr(&zero));
     let out = runtall(&db, &["insights", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["runs"].as_u64(), Some(48));

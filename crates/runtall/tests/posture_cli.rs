@@ -152,6 +152,17 @@ fn a_video_file_gives_minutes_and_drift() {
     assert!(text.contains("run video"), "{text}");
     assert!(text.contains("From minute 1 to minute 3: head forward"), "{text}");
     assert!(text.contains("further ahead"), "{text}");
+    // The list gives the video's length; a short clip with few usable frames is not "0 min of video".
+    let short = dir.path().join("short.json");
+    std::fs::write(
+        &short,
+        r#"{"duration_s":95,"frames":[{"t":0,"ear":{"x":520,"y":210},"shoulder":{"x":500,"y":300},"hip":{"x":505,"y":560},"confidence":0.9},{"t":0.5,"ear":{"x":522,"y":211},"shoulder":{"x":501,"y":301},"hip":{"x":505,"y":561},"confidence":0.9}]}"#,
+    )
+    .expect("write");
+    ok(runtall(&db, &["posture", "add", "--landmarks", s(&short)]));
+    let list = ok(runtall(&db, &["posture", "list"]));
+    assert!(list.contains("3:00 of video, drift measured"), "{list}");
+    assert!(list.contains("1:35 of video, too short for drift"), "{list}");
 }
 
 #[test]

@@ -53,6 +53,9 @@ fn rib_pain_with_meals_stops_runs_in_plan_for_run_status_and_cues() {
     assert!(v["plan"]["week"].as_array().expect("week").iter().all(|d| d["run"].is_null()));
     let o = runtall(&db, &["status"]);
     assert!(out(&o).to_lowercase().contains("no running"), "{}", out(&o));
+    // The plan does not point to `plan --for-run` commands that would all be refused.
+    let o = runtall(&db, &["plan"]);
+    assert!(o.status.success() && !out(&o).contains("--for-run"), "{}", out(&o));
     for args in [
         vec!["cues", "--run", "long", "--minutes", "90"],
         vec!["export", "workout", "--run", "speed", "--reps", "6x800m", "-o", "x.fit"],
@@ -61,6 +64,12 @@ fn rib_pain_with_meals_stops_runs_in_plan_for_run_status_and_cues() {
         let o = runtall(&db, &args);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", out(&o));
     }
+    // No race trip either: it would plan a race day, its pre-race routine and a shake-out run.
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date").to_string();
+    let o = runtall(&db, &["travel", "--race", &race, "--drive-hours", "4"]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(out(&o).contains("no race trip to plan now: no running"), "{}", out(&o));
+    assert!(!out(&o).contains("race day"), "{}", out(&o));
     let o = runtall(&db, &["guide", "pre-run-speed"]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
     // A clinician's check clears the hold, although the screen itself flagged nothing.

@@ -425,6 +425,12 @@ async function main() {
       expect((await good.textContent()).includes('added #'), 'the FIT run was added');
       const bad = page.locator('table.results tr', { hasText: 'broken.fit' });
       expect((await bad.textContent()).includes('could not be read'), 'the damaged file is named with its reason');
+      // On a phone the reasons wrap inside the table instead of pushing the page sideways.
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 360, height: 800 });
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      await page.setViewportSize(viewport);
+      expect(wide <= 360, `the job page scrolls sideways on a 360 px phone: ${wide} px wide`);
       await page.getByRole('link', { name: 'See your runs' }).click();
       expect((await page.locator('.run-row').count()) === 7, 'six seeded runs and the imported one');
     });
@@ -457,6 +463,23 @@ async function main() {
       for (const h of ['Safety screen', 'Outcome measures', 'Posture, measured from photos and run videos', 'The program']) {
         expect(headings.some((x) => x.includes(h)), `report section "${h}" in ${headings.join(' | ')}`);
       }
+      // On screen the report sits in the app's layout: none of the app's own table and chart rules may leak in
+      // (they made the tables one line each, 1,400–4,100 px wide, and the charts' text overlap).
+      const viewport = page.viewportSize();
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        const fit = await page.evaluate(() => {
+          const figures = [...document.querySelectorAll('.pt-report figure svg')].map((svg) => ({
+            svg: svg.getBoundingClientRect().width, box: svg.closest('section').getBoundingClientRect().width,
+            text: svg.querySelector('text') ? parseFloat(getComputedStyle(svg.querySelector('text')).fontSize) : 0 }));
+          return { page: document.documentElement.scrollWidth, figures };
+        });
+        expect(fit.page <= width, `the report scrolls sideways at ${width} px: ${fit.page} px wide`);
+        const charts = fit.figures.filter((f) => f.svg > 200);
+        expect(charts.length >= 2, `the report's charts at ${width} px: ${JSON.stringify(fit.figures)}`);
+        for (const f of charts) expect(f.svg >= f.box - 2 && f.text < 12, `a chart at its full width, with its own text size: ${JSON.stringify(f)}`);
+      }
+      await page.setViewportSize(viewport);
       // Print as the browser would: the print style hides the menus; a paper page, not a phone screen.
       await page.emulateMedia({ media: 'print' });
       expect(!(await page.locator('header.top').isVisible()), 'menus hidden in print');

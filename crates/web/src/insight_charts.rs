@@ -173,6 +173,8 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
     let shown = &weeks[weeks.len().saturating_sub(12)..];
     let w = 400.0;
     let h = 110.0;
+    // Room either side for a date label centred under the first and last bars (12 px text, see app.css).
+    let margin = 8.0;
     let slot = w / shown.len().max(1) as f64;
     let bar = (slot * 0.66).min(36.0);
     let text: Vec<String> = shown
@@ -184,7 +186,7 @@ pub fn adherence_chart(weeks: &[runtall_insights::measures::WeekShare]) -> Marku
         .collect();
     html! {
         figure class="chart-figure" {
-            svg class="chart" viewBox={ "0 0 " (w) " " (h) } role="img" aria-label="Share of planned routines done per week"
+            svg class="chart" viewBox={ (-margin) " 0 " (w + 2.0 * margin) " " (h) } role="img" aria-label="Share of planned routines done per week"
                 xmlns="http://www.w3.org/2000/svg" {
                 @for (i, s) in shown.iter().enumerate() {
                     @let x = slot * i as f64 + (slot - bar) / 2.0;
@@ -313,6 +315,35 @@ mod tests {
         assert!(!svg.contains("NaN"));
         let (_, miles) = trend_chart(&weeks, false);
         assert!(miles.contains(" mi "), "{miles}");
+    }
+
+    /// Twelve weeks of bars: every label (dates and shares) fits inside the chart, the first date included, at the
+    /// chart's 12 px text with a generous 0.6 em per character.
+    #[test]
+    fn adherence_labels_stay_inside_the_chart() {
+        let weeks: Vec<runtall_insights::measures::WeekShare> = (0..12)
+            .map(|i| runtall_insights::measures::WeekShare {
+                week_start: date(2026, 9, 21) + jiff::Span::new().weeks(i),
+                share: Some(if i == 11 { 1.0 } else { 0.5 }),
+            })
+            .collect();
+        let svg = adherence_chart(&weeks).into_string();
+        let view: Vec<f64> = svg
+            .split("viewBox=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(|v| v.split(' ').filter_map(|n| n.parse().ok()).collect())
+            .unwrap_or_default();
+        let (left, right) = (view[0], view[0] + view[2]);
+        let mut labels = 0;
+        for piece in svg.split("<text x=\"").skip(1) {
+            let x: f64 = piece.split('"').next().and_then(|x| x.parse().ok()).expect("x");
+            let label = piece.split('>').nth(1).and_then(|t| t.split('<').next()).unwrap_or("");
+            let half = label.chars().count() as f64 * 12.0 * 0.6 / 2.0;
+            assert!(x - half >= left && x + half <= right, "'{label}' at {x} is cut off by the chart edge {view:?}");
+            labels += 1;
+        }
+        assert!(labels >= 12 + 6, "shares and dates: {labels}");
     }
 
     #[test]

@@ -254,8 +254,10 @@ pub fn described(errors: &crate::form::Errors, field: &str) -> Option<String> {
     errors.get(field).map(|_| format!("e-{field}"))
 }
 
-/// A friendly full page for an error status (rendered by the error middleware).
-pub fn error_page(status: u16, message: &str, session: Option<&Session>) -> Markup {
+/// A friendly full page for an error status (rendered by the error middleware). `details` are the answers that need
+/// a look, each with its reason ("From: 2026-06-01 is after the end of the period"): a page that did not re-show its
+/// form must still say what was wrong.
+pub fn error_page(status: u16, message: &str, details: &[String], session: Option<&Session>) -> Markup {
     let title = match status {
         404 => "Not found",
         401 => "Please sign in",
@@ -281,7 +283,8 @@ pub fn error_page(status: u16, message: &str, session: Option<&Session>) -> Mark
                 header class="top" { a class="brand" href="/" { "runtall" } }
                 main id="main" class="error-page" {
                     h1 { (title) }
-                    p { (message) }
+                    p { (message) @if !details.is_empty() { ":" } }
+                    @if !details.is_empty() { ul { @for d in details { li { (d) } } } }
                     p { a class="button" href="/" { "Back to the start" } }
                 }
             }

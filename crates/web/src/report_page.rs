@@ -108,7 +108,7 @@ pub fn body(data: &ReportData) -> Markup {
                 @match &o.pain {
                     None => (nothing("Nothing recorded.")),
                     Some(pain) => {
-                        @if let Some(svg) = &figures.pain { figure class="chart" { (PreEscaped(svg)) } }
+                        @if let Some(svg) = &figures.pain { figure class="report-figure" { (PreEscaped(svg)) } }
                         p { (pain.sentence) }
                         p class="small" { "Shaded: within " (format!("{:.1}–{:.1}", pain.band.0.max(0.0), pain.band.1.min(10.0)))
                             ", no meaningful change from the baseline (2 points or 30% is the bar; smaller changes are day-to-day wobble)." }
@@ -150,7 +150,7 @@ pub fn body(data: &ReportData) -> Markup {
                 @match &figures.load {
                     None => (nothing("No runs and no pain ratings in this period: nothing recorded.")),
                     Some(svg) => {
-                        figure class="chart" { (PreEscaped(svg)) }
+                        figure class="report-figure" { (PreEscaped(svg)) }
                         p { (l.text) }
                         p class="small" { "Bars: " (l.unit) " per week (left axis). Line: weekly pain, the mean of each day's worst rating "
                             "(right axis). Under the axis: long runs (labelled long, or 15 km or more) and speed sessions (intervals, tempo, races) each week." }
@@ -233,7 +233,7 @@ pub fn body(data: &ReportData) -> Markup {
                 }
                 h3 { "What was done: planned routines per week" }
                 p { (p.adherence_sentence) }
-                @if let Some(svg) = &figures.adherence { figure class="chart" { (PreEscaped(svg)) } }
+                @if let Some(svg) = &figures.adherence { figure class="report-figure" { (PreEscaped(svg)) } }
                 h3 { "Left out now, and why (the safety gate's reasons)" }
                 @if p.left_out.is_empty() {
                     p { "Nothing: every run type, exercise, routine and relief option is open." }

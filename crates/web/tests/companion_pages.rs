@@ -116,6 +116,7 @@ async fn the_calendar_download_has_one_alarm_per_cue() {
 #[tokio::test]
 async fn the_travel_page_plans_a_drive_and_a_flight() {
     let app = app().await;
+    app.onboard().await;
     let habits = app.get("/habits?area=travel").await;
     assert!(habits.has("href=\"/travel\""));
     let empty = app.get("/travel").await;
@@ -140,6 +141,7 @@ async fn the_travel_page_plans_a_drive_and_a_flight() {
 #[tokio::test]
 async fn the_travel_api_answers_like_the_cli_and_names_bad_fields() {
     let app = app().await;
+    app.onboard().await;
     let race = days_from_today(30);
     let p = app.get(&format!("/api/travel?race={race}&mode=drive&hours=6&long_run={}", days_from_today(29))).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);

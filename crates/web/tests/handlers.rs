@@ -669,6 +669,14 @@ async fn a_long_journal_pages_back_through_older_runs() {
     let api = app.get(&format!("/api/runs?limit=10&before={older}")).await.json();
     assert_eq!(api.as_array().map(Vec::len), Some(3));
     assert_eq!(app.get("/runs?before=99999999999999").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A last page that is exactly full still offers "Older runs"; past the oldest run the page says so and leads
+    // back, instead of asking a runner with five runs to import their first.
+    let full = app.get("/runs?limit=5").await;
+    let older = full.body.split("href=\"/runs?before=").nth(1).and_then(|r| r.split('"').next()).expect("older link");
+    let past = app.get(&format!("/runs?before={older}")).await;
+    assert_eq!(past.status, StatusCode::OK);
+    assert!(past.has("No older runs") && past.has("Newest runs"), "{}", past.body);
+    assert!(!past.has("Import your first run"), "{}", past.body);
 }
 
 #[tokio::test]

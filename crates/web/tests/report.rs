@@ -78,6 +78,8 @@ async fn bad_options_are_named_by_field() {
     assert!(r.json()["fields"]["note"].is_string(), "{}", r.body);
     let page = app.get("/report?from=2026-06-01&to=2026-05-01").await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page says which answer and why, not only that one needs a look.
+    assert!(page.has("From: 2026-06-01 is after the end of the period (2026-05-01)"), "{}", page.body);
 }
 
 #[tokio::test]

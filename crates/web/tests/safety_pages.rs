@@ -43,6 +43,15 @@ async fn rib_pain_with_meals_means_no_run_on_today_or_in_run_mode() {
     assert_ne!(fit.status, StatusCode::OK, "a long-run workout is downloaded");
     let api = app.get("/api/run-mode?run=easy&minutes=30").await;
     assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+    // No race trip: it would plan a race day with its pre-race routine and a shake-out run.
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date");
+    let trip = app.get(&format!("/travel?race={race}&mode=drive&hours=4")).await;
+    assert_eq!(trip.status, StatusCode::CONFLICT, "{}", trip.body);
+    assert!(trip.has("No race trip to plan now") && trip.has("No running until"), "{}", trip.body);
+    assert!(!trip.has("race day") && !trip.has("/session/pre-run-speed"), "{}", trip.body);
+    let api = app.get(&format!("/api/travel?race={race}&mode=drive&hours=4")).await;
+    assert_eq!(api.status, StatusCode::CONFLICT, "{}", api.body);
+    assert_eq!(app.get("/api/travel").await.status, StatusCode::CONFLICT, "nor the example plan");
     // The plan asks again; a clinician's check clears the hold although the screen itself flagged nothing.
     assert!(app.get("/plan").await.has("A clinician has checked me"));
     let r = app.form("/screen/clinician-checked", &[("confirm", "yes")]).await;
@@ -64,6 +73,9 @@ async fn the_reduced_program_offers_easy_runs_only_on_every_surface() {
     assert_eq!(app.get("/session/rest-day-strength").await.status, StatusCode::CONFLICT);
     let r = app.get("/run-mode/cues.ics?run=speed&reps=6x800m").await;
     assert_ne!(r.status, StatusCode::OK, "speed cues in the reduced program");
+    let race = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(30)).expect("date");
+    let trip = app.get(&format!("/api/travel?race={race}&mode=flight&hours=3")).await;
+    assert_eq!(trip.status, StatusCode::CONFLICT, "races wait in the reduced program: {}", trip.body);
     let r = app.api("/api/experiments", json!({ "factor": "pack" })).await;
     assert!(r.status.is_client_error(), "{}", r.body);
     let page = app.get("/experiments").await;

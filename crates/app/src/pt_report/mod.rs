@@ -444,7 +444,8 @@ pub fn period(options: &ReportOptions, first_assessment: Option<Date>, today: Da
         (Some(f), _) => (f, "as asked".to_string()),
         (None, Some(a)) if a > twelve && a <= to => (a, "since the first assessment".to_string()),
         (None, Some(a)) if a <= to => {
-            (twelve, format!("the last {DEFAULT_WEEKS} weeks; the first assessment was on {a}"))
+            // Written like the report's other dates ("13 Sep 2026"), as the note sits right after "Period 15 Sep 2026 – …".
+            (twelve, format!("the last {DEFAULT_WEEKS} weeks; the first assessment was on {}", a.strftime("%-d %b %Y")))
         }
         (None, _) => (twelve, format!("the last {DEFAULT_WEEKS} weeks")),
     };
@@ -568,7 +569,10 @@ mod tests {
         assert_eq!(note, "since the first assessment");
         let (f, _, note) = period(&o, Some(date(2025, 1, 1)), today).unwrap();
         assert_eq!(f, date(2026, 9, 14), "84 days including today");
-        assert!(note.contains("2025-01-01"), "{note}");
+        assert_eq!(
+            note, "the last 12 weeks; the first assessment was on 1 Jan 2025",
+            "dated like the rest of the report"
+        );
         let (f, _, _) = period(&o, None, today).unwrap();
         assert_eq!(f, date(2026, 9, 14));
     }

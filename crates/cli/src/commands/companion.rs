@@ -279,7 +279,7 @@ pub fn export(ctx: &Ctx, a: ExportArgs) -> CliResult {
         ExportCommand::Cues { spec, format, start, out } => {
             let (plan, _) = cue_plan(ctx, &spec)?;
             let start = match start {
-                Some(s) => super::log::parse_time(&s)?,
+                Some(s) => super::log::parse_time("--start", &s)?,
                 None => Timestamp::now(),
             };
             let text = match format.parse::<VoiceFormat>().map_err(err)? {
@@ -425,7 +425,11 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> CliResult {
     Ok(())
 }
 
+/// A race trip, as the safety gate allows it: nothing while not screened, locked or paused (like cues), and the
+/// planner itself refuses while race runs are held back.
 pub fn travel(ctx: &Ctx, a: TravelArgs) -> CliResult {
+    let store = ctx.store()?;
+    let perm = require_open(ctx, &store)?;
     let race: Date =
         a.race.parse().map_err(|_| CliError::user(format!("--race '{}' is not a date like 2027-04-18", a.race)))?;
     let mode = match (a.drive_hours, a.flight_hours) {
@@ -440,7 +444,7 @@ pub fn travel(ctx: &Ctx, a: TravelArgs) -> CliResult {
     let mut options = TravelOptions::new(today);
     options.depart = a.depart.as_ref().map(parse).transpose()?;
     options.return_on = a.return_on.as_ref().map(parse).transpose()?;
-    let plan = plan_travel(ctx.program, race, mode, &long_runs, &options).map_err(err)?;
+    let plan = plan_travel(ctx.program, &perm, race, mode, &long_runs, &options).map_err(err)?;
     if ctx.json {
         return ctx.print_json(&plan);
     }

@@ -6,7 +6,6 @@
 use super::Ctx;
 use crate::args::DemoArgs;
 use crate::error::{CliError, CliResult};
-use crate::render;
 use jiff::{Timestamp, ToSpan};
 use runtall_app::plan::PlanInputs;
 use runtall_domain::assess::{Assessment, parse_answers};
@@ -56,7 +55,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     let planned_at = started.checked_add(10.minutes()).unwrap_or(started);
     // A fresh journal has no plan yet, so the plan-storage rule stores this one.
     let inputs = PlanInputs::of(Some(&screening), &assessed, &perm);
-    let record = runtall_app::plan::keep_current(&store, inputs, built, planned_at)?;
+    runtall_app::plan::keep_current(&store, inputs, built, planned_at)?;
     let mut rescored = assessed.assessment.clone();
     let rescored_at = started.checked_add(jiff::SignedDuration::from_hours(24 * 7 * 6)).unwrap_or(started);
     for (item, score) in rescored.psfs.iter_mut().zip([7.0, 6.0, 8.0]) {
@@ -67,6 +66,13 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
     runtall_app::screen::record(&store, ctx.program, answers, today_screen)?;
 
     let season = load_season(ctx, &store)?;
+    // The season-start plan above stays in the history (progress counts adherence from it); what is shown is the
+    // plan `runtall plan` shows from now on: for today's screen and the re-scored assessment, with today on top.
+    let perm = ctx.permissions(&store)?;
+    let screening = store.latest_screening()?;
+    let assessment =
+        store.latest_assessment()?.ok_or_else(|| CliError::Internal(anyhow::anyhow!("the demo's assessment")))?;
+    let record = super::plan::keep_current(ctx, &store, &perm, screening.as_ref(), &assessment)?;
 
     if ctx.json {
         return ctx.print_json(&serde_json::json!({ "plan": record, "season": season }));
@@ -86,7 +92,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> CliResult {
          day, wears a pack on long runs, and has neck, right upper-trapezius and between-the-shoulder-blades pain \
          (5/10). Their red-flag screen was clear. This is Sam's plan:\n"
     );
-    render::plan(ctx.program, &record, &profile, None);
+    super::plan::render_with_today(ctx, &store, &perm, &record, &profile)?;
     let report = super::insights::report(&store)?;
     println!();
     super::insights::print_report(&report);

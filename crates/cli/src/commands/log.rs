@@ -84,15 +84,16 @@ fn delete(ctx: &Ctx, id: i64) -> CliResult {
     Ok(())
 }
 
-/// Accepts RFC 3339 (`2026-11-21T18:30:00+01:00`) or local `YYYY-MM-DD HH:MM`.
-pub fn parse_time(s: &str) -> CliResult<Timestamp> {
+/// Accepts RFC 3339 (`2026-11-21T18:30:00+01:00`) or local `YYYY-MM-DD HH:MM`; errors name `flag` (`--at`,
+/// `--start`), the option the runner typed.
+pub fn parse_time(flag: &str, s: &str) -> CliResult<Timestamp> {
     if let Ok(t) = s.parse::<Timestamp>() {
         return Ok(t);
     }
     let civil: DateTime = s.replace(' ', "T").parse().map_err(|_| {
-        CliError::user(format!("--at '{s}' is not a time like 2026-11-21T18:30:00+01:00 or 2026-11-21 18:30"))
+        CliError::user(format!("{flag} '{s}' is not a time like 2026-11-21T18:30:00+01:00 or 2026-11-21 18:30"))
     })?;
-    civil.to_zoned(TimeZone::system()).map(|z| z.timestamp()).map_err(|e| CliError::user(format!("--at '{s}': {e}")))
+    civil.to_zoned(TimeZone::system()).map(|z| z.timestamp()).map_err(|e| CliError::user(format!("{flag} '{s}': {e}")))
 }
 
 fn today() -> Date {
@@ -122,7 +123,7 @@ fn pain(ctx: &Ctx, a: PainArgs) -> CliResult {
         PainTiming::Other
     };
     let at = match &a.at {
-        Some(s) => parse_time(s)?,
+        Some(s) => parse_time("--at", s)?,
         None => Timestamp::now(),
     };
     let store = ctx.store()?;

@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
     let mut latest = store.latest_screening()?;
     let mut perm = ctx.permissions(&store)?;
     match perm.mode {
-        Mode::Locked | Mode::Paused if !ctx.json => render::screen_outcome(ctx.program, &perm, &profile),
+        Mode::Locked | Mode::Paused if !ctx.json => render::screen_outcome(ctx.program, &perm, &profile, true),
         Mode::Reduced | Mode::NoRunning if !ctx.json && perm.awaits_clinician() && std::io::stdin().is_terminal() => {
             // Ask again at each plan whether a clinician has checked.
             if prompt::clinician_checked(&perm.open_flags, &perm.holds)?
@@ -69,21 +69,44 @@ pub fn run(ctx: &Ctx, args: PlanArgs) -> CliResult {
         return Ok(());
     }
 
-    let built = plan::build(ctx.program, &assessment.assessment, &perm)?;
-    // Stored only when its inputs changed, as the web app does: viewing the plan adds nothing to its history.
-    let inputs = PlanInputs::of(latest.as_ref(), &assessment, &perm);
-    let record = runtall_app::plan::keep_current(&store, inputs, built, Timestamp::now())?;
+    let record = keep_current(ctx, &store, &perm, latest.as_ref(), &assessment)?;
     if ctx.json {
         return ctx.print_json(&record);
     }
-    let day = this_weekday();
-    let run = record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run);
-    let progress = runtall_app::doses::progress(&store, ctx.program, Timestamp::now())?;
-    let today = plan::today(ctx.program, &record.plan, &perm, day, run, profile.budget(), &progress);
-    render::plan(ctx.program, &record, &profile, Some(&today));
+    render_with_today(ctx, &store, &perm, &record, &profile)?;
     if stale {
         println!("\nYour last red-flag screen is more than 4 weeks old: run `runtall screen` again.");
     }
+    Ok(())
+}
+
+/// The plan for these inputs, stored only when its inputs changed, as the web app does: viewing the plan adds
+/// nothing to its history.
+pub(crate) fn keep_current(
+    ctx: &Ctx,
+    store: &dyn Store,
+    perm: &runtall_domain::safety::Permissions,
+    screening: Option<&ScreeningRecord>,
+    assessment: &runtall_domain::assess::AssessmentRecord,
+) -> CliResult<runtall_domain::plan::PlanRecord> {
+    let built = plan::build(ctx.program, &assessment.assessment, perm)?;
+    let inputs = PlanInputs::of(screening, assessment, perm);
+    Ok(runtall_app::plan::keep_current(store, inputs, built, Timestamp::now())?)
+}
+
+/// The plan as `runtall plan` prints it: today's few things at the top, then the whole plan.
+pub(crate) fn render_with_today(
+    ctx: &Ctx,
+    store: &dyn Store,
+    perm: &runtall_domain::safety::Permissions,
+    record: &runtall_domain::plan::PlanRecord,
+    profile: &runtall_domain::profile::Profile,
+) -> CliResult {
+    let day = this_weekday();
+    let run = record.plan.week.iter().find(|d| d.day == day).and_then(|d| d.run);
+    let progress = runtall_app::doses::progress(store, ctx.program, Timestamp::now())?;
+    let today = plan::today(ctx.program, &record.plan, perm, day, run, profile.budget(), &progress);
+    render::plan(ctx.program, record, profile, Some(&today), &perm.allowed_runs());
     Ok(())
 }
 
@@ -94,7 +117,7 @@ pub fn today(ctx: &Ctx, args: crate::args::TodayArgs) -> CliResult {
     let profile = ctx.profile_or_default(&store)?;
     let perm = ctx.permissions(&store)?;
     if PlanError::refusal(&perm).is_some() && !ctx.json {
-        render::screen_outcome(ctx.program, &perm, &profile);
+        render::screen_outcome(ctx.program, &perm, &profile, true);
     }
     let day = match args.day.as_deref() {
         Some(d) => Some(weekday(d).ok_or_else(|| CliError::user(format!("--day '{d}' is not mon … sun")))?),

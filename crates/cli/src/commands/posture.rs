@@ -94,11 +94,17 @@ fn list_line(c: &PostureCheck) -> String {
             m.trunk_lean_deg,
             if m.quality.is_empty() { String::new() } else { format!("  ({} to check)", m.quality.len()) }
         ),
-        Detail::Video { summary: s } => format!(
-            "{} min of video, {}",
-            s.minutes.len(),
-            if s.drift.is_some() { "drift measured" } else { "too short for drift" }
-        ),
+        // The video's own length: the per-minute medians count only minutes with enough usable frames, so a
+        // 95 s clip with few of them would read "0 min of video".
+        Detail::Video { summary: s } => {
+            let secs = s.duration_s.max(0.0).round() as u64;
+            format!(
+                "{}:{:02} of video, {}",
+                secs / 60,
+                secs % 60,
+                if s.drift.is_some() { "drift measured" } else { "too short for drift" }
+            )
+        }
     };
     format!("#{:<4} {}  {:<17} {main}", c.id, c.taken_on, c.kind.label())
 }

@@ -64,6 +64,9 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
         ),
         None => None,
     };
+    if args.limit == 0 {
+        return Err(CliError::user("--limit 0: choose 1 or more runs to list"));
+    }
     let filter = ActivityFilter {
         from: args.from.as_deref().map(|s| parse_date("--from", s)).transpose()?,
         to,
@@ -78,10 +81,17 @@ pub fn run(ctx: &Ctx, args: RunsArgs) -> CliResult {
             ActivityKind::Runs
         },
     };
+    let asked = if filter.from.is_some() || filter.to.is_some() || filter.label.is_some() {
+        render_runs::Asked::Filtered
+    } else if args.cross_training {
+        render_runs::Asked::CrossTraining
+    } else {
+        render_runs::Asked::Runs
+    };
     let rows = store.activities(&filter)?;
     if ctx.json {
         return ctx.print_json(&rows);
     }
-    render_runs::list(&rows, profile.units);
+    render_runs::list(&rows, profile.units, asked);
     Ok(())
 }

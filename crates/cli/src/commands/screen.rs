@@ -74,6 +74,7 @@ pub fn run(ctx: &Ctx, args: ScreenArgs) -> CliResult {
             emergency_number: profile.emergency_number(),
         });
     }
-    render::screen_outcome(ctx.program, &perm, &profile);
+    let assessed = store.latest_assessment()?.is_some();
+    render::screen_outcome(ctx.program, &perm, &profile, assessed);
     Ok(())
 }

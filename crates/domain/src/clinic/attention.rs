@@ -150,11 +150,12 @@ fn level_kind(level: FlagLevel) -> ReasonKind {
     }
 }
 
+/// The level with its article ("an emergency-level answer", "a see-a-clinician-today answer").
 fn level_words(level: FlagLevel) -> &'static str {
     match level {
-        FlagLevel::A => "emergency-level",
-        FlagLevel::B => "see-a-clinician-today",
-        FlagLevel::C => "see-a-clinician-soon",
+        FlagLevel::A => "an emergency-level",
+        FlagLevel::B => "a see-a-clinician-today",
+        FlagLevel::C => "a see-a-clinician-soon",
     }
 }
 
@@ -166,7 +167,7 @@ pub fn attention(s: &Signals) -> Attention {
         reasons.push(Reason {
             kind: level_kind(f.level),
             text: format!(
-                "Red-flag screen on {} with a {} answer{answers}",
+                "Red-flag screen on {} with {} answer{answers}",
                 f.at.strftime("%Y-%m-%d"),
                 level_words(f.level)
             ),
@@ -250,6 +251,15 @@ mod tests {
             [ReasonKind::PainWorse, ReasonKind::AdherenceFalling]
         );
         assert!(worse.reasons[0].text.contains("6.0") && worse.reasons[0].text.contains("3.0"), "{:?}", worse.reasons);
+    }
+
+    #[test]
+    fn a_red_flag_reason_reads_as_a_sentence() {
+        let flag = |level| FlagSeen { at: Timestamp::UNIX_EPOCH, level, answers: vec!["Chest pain".into()] };
+        let text =
+            |level| attention(&Signals { flags: vec![flag(level)], ..Signals::default() }).reasons[0].text.clone();
+        assert_eq!(text(FlagLevel::A), "Red-flag screen on 1970-01-01 with an emergency-level answer: Chest pain");
+        assert!(text(FlagLevel::B).contains("with a see-a-clinician-today answer"), "{}", text(FlagLevel::B));
     }
 
     #[test]

@@ -40,12 +40,15 @@ pub(super) const SEE_A_PT_IF_NO_PROGRESS: Named = habit("see-a-pt-if-no-progress
 pub(super) const DIRECT_ACCESS_TO_PT: Named = habit("direct-access-to-pt");
 pub(super) const CHEST_PAIN_FIRST: Named = habit("chest-pain-first");
 pub(super) const NEW_RUNNER_ACHES_AND_FUEL: Named = habit("new-runner-aches-and-fuel");
+pub(super) const ARRIVE_EARLY_FOR_RACES: Named = habit("arrive-early-for-races");
+pub(super) const RETURN_HOME_DAY_AFTER: Named = habit("return-home-day-after");
+pub(super) const NO_LONG_DRIVE_NEXT_TO_LONG_RUN: Named = habit("no-long-drive-next-to-long-run");
 
 /// The screen question about chest or rib pain with effort or meals: the plan's safety items point at it.
 pub(super) const RIB_FLAG: Named = Named { kind: RefKind::RedFlag, id: "chest-or-rib-pain-with-effort-or-meals" };
 
 /// Every constant above.
-pub const ALL: [Named; 18] = [
+pub const ALL: [Named; 21] = [
     LOWER_TRAP_SET,
     CHIN_TUCK,
     OPEN_BOOK_ROTATION,
@@ -63,6 +66,9 @@ pub const ALL: [Named; 18] = [
     DIRECT_ACCESS_TO_PT,
     CHEST_PAIN_FIRST,
     NEW_RUNNER_ACHES_AND_FUEL,
+    ARRIVE_EARLY_FOR_RACES,
+    RETURN_HOME_DAY_AFTER,
+    NO_LONG_DRIVE_NEXT_TO_LONG_RUN,
     RIB_FLAG,
 ];
 

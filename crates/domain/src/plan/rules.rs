@@ -517,29 +517,59 @@ fn desk(b: &mut Builder<'_>) {
 }
 
 /// Travel.
+///
+/// A race trip's habits follow the gate's word on race runs (and, for the drive next to a long run, on long runs
+/// too): with no running or in the reduced program there is no race to travel to, so they are listed as left out with
+/// the gate's reason, as held-back runs are. When the race was the only reason for the section, nothing else of it
+/// stays; a runner whose pain comes after driving, or who drives a lot, keeps the rest.
 fn travel(b: &mut Builder<'_>) {
     let program = b.program;
     let a = b.a;
     let e = &b.a.exposures;
     let car = e.car_hours_per_week.get();
-    if a.has(When::AfterDriving) || car >= CAR_HOURS_WEEK || e.destination_race {
-        let why = if a.has(When::AfterDriving) {
-            reason("when: after-driving", "Your pain shows up after long drives or travel.")
-        } else if e.destination_race {
-            reason(
-                "exposures.destination_race: true",
-                "You are training for a race you travel to: the trip is part of the plan.",
-            )
-        } else {
-            reason(
-                format!("exposures.car_hours_per_week: {car}"),
-                format!("About {car} h a week in the car is a lot of slouched sitting."),
-            )
-        };
-        b.habits_in(HabitArea::Travel, Section::Travel, Priority::Recommended, &why);
-        for r in program.routines_of(RoutineKind::Travel) {
-            b.routine(Section::Travel, Priority::Recommended, &r.id.clone(), why.clone());
+    let race = b.permissions.run(RunType::Race).clone();
+    let long = b.permissions.run(RunType::Long).clone();
+    let race_trip = e.destination_race && race.allowed;
+    let driving = a.has(When::AfterDriving) || car >= CAR_HOURS_WEEK;
+    if e.destination_race && !race.allowed {
+        for n in [named::ARRIVE_EARLY_FOR_RACES, named::NO_LONG_DRIVE_NEXT_TO_LONG_RUN, named::RETURN_HOME_DAY_AFTER] {
+            b.excluded.push(Excluded {
+                kind: RefKind::Habit,
+                id: n.id.to_string(),
+                reason: race.reason.clone().unwrap_or_default(),
+                instead: None,
+            });
         }
+    }
+    if !(driving || race_trip) {
+        return;
+    }
+    let why = if a.has(When::AfterDriving) {
+        reason("when: after-driving", "Your pain shows up after long drives or travel.")
+    } else if race_trip {
+        reason(
+            "exposures.destination_race: true",
+            "You are training for a race you travel to: the trip is part of the plan.",
+        )
+    } else {
+        reason(
+            format!("exposures.car_hours_per_week: {car}"),
+            format!("About {car} h a week in the car is a lot of slouched sitting."),
+        )
+    };
+    let ids: Vec<String> =
+        program.habits.iter().filter(|h| h.area == HabitArea::Travel).map(|h| h.id.clone()).collect();
+    for id in ids {
+        let race_only = id == named::ARRIVE_EARLY_FOR_RACES.id || id == named::RETURN_HOME_DAY_AFTER.id;
+        let next_to_long_run = id == named::NO_LONG_DRIVE_NEXT_TO_LONG_RUN.id;
+        // Listed as left out above for a runner with a race to travel to; for anyone else they are beside the point.
+        if (race_only && !race.allowed) || (next_to_long_run && !race.allowed && !long.allowed) {
+            continue;
+        }
+        b.habit_id(Section::Travel, Priority::Recommended, &id, why.clone());
+    }
+    for r in program.routines_of(RoutineKind::Travel) {
+        b.routine(Section::Travel, Priority::Recommended, &r.id.clone(), why.clone());
     }
 }
 

@@ -212,7 +212,13 @@ async fn render_errors(request: Request, next: Next) -> Response {
         }
         (status, axum::Json(body)).into_response()
     } else {
-        (status, layout::maud_response(layout::error_page(status.as_u16(), &message, session.as_ref()))).into_response()
+        let details: Vec<String> = fields
+            .iter()
+            .flatten()
+            .map(|(field, why)| format!("{}: {why}", layout::capitalised(&field.replace('_', " "))))
+            .collect();
+        let page = layout::error_page(status.as_u16(), &message, &details, session.as_ref());
+        (status, layout::maud_response(page)).into_response()
     };
     // Keep cookies and the like set by inner layers.
     for (name, value) in parts.headers.iter() {

@@ -67,6 +67,7 @@ fn name_of(program: &Program, id: &str) -> String {
         .exercise(id)
         .map(|e| e.name.clone())
         .or_else(|| program.routine(id).map(|r| r.name.clone()))
+        .or_else(|| program.habit(id).map(|h| h.title.clone()))
         .unwrap_or_else(|| id.to_string())
 }
 

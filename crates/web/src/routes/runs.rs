@@ -194,7 +194,13 @@ async fn list(State(st): State<AppState>, session: Session, Query(q): Query<List
             p class="muted" { "Rides, swims, walks and other sports from your watch files. They get no run label or "
                 "run routine, but the insights count them (a long ride the day before a run, for example)." }
         }
-        @if rows.is_empty() {
+        @if rows.is_empty() && f_before.is_some() {
+            // Paging back past the oldest run (the last page was exactly full): the journal is not empty.
+            div class="empty card" {
+                h2 { "No older " (what.1) }
+                p { a href=(page_href(kind, current, None)) { "← Newest " (what.1) } }
+            }
+        } @else if rows.is_empty() {
             div class="empty card" {
                 h2 { @if current.is_some() { "No runs of this type yet" } @else if kind == ActivityKind::CrossTraining { "No other sports imported" } @else { "Import your first run" } }
                 p { "Runs come from your watch files (FIT, GPX or TCX, or a Strava or Garmin export). Drop them on "

@@ -2,10 +2,13 @@
 //! arrive one to two days early, stops on long drives, no long journey next to the race or a long run, home the
 //! day after — shown day by day with the routines, the warnings and the habits it is built from.
 //!
+//! The plan is a race plan, so it follows the safety gate as run mode does: while race runs are held back the page
+//! says why instead of planning (409), and `/api/travel` answers 409 with the gate's reason.
+//!
 //! A GET form, since planning changes nothing: the plan's address can be bookmarked or shared. Repeated
 //! `long_run` fields are read with [`FormData`] (serde's query reader cannot collect them).
 
-use super::{json, today};
+use super::{json, needs_first, snapshot, today};
 use crate::AppState;
 use crate::error::HttpError;
 use crate::form::{Errors, FormData};
@@ -14,13 +17,15 @@ use crate::session::Session;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use maud::{Markup, html};
 use runtall_companion::travel::{TravelError, TravelMode, TravelOptions, TravelPlan, plan_travel};
 use runtall_content::Program;
+use runtall_domain::plan::PlanError;
+use runtall_domain::safety::Permissions;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/travel", get(page)).route("/api/travel", get(api))
@@ -95,15 +100,27 @@ fn travel_field(e: &TravelError) -> &'static str {
         TravelError::InThePast { what: "the departure", .. } | TravelError::DepartAfterRace { .. } => "depart",
         TravelError::ReturnBeforeRace { .. } | TravelError::ReturnTooLate { .. } => "return",
         TravelError::Hours { .. } => "hours",
-        TravelError::InThePast { .. } | TravelError::TooFarAhead(_) | TravelError::Date(_) => "race",
+        TravelError::InThePast { .. }
+        | TravelError::TooFarAhead(_)
+        | TravelError::Date(_)
+        | TravelError::NotAllowed(_) => "race",
     }
 }
 
-fn plan(program: &Program, r: &Request) -> Result<TravelPlan, Errors> {
-    plan_travel(program, r.race, r.mode, &r.long_runs, &r.options).map_err(|err| {
-        let mut e = Errors::default();
-        e.add(travel_field(&err), err.to_string());
-        e
+/// Why there is no plan: the safety gate holds race runs back (its reason), or the form's fields.
+enum Refusal {
+    Gate(String),
+    Fields(Errors),
+}
+
+fn plan(program: &Program, perm: &Permissions, r: &Request) -> Result<TravelPlan, Refusal> {
+    plan_travel(program, perm, r.race, r.mode, &r.long_runs, &r.options).map_err(|err| match err {
+        TravelError::NotAllowed(reason) => Refusal::Gate(reason),
+        err => {
+            let mut e = Errors::default();
+            e.add(travel_field(&err), err.to_string());
+            Refusal::Fields(e)
+        }
     })
 }
 
@@ -210,22 +227,37 @@ async fn page(State(st): State<AppState>, session: Session, RawQuery(q): RawQuer
     let f = FormData::parse(q.unwrap_or_default().as_bytes());
     // An empty form is the first visit, not a mistake: no errors until something was asked.
     let asked = f.has("race") || f.has("hours");
-    let result = if asked { Some(read(&f, today()).and_then(|r| plan(st.program, &r))) } else { None };
-    let errors = match &result {
-        Some(Err(e)) => e.clone(),
-        _ => Errors::default(),
+    let s = snapshot(&st).await?;
+    if let Some(to) = needs_first(&s) {
+        return Ok(Redirect::to(to).into_response());
+    }
+    let perm = s.safety;
+    let result = if asked {
+        Some(read(&f, today()).map_err(Refusal::Fields).and_then(|r| plan(st.program, &perm, &r)))
+    } else {
+        None
+    };
+    let (errors, refusal) = match &result {
+        Some(Err(Refusal::Fields(e))) => (e.clone(), None),
+        Some(Err(Refusal::Gate(reason))) => (Errors::default(), Some(reason.as_str())),
+        _ => (Errors::default(), None),
     };
     let body = html! {
         p { a href="/habits?area=travel" { "← Travel habits" } }
         h1 { "Race trip" }
         p class="lead" { "Hours in a car or plane seat stiffen the neck and upper back. Plan the trip so you arrive a day "
             "or two early, break up the journey, and keep long travel away from the race and your long runs." }
+        @if let Some(reason) = refusal {
+            div class="notice warn" role="alert" { p { strong { "No race trip to plan now. " } (crate::layout::capitalised(reason)) "." } }
+        }
         (form(&f, &errors))
         @if let Some(Ok(p)) = &result { (plan_view(st.program, p)) }
     };
     let mut response = Page::new("Race trip", Nav::Library, body).render(&session);
     if !errors.is_empty() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    } else if refusal.is_some() {
+        *response.status_mut() = StatusCode::CONFLICT;
     }
     Ok(response)
 }
@@ -241,6 +273,14 @@ async fn api(State(st): State<AppState>, RawQuery(q): RawQuery) -> Result<Respon
     } else {
         FormData::parse(q.as_bytes())
     };
-    let plan = read(&f, today).and_then(|r| plan(st.program, &r)).map_err(Errors::into_http)?;
-    Ok(json(plan))
+    let perm = snapshot(&st).await?.safety;
+    if let Some(refusal) = PlanError::refusal(&perm) {
+        return Err(refusal.into());
+    }
+    let request = read(&f, today).map_err(Errors::into_http)?;
+    match plan(st.program, &perm, &request) {
+        Ok(plan) => Ok(json(plan)),
+        Err(Refusal::Gate(reason)) => Err(HttpError::Conflict(reason)),
+        Err(Refusal::Fields(errors)) => Err(errors.into_http()),
+    }
 }
