@@ -156,6 +156,9 @@ fn a_seeded_journal_fills_every_section_with_its_own_figures() {
     // What goes with pain: the engine's words for 16 runs.
     assert_eq!(r.factors.runs, 16);
     assert_eq!(r.factors.runs_with_pain, 8);
+    // The PT compares this section with the runner's Insights over every run: it says its verdicts are the period's.
+    assert!(r.factors.intro.starts_with("16 runs in this period; pain followed 8."), "{}", r.factors.intro);
+    assert!(r.factors.intro.contains("this period's runs alone"), "{}", r.factors.intro);
     assert!(!r.factors.lines.is_empty());
     assert!(r.factors.lines.iter().all(|l| l.ratio.starts_with("risk ratio ")));
 

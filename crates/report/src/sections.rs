@@ -309,15 +309,7 @@ fn factors(f: &mut Flow, data: &ReportData) {
         f.doc.close();
         return;
     }
-    f.text(
-        &[r(format!(
-            "{} in this period; pain followed {}. These are associations in the runner's own journal, not causes; \
-             only an experiment that changes one thing at a time can tell more.",
-            counted(fs.runs, "run"),
-            fs.runs_with_pain
-        ))],
-        BODY,
-    );
+    f.text(&[r(fs.intro.clone())], BODY);
     for e in &fs.entangled {
         notice(f, &[b("Travel together: "), r(e.clone())]);
     }

@@ -162,8 +162,7 @@ pub fn body(data: &ReportData) -> Markup {
                 @if fs.runs == 0 {
                     (nothing("No runs in this period: nothing recorded."))
                 } @else {
-                    p { (fs.runs) " run" @if fs.runs != 1 { "s" } " in this period; pain followed " (fs.runs_with_pain)
-                        ". These are associations in the runner's own journal, not causes; only an experiment that changes one thing at a time can tell more." }
+                    p { (fs.intro) }
                     @for e in &fs.entangled { p class="report-notice" { strong { "Travel together: " } (e) } }
                     @if !fs.lines.is_empty() {
                         table class="factors" {

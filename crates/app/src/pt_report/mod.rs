@@ -297,6 +297,9 @@ pub struct WeekLoad {
 pub struct FactorsSection {
     pub runs: usize,
     pub runs_with_pain: usize,
+    /// The section's opening sentence, the same on the page and in the PDF: how many runs, and that the verdicts
+    /// are read from this period alone (so they can differ from the runner's Insights over every run).
+    pub intro: String,
     /// Factors with an estimate, strongest "goes with pain" first.
     pub lines: Vec<FactorLine>,
     /// Factors without an estimate, grouped by why ("not enough data yet: …").

@@ -270,9 +270,18 @@ pub(super) fn factors(obs: &[RunObservation]) -> Result<FactorsSection> {
             }
         }
     }
+    let intro = format!(
+        "{} run{} in this period; pain followed {}. Read from this period's runs alone, so a verdict can differ \
+         from the runner's Insights over all their runs. These are associations in the runner's own journal, not \
+         causes; only an experiment that changes one thing at a time can tell more.",
+        r.runs,
+        if r.runs == 1 { "" } else { "s" },
+        r.runs_with_pain
+    );
     Ok(FactorsSection {
         runs: r.runs,
         runs_with_pain: r.runs_with_pain,
+        intro,
         lines,
         not_judged: without
             .into_iter()
