@@ -337,8 +337,9 @@ pub fn plan(
     if !p.excluded.is_empty() {
         heading("Left out or swapped for you");
         for e in &p.excluded {
-            let instead = e.instead.as_deref().map(|i| format!(" → instead: {i}")).unwrap_or_default();
-            println!("  - {}: {}{instead}", e.id, e.reason);
+            let instead =
+                e.instead.as_deref().map(|i| format!(" → instead: {}", program.title_of(i))).unwrap_or_default();
+            println!("  - {}: {}{instead}", program.title_of(&e.id), e.reason);
         }
     }
     println!();

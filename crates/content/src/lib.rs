@@ -189,6 +189,16 @@ impl Program {
     pub fn habit(&self, id: &str) -> Option<&Habit> {
         self.habits.iter().find(|h| h.id == id)
     }
+    /// What a person reads for an id that may name an exercise, a routine, a habit or a relief option (a plan's
+    /// "left out" list mixes them); anything else, such as a run type, is shown as it is.
+    pub fn title_of<'a>(&'a self, id: &'a str) -> &'a str {
+        self.exercise(id)
+            .map(|e| e.name.as_str())
+            .or_else(|| self.routine(id).map(|r| r.name.as_str()))
+            .or_else(|| self.habit(id).map(|h| h.title.as_str()))
+            .or_else(|| self.relief_option(id).map(|r| r.name.as_str()))
+            .unwrap_or(id)
+    }
     pub fn relief_option(&self, id: &str) -> Option<&Relief> {
         self.relief.iter().find(|r| r.id == id)
     }

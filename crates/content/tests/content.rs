@@ -384,3 +384,15 @@ fn a_card_whose_steps_and_dose_disagree_is_caught() {
     let problems = card_problems(&flipped);
     assert!(problems.iter().any(|p| p.contains("'open'")), "{problems:?}");
 }
+
+/// A plan's "left out" list mixes exercises, routines, habits and relief options: each is shown by what a person
+/// reads, and an id the program does not know (a run type) as it is.
+#[test]
+fn ids_are_shown_by_their_titles() {
+    let p = runtall_content::program();
+    assert_eq!(p.title_of("arrive-early-for-races"), "Arrive 1 to 2 days before a destination race");
+    assert_eq!(p.title_of("chin-tuck"), p.exercise("chin-tuck").expect("chin tuck").name);
+    assert_eq!(p.title_of("travel-day"), p.routine("travel-day").expect("travel day").name);
+    assert_eq!(p.title_of("magnesium"), p.relief_option("magnesium").expect("magnesium").name);
+    assert_eq!(p.title_of("long"), "long");
+}

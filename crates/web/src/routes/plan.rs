@@ -62,15 +62,6 @@ fn item_href(item: &PlanItem) -> Option<String> {
 }
 
 /// The readable name of an exercise or routine id (as exclusions and substitutions name them), else the id.
-fn name_of(program: &Program, id: &str) -> String {
-    program
-        .exercise(id)
-        .map(|e| e.name.clone())
-        .or_else(|| program.routine(id).map(|r| r.name.clone()))
-        .or_else(|| program.habit(id).map(|h| h.title.clone()))
-        .unwrap_or_else(|| id.to_string())
-}
-
 fn priority(p: Priority) -> (&'static str, &'static str) {
     match p {
         Priority::Core => ("core", "badge core"),
@@ -195,7 +186,7 @@ async fn plan_page(State(st): State<AppState>, session: Session) -> Result<Respo
                 h2 { "Left out or swapped for you" }
                 ul {
                     @for e in &p.excluded {
-                        li { strong { (name_of(program, &e.id)) } ": " (e.reason) @if let Some(i) = &e.instead { " — instead: " (name_of(program, i)) } }
+                        li { strong { (program.title_of(&e.id)) } ": " (e.reason) @if let Some(i) = &e.instead { " — instead: " (program.title_of(i)) } }
                     }
                 }
             }
@@ -258,8 +249,8 @@ fn clinician_changes(program: &Program, c: &ClinicianChanges) -> Markup {
             section class="card" aria-labelledby="clinician-changes" {
                 h2 id="clinician-changes" { "Changed by your clinician" }
                 ul {
-                    @for s in &c.off { li { (name_of(program, &s.exercise)) " — switched off by " (s.by) (note(&s.note)) } }
-                    @for s in &c.on { li { (name_of(program, &s.exercise)) " — switched on by " (s.by) (note(&s.note)) } }
+                    @for s in &c.off { li { (program.title_of(&s.exercise)) " — switched off by " (s.by) (note(&s.note)) } }
+                    @for s in &c.on { li { (program.title_of(&s.exercise)) " — switched on by " (s.by) (note(&s.note)) } }
                     @for d in &c.doses {
                         @if let Some(ex) = program.exercise(&d.exercise) {
                             @if let Some((dose, words)) = c.dose_for(&d.exercise, &ex.dose) {
@@ -340,7 +331,7 @@ fn today_blocks(program: &Program, t: &plan::Today, day: Option<&RunDay>) -> Mar
             @if let Some(m) = &t.dropped { p class="note" { (m.words(program)) } }
             @if !t.rested.is_empty() {
                 p class="muted" { "Rested today to keep to your minutes, back on other days: "
-                    @for (i, id) in t.rested.iter().enumerate() { @if i > 0 { ", " } (name_of(program, id)) } "." }
+                    @for (i, id) in t.rested.iter().enumerate() { @if i > 0 { ", " } (program.title_of(id)) } "." }
             }
             p { a class="button" href="/plan" { "The full plan" } " " a class="button" href="/settings#f-run-min" { "More or fewer minutes a day" } }
         }
