@@ -568,15 +568,27 @@ pub fn exercise(program: &Program, e: &Exercise) {
 const SOURCES_HINT: &str = "Sources in full, and what the evidence levels mean: `runtall sources`.";
 
 pub fn routine_list(program: &Program) {
-    for r in &program.routines {
-        let runs: Vec<&str> = r.for_runs.iter().map(|r| r.as_str()).collect();
-        let runs = if runs.is_empty() { String::new() } else { format!(" [{}]", runs.join(", ")) };
-        println_fitted(
-            &format!("  {:<20} {:<40} ~{}{runs}", r.id, r.name, minutes(program.routine_seconds(r))),
-            Some(23),
-        );
+    for line in routine_lines(program, width()) {
+        println!("{line}");
     }
     println!("\nShow one: `runtall routines ID`.");
+}
+
+/// One line per routine in three columns (id, name, minutes), and the runs it is for on the next line under the
+/// name: five run types do not fit beside the columns at 80 columns, and wrapping them there broke the columns.
+fn routine_lines(program: &Program, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &program.routines {
+        let main = format!("  {:<20} {:<40} ~{}", r.id, r.name, minutes(program.routine_seconds(r)));
+        let runs: Vec<&str> = r.for_runs.iter().map(|r| r.as_str()).collect();
+        let fits = |line: &str| line.chars().count() <= width;
+        out.push(main);
+        if !runs.is_empty() {
+            let line = format!("{:23}for {} runs", "", runs.join(", "));
+            out.push(if fits(&line) { line } else { wrap(line.trim_start(), &" ".repeat(23)) });
+        }
+    }
+    out
 }
 
 pub fn routine(program: &Program, r: &Routine) {
@@ -777,5 +789,16 @@ mod tests {
         let lengths: std::collections::BTreeSet<usize> = rows.iter().map(|r| r.chars().count()).collect();
         assert_eq!(lengths.len(), 1, "{rows:#?}");
         assert!(rows.iter().all(|r| r.ends_with(" min") && r.chars().count() <= 80), "{rows:#?}");
+    }
+
+    /// At 80 columns every routine's minutes start in the same column and no line wraps: the post-run reset's
+    /// five run types used to push its line past the edge and the wrap broke the columns.
+    #[test]
+    fn routine_minutes_line_up_in_one_column_within_80() {
+        let lines = super::routine_lines(runtall_content::program(), 79);
+        assert!(lines.iter().all(|l| l.chars().count() <= 79), "{lines:#?}");
+        let columns: std::collections::BTreeSet<usize> = lines.iter().filter_map(|l| l.find(" ~")).collect();
+        assert_eq!(columns.len(), 1, "{lines:#?}");
+        assert!(lines.iter().any(|l| l.trim_start().starts_with("for easy, long")), "{lines:#?}");
     }
 }
