@@ -203,6 +203,16 @@ fn rib_pain_after_eating_goes_to_a_clinician_and_magnesium_is_withheld() {
         let left = plan.excluded.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} not listed as left out"));
         assert!(left.reason.contains("no running"), "{}", left.reason);
     }
+    // The pack is worn on runs, and changing one thing at a time is an experiment: both wait with the runs.
+    for (id, why) in [
+        ("pack-only-while-moving", "no running"),
+        ("pack-carry-less", "no running"),
+        ("one-change-at-a-time", "experiments wait"),
+    ] {
+        assert!(!has(&plan, RefKind::Habit, id), "{id} advised with no running");
+        let left = plan.excluded.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} not listed as left out"));
+        assert!(left.reason.contains(why), "{id}: {}", left.reason);
+    }
     // Pain 7 would bring "taper, don't stop" and cardio alternatives, but not while running is held.
     assert!(!has(&plan, RefKind::Habit, "taper-dont-stop"), "no advice to keep running while it is held");
     assert!(!has(&plan, RefKind::Alternative, "elliptical"), "no hard cardio either");

@@ -579,6 +579,16 @@ fn pack(b: &mut Builder<'_>) {
     let a = b.a;
     let e = &b.a.exposures;
     let runs = b.runs.clone();
+    // The pack is worn on runs: with no run allowed its habits are left out with the gate's reason.
+    if uses_pack(a) && runs.is_empty() {
+        let reason = permissions.run(RunType::Easy).reason.clone().unwrap_or_default();
+        let ids: Vec<String> =
+            b.program.habits.iter().filter(|h| h.area == HabitArea::Pack).map(|h| h.id.clone()).collect();
+        for id in ids {
+            b.excluded.push(Excluded { kind: RefKind::Habit, id, reason: reason.clone(), instead: None });
+        }
+        return;
+    }
     if uses_pack(a) {
         let why = if a.has(When::WithPack) {
             reason(
@@ -621,7 +631,23 @@ fn training(b: &mut Builder<'_>) {
     let monitoring_priority =
         if a.has(When::NextMorning) || pain >= 4.0 { Priority::Core } else { Priority::Recommended };
     b.habit(Section::Training, monitoring_priority, named::PAIN_MONITORING, monitoring);
-    if !a.when.is_empty() {
+    // Changing one thing at a time is a self-experiment: while the gate holds every experiment back, the habit is
+    // left out with the gate's reason rather than advised beside the "experiments wait" notice.
+    let held = permissions
+        .experiments
+        .iter()
+        .find(|d| !d.allowed)
+        .filter(|_| !permissions.experiments.iter().any(|d| d.allowed));
+    if a.when.is_empty() {
+        // Nothing to tell apart: the habit is neither advised nor left out.
+    } else if let Some(held) = held {
+        b.excluded.push(Excluded {
+            kind: RefKind::Habit,
+            id: named::ONE_CHANGE_AT_A_TIME.id.to_string(),
+            reason: held.reason.clone().unwrap_or_default(),
+            instead: None,
+        });
+    } else {
         let whens: Vec<&str> = a.when.iter().map(|w| w.label()).collect();
         b.habit(
             Section::Training,
