@@ -96,6 +96,12 @@ impl Terminal {
         // Let the prompt read and redraw before the next key.
         std::thread::sleep(Duration::from_millis(300));
     }
+
+    /// Types an answer and presses Enter.
+    fn answer(&mut self, text: &str) {
+        self.send(text);
+        self.send("\r");
+    }
 }
 
 impl Drop for Terminal {
@@ -125,23 +131,19 @@ fn the_assessment_asks_again_for_a_region_and_for_a_long_run_within_the_week() {
     assert!(t.wait_for("choose at least one region", 1), "an empty answer was taken:\n{}", t.text());
     assert!(!t.text().contains("When does it show up?"), "{}", t.text());
     // Space chooses the first region (neck); then the next questions come.
-    t.send(" ");
-    t.send("\r");
+    t.answer(" ");
     assert!(t.wait_for("When does it show up?", 1), "{}", t.text());
     t.send("\r");
     for (question, answer) in [("Usual pain", "3"), ("Runs per week", "4"), ("Distance per week", "30")] {
         assert!(t.wait_for(question, 1), "{question}:\n{}", t.text());
-        t.send(answer);
-        t.send("\r");
+        t.answer(answer);
     }
     // A long run longer than the week: asked again at once, saying why.
     assert!(t.wait_for("Usual long run", 1), "{}", t.text());
-    t.send("40");
-    t.send("\r");
+    t.answer("40");
     assert!(t.wait_for("is longer than the week's 30.0 km", 1), "a long run over the week was taken:\n{}", t.text());
     assert!(!t.text().contains("Speed sessions"), "{}", t.text());
-    t.send("15");
-    t.send("\r");
+    t.answer("15");
     assert!(t.wait_for("Speed sessions", 1), "{}", t.text());
     // Leave without finishing: nothing is stored.
     t.send("\u{3}");
